@@ -1,0 +1,1 @@
+"""Text -> mentions: corpus readers, the spaCy pipeline, abbreviations, training and evaluation."""

@@ -1,0 +1,87 @@
+"""Python names for the paperkg vocabulary (`ontology.ttl`) and the namespaces it reuses."""
+from __future__ import annotations
+
+import os
+
+from rdflib import URIRef
+from rdflib.namespace import DefinedNamespace, Namespace
+
+DEFAULT_BASE = "https://w3id.org/paperkg/id/"
+"""Base IRI for minted resources (papers, entities, mentions); ``PAPERKG_BASE`` overrides it."""
+
+# The six entity classes, in the order used for display.
+ENTITY_TYPES = ("Method", "Model", "Dataset", "Task", "Metric", "Concept")
+
+
+def base_iri() -> str:
+    base = os.environ.get("PAPERKG_BASE", DEFAULT_BASE)
+    return base if base.endswith(("/", "#")) else base + "/"
+
+
+class PKG(DefinedNamespace):
+    """paperkg's own terms; each is described (label and comment) in schema/ontology.ttl."""
+
+    _NS = Namespace("https://w3id.org/paperkg/ns#")
+    _fail = True
+
+    # classes
+    Paper: URIRef
+    Entity: URIRef
+    Method: URIRef
+    Model: URIRef
+    Dataset: URIRef
+    Task: URIRef
+    Metric: URIRef
+    Concept: URIRef
+    Mention: URIRef
+    Sentence: URIRef
+    CoOccurrence: URIRef
+    AliasMerge: URIRef
+    Build: URIRef
+    # paper properties
+    dateText: URIRef
+    year: URIRef
+    authorCount: URIRef
+    upvotes: URIRef
+    sourceLocation: URIRef
+    # paper -> entity roles
+    mentions: URIRef
+    proposes: URIRef
+    uses: URIRef
+    evaluatesOn: URIRef
+    reports: URIRef
+    addresses: URIRef
+    # entity -> entity relations
+    usedFor: URIRef
+    evaluatedOn: URIRef
+    comparedWith: URIRef
+    partOf: URIRef
+    hyponymOf: URIRef
+    coOccursWith: URIRef
+    # entity bookkeeping
+    key: URIRef
+    lookupKey: URIRef
+    acronym: URIRef
+    paperCount: URIRef
+    mentionCount: URIRef
+    # co-occurrence nodes
+    entity: URIRef
+    count: URIRef
+    # alias merges
+    alias: URIRef
+    mergeRule: URIRef
+    hasMerge: URIRef
+    # mentions and sentences
+    paper: URIRef
+    field: URIRef
+    sentence: URIRef
+    sentenceIndex: URIRef
+    role: URIRef
+    extractor: URIRef
+    extractorVersion: URIRef
+
+
+SDO = Namespace("https://schema.org/")
+FABIO = Namespace("http://purl.org/spar/fabio/")
+PRISM = Namespace("http://prismstandard.org/namespaces/basic/2.0/")
+OA = Namespace("http://www.w3.org/ns/oa#")
