@@ -1,0 +1,85 @@
+"""`kg build` as an API: read listings, extract what is new, link it into the store in one write."""
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from extract.readers import ReadProblem, read_inputs, unique_papers
+from extract.records import Paper
+from kg.identity import paper_iri
+from kg.linking import link_quads
+from kg.rdf import paper_quads
+from kg.store import Store
+from kg.terms import rdf, pkg
+
+
+class StrictModeError(Exception):
+    """Raised under --strict at the first bad record; the store is left as it was."""
+
+    def __init__(self, problem: ReadProblem):
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+@dataclass
+class BuildReport:
+    records: int = 0  # paper records read, duplicates included
+    papers: int = 0  # unique papers in the input
+    new_papers: int = 0  # papers not in the store before
+    problems: list[ReadProblem] = field(default_factory=list)
+    triples_before: int = 0
+    triples_after: int = 0
+    seconds: float = 0.0
+
+
+def read(inputs: Sequence[str], *, strict: bool, on_problem: Callable[[ReadProblem], None]) -> tuple[list[Paper], list[ReadProblem], int]:
+    papers: list[Paper] = []
+    problems: list[ReadProblem] = []
+    for item in read_inputs(inputs):
+        if isinstance(item, ReadProblem):
+            if strict:
+                raise StrictModeError(item)
+            problems.append(item)
+            on_problem(item)
+        else:
+            papers.append(item)
+    return unique_papers(papers), problems, len(papers)
+
+
+def build(
+    store: Store,
+    inputs: Sequence[str],
+    *,
+    strict: bool = False,
+    extractor=None,
+    workers: int = 1,
+    on_problem: Callable[[ReadProblem], None] = lambda p: None,
+    progress: Callable[[Iterable, int], Iterable] = lambda it, total: it,
+) -> BuildReport:
+    """Add the papers in `inputs` to `store`; papers already there are left as they are."""
+    started = time.perf_counter()
+    report = BuildReport()
+    papers, report.problems, report.records = read(inputs, strict=strict, on_problem=on_problem)
+    report.papers = len(papers)
+    report.triples_before = len(store) if store.exists() else 0
+    new = [p for p in papers if not _has_paper(store, p)]
+    report.new_papers = len(new)
+    if new:
+        if extractor is None:
+            from extract.pipeline import load_extractor
+
+            extractor = load_extractor()
+        extractions = list(progress(extractor.extract(new, n_process=workers), len(new)))
+        with store.transaction() as db:
+            db.extend(q for p in new for q in paper_quads(p))
+            db.extend(link_quads(db, extractions))
+    report.triples_after = len(store) if store.exists() else 0
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _has_paper(store: Store, paper: Paper) -> bool:
+    if not store.exists():
+        return False
+    return any(store.oxigraph.quads_for_pattern(paper_iri(paper.key), rdf.type, pkg.Paper))

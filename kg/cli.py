@@ -1,0 +1,46 @@
+"""The `kg` command: a click group whose commands are imported only when used.
+
+Lazy loading keeps `kg lookup` and `kg query` from paying for spaCy, pyvis or anything else a
+command they do not run would import.
+"""
+from __future__ import annotations
+
+import importlib
+
+import click
+
+# name -> "module:attribute" of the click command
+COMMANDS = {
+    "build": "kg.commands.build:build",
+    "stats": "kg.commands.stats:stats",
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        target = COMMANDS.get(name)
+        if target is None:
+            return None
+        module, attr = target.split(":")
+        return getattr(importlib.import_module(module), attr)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="paperkg")
+def main() -> None:
+    """paperkg: a knowledge graph of papers, methods, models, datasets, tasks, metrics and concepts.
+
+    \b
+    Build a graph from paper listings, then explore it:
+      kg build data/demo/              # read listings, extract entities, write the store
+      kg stats                         # what is in it
+      kg lookup SAE                    # one entity: papers, evidence, related entities
+      kg query --named entities-per-type
+      kg viz -o graph.html             # an interactive map that works offline
+
+    The store lives at $PAPERKG_STORE, else ~/.local/share/paperkg/store; every command
+    takes --store PATH.
+    """
