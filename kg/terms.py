@@ -1,17 +1,31 @@
-"""Vocabulary IRIs as pyoxigraph terms, for code that talks to the store directly."""
+"""Vocabulary IRIs as pyoxigraph terms, for code that talks to the store directly.
+
+Built from plain namespace strings (`schema.namespaces`) so that importing this module stays cheap.
+"""
 from __future__ import annotations
 
 import pyoxigraph as ox
-from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, XSD
 
-from schema.vocab import FABIO, OA, PKG, PRISM, SDO
+from schema.namespaces import (
+    DCTERMS_NS,
+    FABIO_NS,
+    OA_NS,
+    PKG_NS,
+    PRISM_NS,
+    PROV_NS,
+    RDF_NS,
+    RDFS_NS,
+    SDO_NS,
+    SKOS_NS,
+    XSD_NS,
+)
 
 
 class _Terms:
     """Attribute access to a namespace's terms as `pyoxigraph.NamedNode`s, created once."""
 
-    def __init__(self, namespace):
-        self._ns = str(namespace)
+    def __init__(self, namespace: str):
+        self._ns = namespace
 
     def __getattr__(self, name: str) -> ox.NamedNode:
         node = ox.NamedNode(self._ns + name)
@@ -19,27 +33,27 @@ class _Terms:
         return node
 
 
-pkg = _Terms(PKG._NS)
-dcterms = _Terms(DCTERMS)
-rdf = _Terms(RDF)
-skos = _Terms(SKOS)
-prov = _Terms(PROV)
-xsd = _Terms(XSD)
-sdo = _Terms(SDO)
-fabio = _Terms(FABIO)
-prism = _Terms(PRISM)
-oa = _Terms(OA)
+pkg = _Terms(PKG_NS)
+dcterms = _Terms(DCTERMS_NS)
+rdf = _Terms(RDF_NS)
+skos = _Terms(SKOS_NS)
+prov = _Terms(PROV_NS)
+xsd = _Terms(XSD_NS)
+sdo = _Terms(SDO_NS)
+fabio = _Terms(FABIO_NS)
+prism = _Terms(PRISM_NS)
+oa = _Terms(OA_NS)
 
 PREFIXES = {
-    "pkg": str(PKG._NS),
-    "dcterms": str(DCTERMS),
-    "rdf": str(RDF),
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "skos": str(SKOS),
-    "prov": str(PROV),
-    "xsd": str(XSD),
-    "sdo": str(SDO),
-    "fabio": str(FABIO),
-    "prism": str(PRISM),
-    "oa": str(OA),
+    "pkg": PKG_NS,
+    "dcterms": DCTERMS_NS,
+    "rdf": RDF_NS,
+    "rdfs": RDFS_NS,
+    "skos": SKOS_NS,
+    "prov": PROV_NS,
+    "xsd": XSD_NS,
+    "sdo": SDO_NS,
+    "fabio": FABIO_NS,
+    "prism": PRISM_NS,
+    "oa": OA_NS,
 }

@@ -6,11 +6,11 @@ import os
 from rdflib import URIRef
 from rdflib.namespace import DefinedNamespace, Namespace
 
+from schema.namespaces import ENTITY_TYPES  # noqa: F401  (public here too)
+from schema.namespaces import FABIO_NS, OA_NS, PKG_NS, PRISM_NS, SDO_NS
+
 DEFAULT_BASE = "https://w3id.org/paperkg/id/"
 """Base IRI for minted resources (papers, entities, mentions); ``PAPERKG_BASE`` overrides it."""
-
-# The six entity classes, in the order used for display.
-ENTITY_TYPES = ("Method", "Model", "Dataset", "Task", "Metric", "Concept")
 
 
 def base_iri() -> str:
@@ -21,7 +21,7 @@ def base_iri() -> str:
 class PKG(DefinedNamespace):
     """paperkg's own terms; each is described (label and comment) in schema/ontology.ttl."""
 
-    _NS = Namespace("https://w3id.org/paperkg/ns#")
+    _NS = Namespace(PKG_NS)
     _fail = True
 
     # classes
@@ -81,7 +81,7 @@ class PKG(DefinedNamespace):
     extractorVersion: URIRef
 
 
-SDO = Namespace("https://schema.org/")
-FABIO = Namespace("http://purl.org/spar/fabio/")
-PRISM = Namespace("http://prismstandard.org/namespaces/basic/2.0/")
-OA = Namespace("http://www.w3.org/ns/oa#")
+SDO = Namespace(SDO_NS)
+FABIO = Namespace(FABIO_NS)
+PRISM = Namespace(PRISM_NS)
+OA = Namespace(OA_NS)
