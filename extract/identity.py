@@ -1,0 +1,109 @@
+"""Paper identity: the key a paper is known by, and the IRI-safe slug made from it.
+
+A key is ``arxiv:<id>`` (version dropped) when an arXiv identifier is known, else ``doi:<doi>``
+(lower-cased: DOIs are case-insensitive), else ``title:<normalised title>``. The same paper read
+from two listings therefore gets the same key as long as both carry the same identifier, or, when
+neither does, titles that differ only in case, punctuation, spacing or Unicode compatibility forms.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from urllib.parse import unquote
+
+__all__ = ["normalise_arxiv_id", "normalise_doi", "normalise_title", "paper_key", "slug"]
+
+# New-style identifiers (2007 on): YYMM.NNNN, five digits from 2015. Old style: archive, an
+# optional subject class (not part of the identifier proper), a slash and YYMMNNN.
+_ARXIV_ID = re.compile(
+    r"(?P<id>\d{4}\.\d{4,5}|(?P<archive>[a-z]+(?:-[a-z]+)*)(?:\.[a-z-]+)?/(?P<number>\d{7}))"
+    r"(?:v\d+)?",
+    re.IGNORECASE,
+)
+_ARXIV_PREFIXES = re.compile(
+    r"^(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html|format)/"
+    r"|^arxiv:"
+    r"|^(?:(?:https?://)?(?:dx\.)?doi\.org/|doi:)?10\.48550/arxiv\.",
+    re.IGNORECASE,
+)
+_DOI = re.compile(r"10\.\d{4,9}/\S+")
+_DOI_PREFIXES = re.compile(r"^(?:(?:https?://)?(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+def normalise_arxiv_id(text: str) -> str | None:
+    """The arXiv identifier in `text` without its version, or None.
+
+    `text` may be a bare id (``2310.01234v2``, ``hep-th/9901001``), ``arXiv:...``, an arxiv.org
+    abs/pdf/html URL, or arXiv's own DOI (``10.48550/arXiv.2310.01234``).
+    """
+    s = _ARXIV_PREFIXES.sub("", text.strip()).rstrip("/")
+    if s.lower().endswith(".pdf"):
+        s = s[:-4]
+    m = _ARXIV_ID.fullmatch(s)
+    if m is None:
+        return None
+    if m["archive"]:
+        return f"{m['archive'].lower()}/{m['number']}"
+    return m["id"]
+
+
+def normalise_doi(text: str) -> str | None:
+    """The DOI in `text` (bare, ``doi:...`` or a doi.org URL), lower-cased, or None."""
+    s = text.strip()
+    prefixed = _DOI_PREFIXES.match(s)
+    if prefixed:
+        s = s[prefixed.end():]
+        if prefixed.group().lower().endswith("doi.org/"):
+            s = unquote(s)
+    return s.lower() if _DOI.fullmatch(s) else None
+
+
+def normalise_title(title: str) -> str:
+    """NFKC, case-folded, every run of punctuation, symbols and spaces made one space."""
+    folded = unicodedata.normalize("NFKC", title).casefold()
+    words = _NON_WORD.sub(" ", folded).strip()
+    # A title of nothing but symbols would otherwise collapse to "" and collide with every other.
+    return words or " ".join(folded.split())
+
+
+def paper_key(title: str, arxiv_id: str | None = None, doi: str | None = None) -> str:
+    """The identity key of a paper; `arxiv_id` and `doi` may be raw (URLs, versions, any case).
+
+    An unrecognisable `arxiv_id` or `doi` is ignored rather than trusted; readers report such
+    fields as problems before they get here.
+    """
+    found = normalise_arxiv_id(arxiv_id) if arxiv_id else None
+    if found is None and doi:
+        found = normalise_arxiv_id(doi)  # arXiv's own DOIs name the arXiv paper
+    if found:
+        return f"arxiv:{found}"
+    found = normalise_doi(doi) if doi else None
+    if found:
+        return f"doi:{found}"
+    return f"title:{normalise_title(title)}"
+
+
+def slug(key: str) -> str:
+    """An IRI-safe, stable slug for a paper key.
+
+    arXiv keys read as themselves (``arxiv-2310.01234``, ``arxiv-hep-th-9901001``); DOI and title
+    keys get a readable ASCII prefix plus the first 8 hex digits of the key's SHA-256, because
+    their free text cannot be made IRI-safe without losing the distinctions between keys.
+    """
+    kind, _, value = key.partition(":")
+    if kind == "arxiv" and normalise_arxiv_id(value) == value:
+        return "arxiv-" + value.replace("/", "-")
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:8]
+    ascii_text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode().lower()
+    words = re.findall(r"[a-z0-9]+", ascii_text)
+    readable = ""
+    for word in words:
+        if len(readable) + len(word) + 1 > 60:
+            break
+        readable = f"{readable}-{word}" if readable else word
+    if not readable and words:
+        readable = words[0][:60]
+    prefix = "doi-" if kind == "doi" else ""
+    return f"{prefix}{readable or 'paper'}-{digest}"
