@@ -33,6 +33,13 @@ class Paper:
     doi: str | None = None
     urls: tuple[str, ...] = ()
     code_urls: tuple[str, ...] = ()  # code repositories (GitHub, GitLab, ...) among `urls`
+    # "path:line" of the duplicates `extract.dedup.unique_papers` merged into this record
+    merged_from: tuple[str, ...] = ()
+
+    @property
+    def locations(self) -> tuple[str, ...]:
+        """Every "path:line" this paper was read from, this record's own first."""
+        return (f"{self.source}:{self.line}", *self.merged_from)
 
     def to_dict(self) -> dict:
         return asdict(self)
