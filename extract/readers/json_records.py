@@ -1,0 +1,158 @@
+"""JSON Lines, and JSON documents holding an array of paper objects (or a single one).
+
+Both stream: JSON Lines one line at a time, an array one element at a time through
+`json.JSONDecoder.raw_decode` over a sliding buffer, so a 50,000-paper array is never one parsed
+list in memory. A bad line in JSON Lines is reported with its number and the other lines still
+land; a syntax error inside an array ends that file after the elements before it, since there is
+no telling where the next element would start.
+"""
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Iterator
+from typing import TextIO
+
+from extract.readers.fields import paper_from_mapping
+from extract.readers.problems import ReadProblem
+from extract.records import Paper
+
+__all__ = ["read_json", "read_json_lines"]
+
+_CHUNK = 1 << 20
+_DECODER = json.JSONDecoder()
+_SPACE = " \t\n\r"
+
+
+def read_json_lines(stream: TextIO, source: str) -> Iterator[Paper | ReadProblem]:
+    """JSON Lines; a file whose first non-blank character is ``[`` is read as a JSON array."""
+    number, first = _first_line(stream)
+    if first.lstrip(_SPACE).startswith("["):
+        yield from _array(number, first, stream, source)
+    else:
+        yield from _lines(number, first, stream, source)
+
+
+def read_json(stream: TextIO, source: str) -> Iterator[Paper | ReadProblem]:
+    """A ``.json`` file: an array of objects, JSON Lines (which many tools write as ``.json``),
+    or one object, possibly spread over many lines."""
+    number, first = _first_line(stream)
+    if first.lstrip(_SPACE).startswith("["):
+        yield from _array(number, first, stream, source)
+    elif _is_object(first):
+        yield from _lines(number, first, stream, source)
+    else:
+        try:
+            data = json.loads(first + stream.read())
+        except json.JSONDecodeError as err:
+            yield _invalid(source, number + err.lineno - 1, err)
+            return
+        yield paper_from_mapping(data, source, number)
+
+
+def _first_line(stream: TextIO) -> tuple[int, str]:
+    """The first non-blank line and its number."""
+    number = 1
+    while (line := stream.readline()) and not line.strip(_SPACE):
+        number += 1
+    return number, line
+
+
+def _lines(number: int, first: str, rest: TextIO, source: str) -> Iterator[Paper | ReadProblem]:
+    for number, line in enumerate(itertools.chain([first], rest), number):
+        if not line.strip(_SPACE):
+            continue
+        try:
+            data = json.loads(line.rstrip("\r\n"))  # so columns in messages are on this line
+        except json.JSONDecodeError as err:
+            yield _invalid(source, number, err)
+            continue
+        yield paper_from_mapping(data, source, number)
+
+
+def _invalid(source: str, line: int, err: json.JSONDecodeError) -> ReadProblem:
+    return ReadProblem(source, line, f"not valid JSON ({err.msg} at column {err.colno})")
+
+
+def _is_object(line: str) -> bool:
+    try:
+        return isinstance(json.loads(line), dict)
+    except json.JSONDecodeError:
+        return False
+
+
+class _Buffer:
+    """A window on a text stream: `text` from some point on, and line numbers into it."""
+
+    def __init__(self, line: int, head: str, rest: TextIO) -> None:
+        self.text = head
+        self._rest = rest
+        self.eof = False
+        self._line = line  # line number at `_cursor`
+        self._cursor = 0
+
+    def line(self, pos: int) -> int:
+        """Line number of `pos`; positions asked for must not go backwards."""
+        self._line += self.text.count("\n", self._cursor, pos)
+        self._cursor = pos
+        return self._line
+
+    def load(self, keep_from: int) -> int:
+        """Drop text before `keep_from`, append more; returns `keep_from`'s new position (0)."""
+        chunk = self._rest.read(_CHUNK)
+        if not chunk:
+            self.eof = True
+            return keep_from
+        self.line(keep_from)
+        self.text = self.text[keep_from:] + chunk
+        self._cursor = 0
+        return 0
+
+    def skip_space(self, pos: int) -> int:
+        """Position of the next non-space character (len(text) at the end), loading as needed."""
+        while True:
+            while pos < len(self.text) and self.text[pos] in _SPACE:
+                pos += 1
+            if pos < len(self.text) or self.eof:
+                return pos
+            pos = self.load(pos)
+
+
+def _array(number: int, head: str, rest: TextIO, source: str) -> Iterator[Paper | ReadProblem]:
+    buf = _Buffer(number, head, rest)
+    pos = buf.skip_space(0) + 1  # past the "["
+    expect_value = True
+    first = True
+    while True:
+        pos = buf.skip_space(pos)
+        if pos >= len(buf.text):
+            yield ReadProblem(source, buf.line(pos), "the JSON array is never closed")
+            return
+        char = buf.text[pos]
+        if char == "]" and (first or not expect_value):
+            break
+        if char == "," and not expect_value:
+            pos, expect_value = pos + 1, True
+            continue
+        if not expect_value:
+            yield ReadProblem(source, buf.line(pos), "not valid JSON (expected ',' or ']' after "
+                                                     "an array element)")
+            return
+        line = buf.line(pos)
+        while True:
+            try:
+                value, end = _DECODER.raw_decode(buf.text, pos)
+            except json.JSONDecodeError as err:
+                if buf.eof:
+                    yield ReadProblem(source, buf.line(err.pos), f"not valid JSON ({err.msg})")
+                    return
+                pos = buf.load(pos)
+                continue
+            if end < len(buf.text) or buf.eof:  # a number at the end might continue
+                break
+            pos = buf.load(pos)
+        yield paper_from_mapping(value, source, line)
+        pos, expect_value, first = end, False, False
+    if buf.skip_space(pos + 1) < len(buf.text):
+        yield ReadProblem(source, buf.line(buf.skip_space(pos + 1)),
+                          "unexpected text after the JSON array")
