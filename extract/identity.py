@@ -46,7 +46,14 @@ def normalise_arxiv_id(text: str) -> str | None:
         return None
     if m["archive"]:
         return f"{m['archive'].lower()}/{m['number']}"
-    return m["id"]
+    return m["id"] if _valid_new_style(m["id"]) else None
+
+
+def _valid_new_style(identifier: str) -> bool:
+    """YYMM names a month from April 2007 on; four-digit numbers until 1412, five from 1501."""
+    yymm, number = identifier.split(".")
+    year, month = divmod(int(yymm), 100)
+    return 1 <= month <= 12 and int(yymm) >= 704 and len(number) == (4 if year < 15 else 5)
 
 
 def normalise_doi(text: str) -> str | None:
