@@ -6,7 +6,7 @@ out of a JSON object or CSV row (keys case-insensitive):
 - ``title`` (required), ``abstract`` or ``summary``;
 - ``arxiv_id`` or ``arxiv``, ``doi``, and ``id`` when it is an arXiv id, a DOI or a URL
   (any other ``id`` is the listing's own and is ignored);
-- ``date``, ``published`` or ``date_text``, else ``year``;
+- ``date_text`` (the form `Paper.to_dict` writes), ``date`` or ``published``, else ``year``;
 - ``authors``: a list of names (or of objects with a ``name``), or one string split at ``;`` when
   it has one, else at ``,`` and `` and ``; ``author_count``; ``upvotes``;
 - ``url``, ``urls`` or ``link``: a string or a list of strings.
@@ -94,7 +94,7 @@ def paper_from_mapping(data: object, source: str, line: int) -> Paper | ReadProb
             return ReadProblem(source, line, "record has no title")
         urls = _strings(fields, "url", "urls", "link")
         arxiv_id, doi = _identifiers(fields, urls)
-        date_text = _text(fields, "date", "published", "date_text")
+        date_text = _text(fields, "date_text", "date", "published")
         if date_text is None and (year := _whole_number(fields, "year")) is not None:
             date_text = str(year)
         return make_paper(

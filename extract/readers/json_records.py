@@ -25,9 +25,10 @@ _SPACE = " \t\n\r"
 
 
 def read_json_lines(stream: TextIO, source: str) -> Iterator[Paper | ReadProblem]:
-    """JSON Lines; a file whose first non-blank character is ``[`` is read as a JSON array."""
+    """JSON Lines; a file that starts with a ``[`` not closed on its first line (a pretty-printed
+    array) is read as a JSON array."""
     number, first = _first_line(stream)
-    if first.lstrip(_SPACE).startswith("["):
+    if first.lstrip(_SPACE).startswith("[") and not _is_json(first):
         yield from _array(number, first, stream, source)
     else:
         yield from _lines(number, first, stream, source)
@@ -71,14 +72,23 @@ def _lines(number: int, first: str, rest: TextIO, source: str) -> Iterator[Paper
 
 
 def _invalid(source: str, line: int, err: json.JSONDecodeError) -> ReadProblem:
-    return ReadProblem(source, line, f"not valid JSON ({err.msg} at column {err.colno})")
+    return ReadProblem(source, line, f"not valid JSON ({_reason(err)} at column {err.colno})")
+
+
+def _reason(err: json.JSONDecodeError) -> str:
+    return err.msg.removesuffix(" at")  # "Unterminated string starting at" names no place
 
 
 def _is_object(line: str) -> bool:
+    return _is_json(line) and line.lstrip(_SPACE).startswith("{")
+
+
+def _is_json(line: str) -> bool:
     try:
-        return isinstance(json.loads(line), dict)
+        json.loads(line)
     except json.JSONDecodeError:
         return False
+    return True
 
 
 class _Buffer:
@@ -144,7 +154,7 @@ def _array(number: int, head: str, rest: TextIO, source: str) -> Iterator[Paper 
                 value, end = _DECODER.raw_decode(buf.text, pos)
             except json.JSONDecodeError as err:
                 if buf.eof:
-                    yield ReadProblem(source, buf.line(err.pos), f"not valid JSON ({err.msg})")
+                    yield ReadProblem(source, buf.line(err.pos), f"not valid JSON ({_reason(err)})")
                     return
                 pos = buf.load(pos)
                 continue
