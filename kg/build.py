@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 
 from extract.readers import ReadProblem, read_inputs, unique_papers
 from extract.records import Paper
+from kg.engines import Engine, LocalEngine
 from kg.identity import paper_iri
-from kg.linking import link_quads
-from kg.rdf import paper_quads
+from kg.ingest import add_extractions
 from kg.store import Store
 from kg.terms import rdf, pkg
 
@@ -54,6 +54,7 @@ def build(
     strict: bool = False,
     extractor=None,
     workers: int = 1,
+    engine: Engine | None = None,
     on_problem: Callable[[ReadProblem], None] = lambda p: None,
     progress: Callable[[Iterable, int], Iterable] = lambda it, total: it,
 ) -> BuildReport:
@@ -66,14 +67,12 @@ def build(
     new = [p for p in papers if not _has_paper(store, p)]
     report.new_papers = len(new)
     if new:
-        if extractor is None:
-            from extract.pipeline import load_extractor
-
-            extractor = load_extractor()
-        extractions = list(progress(extractor.extract(new, n_process=workers), len(new)))
+        # Any engine yields extractions in input order, so the graph does not depend on it.
+        engine = engine or LocalEngine(workers=workers)
+        # Streamed into the write, a chunk at a time, so memory does not grow with the input.
+        extractions = progress(engine.extract(new, extractor), len(new))
         with store.transaction() as db:
-            db.extend(q for p in new for q in paper_quads(p))
-            db.extend(link_quads(db, extractions))
+            add_extractions(db, extractions)
     report.triples_after = len(store) if store.exists() else 0
     report.seconds = time.perf_counter() - started
     return report

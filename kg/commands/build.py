@@ -11,10 +11,15 @@ from kg.commands._options import store_option, user_errors
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, path_type=str))
 @store_option
 @click.option("--strict", is_flag=True, help="Stop at the first bad record; the store is left as it was.")
-@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Extraction processes.")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Extraction processes (local engine), or workers of the local Dask cluster.")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="Where extraction runs: this machine, or a Dask cluster (pip install 'paperkg[distributed]').")
+@click.option("--scheduler", metavar="ADDRESS", default=None,
+              help="Dask scheduler to use with --engine dask, e.g. tcp://10.0.0.5:8786 [default: a local cluster].")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
 @user_errors
-def build(inputs, store, strict: bool, workers: int, quiet: bool) -> None:
+def build(inputs, store, strict: bool, workers: int, engine: str, scheduler: str | None, quiet: bool) -> None:
     """Read paper listings, extract their entities, and add them to the graph store.
 
     INPUT is a file or a directory (every readable file inside it is read): Hugging Face Daily
@@ -30,9 +35,12 @@ def build(inputs, store, strict: bool, workers: int, quiet: bool) -> None:
       kg build data/demo/
       kg build listing.txt more.jsonl --store ./mygraph
       kg build papers.csv --strict
+      kg build big/ --workers 2
+      kg build big/ --engine dask --scheduler tcp://scheduler:8786
     """
     from extract.readers import ReadError
     from kg.build import StrictModeError, build as run_build
+    from kg.engines import EngineError, make_engine
     from kg.progress import progress_bar
 
     def report_problem(problem) -> None:
@@ -44,6 +52,7 @@ def build(inputs, store, strict: bool, workers: int, quiet: bool) -> None:
             inputs,
             strict=strict,
             workers=workers,
+            engine=make_engine(engine, workers=workers, scheduler=scheduler),
             on_problem=report_problem,
             progress=(lambda it, total: it) if quiet else progress_bar("extracting"),
         )
@@ -51,7 +60,7 @@ def build(inputs, store, strict: bool, workers: int, quiet: bool) -> None:
         click.echo(f"error: {exc}", err=True)
         click.echo("error: --strict: stopped at the first bad record; the store is unchanged", err=True)
         sys.exit(1)
-    except ReadError as exc:
+    except (ReadError, EngineError) as exc:
         raise click.ClickException(str(exc)) from exc
     if not quiet:
         click.echo(

@@ -1,0 +1,163 @@
+"""Where extraction runs: in this process (spaCy's own process pool), or on a Dask cluster.
+
+Every engine yields one `PaperExtraction` per paper in the order the papers were given, whatever
+ran them and however the input was split, so linking and loading see the same sequence and the
+graph comes out the same for every engine and worker count.
+
+Dask is an optional extra (`pip install 'paperkg[distributed]'`) and is imported only when the
+dask engine runs.
+"""
+from __future__ import annotations
+
+import logging
+import math
+import threading
+from collections import deque
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Protocol
+
+from extract.records import Paper, PaperExtraction
+
+ENGINES = ("local", "dask")
+
+
+class EngineError(Exception):
+    """An engine that cannot run (missing extra, unreachable scheduler); the message is for the user."""
+
+
+class Engine(Protocol):
+    def extract(self, papers: Sequence[Paper], extractor=None) -> Iterator[PaperExtraction]:
+        """Extractions of `papers`, in input order; `extractor` defaults to the shipped pipeline."""
+
+
+def make_engine(name: str = "local", *, workers: int = 1, scheduler: str | None = None, model=None) -> Engine:
+    """The engine the CLI names: `local` (N processes here) or `dask` (a cluster, local if no address)."""
+    if name == "local":
+        if scheduler:
+            raise EngineError("--scheduler needs --engine dask")
+        return LocalEngine(workers=workers, model=model)
+    if name == "dask":
+        return DaskEngine(scheduler=scheduler, workers=workers, model=model)
+    raise EngineError(f"unknown engine {name!r} (choose one of: {', '.join(ENGINES)})")
+
+
+class LocalEngine:
+    """The extractor in this process; `workers` > 1 becomes the extractor's `n_process`."""
+
+    def __init__(self, workers: int = 1, model=None):
+        self.workers = workers
+        self.model = model
+
+    def extract(self, papers: Sequence[Paper], extractor=None) -> Iterator[PaperExtraction]:
+        if extractor is None:
+            from extract.pipeline import load_extractor
+
+            extractor = load_extractor(self.model)
+        yield from extractor.extract(papers, n_process=self.workers)
+
+
+class DaskEngine:
+    """Partitions of the papers go to Dask workers; results come back in input order.
+
+    With no `scheduler` address a `LocalCluster` of `workers` single-threaded processes is started
+    for the run and closed after it. Each worker loads the extractor once and keeps it (or, when an
+    extractor object is given, receives one copy of it). At most `in_flight` partitions per worker
+    are outstanding, so memory stays bounded on large inputs.
+    """
+
+    def __init__(
+        self,
+        scheduler: str | None = None,
+        workers: int = 2,
+        model=None,
+        partition_size: int | None = None,
+        in_flight: int = 4,
+        connect_timeout: float = 10.0,
+    ):
+        self.scheduler = scheduler
+        self.workers = workers
+        self.model = model
+        self.partition_size = partition_size
+        self.in_flight = in_flight
+        self.connect_timeout = connect_timeout
+
+    def extract(self, papers: Sequence[Paper], extractor=None) -> Iterator[PaperExtraction]:
+        if not papers:
+            return
+        with self._client() as client:
+            n_workers = len(client.scheduler_info()["workers"])
+            size = self.partition_size or _partition_size(len(papers), n_workers)
+            parts = [list(papers[i : i + size]) for i in range(0, len(papers), size)]
+            shared = client.scatter(extractor, broadcast=True) if extractor is not None else None
+            pending: deque = deque()
+            next_part = 0
+            while next_part < len(parts) or pending:
+                while next_part < len(parts) and len(pending) < self.in_flight * n_workers:
+                    part = parts[next_part]
+                    pending.append((part, client.submit(_extract_partition, part, self.model, shared, pure=False)))
+                    next_part += 1
+                part, future = pending.popleft()
+                extractions = future.result()
+                _check_order(part, extractions)
+                yield from extractions
+
+    @contextmanager
+    def _client(self):
+        distributed = _import_distributed()
+        if self.scheduler is None:
+            with distributed.LocalCluster(
+                n_workers=self.workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=logging.ERROR,
+            ) as cluster, distributed.Client(cluster) as client:
+                yield client
+            return
+        try:
+            client = distributed.Client(self.scheduler, timeout=self.connect_timeout)
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise EngineError(f"cannot reach the Dask scheduler at {self.scheduler}: {exc}") from exc
+        with client:
+            try:
+                client.wait_for_workers(1, timeout=self.connect_timeout)
+            except TimeoutError as exc:
+                raise EngineError(f"the Dask scheduler at {self.scheduler} has no workers") from exc
+            yield client
+
+
+def _import_distributed():
+    try:
+        import distributed
+    except ImportError as exc:
+        raise EngineError("the dask engine needs the distributed extra: pip install 'paperkg[distributed]'") from exc
+    return distributed
+
+
+def _partition_size(n_papers: int, n_workers: int) -> int:
+    # About four partitions per worker balances uneven abstracts; the cap keeps each task's
+    # payload small and the results streaming on large inputs.
+    return max(1, min(500, math.ceil(n_papers / (4 * max(1, n_workers)))))
+
+
+def _check_order(papers: list[Paper], extractions: list[PaperExtraction]) -> None:
+    if [e.paper.key for e in extractions] != [p.key for p in papers]:
+        raise EngineError("a Dask worker returned extractions that do not match its partition's papers")
+
+
+# -- on the workers ------------------------------------------------------------------------------
+
+_WORKER_EXTRACTORS: dict = {}  # model -> extractor, loaded once per worker process
+_WORKER_LOCK = threading.Lock()
+
+
+def _extract_partition(papers: list[Paper], model, extractor=None) -> list[PaperExtraction]:
+    if extractor is None:
+        with _WORKER_LOCK:
+            if model not in _WORKER_EXTRACTORS:
+                from extract.pipeline import load_extractor
+
+                _WORKER_EXTRACTORS[model] = load_extractor(model)
+            extractor = _WORKER_EXTRACTORS[model]
+    return list(extractor.extract(papers, n_process=1))

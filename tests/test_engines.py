@@ -1,0 +1,188 @@
+"""Extraction engines: local processes and a Dask cluster give the same graph as one process."""
+from __future__ import annotations
+
+import re
+import socket
+
+import pytest
+from click.testing import CliRunner
+
+import extract.pipeline
+from extract.records import ExtractedEntity, Mention, Paper, PaperExtraction
+from extract.resources import data_dir
+from kg import engines
+from kg.build import build
+from kg.cli import main
+from kg.engines import DaskEngine, EngineError, LocalEngine, make_engine
+from kg.store import Store
+
+DEMO = str(data_dir() / "demo")
+# Build times differ between any two builds; everything else must be equal.
+_BUILD_TIMES = ("<http://www.w3.org/ns/prov#startedAtTime>", "<http://www.w3.org/ns/prov#endedAtTime>")
+
+
+class AcronymExtractor:
+    """A deterministic stand-in for the spaCy pipeline: capitalised acronyms become Concepts.
+
+    It records the `n_process` it was asked for, so tests can see what an engine requested.
+    """
+
+    name, version = "test-acronyms", "1"
+    _ACRONYM = re.compile(r"\b[A-Z][A-Za-z]*[A-Z][A-Za-z0-9-]*\b")
+
+    def __init__(self):
+        self.calls: list[int] = []
+
+    def extract(self, papers, n_process=1):
+        self.calls.append(n_process)
+        for paper in papers:
+            yield self._one(paper)
+
+    def _one(self, paper: Paper) -> PaperExtraction:
+        found: dict[str, list[Mention]] = {}
+        for fld in ("title", "abstract"):
+            for m in self._ACRONYM.finditer(getattr(paper, fld)):
+                found.setdefault(m.group(), []).append(Mention(m.group(), fld, m.start(), m.end(), 0, "Concept", "test"))
+        entities = tuple(ExtractedEntity(n, "Concept", (), tuple(ms)) for n, ms in sorted(found.items()))
+        return PaperExtraction(paper, entities, (), (), f"{self.name} {self.version}")
+
+
+def graph_lines(store: Store) -> list[str]:
+    """The store as sorted N-Quads lines, build times left out."""
+    lines = (str(q) for q in store.oxigraph.quads_for_pattern(None, None, None))
+    return sorted(line for line in lines if not any(p in line for p in _BUILD_TIMES))
+
+
+def shipped_model_present() -> bool:
+    model_dir = getattr(extract.pipeline, "MODEL_DIR", None)
+    return model_dir is not None and (model_dir / "config.cfg").is_file()
+
+
+needs_model = pytest.mark.skipif(not shipped_model_present(), reason="no trained pipeline in extract/model yet")
+
+
+@pytest.fixture(scope="module")
+def reference_lines(tmp_path_factory) -> list[str]:
+    store = Store(tmp_path_factory.mktemp("one") / "store")
+    build(store, [DEMO], extractor=AcronymExtractor(), workers=1)
+    lines = graph_lines(store)
+    assert len(lines) > 500 and any("#mentions>" in line for line in lines)
+    return lines
+
+
+# -- local -------------------------------------------------------------------------------------
+
+
+def test_local_engine_passes_workers_as_n_process(tmp_path, reference_lines):
+    extractor = AcronymExtractor()
+    store = Store(tmp_path / "store")
+    build(store, [DEMO], extractor=extractor, workers=2)
+    assert extractor.calls == [2]
+    assert graph_lines(store) == reference_lines
+
+
+def test_cli_workers_reaches_the_extractor(tmp_path, monkeypatch, reference_lines):
+    extractor = AcronymExtractor()
+    monkeypatch.setattr(extract.pipeline, "load_extractor", lambda model=None: extractor)
+    store = tmp_path / "store"
+    result = CliRunner().invoke(main, ["build", DEMO, "--store", str(store), "--workers", "2", "-q"])
+    assert result.exit_code == 0, result.output
+    assert extractor.calls == [2]
+    assert graph_lines(Store(store)) == reference_lines
+
+
+@needs_model
+def test_shipped_pipeline_two_processes_same_graph_as_one(tmp_path):
+    one, two = Store(tmp_path / "one"), Store(tmp_path / "two")
+    build(one, [DEMO], workers=1)
+    build(two, [DEMO], workers=2)
+    assert graph_lines(two) == graph_lines(one)
+
+
+# -- dask --------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def distributed():
+    return pytest.importorskip("distributed", reason="dask[distributed] is not installed (pip install 'paperkg[distributed]')")
+
+
+@pytest.fixture(scope="module")
+def dask_cluster(distributed):
+    import logging
+
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=logging.ERROR
+    ) as cluster:
+        yield cluster
+
+
+def test_dask_local_cluster_build_matches_single_process(tmp_path, distributed, reference_lines):
+    extractor = AcronymExtractor()
+    store = Store(tmp_path / "store")
+    build(store, [DEMO], extractor=extractor, engine=DaskEngine(workers=2, partition_size=5))
+    assert extractor.calls == []  # the papers were extracted on the cluster, not here
+    assert graph_lines(store) == reference_lines
+
+
+@pytest.mark.parametrize("partition_size", [1, 7, 1000])
+def test_dask_partitioning_never_changes_the_order(dask_cluster, partition_size):
+    papers = [Paper(f"test:{i}", f"Paper {i} on GPT{i % 5}", f"We study LLM{i}.", "x.jsonl", i) for i in range(40)]
+    engine = DaskEngine(scheduler=dask_cluster.scheduler_address, partition_size=partition_size, in_flight=1)
+    got = list(engine.extract(papers, AcronymExtractor()))
+    assert got == list(AcronymExtractor().extract(papers))
+
+
+@needs_model
+def test_dask_workers_load_the_shipped_pipeline_once_each(dask_cluster, distributed):
+    papers = [Paper(f"test:{i}", f"GPT-{i}", "We train a sparse autoencoder on Pythia-70M.", "x.jsonl", i) for i in range(8)]
+    engine = DaskEngine(scheduler=dask_cluster.scheduler_address, partition_size=1)
+    for _ in range(2):
+        assert [ex.paper for ex in engine.extract(papers)] == papers
+    with distributed.Client(dask_cluster) as client:
+        cached = client.run(lambda: [type(e).__name__ for e in engines._WORKER_EXTRACTORS.values()])
+    assert sum(len(names) for names in cached.values()) >= 1
+    assert all(names in ([], ["Extractor"]) for names in cached.values())
+
+
+def test_worker_loads_the_extractor_once(monkeypatch):
+    loads = []
+
+    def load(model=None):
+        loads.append(model)
+        return AcronymExtractor()
+
+    monkeypatch.setattr(extract.pipeline, "load_extractor", load)
+    monkeypatch.setattr(engines, "_WORKER_EXTRACTORS", {})
+    papers = [Paper("test:1", "GPT", "LLM", "x.jsonl", 1)]
+    for _ in range(3):
+        assert engines._extract_partition(papers, "some/model")[0].paper == papers[0]
+    assert loads == ["some/model"]
+
+
+def test_dask_unreachable_scheduler_is_one_clear_error(distributed):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # nothing listens here once the socket closes
+    engine = DaskEngine(scheduler=f"tcp://127.0.0.1:{port}", connect_timeout=1)
+    with pytest.raises(EngineError, match="cannot reach the Dask scheduler"):
+        list(engine.extract([Paper("test:1", "T", "A", "x", 1)], AcronymExtractor()))
+
+
+def test_missing_dask_extra_is_one_clear_error(monkeypatch):
+    monkeypatch.setitem(__import__("sys").modules, "distributed", None)
+    with pytest.raises(EngineError, match=r"pip install 'paperkg\[distributed\]'"):
+        list(DaskEngine().extract([Paper("test:1", "T", "A", "x", 1)], AcronymExtractor()))
+
+
+def test_make_engine_choices():
+    assert isinstance(make_engine("local", workers=3), LocalEngine)
+    assert isinstance(make_engine("dask", scheduler="tcp://h:8786"), DaskEngine)
+    with pytest.raises(EngineError, match="--scheduler needs --engine dask"):
+        make_engine("local", scheduler="tcp://h:8786")
+
+
+def test_cli_scheduler_without_dask_engine_exits_with_one_line(tmp_path):
+    result = CliRunner().invoke(main, ["build", DEMO, "--store", str(tmp_path / "s"), "--scheduler", "tcp://h:1"])
+    assert result.exit_code == 1
+    assert result.output.strip() == "Error: --scheduler needs --engine dask"
+    assert not (tmp_path / "s").exists()
