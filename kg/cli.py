@@ -12,14 +12,8 @@ import click
 # name -> "module:attribute" of the click command
 COMMANDS = {
     "build": "kg.commands.build:build",
-    "lookup": "kg.commands.lookup:lookup",
     "stats": "kg.commands.stats:stats",
-    "query": "kg.commands.query:query",
-    "queries": "kg.commands.queries:queries",
     "push": "kg.commands.push:push",
-    "extract": "kg.commands.extract:extract",
-    "train": "kg.commands.train:train",
-    "eval": "kg.commands.eval:eval_",
 }
 
 
