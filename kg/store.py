@@ -47,6 +47,7 @@ class Store:
     def __init__(self, path: str | os.PathLike | None = None):
         self.path = Path(path) if path is not None else default_store_path()
         self._reader: ox.Store | None = None
+        self._generation: str | None = None
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -74,7 +75,17 @@ class Store:
                     self._reader = ox.Store.read_only(str(gen))
                 except OSError as exc:
                     raise StoreError(f"{self.path}: cannot open the store: {exc}") from exc
+                self._generation = gen.name
         return self._reader
+
+    @property
+    def generation(self) -> str | None:
+        """Name of the generation `oxigraph` reads (None before the first build).
+
+        Every write makes a new one, so caches derived from the graph can key on it.
+        """
+        self.oxigraph  # opening the reader records the generation it reads
+        return self._generation
 
     def require(self) -> Store:
         """Fail with a helpful message when there is no graph yet."""
@@ -92,6 +103,7 @@ class Store:
 
     def close(self) -> None:
         self._reader = None
+        self._generation = None
 
     # -- writing -----------------------------------------------------------------------------
 
