@@ -1,44 +1,104 @@
 """The extractor seam: papers in, per-paper extractions out.
 
-`kg build` and `kg extract` both go through `load_extractor().extract(...)`.
+`kg build` and `kg extract` both go through `load_extractor().extract(...)`. The spaCy pipeline is
+the one shipped in `extract/model/` (trained by `kg train`); it is loaded once per process.
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 
-from extract.records import ExtractedEntity, Mention, Paper, PaperExtraction, Sentence
+from extract.grouping import group_mentions
+from extract.records import Mention, Paper, PaperExtraction, Sentence
 
-__all__ = ["Extractor", "load_extractor"]
+__all__ = ["Extractor", "MODEL_DIR", "load_extractor", "load_nlp"]
+
+MODEL_DIR = Path(__file__).resolve().parent / "model"
+FIELD_BREAK = "\n\n"  # between title and abstract in the one Doc made per paper
+
+_NLP_CACHE: dict[str, object] = {}
+
+
+def load_nlp(model: str | Path | None = None):
+    """The spaCy pipeline at `model` (default: the shipped one), loaded once per process."""
+    path = str(Path(model) if model else MODEL_DIR)
+    if path not in _NLP_CACHE:
+        import spacy
+
+        from extract import components  # noqa: F401  (registers paperkg's factories)
+
+        if not Path(path, "config.cfg").is_file():
+            raise FileNotFoundError(f"no spaCy pipeline at {path} (train one with `kg train`)")
+        nlp = spacy.load(path)
+        if "paperkg_refine" not in nlp.pipe_names:  # a bare recogniser, e.g. a training run's output
+            from extract.training import add_paperkg_components
+
+            add_paperkg_components(nlp)
+        _NLP_CACHE[path] = nlp
+    return _NLP_CACHE[path]
 
 
 class Extractor:
-    """Placeholder until the trained pipeline lands: upper-case acronyms become Concepts."""
+    """Runs the paperkg spaCy pipeline over papers (title and abstract as one Doc)."""
 
-    name = "paperkg-placeholder"
-    version = "0"
+    def __init__(self, nlp):
+        self.nlp = nlp
+        meta = nlp.meta
+        self.name = f"paperkg-{meta.get('name', 'extractor')}"
+        self.version = str(meta.get("version", "0"))
 
-    _ACRONYM = re.compile(r"\b[A-Z][A-Za-z]*[A-Z][A-Za-z0-9-]*\b")
+    def extract(self, papers: Iterable[Paper], n_process: int = 1, batch_size: int = 64) -> Iterator[PaperExtraction]:
+        # Papers are consumed lazily: nlp.pipe's as_tuples carries each paper next to its text.
+        pairs = ((text_of(paper), paper) for paper in papers)
+        for doc, paper in self.nlp.pipe(pairs, as_tuples=True, n_process=n_process, batch_size=batch_size):
+            yield doc_to_extraction(doc, paper, f"{self.name} {self.version}")
 
-    def extract(self, papers: Iterable[Paper], n_process: int = 1) -> Iterator[PaperExtraction]:
-        for paper in papers:
-            yield self._extract_one(paper)
 
-    def _extract_one(self, paper: Paper) -> PaperExtraction:
-        found: dict[str, list[Mention]] = {}
-        sentences = []
-        for fld in ("title", "abstract"):
-            text = getattr(paper, fld)
-            sentences.append(Sentence(fld, 0, 0, len(text), text))
-            for m in self._ACRONYM.finditer(text):
-                found.setdefault(m.group(), []).append(
-                    Mention(m.group(), fld, m.start(), m.end(), 0, "Concept", "placeholder")
-                )
-        entities = tuple(
-            ExtractedEntity(name, "Concept", (), tuple(ms)) for name, ms in sorted(found.items())
+def text_of(paper: Paper) -> str:
+    return paper.title + FIELD_BREAK + paper.abstract
+
+
+def doc_to_extraction(doc, paper: Paper, extractor: str) -> PaperExtraction:
+    """Field-relative mentions, sentences and abbreviations of a paper's Doc."""
+    from extract.components import ABBR_LONG_KEY, ENTITIES_KEY
+
+    abstract_start = len(paper.title) + len(FIELD_BREAK)
+
+    def locate(char: int) -> tuple[str, int]:
+        return ("title", 0) if char < abstract_start else ("abstract", abstract_start)
+
+    sentences: list[Sentence] = []
+    sentence_at: list[tuple[int, int, str, int]] = []  # (doc start, doc end, field, index)
+    counts = {"title": 0, "abstract": 0}
+    for sent in doc.sents:
+        text = sent.text.strip()
+        if not text:
+            continue
+        start = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
+        fld, base = locate(start)
+        idx = counts[fld]
+        counts[fld] += 1
+        sentences.append(Sentence(fld, idx, start - base, start - base + len(text), text))
+        sentence_at.append((sent.start_char, sent.end_char, fld, idx))
+
+    def sentence_of(char: int) -> int:
+        for s, e, _, idx in sentence_at:
+            if s <= char < e:
+                return idx
+        return 0
+
+    mentions = []
+    for span in doc.spans[ENTITIES_KEY]:
+        fld, base = locate(span.start_char)
+        mention = Mention(
+            span.text, fld, span.start_char - base, span.end_char - base,
+            sentence_of(span.start_char), span.label_, span.id_,
         )
-        return PaperExtraction(paper, entities, tuple(sentences), (), f"{self.name} {self.version}")
+        mentions.append((mention, span.kb_id_ or None))
+    pairs = tuple(dict.fromkeys((s.label_, s.text) for s in doc.spans.get(ABBR_LONG_KEY, [])))
+    entities = group_mentions(mentions, pairs)
+    return PaperExtraction(paper, entities, tuple(sentences), pairs, extractor)
 
 
-def load_extractor(model: str | None = None) -> Extractor:
-    return Extractor()
+def load_extractor(model: str | Path | None = None) -> Extractor:
+    return Extractor(load_nlp(model))

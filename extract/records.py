@@ -88,7 +88,12 @@ class PaperExtraction:
     extractor: str = ""  # name and version of the extractor that produced this
 
     def to_json(self) -> dict:
-        """The `kg extract` JSON Lines object for this paper."""
+        """The `kg extract` JSON Lines object for this paper.
+
+        A mention's `sentence` is the text of its sentence (for human readers); the record keeps
+        the index. Without sentence records the index is written.
+        """
+        texts = {(s.field, s.index): s.text for s in self.sentences}
         return {
             "id": self.paper.key,
             "title": self.paper.title,
@@ -103,7 +108,7 @@ class PaperExtraction:
                             "field": m.field,
                             "start": m.start,
                             "end": m.end,
-                            "sentence": m.sentence,
+                            "sentence": texts.get((m.field, m.sentence), m.sentence),
                         }
                         for m in e.mentions
                     ],

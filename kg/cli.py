@@ -14,6 +14,9 @@ COMMANDS = {
     "build": "kg.commands.build:build",
     "stats": "kg.commands.stats:stats",
     "push": "kg.commands.push:push",
+    "extract": "kg.commands.extract:extract",
+    "train": "kg.commands.train:train",
+    "eval": "kg.commands.eval:eval_",
 }
 
 

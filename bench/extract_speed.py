@@ -1,0 +1,67 @@
+"""Extractor speed on one core: abstracts/s and words/s, against the bare tokenizer's ceiling.
+
+    python bench/extract_speed.py [--papers N] [--model DIR] [--processes N]
+
+Target: at least 100 abstracts/s per core for the whole extractor. Papers are the seed listings
+in data/demo, repeated to N. Single-process rates use this process's CPU time, so other jobs
+on a shared machine do not distort them; the multi-process row (--processes > 1) is wall time.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import time
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+
+def demo_papers(n: int):
+    from extract.readers import read_papers
+    from extract.resources import data_dir
+
+    papers = read_papers(data_dir() / "demo").papers
+    return (papers * (n // len(papers) + 1))[:n]
+
+
+def rate(label: str, seconds: float, n: int, words: int) -> None:
+    print(f"{label:34} {n / seconds:8.1f} abstracts/s {words / seconds:10,.0f} words/s ({seconds:.2f} s)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--papers", type=int, default=500)
+    parser.add_argument("--model", default=None)
+    parser.add_argument("--processes", type=int, default=1)
+    args = parser.parse_args()
+
+    from extract.pipeline import load_extractor, text_of
+
+    papers = demo_papers(args.papers)
+    extractor = load_extractor(args.model)
+    texts = [text_of(p) for p in papers]
+    words = sum(len(t.split()) for t in texts)
+    list(extractor.extract(papers[:20]))  # warm-up
+
+    clock = time.process_time
+    started = clock()
+    for text in texts:
+        extractor.nlp.make_doc(text)
+    rate("tokenizer only (ceiling), CPU", clock() - started, len(texts), words)
+
+    started = clock()
+    list(extractor.nlp.pipe(texts))
+    rate("spaCy pipeline (nlp.pipe), CPU", clock() - started, len(texts), words)
+
+    started = clock()
+    list(extractor.extract(papers))
+    rate("extractor, 1 process, CPU", clock() - started, len(texts), words)
+
+    if args.processes > 1:
+        started = time.perf_counter()
+        list(extractor.extract(papers, n_process=args.processes))
+        rate(f"extractor, {args.processes} processes, wall", time.perf_counter() - started, len(texts), words)
+
+
+if __name__ == "__main__":
+    main()

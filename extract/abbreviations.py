@@ -1,0 +1,179 @@
+"""Acronym definitions in running text, Schwartz-Hearst style, without spaCy.
+
+Finds `long form (SF)` and `SF (long form)` pairs, copes with nested brackets, citations in square
+brackets and parentheses that define nothing, and lists the later uses of each short form.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["Abbreviation", "find_abbreviations", "find_short_form_uses", "short_form_variants"]
+
+
+@dataclass(frozen=True)
+class Abbreviation:
+    short: str
+    long: str
+    short_start: int  # character offsets into the text, end exclusive
+    short_end: int
+    long_start: int
+    long_end: int
+
+
+_WORD = re.compile(r"\S+")
+_CITATION = re.compile(r"\s*\[[^\[\]]*\]\s*$")  # `[1]`, `[3, 4]` right before a parenthesis
+_SHORT_FORM = re.compile(r"^[A-Za-z0-9][\w.&/+-]*$")
+_MAX_SHORT = 12
+
+
+def _paren_groups(text: str) -> list[tuple[int, int]]:
+    """(open, close) offsets of the outermost balanced parenthesis pairs."""
+    groups, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch == "(":
+            if depth == 0:
+                start = i
+            depth += 1
+        elif ch == ")" and depth:
+            depth -= 1
+            if depth == 0:
+                groups.append((start, i))
+    return groups
+
+
+def _first_part(text: str, start: int, end: int) -> tuple[int, int]:
+    """The part of a parenthesis before `;` or `,` and before any nested bracket, stripped."""
+    inner = text[start:end]
+    cut = len(inner)
+    for sep in (";", ",", "(", "["):
+        pos = inner.find(sep)
+        if pos != -1:
+            cut = min(cut, pos)
+    s, e = start, start + cut
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e
+
+
+def _is_short_form(s: str) -> bool:
+    return (
+        2 <= len(s) <= _MAX_SHORT
+        and bool(_SHORT_FORM.match(s))
+        and any(c.isalpha() for c in s)
+        and any(c.isupper() for c in s)
+        and " " not in s
+    )
+
+
+def _match_long_form(short: str, candidate: str) -> int | None:
+    """Offset in `candidate` where the long form for `short` begins, or None (Schwartz-Hearst).
+
+    Characters of the short form are matched right to left; the first must begin a word, or be an
+    upper-case letter inside the first word (`eXplainable AI` -> XAI). A trailing plural `s`
+    on the short form may go unmatched (`SAEs`).
+    """
+    chars = [c.lower() for c in short if c.isalnum()]
+    if short.endswith("s") and len(chars) > 2 and short[-2].isupper():
+        chars = chars[:-1]
+    if not chars:
+        return None
+    li = len(candidate) - 1
+    for si in range(len(chars) - 1, -1, -1):
+        c = chars[si]
+        while li >= 0:
+            ch = candidate[li]
+            hit = ch.lower() == c
+            if hit and si == 0:
+                at_word_start = li == 0 or not candidate[li - 1].isalnum()
+                # eXplainable -> X: a capital inside the word, or the x of a leading "ex"
+                ex_prefix = c == "x" and li >= 1 and candidate[li - 1] in "eE" and (li == 1 or not candidate[li - 2].isalnum())
+                hit = at_word_start or ch.isupper() or ex_prefix
+            if hit:
+                break
+            li -= 1
+        if li < 0:
+            return None
+        li -= 1
+    start = li + 1
+    while start > 0 and candidate[start - 1].isalnum():
+        start -= 1
+    return start
+
+
+def _long_form_window(text: str, end: int, short: str) -> int:
+    """Start offset of the words Schwartz-Hearst allows before `end`: min(|SF| + 5, 2|SF|)."""
+    limit = min(len(short) + 5, 2 * len(short))
+    period = text.rfind(". ", 0, end)
+    sentence_start = max(period + 2 if period != -1 else 0, text.rfind("\n", 0, end) + 1)
+    words = list(_WORD.finditer(text, sentence_start, end))
+    words = words[-limit:]
+    return words[0].start() if words else end
+
+
+def _strip_edges(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and not text[s].isalnum():
+        s += 1
+    while e > s and not (text[e - 1].isalnum() or text[e - 1] in ")]"):
+        e -= 1
+    return s, e
+
+
+def _long_then_short(text: str, open_: int, close: int) -> Abbreviation | None:
+    s, e = _first_part(text, open_ + 1, close)
+    short = text[s:e]
+    if not _is_short_form(short):
+        return None
+    before = text[:open_]
+    citation = _CITATION.search(before)
+    end = citation.start() if citation else len(before.rstrip())
+    window = _long_form_window(text, end, short)
+    rel = _match_long_form(short, text[window:end])
+    if rel is None:
+        return None
+    ls, le = _strip_edges(text, window + rel, end)
+    long = text[ls:le]
+    if len(long) <= len(short) or long.lower() == short.lower() or long.count(" ") > len(short) + 4:
+        return None
+    return Abbreviation(short, long, s, e, ls, le)
+
+
+def _short_then_long(text: str, open_: int, close: int) -> Abbreviation | None:
+    s, e = _first_part(text, open_ + 1, close)
+    long = text[s:e]
+    if " " not in long:
+        return None
+    m = re.search(r"(\S+)\s*$", text[:open_])
+    if not m:
+        return None
+    short = m.group(1)
+    if not _is_short_form(short) or _match_long_form(short, long) != 0:
+        return None
+    return Abbreviation(short, long, m.start(1), m.end(1), s, e)
+
+
+def find_abbreviations(text: str) -> list[Abbreviation]:
+    """Every acronym definition in `text`, in order (a short form may be defined more than once)."""
+    found: list[Abbreviation] = []
+    for open_, close in _paren_groups(text):
+        abbr = _long_then_short(text, open_, close) or _short_then_long(text, open_, close)
+        if abbr:
+            found.append(abbr)
+    return found
+
+
+def short_form_variants(short: str) -> set[str]:
+    """The short form with and without a plural `s` (`SAE` <-> `SAEs`)."""
+    if short.endswith("s") and len(short) > 2 and short[-2].isupper():
+        return {short, short[:-1]}
+    return {short, short + "s"}
+
+
+def find_short_form_uses(text: str, abbr: Abbreviation) -> list[tuple[int, int]]:
+    """Offsets of whole-word uses of the short form (or its plural) after its definition."""
+    names = "|".join(re.escape(v) for v in sorted(short_form_variants(abbr.short), key=len, reverse=True))
+    pattern = re.compile(rf"(?<![\w-])(?:{names})(?![\w-])")
+    after = max(abbr.short_end, abbr.long_end)
+    return [(m.start(), m.end()) for m in pattern.finditer(text, after)]

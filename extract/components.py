@@ -1,0 +1,349 @@
+"""paperkg's registered spaCy components: sentence boundaries, abbreviations, rules, type refinement.
+
+Import this module before loading the shipped pipeline (extract.pipeline does), so spaCy finds the
+factories by name.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import srsly
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc, Span
+
+from extract import tokenizer as _tokenizer  # noqa: F401  (registers the tokenizer)
+from extract.abbreviations import find_abbreviations, find_short_form_uses
+from extract.gazetteers import GazetteerEntry, model_families
+from extract.naming import is_generic
+
+RULES_KEY = "paperkg_rules"
+ABBR_SHORT_KEY = "paperkg_abbr_short"  # short forms: definitions and later uses; label = short form
+ABBR_LONG_KEY = "paperkg_abbr_long"  # long forms; label = short form
+ENTITIES_KEY = "paperkg"  # the final typed mentions; label = graph type, id = source
+
+# ---------------------------------------------------------------- sentence boundaries
+
+_ENDS = {".", "?", "!"}
+_NOT_ENDS = {"al", "fig", "figs", "eq", "eqs", "sec", "vs", "cf", "approx", "resp", "no", "e.g", "i.e", "etc"}
+
+
+@Language.component("paperkg_sentences")
+def sentence_boundaries(doc: Doc) -> Doc:
+    """Sentence starts after `.`/`?`/`!` before a capital or digit; never inside `$...$` or after
+    `e.g.`-like abbreviations; always after a blank line (the title/abstract break)."""
+    if doc.has_annotation("SENT_START"):
+        return doc
+    in_math = False
+    start_next = True
+    for i, tok in enumerate(doc):
+        tok.is_sent_start = start_next
+        start_next = False
+        if tok.text == "$":
+            in_math = not in_math
+        if in_math:
+            continue
+        if "\n\n" in tok.whitespace_ or (tok.is_space and "\n\n" in tok.text):
+            start_next = True
+        elif tok.text in _ENDS and i + 1 < len(doc):
+            prev = doc[i - 1].text.lower() if i else ""
+            nxt = doc[i + 1].text
+            if prev not in _NOT_ENDS and (nxt[:1].isupper() or nxt[:1].isdigit() or nxt[:1] in "\"'([`"):
+                start_next = True
+    return doc
+
+
+# ---------------------------------------------------------------- abbreviations
+
+
+@Language.component("paperkg_abbreviations")
+def abbreviations(doc: Doc) -> Doc:
+    """Long form <-> short form pairs defined in the text, and the later uses of each short form.
+
+    Both span groups are labelled with the short form as defined, which ties them together.
+    """
+    shorts: dict[tuple[int, int], Span] = {}
+    longs = []
+    for abbr in find_abbreviations(doc.text):
+        long_span = doc.char_span(abbr.long_start, abbr.long_end, label=abbr.short, alignment_mode="expand")
+        short_span = doc.char_span(abbr.short_start, abbr.short_end, label=abbr.short, alignment_mode="expand")
+        if long_span is None or short_span is None:
+            continue
+        longs.append(long_span)
+        uses = [doc.char_span(s, e, label=abbr.short) for s, e in find_short_form_uses(doc.text, abbr)]
+        for span in [short_span, *uses]:
+            if span is not None:
+                shorts.setdefault((span.start, span.end), span)
+    doc.spans[ABBR_SHORT_KEY] = sorted(shorts.values(), key=lambda s: s.start)
+    doc.spans[ABBR_LONG_KEY] = longs
+    return doc
+
+
+# ---------------------------------------------------------------- rules
+
+_SIZE = r"\d+(?:\.\d+)?[MBKT]"
+_VERSION_TOKEN = re.compile(
+    rf"^(?:v?\d+(?:\.\d+)*[a-z]?|{_SIZE}|[RVO]\d+(?:\.\d+)?|small|base|large|medium|mini|tiny|XL|XXL|xl"
+    r"|Instruct|instruct|Chat|chat|Turbo|Pro|Ultra|Flash|Sonnet|Opus|Haiku|Coder|Math)$"
+)
+# A name carrying a parameter count: Pythia-70M, LLaMA-2-7B, OPT-175B, Qwen2.5-0.5B.
+_SIZED_NAME = re.compile(rf"^[A-Za-z][\w.]*(?:-[\w.]+)*-{_SIZE}(?:-[\w.]+)*$")
+# Benchmark-style names: MedQA, TruthfulQA, MT-Bench, MultiNLI.
+_BENCH_NAME = re.compile(r"^[A-Z][\w-]*(?:QA|Bench|bench|NLI|GLUE)$")
+_DATASET_HEADS = ["dataset", "datasets", "benchmark", "benchmarks", "corpus", "corpora", "treebank"]
+
+
+class ArtefactRules:
+    """Named models, datasets, metrics, tasks and methods: gazetteers plus token-pattern rules.
+
+    Spans go to `doc.spans["paperkg_rules"]` labelled with the graph type; `kb_id_` carries the
+    gazetteer's canonical name when there is one, `id_` the rule that fired.
+    """
+
+    def __init__(self, nlp: Language, name: str, entries: list[GazetteerEntry] | None = None):
+        self.nlp = nlp
+        self.name = name
+        self.entries: list[GazetteerEntry] = []
+        self.set_entries(entries or [])
+        self.dataset_matcher = Matcher(nlp.vocab)
+        self.dataset_matcher.add(
+            "Dataset",
+            [[
+                {"TEXT": {"REGEX": r"^(?:[A-Z0-9][\w.-]*|[a-z]+[A-Z0-9][\w.-]*)$"}, "IS_STOP": False, "OP": "+"},
+                {"LOWER": {"IN": _DATASET_HEADS}},
+            ]],
+            greedy="LONGEST",
+        )
+
+    def set_entries(self, entries: list[GazetteerEntry]) -> None:
+        self.entries = list(entries)
+        vocab = self.nlp.vocab
+        self.exact = PhraseMatcher(vocab, attr="ORTH")
+        self.lower = PhraseMatcher(vocab, attr="LOWER")
+        self.canonical: dict[str, tuple[str, str]] = {}  # matcher key -> (canonical, type)
+        for i, entry in enumerate(self.entries):
+            key = f"g{i}"
+            self.canonical[key] = (entry.name, entry.type)
+            for phrase in (entry.name, *entry.aliases):
+                matcher = self.lower if phrase.islower() else self.exact
+                matcher.add(key, [self.nlp.make_doc(phrase)])
+        families = model_families(self.entries)
+        self.family = re.compile(
+            rf"^(?:{'|'.join(map(re.escape, families))})(?:[-_.]?\d[\w.]*|-[\w.]+)*$" if families else r"(?!)"
+        )
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans: list[Span] = []
+        for matcher in (self.exact, self.lower):
+            for key, s, e in matcher(doc):
+                canonical, type_ = self.canonical[self.nlp.vocab.strings[key]]
+                spans.append(Span(doc, s, e, label=type_, kb_id=canonical, span_id="rule:gazetteer"))
+        spans.extend(self._model_names(doc))
+        for _, s, e in self.dataset_matcher(doc):
+            span = doc[s : e - 1]
+            if not is_generic([t.text for t in span]):
+                spans.append(Span(doc, s, e - 1, label="Dataset", span_id="rule:dataset"))
+        for tok in doc:
+            if _BENCH_NAME.match(tok.text):
+                spans.append(Span(doc, tok.i, tok.i + 1, label="Dataset", span_id="rule:dataset"))
+        doc.spans[RULES_KEY] = _longest_first(spans)
+        return doc
+
+    def _model_names(self, doc: Doc) -> list[Span]:
+        found = []
+        i = 0
+        while i < len(doc):
+            text = doc[i].text
+            if _SIZED_NAME.match(text) or self.family.match(text):
+                end = i + 1
+                while end < len(doc) and end - i < 4 and _VERSION_TOKEN.match(doc[end].text):
+                    end += 1
+                # A bare family name ("DeepSeek") is a model only with a version; the gazetteer
+                # covers the bare names that are models on their own.
+                if end > i + 1 or _SIZED_NAME.match(text) or any(c.isdigit() for c in text):
+                    found.append(Span(doc, i, end, label="Model", span_id="rule:model"))
+                i = end
+            else:
+                i += 1
+        return found
+
+    def to_disk(self, path, exclude=()):
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        srsly.write_jsonl(path / "gazetteer.jsonl", [e.to_json() for e in self.entries])
+
+    def from_disk(self, path, exclude=()):
+        self.set_entries([GazetteerEntry.from_json(o) for o in srsly.read_jsonl(Path(path) / "gazetteer.jsonl")])
+        return self
+
+
+@Language.factory("paperkg_rules")
+def make_rules(nlp: Language, name: str) -> ArtefactRules:
+    return ArtefactRules(nlp, name)
+
+
+def _longest_first(spans: list[Span]) -> list[Span]:
+    """Non-overlapping spans, longer ones winning, earlier rules winning ties."""
+    chosen: list[Span] = []
+    taken: set[int] = set()
+    for span in sorted(spans, key=lambda s: (-(s.end - s.start), s.start)):
+        if not taken.intersection(range(span.start, span.end)):
+            chosen.append(span)
+            taken.update(range(span.start, span.end))
+    return sorted(chosen, key=lambda s: s.start)
+
+
+# ---------------------------------------------------------------- type refinement
+
+SCIERC_TO_GRAPH = {
+    "Method": "Method",
+    "Task": "Task",
+    "Metric": "Metric",
+    "Material": "Dataset",
+    "OtherScientificTerm": "Concept",
+}
+
+_HEAD_TYPES = [
+    (re.compile(r"(dataset|corpus|corpora|benchmark|treebank|collection)s?$", re.I), "Dataset"),
+    (re.compile(r"(score|rate|accuracy|error|precision|recall|loss|distance|divergence)s?$", re.I), "Metric"),
+    (re.compile(r"(detection|classification|recognition|translation|generation|answering|segmentation"
+                r"|retrieval|parsing|summari[sz]ation|prediction|tagging|labell?ing|extraction|analysis)$", re.I),
+     "Task"),
+    (re.compile(r"(model|network|net|transformer|autoencoder|encoder|decoder|machine|algorithm|search"
+                r"|learning|method|regression|optimi[sz]ation|attention|tuning|training|sampling|distillation"
+                r"|embedding|probing|patching|layer|architecture|agent|classifier|clustering|propagation|tracing"
+                r"|decomposition|injection|adaptation|regulari[sz]ation|inference|estimation)s?$", re.I), "Method"),
+]
+
+
+def head_type(text: str) -> str:
+    """A graph type guessed from a phrase's head word, for spans no recogniser typed."""
+    for pattern, type_ in _HEAD_TYPES:
+        if pattern.search(text):
+            return type_
+    return "Concept"
+
+
+# Words that may wrap a named model or dataset without changing what it names.
+_ARTEFACT_HEADS = frozenset(
+    "transformer transformers model models dataset datasets benchmark benchmarks corpus checkpoint "
+    "checkpoints family families series suite lm lms variant variants architecture network and or".split()
+)
+
+
+class TypeRefiner:
+    """Merges recogniser, rule and abbreviation spans into typed, non-generic graph mentions.
+
+    - recogniser labels map to graph types; Generic spans and generic phrases are dropped;
+    - a rule span equal to a recogniser span retypes it; one that crosses or contains recogniser
+      spans replaces them; one inside a recogniser span leaves it alone; others are added;
+    - an acronym's long form and every use of its short form get one type, and are added where
+      nothing else was found.
+    """
+
+    def __init__(self, use_rules: bool = True, use_abbreviations: bool = True):
+        self.use_rules = use_rules
+        self.use_abbreviations = use_abbreviations
+
+    def __call__(self, doc: Doc) -> Doc:
+        chosen: dict[tuple[int, int], Span] = {}
+        for ent in doc.ents:
+            type_ = SCIERC_TO_GRAPH.get(ent.label_)
+            start, end = _trim(ent)
+            if type_ and end > start and not is_generic([t.text for t in doc[start:end]]):
+                if doc[end - 1].lower_ in _DATASET_HEADS:
+                    type_ = "Dataset"
+                chosen[(start, end)] = Span(doc, start, end, label=type_, span_id="ner")
+        if self.use_rules and RULES_KEY in doc.spans:
+            self._unwrap_artefacts(doc, chosen, doc.spans[RULES_KEY])
+            for rule in doc.spans[RULES_KEY]:
+                self._merge_rule(doc, chosen, rule)
+        if self.use_abbreviations and ABBR_LONG_KEY in doc.spans:
+            self._merge_abbreviations(doc, chosen)
+        doc.spans[ENTITIES_KEY] = sorted(chosen.values(), key=lambda s: s.start)
+        return doc
+
+    @staticmethod
+    def _unwrap_artefacts(doc: Doc, chosen: dict, rules) -> None:
+        """Drop recognised spans that only wrap named models or datasets in generic words
+        ("the Pythia-70M transformer", "SST-2 and AGNews datasets"), so the names stand alone."""
+        named = [r for r in rules if r.label_ in ("Model", "Dataset")]
+        for k in list(chosen):
+            inside = {i for r in named if k[0] <= r.start and r.end <= k[1] for i in range(r.start, r.end)}
+            if inside and len(inside) < k[1] - k[0]:
+                rest = [t.text for t in doc[k[0] : k[1]] if t.i not in inside and not t.is_punct]
+                if is_generic(rest, _ARTEFACT_HEADS):
+                    del chosen[k]
+
+    @staticmethod
+    def _merge_rule(doc: Doc, chosen: dict, rule: Span) -> None:
+        key = (rule.start, rule.end)
+        overlapping = [k for k in chosen if k[0] < rule.end and rule.start < k[1]]
+        if any(k[0] <= rule.start and rule.end <= k[1] and k != key for k in overlapping):
+            return  # inside a longer recognised span
+        for k in overlapping:
+            del chosen[k]
+        chosen[key] = Span(doc, rule.start, rule.end, label=rule.label_, kb_id=rule.kb_id_, span_id=rule.id_)
+
+    @staticmethod
+    def _merge_abbreviations(doc: Doc, chosen: dict) -> None:
+        """Acronym forms win over overlapping spans (`Sparse Autoencoders (SAEs)` is two mentions);
+        a span equal to one keeps its source but takes the pair's type."""
+        forms: dict[str, list[Span]] = {}
+        for span in [*doc.spans[ABBR_LONG_KEY], *doc.spans[ABBR_SHORT_KEY]]:
+            forms.setdefault(span.label_, []).append(span)
+        for spans in forms.values():
+            type_ = _pair_type(chosen, spans)
+            for span in spans:
+                key = (span.start, span.end)
+                old = chosen.pop(key, None)
+                for k in [k for k in chosen if k[0] < span.end and span.start < k[1]]:
+                    del chosen[k]
+                chosen[key] = Span(doc, *key, label=type_, kb_id=old.kb_id_ if old else "",
+                                   span_id=old.id_ if old else "abbreviation")
+
+
+def _trim(span: Span) -> tuple[int, int]:
+    """Token bounds without edge whitespace or punctuation (a closing bracket stays if opened inside)."""
+    start, end = span.start, span.end
+    doc = span.doc
+    depth = 0
+    for tok in doc[start:end]:  # an unbalanced bracket cuts the span there
+        if tok.text in "([":
+            depth += 1
+        elif tok.text in ")]":
+            if depth == 0:
+                start = tok.i + 1
+            depth = max(0, depth - 1)
+    if depth:
+        opens = [t.i for t in doc[start:end] if t.text in "(["]
+        end = opens[-depth]
+    while start < end and (doc[start].is_space or doc[start].is_punct):
+        start += 1
+    while end > start and (doc[end - 1].is_space or doc[end - 1].is_punct):
+        if doc[end - 1].text in ")]" and any(t.text in "([" for t in doc[start : end - 1]):
+            break
+        end -= 1
+    return start, end
+
+
+def _pair_type(chosen: dict, spans: list[Span]) -> str:
+    """The type of an acronym pair: what the rules or recogniser said about its forms, else the
+    long form's head word."""
+    votes: dict[str, int] = {}
+    for span in spans:
+        found = chosen.get((span.start, span.end))
+        if found is not None:
+            votes[found.label_] = votes.get(found.label_, 0) + (2 if found.id_.startswith("rule") else 1)
+    if votes:
+        return max(sorted(votes), key=votes.get)
+    longest = max(spans, key=len)
+    return head_type(longest.text)
+
+
+@Language.factory(
+    "paperkg_refine", default_config={"use_rules": True, "use_abbreviations": True}
+)
+def make_refiner(nlp: Language, name: str, use_rules: bool, use_abbreviations: bool) -> TypeRefiner:
+    return TypeRefiner(use_rules, use_abbreviations)

@@ -1,0 +1,71 @@
+"""Canonical names and grouping keys for mentions: singular forms, acronym plurals, generic phrases."""
+from __future__ import annotations
+
+import re
+
+__all__ = ["grouping_key", "is_generic", "singular", "singular_word"]
+
+# Nouns that name no particular thing on their own ("this method", "the model", "it").
+GENERIC_NOUNS = frozenset(
+    """method methods approach approaches model models system systems framework frameworks technique
+    techniques algorithm algorithms task tasks problem problems work works paper papers study studies
+    result results it its they them one ones which this that these those data dataset datasets
+    procedure procedures scheme schemes strategy strategies architecture architectures network networks
+    tool tools solution solutions mechanism mechanisms component components module modules pipeline
+    pipelines process processes metric metrics measure measures benchmark benchmarks baseline baselines
+    setting settings experiment experiments analysis analyses performance version versions variant
+    variants idea ideas way ways formulation implementation application applications we he she
+    technology technologies scenario scenarios case cases aspect aspects issue issues resource resources
+    representation representations feature features input inputs output outputs domain domains
+    environment environments property properties thing things kind type types""".split()
+)
+
+# Words in front of a generic noun that still leave it generic ("our proposed approach").
+GENERIC_MODIFIERS = frozenset(
+    """the a an this that these those our their its his her my your such proposed existing previous
+    new novel same other each both several many various current present above following former latter
+    given whole entire first second prior standard conventional traditional typical simple general
+    different two three multiple all any some own related corresponding alternative original resulting
+    underlying particular specific final overall main key basic popular common recent earlier""".split()
+)
+
+
+def is_generic(words: list[str], also_generic: frozenset[str] = frozenset()) -> bool:
+    """True for phrases like "this method", "our proposed approach", "the model", "it"."""
+    content = [w.lower() for w in words if w.lower() not in GENERIC_MODIFIERS]
+    return all(w in GENERIC_NOUNS or w in also_generic for w in content)
+
+
+_NO_SINGULAR = re.compile(r"(ss|us|is|ics|sis|ous|ws|news|series|species|data)$")
+
+
+def singular_word(word: str) -> str:
+    """`autoencoders` -> `autoencoder`, `SAEs` -> `SAE`; everything else as written."""
+    if len(word) > 2 and word.endswith("s") and word[:-1].isupper():
+        return word[:-1]  # acronym plural
+    if len(word) <= 3 or not word.isalpha() or word.isupper() or _NO_SINGULAR.search(word.lower()):
+        return word
+    lower = word.lower()
+    if lower.endswith("ies") and len(word) > 4:
+        return word[:-3] + ("Y" if word[-3].isupper() else "y")
+    if lower.endswith(("ches", "shes", "xes", "sses", "zes")):
+        return word[:-2]
+    if lower.endswith("s"):
+        return word[:-1]
+    return word
+
+
+def singular(phrase: str) -> str:
+    """The phrase with its last word made singular (the head of an English noun phrase)."""
+    m = re.search(r"([A-Za-z]+)$", phrase)
+    if not m:
+        return phrase
+    return phrase[: m.start()] + singular_word(m.group(1))
+
+
+def grouping_key(text: str) -> str:
+    """Mentions with the same key are one entity within a paper: case, hyphens and plurals ignored."""
+    words = re.sub(r"[-_/\s]+", " ", text.strip()).split(" ")
+    if words:
+        words[-1] = singular_word(words[-1])
+    return " ".join(words).lower()

@@ -1,0 +1,69 @@
+"""SciERC-format documents (one JSON object per line: `sentences`, `ner`, `doc_key`) as spaCy Docs.
+
+Docs are built on the dataset's own tokens, joined by single spaces, so training and evaluation
+see exactly the tokens the annotations were made on.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+SCIERC_LABELS = ("Task", "Method", "Metric", "Material", "OtherScientificTerm", "Generic")
+SCORED_LABELS = ("Task", "Method", "Metric", "Material", "OtherScientificTerm")
+
+# SciERC writes brackets and quotes the Penn Treebank way; raw text has the characters.
+_PTB_ESCAPES = {"-LRB-": "(", "-RRB-": ")", "-LSB-": "[", "-RSB-": "]", "-LCB-": "{", "-RCB-": "}", "``": '"', "''": '"'}
+
+
+@dataclass(frozen=True)
+class GoldDocument:
+    key: str
+    words: tuple[str, ...]
+    sentence_starts: tuple[int, ...]  # token index of each sentence's first token
+    spans: frozenset[tuple[int, int, str]]  # (start token, end token exclusive, label)
+
+
+def read_scierc(path: str | Path) -> Iterator[GoldDocument]:
+    with open(path, encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+                sentences = obj["sentences"]
+                ner = obj.get("ner") or [[] for _ in sentences]
+            except (ValueError, KeyError, TypeError) as exc:
+                raise ValueError(f"{path}:{lineno}: not a SciERC record ({exc})") from None
+            words: list[str] = []
+            starts: list[int] = []
+            for sent in sentences:
+                starts.append(len(words))
+                words.extend(_PTB_ESCAPES.get(w, w) for w in sent)
+            spans = frozenset((s, e + 1, label) for sent in ner for s, e, label in sent)
+            yield GoldDocument(str(obj.get("doc_key", lineno)), tuple(words), tuple(starts), spans)
+
+
+def gold_to_doc(nlp, gold: GoldDocument, with_entities: bool = True):
+    """A Doc on the gold tokens with sentence starts set; entities are the longest non-overlapping spans."""
+    from spacy.tokens import Doc
+
+    n = len(gold.words)
+    starts = set(gold.sentence_starts)
+    doc = Doc(
+        nlp.vocab,
+        words=list(gold.words),
+        spaces=[True] * (n - 1) + [False],
+        sent_starts=[i in starts for i in range(n)],
+    )
+    if with_entities:
+        doc.ents = _non_overlapping(doc, gold.spans)
+    return doc
+
+
+def _non_overlapping(doc, spans):
+    from spacy.tokens import Span
+    from spacy.util import filter_spans
+
+    return filter_spans([Span(doc, s, e, label=label) for s, e, label in sorted(spans)])

@@ -1,0 +1,106 @@
+"""Training the statistical recogniser on SciERC and assembling the shipped pipeline.
+
+`train()` converts SciERC-format files to spaCy's binary corpus (on the dataset's own tokens),
+trains `extract/config/ner.cfg`, and assembles the full paperkg pipeline around the best model:
+
+    OUT/corpus/{train,dev}.spacy   the converted data
+    OUT/training/model-best        spaCy's training output (tokenizer + tok2vec + ner)
+    OUT/model                      the paperkg pipeline: copy it to extract/model to ship it
+"""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from extract.scierc import gold_to_doc, read_scierc
+
+__all__ = ["DEFAULT_CONFIG", "add_paperkg_components", "assemble", "convert", "train"]
+
+DEFAULT_CONFIG = Path(__file__).resolve().parent / "config" / "ner.cfg"
+PIPELINE_NAME = "scierc_ner"
+PIPELINE_VERSION = "1.0.0"
+
+
+def _blank():
+    import spacy
+
+    from extract.tokenizer import make_tokenizer
+
+    nlp = spacy.blank("en")
+    nlp.tokenizer = make_tokenizer(nlp)
+    return nlp
+
+
+def convert(scierc_path: str | Path, out_path: str | Path) -> int:
+    """SciERC JSON Lines -> spaCy DocBin; returns the number of documents."""
+    from spacy.tokens import DocBin
+
+    nlp = _blank()
+    db = DocBin()
+    for gold in read_scierc(scierc_path):
+        db.add(gold_to_doc(nlp, gold))
+    Path(out_path).parent.mkdir(parents=True, exist_ok=True)
+    db.to_disk(out_path)
+    return len(db)
+
+
+def train(
+    train_path: str | Path,
+    dev_path: str | Path,
+    out_dir: str | Path,
+    seed: int = 0,
+    config: str | Path = DEFAULT_CONFIG,
+    overrides: dict | None = None,
+    gazetteer_dir: str | Path | None = None,
+) -> Path:
+    """Train on `train_path`, select on `dev_path`; returns the assembled pipeline's directory."""
+    from spacy.cli.train import train as spacy_train
+
+    from extract import tokenizer  # noqa: F401  (the config names the paperkg tokenizer)
+
+    out = Path(out_dir)
+    corpus = out / "corpus"
+    convert(train_path, corpus / "train.spacy")
+    convert(dev_path, corpus / "dev.spacy")
+    settings = {
+        "paths.train": str(corpus / "train.spacy"),
+        "paths.dev": str(corpus / "dev.spacy"),
+        "system.seed": seed,
+        **(overrides or {}),
+    }
+    spacy_train(Path(config), out / "training", overrides=settings, use_gpu=-1)
+    return assemble(out / "training" / "model-best", out / "model", gazetteer_dir)
+
+
+def add_paperkg_components(nlp, gazetteer_dir: str | Path | None = None):
+    """Wrap a trained recogniser (tok2vec + ner) with paperkg's rule-based components, in place."""
+    from extract import components  # noqa: F401  (registers the factories)
+    from extract.gazetteers import load_gazetteers
+    from extract.tokenizer import make_tokenizer
+
+    nlp.tokenizer = make_tokenizer(nlp)  # today's rules, not the ones saved with the recogniser
+    nlp.add_pipe("paperkg_sentences", first=True)
+    nlp.add_pipe("paperkg_abbreviations")
+    nlp.add_pipe("paperkg_rules").set_entries(load_gazetteers(gazetteer_dir))
+    nlp.add_pipe("paperkg_refine")
+    return nlp
+
+
+def assemble(recogniser_dir: str | Path, out_dir: str | Path, gazetteer_dir: str | Path | None = None) -> Path:
+    """The full pipeline: paperkg sentences, the trained recogniser, abbreviations, rules, refinement."""
+    import spacy
+
+    from extract import components  # noqa: F401  (the saved config names paperkg's tokenizer)
+
+    nlp = add_paperkg_components(spacy.load(recogniser_dir), gazetteer_dir)
+    nlp.meta["name"] = PIPELINE_NAME
+    nlp.meta["version"] = PIPELINE_VERSION
+    nlp.meta["description"] = (
+        "paperkg extractor: CNN NER trained on SciERC, abbreviations, gazetteer and pattern rules, "
+        "type refinement to Method/Model/Dataset/Task/Metric/Concept"
+    )
+    out = Path(out_dir)
+    if out.exists():
+        shutil.rmtree(out)
+    nlp.to_disk(out)
+    return out

@@ -1,0 +1,56 @@
+"""`kg eval`: typed exact-span P/R/F1 of the extractor on SciERC-format gold documents."""
+from __future__ import annotations
+
+import click
+
+from kg.commands._options import echo_json, user_errors
+
+
+@click.command("eval")
+@click.option("--gold", "gold_path", required=True, type=click.Path(exists=True, dir_okay=False, path_type=str),
+              help="SciERC-format JSON Lines with gold entities.")
+@click.option("--model", type=click.Path(exists=True, file_okay=False, path_type=str), default=None,
+              help="A spaCy pipeline made by `kg train` [default: the one shipped with paperkg].")
+@click.option("--recogniser-only", is_flag=True, help="Score only the statistical recogniser.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV rows: setting,label,precision,recall,f1.")
+@user_errors
+def eval_(gold_path: str, model: str | None, recogniser_only: bool, as_json: bool, as_csv: bool) -> None:
+    """Score the extractor on SciERC-format gold data: typed exact-span precision, recall, F1.
+
+    The pipeline runs on the gold documents' own tokens. Our types map back onto SciERC labels
+    (Method+Model -> Method, Dataset -> Material, Concept -> OtherScientificTerm; Task, Metric);
+    Generic is not scored. Rows: the statistical recogniser alone, with abbreviations, with
+    rules, and the whole extractor. --json prints {"micro": {...}, "per_label": {...},
+    "documents": N} for the whole extractor, plus "settings" holding every row.
+
+    \b
+    Examples:
+      kg eval --gold ../shared/data/scierc/dev.jsonl
+      kg eval --gold dev.jsonl --json
+      kg eval --gold dev.jsonl --recogniser-only --csv
+    """
+    from extract.evaluation import SETTINGS, evaluate
+
+    settings = ["recogniser"] if recogniser_only else list(SETTINGS)
+    try:
+        results = evaluate(gold_path, model, settings)
+    except (ValueError, FileNotFoundError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    main = results[settings[-1]]
+    if as_json:
+        echo_json({**main, "setting": settings[-1], "settings": results})
+        return
+    if as_csv:
+        click.echo("setting,label,precision,recall,f1")
+        for name, res in results.items():
+            for label, row in [("micro", res["micro"]), *res["per_label"].items()]:
+                click.echo(f"{name},{label},{row['precision']:.4f},{row['recall']:.4f},{row['f1']:.4f}")
+        return
+    click.echo(f"{main['documents']} documents; typed exact-span scores (P / R / F1)")
+    labels = ["micro", *main["per_label"]]
+    click.echo(f"{'':26}" + "".join(f"{lab[:19]:>21}" for lab in labels))
+    for name, res in results.items():
+        rows = [res["micro"], *res["per_label"].values()]
+        click.echo(f"{name:26}" + "".join(
+            f"{r['precision']:>7.3f}{r['recall']:>7.3f}{r['f1']:>7.3f}" for r in rows))

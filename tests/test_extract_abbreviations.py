@@ -1,0 +1,59 @@
+"""The acronym finder on the cases that break naive ones."""
+from extract.abbreviations import find_abbreviations, find_short_form_uses
+
+
+def pairs(text):
+    return [(a.short, a.long) for a in find_abbreviations(text)]
+
+
+def test_long_form_then_short_form_with_plural():
+    assert pairs("Sparse Autoencoders (SAEs) have emerged.") == [("SAEs", "Sparse Autoencoders")]
+
+
+def test_capitals_inside_words():
+    text = "We use Differentiable ARchiTecture Search (DARTS) and eXplainable Artificial Intelligence (XAI)."
+    assert pairs(text) == [
+        ("DARTS", "Differentiable ARchiTecture Search"),
+        ("XAI", "eXplainable Artificial Intelligence"),
+    ]
+
+
+def test_short_form_then_long_form():
+    assert pairs("We train a CNN (convolutional neural network) on images.") == [
+        ("CNN", "convolutional neural network")
+    ]
+
+
+def test_citation_between_long_form_and_parenthesis():
+    assert pairs("Sparse Autoencoders [1] (SAEs) work.") == [("SAEs", "Sparse Autoencoders")]
+
+
+def test_nested_brackets_and_trailing_citation():
+    assert pairs("Large language models (LLMs; Brown et al. (2020)) are large.") == [
+        ("LLMs", "Large language models")
+    ]
+    assert pairs("the false positive rate (FPR (per class)) drops") == [("FPR", "false positive rate")]
+
+
+def test_parentheses_that_define_nothing():
+    text = "Results (see Table 1) show gains (p < 0.05), (ii) more, and Adam (Kingma and Ba, 2015) (e.g., BERT)."
+    assert pairs(text) == []
+
+
+def test_long_form_stays_in_its_sentence():
+    assert pairs("This is it. Retrieval-augmented generation (RAG) helps.") == [
+        ("RAG", "Retrieval-augmented generation")
+    ]
+
+
+def test_later_uses_include_singular_and_plural_but_not_compounds():
+    text = "We train Sparse Autoencoders (SAEs). SAEs are good; an SAE is small; DARTS-SAE and SAEBench are not."
+    abbr = find_abbreviations(text)[0]
+    assert [text[s:e] for s, e in find_short_form_uses(text, abbr)] == ["SAEs", "SAE"]
+
+
+def test_prefix_letter_acronym_from_seed_abstract():
+    text = "We introduce the Variational Sparse Autoencoder (vSAE), which replaces gating. The vSAE underperforms."
+    abbr = find_abbreviations(text)[0]
+    assert (abbr.short, abbr.long) == ("vSAE", "Variational Sparse Autoencoder")
+    assert [text[s:e] for s, e in find_short_form_uses(text, abbr)] == ["vSAE"]

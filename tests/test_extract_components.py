@@ -1,0 +1,97 @@
+"""Tokenizer, sentence boundaries, rules and naming, on a blank pipeline (no trained model)."""
+import pytest
+
+spacy = pytest.importorskip("spacy")
+
+from extract import components  # noqa: E402,F401
+from extract.components import ENTITIES_KEY  # noqa: E402
+from extract.gazetteers import load_gazetteers  # noqa: E402
+from extract.grouping import group_mentions  # noqa: E402
+from extract.naming import grouping_key, is_generic, singular  # noqa: E402
+from extract.records import Mention  # noqa: E402
+from extract.tokenizer import make_tokenizer  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    nlp = spacy.blank("en")
+    nlp.tokenizer = make_tokenizer(nlp)
+    nlp.add_pipe("paperkg_sentences")
+    nlp.add_pipe("paperkg_abbreviations")
+    nlp.add_pipe("paperkg_rules").set_entries(load_gazetteers())
+    nlp.add_pipe("paperkg_refine")
+    return nlp
+
+
+def test_hyphenated_names_stay_whole(nlp):
+    words = [t.text for t in nlp.make_doc("Pythia-70M, CUB-200-2011, GPT2-small and LLaMA-2-7B (e.g. state-of-the-art).")]
+    assert words == ["Pythia-70M", ",", "CUB-200-2011", ",", "GPT2-small", "and", "LLaMA-2-7B", "(", "e.g.",
+                     "state-of-the-art", ")", "."]
+
+
+def test_sentence_boundaries(nlp):
+    doc = nlp("We use e.g. BERT. The loss is $x^2$. See https://example.org/a.b for code. Et al. work. Done.")
+    assert [s.text for s in doc.sents] == [
+        "We use e.g. BERT.", "The loss is $x^2$.", "See https://example.org/a.b for code.", "Et al. work.", "Done.",
+    ]
+
+
+def test_title_and_abstract_are_separate_sentences(nlp):
+    doc = nlp("A title without a period\n\nthe abstract starts lower-case.")
+    assert len(list(doc.sents)) == 2
+
+
+def found(doc):
+    return {(s.text, s.label_) for s in doc.spans[ENTITIES_KEY]}
+
+
+def test_rules_find_named_models_datasets_and_metrics(nlp):
+    doc = nlp("We probe Pythia-70M, GPT-4, LLaMA-2-7B, DeepSeek R1 and ResNet50 on CIFAR100, SST-2, "
+              "20 Newsgroups and the Seabed KLSG dataset, reporting accuracy, F1 and false positive rate.")
+    assert {
+        ("Pythia-70M", "Model"), ("GPT-4", "Model"), ("LLaMA-2-7B", "Model"), ("DeepSeek R1", "Model"),
+        ("ResNet50", "Model"), ("CIFAR100", "Dataset"), ("SST-2", "Dataset"), ("20 Newsgroups", "Dataset"),
+        ("Seabed KLSG", "Dataset"), ("accuracy", "Metric"), ("F1", "Metric"), ("false positive rate", "Metric"),
+    } <= found(doc)
+
+
+def test_abbreviation_forms_share_a_type(nlp):
+    doc = nlp("Simple Linear Iterative Clustering (SLIC) is fast. SLIC needs no labels.")
+    assert found(doc) == {("Simple Linear Iterative Clustering", "Method"), ("SLIC", "Method")}
+
+
+@pytest.mark.parametrize("phrase", ["this method", "our proposed approach", "the model", "it", "These models"])
+def test_generic_phrases(phrase):
+    assert is_generic(phrase.split())
+
+
+def test_named_phrases_are_not_generic():
+    assert not is_generic(["sparse", "autoencoder"])
+    assert not is_generic(["the", "Tsetlin", "Machine"])
+
+
+def test_singular_and_keys():
+    assert singular("Sparse Autoencoders") == "Sparse Autoencoder"
+    assert singular("large language models") == "large language model"
+    assert singular("SAEs") == "SAE"
+    assert singular("feature analysis") == "feature analysis"
+    assert singular("queries") == "query"
+    assert grouping_key("Sparse-Autoencoders") == grouping_key("sparse autoencoder")
+
+
+def test_grouping_uses_long_form_and_gazetteer_names():
+    def m(text, start, type_="Method", source="ner"):
+        return Mention(text, "abstract", start, start + len(text), 0, type_, source)
+
+    entities = group_mentions(
+        [(m("Sparse Autoencoders", 0), None), (m("SAEs", 21), None), (m("SAE", 40), None),
+         (m("GPT2", 60, "Model", "rule:gazetteer"), "GPT-2"), (m("GPT-2", 70, "Model", "rule:gazetteer"), "GPT-2"),
+         (m("20 Newsgroups", 80, "Dataset", "rule:gazetteer"), "20 Newsgroups")],
+        (("SAEs", "Sparse Autoencoders"),),
+    )
+    got = {(e.name, e.type, e.acronym, e.aliases) for e in entities}
+    assert got == {
+        ("Sparse Autoencoder", "Method", "SAE", ("Sparse Autoencoders", "SAEs", "SAE")),
+        ("GPT-2", "Model", None, ("GPT2",)),
+        ("20 Newsgroups", "Dataset", None, ()),
+    }
