@@ -121,15 +121,15 @@ class Store:
             new = self.path / _next_generation_name(current)
             if current is not None:
                 ox.Store.read_only(str(current)).backup(str(new))
-            writer = ox.Store(str(new))
+            writer = _Writer(ox.Store(str(new)))
             try:
                 yield writer
                 writer.flush()
             except BaseException:
-                del writer
+                writer.close()
                 shutil.rmtree(new, ignore_errors=True)
                 raise
-            del writer
+            writer.close()
             _atomic_write(self.path / "CURRENT", new.name)
             self.close()
             if current is not None:
@@ -145,6 +145,39 @@ class Store:
         if gen is None:
             return 0
         return sum(f.stat().st_size for f in gen.rglob("*") if f.is_file())
+
+
+class _Writer:
+    """The writable database of one transaction, closed when the transaction ends.
+
+    RocksDB must not be open read-write while the new generation is opened read-only (the
+    writer's compactions would delete files the reader still lists), and pyoxigraph closes a
+    database only when its last reference goes. Callers get this wrapper, so the transaction
+    holds the only reference and can drop it, whatever the caller still holds.
+    """
+
+    def __init__(self, db: ox.Store):
+        self._db: ox.Store | None = db
+
+    def _open(self) -> ox.Store:
+        if self._db is None:
+            raise StoreError("the store transaction is over; this handle is closed")
+        return self._db
+
+    def __getattr__(self, name: str):
+        return getattr(self._open(), name)
+
+    def __len__(self) -> int:
+        return len(self._open())
+
+    def __iter__(self):
+        return iter(self._open())
+
+    def __contains__(self, quad) -> bool:
+        return quad in self._open()
+
+    def close(self) -> None:
+        self._db = None
 
 
 def _next_generation_name(current: Path | None) -> str:

@@ -62,6 +62,8 @@ def build(inputs, store, strict: bool, workers: int, engine: str, scheduler: str
         sys.exit(1)
     except (ReadError, EngineError) as exc:
         raise click.ClickException(str(exc)) from exc
+    if report.papers == 0:
+        raise click.ClickException("no paper could be read from the input; nothing was added")
     if not quiet:
         click.echo(
             f"{report.papers} papers read ({report.records} records, {len(report.problems)} skipped), "
