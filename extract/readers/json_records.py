@@ -26,7 +26,7 @@ _SPACE = " \t\n\r"
 
 def read_json_lines(stream: TextIO, source: str) -> Iterator[Paper | ReadProblem]:
     """JSON Lines; a file that starts with a ``[`` not closed on its first line (a pretty-printed
-    array) is read as a JSON array."""
+    or long minified array) is read as a JSON array."""
     number, first = _first_line(stream)
     if first.lstrip(_SPACE).startswith("[") and not _is_json(first):
         yield from _array(number, first, stream, source)
@@ -40,7 +40,10 @@ def read_json(stream: TextIO, source: str) -> Iterator[Paper | ReadProblem]:
     number, first = _first_line(stream)
     if first.lstrip(_SPACE).startswith("["):
         yield from _array(number, first, stream, source)
-    elif _is_object(first):
+        return
+    if not first.endswith(("\n", "\r")):
+        first += stream.readline()  # an object's line, needed whole whatever it turns out to be
+    if _is_object(first):
         yield from _lines(number, first, stream, source)
     else:
         try:
@@ -52,14 +55,17 @@ def read_json(stream: TextIO, source: str) -> Iterator[Paper | ReadProblem]:
 
 
 def _first_line(stream: TextIO) -> tuple[int, str]:
-    """The first non-blank line and its number."""
+    """The first non-blank line and its number; at most `_CHUNK` characters of it, so that a
+    minified array (one line of the whole file) is not read in one go."""
     number = 1
-    while (line := stream.readline()) and not line.strip(_SPACE):
-        number += 1
+    while (line := stream.readline(_CHUNK)) and not line.strip(_SPACE):
+        number += line.endswith(("\n", "\r"))
     return number, line
 
 
 def _lines(number: int, first: str, rest: TextIO, source: str) -> Iterator[Paper | ReadProblem]:
+    if not first.endswith(("\n", "\r")):
+        first += rest.readline()
     for number, line in enumerate(itertools.chain([first], rest), number):
         if not line.strip(_SPACE):
             continue
@@ -68,7 +74,10 @@ def _lines(number: int, first: str, rest: TextIO, source: str) -> Iterator[Paper
         except json.JSONDecodeError as err:
             yield _invalid(source, number, err)
             continue
-        yield paper_from_mapping(data, source, number)
+        # A line holding an array is a (mislabelled) minified JSON array: its elements are the
+        # records, as they are when the line is too long to check and is streamed as an array.
+        for record in data if isinstance(data, list) else [data]:
+            yield paper_from_mapping(record, source, number)
 
 
 def _invalid(source: str, line: int, err: json.JSONDecodeError) -> ReadProblem:
