@@ -217,7 +217,7 @@ def test_json_lines_record_problems_name_their_lines_and_reasons():
     assert [p.title for p in papers] == ["The one good record"]
     assert papers[0].author_count == 2
     assert [(p.line, p.message) for p in problems] == [
-        (1, "expected an object with a title, got a list"),
+        (1, "expected an object with a title, got a string"),
         (2, "record has no title"),
         (3, "arxiv_id 'not-an-id' is not an arXiv identifier"),
         (4, "doi 'doi:11.2/x' is not a DOI"),
@@ -235,16 +235,27 @@ def test_json_array_elements_carry_the_line_they_start_on():
     assert (papers[2].upvotes, papers[2].date_text) == (12, "Sep 29")
 
 
-def test_json_array_streams_across_chunk_boundaries(tmp_path, monkeypatch):
+@pytest.mark.parametrize(("name", "indent"), [("papers.json", 1), ("papers.json", None),
+                                              ("papers.jsonl", 1), ("papers.jsonl", None)])
+def test_json_array_streams_across_chunk_boundaries(tmp_path, monkeypatch, name, indent):
     records = [{"title": f"Paper {i}", "abstract": "x" * (i * 7), "upvotes": i} for i in range(40)]
-    path = tmp_path / "papers.json"
-    path.write_text(json.dumps(records, indent=1), encoding="utf-8")
+    path = tmp_path / name
+    path.write_text(json.dumps(records, indent=indent), encoding="utf-8")
     whole = papers_and_problems(path)
     monkeypatch.setattr(json_records, "_CHUNK", 5)
     chunked = papers_and_problems(path)
     assert chunked == whole
     assert [p.upvotes for p in chunked[0]] == list(range(40))
-    assert [p.line for p in chunked[0]][:2] == [2, 7]
+    assert [p.line for p in chunked[0]][:2] == ([2, 7] if indent else [1, 1])
+
+
+def test_json_lines_longer_than_a_chunk_are_read_whole(tmp_path, monkeypatch):
+    monkeypatch.setattr(json_records, "_CHUNK", 5)
+    text = '\n{"title": "A long first line", "abstract": "words"}\n{"title": "B"}\n'
+    for name in ("papers.jsonl", "papers.json"):
+        papers, problems = papers_and_problems(write(tmp_path, name, text))
+        assert problems == [] and [(p.line, p.title) for p in papers] == [
+            (2, "A long first line"), (3, "B")]
 
 
 @pytest.mark.parametrize(
