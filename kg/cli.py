@@ -13,6 +13,8 @@ import click
 COMMANDS = {
     "build": "kg.commands.build:build",
     "stats": "kg.commands.stats:stats",
+    "query": "kg.commands.query:query",
+    "queries": "kg.commands.queries:queries",
     "push": "kg.commands.push:push",
     "extract": "kg.commands.extract:extract",
     "train": "kg.commands.train:train",

@@ -1,0 +1,201 @@
+"""`--bind VAR=VALUE`: command-line strings made into RDF terms for the engine to substitute.
+
+The rule, first match wins:
+
+1. `<IRI>`, or an absolute `scheme://...` IRI -> that IRI.
+2. `prefix:local` with a predeclared prefix (`kg query --prefixes`), e.g. `pkg:Method`,
+   `entity:sparse-autoencoder-1a2b3c4d` -> the IRI it abbreviates.
+3. `"text"`, `"text"@lang` or `"text"^^datatype` (Turtle's escapes inside) -> that literal.
+   Quoting is how to force a literal where rule 4 would look something up.
+4. By the variable's name:
+   - `entity`, `method`, `model`, `dataset`, `task`, `metric`, `concept`: the entity whose
+     `pkg:lookupKey` equals `kg.names.lookup_key(VALUE)`, the key linking and `kg lookup` use,
+     so `SAE`, `SAEs` and `sparse autoencoders` all find the entity they were merged into. When
+     several entities share the key, those of the variable's type win (`method=PE` prefers a
+     pkg:Method), then the one whose preferred label has that key; if still several, the
+     candidates are listed and nothing runs.
+   - `paper`: the paper with that arXiv id or DOI (an `arXiv:`/`doi:` prefix is allowed), else
+     the paper with exactly that title.
+   - `type`: one of the entity classes by name (`Method` -> `pkg:Method`).
+5. An integer, decimal, double or `true`/`false` as Turtle writes them -> a typed literal
+   (`2024` is `"2024"^^xsd:integer`), so it equals the numbers stored in the graph.
+6. Anything else -> a plain string literal, exactly as given (quotes, braces, newlines and all).
+
+Whatever the value, it reaches the engine as a term object; it is never pasted into query text.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+import pyoxigraph as ox
+
+from kg.names import lookup_key
+from kg.query import Backend, QueryError, Term, prefixes
+from schema.vocab import ENTITY_TYPES
+
+ENTITY_VARIABLES = frozenset({"entity", *(t.lower() for t in ENTITY_TYPES)})
+_TYPE_NAMES = {t.lower(): t for t in (*ENTITY_TYPES, "Entity", "Paper")}
+
+_VARIABLE = re.compile(r"[?$]?([A-Za-z_][A-Za-z0-9_]*)")
+_ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\S+")
+_PREFIXED = re.compile(r"([A-Za-z][\w.-]*)?:(\S*)")
+_QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"(?:@([A-Za-z]+(?:-[A-Za-z0-9]+)*)|\^\^(\S+))?', re.S)
+_ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))", re.S)
+_ECHARS = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
+_NUMBERS = (
+    (re.compile(r"[+-]?\d+"), "integer"),
+    (re.compile(r"[+-]?\d*\.\d+"), "decimal"),
+    (re.compile(r"[+-]?(?:\d+\.\d*|\.?\d+)[eE][+-]?\d+"), "double"),
+    (re.compile(r"true|false"), "boolean"),
+)
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_PKG = prefixes()["pkg"]
+
+
+class BindingError(QueryError):
+    """A `--bind` value that cannot become a term (bad IRI, unknown name, ambiguous name)."""
+
+
+def parse_assignment(text: str) -> tuple[str, str]:
+    """`VAR=VALUE` (VAR may start with `?` or `$`) -> `(VAR, VALUE)`."""
+    name, sep, value = text.partition("=")
+    match = _VARIABLE.fullmatch(name.strip())
+    if not sep or match is None:
+        raise BindingError(f"--bind {text!r}: expected VAR=VALUE, e.g. --bind entity=SAE")
+    return match[1], value
+
+
+def bind_terms(assignments: Iterable[tuple[str, str]], backend: Backend) -> dict[str, Term]:
+    """Each `(VAR, VALUE)` as a term, by the rule in this module's docstring."""
+    terms: dict[str, Term] = {}
+    for name, value in assignments:
+        if name in terms:
+            raise BindingError(f"--bind {name}: given twice")
+        terms[name] = to_term(name, value, backend)
+    return terms
+
+
+def to_term(name: str, value: str, backend: Backend) -> Term:
+    term = explicit_term(name, value)
+    if term is not None:
+        return term
+    if name in ENTITY_VARIABLES:
+        return resolve_entity(name, value, backend)
+    if name == "paper":
+        return resolve_paper(value, backend)
+    if name == "type" and value.strip().lower() in _TYPE_NAMES:
+        return ox.NamedNode(_PKG + _TYPE_NAMES[value.strip().lower()])
+    for pattern, datatype in _NUMBERS:
+        if pattern.fullmatch(value):
+            return ox.Literal(value, datatype=ox.NamedNode(_XSD + datatype))
+    return ox.Literal(value)
+
+
+def explicit_term(name: str, value: str) -> Term | None:
+    """Rules 1-3: a value written as an IRI, a prefixed name or a quoted literal."""
+    if value.startswith("<") and value.endswith(">"):
+        return _iri(name, value[1:-1])
+    if _ABSOLUTE_IRI.fullmatch(value):
+        return _iri(name, value)
+    prefixed = _PREFIXED.fullmatch(value)
+    if prefixed and prefixed[1] in prefixes():
+        return _iri(name, prefixes()[prefixed[1]] + prefixed[2])
+    quoted = _QUOTED.fullmatch(value)
+    if quoted:
+        text, language, datatype = quoted.groups()
+        text = _unescape(name, text)
+        if language:
+            return ox.Literal(text, language=language)
+        if datatype:
+            iri = explicit_term(name, datatype)
+            if not isinstance(iri, ox.NamedNode):
+                raise BindingError(f"--bind {name}: datatype {datatype!r} is not an IRI or a prefixed name")
+            return ox.Literal(text, datatype=iri)
+        return ox.Literal(text)
+    return None
+
+
+def _iri(name: str, text: str) -> ox.NamedNode:
+    try:
+        return ox.NamedNode(text)
+    except ValueError as exc:
+        raise BindingError(f"--bind {name}: not a valid absolute IRI: {text!r} ({exc})") from exc
+
+
+def _unescape(name: str, text: str) -> str:
+    def replace(match: re.Match) -> str:
+        code = match[1] or match[2]
+        if code:
+            return chr(int(code, 16))
+        if match[3] in _ECHARS:
+            return _ECHARS[match[3]]
+        raise BindingError(f"--bind {name}: unknown escape \\{match[3]} in a quoted literal")
+
+    return _ESCAPE.sub(replace, text)
+
+
+# -- names -> nodes ------------------------------------------------------------------------------
+
+_ENTITIES_BY_KEY = """
+SELECT ?entity ?key ?type ?label WHERE {
+  ?entity pkg:lookupKey ?key .
+  OPTIONAL { ?entity a ?type }
+  OPTIONAL { ?entity skos:prefLabel ?label }
+}"""
+
+_PAPERS_BY_ID = """
+SELECT ?paper ?id WHERE {
+  { ?paper fabio:hasArXivId ?id } UNION { ?paper prism:doi ?id }
+}"""
+
+_PAPERS_BY_TITLE = """
+SELECT ?paper ?title WHERE { ?paper dcterms:title ?title ; a pkg:Paper }"""
+
+
+def resolve_entity(name: str, value: str, backend: Backend) -> ox.NamedNode:
+    key = lookup_key(value)
+    if not key:
+        raise BindingError(f"--bind {name}: {value!r} is not a name (it has no letters or digits)")
+    rows = backend.query(_ENTITIES_BY_KEY, {"key": ox.Literal(key)}).rows
+    candidates: dict[ox.NamedNode, dict] = {}
+    for entity, _, type_, label in rows:
+        found = candidates.setdefault(entity, {"types": set(), "labels": set()})
+        if type_ is not None:
+            found["types"].add(type_.value.rsplit("#", 1)[-1])
+        if label is not None:
+            found["labels"].add(label.value)
+    if not candidates:
+        raise BindingError(f"--bind {name}: no entity is called {value!r} (lookup key {key!r})")
+    narrowed = list(candidates)
+    if name in _TYPE_NAMES and len(narrowed) > 1:
+        narrowed = [e for e in narrowed if _TYPE_NAMES[name] in candidates[e]["types"]] or narrowed
+    if len(narrowed) > 1:
+        preferred = [e for e in narrowed if any(lookup_key(l) == key for l in candidates[e]["labels"])]
+        narrowed = preferred or narrowed
+    if len(narrowed) == 1:
+        return narrowed[0]
+    listing = "; ".join(
+        f"<{e.value}> {'/'.join(sorted(candidates[e]['labels']))} ({'/'.join(sorted(candidates[e]['types']))})"
+        for e in sorted(narrowed, key=lambda e: e.value)[:5]
+    )
+    raise BindingError(f"--bind {name}: {value!r} names {len(narrowed)} entities, bind one by IRI: {listing}")
+
+
+def resolve_paper(value: str, backend: Backend) -> ox.NamedNode:
+    wanted = re.sub(r"^(?:arxiv|doi):", "", value.strip(), flags=re.I)
+    for query, variable, text in (
+        (_PAPERS_BY_ID, "id", wanted),
+        (_PAPERS_BY_ID, "id", value),
+        (_PAPERS_BY_TITLE, "title", value),
+    ):
+        rows = backend.query(query, {variable: ox.Literal(text)}).rows
+        papers = sorted({row[0] for row in rows}, key=str)
+        if len(papers) == 1:
+            return papers[0]
+        if papers:
+            raise BindingError(
+                f"--bind paper: {value!r} matches {len(papers)} papers, bind one by IRI: "
+                + "; ".join(f"<{p.value}>" for p in papers[:5])
+            )
+    raise BindingError(f"--bind paper: no paper has the arXiv id, DOI or title {value!r}")

@@ -1,0 +1,167 @@
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+from click.core import ParameterSource
+
+from kg.commands._options import echo_json, store_option, user_errors
+from kg.query import ENDPOINT_TIMEOUT
+
+FORMATS = ("table", "csv", "tsv", "json", "turtle", "ntriples")
+
+
+@click.command()
+@click.argument("text", metavar="[QUERY]", required=False)
+@click.option("--file", "-f", "file", type=click.File("r", encoding="utf-8"), help="Read the query from FILE ('-': stdin).")
+@click.option("--named", "-n", metavar="NAME", help="Run a named query (`kg queries` lists them).")
+@click.option(
+    "--bind", "-b", "binds", multiple=True, metavar="VAR=VALUE",
+    help="Bind ?VAR to VALUE as an RDF term (repeatable); the rule is below.",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(FORMATS),
+    help="SELECT/ASK: table, csv, tsv or json [default: table on a terminal, else tsv]. "
+    "CONSTRUCT/DESCRIBE: turtle or ntriples [default: turtle].",
+)
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
+@click.option("--csv", "as_csv", is_flag=True, help="Same as --format csv.")
+@click.option("--limit", type=click.IntRange(min=0), help="Print at most N rows (or triples).")
+@store_option
+@click.option("--endpoint", metavar="URL", help="Query this SPARQL 1.1 Protocol endpoint instead of the store.")
+@click.option(
+    "--timeout", type=click.FloatRange(min=0, min_open=True), default=ENDPOINT_TIMEOUT, show_default=True,
+    help="Seconds to wait for --endpoint.",
+)
+@click.option("--allow-update", is_flag=True, help="Apply a SPARQL update to the store (one transaction).")
+@click.option("--prefixes", "show_prefixes", is_flag=True, help="List the predeclared prefixes and exit.")
+@user_errors
+def query(text, file, named, binds, fmt, as_json, as_csv, limit, store, endpoint, timeout, allow_update, show_prefixes):
+    """Ask the graph a question in SPARQL.
+
+    The query is QUERY, the contents of --file, or a named query (--named). Common prefixes (pkg:,
+    dcterms:, skos:, entity:, paper:, ...) are predeclared: see --prefixes. SELECT and ASK print
+    results (json, csv and tsv are the SPARQL 1.1 results formats); CONSTRUCT and DESCRIBE print
+    Turtle or N-Triples.
+
+    The store is only read: INSERT, DELETE, LOAD, CLEAR, DROP, CREATE, ADD, MOVE and COPY are
+    refused unless --allow-update is given. A syntax error exits with code 2.
+
+    \b
+    --bind VAR=VALUE makes VALUE an RDF term, first match wins:
+      <IRI> or scheme://...        an IRI
+      prefix:local                 an IRI, with a predeclared prefix
+      "text", "text"@en, "1"^^xsd:integer   that literal
+      a name, for VAR entity/method/model/dataset/task/metric/concept:
+                                   the entity with that lookup key (SAE = SAEs = sae)
+      an arXiv id, DOI or title, for VAR paper: that paper
+      Method, Dataset, ..., for VAR type: pkg:Method, pkg:Dataset, ...
+      2024, 0.5, 1e-3, true        a typed number or boolean
+      anything else                a plain string
+    The term goes to the engine as a term, never pasted into the query.
+
+    \b
+    Examples:
+      kg query 'SELECT ?type (COUNT(*) AS ?n) WHERE { ?e a ?type } GROUP BY ?type'
+      kg query --named papers-using --bind entity=SAE
+      kg query --named method-datasets --bind method='sparse autoencoder' --json
+      kg query --file question.rq --format csv --limit 100 > answer.csv
+      kg query 'DESCRIBE ?e WHERE { ?e pkg:lookupKey "sae" }' --format ntriples
+      kg query --named most-used-datasets --endpoint http://localhost:7878/query
+      kg query --prefixes
+    """
+    from kg.query import QueryError, QuerySyntaxError, prefixes
+
+    if show_prefixes:
+        _print_prefixes(prefixes(), as_json)
+        return
+    fmt = _output_format(fmt, as_json, as_csv)
+    text, parameters = _query_text(text, file, named)
+    if endpoint and click.get_current_context().get_parameter_source("store") is ParameterSource.COMMANDLINE:
+        raise click.UsageError("give --store or --endpoint, not both")
+    if parameters is not None:
+        unknown = sorted({b.partition("=")[0].lstrip("?$") for b in binds} - set(parameters))
+        if unknown:
+            takes = ", ".join(parameters) or "no parameters"
+            raise click.UsageError(f"--named {named} takes {takes}; not {', '.join(unknown)}")
+    try:
+        _run(text, binds, fmt, limit, store, endpoint, timeout, allow_update)
+    except QuerySyntaxError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    except QueryError as exc:
+        raise click.ClickException(str(exc)) from exc
+    except BrokenPipeError:  # `kg query ... | head`: stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(0)
+
+
+def _run(text, binds, fmt, limit, store, endpoint, timeout, allow_update) -> None:
+    from kg.bindings import bind_terms, parse_assignment
+    from kg.query import Boolean, Solutions, StoreBackend, limited, prefixes, query_form, run, run_update
+
+    form = query_form(text)
+    if form is not None and form.kind == "update" and allow_update:
+        if endpoint:
+            raise click.UsageError("--allow-update applies to a local --store, not to --endpoint")
+        if binds:
+            raise click.UsageError("--bind applies to queries, not to updates")
+        report = run_update(store, text)
+        click.echo(f"update applied: {report.triples_before:,} -> {report.triples_after:,} triples", err=True)
+        return
+    graph_form = form is not None and form.kind in ("construct", "describe")
+    if fmt is not None and form is not None and form.kind != "update" and (fmt in ("turtle", "ntriples")) != graph_form:
+        wanted = "turtle or ntriples" if graph_form else "table, csv, tsv or json"
+        raise click.UsageError(f"--format {fmt} does not fit a {form.keyword} query (use {wanted})")
+    if endpoint:
+        from kg.endpoint import EndpointBackend
+
+        backend = EndpointBackend(endpoint, timeout)
+    else:
+        backend = StoreBackend(store.require())
+    assignments = [parse_assignment(b) for b in binds]
+    result = limited(run(backend, text, bind_terms(assignments, backend)), limit)
+    if isinstance(result, (Solutions, Boolean)):
+        from kg.results import write_solutions
+
+        write_solutions(result, fmt or ("table" if sys.stdout.isatty() else "tsv"), sys.stdout, prefixes())
+    else:
+        from kg.results import write_graph
+
+        sys.stdout.flush()
+        write_graph(result, fmt or "turtle", sys.stdout.buffer, prefixes())
+
+
+def _output_format(fmt, as_json: bool, as_csv: bool) -> str | None:
+    chosen = {f for f, on in ((fmt, fmt), ("json", as_json), ("csv", as_csv)) if on}
+    if len(chosen) > 1:
+        raise click.UsageError("choose one output format")
+    return chosen.pop() if chosen else None
+
+
+def _query_text(text, file, named) -> tuple[str, list[str] | None]:
+    """The query from exactly one source, and a named query's parameter names (else None)."""
+    given = [name for name, value in (("QUERY", text), ("--file", file), ("--named", named)) if value]
+    if len(given) != 1:
+        raise click.UsageError("give exactly one of QUERY, --file or --named (or --prefixes)")
+    if text:
+        return text, None
+    if file:
+        return file.read(), None
+    from kg.queries import UnknownQuery, named_query
+
+    try:
+        found = named_query(named)
+    except UnknownQuery as exc:
+        raise click.BadParameter(str(exc), param_hint="--named") from None
+    return found.text, [p.name for p in found.parameters]
+
+
+def _print_prefixes(table: dict[str, str], as_json: bool) -> None:
+    if as_json:
+        echo_json(table)
+        return
+    width = max(map(len, table)) + 1
+    for name, iri in table.items():
+        click.echo(f"{name + ':':<{width}} {iri}")
