@@ -12,6 +12,7 @@ import click
 # name -> "module:attribute" of the click command
 COMMANDS = {
     "build": "kg.commands.build:build",
+    "lookup": "kg.commands.lookup:lookup",
     "stats": "kg.commands.stats:stats",
     "query": "kg.commands.query:query",
     "queries": "kg.commands.queries:queries",

@@ -1,0 +1,147 @@
+from __future__ import annotations
+
+import click
+
+from kg.commands._options import echo_json, store_option, user_errors
+from kg.lookup import CO_OCCURRENCE, BadTerm
+from kg.lookup import lookup as find
+from schema.namespaces import ENTITY_TYPES
+
+# How roles and relations read in the terminal (the JSON keeps the vocabulary's local names).
+ROLE_WORDS = {"evaluatesOn": "evaluates on"}
+RELATION_WORDS = {  # relation -> (this entity is the subject, the related entity is the subject)
+    "usedFor": ("used for", "uses"),
+    "evaluatedOn": ("evaluated on", "evaluates"),
+    "comparedWith": ("compared with", "compared with"),
+    "partOf": ("part of", "has part"),
+    "hyponymOf": ("a kind of", "has kind"),
+}
+
+
+@click.command()
+@click.argument("term", nargs=-1, required=True)
+@click.option("--type", "type_", type=click.Choice(ENTITY_TYPES, case_sensitive=False), help="Only entities of this type.")
+@click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True, help="Papers, typed relations and co-occurring entities shown per entity.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@store_option
+@user_errors
+def lookup(term: tuple[str, ...], type_: str | None, limit: int, as_json: bool, store) -> None:
+    """Find an entity by any of its names: which papers use it, where, and what comes with it.
+
+    TERM may be the name, an alias, the acronym or the long form, in any case, with or without
+    hyphens, singular or plural. Several words need no quotes. An acronym that stands for two
+    things shows both. When no name matches exactly, close names are suggested; the exit status
+    is 1 only when nothing matches at all.
+
+    \b
+    Examples:
+      kg lookup SAE
+      kg lookup sparse autoencoders --limit 3
+      kg lookup MAE --type Metric
+      kg lookup gpt2 --json | jq '.matches[0].papers[].title'
+
+    \b
+    --json prints {"matches": [{"iri", "name", "type", "aliases",
+      "papers": [{"iri", "title", "date", "roles"}],
+      "evidence": [{"paper", "sentence", "start", "end"}],
+      "related": [{"iri", "name", "type", "relation", "count"}]}],
+      "suggestions": [{"iri", "name", "type", "score"}]}, best match first.
+    Evidence offsets mark the mention in the sentence (end exclusive). A relation written
+    "^usedFor" has the related entity as its subject; "coOccursWith" counts shared papers.
+    """
+    text = " ".join(term)
+    try:
+        result = find(store, text, type=type_, limit=limit)
+    except BadTerm as exc:
+        raise click.ClickException(str(exc)) from exc
+    if as_json:
+        echo_json(result.to_dict())
+    else:
+        _print(result)
+    if not result.matches and not result.suggestions:
+        what = f"no {type_} matches" if type_ else "nothing matches"
+        raise click.ClickException(f"{what} {text!r}, not even approximately")
+
+
+def _print(result) -> None:
+    from rich.console import Console
+    from rich.text import Text
+
+    # markup off: names, titles and the term itself may contain [brackets]
+    console = Console(highlight=False, markup=False)
+    if result.suggestions:
+        console.print(f"No entity is named {result.term!r}. Did you mean:")
+        for s in result.suggestions:
+            console.print(Text.assemble("  ", (s.name, "bold"), f"  ({s.type})"))
+        return
+    if len(result.matches) > 1:
+        console.print(f"{result.term!r} names {len(result.matches)} entities:\n")
+    for i, match in enumerate(result.matches):
+        if i:
+            console.rule()
+        _print_match(console, match)
+
+
+def _print_match(console, match) -> None:
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    count = match.paper_count if match.paper_count is not None else len(match.papers)
+    head = Text.assemble((match.name, "bold"), "  ", (match.type, "cyan"), f"  {_plural(count, 'paper')}")
+    console.print(head)
+    if match.aliases:
+        console.print(Text("also: " + ", ".join(match.aliases)))
+    console.print(Text(match.iri, style="dim"))
+    console.print()
+
+    if match.papers:
+        shown = f" ({len(match.papers)} of {count:,})" if len(match.papers) < count else ""
+        papers = Table(title=f"Papers{shown}", title_justify="left", box=box.SIMPLE_HEAD, show_edge=False, expand=True)
+        papers.add_column("date", no_wrap=True)
+        papers.add_column("role")
+        papers.add_column("paper and evidence", ratio=1)
+        evidence = {ev.paper: ev for ev in match.evidence}
+        plain = console.color_system is None
+        for paper in match.papers:
+            cell = Text.assemble((paper.title or paper.iri, "bold"))
+            if paper.iri in evidence:
+                cell.append("\n")
+                cell.append_text(_highlighted(evidence[paper.iri], plain))
+            roles = ", ".join(ROLE_WORDS.get(r, r) for r in paper.roles)
+            papers.add_row(Text(paper.date or ""), Text(roles), cell)
+        console.print(papers)
+        console.print()
+
+    if match.related:
+        related = Table(title="Related", title_justify="left", box=box.SIMPLE_HEAD, show_edge=False)
+        related.add_column("relation")
+        related.add_column("entity", style="bold")
+        related.add_column("type", style="cyan")
+        related.add_column("seen in", justify="right")
+        for r in match.related:
+            if r.relation == CO_OCCURRENCE:
+                words, seen = "co-occurs", _plural(r.count, "paper")
+            else:
+                out, inverse = RELATION_WORDS.get(r.relation.lstrip("^"), (r.relation, r.relation))
+                words, seen = (inverse if r.relation.startswith("^") else out), _plural(r.count, "sentence")
+            related.add_row(Text(words), Text(r.name), Text(r.type), Text(seen))
+        console.print(related)
+
+
+def _highlighted(evidence, plain: bool):
+    """The sentence with the mention marked: styled in a terminal, with ** ** in plain text."""
+    from rich.text import Text
+
+    text = Text(evidence.sentence, style="italic")
+    if evidence.start is None:
+        return text
+    if plain:
+        s, e = evidence.start, evidence.end
+        return Text(f"{evidence.sentence[:s]}**{evidence.sentence[s:e]}**{evidence.sentence[e:]}")
+    text.stylize("bold underline yellow", evidence.start, evidence.end)
+    return text
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"

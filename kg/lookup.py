@@ -1,0 +1,274 @@
+"""Find an entity by any of its names and describe it: the API behind `kg lookup`.
+
+The term is normalised with `kg.names.lookup_key`, the function linking used to merge names, so
+case, hyphens, a plural, the acronym or the long form all find the same entity. Exact matches
+come from the label index in the store (`kg.label_index`); only when there is none are fuzzy
+"did you mean" candidates ranked. Every value from the user reaches SPARQL as a bound term
+(`substitutions=`), never as query text.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+
+import pyoxigraph as ox
+
+from kg import label_index
+from kg.label_index import EntityRef, type_name
+from kg.names import lookup_key
+from kg.store import Store
+from kg.terms import PREFIXES, dcterms, pkg, rdf, skos
+from schema.namespaces import ENTITY_TYPES, PKG_NS
+
+DEFAULT_LIMIT = 10
+SUGGESTIONS = 5
+# paper -> entity roles, most telling first: a paper is listed under its best role
+ROLES = ("proposes", "evaluatesOn", "uses", "addresses", "reports", "mentions")
+# entity -> entity typed relations (pkg:coOccursWith is reported separately, with its counts)
+RELATIONS = ("usedFor", "evaluatedOn", "comparedWith", "partOf", "hyponymOf")
+CO_OCCURRENCE = "coOccursWith"
+# relations that read the same both ways: their two directions are counted together
+SYMMETRIC = {"comparedWith"}
+
+
+class BadTerm(ValueError):
+    """A term or type that cannot be looked up; the message is meant for the user."""
+
+
+@dataclass
+class Paper:
+    iri: str
+    title: str | None
+    date: str | None  # ISO date when the year is known, else the date as written
+    roles: list[str]  # local names of pkg: roles; ["mentions"] when no sharper role is known
+
+
+@dataclass
+class Evidence:
+    paper: str
+    sentence: str
+    start: int | None  # the mention's offsets in `sentence` (end exclusive); None if not found
+    end: int | None
+
+
+@dataclass
+class Related:
+    iri: str
+    name: str
+    type: str
+    relation: str  # "usedFor", ...; "^usedFor" when the other entity is the subject; or "coOccursWith"
+    count: int  # sentences that state a typed relation; papers shared, for "coOccursWith"
+
+
+@dataclass
+class Match:
+    iri: str
+    name: str
+    type: str
+    aliases: list[str]
+    paper_count: int | None
+    papers: list[Paper] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+    related: list[Related] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        del data["paper_count"]  # not part of the documented JSON shape
+        return data
+
+
+@dataclass
+class Suggestion:
+    iri: str
+    name: str
+    type: str
+    score: float  # rapidfuzz ratio of the keys, 0-100
+
+
+@dataclass
+class LookupResult:
+    term: str
+    matches: list[Match]
+    suggestions: list[Suggestion]
+
+    def to_dict(self) -> dict:
+        return {"matches": [m.to_dict() for m in self.matches], "suggestions": [asdict(s) for s in self.suggestions]}
+
+
+def entity_type(name: str | None) -> str | None:
+    """The class name for a user's `--type` (any case), or None for no filter."""
+    if name is None:
+        return None
+    for t in ENTITY_TYPES:
+        if t.casefold() == name.casefold():
+            return t
+    raise BadTerm(f"unknown type {name!r}: use one of {', '.join(ENTITY_TYPES)}")
+
+
+def lookup(store: Store, term: str, type: str | None = None, limit: int = DEFAULT_LIMIT) -> LookupResult:
+    """Entities named `term` (of `type`, if given), each with up to `limit` papers, typed relations
+    and co-occurring entities; when none is named so, up to `SUGGESTIONS` close names instead."""
+    key = lookup_key(term)
+    if not key:
+        raise BadTerm(f"nothing to look up in {term!r}: it has no letters or digits")
+    if limit < 1:
+        raise BadTerm(f"limit must be at least 1, not {limit}")
+    wanted = entity_type(type)
+    store.require()
+    refs = [r for r in label_index.entities_with_key(store, key) if wanted is None or r.type == wanted]
+    if refs:
+        return LookupResult(term, [describe(store, r, limit) for r in refs], [])
+    close = label_index.load(store).suggest(key, wanted, SUGGESTIONS)
+    return LookupResult(term, [], [Suggestion(r.iri, r.name, r.type, score) for r, score in close])
+
+
+def describe(store: Store, ref: EntityRef, limit: int = DEFAULT_LIMIT) -> Match:
+    entity = ox.NamedNode(ref.iri)
+    papers = _papers(store, entity, limit)
+    evidence = [ev for p in papers if (ev := _evidence(store, entity, ox.NamedNode(p.iri)))]
+    return Match(
+        ref.iri, ref.name, ref.type, _aliases(store, entity, ref.name), ref.paper_count,
+        papers, evidence, _related(store, entity, limit),
+    )
+
+
+# Every query below starts from the entity (bound with `substitutions=`) and keeps to one basic
+# graph pattern with OPTIONALs last, so Oxigraph walks out from the bound node. Lists that can be
+# long for a hub entity (its papers, its co-occurrences) are cut to the top rows in SPARQL, sorted
+# on literals only: ordering by an IRI costs a dictionary read per row. (Ties at the cut are
+# therefore broken by the store's own order.) The few rows kept are completed by index lookups.
+
+
+def _select(store: Store, query: str, **terms):
+    """Run a SELECT with `terms` bound to its variables (each must be in its projection)."""
+    return store.query(query, prefixes=PREFIXES, substitutions={ox.Variable(k): v for k, v in terms.items()})
+
+
+def _values(store: Store, subject: ox.NamedNode, predicate: ox.NamedNode) -> list[str]:
+    return [q.object.value for q in store.oxigraph.quads_for_pattern(subject, predicate, None)]
+
+
+def _aliases(store: Store, entity: ox.NamedNode, name: str) -> list[str]:
+    """Acronyms first, then the other labels; one spelling per case-insensitive form."""
+    labels = sorted(_values(store, entity, skos.altLabel), key=lambda s: (s.casefold(), s))
+    seen = {name.casefold()}
+    aliases = []
+    for alias in _values(store, entity, pkg.acronym) + labels:
+        if alias.casefold() not in seen:
+            seen.add(alias.casefold())
+            aliases.append(alias)
+    return aliases
+
+
+# the newest papers that link to ?e by one role (papers without a known year come last)
+_PAPERS_BY_ROLE = """
+SELECT ?e ?p ?issued WHERE {
+  ?p pkg:%s ?e .
+  OPTIONAL { ?p dcterms:issued ?issued }
+}
+ORDER BY DESC(?issued)
+LIMIT %d"""
+
+
+def _papers(store: Store, entity: ox.NamedNode, limit: int) -> list[Paper]:
+    """Up to `limit` papers of the entity: those proposing it first, then by role, newest first.
+
+    Roles are visited in order and each gives only as many papers as are still missing, so a
+    hub entity's thousands of papers are never all sorted.
+    """
+    chosen: list[ox.NamedNode] = []
+    for role in ROLES:
+        if len(chosen) == limit:
+            break
+        seen = set(chosen)
+        # a paper already chosen under a better role may come again: ask for that many more
+        for row in _select(store, _PAPERS_BY_ROLE % (role, limit), e=entity):
+            if row["p"] not in seen and len(chosen) < limit:
+                chosen.append(row["p"])
+    return [_paper(store, p, entity) for p in chosen]
+
+
+def _paper(store: Store, paper: ox.NamedNode, entity: ox.NamedNode) -> Paper:
+    links = {q.predicate.value.removeprefix(PKG_NS) for q in store.oxigraph.quads_for_pattern(paper, None, entity)}
+    roles = [r for r in ROLES if r in links and r != "mentions"] or ["mentions"]
+    title = next(iter(_values(store, paper, dcterms.title)), None)
+    date = next(iter(_values(store, paper, dcterms.issued) + _values(store, paper, pkg.dateText)), None)
+    return Paper(paper.value, title, date, roles)
+
+
+_EVIDENCE = """
+SELECT ?e ?p ?text ?sentenceStart ?start ?end ?exact ?field ?role WHERE {
+  ?m pkg:paper ?p ; oa:hasBody ?e ; pkg:sentence ?s ; pkg:field ?field ;
+     oa:exact ?exact ; oa:start ?start ; oa:end ?end .
+  ?s rdf:value ?text ; oa:start ?sentenceStart .
+  OPTIONAL { ?m pkg:role ?role }
+}"""
+
+
+def _evidence(store: Store, entity: ox.NamedNode, paper: ox.NamedNode) -> Evidence | None:
+    """One sentence of `paper` that mentions the entity: preferably one that gives it a role,
+    from the abstract (the title is shown anyway), earliest first."""
+
+    def preference(row):
+        role = row["role"]
+        return (role is None or role == pkg.mentions, row["field"].value == "title", int(row["start"].value))
+
+    rows = sorted(_select(store, _EVIDENCE, e=entity, p=paper), key=preference)
+    if not rows:
+        return None
+    row = rows[0]
+    text, exact = row["text"].value, row["exact"].value
+    start = int(row["start"].value) - int(row["sentenceStart"].value)
+    if text[start:start + len(exact)] != exact:  # offsets that disagree with the text: find the words
+        start = text.find(exact)
+    if start < 0:
+        return Evidence(paper.value, text, None, None)
+    return Evidence(paper.value, text, start, start + len(exact))
+
+
+# typed relations of ?e as the rdf:subject or rdf:object of their evidence statements, with the
+# number of sentences each was derived from, most first
+_TYPED = """
+SELECT ?e ?other ?rel (COUNT(DISTINCT ?sentence) AS ?n) WHERE {
+  ?st rdf:%s ?e ; rdf:predicate ?rel ; rdf:%s ?other ; prov:wasDerivedFrom ?sentence .
+}
+GROUP BY ?e ?other ?rel
+ORDER BY DESC(?n)
+LIMIT %d"""
+
+# the co-occurrence nodes of ?e with the highest counts (the other entity is looked up after)
+_CO_OCCURRING = """
+SELECT ?e ?c ?n WHERE {
+  ?c pkg:entity ?e ; pkg:count ?n .
+}
+ORDER BY DESC(?n)
+LIMIT %d"""
+
+
+def _related(store: Store, entity: ox.NamedNode, limit: int) -> list[Related]:
+    """Up to `limit` entities by typed relations (most evidence first), then up to `limit` more
+    that co-occur with it most often."""
+    typed: Counter = Counter()  # (other, relation) -> sentences
+    for this, that, mark in (("subject", "object", ""), ("object", "subject", "^")):
+        for row in _select(store, _TYPED % (this, that, limit), e=entity):
+            relation = row["rel"].value.removeprefix(PKG_NS)
+            if relation in RELATIONS:
+                typed[row["other"], relation if relation in SYMMETRIC else mark + relation] += int(row["n"].value)
+    best = sorted(typed.items(), key=lambda item: (-item[1], item[0][0].value, item[0][1]))[:limit]
+    related = [_related_entity(store, other, relation, n) for (other, relation), n in best]
+    shown = {r.iri for r in related}
+    cooccurring = []
+    for row in _select(store, _CO_OCCURRING % (limit + len(shown)), e=entity):
+        others = [q.object for q in store.oxigraph.quads_for_pattern(row["c"], pkg.entity, None) if q.object != entity]
+        if others and others[0].value not in shown and len(cooccurring) < limit:
+            shown.add(others[0].value)
+            cooccurring.append(_related_entity(store, others[0], CO_OCCURRENCE, int(row["n"].value)))
+    cooccurring.sort(key=lambda r: (-r.count, r.name.casefold()))
+    return related + cooccurring
+
+
+def _related_entity(store: Store, other: ox.NamedNode, relation: str, count: int) -> Related:
+    name = next(iter(_values(store, other, skos.prefLabel)), other.value)
+    types = [type_name(q.object) for q in store.oxigraph.quads_for_pattern(other, rdf.type, None)]
+    type_ = next((t for t in types if t in ENTITY_TYPES), None) or "Entity"
+    return Related(other.value, name, type_, relation, count)
