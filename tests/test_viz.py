@@ -1,0 +1,269 @@
+"""viz through its API: what a page selects, caps and reports, how it draws links, and that
+hostile text from papers reaches the HTML only as inert, escaped data."""
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import re
+from html import unescape
+
+import networkx as nx
+import pytest
+
+from viz.communities import communities
+from viz.html import page_html, write_page
+from viz.layout import spread_layout
+from viz.select import SelectionError, cap, find_nodes, select
+
+HOSTILE_TITLE = '<img src=x onerror="window.__pwned=1"> and </script><script>window.__pwned=2</script>'
+HOSTILE_LABEL = "<svg onload=window.__pwned=3> {{ 7*7 }} 'single' \"double\" {braces}"
+
+
+def entity(g, node, label, kind="Method", papers=1, aliases=(), titles=()):
+    g.add_node(node, label=label, type=kind, papers=papers, aliases=list(aliases),
+               paper_titles=list(titles))
+
+
+def cooc(g, a, b, weight=1):
+    g.add_edge(a, b, key="coOccursWith", relation="coOccursWith", weight=weight)
+
+
+@pytest.fixture
+def graph() -> nx.MultiDiGraph:
+    """A hub (SAE) with a chain hanging off it and a separate pair; one hostile entity."""
+    g = nx.MultiDiGraph()
+    entity(g, "sae", "sparse autoencoder", papers=5, aliases=["SAE", "SAEs"],
+           titles=[HOSTILE_TITLE, "Plain title"])
+    entity(g, "pythia", "Pythia-70M", "Model", papers=2)
+    entity(g, "pile", "The Pile", "Dataset", papers=3)
+    entity(g, "mse", "mean squared error", "Metric", papers=1, aliases=["MSE"])
+    entity(g, "probe", "probing", "Task", papers=1)
+    entity(g, "far", "far concept", "Concept", papers=1)
+    entity(g, "evil", HOSTILE_LABEL, "Concept", papers=2, aliases=["'); window.__pwned=4; ('"],
+           titles=[HOSTILE_TITLE])
+    entity(g, "x", "island x", "Concept", papers=1)
+    entity(g, "y", "island y", "Concept", papers=1)
+    for other in ("pythia", "pile", "mse", "evil"):
+        cooc(g, "sae", other, 2)
+    cooc(g, "pythia", "pile")
+    cooc(g, "mse", "probe")
+    cooc(g, "probe", "far")
+    cooc(g, "x", "y")
+    g.add_edge("sae", "pile", key="evaluatedOn", relation="evaluatedOn", weight=1)
+    return g
+
+
+# -- selection --------------------------------------------------------------------------------
+
+
+def test_focus_by_alias_takes_the_ego_network_to_the_given_depth(graph):
+    one = select(graph, focus="saes", depth=1)
+    assert set(one.graph) == {"sae", "pythia", "pile", "mse", "evil"}
+    assert one.focus == ("sae",)
+    two = select(graph, focus="SAE", depth=2)
+    assert set(two.graph) == {"sae", "pythia", "pile", "mse", "evil", "probe"}
+    assert two.filtered_out == graph.number_of_nodes() - 6
+
+
+def test_unknown_focus_is_a_clear_error_with_suggestions(graph):
+    with pytest.raises(SelectionError, match=r"no entity named 'island' .*did you mean: island x, island y"):
+        select(graph, focus="island")
+
+
+def test_find_nodes_uses_the_given_key(graph):
+    assert find_nodes(graph, "mean-squared ERROR") == ["mse"]
+    assert find_nodes(graph, "whatever", key=lambda s: "k") == list(find_nodes(graph, "x", key=lambda s: "k"))
+
+
+def test_types_and_min_papers_filter_entities_but_keep_the_focus(graph):
+    chosen = select(graph, types={"Dataset", "Model"}, min_papers=3)
+    assert set(chosen.graph) == {"pile"}
+    focused = select(graph, focus="probing", depth=2, types={"Method"})
+    assert set(focused.graph) == {"probe", "sae"}
+
+
+def test_cap_keeps_the_most_connected_and_reports_the_rest(graph):
+    chosen = select(graph, max_nodes=3)
+    # sae has 4 distinct neighbours; pile, pythia, mse and probe 2 each (more papers first)
+    assert set(chosen.graph) == {"sae", "pile", "pythia"}
+    assert chosen.left_out == ["mse", "probe", "evil", "far", "x", "y"]
+    assert len(chosen.left_out_labels) == len(chosen.left_out)
+    assert chosen.max_nodes == 3
+    assert select(graph, max_nodes=0).left_out == []
+
+
+def test_cap_ranks_by_distinct_neighbours_then_papers_and_keeps_the_focus_first(graph):
+    kept, left = cap(graph, 2, keep=("far",))
+    assert kept == ["far", "sae"]
+    assert left[0] == "pile"  # 2 neighbours and 3 papers beats mse/probe (2 neighbours, 1 paper)
+
+
+def test_paper_nodes_only_with_papers(graph):
+    graph.add_node("p1", label="A paper", type="Paper", papers=1)
+    graph.add_edge("p1", "sae", key="proposes", relation="proposes", weight=1)
+    assert "p1" not in select(graph).graph
+    with_papers = select(graph, papers=True)
+    assert "p1" in with_papers.graph and with_papers.papers_shown == 1
+    assert with_papers.total_papers == 1
+
+
+def test_totals_come_from_the_graph_attributes_when_the_view_is_partial(graph):
+    graph.graph.update(entities=1000, papers=400)
+    chosen = select(graph, max_nodes=2)
+    assert (chosen.total_entities, chosen.total_papers, chosen.entities) == (1000, 400, 2)
+
+
+# -- communities ------------------------------------------------------------------------------
+
+
+def test_communities_are_named_by_their_leading_entities_and_skip_isolated_nodes(graph):
+    graph.add_node("alone", label="alone", type="Concept", papers=9)
+    found = communities(graph)
+    members = [set(c.members) for c in found]
+    assert {"x", "y"} in members
+    assert not any("alone" in m for m in members)
+    assert found[0].index == 0 and len(found[0].members) >= len(found[-1].members)
+    sae_group = next(c for c in found if "sae" in c.members)
+    assert sae_group.name.startswith("sparse autoencoder")
+    assert communities(graph) == found  # deterministic
+
+
+# -- the page ---------------------------------------------------------------------------------
+
+
+def payload(html: str) -> dict:
+    raw = re.search(r'<script type="application/json" id="graph-data">(.*?)</script>', html, re.S).group(1)
+    return json.loads(raw)
+
+
+def test_page_has_no_external_scripts_styles_or_urls_to_fetch(graph):
+    html = page_html(select(graph))
+    assert not re.search(r"<script[^>]*\ssrc\s*=", html, re.I)
+    assert not re.search(r"<link[^>]*\shref\s*=\s*[\"']?(https?:)?//", html, re.I)
+    assert not re.search(r"@import|url\(\s*[\"']?(https?:)?//", html, re.I)
+    assert "bootstrap" not in html.lower() and "tom-select" not in html.lower()
+
+
+def test_hostile_text_is_escaped_everywhere_and_scripts_are_pinned_by_hash(graph):
+    graph.graph["name"] = HOSTILE_LABEL
+    html = page_html(select(graph, focus="sae"), color_by="community")
+    # markup from the data never appears as markup
+    assert "<img" not in html and "<svg onload" not in html
+    assert html.count("</script>") == 3 and "<script>window" not in html
+    assert "&lt;svg onload=window.__pwned=3&gt;" in html  # the header, autoescaped
+    data = payload(html)
+    sae = next(n for n in data["nodes"] if n["id"] == "sae")
+    assert HOSTILE_TITLE in sae["titles"]
+    evil = next(n for n in data["nodes"] if n["id"] == "evil")
+    assert evil["name"] == HOSTILE_LABEL and "title" not in evil  # tooltips are built as DOM nodes
+    # the CSP allows exactly the inline scripts that are there, and no network at all
+    csp = unescape(re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html).group(1))
+    assert "default-src 'none'" in csp and "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+    for body in re.findall(r"<script>(.*?)</script>", html, re.S):
+        digest = base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()
+        assert f"'sha256-{digest}'" in csp
+
+
+def test_nodes_are_styled_by_type_and_sized_by_papers(graph):
+    data = payload(page_html(select(graph)))
+    nodes = {n["id"]: n for n in data["nodes"]}
+    assert nodes["sae"]["shape"] == "dot" and nodes["pile"]["shape"] == "square"
+    assert nodes["sae"]["color"]["background"] != nodes["pile"]["color"]["background"]
+    assert nodes["sae"]["value"] == 5 and nodes["mse"]["value"] == 1
+    assert nodes["sae"]["aliases"] == ["SAE", "SAEs"]
+    assert data["options"]["physics"]["enabled"] is True
+
+
+def test_links_merge_directions_and_a_typed_relation_replaces_co_occurrence(graph):
+    cooc(graph, "pile", "sae", 2)  # the reverse direction of an existing pair
+    data = payload(page_html(select(graph)))
+    pairs = [(e["from"], e["to"], e["relation"]) for e in data["edges"]]
+    assert len(pairs) == len(set(pairs))
+    sae_pile = [e for e in data["edges"] if {e["from"], e["to"]} == {"sae", "pile"}]
+    assert len(sae_pile) == 1
+    (typed,) = sae_pile
+    assert typed["relation"] == "evaluatedOn" and typed["cooccurrences"] == 2 and typed["value"] == 2
+    assert typed["dashes"] and typed["arrows"]["to"]["enabled"] is True
+    plain = next(e for e in data["edges"] if e["relation"] == "coOccursWith")
+    assert plain["dashes"] is False and plain["arrows"]["to"]["enabled"] is False
+    assert any(e["physics"] for e in data["edges"])
+
+
+def test_colour_by_community_lists_named_communities_in_the_legend(graph):
+    html = page_html(select(graph), color_by="community")
+    assert 'id="legend-communities"' in html
+    assert "island x" in html
+    colours = {n["id"]: n["color"]["background"] for n in payload(html)["nodes"]}
+    assert colours["x"] == colours["y"] != colours["sae"]
+
+
+def test_header_says_what_is_shown_of_how_many_and_what_was_left_out(graph):
+    graph.graph.update(name="demo graph", papers=12, built="2024-03-01 10:01")
+    html = page_html(select(graph, max_nodes=4))
+    assert "<h1>demo graph</h1>" in html
+    assert re.search(r"<strong>4</strong> of 9 entities shown", html)
+    assert "from 12 papers" in html and "graph built 2024-03-01 10:01" in html
+    assert 'id="left-out"' in html and "5 less connected were left out" in html
+
+
+def test_an_empty_selection_still_renders(graph):
+    html = page_html(select(graph, types={"Metric"}, min_papers=99))
+    assert payload(html)["nodes"] == []
+
+
+def test_big_pages_get_positions_from_python_and_no_physics(graph, monkeypatch):
+    monkeypatch.setattr("viz.html.BROWSER_LAYOUT_MAX", 3)
+    data = payload(page_html(select(graph)))
+    assert data["options"]["physics"]["enabled"] is False
+    assert all(isinstance(n["x"], float) and isinstance(n["y"], float) for n in data["nodes"])
+
+
+def test_spread_layout_is_deterministic_and_keeps_linked_nodes_closer():
+    g = nx.MultiDiGraph()
+    for group in range(4):
+        for i in range(15):
+            g.add_node((group, i))
+        for i in range(15):
+            for j in range(i + 1, 15):
+                g.add_edge((group, i), (group, j), weight=1)
+    pos = spread_layout(g)
+    assert pos == spread_layout(g)
+
+    def mean_distance(pairs):
+        pairs = list(pairs)
+        return sum(((pos[a][0] - pos[b][0]) ** 2 + (pos[a][1] - pos[b][1]) ** 2) ** 0.5 for a, b in pairs) / len(pairs)
+
+    inside = mean_distance((a, b) for a, b in g.edges())
+    across = mean_distance(((0, i), (1, i)) for i in range(15))
+    assert inside < across / 2
+
+
+def test_write_page_replaces_atomically_and_leaves_no_temporary_file(tmp_path):
+    target = tmp_path / "out" / "graph.html"
+    write_page("first", target)
+    write_page("second", target)
+    assert target.read_text() == "second"
+    assert os.listdir(target.parent) == ["graph.html"]
+    assert target.stat().st_mode & 0o444 == 0o444 & ~_umask()
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def test_a_failed_write_keeps_the_old_page(tmp_path, monkeypatch):
+    target = tmp_path / "graph.html"
+    write_page("old", target)
+
+    def broken_replace(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("viz.html.os.replace", broken_replace)
+    with pytest.raises(OSError):
+        write_page("new", target)
+    assert target.read_text() == "old"
+    assert os.listdir(tmp_path) == ["graph.html"]

@@ -1,0 +1,78 @@
+"""Reading the networkx view of the store (`kg.view`) with neutral defaults.
+
+Nodes carry `label`, `type` (an entity type or "Paper"), `aliases`, `papers` (paper count) and
+`paper_titles`; edges carry `relation` and `weight`. Any attribute may be missing, so any graph
+with node labels can be drawn.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Hashable
+
+import networkx as nx
+
+PAPER = "Paper"
+
+
+def label_of(graph: nx.Graph, node: Hashable) -> str:
+    return str(graph.nodes[node].get("label") or node)
+
+
+def type_of(graph: nx.Graph, node: Hashable) -> str:
+    return str(graph.nodes[node].get("type") or "")
+
+
+def papers_of(graph: nx.Graph, node: Hashable) -> int:
+    try:
+        return int(graph.nodes[node].get("papers") or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
+def aliases_of(graph: nx.Graph, node: Hashable) -> list[str]:
+    aliases = graph.nodes[node].get("aliases") or ()
+    if isinstance(aliases, str):
+        aliases = [aliases]
+    return [str(a) for a in aliases]
+
+
+def titles_of(graph: nx.Graph, node: Hashable) -> list[str]:
+    titles = graph.nodes[node].get("paper_titles") or ()
+    if isinstance(titles, str):
+        titles = [titles]
+    return [str(t) for t in titles]
+
+
+def is_paper(graph: nx.Graph, node: Hashable) -> bool:
+    return type_of(graph, node) == PAPER
+
+
+def edge_weight(data: dict) -> float:
+    """An edge's weight; 1 when missing or not a positive number."""
+    try:
+        weight = float(data.get("weight", 1))
+    except (TypeError, ValueError):
+        return 1.0
+    return weight if math.isfinite(weight) and weight > 0 else 1.0
+
+
+def neighbour_counts(graph: nx.Graph) -> dict:
+    """Distinct neighbours of each node, whatever the direction or number of parallel edges."""
+    if graph.is_directed():
+        return {n: len(set(graph.successors(n)).union(graph.predecessors(n))) for n in graph}
+    return {n: len(graph[n]) for n in graph}
+
+
+def weighted_undirected(graph: nx.Graph) -> nx.Graph:
+    """One undirected edge per linked pair (no self-loops), weighted by the sum of its edges' weights."""
+    simple = nx.Graph()
+    simple.add_nodes_from(graph)
+    for u, v, data in graph.edges(data=True):
+        if u == v:
+            continue
+        weight = edge_weight(data)
+        if simple.has_edge(u, v):
+            simple[u][v]["weight"] += weight
+        else:
+            simple.add_edge(u, v, weight=weight)
+    return simple

@@ -1,0 +1,328 @@
+"""The interactive page: a pyvis network of the selected graph in one self-contained HTML file.
+
+pyvis holds the nodes, edges and vis-network options; the page around them is our own template
+(`templates/page.html`), because pyvis's template links Bootstrap from a CDN and its menus break
+the drawing. The page makes no request: vis-network and our script are inlined, and a Content
+Security Policy allows only those exact scripts, no network access and no inline event handlers,
+so even a paper title that slipped through as markup could run nothing.
+
+Text from papers reaches the page only as JSON data (read by the script and shown through
+`textContent` / DOM nodes) or through Jinja's autoescaping.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import tempfile
+from importlib.resources import files
+from pathlib import Path
+
+import jinja2
+
+from viz.assets import load_assets
+from viz.communities import Community, communities
+from viz.layout import BROWSER_LAYOUT_MAX, spread_layout
+from viz.attributes import aliases_of, edge_weight, label_of, papers_of, titles_of, type_of
+from viz.select import Selection
+from viz.style import (
+    COMMUNITY_COLORS,
+    OTHER_COMMUNITY_COLOR,
+    RELATION_STYLES,
+    PAPER_ROLE_STYLE,
+    SYMMETRIC_RELATIONS,
+    TYPE_STYLES,
+    edge_style,
+    node_style,
+)
+
+COLOR_BY = ("type", "community")
+LABEL_MAX = 40  # characters of a label drawn on the canvas; the tooltip has the full name
+TITLES_SHOWN = 5  # paper titles listed in a tooltip
+CO_OCCURRENCE = "coOccursWith"
+SPRINGS_PER_NODE = 3
+
+
+def page_html(
+    selection: Selection,
+    *,
+    color_by: str = "type",
+    name: str | None = None,
+    built: str | None = None,
+    written: dt.datetime | None = None,
+) -> str:
+    """The whole page for `selection` as one HTML string."""
+    if color_by not in COLOR_BY:
+        raise ValueError(f"color_by must be one of {', '.join(COLOR_BY)}")
+    graph = selection.graph
+    groups = communities(graph) if color_by == "community" else []
+    net = build_network(selection, groups if color_by == "community" else None)
+    nodes, edges, _heading, _height, _width, options = net.get_network_data()
+    assets = load_assets()
+    written = written or dt.datetime.now().astimezone()
+    context = {
+        "name": name or graph.graph.get("name") or "paperkg graph",
+        "built": built or graph.graph.get("built"),
+        "written": written.strftime("%Y-%m-%d %H:%M"),
+        "sel": selection,
+        "focus_labels": [label_of(graph, n) for n in selection.focus if n in graph],
+        "types": _legend_types(selection),
+        "relations": _legend_relations(edges),
+        "communities": _legend_communities(groups),
+        "color_by": color_by,
+        "payload": {"nodes": nodes, "edges": edges, "options": json.loads(options)},
+        "assets": assets,
+        "csp": _content_security_policy(assets),
+    }
+    return _template().render(**context)
+
+
+def build_network(selection: Selection, groups: list[Community] | None = None):
+    """A pyvis `Network` holding the selection: nodes styled by type (or community when
+    `groups` is given), sized by paper count; edges sized by weight and styled by relation."""
+    from pyvis.network import Network  # imports IPython: keep it off every other command's path
+
+    graph = selection.graph
+    net = Network(directed=True)
+    fixed = graph.number_of_nodes() > BROWSER_LAYOUT_MAX
+    positions = spread_layout(graph) if fixed else {}
+    color_of = _community_colors(groups) if groups is not None else {}
+    community_of = {n: c.name for c in groups or () for n in c.members}
+    for node in sorted(graph, key=str):
+        kind = type_of(graph, node)
+        style = node_style(kind)
+        color = color_of.get(node, OTHER_COMMUNITY_COLOR) if groups is not None else style.color
+        full = label_of(graph, node)
+        net.add_node(
+            str(node),
+            label=_shorten(full),
+            shape=style.shape,
+            color={"background": color, "border": _darker(color),
+                   "highlight": {"background": color, "border": "#1A1A1A"},
+                   "hover": {"background": color, "border": "#1A1A1A"}},
+            value=max(papers_of(graph, node), 1),
+            # read by the page script to build tooltips, search and details (never as HTML)
+            name=full,
+            kind=kind,
+            aliases=aliases_of(graph, node),
+            papers=papers_of(graph, node),
+            titles=titles_of(graph, node)[:TITLES_SHOWN],
+            community=community_of.get(node, ""),
+            **_position(positions.get(node)),
+        )
+    lines = _merged_edges(graph)
+    springs = _spring_lines(lines)
+    for i, (u, v, relation, weight, cooccurrences) in enumerate(lines):
+        style = edge_style(relation)
+        net.add_edge(
+            str(u),
+            str(v),
+            id=f"e{i}",
+            relation=relation,
+            weight=weight,
+            cooccurrences=cooccurrences,
+            value=weight,
+            dashes=list(style.dashes) or False,
+            arrows={"to": {"enabled": style.arrow, "scaleFactor": 0.5}},
+            color={"color": style.color, "highlight": "#1A1A1A", "hover": "#1A1A1A"},
+            physics=i in springs,
+        )
+    net.options = vis_options(graph.number_of_nodes(), graph.number_of_edges(), physics=not fixed)
+    return net
+
+
+def vis_options(n_nodes: int, n_edges: int, *, physics: bool = True) -> dict:
+    """vis-network options. With `physics`, the simulation runs only to stabilise the layout
+    (the page switches it off when stabilisation ends); without, nodes keep the positions they
+    came with. Bigger graphs get fewer iterations and hide edges while moving."""
+    big = n_nodes > 500 or n_edges > 3000
+    return {
+        "nodes": {
+            "borderWidth": 1,
+            "borderWidthSelected": 3,
+            "font": {"size": 14, "face": "system-ui, sans-serif", "color": "#1A1A1A",
+                     "strokeWidth": 4, "strokeColor": "#FFFFFF"},
+            # sizes follow paper counts; small labels are hidden when zoomed out
+            "scaling": {"min": 8, "max": 44,
+                        "label": {"enabled": True, "min": 12, "max": 44,
+                                  "drawThreshold": 7, "maxVisible": 28}},
+        },
+        "edges": {
+            "smooth": False,
+            "scaling": {"min": 1, "max": 8},
+            "selectionWidth": 2,
+            "hoverWidth": 1,
+        },
+        "physics": {
+            "enabled": physics,
+            "solver": "forceAtlas2Based",
+            "forceAtlas2Based": {"gravitationalConstant": -50, "centralGravity": 0.01,
+                                 "springLength": 90, "springConstant": 0.06,
+                                 "damping": 0.5, "avoidOverlap": 0.4},
+            "minVelocity": 1.0,
+            "stabilization": {"enabled": True, "iterations": 300 if big else 600,
+                              "updateInterval": 25, "fit": True},
+        },
+        "interaction": {
+            "hover": True,
+            "tooltipDelay": 150,
+            "hideEdgesOnDrag": big,
+            "hideEdgesOnZoom": big,
+            "keyboard": False,
+            "navigationButtons": False,
+        },
+        "layout": {"randomSeed": 7, "improvedLayout": n_nodes <= 150},
+    }
+
+
+def write_page(text: str, path: str | os.PathLike) -> Path:
+    """Write the page atomically: a temporary file in the same directory, renamed into place."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+# -- edges -----------------------------------------------------------------------------------
+
+
+def _merged_edges(graph) -> list[tuple]:
+    """(u, v, relation, weight, co-occurrence count or None), one per drawn line.
+
+    Parallel edges of one relation become one line (the largest weight); symmetric relations
+    ignore direction. A pair linked by a typed relation draws that relation only, carrying the
+    pair's co-occurrence count, so lines do not pile up on top of each other.
+    """
+    merged: dict[tuple, float] = {}
+    for u, v, data in graph.edges(data=True):
+        if u == v:
+            continue
+        relation = str(data.get("relation") or "")
+        if relation in SYMMETRIC_RELATIONS and str(v) < str(u):
+            u, v = v, u
+        key = (u, v, relation)
+        merged[key] = max(merged.get(key, 0.0), edge_weight(data))
+    cooc = {frozenset((u, v)): w for (u, v, r), w in merged.items() if r == CO_OCCURRENCE}
+    typed_pairs = {frozenset((u, v)) for (u, v, r) in merged if r != CO_OCCURRENCE}
+    lines = []
+    for (u, v, relation), weight in sorted(merged.items(), key=lambda kv: tuple(map(str, kv[0]))):
+        pair = frozenset((u, v))
+        if relation == CO_OCCURRENCE:
+            if pair in typed_pairs:
+                continue
+            lines.append((u, v, relation, weight, int(weight)))
+        else:
+            count = cooc.get(pair)
+            lines.append((u, v, relation, max(weight, count or 0), int(count) if count else None))
+    return lines
+
+
+def _spring_lines(lines: list[tuple]) -> set[int]:
+    """Indices of the lines that pull their nodes together during layout: each node's
+    SPRINGS_PER_NODE heaviest. The rest are drawn but left out of the simulation, which keeps
+    dense graphs (hubs co-occur with almost everything) fast to lay out and less of a hairball."""
+    by_node: dict = {}
+    for i, (u, v, _relation, weight, _count) in enumerate(lines):
+        by_node.setdefault(u, []).append((-weight, i))
+        by_node.setdefault(v, []).append((-weight, i))
+    return {i for ranked in by_node.values() for _w, i in sorted(ranked)[:SPRINGS_PER_NODE]}
+
+
+# -- legend ----------------------------------------------------------------------------------
+
+
+def _legend_types(selection: Selection) -> list[dict]:
+    graph = selection.graph
+    counts: dict[str, int] = {}
+    for node in graph:
+        counts[type_of(graph, node)] = counts.get(type_of(graph, node), 0) + 1
+    order = [t for t in TYPE_STYLES if t in counts] + sorted(t for t in counts if t not in TYPE_STYLES)
+    return [
+        {"type": t, "label": t or "(untyped)", "count": counts[t],
+         "color": node_style(t).color, "shape": node_style(t).shape}
+        for t in order
+    ]
+
+
+def _legend_relations(edges: list[dict]) -> list[dict]:
+    present = {e["relation"] for e in edges}
+    known = [r for r in RELATION_STYLES if r in present]
+    rows = [{"label": r, "style": RELATION_STYLES[r]} for r in known]
+    if present - set(known):
+        rows.append({"label": "paper role", "style": PAPER_ROLE_STYLE})
+    return rows
+
+
+def _legend_communities(groups: list[Community]) -> list[dict]:
+    rows = [
+        {"name": c.name, "size": len(c.members), "color": COMMUNITY_COLORS[c.index]}
+        for c in groups[: len(COMMUNITY_COLORS)]
+    ]
+    rest = groups[len(COMMUNITY_COLORS):]
+    if rest:
+        rows.append({"name": f"{len(rest)} smaller communities",
+                     "size": sum(len(c.members) for c in rest), "color": OTHER_COMMUNITY_COLOR})
+    return rows
+
+
+def _community_colors(groups: list[Community]) -> dict:
+    return {
+        n: COMMUNITY_COLORS[c.index] if c.index < len(COMMUNITY_COLORS) else OTHER_COMMUNITY_COLOR
+        for c in groups
+        for n in c.members
+    }
+
+
+# -- helpers ---------------------------------------------------------------------------------
+
+
+def _position(xy: tuple[float, float] | None) -> dict:
+    return {} if xy is None else {"x": xy[0], "y": xy[1]}
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= LABEL_MAX else text[: LABEL_MAX - 1].rstrip() + "…"
+
+
+def _darker(color: str) -> str:
+    r, g, b = (int(color[i : i + 2], 16) for i in (1, 3, 5))
+    return "#{:02X}{:02X}{:02X}".format(*(int(c * 0.7) for c in (r, g, b)))
+
+
+def _content_security_policy(assets) -> str:
+    return "; ".join([
+        "default-src 'none'",
+        "script-src " + " ".join(assets.script_hashes()),
+        "style-src 'unsafe-inline'",
+        "img-src data:",
+        "base-uri 'none'",
+        "form-action 'none'",
+    ])
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _template() -> jinja2.Template:
+    env = jinja2.Environment(
+        loader=jinja2.FunctionLoader(lambda name: (files("viz") / "templates" / name).read_text("utf-8")),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["thousands"] = lambda n: f"{n:,}"
+    return env.get_template("page.html")

@@ -1,0 +1,154 @@
+"""Which part of a graph the page shows: an ego network, type and paper-count filters, a size cap.
+
+The input is the networkx view of the store (`kg.view`, attributes in `viz.attributes`); its
+graph-level attributes `entities` and `papers`, totals of the whole graph when the view holds
+only part of it, are used when present.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from viz import DEFAULT_MAX_NODES
+from viz.attributes import aliases_of, is_paper, label_of, neighbour_counts, papers_of, type_of
+
+
+class SelectionError(ValueError):
+    """A selection that cannot be made (e.g. an unknown focus term); the message is for the user."""
+
+
+def simple_key(text: str) -> str:
+    """Case- and punctuation-blind form of a name: `GPT-2` and `gpt 2` agree."""
+    return "".join(ch for ch in str(text).casefold() if ch.isalnum())
+
+
+@dataclass
+class Selection:
+    """The subgraph to draw and what was left out on the way."""
+
+    graph: nx.MultiDiGraph
+    total_entities: int
+    total_papers: int
+    focus: tuple = ()
+    filtered_out: int = 0  # entities removed by focus, types or min-papers
+    left_out: list = field(default_factory=list)  # nodes the cap dropped, best connected first
+    left_out_labels: list[str] = field(default_factory=list)  # their labels, same order
+    max_nodes: int | None = None
+
+    @property
+    def entities(self) -> int:
+        return sum(1 for n in self.graph if not is_paper(self.graph, n))
+
+    @property
+    def papers_shown(self) -> int:
+        return sum(1 for n in self.graph if is_paper(self.graph, n))
+
+
+def select(
+    graph: nx.MultiDiGraph,
+    *,
+    focus: str | None = None,
+    depth: int = 1,
+    types: Collection[str] | None = None,
+    min_papers: int = 0,
+    max_nodes: int | None = DEFAULT_MAX_NODES,
+    papers: bool = False,
+    key: Callable[[str], str] = simple_key,
+) -> Selection:
+    """Apply, in order: drop paper nodes unless `papers`; the ego network of `focus` within
+    `depth` steps (edges followed both ways); entity `types` and `min_papers` filters (the focus
+    entity always stays); then keep at most `max_nodes` nodes, the most connected first
+    (`None` or 0: no cap). `key` normalises names when matching `focus` to labels and aliases.
+    """
+    total_entities = _graph_count(graph, "entities", lambda n: not is_paper(graph, n))
+    total_papers = _graph_count(graph, "papers", lambda n: is_paper(graph, n))
+
+    keep = {n for n in graph if papers or not is_paper(graph, n)}
+    view = graph.subgraph(keep)
+    centers: tuple = ()
+    if focus is not None:
+        centers = tuple(find_nodes(view, focus, key=key))
+        keep = ego_nodes(view, centers, depth)
+    wanted_types = set(types) if types else None
+    keep = {
+        n
+        for n in keep
+        if n in centers
+        or is_paper(graph, n)
+        or (
+            (wanted_types is None or type_of(graph, n) in wanted_types)
+            and papers_of(graph, n) >= min_papers
+        )
+    }
+    filtered_out = total_entities - sum(1 for n in keep if not is_paper(graph, n))
+
+    chosen, left_out = cap(graph.subgraph(keep), max_nodes, keep=centers)
+    return Selection(
+        graph=graph.subgraph(chosen).copy(),
+        total_entities=total_entities,
+        total_papers=total_papers,
+        focus=centers,
+        filtered_out=filtered_out,
+        left_out=left_out,
+        left_out_labels=[label_of(graph, n) for n in left_out],
+        max_nodes=max_nodes or None,
+    )
+
+
+def _graph_count(graph: nx.Graph, attribute: str, counts: Callable) -> int:
+    """The total the graph states (e.g. the store's, when the view was filtered), else a count."""
+    stated = graph.graph.get(attribute)
+    return stated if isinstance(stated, int) else sum(1 for n in graph if counts(n))
+
+
+def find_nodes(graph: nx.Graph, term: str, *, key: Callable[[str], str] = simple_key) -> list:
+    """Nodes whose label or an alias has the same key as `term`, most papers first."""
+    wanted = key(term)
+    if not wanted:
+        raise SelectionError(f"nothing to look for in {term!r}")
+    found = [
+        n
+        for n in graph
+        if any(key(name) == wanted for name in (label_of(graph, n), *aliases_of(graph, n)))
+    ]
+    if not found:
+        near = sorted(
+            (n for n in graph if wanted in key(label_of(graph, n))),
+            key=lambda n: (-papers_of(graph, n), label_of(graph, n).casefold()),
+        )[:5]
+        hint = f"; did you mean: {', '.join(label_of(graph, n) for n in near)}" if near else ""
+        raise SelectionError(f"no entity named {term!r} in the graph{hint}")
+    return sorted(found, key=lambda n: (-papers_of(graph, n), str(n)))
+
+
+def ego_nodes(graph: nx.Graph, centers: Collection, depth: int) -> set:
+    """Nodes within `depth` edges of any center, following edges in both directions."""
+    if depth < 0:
+        raise SelectionError("depth must be 0 or more")
+    undirected = graph.to_undirected(as_view=True)
+    reached: set = set()
+    for center in centers:
+        reached.update(nx.single_source_shortest_path_length(undirected, center, cutoff=depth))
+    return reached
+
+
+def cap(graph: nx.Graph, max_nodes: int | None, *, keep: Collection = ()) -> tuple[list, list]:
+    """Split the nodes into (kept, left out): the `max_nodes` most connected are kept, ties
+    broken by paper count then label; the nodes in `keep` are kept first whatever their rank.
+    Both lists come in rank order."""
+    degree = neighbour_counts(graph)
+    ranked = sorted(
+        graph,
+        key=lambda n: (
+            n not in keep,
+            -degree[n],
+            -papers_of(graph, n),
+            label_of(graph, n).casefold(),
+            str(n),
+        ),
+    )
+    if not max_nodes or len(ranked) <= max_nodes:
+        return ranked, []
+    return ranked[:max_nodes], ranked[max_nodes:]

@@ -1,0 +1,224 @@
+/* paperkg graph page: draws the embedded graph with vis-network and wires up tooltips, the
+   search box, the type filters and the details panel.
+
+   Text from papers (names, aliases, titles) only ever reaches the document through
+   textContent, option values or vis-network's canvas: never as HTML. */
+(function () {
+  "use strict";
+
+  var payload = JSON.parse(document.getElementById("graph-data").textContent);
+  var nodes = new vis.DataSet(payload.nodes);
+  var edges = new vis.DataSet(payload.edges);
+  var statusBox = document.getElementById("status");
+  // exposed for scripting and for the browser tests
+  var page = (window.paperkg = { nodes: nodes, edges: edges, network: null, settled: false,
+                                 settleMs: null, lastFound: null });
+
+  function element(tag, className, text) {
+    var el = document.createElement(tag);
+    if (className) el.className = className;
+    if (text !== undefined && text !== null) el.textContent = String(text);
+    return el;
+  }
+
+  function plural(n, word) {
+    return n + " " + word + (n === 1 ? "" : "s");
+  }
+
+  function nodeTooltip(n) {
+    var box = element("div", "tip");
+    box.appendChild(element("div", "tip-name", n.name));
+    var facts = (n.kind || "untyped") + (n.kind === "Paper" ? "" : " · " + plural(n.papers, "paper"));
+    if (n.community) facts += " · " + n.community;
+    box.appendChild(element("div", "tip-meta", facts));
+    if (n.aliases && n.aliases.length) {
+      box.appendChild(element("div", "tip-aliases", "also: " + n.aliases.join(", ")));
+    }
+    if (n.titles && n.titles.length) {
+      var list = element("ul", "tip-titles");
+      n.titles.forEach(function (t) { list.appendChild(element("li", null, t)); });
+      box.appendChild(list);
+    }
+    return box;
+  }
+
+  function edgeTooltip(e) {
+    var from = nodes.get(e.from), to = nodes.get(e.to);
+    var box = element("div", "tip");
+    box.appendChild(element("div", "tip-name",
+      from.name + " — " + (e.relation || "linked") + " — " + to.name));
+    if (e.cooccurrences) {
+      box.appendChild(element("div", "tip-meta",
+        "together in " + plural(e.cooccurrences, "paper")));
+    }
+    return box;
+  }
+
+  nodes.update(nodes.get().map(function (n) { return { id: n.id, title: nodeTooltip(n) }; }));
+  edges.update(edges.get().map(function (e) { return { id: e.id, title: edgeTooltip(e) }; }));
+
+  // -- drawing: stabilise with physics, then freeze so the page stays responsive ---------------
+
+  var options = payload.options;
+  // square-root scaling: a hub in 200 papers should not dwarf everything else
+  options.nodes.scaling.customScalingFunction = function (min, max, total, value) {
+    return max === min ? 0.5 : Math.sqrt((value - min) / (max - min));
+  };
+  var network = (page.network = new vis.Network(
+    document.getElementById("graph"), { nodes: nodes, edges: edges }, options));
+
+  function settled() {
+    network.setOptions({ physics: { enabled: false } });
+    page.settled = true;
+    page.settleMs = Math.round(performance.now());
+    document.documentElement.setAttribute("data-settled", "true");
+    statusBox.textContent = nodes.length
+      ? "Drag to move, scroll to zoom; hover or click a node for details."
+      : "Nothing to show: the selection is empty.";
+  }
+
+  if (nodes.length === 0) {
+    settled();
+  } else if (!options.physics.enabled) {
+    // positions were computed when the page was written
+    network.once("afterDrawing", settled);
+  } else {
+    network.on("stabilizationProgress", function (p) {
+      statusBox.textContent = "laying out… " + Math.round((100 * p.iterations) / p.total) + "%";
+    });
+    network.once("stabilizationIterationsDone", settled);
+  }
+
+  // -- details panel -------------------------------------------------------------------------
+
+  var details = document.getElementById("details");
+
+  function showDetails(id) {
+    var n = nodes.get(id);
+    if (!n) { details.hidden = true; return; }
+    document.getElementById("details-name").textContent = n.name;
+    document.getElementById("details-meta").textContent =
+      (n.kind || "untyped") + (n.kind === "Paper" ? "" : " · " + plural(n.papers, "paper")) +
+      (n.community ? " · community: " + n.community : "");
+    document.getElementById("details-aliases").textContent =
+      n.aliases && n.aliases.length ? "Also: " + n.aliases.join(", ") : "";
+    var titles = document.getElementById("details-titles");
+    titles.replaceChildren();
+    (n.titles || []).forEach(function (t) { titles.appendChild(element("li", null, t)); });
+    var around = document.getElementById("details-neighbours");
+    around.replaceChildren();
+    var neighbours = network.getConnectedNodes(id).map(function (m) { return nodes.get(m); })
+      .filter(function (m) { return m && !m.hidden; })
+      .sort(function (a, b) { return b.papers - a.papers || a.name.localeCompare(b.name); });
+    if (neighbours.length) around.appendChild(element("h3", null, "Linked to"));
+    neighbours.slice(0, 15).forEach(function (m) {
+      var button = element("button", "neighbour", m.name);
+      button.type = "button";
+      button.addEventListener("click", function () { focusNode(m.id); });
+      around.appendChild(button);
+    });
+    details.hidden = false;
+  }
+
+  network.on("selectNode", function (params) { showDetails(params.nodes[0]); });
+  network.on("deselectNode", function (params) {
+    if (!params.nodes.length) details.hidden = true;
+  });
+
+  function focusNode(id) {
+    var n = nodes.get(id);
+    if (n.hidden) showType(n.kind);
+    network.selectNodes([id]);
+    network.focus(id, { scale: Math.max(network.getScale(), 1.0),
+                        animation: { duration: 400, easingFunction: "easeInOutQuad" } });
+    page.lastFound = id;
+    showDetails(id);
+  }
+
+  // -- search by name or alias ---------------------------------------------------------------
+
+  // case- and punctuation-blind, like the graph's own name keys
+  function key(text) {
+    return String(text).toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "");
+  }
+
+  var names = [];  // [key, node id] for every label and alias
+  var datalist = document.getElementById("search-names");
+  nodes.get().forEach(function (n) {
+    [n.name].concat(n.aliases || []).forEach(function (name) {
+      names.push([key(name), n.id]);
+      var option = document.createElement("option");
+      option.value = name;
+      if (name !== n.name) option.label = n.name;
+      datalist.appendChild(option);
+    });
+  });
+
+  function findNode(query) {
+    var wanted = key(query);
+    if (!wanted) return null;
+    var tests = [
+      function (k) { return k === wanted; },
+      function (k) { return k.indexOf(wanted) === 0; },
+      function (k) { return k.indexOf(wanted) >= 0; },
+    ];
+    for (var i = 0; i < tests.length; i++) {
+      var hits = names.filter(function (entry) { return tests[i](entry[0]); })
+        .map(function (entry) { return nodes.get(entry[1]); });
+      if (hits.length) {
+        hits.sort(function (a, b) { return b.papers - a.papers || a.name.localeCompare(b.name); });
+        return hits[0].id;
+      }
+    }
+    return null;
+  }
+
+  var search = document.getElementById("search");
+  function runSearch() {
+    var id = findNode(search.value);
+    if (id === null) {
+      statusBox.textContent = "No entity matches \u201c" + search.value + "\u201d.";
+      return;
+    }
+    focusNode(id);
+    statusBox.textContent = "Found " + nodes.get(id).name + ".";
+  }
+  document.getElementById("search-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    runSearch();
+  });
+  // picking a suggestion from the list replaces the whole value: search at once
+  search.addEventListener("input", function (event) {
+    if (event.inputType === "insertReplacementText") runSearch();
+  });
+
+  // -- type filters --------------------------------------------------------------------------
+
+  var boxes = Array.prototype.slice.call(document.querySelectorAll("input.type-filter"));
+
+  function applyTypeFilter() {
+    var hiddenTypes = {};
+    boxes.forEach(function (box) { if (!box.checked) hiddenTypes[box.dataset.type] = true; });
+    var hiddenNodes = {};
+    nodes.update(nodes.get().map(function (n) {
+      var hide = hiddenTypes[n.kind] === true;
+      if (hide) hiddenNodes[n.id] = true;
+      return { id: n.id, hidden: hide };
+    }));
+    edges.update(edges.get().map(function (e) {
+      return { id: e.id, hidden: hiddenNodes[e.from] === true || hiddenNodes[e.to] === true };
+    }));
+    var selected = network.getSelectedNodes();
+    if (selected.length && hiddenNodes[selected[0]]) {
+      network.unselectAll();
+      details.hidden = true;
+    }
+  }
+
+  function showType(kind) {
+    boxes.forEach(function (box) { if (box.dataset.type === kind) box.checked = true; });
+    applyTypeFilter();
+  }
+
+  boxes.forEach(function (box) { box.addEventListener("change", applyTypeFilter); });
+})();
