@@ -20,6 +20,8 @@ COMMANDS = {
     "extract": "kg.commands.extract:extract",
     "train": "kg.commands.train:train",
     "eval": "kg.commands.eval:eval_",
+    "validate": "kg.commands.validate:validate",
+    "export": "kg.commands.export:export",
 }
 
 

@@ -23,3 +23,35 @@ def paper_iri(paper_key: str) -> ox.NamedNode:
 
 def entity_iri(entity_key: str) -> ox.NamedNode:
     return ox.NamedNode(f"{base_iri()}entity/{_slug(entity_key)}")
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha1("\n".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
+def sentence_iri(paper: ox.NamedNode, field: str, index: int) -> ox.NamedNode:
+    return ox.NamedNode(f"{paper.value}/{field}/s{index}")
+
+
+def mention_iri(paper: ox.NamedNode, n: int) -> ox.NamedNode:
+    return ox.NamedNode(f"{paper.value}/m{n}")
+
+
+def merge_iri(entity: ox.NamedNode, alias: str) -> ox.NamedNode:
+    """The explanation node of one alias of `entity`."""
+    return ox.NamedNode(f"{entity.value}/merge/{_digest(alias)[:12]}")
+
+
+def cooccurrence_iri(a: ox.NamedNode, b: ox.NamedNode) -> ox.NamedNode:
+    """The co-occurrence node of an unordered pair of entities."""
+    first, second = sorted((a.value, b.value))
+    return ox.NamedNode(f"{base_iri()}cooc/{_digest(first, second)}")
+
+
+def statement_iri(subject: ox.NamedNode, predicate: ox.NamedNode, obj: ox.NamedNode) -> ox.NamedNode:
+    """The evidence node of one typed relation between two entities."""
+    return ox.NamedNode(f"{base_iri()}rel/{_digest(subject.value, predicate.value, obj.value)}")
+
+
+def build_iri(n: int) -> ox.NamedNode:
+    return ox.NamedNode(f"{base_iri()}build/{n}")

@@ -1,13 +1,17 @@
 """Records -> quads, following docs/graph.md."""
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from datetime import datetime
 
 import pyoxigraph as ox
 
-from extract.records import Paper
-from kg.identity import paper_iri
-from kg.terms import dcterms, fabio, pkg, prism, rdf, sdo, xsd
+from extract.records import Paper, Sentence
+from kg.entities import EntitySummary
+from kg.identity import cooccurrence_iri, merge_iri, paper_iri, sentence_iri, statement_iri
+from kg.linking import LinkedMention, LinkedPaper
+from kg.relations import Span, sentence_relations
+from kg.terms import dcterms, fabio, oa, pkg, prism, prov, rdf, sdo, skos, xsd
 
 
 def _int(value: int) -> ox.Literal:
@@ -47,4 +51,150 @@ def paper_quads(paper: Paper) -> Iterator[ox.Quad]:
         yield q(pkg.authorCount, _int(count))
     if paper.upvotes is not None:
         yield q(pkg.upvotes, _int(paper.upvotes))
-    yield q(pkg.sourceLocation, ox.Literal(f"{paper.source}:{paper.line}"))
+    for location in paper.locations:
+        yield q(pkg.sourceLocation, ox.Literal(location))
+
+
+# -- a paper's sentences and mentions ------------------------------------------------------------
+
+
+def sentence_quads(paper: ox.NamedNode, s: Sentence) -> Iterator[ox.Quad]:
+    node = sentence_iri(paper, s.field, s.index)
+    yield ox.Quad(node, rdf.type, pkg.Sentence)
+    yield ox.Quad(node, pkg.paper, paper)
+    yield ox.Quad(node, pkg.field, ox.Literal(s.field))
+    yield ox.Quad(node, pkg.sentenceIndex, _int(s.index))
+    yield ox.Quad(node, rdf.value, ox.Literal(s.text))
+    yield ox.Quad(node, oa.start, _int(s.start))
+    yield ox.Quad(node, oa.end, _int(s.end))
+
+
+def mention_quads(paper: ox.NamedNode, lm: LinkedMention) -> Iterator[ox.Quad]:
+    """A mention node without its body: the link to the entity is in `link_quads`."""
+    m, node = lm.mention, lm.iri
+    yield ox.Quad(node, rdf.type, pkg.Mention)
+    yield ox.Quad(node, pkg.paper, paper)
+    yield ox.Quad(node, pkg.field, ox.Literal(m.field))
+    yield ox.Quad(node, pkg.sentence, sentence_iri(paper, m.field, m.sentence))
+    yield ox.Quad(node, oa.exact, ox.Literal(m.text))
+    yield ox.Quad(node, oa.start, _int(m.start))
+    yield ox.Quad(node, oa.end, _int(m.end))
+    yield ox.Quad(node, pkg.role, getattr(pkg, lm.role))
+    yield ox.Quad(node, pkg.extractor, ox.Literal(m.source or "unknown"))
+    yield ox.Quad(node, pkg.entityType, getattr(pkg, lm.type))
+    if lm.acronym_key is not None:
+        yield ox.Quad(node, pkg.acronymKey, ox.Literal(lm.acronym_key))
+    yield ox.Quad(node, prov.wasGeneratedBy, lm.build)
+
+
+def link_quads(paper: LinkedPaper) -> set[ox.Quad]:
+    """Everything that depends on which entity each mention names: bodies and paper-entity roles."""
+    quads = set()
+    for lm in paper.mentions:
+        quads.add(ox.Quad(lm.iri, oa.hasBody, lm.entity))
+        quads.add(ox.Quad(paper.iri, pkg.mentions, lm.entity))
+        if lm.role != "mentions":
+            quads.add(ox.Quad(paper.iri, getattr(pkg, lm.role), lm.entity))
+    return quads
+
+
+def paper_relations(paper: LinkedPaper) -> set[tuple[ox.NamedNode, str, ox.NamedNode, ox.NamedNode]]:
+    """`(subject, relation, object, sentence)` for the typed relations the paper's sentences state."""
+    by_sentence: dict[tuple[str, int], list[Span]] = {}
+    for lm in paper.mentions:
+        m = lm.mention
+        s = paper.sentences[(m.field, m.sentence)]
+        by_sentence.setdefault((m.field, m.sentence), []).append(
+            Span(m.start - s.start, m.end - s.start, lm.type, lm.entity)
+        )
+    found = set()
+    for (fld, index), spans in by_sentence.items():
+        node = sentence_iri(paper.iri, fld, index)
+        for subject, relation, obj in sentence_relations(paper.sentences[(fld, index)].text, spans):
+            found.add((subject, relation, obj, node))
+    return found
+
+
+# -- entities --------------------------------------------------------------------------------------
+
+SUMMARY_PREDICATES = (
+    rdf.type, skos.prefLabel, skos.altLabel, pkg.key, pkg.lookupKey, pkg.acronym,
+    pkg.paperCount, pkg.mentionCount, pkg.hasMerge,
+)
+
+
+def entity_quads(entity: ox.NamedNode, s: EntitySummary) -> set[ox.Quad]:
+    """An entity's description and the explanation of each of its aliases."""
+    quads = {
+        ox.Quad(entity, rdf.type, getattr(pkg, s.type)),
+        ox.Quad(entity, skos.prefLabel, ox.Literal(s.label)),
+        ox.Quad(entity, pkg.key, ox.Literal(s.key)),
+        ox.Quad(entity, pkg.paperCount, _int(s.papers)),
+        ox.Quad(entity, pkg.mentionCount, _int(s.mentions)),
+    }
+    quads.update(ox.Quad(entity, pkg.lookupKey, ox.Literal(k)) for k in s.lookup_keys)
+    quads.update(ox.Quad(entity, skos.altLabel, ox.Literal(a)) for a in s.aliases)
+    quads.update(ox.Quad(entity, pkg.acronym, ox.Literal(a)) for a in s.acronyms)
+    for alias, rules in s.merges:
+        node = merge_iri(entity, alias)
+        quads.add(ox.Quad(entity, pkg.hasMerge, node))
+        quads.add(ox.Quad(node, rdf.type, pkg.AliasMerge))
+        quads.add(ox.Quad(node, pkg.alias, ox.Literal(alias)))
+        quads.update(ox.Quad(node, pkg.mergeRule, ox.Literal(r)) for r in rules)
+    return quads
+
+
+def stored_entity_quads(db: ox.Store, entity: ox.NamedNode) -> set[ox.Quad]:
+    """What `entity_quads` wrote for `entity` (its relations to other entities excluded)."""
+    quads = set()
+    for p in SUMMARY_PREDICATES:
+        quads.update(db.quads_for_pattern(entity, p, None))
+    for q in list(quads):
+        if q.predicate == pkg.hasMerge:
+            quads.update(db.quads_for_pattern(q.object, None, None))
+    return quads
+
+
+# -- entity-entity relations -----------------------------------------------------------------------
+
+
+def cooccurrence_quads(a: ox.NamedNode, b: ox.NamedNode, count: int) -> list[ox.Quad]:
+    node = cooccurrence_iri(a, b)
+    return [
+        ox.Quad(node, rdf.type, pkg.CoOccurrence),
+        ox.Quad(node, pkg.entity, a),
+        ox.Quad(node, pkg.entity, b),
+        ox.Quad(node, pkg.count, _int(count)),
+        ox.Quad(a, pkg.coOccursWith, b),
+        ox.Quad(b, pkg.coOccursWith, a),
+    ]
+
+
+def statement_quads(s: ox.NamedNode, relation: str, o: ox.NamedNode, build: ox.NamedNode) -> list[ox.Quad]:
+    """A typed relation as a direct edge plus the evidence node its sentences hang from."""
+    predicate = getattr(pkg, relation)
+    node = statement_iri(s, predicate, o)
+    return [
+        ox.Quad(s, predicate, o),
+        ox.Quad(node, rdf.type, rdf.Statement),
+        ox.Quad(node, rdf.subject, s),
+        ox.Quad(node, rdf.predicate, predicate),
+        ox.Quad(node, rdf.object, o),
+        ox.Quad(node, prov.wasGeneratedBy, build),
+    ]
+
+
+# -- builds ----------------------------------------------------------------------------------------
+
+
+def build_quads(node: ox.NamedNode, started: datetime, ended: datetime, extractors: Iterable[str]) -> Iterator[ox.Quad]:
+    yield ox.Quad(node, rdf.type, pkg.Build)
+    yield ox.Quad(node, rdf.type, prov.Activity)
+    yield ox.Quad(node, prov.startedAtTime, _datetime(started))
+    yield ox.Quad(node, prov.endedAtTime, _datetime(ended))
+    for name in sorted(set(extractors)):
+        yield ox.Quad(node, pkg.extractorVersion, ox.Literal(name))
+
+
+def _datetime(value: datetime) -> ox.Literal:
+    return ox.Literal(value.isoformat(timespec="seconds"), datatype=xsd.dateTime)

@@ -6,6 +6,10 @@ mentions live under a configurable base (`DEFAULT_BASE`, overridden by ``PAPERKG
 The names below are loaded from `schema.vocab` on first use, so that importing
 `schema.namespaces` alone (the lookup and query paths) does not import rdflib.
 """
+from pathlib import Path
+
+ONTOLOGY_PATH = Path(__file__).with_name("ontology.ttl")
+SHAPES_PATH = Path(__file__).with_name("shapes.ttl")
 
 __all__ = ["DEFAULT_BASE", "ENTITY_TYPES", "FABIO", "OA", "PKG", "PRISM", "SDO", "base_iri"]
 

@@ -78,6 +78,9 @@ class PKG(DefinedNamespace):
     sentenceIndex: URIRef
     role: URIRef
     extractor: URIRef
+    entityType: URIRef
+    acronymKey: URIRef
+    # builds
     extractorVersion: URIRef
 
 

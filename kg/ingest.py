@@ -1,0 +1,285 @@
+"""The write step of a build: extractions in, quads out, linked to the entities already in the store.
+
+`add_extractions` runs inside `Store.transaction()`. It works a chunk of papers at a time, so
+memory stays flat however many papers a build adds, and it only ever reads the parts of the
+graph the chunk touches: the entities its papers name, the acronyms they use, the co-occurrence
+and relation nodes of their entity pairs. A full build is the same operation as an incremental
+add, chunk after chunk, so both give the same graph.
+
+Per chunk:
+1. link each paper on its own (`kg.linking.link_locally`);
+2. resolve the acronyms its papers use without defining them against the definitions in the
+   store and in the chunk; when a definition arrives that changes where an acronym links,
+   relink the stored mentions of that acronym (and fix their papers' roles, co-occurrences and
+   relations);
+3. write papers, sentences, mentions and paper-entity links in one bulk call;
+4. add the chunk's co-occurrence counts and relation evidence to the stored ones;
+5. recompute the description of every entity the chunk touched from all of its mentions.
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from itertools import combinations, islice
+
+import pyoxigraph as ox
+
+from extract.records import PaperExtraction
+from kg.entities import summarise
+from kg.identity import build_iri, cooccurrence_iri, entity_iri, paper_iri, statement_iri
+from kg.linking import (
+    AcronymIndex,
+    LinkedPaper,
+    link_locally,
+    load_linked_paper,
+    mentions_with_acronym_key,
+    resolve_acronym,
+)
+from kg.rdf import (
+    build_quads,
+    cooccurrence_quads,
+    entity_quads,
+    link_quads,
+    mention_quads,
+    paper_quads,
+    paper_relations,
+    sentence_quads,
+    statement_quads,
+    stored_entity_quads,
+)
+from kg.terms import PREFIXES, pkg, prov, rdf
+
+CHUNK_SIZE = 1000
+
+
+@dataclass
+class IngestReport:
+    papers: int = 0  # papers added
+    mentions: int = 0  # mentions added
+    relinked: int = 0  # stored papers whose acronym mentions moved to another entity
+    build: ox.NamedNode | None = None  # the build node, when anything was added
+    extractors: set[str] = field(default_factory=set)
+
+
+def add_extractions(
+    db: ox.Store,
+    extractions: Iterable[PaperExtraction],
+    *,
+    chunk_size: int = CHUNK_SIZE,
+    clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+) -> IngestReport:
+    """Add the papers of `extractions` to `db` (papers already there are skipped)."""
+    started = clock()
+    build = build_iri(sum(1 for _ in db.quads_for_pattern(None, rdf.type, pkg.Build)) + 1)
+    report = IngestReport()
+    iterator = iter(extractions)
+    while chunk := list(islice(iterator, chunk_size)):
+        fresh = _new_papers(db, chunk)
+        if fresh:
+            _add_chunk(db, fresh, build, report)
+    if report.papers:
+        report.build = build
+        db.extend(build_quads(build, started, clock(), report.extractors))
+    return report
+
+
+def _new_papers(db: ox.Store, chunk: list[PaperExtraction]) -> list[PaperExtraction]:
+    seen = set()
+    fresh = []
+    for ex in chunk:
+        iri = paper_iri(ex.paper.key)
+        if iri in seen or any(db.quads_for_pattern(iri, rdf.type, pkg.Paper)):
+            continue
+        seen.add(iri)
+        fresh.append(ex)
+    return fresh
+
+
+def _add_chunk(db: ox.Store, chunk: list[PaperExtraction], build: ox.NamedNode, report: IngestReport) -> None:
+    local = [link_locally(ex) for ex in chunk]
+    keys: dict[ox.NamedNode, str] = {}
+    defined_here: dict[str, set[str]] = defaultdict(set)  # acronym key -> long-form keys
+    new_acronyms: dict[str, set[str]] = defaultdict(set)  # long-form key -> short forms
+    for links in local:
+        keys.update(links.keys)
+        for short_key, long_keys in links.definitions.items():
+            defined_here[short_key] |= long_keys
+        for long_key, shorts in links.acronyms.items():
+            new_acronyms[long_key] |= shorts
+
+    # 2. acronyms used without a definition: where they link now, and what moves
+    index = AcronymIndex(db)
+    targets: dict[str, ox.NamedNode] = {}
+    moves: dict[ox.NamedNode, dict[ox.NamedNode, ox.NamedNode]] = defaultdict(dict)
+    used = {k for links in local for k in links.pending.values()}
+    for k in sorted(used | set(defined_here)):
+        stored = index.stored(k)
+        before, after = resolve_acronym(k, stored), resolve_acronym(k, stored | defined_here[k])
+        targets[k] = entity_iri(after)
+        keys[targets[k]] = after
+        if before != after:
+            keys[entity_iri(before)] = before
+            for mention, paper in mentions_with_acronym_key(db, k).items():
+                moves[paper][mention] = targets[k]
+
+    papers = []
+    for links in local:
+        mentions = [
+            replace(lm, entity=targets[lm.acronym_key] if lm.acronym_key else lm.entity, build=build)
+            for lm in links.paper.mentions
+        ]
+        papers.append((links.extraction, LinkedPaper(links.paper.iri, links.paper.sentences, mentions)))
+
+    cooc: Counter = Counter()
+    evidence: Counter = Counter()
+    touched: set[ox.NamedNode] = set()
+
+    # relink stored papers whose acronym mentions move
+    stale: set[ox.Quad] = set()
+    fixed: set[ox.Quad] = set()
+    for paper in sorted(moves, key=lambda p: p.value):
+        old = load_linked_paper(db, paper)
+        new = old.relinked(moves[paper])
+        before_q, after_q = link_quads(old), link_quads(new)
+        stale |= before_q - after_q
+        fixed |= after_q - before_q
+        cooc.subtract(_pairs(old.entities()))
+        cooc.update(_pairs(new.entities()))
+        evidence.subtract(paper_relations(old))
+        evidence.update(paper_relations(new))
+        touched |= old.entities() | new.entities()
+        report.relinked += 1
+    for q in sorted(stale, key=str):
+        db.remove(q)
+
+    # 3. the new papers, in one bulk write
+    for ex, paper in papers:
+        cooc.update(_pairs(paper.entities()))
+        evidence.update(paper_relations(paper))
+        touched |= paper.entities()
+        report.papers += 1
+        report.mentions += len(paper.mentions)
+        if ex.extractor:
+            report.extractors.add(ex.extractor)
+    db.bulk_extend(_paper_write(papers, fixed, build))
+
+    # 4. co-occurrence counts and relation evidence
+    _apply_cooccurrences(db, cooc)
+    _apply_evidence(db, evidence, build)
+
+    # 5. the description of every entity the chunk touched
+    for e in touched:
+        if e not in keys:
+            keys[e] = next(iter(db.quads_for_pattern(e, pkg.key, None))).object.value
+    _refresh_entities(db, sorted(touched, key=lambda e: e.value), keys, new_acronyms)
+
+
+def _paper_write(papers: list[tuple[PaperExtraction, LinkedPaper]], fixed: set[ox.Quad], build: ox.NamedNode) -> Iterator[ox.Quad]:
+    yield from fixed
+    for ex, paper in papers:
+        yield from paper_quads(ex.paper)
+        yield ox.Quad(paper.iri, prov.wasGeneratedBy, build)
+        for s in paper.sentences.values():
+            yield from sentence_quads(paper.iri, s)
+        for lm in paper.mentions:
+            yield from mention_quads(paper.iri, lm)
+        yield from link_quads(paper)
+
+
+def _pairs(entities: set[ox.NamedNode]) -> Iterator[tuple[ox.NamedNode, ox.NamedNode]]:
+    return combinations(sorted(entities, key=lambda e: e.value), 2)
+
+
+def _stored_int(db: ox.Store, node: ox.NamedNode, predicate: ox.NamedNode) -> ox.Quad | None:
+    return next(iter(db.quads_for_pattern(node, predicate, None)), None)
+
+
+def _apply_cooccurrences(db: ox.Store, deltas: Counter) -> None:
+    add = []
+    for (a, b), delta in deltas.items():
+        if delta == 0:
+            continue
+        stored = _stored_int(db, cooccurrence_iri(a, b), pkg.count)
+        old = int(stored.object.value) if stored is not None else 0
+        new = old + delta
+        if old and new:
+            db.remove(stored)
+            add.append(cooccurrence_quads(a, b, new)[3])
+        elif old:
+            for q in cooccurrence_quads(a, b, old):
+                db.remove(q)
+        elif new > 0:
+            add.extend(cooccurrence_quads(a, b, new))
+    db.bulk_extend(add)
+
+
+def _apply_evidence(db: ox.Store, deltas: Counter, build: ox.NamedNode) -> None:
+    by_statement: dict[tuple, dict[ox.NamedNode, int]] = defaultdict(dict)
+    for (s, relation, o, sentence), delta in deltas.items():
+        if delta:
+            by_statement[(s, relation, o)][sentence] = delta
+    add = []
+    for (s, relation, o), sentences in by_statement.items():
+        node = statement_iri(s, getattr(pkg, relation), o)
+        derived = {q.object for q in db.quads_for_pattern(node, prov.wasDerivedFrom, None)}
+        exists = bool(derived) or any(db.quads_for_pattern(node, rdf.type, None))
+        for sentence, delta in sentences.items():
+            q = ox.Quad(node, prov.wasDerivedFrom, sentence)
+            if delta < 0:
+                db.remove(q)
+                derived.discard(sentence)
+            else:
+                add.append(q)
+                derived.add(sentence)
+        if exists and not derived:
+            made_by = _stored_int(db, node, prov.wasGeneratedBy)
+            for q in statement_quads(s, relation, o, made_by.object if made_by else build):
+                db.remove(q)
+        elif not exists and derived:
+            add.extend(statement_quads(s, relation, o, build))
+    db.bulk_extend(add)
+
+
+_TALLY = """
+SELECT ?e ?exact ?type (COUNT(?m) AS ?n) WHERE {
+  VALUES ?e { %s }
+  ?m oa:hasBody ?e ; oa:exact ?exact ; pkg:entityType ?type .
+} GROUP BY ?e ?exact ?type"""
+
+_PAPERS = """
+SELECT ?e (COUNT(?p) AS ?n) WHERE {
+  VALUES ?e { %s }
+  ?p pkg:mentions ?e .
+} GROUP BY ?e"""
+
+_BATCH = 500
+
+
+def _refresh_entities(db: ox.Store, entities: list[ox.NamedNode], keys: dict[ox.NamedNode, str], new_acronyms: dict[str, set[str]]) -> None:
+    """Rewrite the descriptions of `entities` from all their stored mentions (only what changed)."""
+    add = []
+    for start in range(0, len(entities), _BATCH):
+        batch = entities[start:start + _BATCH]
+        values = " ".join(str(e) for e in batch)  # minted IRIs, serialised by pyoxigraph
+        forms: dict[ox.NamedNode, Counter] = defaultdict(Counter)
+        types: dict[ox.NamedNode, Counter] = defaultdict(Counter)
+        for row in db.query(_TALLY % values, prefixes=PREFIXES):
+            n = int(row["n"].value)
+            forms[row["e"]][row["exact"].value] += n
+            types[row["e"]][row["type"].value.rsplit("#", 1)[1]] += n
+        papers = {row["e"]: int(row["n"].value) for row in db.query(_PAPERS % values, prefixes=PREFIXES)}
+        for e in batch:
+            old = stored_entity_quads(db, e)
+            if forms[e]:
+                key = keys[e]
+                acronyms = {q.object.value for q in old if q.predicate == pkg.acronym}
+                acronyms |= new_acronyms.get(key, set())
+                new = entity_quads(e, summarise(key, forms[e], types[e], acronyms, papers.get(e, 0)))
+            else:
+                new = set()
+            for q in old - new:
+                db.remove(q)
+            add.extend(new - old)
+    db.bulk_extend(add)

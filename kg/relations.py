@@ -1,0 +1,115 @@
+"""Typed entity-entity relations read from one sentence with a small set of precise patterns.
+
+Each pattern looks at two mentions and the text between them (Hearst patterns for hyponymy,
+"X outperforms Y" for comparison, "X for Y" for use, "X achieves ... on Y" for evaluation, "the X
+module of Y" for parthood). They favour precision over recall; `bench/relations_scierc.py`
+measures both against SciERC's relation annotations. Like roles, relations depend only on the
+paper's own text and the types its extractor gave the mentions.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+
+RELATIONS = ("usedFor", "evaluatedOn", "comparedWith", "partOf", "hyponymOf")
+
+_ARTEFACTS = frozenset({"Method", "Model"})
+_ANY = frozenset({"Method", "Model", "Dataset", "Task", "Metric", "Concept"})
+
+
+@dataclass(frozen=True)
+class Span:
+    """A mention inside a sentence: offsets relative to the sentence, the extractor's type, the entity."""
+
+    start: int
+    end: int
+    type: str
+    entity: Hashable
+
+
+# text between a mention and what comes next that still belongs to the mention: "(SAEs)", ","
+_TAIL = r"\s*(?:\([^()]{1,20}\)\s*)?"
+_DET = r"(?:(?:the|a|an|several|various|other|existing|standard|strong|conventional|traditional|common|popular|classic|prior|baseline|recent|state-of-the-art)\s+)*"
+_LIST_GAP = re.compile(r"^\s*(?:\([^()]{1,20}\))?\s*(?:,|and|or|,\s*and|,\s*or|,\s*as well as)?\s*(?:the\s+)?$")
+_SUCH_AS = re.compile(rf"^{_TAIL},?\s*(?:such as|including|e\.g\.,?|like|especially|in particular)\s+{_DET}$")
+_AND_OTHER = re.compile(rf"^{_TAIL},?\s*(?:and|or)\s+other\s+{_DET}$")
+_IS_A = re.compile(rf"^{_TAIL},?\s*(?:is|are|as)\s+(?:a|an|one)\s+(?:\w+\s+)?(?:type|kind|form|variant|class|family|instance|example)s?\s+of\s+{_DET}$")
+_COMPARE = re.compile(
+    rf"^{_TAIL}\s*(?:\w+ly\s+)?(?:also\s+|even\s+|still\s+)?"
+    r"(?:outperform|surpass|beat|exceed|underperform|outpace|rival)\w*\s+"
+    rf"(?:\w+\s+){{0,2}}?{_DET}$"
+    rf"|^{_TAIL}\s*(?:against|vs\.?|versus|compared (?:with|to)|in comparison (?:with|to)|"
+    rf"(?:performs?|is|are)\s+(?:on par|comparable|competitive)\s+(?:with|to))\s+{_DET}$",
+    re.IGNORECASE,
+)
+_COMPARE_LEAD = re.compile(r"\bcompar\w*\s+(?:\w+\s+){0,2}?$", re.IGNORECASE)
+_COMPARE_MID = re.compile(rf"^{_TAIL}\s*(?:with|to|against)\s+{_DET}$", re.IGNORECASE)
+_USED_FOR = re.compile(
+    rf"^{_TAIL}\s*(?:(?:is|are|was|were)\s+)?(?:(?:\w+ly\s+)?(?:used|applied|designed|tailored|"
+    rf"developed|proposed|employed|adapted|effective)\s+)?(?:for|to)\s+{_DET}(?:task of\s+)?$",
+    re.IGNORECASE,
+)
+_APPLY_LEAD = re.compile(r"\b(?:apply|applies|applying|applied|use|uses|using|employ\w*|leverag\w*)\s+(?:the\s+)?$", re.IGNORECASE)
+_EVALUATED_ON = re.compile(
+    rf"^{_TAIL}[^.;:]{{0,80}}?\b(?:achiev|obtain|reach|perform|result|score|outperform|"
+    rf"evaluat|test|benchmark|experiment)\w*[^.;:]{{0,60}}?\b(?:on|over|across)\s+{_DET}$",
+    re.IGNORECASE,
+)
+_EVALUATE_LEAD = re.compile(r"\b(?:evaluat|test|benchmark|validat|assess)\w*\s+(?:\w+\s+){0,2}?$", re.IGNORECASE)
+_ON = re.compile(rf"^{_TAIL}\s*(?:\w+\s+){{0,3}}?(?:on|over|across)\s+{_DET}$", re.IGNORECASE)
+_PART_OF = re.compile(
+    rf"^{_TAIL}\s*(?:module|component|layer|block|head|unit|part|subnetwork|encoder|decoder)s?\s+"
+    rf"(?:of|in|within)\s+{_DET}$",
+    re.IGNORECASE,
+)
+
+
+def sentence_relations(text: str, spans: Sequence[Span]) -> set[tuple[Hashable, str, Hashable]]:
+    """`(subject entity, relation, object entity)` for the relations the sentence states."""
+    spans = sorted(spans, key=lambda s: (s.start, s.end))
+    found: set[tuple[Hashable, str, Hashable]] = set()
+
+    def add(a: Span, rel: str, b: Span) -> None:
+        if a.entity != b.entity:
+            found.add((a.entity, rel, b.entity))
+
+    for i, a in enumerate(spans):
+        for j in range(i + 1, len(spans)):
+            b = spans[j]
+            if b.start < a.end:
+                continue
+            gap = text[a.end:b.start]
+            if len(gap) > 160:
+                break
+            lead = text[:a.start]
+            if _SUCH_AS.match(gap):
+                for x in _list_from(spans, j, text):
+                    add(x, "hyponymOf", a)
+            elif _AND_OTHER.match(gap) or _IS_A.match(gap):
+                add(a, "hyponymOf", b)
+            elif _COMPARE.match(gap) or (_COMPARE_LEAD.search(lead) and _COMPARE_MID.match(gap)):
+                add(a, "comparedWith", b)
+            elif a.type in _ARTEFACTS and b.type == "Dataset" and (
+                _EVALUATED_ON.match(gap) or (_EVALUATE_LEAD.search(lead) and _ON.match(gap))
+            ):
+                add(a, "evaluatedOn", b)
+            elif a.type in _ARTEFACTS | {"Concept"} and b.type in ("Task", "Method") and (
+                _USED_FOR.match(gap) and (b.type == "Task" or _APPLY_LEAD.search(lead))
+            ):
+                add(a, "usedFor", b)
+            elif _PART_OF.match(gap):
+                add(a, "partOf", b)
+    return found
+
+
+def _list_from(spans: Sequence[Span], j: int, text: str) -> list[Span]:
+    """The mentions of a list that starts at spans[j]: `X1, X2 (X2'), and X3`."""
+    items = [spans[j]]
+    for k in range(j + 1, len(spans)):
+        if spans[k].start < items[-1].end:
+            continue
+        if not _LIST_GAP.match(text[items[-1].end:spans[k].start]):
+            break
+        items.append(spans[k])
+    return items
