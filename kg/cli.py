@@ -14,6 +14,7 @@ COMMANDS = {
     "build": "kg.commands.build:build",
     "lookup": "kg.commands.lookup:lookup",
     "stats": "kg.commands.stats:stats",
+    "viz": "kg.commands.viz:viz",
     "query": "kg.commands.query:query",
     "queries": "kg.commands.queries:queries",
     "push": "kg.commands.push:push",

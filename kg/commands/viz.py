@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+import sys
+
+import click
+
+from kg.commands._options import echo_json, store_option, user_errors
+from viz import DEFAULT_MAX_NODES
+
+
+def _types(ctx, param, value: str | None) -> list[str] | None:
+    """`Method,model` -> ["Method", "Model"]; unknown names are a usage error."""
+    if not value:
+        return None
+    from schema.namespaces import ENTITY_TYPES
+
+    known = {t.casefold(): t for t in ENTITY_TYPES}
+    names = [v.strip() for v in value.split(",") if v.strip()]
+    bad = [v for v in names if v.casefold() not in known]
+    if bad:
+        raise click.BadParameter(f"unknown type {', '.join(bad)}; choose from {', '.join(ENTITY_TYPES)}")
+    return [known[v.casefold()] for v in names]
+
+
+@click.command()
+@click.option("-o", "--output", default="graph.html", show_default=True, metavar="FILE",
+              help="HTML file to write (replaced atomically); - writes to stdout.")
+@click.option("--focus", metavar="TERM", help="Show only the neighbourhood of this entity (name or alias).")
+@click.option("--depth", type=click.IntRange(min=0), default=1, show_default=True,
+              help="With --focus: how many links away from it to go.")
+@click.option("--types", callback=_types, metavar="T,...",
+              help="Entity types to show, e.g. Method,Dataset (default: all).")
+@click.option("--min-papers", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Leave out entities seen in fewer papers.")
+@click.option("--max-nodes", type=click.IntRange(min=0), default=DEFAULT_MAX_NODES, show_default=True,
+              help="Keep at most this many nodes, the most connected; 0 for no limit.")
+@click.option("--papers/--no-papers", default=False, show_default=True,
+              help="Also draw paper nodes, linked to their entities by role.")
+@click.option("--color-by", type=click.Choice(["type", "community"]), default="type", show_default=True,
+              help="Colour nodes by entity type, or by community (Louvain), named by their top entities.")
+@store_option
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON summary of what was written.")
+@user_errors
+def viz(output, focus, depth, types, min_papers, max_nodes, papers, color_by, store, as_json) -> None:
+    """Write an interactive map of the graph as one self-contained HTML file.
+
+    The page works offline by double-click: search an entity by name or alias, hide types,
+    hover for details. Big graphs are cut to the --max-nodes most connected nodes; the page
+    and this command say what was left out.
+
+    \b
+    Examples:
+      kg viz                                  # graph.html, the 300 most connected nodes
+      kg viz --focus SAE --depth 2 -o sae.html
+      kg viz --types Method,Dataset --min-papers 2 --color-by community
+      kg viz --papers --max-nodes 0 -o everything.html
+      kg viz -o - > graph.html
+    """
+    from kg.names import lookup_key
+    from kg.page_graph import page_graph
+    from viz.html import page_html, write_page
+    from viz.select import SelectionError, select
+
+    if as_json and output == "-":
+        raise click.UsageError("--json prints to stdout, so it cannot be combined with -o -")
+    # without a focus, the type and paper filters already apply while reading the store
+    early = focus is None
+    graph = page_graph(store.require(), papers=papers, types=types if early else None,
+                       min_papers=min_papers if early else 0)
+    try:
+        selection = select(graph, focus=focus, depth=depth, types=types, min_papers=min_papers,
+                           max_nodes=max_nodes, papers=papers, key=lookup_key)
+    except SelectionError as exc:
+        raise click.ClickException(str(exc)) from exc
+    html = page_html(selection, color_by=color_by)
+    if output == "-":
+        sys.stdout.write(html)
+    else:
+        try:
+            write_page(html, output)
+        except OSError as exc:
+            raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from exc
+    summary = {
+        "output": output,
+        "bytes": len(html.encode("utf-8")),
+        "entities_shown": selection.entities,
+        "entities_total": selection.total_entities,
+        "papers_shown": selection.papers_shown,
+        "papers_total": selection.total_papers,
+        "links_shown": selection.graph.number_of_edges(),
+        "filtered_out": selection.filtered_out,
+        "left_out_by_cap": len(selection.left_out),
+        "left_out_examples": selection.left_out_labels[:10],
+    }
+    if as_json:
+        echo_json(summary)
+        return
+    where = "stdout" if output == "-" else output
+    click.echo(
+        f"wrote {where}: {selection.entities:,} of {selection.total_entities:,} entities"
+        + (f", {selection.papers_shown:,} papers" if papers else "")
+        + f" ({summary['bytes'] / 1e6:.1f} MB)",
+        err=True,
+    )
+    if selection.left_out:
+        click.echo(
+            f"note: {len(selection.left_out):,} less connected nodes left out by --max-nodes {max_nodes}"
+            f" (e.g. {', '.join(selection.left_out_labels[:3])})",
+            err=True,
+        )

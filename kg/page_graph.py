@@ -1,0 +1,53 @@
+"""The graph a `kg viz` page draws: the store's networkx view (`kg.view`) plus the facts the
+page header shows (graph name, total papers and entities, when it was built).
+
+    graph = page_graph(Store(path))
+    selection = viz.select.select(graph, focus="SAE", depth=2)
+    viz.html.write_page(viz.html.page_html(selection), "sae.html")
+
+kg does not import viz here (DESIGN.md: only the CLI joins them).
+"""
+from __future__ import annotations
+
+from collections.abc import Collection
+
+import networkx as nx
+
+from kg.store import Store
+from kg.terms import PREFIXES
+
+_LAST_BUILD = "SELECT (MAX(?t) AS ?t) WHERE { ?b a pkg:Build ; prov:endedAtTime ?t }"
+
+
+def page_graph(
+    store: Store,
+    *,
+    papers: bool = False,
+    types: Collection[str] | None = None,
+    min_papers: int = 0,
+    name: str | None = None,
+) -> nx.MultiDiGraph:
+    """The entity graph of `store` (with paper nodes if `papers`), keeping only `types` and
+    entities in at least `min_papers` papers (pass none of these when the page has a focus: its
+    neighbourhood goes through entities of every type). Graph attributes: `name`, `papers`
+    and `entities` (totals in the store), `built` (see `last_build`)."""
+    from kg.stats import graph_stats
+    from kg.view import graph_view
+
+    graph = graph_view(store, include_papers=papers, types=types or None, min_papers=max(min_papers, 1))
+    totals = graph_stats(store)
+    graph.graph.update(
+        name=name or f"{store.path.name} · paperkg graph",
+        papers=totals["papers"],
+        entities=totals["entities"],
+        built=last_build(store),
+    )
+    return graph
+
+
+def last_build(store: Store) -> str | None:
+    """When the latest build ended, as `YYYY-MM-DD HH:MM` (UTC offset dropped), or None."""
+    for row in store.query(_LAST_BUILD, prefixes=PREFIXES):
+        if row["t"] is not None:
+            return row["t"].value[:16].replace("T", " ")
+    return None

@@ -1,0 +1,184 @@
+"""The `kg viz` page in headless Chromium (Debian's, never a downloaded one), opened from
+file:// with every network request blocked: it draws, searches, filters, and runs no hostile text.
+
+Two pages: the seed graph (data/demo built with the shipped pipeline) and the tiny hostile graph
+of tests/fixtures/viz with paper nodes and community colours.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+
+CHROMIUM = Path("/usr/bin/chromium")
+if not CHROMIUM.exists():
+    pytest.skip(f"{CHROMIUM} not found: install Debian's chromium (.ci/run does) to run the "
+                "browser tests", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+
+from extract.resources import data_dir  # noqa: E402
+from kg.build import build  # noqa: E402
+from kg.cli import main  # noqa: E402
+from kg.store import Store  # noqa: E402
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+FIXTURE = Path(__file__).parent / "fixtures" / "viz" / "graph.ttl"
+HOSTILE = "https://w3id.org/paperkg/id/entity/hostile"
+SETTLE_MS = 60_000  # generous: CI machines are slow; bench/viz_speed.py measures the real time
+
+
+def write_page(store: Path, out: Path, *args: str) -> Path:
+    result = CliRunner().invoke(main, ["viz", "--store", str(store), "-o", str(out), *args],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def seed_page(tmp_path_factory) -> Path:
+    work = tmp_path_factory.mktemp("viz-seed")
+    try:
+        build(Store(work / "store"), [str(data_dir() / "demo")])
+    except FileNotFoundError as exc:  # no trained pipeline shipped in this checkout
+        pytest.skip(f"cannot build the seed graph: {exc}")
+    return write_page(work / "store", work / "seed.html")
+
+
+@pytest.fixture(scope="module")
+def hostile_page(tmp_path_factory) -> Path:
+    work = tmp_path_factory.mktemp("viz-hostile")
+    with Store(work / "store").transaction() as db:
+        db.load(path=str(FIXTURE), format=ox.RdfFormat.TURTLE)
+        del db  # the transaction closes the writer by dropping it
+    return write_page(work / "store", work / "hostile.html", "--papers", "--color-by", "community")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class Opened:
+    """A page loaded from file:// with everything but the page itself blocked, and a record of
+    each request attempted and each console error."""
+
+    def __init__(self, browser, path: Path):
+        self.url = path.resolve().as_uri()
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        self.page = browser.new_page(viewport={"width": 1280, "height": 800})
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.route("**/*", lambda r: r.continue_() if r.request.url == self.url else r.abort())
+        self.page.goto(self.url)
+        # a function, not an expression string: the page's CSP forbids eval, also Playwright's
+        self.page.wait_for_function("() => window.paperkg && window.paperkg.settled", timeout=SETTLE_MS)
+
+    def js(self, expression: str, arg=None):
+        return self.page.evaluate(expression, arg)
+
+    def search(self, text: str) -> list:
+        self.page.fill("#search", text)
+        self.page.press("#search", "Enter")
+        return self.js("() => window.paperkg.network.getSelectedNodes()")
+
+    def hover_node(self, node_id: str) -> None:
+        point = self.js("""id => {
+            const net = window.paperkg.network;
+            const dom = net.canvasToDOM(net.getPositions([id])[id]);
+            const box = document.querySelector('#graph canvas').getBoundingClientRect();
+            return {x: box.left + dom.x, y: box.top + dom.y};
+        }""", node_id)
+        self.page.mouse.move(point["x"] + 40, point["y"] + 40)
+        self.page.mouse.move(point["x"], point["y"], steps=4)
+
+
+@pytest.fixture(scope="module")
+def seed(browser, seed_page):
+    opened = Opened(browser, seed_page)
+    yield opened
+    opened.page.close()
+
+
+@pytest.fixture(scope="module")
+def hostile(browser, hostile_page):
+    opened = Opened(browser, hostile_page)
+    yield opened
+    opened.page.close()
+
+
+def test_seed_page_makes_no_request_and_logs_no_error(seed):
+    assert seed.requests == [seed.url]
+    assert seed.errors == []
+
+
+def test_seed_page_draws_every_node_on_a_canvas(seed):
+    expected = seed.js("() => JSON.parse(document.getElementById('graph-data').textContent).nodes.length")
+    assert expected > 20
+    assert seed.js("() => window.paperkg.network.body.nodeIndices.length") == expected
+    inked = seed.js("""() => {
+        const c = document.querySelector('#graph canvas');
+        const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let n = 0;
+        for (let i = 0; i < px.length; i += 4) if (px[i + 3] > 0 && px[i] + px[i + 1] + px[i + 2] < 600) n++;
+        return n;
+    }""")
+    assert inked > 2000
+    # physics was stopped once the layout settled
+    assert seed.js("() => window.paperkg.network.physics.options.enabled") is False
+
+
+def test_seed_page_search_finds_a_node_by_alias_and_selects_it(seed):
+    assert seed.js("() => window.paperkg.network.getSelectedNodes()") == []
+    selected = seed.search("saes")
+    assert len(selected) == 1
+    node = seed.js("id => window.paperkg.nodes.get(id)", selected[0])
+    assert "SAE" in node["aliases"] or node["name"].lower().startswith("sparse autoencoder")
+    assert seed.page.is_visible("#details")
+    assert seed.page.text_content("#details-name") == node["name"]
+    seed.search("no such entity at all")
+    assert "No entity matches" in seed.page.text_content("#status")
+
+
+def test_hostile_text_is_shown_as_text_and_runs_nothing(hostile):
+    assert hostile.requests == [hostile.url]
+    assert hostile.errors == []
+    hostile.hover_node(HOSTILE)
+    tooltip = hostile.page.wait_for_selector("div.vis-tooltip", state="visible")
+    text = tooltip.inner_text()
+    assert "<svg onload=window.__pwned=3> feature" in text
+    assert '<img src=x onerror="window.__pwned=1"> Scaling SAEs' in text
+    assert tooltip.query_selector("img, svg, script") is None
+    assert hostile.search("'); window.__pwned=4; ('") == [HOSTILE]
+    assert hostile.page.text_content("#details-name") == "<svg onload=window.__pwned=3> feature"
+    hostile.page.wait_for_timeout(200)
+    assert hostile.js("() => typeof window.__pwned") == "undefined"
+    assert hostile.js("() => document.querySelectorAll('img, #side svg:not(.icon):not(.line)').length") == 0
+
+
+def test_type_filter_hides_and_restores_a_type_with_its_links(hostile):
+    visible = "() => window.paperkg.network.body.nodeIndices.length"
+    before = hostile.js(visible)
+    hostile.page.uncheck("input.type-filter[data-type='Concept']")
+    assert hostile.js("id => window.paperkg.nodes.get(id).hidden", HOSTILE) is True
+    assert hostile.js(visible) == before - 1
+    hidden_links = hostile.js("""id => window.paperkg.edges.get()
+        .filter(e => e.from === id || e.to === id).every(e => e.hidden)""", HOSTILE)
+    assert hidden_links is True
+    # a search for a hidden entity shows its type again
+    assert hostile.search("svg onload") == [HOSTILE]
+    assert hostile.page.is_checked("input.type-filter[data-type='Concept']")
+    assert hostile.js(visible) == before
+
+
+def test_paper_nodes_and_communities_are_drawn(hostile):
+    kinds = hostile.js("() => window.paperkg.nodes.get().map(n => n.kind)")
+    assert kinds.count("Paper") == 3
+    assert hostile.page.is_visible("#legend-communities")

@@ -1,0 +1,126 @@
+"""`kg viz` through the CLI on the tiny graph of tests/fixtures/viz: options, outputs, exit codes."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import main
+from kg.store import Store
+
+FIXTURE = Path(__file__).parent / "fixtures" / "viz" / "graph.ttl"
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory) -> str:
+    path = tmp_path_factory.mktemp("viz") / "store"
+    with Store(path).transaction() as db:
+        db.load(path=str(FIXTURE), format=ox.RdfFormat.TURTLE)
+        del db  # the transaction closes the writer by dropping it
+    return str(path)
+
+
+def kg(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def summary(*args: str) -> dict:
+    result = kg("viz", *args, "--json")
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_writes_one_page_and_reports_on_stderr(store, tmp_path):
+    out = tmp_path / "graph.html"
+    result = kg("viz", "--store", store, "-o", str(out))
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert f"wrote {out}: 6 of 6 entities" in result.stderr
+    html = out.read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and "sparse autoencoder" in html
+    assert "graph built 2024-03-01 10:01" in html and "from 3 papers" in html
+
+
+def test_default_output_is_graph_html_in_the_current_directory(store, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert kg("viz", "--store", store).exit_code == 0
+    assert (tmp_path / "graph.html").stat().st_size > 100_000
+
+
+def test_dash_writes_the_page_to_stdout(store):
+    result = kg("viz", "--store", store, "-o", "-")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("<!DOCTYPE html>") and result.stdout.rstrip().endswith("</html>")
+    assert "wrote stdout" in result.stderr
+
+
+def test_json_summary_of_a_focus(store, tmp_path):
+    numbers = summary("--store", store, "-o", str(tmp_path / "p.html"), "--focus", "MSE")
+    assert numbers["entities_shown"] == 4  # mean squared error and the three it co-occurs with
+    numbers = summary("--store", store, "-o", str(tmp_path / "p.html"), "--focus", "probing", "--depth", "2")
+    assert numbers["entities_shown"] == 6 and numbers["entities_total"] == 6
+
+
+def test_types_min_papers_papers_and_cap(store, tmp_path):
+    out = str(tmp_path / "p.html")
+    assert summary("--store", store, "-o", out, "--types", "dataset,Method")["entities_shown"] == 2
+    assert summary("--store", store, "-o", out, "--min-papers", "2")["entities_shown"] == 3
+    with_papers = summary("--store", store, "-o", out, "--papers")
+    assert (with_papers["papers_shown"], with_papers["papers_total"]) == (3, 3)
+    capped = summary("--store", store, "-o", out, "--max-nodes", "2")
+    assert capped["entities_shown"] == 2 and capped["left_out_by_cap"] == 4
+    assert "sparse autoencoder" not in capped["left_out_examples"]
+
+
+def test_cap_is_reported_on_stderr(store, tmp_path):
+    result = kg("viz", "--store", store, "-o", str(tmp_path / "p.html"), "--max-nodes", "3")
+    assert "note: 3 less connected nodes left out by --max-nodes 3" in result.stderr
+
+
+def test_colour_by_community(store, tmp_path):
+    out = tmp_path / "p.html"
+    assert kg("viz", "--store", store, "-o", str(out), "--color-by", "community").exit_code == 0
+    assert 'id="legend-communities"' in out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["--focus", "no such thing"], 1, "Error: no entity named 'no such thing' in the graph"),
+        (["--types", "Method,Widget"], 2, "unknown type Widget"),
+        (["--depth", "-1"], 2, "--depth"),
+        (["--color-by", "year"], 2, "--color-by"),
+        (["-o", "-", "--json"], 2, "cannot be combined with -o -"),
+    ],
+)
+def test_bad_input_is_one_clear_error(store, args, code, message):
+    result = kg("viz", "--store", store, *args)
+    assert result.exit_code == code
+    assert message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_without_a_graph_it_says_how_to_build_one(tmp_path):
+    result = kg("viz", "--store", str(tmp_path / "nothing"), "-o", str(tmp_path / "p.html"))
+    assert result.exit_code == 1 and "kg build" in result.stderr
+    assert not (tmp_path / "p.html").exists()
+
+
+def test_an_unwritable_output_is_one_line(store, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    result = kg("viz", "--store", store, "-o", str(blocker / "graph.html"))
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: cannot write") and result.stderr.count("\n") == 1
+
+
+def test_pyvis_is_imported_only_when_a_page_is_rendered():
+    code = (
+        "import sys, kg.cli, kg.commands.viz, viz.select, viz.html, viz.communities\n"
+        "assert 'pyvis' not in sys.modules and 'IPython' not in sys.modules, 'pyvis imported'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
