@@ -42,6 +42,16 @@ def short(iris):
     return [i.rsplit("/", 1)[-1].rsplit("#", 1)[-1] if i else i for i in iris]
 
 
+def by_count(found, var, count):
+    """Rows ranked by `count` as [(count, {short names})]: ties may come in any order."""
+    groups: list[tuple[str, set]] = []
+    for name, n in zip(short(values(found, var)), values(found, count)):
+        if not groups or groups[-1][0] != n:
+            groups.append((n, set()))
+        groups[-1][1].add(name)
+    return groups
+
+
 @pytest.mark.parametrize("name", sorted(named_queries()))
 def test_every_named_query_returns_sparql_results_json(shared_store, name):
     for binds in ([], NAMED_BINDINGS.get(name, [])):
@@ -74,8 +84,7 @@ def test_most_used_datasets(shared_store):
 
 def test_methods_for_task(shared_store):
     found = rows(shared_store, "methods-for-task", "task=mechanistic interpretability")
-    assert short(values(found, "method")) == ["sae", "pythia-70m", "positional-encoding"]
-    assert values(found, "papers") == ["2", "1", "1"]
+    assert by_count(found, "method", "papers") == [("2", {"sae"}), ("1", {"pythia-70m", "positional-encoding"})]
 
 
 def test_paper_proposes(shared_store):
@@ -89,7 +98,7 @@ def test_papers_proposing_methods(shared_store):
 
 def test_method_datasets(shared_store):
     found = rows(shared_store, "method-datasets", "method=SAE")
-    assert short(values(found, "dataset")) == ["openwebtext", "the-pile"]
+    assert by_count(found, "dataset", "papers") == [("1", {"openwebtext", "the-pile"})]
 
 
 def test_metrics_per_dataset(shared_store):
@@ -99,10 +108,9 @@ def test_metrics_per_dataset(shared_store):
 
 def test_cooccurring_entities_read_the_stored_counts(shared_store):
     found = rows(shared_store, "cooccurring-entities", "entity=SAE")
-    assert values(found, "label") == [
-        "The Pile", "mechanistic interpretability", "OpenWebText", "Pythia-70M", "ROME", "mean squared error",
+    assert by_count(found, "other", "count") == [
+        ("2", {"the-pile", "mech-interp"}), ("1", {"openwebtext", "pythia-70m", "rome", "mse"}),
     ]
-    assert values(found, "count") == ["2", "2", "1", "1", "1", "1"]
 
 
 def test_acronyms_with_long_forms(shared_store):

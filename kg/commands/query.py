@@ -18,7 +18,7 @@ FORMATS = ("table", "csv", "tsv", "json", "turtle", "ntriples")
 @click.option("--named", "-n", metavar="NAME", help="Run a named query (`kg queries` lists them).")
 @click.option(
     "--bind", "-b", "binds", multiple=True, metavar="VAR=VALUE",
-    help="Bind ?VAR to VALUE as an RDF term (repeatable); the rule is below.",
+    help="Bind ?VAR to VALUE as an RDF term (repeatable; the rule is above).",
 )
 @click.option(
     "--format", "fmt", type=click.Choice(FORMATS),
@@ -27,11 +27,12 @@ FORMATS = ("table", "csv", "tsv", "json", "turtle", "ntriples")
 )
 @click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
 @click.option("--csv", "as_csv", is_flag=True, help="Same as --format csv.")
-@click.option("--limit", type=click.IntRange(min=0), help="Print at most N rows (or triples).")
+@click.option("--limit", type=click.IntRange(min=0), metavar="N", help="Print at most N rows (or triples).")
 @store_option
 @click.option("--endpoint", metavar="URL", help="Query this SPARQL 1.1 Protocol endpoint instead of the store.")
 @click.option(
     "--timeout", type=click.FloatRange(min=0, min_open=True), default=ENDPOINT_TIMEOUT, show_default=True,
+    metavar="SECONDS",
     help="Seconds to wait for --endpoint.",
 )
 @click.option("--allow-update", is_flag=True, help="Apply a SPARQL update to the store (one transaction).")

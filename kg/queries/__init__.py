@@ -21,7 +21,9 @@ in a query with parameters:
   `?x a ?xType` with `FILTER(?xType = pkg:Dataset)`;
 - OPTIONAL parts come after every required pattern of their group (an OPTIONAL in the middle
   splits the group, and the part after it is planned on its own);
-- each UNION branch starts from the parameter again, repeating what it needs.
+- each UNION branch starts from the parameter again, repeating what it needs;
+- ORDER BY on a label costs a storage read per comparison: a query with many rows breaks ties
+  in no particular order rather than by label.
 
 bench/query_speed.py measures every named query on a 1M-triple graph.
 """
