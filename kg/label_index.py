@@ -1,14 +1,16 @@
 """Names -> entities: the label index, exact in the store and fuzzy from a per-generation cache.
 
 Every entity carries `pkg:lookupKey` literals (`kg.names.lookup_key` of its preferred name and of
-each alias; see docs/graph.md). An exact match is therefore one query with the key bound as a
-literal, which Oxigraph answers from its indexes whatever the size of the graph.
+each alias; see docs/graph.md). An exact match is therefore one index lookup with the key bound
+as a literal, whatever the size of the graph.
 
-"Did you mean" has to compare the term with every key. Reading all keys through SPARQL on each
+"Did you mean" has to compare the term with every key. Reading all keys from the store on each
 call would grow with the graph, so they are read once per store generation and kept in
 ``STORE/cache/labels-<generation>.json``. Every write makes a new generation, so a cached file
 never outlives the graph it was read from (older files are removed when a new one is written).
-If the cache cannot be written (a read-only store), the index is used from memory.
+If the cache cannot be written (a read-only store), the index is used from memory. The cache
+holds keys and entity IRIs only; names, types and paper counts are read for the few candidates
+shown.
 """
 from __future__ import annotations
 
@@ -21,20 +23,16 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.store import Store
-from kg.terms import PREFIXES
+from kg.terms import PREFIXES, pkg, rdf, skos
 from schema.namespaces import ENTITY_TYPES, PKG_NS
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 # rapidfuzz ratio (0-100) below which a key is not worth suggesting
 SCORE_CUTOFF = 70
+# fuzzy candidates whose names and types are read before the best few are chosen
+CANDIDATES = 50
 
-# With ?key bound this is the exact lookup; unbound, it lists the whole index. (Entity types are
-# kept in Python: a VALUES block here costs a scan of every typed resource.)
-_KEYS = """
-SELECT ?key ?e ?name ?type ?count WHERE {
-  ?e pkg:lookupKey ?key ; skos:prefLabel ?name ; a ?type .
-  OPTIONAL { ?e pkg:paperCount ?count }
-}"""
+_ALL_KEYS = "SELECT ?e ?key WHERE { ?e pkg:lookupKey ?key }"
 
 
 @dataclass(frozen=True)
@@ -45,9 +43,16 @@ class EntityRef:
     paper_count: int | None
 
 
-def type_name(term: ox.NamedNode) -> str:
-    """`pkg:Method` -> "Method" (other classes keep their full IRI)."""
-    return term.value.removeprefix(PKG_NS)
+def entity_ref(store: Store, entity: ox.NamedNode) -> EntityRef | None:
+    """Name, type and paper count of `entity`; None if it is not one of the six entity types."""
+    db = store.oxigraph
+    types = [q.object.value.removeprefix(PKG_NS) for q in db.quads_for_pattern(entity, rdf.type, None)]
+    type_ = next((t for t in ENTITY_TYPES if t in types), None)
+    if type_ is None:
+        return None
+    name = min((q.object.value for q in db.quads_for_pattern(entity, skos.prefLabel, None)), default=entity.value)
+    counts = [int(q.object.value) for q in db.quads_for_pattern(entity, pkg.paperCount, None)]
+    return EntityRef(entity.value, name, type_, counts[0] if counts else None)
 
 
 def by_relevance(ref: EntityRef) -> tuple:
@@ -57,23 +62,9 @@ def by_relevance(ref: EntityRef) -> tuple:
 
 def entities_with_key(store: Store, key: str) -> list[EntityRef]:
     """Entities one of whose names normalises to `key`, most papers first."""
-    rows = store.query(_KEYS, prefixes=PREFIXES, substitutions={ox.Variable("key"): ox.Literal(key)})
-    return sorted({ref for _, ref in _refs(rows)}, key=by_relevance)
-
-
-def _refs(rows) -> list[tuple[str, EntityRef]]:
-    """(key, entity) pairs from `_KEYS` rows; an entity with several preferred labels keeps the first."""
-    names: dict[str, str] = {}
-    pairs = []
-    for row in rows:
-        type_ = type_name(row["type"])
-        if type_ not in ENTITY_TYPES:
-            continue
-        iri = row["e"].value
-        name = names.setdefault(iri, row["name"].value)
-        count = row["count"]
-        pairs.append((row["key"].value, EntityRef(iri, name, type_, int(count.value) if count else None)))
-    return pairs
+    subjects = {q.subject for q in store.oxigraph.quads_for_pattern(None, pkg.lookupKey, ox.Literal(key))}
+    refs = (entity_ref(store, s) for s in subjects if isinstance(s, ox.NamedNode))
+    return sorted((r for r in refs if r is not None), key=by_relevance)
 
 
 @dataclass
@@ -81,49 +72,45 @@ class LabelIndex:
     """Every (lookup key, entity) pair of one generation: `keys[i]` names `entities[owners[i]]`."""
 
     generation: str
-    entities: list[EntityRef]
+    entities: list[str]
     keys: list[str]
     owners: list[int]
 
     @classmethod
     def read(cls, store: Store) -> LabelIndex:
-        """The index as the store holds it (one pass over every key)."""
+        """The index as the store holds it (one pass over the pkg:lookupKey triples)."""
         position: dict[str, int] = {}
-        entities: list[EntityRef] = []
-        keys: list[str] = []
-        owners: list[int] = []
-        for key, ref in _refs(store.query(_KEYS, prefixes=PREFIXES)):
-            if ref.iri not in position:
-                position[ref.iri] = len(entities)
-                entities.append(ref)
-            keys.append(key)
-            owners.append(position[ref.iri])
-        return cls(store.generation or "", entities, keys, owners)
+        keys, owners = [], []
+        for entity, key in store.query(_ALL_KEYS, prefixes=PREFIXES):  # faster than quads_for_pattern
+            keys.append(key.value)
+            owners.append(position.setdefault(entity.value, len(position)))
+        return cls(store.generation or "", list(position), keys, owners)
 
     def to_json(self) -> dict:
-        return {
-            "format": CACHE_FORMAT,
-            "generation": self.generation,
-            "entities": [[e.iri, e.name, e.type, e.paper_count] for e in self.entities],
-            "keys": self.keys,
-            "owners": self.owners,
-        }
+        return {"format": CACHE_FORMAT, "generation": self.generation, "entities": self.entities,
+                "keys": self.keys, "owners": self.owners}
 
     @classmethod
     def from_json(cls, data: dict) -> LabelIndex:
-        return cls(data["generation"], [EntityRef(*e) for e in data["entities"]], data["keys"], data["owners"])
+        return cls(data["generation"], data["entities"], data["keys"], data["owners"])
 
-    def suggest(self, key: str, type: str | None = None, limit: int = 5) -> list[tuple[EntityRef, float]]:
+    def suggest(self, store: Store, key: str, type: str | None = None, limit: int = 5) -> list[tuple[EntityRef, float]]:
         """Entities with a key close to `key` (rapidfuzz ratio), best first, each entity once."""
         from rapidfuzz import fuzz, process
 
-        choices = {i: k for i, k in enumerate(self.keys) if type is None or self.entities[self.owners[i]].type == type}
         best: dict[int, float] = {}
-        for _, score, i in process.extract(key, choices, scorer=fuzz.ratio, score_cutoff=SCORE_CUTOFF, limit=None):
+        for _, score, i in process.extract(key, self.keys, scorer=fuzz.ratio, score_cutoff=SCORE_CUTOFF, limit=None):
             owner = self.owners[i]
-            best[owner] = max(score, best.get(owner, 0.0))
-        ranked = sorted(best.items(), key=lambda item: (-item[1], by_relevance(self.entities[item[0]])))
-        return [(self.entities[i], round(score, 1)) for i, score in ranked[:limit]]
+            best.setdefault(owner, score)  # extract yields the best scores first
+            if len(best) == CANDIDATES:
+                break
+        found = []
+        for owner, score in best.items():
+            ref = entity_ref(store, ox.NamedNode(self.entities[owner]))
+            if ref is not None and (type is None or ref.type == type):
+                found.append((ref, round(score, 1)))
+        found.sort(key=lambda item: (-item[1], by_relevance(item[0])))
+        return found[:limit]
 
 
 def cache_path(store: Store) -> Path:

@@ -14,10 +14,10 @@ from dataclasses import asdict, dataclass, field
 import pyoxigraph as ox
 
 from kg import label_index
-from kg.label_index import EntityRef, type_name
+from kg.label_index import EntityRef, entity_ref
 from kg.names import lookup_key
 from kg.store import Store
-from kg.terms import PREFIXES, dcterms, pkg, rdf, skos
+from kg.terms import PREFIXES, dcterms, pkg, skos
 from schema.namespaces import ENTITY_TYPES, PKG_NS
 
 DEFAULT_LIMIT = 10
@@ -118,7 +118,7 @@ def lookup(store: Store, term: str, type: str | None = None, limit: int = DEFAUL
     refs = [r for r in label_index.entities_with_key(store, key) if wanted is None or r.type == wanted]
     if refs:
         return LookupResult(term, [describe(store, r, limit) for r in refs], [])
-    close = label_index.load(store).suggest(key, wanted, SUGGESTIONS)
+    close = label_index.load(store).suggest(store, key, wanted, SUGGESTIONS)
     return LookupResult(term, [], [Suggestion(r.iri, r.name, r.type, score) for r, score in close])
 
 
@@ -268,7 +268,5 @@ def _related(store: Store, entity: ox.NamedNode, limit: int) -> list[Related]:
 
 
 def _related_entity(store: Store, other: ox.NamedNode, relation: str, count: int) -> Related:
-    name = next(iter(_values(store, other, skos.prefLabel)), other.value)
-    types = [type_name(q.object) for q in store.oxigraph.quads_for_pattern(other, rdf.type, None)]
-    type_ = next((t for t in types if t in ENTITY_TYPES), None) or "Entity"
-    return Related(other.value, name, type_, relation, count)
+    ref = entity_ref(store, other) or EntityRef(other.value, other.value, "Entity", None)
+    return Related(ref.iri, ref.name, ref.type, relation, count)
