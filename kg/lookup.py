@@ -3,8 +3,9 @@
 The term is normalised with `kg.names.lookup_key`, the function linking used to merge names, so
 case, hyphens, a plural, the acronym or the long form all find the same entity. Exact matches
 come from the label index in the store (`kg.label_index`); only when there is none are fuzzy
-"did you mean" candidates ranked. Every value from the user reaches SPARQL as a bound term
-(`substitutions=`), never as query text.
+"did you mean" candidates ranked. What the user typed reaches the store only as a bound literal,
+and entity and paper IRIs reach SPARQL only through `substitutions=`: no query text is built
+from data.
 """
 from __future__ import annotations
 
@@ -181,7 +182,7 @@ def _papers(store: Store, entity: ox.NamedNode, limit: int) -> list[Paper]:
         if len(chosen) == limit:
             break
         seen = set(chosen)
-        # a paper already chosen under a better role may come again: ask for that many more
+        # `limit` rows leave room for papers already chosen under a better role coming again
         for row in _select(store, _PAPERS_BY_ROLE % (role, limit), e=entity):
             if row["p"] not in seen and len(chosen) < limit:
                 chosen.append(row["p"])
