@@ -64,6 +64,13 @@ def test_every_named_query_returns_sparql_results_json(shared_store, name):
             assert len(list(parsed)) == len(document["results"]["bindings"]) > 0, (name, binds)
 
 
+def test_the_fixture_conforms_to_the_shapes(shared_store):
+    from kg.validate import validate_store
+
+    report = validate_store(shared_store)
+    assert report.conforms, report.text()
+
+
 def test_docs_list_every_named_query():
     docs = (Path(__file__).parents[1] / "docs" / "query.md").read_text(encoding="utf-8")
     assert all(f"| `{name}` |" in docs for name in named_queries())
