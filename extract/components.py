@@ -21,7 +21,8 @@ from extract.naming import is_generic
 RULES_KEY = "paperkg_rules"
 ABBR_SHORT_KEY = "paperkg_abbr_short"  # short forms: definitions and later uses; label = short form
 ABBR_LONG_KEY = "paperkg_abbr_long"  # long forms; label = short form
-ENTITIES_KEY = "paperkg"  # the final typed mentions; label = graph type, id = source
+ENTITIES_KEY = "paperkg"  # typed entity spans, SciERC's span conventions; label = graph type, id = source
+MENTIONS_KEY = "paperkg_mentions"  # the same, acronym definitions split into long and short form
 
 # ---------------------------------------------------------------- sentence boundaries
 
@@ -142,7 +143,9 @@ class ArtefactRules:
         spans.extend(self._model_names(doc))
         for _, s, e in self.dataset_matcher(doc):
             span = doc[s : e - 1]
-            if not is_generic([t.text for t in span]):
+            # "the camera SONAR dataset": a lower-case modifier means the name is not all capitals
+            modified = s > 0 and doc[s - 1].is_lower and doc[s - 1].is_alpha and not doc[s - 1].is_stop
+            if not modified and not is_generic([t.text for t in span]):
                 spans.append(Span(doc, s, e - 1, label="Dataset", span_id="rule:dataset"))
         for tok in doc:
             if _BENCH_NAME.match(tok.text):
@@ -259,9 +262,17 @@ class TypeRefiner:
             self._unwrap_artefacts(doc, chosen, doc.spans[RULES_KEY])
             for rule in doc.spans[RULES_KEY]:
                 self._merge_rule(doc, chosen, rule)
+        unsupported = []
         if self.use_abbreviations and ABBR_LONG_KEY in doc.spans:
-            self._merge_abbreviations(doc, chosen)
-        doc.spans[ENTITIES_KEY] = sorted(chosen.values(), key=lambda s: s.start)
+            unsupported = self._merge_abbreviations(doc, chosen)
+        spans = sorted(chosen.values(), key=lambda s: s.start)
+        doc.spans[ENTITIES_KEY] = spans
+        if self.use_abbreviations:
+            mentions = split_definitions(doc, spans)
+            taken = {i for s in mentions for i in range(s.start, s.end)}
+            mentions += [s for s in unsupported if not taken.intersection(range(s.start, s.end))]
+            spans = sorted(mentions, key=lambda s: s.start)
+        doc.spans[MENTIONS_KEY] = spans
         return doc
 
     @staticmethod
@@ -270,11 +281,15 @@ class TypeRefiner:
         ("the Pythia-70M transformer", "SST-2 and AGNews datasets"), so the names stand alone."""
         named = [r for r in rules if r.label_ in ("Model", "Dataset")]
         for k in list(chosen):
-            inside = {i for r in named if k[0] <= r.start and r.end <= k[1] for i in range(r.start, r.end)}
-            if inside and len(inside) < k[1] - k[0]:
-                rest = [t.text for t in doc[k[0] : k[1]] if t.i not in inside and not t.is_punct]
-                if is_generic(rest, _ARTEFACT_HEADS):
-                    del chosen[k]
+            within = [r for r in named if k[0] <= r.start and r.end <= k[1]]
+            inside = {i for r in within for i in range(r.start, r.end)}
+            if not inside or len(inside) == k[1] - k[0]:
+                continue
+            rest = [t.text for t in doc[k[0] : k[1]] if t.i not in inside and not t.is_punct]
+            # "the PASCAL VOC 2007 dataset" stays whole, as SciERC marks it
+            named_head = len(within) == 1 and k[1] == within[0].end + 1 and rest[-1].lower() in _DATASET_HEADS
+            if is_generic(rest, _ARTEFACT_HEADS) and not named_head:
+                del chosen[k]
 
     @staticmethod
     def _merge_rule(doc: Doc, chosen: dict, rule: Span) -> None:
@@ -287,21 +302,64 @@ class TypeRefiner:
         chosen[key] = Span(doc, rule.start, rule.end, label=rule.label_, kb_id=rule.kb_id_, span_id=rule.id_)
 
     @staticmethod
-    def _merge_abbreviations(doc: Doc, chosen: dict) -> None:
-        """Acronym forms win over overlapping spans (`Sparse Autoencoders (SAEs)` is two mentions);
-        a span equal to one keeps its source but takes the pair's type."""
-        forms: dict[str, list[Span]] = {}
-        for span in [*doc.spans[ABBR_LONG_KEY], *doc.spans[ABBR_SHORT_KEY]]:
-            forms.setdefault(span.label_, []).append(span)
-        for spans in forms.values():
-            type_ = _pair_type(chosen, spans)
+    def _merge_abbreviations(doc: Doc, chosen: dict) -> list[Span]:
+        """Both forms of an acronym get one type; a form nothing else covers is added, and one
+        that covers shorter spans replaces them. A longer span around a form stays as it is
+        (SciERC marks `Additive Operator Splitting (AOS) techniques` as one mention); the graph's
+        mentions split such spans later (see `split_definitions`).
+
+        Pairs that neither the recogniser nor a rule found in any form are returned instead: they
+        become graph mentions (every defined acronym is linked), not scored entity spans."""
+        longs = {(s.start, s.end) for s in doc.spans[ABBR_LONG_KEY]}
+        unsupported = []
+        for spans in _acronym_forms(doc).values():
+            type_, supported = _pair_type(chosen, spans, [s for s in spans if (s.start, s.end) in longs])
+            if not supported:
+                unsupported.extend(Span(doc, s.start, s.end, label=type_, span_id="abbreviation") for s in spans)
+                continue
             for span in spans:
                 key = (span.start, span.end)
-                old = chosen.pop(key, None)
-                for k in [k for k in chosen if k[0] < span.end and span.start < k[1]]:
+                overlapping = [k for k in chosen if k[0] < span.end and span.start < k[1] and k != key]
+                if any(not (span.start <= k[0] and k[1] <= span.end) for k in overlapping):
+                    continue  # inside or across a longer span
+                for k in overlapping:
                     del chosen[k]
+                old = chosen.get(key)
                 chosen[key] = Span(doc, *key, label=type_, kb_id=old.kb_id_ if old else "",
                                    span_id=old.id_ if old else "abbreviation")
+        return unsupported
+
+
+def _acronym_forms(doc: Doc) -> dict[str, list[Span]]:
+    """Long forms and short forms (definitions and uses), by the short form they belong to."""
+    forms: dict[str, list[Span]] = {}
+    for span in [*doc.spans.get(ABBR_LONG_KEY, []), *doc.spans.get(ABBR_SHORT_KEY, [])]:
+        forms.setdefault(span.label_, []).append(span)
+    return forms
+
+
+def split_definitions(doc: Doc, spans: list[Span]) -> list[Span]:
+    """Mentions for the graph: a span holding an acronym definition (`convolutional neural
+    networks (CNNs)`, `Additive Operator Splitting (AOS) techniques`, or one that starts inside
+    the long form) gives way to the long form and the short form, each of the span's type."""
+    # a definition's short form is the one right after its long form, inside the parenthesis
+    definitions = [
+        (long, short) for long in doc.spans.get(ABBR_LONG_KEY, []) for short in doc.spans.get(ABBR_SHORT_KEY, [])
+        if short.label_ == long.label_ and 0 < short.start - long.end <= 3
+    ]
+    out = list(spans)
+    for long, short in definitions:
+        forms = {(long.start, long.end), (short.start, short.end)}
+        holders = [
+            s for s in out if (s.start, s.end) not in forms
+            and (s.start < short.end and short.start < s.end or (s.start <= long.start and long.end <= s.end))
+        ]
+        if not holders:
+            continue
+        type_ = holders[0].label_
+        out = [s for s in out if not any(s.start < e and b < s.end for b, e in forms)]
+        out += [Span(doc, b, e, label=type_, span_id="abbreviation") for b, e in sorted(forms)]
+    return sorted(out, key=lambda s: s.start)
 
 
 def _trim(span: Span) -> tuple[int, int]:
@@ -328,18 +386,24 @@ def _trim(span: Span) -> tuple[int, int]:
     return start, end
 
 
-def _pair_type(chosen: dict, spans: list[Span]) -> str:
-    """The type of an acronym pair: what the rules or recogniser said about its forms, else the
-    long form's head word."""
+def _pair_type(chosen: dict, spans: list[Span], longs: list[Span]) -> tuple[str, bool]:
+    """The type of an acronym pair, by votes: spans found exactly at one of its forms (rules count
+    double), spans around its long form, and the long form's head word; and whether anything but
+    the head word voted."""
     votes: dict[str, int] = {}
     for span in spans:
         found = chosen.get((span.start, span.end))
         if found is not None:
             votes[found.label_] = votes.get(found.label_, 0) + (2 if found.id_.startswith("rule") else 1)
-    if votes:
-        return max(sorted(votes), key=votes.get)
-    longest = max(spans, key=len)
-    return head_type(longest.text)
+    for (start, end), found in chosen.items():
+        if any(start <= s.start and s.end <= end and (start, end) != (s.start, s.end) for s in longs):
+            votes[found.label_] = votes.get(found.label_, 0) + 1
+    supported = bool(votes)
+    for span in longs:
+        guess = head_type(span.text)
+        if guess != "Concept":
+            votes[guess] = votes.get(guess, 0) + 1
+    return (max(sorted(votes), key=votes.get) if votes else "Concept"), supported
 
 
 @Language.factory(

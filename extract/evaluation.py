@@ -24,12 +24,15 @@ GRAPH_TO_SCIERC = {
     "Concept": "OtherScientificTerm",
 }
 
-# name -> (use rules, use abbreviations); None means the recogniser's own labels.
-SETTINGS: dict[str, tuple[bool, bool] | None] = {
+# name -> (use rules, use abbreviations, span group); None means the recogniser's own labels.
+# "extractor" scores the typed spans; "graph mentions" the mentions `kg extract` and `kg build`
+# emit, where a span holding an acronym definition is split into long and short form.
+SETTINGS: dict[str, tuple[bool, bool, str] | None] = {
     "recogniser": None,
-    "recogniser+abbreviations": (False, True),
-    "recogniser+rules": (True, False),
-    "extractor": (True, True),
+    "recogniser+abbreviations": (False, True, "paperkg"),
+    "recogniser+rules": (True, False, "paperkg"),
+    "graph mentions": (True, True, "paperkg_mentions"),
+    "extractor": (True, True, "paperkg"),
 }
 
 Span3 = tuple[int, int, str]
@@ -78,14 +81,12 @@ def _gold_set(gold: GoldDocument) -> set[Span3]:
     return {s for s in gold.spans if s[2] in SCORED_LABELS}
 
 
-def _predicted(doc, setting: tuple[bool, bool] | None, refiner) -> set[Span3]:
-    from extract.components import ENTITIES_KEY
-
+def _predicted(doc, setting: tuple[bool, bool, str] | None, refiner) -> set[Span3]:
     if setting is None:
         return {(e.start, e.end, e.label_) for e in doc.ents if e.label_ in SCORED_LABELS}
-    refiner.use_rules, refiner.use_abbreviations = setting
+    refiner.use_rules, refiner.use_abbreviations, group = setting
     refiner(doc)
-    return {(s.start, s.end, GRAPH_TO_SCIERC[s.label_]) for s in doc.spans[ENTITIES_KEY]}
+    return {(s.start, s.end, GRAPH_TO_SCIERC[s.label_]) for s in doc.spans[group]}
 
 
 def evaluate(gold_path: str | Path, model: str | Path | None = None,

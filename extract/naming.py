@@ -9,15 +9,10 @@ __all__ = ["grouping_key", "is_generic", "singular", "singular_word"]
 GENERIC_NOUNS = frozenset(
     """method methods approach approaches model models system systems framework frameworks technique
     techniques algorithm algorithms task tasks problem problems work works paper papers study studies
-    result results it its they them one ones which this that these those data dataset datasets
-    procedure procedures scheme schemes strategy strategies architecture architectures network networks
-    tool tools solution solutions mechanism mechanisms component components module modules pipeline
-    pipelines process processes metric metrics measure measures benchmark benchmarks baseline baselines
-    setting settings experiment experiments analysis analyses performance version versions variant
-    variants idea ideas way ways formulation implementation application applications we he she
-    technology technologies scenario scenarios case cases aspect aspects issue issues resource resources
-    representation representations feature features input inputs output outputs domain domains
-    environment environments property properties thing things kind type types""".split()
+    result results it its they them one ones which this that these those dataset datasets procedure
+    procedures scheme schemes strategy strategies solution solutions tool tools metric metrics measure
+    measures benchmark benchmarks baseline baselines experiment experiments idea ideas way ways we
+    version versions variant variants thing things kind kinds""".split()
 )
 
 # Words in front of a generic noun that still leave it generic ("our proposed approach").
@@ -63,9 +58,14 @@ def singular(phrase: str) -> str:
     return phrase[: m.start()] + singular_word(m.group(1))
 
 
+_NAME_HEADS = frozenset("dataset datasets corpus benchmark model models".split())
+
+
 def grouping_key(text: str) -> str:
     """Mentions with the same key are one entity within a paper: case, hyphens and plurals ignored."""
     words = re.sub(r"[-_/\s]+", " ", text.strip()).split(" ")
+    if len(words) > 1 and words[-1].lower() in _NAME_HEADS:  # "the SCTD dataset" is SCTD
+        words.pop()
     if words:
         words[-1] = singular_word(words[-1])
     return " ".join(words).lower()

@@ -60,7 +60,7 @@ def text_of(paper: Paper) -> str:
 
 def doc_to_extraction(doc, paper: Paper, extractor: str) -> PaperExtraction:
     """Field-relative mentions, sentences and abbreviations of a paper's Doc."""
-    from extract.components import ABBR_LONG_KEY, ENTITIES_KEY
+    from extract.components import ABBR_LONG_KEY, MENTIONS_KEY
 
     abstract_start = len(paper.title) + len(FIELD_BREAK)
 
@@ -88,7 +88,7 @@ def doc_to_extraction(doc, paper: Paper, extractor: str) -> PaperExtraction:
         return 0
 
     mentions = []
-    for span in doc.spans[ENTITIES_KEY]:
+    for span in doc.spans[MENTIONS_KEY]:
         fld, base = locate(span.start_char)
         mention = Mention(
             span.text, fld, span.start_char - base, span.end_char - base,

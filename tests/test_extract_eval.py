@@ -52,7 +52,8 @@ def test_kg_eval_json_on_fixture():
     data = json.loads(result.output)
     assert data["documents"] == 2
     assert data["micro"]["gold"] == 9
-    assert set(data["settings"]) == {"recogniser", "recogniser+abbreviations", "recogniser+rules", "extractor"}
+    assert set(data["settings"]) == {
+        "recogniser", "recogniser+abbreviations", "recogniser+rules", "graph mentions", "extractor"}
     assert data["per_label"]["Task"]["gold"] == 3
 
 

@@ -21,8 +21,9 @@ def eval_(gold_path: str, model: str | None, recogniser_only: bool, as_json: boo
     The pipeline runs on the gold documents' own tokens. Our types map back onto SciERC labels
     (Method+Model -> Method, Dataset -> Material, Concept -> OtherScientificTerm; Task, Metric);
     Generic is not scored. Rows: the statistical recogniser alone, with abbreviations, with
-    rules, and the whole extractor. --json prints {"micro": {...}, "per_label": {...},
-    "documents": N} for the whole extractor, plus "settings" holding every row.
+    rules, the mentions the graph gets (acronym definitions split into long and short form, as
+    SciERC does not), and the whole extractor. --json prints {"micro": {...}, "per_label":
+    {...}, "documents": N} for the whole extractor, plus "settings" holding every row.
 
     \b
     Examples:
