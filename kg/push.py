@@ -22,7 +22,7 @@ import pyoxigraph as ox
 from kg.http import HttpError, RetryPolicy, request
 from kg.store import Store
 
-DEFAULT_BATCH_SIZE = 50_000
+DEFAULT_BATCH_SIZE = 10_000  # measured fastest into Oxigraph of 10k/50k/200k (bench/push_speed.py)
 COUNT_QUERY = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 NT = "application/n-triples"
 

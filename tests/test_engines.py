@@ -93,9 +93,10 @@ def test_cli_workers_reaches_the_extractor(tmp_path, monkeypatch, reference_line
 
 @needs_model
 def test_shipped_pipeline_two_processes_same_graph_as_one(tmp_path):
+    listing = str(data_dir() / "demo" / "hf-daily-papers-interpretability-2.txt")
     one, two = Store(tmp_path / "one"), Store(tmp_path / "two")
-    build(one, [DEMO], workers=1)
-    build(two, [DEMO], workers=2)
+    build(one, [listing], workers=1)
+    build(two, [listing], workers=2)
     assert graph_lines(two) == graph_lines(one)
 
 
@@ -108,11 +109,7 @@ def distributed():
 
 @pytest.fixture(scope="module")
 def dask_cluster(distributed):
-    import logging
-
-    with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=logging.ERROR
-    ) as cluster:
+    with engines.local_cluster(2) as cluster:
         yield cluster
 
 
@@ -142,6 +139,12 @@ def test_dask_workers_load_the_shipped_pipeline_once_each(dask_cluster, distribu
         cached = client.run(lambda: [type(e).__name__ for e in engines._WORKER_EXTRACTORS.values()])
     assert sum(len(names) for names in cached.values()) >= 1
     assert all(names in ([], ["Extractor"]) for names in cached.values())
+
+
+def test_local_cluster_workers_run_without_dask_malloc_trim(dask_cluster, distributed):
+    with distributed.Client(dask_cluster) as client:
+        seen = client.run(lambda: (__import__("os").environ.get("MALLOC_TRIM_THRESHOLD_"), __import__("os").environ.get("OMP_NUM_THREADS")))
+    assert set(seen.values()) == {(None, "1")}  # Dask's other worker settings stay
 
 
 def test_worker_loads_the_extractor_once(monkeypatch):

@@ -22,7 +22,7 @@ from extract.resources import data_dir
 from kg.build import build
 from kg.cli import COMMANDS, main
 from kg.http import RetryPolicy
-from kg.push import PushError, push, query_endpoint_for
+from kg.push import DEFAULT_BATCH_SIZE, PushError, push, query_endpoint_for
 from kg.store import Store
 
 EX = "https://example.org/"
@@ -92,24 +92,29 @@ def seed_store(tmp_path_factory) -> Store:
     return store
 
 
-def test_push_then_count_matches(oxigraph_server, seed_store):
-    report = push(seed_store, f"{oxigraph_server}/store", batch_size=1000)
-    assert report.triples == len(seed_store) == report.server_triples
-    assert report.batches == -(-len(seed_store) // 1000)
+@pytest.fixture
+def small_store(tmp_path) -> Store:
+    store = Store(tmp_path / "store")
+    with store.transaction() as db:
+        db.extend(ox.Quad(ox.NamedNode(f"{EX}s{i}"), ox.NamedNode(f"{EX}p"), ox.Literal(str(i))) for i in range(10))
+    return store
 
 
-def test_push_twice_replaces_rather_than_duplicates(oxigraph_server, seed_store):
-    graph = f"{EX}twice"
-    push(seed_store, f"{oxigraph_server}/store", graph=graph)
-    report = push(seed_store, f"{oxigraph_server}/store", graph=graph, batch_size=2000)
-    assert report.server_triples == len(seed_store)
+@pytest.fixture(scope="module")
+def pushed(oxigraph_server, seed_store):
+    """The seed graph pushed once into the server's default graph."""
+    return push(seed_store, f"{oxigraph_server}/store")
 
 
-def test_named_queries_give_the_same_rows_through_the_endpoint(oxigraph_server, seed_store):
+def test_push_then_count_matches(pushed, seed_store):
+    assert pushed.triples == len(seed_store) == pushed.server_triples
+    assert pushed.batches == -(-len(seed_store) // DEFAULT_BATCH_SIZE)
+
+
+def test_named_queries_give_the_same_rows_through_the_endpoint(oxigraph_server, seed_store, pushed):
     if "query" not in COMMANDS:
         pytest.skip("kg query is not registered yet")
     queries = pytest.importorskip("kg.queries", reason="no named queries (kg/queries) yet").named_queries()
-    push(seed_store, f"{oxigraph_server}/store")
     runner = CliRunner()
     nonempty = 0
     for name in queries:
@@ -121,6 +126,23 @@ def test_named_queries_give_the_same_rows_through_the_endpoint(oxigraph_server, 
         assert remote_rows == local_rows, name
         nonempty += bool(local_rows)
     assert nonempty > 0
+
+
+def test_push_twice_replaces_rather_than_duplicates(oxigraph_server, small_store):
+    graph = f"{EX}twice"
+    push(small_store, f"{oxigraph_server}/store", graph=graph, batch_size=3)
+    report = push(small_store, f"{oxigraph_server}/store", graph=graph, batch_size=7)
+    assert report.server_triples == len(small_store) == 10
+
+
+def test_append_adds_to_what_is_there(oxigraph_server, small_store, tmp_path):
+    graph = f"{EX}append"
+    push(small_store, f"{oxigraph_server}/store", graph=graph)
+    other = Store(tmp_path / "other")
+    with other.transaction() as db:
+        db.add(ox.Quad(ox.NamedNode(f"{EX}x"), ox.NamedNode(f"{EX}p"), ox.Literal("new")))
+    report = push(other, f"{oxigraph_server}/store", graph=graph, append=True)
+    assert (report.triples, report.server_triples) == (1, 11)
 
 
 def _rows(output: str) -> list[str]:
@@ -149,14 +171,14 @@ def test_blank_nodes_keep_their_identity_across_batches(oxigraph_server, tmp_pat
         assert json.load(answer)["boolean"] is True
 
 
-def test_cli_push_json(oxigraph_server, seed_store):
+def test_cli_push_json(oxigraph_server, small_store):
     result = CliRunner().invoke(
-        main, ["push", "--store", str(seed_store.path), "--endpoint", f"{oxigraph_server}/store",
-               "--graph", f"{EX}cli", "--batch-size", "500", "--json"],
+        main, ["push", "--store", str(small_store.path), "--endpoint", f"{oxigraph_server}/store",
+               "--graph", f"{EX}cli", "--batch-size", "4", "--json"],
     )
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
-    assert report["graph"] == f"{EX}cli" and report["server_triples"] == report["triples"] == len(seed_store)
+    assert (report["graph"], report["triples"], report["batches"], report["server_triples"]) == (f"{EX}cli", 10, 3, 10)
 
 
 # -- failures, against a tiny local HTTP server ----------------------------------------------------
@@ -218,14 +240,6 @@ def flaky_server():
     yield handler, f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()
-
-
-@pytest.fixture
-def small_store(tmp_path) -> Store:
-    store = Store(tmp_path / "store")
-    with store.transaction() as db:
-        db.extend(ox.Quad(ox.NamedNode(f"{EX}s{i}"), ox.NamedNode(f"{EX}p"), ox.Literal(str(i))) for i in range(10))
-    return store
 
 
 def test_503_is_retried_with_backoff(flaky_server, small_store):

@@ -3,6 +3,7 @@ from __future__ import annotations
 import click
 
 from kg.commands._options import echo_json, store_option, user_errors
+from kg.push import DEFAULT_BATCH_SIZE
 
 
 @click.command()
@@ -10,7 +11,7 @@ from kg.commands._options import echo_json, store_option, user_errors
 @click.option("--endpoint", required=True, metavar="URL",
               help="The server's SPARQL 1.1 Graph Store endpoint, e.g. http://localhost:7878/store (Oxigraph).")
 @click.option("--graph", metavar="IRI", default=None, help="Load into this named graph [default: the default graph].")
-@click.option("--batch-size", type=click.IntRange(min=1), default=50_000, show_default=True, help="Triples per request.")
+@click.option("--batch-size", type=click.IntRange(min=1), default=DEFAULT_BATCH_SIZE, show_default=True, help="Triples per request.")
 @click.option("--query-endpoint", metavar="URL", default=None,
               help="SPARQL query endpoint for the count check [default: next to --endpoint: /store -> /query, "
                    "/data -> /query, /sparql-graph-crud -> /sparql].")
