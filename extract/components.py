@@ -8,7 +8,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy
 import srsly
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -27,6 +29,7 @@ MENTIONS_KEY = "paperkg_mentions"  # the same, acronym definitions split into lo
 # ---------------------------------------------------------------- sentence boundaries
 
 _ENDS = {".", "?", "!"}
+_NOT_START = numpy.iinfo("uint64").max  # SENT_START -1 as Doc.from_array reads it
 _NOT_ENDS = {"al", "fig", "figs", "eq", "eqs", "sec", "vs", "cf", "approx", "resp", "no", "e.g", "i.e", "etc"}
 
 
@@ -34,24 +37,26 @@ _NOT_ENDS = {"al", "fig", "figs", "eq", "eqs", "sec", "vs", "cf", "approx", "res
 def sentence_boundaries(doc: Doc) -> Doc:
     """Sentence starts after `.`/`?`/`!` before a capital or digit; never inside `$...$` or after
     `e.g.`-like abbreviations; always after a blank line (the title/abstract break)."""
-    if doc.has_annotation("SENT_START"):
+    if doc.has_annotation("SENT_START") or not len(doc):
         return doc
+    words = [t.text for t in doc]
+    spaces = [t.whitespace_ for t in doc]
+    starts = numpy.full((len(doc), 1), _NOT_START, dtype="uint64")
+    starts[0, 0] = 1
     in_math = False
-    start_next = True
-    for i, tok in enumerate(doc):
-        tok.is_sent_start = start_next
-        start_next = False
-        if tok.text == "$":
+    for i, word in enumerate(words[:-1]):
+        if word == "$":
             in_math = not in_math
         if in_math:
             continue
-        if "\n\n" in tok.whitespace_ or (tok.is_space and "\n\n" in tok.text):
-            start_next = True
-        elif tok.text in _ENDS and i + 1 < len(doc):
-            prev = doc[i - 1].text.lower() if i else ""
-            nxt = doc[i + 1].text
-            if prev not in _NOT_ENDS and (nxt[:1].isupper() or nxt[:1].isdigit() or nxt[:1] in "\"'([`"):
-                start_next = True
+        if "\n\n" in spaces[i] or ("\n\n" in word and not word.strip()):
+            starts[i + 1, 0] = 1
+        elif word in _ENDS:
+            prev = words[i - 1].lower() if i else ""
+            nxt = words[i + 1][:1]
+            if prev not in _NOT_ENDS and (nxt.isupper() or nxt.isdigit() or nxt in "\"'([`"):
+                starts[i + 1, 0] = 1
+    doc.from_array([SENT_START], starts)
     return doc
 
 
@@ -228,6 +233,17 @@ def head_type(text: str) -> str:
     return "Concept"
 
 
+def split_named(spans: list[Span], rules) -> list[Span]:
+    """Mentions for the graph: named models and datasets inside a longer span stand alone
+    (`MedQA clinical cases` -> `MedQA`, `IMDb datasets` -> `IMDb`), with the rule's type and name."""
+    named = [r for r in rules if r.label_ in ("Model", "Dataset")]
+    out = []
+    for span in spans:
+        inner = [r for r in named if span.start <= r.start and r.end <= span.end and len(r) < len(span)]
+        out.extend(inner or [span])
+    return out
+
+
 # Words that may wrap a named model or dataset without changing what it names.
 _ARTEFACT_HEADS = frozenset(
     "transformer transformers model models dataset datasets benchmark benchmarks corpus checkpoint "
@@ -272,6 +288,8 @@ class TypeRefiner:
             taken = {i for s in mentions for i in range(s.start, s.end)}
             mentions += [s for s in unsupported if not taken.intersection(range(s.start, s.end))]
             spans = sorted(mentions, key=lambda s: s.start)
+        if self.use_rules and RULES_KEY in doc.spans:
+            spans = split_named(spans, doc.spans[RULES_KEY])
         doc.spans[MENTIONS_KEY] = spans
         return doc
 

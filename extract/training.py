@@ -4,6 +4,7 @@
 trains `extract/config/ner.cfg`, and assembles the full paperkg pipeline around the best model:
 
     OUT/corpus/{train,dev}.spacy   the converted data
+    OUT/vectors                    the pruned static vectors (see extract/vectors.py)
     OUT/training/model-best        spaCy's training output (tokenizer + tok2vec + ner)
     OUT/model                      the paperkg pipeline: copy it to extract/model to ship it
 """
@@ -52,8 +53,12 @@ def train(
     config: str | Path = DEFAULT_CONFIG,
     overrides: dict | None = None,
     gazetteer_dir: str | Path | None = None,
+    vectors: bool = True,
 ) -> Path:
-    """Train on `train_path`, select on `dev_path`; returns the assembled pipeline's directory."""
+    """Train on `train_path`, select on `dev_path`; returns the assembled pipeline's directory.
+
+    With `vectors`, static GloVe vectors (the `train` extra) feed the recogniser's embeddings.
+    """
     from spacy.cli.train import train as spacy_train
 
     from extract import tokenizer  # noqa: F401  (the config names the paperkg tokenizer)
@@ -66,8 +71,15 @@ def train(
         "paths.train": str(corpus / "train.spacy"),
         "paths.dev": str(corpus / "dev.spacy"),
         "system.seed": seed,
-        **(overrides or {}),
     }
+    if vectors:
+        from extract.vectors import build_vectors
+
+        words = {w for path in (train_path, dev_path) for gold in read_scierc(path) for w in gold.words}
+        settings["paths.vectors"] = str(build_vectors(out / "vectors", words))
+    else:
+        settings["components.tok2vec.model.embed.include_static_vectors"] = False
+    settings.update(overrides or {})
     spacy_train(Path(config), out / "training", overrides=settings, use_gpu=-1)
     return assemble(out / "training" / "model-best", out / "model", gazetteer_dir)
 
@@ -96,7 +108,8 @@ def assemble(recogniser_dir: str | Path, out_dir: str | Path, gazetteer_dir: str
     nlp.meta["name"] = PIPELINE_NAME
     nlp.meta["version"] = PIPELINE_VERSION
     nlp.meta["description"] = (
-        "paperkg extractor: CNN NER trained on SciERC, abbreviations, gazetteer and pattern rules, "
+        "paperkg extractor: CNN NER with GloVe 6B 50d static vectors trained on SciERC, abbreviations, "
+        "gazetteer and pattern rules, "
         "type refinement to Method/Model/Dataset/Task/Metric/Concept"
     )
     out = Path(out_dir)
