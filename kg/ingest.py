@@ -39,6 +39,7 @@ from kg.linking import (
 )
 from kg.rdf import (
     build_quads,
+    cooccurrence_count,
     cooccurrence_quads,
     entity_quads,
     link_quads,
@@ -52,6 +53,7 @@ from kg.rdf import (
 from kg.terms import PREFIXES, pkg, prov, rdf
 
 CHUNK_SIZE = 1000
+WRITE_BATCH = 200_000
 
 
 @dataclass
@@ -135,6 +137,7 @@ def _add_chunk(db: ox.Store, chunk: list[PaperExtraction], build: ox.NamedNode, 
     cooc: Counter = Counter()
     evidence: Counter = Counter()
     touched: set[ox.NamedNode] = set()
+    current: list[LinkedPaper] = []  # every paper whose links this chunk writes, as it will be
 
     # relink stored papers whose acronym mentions move
     stale: set[ox.Quad] = set()
@@ -150,30 +153,34 @@ def _add_chunk(db: ox.Store, chunk: list[PaperExtraction], build: ox.NamedNode, 
         evidence.subtract(paper_relations(old))
         evidence.update(paper_relations(new))
         touched |= old.entities() | new.entities()
+        current.append(new)
         report.relinked += 1
-    for q in sorted(stale, key=str):
-        db.remove(q)
-
-    # 3. the new papers, in one bulk write
     for ex, paper in papers:
         cooc.update(_pairs(paper.entities()))
         evidence.update(paper_relations(paper))
         touched |= paper.entities()
+        current.append(paper)
         report.papers += 1
         report.mentions += len(paper.mentions)
         if ex.extractor:
             report.extractors.add(ex.extractor)
-    db.bulk_extend(_paper_write(papers, fixed, build))
+    # entities already in the store; the others are new, so nothing about them needs reading
+    stored = {e for e in touched if any(db.quads_for_pattern(e, pkg.key, None))}
+
+    # 3. the new papers, in one bulk write
+    for q in sorted(stale, key=str):
+        db.remove(q)
+    _write(db, _paper_write(papers, fixed, build))
 
     # 4. co-occurrence counts and relation evidence
-    _apply_cooccurrences(db, cooc)
+    _write(db, _cooccurrence_changes(db, cooc, stored))
     _apply_evidence(db, evidence, build)
 
     # 5. the description of every entity the chunk touched
-    for e in touched:
+    for e in stored:
         if e not in keys:
             keys[e] = next(iter(db.quads_for_pattern(e, pkg.key, None))).object.value
-    _refresh_entities(db, sorted(touched, key=lambda e: e.value), keys, new_acronyms)
+    _refresh_entities(db, sorted(touched, key=lambda e: e.value), stored, current, keys, new_acronyms)
 
 
 def _paper_write(papers: list[tuple[PaperExtraction, LinkedPaper]], fixed: set[ox.Quad], build: ox.NamedNode) -> Iterator[ox.Quad]:
@@ -188,6 +195,13 @@ def _paper_write(papers: list[tuple[PaperExtraction, LinkedPaper]], fixed: set[o
         yield from link_quads(paper)
 
 
+def _write(db: ox.Store, quads: Iterable[ox.Quad]) -> None:
+    """Add quads in transactions of a bounded size: memory stays flat whatever the chunk holds."""
+    iterator = iter(quads)
+    while batch := list(islice(iterator, WRITE_BATCH)):
+        db.bulk_extend(batch)
+
+
 def _pairs(entities: set[ox.NamedNode]) -> Iterator[tuple[ox.NamedNode, ox.NamedNode]]:
     return combinations(sorted(entities, key=lambda e: e.value), 2)
 
@@ -196,23 +210,22 @@ def _stored_int(db: ox.Store, node: ox.NamedNode, predicate: ox.NamedNode) -> ox
     return next(iter(db.quads_for_pattern(node, predicate, None)), None)
 
 
-def _apply_cooccurrences(db: ox.Store, deltas: Counter) -> None:
-    add = []
+def _cooccurrence_changes(db: ox.Store, deltas: Counter, stored: set[ox.NamedNode]) -> Iterator[ox.Quad]:
+    """Apply `deltas` to the stored counts: removes what goes, yields what to add (for `_write`)."""
     for (a, b), delta in deltas.items():
         if delta == 0:
             continue
-        stored = _stored_int(db, cooccurrence_iri(a, b), pkg.count)
-        old = int(stored.object.value) if stored is not None else 0
+        found = _stored_int(db, cooccurrence_iri(a, b), pkg.count) if a in stored and b in stored else None
+        old = int(found.object.value) if found is not None else 0
         new = old + delta
         if old and new:
-            db.remove(stored)
-            add.append(cooccurrence_quads(a, b, new)[3])
+            db.remove(found)
+            yield cooccurrence_count(a, b, new)
         elif old:
             for q in cooccurrence_quads(a, b, old):
                 db.remove(q)
         elif new > 0:
-            add.extend(cooccurrence_quads(a, b, new))
-    db.bulk_extend(add)
+            yield from cooccurrence_quads(a, b, new)
 
 
 def _apply_evidence(db: ox.Store, deltas: Counter, build: ox.NamedNode) -> None:
@@ -239,7 +252,7 @@ def _apply_evidence(db: ox.Store, deltas: Counter, build: ox.NamedNode) -> None:
                 db.remove(q)
         elif not exists and derived:
             add.extend(statement_quads(s, relation, o, build))
-    db.bulk_extend(add)
+    _write(db, add)
 
 
 _TALLY = """
@@ -257,29 +270,48 @@ SELECT ?e (COUNT(?p) AS ?n) WHERE {
 _BATCH = 500
 
 
-def _refresh_entities(db: ox.Store, entities: list[ox.NamedNode], keys: dict[ox.NamedNode, str], new_acronyms: dict[str, set[str]]) -> None:
-    """Rewrite the descriptions of `entities` from all their stored mentions (only what changed)."""
-    add = []
-    for start in range(0, len(entities), _BATCH):
-        batch = entities[start:start + _BATCH]
-        values = " ".join(str(e) for e in batch)  # minted IRIs, serialised by pyoxigraph
-        forms: dict[ox.NamedNode, Counter] = defaultdict(Counter)
-        types: dict[ox.NamedNode, Counter] = defaultdict(Counter)
+def _refresh_entities(
+    db: ox.Store,
+    entities: list[ox.NamedNode],
+    stored: set[ox.NamedNode],
+    papers: list[LinkedPaper],
+    keys: dict[ox.NamedNode, str],
+    new_acronyms: dict[str, set[str]],
+) -> None:
+    """Rewrite the descriptions of `entities` from all their mentions (only what changed).
+
+    An entity new in this chunk has all its mentions in `papers`; one already stored is counted
+    in the store, which by now holds the chunk's mentions too.
+    """
+    forms: dict[ox.NamedNode, Counter] = defaultdict(Counter)
+    types: dict[ox.NamedNode, Counter] = defaultdict(Counter)
+    paper_counts: Counter = Counter()
+    for paper in papers:
+        for lm in paper.mentions:
+            if lm.entity not in stored:
+                forms[lm.entity][lm.mention.text] += 1
+                types[lm.entity][lm.type] += 1
+        paper_counts.update(e for e in paper.entities() if e not in stored)
+    counted = sorted(stored, key=lambda e: e.value)
+    for start in range(0, len(counted), _BATCH):
+        values = " ".join(str(e) for e in counted[start:start + _BATCH])  # minted IRIs, serialised by pyoxigraph
         for row in db.query(_TALLY % values, prefixes=PREFIXES):
             n = int(row["n"].value)
             forms[row["e"]][row["exact"].value] += n
             types[row["e"]][row["type"].value.rsplit("#", 1)[1]] += n
-        papers = {row["e"]: int(row["n"].value) for row in db.query(_PAPERS % values, prefixes=PREFIXES)}
-        for e in batch:
-            old = stored_entity_quads(db, e)
-            if forms[e]:
-                key = keys[e]
-                acronyms = {q.object.value for q in old if q.predicate == pkg.acronym}
-                acronyms |= new_acronyms.get(key, set())
-                new = entity_quads(e, summarise(key, forms[e], types[e], acronyms, papers.get(e, 0)))
-            else:
-                new = set()
-            for q in old - new:
-                db.remove(q)
-            add.extend(new - old)
-    db.bulk_extend(add)
+        for row in db.query(_PAPERS % values, prefixes=PREFIXES):
+            paper_counts[row["e"]] = int(row["n"].value)
+    add = []
+    for e in entities:
+        old = stored_entity_quads(db, e) if e in stored else set()
+        if forms[e]:
+            key = keys[e]
+            acronyms = {q.object.value for q in old if q.predicate == pkg.acronym}
+            acronyms |= new_acronyms.get(key, set())
+            new = entity_quads(e, summarise(key, forms[e], types[e], acronyms, paper_counts[e]))
+        else:
+            new = set()
+        for q in old - new:
+            db.remove(q)
+        add.extend(new - old)
+    _write(db, add)

@@ -24,11 +24,11 @@ from dataclasses import dataclass, field, replace
 import pyoxigraph as ox
 
 from extract.records import Mention, PaperExtraction, Sentence
-from kg.identity import entity_iri, mention_iri, paper_iri, sentence_iri
+from kg.identity import entity_iri, mention_iri, paper_iri
 from kg.names import is_acronym_like, lookup_key, singular_surface
 from kg.roles import mention_role
-from kg.terms import PREFIXES, pkg
-from schema.namespaces import ENTITY_TYPES
+from kg.terms import pkg
+from schema.namespaces import ENTITY_TYPES, PKG_NS
 
 
 @dataclass(frozen=True)
@@ -191,42 +191,31 @@ def mentions_with_acronym_key(db: ox.Store, acronym_key: str) -> dict[ox.NamedNo
     return found
 
 
-_PAPER_MENTIONS = """
-SELECT ?paper ?m ?e ?exact ?start ?end ?field ?index ?role ?type ?source ?ak ?build WHERE {
-  ?m pkg:paper ?paper ; a pkg:Mention ; oa:hasBody ?e ; oa:exact ?exact ; oa:start ?start ;
-     oa:end ?end ; pkg:field ?field ; pkg:sentence ?s ; pkg:role ?role ; pkg:entityType ?type ;
-     pkg:extractor ?source ; prov:wasGeneratedBy ?build .
-  ?s pkg:sentenceIndex ?index .
-  OPTIONAL { ?m pkg:acronymKey ?ak }
-}"""
-
-_PAPER_SENTENCES = """
-SELECT ?paper ?field ?index ?start ?end ?text WHERE {
-  ?s pkg:paper ?paper ; a pkg:Sentence ; pkg:field ?field ; pkg:sentenceIndex ?index ;
-     oa:start ?start ; oa:end ?end ; rdf:value ?text .
-}"""
-
 def load_linked_paper(db: ox.Store, paper: ox.NamedNode) -> LinkedPaper:
     """A stored paper's sentences and linked mentions, as `link_locally` made them."""
-    bind = {ox.Variable("paper"): paper}
-    sentences = {}
-    for row in db.query(_PAPER_SENTENCES, substitutions=bind, prefixes=PREFIXES):
-        s = Sentence(row["field"].value, int(row["index"].value), int(row["start"].value),
-                     int(row["end"].value), row["text"].value)
-        sentences[(s.field, s.index)] = s
+    sentences: dict[tuple[str, int], Sentence] = {}
     mentions = []
-    for row in db.query(_PAPER_MENTIONS, substitutions=bind, prefixes=PREFIXES):
-        mtype = row["type"].value.rsplit("#", 1)[1]
-        m = Mention(row["exact"].value, row["field"].value, int(row["start"].value),
-                    int(row["end"].value), int(row["index"].value), mtype, row["source"].value)
-        ak = row["ak"]
-        mentions.append(LinkedMention(
-            row["m"], m, mtype, row["role"].value.rsplit("#", 1)[1], row["e"],
-            ak.value if ak is not None else None, row["build"],
-        ))
+    nodes = {}
+    for q in db.quads_for_pattern(None, pkg.paper, paper):
+        # every predicate of a mention or sentence ends in "#name", and no name repeats
+        nodes[q.subject] = {p.predicate.value.rsplit("#", 1)[1]: p.object
+                            for p in db.quads_for_pattern(q.subject, None, None)}
+    for node, props in nodes.items():
+        if props["type"] == pkg.Sentence:
+            s = Sentence(props["field"].value, int(props["sentenceIndex"].value), int(props["start"].value),
+                         int(props["end"].value), props["value"].value)
+            sentences[(s.field, s.index)] = s
+    for node, props in nodes.items():
+        if props["type"] == pkg.Mention:
+            mtype = props["entityType"].value[len(PKG_NS):]
+            sentence = nodes[props["sentence"]]
+            m = Mention(props["exact"].value, props["field"].value, int(props["start"].value),
+                        int(props["end"].value), int(sentence["sentenceIndex"].value), mtype,
+                        props["extractor"].value)
+            ak = props.get("acronymKey")
+            mentions.append(LinkedMention(
+                node, m, mtype, props["role"].value[len(PKG_NS):], props["hasBody"],
+                ak.value if ak is not None else None, props["wasGeneratedBy"],
+            ))
     mentions.sort(key=lambda lm: int(lm.iri.value.rsplit("/m", 1)[1]))
     return LinkedPaper(paper, sentences, mentions)
-
-
-def sentence_node(paper: LinkedPaper, m: Mention) -> ox.NamedNode:
-    return sentence_iri(paper.iri, m.field, m.sentence)

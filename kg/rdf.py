@@ -158,13 +158,17 @@ def stored_entity_quads(db: ox.Store, entity: ox.NamedNode) -> set[ox.Quad]:
 # -- entity-entity relations -----------------------------------------------------------------------
 
 
+def cooccurrence_count(a: ox.NamedNode, b: ox.NamedNode, count: int) -> ox.Quad:
+    return ox.Quad(cooccurrence_iri(a, b), pkg.count, _int(count))
+
+
 def cooccurrence_quads(a: ox.NamedNode, b: ox.NamedNode, count: int) -> list[ox.Quad]:
     node = cooccurrence_iri(a, b)
     return [
         ox.Quad(node, rdf.type, pkg.CoOccurrence),
         ox.Quad(node, pkg.entity, a),
         ox.Quad(node, pkg.entity, b),
-        ox.Quad(node, pkg.count, _int(count)),
+        cooccurrence_count(a, b, count),
         ox.Quad(a, pkg.coOccursWith, b),
         ox.Quad(b, pkg.coOccursWith, a),
     ]

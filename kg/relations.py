@@ -30,11 +30,24 @@ class Span:
 
 # text between a mention and what comes next that still belongs to the mention: "(SAEs)", ","
 _TAIL = r"\s*(?:\([^()]{1,20}\)\s*)?"
-_DET = r"(?:(?:the|a|an|several|various|other|existing|standard|strong|conventional|traditional|common|popular|classic|prior|baseline|recent|state-of-the-art)\s+)*"
-_LIST_GAP = re.compile(r"^\s*(?:\([^()]{1,20}\))?\s*(?:,|and|or|,\s*and|,\s*or|,\s*as well as)?\s*(?:the\s+)?$")
-_SUCH_AS = re.compile(rf"^{_TAIL},?\s*(?:such as|including|e\.g\.,?|like|especially|in particular)\s+{_DET}$")
+_DET = (r"(?:(?:the|a|an|both|all|several|various|other|existing|standard|strong|conventional|"
+        r"traditional|common|popular|classic|prior|baseline|recent|state-of-the-art|\d+)\s+)*")
+# between the items of a list; an item's parenthesised acronym is a mention of its own
+_LIST_GAP = re.compile(
+    r"^\s*[()]?\s*(?:\([^()]{1,20}\))?\s*\)?\s*(?:,|and|or|,\s*and|,\s*or|,\s*as well as)?\s*(?:the\s+)?$"
+)
+# a head noun that may follow the hypernym: "CNN architectures such as VGG16"
+_HEAD = (r"(?:(?:architecture|model|method|approach|technique|variant|family|families|network|"
+         r"algorithm|dataset|benchmark|task|metric|framework|tool|system)s?\s*)?")
+_SUCH_AS = re.compile(
+    rf"^{_TAIL}{_HEAD},?\s*(?:such as|including|e\.g\.,?|like|especially|in particular)\s+{_DET}$"
+)
 _AND_OTHER = re.compile(rf"^{_TAIL},?\s*(?:and|or)\s+other\s+{_DET}$")
-_IS_A = re.compile(rf"^{_TAIL},?\s*(?:is|are|as)\s+(?:a|an|one)\s+(?:\w+\s+)?(?:type|kind|form|variant|class|family|instance|example)s?\s+of\s+{_DET}$")
+_IS_A = re.compile(
+    rf"^{_TAIL},?\s*(?:(?:is|are|as)\s+)?(?:a|an|one)\s+(?:\w+\s+)?(?:type|kind|form|variant|"
+    rf"version|variation|extension|generali[sz]ation|special case|class|family|instance|example)s?"
+    rf"\s+of\s+{_DET}$"
+)
 _COMPARE = re.compile(
     rf"^{_TAIL}\s*(?:\w+ly\s+)?(?:also\s+|even\s+|still\s+)?"
     r"(?:outperform|surpass|beat|exceed|underperform|outpace|rival)\w*\s+"
@@ -50,7 +63,11 @@ _USED_FOR = re.compile(
     rf"developed|proposed|employed|adapted|effective)\s+)?(?:for|to)\s+{_DET}(?:task of\s+)?$",
     re.IGNORECASE,
 )
-_APPLY_LEAD = re.compile(r"\b(?:apply|applies|applying|applied|use|uses|using|employ\w*|leverag\w*)\s+(?:the\s+)?$", re.IGNORECASE)
+_USED_BY = re.compile(
+    rf"^{_TAIL},?\s*(?:(?:is|are|was|were)\s+)?(?:based on|using|uses|use|employing|employs|via|"
+    rf"by means of|built (?:on|upon)|relies on|relying on|leverag\w+|with the help of)\s+{_DET}$",
+    re.IGNORECASE,
+)
 _EVALUATED_ON = re.compile(
     rf"^{_TAIL}[^.;:]{{0,80}}?\b(?:achiev|obtain|reach|perform|result|score|outperform|"
     rf"evaluat|test|benchmark|experiment)\w*[^.;:]{{0,60}}?\b(?:on|over|across)\s+{_DET}$",
@@ -89,15 +106,18 @@ def sentence_relations(text: str, spans: Sequence[Span]) -> set[tuple[Hashable, 
             elif _AND_OTHER.match(gap) or _IS_A.match(gap):
                 add(a, "hyponymOf", b)
             elif _COMPARE.match(gap) or (_COMPARE_LEAD.search(lead) and _COMPARE_MID.match(gap)):
-                add(a, "comparedWith", b)
+                for x in _list_from(spans, j, text):
+                    add(a, "comparedWith", x)
             elif a.type in _ARTEFACTS and b.type == "Dataset" and (
                 _EVALUATED_ON.match(gap) or (_EVALUATE_LEAD.search(lead) and _ON.match(gap))
             ):
-                add(a, "evaluatedOn", b)
-            elif a.type in _ARTEFACTS | {"Concept"} and b.type in ("Task", "Method") and (
-                _USED_FOR.match(gap) and (b.type == "Task" or _APPLY_LEAD.search(lead))
-            ):
+                for x in _list_from(spans, j, text):
+                    if x.type == "Dataset":
+                        add(a, "evaluatedOn", x)
+            elif a.type in _ARTEFACTS | {"Concept", "Dataset"} and b.type in ("Task", "Method") and _USED_FOR.match(gap):
                 add(a, "usedFor", b)
+            elif b.type in _ARTEFACTS | {"Dataset", "Concept"} and a.type in ("Task", "Method") and _USED_BY.match(gap):
+                add(b, "usedFor", a)
             elif _PART_OF.match(gap):
                 add(a, "partOf", b)
     return found

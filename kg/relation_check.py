@@ -1,0 +1,99 @@
+"""How well the relation patterns (`kg.relations`) agree with SciERC's relation annotations.
+
+Each SciERC sentence is rebuilt as text with its gold entity spans (types mapped to the graph's:
+Material -> Dataset, OtherScientificTerm and Generic -> Concept), the patterns run on it, and
+their relations are compared with the gold ones: USED-FOR -> usedFor, HYPONYM-OF -> hyponymOf,
+PART-OF -> partOf, COMPARE -> comparedWith (either direction), and EVALUATE-FOR(data set, X) ->
+evaluatedOn(X, data set). SciERC's FEATURE-OF and CONJUNCTION have no counterpart.
+"""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kg.relations import RELATIONS, Span, sentence_relations
+
+_TYPES = {"Method": "Method", "Task": "Task", "Metric": "Metric", "Material": "Dataset",
+          "OtherScientificTerm": "Concept", "Generic": "Concept"}
+_BRACKETS = {"-LRB-": "(", "-RRB-": ")", "-LSB-": "[", "-RSB-": "]"}
+
+
+@dataclass
+class RelationScores:
+    predicted: Counter = field(default_factory=Counter)
+    gold: Counter = field(default_factory=Counter)
+    correct: Counter = field(default_factory=Counter)
+
+    def precision(self, relation: str | None = None) -> float:
+        p = self._count(self.predicted, relation)
+        return self._count(self.correct, relation) / p if p else 0.0
+
+    def recall(self, relation: str | None = None) -> float:
+        g = self._count(self.gold, relation)
+        return self._count(self.correct, relation) / g if g else 0.0
+
+    @staticmethod
+    def _count(counter: Counter, relation: str | None) -> int:
+        return counter[relation] if relation else sum(counter.values())
+
+    def table(self) -> str:
+        lines = [f"{'relation':<14}{'gold':>6}{'found':>7}{'right':>7}{'P':>7}{'R':>7}"]
+        for rel in (*RELATIONS, None):
+            lines.append(
+                f"{rel or 'all':<14}{self._count(self.gold, rel):>6}{self._count(self.predicted, rel):>7}"
+                f"{self._count(self.correct, rel):>7}{self.precision(rel):>7.2f}{self.recall(rel):>7.2f}"
+            )
+        return "\n".join(lines)
+
+
+def score_file(path: str | Path) -> RelationScores:
+    scores = RelationScores()
+    for text, spans, gold in scierc_sentences(path):
+        found = sentence_relations(text, spans)
+        scores.gold.update(rel for _, rel, _ in gold)
+        for a, rel, b in found:
+            scores.predicted[rel] += 1
+            if (a, rel, b) in gold or (rel == "comparedWith" and (b, rel, a) in gold):
+                scores.correct[rel] += 1
+    return scores
+
+
+def scierc_sentences(path: str | Path) -> Iterator[tuple[str, list[Span], set]]:
+    """Per sentence: its text, gold spans (entity = token span), gold relations in graph terms."""
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if not line.strip():
+                continue
+            doc = json.loads(line)
+            offset = 0
+            for words, ner, relations in zip(doc["sentences"], doc["ner"], doc["relations"]):
+                starts, text = [], ""
+                for w in words:
+                    starts.append(len(text))
+                    text += _BRACKETS.get(w, w) + " "
+                text = text[:-1]
+                spans, types = [], {}
+                for s, e, label in ner:
+                    i, j = s - offset, e - offset
+                    spans.append(Span(starts[i], starts[j] + len(_BRACKETS.get(words[j], words[j])), _TYPES[label], (s, e)))
+                    types[(s, e)] = _TYPES[label]
+                yield text, spans, set(_gold(relations, types))
+                offset += len(words)
+
+
+def _gold(relations, types) -> Iterator[tuple]:
+    for s1, e1, s2, e2, label in relations:
+        a, b = (s1, e1), (s2, e2)
+        if label == "USED-FOR":
+            yield a, "usedFor", b
+        elif label == "HYPONYM-OF":
+            yield a, "hyponymOf", b
+        elif label == "PART-OF":
+            yield a, "partOf", b
+        elif label == "COMPARE":
+            yield a, "comparedWith", b
+        elif label == "EVALUATE-FOR" and types.get(a) == "Dataset":
+            yield b, "evaluatedOn", a

@@ -1,0 +1,209 @@
+"""Writing the graph: idempotent rebuilds, incremental adds equal to one build, crash safety."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from graph_papers import (
+    all_papers,
+    anchored,
+    build,
+    probe,
+    probe_undefined,
+    protopnet,
+    sa_undefined,
+    self_explain,
+    sonar,
+    sonar_variant,
+    transcoders,
+    triples,
+    tsetlin,
+    tsetlin_plain,
+    vsae,
+)
+from kg.build import build as build_listings
+from kg.identity import entity_iri
+from kg.ingest import add_extractions
+from kg.names import lookup_key
+from kg.stats import graph_stats
+from kg.store import Store
+from kg.terms import oa, pkg, rdf
+
+LISTING = Path(__file__).parent / "fixtures" / "graph" / "papers.jsonl"
+
+
+def count(store, predicate, obj=None) -> int:
+    return sum(1 for _ in store.oxigraph.quads_for_pattern(None, predicate, obj))
+
+
+# -- idempotence -----------------------------------------------------------------------------------
+
+
+def test_adding_the_same_papers_again_changes_nothing(tmp_path):
+    store = build(tmp_path / "g", all_papers())
+    before = triples(store, without_builds=False)
+    build(store.path, all_papers())
+    assert triples(store, without_builds=False) == before
+    assert count(store, rdf.type, pkg.Build) == 1  # a build with nothing new writes nothing
+
+
+def test_a_rebuild_from_scratch_is_the_same_graph(tmp_path):
+    first = build(tmp_path / "a", all_papers())
+    second = build(tmp_path / "b", all_papers())
+    assert triples(first) == triples(second)
+    assert len(first) == len(second)
+
+
+# -- incremental add -------------------------------------------------------------------------------
+
+SPLITS = {
+    # the first definition of SAE(s) arrives after papers that use it undefined (0 -> 1), and
+    # SA becomes ambiguous after an undefined use was linked to its one long form (1 -> 2)
+    "definitions arrive late": lambda: [
+        [probe_undefined(), sa_undefined()], [protopnet()],
+        [vsae(), transcoders(), anchored(), sonar(), sonar_variant(), tsetlin(), tsetlin_plain()],
+        [self_explain(), probe()],
+    ],
+    "one paper per build": lambda: [[ex] for ex in all_papers()],
+    "reversed, one paper per build": lambda: [[ex] for ex in reversed(all_papers())],
+}
+
+
+@pytest.mark.parametrize("split", SPLITS)
+def test_adding_papers_build_by_build_equals_building_them_at_once(tmp_path, split):
+    at_once = build(tmp_path / "once", all_papers())
+    batches = SPLITS[split]()
+    assert sorted(ex.paper.key for b in batches for ex in b) == sorted(ex.paper.key for ex in all_papers())
+    bit_by_bit = build(tmp_path / "bits", *batches)
+    assert triples(bit_by_bit) == triples(at_once)
+    builds = count(bit_by_bit, rdf.type, pkg.Build)
+    assert builds == len(batches)
+    # the only difference in size: the extra build nodes (5 triples each: 2 types, 2 times, version)
+    assert len(bit_by_bit) - len(at_once) == 5 * (builds - 1)
+    assert graph_stats(bit_by_bit)["by_type"] == graph_stats(at_once)["by_type"]
+
+
+def test_small_chunks_give_the_same_graph(tmp_path):
+    at_once = build(tmp_path / "once", all_papers())
+    chunked = build(tmp_path / "chunked", all_papers(), chunk_size=2)
+    assert triples(chunked) == triples(at_once)
+
+
+def test_counts_follow_an_incremental_add(tmp_path):
+    papers = [vsae(), transcoders(), probe()]
+    store = build(tmp_path / "g", papers[:1], papers[1:])
+    e = entity_iri("sparseautoencoder")
+    expected = sum(len(x.mentions) for ex in papers for x in ex.entities if lookup_key(x.name) == "sparseautoencoder")
+    assert count(store, oa.hasBody, e) == expected
+    assert next(store.oxigraph.quads_for_pattern(e, pkg.mentionCount, None)).object.value == str(expected)
+    assert next(store.oxigraph.quads_for_pattern(e, pkg.paperCount, None)).object.value == "3"
+
+
+# -- the build API over a listing ------------------------------------------------------------------
+
+
+class HandExtractor:
+    """Stands in for the model: the hand-made extraction of each paper, matched by title."""
+
+    name = "hand-made"
+
+    def __init__(self):
+        self.by_title = {ex.paper.title: ex for ex in all_papers()}
+        self.calls = 0
+
+    def extract(self, papers, n_process=1):
+        for p in papers:
+            self.calls += 1
+            yield replace(self.by_title[p.title], paper=p)
+
+
+def test_building_a_listing_twice_adds_nothing_the_second_time(tmp_path):
+    store = Store(tmp_path / "g")
+    extractor = HandExtractor()
+    first = build_listings(store, [str(LISTING)], extractor=extractor)
+    assert first.new_papers == 12 and first.triples_after > 0
+    second = build_listings(store, [str(LISTING)], extractor=extractor)
+    assert second.new_papers == 0
+    assert second.triples_after == first.triples_after
+    assert extractor.calls == 12
+
+
+# -- crash safety ----------------------------------------------------------------------------------
+
+
+def test_an_exception_in_the_middle_of_a_write_leaves_the_previous_graph(tmp_path):
+    store = build(tmp_path / "g", [vsae()])
+    before = triples(store, without_builds=False)
+
+    def dying():
+        yield transcoders()
+        yield probe()  # both written to the new generation, chunk by chunk, before the failure
+        raise RuntimeError("extractor died")
+
+    with pytest.raises(RuntimeError, match="extractor died"):
+        with store.transaction() as db:
+            add_extractions(db, dying(), chunk_size=1)
+    reopened = Store(store.path)
+    assert triples(reopened, without_builds=False) == before
+    build(store.path, [transcoders(), probe()])  # and the store takes the next write
+    assert triples(Store(store.path)) == triples(build(tmp_path / "ref", [vsae(), transcoders(), probe()]))
+
+
+_KILLED_WRITER = """
+import os, signal, sys
+sys.path.insert(0, sys.argv[2])
+from graph_papers import probe, transcoders
+from kg.ingest import add_extractions
+from kg.names import lookup_key
+from kg.store import Store
+
+def dying():
+    yield transcoders()
+    yield probe()
+    os.kill(os.getpid(), signal.SIGKILL)
+
+with Store(sys.argv[1]).transaction() as db:
+    add_extractions(db, dying(), chunk_size=1)
+"""
+
+
+def test_a_writer_killed_mid_write_leaves_the_previous_graph_readable(tmp_path):
+    store = build(tmp_path / "g", [vsae()])
+    before = triples(store, without_builds=False)
+    store.close()
+    done = subprocess.run(
+        [sys.executable, "-c", _KILLED_WRITER, str(store.path), str(Path(__file__).parent)],
+        capture_output=True, text=True, timeout=300, env={**os.environ, "PYTHONPATH": os.getcwd()},
+    )
+    assert done.returncode == -9, done.stderr
+    assert len(list(store.path.glob("gen-*"))) == 2  # the abandoned generation is still there
+    reopened = Store(store.path)
+    assert triples(reopened, without_builds=False) == before
+    build(store.path, [transcoders()])
+    assert len(list(store.path.glob("gen-*"))) == 1  # the next write cleaned it up
+
+
+def test_a_new_definition_moves_the_undefined_uses_of_an_acronym(tmp_path):
+    store = Store(tmp_path / "g")
+
+    def add(*papers):
+        with store.transaction() as db:
+            return add_extractions(db, papers).relinked
+
+    def body_of_sa():
+        (m,) = [q.subject for q in store.oxigraph.quads_for_pattern(None, pkg.acronymKey, None)
+                if "sa-without-definition" in q.subject.value]
+        return next(store.oxigraph.quads_for_pattern(m, oa.hasBody, None)).object
+
+    assert add(sa_undefined()) == 0
+    assert body_of_sa() == entity_iri("sa")  # nobody defines SA: an entity of its own
+    assert add(protopnet()) == 1
+    assert body_of_sa() == entity_iri("scoreaggregation")  # one definition: linked to it
+    assert not any(store.oxigraph.quads_for_pattern(entity_iri("sa"), None, None))
+    assert add(self_explain()) == 1
+    assert body_of_sa() == entity_iri("sa")  # two definitions: on its own again
