@@ -368,8 +368,8 @@ def split_definitions(doc: Doc, spans: list[Span]) -> list[Span]:
     out = list(spans)
     for long, short in definitions:
         forms = {(long.start, long.end), (short.start, short.end)}
-        holders = [
-            s for s in out if (s.start, s.end) not in forms
+        holders = [  # looked up among the original spans: one span may hold two definitions
+            s for s in spans if (s.start, s.end) not in forms
             and (s.start < short.end and short.start < s.end or (s.start <= long.start and long.end <= s.end))
         ]
         if not holders:

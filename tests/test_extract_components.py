@@ -97,3 +97,14 @@ def test_grouping_uses_long_form_and_gazetteer_names():
         ("GPT-2", "Model", None, ("GPT2",)),
         ("20 Newsgroups", "Dataset", None, ()),
     }
+
+
+def test_graph_mentions_split_a_span_holding_two_definitions(nlp):
+    from spacy.tokens import Span
+
+    from extract.components import split_definitions
+
+    doc = nlp("We segment Time-of-flight (TOF) Magnetic Resonance Angiogram (MRA) images.")
+    held = Span(doc, 2, len(doc) - 1, label="Dataset")  # what a recogniser might return
+    assert [(s.text, s.label_) for s in split_definitions(doc, [held])] == [
+        ("Time-of-flight", "Dataset"), ("TOF", "Dataset"), ("Magnetic Resonance Angiogram", "Dataset"), ("MRA", "Dataset")]
