@@ -53,7 +53,7 @@ _COMPARE = re.compile(
     r"(?:outperform|surpass|beat|exceed|underperform|outpace|rival)\w*\s+"
     rf"(?:\w+\s+){{0,2}}?{_DET}$"
     rf"|^{_TAIL}\s*(?:against|vs\.?|versus|compared (?:with|to)|in comparison (?:with|to)|"
-    rf"(?:performs?|is|are)\s+(?:on par|comparable|competitive)\s+(?:with|to))\s+{_DET}$",
+    rf"(?:performs?|is|are)\s+(?:on par|comparable|competitive)\s+(?:with|to))\s+{_DET}(?:[\w-]+\s+)?$",
     re.IGNORECASE,
 )
 _COMPARE_LEAD = re.compile(r"\bcompar\w*\s+(?:\w+\s+){0,2}?$", re.IGNORECASE)
