@@ -1,0 +1,152 @@
+"""Run a command as a child process and measure it: wall time, CPU time, peak memory.
+
+Peak memory is taken two ways, without psutil:
+
+- ``peak_pss_mib``: the child and all its descendants (spaCy's worker processes, say), sampled
+  from /proc every `interval` seconds; each process counts its proportional set size, so pages
+  shared after a fork are not counted twice. Short spikes between samples can be missed.
+- ``max_rss_mib``: the largest single process of the tree, exact, from the kernel's accounting
+  (``wait4`` rusage of the child, which includes the descendants it waited for).
+
+CPU time (user + system) also comes from ``wait4`` and includes waited-for descendants, so it is
+the work done whatever else the machine was running; wall time is not. ``main_cpu_s`` is the
+child's own CPU time (its last /proc sample): the part no worker process can take over, so on an
+idle machine the wall time is at least the larger of it and ``cpu_s`` / cores.
+"""
+from __future__ import annotations
+
+import os
+import resource
+import subprocess
+import threading
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from bench.machine import load_average
+
+_PAGE = os.sysconf("SC_PAGE_SIZE")
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class ChildRun:
+    argv: list[str]
+    returncode: int
+    wall_s: float
+    cpu_s: float
+    main_cpu_s: float
+    peak_pss_mib: float
+    max_rss_mib: float
+    load_average: list[float]  # when the run ended
+    stdout: str
+    stderr: str
+
+    def summary(self) -> dict:
+        data = asdict(self)
+        data.pop("stdout")
+        data["stderr"] = self.stderr[-2000:]
+        data["argv"] = [str(a) for a in self.argv]
+        return data
+
+    def check(self) -> ChildRun:
+        if self.returncode != 0:
+            last = " / ".join(self.stderr.strip().splitlines()[-3:])
+            raise RuntimeError(f"{' '.join(map(str, self.argv))} exited {self.returncode}: {last}")
+        return self
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    try:
+        for tid in os.listdir(f"/proc/{pid}/task"):
+            text = Path(f"/proc/{pid}/task/{tid}/children").read_text()
+            found.extend(int(c) for c in text.split())
+    except (OSError, ValueError):
+        pass
+    return found
+
+
+def _tree(pid: int) -> list[int]:
+    pids, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        pids.append(p)
+        todo.extend(_children(p))
+    return pids
+
+
+def _memory_kib(pid: int) -> int:
+    """Proportional set size of `pid` (resident size where smaps_rollup is unavailable)."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    try:
+        return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * _PAGE // 1024
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _own_cpu_ticks(pid: int) -> int | None:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+class _Sampler(threading.Thread):
+    def __init__(self, pid: int, interval: float):
+        super().__init__(daemon=True)
+        self.pid, self.interval = pid, interval
+        self.peak_kib = 0
+        self.own_ticks = 0
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.is_set():
+            total = sum(_memory_kib(p) for p in _tree(self.pid))
+            self.peak_kib = max(self.peak_kib, total)
+            ticks = _own_cpu_ticks(self.pid)
+            self.own_ticks = self.own_ticks if ticks is None else ticks
+            self.done.wait(self.interval)
+
+
+def run_measured(argv: list, *, cwd: Path | None = None, env: dict | None = None, interval: float = 0.1) -> ChildRun:
+    """Run `argv` to completion (output captured to files, so no pipe can fill) and measure it."""
+    import tempfile
+
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        started = time.perf_counter()
+        child = subprocess.Popen([str(a) for a in argv], cwd=cwd, env=env, stdout=out, stderr=err, text=True)
+        sampler = _Sampler(child.pid, interval)
+        sampler.start()
+        _, status, usage = os.wait4(child.pid, 0)
+        wall = time.perf_counter() - started
+        sampler.done.set()
+        sampler.join()
+        child.returncode = os.waitstatus_to_exitcode(status)  # reaped here, so Popen must not wait
+        out.seek(0)
+        err.seek(0)
+        return ChildRun(
+            argv=list(argv),
+            returncode=child.returncode,
+            wall_s=round(wall, 3),
+            cpu_s=round(usage.ru_utime + usage.ru_stime, 3),
+            main_cpu_s=round(sampler.own_ticks / _TICK, 2),
+            peak_pss_mib=round(sampler.peak_kib / 1024, 1),
+            max_rss_mib=round(usage.ru_maxrss / 1024, 1),  # Linux reports KiB
+            load_average=load_average(),
+            stdout=out.read(),
+            stderr=err.read(),
+        )
+
+
+def self_cpu_s() -> float:
+    """CPU time of this process and of the children it has waited for."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
