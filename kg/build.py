@@ -10,6 +10,7 @@ from extract.records import Paper
 from kg.engines import Engine, LocalEngine
 from kg.identity import paper_iri
 from kg.ingest import add_extractions
+from kg.rdf import location_quads
 from kg.store import Store
 from kg.terms import rdf, pkg
 
@@ -66,12 +67,16 @@ def build(
     report.triples_before = len(store) if store.exists() else 0
     new = [p for p in papers if not _has_paper(store, p)]
     report.new_papers = len(new)
-    if new:
+    # a paper already in the store keeps its entities but gains the listings it is seen in
+    known = [q for p in papers if _has_paper(store, p) for q in location_quads(p)
+             if not any(store.oxigraph.quads_for_pattern(q.subject, q.predicate, q.object))]
+    if new or known:
         # Any engine yields extractions in input order, so the graph does not depend on it.
         engine = engine or LocalEngine(workers=workers)
         # Streamed into the write, a chunk at a time, so memory does not grow with the input.
-        extractions = progress(engine.extract(new, extractor), len(new))
+        extractions = progress(engine.extract(new, extractor), len(new)) if new else ()
         with store.transaction() as db:
+            db.extend(known)
             add_extractions(db, extractions)
     report.triples_after = len(store) if store.exists() else 0
     report.seconds = time.perf_counter() - started

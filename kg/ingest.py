@@ -12,7 +12,7 @@ Per chunk:
    store and in the chunk; when a definition arrives that changes where an acronym links,
    relink the stored mentions of that acronym (and fix their papers' roles, co-occurrences and
    relations);
-3. write papers, sentences, mentions and paper-entity links in one bulk call;
+3. write papers, sentences, mentions and paper-entity links with Oxigraph's bulk loader;
 4. add the chunk's co-occurrence counts and relation evidence to the stored ones;
 5. recompute the description of every entity the chunk touched from all of its mentions.
 """
@@ -167,7 +167,7 @@ def _add_chunk(db: ox.Store, chunk: list[PaperExtraction], build: ox.NamedNode, 
     # entities already in the store; the others are new, so nothing about them needs reading
     stored = {e for e in touched if any(db.quads_for_pattern(e, pkg.key, None))}
 
-    # 3. the new papers, in one bulk write
+    # 3. the new papers
     for q in sorted(stale, key=str):
         db.remove(q)
     _write(db, _paper_write(papers, fixed, build))
@@ -196,7 +196,10 @@ def _paper_write(papers: list[tuple[PaperExtraction, LinkedPaper]], fixed: set[o
 
 
 def _write(db: ox.Store, quads: Iterable[ox.Quad]) -> None:
-    """Add quads in transactions of a bounded size: memory stays flat whatever the chunk holds."""
+    """Bulk-load quads a bounded batch at a time: memory stays flat whatever the chunk holds.
+
+    Bulk loads are not atomic on their own; `Store.transaction` makes the whole build atomic.
+    """
     iterator = iter(quads)
     while batch := list(islice(iterator, WRITE_BATCH)):
         db.bulk_extend(batch)

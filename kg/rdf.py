@@ -51,8 +51,14 @@ def paper_quads(paper: Paper) -> Iterator[ox.Quad]:
         yield q(pkg.authorCount, _int(count))
     if paper.upvotes is not None:
         yield q(pkg.upvotes, _int(paper.upvotes))
+    yield from location_quads(paper)
+
+
+def location_quads(paper: Paper) -> Iterator[ox.Quad]:
+    """Where the paper was read: one `pkg:sourceLocation` per listing and line."""
+    s = paper_iri(paper.key)
     for location in paper.locations:
-        yield q(pkg.sourceLocation, ox.Literal(location))
+        yield ox.Quad(s, pkg.sourceLocation, ox.Literal(location))
 
 
 # -- a paper's sentences and mentions ------------------------------------------------------------

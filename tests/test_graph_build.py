@@ -207,3 +207,19 @@ def test_a_new_definition_moves_the_undefined_uses_of_an_acronym(tmp_path):
     assert not any(store.oxigraph.quads_for_pattern(entity_iri("sa"), None, None))
     assert add(self_explain()) == 1
     assert body_of_sa() == entity_iri("sa")  # two definitions: on its own again
+
+
+def test_a_known_paper_in_another_listing_gains_its_location_only(tmp_path):
+    store = Store(tmp_path / "g")
+    build_listings(store, [str(LISTING)], extractor=HandExtractor())
+    before = len(store)
+    other = tmp_path / "other.jsonl"
+    other.write_text(LISTING.read_text(encoding="utf-8").splitlines()[1] + "\n", encoding="utf-8")
+    extractor = HandExtractor()
+    report = build_listings(store, [str(other)], extractor=extractor)
+    assert report.new_papers == 0 and extractor.calls == 0
+    assert report.triples_after == before + 1
+    locations = {q.object.value for q in store.oxigraph.quads_for_pattern(None, pkg.sourceLocation, None)
+                 if "2406.11944" in q.subject.value}
+    assert locations == {f"{LISTING}:2", f"{other}:1"}
+    assert build_listings(store, [str(other)], extractor=extractor).triples_after == before + 1
