@@ -1,48 +1,41 @@
 """Extraction throughput: the local engine (spaCy n_process 1 and 2) beside Dask with 1 and 2 workers.
 
-The corpus is synthetic and reproducible: N distinct papers whose abstracts recombine sentences
-of the bundled demo abstracts. Every run extracts the same papers with the shipped pipeline and
-must return the same extractions in the same order as the baseline (local, 1 process).
+The corpus is bench/corpus.py's: N distinct papers whose abstracts recombine real abstract
+sentences (the demo listings, and SciERC when present). Every run extracts the same papers with
+the shipped pipeline and must return exactly the baseline's extractions (local, 1 process).
 
-Besides wall time it reports the CPU seconds spent by this process and all its descendants
-(workers, schedulers, raylets), which stays meaningful on a machine busy with other work, where
-wall-clock speedups are not. Cold runs include loading the pipeline in every worker process; warm
-runs reuse loaded workers
-(Dask keeps its per-worker extractor; spaCy's n_process pool is started anew by every call, so
-local n_process > 1 has no warm case). `--ray` adds Ray actors doing the same work, for the
-engine comparison in docs/deploy.md (Ray is not a paperkg dependency).
+Besides wall time it reports the CPU seconds of this process and all its descendants (workers,
+schedulers, raylets): on a machine busy with other work wall-clock speedups mean little, CPU
+time still does. Cold runs include loading the pipeline in every worker process; warm runs reuse
+loaded workers (Dask keeps its per-worker extractor; spaCy's n_process pool is started anew by
+every call, so local n_process > 1 has no warm case). `--ray` adds Ray actors doing the same
+work, for the engine comparison in docs/deploy.md (Ray is not a paperkg dependency).
 
-    python bench/distributed_speed.py --papers 2000
-    python bench/distributed_speed.py --papers 2000 --ray     # needs `pip install ray`
+    python -m bench.distributed_speed --papers 600
+    python -m bench.distributed_speed --papers 600 --ray     # needs `pip install ray`
 """
 from __future__ import annotations
 
 import argparse
 import logging
 import os
-import random
-import re
+import tempfile
 import time
+from pathlib import Path
 
 from extract.records import Paper
-from extract.resources import data_dir
 from kg.build import read
 from kg.engines import DaskEngine, LocalEngine, local_cluster
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 
+def synthetic_papers(n: int) -> list[Paper]:
+    """The first `n` papers of bench/corpus.py's corpus, read back as `kg build` reads a user's file."""
+    from bench.corpus import load_pool, papers, write_jsonl
 
-def synthetic_papers(n: int, seed: int = 7) -> list[Paper]:
-    demo, _, _ = read([str(data_dir() / "demo")], strict=False, on_problem=lambda p: None)
-    sentences = sorted({s for p in demo for s in _SENTENCE_END.split(p.abstract) if len(s) > 30})
-    titles = [p.title for p in demo]
-    rng = random.Random(seed)
-    papers = []
-    for i in range(n):
-        abstract = " ".join(rng.sample(sentences, rng.randint(5, 9)))
-        title = f"{rng.choice(titles)} (variant {i})"
-        papers.append(Paper(f"synthetic:{i}", title, abstract, "synthetic.jsonl", i + 1))
-    return papers
+    with tempfile.TemporaryDirectory() as tmp:
+        path = write_jsonl(Path(tmp) / "corpus.jsonl", papers(n, load_pool()))
+        found, _, _ = read([str(path)], strict=True, on_problem=lambda p: None)
+    return found
 
 
 def tree_cpu() -> float:
@@ -130,10 +123,9 @@ def main() -> None:
     print(f"  (pipeline loaded in this process in {time.perf_counter() - started:.1f} s)")
     baseline = timed("local, n_process=1 (baseline)", lambda: LocalEngine(1).extract(papers), papers, None, rows)
     timed("local, n_process=2", lambda: LocalEngine(2).extract(papers), papers, baseline, rows)
-    for workers in (1, 2):
+    for workers in (1, 2):  # the engines take turns, so a change in the machine's load hits both
         bench_dask(papers, baseline, rows, workers)
-    if args.ray:
-        for workers in (1, 2):
+        if args.ray:
             bench_ray(papers, baseline, rows, workers, partition_size=max(1, len(papers) // (4 * workers)))
     _, _, base_rate, base_cpu = rows[0]
     print("\nrelative to the baseline:       throughput   CPU per abstract")

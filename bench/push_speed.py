@@ -4,7 +4,7 @@ A synthetic paper/entity graph of N triples is written to a paperkg store; then 
 `oxigraph serve` on 127.0.0.1 (a free port, a temporary directory) at each batch size (a fresh server each time), and the
 same triples are loaded with `oxigraph load` into a fresh directory for comparison.
 
-    python bench/push_speed.py --triples 500000
+    python -m bench.push_speed --triples 500000
 """
 from __future__ import annotations
 
