@@ -5,6 +5,8 @@ the one shipped in `extract/model/` (trained by `kg train`); it is loaded once p
 """
 from __future__ import annotations
 
+import itertools
+import multiprocessing
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -48,10 +50,39 @@ class Extractor:
         self.version = str(meta.get("version", "0"))
 
     def extract(self, papers: Iterable[Paper], n_process: int = 1, batch_size: int = 64) -> Iterator[PaperExtraction]:
+        """Extractions in input order; `n_process` > 1 runs whole batches in forked workers."""
+        if n_process > 1:
+            yield from _extract_in_processes(self, papers, n_process, batch_size)
+            return
         # Papers are consumed lazily: nlp.pipe's as_tuples carries each paper next to its text.
         pairs = ((text_of(paper), paper) for paper in papers)
-        for doc, paper in self.nlp.pipe(pairs, as_tuples=True, n_process=n_process, batch_size=batch_size):
+        for doc, paper in self.nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
             yield doc_to_extraction(doc, paper, f"{self.name} {self.version}")
+
+
+# The extractor a forked worker runs: inherited from the parent, so no worker loads the model.
+_WORKER_EXTRACTOR: Extractor | None = None
+
+
+def _extract_batch(papers: list[Paper]) -> list[PaperExtraction]:
+    return list(_WORKER_EXTRACTOR.extract(papers))
+
+
+def _extract_in_processes(extractor: Extractor, papers: Iterable[Paper], n_process: int, batch_size: int):
+    # Workers return finished PaperExtractions rather than Docs (as spaCy's own n_process
+    # does), so the parent does no per-paper work and the cores add up.
+    global _WORKER_EXTRACTOR
+    _WORKER_EXTRACTOR = extractor
+    context = multiprocessing.get_context("fork")
+    with context.Pool(n_process) as pool:
+        for batch in pool.imap(_extract_batch, _batches(papers, batch_size)):
+            yield from batch
+
+
+def _batches(items: Iterable[Paper], size: int) -> Iterator[list[Paper]]:
+    iterator = iter(items)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
 
 
 def text_of(paper: Paper) -> str:
