@@ -84,11 +84,12 @@ def test_types_and_min_papers_filter_entities_but_keep_the_focus(graph):
     assert set(focused.graph) == {"probe", "sae"}
 
 
-def test_cap_keeps_the_most_connected_and_reports_the_rest(graph):
+def test_cap_keeps_the_entities_of_most_papers_and_reports_the_rest(graph):
     chosen = select(graph, max_nodes=3)
-    # sae has 4 distinct neighbours; pile, pythia, mse and probe 2 each (more papers first)
+    # papers: sae 5, pile 3, pythia and evil 2 (pythia has more neighbours), the rest 1 each,
+    # ranked among themselves by neighbours (mse and probe 2, the others fewer)
     assert set(chosen.graph) == {"sae", "pile", "pythia"}
-    assert chosen.left_out == ["mse", "probe", "evil", "far", "x", "y"]
+    assert chosen.left_out == ["evil", "mse", "probe", "far", "x", "y"]
     assert len(chosen.left_out_labels) == len(chosen.left_out)
     assert chosen.max_nodes == 3
     assert select(graph, max_nodes=0).left_out == []

@@ -59,7 +59,7 @@ def select(
 ) -> Selection:
     """Apply, in order: drop paper nodes unless `papers`; the ego network of `focus` within
     `depth` steps (edges followed both ways); entity `types` and `min_papers` filters (the focus
-    entity always stays); then keep at most `max_nodes` nodes, the most connected first
+    entity always stays); then keep at most `max_nodes` nodes, those seen in the most papers first
     (`None` or 0: no cap). `key` normalises names when matching `focus` to labels and aliases.
     """
     total_entities = _graph_count(graph, "entities", lambda n: not is_paper(graph, n))
@@ -135,16 +135,20 @@ def ego_nodes(graph: nx.Graph, centers: Collection, depth: int) -> set:
 
 
 def cap(graph: nx.Graph, max_nodes: int | None, *, keep: Collection = ()) -> tuple[list, list]:
-    """Split the nodes into (kept, left out): the `max_nodes` most connected are kept, ties
-    broken by paper count then label; the nodes in `keep` are kept first whatever their rank.
-    Both lists come in rank order."""
+    """Split the nodes into (kept, left out): the `max_nodes` seen in the most papers are kept,
+    ties broken by how connected they are, then label; the nodes in `keep` are kept first whatever
+    their rank. Both lists come in rank order.
+
+    Paper count ranks first because an entity shared by many papers is what a map of a literature
+    is for; ranking by connections alone fills the page with the entities of the one abstract that
+    names the most things."""
     degree = neighbour_counts(graph)
     ranked = sorted(
         graph,
         key=lambda n: (
             n not in keep,
-            -degree[n],
             -papers_of(graph, n),
+            -degree[n],
             label_of(graph, n).casefold(),
             str(n),
         ),

@@ -33,7 +33,7 @@ def _types(ctx, param, value: str | None) -> list[str] | None:
 @click.option("--min-papers", type=click.IntRange(min=0), default=0, show_default=True,
               help="Leave out entities seen in fewer papers.")
 @click.option("--max-nodes", type=click.IntRange(min=0), default=DEFAULT_MAX_NODES, show_default=True,
-              help="Keep at most this many nodes, the most connected; 0 for no limit.")
+              help="Keep at most this many nodes, those seen in the most papers; 0 for no limit.")
 @click.option("--papers/--no-papers", default=False, show_default=True,
               help="Also draw paper nodes, linked to their entities by role.")
 @click.option("--color-by", type=click.Choice(["type", "community"]), default="type", show_default=True,
@@ -45,12 +45,12 @@ def viz(output, focus, depth, types, min_papers, max_nodes, papers, color_by, st
     """Write an interactive map of the graph as one self-contained HTML file.
 
     The page works offline by double-click: search an entity by name or alias, hide types,
-    hover for details. Big graphs are cut to the --max-nodes most connected nodes; the page
+    hover for details. Big graphs are cut to the --max-nodes nodes seen in the most papers; the page
     and this command say what was left out.
 
     \b
     Examples:
-      kg viz                                  # graph.html, the 300 most connected nodes
+      kg viz                                  # graph.html, the 300 nodes seen in the most papers
       kg viz --focus SAE --depth 2 -o sae.html
       kg viz --types Method,Dataset --min-papers 2 --color-by community
       kg viz --papers --max-nodes 0 -o everything.html
@@ -104,7 +104,7 @@ def viz(output, focus, depth, types, min_papers, max_nodes, papers, color_by, st
     )
     if selection.left_out:
         click.echo(
-            f"note: {len(selection.left_out):,} less connected nodes left out by --max-nodes {max_nodes}"
+            f"note: {len(selection.left_out):,} other nodes left out by --max-nodes {max_nodes}"
             f" (e.g. {', '.join(selection.left_out_labels[:3])})",
             err=True,
         )
