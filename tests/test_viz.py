@@ -206,7 +206,7 @@ def test_header_says_what_is_shown_of_how_many_and_what_was_left_out(graph):
     assert "<h1>demo graph</h1>" in html
     assert re.search(r"<strong>4</strong> of 9 entities shown", html)
     assert "from 12 papers" in html and "graph built 2024-03-01 10:01" in html
-    assert 'id="left-out"' in html and "5 less connected were left out" in html
+    assert 'id="left-out"' in html and "5 others were left out" in html
 
 
 def test_an_empty_selection_still_renders(graph):
