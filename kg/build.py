@@ -75,12 +75,19 @@ def build(
         engine = engine or LocalEngine(workers=workers)
         # Streamed into the write, a chunk at a time, so memory does not grow with the input.
         extractions = progress(engine.extract(new, extractor), len(new)) if new else ()
-        with store.transaction() as db:
+        with store.transaction(compact=_is_large_write(store, len(new))) as db:
             db.extend(known)
             add_extractions(db, extractions)
     report.triples_after = len(store) if store.exists() else 0
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _is_large_write(store: Store, new_papers: int) -> bool:
+    """A write that brings at least a quarter of the graph's papers is worth compacting after;
+    small incremental adds are not (compaction rewrites the whole database)."""
+    existing = sum(1 for _ in store.oxigraph.quads_for_pattern(None, rdf.type, pkg.Paper)) if store.exists() else 0
+    return new_papers * 4 >= existing + new_papers
 
 
 def _has_paper(store: Store, paper: Paper) -> bool:
