@@ -215,20 +215,32 @@ def _stored_int(db: ox.Store, node: ox.NamedNode, predicate: ox.NamedNode) -> ox
 
 def _cooccurrence_changes(db: ox.Store, deltas: Counter, stored: set[ox.NamedNode]) -> Iterator[ox.Quad]:
     """Apply `deltas` to the stored counts: removes what goes, yields what to add (for `_write`)."""
-    for (a, b), delta in deltas.items():
-        if delta == 0:
-            continue
-        found = _stored_int(db, cooccurrence_iri(a, b), pkg.count) if a in stored and b in stored else None
-        old = int(found.object.value) if found is not None else 0
+    pairs = [(a, b, delta, cooccurrence_iri(a, b)) for (a, b), delta in deltas.items() if delta]
+    # only a pair of two entities that were already stored can have a count to update
+    counts = _stored_counts(db, [node for a, b, _, node in pairs if a in stored and b in stored])
+    for a, b, delta, node in pairs:
+        old = counts.get(node, 0)
         new = old + delta
         if old and new:
-            db.remove(found)
-            yield cooccurrence_count(a, b, new)
+            db.remove(cooccurrence_count(node, old))
+            yield cooccurrence_count(node, new)
         elif old:
-            for q in cooccurrence_quads(a, b, old):
+            for q in cooccurrence_quads(node, a, b, old):
                 db.remove(q)
         elif new > 0:
-            yield from cooccurrence_quads(a, b, new)
+            yield from cooccurrence_quads(node, a, b, new)
+
+
+_COUNTS = "SELECT ?c ?n WHERE { VALUES ?c { %s } ?c pkg:count ?n }"
+
+
+def _stored_counts(db: ox.Store, nodes: list[ox.NamedNode]) -> dict[ox.NamedNode, int]:
+    counts = {}
+    for start in range(0, len(nodes), _BATCH):
+        values = " ".join(str(n) for n in nodes[start:start + _BATCH])  # minted IRIs
+        for row in db.query(_COUNTS % values, prefixes=PREFIXES):
+            counts[row["c"]] = int(row["n"].value)
+    return counts
 
 
 def _apply_evidence(db: ox.Store, deltas: Counter, build: ox.NamedNode) -> None:

@@ -8,7 +8,7 @@ import pyoxigraph as ox
 
 from extract.records import Paper, Sentence
 from kg.entities import EntitySummary
-from kg.identity import cooccurrence_iri, merge_iri, paper_iri, sentence_iri, statement_iri
+from kg.identity import merge_iri, paper_iri, sentence_iri, statement_iri
 from kg.linking import LinkedMention, LinkedPaper
 from kg.relations import Span, sentence_relations
 from kg.terms import dcterms, fabio, oa, pkg, prism, prov, rdf, sdo, skos, xsd
@@ -164,17 +164,17 @@ def stored_entity_quads(db: ox.Store, entity: ox.NamedNode) -> set[ox.Quad]:
 # -- entity-entity relations -----------------------------------------------------------------------
 
 
-def cooccurrence_count(a: ox.NamedNode, b: ox.NamedNode, count: int) -> ox.Quad:
-    return ox.Quad(cooccurrence_iri(a, b), pkg.count, _int(count))
+def cooccurrence_count(node: ox.NamedNode, count: int) -> ox.Quad:
+    return ox.Quad(node, pkg.count, _int(count))
 
 
-def cooccurrence_quads(a: ox.NamedNode, b: ox.NamedNode, count: int) -> list[ox.Quad]:
-    node = cooccurrence_iri(a, b)
+def cooccurrence_quads(node: ox.NamedNode, a: ox.NamedNode, b: ox.NamedNode, count: int) -> list[ox.Quad]:
+    """The co-occurrence node `node` (`kg.identity.cooccurrence_iri(a, b)`) and the direct edges."""
     return [
         ox.Quad(node, rdf.type, pkg.CoOccurrence),
         ox.Quad(node, pkg.entity, a),
         ox.Quad(node, pkg.entity, b),
-        cooccurrence_count(a, b, count),
+        cooccurrence_count(node, count),
         ox.Quad(a, pkg.coOccursWith, b),
         ox.Quad(b, pkg.coOccursWith, a),
     ]
