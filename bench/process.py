@@ -5,8 +5,10 @@ Peak memory is taken two ways, without psutil:
 - ``peak_pss_mib``: the child and all its descendants (spaCy's worker processes, say), sampled
   from /proc every `interval` seconds; each process counts its proportional set size, so pages
   shared after a fork are not counted twice. Short spikes between samples can be missed.
-- ``max_rss_mib``: the largest single process of the tree, exact, from the kernel's accounting
-  (``wait4`` rusage of the child, which includes the descendants it waited for).
+- ``max_rss_mib``: the largest single process of the tree: the highest ``VmHWM`` (the kernel's
+  exact resident high-water mark) seen for any of them. Not ``wait4``'s ``ru_maxrss``: a child
+  inherits the high-water mark of the process it was forked from, so that figure shows this
+  harness's own size whenever it is larger than the child.
 
 CPU time (user + system) also comes from ``wait4`` and includes waited-for descendants, so it is
 the work done whatever else the machine was running; wall time is not. ``main_cpu_s`` is the
@@ -16,7 +18,6 @@ idle machine the wall time is at least the larger of it and ``cpu_s`` / cores.
 from __future__ import annotations
 
 import os
-import resource
 import subprocess
 import threading
 import time
@@ -76,6 +77,16 @@ def _tree(pid: int) -> list[int]:
     return pids
 
 
+def _high_water_kib(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
 def _memory_kib(pid: int) -> int:
     """Proportional set size of `pid` (resident size where smaps_rollup is unavailable)."""
     try:
@@ -103,13 +114,15 @@ class _Sampler(threading.Thread):
         super().__init__(daemon=True)
         self.pid, self.interval = pid, interval
         self.peak_kib = 0
+        self.largest_kib = 0
         self.own_ticks = 0
         self.done = threading.Event()
 
     def run(self) -> None:
         while not self.done.is_set():
-            total = sum(_memory_kib(p) for p in _tree(self.pid))
-            self.peak_kib = max(self.peak_kib, total)
+            tree = _tree(self.pid)
+            self.peak_kib = max(self.peak_kib, sum(_memory_kib(p) for p in tree))
+            self.largest_kib = max([self.largest_kib, *(_high_water_kib(p) for p in tree)])
             ticks = _own_cpu_ticks(self.pid)
             self.own_ticks = self.own_ticks if ticks is None else ticks
             self.done.wait(self.interval)
@@ -138,15 +151,9 @@ def run_measured(argv: list, *, cwd: Path | None = None, env: dict | None = None
             cpu_s=round(usage.ru_utime + usage.ru_stime, 3),
             main_cpu_s=round(sampler.own_ticks / _TICK, 2),
             peak_pss_mib=round(sampler.peak_kib / 1024, 1),
-            max_rss_mib=round(usage.ru_maxrss / 1024, 1),  # Linux reports KiB
+            max_rss_mib=round(sampler.largest_kib / 1024, 1),
             load_average=load_average(),
             stdout=out.read(),
             stderr=err.read(),
         )
 
-
-def self_cpu_s() -> float:
-    """CPU time of this process and of the children it has waited for."""
-    own = resource.getrusage(resource.RUSAGE_SELF)
-    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
