@@ -35,21 +35,24 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from itertools import combinations
 
 import networkx as nx
 import pyoxigraph as ox
 
+from kg.identity import cooccurrence_iri, statement_iri
 from kg.relations import RELATIONS
 from kg.roles import ROLES
-from kg.terms import PREFIXES, dcterms, pkg, skos
+from kg.terms import PREFIXES, dcterms, pkg, prov, skos
 from schema.namespaces import ENTITY_TYPES
 
 _ENTITIES = """
-SELECT ?e ?type ?label ?key ?papers ?mentions WHERE {
+SELECT ?e ?type ?papers ?mentions WHERE {
   VALUES ?type { %s }
-  ?e a ?type ; skos:prefLabel ?label ; pkg:key ?key ; pkg:paperCount ?papers ;
-     pkg:mentionCount ?mentions .
+  ?e pkg:paperCount ?papers .
   FILTER (?papers >= %d)
+  ?e a ?type ; pkg:mentionCount ?mentions .
+  FILTER (%s)
 }"""
 
 _RELATIONS = """
@@ -58,15 +61,7 @@ SELECT ?s ?p ?o (COUNT(?sentence) AS ?w) WHERE {
       prov:wasDerivedFrom ?sentence .
 } GROUP BY ?s ?p ?o"""
 
-_COOCCURRENCES_AMONG = """
-SELECT ?a ?b ?n WHERE {
-  VALUES ?a { %s }
-  VALUES ?b { %s }
-  ?c pkg:entity ?a .
-  ?c pkg:entity ?b .
-  FILTER (STR(?a) < STR(?b))
-  ?c pkg:count ?n .
-}"""
+_COUNTS = "SELECT ?c ?n WHERE { VALUES ?c { %s } ?c pkg:count ?n }"
 
 _PAPERS = """
 SELECT ?p ?title ?year (COUNT(?m) AS ?mentions) WHERE {
@@ -81,7 +76,9 @@ SELECT ?p ?role ?e WHERE {
   ?p ?role ?e .
 }""" % " ".join(f"pkg:{r}" for r in ROLES)
 
-_BATCH = 400
+_BATCH = 1000
+# up to this many entities, co-occurrences are looked up pair by pair; beyond, one scan is cheaper
+_PAIRWISE_LIMIT = 1500
 
 
 def graph_view(
@@ -98,7 +95,7 @@ def graph_view(
     """The entity graph of `store` (a `kg.store.Store` or a `pyoxigraph.Store`).
 
     `types` keeps only entities of those types; `min_papers` only entities in at least that many
-    papers; `max_nodes` the most-mentioned entities (by papers, then mentions, then label);
+    papers; `max_nodes` the most-mentioned entities (by papers, then mentions, then IRI);
     `min_cooccurrence` only co-occurrence edges with at least that many papers.
     """
     db = store.oxigraph if hasattr(store, "oxigraph") else store
@@ -107,34 +104,76 @@ def graph_view(
     if unknown:
         raise ValueError(f"unknown entity type(s): {', '.join(sorted(unknown))}")
     g = nx.MultiDiGraph()
-    rows = list(db.query(_ENTITIES % (" ".join(f"pkg:{t}" for t in wanted), min_papers), prefixes=PREFIXES))
-    rows.sort(key=lambda r: (-int(r["papers"].value), -int(r["mentions"].value), r["label"].value, r["e"].value))
-    if max_nodes is not None:
-        rows = rows[:max_nodes]
-    for r in rows:
+    for r in _ranked(db, wanted, min_papers, max_nodes):
         e = r["e"]
         g.add_node(
             e.value,
             kind="entity",
             type=r["type"].value.rsplit("#", 1)[1],
-            label=r["label"].value,
-            key=r["key"].value,
+            label=_one(db, e, skos.prefLabel),
+            key=_one(db, e, pkg.key),
             aliases=sorted(q.object.value for q in db.quads_for_pattern(e, skos.altLabel, None)),
             acronyms=sorted(q.object.value for q in db.quads_for_pattern(e, pkg.acronym, None)),
             papers=int(r["papers"].value),
             mentions=int(r["mentions"].value),
             paper_titles=_titles(db, e, titles),
         )
-    for r in db.query(_RELATIONS, prefixes=PREFIXES):
-        s, o = r["s"].value, r["o"].value
-        relation = r["p"].value.rsplit("#", 1)[1]
-        if s in g and o in g and relation in RELATIONS:
-            g.add_edge(s, o, key=relation, relation=relation, weight=int(r["w"].value))
+    restricted = max_nodes is not None or min_papers > 1 or bool(types)
+    for s, relation, o, weight in _relations(db, g) if restricted else _all_relations(db):
+        if s in g and o in g:
+            g.add_edge(s, o, key=relation, relation=relation, weight=weight)
     if include_cooccurrence:
-        _add_cooccurrences(db, g, min_cooccurrence, restricted=max_nodes is not None or min_papers > 1 or bool(types))
+        _add_cooccurrences(db, g, min_cooccurrence, restricted)
     if include_papers:
         _add_papers(db, g)
     return g
+
+
+def _ranked(db: ox.Store, types: tuple[str, ...], min_papers: int, limit: int | None) -> list:
+    """Entities by papers, then mentions, then IRI; the first `limit` of them.
+
+    Sorting on the IRI in SPARQL would read every entity's IRI, so the engine only finds the
+    counts of the last entity kept, and the ties at that point are settled here.
+    """
+    def query(condition: str, order: str = "") -> list:
+        text = _ENTITIES % (" ".join(f"pkg:{t}" for t in types), min_papers, condition) + order
+        return list(db.query(text, prefixes=PREFIXES))
+
+    def rank(r) -> tuple:
+        return -int(r["papers"].value), -int(r["mentions"].value), r["e"].value
+
+    if limit is None:
+        return sorted(query("true"), key=rank)
+    top = query("true", f" ORDER BY DESC(?papers) DESC(?mentions) LIMIT {int(limit)}")
+    if len(top) < limit:
+        return sorted(top, key=rank)
+    papers, mentions = int(top[-1]["papers"].value), int(top[-1]["mentions"].value)
+    kept = query(f"?papers > {papers} || (?papers = {papers} && ?mentions >= {mentions})")
+    return sorted(kept, key=rank)[:limit]
+
+
+def _one(db: ox.Store, subject: ox.NamedNode, predicate: ox.NamedNode) -> str:
+    return next(iter(db.quads_for_pattern(subject, predicate, None))).object.value
+
+
+def _all_relations(db: ox.Store) -> Iterable[tuple[str, str, str, int]]:
+    for r in db.query(_RELATIONS, prefixes=PREFIXES):
+        relation = r["p"].value.rsplit("#", 1)[1]
+        if relation in RELATIONS:
+            yield r["s"].value, relation, r["o"].value, int(r["w"].value)
+
+
+def _relations(db: ox.Store, g: nx.MultiDiGraph) -> Iterable[tuple[str, str, str, int]]:
+    """The typed relations leaving the view's entities, read node by node."""
+    for node in list(g):
+        s = ox.NamedNode(node)
+        for relation in RELATIONS:
+            predicate = getattr(pkg, relation)
+            for q in db.quads_for_pattern(s, predicate, None):
+                if q.object.value in g:
+                    evidence = statement_iri(s, predicate, q.object)
+                    weight = sum(1 for _ in db.quads_for_pattern(evidence, prov.wasDerivedFrom, None))
+                    yield node, relation, q.object.value, weight
 
 
 def _titles(db: ox.Store, entity: ox.NamedNode, limit: int) -> list[str]:
@@ -152,8 +191,9 @@ def _titles(db: ox.Store, entity: ox.NamedNode, limit: int) -> list[str]:
 
 
 def _add_cooccurrences(db: ox.Store, g: nx.MultiDiGraph, min_count: int, restricted: bool) -> None:
-    if restricted:
-        pairs = _cooccurrences_among(db, [n for n, kind in g.nodes(data="kind") if kind == "entity"])
+    nodes = [n for n, kind in g.nodes(data="kind") if kind == "entity"]
+    if restricted and len(nodes) <= _PAIRWISE_LIMIT:
+        pairs = _cooccurrences_among(db, nodes)
     else:
         pairs = _all_cooccurrences(db)
     for a, b, n in pairs:
@@ -174,11 +214,13 @@ def _all_cooccurrences(db: ox.Store) -> Iterable[tuple[str, str, int]]:
 
 
 def _cooccurrences_among(db: ox.Store, nodes: list[str]) -> Iterable[tuple[str, str, int]]:
-    every = " ".join(f"<{n}>" for n in nodes)  # IRIs read from the store, so well-formed
-    for i in range(0, len(nodes), _BATCH):
-        batch = " ".join(f"<{n}>" for n in nodes[i:i + _BATCH])
-        for r in db.query(_COOCCURRENCES_AMONG % (batch, every), prefixes=PREFIXES):
-            yield r["a"].value, r["b"].value, int(r["n"].value)
+    """Look up the co-occurrence node of every pair by its IRI: hubs' other pairs are never read."""
+    pairs = {cooccurrence_iri(ox.NamedNode(a), ox.NamedNode(b)): (a, b) for a, b in combinations(sorted(nodes), 2)}
+    keys = list(pairs)
+    for i in range(0, len(keys), _BATCH):
+        values = " ".join(str(c) for c in keys[i:i + _BATCH])  # minted IRIs
+        for r in db.query(_COUNTS % values, prefixes=PREFIXES):
+            yield (*pairs[r["c"]], int(r["n"].value))
 
 
 def _add_papers(db: ox.Store, g: nx.MultiDiGraph) -> None:
