@@ -33,7 +33,7 @@ def store_facts(path: Path) -> dict:
     db = store.oxigraph
     count = 'SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a <https://w3id.org/paperkg/ns#%s> }'
     facts = {"triples": len(store), "store_mib": dir_mib(path)}
-    for kind in ("Paper", "Mention", "CoOccurrence"):
+    for kind in ("Paper", "Mention"):
         facts[kind.lower() + "s"] = int(next(iter(db.query(count % kind)))["n"].value)
     facts["entities"] = int(next(iter(db.query(
         "SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e <https://w3id.org/paperkg/ns#paperCount> ?c }"

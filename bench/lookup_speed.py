@@ -137,7 +137,6 @@ def synthetic_quads(n_papers: int, seed: int = 6):
     yield from (ox.Quad(build, rdf.type, pkg.Build), ox.Quad(build, pkg.extractorVersion, ox.Literal("bench")))
     papers_of: Counter = Counter()
     mentions_of: Counter = Counter()
-    pairs: Counter = Counter()
     for i in range(n_papers):
         chosen = list(dict.fromkeys(int(e) for e in np.searchsorted(cumulative, rng.random(int(rng.integers(5, 11))))))
         arxiv = f"{18 + i % 8}{1 + i % 12:02d}.{i:05d}"
@@ -216,8 +215,6 @@ def synthetic_quads(n_papers: int, seed: int = 6):
                 ox.Quad(st, rdf.predicate, rel), ox.Quad(st, rdf.object, iris[b]),
                 ox.Quad(st, prov.wasDerivedFrom, sentence_nodes[sentence_of[b]]), ox.Quad(st, prov.wasGeneratedBy, build),
             )
-        ordered = sorted(roles)
-        pairs.update((a, b) for x, a in enumerate(ordered) for b in ordered[x + 1:])
     for e, count in papers_of.items():
         name, type_, aliases = pool[e]
         x = iris[e]
@@ -232,13 +229,6 @@ def synthetic_quads(n_papers: int, seed: int = 6):
                 yield ox.Quad(x, pkg.acronym, ox.Literal(alias))
         for key in {lookup_key(n) for n in (name, *aliases)}:
             yield ox.Quad(x, pkg.lookupKey, ox.Literal(key))
-    for (a, b), count in pairs.items():
-        c = ox.NamedNode(f"{base}cooc/{_hash(iris[a].value, iris[b].value)}")
-        yield from (
-            ox.Quad(c, rdf.type, pkg.CoOccurrence), ox.Quad(c, pkg.entity, iris[a]), ox.Quad(c, pkg.entity, iris[b]),
-            ox.Quad(c, pkg.count, _int(count)), ox.Quad(iris[a], pkg.coOccursWith, iris[b]),
-            ox.Quad(iris[b], pkg.coOccursWith, iris[a]),
-        )
 
 
 def build(path: Path, n_papers: int) -> float:

@@ -74,7 +74,7 @@ class SyntheticGraph:
         self.vocabulary = vocabulary
         self.cumulative = list(accumulate(1 / (rank + 1) ** 0.8 for rank in range(vocabulary)))
         self.type_of = [self.rng.choices(list(TYPES), weights=list(TYPES.values()))[0] for _ in range(vocabulary)]
-        self.papers_of, self.mentions_of, self.pairs = Counter(), Counter(), Counter()
+        self.papers_of, self.mentions_of = Counter(), Counter()
         self.papers = self.entity_triples = 0
         self.build = ox.NamedNode(f"{self.base}build/1")
         out(self.build, term("rdf", "type"), term("pkg", "Build"))
@@ -82,8 +82,8 @@ class SyntheticGraph:
         out(self.build, term("pkg", "extractorVersion"), ox.Literal("synthetic 1"))
 
     def size(self) -> int:
-        """Triples once the entities and co-occurrences of the papers so far are written too."""
-        return self.out.count + self.entity_triples + 6 * len(self.pairs)
+        """Triples once the entities of the papers so far are written too."""
+        return self.out.count + self.entity_triples
 
     def entity(self, e: int) -> ox.NamedNode:
         return ox.NamedNode(f"{self.base}entity/e{e}")
@@ -100,8 +100,6 @@ class SyntheticGraph:
             if self.papers_of[e] == 0:
                 self.entity_triples += 12 + (7 if e % 7 == 0 else 0)  # what add_entity writes
             self.papers_of[e] += 1
-        for a, b in ((a, b) for k, a in enumerate(picked) for b in picked[k + 1:]):
-            self.pairs[min(a, b), max(a, b)] += 1
 
         paper = ox.NamedNode(f"{self.base}paper/synth-{i}")
         issued = date(2021, 1, 1) + timedelta(days=i // 4)  # a daily listing: four papers a day
@@ -211,17 +209,6 @@ class SyntheticGraph:
         self.out(merge, term("pkg", "alias"), ox.Literal(alias))
         self.out(merge, term("pkg", "mergeRule"), ox.Literal(rule))
 
-    def add_cooccurrences(self) -> None:
-        out = self.out
-        for n, ((a, b), count) in enumerate(sorted(self.pairs.items())):
-            node = ox.NamedNode(f"{self.base}cooc/c{n}")
-            out(node, term("rdf", "type"), term("pkg", "CoOccurrence"))
-            out(node, term("pkg", "entity"), self.entity(a))
-            out(node, term("pkg", "entity"), self.entity(b))
-            out(node, term("pkg", "count"), integer(count))
-            out(self.entity(a), term("pkg", "coOccursWith"), self.entity(b))
-            out(self.entity(b), term("pkg", "coOccursWith"), self.entity(a))
-
 
 class Writer:
     """N-Triples out, counted; terms are pyoxigraph objects, so escaping is the library's."""
@@ -241,9 +228,8 @@ def generate(path: Path, target: int, per_paper: int = 12, seed: int = 0) -> dic
         while graph.size() < target:
             graph.add_paper()
         graph.add_entities()
-        graph.add_cooccurrences()
     return {"triples_written": graph.out.count, "papers": graph.papers, "entities": len(graph.papers_of),
-            "cooccurrence_pairs": len(graph.pairs), "hub_entity_papers": max(graph.papers_of.values())}
+            "hub_entity_papers": max(graph.papers_of.values())}
 
 
 # -- timing --------------------------------------------------------------------------------------

@@ -35,8 +35,7 @@ def rows(results: dict) -> list[tuple[str, str, str, str]]:
                     f"{_n(r['wall_s'])} s wall (idle estimate >= {_n(r['idle_wall_estimate_s'])} s), "
                     f"{_n(r['cpu_s'])} s CPU ({_n(r['main_cpu_s'])} s main process), peak {_n(r['peak_pss_mib'], 0)} MiB "
                     f"(largest process {_n(r['max_rss_mib'], 0)} MiB), {_n(r['store_mib'], 0)} MiB on disk",
-                    f"{_n(r['triples'])} triples, {_n(r['entities'])} entities, {_n(r['cooccurrences'])} co-occurrence "
-                    f"nodes; load {r['load_average'][0] if r['load_average'] else '-'}"))
+                    f"{_n(r['triples'])} triples, {_n(r['entities'])} entities; load {r['load_average'][0] if r['load_average'] else '-'}"))
     for s in build.get("growth", []):
         out.append(("build growth", f"{s['from']:,} -> {s['to']:,} ({s['input_ratio']}x input)",
                     f"wall x{s['wall_ratio']}, CPU x{s['cpu_ratio']}, memory x{s['memory_ratio']}, "

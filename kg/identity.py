@@ -42,12 +42,6 @@ def merge_iri(entity: ox.NamedNode, alias: str) -> ox.NamedNode:
     return ox.NamedNode(f"{entity.value}/merge/{_digest(alias)[:12]}")
 
 
-def cooccurrence_iri(a: ox.NamedNode, b: ox.NamedNode) -> ox.NamedNode:
-    """The co-occurrence node of an unordered pair of entities."""
-    first, second = sorted((a.value, b.value))
-    return ox.NamedNode(f"{base_iri()}cooc/{_digest(first, second)}")
-
-
 def statement_iri(subject: ox.NamedNode, predicate: ox.NamedNode, obj: ox.NamedNode) -> ox.NamedNode:
     """The evidence node of one typed relation between two entities."""
     return ox.NamedNode(f"{base_iri()}rel/{_digest(subject.value, predicate.value, obj.value)}")

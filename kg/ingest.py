@@ -2,18 +2,17 @@
 
 `add_extractions` runs inside `Store.transaction()`. It works a chunk of papers at a time, so
 memory stays flat however many papers a build adds, and it only ever reads the parts of the
-graph the chunk touches: the entities its papers name, the acronyms they use, the co-occurrence
-and relation nodes of their entity pairs. A full build is the same operation as an incremental
+graph the chunk touches: the entities its papers name, the acronyms they use, the relation
+nodes of their entity pairs. A full build is the same operation as an incremental
 add, chunk after chunk, so both give the same graph.
 
 Per chunk:
 1. link each paper on its own (`kg.linking.link_locally`);
 2. resolve the acronyms its papers use without defining them against the definitions in the
    store and in the chunk; when a definition arrives that changes where an acronym links,
-   relink the stored mentions of that acronym (and fix their papers' roles, co-occurrences and
-   relations);
+   relink the stored mentions of that acronym (and fix their papers' roles and relations);
 3. write papers, sentences, mentions and paper-entity links with Oxigraph's bulk loader;
-4. add the chunk's co-occurrence counts and relation evidence to the stored ones;
+4. add the chunk's relation evidence to the stored evidence;
 5. recompute the description of every entity the chunk touched from all of its mentions.
 """
 from __future__ import annotations
@@ -22,13 +21,13 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
-from itertools import combinations, islice
+from itertools import islice
 
 import pyoxigraph as ox
 
 from extract.records import PaperExtraction
 from kg.entities import summarise
-from kg.identity import build_iri, cooccurrence_iri, entity_iri, paper_iri, statement_iri
+from kg.identity import build_iri, entity_iri, paper_iri, statement_iri
 from kg.linking import (
     AcronymIndex,
     LinkedPaper,
@@ -39,8 +38,6 @@ from kg.linking import (
 )
 from kg.rdf import (
     build_quads,
-    cooccurrence_count,
-    cooccurrence_quads,
     entity_quads,
     link_quads,
     mention_quads,
@@ -134,7 +131,6 @@ def _add_chunk(db: ox.Store, chunk: list[PaperExtraction], build: ox.NamedNode, 
         ]
         papers.append((links.extraction, LinkedPaper(links.paper.iri, links.paper.sentences, mentions)))
 
-    cooc: Counter = Counter()
     evidence: Counter = Counter()
     touched: set[ox.NamedNode] = set()
     current: list[LinkedPaper] = []  # every paper whose links this chunk writes, as it will be
@@ -148,15 +144,12 @@ def _add_chunk(db: ox.Store, chunk: list[PaperExtraction], build: ox.NamedNode, 
         before_q, after_q = link_quads(old), link_quads(new)
         stale |= before_q - after_q
         fixed |= after_q - before_q
-        cooc.subtract(_pairs(old.entities()))
-        cooc.update(_pairs(new.entities()))
         evidence.subtract(paper_relations(old))
         evidence.update(paper_relations(new))
         touched |= old.entities() | new.entities()
         current.append(new)
         report.relinked += 1
     for ex, paper in papers:
-        cooc.update(_pairs(paper.entities()))
         evidence.update(paper_relations(paper))
         touched |= paper.entities()
         current.append(paper)
@@ -172,8 +165,7 @@ def _add_chunk(db: ox.Store, chunk: list[PaperExtraction], build: ox.NamedNode, 
         db.remove(q)
     _write(db, _paper_write(papers, fixed, build))
 
-    # 4. co-occurrence counts and relation evidence
-    _write(db, _cooccurrence_changes(db, cooc, stored))
+    # 4. relation evidence
     _apply_evidence(db, evidence, build)
 
     # 5. the description of every entity the chunk touched
@@ -205,42 +197,8 @@ def _write(db: ox.Store, quads: Iterable[ox.Quad]) -> None:
         db.bulk_extend(batch)
 
 
-def _pairs(entities: set[ox.NamedNode]) -> Iterator[tuple[ox.NamedNode, ox.NamedNode]]:
-    return combinations(sorted(entities, key=lambda e: e.value), 2)
-
-
 def _stored_int(db: ox.Store, node: ox.NamedNode, predicate: ox.NamedNode) -> ox.Quad | None:
     return next(iter(db.quads_for_pattern(node, predicate, None)), None)
-
-
-def _cooccurrence_changes(db: ox.Store, deltas: Counter, stored: set[ox.NamedNode]) -> Iterator[ox.Quad]:
-    """Apply `deltas` to the stored counts: removes what goes, yields what to add (for `_write`)."""
-    pairs = [(a, b, delta, cooccurrence_iri(a, b)) for (a, b), delta in deltas.items() if delta]
-    # only a pair of two entities that were already stored can have a count to update
-    counts = _stored_counts(db, [node for a, b, _, node in pairs if a in stored and b in stored])
-    for a, b, delta, node in pairs:
-        old = counts.get(node, 0)
-        new = old + delta
-        if old and new:
-            db.remove(cooccurrence_count(node, old))
-            yield cooccurrence_count(node, new)
-        elif old:
-            for q in cooccurrence_quads(node, a, b, old):
-                db.remove(q)
-        elif new > 0:
-            yield from cooccurrence_quads(node, a, b, new)
-
-
-_COUNTS = "SELECT ?c ?n WHERE { VALUES ?c { %s } ?c pkg:count ?n }"
-
-
-def _stored_counts(db: ox.Store, nodes: list[ox.NamedNode]) -> dict[ox.NamedNode, int]:
-    counts = {}
-    for start in range(0, len(nodes), _BATCH):
-        values = " ".join(str(n) for n in nodes[start:start + _BATCH])  # minted IRIs
-        for row in db.query(_COUNTS % values, prefixes=PREFIXES):
-            counts[row["c"]] = int(row["n"].value)
-    return counts
 
 
 def _apply_evidence(db: ox.Store, deltas: Counter, build: ox.NamedNode) -> None:

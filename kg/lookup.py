@@ -237,11 +237,14 @@ GROUP BY ?e ?other ?rel
 ORDER BY DESC(?n)
 LIMIT %d"""
 
-# the co-occurrence nodes of ?e with the highest counts (the other entity is looked up after)
+# the entities that share most papers with ?e, counted from the papers' mentions (faster than
+# stored pair counts ever were: see docs/graph.md)
 _CO_OCCURRING = """
-SELECT ?e ?c ?n WHERE {
-  ?c pkg:entity ?e ; pkg:count ?n .
+SELECT ?e ?other (COUNT(?p) AS ?n) WHERE {
+  ?p pkg:mentions ?e , ?other .
+  FILTER(?other != ?e)
 }
+GROUP BY ?e ?other
 ORDER BY DESC(?n)
 LIMIT %d"""
 
@@ -260,10 +263,9 @@ def _related(store: Store, entity: ox.NamedNode, limit: int) -> list[Related]:
     shown = {r.iri for r in related}
     cooccurring = []
     for row in _select(store, _CO_OCCURRING % (limit + len(shown)), e=entity):
-        others = [q.object for q in store.oxigraph.quads_for_pattern(row["c"], pkg.entity, None) if q.object != entity]
-        if others and others[0].value not in shown and len(cooccurring) < limit:
-            shown.add(others[0].value)
-            cooccurring.append(_related_entity(store, others[0], CO_OCCURRENCE, int(row["n"].value)))
+        if row["other"].value not in shown and len(cooccurring) < limit:
+            shown.add(row["other"].value)
+            cooccurring.append(_related_entity(store, row["other"], CO_OCCURRENCE, int(row["n"].value)))
     cooccurring.sort(key=lambda r: (-r.count, r.name.casefold()))
     return related + cooccurring
 

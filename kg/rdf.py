@@ -164,22 +164,6 @@ def stored_entity_quads(db: ox.Store, entity: ox.NamedNode) -> set[ox.Quad]:
 # -- entity-entity relations -----------------------------------------------------------------------
 
 
-def cooccurrence_count(node: ox.NamedNode, count: int) -> ox.Quad:
-    return ox.Quad(node, pkg.count, _int(count))
-
-
-def cooccurrence_quads(node: ox.NamedNode, a: ox.NamedNode, b: ox.NamedNode, count: int) -> list[ox.Quad]:
-    """The co-occurrence node `node` (`kg.identity.cooccurrence_iri(a, b)`) and the direct edges."""
-    return [
-        ox.Quad(node, rdf.type, pkg.CoOccurrence),
-        ox.Quad(node, pkg.entity, a),
-        ox.Quad(node, pkg.entity, b),
-        cooccurrence_count(node, count),
-        ox.Quad(a, pkg.coOccursWith, b),
-        ox.Quad(b, pkg.coOccursWith, a),
-    ]
-
-
 def statement_quads(s: ox.NamedNode, relation: str, o: ox.NamedNode, build: ox.NamedNode) -> list[ox.Quad]:
     """A typed relation as a direct edge plus the evidence node its sentences hang from."""
     predicate = getattr(pkg, relation)

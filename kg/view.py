@@ -33,14 +33,14 @@ Lists stay lists here; the GraphML/GEXF/CSV exports join them with "; ".
 """
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from itertools import combinations
 
 import networkx as nx
 import pyoxigraph as ox
 
-from kg.identity import cooccurrence_iri, statement_iri
+from kg.identity import statement_iri
 from kg.relations import RELATIONS
 from kg.roles import ROLES
 from kg.terms import PREFIXES, dcterms, pkg, prov, skos
@@ -61,8 +61,6 @@ SELECT ?s ?p ?o (COUNT(?sentence) AS ?w) WHERE {
       prov:wasDerivedFrom ?sentence .
 } GROUP BY ?s ?p ?o"""
 
-_COUNTS = "SELECT ?c ?n WHERE { VALUES ?c { %s } ?c pkg:count ?n }"
-
 _PAPERS = """
 SELECT ?p ?title ?year (COUNT(?m) AS ?mentions) WHERE {
   ?p a pkg:Paper ; dcterms:title ?title .
@@ -76,9 +74,6 @@ SELECT ?p ?role ?e WHERE {
   ?p ?role ?e .
 }""" % " ".join(f"pkg:{r}" for r in ROLES)
 
-_BATCH = 1000
-# up to this many entities, co-occurrences are looked up pair by pair; beyond, one scan is cheaper
-_PAIRWISE_LIMIT = 1500
 
 
 def graph_view(
@@ -123,7 +118,7 @@ def graph_view(
         if s in g and o in g:
             g.add_edge(s, o, key=relation, relation=relation, weight=weight)
     if include_cooccurrence:
-        _add_cooccurrences(db, g, min_cooccurrence, restricted)
+        _add_cooccurrences(db, g, min_cooccurrence)
     if include_papers:
         _add_papers(db, g)
     return g
@@ -190,37 +185,23 @@ def _titles(db: ox.Store, entity: ox.NamedNode, limit: int) -> list[str]:
     return found
 
 
-def _add_cooccurrences(db: ox.Store, g: nx.MultiDiGraph, min_count: int, restricted: bool) -> None:
-    nodes = [n for n, kind in g.nodes(data="kind") if kind == "entity"]
-    if restricted and len(nodes) <= _PAIRWISE_LIMIT:
-        pairs = _cooccurrences_among(db, nodes)
-    else:
-        pairs = _all_cooccurrences(db)
-    for a, b, n in pairs:
-        if n >= min_count and a in g and b in g:
+def _add_cooccurrences(db: ox.Store, g: nx.MultiDiGraph, min_count: int) -> None:
+    """Join every pair of the view's entities that share a paper, weighted by the papers shared.
+
+    Counted from each entity's `pkg:mentions` edges: only the papers of the entities in the view
+    are read, so a capped view of a large graph stays cheap.
+    """
+    entities: dict[ox.NamedNode, list[str]] = defaultdict(list)  # paper -> view entities in it
+    for n, kind in g.nodes(data="kind"):
+        if kind == "entity":
+            for q in db.quads_for_pattern(None, pkg.mentions, ox.NamedNode(n)):
+                entities[q.subject].append(n)
+    pairs: Counter = Counter()
+    for found in entities.values():
+        pairs.update(combinations(sorted(found), 2))
+    for (a, b), n in sorted(pairs.items()):
+        if n >= min_count:
             g.add_edge(a, b, key="coOccursWith", relation="coOccursWith", weight=n)
-
-
-def _all_cooccurrences(db: ox.Store) -> Iterable[tuple[str, str, int]]:
-    # Two pattern scans joined here: several times faster than the same join in SPARQL.
-    counts = {q.subject: int(q.object.value) for q in db.quads_for_pattern(None, pkg.count, None)}
-    members: dict[ox.NamedNode, list[str]] = defaultdict(list)
-    for q in db.quads_for_pattern(None, pkg.entity, None):
-        members[q.subject].append(q.object.value)
-    for node, pair in members.items():
-        if len(pair) == 2 and node in counts:
-            a, b = sorted(pair)
-            yield a, b, counts[node]
-
-
-def _cooccurrences_among(db: ox.Store, nodes: list[str]) -> Iterable[tuple[str, str, int]]:
-    """Look up the co-occurrence node of every pair by its IRI: hubs' other pairs are never read."""
-    pairs = {cooccurrence_iri(ox.NamedNode(a), ox.NamedNode(b)): (a, b) for a, b in combinations(sorted(nodes), 2)}
-    keys = list(pairs)
-    for i in range(0, len(keys), _BATCH):
-        values = " ".join(str(c) for c in keys[i:i + _BATCH])  # minted IRIs
-        for r in db.query(_COUNTS % values, prefixes=PREFIXES):
-            yield (*pairs[r["c"]], int(r["n"].value))
 
 
 def _add_papers(db: ox.Store, g: nx.MultiDiGraph) -> None:

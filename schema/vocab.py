@@ -35,7 +35,6 @@ class PKG(DefinedNamespace):
     Concept: URIRef
     Mention: URIRef
     Sentence: URIRef
-    CoOccurrence: URIRef
     AliasMerge: URIRef
     Build: URIRef
     # paper properties
@@ -64,9 +63,6 @@ class PKG(DefinedNamespace):
     acronym: URIRef
     paperCount: URIRef
     mentionCount: URIRef
-    # co-occurrence nodes
-    entity: URIRef
-    count: URIRef
     # alias merges
     alias: URIRef
     mergeRule: URIRef

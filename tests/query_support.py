@@ -13,7 +13,7 @@ from kg.cli import main
 from kg.store import Store
 
 FIXTURE = Path(__file__).parent / "fixtures" / "query" / "graph.ttl"
-FIXTURE_TRIPLES = 294
+FIXTURE_TRIPLES = 250
 ENTITY = "https://w3id.org/paperkg/id/entity/"
 PAPER = "https://w3id.org/paperkg/id/paper/"
 PKG = "https://w3id.org/paperkg/ns#"

@@ -144,7 +144,7 @@ def test_construct_prints_turtle_with_prefixes(shared_store):
 def test_describe_prints_ntriples(shared_store):
     result = query(shared_store, "DESCRIBE entity:mse", "--format", "ntriples")
     lines = result.stdout.splitlines()
-    assert len(lines) == 10 and all(line.startswith(f"<{ENTITY}mse> ") and line.endswith(" .") for line in lines)
+    assert len(lines) == 9 and all(line.startswith(f"<{ENTITY}mse> ") and line.endswith(" .") for line in lines)
     assert f'<{ENTITY}mse> <{PKG}acronym> "MSE" .' in lines
 
 

@@ -113,10 +113,12 @@ def test_metrics_per_dataset(shared_store):
     assert values(found, "metricLabel") == ["reconstruction loss"]
 
 
-def test_cooccurring_entities_read_the_stored_counts(shared_store):
+def test_cooccurring_entities_count_shared_papers(shared_store):
     found = rows(shared_store, "cooccurring-entities", "entity=SAE")
     assert by_count(found, "other", "count") == [
-        ("2", {"the-pile", "mech-interp"}), ("1", {"openwebtext", "pythia-70m", "rome", "mse"}),
+        ("2", {"the-pile", "mech-interp"}),
+        ("1", {"pythia-70m", "reconstruction-loss", "openwebtext", "mse", "positional-encoding", "rome",
+               "prediction-error", "feature"}),
     ]
 
 
