@@ -1,4 +1,4 @@
-"""The graph's write step alone (linking, co-occurrences, relations, entity descriptions) at scale.
+"""The graph's write step alone (linking, relations, entity descriptions) at scale.
 
     python -m bench.graph_write                  # 50,000 papers, then 1,000 more: about 30 min
     python -m bench.graph_write --papers 5000 --add 500

@@ -132,6 +132,7 @@ def _add_chunk(db: ox.Store, chunk: list[PaperExtraction], build: ox.NamedNode, 
         papers.append((links.extraction, LinkedPaper(links.paper.iri, links.paper.sentences, mentions)))
 
     evidence: Counter = Counter()
+    papers_gained: Counter = Counter()  # entity -> papers that mention it now and did not before
     touched: set[ox.NamedNode] = set()
     current: list[LinkedPaper] = []  # every paper whose links this chunk writes, as it will be
 
@@ -146,11 +147,14 @@ def _add_chunk(db: ox.Store, chunk: list[PaperExtraction], build: ox.NamedNode, 
         fixed |= after_q - before_q
         evidence.subtract(paper_relations(old))
         evidence.update(paper_relations(new))
+        papers_gained.subtract(old.entities())
+        papers_gained.update(new.entities())
         touched |= old.entities() | new.entities()
         current.append(new)
         report.relinked += 1
     for ex, paper in papers:
         evidence.update(paper_relations(paper))
+        papers_gained.update(paper.entities())
         touched |= paper.entities()
         current.append(paper)
         report.papers += 1
@@ -172,7 +176,7 @@ def _add_chunk(db: ox.Store, chunk: list[PaperExtraction], build: ox.NamedNode, 
     for e in stored:
         if e not in keys:
             keys[e] = next(iter(db.quads_for_pattern(e, pkg.key, None))).object.value
-    _refresh_entities(db, sorted(touched, key=lambda e: e.value), stored, current, keys, new_acronyms)
+    _refresh_entities(db, sorted(touched, key=lambda e: e.value), stored, current, papers_gained, keys, new_acronyms)
 
 
 def _paper_write(papers: list[tuple[PaperExtraction, LinkedPaper]], fixed: set[ox.Quad], build: ox.NamedNode) -> Iterator[ox.Quad]:
@@ -234,12 +238,6 @@ SELECT ?e ?exact ?type (COUNT(?m) AS ?n) WHERE {
   ?m oa:hasBody ?e ; oa:exact ?exact ; pkg:entityType ?type .
 } GROUP BY ?e ?exact ?type"""
 
-_PAPERS = """
-SELECT ?e (COUNT(?p) AS ?n) WHERE {
-  VALUES ?e { %s }
-  ?p pkg:mentions ?e .
-} GROUP BY ?e"""
-
 _BATCH = 500
 
 
@@ -248,23 +246,24 @@ def _refresh_entities(
     entities: list[ox.NamedNode],
     stored: set[ox.NamedNode],
     papers: list[LinkedPaper],
+    papers_gained: Counter,
     keys: dict[ox.NamedNode, str],
     new_acronyms: dict[str, set[str]],
 ) -> None:
     """Rewrite the descriptions of `entities` from all their mentions (only what changed).
 
     An entity new in this chunk has all its mentions in `papers`; one already stored is counted
-    in the store, which by now holds the chunk's mentions too.
+    in the store, which by now holds the chunk's mentions too. Paper counts are the stored count
+    plus `papers_gained`: counting a frequent entity's papers again at every chunk would make a
+    build's time grow faster than its input.
     """
     forms: dict[ox.NamedNode, Counter] = defaultdict(Counter)
     types: dict[ox.NamedNode, Counter] = defaultdict(Counter)
-    paper_counts: Counter = Counter()
     for paper in papers:
         for lm in paper.mentions:
             if lm.entity not in stored:
                 forms[lm.entity][lm.mention.text] += 1
                 types[lm.entity][lm.type] += 1
-        paper_counts.update(e for e in paper.entities() if e not in stored)
     counted = sorted(stored, key=lambda e: e.value)
     for start in range(0, len(counted), _BATCH):
         values = " ".join(str(e) for e in counted[start:start + _BATCH])  # minted IRIs, serialised by pyoxigraph
@@ -272,8 +271,6 @@ def _refresh_entities(
             n = int(row["n"].value)
             forms[row["e"]][row["exact"].value] += n
             types[row["e"]][row["type"].value.rsplit("#", 1)[1]] += n
-        for row in db.query(_PAPERS % values, prefixes=PREFIXES):
-            paper_counts[row["e"]] = int(row["n"].value)
     add = []
     for e in entities:
         old = stored_entity_quads(db, e) if e in stored else set()
@@ -281,7 +278,8 @@ def _refresh_entities(
             key = keys[e]
             acronyms = {q.object.value for q in old if q.predicate == pkg.acronym}
             acronyms |= new_acronyms.get(key, set())
-            new = entity_quads(e, summarise(key, forms[e], types[e], acronyms, paper_counts[e]))
+            papers_before = sum(int(q.object.value) for q in old if q.predicate == pkg.paperCount)
+            new = entity_quads(e, summarise(key, forms[e], types[e], acronyms, papers_before + papers_gained[e]))
         else:
             new = set()
         for q in old - new:

@@ -207,6 +207,11 @@ def test_a_new_definition_moves_the_undefined_uses_of_an_acronym(tmp_path):
     assert not any(store.oxigraph.quads_for_pattern(entity_iri("sa"), None, None))
     assert add(self_explain()) == 1
     assert body_of_sa() == entity_iri("sa")  # two definitions: on its own again
+    # each entity's paper count followed the moves: it is the number of papers mentioning it
+    counted = {r["e"]: int(r["n"].value) for r in store.oxigraph.query(
+        "SELECT ?e (COUNT(?p) AS ?n) WHERE { ?p <%s> ?e } GROUP BY ?e" % pkg.mentions.value)}
+    stored = {q.subject: int(q.object.value) for q in store.oxigraph.quads_for_pattern(None, pkg.paperCount, None)}
+    assert stored == counted and stored[entity_iri("sa")] == 1
 
 
 def test_a_known_paper_in_another_listing_gains_its_location_only(tmp_path):
