@@ -1,6 +1,6 @@
 """`python -m bench`: generate the corpus, measure every section, print one table, write JSON.
 
-    python -m bench                           # 1k, 10k, 50k abstracts (long: run it in the background)
+    python -m bench                           # 1k, 2k, 10k, 50k abstracts (long: run it in the background)
     python -m bench --quick                   # every measurement at small sizes, in about a minute
     python -m bench --sizes 1000,5000 --out bench/out/small.json
     python -m bench --only build,queries      # some sections (the others are left out of the JSON)
@@ -42,7 +42,7 @@ class Plan:
     build_workers: int  # kg build --workers; 0: all cores
 
 
-FULL = Plan("full", (1_000, 10_000, 50_000), 1_000, 1_000, 3, 7, 3, 5, 3, 0)
+FULL = Plan("full", (1_000, 2_000, 10_000, 50_000), 1_000, 1_000, 3, 7, 3, 5, 3, 0)
 # One build worker: on a few papers, starting spaCy in more processes is all the time there is.
 QUICK = Plan("quick", (10, 50), 10, 30, 1, 3, 1, 1, 1, 1)
 
