@@ -33,6 +33,7 @@ class EntitySummary:
     merges: tuple[tuple[str, tuple[str, ...]], ...]  # (alias, rules) for every alias
     papers: int
     mentions: int
+    forms: tuple[tuple[str, str, int], ...]  # (text, extractor type, mentions) for every pair seen
 
 
 def majority_type(type_counts: Counter) -> str:
@@ -96,14 +97,14 @@ def surface_differences(a: str, b: str) -> tuple[str, ...]:
     return tuple(rules)
 
 
-def summarise(
-    key: str,
-    form_counts: Counter,
-    type_counts: Counter,
-    acronyms: Iterable[str],
-    papers: int,
-) -> EntitySummary:
-    """The entity's description from its mentions' texts and types and its defined acronyms."""
+def summarise(key: str, tallies: Counter, acronyms: Iterable[str], papers: int) -> EntitySummary:
+    """The entity's description from its mentions, tallied by (text, extractor type), and its
+    defined acronyms."""
+    form_counts: Counter = Counter()
+    type_counts: Counter = Counter()
+    for (text, type_), n in tallies.items():
+        form_counts[text] += n
+        type_counts[type_] += n
     acronyms = tuple(sorted(set(acronyms)))
     label = preferred_label(key, form_counts)
     aliases = tuple(sorted((set(form_counts) | set(acronyms)) - {label}))
@@ -118,4 +119,5 @@ def summarise(
         merges=tuple((alias, merge_rules(alias, label, acronyms)) for alias in aliases),
         papers=papers,
         mentions=sum(form_counts.values()),
+        forms=tuple(sorted((text, type_, n) for (text, type_), n in tallies.items())),
     )

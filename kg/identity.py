@@ -42,6 +42,11 @@ def merge_iri(entity: ox.NamedNode, alias: str) -> ox.NamedNode:
     return ox.NamedNode(f"{entity.value}/merge/{_digest(alias)[:12]}")
 
 
+def form_iri(entity: ox.NamedNode, text: str, type_: str) -> ox.NamedNode:
+    """The tally node of the mentions of `entity` written `text` and typed `type_` by the extractor."""
+    return ox.NamedNode(f"{entity.value}/form/{_digest(text, type_)[:12]}")
+
+
 def statement_iri(subject: ox.NamedNode, predicate: ox.NamedNode, obj: ox.NamedNode) -> ox.NamedNode:
     """The evidence node of one typed relation between two entities."""
     return ox.NamedNode(f"{base_iri()}rel/{_digest(subject.value, predicate.value, obj.value)}")

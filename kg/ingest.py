@@ -13,7 +13,7 @@ Per chunk:
    relink the stored mentions of that acronym (and fix their papers' roles and relations);
 3. write papers, sentences, mentions and paper-entity links with Oxigraph's bulk loader;
 4. add the chunk's relation evidence to the stored evidence;
-5. recompute the description of every entity the chunk touched from all of its mentions.
+5. recompute the description of every entity the chunk touched from its mention tallies.
 """
 from __future__ import annotations
 
@@ -46,8 +46,9 @@ from kg.rdf import (
     sentence_quads,
     statement_quads,
     stored_entity_quads,
+    stored_tallies,
 )
-from kg.terms import PREFIXES, pkg, prov, rdf
+from kg.terms import pkg, prov, rdf
 
 CHUNK_SIZE = 1000
 WRITE_BATCH = 200_000
@@ -133,8 +134,8 @@ def _add_chunk(db: ox.Store, chunk: list[PaperExtraction], build: ox.NamedNode, 
 
     evidence: Counter = Counter()
     papers_gained: Counter = Counter()  # entity -> papers that mention it now and did not before
+    tallies: dict[ox.NamedNode, Counter] = defaultdict(Counter)  # entity -> (text, type) -> mentions gained
     touched: set[ox.NamedNode] = set()
-    current: list[LinkedPaper] = []  # every paper whose links this chunk writes, as it will be
 
     # relink stored papers whose acronym mentions move
     stale: set[ox.Quad] = set()
@@ -149,14 +150,15 @@ def _add_chunk(db: ox.Store, chunk: list[PaperExtraction], build: ox.NamedNode, 
         evidence.update(paper_relations(new))
         papers_gained.subtract(old.entities())
         papers_gained.update(new.entities())
+        _tally(tallies, old, -1)
+        _tally(tallies, new, 1)
         touched |= old.entities() | new.entities()
-        current.append(new)
         report.relinked += 1
     for ex, paper in papers:
         evidence.update(paper_relations(paper))
         papers_gained.update(paper.entities())
+        _tally(tallies, paper, 1)
         touched |= paper.entities()
-        current.append(paper)
         report.papers += 1
         report.mentions += len(paper.mentions)
         if ex.extractor:
@@ -176,7 +178,12 @@ def _add_chunk(db: ox.Store, chunk: list[PaperExtraction], build: ox.NamedNode, 
     for e in stored:
         if e not in keys:
             keys[e] = next(iter(db.quads_for_pattern(e, pkg.key, None))).object.value
-    _refresh_entities(db, sorted(touched, key=lambda e: e.value), stored, current, papers_gained, keys, new_acronyms)
+    _refresh_entities(db, sorted(touched, key=lambda e: e.value), stored, tallies, papers_gained, keys, new_acronyms)
+
+
+def _tally(tallies: dict[ox.NamedNode, Counter], paper: LinkedPaper, sign: int) -> None:
+    for lm in paper.mentions:
+        tallies[lm.entity][(lm.mention.text, lm.type)] += sign
 
 
 def _paper_write(papers: list[tuple[PaperExtraction, LinkedPaper]], fixed: set[ox.Quad], build: ox.NamedNode) -> Iterator[ox.Quad]:
@@ -232,54 +239,34 @@ def _apply_evidence(db: ox.Store, deltas: Counter, build: ox.NamedNode) -> None:
     _write(db, add)
 
 
-_TALLY = """
-SELECT ?e ?exact ?type (COUNT(?m) AS ?n) WHERE {
-  VALUES ?e { %s }
-  ?m oa:hasBody ?e ; oa:exact ?exact ; pkg:entityType ?type .
-} GROUP BY ?e ?exact ?type"""
-
-_BATCH = 500
-
-
 def _refresh_entities(
     db: ox.Store,
     entities: list[ox.NamedNode],
     stored: set[ox.NamedNode],
-    papers: list[LinkedPaper],
+    tallies: dict[ox.NamedNode, Counter],
     papers_gained: Counter,
     keys: dict[ox.NamedNode, str],
     new_acronyms: dict[str, set[str]],
 ) -> None:
-    """Rewrite the descriptions of `entities` from all their mentions (only what changed).
+    """Rewrite the descriptions of `entities` (only what changed) from their mention tallies.
 
-    An entity new in this chunk has all its mentions in `papers`; one already stored is counted
-    in the store, which by now holds the chunk's mentions too. Paper counts are the stored count
-    plus `papers_gained`: counting a frequent entity's papers again at every chunk would make a
-    build's time grow faster than its input.
+    A stored entity keeps its mentions tallied by surface form and type (`pkg:surfaceForm`), so
+    its new description is the stored tallies plus what this chunk adds or moves, and its paper
+    count the stored count plus `papers_gained`: the same numbers as counting all its mentions
+    again, without reading them, which would make a build slower with every chunk.
     """
-    forms: dict[ox.NamedNode, Counter] = defaultdict(Counter)
-    types: dict[ox.NamedNode, Counter] = defaultdict(Counter)
-    for paper in papers:
-        for lm in paper.mentions:
-            if lm.entity not in stored:
-                forms[lm.entity][lm.mention.text] += 1
-                types[lm.entity][lm.type] += 1
-    counted = sorted(stored, key=lambda e: e.value)
-    for start in range(0, len(counted), _BATCH):
-        values = " ".join(str(e) for e in counted[start:start + _BATCH])  # minted IRIs, serialised by pyoxigraph
-        for row in db.query(_TALLY % values, prefixes=PREFIXES):
-            n = int(row["n"].value)
-            forms[row["e"]][row["exact"].value] += n
-            types[row["e"]][row["type"].value.rsplit("#", 1)[1]] += n
     add = []
     for e in entities:
         old = stored_entity_quads(db, e) if e in stored else set()
-        if forms[e]:
+        counts = stored_tallies(old)
+        counts.update(tallies[e])
+        counts = +counts  # forms whose mentions all moved away are gone
+        if counts:
             key = keys[e]
             acronyms = {q.object.value for q in old if q.predicate == pkg.acronym}
             acronyms |= new_acronyms.get(key, set())
             papers_before = sum(int(q.object.value) for q in old if q.predicate == pkg.paperCount)
-            new = entity_quads(e, summarise(key, forms[e], types[e], acronyms, papers_before + papers_gained[e]))
+            new = entity_quads(e, summarise(key, counts, acronyms, papers_before + papers_gained[e]))
         else:
             new = set()
         for q in old - new:

@@ -1,6 +1,7 @@
 """Records -> quads, following docs/graph.md."""
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 
@@ -8,7 +9,7 @@ import pyoxigraph as ox
 
 from extract.records import Paper, Sentence
 from kg.entities import EntitySummary
-from kg.identity import merge_iri, paper_iri, sentence_iri, statement_iri
+from kg.identity import form_iri, merge_iri, paper_iri, sentence_iri, statement_iri
 from kg.linking import LinkedMention, LinkedPaper
 from kg.relations import Span, sentence_relations
 from kg.terms import dcterms, fabio, oa, pkg, prism, prov, rdf, sdo, skos, xsd
@@ -125,7 +126,7 @@ def paper_relations(paper: LinkedPaper) -> set[tuple[ox.NamedNode, str, ox.Named
 
 SUMMARY_PREDICATES = (
     rdf.type, skos.prefLabel, skos.altLabel, pkg.key, pkg.lookupKey, pkg.acronym,
-    pkg.paperCount, pkg.mentionCount, pkg.hasMerge,
+    pkg.paperCount, pkg.mentionCount, pkg.hasMerge, pkg.surfaceForm,
 )
 
 
@@ -147,7 +148,26 @@ def entity_quads(entity: ox.NamedNode, s: EntitySummary) -> set[ox.Quad]:
         quads.add(ox.Quad(node, rdf.type, pkg.AliasMerge))
         quads.add(ox.Quad(node, pkg.alias, ox.Literal(alias)))
         quads.update(ox.Quad(node, pkg.mergeRule, ox.Literal(r)) for r in rules)
+    for text, type_, n in s.forms:
+        node = form_iri(entity, text, type_)
+        quads.add(ox.Quad(entity, pkg.surfaceForm, node))
+        quads.add(ox.Quad(node, rdf.type, pkg.SurfaceForm))
+        quads.add(ox.Quad(node, oa.exact, ox.Literal(text)))
+        quads.add(ox.Quad(node, pkg.entityType, getattr(pkg, type_)))
+        quads.add(ox.Quad(node, pkg.mentionCount, _int(n)))
     return quads
+
+
+def stored_tallies(quads: set[ox.Quad]) -> Counter:
+    """(text, extractor type) -> mentions, from an entity's `stored_entity_quads`."""
+    forms = {q.object: {} for q in quads if q.predicate == pkg.surfaceForm}
+    for q in quads:
+        if q.subject in forms:
+            forms[q.subject][q.predicate] = q.object
+    return Counter({
+        (v[oa.exact].value, v[pkg.entityType].value.rsplit("#", 1)[1]): int(v[pkg.mentionCount].value)
+        for v in forms.values()
+    })
 
 
 def stored_entity_quads(db: ox.Store, entity: ox.NamedNode) -> set[ox.Quad]:
@@ -156,7 +176,7 @@ def stored_entity_quads(db: ox.Store, entity: ox.NamedNode) -> set[ox.Quad]:
     for p in SUMMARY_PREDICATES:
         quads.update(db.quads_for_pattern(entity, p, None))
     for q in list(quads):
-        if q.predicate == pkg.hasMerge:
+        if q.predicate in (pkg.hasMerge, pkg.surfaceForm):
             quads.update(db.quads_for_pattern(q.object, None, None))
     return quads
 

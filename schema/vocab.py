@@ -36,6 +36,7 @@ class PKG(DefinedNamespace):
     Mention: URIRef
     Sentence: URIRef
     AliasMerge: URIRef
+    SurfaceForm: URIRef
     Build: URIRef
     # paper properties
     dateText: URIRef
@@ -67,6 +68,7 @@ class PKG(DefinedNamespace):
     alias: URIRef
     mergeRule: URIRef
     hasMerge: URIRef
+    surfaceForm: URIRef
     # mentions and sentences
     paper: URIRef
     field: URIRef

@@ -212,6 +212,14 @@ def test_a_new_definition_moves_the_undefined_uses_of_an_acronym(tmp_path):
         "SELECT ?e (COUNT(?p) AS ?n) WHERE { ?p <%s> ?e } GROUP BY ?e" % pkg.mentions.value)}
     stored = {q.subject: int(q.object.value) for q in store.oxigraph.quads_for_pattern(None, pkg.paperCount, None)}
     assert stored == counted and stored[entity_iri("sa")] == 1
+    # and its surface forms tally exactly the mentions linked to it
+    mentions = {(r["e"], r["text"].value, r["type"]): int(r["n"].value) for r in store.oxigraph.query(
+        "SELECT ?e ?text ?type (COUNT(?m) AS ?n) WHERE { ?m <%s> ?e ; <%s> ?text ; <%s> ?type } GROUP BY ?e ?text ?type"
+        % (oa.hasBody.value, oa.exact.value, pkg.entityType.value))}
+    tallied = {(r["e"], r["text"].value, r["type"]): int(r["n"].value) for r in store.oxigraph.query(
+        "SELECT ?e ?text ?type ?n WHERE { ?e <%s> ?f . ?f <%s> ?text ; <%s> ?type ; <%s> ?n }"
+        % (pkg.surfaceForm.value, oa.exact.value, pkg.entityType.value, pkg.mentionCount.value))}
+    assert tallied == mentions and len(tallied) > 3
 
 
 def test_a_known_paper_in_another_listing_gains_its_location_only(tmp_path):
