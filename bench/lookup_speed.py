@@ -6,7 +6,7 @@
 
 The synthetic graph is written with pyoxigraph quads directly: papers with dates and authors,
 sentences, mentions with offsets and roles, entities with preferred and alternative labels,
-acronyms and lookup keys, typed relations with evidence statements, and co-occurrence counts.
+acronyms and lookup keys, and typed relations with evidence statements.
 Entity names come from a realistic pool: the project's gazetteers (data/gazetteers), SciERC's
 annotated spans when ../shared/data/scierc (or $PAPERKG_SCIERC) is present, and modifiers on
 those for the long tail. Popularity is Zipf-like, so "sparse autoencoder" is a hub found in a

@@ -2,7 +2,7 @@
 
 Generates a reproducible synthetic graph in the shape of docs/graph.md (papers, entities with a
 Zipf-like popularity so that hub entities exist, sentences, mentions, roles, typed relations with
-evidence, co-occurrence counts), or takes an N-Triples file; loads the same triples into a
+evidence), or takes an N-Triples file; loads the same triples into a
 paperkg store and into an rdflib `Graph()`; then runs every named query in both with the same
 bound parameters (the most-mentioned entity, task, method and dataset: the worst case), reading
 every row, and prints the median latency of several runs and the ratio.

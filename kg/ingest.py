@@ -220,21 +220,18 @@ def _apply_evidence(db: ox.Store, deltas: Counter, build: ox.NamedNode) -> None:
     add = []
     for (s, relation, o), sentences in by_statement.items():
         node = statement_iri(s, getattr(pkg, relation), o)
-        derived = {q.object for q in db.quads_for_pattern(node, prov.wasDerivedFrom, None)}
-        exists = bool(derived) or any(db.quads_for_pattern(node, rdf.type, None))
+        exists = any(db.quads_for_pattern(node, rdf.type, None))
+        gained = [sentence for sentence, delta in sentences.items() if delta > 0]
         for sentence, delta in sentences.items():
-            q = ox.Quad(node, prov.wasDerivedFrom, sentence)
             if delta < 0:
-                db.remove(q)
-                derived.discard(sentence)
-            else:
-                add.append(q)
-                derived.add(sentence)
-        if exists and not derived:
+                db.remove(ox.Quad(node, prov.wasDerivedFrom, sentence))
+        add.extend(ox.Quad(node, prov.wasDerivedFrom, sentence) for sentence in gained)
+        # a frequent relation has many sentences: they are only read when some went away
+        if exists and not gained and not any(db.quads_for_pattern(node, prov.wasDerivedFrom, None)):
             made_by = _stored_int(db, node, prov.wasGeneratedBy)
             for q in statement_quads(s, relation, o, made_by.object if made_by else build):
                 db.remove(q)
-        elif not exists and derived:
+        elif not exists and gained:
             add.extend(statement_quads(s, relation, o, build))
     _write(db, add)
 

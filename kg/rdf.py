@@ -124,10 +124,10 @@ def paper_relations(paper: LinkedPaper) -> set[tuple[ox.NamedNode, str, ox.Named
 
 # -- entities --------------------------------------------------------------------------------------
 
-SUMMARY_PREDICATES = (
+SUMMARY_PREDICATES = frozenset((
     rdf.type, skos.prefLabel, skos.altLabel, pkg.key, pkg.lookupKey, pkg.acronym,
     pkg.paperCount, pkg.mentionCount, pkg.hasMerge, pkg.surfaceForm,
-)
+))
 
 
 def entity_quads(entity: ox.NamedNode, s: EntitySummary) -> set[ox.Quad]:
@@ -172,9 +172,8 @@ def stored_tallies(quads: set[ox.Quad]) -> Counter:
 
 def stored_entity_quads(db: ox.Store, entity: ox.NamedNode) -> set[ox.Quad]:
     """What `entity_quads` wrote for `entity` (its relations to other entities excluded)."""
-    quads = set()
-    for p in SUMMARY_PREDICATES:
-        quads.update(db.quads_for_pattern(entity, p, None))
+    # one scan of the entity's triples: cheaper than one lookup per summary predicate
+    quads = {q for q in db.quads_for_pattern(entity, None, None) if q.predicate in SUMMARY_PREDICATES}
     for q in list(quads):
         if q.predicate in (pkg.hasMerge, pkg.surfaceForm):
             quads.update(db.quads_for_pattern(q.object, None, None))
