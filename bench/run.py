@@ -130,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter,
                                      epilog="\n\n".join(__doc__.split("\n\n")[1:]))
     parser.add_argument("--quick", action="store_true", help="small sizes: every measurement in about a minute")
-    parser.add_argument("--sizes", help="corpus sizes for kg build, comma-separated [1000,10000,50000]")
+    parser.add_argument("--sizes", help=f"corpus sizes for kg build, comma-separated [{','.join(map(str, FULL.sizes))}]")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "results.json", help="JSON results file")
     parser.add_argument("--markdown", type=Path, help="also write the table here")
     parser.add_argument("--work", type=Path, help="corpora and stores [bench/out/work or bench/out/quick]")
