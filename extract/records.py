@@ -4,7 +4,7 @@ They are plain, frozen dataclasses so they pickle across processes and serialise
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Literal
 
 Field = Literal["title", "abstract"]

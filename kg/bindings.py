@@ -26,7 +26,7 @@ Whatever the value, it reaches the engine as a term object; it is never pasted i
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
 import pyoxigraph as ox
 

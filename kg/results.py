@@ -13,7 +13,7 @@ from typing import BinaryIO, TextIO
 
 import pyoxigraph as ox
 
-from kg.query import Boolean, Result, Solutions, Term, Triples
+from kg.query import Boolean, Solutions, Term, Triples
 
 SOLUTION_FORMATS = ("table", "csv", "tsv", "json")
 GRAPH_FORMATS = ("turtle", "ntriples")
