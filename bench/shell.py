@@ -77,22 +77,11 @@ def measure_lookup(store_path: Path, runs: int = 5, log=print) -> dict:
             "slowest_lookup_s": max(r["median_s"] for k, r in rows.items() if "term" in r)}
 
 
-def viz_argv(store_path: Path, output: Path) -> tuple[list, str | None]:
-    """`kg viz ...`; the command module directly while it is not registered in `kg/cli.py` yet."""
-    from kg.cli import COMMANDS
-
-    args = ["--store", store_path, "-o", output, "--json"]
-    if "viz" in COMMANDS:
-        return [kg_executable(), "viz", *args], None
-    code = "import sys; from kg.commands.viz import viz; sys.exit(viz(prog_name='kg viz'))"
-    return [sys.executable, "-c", code, *args], "kg viz is not in kg/cli.py COMMANDS yet: ran kg.commands.viz:viz"
-
-
 def measure_viz(store_path: Path, work: Path, runs: int = 3, log=print) -> dict:
     import json
 
     output = work / "viz.html"
-    argv, note = viz_argv(store_path, output)
+    argv = [kg_executable(), "viz", "--store", store_path, "-o", output, "--json"]
     timing, stdout = _median_run(argv, runs)
     summary = json.loads(stdout)
     html_bytes = output.stat().st_size
@@ -100,7 +89,5 @@ def measure_viz(store_path: Path, work: Path, runs: int = 3, log=print) -> dict:
     result = {"store": store_path.name, **timing, "html_mib": round(html_bytes / 2**20, 2),
               "entities_total": summary.get("entities_total"), "entities_shown": summary.get("entities_shown"),
               "links_shown": summary.get("links_shown")}
-    if note:
-        result["note"] = note
     output.unlink(missing_ok=True)
     return result
