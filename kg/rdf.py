@@ -172,8 +172,11 @@ def stored_tallies(quads: set[ox.Quad]) -> Counter:
 
 def stored_entity_quads(db: ox.Store, entity: ox.NamedNode) -> set[ox.Quad]:
     """What `entity_quads` wrote for `entity` (its relations to other entities excluded)."""
-    # one scan of the entity's triples: cheaper than one lookup per summary predicate
-    quads = {q for q in db.quads_for_pattern(entity, None, None) if q.predicate in SUMMARY_PREDICATES}
+    # one lookup per predicate, not a scan of the entity's triples: a frequent entity can have
+    # thousands of relation edges, none of them part of its description
+    quads = set()
+    for p in SUMMARY_PREDICATES:
+        quads.update(db.quads_for_pattern(entity, p, None))
     for q in list(quads):
         if q.predicate in (pkg.hasMerge, pkg.surfaceForm):
             quads.update(db.quads_for_pattern(q.object, None, None))
