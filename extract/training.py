@@ -20,6 +20,10 @@ __all__ = ["DEFAULT_CONFIG", "add_paperkg_components", "assemble", "convert", "t
 DEFAULT_CONFIG = Path(__file__).resolve().parent / "config" / "ner.cfg"
 PIPELINE_NAME = "scierc_ner"
 PIPELINE_VERSION = "1.0.0"
+VECTOR_SOURCES = {
+    "table": "static word vectors distilled from all-MiniLM-L6-v2 (extract/distill.py)",
+    "glove": "GloVe 6B 50d static vectors",
+}
 
 
 def _blank():
@@ -54,10 +58,12 @@ def train(
     overrides: dict | None = None,
     gazetteer_dir: str | Path | None = None,
     vectors: bool = True,
+    vectors_table: str | Path | None = None,
 ) -> Path:
     """Train on `train_path`, select on `dev_path`; returns the assembled pipeline's directory.
 
-    With `vectors`, static GloVe vectors (the `train` extra) feed the recogniser's embeddings.
+    With `vectors`, static vectors feed the recogniser's embeddings: the word table from
+    extract/distill.py when `vectors_table` is given, otherwise GloVe (the `train` extra).
     """
     from spacy.cli.train import train as spacy_train
 
@@ -76,12 +82,13 @@ def train(
         from extract.vectors import build_vectors
 
         words = {w for path in (train_path, dev_path) for gold in read_scierc(path) for w in gold.words}
-        settings["paths.vectors"] = str(build_vectors(out / "vectors", words))
+        settings["paths.vectors"] = str(build_vectors(out / "vectors", words, table=vectors_table))
     else:
         settings["components.tok2vec.model.embed.include_static_vectors"] = False
     settings.update(overrides or {})
     spacy_train(Path(config), out / "training", overrides=settings, use_gpu=-1)
-    return assemble(out / "training" / "model-best", out / "model", gazetteer_dir)
+    source = "no static vectors" if not vectors else VECTOR_SOURCES["table" if vectors_table else "glove"]
+    return assemble(out / "training" / "model-best", out / "model", gazetteer_dir, vectors_source=source)
 
 
 def add_paperkg_components(nlp, gazetteer_dir: str | Path | None = None):
@@ -98,17 +105,25 @@ def add_paperkg_components(nlp, gazetteer_dir: str | Path | None = None):
     return nlp
 
 
-def assemble(recogniser_dir: str | Path, out_dir: str | Path, gazetteer_dir: str | Path | None = None) -> Path:
+def assemble(
+    recogniser_dir: str | Path,
+    out_dir: str | Path,
+    gazetteer_dir: str | Path | None = None,
+    vectors_source: str = VECTOR_SOURCES["glove"],
+) -> Path:
     """The full pipeline: paperkg sentences, the trained recogniser, abbreviations, rules, refinement."""
     import spacy
 
     from extract import components  # noqa: F401  (the saved config names paperkg's tokenizer)
 
     nlp = add_paperkg_components(spacy.load(recogniser_dir), gazetteer_dir)
+    for key in ("train", "dev", "vectors"):  # the training run's file names, not this machine's paths
+        if nlp.config["paths"][key]:
+            nlp.config["paths"][key] = Path(nlp.config["paths"][key]).name
     nlp.meta["name"] = PIPELINE_NAME
     nlp.meta["version"] = PIPELINE_VERSION
     nlp.meta["description"] = (
-        "paperkg extractor: CNN NER with GloVe 6B 50d static vectors trained on SciERC, abbreviations, "
+        f"paperkg extractor: CNN NER with {vectors_source} trained on SciERC, abbreviations, "
         "gazetteer and pattern rules, "
         "type refinement to Method/Model/Dataset/Task/Metric/Concept"
     )

