@@ -12,7 +12,9 @@ GENERIC_NOUNS = frozenset(
     result results it its they them one ones which this that these those dataset datasets procedure
     procedures scheme schemes strategy strategies solution solutions tool tools metric metrics measure
     measures benchmark benchmarks baseline baselines experiment experiments idea ideas way ways we
-    version versions variant variants thing things kind kinds""".split()
+    version versions variant variants thing things kind kinds part parts section sections figure
+    figures fig table tables step steps stage stages case cases example examples equation equations
+    eq""".split()
 )
 
 # Words in front of a generic noun that still leave it generic ("our proposed approach").
@@ -26,8 +28,9 @@ GENERIC_MODIFIERS = frozenset(
 
 
 def is_generic(words: list[str], also_generic: frozenset[str] = frozenset()) -> bool:
-    """True for phrases like "this method", "our proposed approach", "the model", "it"."""
-    content = [w.lower() for w in words if w.lower() not in GENERIC_MODIFIERS]
+    """True for phrases like "this method", "our proposed approach", "the model", "it", "Table 2",
+    "part 15344": generic nouns with modifiers and numbers around them name nothing."""
+    content = [w.lower() for w in words if w.lower() not in GENERIC_MODIFIERS and any(c.isalpha() for c in w)]
     return all(w in GENERIC_NOUNS or w in also_generic for w in content)
 
 

@@ -62,7 +62,8 @@ def test_abbreviation_forms_share_a_type(nlp):
     assert found(doc) == set()
 
 
-@pytest.mark.parametrize("phrase", ["this method", "our proposed approach", "the model", "it", "These models"])
+@pytest.mark.parametrize("phrase", ["this method", "our proposed approach", "the model", "it", "These models",
+                                    "15344", "( 2 )", "the 3.5 %", "part 15344", "Table 2", "Section 3.1"])
 def test_generic_phrases(phrase):
     assert is_generic(phrase.split())
 
@@ -70,6 +71,7 @@ def test_generic_phrases(phrase):
 def test_named_phrases_are_not_generic():
     assert not is_generic(["sparse", "autoencoder"])
     assert not is_generic(["the", "Tsetlin", "Machine"])
+    assert not is_generic(["20", "Newsgroups"]) and not is_generic(["GPT-4"])
 
 
 def test_singular_and_keys():
