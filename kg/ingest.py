@@ -48,6 +48,7 @@ from kg.rdf import (
     stored_entity_quads,
     stored_tallies,
 )
+from kg.store import StoreError
 from kg.terms import pkg, prov, rdf
 
 CHUNK_SIZE = 1000
@@ -71,6 +72,7 @@ def add_extractions(
     clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
 ) -> IngestReport:
     """Add the papers of `extractions` to `db` (papers already there are skipped)."""
+    _require_surface_forms(db)
     started = clock()
     build = build_iri(sum(1 for _ in db.quads_for_pattern(None, rdf.type, pkg.Build)) + 1)
     report = IngestReport()
@@ -83,6 +85,17 @@ def add_extractions(
         report.build = build
         db.extend(build_quads(build, started, clock(), report.extractors))
     return report
+
+
+def _require_surface_forms(db: ox.Store) -> None:
+    """Refuse a graph whose entities have no `pkg:surfaceForm` tallies (written by paperkg before
+    they existed): adding to their empty tallies would quietly rewrite every entity's label, type
+    and counts from the new papers alone."""
+    if any(db.quads_for_pattern(None, pkg.key, None)) and not any(db.quads_for_pattern(None, pkg.surfaceForm, None)):
+        raise StoreError(
+            "this store was built by an earlier paperkg, whose entities lack the mention tallies a "
+            "build adds to; build your listings into a new store (kg build INPUT... --store NEW_DIR)"
+        )
 
 
 def _new_papers(db: ox.Store, chunk: list[PaperExtraction]) -> list[PaperExtraction]:

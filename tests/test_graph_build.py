@@ -31,7 +31,7 @@ from kg.identity import entity_iri
 from kg.ingest import add_extractions
 from kg.names import lookup_key
 from kg.stats import graph_stats
-from kg.store import Store
+from kg.store import Store, StoreError
 from kg.terms import oa, pkg, rdf
 
 LISTING = Path(__file__).parent / "fixtures" / "graph" / "papers.jsonl"
@@ -152,6 +152,17 @@ def test_an_exception_in_the_middle_of_a_write_leaves_the_previous_graph(tmp_pat
     assert triples(reopened, without_builds=False) == before
     build(store.path, [transcoders(), probe()])  # and the store takes the next write
     assert triples(Store(store.path)) == triples(build(tmp_path / "ref", [vsae(), transcoders(), probe()]))
+
+
+def test_a_store_without_mention_tallies_is_refused_and_left_as_it_was(tmp_path):
+    store = build(tmp_path / "g", [vsae()])
+    with store.transaction() as db:  # the shape an earlier paperkg wrote: entities without tallies
+        for q in list(db.quads_for_pattern(None, pkg.surfaceForm, None)):
+            db.remove(q)
+    before = triples(Store(store.path), without_builds=False)
+    with pytest.raises(StoreError, match="earlier paperkg"):
+        build(store.path, [transcoders()])
+    assert triples(Store(store.path), without_builds=False) == before
 
 
 _KILLED_WRITER = """
