@@ -44,6 +44,8 @@ def train(train_path: str, dev_path: str, out_dir: str, seed: int, config: str |
       kg train --train train.jsonl --dev dev.jsonl --out runs/glove
       kg train --train train.jsonl --dev dev.jsonl --out /tmp/smoke --max-steps 10 --no-vectors
     """
+    if vectors_table and not vectors:
+        raise click.UsageError("--vectors-table and --no-vectors contradict each other")
     from extract.training import DEFAULT_CONFIG, train as run_train
 
     try:
