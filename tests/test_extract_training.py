@@ -37,6 +37,15 @@ def test_kg_train_bad_input(tmp_path):
     assert result.exit_code == 1 and "bad.jsonl:1: not a SciERC record" in result.output
 
 
+def test_kg_train_vectors_table_without_vectors_is_refused(tmp_path):
+    table = tmp_path / "t.npz"
+    table.write_bytes(b"")
+    result = CliRunner().invoke(main, ["train", "--train", str(FIXTURE), "--dev", str(FIXTURE), "--out",
+                                       str(tmp_path / "o"), "--no-vectors", "--vectors-table", str(table)])
+    assert result.exit_code == 2 and "contradict" in result.output
+    assert not (tmp_path / "o").exists()
+
+
 @pytest.mark.slow
 def test_same_seed_same_model(tmp_path):
     assert train(tmp_path / "a", seed=3).exit_code == 0
