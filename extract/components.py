@@ -1,4 +1,5 @@
-"""paperkg's registered spaCy components: sentence boundaries, abbreviations, rules, type refinement.
+"""paperkg's registered spaCy components: sentence boundaries, recogniser voting, abbreviations,
+rules, type refinement.
 
 Import this module before loading the shipped pipeline (extract.pipeline does), so spaCy finds the
 factories by name.
@@ -25,6 +26,7 @@ ABBR_SHORT_KEY = "paperkg_abbr_short"  # short forms: definitions and later uses
 ABBR_LONG_KEY = "paperkg_abbr_long"  # long forms; label = short form
 ENTITIES_KEY = "paperkg"  # typed entity spans, SciERC's span conventions; label = graph type, id = source
 MENTIONS_KEY = "paperkg_mentions"  # the same, acronym definitions split into long and short form
+BALLOTS_KEY = "paperkg_ballots"  # every recogniser member's entities, until the vote
 
 # ---------------------------------------------------------------- sentence boundaries
 
@@ -57,6 +59,42 @@ def sentence_boundaries(doc: Doc) -> Doc:
             if prev not in _NOT_ENDS and (nxt.isupper() or nxt.isdigit() or nxt in "\"'([`"):
                 starts[i + 1, 0] = 1
     doc.from_array([SENT_START], starts)
+    return doc
+
+
+# ---------------------------------------------------------------- recogniser voting
+# The recogniser is an ensemble: members trained alike from different seeds each label the Doc
+# (`ner_0`, `ner_1`, ...); the ballot after each one keeps its entities and clears them for the
+# next member; the vote keeps the spans a majority of the members agree on, label included.
+
+
+@Language.component("paperkg_ballot")
+def ballot(doc: Doc) -> Doc:
+    """Moves the preceding recogniser member's entities into the ballot box."""
+    box = doc.spans[BALLOTS_KEY] if BALLOTS_KEY in doc.spans else None
+    members = box.attrs.get("members", 0) if box is not None else 0
+    doc.spans[BALLOTS_KEY] = [*(box or ()), *doc.ents]
+    doc.spans[BALLOTS_KEY].attrs["members"] = members + 1
+    doc.set_ents([], default="missing")  # the next member must not take these as preset
+    return doc
+
+
+@Language.component("paperkg_vote")
+def vote(doc: Doc) -> Doc:
+    """Entities: the spans (with their label) that a strict majority of the members that ran
+    proposed. With one member this is its own output. Such spans never overlap: each member's
+    entities do not, so two overlapping spans cannot both have more than half the votes."""
+    if BALLOTS_KEY not in doc.spans:
+        return doc
+    box = doc.spans[BALLOTS_KEY]
+    needed = box.attrs.get("members", 1) // 2 + 1
+    votes: dict[tuple[int, int, str], int] = {}
+    for span in box:
+        key = (span.start, span.end, span.label_)
+        votes[key] = votes.get(key, 0) + 1
+    ents = [Span(doc, start, end, label=label) for (start, end, label), n in sorted(votes.items()) if n >= needed]
+    del doc.spans[BALLOTS_KEY]
+    doc.set_ents(ents, default="outside")
     return doc
 
 

@@ -1,12 +1,15 @@
 """Training the statistical recogniser on SciERC and assembling the shipped pipeline.
 
 `train()` converts SciERC-format files to spaCy's binary corpus (on the dataset's own tokens),
-trains `extract/config/ner.cfg`, and assembles the full paperkg pipeline around the best model:
+trains `extract/config/ner.cfg` once per recogniser member (seeds `seed`, `seed + 1`, ...), and
+assembles the full paperkg pipeline around the members' best models:
 
-    OUT/corpus/{train,dev}.spacy   the converted data
-    OUT/vectors                    the pruned static vectors (see extract/vectors.py)
-    OUT/training/model-best        spaCy's training output (tokenizer + tok2vec + ner)
-    OUT/model                      the paperkg pipeline: copy it to extract/model to ship it
+    OUT/corpus/{train,dev}.spacy     the converted data
+    OUT/vectors                      the pruned static vectors (see extract/vectors.py), shared
+    OUT/training[-N]/model-best      spaCy's training output per member (tokenizer + tok2vec + ner)
+    OUT/model                        the paperkg pipeline: copy it to extract/model to ship it
+
+The members vote on every span (see `paperkg_vote` in extract/components.py).
 """
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ from pathlib import Path
 
 from extract.scierc import gold_to_doc, read_scierc
 
-__all__ = ["DEFAULT_CONFIG", "add_paperkg_components", "assemble", "convert", "train"]
+__all__ = ["DEFAULT_CONFIG", "add_paperkg_components", "assemble", "combine_recognisers", "convert", "train"]
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent / "config" / "ner.cfg"
 PIPELINE_NAME = "scierc_ner"
@@ -59,11 +62,13 @@ def train(
     gazetteer_dir: str | Path | None = None,
     vectors: bool = True,
     vectors_table: str | Path | None = None,
+    members: int = 1,
 ) -> Path:
     """Train on `train_path`, select on `dev_path`; returns the assembled pipeline's directory.
 
     With `vectors`, static vectors feed the recogniser's embeddings: the word table from
     extract/distill.py when `vectors_table` is given, otherwise GloVe (the `train` extra).
+    `members` recognisers are trained, member i with seed `seed + i`, and vote in the pipeline.
     """
     from spacy.cli.train import train as spacy_train
 
@@ -86,9 +91,13 @@ def train(
     else:
         settings["components.tok2vec.model.embed.include_static_vectors"] = False
     settings.update(overrides or {})
-    spacy_train(Path(config), out / "training", overrides=settings, use_gpu=-1)
+    runs = []
+    for member in range(members):
+        run = out / ("training" if member == 0 else f"training-{member}")
+        spacy_train(Path(config), run, overrides={**settings, "system.seed": seed + member}, use_gpu=-1)
+        runs.append(run / "model-best")
     source = "no static vectors" if not vectors else VECTOR_SOURCES["table" if vectors_table else "glove"]
-    return assemble(out / "training" / "model-best", out / "model", gazetteer_dir, vectors_source=source)
+    return assemble(runs, out / "model", gazetteer_dir, vectors_source=source)
 
 
 def add_paperkg_components(nlp, gazetteer_dir: str | Path | None = None):
@@ -105,25 +114,54 @@ def add_paperkg_components(nlp, gazetteer_dir: str | Path | None = None):
     return nlp
 
 
+def combine_recognisers(recogniser_dirs: list[str | Path]):
+    """One spaCy pipeline in which every trained recogniser is a voting member.
+
+    Each member's NER gets its own copy of its tok2vec (`ner_0`, `ner_1`, ...), followed by a
+    `paperkg_ballot`; `paperkg_vote` sets the entities. The members must share one static
+    vectors table, which the pipeline keeps once.
+    """
+    import hashlib
+
+    import spacy
+
+    from extract import components  # noqa: F401  (ballot and vote; the configs name paperkg's tokenizer)
+
+    members = [spacy.load(d) for d in recogniser_dirs]
+    digests = [hashlib.sha256(m.vocab.vectors.to_bytes(exclude=["strings"])).hexdigest() for m in members]
+    for directory, digest in zip(recogniser_dirs, digests):
+        if digest != digests[0]:
+            raise ValueError(f"{directory}: its static vectors differ from {recogniser_dirs[0]}'s; "
+                             "the members of one pipeline must be trained with the same vectors")
+    for member in members:
+        member.replace_listeners("tok2vec", "ner", ["model.tok2vec"])
+    nlp = members[0]
+    nlp.remove_pipe("tok2vec")
+    nlp.rename_pipe("ner", "ner_0")
+    nlp.add_pipe("paperkg_ballot", name="ballot_0")
+    for i, member in enumerate(members[1:], 1):
+        nlp.add_pipe("ner", name=f"ner_{i}", source=member)
+        nlp.add_pipe("paperkg_ballot", name=f"ballot_{i}")
+    nlp.add_pipe("paperkg_vote")
+    return nlp
+
+
 def assemble(
-    recogniser_dir: str | Path,
+    recogniser_dirs: list[str | Path],
     out_dir: str | Path,
     gazetteer_dir: str | Path | None = None,
     vectors_source: str = VECTOR_SOURCES["glove"],
 ) -> Path:
-    """The full pipeline: paperkg sentences, the trained recogniser, abbreviations, rules, refinement."""
-    import spacy
-
-    from extract import components  # noqa: F401  (the saved config names paperkg's tokenizer)
-
-    nlp = add_paperkg_components(spacy.load(recogniser_dir), gazetteer_dir)
+    """The full pipeline: paperkg sentences, the voting recognisers, abbreviations, rules, refinement."""
+    nlp = add_paperkg_components(combine_recognisers(recogniser_dirs), gazetteer_dir)
     for key in ("train", "dev", "vectors"):  # the training run's file names, not this machine's paths
         if nlp.config["paths"][key]:
             nlp.config["paths"][key] = Path(nlp.config["paths"][key]).name
     nlp.meta["name"] = PIPELINE_NAME
     nlp.meta["version"] = PIPELINE_VERSION
     nlp.meta["description"] = (
-        f"paperkg extractor: CNN NER with {vectors_source} trained on SciERC, abbreviations, "
+        f"paperkg extractor: {len(recogniser_dirs)} voting CNN NER models with {vectors_source} trained on "
+        "SciERC, abbreviations, "
         "gazetteer and pattern rules, "
         "type refinement to Method/Model/Dataset/Task/Metric/Concept"
     )

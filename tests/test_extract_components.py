@@ -110,3 +110,49 @@ def test_graph_mentions_split_a_span_holding_two_definitions(nlp):
     held = Span(doc, 2, len(doc) - 1, label="Dataset")  # what a recogniser might return
     assert [(s.text, s.label_) for s in split_definitions(doc, [held])] == [
         ("Time-of-flight", "Dataset"), ("TOF", "Dataset"), ("Magnetic Resonance Angiogram", "Dataset"), ("MRA", "Dataset")]
+
+
+def _members_vote(ballots: list[list[tuple[int, int, str]]], text: str = "a b c d e f g h"):
+    """Runs ballot components as if each member had labelled the Doc, then the vote."""
+    from spacy.tokens import Span
+
+    nlp = spacy.blank("en")
+    doc = nlp(text)
+    for i, ents in enumerate(ballots):
+        doc.set_ents([Span(doc, s, e, label=lab) for s, e, lab in ents], default="outside")
+        doc = components.ballot(doc)
+        assert not doc.ents  # cleared for the next member...
+        assert all(t.ent_iob_ == "" for t in doc)  # ...and not preset as outside
+    return [(e.start, e.end, e.label_) for e in components.vote(doc).ents], doc
+
+
+def test_vote_keeps_spans_a_majority_proposed_with_that_label():
+    ents, doc = _members_vote([
+        [(0, 2, "Method"), (3, 4, "Task"), (5, 6, "Metric")],
+        [(0, 2, "Method"), (3, 4, "Material")],
+        [(0, 2, "Task"), (3, 4, "Task"), (6, 8, "Metric")],
+    ])
+    assert ents == [(0, 2, "Method"), (3, 4, "Task")]
+    assert components.BALLOTS_KEY not in doc.spans
+
+
+def test_vote_needs_a_strict_majority():
+    four = [[(0, 3, "Method"), (4, 6, "Task")], [(0, 3, "Method"), (4, 6, "Task")],
+            [(1, 2, "Method"), (4, 6, "Task")], [(1, 2, "Method"), (5, 7, "Task")]]
+    ents, _ = _members_vote(four + [[(1, 2, "Method")]])  # 5 members: 3 votes needed
+    assert ents == [(1, 2, "Method"), (4, 6, "Task")]
+    ents, _ = _members_vote(four)  # 4 members: 3 needed, so the 2-2 tie on 0-3 / 1-2 keeps neither
+    assert ents == [(4, 6, "Task")]
+
+
+def test_one_member_votes_alone():
+    ents, _ = _members_vote([[(0, 1, "Task"), (2, 4, "Method")]])
+    assert ents == [(0, 1, "Task"), (2, 4, "Method")]
+
+
+def test_vote_without_ballots_leaves_the_doc_alone():
+    from spacy.tokens import Span
+
+    doc = spacy.blank("en")("a b c")
+    doc.ents = [Span(doc, 1, 2, label="Task")]
+    assert [(e.start, e.end, e.label_) for e in components.vote(doc).ents] == [(1, 2, "Task")]

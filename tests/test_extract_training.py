@@ -12,9 +12,9 @@ from kg.cli import main
 FIXTURE = Path(__file__).parent / "fixtures" / "extract" / "tiny_scierc.jsonl"
 
 
-def train(out: Path, seed: int = 0):
+def train(out: Path, seed: int = 0, members: int = 2):
     args = ["train", "--train", str(FIXTURE), "--dev", str(FIXTURE), "--out", str(out), "--seed", str(seed),
-            "--max-steps", "4", "--no-vectors"]
+            "--max-steps", "4", "--no-vectors", "--members", str(members)]
     return CliRunner().invoke(main, args)
 
 
@@ -24,9 +24,13 @@ def test_kg_train_writes_a_full_pipeline(tmp_path):
     from extract.pipeline import load_nlp
 
     nlp = load_nlp(tmp_path / "run" / "model")
-    assert nlp.pipe_names == ["paperkg_sentences", "tok2vec", "ner", "paperkg_abbreviations", "paperkg_rules",
-                              "paperkg_refine"]
-    assert set(nlp.get_pipe("ner").labels) >= {"Task", "Method", "Material"}
+    assert nlp.pipe_names == ["paperkg_sentences", "ner_0", "ballot_0", "ner_1", "ballot_1", "paperkg_vote",
+                              "paperkg_abbreviations", "paperkg_rules", "paperkg_refine"]
+    assert set(nlp.get_pipe("ner_1").labels) >= {"Task", "Method", "Material"}
+    # each member is its own training run, with its own seed
+    assert (tmp_path / "run" / "training" / "model-best").is_dir()
+    assert (tmp_path / "run" / "training-1" / "model-best").is_dir()
+    assert nlp.get_pipe("ner_0").model.to_bytes() != nlp.get_pipe("ner_1").model.to_bytes()
     assert (tmp_path / "run" / "corpus" / "train.spacy").is_file()
 
 
@@ -50,6 +54,7 @@ def test_kg_train_vectors_table_without_vectors_is_refused(tmp_path):
 def test_same_seed_same_model(tmp_path):
     assert train(tmp_path / "a", seed=3).exit_code == 0
     assert train(tmp_path / "b", seed=3).exit_code == 0
-    a = (tmp_path / "a" / "model" / "ner" / "model").read_bytes()
-    b = (tmp_path / "b" / "model" / "ner" / "model").read_bytes()
-    assert a == b
+    for member in ("ner_0", "ner_1"):
+        a = (tmp_path / "a" / "model" / member / "model").read_bytes()
+        b = (tmp_path / "b" / "model" / member / "model").read_bytes()
+        assert a == b
