@@ -16,6 +16,7 @@ from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
+from extract import architectures as _architectures  # noqa: F401  (registers the recogniser's encoder)
 from extract import tokenizer as _tokenizer  # noqa: F401  (registers the tokenizer)
 from extract.abbreviations import find_abbreviations, find_short_form_uses
 from extract.gazetteers import GazetteerEntry, model_families

@@ -90,11 +90,12 @@ def _predicted(doc, setting: tuple[bool, bool, str] | None, refiner) -> set[Span
 
 
 def evaluate(gold_path: str | Path, model: str | Path | None = None,
-             settings: Iterable[str] = tuple(SETTINGS)) -> dict[str, dict]:
-    """{setting name: Scores.to_json()} for the pipeline at `model` (default: the shipped one)."""
+             settings: Iterable[str] = tuple(SETTINGS), members: int | None = None) -> dict[str, dict]:
+    """{setting name: Scores.to_json()} for the pipeline at `model` (default: the shipped one),
+    running its first `members` recogniser members (default: all)."""
     from extract.pipeline import load_nlp
 
-    nlp = load_nlp(model)
+    nlp = load_nlp(model, members)
     refiner = nlp.get_pipe("paperkg_refine")
     saved = (refiner.use_rules, refiner.use_abbreviations)
     golds = list(read_scierc(gold_path))

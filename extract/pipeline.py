@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 import multiprocessing
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -21,23 +22,41 @@ FIELD_BREAK = "\n\n"  # between title and abstract in the one Doc made per paper
 _NLP_CACHE: dict[str, object] = {}
 
 
-def load_nlp(model: str | Path | None = None):
-    """The spaCy pipeline at `model` (default: the shipped one), loaded once per process."""
+def load_nlp(model: str | Path | None = None, members: int | None = None):
+    """The spaCy pipeline at `model` (default: the shipped one), loaded once per process.
+
+    `members` runs only the first N of the recogniser's voting members (N=1 is the fastest,
+    see `paperkg_vote`); None runs them all.
+    """
     path = str(Path(model) if model else MODEL_DIR)
-    if path not in _NLP_CACHE:
+    key = (path, members)
+    if key not in _NLP_CACHE:
         import spacy
 
         from extract import components  # noqa: F401  (registers paperkg's factories)
 
         if not Path(path, "config.cfg").is_file():
             raise FileNotFoundError(f"no spaCy pipeline at {path} (train one with `kg train`)")
-        nlp = spacy.load(path)
+        nlp = spacy.load(path, exclude=_members_beyond(path, members))
         if "paperkg_refine" not in nlp.pipe_names:  # a bare recogniser, e.g. a training run's output
             from extract.training import add_paperkg_components
 
             add_paperkg_components(nlp)
-        _NLP_CACHE[path] = nlp
-    return _NLP_CACHE[path]
+        _NLP_CACHE[key] = nlp
+    return _NLP_CACHE[key]
+
+
+_MEMBER = re.compile(r"^(?:ner|ballot)_(\d+)$")
+
+
+def _members_beyond(path: str, members: int | None) -> list[str]:
+    """The pipeline's recogniser members (and their ballots) numbered `members` or higher."""
+    if members is None:
+        return []
+    from spacy.util import load_config
+
+    names = load_config(Path(path, "config.cfg"), interpolate=False)["nlp"]["pipeline"]
+    return [name for name in names if (m := _MEMBER.match(name)) and int(m.group(1)) >= members]
 
 
 class Extractor:
@@ -48,6 +67,9 @@ class Extractor:
         meta = nlp.meta
         self.name = f"paperkg-{meta.get('name', 'extractor')}"
         self.version = str(meta.get("version", "0"))
+        running = sum(1 for name in nlp.pipe_names if name.startswith("ner_") and _MEMBER.match(name))
+        if running < meta.get("members", running):  # the build's provenance says it ran fewer
+            self.version += f" ({running} of {meta['members']} recogniser members)"
 
     def extract(self, papers: Iterable[Paper], n_process: int = 1, batch_size: int = 64) -> Iterator[PaperExtraction]:
         """Extractions in input order; `n_process` > 1 runs whole batches in forked workers."""
@@ -131,5 +153,5 @@ def doc_to_extraction(doc, paper: Paper, extractor: str) -> PaperExtraction:
     return PaperExtraction(paper, entities, tuple(sentences), pairs, extractor)
 
 
-def load_extractor(model: str | Path | None = None) -> Extractor:
-    return Extractor(load_nlp(model))
+def load_extractor(model: str | Path | None = None, members: int | None = None) -> Extractor:
+    return Extractor(load_nlp(model, members))

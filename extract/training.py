@@ -22,7 +22,7 @@ __all__ = ["DEFAULT_CONFIG", "add_paperkg_components", "assemble", "combine_reco
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent / "config" / "ner.cfg"
 PIPELINE_NAME = "scierc_ner"
-PIPELINE_VERSION = "1.0.0"
+PIPELINE_VERSION = "2.0.0"
 VECTOR_SOURCES = {
     "table": "static word vectors distilled from all-MiniLM-L6-v2 (extract/distill.py)",
     "glove": "GloVe 6B 50d static vectors",
@@ -72,7 +72,7 @@ def train(
     """
     from spacy.cli.train import train as spacy_train
 
-    from extract import tokenizer  # noqa: F401  (the config names the paperkg tokenizer)
+    from extract import components  # noqa: F401  (the config names paperkg's tokenizer and encoder)
 
     out = Path(out_dir)
     corpus = out / "corpus"
@@ -159,6 +159,7 @@ def assemble(
             nlp.config["paths"][key] = Path(nlp.config["paths"][key]).name
     nlp.meta["name"] = PIPELINE_NAME
     nlp.meta["version"] = PIPELINE_VERSION
+    nlp.meta["members"] = len(recogniser_dirs)
     nlp.meta["description"] = (
         f"paperkg extractor: {len(recogniser_dirs)} voting CNN NER models with {vectors_source} trained on "
         "SciERC, abbreviations, "

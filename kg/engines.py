@@ -31,29 +31,33 @@ class Engine(Protocol):
         """Extractions of `papers`, in input order; `extractor` defaults to the shipped pipeline."""
 
 
-def make_engine(name: str = "local", *, workers: int = 1, scheduler: str | None = None, model=None) -> Engine:
-    """The engine the CLI names: `local` (N processes here) or `dask` (a cluster, local if no address)."""
+def make_engine(name: str = "local", *, workers: int = 1, scheduler: str | None = None, model=None,
+                members: int | None = None) -> Engine:
+    """The engine the CLI names: `local` (N processes here) or `dask` (a cluster, local if no address).
+
+    `model` and `members` choose the extractor, as `extract.pipeline.load_extractor` takes them."""
     if name == "local":
         if scheduler:
             raise EngineError("--scheduler needs --engine dask")
-        return LocalEngine(workers=workers, model=model)
+        return LocalEngine(workers=workers, model=model, members=members)
     if name == "dask":
-        return DaskEngine(scheduler=scheduler, workers=workers, model=model)
+        return DaskEngine(scheduler=scheduler, workers=workers, model=model, members=members)
     raise EngineError(f"unknown engine {name!r} (choose one of: {', '.join(ENGINES)})")
 
 
 class LocalEngine:
     """The extractor in this process; `workers` > 1 becomes the extractor's `n_process`."""
 
-    def __init__(self, workers: int = 1, model=None):
+    def __init__(self, workers: int = 1, model=None, members: int | None = None):
         self.workers = workers
         self.model = model
+        self.members = members
 
     def extract(self, papers: Sequence[Paper], extractor=None) -> Iterator[PaperExtraction]:
         if extractor is None:
             from extract.pipeline import load_extractor
 
-            extractor = load_extractor(self.model)
+            extractor = load_extractor(self.model, self.members)
         yield from extractor.extract(papers, n_process=self.workers)
 
 
@@ -71,6 +75,7 @@ class DaskEngine:
         scheduler: str | None = None,
         workers: int = 2,
         model=None,
+        members: int | None = None,
         partition_size: int | None = None,
         in_flight: int = 4,
         connect_timeout: float = 10.0,
@@ -78,6 +83,7 @@ class DaskEngine:
         self.scheduler = scheduler
         self.workers = workers
         self.model = model
+        self.members = members
         self.partition_size = partition_size
         self.in_flight = in_flight
         self.connect_timeout = connect_timeout
@@ -95,7 +101,7 @@ class DaskEngine:
             while next_part < len(parts) or pending:
                 while next_part < len(parts) and len(pending) < self.in_flight * n_workers:
                     part = parts[next_part]
-                    pending.append((part, client.submit(_extract_partition, part, self.model, shared, pure=False)))
+                    pending.append((part, client.submit(_extract_partition, part, (self.model, self.members), shared, pure=False)))
                     next_part += 1
                 part, future = pending.popleft()
                 extractions = future.result()
@@ -158,16 +164,16 @@ def _check_order(papers: list[Paper], extractions: list[PaperExtraction]) -> Non
 
 # -- on the workers ------------------------------------------------------------------------------
 
-_WORKER_EXTRACTORS: dict = {}  # model -> extractor, loaded once per worker process
+_WORKER_EXTRACTORS: dict = {}  # (model, members) -> extractor, loaded once per worker process
 _WORKER_LOCK = threading.Lock()
 
 
-def _extract_partition(papers: list[Paper], model, extractor=None) -> list[PaperExtraction]:
+def _extract_partition(papers: list[Paper], choice: tuple, extractor=None) -> list[PaperExtraction]:
     if extractor is None:
         with _WORKER_LOCK:
-            if model not in _WORKER_EXTRACTORS:
+            if choice not in _WORKER_EXTRACTORS:
                 from extract.pipeline import load_extractor
 
-                _WORKER_EXTRACTORS[model] = load_extractor(model)
-            extractor = _WORKER_EXTRACTORS[model]
+                _WORKER_EXTRACTORS[choice] = load_extractor(*choice)
+            extractor = _WORKER_EXTRACTORS[choice]
     return list(extractor.extract(papers, n_process=1))

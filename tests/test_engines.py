@@ -81,13 +81,18 @@ def test_local_engine_passes_workers_as_n_process(tmp_path, reference_lines):
     assert graph_lines(store) == reference_lines
 
 
-def test_cli_workers_reaches_the_extractor(tmp_path, monkeypatch, reference_lines):
+@pytest.mark.parametrize("fast", [False, True])
+def test_cli_workers_and_fast_reach_the_extractor(tmp_path, monkeypatch, reference_lines, fast):
     extractor = AcronymExtractor()
-    monkeypatch.setattr(extract.pipeline, "load_extractor", lambda model=None: extractor)
+    loaded = []
+    monkeypatch.setattr(extract.pipeline, "load_extractor",
+                        lambda model=None, members=None: loaded.append(members) or extractor)
     store = tmp_path / "store"
-    result = CliRunner().invoke(main, ["build", DEMO, "--store", str(store), "--workers", "2", "-q"])
+    result = CliRunner().invoke(main, ["build", DEMO, "--store", str(store), "--workers", "2", "-q",
+                                       *(["--fast"] if fast else [])])
     assert result.exit_code == 0, result.output
     assert extractor.calls == [2]
+    assert loaded == [1 if fast else None]
     assert graph_lines(Store(store)) == reference_lines
 
 
@@ -150,16 +155,17 @@ def test_local_cluster_workers_run_without_dask_malloc_trim(dask_cluster, distri
 def test_worker_loads_the_extractor_once(monkeypatch):
     loads = []
 
-    def load(model=None):
-        loads.append(model)
+    def load(model=None, members=None):
+        loads.append((model, members))
         return AcronymExtractor()
 
     monkeypatch.setattr(extract.pipeline, "load_extractor", load)
     monkeypatch.setattr(engines, "_WORKER_EXTRACTORS", {})
     papers = [Paper("test:1", "GPT", "LLM", "x.jsonl", 1)]
     for _ in range(3):
-        assert engines._extract_partition(papers, "some/model")[0].paper == papers[0]
-    assert loads == ["some/model"]
+        assert engines._extract_partition(papers, ("some/model", None))[0].paper == papers[0]
+    assert engines._extract_partition(papers, ("some/model", 1))[0].paper == papers[0]
+    assert loads == [("some/model", None), ("some/model", 1)]
 
 
 def test_dask_unreachable_scheduler_is_one_clear_error(distributed):

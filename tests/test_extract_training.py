@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from kg.cli import main
 
 FIXTURE = Path(__file__).parent / "fixtures" / "extract" / "tiny_scierc.jsonl"
+FIXTURE_LISTING = Path(__file__).resolve().parents[1] / "data" / "demo" / "hf-daily-papers-interpretability-2.txt"
 
 
 def train(out: Path, seed: int = 0, members: int = 2):
@@ -31,6 +32,22 @@ def test_kg_train_writes_a_full_pipeline(tmp_path):
     assert (tmp_path / "run" / "training" / "model-best").is_dir()
     assert (tmp_path / "run" / "training-1" / "model-best").is_dir()
     assert nlp.get_pipe("ner_0").model.to_bytes() != nlp.get_pipe("ner_1").model.to_bytes()
+
+
+def test_fewer_members_run_when_asked(tmp_path):
+    from extract.pipeline import load_extractor
+    from extract.records import Paper
+
+    assert train(tmp_path / "run", members=3).exit_code == 0
+    model = tmp_path / "run" / "model"
+    fast = load_extractor(model, members=1)
+    assert [n for n in fast.nlp.pipe_names if n[:4] in ("ner_", "ball")] == ["ner_0", "ballot_0"]
+    assert fast.version == "2.0.0 (1 of 3 recogniser members)"
+    assert load_extractor(model).version == "2.0.0"
+    paper = Paper("t:1", "Parsing with LSTMs", "We evaluate a parser on the Penn Treebank.", "x", 1)
+    assert list(fast.extract([paper]))[0].paper == paper
+    result = CliRunner().invoke(main, ["extract", "--model", str(model), "--fast", str(FIXTURE_LISTING)])
+    assert result.exit_code == 0, result.output
     assert (tmp_path / "run" / "corpus" / "train.spacy").is_file()
 
 

@@ -27,6 +27,22 @@ def store_option(func):
     return wrapper
 
 
+def fast_option(func):
+    """`--fast`: run one of the recogniser's voting members, passed on as `members` (1 or None)."""
+
+    @click.option(
+        "--fast",
+        is_flag=True,
+        help="Run one of the recogniser's voting members instead of all of them: about 2.5x faster "
+        "extraction, about 2 F1 points lower on SciERC (docs/extraction.md).",
+    )
+    @functools.wraps(func)
+    def wrapper(*args, fast, **kwargs):
+        return func(*args, members=1 if fast else None, **kwargs)
+
+    return wrapper
+
+
 def user_errors(func):
     """Turn the API's user-facing errors into one line on stderr and exit code 1."""
 

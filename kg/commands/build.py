@@ -4,7 +4,7 @@ import sys
 
 import click
 
-from kg.commands._options import store_option, user_errors
+from kg.commands._options import fast_option, store_option, user_errors
 
 
 @click.command()
@@ -18,8 +18,10 @@ from kg.commands._options import store_option, user_errors
 @click.option("--scheduler", metavar="ADDRESS", default=None,
               help="Dask scheduler to use with --engine dask, e.g. tcp://10.0.0.5:8786 [default: a local cluster].")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
+@fast_option
 @user_errors
-def build(inputs, store, strict: bool, workers: int, engine: str, scheduler: str | None, quiet: bool) -> None:
+def build(inputs, store, strict: bool, workers: int, engine: str, scheduler: str | None, quiet: bool,
+          members: int | None) -> None:
     """Read paper listings, extract their entities, and add them to the graph store.
 
     INPUT is a file or a directory (every readable file inside it is read): Hugging Face Daily
@@ -36,6 +38,7 @@ def build(inputs, store, strict: bool, workers: int, engine: str, scheduler: str
       kg build listing.txt more.jsonl --store ./mygraph
       kg build papers.csv --strict
       kg build big/ --workers 2
+      kg build big/ --workers 2 --fast
       kg build big/ --engine dask --scheduler tcp://scheduler:8786
     """
     from extract.readers import ReadError
@@ -52,7 +55,7 @@ def build(inputs, store, strict: bool, workers: int, engine: str, scheduler: str
             inputs,
             strict=strict,
             workers=workers,
-            engine=make_engine(engine, workers=workers, scheduler=scheduler),
+            engine=make_engine(engine, workers=workers, scheduler=scheduler, members=members),
             on_problem=report_problem,
             progress=(lambda it, total: it) if quiet else progress_bar("extracting"),
         )

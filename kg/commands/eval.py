@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from kg.commands._options import echo_json, user_errors
+from kg.commands._options import echo_json, fast_option, user_errors
 
 
 @click.command("eval")
@@ -14,8 +14,10 @@ from kg.commands._options import echo_json, user_errors
 @click.option("--recogniser-only", is_flag=True, help="Score only the statistical recogniser.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV rows: setting,label,precision,recall,f1.")
+@fast_option
 @user_errors
-def eval_(gold_path: str, model: str | None, recogniser_only: bool, as_json: bool, as_csv: bool) -> None:
+def eval_(gold_path: str, model: str | None, recogniser_only: bool, as_json: bool, as_csv: bool,
+          members: int | None) -> None:
     """Score the extractor on SciERC-format gold data: typed exact-span precision, recall, F1.
 
     The pipeline runs on the gold documents' own tokens. Our types map back onto SciERC labels
@@ -30,12 +32,13 @@ def eval_(gold_path: str, model: str | None, recogniser_only: bool, as_json: boo
       kg eval --gold ../shared/data/scierc/dev.jsonl
       kg eval --gold dev.jsonl --json
       kg eval --gold dev.jsonl --recogniser-only --csv
+      kg eval --gold dev.jsonl --fast          # the extractor kg build --fast runs
     """
     from extract.evaluation import SETTINGS, evaluate
 
     settings = ["recogniser"] if recogniser_only else list(SETTINGS)
     try:
-        results = evaluate(gold_path, model, settings)
+        results = evaluate(gold_path, model, settings, members)
     except (ValueError, FileNotFoundError) as exc:
         raise click.ClickException(str(exc)) from exc
     main = results[settings[-1]]

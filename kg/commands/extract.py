@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from kg.commands._options import user_errors
+from kg.commands._options import fast_option, user_errors
 
 
 @click.command()
@@ -16,8 +16,9 @@ from kg.commands._options import user_errors
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Extraction processes.")
 @click.option("--model", type=click.Path(exists=True, file_okay=False, path_type=str), default=None,
               help="A spaCy pipeline made by `kg train` [default: the one shipped with paperkg].")
+@fast_option
 @user_errors
-def extract(inputs, output: str | None, workers: int, model: str | None) -> None:
+def extract(inputs, output: str | None, workers: int, model: str | None, members: int | None) -> None:
     """Extract the methods, models, datasets, tasks, metrics and concepts of each paper.
 
     INPUT is a file or directory of paper listings (the formats `kg build` reads). Prints one
@@ -31,6 +32,7 @@ def extract(inputs, output: str | None, workers: int, model: str | None) -> None
       kg extract data/demo/
       kg extract listing.txt more.jsonl -o entities.jsonl
       kg extract papers.csv --workers 2
+      kg extract big.jsonl --fast -o entities.jsonl
     """
     from extract.pipeline import load_extractor
     from extract.readers import ReadError, ReadProblem, read_inputs, unique_papers
@@ -42,7 +44,7 @@ def extract(inputs, output: str | None, workers: int, model: str | None) -> None
                 click.echo(f"warning: {item}", err=True)
             else:
                 papers.append(item)
-        extractor = load_extractor(model)
+        extractor = load_extractor(model, members)
     except (ReadError, FileNotFoundError) as exc:
         raise click.ClickException(str(exc)) from exc
     out = open(output, "w", encoding="utf-8") if output else sys.stdout
