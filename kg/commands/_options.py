@@ -33,8 +33,8 @@ def fast_option(func):
     @click.option(
         "--fast",
         is_flag=True,
-        help="Run one of the recogniser's voting members instead of all of them: about 2.5x faster "
-        "extraction, about 2 F1 points lower on SciERC (docs/extraction.md).",
+        help="Run one of the recogniser's three voting members instead of all of them: about 2.5x "
+        "faster extraction, about 3 F1 points lower on SciERC (docs/extraction.md).",
     )
     @functools.wraps(func)
     def wrapper(*args, fast, **kwargs):

