@@ -74,3 +74,19 @@ def test_kg_train_with_a_vectors_table(tmp_path):
                                        "--max-steps", "4", "--vectors-table", str(table)])
     assert result.exit_code == 0, result.output
     assert spacy.load(out / "model", exclude=["paperkg_rules"]).vocab.vectors.shape == (len(words), 6)
+
+
+def test_members_with_different_vectors_are_refused(tmp_path):
+    from extract.training import combine_recognisers
+
+    words = sorted(scierc_words([FIXTURE]))
+    table = write_table(tmp_path / "t.npz", words, dims=6)
+    common = ["train", "--train", str(FIXTURE), "--dev", str(FIXTURE), "--max-steps", "4", "--members", "1"]
+    runs = {"table": ["--vectors-table", str(table)], "none": ["--no-vectors"]}
+    for name, extra in runs.items():
+        result = CliRunner().invoke(main, [*common, "--out", str(tmp_path / name), *extra])
+        assert result.exit_code == 0, result.output
+    members = [tmp_path / name / "training" / "model-best" for name in runs]
+    with pytest.raises(ValueError, match="static vectors differ"):
+        combine_recognisers(members)
+    assert combine_recognisers([members[0], members[0]]).pipe_names[-1] == "paperkg_vote"
