@@ -72,8 +72,8 @@ def sentence_boundaries(doc: Doc) -> Doc:
 @Language.component("paperkg_ballot")
 def ballot(doc: Doc) -> Doc:
     """Moves the preceding recogniser member's entities into the ballot box."""
-    box = doc.spans[BALLOTS_KEY] if BALLOTS_KEY in doc.spans else None
-    members = box.attrs.get("members", 0) if box is not None else 0
+    box = doc.spans.get(BALLOTS_KEY)
+    members = box.attrs["members"] if box is not None else 0  # an empty ballot still counts
     doc.spans[BALLOTS_KEY] = [*(box or ()), *doc.ents]
     doc.spans[BALLOTS_KEY].attrs["members"] = members + 1
     doc.set_ents([], default="missing")  # the next member must not take these as preset

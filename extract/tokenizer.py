@@ -6,7 +6,6 @@ So infix hyphens stay inside tokens; everything else is spaCy's English behaviou
 """
 from __future__ import annotations
 
-
 import spacy
 from spacy.lang.char_classes import ALPHA, ALPHA_LOWER, ALPHA_UPPER, CONCAT_QUOTES, LIST_ELLIPSES, LIST_ICONS
 from spacy.tokenizer import Tokenizer

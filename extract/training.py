@@ -81,7 +81,6 @@ def train(
     settings = {
         "paths.train": str(corpus / "train.spacy"),
         "paths.dev": str(corpus / "dev.spacy"),
-        "system.seed": seed,
     }
     if vectors:
         from extract.vectors import build_vectors
@@ -183,6 +182,7 @@ def refresh_gazetteers(model_dir: str | Path, gazetteer_dir: str | Path | None =
     nlp = spacy.load(model)
     nlp.get_pipe("paperkg_rules").set_entries(load_gazetteers(gazetteer_dir))
     staged = model.with_name(model.name + ".new")
+    shutil.rmtree(staged, ignore_errors=True)  # left by an interrupted run
     nlp.to_disk(staged)
     shutil.rmtree(model)
     staged.rename(model)

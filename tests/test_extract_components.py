@@ -145,6 +145,13 @@ def test_vote_needs_a_strict_majority():
     assert ents == [(4, 6, "Task")]
 
 
+def test_a_member_that_proposes_nothing_still_counts():
+    ents, _ = _members_vote([[], [(0, 2, "Method")], [(0, 2, "Method"), (3, 4, "Task")]])
+    assert ents == [(0, 2, "Method")]  # 3 members: Task's one vote is not a majority
+    ents, _ = _members_vote([[], [], [(0, 2, "Method")]])
+    assert ents == []  # one vote of three
+
+
 def test_one_member_votes_alone():
     ents, _ = _members_vote([[(0, 1, "Task"), (2, 4, "Method")]])
     assert ents == [(0, 1, "Task"), (2, 4, "Method")]
