@@ -93,13 +93,16 @@ def paper_key(title: str, arxiv_id: str | None = None, doi: str | None = None) -
 
 
 def slug(key: str) -> str:
-    """An IRI-safe, stable slug for a paper key.
+    """An IRI-safe, stable slug for a paper key or an entity key.
 
-    arXiv keys read as themselves (``arxiv-2310.01234``, ``arxiv-hep-th-9901001``); DOI and title
-    keys get a readable ASCII prefix plus the first 8 hex digits of the key's SHA-256, because
-    their free text cannot be made IRI-safe without losing the distinctions between keys.
+    arXiv keys read as themselves (``arxiv-2310.01234``, ``arxiv-hep-th-9901001``). Every other
+    key (``doi:...``, ``title:...``, an entity's normalised name) gets a readable ASCII prefix plus
+    the first 8 hex digits of the key's SHA-256, because free text cannot be made IRI-safe without
+    losing the distinctions between keys.
     """
-    kind, _, value = key.partition(":")
+    kind, colon, value = key.partition(":")
+    if not colon or kind not in ("arxiv", "doi", "title"):
+        kind, value = "", key
     if kind == "arxiv" and normalise_arxiv_id(value) == value:
         return "arxiv-" + value.replace("/", "-")
     digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:8]
@@ -113,4 +116,4 @@ def slug(key: str) -> str:
     if not readable and words:
         readable = words[0][:60]
     prefix = "doi-" if kind == "doi" else ""
-    return f"{prefix}{readable or 'paper'}-{digest}"
+    return f"{prefix}{readable}-{digest}" if readable else prefix + digest

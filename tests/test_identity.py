@@ -138,6 +138,8 @@ def test_title_and_doi_slugs_are_readable_prefix_plus_hash():
         "title:\u6ce8\u610f\u529b\u673a\u5236",  # CJK only: nothing ASCII to keep
         "doi:10.1002/(sici)1097-4571(199806)49:8<693::aid-asi4>3.0.co;2-o",
         "title:a/b?c#d e%20f",
+        "\u6ce8\u610f\u529b",  # an entity key with nothing ASCII
+        ":",
     ],
 )
 def test_slugs_are_iri_safe_short_and_stable(key):
@@ -145,6 +147,14 @@ def test_slugs_are_iri_safe_short_and_stable(key):
     assert SAFE.fullmatch(value), value
     assert len(value) <= 80
     assert slug(key) == value
+
+
+def test_entity_keys_slug_as_their_whole_name():
+    assert re.fullmatch(r"sparse-autoencoder-[0-9a-f]{8}", slug("sparse autoencoder"))
+    assert re.fullmatch(r"gpt-4-[0-9a-f]{8}", slug("gpt-4"))
+    # a colon inside an entity's name is not a key kind: the whole name is kept and hashed
+    assert re.fullmatch(r"re-rank-lora-[0-9a-f]{8}", slug("re:rank lora"))
+    assert slug("arxiv 2310.01234") != slug("arxiv:2310.01234")
 
 
 def test_slugs_of_different_keys_differ():
