@@ -172,7 +172,11 @@ def assemble(
 
 def refresh_gazetteers(model_dir: str | Path, gazetteer_dir: str | Path | None = None) -> Path:
     """Compile the gazetteers (default: data/gazetteers) into an assembled pipeline, in place,
-    so that editing them needs no retraining."""
+    so that editing them needs no retraining.
+
+    The recognisers' directories are copied, not saved again: a re-save writes equal weights in
+    different bytes, which would put megabytes of unchanged model into every gazetteer commit.
+    """
     import spacy
 
     from extract import components  # noqa: F401  (the pipeline's factories)
@@ -183,7 +187,10 @@ def refresh_gazetteers(model_dir: str | Path, gazetteer_dir: str | Path | None =
     nlp.get_pipe("paperkg_rules").set_entries(load_gazetteers(gazetteer_dir))
     staged = model.with_name(model.name + ".new")
     shutil.rmtree(staged, ignore_errors=True)  # left by an interrupted run
-    nlp.to_disk(staged)
+    unchanged = [name for name in nlp.pipe_names if (model / name).is_dir() and name != "paperkg_rules"]
+    nlp.to_disk(staged, exclude=unchanged)
+    for name in unchanged:
+        shutil.copytree(model / name, staged / name)
     shutil.rmtree(model)
     staged.rename(model)
     return model

@@ -46,6 +46,8 @@ def entity(extraction, name):
         ("sonar", "VGG16", "Model"),
         ("sonar", "ResNet50", "Model"),
         ("chinchilla", "Chinchilla", "Model"),
+        ("promptcam", "DINO", "Model"),
+        ("promptcam", "Vision Transformers", "Model"),
     ],
 )
 def test_named_models_and_datasets(extractions, paper, name, type_):
@@ -62,6 +64,8 @@ def test_named_models_and_datasets(extractions, paper, name, type_):
         ("gpt2", "MLP", "Multi-Layer Perceptron"),
         ("deepseek", "LLMs", "large language models"),
         ("sonar", "SLIC", "Simple Linear Iterative Clustering"),
+        ("promptcam", "Prompt-CAM", "Prompt Class Attention Map"),
+        ("promptcam", "VPT", "Visual Prompt Tuning"),
     ],
 )
 def test_acronyms_are_linked_to_long_forms(extractions, paper, short, long):

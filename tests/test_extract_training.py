@@ -85,7 +85,9 @@ def test_gazetteers_recompile_into_a_pipeline_without_retraining(tmp_path):
     gazetteers = tmp_path / "gaz"
     gazetteers.mkdir()
     (gazetteers / "models.tsv").write_text("# name\ttype\taliases\nZorblatt-9B\tModel\tZB9\n", encoding="utf-8")
+    weights = (tmp_path / "run" / "model" / "ner_0" / "model").read_bytes()
     model = refresh_gazetteers(tmp_path / "run" / "model", gazetteers)
     assert not model.with_name("model.new").exists()
+    assert (model / "ner_0" / "model").read_bytes() == weights  # the recogniser is not rewritten
     doc = load_nlp(model)("We fine-tune ZB9 on a new corpus.")
     assert [(s.text, s.label_) for s in doc.spans["paperkg_rules"]] == [("ZB9", "Model")]
