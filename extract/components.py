@@ -21,6 +21,7 @@ from extract import tokenizer as _tokenizer  # noqa: F401  (registers the tokeni
 from extract.abbreviations import find_abbreviations, find_short_form_uses
 from extract.gazetteers import GazetteerEntry, model_families
 from extract.naming import is_generic
+from extract.pipeline import FIELD_BREAK
 
 RULES_KEY = "paperkg_rules"
 ABBR_SHORT_KEY = "paperkg_abbr_short"  # short forms: definitions and later uses; label = short form
@@ -137,6 +138,9 @@ _SIZED_NAME = re.compile(rf"^[A-Za-z][\w.]*(?:-[\w.]+)*-{_SIZE}(?:-[\w.]+)*$")
 # Benchmark-style names: MedQA, TruthfulQA, MT-Bench, MultiNLI.
 _BENCH_NAME = re.compile(r"^[A-Z][\w-]*(?:QA|Bench|bench|NLI|GLUE)$")
 _DATASET_HEADS = ["dataset", "datasets", "benchmark", "benchmarks", "corpus", "corpora", "treebank"]
+# A title's own name: one word with a capital after its first letter (SeeBel, iReason, FG-CXR,
+# DARTS-GT), so that ordinary words before a colon ("Position:", "Review:") are not names.
+_TITLE_NAME = re.compile(r"^[A-Za-z][\w.+-]*$")
 
 
 class ArtefactRules:
@@ -173,7 +177,7 @@ class ArtefactRules:
             for phrase in (entry.name, *entry.aliases):
                 matcher = self.lower if phrase.islower() else self.exact
                 matcher.add(key, [self.nlp.make_doc(phrase)])
-        families = model_families(self.entries)
+        families = self.families = model_families(self.entries)
         self.family = re.compile(
             rf"^(?:{'|'.join(map(re.escape, families))})(?:[-_.]?\d[\w.]*|-[\w.]+)*$" if families else r"(?!)"
         )
@@ -185,6 +189,7 @@ class ArtefactRules:
                 canonical, type_ = self.canonical[self.nlp.vocab.strings[key]]
                 spans.append(Span(doc, s, e, label=type_, kb_id=canonical, span_id="rule:gazetteer"))
         spans.extend(self._model_names(doc))
+        spans.extend(self._title_name(doc))
         for _, s, e in self.dataset_matcher(doc):
             span = doc[s : e - 1]
             # "the camera SONAR dataset": a lower-case modifier means the name is not all capitals
@@ -214,6 +219,27 @@ class ArtefactRules:
             else:
                 i += 1
         return found
+
+    def _title_name(self, doc: Doc) -> list[Span]:
+        """The name a `NAME: subtitle` title gives the paper's own artefact (`SeeBel: Seeing is
+        Believing`, `FG-CXR: A ... Gaze Dataset`): a Dataset when the subtitle names a dataset,
+        a Model when the name ends in a model family or `LLM` (`MentalLLaMA`, `SciLitLLM`), a
+        Method otherwise."""
+        title_end = doc.text.find(FIELD_BREAK)
+        if title_end < 0 or len(doc) < 3 or doc[1].text != ":":
+            return []
+        name = doc[0].text
+        if not _TITLE_NAME.match(name) or not any(c.isupper() for c in name[1:]):
+            return []
+        subtitle = [t.lower_ for t in doc[2:] if t.idx < title_end]
+        if any(word in _DATASET_HEADS for word in subtitle):
+            type_ = "Dataset"
+        elif name.endswith(("LLM", *self.families)):
+            type_ = "Model"
+        else:
+            type_ = "Method"
+        # kb_id: named as written, never made singular (`FinePhys`)
+        return [Span(doc, 0, 1, label=type_, kb_id=name, span_id="rule:title")]
 
     def to_disk(self, path, exclude=()):
         path = Path(path)

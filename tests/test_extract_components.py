@@ -55,6 +55,36 @@ def test_rules_find_named_models_datasets_and_metrics(nlp):
     } <= found(doc)
 
 
+@pytest.mark.parametrize(
+    "title, name, type_",
+    [
+        ("SeeBel: Seeing is Believing", "SeeBel", "Method"),
+        ("iReason: Multimodal Commonsense Reasoning using Videos", "iReason", "Method"),
+        ("FG-CXR: A Radiologist-Aligned Gaze Dataset for Report Generation", "FG-CXR", "Dataset"),
+        ("MentalLLaMA: Interpretable Mental Health Analysis", "MentalLLaMA", "Model"),
+        ("SciLitLLM: How to Adapt LLMs for Scientific Literature", "SciLitLLM", "Model"),
+    ],
+)
+def test_a_title_names_its_papers_artefact(nlp, title, name, type_):
+    doc = nlp(f"{title}\n\nWe present it here.")
+    assert [(s.text, s.label_, s.kb_id_) for s in doc.spans["paperkg_rules"] if s.id_ == "rule:title"] == [
+        (name, type_, name)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Position: Interpretability Needs a Theory\n\nWe argue.",  # an ordinary word before the colon
+        "Through a Compressed Lens: Quantization\n\nWe study.",  # not one word
+        "\n\nOBJECTIVE: to survey probes.",  # a paper without a title
+        "OBJECTIVE: to survey probes.",  # a SciERC abstract: no title at all
+    ],
+)
+def test_no_title_name_without_a_name_colon_title(nlp, text):
+    doc = nlp(text)
+    assert not [s for s in doc.spans["paperkg_rules"] if s.id_ == "rule:title"]
+
+
 def test_abbreviation_forms_share_a_type(nlp):
     doc = nlp("Simple Linear Iterative Clustering (SLIC) is fast. SLIC needs no labels.")
     # nothing else found the pair: the graph gets it, the scored spans do not
