@@ -5,6 +5,7 @@ spacy = pytest.importorskip("spacy")
 
 from extract import components  # noqa: E402,F401
 from extract.components import ENTITIES_KEY, MENTIONS_KEY  # noqa: E402
+from spacy.tokens import Span  # noqa: E402
 from extract.gazetteers import load_gazetteers  # noqa: E402
 from extract.grouping import group_mentions  # noqa: E402
 from extract.naming import grouping_key, is_generic, singular  # noqa: E402
@@ -193,3 +194,11 @@ def test_vote_without_ballots_leaves_the_doc_alone():
     doc = spacy.blank("en")("a b c")
     doc.ents = [Span(doc, 1, 2, label="Task")]
     assert [(e.start, e.end, e.label_) for e in components.vote(doc).ents] == [(1, 2, "Task")]
+
+
+def test_a_recogniser_span_across_a_colon_is_split_there(nlp):
+    doc = nlp.make_doc("MM-DREX: Multimodal-Driven Dynamic Routing of LLM Experts\n\nWe trade.")
+    doc.ents = [Span(doc, 0, 9, label="Method")]  # what a recogniser took whole
+    nlp.get_pipe("paperkg_refine")(doc)
+    assert [(s.text, s.label_) for s in doc.spans[ENTITIES_KEY]] == [
+        ("MM-DREX", "Method"), ("Multimodal-Driven Dynamic Routing of LLM Experts", "Method")]
