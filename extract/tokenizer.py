@@ -22,6 +22,9 @@ _INFIXES = (
         rf"(?<=[{ALPHA_LOWER}{CONCAT_QUOTES}])\.(?=[{ALPHA_UPPER}{CONCAT_QUOTES}])",
         rf"(?<=[{ALPHA}]),(?=[{ALPHA}])",
         rf"(?<=[{ALPHA}0-9])[:<>=/](?=[{ALPHA}])",
+        # `(SAE)-based`: the bracket and the hyphen after it split, so the acronym is a token
+        r"(?<=[^\s(\[])[)\]](?=-)",
+        r"(?<=[)\]])-",
     ]
 )
 

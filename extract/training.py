@@ -18,7 +18,7 @@ from pathlib import Path
 
 from extract.scierc import gold_to_doc, read_scierc
 
-__all__ = ["DEFAULT_CONFIG", "add_paperkg_components", "assemble", "combine_recognisers", "convert", "refresh_gazetteers", "train"]
+__all__ = ["DEFAULT_CONFIG", "add_paperkg_components", "assemble", "combine_recognisers", "convert", "refresh_rules", "train"]
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent / "config" / "ner.cfg"
 PIPELINE_NAME = "scierc_ner"
@@ -170,9 +170,10 @@ def assemble(
     return out
 
 
-def refresh_gazetteers(model_dir: str | Path, gazetteer_dir: str | Path | None = None) -> Path:
-    """Compile the gazetteers (default: data/gazetteers) into an assembled pipeline, in place,
-    so that editing them needs no retraining.
+def refresh_rules(model_dir: str | Path, gazetteer_dir: str | Path | None = None) -> Path:
+    """Compile today's rule-based parts into an assembled pipeline, in place, so that editing
+    them needs no retraining: the gazetteers (default: data/gazetteers) and the tokenizer's
+    rules (extract/tokenizer.py), which the pipeline keeps a saved copy of.
 
     The recognisers' directories are copied, not saved again: a re-save writes equal weights in
     different bytes, which would put megabytes of unchanged model into every gazetteer commit.
@@ -181,9 +182,11 @@ def refresh_gazetteers(model_dir: str | Path, gazetteer_dir: str | Path | None =
 
     from extract import components  # noqa: F401  (the pipeline's factories)
     from extract.gazetteers import load_gazetteers
+    from extract.tokenizer import make_tokenizer
 
     model = Path(model_dir)
     nlp = spacy.load(model)
+    nlp.tokenizer = make_tokenizer(nlp)
     nlp.get_pipe("paperkg_rules").set_entries(load_gazetteers(gazetteer_dir))
     staged = model.with_name(model.name + ".new")
     shutil.rmtree(staged, ignore_errors=True)  # left by an interrupted run
@@ -201,9 +204,10 @@ if __name__ == "__main__":
 
     from extract.pipeline import MODEL_DIR
 
-    parser = argparse.ArgumentParser(description="Recompile data/gazetteers into a pipeline (default: the shipped one).")
-    parser.add_argument("command", choices=["gazetteers"])
+    parser = argparse.ArgumentParser(
+        description="Recompile data/gazetteers and the tokenizer rules into a pipeline (default: the shipped one).")
+    parser.add_argument("command", choices=["rules"])
     parser.add_argument("model", nargs="?", default=str(MODEL_DIR))
     parser.add_argument("--gazetteers", default=None, help="gazetteer directory [default: data/gazetteers]")
     args = parser.parse_args()
-    print(f"gazetteers compiled into {refresh_gazetteers(args.model, args.gazetteers)}")
+    print(f"gazetteers and tokenizer rules compiled into {refresh_rules(args.model, args.gazetteers)}")

@@ -30,6 +30,12 @@ def test_hyphenated_names_stay_whole(nlp):
                      "state-of-the-art", ")", "."]
 
 
+def test_an_acronym_in_brackets_before_a_hyphen_is_a_token(nlp):
+    words = [t.text for t in nlp.make_doc("sparse autoencoder (SAE)-based probes and [RL]-driven agents")]
+    assert words == ["sparse", "autoencoder", "(", "SAE", ")", "-", "based", "probes", "and", "[", "RL", "]", "-",
+                     "driven", "agents"]
+
+
 def test_sentence_boundaries(nlp):
     doc = nlp("We use e.g. BERT. The loss is $x^2$. See https://example.org/a.b for code. Et al. work. Done.")
     assert [s.text for s in doc.sents] == [

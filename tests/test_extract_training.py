@@ -77,17 +77,22 @@ def test_same_seed_same_model(tmp_path):
         assert a == b
 
 
-def test_gazetteers_recompile_into_a_pipeline_without_retraining(tmp_path):
+def test_rules_recompile_into_a_pipeline_without_retraining(tmp_path):
+    import spacy
+
     from extract.pipeline import load_nlp
-    from extract.training import refresh_gazetteers
+    from extract.training import refresh_rules
 
     assert train(tmp_path / "run", members=1).exit_code == 0
+    spacy.blank("en").tokenizer.to_disk(tmp_path / "run" / "model" / "tokenizer")  # stale rules: hyphens split
     gazetteers = tmp_path / "gaz"
     gazetteers.mkdir()
     (gazetteers / "models.tsv").write_text("# name\ttype\taliases\nZorblatt-9B\tModel\tZB9\n", encoding="utf-8")
     weights = (tmp_path / "run" / "model" / "ner_0" / "model").read_bytes()
-    model = refresh_gazetteers(tmp_path / "run" / "model", gazetteers)
+    model = refresh_rules(tmp_path / "run" / "model", gazetteers)
     assert not model.with_name("model.new").exists()
     assert (model / "ner_0" / "model").read_bytes() == weights  # the recogniser is not rewritten
-    doc = load_nlp(model)("We fine-tune ZB9 on a new corpus.")
+    nlp = load_nlp(model)
+    doc = nlp("We fine-tune ZB9 on a new corpus.")
     assert [(s.text, s.label_) for s in doc.spans["paperkg_rules"]] == [("ZB9", "Model")]
+    assert [t.text for t in nlp.make_doc("Pythia-70M (SAE)-based")] == ["Pythia-70M", "(", "SAE", ")", "-", "based"]
