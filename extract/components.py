@@ -140,7 +140,7 @@ _BENCH_NAME = re.compile(r"^[A-Z][\w-]*(?:QA|Bench|bench|NLI|GLUE)$")
 _DATASET_HEADS = ["dataset", "datasets", "benchmark", "benchmarks", "corpus", "corpora", "treebank"]
 # A title's own name: one word with a capital after its first letter (SeeBel, iReason, FG-CXR,
 # DARTS-GT), so that ordinary words before a colon ("Position:", "Review:") are not names.
-_TITLE_NAME = re.compile(r"^[A-Za-z][\w.+-]*$")
+_TITLE_NAME = re.compile(r"^[A-Za-z](?=[\w.+-]*[A-Z])[\w.+-]*$")
 
 
 class ArtefactRules:
@@ -225,14 +225,13 @@ class ArtefactRules:
         Believing`, `FG-CXR: A ... Gaze Dataset`): a Dataset when the subtitle names a dataset,
         a Model when the name ends in a model family or `LLM` (`MentalLLaMA`, `SciLitLLM`), a
         Method otherwise."""
-        title_end = doc.text.find(FIELD_BREAK)
-        if title_end < 0 or len(doc) < 3 or doc[1].text != ":":
+        if len(doc) < 3 or doc[1].text != ":" or not _TITLE_NAME.match(doc[0].text):
             return []
+        title = next(doc.sents)  # paperkg_sentences ends the title at the field break
+        if FIELD_BREAK not in title[-1].text + title[-1].whitespace_:
+            return []  # no title: the text starts with the abstract
         name = doc[0].text
-        if not _TITLE_NAME.match(name) or not any(c.isupper() for c in name[1:]):
-            return []
-        subtitle = [t.lower_ for t in doc[2:] if t.idx < title_end]
-        if any(word in _DATASET_HEADS for word in subtitle):
+        if any(t.lower_ in _DATASET_HEADS for t in title[2:]):
             type_ = "Dataset"
         elif name.endswith(("LLM", *self.families)):
             type_ = "Model"
