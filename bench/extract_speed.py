@@ -5,11 +5,12 @@
 Rows: the tokenizer alone (the ceiling), the whole spaCy pipeline, the extractor with every
 recogniser member voting, and the extractor as `--fast` runs it (one member), in the same run.
 
-Target: at least 100 abstracts/s per core for the whole extractor. Papers are the seed listings
-in data/demo (about 230 words each), repeated to N, or with --scierc the abstracts of a
-SciERC-format file (about 130 words each, as in docs/MEASURED.md's baseline). Single-process rates use this process's CPU time, so other jobs
-on a shared machine do not distort them; the multi-process row (--processes > 1) is wall time.
-"""
+Target: at least 100 abstracts/s per core for the whole extractor. Papers are the seed listings in
+data/demo (about 230 words each), repeated to N, or with --scierc the abstracts of a SciERC-format
+file (about 130 words each, as in docs/MEASURED.md's baseline). Single-process rates use this
+process's CPU time, so other jobs on a shared machine do not distort them; the multi-process row
+(--processes > 1) is wall time."""
+
 from __future__ import annotations
 
 import argparse
@@ -21,16 +22,16 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 
 def scierc_papers(path: str, n: int):
-    from extract.records import Paper
-    from extract.scierc import read_scierc
+    from paperkg.extract.records import Paper
+    from paperkg.extract.scierc import read_scierc
 
     papers = [Paper(g.key, "", " ".join(g.words), path, i) for i, g in enumerate(read_scierc(path), 1)]
     return (papers * (n // len(papers) + 1))[:n]
 
 
 def demo_papers(n: int):
-    from extract.readers import read_papers
-    from extract.resources import data_dir
+    from paperkg.extract.readers import read_papers
+    from paperkg.extract.resources import data_dir
 
     papers = read_papers(data_dir() / "demo").papers
     return (papers * (n // len(papers) + 1))[:n]
@@ -48,7 +49,7 @@ def main() -> None:
     parser.add_argument("--scierc", default=None, help="time SciERC-format abstracts instead of the demo listings")
     args = parser.parse_args()
 
-    from extract.pipeline import load_extractor, text_of
+    from paperkg.extract.pipeline import load_extractor, text_of
 
     papers = scierc_papers(args.scierc, args.papers) if args.scierc else demo_papers(args.papers)
     extractor = load_extractor(args.model)

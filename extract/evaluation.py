@@ -5,13 +5,14 @@ SciERC labels (Method+Model -> Method, Dataset -> Material, Concept -> OtherScie
 Generic is not scored. Besides the whole extractor, the recogniser alone and the recogniser with
 each family of rules are scored, so every addition's gain is visible.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from extract.scierc import SCORED_LABELS, GoldDocument, gold_to_doc, read_scierc
+from paperkg.extract.scierc import SCORED_LABELS, GoldDocument, gold_to_doc, read_scierc
 
 __all__ = ["GRAPH_TO_SCIERC", "SETTINGS", "Scores", "evaluate", "score"]
 
@@ -59,12 +60,20 @@ class Scores:
         p = tp / n_pred if n_pred else 0.0
         r = tp / n_gold if n_gold else 0.0
         f = 2 * p * r / (p + r) if p + r else 0.0
-        return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4),
-                "tp": tp, "predicted": n_pred, "gold": n_gold}
+        return {
+            "precision": round(p, 4),
+            "recall": round(r, 4),
+            "f1": round(f, 4),
+            "tp": tp,
+            "predicted": n_pred,
+            "gold": n_gold,
+        }
 
     def to_json(self) -> dict:
-        per_label = {lab: self._prf(self.tp.get(lab, 0), self.n_pred.get(lab, 0), self.n_gold.get(lab, 0))
-                     for lab in SCORED_LABELS}
+        per_label = {
+            lab: self._prf(self.tp.get(lab, 0), self.n_pred.get(lab, 0), self.n_gold.get(lab, 0))
+            for lab in SCORED_LABELS
+        }
         micro = self._prf(sum(self.tp.values()), sum(self.n_pred.values()), sum(self.n_gold.values()))
         return {"micro": micro, "per_label": per_label, "documents": self.documents}
 
@@ -89,11 +98,15 @@ def _predicted(doc, setting: tuple[bool, bool, str] | None, refiner) -> set[Span
     return {(s.start, s.end, GRAPH_TO_SCIERC[s.label_]) for s in doc.spans[group]}
 
 
-def evaluate(gold_path: str | Path, model: str | Path | None = None,
-             settings: Iterable[str] = tuple(SETTINGS), members: int | None = None) -> dict[str, dict]:
+def evaluate(
+    gold_path: str | Path,
+    model: str | Path | None = None,
+    settings: Iterable[str] = tuple(SETTINGS),
+    members: int | None = None,
+) -> dict[str, dict]:
     """{setting name: Scores.to_json()} for the pipeline at `model` (default: the shipped one),
     running its first `members` recogniser members (default: all)."""
-    from extract.pipeline import load_nlp
+    from paperkg.extract.pipeline import load_nlp
 
     nlp = load_nlp(model, members)
     refiner = nlp.get_pipe("paperkg_refine")

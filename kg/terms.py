@@ -2,11 +2,12 @@
 
 Built from plain namespace strings (`schema.namespaces`) so that importing this module stays cheap.
 """
+
 from __future__ import annotations
 
 import pyoxigraph as ox
 
-from schema.namespaces import (
+from paperkg.schema.namespaces import (
     DCTERMS_NS,
     FABIO_NS,
     OA_NS,

@@ -1,4 +1,5 @@
 """Python names for the paperkg vocabulary (`ontology.ttl`) and the namespaces it reuses."""
+
 from __future__ import annotations
 
 import os
@@ -6,8 +7,14 @@ import os
 from rdflib import URIRef
 from rdflib.namespace import DefinedNamespace, Namespace
 
-from schema.namespaces import ENTITY_TYPES  # noqa: F401  (public here too)
-from schema.namespaces import FABIO_NS, OA_NS, PKG_NS, PRISM_NS, SDO_NS
+from paperkg.schema.namespaces import (
+    ENTITY_TYPES,  # noqa: F401  (public here too)
+    FABIO_NS,
+    OA_NS,
+    PKG_NS,
+    PRISM_NS,
+    SDO_NS,
+)
 
 DEFAULT_BASE = "https://w3id.org/paperkg/id/"
 """Base IRI for minted resources (papers, entities, mentions); ``PAPERKG_BASE`` overrides it."""

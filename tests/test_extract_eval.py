@@ -1,4 +1,5 @@
 """The SciERC scorer and `kg eval`, on a tiny hand-made SciERC file with known counts."""
+
 import json
 import os
 from pathlib import Path
@@ -6,9 +7,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from extract.evaluation import score
-from extract.scierc import read_scierc
-from kg.cli import main
+from paperkg.extract.evaluation import score
+from paperkg.extract.scierc import read_scierc
+from paperkg.kg.cli import main
 
 FIXTURE = Path(__file__).parent / "fixtures" / "extract" / "tiny_scierc.jsonl"
 REPO = Path(__file__).resolve().parent.parent
@@ -53,7 +54,12 @@ def test_kg_eval_json_on_fixture():
     assert data["documents"] == 2
     assert data["micro"]["gold"] == 9
     assert set(data["settings"]) == {
-        "recogniser", "recogniser+abbreviations", "recogniser+rules", "graph mentions", "extractor"}
+        "recogniser",
+        "recogniser+abbreviations",
+        "recogniser+rules",
+        "graph mentions",
+        "extractor",
+    }
     assert data["per_label"]["Task"]["gold"] == 3
 
 

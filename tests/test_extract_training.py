@@ -2,31 +2,55 @@
 
 Without static vectors, so the tests need no `train` extra.
 """
+
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from kg.cli import main
+from paperkg.kg.cli import main
 
 FIXTURE = Path(__file__).parent / "fixtures" / "extract" / "tiny_scierc.jsonl"
 FIXTURE_LISTING = Path(__file__).resolve().parents[1] / "data" / "demo" / "hf-daily-papers-interpretability-2.txt"
 
 
 def train(out: Path, seed: int = 0, members: int = 2):
-    args = ["train", "--train", str(FIXTURE), "--dev", str(FIXTURE), "--out", str(out), "--seed", str(seed),
-            "--max-steps", "4", "--no-vectors", "--members", str(members)]
+    args = [
+        "train",
+        "--train",
+        str(FIXTURE),
+        "--dev",
+        str(FIXTURE),
+        "--out",
+        str(out),
+        "--seed",
+        str(seed),
+        "--max-steps",
+        "4",
+        "--no-vectors",
+        "--members",
+        str(members),
+    ]
     return CliRunner().invoke(main, args)
 
 
 def test_kg_train_writes_a_full_pipeline(tmp_path):
     result = train(tmp_path / "run")
     assert result.exit_code == 0, result.output
-    from extract.pipeline import load_nlp
+    from paperkg.extract.pipeline import load_nlp
 
     nlp = load_nlp(tmp_path / "run" / "model")
-    assert nlp.pipe_names == ["paperkg_sentences", "ner_0", "ballot_0", "ner_1", "ballot_1", "paperkg_vote",
-                              "paperkg_abbreviations", "paperkg_rules", "paperkg_refine"]
+    assert nlp.pipe_names == [
+        "paperkg_sentences",
+        "ner_0",
+        "ballot_0",
+        "ner_1",
+        "ballot_1",
+        "paperkg_vote",
+        "paperkg_abbreviations",
+        "paperkg_rules",
+        "paperkg_refine",
+    ]
     assert set(nlp.get_pipe("ner_1").labels) >= {"Task", "Method", "Material"}
     # each member is its own training run, with its own seed
     assert (tmp_path / "run" / "training" / "model-best").is_dir()
@@ -35,8 +59,8 @@ def test_kg_train_writes_a_full_pipeline(tmp_path):
 
 
 def test_fewer_members_run_when_asked(tmp_path):
-    from extract.pipeline import load_extractor
-    from extract.records import Paper
+    from paperkg.extract.pipeline import load_extractor
+    from paperkg.extract.records import Paper
 
     assert train(tmp_path / "run", members=3).exit_code == 0
     model = tmp_path / "run" / "model"
@@ -61,8 +85,21 @@ def test_kg_train_bad_input(tmp_path):
 def test_kg_train_vectors_table_without_vectors_is_refused(tmp_path):
     table = tmp_path / "t.npz"
     table.write_bytes(b"")
-    result = CliRunner().invoke(main, ["train", "--train", str(FIXTURE), "--dev", str(FIXTURE), "--out",
-                                       str(tmp_path / "o"), "--no-vectors", "--vectors-table", str(table)])
+    result = CliRunner().invoke(
+        main,
+        [
+            "train",
+            "--train",
+            str(FIXTURE),
+            "--dev",
+            str(FIXTURE),
+            "--out",
+            str(tmp_path / "o"),
+            "--no-vectors",
+            "--vectors-table",
+            str(table),
+        ],
+    )
     assert result.exit_code == 2 and "contradict" in result.output
     assert not (tmp_path / "o").exists()
 
@@ -80,8 +117,8 @@ def test_same_seed_same_model(tmp_path):
 def test_rules_recompile_into_a_pipeline_without_retraining(tmp_path):
     import spacy
 
-    from extract.pipeline import load_nlp
-    from extract.training import refresh_rules
+    from paperkg.extract.pipeline import load_nlp
+    from paperkg.extract.training import refresh_rules
 
     assert train(tmp_path / "run", members=1).exit_code == 0
     spacy.blank("en").tokenizer.to_disk(tmp_path / "run" / "model" / "tokenizer")  # stale rules: hyphens split

@@ -1,23 +1,34 @@
 """`kg eval`: typed exact-span P/R/F1 of the extractor on SciERC-format gold documents."""
+
 from __future__ import annotations
 
 import click
 
-from kg.commands._options import echo_json, fast_option, user_errors
+from paperkg.kg.commands._options import echo_json, fast_option, user_errors
 
 
 @click.command("eval")
-@click.option("--gold", "gold_path", required=True, type=click.Path(exists=True, dir_okay=False, path_type=str),
-              help="SciERC-format JSON Lines with gold entities.")
-@click.option("--model", type=click.Path(exists=True, file_okay=False, path_type=str), default=None,
-              help="A spaCy pipeline made by `kg train` [default: the one shipped with paperkg].")
+@click.option(
+    "--gold",
+    "gold_path",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=str),
+    help="SciERC-format JSON Lines with gold entities.",
+)
+@click.option(
+    "--model",
+    type=click.Path(exists=True, file_okay=False, path_type=str),
+    default=None,
+    help="A spaCy pipeline made by `kg train` [default: the one shipped with paperkg].",
+)
 @click.option("--recogniser-only", is_flag=True, help="Score only the statistical recogniser.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV rows: setting,label,precision,recall,f1.")
 @fast_option
 @user_errors
-def eval_(gold_path: str, model: str | None, recogniser_only: bool, as_json: bool, as_csv: bool,
-          members: int | None) -> None:
+def eval_(
+    gold_path: str, model: str | None, recogniser_only: bool, as_json: bool, as_csv: bool, members: int | None
+) -> None:
     """Score the extractor on SciERC-format gold data: typed exact-span precision, recall, F1.
 
     The pipeline runs on the gold documents' own tokens. Our types map back onto SciERC labels
@@ -34,7 +45,7 @@ def eval_(gold_path: str, model: str | None, recogniser_only: bool, as_json: boo
       kg eval --gold dev.jsonl --recogniser-only --csv
       kg eval --gold dev.jsonl --fast          # the extractor kg build --fast runs
     """
-    from extract.evaluation import SETTINGS, evaluate
+    from paperkg.extract.evaluation import SETTINGS, evaluate
 
     settings = ["recogniser"] if recogniser_only else list(SETTINGS)
     try:
@@ -56,5 +67,4 @@ def eval_(gold_path: str, model: str | None, recogniser_only: bool, as_json: boo
     click.echo(f"{'':26}" + "".join(f"{lab[:19]:>21}" for lab in labels))
     for name, res in results.items():
         rows = [res["micro"], *res["per_label"].values()]
-        click.echo(f"{name:26}" + "".join(
-            f"{r['precision']:>7.3f}{r['recall']:>7.3f}{r['f1']:>7.3f}" for r in rows))
+        click.echo(f"{name:26}" + "".join(f"{r['precision']:>7.3f}{r['recall']:>7.3f}{r['f1']:>7.3f}" for r in rows))
