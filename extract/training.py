@@ -18,6 +18,7 @@ import shutil
 from pathlib import Path
 
 from paperkg.extract.scierc import gold_to_doc, read_scierc
+from paperkg.schema.errors import InputError
 
 __all__ = [
     "DEFAULT_CONFIG",
@@ -139,7 +140,7 @@ def combine_recognisers(recogniser_dirs: list[str | Path]):
     digests = [hashlib.sha256(m.vocab.vectors.to_bytes(exclude=["strings"])).hexdigest() for m in members]
     for directory, digest in zip(recogniser_dirs, digests):
         if digest != digests[0]:
-            raise ValueError(
+            raise InputError(
                 f"{directory}: its static vectors differ from {recogniser_dirs[0]}'s; "
                 "the members of one pipeline must be trained with the same vectors"
             )

@@ -14,13 +14,14 @@ from paperkg.kg.ingest import add_extractions
 from paperkg.kg.rdf import location_quads
 from paperkg.kg.store import Store
 from paperkg.kg.terms import pkg, rdf
+from paperkg.schema.errors import PaperkgError
 
 
-class StrictModeError(Exception):
+class StrictModeError(PaperkgError):
     """Raised under --strict at the first bad record; the store is left as it was."""
 
     def __init__(self, problem: ReadProblem):
-        super().__init__(str(problem))
+        super().__init__(f"{problem} (--strict: stopped at the first bad record; the store is unchanged)")
         self.problem = problem
 
 

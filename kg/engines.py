@@ -19,11 +19,12 @@ from contextlib import contextmanager
 from typing import Protocol
 
 from paperkg.extract.records import Paper, PaperExtraction
+from paperkg.schema.errors import PaperkgError
 
 ENGINES = ("local", "dask")
 
 
-class EngineError(Exception):
+class EngineError(PaperkgError):
     """An engine that cannot run (missing extra, unreachable scheduler); the message is for the user."""
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from paperkg.kg.terms import PREFIXES
+from paperkg.schema.errors import PaperkgError
 
 RDF_FORMATS = {
     "turtle": ox.RdfFormat.TURTLE,
@@ -30,7 +31,7 @@ FORMATS = (*RDF_FORMATS, "jsonld", *VIEW_FORMATS)
 _JSONLD_SLICE = 50_000
 
 
-class ExportError(Exception):
+class ExportError(PaperkgError):
     """An export that cannot be written; the message is meant for the user."""
 
 

@@ -20,6 +20,7 @@ from paperkg.kg.label_index import EntityRef, entity_ref
 from paperkg.kg.names import lookup_key
 from paperkg.kg.store import Store
 from paperkg.kg.terms import PREFIXES, dcterms, pkg, skos
+from paperkg.schema.errors import InputError
 from paperkg.schema.namespaces import ENTITY_TYPES, PKG_NS
 
 DEFAULT_LIMIT = 10
@@ -33,7 +34,7 @@ CO_OCCURRENCE = "coOccursWith"
 SYMMETRIC = {"comparedWith"}
 
 
-class BadTerm(ValueError):
+class BadTerm(InputError):
     """A term or type that cannot be looked up; the message is meant for the user."""
 
 

@@ -23,6 +23,7 @@ import pyoxigraph as ox
 
 from paperkg.kg.store import Store
 from paperkg.kg.terms import PREFIXES
+from paperkg.schema.errors import PaperkgError
 from paperkg.schema.vocab import base_iri
 
 Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal, ox.Triple]  # noqa: UP007 (a runtime alias on Python 3.10)
@@ -34,12 +35,14 @@ ENDPOINT_TIMEOUT = 30.0
 # -- errors ------------------------------------------------------------------------------------
 
 
-class QueryError(Exception):
+class QueryError(PaperkgError):
     """A query that cannot be run; the message is meant for the user."""
 
 
 class QuerySyntaxError(QueryError):
     """Malformed SPARQL, with the 1-based line and column where the parser stopped."""
+
+    exit_code = 2
 
     def __init__(self, message: str, text: str, line: int | None, column: int | None, *, undeclared_prefix=False):
         super().__init__(message)

@@ -26,10 +26,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from paperkg.schema.errors import PaperkgError
+
 STORE_ENV = "PAPERKG_STORE"
 
 
-class StoreError(Exception):
+class StoreError(PaperkgError):
     """A store that cannot be opened or written; the message is meant for the user."""
 
 

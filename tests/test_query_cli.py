@@ -324,7 +324,7 @@ def test_syntax_error_shows_line_column_and_the_line(shared_store):
     assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr == (
-        "error: syntax error at line 4, column 13: undeclared prefix "
+        "Error: syntax error at line 4, column 13: undeclared prefix "
         "(the predeclared ones are listed by `kg query --prefixes`)\n"
         "    ?s foo:bar ?o .\n"
         "              ^\n"
@@ -335,7 +335,7 @@ def test_syntax_error_of_a_typo(shared_store):
     result = query(shared_store, "SELEC * WHERE { ?s ?p ?o }")
     assert result.exit_code == 2
     first, line, caret = result.stderr.splitlines()
-    assert first.startswith("error: syntax error at line 1, column ")
+    assert first.startswith("Error: syntax error at line 1, column ")
     assert line == "  SELEC * WHERE { ?s ?p ?o }"
     assert caret.strip() == "^"
 

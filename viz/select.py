@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
+from paperkg.schema.errors import InputError
 from paperkg.viz import DEFAULT_MAX_NODES
 from paperkg.viz.attributes import aliases_of, is_paper, label_of, neighbour_counts, papers_of, type_of
 
 
-class SelectionError(ValueError):
+class SelectionError(InputError):
     """A selection that cannot be made (e.g. an unknown focus term); the message is for the user."""
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from paperkg.schema.errors import PaperkgError
+
 
 @dataclass(frozen=True)
 class ReadProblem:
@@ -22,7 +24,7 @@ class ReadProblem:
         return f"{where}: {self.message}"
 
 
-class ReadError(Exception):
+class ReadError(PaperkgError):
     """A file that cannot be read at all (empty, binary, badly encoded, unknown format, ...).
 
     In strict mode a per-record `ReadProblem` is raised as a `ReadError` too, so callers catch one

@@ -1,10 +1,8 @@
 from __future__ import annotations
 
-import sys
-
 import click
 
-from paperkg.kg.commands._options import fast_option, store_option, user_errors
+from paperkg.kg.commands._options import fast_option, store_option
 
 
 @click.command()
@@ -33,7 +31,6 @@ from paperkg.kg.commands._options import fast_option, store_option, user_errors
 )
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
 @fast_option
-@user_errors
 def build(
     inputs, store, strict: bool, workers: int, engine: str, scheduler: str | None, quiet: bool, members: int | None
 ) -> None:
@@ -56,31 +53,22 @@ def build(
       kg build big/ --workers 2 --fast
       kg build big/ --engine dask --scheduler tcp://scheduler:8786
     """
-    from paperkg.extract.readers import ReadError
-    from paperkg.kg.build import StrictModeError
     from paperkg.kg.build import build as run_build
-    from paperkg.kg.engines import EngineError, make_engine
+    from paperkg.kg.engines import make_engine
     from paperkg.kg.progress import progress_bar
 
     def report_problem(problem) -> None:
         click.echo(f"warning: {problem}", err=True)
 
-    try:
-        report = run_build(
-            store,
-            inputs,
-            strict=strict,
-            workers=workers,
-            engine=make_engine(engine, workers=workers, scheduler=scheduler, members=members),
-            on_problem=report_problem,
-            progress=(lambda it, total: it) if quiet else progress_bar("extracting"),
-        )
-    except StrictModeError as exc:
-        click.echo(f"error: {exc}", err=True)
-        click.echo("error: --strict: stopped at the first bad record; the store is unchanged", err=True)
-        sys.exit(1)
-    except (ReadError, EngineError) as exc:
-        raise click.ClickException(str(exc)) from exc
+    report = run_build(
+        store,
+        inputs,
+        strict=strict,
+        workers=workers,
+        engine=make_engine(engine, workers=workers, scheduler=scheduler, members=members),
+        on_problem=report_problem,
+        progress=(lambda it, total: it) if quiet else progress_bar("extracting"),
+    )
     if report.papers == 0:
         raise click.ClickException("no paper could be read from the input; nothing was added")
     if not quiet:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import click
 
-from paperkg.kg.commands._options import echo_json, store_option, user_errors
+from paperkg.kg.commands._options import echo_json, store_option
 from paperkg.kg.export import FORMATS
 
 
@@ -28,7 +28,6 @@ from paperkg.kg.export import FORMATS
 )
 @click.option("--papers", "include_papers", is_flag=True, help="graphml/gexf/csv: include paper nodes and role edges.")
 @click.option("--json", "as_json", is_flag=True, help="Print the files written as JSON.")
-@user_errors
 def export(
     store, fmt: str, output: str, min_papers: int, max_nodes: int | None, include_papers: bool, as_json: bool
 ) -> None:

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from paperkg.kg.commands._options import fast_option, user_errors
+from paperkg.kg.commands._options import fast_option
 
 
 @click.command()
@@ -27,7 +27,6 @@ from paperkg.kg.commands._options import fast_option, user_errors
     help="A spaCy pipeline made by `kg train` [default: the one shipped with paperkg].",
 )
 @fast_option
-@user_errors
 def extract(inputs, output: str | None, workers: int, model: str | None, members: int | None) -> None:
     """Extract the methods, models, datasets, tasks, metrics and concepts of each paper.
 

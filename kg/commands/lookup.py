@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import click
 
-from paperkg.kg.commands._options import echo_json, store_option, user_errors
-from paperkg.kg.lookup import CO_OCCURRENCE, BadTerm
+from paperkg.kg.commands._options import echo_json, store_option
+from paperkg.kg.lookup import CO_OCCURRENCE
 from paperkg.kg.lookup import lookup as find
 from paperkg.schema.namespaces import ENTITY_TYPES
 
@@ -32,7 +32,6 @@ RELATION_WORDS = {  # relation -> (this entity is the subject, the related entit
 )
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @store_option
-@user_errors
 def lookup(term: tuple[str, ...], type_: str | None, limit: int, as_json: bool, store) -> None:
     """Find an entity by any of its names: which papers use it, where, and what comes with it.
 
@@ -58,10 +57,7 @@ def lookup(term: tuple[str, ...], type_: str | None, limit: int, as_json: bool, 
     "^usedFor" has the related entity as its subject; "coOccursWith" counts shared papers.
     """
     text = " ".join(term)
-    try:
-        result = find(store, text, type=type_, limit=limit)
-    except BadTerm as exc:
-        raise click.ClickException(str(exc)) from exc
+    result = find(store, text, type=type_, limit=limit)
     if as_json:
         echo_json(result.to_dict())
     else:

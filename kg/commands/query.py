@@ -6,7 +6,7 @@ import sys
 import click
 from click.core import ParameterSource
 
-from paperkg.kg.commands._options import echo_json, store_option, user_errors
+from paperkg.kg.commands._options import echo_json, store_option
 from paperkg.kg.query import ENDPOINT_TIMEOUT
 
 FORMATS = ("table", "csv", "tsv", "json", "turtle", "ntriples")
@@ -48,7 +48,6 @@ FORMATS = ("table", "csv", "tsv", "json", "turtle", "ntriples")
 )
 @click.option("--allow-update", is_flag=True, help="Apply a SPARQL update to the store (one transaction).")
 @click.option("--prefixes", "show_prefixes", is_flag=True, help="List the predeclared prefixes and exit.")
-@user_errors
 def query(text, file, named, binds, fmt, as_json, as_csv, limit, store, endpoint, timeout, allow_update, show_prefixes):
     """Ask the graph a question in SPARQL.
 
@@ -83,7 +82,7 @@ def query(text, file, named, binds, fmt, as_json, as_csv, limit, store, endpoint
       kg query --named most-used-datasets --endpoint http://localhost:7878/query
       kg query --prefixes
     """
-    from paperkg.kg.query import QueryError, QuerySyntaxError, prefixes
+    from paperkg.kg.query import prefixes
 
     if show_prefixes:
         _print_prefixes(prefixes(), as_json)
@@ -99,11 +98,6 @@ def query(text, file, named, binds, fmt, as_json, as_csv, limit, store, endpoint
             raise click.UsageError(f"--named {named} takes {takes}; not {', '.join(unknown)}")
     try:
         _run(text, binds, fmt, limit, store, endpoint, timeout, allow_update)
-    except QuerySyntaxError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(2)
-    except QueryError as exc:
-        raise click.ClickException(str(exc)) from exc
     except BrokenPipeError:  # `kg query ... | head`: stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(0)

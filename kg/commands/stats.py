@@ -2,13 +2,12 @@ from __future__ import annotations
 
 import click
 
-from paperkg.kg.commands._options import echo_json, store_option, user_errors
+from paperkg.kg.commands._options import echo_json, store_option
 
 
 @click.command()
 @store_option
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-@user_errors
 def stats(store, as_json: bool) -> None:
     """Count papers, entities by type, and triples in the store.
 

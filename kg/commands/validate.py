@@ -4,7 +4,7 @@ import sys
 
 import click
 
-from paperkg.kg.commands._options import echo_json, store_option, user_errors
+from paperkg.kg.commands._options import echo_json, store_option
 
 
 @click.command()
@@ -17,7 +17,6 @@ from paperkg.kg.commands._options import echo_json, store_option, user_errors
     show_default=True,
     help="Example nodes shown per kind of violation.",
 )
-@user_errors
 def validate(store, as_json: bool, examples: int) -> None:
     """Check the graph against the SHACL shapes (schema/shapes.ttl) with pyshacl.
 

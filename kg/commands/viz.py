@@ -4,7 +4,7 @@ import sys
 
 import click
 
-from paperkg.kg.commands._options import echo_json, store_option, user_errors
+from paperkg.kg.commands._options import echo_json, store_option
 from paperkg.viz import DEFAULT_MAX_NODES
 
 
@@ -71,7 +71,6 @@ def _types(ctx, param, value: str | None) -> list[str] | None:
 )
 @store_option
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary of what was written.")
-@user_errors
 def viz(output, focus, depth, types, min_papers, max_nodes, papers, color_by, store, as_json) -> None:
     """Write an interactive map of the graph as one self-contained HTML file.
 
@@ -90,7 +89,7 @@ def viz(output, focus, depth, types, min_papers, max_nodes, papers, color_by, st
     from paperkg.kg.names import lookup_key
     from paperkg.kg.page_graph import page_graph
     from paperkg.viz.html import page_html, write_page
-    from paperkg.viz.select import SelectionError, select
+    from paperkg.viz.select import select
 
     if as_json and output == "-":
         raise click.UsageError("--json prints to stdout, so it cannot be combined with -o -")
@@ -99,19 +98,16 @@ def viz(output, focus, depth, types, min_papers, max_nodes, papers, color_by, st
     graph = page_graph(
         store.require(), papers=papers, types=types if early else None, min_papers=min_papers if early else 0
     )
-    try:
-        selection = select(
-            graph,
-            focus=focus,
-            depth=depth,
-            types=types,
-            min_papers=min_papers,
-            max_nodes=max_nodes,
-            papers=papers,
-            key=lookup_key,
-        )
-    except SelectionError as exc:
-        raise click.ClickException(str(exc)) from exc
+    selection = select(
+        graph,
+        focus=focus,
+        depth=depth,
+        types=types,
+        min_papers=min_papers,
+        max_nodes=max_nodes,
+        papers=papers,
+        key=lookup_key,
+    )
     html = page_html(selection, color_by=color_by)
     if output == "-":
         sys.stdout.write(html)
