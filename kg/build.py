@@ -43,13 +43,18 @@ def read(
     problems: list[ReadProblem] = []
     for item in read_inputs(inputs):
         if isinstance(item, ReadProblem):
-            if strict:
+            if strict and item.skipped:
                 raise StrictModeError(item)
             problems.append(item)
             on_problem(item)
         else:
             papers.append(item)
     return unique_papers(papers), problems, len(papers)
+
+
+def skipped(problems: list[ReadProblem]) -> int:
+    """How many of `problems` kept a record out (the others are warnings about records read)."""
+    return sum(p.skipped for p in problems)
 
 
 def build(

@@ -13,11 +13,16 @@ from paperkg.schema.errors import PaperkgError
 
 @dataclass(frozen=True)
 class ReadProblem:
-    """A record (or a file, when it stands in for a `ReadError`) that was skipped, and why."""
+    """A record (or a file, when it stands in for a `ReadError`) that was skipped, and why.
+
+    With ``skipped=False`` it is a warning about a record that was still read (an abstract cut
+    to the length limit): strict mode does not stop for it.
+    """
 
     source: str  # the path as given (or as found under a directory that was given)
     line: int | None  # 1-based line where the problem starts, when one applies
     message: str
+    skipped: bool = True
 
     def __str__(self) -> str:
         where = self.source if self.line is None else f"{self.source}:{self.line}"

@@ -54,6 +54,7 @@ def build(
       kg build big/ --engine dask --scheduler tcp://scheduler:8786
     """
     from paperkg.kg.build import build as run_build
+    from paperkg.kg.build import skipped
     from paperkg.kg.engines import make_engine
     from paperkg.kg.progress import progress_bar
 
@@ -73,7 +74,7 @@ def build(
         raise click.ClickException("no paper could be read from the input; nothing was added")
     if not quiet:
         click.echo(
-            f"{report.papers} papers read ({report.records} records, {len(report.problems)} skipped), "
+            f"{report.papers} papers read ({report.records} records, {skipped(report.problems)} skipped), "
             f"{report.new_papers} new; {report.triples_after - report.triples_before:+,} triples "
             f"({report.triples_after:,} in all) in {report.seconds:.1f}s -> {store.path}",
             err=True,
