@@ -9,11 +9,20 @@ A backend answers queries: `StoreBackend` (the local Oxigraph store, read-only) 
 to the engine's own substitution (SEP-0007) and never become query text; see kg/bindings.py for
 how `--bind VAR=VALUE` strings become terms. Updates are refused by `run`; `run_update` applies
 one inside a store transaction.
+
+Local queries run in a worker thread (Oxigraph releases the GIL while it evaluates), so the
+caller stays responsive: Ctrl-C interrupts at once, and a query still computing after `timeout`
+seconds of waiting raises `QueryTimeout`. Oxigraph cannot cancel an evaluation, so the worker
+thread finishes in the background; the CLI ends the process instead. `SERVICE` (federation,
+which makes the engine fetch URLs) is refused unless `allow_service`.
 """
 
 from __future__ import annotations
 
+import queue
 import re
+import threading
+import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import islice
@@ -30,6 +39,9 @@ Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal, ox.Triple]  # noqa: UP007 (
 
 ENDPOINT_TIMEOUT = 30.0
 """Seconds to wait for a SPARQL endpoint (kg.endpoint) before giving up."""
+
+QUERY_TIMEOUT = 60.0
+"""Seconds a local query may compute before it is stopped (`kg query --timeout`)."""
 
 
 # -- errors ------------------------------------------------------------------------------------
@@ -64,6 +76,21 @@ class QuerySyntaxError(QueryError):
             caret = "".join("\t" if ch == "\t" else " " for ch in before) + "^"
             report += f"\n  {self.source_line}\n  {caret}"
         return report
+
+
+class QueryTimeout(QueryError):
+    def __init__(self, seconds: float):
+        super().__init__(
+            f"the query was stopped after {seconds:g} s (give more time with --timeout SECONDS, 0 for no limit)"
+        )
+
+
+class ServiceRefused(QueryError):
+    def __init__(self) -> None:
+        super().__init__(
+            "refused: the query uses SERVICE, which makes the engine fetch another server's data over "
+            "the network; pass --allow-service to allow federation"
+        )
 
 
 class UpdateRefused(QueryError):
@@ -151,6 +178,25 @@ def query_form(text: str) -> QueryForm | None:
     if keyword in UPDATE_KEYWORDS:
         return QueryForm("update", keyword)
     return None
+
+
+_LEXEME = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r"|<[^<>\"{}|^`\\\s]*>"  # an IRI
+    r"|#[^\n]*"  # a comment
+    r"|[?$]\w+"  # a variable
+    r"|[\w.-]*:[\w.:-]*"  # a prefixed name
+    r"|[A-Za-z]+",
+    re.S,
+)
+
+
+def uses_service(text: str) -> bool:
+    """Whether the query holds the keyword SERVICE (not inside a string, IRI, comment or name)."""
+    return any(m[0].upper() == "SERVICE" for m in _LEXEME.finditer(text))
 
 
 # -- typed results -----------------------------------------------------------------------------
@@ -242,14 +288,96 @@ def evaluate(db: ox.Store, text: str, bindings: Mapping[str, Term]):
 
 
 class StoreBackend:
-    """The local store, read-only."""
+    """The local store, read-only; `timeout` seconds of computing at most (None: no limit)."""
 
-    def __init__(self, store: Store):
+    def __init__(self, store: Store, timeout: float | None = QUERY_TIMEOUT, allow_service: bool = False):
         self.store = store
+        self.timeout = timeout
+        self.allow_service = allow_service
 
     def query(self, text: str, bindings: Mapping[str, Term]) -> Result:
-        raw = evaluate(self.store.oxigraph, text, bindings)
-        return from_oxigraph(raw, lambda exc: QueryError(f"query failed: {exc}"))
+        if not self.allow_service and uses_service(text):
+            raise ServiceRefused()
+        db = self.store.oxigraph
+        items = in_worker(lambda: _evaluated(db, text, bindings), self.timeout)
+        head = next(items)
+        if isinstance(head, Boolean):
+            return head
+        rows = guarded(items, lambda exc: QueryError(f"query failed: {exc}"))
+        return Solutions(head, rows) if isinstance(head, list) else Triples(rows)
+
+
+def _evaluated(db: ox.Store, text: str, bindings: Mapping[str, Term]) -> Iterator:
+    """The result's form first (a `Boolean`, the variable names, or None for triples), then its items."""
+    raw = evaluate(db, text, bindings)
+    if isinstance(raw, ox.QueryBoolean):
+        yield Boolean(bool(raw))
+    elif isinstance(raw, ox.QuerySolutions):
+        yield [v.value for v in raw.variables]
+        for solution in raw:
+            yield tuple(solution)
+    else:
+        yield None
+        yield from raw
+
+
+_DONE = object()
+
+
+def _without_locals(exc: BaseException) -> BaseException:
+    """`exc` with the local variables of its frames dropped: pyoxigraph's result iterators may
+    only be dropped by the thread that made them, not by the one the error is handed to."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        traceback.clear_frames(seen.__traceback__)
+        seen = seen.__cause__ or seen.__context__
+    return exc
+
+
+def in_worker(produce: Callable[[], Iterable], timeout: float | None) -> Iterator:
+    """The items of `produce()`, computed in a daemon thread while this one waits in short steps.
+
+    Waiting this way lets Ctrl-C (KeyboardInterrupt) through at once; `timeout` bounds the time
+    spent waiting for the worker (not the time the caller spends on each item), and exceeding
+    it raises `QueryTimeout`. Closing the iterator tells the worker to stop at its next item.
+    """
+    handoff: queue.Queue = queue.Queue(maxsize=1024)
+    stop = threading.Event()
+
+    def work() -> None:
+        try:
+            for item in produce():
+                while not stop.is_set():
+                    try:
+                        handoff.put((item, None), timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            handoff.put((_DONE, None))
+        except BaseException as exc:  # handed to the caller, who raises it
+            handoff.put((_DONE, _without_locals(exc)))
+
+    threading.Thread(target=work, name="paperkg-query", daemon=True).start()
+    waited = 0.0
+    try:
+        while True:
+            step = 0.05 if timeout is None else min(0.05, timeout - waited)
+            if step <= 0:
+                raise QueryTimeout(timeout or 0)
+            try:
+                item, error = handoff.get(timeout=step)
+            except queue.Empty:
+                waited += step
+                continue
+            if item is _DONE:
+                if error is not None:
+                    raise error
+                return
+            yield item
+    finally:
+        stop.set()
 
 
 # -- running -----------------------------------------------------------------------------------

@@ -146,12 +146,14 @@ def write_table(result: Solutions, out: TextIO, prefixes: Mapping[str, str]) -> 
     from rich.table import Table
     from rich.text import Text
 
+    from paperkg.kg.terminal import printable
+
     # Text() cells and escaped headers: what a graph or an endpoint holds is untrusted and must
     # not be read as rich markup
     table = Table(*(escape(v) for v in result.variables), header_style="bold")
     n = 0
     for n, row in enumerate(result.rows, 1):  # noqa: B007 (n counts the rows written)
-        table.add_row(*(Text(_cell(display(t, prefixes))) for t in row))
+        table.add_row(*(Text(printable(_cell(display(t, prefixes)))) for t in row))
     table.caption = f"{n} row{'s' if n != 1 else ''}"
     Console(file=out, highlight=False, emoji=False).print(table)
     return n

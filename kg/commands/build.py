@@ -3,6 +3,7 @@ from __future__ import annotations
 import click
 
 from paperkg.kg.commands._options import fast_option, store_option
+from paperkg.kg.terminal import printable
 
 
 @click.command()
@@ -59,7 +60,7 @@ def build(
     from paperkg.kg.progress import progress_bar
 
     def report_problem(problem) -> None:
-        click.echo(f"warning: {problem}", err=True)
+        click.echo(f"warning: {printable(str(problem))}", err=True)
 
     report = run_build(
         store,

@@ -8,6 +8,7 @@ import sys
 import click
 
 from paperkg.kg.commands._options import fast_option
+from paperkg.kg.terminal import printable
 
 
 @click.command()
@@ -50,7 +51,7 @@ def extract(inputs, output: str | None, workers: int, model: str | None, members
         papers = []
         for item in read_inputs(inputs):
             if isinstance(item, ReadProblem):
-                click.echo(f"warning: {item}", err=True)
+                click.echo(f"warning: {printable(str(item))}", err=True)
             else:
                 papers.append(item)
         extractor = load_extractor(model, members)
