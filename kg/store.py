@@ -241,6 +241,33 @@ class Store:
         finally:
             os.close(fd)
 
+    def leftovers(self) -> list[Path]:
+        """Generations that are neither live nor being read or written: what a killed write left.
+        The next write removes them."""
+        current = self._current_generation()
+        try:
+            with open(self.path / "LOCK") as lock:
+                fcntl.flock(lock, fcntl.LOCK_SH | fcntl.LOCK_NB)  # fails while a writer is at work
+        except (FileNotFoundError, BlockingIOError):
+            return []
+        found = []
+        for gen in sorted(self.path.glob("gen-*")):
+            if gen == current or not _GENERATION.fullmatch(gen.name) or not gen.is_dir():
+                continue
+            try:
+                fd = os.open(self.path / "leases" / gen.name, os.O_RDONLY)
+            except FileNotFoundError:
+                found.append(gen)
+                continue
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                found.append(gen)
+            except BlockingIOError:
+                pass  # a reader still reads it
+            finally:
+                os.close(fd)
+        return found
+
     def size_on_disk(self) -> int:
         gen = self._current_generation()
         if gen is None:

@@ -304,3 +304,11 @@ def test_only_paperkg_errors_become_one_line_others_keep_their_traceback(hostile
         assert result.exit_code == 1 and result.stderr == "Error: bad \\x1b[2J value\n"
     else:
         assert result.exception is error  # not translated: the traceback is kept
+
+
+def test_validate_reports_progress_slice_by_slice(hostile_store):
+    from paperkg.kg.validate import validate_store
+
+    seen = []
+    validate_store(hostile_store, slice_triples=10, progress=lambda done, total: seen.append((done, total)))
+    assert len(seen) > 2 and seen[-1][0] == seen[-1][1] == len(hostile_store)

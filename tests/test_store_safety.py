@@ -143,3 +143,19 @@ def test_a_disk_error_during_a_write_is_one_line_and_the_graph_is_unchanged(tmp_
     assert (store.path / "CURRENT").read_text() == generation
     assert len(Store(store.path)) == 20
     assert len(list(store.path.glob("gen-*"))) == 1  # the failed generation is gone
+
+
+def test_a_killed_writes_generation_is_reported_and_removed_by_the_next_write(tmp_path):
+    import shutil
+
+    store = Store(tmp_path / "g")
+    write(store, 0)
+    shutil.copytree(store.path / "gen-000001", store.path / "gen-000002")  # as a killed write leaves it
+    assert [g.name for g in store.leftovers()] == ["gen-000002"]
+    result = CliRunner().invoke(main, ["stats", "--store", str(store.path)])
+    assert result.exit_code == 0
+    assert "note: gen-000002 left by an interrupted write; the next write removes it\n" in result.stderr
+    store.close()
+    write(store, 1)
+    assert store.leftovers() == [] and len(store) == 40  # the new gen-000002 is built afresh
+    assert [g.name for g in store.path.glob("gen-*")] == [(store.path / "CURRENT").read_text()]

@@ -19,6 +19,10 @@ def stats(store, as_json: bool) -> None:
     from paperkg.kg.stats import graph_stats
 
     numbers = graph_stats(store.require())
+    leftovers = store.leftovers()
+    if leftovers:
+        names = ", ".join(gen.name for gen in leftovers)
+        click.echo(f"note: {names} left by an interrupted write; the next write removes it", err=True)
     if as_json:
         echo_json(numbers)
         return
