@@ -42,13 +42,17 @@ def build(
     Atom XML. Papers already in the store are kept as they are; only new papers are extracted
     and linked, so building the same input twice changes nothing.
 
-    A malformed record is reported as FILE:LINE: MESSAGE on stderr and skipped; with --strict
-    the first one stops the build with exit code 1 and nothing is written.
+    Any of them may be gzip-compressed (papers.jsonl.gz). A malformed record is reported as
+    FILE:LINE: MESSAGE on stderr and skipped; with --strict the first one stops the build with
+    exit code 1 and nothing is written. An abstract over 20,000 characters is cut with a warning
+    ($PAPERKG_MAX_ABSTRACT_CHARS changes the limit). --store must be a new or empty directory or
+    a paperkg store; the build is atomic (docs/failure.md).
 
     \b
     Examples:
       kg build data/demo/
       kg build listing.txt more.jsonl --store ./mygraph
+      kg build export.jsonl.gz
       kg build papers.csv --strict
       kg build big/ --workers 2
       kg build big/ --workers 2 --fast
