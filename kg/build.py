@@ -87,8 +87,16 @@ def build(
     if new or known:
         # Any engine yields extractions in input order, so the graph does not depend on it.
         engine = engine or LocalEngine(workers=workers)
+
+        def failed(paper: Paper, exc: Exception) -> None:
+            problem = ReadProblem(paper.source, paper.line, f"cannot extract entities ({type(exc).__name__}: {exc})")
+            if strict:
+                raise StrictModeError(problem)
+            report.problems.append(problem)
+            on_problem(problem)
+
         # Streamed into the write, a chunk at a time, so memory does not grow with the input.
-        extractions = progress(engine.extract(new, extractor), len(new)) if new else ()
+        extractions = progress(engine.extract(new, extractor, on_failure=failed), len(new)) if new else ()
         with store.transaction(compact=_is_large_write(store, len(new))) as db:
             db.extend(known)
             add_extractions(db, extractions)

@@ -26,6 +26,7 @@ from paperkg.extract.readers.limits import MAX_ABSTRACT_CHARS
 from paperkg.kg.cli import main
 from paperkg.kg.store import Store
 from paperkg.kg.terminal import printable
+from paperkg.kg.terms import PREFIXES
 from paperkg.schema.errors import InputError
 
 GOOD = [
@@ -312,3 +313,35 @@ def test_validate_reports_progress_slice_by_slice(hostile_store):
     seen = []
     validate_store(hostile_store, slice_triples=10, progress=lambda done, total: seen.append((done, total)))
     assert len(seen) > 2 and seen[-1][0] == seen[-1][1] == len(hostile_store)
+
+
+class _PoisonedExtractor:
+    """Extracts nothing from each paper, and fails on the one whose title says 'poison'."""
+
+    name = "poisoned"
+
+    def extract(self, papers, n_process=1):
+        from paperkg.extract.records import PaperExtraction
+
+        for p in papers:
+            if "poison" in p.title:
+                raise ValueError("[E088] Text of length 1000001 exceeds maximum")
+            yield PaperExtraction(p, (), (), (), "poisoned 1")
+
+
+def test_a_paper_that_fails_extraction_is_skipped_and_the_rest_lands(tmp_path):
+    from paperkg.kg.build import StrictModeError
+    from paperkg.kg.build import build as run_build
+
+    listing = tmp_path / "p.jsonl"
+    records = [GOOD[0], {"title": "A poison paper", "abstract": "x"}, GOOD[1]]
+    listing.write_text("".join(json.dumps(r) + "\n" for r in records))
+    seen = []
+    run_build(Store(tmp_path / "s"), [str(listing)], extractor=_PoisonedExtractor(), on_problem=seen.append)
+    assert [str(p) for p in seen] == [
+        f"{listing}:2: cannot extract entities (ValueError: [E088] Text of length 1000001 exceeds maximum)"
+    ]
+    assert len(list(Store(tmp_path / "s").query("SELECT ?p WHERE { ?p a pkg:Paper }", prefixes=PREFIXES))) == 2
+    with pytest.raises(StrictModeError):
+        run_build(Store(tmp_path / "t"), [str(listing)], extractor=_PoisonedExtractor(), strict=True)
+    assert not (tmp_path / "t" / "CURRENT").exists()
