@@ -19,14 +19,14 @@ which makes the engine fetch URLs) is refused unless `allow_service`.
 
 from __future__ import annotations
 
-import queue
+import gc
 import re
 import threading
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import islice
-from typing import Protocol, Union
+from typing import Protocol, TypeVar, Union
 
 import pyoxigraph as ox
 
@@ -299,85 +299,78 @@ class StoreBackend:
         if not self.allow_service and uses_service(text):
             raise ServiceRefused()
         db = self.store.oxigraph
-        items = in_worker(lambda: _evaluated(db, text, bindings), self.timeout)
-        head = next(items)
-        if isinstance(head, Boolean):
-            return head
-        rows = guarded(items, lambda exc: QueryError(f"query failed: {exc}"))
-        return Solutions(head, rows) if isinstance(head, list) else Triples(rows)
+        kind, answer = in_worker(lambda: _evaluated(db, text, bindings), self.timeout)
+        if kind == "boolean":
+            return Boolean(answer)
+        if kind == "solutions":
+            return from_oxigraph(ox.parse_query_results(answer, ox.QueryResultsFormat.TSV), _failed)
+        triples = (ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(answer, ox.RdfFormat.N_TRIPLES))
+        return Triples(guarded(triples, _failed))
 
 
-def _evaluated(db: ox.Store, text: str, bindings: Mapping[str, Term]) -> Iterator:
-    """The result's form first (a `Boolean`, the variable names, or None for triples), then its items."""
+def _failed(exc: Exception) -> QueryError:
+    return QueryError(f"query failed: {exc}")
+
+
+def _evaluated(db: ox.Store, text: str, bindings: Mapping[str, Term]) -> tuple[str, object]:
+    """The whole answer, evaluated and serialised: ("boolean", bool), ("solutions", SPARQL results
+    TSV, lossless) or ("triples", N-Triples). Serialised, because pyoxigraph's result iterators may only be
+    used and dropped by the thread that made them."""
     raw = evaluate(db, text, bindings)
     if isinstance(raw, ox.QueryBoolean):
-        yield Boolean(bool(raw))
-    elif isinstance(raw, ox.QuerySolutions):
-        yield [v.value for v in raw.variables]
-        for solution in raw:
-            yield tuple(solution)
-    else:
-        yield None
-        yield from raw
+        return "boolean", bool(raw)
+    if isinstance(raw, ox.QuerySolutions):
+        return "solutions", raw.serialize(format=ox.QueryResultsFormat.TSV)
+    return "triples", raw.serialize(format=ox.RdfFormat.N_TRIPLES)
 
 
-_DONE = object()
+T = TypeVar("T")
+
+
+def in_worker(task: Callable[[], T], timeout: float | None) -> T:
+    """`task()` run in a daemon thread while this one waits in short steps.
+
+    Waiting this way lets Ctrl-C (KeyboardInterrupt) through at once, and a task still running
+    after `timeout` seconds raises `QueryTimeout` (the thread runs on: Oxigraph cannot be
+    cancelled). The cyclic garbage collector is paused while this thread only waits, so that it
+    never runs in the worker, where it would drop pyoxigraph objects made by this thread.
+    """
+    outcome: dict = {}
+
+    def work() -> None:
+        try:
+            outcome["value"] = task()
+        except BaseException as exc:  # handed to the caller, who raises it
+            outcome["error"] = _without_locals(exc)
+
+    worker = threading.Thread(target=work, name="paperkg-query", daemon=True)
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        worker.start()
+        waited = 0.0
+        while worker.is_alive():
+            if timeout is not None and waited >= timeout:
+                raise QueryTimeout(timeout)
+            step = 0.05 if timeout is None else min(0.05, timeout - waited)
+            worker.join(step)
+            waited += step
+    finally:
+        if collecting:
+            gc.enable()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
 
 
 def _without_locals(exc: BaseException) -> BaseException:
-    """`exc` with the local variables of its frames dropped: pyoxigraph's result iterators may
-    only be dropped by the thread that made them, not by the one the error is handed to."""
+    """`exc` with the local variables of its frames dropped, so that no pyoxigraph object made
+    in the worker travels with it to the thread that raises it."""
     seen: BaseException | None = exc
     while seen is not None:
         traceback.clear_frames(seen.__traceback__)
         seen = seen.__cause__ or seen.__context__
     return exc
-
-
-def in_worker(produce: Callable[[], Iterable], timeout: float | None) -> Iterator:
-    """The items of `produce()`, computed in a daemon thread while this one waits in short steps.
-
-    Waiting this way lets Ctrl-C (KeyboardInterrupt) through at once; `timeout` bounds the time
-    spent waiting for the worker (not the time the caller spends on each item), and exceeding
-    it raises `QueryTimeout`. Closing the iterator tells the worker to stop at its next item.
-    """
-    handoff: queue.Queue = queue.Queue(maxsize=1024)
-    stop = threading.Event()
-
-    def work() -> None:
-        try:
-            for item in produce():
-                while not stop.is_set():
-                    try:
-                        handoff.put((item, None), timeout=0.1)
-                        break
-                    except queue.Full:
-                        continue
-                if stop.is_set():
-                    return
-            handoff.put((_DONE, None))
-        except BaseException as exc:  # handed to the caller, who raises it
-            handoff.put((_DONE, _without_locals(exc)))
-
-    threading.Thread(target=work, name="paperkg-query", daemon=True).start()
-    waited = 0.0
-    try:
-        while True:
-            step = 0.05 if timeout is None else min(0.05, timeout - waited)
-            if step <= 0:
-                raise QueryTimeout(timeout or 0)
-            try:
-                item, error = handoff.get(timeout=step)
-            except queue.Empty:
-                waited += step
-                continue
-            if item is _DONE:
-                if error is not None:
-                    raise error
-                return
-            yield item
-    finally:
-        stop.set()
 
 
 # -- running -----------------------------------------------------------------------------------

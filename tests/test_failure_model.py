@@ -287,8 +287,8 @@ def test_export_to_stdout_and_saying_what_it_replaced(hostile_store, tmp_path, m
 def test_viz_into_a_missing_directory_is_refused_not_created(hostile_store, tmp_path):
     target = tmp_path / "nonexistent" / "x.html"
     result = kg("viz", "-o", target, "--store", hostile_store.path)
-    assert result.exit_code == 2
-    assert "no such directory" in result.stderr
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: cannot write {target}: {target.parent} is not a directory\n"
     assert not target.parent.exists()
 
 

@@ -94,8 +94,8 @@ def viz(output, focus, depth, types, min_papers, max_nodes, papers, color_by, st
 
     if as_json and output == "-":
         raise click.UsageError("--json prints to stdout, so it cannot be combined with -o -")
-    if output != "-" and not os.path.isdir(os.path.dirname(output) or "."):
-        raise click.BadParameter(f"{os.path.dirname(output)}: no such directory", param_hint="-o")
+    if output != "-" and not os.path.isdir(os.path.dirname(output) or "."):  # never create it
+        raise click.ClickException(f"cannot write {output}: {os.path.dirname(output)} is not a directory")
     # without a focus, the type and paper filters already apply while reading the store
     early = focus is None
     graph = page_graph(
