@@ -58,7 +58,8 @@ class UserFailure(click.ClickException):
 
     def __init__(self, error: PaperkgError):
         super().__init__(printable(str(error), newlines=True))
-        self.exit_code = error.exit_code
+        # click reads the exit code from the instance
+        self.exit_code = error.exit_code  # type: ignore[misc]
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

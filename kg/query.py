@@ -299,12 +299,13 @@ class StoreBackend:
         if not self.allow_service and uses_service(text):
             raise ServiceRefused()
         db = self.store.oxigraph
-        kind, answer = in_worker(lambda: _evaluated(db, text, bindings), self.timeout)
-        if kind == "boolean":
-            return Boolean(answer)
+        answer = in_worker(lambda: _evaluated(db, text, bindings), self.timeout)
+        if isinstance(answer, Boolean):
+            return answer
+        kind, data = answer
         if kind == "solutions":
-            return from_oxigraph(ox.parse_query_results(answer, ox.QueryResultsFormat.TSV), _failed)
-        triples = (ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(answer, ox.RdfFormat.N_TRIPLES))
+            return from_oxigraph(ox.parse_query_results(data, ox.QueryResultsFormat.TSV), _failed)
+        triples = (ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(data, ox.RdfFormat.N_TRIPLES))
         return Triples(guarded(triples, _failed))
 
 
@@ -312,16 +313,16 @@ def _failed(exc: Exception) -> QueryError:
     return QueryError(f"query failed: {exc}")
 
 
-def _evaluated(db: ox.Store, text: str, bindings: Mapping[str, Term]) -> tuple[str, object]:
-    """The whole answer, evaluated and serialised: ("boolean", bool), ("solutions", SPARQL results
-    TSV, lossless) or ("triples", N-Triples). Serialised, because pyoxigraph's result iterators may only be
-    used and dropped by the thread that made them."""
+def _evaluated(db: ox.Store, text: str, bindings: Mapping[str, Term]) -> Boolean | tuple[str, bytes]:
+    """The whole answer, evaluated: a `Boolean`, or serialised as ("solutions", SPARQL results TSV,
+    which is lossless) or ("triples", N-Triples). Serialised, because pyoxigraph's result iterators
+    may only be used and dropped by the thread that made them."""
     raw = evaluate(db, text, bindings)
     if isinstance(raw, ox.QueryBoolean):
-        return "boolean", bool(raw)
+        return Boolean(bool(raw))
     if isinstance(raw, ox.QuerySolutions):
-        return "solutions", raw.serialize(format=ox.QueryResultsFormat.TSV)
-    return "triples", raw.serialize(format=ox.RdfFormat.N_TRIPLES)
+        return "solutions", raw.serialize(format=ox.QueryResultsFormat.TSV) or b""
+    return "triples", raw.serialize(format=ox.RdfFormat.N_TRIPLES) or b""
 
 
 T = TypeVar("T")
