@@ -15,7 +15,7 @@ import pytest
 
 from paperkg.viz.communities import communities
 from paperkg.viz.html import page_html, write_page
-from paperkg.viz.layout import spread_layout
+from paperkg.viz.layout import ring_layout, spread_layout
 from paperkg.viz.select import SelectionError, cap, find_nodes, select
 
 HOSTILE_TITLE = '<img src=x onerror="window.__pwned=1"> and </script><script>window.__pwned=2</script>'
@@ -91,6 +91,35 @@ def test_cap_keeps_the_entities_of_most_papers_and_reports_the_rest(graph):
     assert len(chosen.left_out_labels) == len(chosen.left_out)
     assert chosen.max_nodes == 3
     assert select(graph, max_nodes=0).left_out == []
+
+
+def test_a_capped_focus_keeps_the_nearest_typed_first_then_most_shared_and_says_how(graph):
+    # around SAE: pile has a typed relation to it (and 3 papers); pythia, mse and evil share 2
+    # papers each with it, pythia and evil are in 2 papers, pythia has more neighbours; probe is 2 away
+    capped = select(graph, focus="SAE", depth=2, max_nodes=3)
+    assert list(capped.rank) == ["sae", "pile", "pythia"]
+    assert capped.left_out == ["evil", "mse", "probe"]  # the only node two links away comes last
+    assert capped.distances == {"sae": 0, "pile": 1, "pythia": 1}
+    assert "nearest the focus" in capped.ranked_by
+    assert "nearest the focus" in page_html(capped)
+
+
+def test_ring_layout_centres_the_focus_and_rings_neighbours_by_distance(graph):
+    chosen = select(graph, focus="SAE", depth=2)
+    positions, rings = ring_layout(chosen.graph, chosen.distances, chosen.rank)
+    assert positions["sae"] == (0.0, 0.0)
+    assert [r["distance"] for r in rings] == [1, 2]
+    for node, distance in chosen.distances.items():
+        if distance:
+            ring = rings[distance - 1]
+            radius = (positions[node][0] ** 2 + positions[node][1] ** 2) ** 0.5
+            assert ring["inner"] - 1 <= radius <= ring["outer"] + 1
+    assert rings[0]["outer"] < rings[1]["inner"]
+    data = payload(page_html(chosen))
+    assert data["view"]["focus"] == ["sae"]
+    focus = next(n for n in data["nodes"] if n["id"] == "sae")
+    assert focus["focus"] is True and (focus["x"], focus["y"]) == (0.0, 0.0)
+    assert data["options"]["physics"]["enabled"] is False
 
 
 def test_cap_ranks_by_distinct_neighbours_then_papers_and_keeps_the_focus_first(graph):

@@ -80,7 +80,9 @@ def test_types_min_papers_papers_and_cap(store, tmp_path):
 
 def test_cap_is_reported_on_stderr(store, tmp_path):
     result = kg("viz", "--store", store, "-o", str(tmp_path / "p.html"), "--max-nodes", "3")
-    assert "note: 3 other nodes left out by --max-nodes 3" in result.stderr
+    assert "note: kept the 3 nodes seen in the most papers (then the most connected); 3 others left out" in (
+        result.stderr
+    )
 
 
 def test_colour_by_community(store, tmp_path):
