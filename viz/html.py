@@ -100,6 +100,7 @@ def build_network(selection: Selection, groups: list[Community] | None = None):
     else:
         positions = {}
     fixed = bool(positions)
+    fixed_big = graph.number_of_nodes() > BROWSER_LAYOUT_MAX
     focus = set(selection.focus)
     color_of = _community_colors(groups) if groups is not None else {}
     community_of = {n: c.name for c in groups or () for n in c.members}
@@ -150,6 +151,8 @@ def build_network(selection: Selection, groups: list[Community] | None = None):
             arrows={"to": {"enabled": style.arrow, "scaleFactor": 0.5}},
             color={"color": style.color, "highlight": "#1A1A1A", "hover": "#1A1A1A", "opacity": 0.3 if along else 1.0},
             physics=i in springs,
+            # a big page draws only each node's heaviest links: all of them take seconds a frame
+            **({"minor": True, "hidden": True} if fixed_big and i not in springs else {}),
         )
     net.options = vis_options(graph.number_of_nodes(), graph.number_of_edges(), physics=not fixed)
     return net, rings

@@ -338,7 +338,7 @@
       return { id: n.id, hidden: hide };
     }));
     edges.update(edges.get().map(function (e) {
-      return { id: e.id, hidden: hiddenNodes[e.from] === true || hiddenNodes[e.to] === true };
+      return { id: e.id, hidden: e.minor === true || hiddenNodes[e.from] === true || hiddenNodes[e.to] === true };
     }));
     var selected = network.getSelectedNodes();
     if (selected.length && hiddenNodes[selected[0]]) {
