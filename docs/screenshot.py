@@ -13,6 +13,7 @@ blocked, waits until the layout has settled, hovers a node so its tooltip shows,
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -21,7 +22,8 @@ from click.testing import CliRunner
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
-OUT = Path(__file__).resolve().parent / "screenshot.png"
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "docs" / "screenshot.png"
 
 
 def kg(*args: str) -> None:
@@ -79,10 +81,9 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="paperkg-shot-") as work:
         store = args.store
         if store is None:
-            from paperkg.extract.resources import data_dir
-
             store = Path(work) / "store"
-            kg("build", str(data_dir() / "demo"), "--store", str(store))
+            os.chdir(ROOT)  # sources recorded as data/demo/..., so the page is titled "data/demo"
+            kg("build", "data/demo/", "--store", str(store))
         page = Path(work) / "graph.html"
         kg("viz", "--store", str(store), "-o", str(page), *args.viz_args)
         shoot(page, args.out, args.hover or None)
