@@ -72,7 +72,44 @@ def spread_layout(graph: nx.Graph, *, iterations: int = 150, sample: int = 128, 
     else:
         typical = 1.0
     pos *= EDGE_LENGTH_PX / typical
-    return {node: (round(float(x), 1), round(float(y), 1)) for node, (x, y) in zip(nodes, pos)}
+    placed = {node: (float(x), float(y)) for node, (x, y) in zip(nodes, pos)}
+    return {node: (round(x, 1), round(y, 1)) for node, (x, y) in _packed(simple, placed).items()}
+
+
+def _packed(simple: nx.Graph, positions: dict) -> dict:
+    """The largest connected component centred where the layout put it, every other component
+    moved onto rings around it (each keeping its shape, shrunk if it sprawls), biggest first.
+    Repulsion flings small components and lone nodes far out, so a page fitted to all of them
+    would show the main graph as a dot; packed, the main graph fills the window."""
+    import math
+
+    parts = sorted(nx.connected_components(simple), key=lambda c: (-len(c), min(map(str, c))))
+    if len(parts) < 2:
+        return positions
+
+    def centre_and_spread(part) -> tuple[float, float, float]:
+        x = sum(positions[n][0] for n in part) / len(part)
+        y = sum(positions[n][1] for n in part) / len(part)
+        return x, y, max(math.hypot(positions[n][0] - x, positions[n][1] - y) for n in part)
+
+    cx, cy, spread = centre_and_spread(parts[0])
+    packed = {n: (positions[n][0] - cx, positions[n][1] - cy) for n in parts[0]}
+    margin = EDGE_LENGTH_PX / 2
+    radius, ring_width, angle = spread + 2 * margin, 0.0, 0.0
+    for part in parts[1:]:
+        px, py, spread = centre_and_spread(part)
+        half = min(spread, EDGE_LENGTH_PX * math.sqrt(len(part))) + margin  # its half-width on the ring
+        shrink = (half - margin) / spread if spread else 1.0
+        if angle + 2 * half / radius > 2 * math.pi:  # this ring is full: the next one further out
+            radius += ring_width + half + margin
+            angle, ring_width = 0.0, 0.0
+        angle += half / radius
+        ox, oy = radius * math.cos(angle), radius * math.sin(angle)
+        for n in part:
+            packed[n] = (ox + (positions[n][0] - px) * shrink, oy + (positions[n][1] - py) * shrink)
+        angle += half / radius
+        ring_width = max(ring_width, half)
+    return packed
 
 
 RING_SPACING_PX = 70  # arc length between neighbours on a ring, in canvas units
