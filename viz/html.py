@@ -40,7 +40,6 @@ from paperkg.viz.style import (
 COLOR_BY = ("type", "community")
 LABEL_MAX = 40  # characters of a label drawn on the canvas; the tooltip has the full name
 TITLES_SHOWN = 5  # paper titles listed in a tooltip
-SPRINGS_PER_NODE = 3
 
 
 def page_html(
@@ -267,14 +266,17 @@ def _merged_edges(graph) -> list[tuple]:
 
 
 def _spring_lines(lines: list[tuple]) -> set[int]:
-    """Indices of the lines that pull their nodes together during layout: each node's
-    SPRINGS_PER_NODE heaviest. The rest are drawn but left out of the simulation, which keeps
-    dense graphs (hubs co-occur with almost everything) fast to lay out and less of a hairball."""
+    """Indices of the lines that pull their nodes together during layout: typed relations, links
+    of entities that share two or more papers, and each node's heaviest link. Entities named in
+    one paper only hang from that one link instead of pulling their whole abstract into a petal,
+    so what several papers share (and the typed relations) shapes the map. The rest are drawn
+    but left out of the simulation, which also keeps dense graphs fast to lay out."""
+    chosen = {i for i, (_u, _v, relation, weight, _c) in enumerate(lines) if relation != CO_OCCURRENCE or weight >= 2}
     by_node: dict = {}
     for i, (u, v, _relation, weight, _count) in enumerate(lines):
         by_node.setdefault(u, []).append((-weight, i))
         by_node.setdefault(v, []).append((-weight, i))
-    return {i for ranked in by_node.values() for _w, i in sorted(ranked)[:SPRINGS_PER_NODE]}
+    return chosen | {i for ranked in by_node.values() for _w, i in sorted(ranked)[:3]}
 
 
 # -- legend ----------------------------------------------------------------------------------
