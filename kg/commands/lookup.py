@@ -137,7 +137,7 @@ def _print_match(console, match) -> None:
 
 
 def _highlighted(evidence, plain: bool):
-    """The sentence with the mention marked: styled in a terminal, with ** ** in plain text."""
+    """The sentence with the mention marked when the terminal can show it; as it is in plain text."""
     from rich.text import Text
 
     if evidence.start is None:
@@ -147,10 +147,9 @@ def _highlighted(evidence, plain: bool):
     before, mention, after = (
         printable(part) for part in (evidence.sentence[:s], evidence.sentence[s:e], evidence.sentence[e:])
     )
-    if plain:
-        return Text(f"{before}**{mention}**{after}")
     text = Text(before + mention + after, style="italic")
-    text.stylize("bold underline yellow", len(before), len(before) + len(mention))
+    if not plain:
+        text.stylize("bold underline yellow", len(before), len(before) + len(mention))
     return text
 
 

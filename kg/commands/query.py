@@ -133,8 +133,9 @@ def query(
 
 
 def _run(text, binds, fmt, limit, store, endpoint, timeout, allow_update, allow_service) -> None:
-    from paperkg.kg.bindings import bind_terms, parse_assignment
-    from paperkg.kg.query import Boolean, Solutions, StoreBackend, limited, prefixes, query_form, run, run_update
+    from paperkg.kg.bindings import bind_terms, parse_assignment, run_bound
+    from paperkg.kg.query import Boolean, Solutions, StoreBackend, limited, prefixes, query_form, run_update
+    from paperkg.kg.results import in_query_order, write_solutions
 
     form = query_form(text)
     if form is not None and form.kind == "update" and allow_update:
@@ -156,10 +157,8 @@ def _run(text, binds, fmt, limit, store, endpoint, timeout, allow_update, allow_
     else:
         backend = StoreBackend(store.require(), timeout=timeout, allow_service=allow_service)
     assignments = [parse_assignment(b) for b in binds]
-    result = limited(run(backend, text, bind_terms(assignments, backend)), limit)
+    result = limited(in_query_order(run_bound(backend, text, bind_terms(assignments, backend)), text), limit)
     if isinstance(result, (Solutions, Boolean)):
-        from paperkg.kg.results import write_solutions
-
         write_solutions(result, fmt or ("table" if sys.stdout.isatty() else "tsv"), sys.stdout, prefixes())
     else:
         from paperkg.kg.results import write_graph
