@@ -33,7 +33,7 @@ import pyoxigraph as ox
 from paperkg.kg.store import Store
 from paperkg.kg.terms import PREFIXES
 from paperkg.schema.errors import PaperkgError
-from paperkg.schema.vocab import base_iri
+from paperkg.schema.namespaces import base_iri
 
 Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal, ox.Triple]  # noqa: UP007 (a runtime alias on Python 3.10)
 

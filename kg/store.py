@@ -3,6 +3,7 @@
 A store is a directory::
 
     STORE/PAPERKG-STORE       marks the directory as a paperkg store (paperkg deletes nothing elsewhere)
+                              and records the base IRI its resources were minted under
     STORE/CURRENT             names the live generation, e.g. "gen-000003"
     STORE/gen-000003/         an Oxigraph (RocksDB) database holding the whole graph
     STORE/leases/gen-000003   shared-locked by every reader of that generation
@@ -18,7 +19,8 @@ file for as long as it reads, and a writer deletes an old generation only when i
 lock exclusively; a generation still being read is left for a later write to remove. A write
 into a directory that is neither empty nor marked as a store is refused, so pointing --store at
 a folder of one's own never deletes anything in it. Failures of the disk (full, read-only) are
-a `StoreError` saying that the graph is unchanged.
+a `StoreError` saying that the graph is unchanged. A store built under one base IRI
+(``PAPERKG_BASE``) refuses to be read or written under another: its IRIs would not join.
 
 Oxigraph was chosen over rdflib's own stores by measurement (docs/MEASURED in the shared docs):
 loading and querying a 1M-triple graph is 10-100x faster, and it persists to disk natively.
@@ -37,9 +39,12 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from paperkg.schema.errors import PaperkgError
+from paperkg.schema.namespaces import base_iri
 
 STORE_ENV = "PAPERKG_STORE"
 MARKER = "PAPERKG-STORE"
+_MARKER_TEXT = "A paperkg graph store: paperkg replaces what is in it.\n"
+_BASE_LINE = "base "
 _GENERATION = re.compile(r"gen-\d{6}")
 
 
@@ -87,6 +92,7 @@ class Store:
                     raise StoreError(f"{self.path}: not a paperkg store (it is a file)")
                 self._reader = ox.Store()
             else:
+                self._check_base()
                 gen = self._lease_current(gen)
                 try:
                     self._reader = ox.Store.read_only(str(gen))
@@ -208,8 +214,26 @@ class Store:
                     f"{self.path}: not a paperkg store and not empty; paperkg writes only into a new or "
                     "empty directory or an existing store (nothing was changed)"
                 )
-            (self.path / MARKER).write_text("A paperkg graph store: paperkg replaces what is in it.\n")
+            (self.path / MARKER).write_text(_MARKER_TEXT)
+        if self._check_base() is None:
+            with open(self.path / MARKER, "a", encoding="utf-8") as marker:
+                marker.write(f"{_BASE_LINE}{base_iri()}\n")
         (self.path / "leases").mkdir(exist_ok=True)
+
+    def _check_base(self) -> str | None:
+        """The base IRI the store records (None for a store from before the record); a different
+        base in this process (``PAPERKG_BASE``) is refused."""
+        try:
+            lines = (self.path / MARKER).read_text(encoding="utf-8").splitlines()
+        except FileNotFoundError:
+            return None
+        recorded = next((line[len(_BASE_LINE) :] for line in lines if line.startswith(_BASE_LINE)), None)
+        if recorded is not None and recorded != base_iri():
+            raise StoreError(
+                f"{self.path}: the store was built with base IRI <{recorded}>, not <{base_iri()}>; "
+                "set PAPERKG_BASE to the store's base or use another store (nothing was changed)"
+            )
+        return recorded
 
     def _is_unmarked_store(self) -> bool:
         """A store written before the marker existed: CURRENT naming one of its generations."""

@@ -159,3 +159,26 @@ def test_a_killed_writes_generation_is_reported_and_removed_by_the_next_write(tm
     write(store, 1)
     assert store.leftovers() == [] and len(store) == 40  # the new gen-000002 is built afresh
     assert [g.name for g in store.path.glob("gen-*")] == [(store.path / "CURRENT").read_text()]
+
+
+def test_a_store_refuses_a_base_iri_other_than_the_one_it_was_built_with(tmp_path, monkeypatch):
+    store = Store(tmp_path / "store")
+    write(store, 0)
+    assert "base https://w3id.org/paperkg/id/" in (store.path / MARKER).read_text()
+    monkeypatch.setenv("PAPERKG_BASE", "https://example.org/other/")
+    with pytest.raises(StoreError, match="built with base IRI <https://w3id.org/paperkg/id/>"):
+        write(Store(store.path), 1)
+    with pytest.raises(StoreError, match="PAPERKG_BASE"):
+        len(Store(store.path))
+    monkeypatch.delenv("PAPERKG_BASE")
+    assert len(Store(store.path)) == 20  # nothing was changed
+
+
+def test_a_store_from_before_the_base_record_gets_one_at_its_next_write(tmp_path):
+    store = Store(tmp_path / "store")
+    write(store, 0)
+    marker = store.path / MARKER
+    marker.write_text(marker.read_text().split("base ")[0])
+    assert len(Store(store.path)) == 20
+    write(Store(store.path), 1)
+    assert marker.read_text().count("base https://w3id.org/paperkg/id/") == 1
