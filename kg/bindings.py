@@ -27,13 +27,14 @@ Whatever the value, it reaches the engine as a term object; it is never pasted i
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from typing import NamedTuple
 
 import pyoxigraph as ox
 
 from paperkg.kg.names import lookup_key
 from paperkg.kg.query import Backend, QueryError, Result, Solutions, Term, prefixes, run
+from paperkg.kg.terms import named, term_value
 from paperkg.schema.vocab import ENTITY_TYPES
 
 ENTITY_VARIABLES = frozenset({"entity", *(t.lower() for t in ENTITY_TYPES)})
@@ -159,14 +160,14 @@ def resolve_entity(name: str, value: str, backend: Backend) -> ox.NamedNode:
     key = lookup_key(value)
     if not key:
         raise BindingError(f"--bind {name}: {value!r} is not a name (it has no letters or digits)")
-    rows = backend.query(_ENTITIES_BY_KEY, {"key": ox.Literal(key)}).rows
+    rows = _rows(backend, _ENTITIES_BY_KEY, {"key": ox.Literal(key)})
     candidates: dict[ox.NamedNode, dict] = {}
     for entity, _, type_, label in rows:
-        found = candidates.setdefault(entity, {"types": set(), "labels": set()})
+        found = candidates.setdefault(named(entity), {"types": set(), "labels": set()})
         if type_ is not None:
-            found["types"].add(type_.value.rsplit("#", 1)[-1])
+            found["types"].add(term_value(type_).rsplit("#", 1)[-1])
         if label is not None:
-            found["labels"].add(label.value)
+            found["labels"].add(term_value(label))
     if not candidates:
         raise BindingError(f"--bind {name}: no entity is called {value!r} (lookup key {key!r})")
     narrowed = list(candidates)
@@ -191,8 +192,8 @@ def resolve_paper(value: str, backend: Backend) -> ox.NamedNode:
         (_PAPERS_BY_ID, "id", value),
         (_PAPERS_BY_TITLE, "title", value),
     ):
-        rows = backend.query(query, {variable: ox.Literal(text)}).rows
-        papers = sorted({row[0] for row in rows}, key=str)
+        rows = _rows(backend, query, {variable: ox.Literal(text)})
+        papers = sorted({named(row[0]) for row in rows}, key=str)
         if len(papers) == 1:
             return papers[0]
         if papers:
@@ -201,6 +202,13 @@ def resolve_paper(value: str, backend: Backend) -> ox.NamedNode:
                 + "; ".join(f"<{p.value}>" for p in papers[:5])
             )
     raise BindingError(f"--bind paper: no paper has the arXiv id, DOI or title {value!r}")
+
+
+def _rows(backend: Backend, select: str, bindings: Mapping[str, Term]) -> Iterator[tuple[Term | None, ...]]:
+    """The rows of one of this module's SELECT queries."""
+    result = backend.query(select, bindings)
+    assert isinstance(result, Solutions)
+    return result.rows
 
 
 # -- binding a variable the query uses but does not select ------------------------------------------
@@ -228,6 +236,7 @@ def sparql_tokens(text: str) -> list[_Token]:
     found, braces, parens = [], 0, 0
     for m in _SPARQL_TOKEN.finditer(text):
         kind = m.lastgroup
+        assert kind is not None  # every alternative of the pattern is a named group
         if kind == "skip":
             continue
         token = m.group()

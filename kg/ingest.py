@@ -50,7 +50,7 @@ from paperkg.kg.rdf import (
     stored_tallies,
 )
 from paperkg.kg.store import StoreError
-from paperkg.kg.terms import pkg, prov, rdf
+from paperkg.kg.terms import named, pkg, prov, rdf, term_value
 
 CHUNK_SIZE = 1000
 WRITE_BATCH = 200_000
@@ -129,8 +129,8 @@ def _add_chunk(db: ox.Store, chunk: list[PaperExtraction], build: ox.NamedNode, 
     moves: dict[ox.NamedNode, dict[ox.NamedNode, ox.NamedNode]] = defaultdict(dict)
     used = {k for links in local for k in links.pending.values()}
     for k in sorted(used | set(defined_here)):
-        stored = index.stored(k)
-        before, after = resolve_acronym(k, stored), resolve_acronym(k, stored | defined_here[k])
+        known = index.stored(k)
+        before, after = resolve_acronym(k, known), resolve_acronym(k, known | defined_here[k])
         targets[k] = entity_iri(after)
         keys[targets[k]] = after
         if before != after:
@@ -168,13 +168,13 @@ def _add_chunk(db: ox.Store, chunk: list[PaperExtraction], build: ox.NamedNode, 
         _tally(tallies, new, 1)
         touched |= old.entities() | new.entities()
         report.relinked += 1
-    for ex, paper in papers:
-        evidence.update(paper_relations(paper))
-        papers_gained.update(paper.entities())
-        _tally(tallies, paper, 1)
-        touched |= paper.entities()
+    for ex, linked in papers:
+        evidence.update(paper_relations(linked))
+        papers_gained.update(linked.entities())
+        _tally(tallies, linked, 1)
+        touched |= linked.entities()
         report.papers += 1
-        report.mentions += len(paper.mentions)
+        report.mentions += len(linked.mentions)
         if ex.extractor:
             report.extractors.add(ex.extractor)
     # entities already in the store; the others are new, so nothing about them needs reading
@@ -191,7 +191,7 @@ def _add_chunk(db: ox.Store, chunk: list[PaperExtraction], build: ox.NamedNode, 
     # 5. the description of every entity the chunk touched
     for e in stored:
         if e not in keys:
-            keys[e] = next(iter(db.quads_for_pattern(e, pkg.key, None))).object.value
+            keys[e] = term_value(next(iter(db.quads_for_pattern(e, pkg.key, None))).object)
     _refresh_entities(db, sorted(touched, key=lambda e: e.value), stored, tallies, papers_gained, keys, new_acronyms)
 
 
@@ -233,7 +233,7 @@ def _apply_evidence(db: ox.Store, deltas: Counter, build: ox.NamedNode) -> None:
     for (s, relation, o, sentence), delta in deltas.items():
         if delta:
             by_statement[(s, relation, o)][sentence] = delta
-    add = []
+    add: list[ox.Quad] = []
     for (s, relation, o), sentences in by_statement.items():
         node = statement_iri(s, getattr(pkg, relation), o)
         exists = any(db.quads_for_pattern(node, rdf.type, None))
@@ -245,7 +245,7 @@ def _apply_evidence(db: ox.Store, deltas: Counter, build: ox.NamedNode) -> None:
         # a frequent relation has many sentences: they are only read when some went away
         if exists and not gained and not any(db.quads_for_pattern(node, prov.wasDerivedFrom, None)):
             made_by = _stored_int(db, node, prov.wasGeneratedBy)
-            for q in statement_quads(s, relation, o, made_by.object if made_by else build):
+            for q in statement_quads(s, relation, o, named(made_by.object) if made_by else build):
                 db.remove(q)
         elif not exists and gained:
             add.extend(statement_quads(s, relation, o, build))
@@ -268,7 +268,7 @@ def _refresh_entities(
     count the stored count plus `papers_gained`: the same numbers as counting all its mentions
     again, without reading them, which would make a build slower with every chunk.
     """
-    add = []
+    add: list[ox.Quad] = []
     for e in entities:
         old = stored_entity_quads(db, e) if e in stored else set()
         counts = stored_tallies(old)
@@ -276,9 +276,9 @@ def _refresh_entities(
         counts = +counts  # forms whose mentions all moved away are gone
         if counts:
             key = keys[e]
-            acronyms = {q.object.value for q in old if q.predicate == pkg.acronym}
+            acronyms = {term_value(q.object) for q in old if q.predicate == pkg.acronym}
             acronyms |= new_acronyms.get(key, set())
-            papers_before = sum(int(q.object.value) for q in old if q.predicate == pkg.paperCount)
+            papers_before = sum(int(term_value(q.object)) for q in old if q.predicate == pkg.paperCount)
             new = entity_quads(e, summarise(key, counts, acronyms, papers_before + papers_gained[e]))
         else:
             new = set()

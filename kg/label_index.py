@@ -24,7 +24,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from paperkg.kg.store import Store
-from paperkg.kg.terms import PREFIXES, pkg, rdf, skos
+from paperkg.kg.terms import PREFIXES, pkg, rdf, skos, term_value
 from paperkg.schema.namespaces import ENTITY_TYPES, PKG_NS
 
 CACHE_FORMAT = 2
@@ -47,12 +47,12 @@ class EntityRef:
 def entity_ref(store: Store, entity: ox.NamedNode) -> EntityRef | None:
     """Name, type and paper count of `entity`; None if it is not one of the six entity types."""
     db = store.oxigraph
-    types = [q.object.value.removeprefix(PKG_NS) for q in db.quads_for_pattern(entity, rdf.type, None)]
+    types = [term_value(q.object).removeprefix(PKG_NS) for q in db.quads_for_pattern(entity, rdf.type, None)]
     type_ = next((t for t in ENTITY_TYPES if t in types), None)
     if type_ is None:
         return None
-    name = min((q.object.value for q in db.quads_for_pattern(entity, skos.prefLabel, None)), default=entity.value)
-    counts = [int(q.object.value) for q in db.quads_for_pattern(entity, pkg.paperCount, None)]
+    name = min((term_value(q.object) for q in db.quads_for_pattern(entity, skos.prefLabel, None)), default=entity.value)
+    counts = [int(term_value(q.object)) for q in db.quads_for_pattern(entity, pkg.paperCount, None)]
     return EntityRef(entity.value, name, type_, counts[0] if counts else None)
 
 

@@ -19,7 +19,7 @@ from paperkg.kg import label_index
 from paperkg.kg.label_index import EntityRef, entity_ref
 from paperkg.kg.names import lookup_key
 from paperkg.kg.store import Store
-from paperkg.kg.terms import PREFIXES, dcterms, pkg, skos
+from paperkg.kg.terms import PREFIXES, dcterms, pkg, skos, term_value
 from paperkg.schema.errors import InputError
 from paperkg.schema.namespaces import ENTITY_TYPES, PKG_NS
 
@@ -154,7 +154,7 @@ def _select(store: Store, query: str, **terms):
 
 
 def _values(store: Store, subject: ox.NamedNode, predicate: ox.NamedNode) -> list[str]:
-    return [q.object.value for q in store.oxigraph.quads_for_pattern(subject, predicate, None)]
+    return [term_value(q.object) for q in store.oxigraph.quads_for_pattern(subject, predicate, None)]
 
 
 def _aliases(store: Store, entity: ox.NamedNode, name: str) -> list[str]:
@@ -282,7 +282,7 @@ def _related(store: Store, entity: ox.NamedNode, limit: int) -> list[Related]:
     best = sorted(typed.items(), key=lambda item: (-item[1], item[0][0].value, item[0][1]))[:limit]
     related = [_related_entity(store, other, relation, n) for (other, relation), n in best]
     shown = {r.iri for r in related}
-    cooccurring = []
+    cooccurring: list[Related] = []
     for row in _select(store, _CO_OCCURRING % (limit + len(shown)), e=entity):
         if row["other"].value not in shown and len(cooccurring) < limit:
             shown.add(row["other"].value)

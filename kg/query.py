@@ -31,11 +31,9 @@ from typing import Protocol, TypeVar, Union
 import pyoxigraph as ox
 
 from paperkg.kg.store import Store
-from paperkg.kg.terms import PREFIXES
+from paperkg.kg.terms import PREFIXES, Term
 from paperkg.schema.errors import PaperkgError
 from paperkg.schema.namespaces import base_iri
-
-Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal, ox.Triple]  # noqa: UP007 (a runtime alias on Python 3.10)
 
 ENDPOINT_TIMEOUT = 30.0
 """Seconds to wait for a SPARQL endpoint (kg.endpoint) before giving up."""
@@ -149,30 +147,37 @@ _IRIREF = re.compile(r"<[^<>\"{}|^`\\\s]*>")
 _PNAME_NS = re.compile(r"[^\s:<>#]*:")
 
 
+def _after_space(text: str, pos: int) -> int:
+    """Where the spaces and comments starting at `pos` end (`_SPACE` matches anywhere, if only empty)."""
+    space = _SPACE.match(text, pos)
+    assert space is not None
+    return space.end()
+
+
 def query_form(text: str) -> QueryForm | None:
     """What the text is, judged by the first keyword after its prologue (BASE/PREFIX lines).
 
     That keyword decides in SPARQL's grammar: queries start with SELECT/ASK/CONSTRUCT/DESCRIBE and
     every update operation with one of `UPDATE_KEYWORDS`. None when the text is neither.
     """
-    pos = _SPACE.match(text, 0).end()
+    pos = _after_space(text, 0)
     while True:
         word = _WORD.match(text, pos)
         if word is None:
             return None
         keyword = word[0].upper()
-        pos = _SPACE.match(text, word.end()).end()
+        pos = _after_space(text, word.end())
         if keyword == "PREFIX":
             name = _PNAME_NS.match(text, pos)
             if name is None:
                 return None
-            pos = _SPACE.match(text, name.end()).end()
+            pos = _after_space(text, name.end())
         elif keyword != "BASE":
             break
         iri = _IRIREF.match(text, pos)
         if iri is None:
             return None
-        pos = _SPACE.match(text, iri.end()).end()
+        pos = _after_space(text, iri.end())
     if keyword in _QUERY_KEYWORDS:
         return QueryForm(_QUERY_KEYWORDS[keyword], keyword)
     if keyword in UPDATE_KEYWORDS:

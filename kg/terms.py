@@ -5,6 +5,8 @@ Built from plain namespace strings (`schema.namespaces`) so that importing this 
 
 from __future__ import annotations
 
+from typing import Union
+
 import pyoxigraph as ox
 
 from paperkg.schema.namespaces import (
@@ -21,6 +23,8 @@ from paperkg.schema.namespaces import (
     TERMS,
     XSD_NS,
 )
+
+Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal, ox.Triple]  # noqa: UP007 (a runtime alias on Python 3.10)
 
 
 class _Terms:
@@ -66,3 +70,27 @@ PREFIXES = {
     "prism": PRISM_NS,
     "oa": OA_NS,
 }
+
+
+# -- reading terms back ------------------------------------------------------------------------
+# pyoxigraph types a quad's object as any term, RDF-star triples included, and a query's result
+# as any of the three query forms. paperkg's graph holds no triple as a term, and its code knows
+# the form of the queries it writes: these say so to the type checker, and fail loudly if not.
+
+
+def term_value(term: Term) -> str:
+    """The string of an IRI, a blank node or a literal (never an RDF-star triple in this graph)."""
+    assert not isinstance(term, ox.Triple), term
+    return term.value
+
+
+def named(term: Term | None) -> ox.NamedNode:
+    """`term`, where the graph always holds an IRI (a paper, an entity, a statement's object)."""
+    assert isinstance(term, ox.NamedNode), term
+    return term
+
+
+def solutions(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> ox.QuerySolutions:
+    """The rows of a SELECT query's result."""
+    assert isinstance(result, ox.QuerySolutions), result
+    return result

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from paperkg.kg.terms import PREFIXES, rdf
+from paperkg.kg.terms import PREFIXES, rdf, solutions
 from paperkg.schema import ONTOLOGY_PATH, SHAPES_PATH
 
 SLICE_TRIPLES = 200_000
@@ -113,7 +113,7 @@ class _SparqlCheck:
             " ".join(f"<{t}>" for t in self.targets),
             body,
         )
-        for row in db.query(query, prefixes=PREFIXES):
+        for row in solutions(db.query(query, prefixes=PREFIXES)):
             value = row["value"]
             yield Violation(
                 row["this"].value,

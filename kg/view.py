@@ -44,7 +44,7 @@ import pyoxigraph as ox
 from paperkg.kg.identity import statement_iri
 from paperkg.kg.relations import RELATIONS
 from paperkg.kg.roles import ROLES
-from paperkg.kg.terms import PREFIXES, dcterms, pkg, prov, skos
+from paperkg.kg.terms import PREFIXES, dcterms, named, pkg, prov, skos, solutions, term_value
 from paperkg.schema.namespaces import ENTITY_TYPES
 
 _ENTITIES = """
@@ -133,7 +133,7 @@ def _ranked(db: ox.Store, types: tuple[str, ...], min_papers: int, limit: int | 
 
     def query(condition: str, order: str = "") -> list:
         text = _ENTITIES % (" ".join(f"pkg:{t}" for t in types), min_papers, condition) + order
-        return list(db.query(text, prefixes=PREFIXES))
+        return list(solutions(db.query(text, prefixes=PREFIXES)))
 
     def rank(r) -> tuple:
         return -int(r["papers"].value), -int(r["mentions"].value), r["e"].value
@@ -149,11 +149,11 @@ def _ranked(db: ox.Store, types: tuple[str, ...], min_papers: int, limit: int | 
 
 
 def _one(db: ox.Store, subject: ox.NamedNode, predicate: ox.NamedNode) -> str:
-    return next(iter(db.quads_for_pattern(subject, predicate, None))).object.value
+    return term_value(next(iter(db.quads_for_pattern(subject, predicate, None))).object)
 
 
 def _all_relations(db: ox.Store) -> Iterable[tuple[str, str, str, int]]:
-    for r in db.query(_RELATIONS, prefixes=PREFIXES):
+    for r in solutions(db.query(_RELATIONS, prefixes=PREFIXES)):
         relation = r["p"].value.rsplit("#", 1)[1]
         if relation in RELATIONS:
             yield r["s"].value, relation, r["o"].value, int(r["w"].value)
@@ -166,10 +166,11 @@ def _relations(db: ox.Store, g: nx.MultiDiGraph) -> Iterable[tuple[str, str, str
         for relation in RELATIONS:
             predicate = getattr(pkg, relation)
             for q in db.quads_for_pattern(s, predicate, None):
-                if q.object.value in g:
-                    evidence = statement_iri(s, predicate, q.object)
+                o = named(q.object)
+                if o.value in g:
+                    evidence = statement_iri(s, predicate, o)
                     weight = sum(1 for _ in db.quads_for_pattern(evidence, prov.wasDerivedFrom, None))
-                    yield node, relation, q.object.value, weight
+                    yield node, relation, o.value, weight
 
 
 def _titles(db: ox.Store, entity: ox.NamedNode, limit: int) -> list[str]:
@@ -179,8 +180,9 @@ def _titles(db: ox.Store, entity: ox.NamedNode, limit: int) -> list[str]:
     for role in (pkg.proposes, pkg.mentions):
         for q in db.quads_for_pattern(None, role, entity):
             for t in db.quads_for_pattern(q.subject, dcterms.title, None):
-                if t.object.value not in found:
-                    found.append(t.object.value)
+                title = term_value(t.object)
+                if title not in found:
+                    found.append(title)
             if len(found) >= limit:
                 return found[:limit]
     return found
@@ -196,7 +198,7 @@ def _add_cooccurrences(db: ox.Store, g: nx.MultiDiGraph, min_count: int) -> None
     for n, kind in g.nodes(data="kind"):
         if kind == "entity":
             for q in db.quads_for_pattern(None, pkg.mentions, ox.NamedNode(n)):
-                entities[q.subject].append(n)
+                entities[named(q.subject)].append(n)
     pairs: Counter = Counter()
     for found in entities.values():
         pairs.update(combinations(sorted(found), 2))
@@ -206,7 +208,7 @@ def _add_cooccurrences(db: ox.Store, g: nx.MultiDiGraph, min_count: int) -> None
 
 
 def _add_papers(db: ox.Store, g: nx.MultiDiGraph) -> None:
-    for r in db.query(_PAPERS, prefixes=PREFIXES):
+    for r in solutions(db.query(_PAPERS, prefixes=PREFIXES)):
         title = r["title"].value
         g.add_node(
             r["p"].value,
@@ -220,7 +222,7 @@ def _add_papers(db: ox.Store, g: nx.MultiDiGraph) -> None:
             paper_titles=[title],
         )
     roles: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for r in db.query(_ROLE_EDGES, prefixes=PREFIXES):
+    for r in solutions(db.query(_ROLE_EDGES, prefixes=PREFIXES)):
         if r["e"].value in g:
             roles[(r["p"].value, r["e"].value)].add(r["role"].value.rsplit("#", 1)[1])
     for (p, e), found in roles.items():
