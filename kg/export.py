@@ -144,16 +144,18 @@ def _subject_slices(db: ox.Store, limit: int) -> Iterator[str]:
     current = None
     for q in db.quads_for_pattern(None, None, None, ox.DefaultGraph()):
         if q.subject != current and len(batch) >= limit:
-            yield ox.serialize(
-                [ox.Triple(b.subject, b.predicate, b.object) for b in batch], format=ox.RdfFormat.N_TRIPLES
-            ).decode("utf-8")
+            yield _ntriples(batch)
             batch = []
         current = q.subject
         batch.append(q)
     if batch:
-        yield ox.serialize(
-            [ox.Triple(b.subject, b.predicate, b.object) for b in batch], format=ox.RdfFormat.N_TRIPLES
-        ).decode("utf-8")
+        yield _ntriples(batch)
+
+
+def _ntriples(quads: list[ox.Quad]) -> str:
+    data = ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in quads], format=ox.RdfFormat.N_TRIPLES)
+    assert data is not None  # serialize returns the bytes when given no output
+    return data.decode("utf-8")
 
 
 # -- the view as flat tables ---------------------------------------------------------------------

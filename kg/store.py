@@ -35,6 +35,7 @@ import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import cast
 
 import pyoxigraph as ox
 
@@ -190,7 +191,7 @@ class Store:
                 raise
             try:
                 with _disk_errors(self.path):
-                    yield writer
+                    yield cast(ox.Store, writer)  # it forwards every attribute to the database (see _Writer)
                     if compact:
                         writer.optimize()
                     writer.flush()

@@ -134,7 +134,7 @@ def query(
 
 def _run(text, binds, fmt, limit, store, endpoint, timeout, allow_update, allow_service) -> None:
     from paperkg.kg.bindings import bind_terms, parse_assignment, run_bound
-    from paperkg.kg.query import Boolean, Solutions, StoreBackend, limited, prefixes, query_form, run_update
+    from paperkg.kg.query import Backend, Boolean, Solutions, StoreBackend, limited, prefixes, query_form, run_update
     from paperkg.kg.results import in_query_order, write_solutions
 
     form = query_form(text)
@@ -150,6 +150,7 @@ def _run(text, binds, fmt, limit, store, endpoint, timeout, allow_update, allow_
     if fmt is not None and form is not None and form.kind != "update" and (fmt in ("turtle", "ntriples")) != graph_form:
         wanted = "turtle or ntriples" if graph_form else "table, csv, tsv or json"
         raise click.UsageError(f"--format {fmt} does not fit a {form.keyword} query (use {wanted})")
+    backend: Backend
     if endpoint:
         from paperkg.kg.endpoint import EndpointBackend
 
