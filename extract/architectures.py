@@ -16,6 +16,6 @@ def window_bilstm_encoder(window: Model, lstm_depth: int = 1, dropout: float = 0
     abstract. thinc's LSTM runs on numpy, so no torch is needed to train or run it.
     """
     width = window.get_dim("nO")
-    model = chain(window, with_padded(LSTM(width, width, bi=True, depth=lstm_depth, dropout=dropout)))
+    model: Model = chain(window, with_padded(LSTM(width, width, bi=True, depth=lstm_depth, dropout=dropout)))
     model.set_dim("nO", width)
     return model

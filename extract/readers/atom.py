@@ -118,6 +118,7 @@ class _FeedParser:
             self.entry = None
 
     def _field(self, name: str, value: str) -> None:
+        assert self.entry is not None  # _end reads fields inside an entry only
         self.text = None
         if name == f"{_ATOM} name":
             self.entry.authors.append(value)

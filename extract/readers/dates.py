@@ -58,11 +58,11 @@ def parse_date(text: str) -> ParsedDate:
     s = " ".join(text.split())
     if m := _ISO.fullmatch(s):
         year, month, day = m.groups()
-        return _checked(int(year), month and int(month), day and int(day))
+        return _checked(int(year), int(month) if month else None, int(day) if day else None)
     if m := _MONTH_DAY.fullmatch(s):
         month = _MONTHS.get(m[1].lower())
         if month is not None:
-            return _checked(m[3] and int(m[3]), month, int(m[2]))
+            return _checked(int(m[3]) if m[3] else None, month, int(m[2]))
     if m := _DAY_MONTH.fullmatch(s):
         month = _MONTHS.get(m[2].lower())
         if month is not None:

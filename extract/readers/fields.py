@@ -182,8 +182,9 @@ def _authors(value: object) -> list[str]:
         return [" ".join(p.split()) for p in parts if p.strip()]
     if isinstance(value, list):
         names = [v.get("name") if isinstance(v, Mapping) else v for v in value]
-        if all(isinstance(n, str) for n in names):
-            return [" ".join(n.split()) for n in names if n.strip()]
+        strings = [n for n in names if isinstance(n, str)]
+        if len(strings) == len(names):
+            return [" ".join(n.split()) for n in strings if n.strip()]
     raise _BadField("authors must be a list of names or a string of names")
 
 

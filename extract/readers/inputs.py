@@ -90,7 +90,10 @@ def read_papers(paths: PathLike | Iterable[PathLike], strict: bool = False) -> R
     """`read_inputs` collected into lists; for small inputs, notebooks and tests."""
     result = ReadResult()
     for item in read_inputs(paths, strict, on_file=result.files.append):
-        (result.papers if isinstance(item, Paper) else result.problems).append(item)
+        if isinstance(item, Paper):
+            result.papers.append(item)
+        else:
+            result.problems.append(item)
     return result
 
 
