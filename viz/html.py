@@ -135,7 +135,7 @@ def build_network(selection: Selection, groups: list[Community] | None = None):
     springs = _spring_lines(lines)
     ring_of = selection.distances if rings else {}
     for i, (u, v, relation, weight, cooccurrences) in enumerate(lines):
-        style = edge_style(relation)
+        edge = edge_style(relation)
         # around a focus, links along a ring (not towards the focus) are drawn faintly
         along = relation == CO_OCCURRENCE and ring_of.get(u, 0) == ring_of.get(v, 0) > 0
         net.add_edge(
@@ -146,9 +146,9 @@ def build_network(selection: Selection, groups: list[Community] | None = None):
             weight=weight,
             cooccurrences=cooccurrences,
             value=weight,
-            dashes=list(style.dashes) or False,
-            arrows={"to": {"enabled": style.arrow, "scaleFactor": 0.5}},
-            color={"color": style.color, "highlight": "#1A1A1A", "hover": "#1A1A1A", "opacity": 0.3 if along else 1.0},
+            dashes=list(edge.dashes) or False,
+            arrows={"to": {"enabled": edge.arrow, "scaleFactor": 0.5}},
+            color={"color": edge.color, "highlight": "#1A1A1A", "hover": "#1A1A1A", "opacity": 0.3 if along else 1.0},
             physics=i in springs,
             # a big page draws only each node's heaviest links: all of them take seconds a frame
             **({"minor": True, "hidden": True} if fixed_big and i not in springs else {}),
@@ -252,7 +252,7 @@ def _merged_edges(graph) -> list[tuple]:
         merged[key] = max(merged.get(key, 0.0), edge_weight(data))
     cooc = {frozenset((u, v)): w for (u, v, r), w in merged.items() if r == CO_OCCURRENCE}
     typed_pairs = {frozenset((u, v)) for (u, v, r) in merged if r != CO_OCCURRENCE}
-    lines = []
+    lines: list[tuple] = []
     for (u, v, relation), weight in sorted(merged.items(), key=lambda kv: tuple(map(str, kv[0]))):
         pair = frozenset((u, v))
         if relation == CO_OCCURRENCE:

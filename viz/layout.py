@@ -174,7 +174,7 @@ def _ring_order(simple: nx.Graph, members: list, angles: dict, rank: dict, *, fi
         ring = simple.subgraph(members)
         groups = nx.community.louvain_communities(ring, weight="weight", seed=0) if ring.number_of_edges() else []
         group_of = {n: i for i, group in enumerate(groups) for n in group}
-        size = {i: len(group) for i, group in enumerate(groups)}
+        size: dict[int | None, int] = {i: len(group) for i, group in enumerate(groups)}  # None: no group
         order = sorted(
             members, key=lambda n: (-size.get(group_of.get(n), 1), group_of.get(n, len(groups)), rank.get(n, 0))
         )
