@@ -87,6 +87,7 @@ class PKG(DefinedNamespace):
     acronymKey: URIRef
     # builds
     extractorVersion: URIRef
+    genericDropped: URIRef
 
 
 SDO = Namespace(SDO_NS)
