@@ -82,7 +82,9 @@ def entity_type(key: str, label: str, type_counts: Counter, quality: Quality) ->
     """The mentions' majority type, corrected by the vocabularies for named artefacts (PSNR is a
     Metric, nuScenes a Dataset) and by the shape of versioned names (`GPT-4o` is a Model)."""
     voted = majority_type(type_counts)
-    known = quality.type_of(key) or quality.type_of(lookup_key(label))
+    known = quality.type_of(key)
+    if known is None and voted == "Concept":  # an acronym's entries are trusted only over a guess (PSNR)
+        known = quality.type_of(lookup_key(label))
     if known in ("Model", "Dataset", "Metric"):
         return known
     if known is None and voted in ("Method", "Concept") and _VERSIONED.match(label):

@@ -8,10 +8,13 @@ and any recogniser's output goes through the same decisions.
 
 - **Specificity.** A word is *common* when general English uses it often (Zipf >= 3, wordfreq)
   or the field's writing does (in at least 2% of arXiv AI abstracts). A name made only of common
-  words ("downstream task", "image", "AI system", "computational overhead") names nothing unless
-  evidence says it does: a reference vocabulary outside CSO lists it (a single word needs two
-  independent sources, since the raw lists hold words like "agent" or "quality" as datasets), the
-  curated gazetteers list it, or arXiv papers define an acronym for it. A word with a digit or a
+  words that is one word ("image", "large-scale") or ends in a kind-of-thing head
+  ("downstream task", "AI system", "computational overhead") names nothing unless evidence says
+  it does: a reference vocabulary of names (not CSO's topics or the AI Ontology's classes) lists
+  it (a single word needs two independent sources, since the raw lists hold words like "agent"
+  or "quality" as datasets), the curated gazetteers list it, or arXiv papers define an acronym
+  for it (at least `MIN_PAPERS` papers; `KIND_MIN_PAPERS` for a kind-of-thing head, since papers
+  abbreviate "pre-trained model" too). A word with a digit or a
   capital inside is a name (`GPT-4o`, `ViT`), except an acronym whose long form is itself common
   words (`AI`), which counts as those words.
 - **Acronyms.** The long form most arXiv papers give an acronym (case-sensitive), when at least
@@ -29,18 +32,31 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from paperkg.extract.naming import lookup_key, singular_word, strip_latex
+from paperkg.extract.naming import GENERIC_NOUNS, lookup_key, singular_word, strip_latex
 
+# Heads that say what kind of thing a phrase is, not which one: the nouns "this method" is made
+# of (extract.naming.GENERIC_NOUNS) and the measures, settings and resources abstracts qualify
+# ("computational overhead", "real-world application", "synthetic data").
+KIND_HEADS = GENERIC_NOUNS | frozenset(
+    """application applications scenario setting environment overhead cost efficiency performance quality
+    capability ability data information time evaluation analysis process pipeline module component
+    architecture feature resource domain device condition level aspect issue challenge factor property
+    limitation advantage improvement mechanism design paradigm protocol scale size parameter deployment
+    page fidelity image video text language""".split()
+)
 COMMON_ZIPF = 3.0
 COMMON_DF = 200  # arXiv AI abstracts per 10,000
 MIN_PAPERS = 5  # papers defining an acronym's long form before the corpus's reading is trusted
+KIND_MIN_PAPERS = 50
 
 _WORD = re.compile(r"[^\W_]+")
 _NAME_WORD = re.compile(r"\d|^.+[A-Z]")
 _DIMENSION = re.compile(r"\d[Dd]")  # 2D, 3D: as common as any word
 
 
-_UNTYPED = ("cso", "aio")
+# CSO's topics and the AI Ontology's classes are categories ("pretrained model", "computational
+# cost"): evidence for links, not that a phrase names something or what type it is
+_CLASSES = _UNTYPED = ("cso", "aio")
 
 
 @dataclass(frozen=True)
@@ -64,7 +80,11 @@ class Quality:
         self._acronyms = acronyms
         self._vocabulary: dict[str, list[VocabularyEntry]] = vocabulary
         self._gazetteer: set[str] = gazetteer  # keys of the curated gazetteers' names and aliases
-        self._named_long = {lookup_key(a.long) for a in acronyms.values() if a.papers >= MIN_PAPERS}
+        self._named_long = {
+            lookup_key(a.long): a.long
+            for a in acronyms.values()
+            if a.papers >= KIND_MIN_PAPERS or (a.papers >= MIN_PAPERS and not self._has_kind_head(a.long))
+        }
 
     # ------------------------------------------------------------ acronyms
 
@@ -78,7 +98,7 @@ class Quality:
     def is_known_name(self, text: str) -> bool:
         """True when a vocabulary or the curated gazetteers list `text` as a name of its own (`COCO`)."""
         key = lookup_key(text)
-        return key in self._gazetteer or any(e.family != "cso" for e in self._vocabulary.get(key, ()))
+        return key in self._gazetteer or any(e.family not in _CLASSES for e in self._vocabulary.get(key, ()))
 
     # ------------------------------------------------------------ specificity
 
@@ -96,13 +116,25 @@ class Quality:
         key = lookup_key(text)
         if key in self._gazetteer or key in self._named_long or self.long_form(text):
             return True
-        families = {e.family for e in self._vocabulary.get(key, ()) if e.family != "cso"}
+        families = {e.family for e in self._vocabulary.get(key, ()) if e.family not in _CLASSES}
         return len(families) >= (2 if len(_WORD.findall(text)) == 1 else 1)
 
+    @staticmethod
+    def _has_kind_head(text: str) -> bool:
+        words = _WORD.findall(text)
+        return len(words) > 1 and singular_word(words[-1]).lower() in KIND_HEADS
+
     def is_generic(self, text: str) -> bool:
-        """True when `text` is made of common words only and nothing says it names something."""
-        words = _WORD.findall(strip_latex(text))
-        return all(self.is_common_word(w) for w in words) and not self.is_named(text)
+        """True when `text` is made of common words only, is one word (`image`, `large-scale`) or
+        ends in a head that says only what kind of thing it is (`downstream task`, `AI system`), and
+        nothing says it names something. A phrase of common words with another head (`catastrophic
+        forgetting`, `latent space`) is a term of art and stays."""
+        text = strip_latex(text)
+        words = _WORD.findall(text)
+        if not words or not all(self.is_common_word(w) for w in words):
+            return False
+        one_word = len(text.split()) == 1
+        return (one_word or self._has_kind_head(text)) and not self.is_named(text)
 
     # ------------------------------------------------------------ types and links
 
