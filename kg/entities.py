@@ -79,8 +79,12 @@ _VERSIONED = re.compile(r"^[A-Za-z][\w.-]*[A-Za-z]-?\d[\w.-]*$")
 
 
 def entity_type(key: str, label: str, type_counts: Counter, quality: Quality) -> str:
-    """The mentions' majority type, corrected by the vocabularies for named artefacts (PSNR is a
-    Metric, nuScenes a Dataset) and by the shape of versioned names (`GPT-4o` is a Model)."""
+    """The curated gazetteers' type; else the mentions' majority type, corrected by the vocabularies
+    for named artefacts (PSNR is a Metric, nuScenes a Dataset) and by the shape of versioned names
+    (`GPT-4o` is a Model)."""
+    curated = quality.curated_type(key) or quality.curated_type(lookup_key(label))
+    if curated:
+        return curated
     voted = majority_type(type_counts)
     known = quality.type_of(key)
     if known is None and voted == "Concept":  # an acronym's entries are trusted only over a guess (PSNR)

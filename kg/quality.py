@@ -79,7 +79,7 @@ class Quality:
         self._words = words
         self._acronyms = acronyms
         self._vocabulary: dict[str, list[VocabularyEntry]] = vocabulary
-        self._gazetteer: set[str] = gazetteer  # keys of the curated gazetteers' names and aliases
+        self._gazetteer: dict[str, str] = gazetteer  # key of a curated gazetteer name or alias -> its type
         self._named_long = {
             lookup_key(a.long): a.long
             for a in acronyms.values()
@@ -141,6 +141,10 @@ class Quality:
     def vocabulary(self, key: str) -> list[VocabularyEntry]:
         return self._vocabulary.get(key, [])
 
+    def curated_type(self, key: str) -> str | None:
+        """The type the curated gazetteers (data/gazetteers) give `key`."""
+        return self._gazetteer.get(key)
+
     def type_of(self, key: str) -> str | None:
         """The type Papers with Code, Epoch AI and models.dev give `key`, when more than half their
         entries agree (CSO's types are guesses from topic names, the AI Ontology's classes are not types)."""
@@ -176,5 +180,5 @@ def load_quality(directory: str | None = None) -> Quality:
     vocabulary: dict[str, list[VocabularyEntry]] = {}
     for key, name, type_, family, iri in _rows(root / "vocabulary.tsv.gz"):
         vocabulary.setdefault(key, []).append(VocabularyEntry(name, type_, family, iri))
-    gazetteer = {lookup_key(n) for e in load_gazetteers() for n in (e.name, *e.aliases)}
+    gazetteer = {lookup_key(n): e.type for e in load_gazetteers() for n in (e.name, *e.aliases)}
     return Quality(words, acronyms, vocabulary, gazetteer)
