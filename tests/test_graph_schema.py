@@ -13,9 +13,10 @@ from rdflib.namespace import OWL, RDF, RDFS
 
 from paperkg.kg.cli import main
 from paperkg.kg.store import Store
-from paperkg.kg.terms import pkg, skos
+from paperkg.kg.terms import PREFIXES, pkg, skos
 from paperkg.kg.validate import validate_store
 from paperkg.schema import ONTOLOGY_PATH, SHAPES_PATH
+from paperkg.schema.namespaces import TERMS
 from paperkg.schema.vocab import PKG
 
 NS = str(PKG._NS)
@@ -47,6 +48,28 @@ def test_every_python_term_is_declared_with_a_label_and_a_comment_and_vice_versa
         node = rdflib.URIRef(NS + term)
         assert ontology.value(node, RDFS.label), f"pkg:{term} has no rdfs:label"
         assert ontology.value(node, RDFS.comment), f"pkg:{term} has no rdfs:comment"
+
+
+# rdflib's closed vocabularies, by name: held at module level, pytest's collection would probe them
+@pytest.mark.parametrize("name", ["DCTERMS", "RDF", "SKOS", "PROV", "XSD", "SDO"])
+def test_every_reused_term_exists_in_its_vocabulary(name):
+    namespace = getattr(rdflib.namespace, name)
+    declared = TERMS[str(namespace)]
+    assert declared
+    missing = {name for name in declared if name not in namespace.__annotations__}
+    assert not missing, f"not terms of <{namespace}>: {sorted(missing)}"
+
+
+@pytest.mark.parametrize("terms, typo", [(pkg, "paperCont"), (pkg, "Papers"), (skos, "prefLable")])
+def test_an_undeclared_term_is_refused_not_minted(terms, typo):
+    with pytest.raises(AttributeError, match=typo):
+        getattr(terms, typo)
+    with pytest.raises(AttributeError):
+        getattr(PKG, typo)
+
+
+def test_every_namespace_with_terms_is_a_prefix_users_can_write():
+    assert set(TERMS) <= set(PREFIXES.values())
 
 
 def test_schema_files_parse_in_an_independent_engine():
