@@ -36,7 +36,7 @@ _ACRONYMS = (
     _PREFIXES
     + """
 SELECT (COUNT(DISTINCT ?resolved) AS ?r) WHERE {
-  ?e pkg:acronym ?resolved ; pkg:key ?key .
+  ?e pkg:acronym ?resolved .
 }"""
 )
 _AMBIGUOUS = (
