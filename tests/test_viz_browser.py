@@ -151,7 +151,7 @@ def test_seed_page_search_finds_a_node_by_alias_and_selects_it(seed):
     selected = seed.search("saes")
     assert len(selected) == 1
     node = seed.js("id => window.paperkg.nodes.get(id)", selected[0])
-    assert "SAE" in node["aliases"] or node["name"].lower().startswith("sparse autoencoder")
+    assert "SAE" in [node["name"], *node["aliases"]] or node["name"].lower().startswith("sparse autoencoder")
     assert seed.page.is_visible("#details")
     assert seed.page.text_content("#details-name") == node["name"]
     seed.search("no such entity at all")
