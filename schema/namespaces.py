@@ -44,7 +44,7 @@ TERMS: dict[str, frozenset[str]] = {
     RDF_NS: _names("type value subject predicate object Statement"),
     SKOS_NS: _names("prefLabel altLabel exactMatch closeMatch"),
     PROV_NS: _names("wasGeneratedBy wasDerivedFrom startedAtTime endedAtTime Activity"),
-    XSD_NS: _names("integer date dateTime string"),
+    XSD_NS: _names("integer date gMonthDay dateTime string"),
     SDO_NS: _names("ScholarlyArticle url codeRepository"),
     FABIO_NS: _names("hasArXivId"),
     PRISM_NS: _names("doi"),

@@ -138,16 +138,12 @@ def _print_match(console, match) -> None:
 
 
 def _highlighted(evidence, plain: bool):
-    """The sentence with the mention marked: styled in a terminal, with ** ** in plain text."""
+    """The sentence with the mention marked when the terminal can show it; as it is in plain text."""
     from rich.text import Text
 
     text = Text(evidence.sentence, style="italic")
-    if evidence.start is None:
-        return text
-    if plain:
-        s, e = evidence.start, evidence.end
-        return Text(f"{evidence.sentence[:s]}**{evidence.sentence[s:e]}**{evidence.sentence[e:]}")
-    text.stylize("bold underline yellow", evidence.start, evidence.end)
+    if evidence.start is not None and not plain:
+        text.stylize("bold underline yellow", evidence.start, evidence.end)
     return text
 
 

@@ -110,8 +110,9 @@ def query(text, file, named, binds, fmt, as_json, as_csv, limit, store, endpoint
 
 
 def _run(text, binds, fmt, limit, store, endpoint, timeout, allow_update) -> None:
-    from paperkg.kg.bindings import bind_terms, parse_assignment
-    from paperkg.kg.query import Boolean, Solutions, StoreBackend, limited, prefixes, query_form, run, run_update
+    from paperkg.kg.bindings import bind_terms, parse_assignment, run_bound
+    from paperkg.kg.query import Boolean, Solutions, StoreBackend, limited, prefixes, query_form, run_update
+    from paperkg.kg.results import in_query_order, write_solutions
 
     form = query_form(text)
     if form is not None and form.kind == "update" and allow_update:
@@ -133,10 +134,8 @@ def _run(text, binds, fmt, limit, store, endpoint, timeout, allow_update) -> Non
     else:
         backend = StoreBackend(store.require())
     assignments = [parse_assignment(b) for b in binds]
-    result = limited(run(backend, text, bind_terms(assignments, backend)), limit)
+    result = limited(in_query_order(run_bound(backend, text, bind_terms(assignments, backend)), text), limit)
     if isinstance(result, (Solutions, Boolean)):
-        from paperkg.kg.results import write_solutions
-
         write_solutions(result, fmt or ("table" if sys.stdout.isatty() else "tsv"), sys.stdout, prefixes())
     else:
         from paperkg.kg.results import write_graph

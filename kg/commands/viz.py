@@ -69,10 +69,15 @@ def _types(ctx, param, value: str | None) -> list[str] | None:
     show_default=True,
     help="Colour nodes by entity type, or by community (Louvain), named by their top entities.",
 )
+@click.option(
+    "--title",
+    metavar="TEXT",
+    help="The page's title (default: what the graph was built from, e.g. 'data/demo · paperkg graph').",
+)
 @store_option
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary of what was written.")
 @user_errors
-def viz(output, focus, depth, types, min_papers, max_nodes, papers, color_by, store, as_json) -> None:
+def viz(output, focus, depth, types, min_papers, max_nodes, papers, color_by, title, store, as_json) -> None:
     """Write an interactive map of the graph as one self-contained HTML file.
 
     The page works offline by double-click: search an entity by name or alias, hide types,
@@ -85,6 +90,7 @@ def viz(output, focus, depth, types, min_papers, max_nodes, papers, color_by, st
       kg viz --focus SAE --depth 2 -o sae.html
       kg viz --types Method,Dataset --min-papers 2 --color-by community
       kg viz --papers --max-nodes 0 -o everything.html
+      kg viz --title "Interpretability papers, autumn" -o graph.html
       kg viz -o - > graph.html
     """
     from paperkg.kg.names import lookup_key
@@ -97,7 +103,11 @@ def viz(output, focus, depth, types, min_papers, max_nodes, papers, color_by, st
     # without a focus, the type and paper filters already apply while reading the store
     early = focus is None
     graph = page_graph(
-        store.require(), papers=papers, types=types if early else None, min_papers=min_papers if early else 0
+        store.require(),
+        papers=papers,
+        types=types if early else None,
+        min_papers=min_papers if early else 0,
+        name=title,
     )
     try:
         selection = select(
@@ -122,6 +132,7 @@ def viz(output, focus, depth, types, min_papers, max_nodes, papers, color_by, st
             raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from exc
     summary = {
         "output": output,
+        "title": graph.graph["name"],
         "bytes": len(html.encode("utf-8")),
         "entities_shown": selection.entities,
         "entities_total": selection.total_entities,
@@ -144,7 +155,7 @@ def viz(output, focus, depth, types, min_papers, max_nodes, papers, color_by, st
     )
     if selection.left_out:
         click.echo(
-            f"note: {len(selection.left_out):,} other nodes left out by --max-nodes {max_nodes}"
+            f"note: kept the {max_nodes:,} nodes {selection.ranked_by}; {len(selection.left_out):,} others left out"
             f" (e.g. {', '.join(selection.left_out_labels[:3])})",
             err=True,
         )
