@@ -58,7 +58,8 @@ def _abstracts(shared: Path):
 
 def corpus_counts(texts) -> tuple[int, Counter, dict[str, Counter]]:
     """Abstracts read, word document frequencies, and long-form keys per short form (one vote a paper)."""
-    n, df = 0, Counter()
+    n = 0
+    df: Counter = Counter()
     definitions: dict[str, Counter] = defaultdict(Counter)
     forms: dict[str, Counter] = defaultdict(Counter)
     for text in texts:
