@@ -261,8 +261,10 @@ def parameters(backend) -> dict[str, ox.NamedNode | ox.Literal]:
         "acronym": top("?e pkg:acronym ?x ; pkg:paperCount ?n"),
         "type": ox.NamedNode(prefixes()["pkg"] + "Method"),
     }
-    if entity is not None:  # a paper about the hub entity that proposes something
+    if entity is not None:  # a paper about the hub entity that proposes something, else any that does
         chosen["paper"] = first("SELECT ?p ?e WHERE { ?p pkg:mentions ?e ; pkg:proposes ?x } LIMIT 1", {"e": entity})
+    if chosen.get("paper") is None:
+        chosen["paper"] = first("SELECT ?p WHERE { ?p pkg:proposes ?x } ORDER BY ?p LIMIT 1")
     return {name: value for name, value in chosen.items() if value is not None}
 
 

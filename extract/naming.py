@@ -1,10 +1,169 @@
-"""Canonical names and grouping keys for mentions: singular forms, acronym plurals, generic phrases."""
+"""Names and their keys: the one normaliser that extraction, linking, lookup and the page share.
+
+A leaf module (the standard library only), so both `extract` and `kg` import it: the key that
+groups a paper's mentions (`grouping_key`) is the key linking merges entities by and `kg lookup`
+indexes (`lookup_key`), and `singular` makes the same plural rule visible in surface forms.
+"""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
-__all__ = ["grouping_key", "is_generic", "singular", "singular_word"]
+__all__ = [
+    "grouping_key",
+    "is_acronym_like",
+    "is_generic",
+    "latex_to_unicode",
+    "lookup_key",
+    "singular",
+    "singular_surface",
+    "singular_word",
+    "strip_accents",
+    "strip_latex",
+    "surface_words",
+]
+
+_LATEX_BRACES = re.compile(r"[{}]")
+_NOT_WORD = re.compile(r"[^\w]+")
+# plural-looking endings of singular words (corpus, analysis, loss)
+_KEEP_S = ("ss", "us", "is")
+# singular words that end like plurals, and -ics fields that are not plurals of anything
+_INVARIANT = frozenset(
+    "alias atlas bias canvas gas pandas keras bayes hermes series species news chaos cosmos ethos "
+    "physics mathematics robotics linguistics semantics dynamics economics ethics graphics "
+    "analytics genomics proteomics mechanics kinetics optics logistics".split()
+)
+
+
+# LaTeX accent commands as they appear in abstracts (Na\"ive, {\'e}, \^{o}) and the Unicode
+# combining marks they stand for
+_COMBINING = {
+    "`": "\u0300",
+    "'": "\u0301",
+    "^": "\u0302",
+    "~": "\u0303",
+    '"': "\u0308",
+    "=": "\u0304",
+    ".": "\u0307",
+    "u": "\u0306",
+    "v": "\u030c",
+    "H": "\u030b",
+    "c": "\u0327",
+    "k": "\u0328",
+    "b": "\u0331",
+    "d": "\u0323",
+}
+_LATEX_ACCENT_CMD = re.compile(r"""\\([`'"^~=.uvHckbd])\s*\{?\s*([A-Za-z])\s*\}?""")
+# an acronym in the plural: SAEs, LMs, GNNs
+_ACRONYM_PLURAL = re.compile(r"^[A-Z][A-Z0-9]+s$")
+
+
+def strip_latex(text: str) -> str:
+    return _LATEX_BRACES.sub("", _LATEX_ACCENT_CMD.sub(r"\2", text))
+
+
+def latex_to_unicode(text: str) -> str:
+    """LaTeX accents as the letters they make: `Na\\"ive` -> `Naïve`."""
+    text = _LATEX_ACCENT_CMD.sub(lambda m: m.group(2) + _COMBINING[m.group(1)], text)
+    return unicodedata.normalize("NFC", _LATEX_BRACES.sub("", text))
+
+
+def strip_accents(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
+# a word written with a capital inside or a digit is a name and never made singular (`FinePhys`)
+_NAME_WORD = re.compile(r"^.[^A-Z]*[A-Z]|\d")
+
+
+def singular_word(word: str) -> str:
+    """The English singular of a word, keeping its case: `autoencoders` -> `autoencoder`,
+    `SAEs` -> `SAE`, `biases` -> `bias`, `analyses` -> `analysis`; names as written (`FinePhys`)."""
+    if _ACRONYM_PLURAL.match(word) or (len(word) > 2 and word[-1] == "s" and word[-2].isupper()):
+        return word[:-1]  # SAEs, ReLUs
+    lower = word.lower()
+    if (
+        len(word) <= 3
+        or not word.isalpha()
+        or _NAME_WORD.search(word)
+        or not lower.endswith("s")
+        or lower in _INVARIANT
+        or lower.endswith(_KEEP_S)
+    ):
+        return word
+    if lower.endswith("ies") and len(word) > 4:
+        return word[:-3] + ("Y" if word[-3].isupper() else "y")
+    if lower.endswith(("yses", "theses")):  # analyses, hypotheses
+        return word[:-2] + "is"
+    if lower.endswith(("ches", "shes", "xes", "sses")) or (
+        lower.endswith("es") and (lower[:-2] in _INVARIANT or lower[:-2].endswith(_KEEP_S))
+    ):
+        return word[:-2]
+    return word[:-1]
+
+
+def singular(text: str) -> str:
+    """`text` with its last word made singular, keeping its case: `Sparse Autoencoders` -> `Sparse Autoencoder`."""
+    match = re.search(r"([^\W\d_]+)(\W*)$", text)
+    if match is None or (match.start(1) and text[match.start(1) - 1].isdigit()):
+        return text
+    return text[: match.start(1)] + singular_word(match.group(1)) + match.group(2)
+
+
+singular_surface = singular  # the name linking and the label code have always used
+
+
+# Heads that only say what kind of thing a name is: `the SCTD dataset` is SCTD, `the GPT-4 model` GPT-4.
+_NAME_HEADS = frozenset("dataset corpus benchmark model".split())
+
+
+def surface_words(text: str) -> list[str]:
+    """Words of a name as written, with accents, LaTeX escapes, hyphens and punctuation removed,
+    the last made singular and a kind-of-thing head after a name dropped (`ImageNet dataset`)."""
+    words = _NOT_WORD.sub(" ", strip_accents(strip_latex(text)).replace("_", " ")).split()
+    if len(words) > 1 and singular_word(words[-1]).lower() in _NAME_HEADS and _NAME_WORD.search(words[-2]):
+        words.pop()
+    if words:
+        words[-1] = singular_word(words[-1])
+    return words
+
+
+def lookup_key(text: str) -> str:
+    """The key under which a name is grouped, merged and looked up.
+
+    Case, hyphens, spacing, LaTeX escapes and a plural last word do not matter:
+    `GPT-2` = `GPT2`, `ResNet-50` = `ResNet50`, `sparse autoencoders` = `Sparse Autoencoder`,
+    `SAEs` = `SAE`, `Na\\"ive Bayes` = `Naive Bayes`, `gender biases` = `gender bias`; `vSAE` and
+    `SAE` stay apart. Numbers stay apart from each other (`Gemma 2 2B` is not `Gemma 22B`,
+    `Llama 3.1` is not `Llama 31`).
+    """
+    words = [w.casefold() for w in surface_words(text)]
+    if not words:
+        return ""
+    key = words[0]
+    for word in words[1:]:
+        key += "." + word if key[-1].isdigit() and word[0].isdigit() else word
+    return key
+
+
+grouping_key = lookup_key  # one key: a paper's mentions group as the graph merges them
+
+
+def is_acronym_like(text: str) -> bool:
+    """One token with at least two capitals making up half its letters: `SAE`, `vSAE`, `GPT-2`, `LoRA`.
+
+    Only such names are resolved against acronyms that other papers define; `ResNet50` or
+    `Pythia-70M` are names in their own right.
+    """
+    text = strip_latex(text).strip()
+    if not text or len(text) > 15 or any(ch.isspace() for ch in text):
+        return False
+    letters = [ch for ch in text if ch.isalpha()]
+    upper = sum(ch.isupper() for ch in letters)
+    return upper >= 2 and 2 * upper >= len(letters)
+
 
 # Nouns that name no particular thing on their own ("this method", "the model", "it").
 GENERIC_NOUNS = frozenset(
@@ -33,43 +192,3 @@ def is_generic(words: list[str], also_generic: frozenset[str] = frozenset()) -> 
     "part 15344": generic nouns with modifiers and numbers around them name nothing."""
     content = [w.lower() for w in words if w.lower() not in GENERIC_MODIFIERS and any(c.isalpha() for c in w)]
     return all(w in GENERIC_NOUNS or w in also_generic for w in content)
-
-
-_NO_SINGULAR = re.compile(r"(ss|us|is|ics|sis|ous|ws|news|series|species|data)$")
-
-
-def singular_word(word: str) -> str:
-    """`autoencoders` -> `autoencoder`, `SAEs` -> `SAE`; everything else as written."""
-    if len(word) > 2 and word.endswith("s") and word[:-1].isupper():
-        return word[:-1]  # acronym plural
-    if len(word) <= 3 or not word.isalpha() or word.isupper() or _NO_SINGULAR.search(word.lower()):
-        return word
-    lower = word.lower()
-    if lower.endswith("ies") and len(word) > 4:
-        return word[:-3] + ("Y" if word[-3].isupper() else "y")
-    if lower.endswith(("ches", "shes", "xes", "sses", "zes")):
-        return word[:-2]
-    if lower.endswith("s"):
-        return word[:-1]
-    return word
-
-
-def singular(phrase: str) -> str:
-    """The phrase with its last word made singular (the head of an English noun phrase)."""
-    m = re.search(r"([A-Za-z]+)$", phrase)
-    if not m:
-        return phrase
-    return phrase[: m.start()] + singular_word(m.group(1))
-
-
-_NAME_HEADS = frozenset("dataset datasets corpus benchmark model models".split())
-
-
-def grouping_key(text: str) -> str:
-    """Mentions with the same key are one entity within a paper: case, hyphens and plurals ignored."""
-    words = re.sub(r"[-_/\s]+", " ", text.strip()).split(" ")
-    if len(words) > 1 and words[-1].lower() in _NAME_HEADS:  # "the SCTD dataset" is SCTD
-        words.pop()
-    if words:
-        words[-1] = singular_word(words[-1])
-    return " ".join(words).lower()

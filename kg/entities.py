@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from paperkg.kg.names import latex_to_unicode, lookup_key, singular_surface, strip_accents
+from paperkg.kg.quality import Quality, load_quality
 
 # Ties between types go to the more specific one: a name that is as often a model as a method
 # is most likely a named model; "Concept" is what the extractor says when it knows least.
@@ -35,6 +36,7 @@ class EntitySummary:
     papers: int
     mentions: int
     forms: tuple[tuple[str, str, int], ...]  # (text, extractor type, mentions) for every pair seen
+    links: tuple[tuple[str, str], ...] = ()  # ("exactMatch" or "closeMatch", external IRI)
 
 
 def majority_type(type_counts: Counter) -> str:
@@ -44,18 +46,26 @@ def majority_type(type_counts: Counter) -> str:
     return max(TYPE_PRECEDENCE, key=lambda t: (type_counts.get(t, 0), -TYPE_PRECEDENCE.index(t)))
 
 
-def preferred_label(key: str, form_counts: Counter) -> str:
-    """The most frequent singular surface form of the entity's own name (not of its acronyms).
+def preferred_label(key: str, form_counts: Counter, acronyms: Iterable[str] = ()) -> str:
+    """The name researchers use most: the entity's own name or, when it is written more often, its
+    acronym (`CLIP` rather than `Contrastive Language-Image Pretraining`, whose long form stays an alias).
 
     Forms are compared by key, so `Sparse Autoencoders` counts towards `sparse autoencoder`'s
     entity; when a name is only ever written in the plural, its singular is made up from the
     most frequent plural. Ties go to the smaller string, so the choice never depends on order.
     """
+    short_keys = {lookup_key(a) for a in acronyms}
     own: Counter = Counter()
+    short: Counter = Counter()
     for form, n in form_counts.items():
-        if lookup_key(form) == key:
+        form_key = lookup_key(form)
+        if form_key == key:
             own[latex_to_unicode(form)] += n
-    if not own:  # only ever named by an acronym or a name the extractor grouped in
+        elif form_key in short_keys:
+            short[latex_to_unicode(form)] += n
+    if sum(short.values()) > sum(own.values()):
+        own = short
+    if not own:  # only ever named by a name the extractor grouped in
         for form, n in form_counts.items():
             own[latex_to_unicode(form)] += n
     singular_forms = {f: n for f, n in own.items() if singular_surface(f) == f}
@@ -64,11 +74,52 @@ def preferred_label(key: str, form_counts: Counter) -> str:
     return singular_surface(min(own, key=lambda f: (-own[f], f)))
 
 
+# One token with letters then a number is a model or dataset name (GPT-4o, Qwen2.5, ResNet50, X-v2-7B).
+_VERSIONED = re.compile(r"^[A-Za-z][\w.-]*[A-Za-z]-?\d[\w.-]*$")
+
+
+def entity_type(key: str, label: str, type_counts: Counter, quality: Quality) -> str:
+    """The curated gazetteers' type; else the mentions' majority type, corrected by the vocabularies
+    for named artefacts (PSNR is a Metric, nuScenes a Dataset) and by the shape of versioned names
+    (`GPT-4o` is a Model)."""
+    curated = quality.curated_type(key) or quality.curated_type(lookup_key(label))
+    if curated:
+        return curated
+    voted = majority_type(type_counts)
+    known = quality.type_of(key)
+    if known is None and voted == "Concept":  # an acronym's entries are trusted only over a guess (PSNR)
+        known = quality.type_of(lookup_key(label))
+    if known in ("Model", "Dataset", "Metric"):
+        return known
+    if known is None and voted in ("Method", "Concept") and _VERSIONED.match(label):
+        return "Dataset" if type_counts.get("Dataset") else "Model"
+    return voted
+
+
+def external_links(key: str, type_: str, acronym_keys: Iterable[str], quality: Quality) -> tuple[tuple[str, str], ...]:
+    """`skos:exactMatch` to vocabulary entries of the entity's own name and type; `closeMatch`
+    for another type, a CSO topic, or an entry found by the entity's acronym alone."""
+    links: dict[str, str] = {}
+    for k, by_name in [(key, True), *((a, False) for a in sorted(acronym_keys))]:
+        for entry in quality.vocabulary(k):
+            if not entry.iri:
+                continue
+            exact = by_name and entry.type == type_ and entry.family != "cso"
+            if exact or entry.iri not in links:
+                links[entry.iri] = "exactMatch" if exact else "closeMatch"
+    return tuple(sorted((relation, iri) for iri, relation in links.items()))[:MAX_LINKS]
+
+
+MAX_LINKS = 8
+
+
 def merge_rules(alias: str, label: str, acronyms: Iterable[str]) -> tuple[str, ...]:
     """Why `alias` names the same entity as `label`: the rules that make the two equal."""
     alias_key = lookup_key(alias)
     if alias_key == lookup_key(label):
         return surface_differences(alias, label) or ("hyphen-space",)
+    if label in acronyms:  # the label is the acronym, the alias its long form
+        return ("acronym",)
     for acronym in sorted(acronyms):
         if lookup_key(acronym) == alias_key:
             return ("acronym",) + surface_differences(alias, acronym)
@@ -107,12 +158,14 @@ def summarise(key: str, tallies: Counter, acronyms: Iterable[str], papers: int) 
         form_counts[text] += n
         type_counts[type_] += n
     acronyms = tuple(sorted(set(acronyms)))
-    label = preferred_label(key, form_counts)
+    quality = load_quality()
+    label = preferred_label(key, form_counts, acronyms)
     aliases = tuple(sorted((set(form_counts) | set(acronyms)) - {label}))
     keys = {lookup_key(name) for name in (label, *aliases)} - {""}
+    type_ = entity_type(key, label, type_counts, quality)
     return EntitySummary(
         key=key,
-        type=majority_type(type_counts),
+        type=type_,
         label=label,
         aliases=aliases,
         acronyms=acronyms,
@@ -120,5 +173,10 @@ def summarise(key: str, tallies: Counter, acronyms: Iterable[str], papers: int) 
         merges=tuple((alias, merge_rules(alias, label, acronyms)) for alias in aliases),
         papers=papers,
         mentions=sum(form_counts.values()),
-        forms=tuple(sorted((text, type_, n) for (text, type_), n in tallies.items())),
+        forms=tuple(sorted((text, type_, n) for (text, type_, n) in _forms(tallies))),
+        links=external_links(key, type_, {lookup_key(a) for a in acronyms}, quality),
     )
+
+
+def _forms(tallies: Counter) -> list[tuple[str, str, int]]:
+    return [(text, type_, n) for (text, type_), n in tallies.items()]

@@ -61,6 +61,7 @@ class IngestReport:
     papers: int = 0  # papers added
     mentions: int = 0  # mentions added
     relinked: int = 0  # stored papers whose acronym mentions moved to another entity
+    generic_dropped: int = 0  # extracted names that name nothing, not made entities
     build: ox.NamedNode | None = None  # the build node, when anything was added
     extractors: set[str] = field(default_factory=set)
 
@@ -84,7 +85,7 @@ def add_extractions(
             _add_chunk(db, fresh, build, report)
     if report.papers:
         report.build = build
-        db.extend(build_quads(build, started, clock(), report.extractors))
+        db.extend(build_quads(build, started, clock(), report.extractors, report.generic_dropped))
     return report
 
 
@@ -113,6 +114,7 @@ def _new_papers(db: ox.Store, chunk: list[PaperExtraction]) -> list[PaperExtract
 
 def _add_chunk(db: ox.Store, chunk: list[PaperExtraction], build: ox.NamedNode, report: IngestReport) -> None:
     local = [link_locally(ex) for ex in chunk]
+    ex_dropped = {links.paper.iri: links.generic_dropped for links in local}
     keys: dict[ox.NamedNode, str] = {}
     defined_here: dict[str, set[str]] = defaultdict(set)  # acronym key -> long-form keys
     new_acronyms: dict[str, set[str]] = defaultdict(set)  # long-form key -> short forms
@@ -175,6 +177,7 @@ def _add_chunk(db: ox.Store, chunk: list[PaperExtraction], build: ox.NamedNode, 
         touched |= linked.entities()
         report.papers += 1
         report.mentions += len(linked.mentions)
+        report.generic_dropped += ex_dropped[linked.iri]
         if ex.extractor:
             report.extractors.add(ex.extractor)
     # entities already in the store; the others are new, so nothing about them needs reading

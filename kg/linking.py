@@ -27,6 +27,7 @@ import pyoxigraph as ox
 from paperkg.extract.records import Mention, PaperExtraction, Sentence
 from paperkg.kg.identity import entity_iri, mention_iri, paper_iri
 from paperkg.kg.names import is_acronym_like, lookup_key, singular_surface
+from paperkg.kg.quality import Quality, load_quality
 from paperkg.kg.roles import mention_role
 from paperkg.kg.terms import pkg
 from paperkg.schema.namespaces import ENTITY_TYPES, PKG_NS
@@ -70,27 +71,40 @@ class LocalLinks:
     pending: dict[ox.NamedNode, str] = field(default_factory=dict)  # mention IRI -> acronym key
     definitions: dict[str, set[str]] = field(default_factory=dict)  # acronym key -> long-form keys
     acronyms: dict[str, set[str]] = field(default_factory=dict)  # long-form key -> short forms
+    generic_dropped: int = 0  # extracted names not linked because they name nothing
 
 
 def link_locally(ex: PaperExtraction) -> LocalLinks:
-    """Link a paper's mentions by what the paper itself says; undefined acronyms stay pending."""
+    """Link a paper's mentions by what the paper itself says and the corpus's acronym evidence
+    (`kg.quality`); generic names are not linked; acronyms nothing settles stay pending."""
+    quality = load_quality()
     piri = paper_iri(ex.paper.key)
-    short_to_long, acronyms = _definitions(ex)
+    definitions = _definitions(ex, quality)
+    short_to_long, acronyms = definitions.short_to_long, definitions.acronyms
     sentences = _sentences(ex)
     staged: list[tuple[Mention, str, str, bool]] = []  # mention, type, key, pending
+    dropped = 0
     for ent in ex.entities:
         name_key = lookup_key(ent.name)
         if not name_key:
             continue
+        if not ent.acronym and quality.is_generic(ent.name):
+            dropped += 1  # a generic name ("downstream task") is no entity; its sentence stays evidence
+            continue
         pending = False
         key = short_to_long.get(name_key, name_key)
         if key == name_key and is_acronym_like(ent.name):
-            pending = True
+            long = quality.long_form(ent.name)
+            if long:  # the corpus says what it stands for: CNN is convolutional neural network
+                key = lookup_key(long)
+                acronyms.setdefault(key, set()).add(singular_surface(ent.name.strip()))
+            else:  # a name of its own (COCO), or unsettled: resolved against the store
+                pending = not quality.is_known_name(ent.name)
         for m in ent.mentions:
             mtype = m.type if m.type in ENTITY_TYPES else ent.type if ent.type in ENTITY_TYPES else "Concept"
-            staged.append((m, mtype, key, pending))
+            staged.append((m, mtype, definitions.redirects.get(lookup_key(m.text), key), pending))
     staged.sort(key=lambda s: (s[0].field != "title", s[0].start, s[0].end, s[0].text, s[2]))
-    links = LocalLinks(ex, LinkedPaper(piri, sentences, []), {})
+    links = LocalLinks(ex, LinkedPaper(piri, sentences, []), {}, generic_dropped=dropped)
     seen_spans = set()
     for m, mtype, key, pending in staged:
         span = (m.field, m.start, m.end)
@@ -116,25 +130,49 @@ def link_locally(ex: PaperExtraction) -> LocalLinks:
     # a definition counts only when the paper names its long form: the entity must exist
     named = set(links.keys.values())
     for short_key, long_key in short_to_long.items():
-        if long_key in named:
+        if long_key in named and short_key not in definitions.local:
             links.definitions.setdefault(short_key, set()).add(long_key)
             links.acronyms.setdefault(long_key, set()).update(acronyms[long_key])
+    for long_key, shorts in acronyms.items():  # acronyms the corpus resolved or a nested phrase used
+        if long_key in named and long_key not in short_to_long.values():
+            links.acronyms.setdefault(long_key, set()).update(shorts)
     return links
 
 
-def _definitions(ex: PaperExtraction) -> tuple[dict[str, str], dict[str, set[str]]]:
-    """`acronym key -> long-form key` for the acronyms the paper defines, and the short forms by long key."""
+@dataclass
+class _Definitions:
+    short_to_long: dict[str, str]  # acronym key -> long-form key, as the paper defines it
+    acronyms: dict[str, set[str]]  # long-form key -> short forms
+    local: set[str]  # acronym keys whose definition here conflicts with the corpus: this paper only
+    redirects: dict[str, str]  # acronym key -> the corpus's long-form key, for nested long forms
+
+
+def _definitions(ex: PaperExtraction, quality: Quality) -> _Definitions:
+    """The acronyms the paper defines, judged against the long forms the corpus establishes.
+
+    A definition that agrees with the corpus, or defines an acronym the corpus does not know,
+    counts for every paper. One that conflicts ("Conditional Co-occurrence (CoCo)") holds in this
+    paper only. A long form that merely ends in the corpus's ("multi large language models (LLMs)")
+    never takes the acronym: its uses link to the corpus's long form.
+    """
     pairs = list(ex.abbreviations)
     pairs += [(e.acronym, e.name) for e in ex.entities if e.acronym]
-    short_to_long: dict[str, str] = {}
-    acronyms: dict[str, set[str]] = {}
+    found = _Definitions({}, {}, set(), {})
     for short, long in sorted(pairs):
         short_key, long_key = lookup_key(short), lookup_key(long)
-        if not short_key or not long_key or short_key == long_key or short_key in short_to_long:
+        if not short_key or not long_key or short_key == long_key or short_key in found.short_to_long:
             continue
-        short_to_long[short_key] = long_key
-        acronyms.setdefault(long_key, set()).add(singular_surface(short.strip()))
-    return short_to_long, acronyms
+        corpus = quality.long_form(short)
+        corpus_key = lookup_key(corpus) if corpus else long_key
+        if corpus_key != long_key and long_key.endswith(corpus_key):
+            found.redirects[short_key] = corpus_key
+            found.acronyms.setdefault(corpus_key, set()).add(singular_surface(short.strip()))
+            continue
+        if corpus_key != long_key:
+            found.local.add(short_key)
+        found.short_to_long[short_key] = long_key
+        found.acronyms.setdefault(long_key, set()).add(singular_surface(short.strip()))
+    return found
 
 
 def _sentences(ex: PaperExtraction) -> dict[tuple[str, int], Sentence]:

@@ -138,6 +138,8 @@ SUMMARY_PREDICATES = frozenset(
         pkg.mentionCount,
         pkg.hasMerge,
         pkg.surfaceForm,
+        skos.exactMatch,
+        skos.closeMatch,
     )
 )
 
@@ -154,6 +156,7 @@ def entity_quads(entity: ox.NamedNode, s: EntitySummary) -> set[ox.Quad]:
     quads.update(ox.Quad(entity, pkg.lookupKey, ox.Literal(k)) for k in s.lookup_keys)
     quads.update(ox.Quad(entity, skos.altLabel, ox.Literal(a)) for a in s.aliases)
     quads.update(ox.Quad(entity, pkg.acronym, ox.Literal(a)) for a in s.acronyms)
+    quads.update(ox.Quad(entity, getattr(skos, relation), ox.NamedNode(iri)) for relation, iri in s.links)
     for alias, rules in s.merges:
         node = merge_iri(entity, alias)
         quads.add(ox.Quad(entity, pkg.hasMerge, node))
@@ -217,8 +220,11 @@ def statement_quads(s: ox.NamedNode, relation: str, o: ox.NamedNode, build: ox.N
 # -- builds ----------------------------------------------------------------------------------------
 
 
-def build_quads(node: ox.NamedNode, started: datetime, ended: datetime, extractors: Iterable[str]) -> Iterator[ox.Quad]:
+def build_quads(
+    node: ox.NamedNode, started: datetime, ended: datetime, extractors: Iterable[str], generic_dropped: int = 0
+) -> Iterator[ox.Quad]:
     yield ox.Quad(node, rdf.type, pkg.Build)
+    yield ox.Quad(node, pkg.genericDropped, _int(generic_dropped))
     yield ox.Quad(node, rdf.type, prov.Activity)
     yield ox.Quad(node, prov.startedAtTime, _datetime(started))
     yield ox.Quad(node, prov.endedAtTime, _datetime(ended))

@@ -48,7 +48,7 @@ TERMS: dict[str, frozenset[str]] = {
         key lookupKey acronym paperCount mentionCount
         alias mergeRule hasMerge surfaceForm
         paper field sentence sentenceIndex role extractor entityType acronymKey
-        extractorVersion
+        extractorVersion genericDropped
         """
     ),
     DCTERMS_NS: _names("title abstract issued creator"),

@@ -14,7 +14,7 @@ from paperkg.kg.cli import main
 from paperkg.kg.store import Store
 
 FIXTURE = Path(__file__).parent / "fixtures" / "query" / "graph.ttl"
-FIXTURE_TRIPLES = 250
+FIXTURE_TRIPLES = 252
 ENTITY = "https://w3id.org/paperkg/id/entity/"
 PAPER = "https://w3id.org/paperkg/id/paper/"
 PKG = "https://w3id.org/paperkg/ns#"
@@ -33,6 +33,7 @@ NAMED_BINDINGS = {
     "paper-proposes": ["paper=2401.00001"],
     "papers-using": ["entity=SAE"],
     "acronyms": ["acronym=SAE"],
+    "external-links": [],
 }
 
 

@@ -1,0 +1,184 @@
+"""The quality layer between extraction and the graph: what names something, what an acronym
+stands for, which type and external identifiers a name has, from evidence shipped in `data/quality/`
+(built by `python -m paperkg.extract.corpus_tables`, see its docstring and data/quality/LICENCE.md).
+
+Every decision here is a pure function of a name and the shipped tables, never of the papers in
+one build, so the graph built from A then B still equals the graph built from A and B together,
+and any recogniser's output goes through the same decisions.
+
+- **Specificity.** A word is *common* when general English uses it often (Zipf >= 3, wordfreq)
+  or the field's writing does (in at least 2% of arXiv AI abstracts). A name made only of common
+  words that is one word ("image", "large-scale") or ends in a kind-of-thing head
+  ("downstream task", "AI system", "computational overhead") names nothing unless evidence says
+  it does: a reference vocabulary of names (not CSO's topics or the AI Ontology's classes) lists
+  it (a single word needs two independent sources, since the raw lists hold words like "agent"
+  or "quality" as datasets), the curated gazetteers list it, or arXiv papers define an acronym
+  for it (at least `MIN_PAPERS` papers; `KIND_MIN_PAPERS` for a kind-of-thing head, since papers
+  abbreviate "pre-trained model" too). A word with a digit or a
+  capital inside is a name (`GPT-4o`, `ViT`), except an acronym whose long form is itself common
+  words (`AI`), which counts as those words.
+- **Acronyms.** The long form most arXiv papers give an acronym (case-sensitive), when at least
+  `MIN_PAPERS` papers and half of those defining it agree.
+- **Types and links.** The vocabularies' type for a name (Papers with Code, Epoch AI and
+  models.dev voting, a type needing more than half the votes), and their identifiers for it.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from paperkg.extract.naming import GENERIC_NOUNS, lookup_key, singular_word, strip_latex
+
+# Heads that say what kind of thing a phrase is, not which one: the nouns "this method" is made
+# of (extract.naming.GENERIC_NOUNS) and the measures, settings and resources abstracts qualify
+# ("computational overhead", "real-world application", "synthetic data").
+KIND_HEADS = GENERIC_NOUNS | frozenset(
+    """application applications scenario setting environment overhead cost efficiency performance quality
+    capability ability data information time evaluation analysis process pipeline module component
+    architecture feature resource domain device condition level aspect issue challenge factor property
+    limitation advantage improvement mechanism design paradigm protocol scale size parameter deployment
+    page fidelity image video text language""".split()
+)
+COMMON_ZIPF = 3.0
+COMMON_DF = 200  # arXiv AI abstracts per 10,000
+MIN_PAPERS = 5  # papers defining an acronym's long form before the corpus's reading is trusted
+KIND_MIN_PAPERS = 50
+
+_WORD = re.compile(r"[^\W_]+")
+_NAME_WORD = re.compile(r"\d|^.+[A-Z]")
+_DIMENSION = re.compile(r"\d[Dd]")  # 2D, 3D: as common as any word
+
+
+# CSO's topics and the AI Ontology's classes are categories ("pretrained model", "computational
+# cost"): evidence for links, not that a phrase names something or what type it is
+_CLASSES = _UNTYPED = ("cso", "aio")
+
+
+@dataclass(frozen=True)
+class VocabularyEntry:
+    name: str
+    type: str
+    family: str  # pwc, epoch, modelsdev, aio, cso
+    iri: str  # "" when the source has no IRI for it
+
+
+@dataclass(frozen=True)
+class Acronym:
+    long: str
+    papers: int  # arXiv papers giving this long form
+    defined: int  # arXiv papers defining the acronym at all
+
+
+class Quality:
+    def __init__(self, words: dict[str, tuple[float, int]], acronyms: dict[str, Acronym], vocabulary, gazetteer):
+        self._words = words
+        self._acronyms = acronyms
+        self._vocabulary: dict[str, list[VocabularyEntry]] = vocabulary
+        self._gazetteer: dict[str, str] = gazetteer  # key of a curated gazetteer name or alias -> its type
+        self._named_long = {
+            lookup_key(a.long): a.long
+            for a in acronyms.values()
+            if a.papers >= KIND_MIN_PAPERS or (a.papers >= MIN_PAPERS and not self._has_kind_head(a.long))
+        }
+
+    # ------------------------------------------------------------ acronyms
+
+    def long_form(self, acronym: str) -> str | None:
+        """The long form the corpus establishes for `acronym` as written (`CNN`, `LoRA`), or None."""
+        found = self._acronyms.get(singular_word(acronym.strip()))
+        if found and found.papers >= MIN_PAPERS and 2 * found.papers >= found.defined:
+            return found.long
+        return None
+
+    def is_known_name(self, text: str) -> bool:
+        """True when a vocabulary or the curated gazetteers list `text` as a name of its own (`COCO`)."""
+        key = lookup_key(text)
+        return key in self._gazetteer or any(e.family not in _CLASSES for e in self._vocabulary.get(key, ()))
+
+    # ------------------------------------------------------------ specificity
+
+    def is_common_word(self, word: str) -> bool:
+        if _DIMENSION.fullmatch(word):
+            return True
+        if _NAME_WORD.search(word):
+            long = self.long_form(word)
+            return long is not None and all(self.is_common_word(w) for w in _WORD.findall(long))
+        zipf, df = self._words.get(word.lower(), (0.0, 0))
+        return zipf >= COMMON_ZIPF or df >= COMMON_DF
+
+    def is_named(self, text: str) -> bool:
+        """Evidence that `text` names something: a vocabulary, the gazetteers, or acronym definitions."""
+        key = lookup_key(text)
+        if key in self._gazetteer or key in self._named_long or self.long_form(text):
+            return True
+        families = {e.family for e in self._vocabulary.get(key, ()) if e.family not in _CLASSES}
+        return len(families) >= (2 if len(_WORD.findall(text)) == 1 else 1)
+
+    @staticmethod
+    def _has_kind_head(text: str) -> bool:
+        words = _WORD.findall(text)
+        return len(words) > 1 and singular_word(words[-1]).lower() in KIND_HEADS
+
+    def is_generic(self, text: str) -> bool:
+        """True when `text` is made of common words only, is one word (`image`, `large-scale`) or
+        ends in a head that says only what kind of thing it is (`downstream task`, `AI system`), and
+        nothing says it names something. A phrase of common words with another head (`catastrophic
+        forgetting`, `latent space`) is a term of art and stays."""
+        text = strip_latex(text)
+        words = _WORD.findall(text)
+        if not words or not all(self.is_common_word(w) for w in words):
+            return False
+        one_word = len(text.split()) == 1
+        return (one_word or self._has_kind_head(text)) and not self.is_named(text)
+
+    # ------------------------------------------------------------ types and links
+
+    def vocabulary(self, key: str) -> list[VocabularyEntry]:
+        return self._vocabulary.get(key, [])
+
+    def curated_type(self, key: str) -> str | None:
+        """The type the curated gazetteers (data/gazetteers) give `key`."""
+        return self._gazetteer.get(key)
+
+    def type_of(self, key: str) -> str | None:
+        """The type Papers with Code, Epoch AI and models.dev give `key`, when more than half their
+        entries agree (CSO's types are guesses from topic names, the AI Ontology's classes are not types)."""
+        votes = Counter(e.type for e in self._vocabulary.get(key, ()) if e.family not in _UNTYPED)
+        if not votes:
+            return None
+        type_, n = min(votes.items(), key=lambda kv: (-kv[1], kv[0]))
+        return type_ if 2 * n > sum(votes.values()) else None
+
+
+def default_quality_dir() -> Path:
+    from paperkg.extract.resources import data_dir
+
+    return data_dir() / "quality"
+
+
+def _rows(path: Path):
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as f:
+        for line in f:
+            if line.strip() and not line.startswith("#"):
+                yield line.rstrip("\n").split("\t")
+
+
+@lru_cache(maxsize=4)
+def load_quality(directory: str | None = None) -> Quality:
+    """The shipped tables (or those in `directory`), read once per process."""
+    from paperkg.extract.gazetteers import load_gazetteers
+
+    root = Path(directory) if directory else default_quality_dir()
+    words = {w: (float(z), int(df)) for w, z, df in _rows(root / "words.tsv")}
+    acronyms = {a: Acronym(long, int(p), int(d)) for a, long, p, d in _rows(root / "acronyms.tsv")}
+    vocabulary: dict[str, list[VocabularyEntry]] = {}
+    for key, name, type_, family, iri in _rows(root / "vocabulary.tsv.gz"):
+        vocabulary.setdefault(key, []).append(VocabularyEntry(name, type_, family, iri))
+    gazetteer = {lookup_key(n): e.type for e in load_gazetteers() for n in (e.name, *e.aliases)}
+    return Quality(words, acronyms, vocabulary, gazetteer)

@@ -1,0 +1,218 @@
+"""The quality layer between extraction and the graph (kg.quality, issue 20) and the one name
+normaliser (extract.naming, issue 18), pinned with sentences from real 2025-26 arXiv abstracts."""
+
+from __future__ import annotations
+
+import json
+
+import pyoxigraph as ox
+from click.testing import CliRunner
+from graph_papers import build, ent, extraction, paper
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from paperkg.extract.grouping import group_mentions
+from paperkg.extract.naming import grouping_key, is_acronym_like, lookup_key, singular
+from paperkg.extract.records import Mention, PaperExtraction, Sentence
+from paperkg.kg.cli import main
+from paperkg.kg.entities import entity_type, preferred_label
+from paperkg.kg.identity import entity_iri, paper_iri
+from paperkg.kg.linking import link_locally
+from paperkg.kg.quality import load_quality
+from paperkg.kg.terms import oa, pkg, rdf, skos
+
+# -- one normaliser ---------------------------------------------------------------------------------
+
+
+def test_plural_rule_is_one_rule():
+    # issue 18: these split into two entities when extraction and linking had two plural rules
+    assert lookup_key("gender biases") == lookup_key("gender bias") == "genderbias"
+    assert lookup_key("meta-analyses") == lookup_key("meta-analysis") == "metaanalysis"
+    assert singular("FinePhys") == "FinePhys"  # a name, not the plural of "FinePhy"
+    assert singular("ReLUs") == "ReLU" and singular("SAEs") == "SAE"
+    assert grouping_key is lookup_key
+
+
+def test_a_kind_of_thing_after_a_name_is_the_name():
+    # "WaDi achieves state-of-the-art FID scores on COCO 2014 ..." / "the ImageNet dataset"
+    assert lookup_key("ImageNet dataset") == lookup_key("ImageNet")
+    assert lookup_key("GPT-4o model") == lookup_key("GPT-4o")
+    assert lookup_key("language model") != lookup_key("language")  # not a name: the head stays
+
+
+_WORD = st.sampled_from(
+    "sparse Sparse autoencoder autoencoders bias biases analysis analyses meta query queries Transformer "
+    "transformers network networks FinePhys ReLU ReLUs graph graphs Diffusion model models".split()
+)
+
+
+def _one_mention_paper(text: str) -> PaperExtraction:
+    p = paper("arxiv:2501.00001", text, "An abstract.")
+    mention = Mention(text, "title", 0, len(text), 0, "Method", "ner")
+    return PaperExtraction(p, group_mentions([(mention, None)]), (Sentence("title", 0, 0, len(text), text),))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_WORD, min_size=1, max_size=4), st.sampled_from([" ", "-"]))
+def test_a_mention_lands_in_the_entity_of_its_own_key(words, joiner):
+    """For any mention, the key of the entity it lands in equals the key of its text."""
+    text = joiner.join(words)
+    assume(not is_acronym_like(text))
+    links = link_locally(_one_mention_paper(text))
+    for lm in links.paper.mentions:
+        assert lm.entity == entity_iri(lookup_key(lm.mention.text))
+        assert links.keys[lm.entity] == lookup_key(lm.mention.text)
+
+
+# -- specificity ------------------------------------------------------------------------------------
+
+
+def test_common_words_without_a_name_are_generic():
+    quality = load_quality()
+    # "... and downstream tasks show that MedLoRD generates high-fidelity images ..."
+    for phrase in ("downstream task", "image", "AI system", "computational overhead", "real-world scenario"):
+        assert quality.is_generic(phrase), phrase
+    # 9 arXiv papers abbreviate it PTM: too few for a phrase whose head only says what kind of thing it is
+    assert quality.is_generic("pre-trained model")
+    # common words under a head of their own: terms of art
+    assert not quality.is_generic("catastrophic forgetting") and not quality.is_generic("latent space")
+    # named by a vocabulary, an acronym the corpus defines, or their own shape
+    for phrase in ("contrastive learning", "convolutional neural network", "GPT-4o", "MedLoRD", "CLIP", "accuracy"):
+        assert not quality.is_generic(phrase), phrase
+
+
+def test_a_generic_phrase_is_no_entity_and_is_counted(tmp_path):
+    p = paper(
+        "arxiv:2503.00002",
+        "MedLoRD: A Medical Low-Resource Diffusion Model",
+        "Extensive evaluations through radiological evaluation, relative regional volume analysis, adherence to "
+        "conditional masks, and downstream tasks show that MedLoRD generates high-fidelity images.",
+    )
+    store = build(tmp_path / "s", [extraction(p, ent("MedLoRD", "Method"), ent("downstream tasks", "Task"))])
+    keys = {q.object.value for q in store.oxigraph.quads_for_pattern(None, pkg.key, None)}
+    assert "medlord" in keys and "downstreamtask" not in keys
+    (dropped,) = store.oxigraph.quads_for_pattern(None, pkg.genericDropped, None)
+    assert dropped.object.value == "1"
+
+
+# -- acronyms ---------------------------------------------------------------------------------------
+
+COCO_LOSS = paper(
+    "arxiv:2503.00010",
+    "Open-vocabulary detection with dynamic queries",
+    "We propose a Dynamic Query Generator (DQG), a Dual-context Feature Selector (DFS), and the Conditional "
+    "Co-occurrence (CoCo) loss.",
+)
+COCO_USE = paper(
+    "arxiv:2503.00011",
+    "Synthetic data for segmentation",
+    "It also demonstrates strong zero-shot segmentation, achieving an $R^2$ on COCO within $10\\%$ of the models "
+    "trained on real data.",
+)
+
+
+def entities_of(store, text: str, paper_key: str) -> set[ox.NamedNode]:
+    """The entities that the mentions `text` of the paper `paper_key` are linked to."""
+    mentions = [
+        q.subject
+        for q in store.oxigraph.quads_for_pattern(None, pkg.paper, paper_iri(paper_key))
+        if any(store.oxigraph.quads_for_pattern(q.subject, oa.exact, ox.Literal(text)))
+    ]
+    return {q.object for m in mentions for q in store.oxigraph.quads_for_pattern(m, oa.hasBody, None)}
+
+
+def test_a_conflicting_definition_stays_in_its_paper(tmp_path):
+    quality = load_quality()
+    assert quality.long_form("CoCo") is None and quality.is_known_name("COCO")
+    loss = extraction(
+        COCO_LOSS, ent("Conditional Co-occurrence", "Method", "Conditional Co-occurrence", "CoCo", acronym="CoCo")
+    )
+    use = extraction(COCO_USE, ent("COCO", "Dataset"))
+    store = build(tmp_path / "s", [loss, use])
+    assert entities_of(store, "COCO", "arxiv:2503.00011") == {entity_iri("coco")}
+    assert entities_of(store, "CoCo", "arxiv:2503.00010") == {entity_iri("conditionalcooccurrence")}
+
+
+def test_an_undefined_acronym_joins_the_long_form_the_corpus_gives_it(tmp_path):
+    # "This study introduces a novel hybrid framework, CB-Res-RBCMT, combining customized residual CNNs ..."
+    p = paper(
+        "arxiv:2503.00012",
+        "Hybrid CNN-ViT for breast ultrasound",
+        "This study introduces a novel hybrid framework combining customized residual CNNs and new ViT components.",
+    )
+    store = build(tmp_path / "s", [extraction(p, ent("CNNs", "Method"), ent("ViT", "Method"))])
+    cnn = entity_iri("convolutionalneuralnetwork")
+    assert entities_of(store, "CNNs", "arxiv:2503.00012") == {cnn}
+    assert entities_of(store, "ViT", "arxiv:2503.00012") == {entity_iri("visiontransformer")}
+    assert {q.object.value for q in store.oxigraph.quads_for_pattern(cnn, pkg.acronym, None)} == {"CNN"}
+    assert next(iter(store.oxigraph.quads_for_pattern(cnn, skos.prefLabel, None))).object.value == "CNN"
+
+
+def test_a_nested_phrase_never_takes_the_acronym(tmp_path):
+    # "Recently, multi-Large Language Model (LLM) frameworks have been proposed to solve contextualized tasks."
+    p = paper(
+        "arxiv:2503.00013",
+        "TeamLLM",
+        "Recently, multi-Large Language Model (LLM) frameworks have been proposed. Each LLM plays a role.",
+    )
+    ex = extraction(p, ent("multi-Large Language Model", "Method", "multi-Large Language Model", "LLM", acronym="LLM"))
+    store = build(tmp_path / "s", [ex])
+    assert entities_of(store, "LLM", "arxiv:2503.00013") == {entity_iri("largelanguagemodel")}
+    (multi,) = entities_of(store, "multi-Large Language Model", "arxiv:2503.00013")
+    assert not any(store.oxigraph.quads_for_pattern(multi, pkg.acronym, None))
+
+
+# -- labels, types, links --------------------------------------------------------------------------
+
+
+def test_the_label_is_the_name_researchers_write_most():
+    from collections import Counter
+
+    forms = Counter({"CLIP": 5, "Contrastive Language-Image Pretraining": 1})
+    assert preferred_label("contrastivelanguageimagepretraining", forms, ["CLIP"]) == "CLIP"
+    forms = Counter({"sparse autoencoders": 4, "SAE": 1})
+    assert preferred_label("sparseautoencoder", forms, ["SAE"]) == "sparse autoencoder"
+
+
+def test_types_follow_the_vocabularies_and_name_shapes():
+    from collections import Counter
+
+    quality = load_quality()
+    # PSNR was a Concept in 2 papers of the 20 that name it
+    assert entity_type("peaksignaltonoiseratio", "PSNR", Counter({"Concept": 2}), quality) == "Metric"
+    assert entity_type("nuscenes", "nuScenes", Counter({"Method": 1}), quality) == "Dataset"
+    assert quality.type_of("medlordv27b") is None
+    assert entity_type("medlordv27b", "MedLoRD-v2-7B", Counter({"Method": 2}), quality) == "Model"
+    assert entity_type("medlord", "MedLoRD", Counter({"Method": 2}), quality) == "Method"
+
+
+def test_entities_link_to_papers_with_code(tmp_path):
+    p = paper("arxiv:2503.00014", "Contrastive learning at scale", "We study contrastive learning for retrieval.")
+    store = build(tmp_path / "s", [extraction(p, ent("contrastive learning", "Method"))])
+    e = entity_iri("contrastivelearning")
+    exact = {q.object.value for q in store.oxigraph.quads_for_pattern(e, skos.exactMatch, None)}
+    assert "https://paperswithcode.com/method/contrastive-learning" in exact
+    assert any(store.oxigraph.quads_for_pattern(e, rdf.type, pkg.Method))
+
+
+def test_stats_quality_reports_the_layer(tmp_path):
+    store = tmp_path / "s"
+    build(
+        store,
+        [
+            extraction(COCO_USE, ent("COCO", "Dataset"), ent("segmentation", "Task"), ent("real data", "Dataset")),
+            extraction(
+                COCO_LOSS,
+                ent("Conditional Co-occurrence", "Method", "Conditional Co-occurrence", "CoCo", acronym="CoCo"),
+            ),
+        ],
+    )
+    result = CliRunner().invoke(main, ["stats", "--store", str(store), "--quality", "--json"])
+    assert result.exit_code == 0, result.output
+    numbers = json.loads(result.output)
+    assert numbers["generic_dropped"] == 2
+    assert numbers["linked"] >= 1 and 0 < numbers["linked_share"] <= 1
+    assert [h["label"] for h in numbers["hubs"]] == ["COCO", "Conditional Co-occurrence"]
+    table = CliRunner().invoke(main, ["stats", "--store", str(store), "--quality", "--top", "1"])
+    assert "generic names dropped" in table.output and "COCO" in table.output
+    assert "Conditional Co-occurrence" not in table.output
