@@ -22,7 +22,7 @@ __all__ = ["DEFAULT_CONFIG", "add_paperkg_components", "assemble", "combine_reco
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent / "config" / "ner.cfg"
 PIPELINE_NAME = "scierc_ner"
-PIPELINE_VERSION = "2.0.0"
+PIPELINE_VERSION = "3.0.0"
 VECTOR_SOURCES = {
     "table": "static word vectors distilled from all-MiniLM-L6-v2 (extract/distill.py)",
     "glove": "GloVe 6B 50d static vectors",
@@ -63,8 +63,14 @@ def train(
     vectors: bool = True,
     vectors_table: str | Path | None = None,
     members: int = 1,
+    silver: str | Path | None = None,
+    gold_copies: int = 1,
 ) -> Path:
     """Train on `train_path`, select on `dev_path`; returns the assembled pipeline's directory.
+
+    `silver` is a directory of DocBin shards labelled by a teacher (`extract.silver.label_corpus`,
+    `kg label`): they are trained on next to the gold documents, which are repeated `gold_copies`
+    times so that the gold keeps its weight among many more silver abstracts.
 
     With `vectors`, static vectors feed the recogniser's embeddings: the word table from
     extract/distill.py when `vectors_table` is given, otherwise GloVe (the `train` extra).
@@ -78,8 +84,11 @@ def train(
     corpus = out / "corpus"
     convert(train_path, corpus / "train.spacy")
     convert(dev_path, corpus / "dev.spacy")
+    train_data = corpus / "train.spacy"
+    if silver is not None or gold_copies > 1:
+        train_data = _mixed_corpus(corpus / "train.spacy", corpus / "train-mixed", silver, gold_copies)
     settings = {
-        "paths.train": str(corpus / "train.spacy"),
+        "paths.train": str(train_data),
         "paths.dev": str(corpus / "dev.spacy"),
     }
     if vectors:
@@ -97,6 +106,23 @@ def train(
         runs.append(run / "model-best")
     source = "no static vectors" if not vectors else VECTOR_SOURCES["table" if vectors_table else "glove"]
     return assemble(runs, out / "model", gazetteer_dir, vectors_source=source)
+
+
+def _mixed_corpus(gold: Path, out: Path, silver: str | Path | None, gold_copies: int) -> Path:
+    """A directory spaCy's corpus reader takes whole: `gold_copies` copies of the gold DocBin and
+    every silver shard (`*.spacy` in `silver`)."""
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    for i in range(gold_copies):
+        shutil.copyfile(gold, out / f"gold-{i:02d}.spacy")
+    if silver is not None:
+        shards = sorted(Path(silver).glob("*.spacy"))
+        if not shards:
+            raise ValueError(f"{silver}: no silver shards (*.spacy); make them with `kg label`")
+        for shard in shards:
+            shutil.copyfile(shard, out / f"silver-{shard.name}")
+    return out
 
 
 def add_paperkg_components(nlp, gazetteer_dir: str | Path | None = None):

@@ -20,6 +20,7 @@ COMMANDS = {
     "push": "kg.commands.push:push",
     "extract": "kg.commands.extract:extract",
     "train": "kg.commands.train:train",
+    "label": "kg.commands.label:label",
     "eval": "kg.commands.eval:eval_",
     "validate": "kg.commands.validate:validate",
     "export": "kg.commands.export:export",

