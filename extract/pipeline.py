@@ -5,6 +5,7 @@ the one shipped in `extract/model/` (trained by `kg train`); it is loaded once p
 """
 from __future__ import annotations
 
+import bisect
 import itertools
 import multiprocessing
 import re
@@ -134,10 +135,12 @@ def doc_to_extraction(doc, paper: Paper, extractor: str) -> PaperExtraction:
         sentences.append(Sentence(fld, idx, start - base, start - base + len(text), text))
         sentence_at.append((sent.start_char, sent.end_char, fld, idx))
 
+    starts = [s for s, _, _, _ in sentence_at]
+
     def sentence_of(char: int) -> int:
-        for s, e, _, idx in sentence_at:
-            if s <= char < e:
-                return idx
+        i = bisect.bisect_right(starts, char) - 1  # the last sentence starting at or before char
+        if i >= 0 and char < sentence_at[i][1]:
+            return sentence_at[i][3]
         return 0
 
     mentions = []
