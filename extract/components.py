@@ -188,7 +188,8 @@ class ArtefactRules:
             for key, s, e in matcher(doc):
                 canonical, type_ = self.canonical[self.nlp.vocab.strings[key]]
                 spans.append(Span(doc, s, e, label=type_, kb_id=canonical, span_id="rule:gazetteer"))
-        spans.extend(self._model_names(doc))
+        texts = [t.text for t in doc]  # once: every Token made from a Doc is a new Python object
+        spans.extend(self._model_names(doc, texts))
         spans.extend(self._title_name(doc))
         for _, s, e in self.dataset_matcher(doc):
             span = doc[s : e - 1]
@@ -196,20 +197,20 @@ class ArtefactRules:
             modified = s > 0 and doc[s - 1].is_lower and doc[s - 1].is_alpha and not doc[s - 1].is_stop
             if not modified and not is_generic([t.text for t in span]):
                 spans.append(Span(doc, s, e - 1, label="Dataset", span_id="rule:dataset"))
-        for tok in doc:
-            if _BENCH_NAME.match(tok.text):
-                spans.append(Span(doc, tok.i, tok.i + 1, label="Dataset", span_id="rule:dataset"))
+        for i, text in enumerate(texts):
+            if _BENCH_NAME.match(text):
+                spans.append(Span(doc, i, i + 1, label="Dataset", span_id="rule:dataset"))
         doc.spans[RULES_KEY] = _longest_first(spans)
         return doc
 
-    def _model_names(self, doc: Doc) -> list[Span]:
+    def _model_names(self, doc: Doc, texts: list[str]) -> list[Span]:
         found = []
         i = 0
-        while i < len(doc):
-            text = doc[i].text
+        while i < len(texts):
+            text = texts[i]
             if _SIZED_NAME.match(text) or self.family.match(text):
                 end = i + 1
-                while end < len(doc) and end - i < 4 and _VERSION_TOKEN.match(doc[end].text):
+                while end < len(texts) and end - i < 4 and _VERSION_TOKEN.match(texts[end]):
                     end += 1
                 # A bare family name ("DeepSeek") is a model only with a version; the gazetteer
                 # covers the bare names that are models on their own.

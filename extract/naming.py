@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 __all__ = ["grouping_key", "is_generic", "singular", "singular_word"]
 
@@ -53,6 +54,7 @@ def singular_word(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=65536)
 def singular(phrase: str) -> str:
     """The phrase with its last word made singular (the head of an English noun phrase)."""
     m = re.search(r"([A-Za-z]+)$", phrase)
@@ -64,6 +66,7 @@ def singular(phrase: str) -> str:
 _NAME_HEADS = frozenset("dataset datasets corpus benchmark model models".split())
 
 
+@lru_cache(maxsize=65536)  # called several times per mention; a pure function of the text
 def grouping_key(text: str) -> str:
     """Mentions with the same key are one entity within a paper: case, hyphens and plurals ignored."""
     words = re.sub(r"[-_/\s]+", " ", text.strip()).split(" ")
