@@ -105,7 +105,10 @@ def train(
         spacy_train(Path(config), run, overrides={**settings, "system.seed": seed + member}, use_gpu=-1)
         runs.append(run / "model-best")
     source = "no static vectors" if not vectors else VECTOR_SOURCES["table" if vectors_table else "glove"]
-    return assemble(runs, out / "model", gazetteer_dir, vectors_source=source)
+    data = "SciERC"
+    if silver is not None:
+        data = f"SciERC (x{gold_copies}) and abstracts labelled by a teacher ({Path(silver).name})"
+    return assemble(runs, out / "model", gazetteer_dir, vectors_source=source, training_data=data)
 
 
 def _mixed_corpus(gold: Path, out: Path, silver: str | Path | None, gold_copies: int) -> Path:
@@ -143,8 +146,8 @@ def combine_recognisers(recogniser_dirs: list[str | Path]):
     """One spaCy pipeline in which every trained recogniser is a voting member.
 
     Each member's NER gets its own copy of its tok2vec (`ner_0`, `ner_1`, ...), followed by a
-    `paperkg_ballot`; `paperkg_vote` sets the entities. The members must share one static
-    vectors table, which the pipeline keeps once.
+    `paperkg_ballot`; `paperkg_vote` sets the entities. A single recogniser is `ner_0` alone.
+    The members must share one static vectors table, which the pipeline keeps once.
     """
     import hashlib
 
@@ -163,6 +166,8 @@ def combine_recognisers(recogniser_dirs: list[str | Path]):
     nlp = members[0]
     nlp.remove_pipe("tok2vec")
     nlp.rename_pipe("ner", "ner_0")
+    if len(members) == 1:  # a single recogniser: its entities are the entities, nothing to vote on
+        return nlp
     nlp.add_pipe("paperkg_ballot", name="ballot_0")
     for i, member in enumerate(members[1:], 1):
         nlp.add_pipe("ner", name=f"ner_{i}", source=member)
@@ -176,6 +181,7 @@ def assemble(
     out_dir: str | Path,
     gazetteer_dir: str | Path | None = None,
     vectors_source: str = VECTOR_SOURCES["glove"],
+    training_data: str = "SciERC",
 ) -> Path:
     """The full pipeline: paperkg sentences, the voting recognisers, abbreviations, rules, refinement."""
     nlp = add_paperkg_components(combine_recognisers(recogniser_dirs), gazetteer_dir)
@@ -185,8 +191,9 @@ def assemble(
     nlp.meta["name"] = PIPELINE_NAME
     nlp.meta["version"] = PIPELINE_VERSION
     nlp.meta["members"] = len(recogniser_dirs)
+    models = "one NER model" if len(recogniser_dirs) == 1 else f"{len(recogniser_dirs)} voting NER models"
     nlp.meta["description"] = (
-        f"paperkg extractor: {len(recogniser_dirs)} voting NER models trained on SciERC with {vectors_source}, "
+        f"paperkg extractor: {models} trained on {training_data} with {vectors_source}, "
         "abbreviations, gazetteer and pattern rules, type refinement to Method/Model/Dataset/Task/Metric/Concept"
     )
     out = Path(out_dir)

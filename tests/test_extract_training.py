@@ -42,8 +42,8 @@ def test_fewer_members_run_when_asked(tmp_path):
     model = tmp_path / "run" / "model"
     fast = load_extractor(model, members=1)
     assert [n for n in fast.nlp.pipe_names if n[:4] in ("ner_", "ball")] == ["ner_0", "ballot_0"]
-    assert fast.version == "2.0.0 (1 of 3 recogniser members)"
-    assert load_extractor(model).version == "2.0.0"
+    assert fast.version == "3.0.0 (1 of 3 recogniser members)"
+    assert load_extractor(model).version == "3.0.0"
     paper = Paper("t:1", "Parsing with LSTMs", "We evaluate a parser on the Penn Treebank.", "x", 1)
     assert list(fast.extract([paper]))[0].paper == paper
     result = CliRunner().invoke(main, ["extract", "--model", str(model), "--fast", str(FIXTURE_LISTING)])
@@ -157,7 +157,9 @@ def test_label_then_train_on_silver(tmp_path):
     assert mixed == ["gold-00.spacy", "gold-01.spacy", "gold-02.spacy",
                      "silver-silver-000.spacy", "silver-silver-001.spacy"]
     nlp = load_nlp(tmp_path / "run" / "model")
-    assert "ner_0" in nlp.pipe_names and "paperkg_refine" in nlp.pipe_names
+    # one recogniser: no ballot, no vote
+    assert nlp.pipe_names == ["paperkg_sentences", "ner_0", "paperkg_abbreviations", "paperkg_rules", "paperkg_refine"]
+    assert "teacher" in nlp.meta["description"] and nlp.meta["members"] == 1
 
 
 def test_train_refuses_an_empty_silver_directory(tmp_path):
