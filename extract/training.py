@@ -107,7 +107,7 @@ def train(
     source = "no static vectors" if not vectors else VECTOR_SOURCES["table" if vectors_table else "glove"]
     data = "SciERC"
     if silver is not None:
-        data = f"SciERC (x{gold_copies}) and abstracts labelled by a teacher ({Path(silver).name})"
+        data = f"SciERC (x{gold_copies}) and corpus abstracts labelled by a teacher"
     return assemble(runs, out / "model", gazetteer_dir, vectors_source=source, training_data=data)
 
 
