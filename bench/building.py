@@ -3,6 +3,7 @@
 Every build is a child process of the installed `kg` command on JSON Lines files, into a fresh
 store; time, CPU and peak memory come from `bench.process`, the store's size from its directory.
 """
+
 from __future__ import annotations
 
 import math
@@ -27,17 +28,19 @@ def dir_mib(path: Path) -> float:
 
 
 def store_facts(path: Path) -> dict:
-    from kg.store import Store
+    from paperkg.kg.store import Store
 
     store = Store(path)
     db = store.oxigraph
-    count = 'SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a <https://w3id.org/paperkg/ns#%s> }'
+    count = "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a <https://w3id.org/paperkg/ns#%s> }"
     facts = {"triples": len(store), "store_mib": dir_mib(path)}
     for kind in ("Paper", "Mention"):
         facts[kind.lower() + "s"] = int(next(iter(db.query(count % kind)))["n"].value)
-    facts["entities"] = int(next(iter(db.query(
-        "SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e <https://w3id.org/paperkg/ns#paperCount> ?c }"
-    )))["n"].value)
+    facts["entities"] = int(
+        next(
+            iter(db.query("SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e <https://w3id.org/paperkg/ns#paperCount> ?c }"))
+        )["n"].value
+    )
     store.close()
     return facts
 
@@ -65,8 +68,11 @@ def build_sizes(corpora: dict[int, Path], work: Path, workers: int, log=print) -
         log(f"build {size:,} papers ...")
         run = run_measured(build_argv([corpora[size]], store, workers)).check()
         rows.append(_row(size, run, store, workers))
-        log(f"  {run.wall_s:,.1f} s wall, {run.cpu_s:,.1f} s CPU ({run.main_cpu_s:,.1f} s main), peak {run.peak_pss_mib:,.0f} MiB, "
-            f"{rows[-1]['triples']:,} triples, {rows[-1]['store_mib']:,.0f} MiB on disk")
+        log(
+            f"  {run.wall_s:,.1f} s wall, {run.cpu_s:,.1f} s CPU ({run.main_cpu_s:,.1f} s main), "
+            f"peak {run.peak_pss_mib:,.0f} MiB, "
+            f"{rows[-1]['triples']:,} triples, {rows[-1]['store_mib']:,.0f} MiB on disk"
+        )
     return rows
 
 
@@ -80,19 +86,25 @@ def growth(rows: list[dict]) -> list[dict]:
     for a, b in zip(rows, rows[1:]):
         factor = b["papers_in"] / a["papers_in"]
         step = {"from": a["papers_in"], "to": b["papers_in"], "input_ratio": round(factor, 2)}
-        for name, key in (("wall", "wall_s"), ("cpu", "cpu_s"), ("memory", "peak_pss_mib"),
-                          ("disk", "store_mib"), ("triples", "triples")):
+        for name, key in (
+            ("wall", "wall_s"),
+            ("cpu", "cpu_s"),
+            ("memory", "peak_pss_mib"),
+            ("disk", "store_mib"),
+            ("triples", "triples"),
+        ):
             ratio = b[key] / a[key] if a[key] else float("nan")
             exponent = math.log(ratio) / math.log(factor) if ratio > 0 else float("nan")
             step[f"{name}_ratio"] = round(ratio, 2)
             step[f"{name}_exponent"] = round(exponent, 3)
-            step[f"{name}_per_5x"] = round(5 ** exponent, 2)
+            step[f"{name}_per_5x"] = round(5**exponent, 2)
         steps.append(step)
     return steps
 
 
-def incremental(base_store: Path, base_corpus: Path, extra: Path, extra_size: int, work: Path,
-                workers: int, log=print) -> dict:
+def incremental(
+    base_store: Path, base_corpus: Path, extra: Path, extra_size: int, work: Path, workers: int, log=print
+) -> dict:
     """Add `extra` to a copy of `base_store`, and build base + extra from nothing, in the same run."""
     added = work / "store-incremental"
     rebuilt = work / "store-rebuild"

@@ -11,6 +11,7 @@ synthetic corpus repeats entities more often than a real one of the same size wo
 
     python -m bench.corpus 10000 corpus.jsonl [--seed 0]
 """
+
 from __future__ import annotations
 
 import json
@@ -56,9 +57,9 @@ def _title_from(sentence: str, max_words: int = 10) -> str:
 
 
 def load_pool(scierc: Path | None = None) -> Pool:
-    from extract.readers import read_inputs
-    from extract.records import Paper
-    from extract.resources import data_dir
+    from paperkg.extract.readers import read_inputs
+    from paperkg.extract.records import Paper
+    from paperkg.extract.resources import data_dir
 
     abstracts: list[list[str]] = []
     titles: list[str] = []
@@ -69,7 +70,7 @@ def load_pool(scierc: Path | None = None) -> Pool:
     sources = {"demo": len(demo)}
     folder = scierc if scierc is not None else scierc_dir()
     if folder.is_dir():
-        from extract.scierc import read_scierc
+        from paperkg.extract.scierc import read_scierc
 
         n = 0
         for path in sorted(folder.glob("*.jsonl")):
@@ -92,13 +93,15 @@ def papers(n: int, pool: Pool, seed: int = 0, start: int = 0) -> list[dict]:
         count = rng.choice(pool.lengths)
         abstract = " ".join(rng.sample(pool.sentences, min(count, len(pool.sentences))))
         month, number = 1 + (i // 99_999) % 12, 1 + i % 99_999
-        out.append({
-            "id": f"24{month:02d}.{number:05d}",
-            "title": f"{rng.choice(pool.titles)}, part {i + 1}",
-            "abstract": abstract,
-            "date": f"2024-{month:02d}-{1 + i % 28:02d}",
-            "author_count": 1 + i % 9,
-        })
+        out.append(
+            {
+                "id": f"24{month:02d}.{number:05d}",
+                "title": f"{rng.choice(pool.titles)}, part {i + 1}",
+                "abstract": abstract,
+                "date": f"2024-{month:02d}-{1 + i % 28:02d}",
+                "author_count": 1 + i % 9,
+            }
+        )
     return out
 
 
@@ -121,8 +124,9 @@ def real_papers(n: int, seed: int = 0, path: Path | None = None) -> list[dict] |
         for line in fh:
             obj = json.loads(line)
             if obj.get("abstract") and obj.get("title"):
-                records.append({"id": obj["arxiv_id"], "title": obj["title"], "abstract": obj["abstract"],
-                                "date": obj.get("date")})
+                records.append(
+                    {"id": obj["arxiv_id"], "title": obj["title"], "abstract": obj["abstract"], "date": obj.get("date")}
+                )
     order = list(range(len(records)))
     random.Random(seed).shuffle(order)
     return [records[i] for i in order[:n]]
@@ -152,8 +156,11 @@ def main(argv: list[str] | None = None) -> None:
     pool = load_pool()
     records = papers(args.papers, pool, args.seed)
     write_jsonl(args.output, records)
-    print(f"{len(records):,} papers, {word_count(records):,} words, from {len(pool.sentences):,} sentences "
-          f"of {pool.sources} abstracts -> {args.output}", file=sys.stderr)
+    print(
+        f"{len(records):,} papers, {word_count(records):,} words, from {len(pool.sentences):,} sentences "
+        f"of {pool.sources} abstracts -> {args.output}",
+        file=sys.stderr,
+    )
 
 
 if __name__ == "__main__":

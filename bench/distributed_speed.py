@@ -14,6 +14,7 @@ work, for the engine comparison in docs/deploy.md (Ray is not a paperkg dependen
     python -m bench.distributed_speed --papers 600
     python -m bench.distributed_speed --papers 600 --ray     # needs `pip install ray`
 """
+
 from __future__ import annotations
 
 import argparse
@@ -23,9 +24,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from extract.records import Paper
-from kg.build import read
-from kg.engines import DaskEngine, LocalEngine, local_cluster
+from paperkg.extract.records import Paper
+from paperkg.kg.build import read
+from paperkg.kg.engines import DaskEngine, LocalEngine, local_cluster
 
 
 def synthetic_papers(n: int) -> list[Paper]:
@@ -61,8 +62,11 @@ def timed(label: str, run, papers: list[Paper], baseline: list | None, rows: lis
     if baseline is not None and out != baseline:
         raise SystemExit(f"{label}: extractions differ from the baseline")
     rows.append((label, seconds, len(papers) / seconds, cpu))
-    print(f"{label:<34}{seconds:>8.2f} s {len(papers) / seconds:>9.1f} abstracts/s"
-          f"{cpu:>9.1f} CPU s {1000 * cpu / len(papers):>7.1f} CPU ms/abstract", flush=True)
+    print(
+        f"{label:<34}{seconds:>8.2f} s {len(papers) / seconds:>9.1f} abstracts/s"
+        f"{cpu:>9.1f} CPU s {1000 * cpu / len(papers):>7.1f} CPU ms/abstract",
+        flush=True,
+    )
     return out
 
 
@@ -81,7 +85,7 @@ def bench_ray(papers, baseline, rows, workers: int, partition_size: int) -> None
     @ray.remote(num_cpus=1)
     class RayExtractor:
         def __init__(self):
-            from extract.pipeline import load_extractor
+            from paperkg.extract.pipeline import load_extractor
 
             self.extractor = load_extractor()
 
@@ -114,9 +118,12 @@ def main() -> None:
 
     papers = synthetic_papers(args.papers)
     words = sum(len(p.title.split()) + len(p.abstract.split()) for p in papers)
-    print(f"{len(papers)} synthetic papers, {words:,} words; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs\n")
+    print(
+        f"{len(papers)} synthetic papers, {words:,} words; "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs\n"
+    )
     rows: list = []
-    from extract.pipeline import load_extractor
+    from paperkg.extract.pipeline import load_extractor
 
     started = time.perf_counter()
     load_extractor()

@@ -14,6 +14,7 @@ file (about 130 words each, as in docs/MEASURED.md's baseline). Single-process r
 process's CPU time, so other jobs on a shared machine distort them less (model load is not
 counted); the multi-process row (--processes > 1) is wall time.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,16 +31,16 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 
 def scierc_papers(path: str, n: int):
-    from extract.records import Paper
-    from extract.scierc import read_scierc
+    from paperkg.extract.records import Paper
+    from paperkg.extract.scierc import read_scierc
 
     papers = [Paper(g.key, "", " ".join(g.words), path, i) for i, g in enumerate(read_scierc(path), 1)]
     return (papers * (n // len(papers) + 1))[:n]
 
 
 def demo_papers(n: int):
-    from extract.readers import read_papers
-    from extract.resources import data_dir
+    from paperkg.extract.readers import read_papers
+    from paperkg.extract.resources import data_dir
 
     papers = read_papers(data_dir() / "demo").papers
     return (papers * (n // len(papers) + 1))[:n]
@@ -48,7 +49,7 @@ def demo_papers(n: int):
 def arxiv_papers(n: int):
     """N real arXiv papers (the bench's seeded sample), or None when the corpus is absent."""
     from bench.corpus import real_papers
-    from extract.records import Paper
+    from paperkg.extract.records import Paper
 
     records = real_papers(n, seed=0)
     if records is None:
@@ -69,7 +70,7 @@ def main() -> None:
     parser.add_argument("--demo", action="store_true", help="time the demo listings instead of arXiv abstracts")
     args = parser.parse_args()
 
-    from extract.pipeline import load_extractor, text_of
+    from paperkg.extract.pipeline import load_extractor, text_of
 
     if args.scierc:
         papers, source = scierc_papers(args.scierc, args.papers), args.scierc
@@ -77,7 +78,8 @@ def main() -> None:
         papers, source = (None if args.demo else arxiv_papers(args.papers)), "arXiv corpus (seed 0)"
         if papers is None:
             papers, source = demo_papers(args.papers), "demo listings, repeated"
-    print(f"{len(papers)} abstracts from {source}, {sum(len(text_of(p).split()) for p in papers) / len(papers):.0f} words each")
+    mean_words = sum(len(text_of(p).split()) for p in papers) / len(papers)
+    print(f"{len(papers)} abstracts from {source}, {mean_words:.0f} words each")
     extractor = load_extractor(args.model)
     texts = [text_of(p) for p in papers]
     words = sum(len(t.split()) for t in texts)

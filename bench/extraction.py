@@ -6,13 +6,14 @@ not distort them (wall time is kept beside it); the all-cores row can only be wa
 includes starting the worker processes and loading the pipeline in each, as `kg build` pays.
 `measure` works on any list of `Paper` and is meant to be shared by bench/extract_speed.py.
 """
+
 from __future__ import annotations
 
 import statistics
 import time
 from collections.abc import Callable
 
-from extract.records import Paper
+from paperkg.extract.records import Paper
 
 
 def _timed(call: Callable[[], object], runs: int, min_s: float = 0.5) -> dict:
@@ -31,15 +32,19 @@ def _timed(call: Callable[[], object], runs: int, min_s: float = 0.5) -> dict:
 
 def _rates(timing: dict, papers: int, words: int, clock: str) -> dict:
     seconds = timing[clock]
-    return {**timing, "clock": clock, "abstracts_per_s": round(papers / seconds, 1),
-            "words_per_s": round(words / seconds)}
+    return {
+        **timing,
+        "clock": clock,
+        "abstracts_per_s": round(papers / seconds, 1),
+        "words_per_s": round(words / seconds),
+    }
 
 
 def measure(papers: list[Paper], processes: int, runs: int = 3, model=None) -> dict:
     """Rates of every stage on `papers`; medians of `runs` runs."""
     import spacy
 
-    from extract.pipeline import load_extractor, text_of
+    from paperkg.extract.pipeline import load_extractor, text_of
 
     started = time.perf_counter()
     extractor = load_extractor(model)
@@ -57,8 +62,12 @@ def measure(papers: list[Paper], processes: int, runs: int = 3, model=None) -> d
     rows = {
         "spacy_blank_tokenizer": _rates(_timed(tokenize(blank.tokenizer), runs), len(texts), words, "cpu_s"),
         "paperkg_tokenizer": _rates(_timed(tokenize(extractor.nlp.tokenizer), runs), len(texts), words, "cpu_s"),
-        "spacy_pipeline_1_process": _rates(_timed(lambda: list(extractor.nlp.pipe(texts)), runs), len(texts), words, "cpu_s"),
-        "extractor_1_process": _rates(_timed(lambda: list(extractor.extract(papers)), runs), len(texts), words, "cpu_s"),
+        "spacy_pipeline_1_process": _rates(
+            _timed(lambda: list(extractor.nlp.pipe(texts)), runs), len(texts), words, "cpu_s"
+        ),
+        "extractor_1_process": _rates(
+            _timed(lambda: list(extractor.extract(papers)), runs), len(texts), words, "cpu_s"
+        ),
     }
     if processes > 1:
         timing = _timed(lambda: list(extractor.extract(papers, n_process=processes)), runs, min_s=0)

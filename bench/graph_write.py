@@ -18,6 +18,7 @@ the mentions are acronyms, defined in the paper ("long form (LF)") or used bare,
 collide, so some acronyms have several long forms. Sentences are built from templates that the
 role and relation patterns react to. The same seed gives the same papers.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,7 +30,7 @@ from collections.abc import Iterator
 from itertools import accumulate
 from pathlib import Path
 
-from extract.records import ExtractedEntity, Mention, Paper, PaperExtraction, Sentence
+from paperkg.extract.records import ExtractedEntity, Mention, Paper, PaperExtraction, Sentence
 
 WORDS = (
     "sparse neural graph latent causal contrastive robust adaptive deep linear attention residual "
@@ -116,8 +117,7 @@ def _paper(i: int, names, abbreviations, rng: random.Random) -> PaperExtraction:
         index += 1
     paper = Paper(key=f"arxiv:2501.{i:05d}", title=title, abstract=text, source="synthetic", line=i + 1)
     entities = tuple(
-        ExtractedEntity(name, _type(r), (), tuple(mentions[r]), acronym)
-        for r, _, name, acronym in names if mentions[r]
+        ExtractedEntity(name, _type(r), (), tuple(mentions[r]), acronym) for r, _, name, acronym in names if mentions[r]
     )
     return PaperExtraction(paper, entities, tuple(sentences), tuple(abbreviations), "synthetic 1")
 
@@ -133,8 +133,8 @@ def corpus(parts: list[tuple[int, int]]) -> Iterator[PaperExtraction]:
 
 
 def write(store_path: Path, parts: list[tuple[int, int]], chunk_size: int | None = None) -> dict:
-    from kg.ingest import CHUNK_SIZE, add_extractions
-    from kg.store import Store
+    from paperkg.kg.ingest import CHUNK_SIZE, add_extractions
+    from paperkg.kg.store import Store
 
     store = Store(store_path)
     wall, cpu = time.perf_counter(), time.process_time()
@@ -172,8 +172,10 @@ def main() -> None:
     shutil.rmtree(args.work / "store")
     rebuild = write(args.work / "rebuild", [(0, args.papers), (args.papers, args.add)], args.chunk)
     print(f"  {rebuild}", flush=True)
-    print(f"\nincremental add: {rebuild['wall_s'] / add['wall_s']:.1f}x faster than the rebuild (wall), "
-          f"{rebuild['cpu_s'] / add['cpu_s']:.1f}x (CPU); target >= 10x")
+    print(
+        f"\nincremental add: {rebuild['wall_s'] / add['wall_s']:.1f}x faster than the rebuild (wall), "
+        f"{rebuild['cpu_s'] / add['cpu_s']:.1f}x (CPU); target >= 10x"
+    )
     print(f"peak memory of the {args.papers:,}-paper build: {full['peak_rss_mib']:,} MiB; target < 2048 MiB")
 
 

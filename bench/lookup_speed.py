@@ -17,6 +17,7 @@ seconds and the median CPU seconds (user + system), against `python -c pass` and
 Targets (issue 6): under 1 s wall on the seed graph and under 1.5 s at 50,000 papers.
 `--compact` first lets RocksDB merge the files a bulk write leaves (as a new generation).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,11 +38,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.process import run_measured  # noqa: E402
-from kg.identity import entity_iri, paper_iri  # noqa: E402
-from kg.names import lookup_key  # noqa: E402
-from kg.store import Store  # noqa: E402
-from kg.terms import PREFIXES, dcterms, fabio, oa, pkg, prov, rdf, sdo, skos, xsd  # noqa: E402
-from schema.vocab import base_iri  # noqa: E402
+from paperkg.kg.identity import entity_iri, paper_iri  # noqa: E402
+from paperkg.kg.names import lookup_key  # noqa: E402
+from paperkg.kg.store import Store  # noqa: E402
+from paperkg.kg.terms import PREFIXES, dcterms, fabio, oa, pkg, prov, rdf, sdo, skos, xsd  # noqa: E402
+from paperkg.schema.vocab import base_iri  # noqa: E402
 
 HUB = ("sparse autoencoder", "Method", ("sparse autoencoders", "SAE", "SAEs"))
 # a few names every interpretability listing has, ahead of the pool in popularity
@@ -57,23 +58,70 @@ CORE = [
     ("linear probe", "Method", ("linear probes", "probing classifier")),
     ("transcoder", "Method", ("transcoders",)),
 ]
-SCIERC_TYPES = {"Method": "Method", "Task": "Task", "Metric": "Metric", "Material": "Dataset", "OtherScientificTerm": "Concept"}
-MODIFIERS = ["sparse", "deep", "hierarchical", "contrastive", "multilingual", "graph", "recurrent", "variational",
-             "adversarial", "causal", "efficient", "robust", "neural", "probabilistic", "low-rank", "multimodal",
-             "self-supervised", "federated", "quantized", "distilled", "gated", "attention-based", "Bayesian",
-             "incremental", "cross-lingual", "hybrid", "structured", "latent", "dynamic", "unsupervised"]
+SCIERC_TYPES = {
+    "Method": "Method",
+    "Task": "Task",
+    "Metric": "Metric",
+    "Material": "Dataset",
+    "OtherScientificTerm": "Concept",
+}
+MODIFIERS = [
+    "sparse",
+    "deep",
+    "hierarchical",
+    "contrastive",
+    "multilingual",
+    "graph",
+    "recurrent",
+    "variational",
+    "adversarial",
+    "causal",
+    "efficient",
+    "robust",
+    "neural",
+    "probabilistic",
+    "low-rank",
+    "multimodal",
+    "self-supervised",
+    "federated",
+    "quantized",
+    "distilled",
+    "gated",
+    "attention-based",
+    "Bayesian",
+    "incremental",
+    "cross-lingual",
+    "hybrid",
+    "structured",
+    "latent",
+    "dynamic",
+    "unsupervised",
+]
 TEMPLATES = {
     "proposes": ["We propose {x}, a new approach to this problem.", "This paper introduces {x}."],
     "uses": ["Our method builds on {x} to learn compact representations.", "We rely on {x} throughout."],
-    "evaluatesOn": ["We evaluate on {x} and compare against strong baselines.", "Experiments on {x} confirm the gains."],
+    "evaluatesOn": [
+        "We evaluate on {x} and compare against strong baselines.",
+        "Experiments on {x} confirm the gains.",
+    ],
     "reports": ["Results are reported in terms of {x}.", "Our approach improves {x} by a wide margin."],
     "addresses": ["This work addresses {x} in a realistic setting.", "We study {x} at scale."],
     "mentions": ["Prior work has studied {x} extensively.", "Unlike {x}, our analysis needs no labels."],
 }
-FILLERS = ["Experiments show consistent gains over prior methods.", "Code and models are publicly available.",
-           "We discuss limitations and directions for future work.", "The analysis reveals several failure modes."]
-RELATION = {("Method", "Dataset"): "evaluatedOn", ("Model", "Dataset"): "evaluatedOn", ("Method", "Task"): "usedFor",
-            ("Model", "Task"): "usedFor", ("Model", "Method"): "partOf", ("Concept", "Concept"): "hyponymOf"}
+FILLERS = [
+    "Experiments show consistent gains over prior methods.",
+    "Code and models are publicly available.",
+    "We discuss limitations and directions for future work.",
+    "The analysis reveals several failure modes.",
+]
+RELATION = {
+    ("Method", "Dataset"): "evaluatedOn",
+    ("Model", "Dataset"): "evaluatedOn",
+    ("Method", "Task"): "usedFor",
+    ("Model", "Task"): "usedFor",
+    ("Model", "Method"): "partOf",
+    ("Concept", "Concept"): "hyponymOf",
+}
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
@@ -104,7 +152,7 @@ def name_pool(size: int) -> list[tuple[str, str, tuple[str, ...]]]:
             for spans in doc["ner"]:
                 for start, end, label in spans:
                     if label in SCIERC_TYPES:
-                        name = " ".join(words[start:end + 1]).replace("-LRB- ", "(").replace(" -RRB-", ")")
+                        name = " ".join(words[start : end + 1]).replace("-LRB- ", "(").replace(" -RRB-", ")")
                         words_in = name.split()
                         acronym = "".join(w[0] for w in words_in).upper() if 2 <= len(words_in) <= 5 else None
                         add(name, SCIERC_TYPES[label], [acronym] if acronym and acronym.isalpha() else [])
@@ -165,10 +213,14 @@ def synthetic_quads(n_papers: int, seed: int = 6):
         title = f"{first_name[0].upper()}{first_name[1:]} for {pool[chosen[-1]][0]} at scale"
         year, month, day = 2018 + i % 8, i % 12, 1 + i % 28
         yield from (
-            ox.Quad(p, rdf.type, pkg.Paper), ox.Quad(p, rdf.type, sdo.ScholarlyArticle),
-            ox.Quad(p, dcterms.title, ox.Literal(title)), ox.Quad(p, dcterms.abstract, ox.Literal(abstract)),
-            ox.Quad(p, fabio.hasArXivId, ox.Literal(arxiv)), ox.Quad(p, pkg.authorCount, _int(3)),
-            ox.Quad(p, pkg.sourceLocation, ox.Literal(f"bench.jsonl:{i + 1}")), ox.Quad(p, prov.wasGeneratedBy, build),
+            ox.Quad(p, rdf.type, pkg.Paper),
+            ox.Quad(p, rdf.type, sdo.ScholarlyArticle),
+            ox.Quad(p, dcterms.title, ox.Literal(title)),
+            ox.Quad(p, dcterms.abstract, ox.Literal(abstract)),
+            ox.Quad(p, fabio.hasArXivId, ox.Literal(arxiv)),
+            ox.Quad(p, pkg.authorCount, _int(3)),
+            ox.Quad(p, pkg.sourceLocation, ox.Literal(f"bench.jsonl:{i + 1}")),
+            ox.Quad(p, prov.wasGeneratedBy, build),
         )
         for a in range(3):
             yield ox.Quad(p, dcterms.creator, ox.Literal(f"Author {(i * 7 + a) % 9973}"))
@@ -183,9 +235,12 @@ def synthetic_quads(n_papers: int, seed: int = 6):
             node = ox.NamedNode(f"{p.value}/abstract/s{k}")
             sentence_nodes.append(node)
             yield from (
-                ox.Quad(node, rdf.type, pkg.Sentence), ox.Quad(node, pkg.paper, p),
-                ox.Quad(node, pkg.field, ox.Literal("abstract")), ox.Quad(node, pkg.sentenceIndex, _int(k)),
-                ox.Quad(node, rdf.value, ox.Literal(text)), ox.Quad(node, oa.start, _int(start)),
+                ox.Quad(node, rdf.type, pkg.Sentence),
+                ox.Quad(node, pkg.paper, p),
+                ox.Quad(node, pkg.field, ox.Literal("abstract")),
+                ox.Quad(node, pkg.sentenceIndex, _int(k)),
+                ox.Quad(node, rdf.value, ox.Literal(text)),
+                ox.Quad(node, oa.start, _int(start)),
                 ox.Quad(node, oa.end, _int(start + len(text))),
             )
         sentence_of = {item[1]: k for k, item in enumerate(items) if item[1] is not None}
@@ -194,11 +249,17 @@ def synthetic_quads(n_papers: int, seed: int = 6):
             offset = starts[k] + at
             m = ox.NamedNode(f"{p.value}/m{n}")
             yield from (
-                ox.Quad(m, rdf.type, pkg.Mention), ox.Quad(m, oa.hasBody, iris[e]), ox.Quad(m, pkg.paper, p),
-                ox.Quad(m, pkg.field, ox.Literal("abstract")), ox.Quad(m, pkg.sentence, sentence_nodes[k]),
-                ox.Quad(m, oa.exact, ox.Literal(surface)), ox.Quad(m, oa.start, _int(offset)),
-                ox.Quad(m, oa.end, _int(offset + len(surface))), ox.Quad(m, pkg.role, getattr(pkg, role)),
-                ox.Quad(m, pkg.extractor, ox.Literal("ner")), ox.Quad(m, prov.wasGeneratedBy, build),
+                ox.Quad(m, rdf.type, pkg.Mention),
+                ox.Quad(m, oa.hasBody, iris[e]),
+                ox.Quad(m, pkg.paper, p),
+                ox.Quad(m, pkg.field, ox.Literal("abstract")),
+                ox.Quad(m, pkg.sentence, sentence_nodes[k]),
+                ox.Quad(m, oa.exact, ox.Literal(surface)),
+                ox.Quad(m, oa.start, _int(offset)),
+                ox.Quad(m, oa.end, _int(offset + len(surface))),
+                ox.Quad(m, pkg.role, getattr(pkg, role)),
+                ox.Quad(m, pkg.extractor, ox.Literal("ner")),
+                ox.Quad(m, prov.wasGeneratedBy, build),
             )
             mentions_of[e] += 1
         for e, role in roles.items():
@@ -211,16 +272,22 @@ def synthetic_quads(n_papers: int, seed: int = 6):
             rel = getattr(pkg, RELATION.get((pool[a][1], pool[b][1]), "comparedWith"))
             st = ox.NamedNode(f"{base}rel/{_hash(iris[a].value, rel.value, iris[b].value)}")  # one per relation
             yield from (
-                ox.Quad(iris[a], rel, iris[b]), ox.Quad(st, rdf.type, rdf.Statement), ox.Quad(st, rdf.subject, iris[a]),
-                ox.Quad(st, rdf.predicate, rel), ox.Quad(st, rdf.object, iris[b]),
-                ox.Quad(st, prov.wasDerivedFrom, sentence_nodes[sentence_of[b]]), ox.Quad(st, prov.wasGeneratedBy, build),
+                ox.Quad(iris[a], rel, iris[b]),
+                ox.Quad(st, rdf.type, rdf.Statement),
+                ox.Quad(st, rdf.subject, iris[a]),
+                ox.Quad(st, rdf.predicate, rel),
+                ox.Quad(st, rdf.object, iris[b]),
+                ox.Quad(st, prov.wasDerivedFrom, sentence_nodes[sentence_of[b]]),
+                ox.Quad(st, prov.wasGeneratedBy, build),
             )
     for e, count in papers_of.items():
         name, type_, aliases = pool[e]
         x = iris[e]
         yield from (
-            ox.Quad(x, rdf.type, getattr(pkg, type_)), ox.Quad(x, skos.prefLabel, ox.Literal(name)),
-            ox.Quad(x, pkg.key, ox.Literal(lookup_key(name))), ox.Quad(x, pkg.paperCount, _int(count)),
+            ox.Quad(x, rdf.type, getattr(pkg, type_)),
+            ox.Quad(x, skos.prefLabel, ox.Literal(name)),
+            ox.Quad(x, pkg.key, ox.Literal(lookup_key(name))),
+            ox.Quad(x, pkg.paperCount, _int(count)),
             ox.Quad(x, pkg.mentionCount, _int(mentions_of[e])),
         )
         for alias in aliases:
@@ -278,7 +345,9 @@ def sample_terms(store: Store) -> dict[str, str]:
     )
     for row in rows:
         found["ambiguous"] = row["key"].value
-    for row in store.query("SELECT ?name WHERE { ?e pkg:paperCount 1 ; skos:prefLabel ?name } LIMIT 1", prefixes=PREFIXES):
+    for row in store.query(
+        "SELECT ?name WHERE { ?e pkg:paperCount 1 ; skos:prefLabel ?name } LIMIT 1", prefixes=PREFIXES
+    ):
         found["one paper"] = row["name"].value
     return found
 

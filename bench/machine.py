@@ -1,4 +1,5 @@
 """What the numbers were measured on: cores, CPU, memory, Python, package versions, load."""
+
 from __future__ import annotations
 
 import os
@@ -81,6 +82,8 @@ def describe(root: Path) -> dict:
 
 def label(info: dict) -> str:
     """One line for the head of the table."""
-    return (f"{info['cores']} cores, {info['cpu_model']}, {info['memory_gib']} GiB, Python {info['python']}, "
-            f"spaCy {info['packages']['spacy']}, pyoxigraph {info['packages']['pyoxigraph']}, "
-            f"rdflib {info['packages']['rdflib']}; load average at start {info['load_average_at_start']}")
+    return (
+        f"{info['cores']} cores, {info['cpu_model']}, {info['memory_gib']} GiB, Python {info['python']}, "
+        f"spaCy {info['packages']['spacy']}, pyoxigraph {info['packages']['pyoxigraph']}, "
+        f"rdflib {info['packages']['rdflib']}; load average at start {info['load_average_at_start']}"
+    )

@@ -15,6 +15,7 @@ the work done whatever else the machine was running; wall time is not. ``main_cp
 child's own CPU time (its last /proc sample): the part no worker process can take over, so on an
 idle machine the wall time is at least the larger of it and ``cpu_s`` / cores.
 """
+
 from __future__ import annotations
 
 import os
@@ -156,4 +157,3 @@ def run_measured(argv: list, *, cwd: Path | None = None, env: dict | None = None
             stdout=out.read(),
             stderr=err.read(),
         )
-

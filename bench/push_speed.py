@@ -1,11 +1,12 @@
 """`kg push` throughput into Oxigraph's server beside Oxigraph's own bulk loader, on one graph.
 
 A synthetic paper/entity graph of N triples is written to a paperkg store; then it is pushed to
-`oxigraph serve` on 127.0.0.1 (a free port, a temporary directory) at each batch size (a fresh server each time), and the
-same triples are loaded with `oxigraph load` into a fresh directory for comparison.
+`oxigraph serve` on 127.0.0.1 (a free port, a temporary directory) at each batch size (a fresh server
+each time), and the same triples are loaded with `oxigraph load` into a fresh directory for comparison.
 
     python -m bench.push_speed --triples 500000
 """
+
 from __future__ import annotations
 
 import argparse
@@ -21,8 +22,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.push import push
-from kg.store import Store
+from paperkg.kg.push import push
+from paperkg.kg.store import Store
 
 EX = "https://w3id.org/paperkg/id/"
 PKG = "https://w3id.org/paperkg/ns#"
@@ -49,8 +50,11 @@ def serve(exe: str, location: Path) -> tuple[subprocess.Popen, str]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    proc = subprocess.Popen([exe, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [exe, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     for _ in range(200):
         try:
@@ -82,13 +86,21 @@ def main() -> None:
             finally:
                 proc.terminate()
                 proc.wait()
-            print(f"kg push, batch {size:>7,}: {report.seconds:6.1f} s {n / report.seconds:>10,.0f} triples/s"
-                  f" ({report.batches} requests, count check {report.server_triples:,})")
+            print(
+                f"kg push, batch {size:>7,}: {report.seconds:6.1f} s {n / report.seconds:>10,.0f} triples/s"
+                f" ({report.batches} requests, count check {report.server_triples:,})"
+            )
         dump = tmp / "graph.nt"
-        ox.serialize((q.triple for q in store.oxigraph.quads_for_pattern(None, None, None)), str(dump), ox.RdfFormat.N_TRIPLES)
+        ox.serialize(
+            (q.triple for q in store.oxigraph.quads_for_pattern(None, None, None)), str(dump), ox.RdfFormat.N_TRIPLES
+        )
         started = time.perf_counter()
-        subprocess.run([exe, "load", "--location", str(tmp / "bulk"), "--file", str(dump)], check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [exe, "load", "--location", str(tmp / "bulk"), "--file", str(dump)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         seconds = time.perf_counter() - started
         print(f"oxigraph load (bulk):    {seconds:6.1f} s {n / seconds:>10,.0f} triples/s")
 

@@ -15,6 +15,7 @@ than rdflib. Absolute numbers are for the machine that ran it.
     python bench/query_speed.py --graph export.nt                 # your own graph
     python bench/query_speed.py --json bench/out/query/speed.json
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,18 +26,18 @@ import statistics
 import sys
 import time
 from collections import Counter
-from functools import cache
 from datetime import date, timedelta
+from functools import cache
 from itertools import accumulate
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.names import lookup_key
-from kg.queries import named_queries
-from kg.query import StoreBackend, prefixes, run
-from kg.store import Store
-from schema.vocab import base_iri
+from paperkg.kg.names import lookup_key
+from paperkg.kg.queries import named_queries
+from paperkg.kg.query import StoreBackend, prefixes, run
+from paperkg.kg.store import Store
+from paperkg.schema.vocab import base_iri
 
 OUT = Path(__file__).parent / "out" / "query"
 TYPES = {"Method": 41, "Concept": 34, "Task": 11, "Dataset": 8, "Metric": 3, "Model": 3}  # as in the seeds
@@ -136,7 +137,7 @@ class SyntheticGraph:
         for role, e in roles:
             out(paper, term("pkg", role), self.entity(e))
             role_of.setdefault(e, role)
-        for m, e in enumerate(e for e in picked for _ in range(1 + (e % 3 == 0))):
+        for m, e in enumerate(p for p in picked for _ in range(1 + (p % 3 == 0))):
             self.add_mention(paper, m, e, sentences[m % len(sentences)], role_of.get(e, "mentions"))
         relations = [("usedFor", m, t) for m in methods[:1] for t in by_type.get("Task", [])[:1]]
         relations += [("evaluatedOn", m, d) for m in methods[:1] for d in by_type.get("Dataset", [])[:1]]
@@ -228,8 +229,12 @@ def generate(path: Path, target: int, per_paper: int = 12, seed: int = 0) -> dic
         while graph.size() < target:
             graph.add_paper()
         graph.add_entities()
-    return {"triples_written": graph.out.count, "papers": graph.papers, "entities": len(graph.papers_of),
-            "hub_entity_papers": max(graph.papers_of.values())}
+    return {
+        "triples_written": graph.out.count,
+        "papers": graph.papers,
+        "entities": len(graph.papers_of),
+        "hub_entity_papers": max(graph.papers_of.values()),
+    }
 
 
 # -- timing --------------------------------------------------------------------------------------
@@ -276,6 +281,7 @@ def paperkg_call(backend, text, bound):
     def call():
         result = run(backend, text, bound)
         return len(list(result.rows)) if hasattr(result, "rows") else 1
+
     return call
 
 
@@ -286,13 +292,16 @@ def rdflib_call(graph, text, bound):
         if isinstance(t, ox.NamedNode):
             return rdflib.URIRef(t.value)
         plain = t.datatype.value == prefixes()["xsd"] + "string"
-        return rdflib.Literal(t.value, lang=t.language, datatype=None if plain or t.language else rdflib.URIRef(t.datatype.value))
+        return rdflib.Literal(
+            t.value, lang=t.language, datatype=None if plain or t.language else rdflib.URIRef(t.datatype.value)
+        )
 
     init = {rdflib.Variable(k): term(v) for k, v in bound.items()}
 
     def call():
         result = graph.query(text, initNs=prefixes(), initBindings=init)
         return 1 if result.type == "ASK" else len(list(result))
+
     return call
 
 
@@ -340,9 +349,15 @@ def main(argv=None) -> None:
         bound = {p.name: chosen[p.name] for p in query.parameters if p.name in chosen}
         ours, n = median_ms(paperkg_call(backend, query.text, bound), args.runs)
         theirs = median_ms(rdflib_call(graph, query.text, bound), args.rdflib_runs)[0] if graph is not None else None
-        rows.append({"query": query.name, "rows": n, "paperkg_ms": round(ours, 1),
-                     "rdflib_ms": None if theirs is None else round(theirs, 1),
-                     "ratio": None if theirs is None else round(theirs / ours, 1)})
+        rows.append(
+            {
+                "query": query.name,
+                "rows": n,
+                "paperkg_ms": round(ours, 1),
+                "rdflib_ms": None if theirs is None else round(theirs, 1),
+                "ratio": None if theirs is None else round(theirs / ours, 1),
+            }
+        )
         print_row(rows[-1], first=len(rows) == 1)
     if args.json:
         args.json.write_text(json.dumps({"graph": summary, "queries": rows}, indent=2) + "\n")
@@ -354,8 +369,11 @@ def print_row(row: dict, first: bool) -> None:
     rdflib_ms = "-" if row["rdflib_ms"] is None else f"{row['rdflib_ms']:,.1f}"
     ratio = "-" if row["ratio"] is None else f"{row['ratio']:,.0f}x"
     ok = ("ok" if row["paperkg_ms"] < 300 else "SLOW") + (
-        "" if row["ratio"] is None else (" ok" if row["ratio"] >= 20 else " LOW"))
-    print(f"{row['query']:<30} {row['rows']:>7,} {row['paperkg_ms']:>11,.1f} {rdflib_ms:>11} {ratio:>7}  {ok}", flush=True)
+        "" if row["ratio"] is None else (" ok" if row["ratio"] >= 20 else " LOW")
+    )
+    print(
+        f"{row['query']:<30} {row['rows']:>7,} {row['paperkg_ms']:>11,.1f} {rdflib_ms:>11} {ratio:>7}  {ok}", flush=True
+    )
 
 
 if __name__ == "__main__":

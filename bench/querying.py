@@ -4,6 +4,7 @@ The same triples go to both: the store's graph is dumped as N-Triples and parsed
 Parameters are bound to the most-mentioned entity, method, task and dataset (the slow case), and
 every row is read. The timing and binding helpers are bench/query_speed.py's.
 """
+
 from __future__ import annotations
 
 import time
@@ -15,9 +16,9 @@ def measure(store_path: Path, work: Path, runs: int = 7, rdflib_runs: int = 3, l
     import rdflib
 
     from bench.query_speed import median_ms, paperkg_call, parameters, rdflib_call
-    from kg.queries import named_queries
-    from kg.query import StoreBackend
-    from kg.store import Store
+    from paperkg.kg.queries import named_queries
+    from paperkg.kg.query import StoreBackend
+    from paperkg.kg.store import Store
 
     store = Store(store_path).require()
     backend = StoreBackend(store)
@@ -41,8 +42,13 @@ def measure(store_path: Path, work: Path, runs: int = 7, rdflib_runs: int = 3, l
             bound = {p.name: chosen[p.name] for p in query.parameters}
             ours, n = median_ms(paperkg_call(backend, query.text, bound), runs)
             theirs, m = median_ms(rdflib_call(graph, query.text, bound), rdflib_runs)
-            row.update(rows_paperkg=n, rows_rdflib=m, paperkg_ms=round(ours, 1), rdflib_ms=round(theirs, 1),
-                       ratio=round(theirs / ours, 1) if ours else None)
+            row.update(
+                rows_paperkg=n,
+                rows_rdflib=m,
+                paperkg_ms=round(ours, 1),
+                rdflib_ms=round(theirs, 1),
+                ratio=round(theirs / ours, 1) if ours else None,
+            )
             log(f"  {query.name:<32} {ours:9.1f} ms  rdflib {theirs:10.1f} ms  {row['ratio']}x")
         rows.append(row)
     dump.unlink(missing_ok=True)

@@ -13,6 +13,7 @@ corpus made of demo and SciERC sentences (bench/corpus.py).
 Sections run in order and the JSON is rewritten after each, so a long run can be followed (and a
 crash keeps what was measured). A section that fails records its error and the run goes on.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -61,7 +62,7 @@ def _nearest(rows: list[dict], key: str, wanted: float) -> dict:
 
 
 def _paper_objects(records: list[dict]):
-    from extract.readers.fields import paper_from_mapping
+    from paperkg.extract.readers.fields import paper_from_mapping
 
     return [paper_from_mapping(r, "bench-corpus.jsonl", i + 1) for i, r in enumerate(records)]
 
@@ -70,9 +71,17 @@ def run(plan: Plan, work: Path, out: Path, workers: int, seed: int, only: set[st
     from bench import building, extraction, querying, shell, targets
 
     work.mkdir(parents=True, exist_ok=True)
-    results: dict = {"machine": describe(ROOT),
-                     "config": {"mode": plan.mode, "sizes": list(plan.sizes), "incremental_papers": plan.extra,
-                                "workers": workers, "seed": seed, "work": str(work)}}
+    results: dict = {
+        "machine": describe(ROOT),
+        "config": {
+            "mode": plan.mode,
+            "sizes": list(plan.sizes),
+            "incremental_papers": plan.extra,
+            "workers": workers,
+            "seed": seed,
+            "work": str(work),
+        },
+    }
 
     def save() -> None:
         results["machine"]["load_average_now"] = load_average()
@@ -83,7 +92,9 @@ def run(plan: Plan, work: Path, out: Path, workers: int, seed: int, only: set[st
     largest = max(plan.sizes)
     real = None if synthetic or plan.mode == "quick" else corpus.real_papers(largest + plan.extra, seed)
     if real is not None and len(real) < largest + plan.extra:
-        log(f"the real corpus holds {len(real):,} papers, fewer than {largest + plan.extra:,}: synthetic papers instead")
+        log(
+            f"the real corpus holds {len(real):,} papers, fewer than {largest + plan.extra:,}: synthetic papers instead"
+        )
         real = None
     if real is not None:
         records = real
@@ -92,13 +103,21 @@ def run(plan: Plan, work: Path, out: Path, workers: int, seed: int, only: set[st
     else:
         pool = corpus.load_pool()
         records = corpus.papers(largest + plan.extra, pool, seed)
-        results["corpus"] = {"kind": "synthetic", "sources": pool.sources, "sentences": len(pool.sentences),
-                             "seed": seed}
+        results["corpus"] = {
+            "kind": "synthetic",
+            "sources": pool.sources,
+            "sentences": len(pool.sentences),
+            "seed": seed,
+        }
         log(f"corpus: {len(records):,} papers from {len(pool.sentences):,} sentences of {pool.sources}")
     corpora = {n: corpus.write_jsonl(work / f"corpus-{n}.jsonl", records[:n]) for n in plan.sizes}
     extra_file = corpus.write_jsonl(work / f"corpus-extra-{plan.extra}.jsonl", records[largest:])
-    results["corpus"].update({"words_per_paper": round(corpus.word_count(records) / len(records), 1),
-                              "files": {str(n): str(p) for n, p in corpora.items()} | {"extra": str(extra_file)}})
+    results["corpus"].update(
+        {
+            "words_per_paper": round(corpus.word_count(records) / len(records), 1),
+            "files": {str(n): str(p) for n, p in corpora.items()} | {"extra": str(extra_file)},
+        }
+    )
 
     def section(name: str, measure) -> None:
         if name not in only:
@@ -111,8 +130,10 @@ def run(plan: Plan, work: Path, out: Path, workers: int, seed: int, only: set[st
             log(f"{name} FAILED: {type(exc).__name__}: {exc}")
         save()
 
-    section("extraction", lambda: extraction.measure(
-        _paper_objects(records[:plan.extraction_papers]), cores(), plan.extraction_runs))
+    section(
+        "extraction",
+        lambda: extraction.measure(_paper_objects(records[: plan.extraction_papers]), cores(), plan.extraction_runs),
+    )
 
     def build():
         rows = building.build_sizes(corpora, work, workers, log)
@@ -126,34 +147,64 @@ def run(plan: Plan, work: Path, out: Path, workers: int, seed: int, only: set[st
             raise RuntimeError("needs the build section's stores (run it too)")
         return built
 
-    section("queries", lambda: querying.measure(
-        work / f"store-{_nearest(need_builds(), 'triples', QUERY_GRAPH_TRIPLES)['papers_in']}", work,
-        plan.query_runs, plan.rdflib_runs, log))
-    section("lookup", lambda: shell.measure_lookup(work / f"store-{max(r['papers_in'] for r in need_builds())}",
-                                                   plan.lookup_runs, log))
-    section("viz", lambda: shell.measure_viz(
-        work / f"store-{_nearest(need_builds(), 'entities', VIZ_ENTITIES)['papers_in']}", work, plan.viz_runs, log))
-    section("incremental", lambda: building.incremental(
-        work / f"store-{max(r['papers_in'] for r in need_builds())}", corpora[largest], extra_file, plan.extra,
-        work, workers, log))
+    section(
+        "queries",
+        lambda: querying.measure(
+            work / f"store-{_nearest(need_builds(), 'triples', QUERY_GRAPH_TRIPLES)['papers_in']}",
+            work,
+            plan.query_runs,
+            plan.rdflib_runs,
+            log,
+        ),
+    )
+    section(
+        "lookup",
+        lambda: shell.measure_lookup(
+            work / f"store-{max(r['papers_in'] for r in need_builds())}", plan.lookup_runs, log
+        ),
+    )
+    section(
+        "viz",
+        lambda: shell.measure_viz(
+            work / f"store-{_nearest(need_builds(), 'entities', VIZ_ENTITIES)['papers_in']}", work, plan.viz_runs, log
+        ),
+    )
+    section(
+        "incremental",
+        lambda: building.incremental(
+            work / f"store-{max(r['papers_in'] for r in need_builds())}",
+            corpora[largest],
+            extra_file,
+            plan.extra,
+            work,
+            workers,
+            log,
+        ),
+    )
     save()
     return results
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter,
-                                     epilog="\n\n".join(__doc__.split("\n\n")[1:]))
+    parser = argparse.ArgumentParser(
+        prog="python -m bench",
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="\n\n".join(__doc__.split("\n\n")[1:]),
+    )
     parser.add_argument("--quick", action="store_true", help="small sizes: every measurement in about a minute")
-    parser.add_argument("--sizes", help=f"corpus sizes for kg build, comma-separated [{','.join(map(str, FULL.sizes))}]")
+    parser.add_argument(
+        "--sizes", help=f"corpus sizes for kg build, comma-separated [{','.join(map(str, FULL.sizes))}]"
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "results.json", help="JSON results file")
     parser.add_argument("--markdown", type=Path, help="also write the table here")
     parser.add_argument("--work", type=Path, help="corpora and stores [bench/out/work or bench/out/quick]")
     parser.add_argument("--workers", type=int, help="kg build --workers [all cores; 1 with --quick]")
     parser.add_argument("--seed", type=int, default=0, help="corpus seed [0]")
     parser.add_argument("--only", help=f"comma-separated sections of: {', '.join(SECTIONS)}")
-    parser.add_argument("--synthetic", action="store_true",
-                        help="the synthetic corpus even when the real arXiv corpus is present")
+    parser.add_argument(
+        "--synthetic", action="store_true", help="the synthetic corpus even when the real arXiv corpus is present"
+    )
     args = parser.parse_args(argv)
 
     plan = QUICK if args.quick else FULL

@@ -5,6 +5,7 @@ by name and by acronym, a rare entity, a misspelling (fuzzy suggestions, with th
 dropped and then warm) and a term that matches nothing. `python -c pass` and `kg --help` are
 timed beside them as the floor any command pays.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -24,14 +25,22 @@ def _one(store, sparql: str) -> str | None:
 
 
 def lookup_terms(store_path: Path) -> dict[str, str]:
-    from kg.store import Store
+    from paperkg.kg.store import Store
 
     store = Store(store_path).require()
-    hub = _one(store, f"SELECT ?l WHERE {{ ?e <{PKG}paperCount> ?n ; <http://www.w3.org/2004/02/skos/core#prefLabel> ?l }} "
-                      "ORDER BY DESC(?n) ?l LIMIT 1")
-    acronym = _one(store, f"SELECT ?a WHERE {{ ?e <{PKG}acronym> ?a ; <{PKG}paperCount> ?n }} ORDER BY DESC(?n) ?a LIMIT 1")
-    rare = _one(store, f"SELECT ?l WHERE {{ ?e <{PKG}paperCount> 1 ; <http://www.w3.org/2004/02/skos/core#prefLabel> ?l }} "
-                       "ORDER BY ?l LIMIT 1")
+    hub = _one(
+        store,
+        f"SELECT ?l WHERE {{ ?e <{PKG}paperCount> ?n ; <http://www.w3.org/2004/02/skos/core#prefLabel> ?l }} "
+        "ORDER BY DESC(?n) ?l LIMIT 1",
+    )
+    acronym = _one(
+        store, f"SELECT ?a WHERE {{ ?e <{PKG}acronym> ?a ; <{PKG}paperCount> ?n }} ORDER BY DESC(?n) ?a LIMIT 1"
+    )
+    rare = _one(
+        store,
+        f"SELECT ?l WHERE {{ ?e <{PKG}paperCount> 1 ; <http://www.w3.org/2004/02/skos/core#prefLabel> ?l }} "
+        "ORDER BY ?l LIMIT 1",
+    )
     store.close()
     terms = {"hub entity": hub, "hub acronym": acronym, "rare entity": rare}
     if hub and len(hub) > 3:
@@ -51,8 +60,13 @@ def _median_run(argv: list, runs: int, before=None, ok=(0,)) -> tuple[dict, str]
             raise RuntimeError(f"{' '.join(map(str, argv))} exited {run.returncode}: {run.stderr.strip()[-500:]}")
         results.append(run)
     walls = [r.wall_s for r in results]
-    return {"median_s": round(statistics.median(walls), 3), "min_s": min(walls), "max_s": max(walls),
-            "max_rss_mib": max(r.max_rss_mib for r in results), "runs": runs}, results[-1].stdout
+    return {
+        "median_s": round(statistics.median(walls), 3),
+        "min_s": min(walls),
+        "max_s": max(walls),
+        "max_rss_mib": max(r.max_rss_mib for r in results),
+        "runs": runs,
+    }, results[-1].stdout
 
 
 def measure_lookup(store_path: Path, runs: int = 5, log=print) -> dict:
@@ -63,8 +77,10 @@ def measure_lookup(store_path: Path, runs: int = 5, log=print) -> dict:
     def drop_cache():
         shutil.rmtree(cache, ignore_errors=True)
 
-    rows = {"python -c pass": _median_run([sys.executable, "-c", "pass"], runs)[0],
-            "kg --help": _median_run([kg, "--help"], runs)[0]}
+    rows = {
+        "python -c pass": _median_run([sys.executable, "-c", "pass"], runs)[0],
+        "kg --help": _median_run([kg, "--help"], runs)[0],
+    }
     for label, term in lookup_terms(store_path).items():
         ok = (0, 1)  # 1: nothing matched, which is a measured case too
         if label.startswith("misspelt"):
@@ -73,8 +89,11 @@ def measure_lookup(store_path: Path, runs: int = 5, log=print) -> dict:
         else:
             rows[label] = {"term": term, **_median_run(base + [term], runs, None, ok)[0]}
         log(f"  lookup {label}: {term!r}")
-    return {"store": store_path.name, "rows": rows,
-            "slowest_lookup_s": max(r["median_s"] for k, r in rows.items() if "term" in r)}
+    return {
+        "store": store_path.name,
+        "rows": rows,
+        "slowest_lookup_s": max(r["median_s"] for k, r in rows.items() if "term" in r),
+    }
 
 
 def measure_viz(store_path: Path, work: Path, runs: int = 3, log=print) -> dict:
@@ -86,8 +105,13 @@ def measure_viz(store_path: Path, work: Path, runs: int = 3, log=print) -> dict:
     summary = json.loads(stdout)
     html_bytes = output.stat().st_size
     log(f"  viz: {timing['median_s']:.2f} s, {html_bytes / 1e6:.2f} MB")
-    result = {"store": store_path.name, **timing, "html_mib": round(html_bytes / 2**20, 2),
-              "entities_total": summary.get("entities_total"), "entities_shown": summary.get("entities_shown"),
-              "links_shown": summary.get("links_shown")}
+    result = {
+        "store": store_path.name,
+        **timing,
+        "html_mib": round(html_bytes / 2**20, 2),
+        "entities_total": summary.get("entities_total"),
+        "entities_shown": summary.get("entities_shown"),
+        "links_shown": summary.get("links_shown"),
+    }
     output.unlink(missing_ok=True)
     return result

@@ -13,6 +13,7 @@ Baseline (`--baseline`): pyvis's own path on the whole graph, `Network.from_nx` 
 graph and `generate_html` with `cdn_resources="in_line"`: its write time and the external URLs its
 page still loads (MEASURED.md: from_nx is slow on undirected graphs, in_line still uses a CDN).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,13 +26,19 @@ from pathlib import Path
 
 import networkx as nx
 
-from viz import DEFAULT_MAX_NODES
+from paperkg.viz import DEFAULT_MAX_NODES
 
 TYPES = ("Method", "Model", "Dataset", "Task", "Metric", "Concept")
 TYPED_RELATIONS = ("usedFor", "evaluatedOn", "comparedWith", "partOf", "hyponymOf")
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 TARGET_WRITE_S = 5.0
 TARGET_SETTLE_S = 10.0
 
@@ -44,8 +51,14 @@ def synthetic_graph(entities: int, seed: int = 7) -> nx.MultiDiGraph:
     popularity = [1.0 / (i + 1) ** 0.9 for i in range(entities)]
     graph = nx.MultiDiGraph(papers=papers, name=f"synthetic graph ({entities:,} entities)")
     for i, node in enumerate(ids):
-        graph.add_node(node, label=f"entity {i} {rng.choice(TYPES).lower()}", type=rng.choice(TYPES),
-                       aliases=[f"E{i}"], papers=0, paper_titles=[])
+        graph.add_node(
+            node,
+            label=f"entity {i} {rng.choice(TYPES).lower()}",
+            type=rng.choice(TYPES),
+            aliases=[f"E{i}"],
+            papers=0,
+            paper_titles=[],
+        )
     together: dict[tuple[str, str], int] = {}
     for p in range(papers):
         mentioned = set(rng.choices(ids, weights=popularity, k=rng.randint(3, 8)))
@@ -61,7 +74,7 @@ def synthetic_graph(entities: int, seed: int = 7) -> nx.MultiDiGraph:
     for (a, b), count in together.items():
         graph.add_edge(a, b, relation="coOccursWith", weight=count)
         graph.add_edge(b, a, relation="coOccursWith", weight=count)
-    for (a, b) in rng.sample(sorted(together), k=min(len(together), entities // 5)):
+    for a, b in rng.sample(sorted(together), k=min(len(together), entities // 5)):
         graph.add_edge(a, b, relation=rng.choice(TYPED_RELATIONS), weight=1)
     return graph
 
@@ -108,12 +121,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-nodes", type=int, default=DEFAULT_MAX_NODES, help="0: no cap")
     parser.add_argument("--color-by", choices=("type", "community"), default="type")
     parser.add_argument("--no-browser", action="store_true", help="only time writing the page")
-    parser.add_argument("--baseline", action="store_true",
-                        help="also time pyvis's from_nx + in_line page of the whole graph (slow)")
+    parser.add_argument(
+        "--baseline", action="store_true", help="also time pyvis's from_nx + in_line page of the whole graph (slow)"
+    )
     args = parser.parse_args(argv)
 
-    from viz.html import page_html, write_page
-    from viz.select import select
+    from paperkg.viz.html import page_html, write_page
+    from paperkg.viz.select import select
 
     t0 = time.perf_counter()
     graph = synthetic_graph(args.entities)
@@ -123,23 +137,30 @@ def main(argv: list[str] | None = None) -> int:
     out = Path(tempfile.mkdtemp(prefix="viz-bench-")) / "graph.html"
     write_page(html, out)
     t2 = time.perf_counter()
-    print(f"graph: {graph.number_of_nodes():,} entities, {graph.number_of_edges():,} edges "
-          f"(generated in {t1 - t0:.1f} s)")
-    print(f"page:  {selection.entities:,} nodes, {selection.graph.number_of_edges():,} edges, "
-          f"{out.stat().st_size / 1e6:.2f} MB, selected+rendered+written in {t2 - t1:.2f} s "
-          f"(target < {TARGET_WRITE_S:.0f} s) -> {out}")
+    print(
+        f"graph: {graph.number_of_nodes():,} entities, {graph.number_of_edges():,} edges (generated in {t1 - t0:.1f} s)"
+    )
+    print(
+        f"page:  {selection.entities:,} nodes, {selection.graph.number_of_edges():,} edges, "
+        f"{out.stat().st_size / 1e6:.2f} MB, selected+rendered+written in {t2 - t1:.2f} s "
+        f"(target < {TARGET_WRITE_S:.0f} s) -> {out}"
+    )
     ok = t2 - t1 < TARGET_WRITE_S
     if args.baseline:
         seconds, external = pyvis_baseline(graph)
-        print(f"baseline: pyvis from_nx + in_line, whole graph: written in {seconds:.1f} s, "
-              f"{external} external script/style URLs (blank offline)")
+        print(
+            f"baseline: pyvis from_nx + in_line, whole graph: written in {seconds:.1f} s, "
+            f"{external} external script/style URLs (blank offline)"
+        )
     if not args.no_browser:
         if not Path(CHROMIUM).exists():
             print(f"chromium: {CHROMIUM} not found; settle time not measured")
             return 0 if ok else 1
         seconds, drawn = settle_seconds(out)
-        print(f"settle: {seconds:.2f} s in headless Chromium, {drawn:,} nodes drawn "
-              f"(target < {TARGET_SETTLE_S:.0f} s with the default cap)")
+        print(
+            f"settle: {seconds:.2f} s in headless Chromium, {drawn:,} nodes drawn "
+            f"(target < {TARGET_SETTLE_S:.0f} s with the default cap)"
+        )
         ok = ok and (seconds < TARGET_SETTLE_S or args.max_nodes != DEFAULT_MAX_NODES)
     return 0 if ok else 1
 

@@ -3,6 +3,7 @@
 Finds `long form (SF)` and `SF (long form)` pairs, copes with nested brackets, citations in square
 brackets and parentheses that define nothing, and lists the later uses of each short form.
 """
+
 from __future__ import annotations
 
 import re
@@ -89,7 +90,9 @@ def _match_long_form(short: str, candidate: str) -> int | None:
             if hit and si == 0:
                 at_word_start = li == 0 or not candidate[li - 1].isalnum()
                 # eXplainable -> X: a capital inside the word, or the x of a leading "ex"
-                ex_prefix = c == "x" and li >= 1 and candidate[li - 1] in "eE" and (li == 1 or not candidate[li - 2].isalnum())
+                ex_prefix = (
+                    c == "x" and li >= 1 and candidate[li - 1] in "eE" and (li == 1 or not candidate[li - 2].isalnum())
+                )
                 hit = at_word_start or ch.isupper() or ex_prefix
             if hit:
                 break

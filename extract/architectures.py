@@ -1,4 +1,5 @@
 """Registered model architectures for the recogniser's token encoder."""
+
 from __future__ import annotations
 
 from spacy.util import registry

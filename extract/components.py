@@ -4,6 +4,7 @@ rules, type refinement.
 Import this module before loading the shipped pipeline (extract.pipeline does), so spaCy finds the
 factories by name.
 """
+
 from __future__ import annotations
 
 import re
@@ -16,12 +17,12 @@ from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from extract import architectures as _architectures  # noqa: F401  (registers the recogniser's encoder)
-from extract import tokenizer as _tokenizer  # noqa: F401  (registers the tokenizer)
-from extract.abbreviations import find_abbreviations, find_short_form_uses
-from extract.gazetteers import GazetteerEntry, model_families
-from extract.naming import is_generic
-from extract.pipeline import FIELD_BREAK
+from paperkg.extract import architectures as _architectures  # noqa: F401  (registers the recogniser's encoder)
+from paperkg.extract import tokenizer as _tokenizer  # noqa: F401  (registers the tokenizer)
+from paperkg.extract.abbreviations import find_abbreviations, find_short_form_uses
+from paperkg.extract.gazetteers import GazetteerEntry, model_families
+from paperkg.extract.naming import is_generic
+from paperkg.extract.pipeline import FIELD_BREAK
 
 RULES_KEY = "paperkg_rules"
 ABBR_SHORT_KEY = "paperkg_abbr_short"  # short forms: definitions and later uses; label = short form
@@ -158,10 +159,12 @@ class ArtefactRules:
         self.dataset_matcher = Matcher(nlp.vocab)
         self.dataset_matcher.add(
             "Dataset",
-            [[
-                {"TEXT": {"REGEX": r"^(?:[A-Z0-9][\w.-]*|[a-z]+[A-Z0-9][\w.-]*)$"}, "IS_STOP": False, "OP": "+"},
-                {"LOWER": {"IN": _DATASET_HEADS}},
-            ]],
+            [
+                [
+                    {"TEXT": {"REGEX": r"^(?:[A-Z0-9][\w.-]*|[a-z]+[A-Z0-9][\w.-]*)$"}, "IS_STOP": False, "OP": "+"},
+                    {"LOWER": {"IN": _DATASET_HEADS}},
+                ]
+            ],
             greedy="LONGEST",
         )
 
@@ -280,13 +283,24 @@ SCIERC_TO_GRAPH = {
 _HEAD_TYPES = [
     (re.compile(r"(dataset|corpus|corpora|benchmark|treebank|collection)s?$", re.I), "Dataset"),
     (re.compile(r"(score|rate|accuracy|error|precision|recall|loss|distance|divergence)s?$", re.I), "Metric"),
-    (re.compile(r"(detection|classification|recognition|translation|generation|answering|segmentation"
-                r"|retrieval|parsing|summari[sz]ation|prediction|tagging|labell?ing|extraction|analysis)$", re.I),
-     "Task"),
-    (re.compile(r"(model|network|net|transformer|autoencoder|encoder|decoder|machine|algorithm|search"
-                r"|learning|method|regression|optimi[sz]ation|attention|tuning|training|sampling|distillation"
-                r"|embedding|probing|patching|layer|architecture|agent|classifier|clustering|propagation|tracing"
-                r"|decomposition|injection|adaptation|regulari[sz]ation|inference|estimation)s?$", re.I), "Method"),
+    (
+        re.compile(
+            r"(detection|classification|recognition|translation|generation|answering|segmentation"
+            r"|retrieval|parsing|summari[sz]ation|prediction|tagging|labell?ing|extraction|analysis)$",
+            re.I,
+        ),
+        "Task",
+    ),
+    (
+        re.compile(
+            r"(model|network|net|transformer|autoencoder|encoder|decoder|machine|algorithm|search"
+            r"|learning|method|regression|optimi[sz]ation|attention|tuning|training|sampling|distillation"
+            r"|embedding|probing|patching|layer|architecture|agent|classifier|clustering|propagation|tracing"
+            r"|decomposition|injection|adaptation|regulari[sz]ation|inference|estimation)s?$",
+            re.I,
+        ),
+        "Method",
+    ),
 ]
 
 
@@ -410,8 +424,9 @@ class TypeRefiner:
                 for k in overlapping:
                     del chosen[k]
                 old = chosen.get(key)
-                chosen[key] = Span(doc, *key, label=type_, kb_id=old.kb_id_ if old else "",
-                                   span_id=old.id_ if old else "abbreviation")
+                chosen[key] = Span(
+                    doc, *key, label=type_, kb_id=old.kb_id_ if old else "", span_id=old.id_ if old else "abbreviation"
+                )
         return unsupported
 
 
@@ -429,14 +444,18 @@ def split_definitions(doc: Doc, spans: list[Span]) -> list[Span]:
     the long form) gives way to the long form and the short form, each of the span's type."""
     # a definition's short form is the one right after its long form, inside the parenthesis
     definitions = [
-        (long, short) for long in doc.spans.get(ABBR_LONG_KEY, []) for short in doc.spans.get(ABBR_SHORT_KEY, [])
+        (long, short)
+        for long in doc.spans.get(ABBR_LONG_KEY, [])
+        for short in doc.spans.get(ABBR_SHORT_KEY, [])
         if short.label_ == long.label_ and 0 < short.start - long.end <= 3
     ]
     out = list(spans)
     for long, short in definitions:
         forms = {(long.start, long.end), (short.start, short.end)}
         holders = [  # looked up among the original spans: one span may hold two definitions
-            s for s in spans if (s.start, s.end) not in forms
+            s
+            for s in spans
+            if (s.start, s.end) not in forms
             and (s.start < short.end and short.start < s.end or (s.start <= long.start and long.end <= s.end))
         ]
         if not holders:
@@ -521,8 +540,6 @@ def _pair_type(chosen: dict, spans: list[Span], longs: list[Span]) -> tuple[str,
     return (max(sorted(votes), key=votes.get) if votes else "Concept"), supported
 
 
-@Language.factory(
-    "paperkg_refine", default_config={"use_rules": True, "use_abbreviations": True}
-)
+@Language.factory("paperkg_refine", default_config={"use_rules": True, "use_abbreviations": True})
 def make_refiner(nlp: Language, name: str, use_rules: bool, use_abbreviations: bool) -> TypeRefiner:
     return TypeRefiner(use_rules, use_abbreviations)

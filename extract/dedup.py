@@ -1,10 +1,11 @@
 """One record per paper when the same paper was read more than once."""
+
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable
 
-from extract.records import Paper
+from paperkg.extract.records import Paper
 
 __all__ = ["unique_papers"]
 

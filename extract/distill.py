@@ -14,6 +14,7 @@ model2vec embeds each word with one forward pass of all-MiniLM-L6-v2 (the copy i
 the table fits the shipped pipeline's size budget. The output is an .npz of `words` and `vectors`
 that `extract/vectors.py` reads; only that table ever reaches paperkg.
 """
+
 from __future__ import annotations
 
 import argparse

@@ -11,13 +11,14 @@ Concept), and Model counts as Method when the gold file has no Model. Generic is
 Besides the whole extractor, the recogniser alone and the recogniser with each family of rules
 are scored, so every addition's gain is visible.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from extract.scierc import SCORED_LABELS, GoldDocument, gold_to_doc, read_scierc
+from paperkg.extract.scierc import SCORED_LABELS, GoldDocument, gold_to_doc, read_scierc
 
 __all__ = ["GRAPH_TO_SCIERC", "GRAPH_TYPES", "SETTINGS", "LabelScheme", "Scores", "evaluate", "label_scheme", "score"]
 
@@ -31,8 +32,13 @@ GRAPH_TO_SCIERC = {
 }
 
 GRAPH_TYPES = ("Method", "Model", "Dataset", "Task", "Metric", "Concept")
-_SCIERC_TO_GRAPH = {"Method": "Method", "Task": "Task", "Metric": "Metric", "Material": "Dataset",
-                    "OtherScientificTerm": "Concept"}
+_SCIERC_TO_GRAPH = {
+    "Method": "Method",
+    "Task": "Task",
+    "Metric": "Metric",
+    "Material": "Dataset",
+    "OtherScientificTerm": "Concept",
+}
 
 
 @dataclass(frozen=True)
@@ -69,8 +75,10 @@ def label_scheme(labels) -> LabelScheme:
         return LabelScheme("paperkg", tuple(lab for lab in GRAPH_TYPES if lab in used))
     unknown = sorted(used - set(SCORED_LABELS) - set(GRAPH_TYPES))
     if unknown:
-        raise ValueError(f"gold labels {', '.join(unknown)} are neither SciERC's ({', '.join(SCORED_LABELS)}, "
-                         f"Generic) nor paperkg's ({', '.join(GRAPH_TYPES)})")
+        raise ValueError(
+            f"gold labels {', '.join(unknown)} are neither SciERC's ({', '.join(SCORED_LABELS)}, "
+            f"Generic) nor paperkg's ({', '.join(GRAPH_TYPES)})"
+        )
     raise ValueError(f"gold labels mix SciERC's and paperkg's names: {', '.join(sorted(used))}")
 
 
@@ -112,12 +120,19 @@ class Scores:
         p = tp / n_pred if n_pred else 0.0
         r = tp / n_gold if n_gold else 0.0
         f = 2 * p * r / (p + r) if p + r else 0.0
-        return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4),
-                "tp": tp, "predicted": n_pred, "gold": n_gold}
+        return {
+            "precision": round(p, 4),
+            "recall": round(r, 4),
+            "f1": round(f, 4),
+            "tp": tp,
+            "predicted": n_pred,
+            "gold": n_gold,
+        }
 
     def to_json(self) -> dict:
-        per_label = {lab: self._prf(self.tp.get(lab, 0), self.n_pred.get(lab, 0), self.n_gold.get(lab, 0))
-                     for lab in self.labels}
+        per_label = {
+            lab: self._prf(self.tp.get(lab, 0), self.n_pred.get(lab, 0), self.n_gold.get(lab, 0)) for lab in self.labels
+        }
         micro = self._prf(sum(self.tp.values()), sum(self.n_pred.values()), sum(self.n_gold.values()))
         return {"micro": micro, "per_label": per_label, "documents": self.documents}
 
@@ -144,12 +159,16 @@ def _predicted(doc, setting: tuple[bool, bool, str] | None, refiner, scheme: Lab
     return {s for s in spans if s[2] is not None}
 
 
-def evaluate(gold_path: str | Path, model: str | Path | None = None,
-             settings: Iterable[str] = tuple(SETTINGS), members: int | None = None) -> dict[str, dict]:
+def evaluate(
+    gold_path: str | Path,
+    model: str | Path | None = None,
+    settings: Iterable[str] = tuple(SETTINGS),
+    members: int | None = None,
+) -> dict[str, dict]:
     """{setting name: Scores.to_json()} for the pipeline at `model` (default: the shipped one),
     running its first `members` recogniser members (default: all). Each result also says which
     labels were scored (`labels`, the ones the gold file uses) and in which names (`scheme`)."""
-    from extract.pipeline import load_nlp
+    from paperkg.extract.pipeline import load_nlp
 
     nlp = load_nlp(model, members)
     refiner = nlp.get_pipe("paperkg_refine")
@@ -165,5 +184,4 @@ def evaluate(gold_path: str | Path, model: str | Path | None = None,
                 results[name].add(expected, _predicted(doc, SETTINGS[name], refiner, scheme))
     finally:
         refiner.use_rules, refiner.use_abbreviations = saved
-    return {name: {**s.to_json(), "labels": list(scheme.labels), "scheme": scheme.name}
-            for name, s in results.items()}
+    return {name: {**s.to_json(), "labels": list(scheme.labels), "scheme": scheme.name} for name, s in results.items()}

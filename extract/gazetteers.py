@@ -1,11 +1,12 @@
 """The curated gazetteers in data/gazetteers/*.tsv: canonical name, graph type, aliases."""
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from schema import ENTITY_TYPES
+from paperkg.schema import ENTITY_TYPES
 
 __all__ = ["GazetteerEntry", "default_gazetteer_dir", "load_gazetteers", "model_families"]
 
@@ -25,7 +26,7 @@ class GazetteerEntry:
 
 
 def default_gazetteer_dir() -> Path:
-    from extract.resources import data_dir
+    from paperkg.extract.resources import data_dir
 
     return data_dir() / "gazetteers"
 

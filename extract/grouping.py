@@ -1,10 +1,10 @@
 """A paper's mentions grouped into entities, each under one canonical name with its aliases."""
+
 from __future__ import annotations
 
-from schema import ENTITY_TYPES
-
-from extract.naming import grouping_key, singular
-from extract.records import ExtractedEntity, Mention
+from paperkg.extract.naming import grouping_key, singular
+from paperkg.extract.records import ExtractedEntity, Mention
+from paperkg.schema import ENTITY_TYPES
 
 __all__ = ["group_mentions"]
 

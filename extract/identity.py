@@ -5,6 +5,7 @@ A key is ``arxiv:<id>`` (version dropped) when an arXiv identifier is known, els
 from two listings therefore gets the same key as long as both carry the same identifier, or, when
 neither does, titles that differ only in case, punctuation, spacing or Unicode compatibility forms.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -61,7 +62,7 @@ def normalise_doi(text: str) -> str | None:
     s = text.strip()
     prefixed = _DOI_PREFIXES.match(s)
     if prefixed:
-        s = s[prefixed.end():]
+        s = s[prefixed.end() :]
         if prefixed.group().lower().endswith("doi.org/"):
             s = unquote(s)
     return s.lower() if _DOI.fullmatch(s) else None

@@ -1,4 +1,5 @@
 """Canonical names and grouping keys for mentions: singular forms, acronym plurals, generic phrases."""
+
 from __future__ import annotations
 
 import re

@@ -3,6 +3,7 @@
 `kg build` and `kg extract` both go through `load_extractor().extract(...)`. The spaCy pipeline is
 the one shipped in `extract/model/` (trained by `kg train`); it is loaded once per process.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -12,8 +13,8 @@ import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from extract.grouping import group_mentions
-from extract.records import Mention, Paper, PaperExtraction, Sentence
+from paperkg.extract.grouping import group_mentions
+from paperkg.extract.records import Mention, Paper, PaperExtraction, Sentence
 
 __all__ = ["Extractor", "MODEL_DIR", "load_extractor", "load_nlp"]
 
@@ -34,13 +35,13 @@ def load_nlp(model: str | Path | None = None, members: int | None = None):
     if key not in _NLP_CACHE:
         import spacy
 
-        from extract import components  # noqa: F401  (registers paperkg's factories)
+        from paperkg.extract import components  # noqa: F401  (registers paperkg's factories)
 
         if not Path(path, "config.cfg").is_file():
             raise FileNotFoundError(f"no spaCy pipeline at {path} (train one with `kg train`)")
         nlp = spacy.load(path, exclude=_members_beyond(path, members))
         if "paperkg_refine" not in nlp.pipe_names:  # a bare recogniser, e.g. a training run's output
-            from extract.training import add_paperkg_components
+            from paperkg.extract.training import add_paperkg_components
 
             add_paperkg_components(nlp)
         _NLP_CACHE[key] = nlp
@@ -114,7 +115,7 @@ def text_of(paper: Paper) -> str:
 
 def doc_to_extraction(doc, paper: Paper, extractor: str) -> PaperExtraction:
     """Field-relative mentions, sentences and abbreviations of a paper's Doc."""
-    from extract.components import ABBR_LONG_KEY, MENTIONS_KEY
+    from paperkg.extract.components import ABBR_LONG_KEY, MENTIONS_KEY
 
     abstract_start = len(paper.title) + len(FIELD_BREAK)
 
@@ -147,8 +148,13 @@ def doc_to_extraction(doc, paper: Paper, extractor: str) -> PaperExtraction:
     for span in doc.spans[MENTIONS_KEY]:
         fld, base = locate(span.start_char)
         mention = Mention(
-            span.text, fld, span.start_char - base, span.end_char - base,
-            sentence_of(span.start_char), span.label_, span.id_,
+            span.text,
+            fld,
+            span.start_char - base,
+            span.end_char - base,
+            sentence_of(span.start_char),
+            span.label_,
+            span.id_,
         )
         mentions.append((mention, span.kb_id_ or None))
     pairs = tuple(dict.fromkeys((s.label_, s.text) for s in doc.spans.get(ABBR_LONG_KEY, [])))

@@ -2,6 +2,7 @@
 
 They are plain, frozen dataclasses so they pickle across processes and serialise to JSON as they are.
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass

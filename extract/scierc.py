@@ -3,6 +3,7 @@
 Docs are built on the dataset's own tokens, joined by single spaces, so training and evaluation
 see exactly the tokens the annotations were made on.
 """
+
 from __future__ import annotations
 
 import json
@@ -14,7 +15,16 @@ SCIERC_LABELS = ("Task", "Method", "Metric", "Material", "OtherScientificTerm", 
 SCORED_LABELS = ("Task", "Method", "Metric", "Material", "OtherScientificTerm")
 
 # SciERC writes brackets and quotes the Penn Treebank way; raw text has the characters.
-_PTB_ESCAPES = {"-LRB-": "(", "-RRB-": ")", "-LSB-": "[", "-RSB-": "]", "-LCB-": "{", "-RCB-": "}", "``": '"', "''": '"'}
+_PTB_ESCAPES = {
+    "-LRB-": "(",
+    "-RRB-": ")",
+    "-LSB-": "[",
+    "-RSB-": "]",
+    "-LCB-": "{",
+    "-RCB-": "}",
+    "``": '"',
+    "''": '"',
+}
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ The corpus is JSON Lines, optionally gzipped, one object a line with `title` and
 (the format of ../shared/data/arxiv-ai/). Which abstracts are labelled is a seeded random
 sample, so the same seed labels the same abstracts.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -46,27 +47,39 @@ def corpus_sample(path: str | Path, n: int, seed: int = 0, skip: int = 0) -> lis
     texts = read_corpus_texts(path)
     order = list(range(len(texts)))
     random.Random(seed).shuffle(order)
-    return [texts[i] for i in order[skip:skip + n]]
+    return [texts[i] for i in order[skip : skip + n]]
 
 
 def _student_doc(doc):
     """A bare copy of a labelled Doc: its tokens, sentence starts and recogniser entities."""
     from spacy.tokens import Doc, Span
 
-    copy = Doc(doc.vocab, words=[t.text for t in doc], spaces=[bool(t.whitespace_) for t in doc],
-               sent_starts=[bool(t.is_sent_start) for t in doc])
+    copy = Doc(
+        doc.vocab,
+        words=[t.text for t in doc],
+        spaces=[bool(t.whitespace_) for t in doc],
+        sent_starts=[bool(t.is_sent_start) for t in doc],
+    )
     copy.set_ents([Span(copy, e.start, e.end, label=e.label_) for e in doc.ents], default="outside")
     return copy
 
 
-def label_corpus(corpus: str | Path, out_dir: str | Path, n: int, seed: int = 0, skip: int = 0,
-                 teacher: str | Path | None = None, shard_size: int = 2000,
-                 batch_size: int = 64, log=print) -> list[Path]:
+def label_corpus(
+    corpus: str | Path,
+    out_dir: str | Path,
+    n: int,
+    seed: int = 0,
+    skip: int = 0,
+    teacher: str | Path | None = None,
+    shard_size: int = 2000,
+    batch_size: int = 64,
+    log=print,
+) -> list[Path]:
     """Label `n` sampled corpus abstracts with the teacher; returns the DocBin shards written
     (`OUT/silver-000.spacy`, ...). A shard already on disk is kept, so an interrupted run resumes."""
     from spacy.tokens import DocBin
 
-    from extract.pipeline import load_nlp
+    from paperkg.extract.pipeline import load_nlp
 
     nlp = load_nlp(teacher)
     texts = corpus_sample(corpus, n, seed=seed, skip=skip)
@@ -79,7 +92,7 @@ def label_corpus(corpus: str | Path, out_dir: str | Path, n: int, seed: int = 0,
         if path.exists():
             continue
         db = DocBin(attrs=["ORTH", "SPACY", "SENT_START", "ENT_IOB", "ENT_TYPE"])
-        for doc in nlp.pipe(texts[first:first + shard_size], batch_size=batch_size):
+        for doc in nlp.pipe(texts[first : first + shard_size], batch_size=batch_size):
             db.add(_student_doc(doc))
         staged = path.with_suffix(".partial")
         db.to_disk(staged)
@@ -89,8 +102,8 @@ def label_corpus(corpus: str | Path, out_dir: str | Path, n: int, seed: int = 0,
 
 
 def iter_shards(paths) -> Iterator:
-    from spacy.tokens import DocBin
     import spacy
+    from spacy.tokens import DocBin
 
     vocab = spacy.blank("en").vocab
     for path in paths:

@@ -4,6 +4,7 @@ spaCy's English tokenizer splits hyphenated words (`Pythia-70M` -> `Pythia - 70M
 them whole, and a recogniser trained on SciERC tokens loses about 5 F1 when it meets split ones.
 So infix hyphens stay inside tokens; everything else is spaCy's English behaviour.
 """
+
 from __future__ import annotations
 
 import spacy

@@ -11,14 +11,23 @@ assembles the full paperkg pipeline around the members' best models:
 
 The members vote on every span (see `paperkg_vote` in extract/components.py).
 """
+
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
 
-from extract.scierc import gold_to_doc, read_scierc
+from paperkg.extract.scierc import gold_to_doc, read_scierc
 
-__all__ = ["DEFAULT_CONFIG", "add_paperkg_components", "assemble", "combine_recognisers", "convert", "refresh_rules", "train"]
+__all__ = [
+    "DEFAULT_CONFIG",
+    "add_paperkg_components",
+    "assemble",
+    "combine_recognisers",
+    "convert",
+    "refresh_rules",
+    "train",
+]
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent / "config" / "ner.cfg"
 PIPELINE_NAME = "scierc_ner"
@@ -32,7 +41,7 @@ VECTOR_SOURCES = {
 def _blank():
     import spacy
 
-    from extract.tokenizer import make_tokenizer
+    from paperkg.extract.tokenizer import make_tokenizer
 
     nlp = spacy.blank("en")
     nlp.tokenizer = make_tokenizer(nlp)
@@ -68,7 +77,7 @@ def train(
 ) -> Path:
     """Train on `train_path`, select on `dev_path`; returns the assembled pipeline's directory.
 
-    `silver` is a directory of DocBin shards labelled by a teacher (`extract.silver.label_corpus`,
+    `silver` is a directory of DocBin shards labelled by a teacher (`paperkg.extract.silver.label_corpus`,
     `kg label`): they are trained on next to the gold documents, which are repeated `gold_copies`
     times so that the gold keeps its weight among many more silver abstracts.
 
@@ -78,7 +87,7 @@ def train(
     """
     from spacy.cli.train import train as spacy_train
 
-    from extract import components  # noqa: F401  (the config names paperkg's tokenizer and encoder)
+    from paperkg.extract import components  # noqa: F401  (the config names paperkg's tokenizer and encoder)
 
     out = Path(out_dir)
     corpus = out / "corpus"
@@ -92,7 +101,7 @@ def train(
         "paths.dev": str(corpus / "dev.spacy"),
     }
     if vectors:
-        from extract.vectors import build_vectors
+        from paperkg.extract.vectors import build_vectors
 
         words = {w for path in (train_path, dev_path) for gold in read_scierc(path) for w in gold.words}
         settings["paths.vectors"] = str(build_vectors(out / "vectors", words, table=vectors_table))
@@ -130,9 +139,9 @@ def _mixed_corpus(gold: Path, out: Path, silver: str | Path | None, gold_copies:
 
 def add_paperkg_components(nlp, gazetteer_dir: str | Path | None = None):
     """Wrap a trained recogniser (tok2vec + ner) with paperkg's rule-based components, in place."""
-    from extract import components  # noqa: F401  (registers the factories)
-    from extract.gazetteers import load_gazetteers
-    from extract.tokenizer import make_tokenizer
+    from paperkg.extract import components  # noqa: F401  (registers the factories)
+    from paperkg.extract.gazetteers import load_gazetteers
+    from paperkg.extract.tokenizer import make_tokenizer
 
     nlp.tokenizer = make_tokenizer(nlp)  # today's rules, not the ones saved with the recogniser
     nlp.add_pipe("paperkg_sentences", first=True)
@@ -153,14 +162,16 @@ def combine_recognisers(recogniser_dirs: list[str | Path]):
 
     import spacy
 
-    from extract import components  # noqa: F401  (ballot and vote; the configs name paperkg's tokenizer)
+    from paperkg.extract import components  # noqa: F401  (ballot and vote; the configs name paperkg's tokenizer)
 
     members = [spacy.load(d) for d in recogniser_dirs]
     digests = [hashlib.sha256(m.vocab.vectors.to_bytes(exclude=["strings"])).hexdigest() for m in members]
     for directory, digest in zip(recogniser_dirs, digests):
         if digest != digests[0]:
-            raise ValueError(f"{directory}: its static vectors differ from {recogniser_dirs[0]}'s; "
-                             "the members of one pipeline must be trained with the same vectors")
+            raise ValueError(
+                f"{directory}: its static vectors differ from {recogniser_dirs[0]}'s; "
+                "the members of one pipeline must be trained with the same vectors"
+            )
     for member in members:
         member.replace_listeners("tok2vec", "ner", ["model.tok2vec"])
     nlp = members[0]
@@ -213,9 +224,9 @@ def refresh_rules(model_dir: str | Path, gazetteer_dir: str | Path | None = None
     """
     import spacy
 
-    from extract import components  # noqa: F401  (the pipeline's factories)
-    from extract.gazetteers import load_gazetteers
-    from extract.tokenizer import make_tokenizer
+    from paperkg.extract import components  # noqa: F401  (the pipeline's factories)
+    from paperkg.extract.gazetteers import load_gazetteers
+    from paperkg.extract.tokenizer import make_tokenizer
 
     model = Path(model_dir)
     nlp = spacy.load(model)
@@ -235,10 +246,11 @@ def refresh_rules(model_dir: str | Path, gazetteer_dir: str | Path | None = None
 if __name__ == "__main__":
     import argparse
 
-    from extract.pipeline import MODEL_DIR
+    from paperkg.extract.pipeline import MODEL_DIR
 
     parser = argparse.ArgumentParser(
-        description="Recompile data/gazetteers and the tokenizer rules into a pipeline (default: the shipped one).")
+        description="Recompile data/gazetteers and the tokenizer rules into a pipeline (default: the shipped one)."
+    )
     parser.add_argument("command", choices=["rules"])
     parser.add_argument("model", nargs="?", default=str(MODEL_DIR))
     parser.add_argument("--gazetteers", default=None, help="gazetteer directory [default: data/gazetteers]")

@@ -7,6 +7,7 @@ Two sources:
   `pip install 'paperkg[train]'`): the most frequent words plus every word of the training files.
 Only the pruned table goes into the shipped pipeline; nothing is downloaded at run time.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable

@@ -23,6 +23,7 @@ The rule, first match wins:
 
 Whatever the value, it reaches the engine as a term object; it is never pasted into query text.
 """
+
 from __future__ import annotations
 
 import re
@@ -30,9 +31,9 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
-from kg.names import lookup_key
-from kg.query import Backend, QueryError, Term, prefixes
-from schema.vocab import ENTITY_TYPES
+from paperkg.kg.names import lookup_key
+from paperkg.kg.query import Backend, QueryError, Term, prefixes
+from paperkg.schema.vocab import ENTITY_TYPES
 
 ENTITY_VARIABLES = frozenset({"entity", *(t.lower() for t in ENTITY_TYPES)})
 _TYPE_NAMES = {t.lower(): t for t in (*ENTITY_TYPES, "Entity", "Paper")}
@@ -171,7 +172,7 @@ def resolve_entity(name: str, value: str, backend: Backend) -> ox.NamedNode:
     if name in _TYPE_NAMES and len(narrowed) > 1:
         narrowed = [e for e in narrowed if _TYPE_NAMES[name] in candidates[e]["types"]] or narrowed
     if len(narrowed) > 1:
-        preferred = [e for e in narrowed if any(lookup_key(l) == key for l in candidates[e]["labels"])]
+        preferred = [e for e in narrowed if any(lookup_key(label) == key for label in candidates[e]["labels"])]
         narrowed = preferred or narrowed
     if len(narrowed) == 1:
         return narrowed[0]

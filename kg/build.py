@@ -1,18 +1,19 @@
 """`kg build` as an API: read listings, extract what is new, link it into the store in one write."""
+
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from extract.readers import ReadProblem, read_inputs, unique_papers
-from extract.records import Paper
-from kg.engines import Engine, LocalEngine
-from kg.identity import paper_iri
-from kg.ingest import add_extractions
-from kg.rdf import location_quads
-from kg.store import Store
-from kg.terms import rdf, pkg
+from paperkg.extract.readers import ReadProblem, read_inputs, unique_papers
+from paperkg.extract.records import Paper
+from paperkg.kg.engines import Engine, LocalEngine
+from paperkg.kg.identity import paper_iri
+from paperkg.kg.ingest import add_extractions
+from paperkg.kg.rdf import location_quads
+from paperkg.kg.store import Store
+from paperkg.kg.terms import pkg, rdf
 
 
 class StrictModeError(Exception):
@@ -34,7 +35,9 @@ class BuildReport:
     seconds: float = 0.0
 
 
-def read(inputs: Sequence[str], *, strict: bool, on_problem: Callable[[ReadProblem], None]) -> tuple[list[Paper], list[ReadProblem], int]:
+def read(
+    inputs: Sequence[str], *, strict: bool, on_problem: Callable[[ReadProblem], None]
+) -> tuple[list[Paper], list[ReadProblem], int]:
     papers: list[Paper] = []
     problems: list[ReadProblem] = []
     for item in read_inputs(inputs):
@@ -68,8 +71,13 @@ def build(
     new = [p for p in papers if not _has_paper(store, p)]
     report.new_papers = len(new)
     # a paper already in the store keeps its entities but gains the listings it is seen in
-    known = [q for p in papers if _has_paper(store, p) for q in location_quads(p)
-             if not any(store.oxigraph.quads_for_pattern(q.subject, q.predicate, q.object))]
+    known = [
+        q
+        for p in papers
+        if _has_paper(store, p)
+        for q in location_quads(p)
+        if not any(store.oxigraph.quads_for_pattern(q.subject, q.predicate, q.object))
+    ]
     if new or known:
         # Any engine yields extractions in input order, so the graph does not depend on it.
         engine = engine or LocalEngine(workers=workers)

@@ -3,6 +3,7 @@
 Lazy loading keeps `kg lookup` and `kg query` from paying for spaCy, pyvis or anything else a
 command they do not run would import.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -11,19 +12,19 @@ import click
 
 # name -> "module:attribute" of the click command
 COMMANDS = {
-    "build": "kg.commands.build:build",
-    "lookup": "kg.commands.lookup:lookup",
-    "stats": "kg.commands.stats:stats",
-    "viz": "kg.commands.viz:viz",
-    "query": "kg.commands.query:query",
-    "queries": "kg.commands.queries:queries",
-    "push": "kg.commands.push:push",
-    "extract": "kg.commands.extract:extract",
-    "train": "kg.commands.train:train",
-    "label": "kg.commands.label:label",
-    "eval": "kg.commands.eval:eval_",
-    "validate": "kg.commands.validate:validate",
-    "export": "kg.commands.export:export",
+    "build": "paperkg.kg.commands.build:build",
+    "lookup": "paperkg.kg.commands.lookup:lookup",
+    "stats": "paperkg.kg.commands.stats:stats",
+    "viz": "paperkg.kg.commands.viz:viz",
+    "query": "paperkg.kg.commands.query:query",
+    "queries": "paperkg.kg.commands.queries:queries",
+    "push": "paperkg.kg.commands.push:push",
+    "extract": "paperkg.kg.commands.extract:extract",
+    "train": "paperkg.kg.commands.train:train",
+    "label": "paperkg.kg.commands.label:label",
+    "eval": "paperkg.kg.commands.eval:eval_",
+    "validate": "paperkg.kg.commands.validate:validate",
+    "export": "paperkg.kg.commands.export:export",
 }
 
 

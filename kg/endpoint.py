@@ -15,6 +15,7 @@ newlines are escaped), and the result is parsed again before it is sent. A trail
 joins before ORDER BY and LIMIT, so for the named queries, whose parameters are always bound by a
 triple pattern, it selects the same rows as the local store's substitution.
 """
+
 from __future__ import annotations
 
 import urllib.error
@@ -24,7 +25,7 @@ from collections.abc import Iterator, Mapping
 
 import pyoxigraph as ox
 
-from kg.query import (
+from paperkg.kg.query import (
     ENDPOINT_TIMEOUT,
     Boolean,
     QueryError,
@@ -40,7 +41,9 @@ from kg.query import (
     query_form,
 )
 
-_ACCEPT_RESULTS = "application/sparql-results+json, text/tab-separated-values;q=0.9, application/sparql-results+xml;q=0.8"
+_ACCEPT_RESULTS = (
+    "application/sparql-results+json, text/tab-separated-values;q=0.9, application/sparql-results+xml;q=0.8"
+)
 _ACCEPT_RDF = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
 
 

@@ -7,6 +7,7 @@ graph comes out the same for every engine and worker count.
 Dask is an optional extra (`pip install 'paperkg[distributed]'`) and is imported only when the
 dask engine runs.
 """
+
 from __future__ import annotations
 
 import logging
@@ -17,7 +18,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Protocol
 
-from extract.records import Paper, PaperExtraction
+from paperkg.extract.records import Paper, PaperExtraction
 
 ENGINES = ("local", "dask")
 
@@ -31,8 +32,9 @@ class Engine(Protocol):
         """Extractions of `papers`, in input order; `extractor` defaults to the shipped pipeline."""
 
 
-def make_engine(name: str = "local", *, workers: int = 1, scheduler: str | None = None, model=None,
-                members: int | None = None) -> Engine:
+def make_engine(
+    name: str = "local", *, workers: int = 1, scheduler: str | None = None, model=None, members: int | None = None
+) -> Engine:
     """The engine the CLI names: `local` (N processes here) or `dask` (a cluster, local if no address).
 
     `model` and `members` choose the extractor, as `extract.pipeline.load_extractor` takes them."""
@@ -55,7 +57,7 @@ class LocalEngine:
 
     def extract(self, papers: Sequence[Paper], extractor=None) -> Iterator[PaperExtraction]:
         if extractor is None:
-            from extract.pipeline import load_extractor
+            from paperkg.extract.pipeline import load_extractor
 
             extractor = load_extractor(self.model, self.members)
         yield from extractor.extract(papers, n_process=self.workers)
@@ -101,7 +103,9 @@ class DaskEngine:
             while next_part < len(parts) or pending:
                 while next_part < len(parts) and len(pending) < self.in_flight * n_workers:
                     part = parts[next_part]
-                    pending.append((part, client.submit(_extract_partition, part, (self.model, self.members), shared, pure=False)))
+                    pending.append(
+                        (part, client.submit(_extract_partition, part, (self.model, self.members), shared, pure=False))
+                    )
                     next_part += 1
                 part, future = pending.popleft()
                 extractions = future.result()
@@ -172,7 +176,7 @@ def _extract_partition(papers: list[Paper], choice: tuple, extractor=None) -> li
     if extractor is None:
         with _WORKER_LOCK:
             if choice not in _WORKER_EXTRACTORS:
-                from extract.pipeline import load_extractor
+                from paperkg.extract.pipeline import load_extractor
 
                 _WORKER_EXTRACTORS[choice] = load_extractor(*choice)
             extractor = _WORKER_EXTRACTORS[choice]

@@ -4,6 +4,7 @@ Everything here is a pure function of the entity's key, its mentions' texts and 
 acronyms papers defined for it. So an entity reads the same however its papers were split into
 builds: the graph built from A then B equals the graph built from A and B together.
 """
+
 from __future__ import annotations
 
 import re
@@ -11,7 +12,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from kg.names import latex_to_unicode, lookup_key, singular_surface, strip_accents
+from paperkg.kg.names import latex_to_unicode, lookup_key, singular_surface, strip_accents
 
 # Ties between types go to the more specific one: a name that is as often a model as a method
 # is most likely a named model; "Concept" is what the extractor says when it knows least.

@@ -5,6 +5,7 @@ large graph never sits in Python); JSON-LD is compacted with rdflib, a slice of 
 time, into one document with one `@context`. Every file is written to a temporary name next to
 the target and renamed into place, so a failed export never leaves a half-written file.
 """
+
 from __future__ import annotations
 
 import csv
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.terms import PREFIXES
+from paperkg.kg.terms import PREFIXES
 
 RDF_FORMATS = {
     "turtle": ox.RdfFormat.TURTLE,
@@ -49,14 +50,18 @@ def export(store, fmt: str, path: str | os.PathLike, **view_options) -> list[Pat
         raise ExportError(f"{path.parent}: no such directory")
     if fmt in RDF_FORMATS:
         with _atomic(path) as tmp:
-            db.dump(str(tmp), RDF_FORMATS[fmt], from_graph=None if fmt == "nquads" else ox.DefaultGraph(),
-                    prefixes=PREFIXES if fmt == "turtle" else None)
+            db.dump(
+                str(tmp),
+                RDF_FORMATS[fmt],
+                from_graph=None if fmt == "nquads" else ox.DefaultGraph(),
+                prefixes=PREFIXES if fmt == "turtle" else None,
+            )
         return [path]
     if fmt == "jsonld":
         with _atomic(path) as tmp:
             _write_jsonld(db, tmp)
         return [path]
-    from kg.view import graph_view
+    from paperkg.kg.view import graph_view
 
     g = graph_view(db, **view_options)
     if fmt == "csv":
@@ -123,17 +128,33 @@ def _subject_slices(db: ox.Store, limit: int) -> Iterator[str]:
     current = None
     for q in db.quads_for_pattern(None, None, None, ox.DefaultGraph()):
         if q.subject != current and len(batch) >= limit:
-            yield ox.serialize([ox.Triple(b.subject, b.predicate, b.object) for b in batch], format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+            yield ox.serialize(
+                [ox.Triple(b.subject, b.predicate, b.object) for b in batch], format=ox.RdfFormat.N_TRIPLES
+            ).decode("utf-8")
             batch = []
         current = q.subject
         batch.append(q)
     if batch:
-        yield ox.serialize([ox.Triple(b.subject, b.predicate, b.object) for b in batch], format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+        yield ox.serialize(
+            [ox.Triple(b.subject, b.predicate, b.object) for b in batch], format=ox.RdfFormat.N_TRIPLES
+        ).decode("utf-8")
 
 
 # -- the view as flat tables ---------------------------------------------------------------------
 
-_NODE_COLUMNS = ("id", "kind", "type", "label", "key", "aliases", "acronyms", "papers", "mentions", "year", "paper_titles")
+_NODE_COLUMNS = (
+    "id",
+    "kind",
+    "type",
+    "label",
+    "key",
+    "aliases",
+    "acronyms",
+    "papers",
+    "mentions",
+    "year",
+    "paper_titles",
+)
 _EDGE_COLUMNS = ("source", "target", "relation", "weight")
 
 
@@ -163,7 +184,7 @@ def _node_rows(g) -> Iterator[list]:
 
 def _edge_rows(g) -> Iterator[list]:
     yield list(_EDGE_COLUMNS)
-    for u, v, k, data in sorted(g.edges(keys=True, data=True), key=lambda e: e[:3]):
+    for u, v, _k, data in sorted(g.edges(keys=True, data=True), key=lambda e: e[:3]):
         yield [u, v, data["relation"], data["weight"]]
 
 

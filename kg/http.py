@@ -3,6 +3,7 @@
 Transient: a dropped or reset connection, a timeout, HTTP 429 and 5xx. A refused connection or
 an unknown host is not retried: the server is not there, and the user should hear so at once.
 """
+
 from __future__ import annotations
 
 import http.client

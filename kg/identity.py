@@ -1,12 +1,13 @@
 """IRIs for what the graph holds, derived from stable keys so rebuilding gives the same graph."""
+
 from __future__ import annotations
 
 import hashlib
 
 import pyoxigraph as ox
 
-from extract.identity import slug
-from schema.vocab import base_iri
+from paperkg.extract.identity import slug
+from paperkg.schema.vocab import base_iri
 
 
 def paper_iri(paper_key: str) -> ox.NamedNode:

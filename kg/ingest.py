@@ -15,6 +15,7 @@ Per chunk:
 4. add the chunk's relation evidence to the stored evidence;
 5. recompute the description of every entity the chunk touched from its mention tallies.
 """
+
 from __future__ import annotations
 
 from collections import Counter, defaultdict
@@ -25,10 +26,10 @@ from itertools import islice
 
 import pyoxigraph as ox
 
-from extract.records import PaperExtraction
-from kg.entities import summarise
-from kg.identity import build_iri, entity_iri, paper_iri, statement_iri
-from kg.linking import (
+from paperkg.extract.records import PaperExtraction
+from paperkg.kg.entities import summarise
+from paperkg.kg.identity import build_iri, entity_iri, paper_iri, statement_iri
+from paperkg.kg.linking import (
     AcronymIndex,
     LinkedPaper,
     link_locally,
@@ -36,7 +37,7 @@ from kg.linking import (
     mentions_with_acronym_key,
     resolve_acronym,
 )
-from kg.rdf import (
+from paperkg.kg.rdf import (
     build_quads,
     entity_quads,
     link_quads,
@@ -48,8 +49,8 @@ from kg.rdf import (
     stored_entity_quads,
     stored_tallies,
 )
-from kg.store import StoreError
-from kg.terms import pkg, prov, rdf
+from paperkg.kg.store import StoreError
+from paperkg.kg.terms import pkg, prov, rdf
 
 CHUNK_SIZE = 1000
 WRITE_BATCH = 200_000
@@ -199,7 +200,9 @@ def _tally(tallies: dict[ox.NamedNode, Counter], paper: LinkedPaper, sign: int) 
         tallies[lm.entity][(lm.mention.text, lm.type)] += sign
 
 
-def _paper_write(papers: list[tuple[PaperExtraction, LinkedPaper]], fixed: set[ox.Quad], build: ox.NamedNode) -> Iterator[ox.Quad]:
+def _paper_write(
+    papers: list[tuple[PaperExtraction, LinkedPaper]], fixed: set[ox.Quad], build: ox.NamedNode
+) -> Iterator[ox.Quad]:
     yield from fixed
     for ex, paper in papers:
         yield from paper_quads(ex.paper)

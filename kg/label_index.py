@@ -12,6 +12,7 @@ If the cache cannot be written (a read-only store), the index is used from memor
 holds keys and entity IRIs only; names, types and paper counts are read for the few candidates
 shown.
 """
+
 from __future__ import annotations
 
 import json
@@ -22,9 +23,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.store import Store
-from kg.terms import PREFIXES, pkg, rdf, skos
-from schema.namespaces import ENTITY_TYPES, PKG_NS
+from paperkg.kg.store import Store
+from paperkg.kg.terms import PREFIXES, pkg, rdf, skos
+from paperkg.schema.namespaces import ENTITY_TYPES, PKG_NS
 
 CACHE_FORMAT = 2
 # rapidfuzz ratio (0-100) below which a key is not worth suggesting
@@ -87,8 +88,13 @@ class LabelIndex:
         return cls(store.generation or "", list(position), keys, owners)
 
     def to_json(self) -> dict:
-        return {"format": CACHE_FORMAT, "generation": self.generation, "entities": self.entities,
-                "keys": self.keys, "owners": self.owners}
+        return {
+            "format": CACHE_FORMAT,
+            "generation": self.generation,
+            "entities": self.entities,
+            "keys": self.keys,
+            "owners": self.owners,
+        }
 
     @classmethod
     def from_json(cls, data: dict) -> LabelIndex:

@@ -16,6 +16,7 @@ Linking happens in two steps, both deterministic:
 
 An entity's IRI comes from its key, never from its type.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -23,12 +24,12 @@ from dataclasses import dataclass, field, replace
 
 import pyoxigraph as ox
 
-from extract.records import Mention, PaperExtraction, Sentence
-from kg.identity import entity_iri, mention_iri, paper_iri
-from kg.names import is_acronym_like, lookup_key, singular_surface
-from kg.roles import mention_role
-from kg.terms import pkg
-from schema.namespaces import ENTITY_TYPES, PKG_NS
+from paperkg.extract.records import Mention, PaperExtraction, Sentence
+from paperkg.kg.identity import entity_iri, mention_iri, paper_iri
+from paperkg.kg.names import is_acronym_like, lookup_key, singular_surface
+from paperkg.kg.roles import mention_role
+from paperkg.kg.terms import pkg
+from paperkg.schema.namespaces import ENTITY_TYPES, PKG_NS
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,10 @@ def link_locally(ex: PaperExtraction) -> LocalLinks:
         sentence = _sentence_of(m, sentences)
         m = replace(m, sentence=sentence.index)
         role = mention_role(
-            sentence.text, m.start - sentence.start, m.end - sentence.start, mtype,
+            sentence.text,
+            m.start - sentence.start,
+            m.end - sentence.start,
+            mtype,
             in_title=m.field == "title",
         )
         iri = mention_iri(piri, len(links.paper.mentions))
@@ -167,8 +171,7 @@ class AcronymIndex:
             for q in self._db.quads_for_pattern(None, pkg.lookupKey, ox.Literal(acronym_key)):
                 e = q.subject
                 if any(
-                    lookup_key(a.object.value) == acronym_key
-                    for a in self._db.quads_for_pattern(e, pkg.acronym, None)
+                    lookup_key(a.object.value) == acronym_key for a in self._db.quads_for_pattern(e, pkg.acronym, None)
                 ):
                     for k in self._db.quads_for_pattern(e, pkg.key, None):
                         found[k.object.value] = e
@@ -198,24 +201,43 @@ def load_linked_paper(db: ox.Store, paper: ox.NamedNode) -> LinkedPaper:
     nodes = {}
     for q in db.quads_for_pattern(None, pkg.paper, paper):
         # every predicate of a mention or sentence ends in "#name", and no name repeats
-        nodes[q.subject] = {p.predicate.value.rsplit("#", 1)[1]: p.object
-                            for p in db.quads_for_pattern(q.subject, None, None)}
-    for node, props in nodes.items():
+        nodes[q.subject] = {
+            p.predicate.value.rsplit("#", 1)[1]: p.object for p in db.quads_for_pattern(q.subject, None, None)
+        }
+    for props in nodes.values():
         if props["type"] == pkg.Sentence:
-            s = Sentence(props["field"].value, int(props["sentenceIndex"].value), int(props["start"].value),
-                         int(props["end"].value), props["value"].value)
+            s = Sentence(
+                props["field"].value,
+                int(props["sentenceIndex"].value),
+                int(props["start"].value),
+                int(props["end"].value),
+                props["value"].value,
+            )
             sentences[(s.field, s.index)] = s
     for node, props in nodes.items():
         if props["type"] == pkg.Mention:
-            mtype = props["entityType"].value[len(PKG_NS):]
+            mtype = props["entityType"].value[len(PKG_NS) :]
             sentence = nodes[props["sentence"]]
-            m = Mention(props["exact"].value, props["field"].value, int(props["start"].value),
-                        int(props["end"].value), int(sentence["sentenceIndex"].value), mtype,
-                        props["extractor"].value)
+            m = Mention(
+                props["exact"].value,
+                props["field"].value,
+                int(props["start"].value),
+                int(props["end"].value),
+                int(sentence["sentenceIndex"].value),
+                mtype,
+                props["extractor"].value,
+            )
             ak = props.get("acronymKey")
-            mentions.append(LinkedMention(
-                node, m, mtype, props["role"].value[len(PKG_NS):], props["hasBody"],
-                ak.value if ak is not None else None, props["wasGeneratedBy"],
-            ))
+            mentions.append(
+                LinkedMention(
+                    node,
+                    m,
+                    mtype,
+                    props["role"].value[len(PKG_NS) :],
+                    props["hasBody"],
+                    ak.value if ak is not None else None,
+                    props["wasGeneratedBy"],
+                )
+            )
     mentions.sort(key=lambda lm: int(lm.iri.value.rsplit("/m", 1)[1]))
     return LinkedPaper(paper, sentences, mentions)

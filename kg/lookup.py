@@ -7,6 +7,7 @@ come from the label index in the store (`kg.label_index`); only when there is no
 and entity and paper IRIs reach SPARQL only through `substitutions=`: no query text is built
 from data.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -14,12 +15,12 @@ from dataclasses import asdict, dataclass, field
 
 import pyoxigraph as ox
 
-from kg import label_index
-from kg.label_index import EntityRef, entity_ref
-from kg.names import lookup_key
-from kg.store import Store
-from kg.terms import PREFIXES, dcterms, pkg, skos
-from schema.namespaces import ENTITY_TYPES, PKG_NS
+from paperkg.kg import label_index
+from paperkg.kg.label_index import EntityRef, entity_ref
+from paperkg.kg.names import lookup_key
+from paperkg.kg.store import Store
+from paperkg.kg.terms import PREFIXES, dcterms, pkg, skos
+from paperkg.schema.namespaces import ENTITY_TYPES, PKG_NS
 
 DEFAULT_LIMIT = 10
 SUGGESTIONS = 5
@@ -128,8 +129,14 @@ def describe(store: Store, ref: EntityRef, limit: int = DEFAULT_LIMIT) -> Match:
     papers = _papers(store, entity, limit)
     evidence = [ev for p in papers if (ev := _evidence(store, entity, ox.NamedNode(p.iri)))]
     return Match(
-        ref.iri, ref.name, ref.type, _aliases(store, entity, ref.name), ref.paper_count,
-        papers, evidence, _related(store, entity, limit),
+        ref.iri,
+        ref.name,
+        ref.type,
+        _aliases(store, entity, ref.name),
+        ref.paper_count,
+        papers,
+        evidence,
+        _related(store, entity, limit),
     )
 
 
@@ -220,7 +227,7 @@ def _evidence(store: Store, entity: ox.NamedNode, paper: ox.NamedNode) -> Eviden
     row = rows[0]
     text, exact = row["text"].value, row["exact"].value
     start = int(row["start"].value) - int(row["sentenceStart"].value)
-    if text[start:start + len(exact)] != exact:  # offsets that disagree with the text: find the words
+    if text[start : start + len(exact)] != exact:  # offsets that disagree with the text: find the words
         start = text.find(exact)
     if start < 0:
         return Evidence(paper.value, text, None, None)

@@ -3,6 +3,7 @@
 Linking uses them to merge variants into one entity; lookup uses the very same function on what
 the user typed, so whatever the graph merged, a lookup finds.
 """
+
 from __future__ import annotations
 
 import re
@@ -23,9 +24,20 @@ _INVARIANT = frozenset(
 # LaTeX accent commands as they appear in abstracts (Na\"ive, {\'e}, \^{o}) and the Unicode
 # combining marks they stand for
 _COMBINING = {
-    "`": "\u0300", "'": "\u0301", "^": "\u0302", "~": "\u0303", '"': "\u0308", "=": "\u0304",
-    ".": "\u0307", "u": "\u0306", "v": "\u030c", "H": "\u030b", "c": "\u0327", "k": "\u0328",
-    "b": "\u0331", "d": "\u0323",
+    "`": "\u0300",
+    "'": "\u0301",
+    "^": "\u0302",
+    "~": "\u0303",
+    '"': "\u0308",
+    "=": "\u0304",
+    ".": "\u0307",
+    "u": "\u0306",
+    "v": "\u030c",
+    "H": "\u030b",
+    "c": "\u0327",
+    "k": "\u0328",
+    "b": "\u0331",
+    "d": "\u0323",
 }
 _LATEX_ACCENT_CMD = re.compile(r"""\\([`'"^~=.uvHckbd])\s*\{?\s*([A-Za-z])\s*\}?""")
 # an acronym in the plural: SAEs, LMs, GNNs

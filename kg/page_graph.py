@@ -7,14 +7,15 @@ page header shows (graph name, total papers and entities, when it was built).
 
 kg does not import viz here (DESIGN.md: only the CLI joins them).
 """
+
 from __future__ import annotations
 
 from collections.abc import Collection
 
 import networkx as nx
 
-from kg.store import Store
-from kg.terms import PREFIXES
+from paperkg.kg.store import Store
+from paperkg.kg.terms import PREFIXES
 
 _LAST_BUILD = "SELECT (MAX(?t) AS ?t) WHERE { ?b a pkg:Build ; prov:endedAtTime ?t }"
 
@@ -31,8 +32,8 @@ def page_graph(
     entities in at least `min_papers` papers (pass none of these when the page has a focus: its
     neighbourhood goes through entities of every type). Graph attributes: `name`, `papers`
     and `entities` (totals in the store), `built` (see `last_build`)."""
-    from kg.stats import graph_stats
-    from kg.view import graph_view
+    from paperkg.kg.stats import graph_stats
+    from paperkg.kg.view import graph_view
 
     graph = graph_view(store, include_papers=papers, types=types or None, min_papers=max(min_papers, 1))
     totals = graph_stats(store)

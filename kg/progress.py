@@ -1,4 +1,5 @@
 """Progress on stderr for long work, shown only when stderr is a terminal."""
+
 from __future__ import annotations
 
 import sys

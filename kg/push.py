@@ -9,6 +9,7 @@ one request. Then a COUNT through the server's SPARQL endpoint checks that every
 
 For graphs of many millions of triples the server's own bulk loader is faster: see docs/deploy.md.
 """
+
 from __future__ import annotations
 
 import json
@@ -19,8 +20,8 @@ from dataclasses import asdict, dataclass
 
 import pyoxigraph as ox
 
-from kg.http import HttpError, RetryPolicy, request
-from kg.store import Store
+from paperkg.kg.http import HttpError, RetryPolicy, request
+from paperkg.kg.store import Store
 
 DEFAULT_BATCH_SIZE = 10_000  # measured fastest into Oxigraph of 10k/50k/200k (bench/push_speed.py)
 COUNT_QUERY = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
@@ -75,7 +76,9 @@ def push(
         raise PushError("--batch-size must be at least 1")
     db = store.require().oxigraph
     if next(iter(db.named_graphs()), None) is not None:
-        raise PushError("the store has named graphs; kg push copies the default graph only (use kg export and the server's loader)")
+        raise PushError(
+            "the store has named graphs; kg push copies the default graph only (use kg export and the server's loader)"
+        )
 
     target = _target_url(endpoint, graph)
     sent = batches = 0
@@ -111,7 +114,9 @@ def query_endpoint_for(endpoint: str) -> str:
     raise PushError(f"cannot tell the SPARQL query endpoint that goes with {endpoint}; pass --query-endpoint URL")
 
 
-def count_triples(query_endpoint: str, graph: str | None, *, policy: RetryPolicy = RetryPolicy(), on_retry=lambda r: None) -> int:
+def count_triples(
+    query_endpoint: str, graph: str | None, *, policy: RetryPolicy = RetryPolicy(), on_retry=lambda r: None
+) -> int:
     """COUNT(*) of a graph on a SPARQL server; a named graph is chosen with `default-graph-uri`,
     so no IRI is ever written into the query text."""
     params = [("query", COUNT_QUERY)] + ([("default-graph-uri", graph)] if graph else [])
@@ -151,7 +156,9 @@ def _check_http_url(url: str, option: str) -> None:
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise PushError(f"{option} must be an http:// or https:// URL, not {url!r}")
     if parts.query:
-        raise PushError(f"{option} takes the endpoint without a query string (use --graph IRI to choose the graph): {url}")
+        raise PushError(
+            f"{option} takes the endpoint without a query string (use --graph IRI to choose the graph): {url}"
+        )
 
 
 def _check_iri(iri: str) -> None:

@@ -1,6 +1,6 @@
 """SPARQL over the graph: predeclared prefixes, values bound as RDF terms, typed results.
 
-    >>> from kg.query import StoreBackend, run
+    >>> from paperkg.kg.query import StoreBackend, run
     >>> result = run(StoreBackend(Store(path)), "SELECT ?e WHERE { ?e a pkg:Method }")
     >>> [row[0] for row in result.rows]
 
@@ -10,6 +10,7 @@ to the engine's own substitution (SEP-0007) and never become query text; see kg/
 how `--bind VAR=VALUE` strings become terms. Updates are refused by `run`; `run_update` applies
 one inside a store transaction.
 """
+
 from __future__ import annotations
 
 import re
@@ -20,11 +21,11 @@ from typing import Protocol, Union
 
 import pyoxigraph as ox
 
-from kg.store import Store
-from kg.terms import PREFIXES
-from schema.vocab import base_iri
+from paperkg.kg.store import Store
+from paperkg.kg.terms import PREFIXES
+from paperkg.schema.vocab import base_iri
 
-Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal, ox.Triple]
+Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal, ox.Triple]  # noqa: UP007 (a runtime alias on Python 3.10)
 
 ENDPOINT_TIMEOUT = 30.0
 """Seconds to wait for a SPARQL endpoint (kg.endpoint) before giving up."""
@@ -174,7 +175,7 @@ class Triples:
     triples: Iterator[ox.Triple]
 
 
-Result = Union[Solutions, Boolean, Triples]
+Result = Union[Solutions, Boolean, Triples]  # noqa: UP007 (a runtime alias on Python 3.10)
 
 
 def limited(result: Result, limit: int | None) -> Result:

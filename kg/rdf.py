@@ -1,4 +1,5 @@
 """Records -> quads, following docs/graph.md."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -7,12 +8,12 @@ from datetime import datetime
 
 import pyoxigraph as ox
 
-from extract.records import Paper, Sentence
-from kg.entities import EntitySummary
-from kg.identity import form_iri, merge_iri, paper_iri, sentence_iri, statement_iri
-from kg.linking import LinkedMention, LinkedPaper
-from kg.relations import Span, sentence_relations
-from kg.terms import dcterms, fabio, oa, pkg, prism, prov, rdf, sdo, skos, xsd
+from paperkg.extract.records import Paper, Sentence
+from paperkg.kg.entities import EntitySummary
+from paperkg.kg.identity import form_iri, merge_iri, paper_iri, sentence_iri, statement_iri
+from paperkg.kg.linking import LinkedMention, LinkedPaper
+from paperkg.kg.relations import Span, sentence_relations
+from paperkg.kg.terms import dcterms, fabio, oa, pkg, prism, prov, rdf, sdo, skos, xsd
 
 
 def _int(value: int) -> ox.Literal:
@@ -124,10 +125,20 @@ def paper_relations(paper: LinkedPaper) -> set[tuple[ox.NamedNode, str, ox.Named
 
 # -- entities --------------------------------------------------------------------------------------
 
-SUMMARY_PREDICATES = frozenset((
-    rdf.type, skos.prefLabel, skos.altLabel, pkg.key, pkg.lookupKey, pkg.acronym,
-    pkg.paperCount, pkg.mentionCount, pkg.hasMerge, pkg.surfaceForm,
-))
+SUMMARY_PREDICATES = frozenset(
+    (
+        rdf.type,
+        skos.prefLabel,
+        skos.altLabel,
+        pkg.key,
+        pkg.lookupKey,
+        pkg.acronym,
+        pkg.paperCount,
+        pkg.mentionCount,
+        pkg.hasMerge,
+        pkg.surfaceForm,
+    )
+)
 
 
 def entity_quads(entity: ox.NamedNode, s: EntitySummary) -> set[ox.Quad]:
@@ -164,10 +175,12 @@ def stored_tallies(quads: set[ox.Quad]) -> Counter:
     for q in quads:
         if q.subject in forms:
             forms[q.subject][q.predicate] = q.object
-    return Counter({
-        (v[oa.exact].value, v[pkg.entityType].value.rsplit("#", 1)[1]): int(v[pkg.mentionCount].value)
-        for v in forms.values()
-    })
+    return Counter(
+        {
+            (v[oa.exact].value, v[pkg.entityType].value.rsplit("#", 1)[1]): int(v[pkg.mentionCount].value)
+            for v in forms.values()
+        }
+    )
 
 
 def stored_entity_quads(db: ox.Store, entity: ox.NamedNode) -> set[ox.Quad]:

@@ -6,6 +6,7 @@ their relations are compared with the gold ones: USED-FOR -> usedFor, HYPONYM-OF
 PART-OF -> partOf, COMPARE -> comparedWith (either direction), and EVALUATE-FOR(data set, X) ->
 evaluatedOn(X, data set). SciERC's FEATURE-OF and CONJUNCTION have no counterpart.
 """
+
 from __future__ import annotations
 
 import json
@@ -14,10 +15,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.relations import RELATIONS, Span, sentence_relations
+from paperkg.kg.relations import RELATIONS, Span, sentence_relations
 
-_TYPES = {"Method": "Method", "Task": "Task", "Metric": "Metric", "Material": "Dataset",
-          "OtherScientificTerm": "Concept", "Generic": "Concept"}
+_TYPES = {
+    "Method": "Method",
+    "Task": "Task",
+    "Metric": "Metric",
+    "Material": "Dataset",
+    "OtherScientificTerm": "Concept",
+    "Generic": "Concept",
+}
 _BRACKETS = {"-LRB-": "(", "-RRB-": ")", "-LSB-": "[", "-RSB-": "]"}
 
 
@@ -78,7 +85,9 @@ def scierc_sentences(path: str | Path) -> Iterator[tuple[str, list[Span], set]]:
                 spans, types = [], {}
                 for s, e, label in ner:
                     i, j = s - offset, e - offset
-                    spans.append(Span(starts[i], starts[j] + len(_BRACKETS.get(words[j], words[j])), _TYPES[label], (s, e)))
+                    spans.append(
+                        Span(starts[i], starts[j] + len(_BRACKETS.get(words[j], words[j])), _TYPES[label], (s, e))
+                    )
                     types[(s, e)] = _TYPES[label]
                 yield text, spans, set(_gold(relations, types))
                 offset += len(words)

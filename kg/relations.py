@@ -6,6 +6,7 @@ module of Y" for parthood). They favour precision over recall; `bench/relations_
 measures both against SciERC's relation annotations. Like roles, relations depend only on the
 paper's own text and the types its extractor gave the mentions.
 """
+
 from __future__ import annotations
 
 import re
@@ -30,18 +31,20 @@ class Span:
 
 # text between a mention and what comes next that still belongs to the mention: "(SAEs)", ","
 _TAIL = r"\s*(?:\([^()]{1,20}\)\s*)?"
-_DET = (r"(?:(?:the|a|an|both|all|several|various|other|existing|standard|strong|conventional|"
-        r"traditional|common|popular|classic|prior|baseline|recent|state-of-the-art|\d+)\s+)*")
+_DET = (
+    r"(?:(?:the|a|an|both|all|several|various|other|existing|standard|strong|conventional|"
+    r"traditional|common|popular|classic|prior|baseline|recent|state-of-the-art|\d+)\s+)*"
+)
 # between the items of a list; an item's parenthesised acronym is a mention of its own
 _LIST_GAP = re.compile(
     r"^\s*[()]?\s*(?:\([^()]{1,20}\))?\s*\)?\s*(?:,|and|or|,\s*and|,\s*or|,\s*as well as)?\s*(?:the\s+)?$"
 )
 # a head noun that may follow the hypernym: "CNN architectures such as VGG16"
-_HEAD = (r"(?:(?:architecture|model|method|approach|technique|variant|family|families|network|"
-         r"algorithm|dataset|benchmark|task|metric|framework|tool|system)s?\s*)?")
-_SUCH_AS = re.compile(
-    rf"^{_TAIL}{_HEAD},?\s*(?:such as|including|e\.g\.,?|like|especially|in particular)\s+{_DET}$"
+_HEAD = (
+    r"(?:(?:architecture|model|method|approach|technique|variant|family|families|network|"
+    r"algorithm|dataset|benchmark|task|metric|framework|tool|system)s?\s*)?"
 )
+_SUCH_AS = re.compile(rf"^{_TAIL}{_HEAD},?\s*(?:such as|including|e\.g\.,?|like|especially|in particular)\s+{_DET}$")
 _AND_OTHER = re.compile(rf"^{_TAIL},?\s*(?:and|or)\s+other\s+{_DET}$")
 _IS_A = re.compile(
     rf"^{_TAIL},?\s*(?:(?:is|are|as)\s+)?(?:a|an|one)\s+(?:\w+\s+)?(?:type|kind|form|variant|"
@@ -96,10 +99,10 @@ def sentence_relations(text: str, spans: Sequence[Span]) -> set[tuple[Hashable, 
             b = spans[j]
             if b.start < a.end:
                 continue
-            gap = text[a.end:b.start]
+            gap = text[a.end : b.start]
             if len(gap) > 160:
                 break
-            lead = text[:a.start]
+            lead = text[: a.start]
             if _SUCH_AS.match(gap):
                 for x in _list_from(spans, j, text):
                     add(x, "hyponymOf", a)
@@ -108,13 +111,17 @@ def sentence_relations(text: str, spans: Sequence[Span]) -> set[tuple[Hashable, 
             elif _COMPARE.match(gap) or (_COMPARE_LEAD.search(lead) and _COMPARE_MID.match(gap)):
                 for x in _list_from(spans, j, text):
                     add(a, "comparedWith", x)
-            elif a.type in _ARTEFACTS and b.type == "Dataset" and (
-                _EVALUATED_ON.match(gap) or (_EVALUATE_LEAD.search(lead) and _ON.match(gap))
+            elif (
+                a.type in _ARTEFACTS
+                and b.type == "Dataset"
+                and (_EVALUATED_ON.match(gap) or (_EVALUATE_LEAD.search(lead) and _ON.match(gap)))
             ):
                 for x in _list_from(spans, j, text):
                     if x.type == "Dataset":
                         add(a, "evaluatedOn", x)
-            elif a.type in _ARTEFACTS | {"Concept", "Dataset"} and b.type in ("Task", "Method") and _USED_FOR.match(gap):
+            elif (
+                a.type in _ARTEFACTS | {"Concept", "Dataset"} and b.type in ("Task", "Method") and _USED_FOR.match(gap)
+            ):
                 add(a, "usedFor", b)
             elif b.type in _ARTEFACTS | {"Dataset", "Concept"} and a.type in ("Task", "Method") and _USED_BY.match(gap):
                 add(b, "usedFor", a)
@@ -129,7 +136,7 @@ def _list_from(spans: Sequence[Span], j: int, text: str) -> list[Span]:
     for k in range(j + 1, len(spans)):
         if spans[k].start < items[-1].end:
             continue
-        if not _LIST_GAP.match(text[items[-1].end:spans[k].start]):
+        if not _LIST_GAP.match(text[items[-1].end : spans[k].start]):
             break
         items.append(spans[k])
     return items

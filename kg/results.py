@@ -3,6 +3,7 @@
 Rows are written as they are read, so a large result streams instead of filling memory (the
 terminal table is the exception: it needs every row to size its columns).
 """
+
 from __future__ import annotations
 
 import csv
@@ -13,7 +14,7 @@ from typing import BinaryIO, TextIO
 
 import pyoxigraph as ox
 
-from kg.query import Boolean, Solutions, Term, Triples
+from paperkg.kg.query import Boolean, Solutions, Term, Triples
 
 SOLUTION_FORMATS = ("table", "csv", "tsv", "json")
 GRAPH_FORMATS = ("turtle", "ntriples")
@@ -39,9 +40,7 @@ def write_solutions(result: Solutions | Boolean, fmt: str, out: TextIO, prefixes
         else:
             out.write(answer + ("\r\n" if fmt == "csv" else "\n"))
         return 1
-    return {"table": write_table, "csv": write_csv, "tsv": write_tsv, "json": write_json}[fmt](
-        result, out, prefixes
-    )
+    return {"table": write_table, "csv": write_csv, "tsv": write_tsv, "json": write_json}[fmt](result, out, prefixes)
 
 
 def write_graph(result: Triples, fmt: str, out: BinaryIO, prefixes: Mapping[str, str]) -> None:
@@ -72,9 +71,9 @@ def term_json(term: Term) -> dict:
 
 
 def write_json(result: Solutions, out: TextIO, prefixes=None) -> int:
-    out.write('{"head": {"vars": %s}, "results": {"bindings": [' % json.dumps(result.variables))
+    out.write(f'{{"head": {{"vars": {json.dumps(result.variables)}}}, "results": {{"bindings": [')
     n = 0
-    for n, row in enumerate(result.rows, 1):
+    for n, row in enumerate(result.rows, 1):  # noqa: B007 (n counts the rows written)
         binding = {var: term_json(t) for var, t in zip(result.variables, row) if t is not None}
         out.write(("\n  " if n == 1 else ",\n  ") + json.dumps(binding, ensure_ascii=False))
     out.write("\n]}}\n")
@@ -98,7 +97,7 @@ def write_csv(result: Solutions, out: TextIO, prefixes=None) -> int:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(result.variables)
     n = 0
-    for n, row in enumerate(result.rows, 1):
+    for n, row in enumerate(result.rows, 1):  # noqa: B007 (n counts the rows written)
         writer.writerow([csv_value(t) for t in row])
     return n
 
@@ -117,7 +116,7 @@ def tsv_value(term: Term | None) -> str:
 def write_tsv(result: Solutions, out: TextIO, prefixes=None) -> int:
     out.write("\t".join(f"?{v}" for v in result.variables) + "\n")
     n = 0
-    for n, row in enumerate(result.rows, 1):
+    for n, row in enumerate(result.rows, 1):  # noqa: B007 (n counts the rows written)
         out.write("\t".join(tsv_value(t) for t in row) + "\n")
     return n
 
@@ -135,8 +134,8 @@ def display(term: Term | None, prefixes: Mapping[str, str]) -> str:
             key=lambda item: len(item[1]),
             default=None,
         )
-        if best is not None and _LOCAL_NAME.fullmatch(term.value[len(best[1]):]):
-            return f"{best[0]}:{term.value[len(best[1]):]}"
+        if best is not None and _LOCAL_NAME.fullmatch(term.value[len(best[1]) :]):
+            return f"{best[0]}:{term.value[len(best[1]) :]}"
         return term.value
     return csv_value(term)
 
@@ -151,7 +150,7 @@ def write_table(result: Solutions, out: TextIO, prefixes: Mapping[str, str]) -> 
     # not be read as rich markup
     table = Table(*(escape(v) for v in result.variables), header_style="bold")
     n = 0
-    for n, row in enumerate(result.rows, 1):
+    for n, row in enumerate(result.rows, 1):  # noqa: B007 (n counts the rows written)
         table.add_row(*(Text(_cell(display(t, prefixes))) for t in row))
     table.caption = f"{n} row{'s' if n != 1 else ''}"
     Console(file=out, highlight=False, emoji=False).print(table)

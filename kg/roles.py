@@ -4,6 +4,7 @@ A small set of precise cues, read from the mention's own sentence; anything with
 plain `mentions`. Roles depend only on the paper's own text and the type its extractor gave the
 mention, so a paper's roles never change when other papers are added.
 """
+
 from __future__ import annotations
 
 import re
@@ -82,9 +83,9 @@ def _names_title(title: str, end: int) -> bool:
 def _governed(cue: re.Pattern, before: str) -> bool:
     """Is the mention inside the stretch that the last `cue` in `before` governs?"""
     last = None
-    for last in cue.finditer(before):
+    for last in cue.finditer(before):  # noqa: B007 (keeps the last match)
         pass
     if last is None:
         return False
-    stretch = before[last.end():]
+    stretch = before[last.end() :]
     return _STOP.search(stretch) is None and len(stretch.split()) <= 8

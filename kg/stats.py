@@ -1,19 +1,20 @@
 """Counts that describe a graph: papers, entities per type, triples."""
+
 from __future__ import annotations
 
-from schema.vocab import ENTITY_TYPES
-from kg.store import Store
-from kg.terms import PREFIXES
+from paperkg.kg.store import Store
+from paperkg.kg.terms import PREFIXES
+from paperkg.schema.vocab import ENTITY_TYPES
 
 _BY_TYPE = """
-PREFIX pkg: <%(pkg)s>
-SELECT ?type (COUNT(?e) AS ?n) WHERE {
-  VALUES ?type { %(types)s }
+PREFIX pkg: <{pkg}>
+SELECT ?type (COUNT(?e) AS ?n) WHERE {{
+  VALUES ?type {{ {types} }}
   ?e a ?type .
-} GROUP BY ?type
-""" % {"pkg": PREFIXES["pkg"], "types": " ".join(f"pkg:{t}" for t in ENTITY_TYPES)}
+}} GROUP BY ?type
+""".format(pkg=PREFIXES["pkg"], types=" ".join(f"pkg:{t}" for t in ENTITY_TYPES))
 
-_PAPERS = "SELECT (COUNT(?p) AS ?n) WHERE { ?p a <%sPaper> }" % PREFIXES["pkg"]
+_PAPERS = "SELECT (COUNT(?p) AS ?n) WHERE {{ ?p a <{}Paper> }}".format(PREFIXES["pkg"])
 
 
 def graph_stats(store: Store) -> dict:

@@ -14,6 +14,7 @@ complete graph; the abandoned directory is removed by the next write.
 Oxigraph was chosen over rdflib's own stores by measurement (docs/MEASURED in the shared docs):
 loading and querying a 1M-triple graph is 10-100x faster, and it persists to disk natively.
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -84,15 +85,13 @@ class Store:
 
         Every write makes a new one, so caches derived from the graph can key on it.
         """
-        self.oxigraph  # opening the reader records the generation it reads
+        _ = self.oxigraph  # opening the reader records the generation it reads
         return self._generation
 
     def require(self) -> Store:
         """Fail with a helpful message when there is no graph yet."""
         if not self.exists():
-            raise StoreError(
-                f"no graph at {self.path}: build one first with `kg build INPUT... --store {self.path}`"
-            )
+            raise StoreError(f"no graph at {self.path}: build one first with `kg build INPUT... --store {self.path}`")
         return self
 
     def query(self, sparql: str, **kwargs):

@@ -2,11 +2,12 @@
 
 Built from plain namespace strings (`schema.namespaces`) so that importing this module stays cheap.
 """
+
 from __future__ import annotations
 
 import pyoxigraph as ox
 
-from schema.namespaces import (
+from paperkg.schema.namespaces import (
     DCTERMS_NS,
     FABIO_NS,
     OA_NS,
@@ -17,17 +18,25 @@ from schema.namespaces import (
     RDFS_NS,
     SDO_NS,
     SKOS_NS,
+    TERMS,
     XSD_NS,
 )
 
 
 class _Terms:
-    """Attribute access to a namespace's terms as `pyoxigraph.NamedNode`s, created once."""
+    """A namespace's declared terms (`schema.namespaces.TERMS`) as `pyoxigraph.NamedNode`s.
+
+    Closed, as rdflib's `DefinedNamespace` with `_fail = True` is: a name nobody declared is an
+    AttributeError, so a typo can never mint a new predicate in the graph.
+    """
 
     def __init__(self, namespace: str):
         self._ns = namespace
+        self._names = TERMS[namespace]
 
     def __getattr__(self, name: str) -> ox.NamedNode:
+        if name not in self._names:
+            raise AttributeError(f"{name!r} is not a declared term of <{self._ns}> (schema/namespaces.py TERMS)")
         node = ox.NamedNode(self._ns + name)
         setattr(self, name, node)
         return node

@@ -1,12 +1,12 @@
 """SHACL validation of the store against schema/shapes.ttl (with schema/ontology.ttl for classes).
 
 pyshacl works on in-memory rdflib graphs, which would not hold a large store, so the core
-constraints are checked a slice of subjects at a time: each slice carries the subjects' own
-triples plus the types of the nodes they point to (for `sh:class`). Results are kept only for
-the slice's own subjects, so every node is judged once, on complete data. The shapes' SPARQL constraints (`sh:sparql`) run in Oxigraph over the
-whole graph at once, with `$this` ranging over the shape's targets - the same results pyshacl
-would give, without parsing one query per node.
-"""
+constraints are checked a slice of subjects at a time: each slice carries the subjects' own triples
+plus the types of the nodes they point to (for `sh:class`). Results are kept only for the slice's
+own subjects, so every node is judged once, on complete data. The shapes' SPARQL constraints
+(`sh:sparql`) run in Oxigraph over the whole graph at once, with `$this` ranging over the shape's
+targets - the same results pyshacl would give, without parsing one query per node."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from kg.terms import PREFIXES, rdf
-from schema import ONTOLOGY_PATH, SHAPES_PATH
+from paperkg.kg.terms import PREFIXES, rdf
+from paperkg.schema import ONTOLOGY_PATH, SHAPES_PATH
 
 SLICE_TRIPLES = 200_000
 
@@ -80,7 +80,9 @@ def validate_store(store, *, slice_triples: int = SLICE_TRIPLES) -> ValidationRe
             data.add(t)
         report.triples += len(triples)
         report.focus_nodes += len(subjects)
-        conforms, results, _ = validate(data, shacl_graph=core, ont_graph=ontology, inference="none", allow_warnings=True)
+        conforms, results, _ = validate(
+            data, shacl_graph=core, ont_graph=ontology, inference="none", allow_warnings=True
+        )
         if not conforms:
             report.violations.extend(v for v in _violations(results, shapes) if rdflib.URIRef(v.focus) in subjects)
     for check in sparql_checks:
@@ -101,12 +103,20 @@ class _SparqlCheck:
 
     def run(self, db: ox.Store) -> Iterator[Violation]:
         body = self.select.replace("$this", "?this")
-        query = "SELECT ?this ?value WHERE { VALUES ?cls { %s } ?this a ?cls . { %s } }" % (
-            " ".join(f"<{t}>" for t in self.targets), body)
+        query = "SELECT ?this ?value WHERE {{ VALUES ?cls {{ {} }} ?this a ?cls . {{ {} }} }}".format(
+            " ".join(f"<{t}>" for t in self.targets),
+            body,
+        )
         for row in db.query(query, prefixes=PREFIXES):
             value = row["value"]
-            yield Violation(row["this"].value, _short(self.shape), "-", self.message,
-                            None if value is None else value.value, "sh:Violation")
+            yield Violation(
+                row["this"].value,
+                _short(self.shape),
+                "-",
+                self.message,
+                None if value is None else value.value,
+                "sh:Violation",
+            )
 
 
 def _split_sparql(shapes):
@@ -120,8 +130,11 @@ def _split_sparql(shapes):
     checks = []
     for shape, constraint in list(shapes.subject_objects(SH.sparql)):
         targets = tuple(sorted(str(t) for t in shapes.objects(shape, SH.targetClass)))
-        checks.append(_SparqlCheck(str(shape), str(shapes.value(constraint, SH.message)), targets,
-                                   str(shapes.value(constraint, SH.select))))
+        checks.append(
+            _SparqlCheck(
+                str(shape), str(shapes.value(constraint, SH.message)), targets, str(shapes.value(constraint, SH.select))
+            )
+        )
         core.remove((shape, SH.sparql, constraint))
         core.remove((constraint, None, None))
     return core, sorted(checks, key=lambda c: (c.shape, c.select))
@@ -212,5 +225,5 @@ def _short(iri: str | None) -> str:
         return "-"
     for long, short in _SHORT.items():
         if iri.startswith(long):
-            return short + iri[len(long):]
+            return short + iri[len(long) :]
     return iri

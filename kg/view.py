@@ -31,6 +31,7 @@ Edges carry `relation` (str) and `weight` (int) and are keyed by the relation, s
 
 Lists stay lists here; the GraphML/GEXF/CSV exports join them with "; ".
 """
+
 from __future__ import annotations
 
 from collections import Counter, defaultdict
@@ -40,11 +41,11 @@ from itertools import combinations
 import networkx as nx
 import pyoxigraph as ox
 
-from kg.identity import statement_iri
-from kg.relations import RELATIONS
-from kg.roles import ROLES
-from kg.terms import PREFIXES, dcterms, pkg, prov, skos
-from schema.namespaces import ENTITY_TYPES
+from paperkg.kg.identity import statement_iri
+from paperkg.kg.relations import RELATIONS
+from paperkg.kg.roles import ROLES
+from paperkg.kg.terms import PREFIXES, dcterms, pkg, prov, skos
+from paperkg.schema.namespaces import ENTITY_TYPES
 
 _ENTITIES = """
 SELECT ?e ?type ?papers ?mentions WHERE {
@@ -69,11 +70,10 @@ SELECT ?p ?title ?year (COUNT(?m) AS ?mentions) WHERE {
 } GROUP BY ?p ?title ?year"""
 
 _ROLE_EDGES = """
-SELECT ?p ?role ?e WHERE {
-  VALUES ?role { %s }
+SELECT ?p ?role ?e WHERE {{
+  VALUES ?role {{ {} }}
   ?p ?role ?e .
-}""" % " ".join(f"pkg:{r}" for r in ROLES)
-
+}}""".format(" ".join(f"pkg:{r}" for r in ROLES))
 
 
 def graph_view(
@@ -130,6 +130,7 @@ def _ranked(db: ox.Store, types: tuple[str, ...], min_papers: int, limit: int | 
     Sorting on the IRI in SPARQL would read every entity's IRI, so the engine only finds the
     counts of the last entity kept, and the ties at that point are settled here.
     """
+
     def query(condition: str, order: str = "") -> list:
         text = _ENTITIES % (" ".join(f"pkg:{t}" for t in types), min_papers, condition) + order
         return list(db.query(text, prefixes=PREFIXES))

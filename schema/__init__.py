@@ -6,6 +6,7 @@ mentions live under a configurable base (`DEFAULT_BASE`, overridden by ``PAPERKG
 The names below are loaded from `schema.vocab` on first use, so that importing
 `schema.namespaces` alone (the lookup and query paths) does not import rdflib.
 """
+
 from pathlib import Path
 
 ONTOLOGY_PATH = Path(__file__).with_name("ontology.ttl")
@@ -16,7 +17,7 @@ __all__ = ["DEFAULT_BASE", "ENTITY_TYPES", "FABIO", "OA", "PKG", "PRISM", "SDO",
 
 def __getattr__(name: str):
     if name in __all__:
-        from schema import vocab
+        from paperkg.schema import vocab
 
         return getattr(vocab, name)
     raise AttributeError(f"module 'schema' has no attribute {name!r}")

@@ -18,3 +18,35 @@ XSD_NS = "http://www.w3.org/2001/XMLSchema#"
 
 # The six entity classes (local names in PKG_NS), in the order used for display.
 ENTITY_TYPES = ("Method", "Model", "Dataset", "Task", "Metric", "Concept")
+
+
+def _names(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Every term paperkg writes or reads, by namespace: the one declaration of the vocabulary in Python.
+# paperkg's own terms are each described (label and comment) in schema/ontology.ttl; a test holds
+# the two equal, and checks the reused ones against rdflib's closed namespaces where it has them.
+TERMS: dict[str, frozenset[str]] = {
+    PKG_NS: _names(
+        """
+        Paper Entity Method Model Dataset Task Metric Concept Mention Sentence AliasMerge SurfaceForm Build
+        dateText year authorCount upvotes sourceLocation
+        mentions proposes uses evaluatesOn reports addresses
+        usedFor evaluatedOn comparedWith partOf hyponymOf coOccursWith
+        key lookupKey acronym paperCount mentionCount
+        alias mergeRule hasMerge surfaceForm
+        paper field sentence sentenceIndex role extractor entityType acronymKey
+        extractorVersion
+        """
+    ),
+    DCTERMS_NS: _names("title abstract issued creator"),
+    RDF_NS: _names("type value subject predicate object Statement"),
+    SKOS_NS: _names("prefLabel altLabel exactMatch closeMatch"),
+    PROV_NS: _names("wasGeneratedBy wasDerivedFrom startedAtTime endedAtTime Activity"),
+    XSD_NS: _names("integer date dateTime string"),
+    SDO_NS: _names("ScholarlyArticle url codeRepository"),
+    FABIO_NS: _names("hasArXivId"),
+    PRISM_NS: _names("doi"),
+    OA_NS: _names("hasBody exact start end"),
+}

@@ -4,6 +4,7 @@ Titles and abstract sentences are copied from /work/shared/data/seeds; a few sen
 written from them with another spelling (`ResNet-50`, `Naive Bayes`) or a different acronym
 definition (`sentiment analysis (SA)`) to exercise the merge rules across papers.
 """
+
 from __future__ import annotations
 
 import re
@@ -12,9 +13,9 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from extract.records import ExtractedEntity, Mention, Paper, PaperExtraction, Sentence
-from kg.ingest import add_extractions
-from kg.store import Store
+from paperkg.extract.records import ExtractedEntity, Mention, Paper, PaperExtraction, Sentence
+from paperkg.kg.ingest import add_extractions
+from paperkg.kg.store import Store
 
 _SENTENCE_END = re.compile(r"(?<=[.?!])\s+(?=[A-Z])")
 
@@ -47,7 +48,9 @@ def sentences(p: Paper) -> list[Sentence]:
     return found
 
 
-def extraction(p: Paper, *entities: E, abbreviations: Iterable[tuple[str, str]] = (), extractor: str = "hand-made 1") -> PaperExtraction:
+def extraction(
+    p: Paper, *entities: E, abbreviations: Iterable[tuple[str, str]] = (), extractor: str = "hand-made 1"
+) -> PaperExtraction:
     """Every occurrence of every form (whole words, longest first, no overlaps) becomes a mention."""
     sents = sentences(p)
     taken: list[tuple[str, int, int]] = []
@@ -66,9 +69,15 @@ def extraction(p: Paper, *entities: E, abbreviations: Iterable[tuple[str, str]] 
         s = next(s for s in sents if s.field == fld and s.start <= start < s.end)
         by_entity[e].append(Mention(getattr(p, fld)[start:end], fld, start, end, s.index, e.type, "hand"))
     grouped = tuple(
-        ExtractedEntity(e.name, e.type, tuple(f for f in e.forms if f != e.name),
-                        tuple(sorted(ms, key=lambda m: (m.field != "title", m.start))), e.acronym)
-        for e, ms in by_entity.items() if ms
+        ExtractedEntity(
+            e.name,
+            e.type,
+            tuple(f for f in e.forms if f != e.name),
+            tuple(sorted(ms, key=lambda m: (m.field != "title", m.start))),
+            e.acronym,
+        )
+        for e, ms in by_entity.items()
+        if ms
     )
     return PaperExtraction(p, grouped, tuple(sents), tuple(abbreviations), extractor)
 
@@ -136,8 +145,7 @@ PROBE = paper(
 PROBE_UNDEFINED = paper(
     "title:hyperdimensional probe (excerpt)",
     "Hyperdimensional Probe (excerpt)",
-    "This probe combines the strengths of SAEs and conventional probes while overcoming their key "
-    "limitations.",
+    "This probe combines the strengths of SAEs and conventional probes while overcoming their key limitations.",
     line=294,
 )
 ANCHORED = paper(
@@ -222,8 +230,14 @@ def vsae() -> PaperExtraction:
     return extraction(
         VSAE,
         SAE,
-        ent("Variational Sparse Autoencoder", "Method", "Variational Sparse Autoencoders",
-            "Variational Sparse Autoencoder", "vSAE", acronym="vSAE"),
+        ent(
+            "Variational Sparse Autoencoder",
+            "Method",
+            "Variational Sparse Autoencoders",
+            "Variational Sparse Autoencoder",
+            "vSAE",
+            acronym="vSAE",
+        ),
         ent("Pythia-70M", "Model"),
         ent("SAE Bench", "Dataset"),
         ent("evaluation metrics", "Metric"),
@@ -277,21 +291,35 @@ def sonar() -> PaperExtraction:
     return extraction(
         SONAR,
         ent("Convolutional Neural Network", "Method", "Convolutional Neural Network", "CNN", acronym="CNN"),
-        ent("VGG16", "Model"), ent("ResNet50", "Model"), ent("InceptionV3", "Model"),
+        ent("VGG16", "Model"),
+        ent("ResNet50", "Model"),
+        ent("InceptionV3", "Model"),
         ent("DenseNet121", "Model"),
-        ent("Local Interpretable Model-Agnostic Explanations", "Method",
-            "Local Interpretable Model-Agnostic Explanations", "LIME", acronym="LIME"),
+        ent(
+            "Local Interpretable Model-Agnostic Explanations",
+            "Method",
+            "Local Interpretable Model-Agnostic Explanations",
+            "LIME",
+            acronym="LIME",
+        ),
         ent("Submodular Picks LIME", "Method", "Submodular Picks LIME", "SP-LIME", acronym="SP-LIME"),
         ent("image classification", "Task"),
-        abbreviations=[("CNN", "Convolutional Neural Network"),
-                       ("LIME", "Local Interpretable Model-Agnostic Explanations"),
-                       ("SP-LIME", "Submodular Picks LIME")],
+        abbreviations=[
+            ("CNN", "Convolutional Neural Network"),
+            ("LIME", "Local Interpretable Model-Agnostic Explanations"),
+            ("SP-LIME", "Submodular Picks LIME"),
+        ],
     )
 
 
 def sonar_variant() -> PaperExtraction:
-    return extraction(SONAR_VARIANT, ent("CNN", "Method"), ent("VGG16", "Model"), ent("ResNet-50", "Model"),
-                      ent("image classification", "Task"))
+    return extraction(
+        SONAR_VARIANT,
+        ent("CNN", "Method"),
+        ent("VGG16", "Model"),
+        ent("ResNet-50", "Model"),
+        ent("image classification", "Task"),
+    )
 
 
 def tsetlin() -> PaperExtraction:
@@ -306,8 +334,9 @@ def tsetlin() -> PaperExtraction:
 
 
 def tsetlin_plain() -> PaperExtraction:
-    return extraction(TSETLIN_PLAIN, ent("Naive Bayes", "Method"), ent("Tsetlin Machine", "Method"),
-                      ent("IMDb", "Dataset"))
+    return extraction(
+        TSETLIN_PLAIN, ent("Naive Bayes", "Method"), ent("Tsetlin Machine", "Method"), ent("IMDb", "Dataset")
+    )
 
 
 def protopnet() -> PaperExtraction:
@@ -335,5 +364,17 @@ def sa_undefined() -> PaperExtraction:
 
 
 def all_papers() -> list[PaperExtraction]:
-    return [vsae(), transcoders(), probe(), probe_undefined(), anchored(), sonar(), sonar_variant(),
-            tsetlin(), tsetlin_plain(), protopnet(), self_explain(), sa_undefined()]
+    return [
+        vsae(),
+        transcoders(),
+        probe(),
+        probe_undefined(),
+        anchored(),
+        sonar(),
+        sonar_variant(),
+        tsetlin(),
+        tsetlin_plain(),
+        protopnet(),
+        self_explain(),
+        sa_undefined(),
+    ]

@@ -1,4 +1,5 @@
 """Shared by the query tests: the tiny graph of tests/fixtures/query in a temporary store."""
+
 from __future__ import annotations
 
 import hashlib
@@ -9,8 +10,8 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from kg.cli import main
-from kg.store import Store
+from paperkg.kg.cli import main
+from paperkg.kg.store import Store
 
 FIXTURE = Path(__file__).parent / "fixtures" / "query" / "graph.ttl"
 FIXTURE_TRIPLES = 250

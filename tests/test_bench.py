@@ -2,6 +2,7 @@
 
 No timing is asserted anywhere: the quick run only has to produce every section of the results.
 """
+
 from __future__ import annotations
 
 import json
@@ -14,8 +15,8 @@ import pytest
 from bench import corpus
 from bench.building import growth
 from bench.targets import judge
-from extract.readers import read_inputs
-from extract.records import Paper
+from paperkg.extract.readers import read_inputs
+from paperkg.extract.records import Paper
 
 ROOT = Path(__file__).resolve().parents[1]
 MINI_SCIERC = ROOT / "tests" / "fixtures" / "bench" / "scierc"
@@ -58,8 +59,15 @@ def test_corpus_file_reads_back_as_distinct_papers(pool, tmp_path):
 
 
 def _row(n, seconds, mib=100.0):
-    return {"papers_in": n, "wall_s": seconds, "cpu_s": seconds, "peak_pss_mib": mib, "max_rss_mib": mib,
-            "store_mib": n / 10, "triples": n * 1000}
+    return {
+        "papers_in": n,
+        "wall_s": seconds,
+        "cpu_s": seconds,
+        "peak_pss_mib": mib,
+        "max_rss_mib": mib,
+        "store_mib": n / 10,
+        "triples": n * 1000,
+    }
 
 
 def test_growth_exponent_is_one_for_linear_and_two_for_quadratic():
@@ -85,14 +93,37 @@ def test_targets_are_judged_only_at_the_sizes_they_name():
 def test_quick_run_writes_every_section(tmp_path):
     out = tmp_path / "results.json"
     done = subprocess.run(
-        [sys.executable, "-m", "bench", "--quick", "--work", str(tmp_path / "work"), "--out", str(out),
-         "--markdown", str(tmp_path / "table.md")],
-        cwd=ROOT, capture_output=True, text=True, timeout=900,
+        [
+            sys.executable,
+            "-m",
+            "bench",
+            "--quick",
+            "--work",
+            str(tmp_path / "work"),
+            "--out",
+            str(out),
+            "--markdown",
+            str(tmp_path / "table.md"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
     assert done.returncode == 0, done.stderr[-3000:]
     results = json.loads(out.read_text())
-    for section in ("machine", "config", "corpus", "extraction", "build", "queries", "lookup", "viz",
-                    "incremental", "targets"):
+    for section in (
+        "machine",
+        "config",
+        "corpus",
+        "extraction",
+        "build",
+        "queries",
+        "lookup",
+        "viz",
+        "incremental",
+        "targets",
+    ):
         assert section in results, section
         assert "error" not in results[section], results[section]
     machine = results["machine"]

@@ -1,4 +1,5 @@
 """`kg build` and `kg stats` through the CLI: real listings, bad input, --strict, the store option."""
+
 from __future__ import annotations
 
 import json
@@ -8,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kg.cli import main
+from paperkg.kg.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data" / "demo"

@@ -1,4 +1,5 @@
 """Extraction engines: local processes and a Dask cluster give the same graph as one process."""
+
 from __future__ import annotations
 
 import re
@@ -7,14 +8,14 @@ import socket
 import pytest
 from click.testing import CliRunner
 
-import extract.pipeline
-from extract.records import ExtractedEntity, Mention, Paper, PaperExtraction
-from extract.resources import data_dir
-from kg import engines
-from kg.build import build
-from kg.cli import main
-from kg.engines import DaskEngine, EngineError, LocalEngine, make_engine
-from kg.store import Store
+from paperkg.extract import pipeline as extract_pipeline
+from paperkg.extract.records import ExtractedEntity, Mention, Paper, PaperExtraction
+from paperkg.extract.resources import data_dir
+from paperkg.kg import engines
+from paperkg.kg.build import build
+from paperkg.kg.cli import main
+from paperkg.kg.engines import DaskEngine, EngineError, LocalEngine, make_engine
+from paperkg.kg.store import Store
 
 DEMO = str(data_dir() / "demo")
 # Build times differ between any two builds; everything else must be equal.
@@ -42,7 +43,9 @@ class AcronymExtractor:
         found: dict[str, list[Mention]] = {}
         for fld in ("title", "abstract"):
             for m in self._ACRONYM.finditer(getattr(paper, fld)):
-                found.setdefault(m.group(), []).append(Mention(m.group(), fld, m.start(), m.end(), 0, "Concept", "test"))
+                found.setdefault(m.group(), []).append(
+                    Mention(m.group(), fld, m.start(), m.end(), 0, "Concept", "test")
+                )
         entities = tuple(ExtractedEntity(n, "Concept", (), tuple(ms)) for n, ms in sorted(found.items()))
         return PaperExtraction(paper, entities, (), (), f"{self.name} {self.version}")
 
@@ -54,7 +57,7 @@ def graph_lines(store: Store) -> list[str]:
 
 
 def shipped_model_present() -> bool:
-    model_dir = getattr(extract.pipeline, "MODEL_DIR", None)
+    model_dir = getattr(extract_pipeline, "MODEL_DIR", None)
     return model_dir is not None and (model_dir / "config.cfg").is_file()
 
 
@@ -85,11 +88,13 @@ def test_local_engine_passes_workers_as_n_process(tmp_path, reference_lines):
 def test_cli_workers_and_fast_reach_the_extractor(tmp_path, monkeypatch, reference_lines, fast):
     extractor = AcronymExtractor()
     loaded = []
-    monkeypatch.setattr(extract.pipeline, "load_extractor",
-                        lambda model=None, members=None: loaded.append(members) or extractor)
+    monkeypatch.setattr(
+        extract_pipeline, "load_extractor", lambda model=None, members=None: loaded.append(members) or extractor
+    )
     store = tmp_path / "store"
-    result = CliRunner().invoke(main, ["build", DEMO, "--store", str(store), "--workers", "2", "-q",
-                                       *(["--fast"] if fast else [])])
+    result = CliRunner().invoke(
+        main, ["build", DEMO, "--store", str(store), "--workers", "2", "-q", *(["--fast"] if fast else [])]
+    )
     assert result.exit_code == 0, result.output
     assert extractor.calls == [2]
     assert loaded == [1 if fast else None]
@@ -107,9 +112,12 @@ def test_shipped_pipeline_two_processes_same_graph_as_one(tmp_path):
 
 # -- dask --------------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def distributed():
-    return pytest.importorskip("distributed", reason="dask[distributed] is not installed (pip install 'paperkg[distributed]')")
+    return pytest.importorskip(
+        "distributed", reason="dask[distributed] is not installed (pip install 'paperkg[distributed]')"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -136,7 +144,9 @@ def test_dask_partitioning_never_changes_the_order(dask_cluster, partition_size)
 
 @needs_model
 def test_dask_workers_load_the_shipped_pipeline_once_each(dask_cluster, distributed):
-    papers = [Paper(f"test:{i}", f"GPT-{i}", "We train a sparse autoencoder on Pythia-70M.", "x.jsonl", i) for i in range(8)]
+    papers = [
+        Paper(f"test:{i}", f"GPT-{i}", "We train a sparse autoencoder on Pythia-70M.", "x.jsonl", i) for i in range(8)
+    ]
     engine = DaskEngine(scheduler=dask_cluster.scheduler_address, partition_size=1)
     for _ in range(2):
         assert [ex.paper for ex in engine.extract(papers)] == papers
@@ -148,7 +158,12 @@ def test_dask_workers_load_the_shipped_pipeline_once_each(dask_cluster, distribu
 
 def test_local_cluster_workers_run_without_dask_malloc_trim(dask_cluster, distributed):
     with distributed.Client(dask_cluster) as client:
-        seen = client.run(lambda: (__import__("os").environ.get("MALLOC_TRIM_THRESHOLD_"), __import__("os").environ.get("OMP_NUM_THREADS")))
+        seen = client.run(
+            lambda: (
+                __import__("os").environ.get("MALLOC_TRIM_THRESHOLD_"),
+                __import__("os").environ.get("OMP_NUM_THREADS"),
+            )
+        )
     assert set(seen.values()) == {(None, "1")}  # Dask's other worker settings stay
 
 
@@ -159,7 +174,7 @@ def test_worker_loads_the_extractor_once(monkeypatch):
         loads.append((model, members))
         return AcronymExtractor()
 
-    monkeypatch.setattr(extract.pipeline, "load_extractor", load)
+    monkeypatch.setattr(extract_pipeline, "load_extractor", load)
     monkeypatch.setattr(engines, "_WORKER_EXTRACTORS", {})
     papers = [Paper("test:1", "GPT", "LLM", "x.jsonl", 1)]
     for _ in range(3):

@@ -1,5 +1,6 @@
 """The acronym finder on the cases that break naive ones."""
-from extract.abbreviations import find_abbreviations, find_short_form_uses
+
+from paperkg.extract.abbreviations import find_abbreviations, find_short_form_uses
 
 
 def pairs(text):
@@ -29,9 +30,7 @@ def test_citation_between_long_form_and_parenthesis():
 
 
 def test_nested_brackets_and_trailing_citation():
-    assert pairs("Large language models (LLMs; Brown et al. (2020)) are large.") == [
-        ("LLMs", "Large language models")
-    ]
+    assert pairs("Large language models (LLMs; Brown et al. (2020)) are large.") == [("LLMs", "Large language models")]
     assert pairs("the false positive rate (FPR (per class)) drops") == [("FPR", "false positive rate")]
 
 

@@ -1,12 +1,13 @@
 """`kg extract` arguments, output format and exit codes."""
+
 import json
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from extract.pipeline import MODEL_DIR
-from kg.cli import main
+from paperkg.extract.pipeline import MODEL_DIR
+from paperkg.kg.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extract"
 

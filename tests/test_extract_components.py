@@ -1,16 +1,18 @@
 """Tokenizer, sentence boundaries, rules and naming, on a blank pipeline (no trained model)."""
+
 import pytest
 
 spacy = pytest.importorskip("spacy")
 
-from extract import components  # noqa: E402,F401
-from extract.components import ENTITIES_KEY, MENTIONS_KEY  # noqa: E402
 from spacy.tokens import Span  # noqa: E402
-from extract.gazetteers import load_gazetteers  # noqa: E402
-from extract.grouping import group_mentions  # noqa: E402
-from extract.naming import grouping_key, is_generic, singular  # noqa: E402
-from extract.records import Mention  # noqa: E402
-from extract.tokenizer import make_tokenizer  # noqa: E402
+
+from paperkg.extract import components  # noqa: E402,F401
+from paperkg.extract.components import ENTITIES_KEY, MENTIONS_KEY  # noqa: E402
+from paperkg.extract.gazetteers import load_gazetteers  # noqa: E402
+from paperkg.extract.grouping import group_mentions  # noqa: E402
+from paperkg.extract.naming import grouping_key, is_generic, singular  # noqa: E402
+from paperkg.extract.records import Mention  # noqa: E402
+from paperkg.extract.tokenizer import make_tokenizer  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -25,21 +27,54 @@ def nlp():
 
 
 def test_hyphenated_names_stay_whole(nlp):
-    words = [t.text for t in nlp.make_doc("Pythia-70M, CUB-200-2011, GPT2-small and LLaMA-2-7B (e.g. state-of-the-art).")]
-    assert words == ["Pythia-70M", ",", "CUB-200-2011", ",", "GPT2-small", "and", "LLaMA-2-7B", "(", "e.g.",
-                     "state-of-the-art", ")", "."]
+    words = [
+        t.text for t in nlp.make_doc("Pythia-70M, CUB-200-2011, GPT2-small and LLaMA-2-7B (e.g. state-of-the-art).")
+    ]
+    assert words == [
+        "Pythia-70M",
+        ",",
+        "CUB-200-2011",
+        ",",
+        "GPT2-small",
+        "and",
+        "LLaMA-2-7B",
+        "(",
+        "e.g.",
+        "state-of-the-art",
+        ")",
+        ".",
+    ]
 
 
 def test_an_acronym_in_brackets_before_a_hyphen_is_a_token(nlp):
     words = [t.text for t in nlp.make_doc("sparse autoencoder (SAE)-based probes and [RL]-driven agents")]
-    assert words == ["sparse", "autoencoder", "(", "SAE", ")", "-", "based", "probes", "and", "[", "RL", "]", "-",
-                     "driven", "agents"]
+    assert words == [
+        "sparse",
+        "autoencoder",
+        "(",
+        "SAE",
+        ")",
+        "-",
+        "based",
+        "probes",
+        "and",
+        "[",
+        "RL",
+        "]",
+        "-",
+        "driven",
+        "agents",
+    ]
 
 
 def test_sentence_boundaries(nlp):
     doc = nlp("We use e.g. BERT. The loss is $x^2$. See https://example.org/a.b for code. Et al. work. Done.")
     assert [s.text for s in doc.sents] == [
-        "We use e.g. BERT.", "The loss is $x^2$.", "See https://example.org/a.b for code.", "Et al. work.", "Done.",
+        "We use e.g. BERT.",
+        "The loss is $x^2$.",
+        "See https://example.org/a.b for code.",
+        "Et al. work.",
+        "Done.",
     ]
 
 
@@ -53,12 +88,23 @@ def found(doc, key=ENTITIES_KEY):
 
 
 def test_rules_find_named_models_datasets_and_metrics(nlp):
-    doc = nlp("We probe Pythia-70M, GPT-4, LLaMA-2-7B, DeepSeek R1 and ResNet50 on CIFAR100, SST-2, "
-              "20 Newsgroups and the Seabed KLSG dataset, reporting accuracy, F1 and false positive rate.")
+    doc = nlp(
+        "We probe Pythia-70M, GPT-4, LLaMA-2-7B, DeepSeek R1 and ResNet50 on CIFAR100, SST-2, "
+        "20 Newsgroups and the Seabed KLSG dataset, reporting accuracy, F1 and false positive rate."
+    )
     assert {
-        ("Pythia-70M", "Model"), ("GPT-4", "Model"), ("LLaMA-2-7B", "Model"), ("DeepSeek R1", "Model"),
-        ("ResNet50", "Model"), ("CIFAR100", "Dataset"), ("SST-2", "Dataset"), ("20 Newsgroups", "Dataset"),
-        ("Seabed KLSG", "Dataset"), ("accuracy", "Metric"), ("F1", "Metric"), ("false positive rate", "Metric"),
+        ("Pythia-70M", "Model"),
+        ("GPT-4", "Model"),
+        ("LLaMA-2-7B", "Model"),
+        ("DeepSeek R1", "Model"),
+        ("ResNet50", "Model"),
+        ("CIFAR100", "Dataset"),
+        ("SST-2", "Dataset"),
+        ("20 Newsgroups", "Dataset"),
+        ("Seabed KLSG", "Dataset"),
+        ("accuracy", "Metric"),
+        ("F1", "Metric"),
+        ("false positive rate", "Metric"),
     } <= found(doc)
 
 
@@ -75,7 +121,8 @@ def test_rules_find_named_models_datasets_and_metrics(nlp):
 def test_a_title_names_its_papers_artefact(nlp, title, name, type_):
     doc = nlp(f"{title}\n\nWe present it here.")
     assert [(s.text, s.label_, s.kb_id_) for s in doc.spans["paperkg_rules"] if s.id_ == "rule:title"] == [
-        (name, type_, name)]
+        (name, type_, name)
+    ]
 
 
 @pytest.mark.parametrize(
@@ -99,8 +146,22 @@ def test_abbreviation_forms_share_a_type(nlp):
     assert found(doc) == set()
 
 
-@pytest.mark.parametrize("phrase", ["this method", "our proposed approach", "the model", "it", "These models",
-                                    "15344", "( 2 )", "the 3.5 %", "part 15344", "Table 2", "Section 3.1"])
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "this method",
+        "our proposed approach",
+        "the model",
+        "it",
+        "These models",
+        "15344",
+        "( 2 )",
+        "the 3.5 %",
+        "part 15344",
+        "Table 2",
+        "Section 3.1",
+    ],
+)
 def test_generic_phrases(phrase):
     assert is_generic(phrase.split())
 
@@ -125,9 +186,14 @@ def test_grouping_uses_long_form_and_gazetteer_names():
         return Mention(text, "abstract", start, start + len(text), 0, type_, source)
 
     entities = group_mentions(
-        [(m("Sparse Autoencoders", 0), None), (m("SAEs", 21), None), (m("SAE", 40), None),
-         (m("GPT2", 60, "Model", "rule:gazetteer"), "GPT-2"), (m("GPT-2", 70, "Model", "rule:gazetteer"), "GPT-2"),
-         (m("20 Newsgroups", 80, "Dataset", "rule:gazetteer"), "20 Newsgroups")],
+        [
+            (m("Sparse Autoencoders", 0), None),
+            (m("SAEs", 21), None),
+            (m("SAE", 40), None),
+            (m("GPT2", 60, "Model", "rule:gazetteer"), "GPT-2"),
+            (m("GPT-2", 70, "Model", "rule:gazetteer"), "GPT-2"),
+            (m("20 Newsgroups", 80, "Dataset", "rule:gazetteer"), "20 Newsgroups"),
+        ],
         (("SAEs", "Sparse Autoencoders"),),
     )
     got = {(e.name, e.type, e.acronym, e.aliases) for e in entities}
@@ -141,12 +207,16 @@ def test_grouping_uses_long_form_and_gazetteer_names():
 def test_graph_mentions_split_a_span_holding_two_definitions(nlp):
     from spacy.tokens import Span
 
-    from extract.components import split_definitions
+    from paperkg.extract.components import split_definitions
 
     doc = nlp("We segment Time-of-flight (TOF) Magnetic Resonance Angiogram (MRA) images.")
     held = Span(doc, 2, len(doc) - 1, label="Dataset")  # what a recogniser might return
     assert [(s.text, s.label_) for s in split_definitions(doc, [held])] == [
-        ("Time-of-flight", "Dataset"), ("TOF", "Dataset"), ("Magnetic Resonance Angiogram", "Dataset"), ("MRA", "Dataset")]
+        ("Time-of-flight", "Dataset"),
+        ("TOF", "Dataset"),
+        ("Magnetic Resonance Angiogram", "Dataset"),
+        ("MRA", "Dataset"),
+    ]
 
 
 def _members_vote(ballots: list[list[tuple[int, int, str]]], text: str = "a b c d e f g h"):
@@ -155,7 +225,7 @@ def _members_vote(ballots: list[list[tuple[int, int, str]]], text: str = "a b c 
 
     nlp = spacy.blank("en")
     doc = nlp(text)
-    for i, ents in enumerate(ballots):
+    for _i, ents in enumerate(ballots):
         doc.set_ents([Span(doc, s, e, label=lab) for s, e, lab in ents], default="outside")
         doc = components.ballot(doc)
         assert not doc.ents  # cleared for the next member...
@@ -164,18 +234,24 @@ def _members_vote(ballots: list[list[tuple[int, int, str]]], text: str = "a b c 
 
 
 def test_vote_keeps_spans_a_majority_proposed_with_that_label():
-    ents, doc = _members_vote([
-        [(0, 2, "Method"), (3, 4, "Task"), (5, 6, "Metric")],
-        [(0, 2, "Method"), (3, 4, "Material")],
-        [(0, 2, "Task"), (3, 4, "Task"), (6, 8, "Metric")],
-    ])
+    ents, doc = _members_vote(
+        [
+            [(0, 2, "Method"), (3, 4, "Task"), (5, 6, "Metric")],
+            [(0, 2, "Method"), (3, 4, "Material")],
+            [(0, 2, "Task"), (3, 4, "Task"), (6, 8, "Metric")],
+        ]
+    )
     assert ents == [(0, 2, "Method"), (3, 4, "Task")]
     assert components.BALLOTS_KEY not in doc.spans
 
 
 def test_vote_needs_a_strict_majority():
-    four = [[(0, 3, "Method"), (4, 6, "Task")], [(0, 3, "Method"), (4, 6, "Task")],
-            [(1, 2, "Method"), (4, 6, "Task")], [(1, 2, "Method"), (5, 7, "Task")]]
+    four = [
+        [(0, 3, "Method"), (4, 6, "Task")],
+        [(0, 3, "Method"), (4, 6, "Task")],
+        [(1, 2, "Method"), (4, 6, "Task")],
+        [(1, 2, "Method"), (5, 7, "Task")],
+    ]
     ents, _ = _members_vote(four + [[(1, 2, "Method")]])  # 5 members: 3 votes needed
     assert ents == [(1, 2, "Method"), (4, 6, "Task")]
     ents, _ = _members_vote(four)  # 4 members: 3 needed, so the 2-2 tie on 0-3 / 1-2 keeps neither
@@ -207,22 +283,35 @@ def test_a_recogniser_span_across_a_colon_is_split_there(nlp):
     doc.ents = [Span(doc, 0, 9, label="Method")]  # what a recogniser took whole
     nlp.get_pipe("paperkg_refine")(doc)
     assert [(s.text, s.label_) for s in doc.spans[ENTITIES_KEY]] == [
-        ("MM-DREX", "Method"), ("Multimodal-Driven Dynamic Routing of LLM Experts", "Method")]
+        ("MM-DREX", "Method"),
+        ("Multimodal-Driven Dynamic Routing of LLM Experts", "Method"),
+    ]
 
 
 def test_an_acronym_used_inside_a_longer_mention_is_also_its_own_mention():
     import spacy
 
-    from extract.components import ABBR_LONG_KEY, ABBR_SHORT_KEY, nested_short_forms
+    from paperkg.extract.components import ABBR_LONG_KEY, ABBR_SHORT_KEY, nested_short_forms
 
     nlp = spacy.blank("en")
     doc = nlp("Variational Sparse Autoencoders ( vSAE ) help . TopK vSAE fails . vSAE features and RL agents")
     doc.spans[ABBR_LONG_KEY] = [Span(doc, 0, 3, label="vSAE")]
-    doc.spans[ABBR_SHORT_KEY] = [Span(doc, 4, 5, label="vSAE"), Span(doc, 9, 10, label="vSAE"),
-                                 Span(doc, 12, 13, label="vSAE"), Span(doc, 15, 16, label="RL")]
-    mentions = [Span(doc, 0, 3, label="Method"), Span(doc, 4, 5, label="Method"), Span(doc, 8, 10, label="Method"),
-                Span(doc, 12, 14, label="Concept"), Span(doc, 15, 17, label="Concept")]
+    doc.spans[ABBR_SHORT_KEY] = [
+        Span(doc, 4, 5, label="vSAE"),
+        Span(doc, 9, 10, label="vSAE"),
+        Span(doc, 12, 13, label="vSAE"),
+        Span(doc, 15, 16, label="RL"),
+    ]
+    mentions = [
+        Span(doc, 0, 3, label="Method"),
+        Span(doc, 4, 5, label="Method"),
+        Span(doc, 8, 10, label="Method"),
+        Span(doc, 12, 14, label="Concept"),
+        Span(doc, 15, 17, label="Concept"),
+    ]
     added = nested_short_forms(doc, mentions)
     # vSAE inside `TopK vSAE` and `vSAE features`, typed as its definition; RL has no typed form
     assert [(s.start, s.end, s.label_, s.id_) for s in added] == [
-        (9, 10, "Method", "abbreviation"), (12, 13, "Method", "abbreviation")]
+        (9, 10, "Method", "abbreviation"),
+        (12, 13, "Method", "abbreviation"),
+    ]

@@ -1,4 +1,5 @@
 """The SciERC scorer and `kg eval`, on a tiny hand-made SciERC file with known counts."""
+
 import json
 import os
 from pathlib import Path
@@ -6,9 +7,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from extract.evaluation import score
-from extract.scierc import read_scierc
-from kg.cli import main
+from paperkg.extract.evaluation import score
+from paperkg.extract.scierc import read_scierc
+from paperkg.kg.cli import main
 
 FIXTURE = Path(__file__).parent / "fixtures" / "extract" / "tiny_scierc.jsonl"
 REPO = Path(__file__).resolve().parent.parent
@@ -53,7 +54,12 @@ def test_kg_eval_json_on_fixture():
     assert data["documents"] == 2
     assert data["micro"]["gold"] == 9
     assert set(data["settings"]) == {
-        "recogniser", "recogniser+abbreviations", "recogniser+rules", "graph mentions", "extractor"}
+        "recogniser",
+        "recogniser+abbreviations",
+        "recogniser+rules",
+        "graph mentions",
+        "extractor",
+    }
     assert data["per_label"]["Task"]["gold"] == 3
 
 
@@ -91,14 +97,19 @@ PARTIAL = Path(__file__).parent / "fixtures" / "extract" / "tiny_partial.jsonl"
 
 
 def test_label_scheme_scores_only_the_labels_a_gold_file_uses():
-    from extract.evaluation import label_scheme
+    from paperkg.extract.evaluation import label_scheme
 
     assert label_scheme({"Task", "Dataset", "Metric"}).labels == ("Dataset", "Task", "Metric")
     assert label_scheme({"Task", "Dataset", "Metric"}).name == "paperkg"
     assert label_scheme({"Task", "Method", "Generic"}).labels == ("Task", "Method")
     assert label_scheme({"Task", "Method", "Generic"}).name == "scierc"
     assert label_scheme(s[2] for d in read_scierc(FIXTURE) for s in d.spans).labels == (
-        "Task", "Method", "Metric", "Material", "OtherScientificTerm")
+        "Task",
+        "Method",
+        "Metric",
+        "Material",
+        "OtherScientificTerm",
+    )
     with pytest.raises(ValueError, match="mix"):
         label_scheme({"Material", "Dataset"})
     with pytest.raises(ValueError, match="Organism"):
@@ -108,8 +119,8 @@ def test_label_scheme_scores_only_the_labels_a_gold_file_uses():
 def test_partial_gold_ignores_predictions_of_unannotated_labels():
     import spacy
 
-    from extract.evaluation import _gold_set, _predicted, label_scheme
-    from extract.scierc import gold_to_doc
+    from paperkg.extract.evaluation import _gold_set, _predicted, label_scheme
+    from paperkg.extract.scierc import gold_to_doc
 
     golds = list(read_scierc(PARTIAL))
     scheme = label_scheme({s[2] for g in golds for s in g.spans})
@@ -119,10 +130,17 @@ def test_partial_gold_ignores_predictions_of_unannotated_labels():
 
     # recogniser labels: BERT a Method (not scored: the file has no Method), SQuAD and ImageNet
     # Material (= Dataset), exact match and question answering right, 'accuracy' a wrong extent
-    docs[0].ents = [Span(docs[0], 2, 3, "Method"), Span(docs[0], 4, 5, "Material"),
-                    Span(docs[0], 6, 8, "Metric"), Span(docs[0], 9, 11, "Task")]
-    docs[1].ents = [Span(docs[1], 2, 3, "Material"), Span(docs[1], 5, 6, "Metric"),
-                    Span(docs[1], 6, 7, "OtherScientificTerm")]
+    docs[0].ents = [
+        Span(docs[0], 2, 3, "Method"),
+        Span(docs[0], 4, 5, "Material"),
+        Span(docs[0], 6, 8, "Metric"),
+        Span(docs[0], 9, 11, "Task"),
+    ]
+    docs[1].ents = [
+        Span(docs[1], 2, 3, "Material"),
+        Span(docs[1], 5, 6, "Metric"),
+        Span(docs[1], 6, 7, "OtherScientificTerm"),
+    ]
     pairs = [(_gold_set(g, scheme), _predicted(d, None, None, scheme)) for g, d in zip(golds, docs)]
     result = score(pairs, scheme.labels).to_json()
     assert (result["micro"]["tp"], result["micro"]["predicted"], result["micro"]["gold"]) == (4, 5, 5)

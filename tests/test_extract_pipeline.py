@@ -1,4 +1,5 @@
 """The shipped extractor on real abstracts from the seed listings, checked by hand."""
+
 import json
 from pathlib import Path
 
@@ -6,9 +7,9 @@ import pytest
 
 pytest.importorskip("spacy")
 
-from extract.naming import is_generic  # noqa: E402
-from extract.pipeline import MODEL_DIR, load_extractor  # noqa: E402
-from extract.records import Paper  # noqa: E402
+from paperkg.extract.naming import is_generic  # noqa: E402
+from paperkg.extract.pipeline import MODEL_DIR, load_extractor  # noqa: E402
+from paperkg.extract.records import Paper  # noqa: E402
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extract"
 

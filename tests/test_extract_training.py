@@ -2,31 +2,55 @@
 
 Without static vectors, so the tests need no `train` extra.
 """
+
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from kg.cli import main
+from paperkg.kg.cli import main
 
 FIXTURE = Path(__file__).parent / "fixtures" / "extract" / "tiny_scierc.jsonl"
 FIXTURE_LISTING = Path(__file__).resolve().parents[1] / "data" / "demo" / "hf-daily-papers-interpretability-2.txt"
 
 
 def train(out: Path, seed: int = 0, members: int = 2):
-    args = ["train", "--train", str(FIXTURE), "--dev", str(FIXTURE), "--out", str(out), "--seed", str(seed),
-            "--max-steps", "4", "--no-vectors", "--members", str(members)]
+    args = [
+        "train",
+        "--train",
+        str(FIXTURE),
+        "--dev",
+        str(FIXTURE),
+        "--out",
+        str(out),
+        "--seed",
+        str(seed),
+        "--max-steps",
+        "4",
+        "--no-vectors",
+        "--members",
+        str(members),
+    ]
     return CliRunner().invoke(main, args)
 
 
 def test_kg_train_writes_a_full_pipeline(tmp_path):
     result = train(tmp_path / "run")
     assert result.exit_code == 0, result.output
-    from extract.pipeline import load_nlp
+    from paperkg.extract.pipeline import load_nlp
 
     nlp = load_nlp(tmp_path / "run" / "model")
-    assert nlp.pipe_names == ["paperkg_sentences", "ner_0", "ballot_0", "ner_1", "ballot_1", "paperkg_vote",
-                              "paperkg_abbreviations", "paperkg_rules", "paperkg_refine"]
+    assert nlp.pipe_names == [
+        "paperkg_sentences",
+        "ner_0",
+        "ballot_0",
+        "ner_1",
+        "ballot_1",
+        "paperkg_vote",
+        "paperkg_abbreviations",
+        "paperkg_rules",
+        "paperkg_refine",
+    ]
     assert set(nlp.get_pipe("ner_1").labels) >= {"Task", "Method", "Material"}
     # each member is its own training run, with its own seed
     assert (tmp_path / "run" / "training" / "model-best").is_dir()
@@ -35,8 +59,8 @@ def test_kg_train_writes_a_full_pipeline(tmp_path):
 
 
 def test_fewer_members_run_when_asked(tmp_path):
-    from extract.pipeline import load_extractor
-    from extract.records import Paper
+    from paperkg.extract.pipeline import load_extractor
+    from paperkg.extract.records import Paper
 
     assert train(tmp_path / "run", members=3).exit_code == 0
     model = tmp_path / "run" / "model"
@@ -61,8 +85,21 @@ def test_kg_train_bad_input(tmp_path):
 def test_kg_train_vectors_table_without_vectors_is_refused(tmp_path):
     table = tmp_path / "t.npz"
     table.write_bytes(b"")
-    result = CliRunner().invoke(main, ["train", "--train", str(FIXTURE), "--dev", str(FIXTURE), "--out",
-                                       str(tmp_path / "o"), "--no-vectors", "--vectors-table", str(table)])
+    result = CliRunner().invoke(
+        main,
+        [
+            "train",
+            "--train",
+            str(FIXTURE),
+            "--dev",
+            str(FIXTURE),
+            "--out",
+            str(tmp_path / "o"),
+            "--no-vectors",
+            "--vectors-table",
+            str(table),
+        ],
+    )
     assert result.exit_code == 2 and "contradict" in result.output
     assert not (tmp_path / "o").exists()
 
@@ -80,8 +117,8 @@ def test_same_seed_same_model(tmp_path):
 def test_rules_recompile_into_a_pipeline_without_retraining(tmp_path):
     import spacy
 
-    from extract.pipeline import load_nlp
-    from extract.training import refresh_rules
+    from paperkg.extract.pipeline import load_nlp
+    from paperkg.extract.training import refresh_rules
 
     assert train(tmp_path / "run", members=1).exit_code == 0
     spacy.blank("en").tokenizer.to_disk(tmp_path / "run" / "model" / "tokenizer")  # stale rules: hyphens split
@@ -107,13 +144,22 @@ def _tiny_corpus(path: Path) -> Path:
     import json
 
     papers = [
-        {"arxiv_id": "2501.00001", "title": "Sparse Autoencoders for Vision Transformers",
-         "abstract": "We train sparse autoencoders (SAEs) on ViT-B/16 features and evaluate them on ImageNet."},
-        {"arxiv_id": "2501.00002", "title": "Parsing with LSTMs",
-         "abstract": "We evaluate a dependency parser on the Penn Treebank and report labelled attachment score."},
+        {
+            "arxiv_id": "2501.00001",
+            "title": "Sparse Autoencoders for Vision Transformers",
+            "abstract": "We train sparse autoencoders (SAEs) on ViT-B/16 features and evaluate them on ImageNet.",
+        },
+        {
+            "arxiv_id": "2501.00002",
+            "title": "Parsing with LSTMs",
+            "abstract": "We evaluate a dependency parser on the Penn Treebank and report labelled attachment score.",
+        },
         {"arxiv_id": "2501.00003", "title": "No abstract here", "abstract": ""},
-        {"arxiv_id": "2501.00004", "title": "Retrieval for question answering",
-         "abstract": "A dense retriever improves open-domain question answering on Natural Questions."},
+        {
+            "arxiv_id": "2501.00004",
+            "title": "Retrieval for question answering",
+            "abstract": "A dense retriever improves open-domain question answering on Natural Questions.",
+        },
     ]
     with gzip.open(path, "wt", encoding="utf-8") as fh:
         fh.writelines(json.dumps(p) + "\n" for p in papers)
@@ -122,28 +168,50 @@ def _tiny_corpus(path: Path) -> Path:
 
 def _label_and_train(tmp_path: Path, corpus: Path, n: int):
     silver = tmp_path / "silver"
-    label = CliRunner().invoke(main, ["label", str(corpus), "--out", str(silver), "--abstracts", str(n),
-                                      "--seed", "1", "--shard-size", "2"])
+    label = CliRunner().invoke(
+        main, ["label", str(corpus), "--out", str(silver), "--abstracts", str(n), "--seed", "1", "--shard-size", "2"]
+    )
     assert label.exit_code == 0, label.output
-    result = CliRunner().invoke(main, [
-        "train", "--train", str(FIXTURE), "--dev", str(FIXTURE), "--out", str(tmp_path / "run"), "--members", "1",
-        "--max-steps", "4", "--no-vectors", "--silver", str(silver), "--gold-copies", "3"])
+    result = CliRunner().invoke(
+        main,
+        [
+            "train",
+            "--train",
+            str(FIXTURE),
+            "--dev",
+            str(FIXTURE),
+            "--out",
+            str(tmp_path / "run"),
+            "--members",
+            "1",
+            "--max-steps",
+            "4",
+            "--no-vectors",
+            "--silver",
+            str(silver),
+            "--gold-copies",
+            "3",
+        ],
+    )
     assert result.exit_code == 0, result.output
     return silver
 
 
 def test_label_then_train_on_silver(tmp_path):
+    import spacy
     from spacy.tokens import DocBin
 
-    import spacy
-    from extract.pipeline import load_nlp
-    from extract.silver import corpus_sample
+    from paperkg.extract.pipeline import load_nlp
+    from paperkg.extract.silver import corpus_sample
 
     corpus = _tiny_corpus(tmp_path / "tiny.jsonl.gz")
     # a seeded sample of the three papers with an abstract; a smaller sample is a prefix
     sample = corpus_sample(corpus, 3, seed=1)
     assert sorted(t.split("\n\n")[0] for t in sample) == [
-        "Parsing with LSTMs", "Retrieval for question answering", "Sparse Autoencoders for Vision Transformers"]
+        "Parsing with LSTMs",
+        "Retrieval for question answering",
+        "Sparse Autoencoders for Vision Transformers",
+    ]
     assert corpus_sample(corpus, 2, seed=1) == sample[:2]
     silver = _label_and_train(tmp_path, corpus, 3)
     shards = sorted(p.name for p in silver.glob("*.spacy"))
@@ -154,8 +222,13 @@ def test_label_then_train_on_silver(tmp_path):
     expected = [[(e.start, e.end, e.label_) for e in teacher(t).ents] for t in sample]
     assert [[(e.start, e.end, e.label_) for e in d.ents] for d in docs] == expected
     mixed = sorted(p.name for p in (tmp_path / "run" / "corpus" / "train-mixed").iterdir())
-    assert mixed == ["gold-00.spacy", "gold-01.spacy", "gold-02.spacy",
-                     "silver-silver-000.spacy", "silver-silver-001.spacy"]
+    assert mixed == [
+        "gold-00.spacy",
+        "gold-01.spacy",
+        "gold-02.spacy",
+        "silver-silver-000.spacy",
+        "silver-silver-001.spacy",
+    ]
     nlp = load_nlp(tmp_path / "run" / "model")
     # one recogniser: no ballot, no vote
     assert nlp.pipe_names == ["paperkg_sentences", "ner_0", "paperkg_abbreviations", "paperkg_rules", "paperkg_refine"]
@@ -164,9 +237,25 @@ def test_label_then_train_on_silver(tmp_path):
 
 def test_train_refuses_an_empty_silver_directory(tmp_path):
     (tmp_path / "empty").mkdir()
-    result = CliRunner().invoke(main, [
-        "train", "--train", str(FIXTURE), "--dev", str(FIXTURE), "--out", str(tmp_path / "run"), "--members", "1",
-        "--max-steps", "2", "--no-vectors", "--silver", str(tmp_path / "empty")])
+    result = CliRunner().invoke(
+        main,
+        [
+            "train",
+            "--train",
+            str(FIXTURE),
+            "--dev",
+            str(FIXTURE),
+            "--out",
+            str(tmp_path / "run"),
+            "--members",
+            "1",
+            "--max-steps",
+            "2",
+            "--no-vectors",
+            "--silver",
+            str(tmp_path / "empty"),
+        ],
+    )
     assert result.exit_code == 1 and "no silver shards" in result.output
 
 

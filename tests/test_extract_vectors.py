@@ -3,15 +3,16 @@
 The distillation itself needs PyTorch (a separate venv, README "Training and evaluating the extractor"); these
 tests cover what runs in paperkg's own environment: vocabulary, PCA, and reading the table.
 """
+
 from pathlib import Path
 
 import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from extract.distill import pca, scierc_words, vocabulary
-from extract.vectors import build_vectors
-from kg.cli import main
+from paperkg.extract.distill import pca, scierc_words, vocabulary
+from paperkg.extract.vectors import build_vectors
+from paperkg.kg.cli import main
 
 FIXTURE = Path(__file__).parent / "fixtures" / "extract" / "tiny_scierc.jsonl"
 
@@ -70,14 +71,28 @@ def test_kg_train_with_a_vectors_table(tmp_path):
     words = sorted(scierc_words([FIXTURE]))
     table = write_table(tmp_path / "t.npz", words, dims=6)
     out = tmp_path / "run"
-    result = CliRunner().invoke(main, ["train", "--train", str(FIXTURE), "--dev", str(FIXTURE), "--out", str(out),
-                                       "--max-steps", "4", "--vectors-table", str(table)])
+    result = CliRunner().invoke(
+        main,
+        [
+            "train",
+            "--train",
+            str(FIXTURE),
+            "--dev",
+            str(FIXTURE),
+            "--out",
+            str(out),
+            "--max-steps",
+            "4",
+            "--vectors-table",
+            str(table),
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert spacy.load(out / "model", exclude=["paperkg_rules"]).vocab.vectors.shape == (len(words), 6)
 
 
 def test_members_with_different_vectors_are_refused(tmp_path):
-    from extract.training import combine_recognisers
+    from paperkg.extract.training import combine_recognisers
 
     words = sorted(scierc_words([FIXTURE]))
     table = write_table(tmp_path / "t.npz", words, dims=6)
@@ -93,7 +108,7 @@ def test_members_with_different_vectors_are_refused(tmp_path):
 
 
 def test_export_table_gives_back_the_table_a_pipeline_was_built_from(tmp_path):
-    from extract.vectors import export_table
+    from paperkg.extract.vectors import export_table
 
     words = ["the", "parser", "lstm", "penn"]
     table = write_table(tmp_path / "in.npz", words)

@@ -1,4 +1,5 @@
 """Writing the graph: idempotent rebuilds, incremental adds equal to one build, crash safety."""
+
 from __future__ import annotations
 
 import os
@@ -8,7 +9,6 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-
 from graph_papers import (
     all_papers,
     anchored,
@@ -26,13 +26,14 @@ from graph_papers import (
     tsetlin_plain,
     vsae,
 )
-from kg.build import build as build_listings
-from kg.identity import entity_iri
-from kg.ingest import add_extractions
-from kg.names import lookup_key
-from kg.stats import graph_stats
-from kg.store import Store, StoreError
-from kg.terms import oa, pkg, rdf
+
+from paperkg.kg.build import build as build_listings
+from paperkg.kg.identity import entity_iri
+from paperkg.kg.ingest import add_extractions
+from paperkg.kg.names import lookup_key
+from paperkg.kg.stats import graph_stats
+from paperkg.kg.store import Store, StoreError
+from paperkg.kg.terms import oa, pkg, rdf
 
 LISTING = Path(__file__).parent / "fixtures" / "graph" / "papers.jsonl"
 
@@ -65,7 +66,8 @@ SPLITS = {
     # the first definition of SAE(s) arrives after papers that use it undefined (0 -> 1), and
     # SA becomes ambiguous after an undefined use was linked to its one long form (1 -> 2)
     "definitions arrive late": lambda: [
-        [probe_undefined(), sa_undefined()], [protopnet()],
+        [probe_undefined(), sa_undefined()],
+        [protopnet()],
         [vsae(), transcoders(), anchored(), sonar(), sonar_variant(), tsetlin(), tsetlin_plain()],
         [self_explain(), probe()],
     ],
@@ -169,9 +171,9 @@ _KILLED_WRITER = """
 import os, signal, sys
 sys.path.insert(0, sys.argv[2])
 from graph_papers import probe, transcoders
-from kg.ingest import add_extractions
-from kg.names import lookup_key
-from kg.store import Store
+from paperkg.kg.ingest import add_extractions
+from paperkg.kg.names import lookup_key
+from paperkg.kg.store import Store
 
 def dying():
     yield transcoders()
@@ -189,7 +191,10 @@ def test_a_writer_killed_mid_write_leaves_the_previous_graph_readable(tmp_path):
     store.close()
     done = subprocess.run(
         [sys.executable, "-c", _KILLED_WRITER, str(store.path), str(Path(__file__).parent)],
-        capture_output=True, text=True, timeout=300, env={**os.environ, "PYTHONPATH": os.getcwd()},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "PYTHONPATH": os.getcwd()},
     )
     assert done.returncode == -9, done.stderr
     assert len(list(store.path.glob("gen-*"))) == 2  # the abandoned generation is still there
@@ -207,8 +212,11 @@ def test_a_new_definition_moves_the_undefined_uses_of_an_acronym(tmp_path):
             return add_extractions(db, papers).relinked
 
     def body_of_sa():
-        (m,) = [q.subject for q in store.oxigraph.quads_for_pattern(None, pkg.acronymKey, None)
-                if "sa-without-definition" in q.subject.value]
+        (m,) = [
+            q.subject
+            for q in store.oxigraph.quads_for_pattern(None, pkg.acronymKey, None)
+            if "sa-without-definition" in q.subject.value
+        ]
         return next(store.oxigraph.quads_for_pattern(m, oa.hasBody, None)).object
 
     assert add(sa_undefined()) == 0
@@ -219,17 +227,29 @@ def test_a_new_definition_moves_the_undefined_uses_of_an_acronym(tmp_path):
     assert add(self_explain()) == 1
     assert body_of_sa() == entity_iri("sa")  # two definitions: on its own again
     # each entity's paper count followed the moves: it is the number of papers mentioning it
-    counted = {r["e"]: int(r["n"].value) for r in store.oxigraph.query(
-        "SELECT ?e (COUNT(?p) AS ?n) WHERE { ?p <%s> ?e } GROUP BY ?e" % pkg.mentions.value)}
+    counted = {
+        r["e"]: int(r["n"].value)
+        for r in store.oxigraph.query(
+            f"SELECT ?e (COUNT(?p) AS ?n) WHERE {{ ?p <{pkg.mentions.value}> ?e }} GROUP BY ?e"
+        )
+    }
     stored = {q.subject: int(q.object.value) for q in store.oxigraph.quads_for_pattern(None, pkg.paperCount, None)}
     assert stored == counted and stored[entity_iri("sa")] == 1
     # and its surface forms tally exactly the mentions linked to it
-    mentions = {(r["e"], r["text"].value, r["type"]): int(r["n"].value) for r in store.oxigraph.query(
-        "SELECT ?e ?text ?type (COUNT(?m) AS ?n) WHERE { ?m <%s> ?e ; <%s> ?text ; <%s> ?type } GROUP BY ?e ?text ?type"
-        % (oa.hasBody.value, oa.exact.value, pkg.entityType.value))}
-    tallied = {(r["e"], r["text"].value, r["type"]): int(r["n"].value) for r in store.oxigraph.query(
-        "SELECT ?e ?text ?type ?n WHERE { ?e <%s> ?f . ?f <%s> ?text ; <%s> ?type ; <%s> ?n }"
-        % (pkg.surfaceForm.value, oa.exact.value, pkg.entityType.value, pkg.mentionCount.value))}
+    mentions = {
+        (r["e"], r["text"].value, r["type"]): int(r["n"].value)
+        for r in store.oxigraph.query(
+            f"SELECT ?e ?text ?type (COUNT(?m) AS ?n) WHERE {{ ?m <{oa.hasBody.value}> ?e ; <{oa.exact.value}> ?text ; "
+            f"<{pkg.entityType.value}> ?type }} GROUP BY ?e ?text ?type"
+        )
+    }
+    tallied = {
+        (r["e"], r["text"].value, r["type"]): int(r["n"].value)
+        for r in store.oxigraph.query(
+            f"SELECT ?e ?text ?type ?n WHERE {{ ?e <{pkg.surfaceForm.value}> ?f . ?f <{oa.exact.value}> ?text ; "
+            f"<{pkg.entityType.value}> ?type ; <{pkg.mentionCount.value}> ?n }}"
+        )
+    }
     assert tallied == mentions and len(tallied) > 3
 
 
@@ -243,7 +263,10 @@ def test_a_known_paper_in_another_listing_gains_its_location_only(tmp_path):
     report = build_listings(store, [str(other)], extractor=extractor)
     assert report.new_papers == 0 and extractor.calls == 0
     assert report.triples_after == before + 1
-    locations = {q.object.value for q in store.oxigraph.quads_for_pattern(None, pkg.sourceLocation, None)
-                 if "2406.11944" in q.subject.value}
+    locations = {
+        q.object.value
+        for q in store.oxigraph.quads_for_pattern(None, pkg.sourceLocation, None)
+        if "2406.11944" in q.subject.value
+    }
     assert locations == {f"{LISTING}:2", f"{other}:1"}
     assert build_listings(store, [str(other)], extractor=extractor).triples_after == before + 1

@@ -1,4 +1,5 @@
 """Entity linking across papers: the merge rules, per-paper acronyms, and explainable merges."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -6,7 +7,6 @@ from dataclasses import replace
 
 import pyoxigraph as ox
 import pytest
-
 from graph_papers import (
     TSETLIN_PLAIN,
     anchored,
@@ -26,16 +26,19 @@ from graph_papers import (
     tsetlin_plain,
     vsae,
 )
-from kg.entities import majority_type, merge_rules, preferred_label
-from kg.identity import entity_iri
-from kg.names import lookup_key
-from kg.terms import oa, pkg, rdf, skos
+
+from paperkg.kg.entities import majority_type, merge_rules, preferred_label
+from paperkg.kg.identity import entity_iri
+from paperkg.kg.names import lookup_key
+from paperkg.kg.terms import oa, pkg, rdf, skos
 
 RDF_TYPE = rdf.type
 
 
 def entities_named(store, name: str) -> set[str]:
-    return {q.subject.value for q in store.oxigraph.quads_for_pattern(None, pkg.lookupKey, ox.Literal(lookup_key(name)))}
+    return {
+        q.subject.value for q in store.oxigraph.quads_for_pattern(None, pkg.lookupKey, ox.Literal(lookup_key(name)))
+    }
 
 
 def the_entity(store, name: str) -> ox.NamedNode:
@@ -157,7 +160,8 @@ def test_an_ambiguous_undefined_acronym_stays_an_entity_of_its_own(tmp_path):
     undefined = mention_bodies(store, "sa-without-definition", "SA")
     assert undefined == {entity_iri("sa").value}
     assert entities_named(store, "SA") == {
-        entity_iri("sa").value, the_entity(store, "score aggregation").value,
+        entity_iri("sa").value,
+        the_entity(store, "score aggregation").value,
         the_entity(store, "sentiment analysis").value,
     }
     assert one(store, entity_iri("sa"), skos.prefLabel) == "SA"
@@ -191,7 +195,10 @@ def test_entity_type_follows_the_mentions_of_all_papers(tmp_path):
 
 def test_preferred_label_is_the_most_frequent_singular_spelling():
     assert preferred_label("gpt2", Counter({"GPT2": 1, "GPT-2": 3})) == "GPT-2"
-    assert preferred_label("sparseautoencoder", Counter({"SAEs": 9, "sparse autoencoders": 2, "Sparse Autoencoders": 1})) == "sparse autoencoder"
+    assert (
+        preferred_label("sparseautoencoder", Counter({"SAEs": 9, "sparse autoencoders": 2, "Sparse Autoencoders": 1}))
+        == "sparse autoencoder"
+    )
     assert preferred_label("resnet50", Counter({"ResNet50": 1, "ResNet-50": 1})) == "ResNet-50"
 
 

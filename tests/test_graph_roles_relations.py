@@ -1,4 +1,5 @@
 """Paper-entity roles and entity-entity relations read from real sentences of the seeds."""
+
 from __future__ import annotations
 
 import os
@@ -7,34 +8,54 @@ from pathlib import Path
 
 import pytest
 
-from kg.relation_check import score_file
-from kg.relations import Span, sentence_relations
-from kg.roles import mention_role
+from paperkg.kg.relation_check import score_file
+from paperkg.kg.relations import Span, sentence_relations
+from paperkg.kg.roles import mention_role
 
 REPO = Path(__file__).resolve().parents[1]
 SCIERC = Path(os.environ.get("PAPERKG_SCIERC", REPO.parent / "shared" / "data" / "scierc"))
 
-VSAE = ("We introduce the Variational Sparse Autoencoder (vSAE), which replaces deterministic ReLU "
-        "gating with stochastic sampling from learned Gaussian posteriors.")
-BENCH = ("We evaluate a TopK vSAE against a standard TopK SAE on Pythia-70M transformer residual stream "
-         "activations using comprehensive benchmarks including SAE Bench.")
-TSETLIN = ("The Tsetlin Machine either performs on par with or outperforms all of the evaluated methods on "
-           "both the 20 Newsgroups and IMDb datasets, as well as on a non-public clinical dataset.")
-MCQ = ("Our interventions not only mitigate the bias but also improve the overall MCQ prediction "
-       "accuracy for the GPT-2 family across various datasets.")
-SONAR = ("An extensive analysis of transfer learning techniques for image classification using benchmark "
-         "Convolutional Neural Network (CNN) architectures such as VGG16, ResNet50, InceptionV3, "
-         "DenseNet121, etc. is carried out.")
-SELF_EXPLAIN = ("In this paper, we investigate this question on the task of sentiment analysis (SA) and "
-                "for feature attribution explanation.")
-PROBE = "This work introduces Hyperdimensional Probe, a novel paradigm for decoding information from the LLM vector space."
-TRANSCODERS = ("Finally, we apply transcoders to reverse-engineer unknown circuits in the model, and we "
-               "obtain novel insights regarding the greater-than circuit in GPT2-small.")
-LLMS = ("Large Language Models (LLMs), such as the GPT-4 and LLaMA families, have demonstrated considerable "
-        "success across diverse tasks, including multiple-choice questions (MCQs).")
-CDT = ("Through human experiments, we demonstrate CD-T enables users to identify the more accurate of two "
-       "models and to better trust a model's outputs compared to alternative interpretation methods such "
-       "as SHAP and LIME.")
+VSAE = (
+    "We introduce the Variational Sparse Autoencoder (vSAE), which replaces deterministic ReLU "
+    "gating with stochastic sampling from learned Gaussian posteriors."
+)
+BENCH = (
+    "We evaluate a TopK vSAE against a standard TopK SAE on Pythia-70M transformer residual stream "
+    "activations using comprehensive benchmarks including SAE Bench."
+)
+TSETLIN = (
+    "The Tsetlin Machine either performs on par with or outperforms all of the evaluated methods on "
+    "both the 20 Newsgroups and IMDb datasets, as well as on a non-public clinical dataset."
+)
+MCQ = (
+    "Our interventions not only mitigate the bias but also improve the overall MCQ prediction "
+    "accuracy for the GPT-2 family across various datasets."
+)
+SONAR = (
+    "An extensive analysis of transfer learning techniques for image classification using benchmark "
+    "Convolutional Neural Network (CNN) architectures such as VGG16, ResNet50, InceptionV3, "
+    "DenseNet121, etc. is carried out."
+)
+SELF_EXPLAIN = (
+    "In this paper, we investigate this question on the task of sentiment analysis (SA) and "
+    "for feature attribution explanation."
+)
+PROBE = (
+    "This work introduces Hyperdimensional Probe, a novel paradigm for decoding information from the LLM vector space."
+)
+TRANSCODERS = (
+    "Finally, we apply transcoders to reverse-engineer unknown circuits in the model, and we "
+    "obtain novel insights regarding the greater-than circuit in GPT2-small."
+)
+LLMS = (
+    "Large Language Models (LLMs), such as the GPT-4 and LLaMA families, have demonstrated considerable "
+    "success across diverse tasks, including multiple-choice questions (MCQs)."
+)
+CDT = (
+    "Through human experiments, we demonstrate CD-T enables users to identify the more accurate of two "
+    "models and to better trust a model's outputs compared to alternative interpretation methods such "
+    "as SHAP and LIME."
+)
 
 
 def role(sentence: str, mention: str, entity_type: str, **kw) -> str:
@@ -42,21 +63,24 @@ def role(sentence: str, mention: str, entity_type: str, **kw) -> str:
     return mention_role(sentence, start, start + len(mention), entity_type, **kw)
 
 
-@pytest.mark.parametrize("sentence, mention, entity_type, expected", [
-    (VSAE, "Variational Sparse Autoencoder", "Method", "proposes"),
-    (VSAE, "vSAE", "Method", "proposes"),
-    (VSAE, "ReLU", "Method", "mentions"),  # after ", which": not what is introduced
-    (PROBE, "Hyperdimensional Probe", "Method", "proposes"),
-    (BENCH, "SAE Bench", "Dataset", "evaluatesOn"),
-    (TSETLIN, "IMDb", "Dataset", "evaluatesOn"),
-    (MCQ, "accuracy", "Metric", "reports"),
-    (SONAR, "Convolutional Neural Network", "Method", "uses"),
-    (TRANSCODERS, "transcoders", "Method", "uses"),
-    (TRANSCODERS, "GPT2-small", "Model", "mentions"),
-    (SELF_EXPLAIN, "sentiment analysis", "Task", "addresses"),
-    (LLMS, "multiple-choice questions", "Task", "mentions"),  # the paper's aim is not stated here
-    (CDT, "LIME", "Method", "mentions"),
-])
+@pytest.mark.parametrize(
+    "sentence, mention, entity_type, expected",
+    [
+        (VSAE, "Variational Sparse Autoencoder", "Method", "proposes"),
+        (VSAE, "vSAE", "Method", "proposes"),
+        (VSAE, "ReLU", "Method", "mentions"),  # after ", which": not what is introduced
+        (PROBE, "Hyperdimensional Probe", "Method", "proposes"),
+        (BENCH, "SAE Bench", "Dataset", "evaluatesOn"),
+        (TSETLIN, "IMDb", "Dataset", "evaluatesOn"),
+        (MCQ, "accuracy", "Metric", "reports"),
+        (SONAR, "Convolutional Neural Network", "Method", "uses"),
+        (TRANSCODERS, "transcoders", "Method", "uses"),
+        (TRANSCODERS, "GPT2-small", "Model", "mentions"),
+        (SELF_EXPLAIN, "sentiment analysis", "Task", "addresses"),
+        (LLMS, "multiple-choice questions", "Task", "mentions"),  # the paper's aim is not stated here
+        (CDT, "LIME", "Method", "mentions"),
+    ],
+)
 def test_roles_from_sentence_cues(sentence, mention, entity_type, expected):
     assert role(sentence, mention, entity_type) == expected
 
@@ -77,35 +101,70 @@ def spans(sentence: str, *mentions: tuple[str, str, str]) -> list[Span]:
 
 
 def test_hearst_patterns_give_hyponyms_through_lists_and_acronyms():
-    found = sentence_relations(SONAR, spans(
-        SONAR, ("Convolutional Neural Network", "Method", "cnn"), ("CNN", "Method", "cnn"),
-        ("VGG16", "Model", "vgg"), ("ResNet50", "Model", "resnet"), ("InceptionV3", "Model", "inception"),
-        ("DenseNet121", "Model", "densenet"), ("image classification", "Task", "ic"),
-    ))
+    found = sentence_relations(
+        SONAR,
+        spans(
+            SONAR,
+            ("Convolutional Neural Network", "Method", "cnn"),
+            ("CNN", "Method", "cnn"),
+            ("VGG16", "Model", "vgg"),
+            ("ResNet50", "Model", "resnet"),
+            ("InceptionV3", "Model", "inception"),
+            ("DenseNet121", "Model", "densenet"),
+            ("image classification", "Task", "ic"),
+        ),
+    )
     assert {(m, "hyponymOf", "cnn") for m in ("vgg", "resnet", "inception", "densenet")} <= found
-    llms = sentence_relations(LLMS, spans(
-        LLMS, ("Large Language Models", "Method", "llm"), ("LLMs", "Method", "llm"),
-        ("GPT-4", "Model", "gpt4"), ("LLaMA", "Model", "llama"), ("multiple-choice questions", "Task", "mcq"),
-    ))
+    llms = sentence_relations(
+        LLMS,
+        spans(
+            LLMS,
+            ("Large Language Models", "Method", "llm"),
+            ("LLMs", "Method", "llm"),
+            ("GPT-4", "Model", "gpt4"),
+            ("LLaMA", "Model", "llama"),
+            ("multiple-choice questions", "Task", "mcq"),
+        ),
+    )
     assert llms == {("gpt4", "hyponymOf", "llm"), ("llama", "hyponymOf", "llm")}
 
 
 def test_comparison_and_evaluation_patterns():
-    compared = sentence_relations(BENCH, spans(
-        BENCH, ("vSAE", "Method", "vsae"), ("SAE", "Method", "sae"), ("Pythia-70M", "Model", "pythia"),
-        ("SAE Bench", "Dataset", "saebench"),
-    ))
+    compared = sentence_relations(
+        BENCH,
+        spans(
+            BENCH,
+            ("vSAE", "Method", "vsae"),
+            ("SAE", "Method", "sae"),
+            ("Pythia-70M", "Model", "pythia"),
+            ("SAE Bench", "Dataset", "saebench"),
+        ),
+    )
     assert ("vsae", "comparedWith", "sae") in compared
-    evaluated = sentence_relations(TSETLIN, spans(
-        TSETLIN, ("Tsetlin Machine", "Method", "tm"), ("20 Newsgroups", "Dataset", "news"), ("IMDb", "Dataset", "imdb"),
-    ))
+    evaluated = sentence_relations(
+        TSETLIN,
+        spans(
+            TSETLIN,
+            ("Tsetlin Machine", "Method", "tm"),
+            ("20 Newsgroups", "Dataset", "news"),
+            ("IMDb", "Dataset", "imdb"),
+        ),
+    )
     assert evaluated == {("tm", "evaluatedOn", "news"), ("tm", "evaluatedOn", "imdb")}
 
 
 def test_no_relation_without_a_pattern():
-    assert sentence_relations(TRANSCODERS, spans(
-        TRANSCODERS, ("transcoders", "Method", "tc"), ("GPT2-small", "Model", "gpt2s"),
-    )) == set()
+    assert (
+        sentence_relations(
+            TRANSCODERS,
+            spans(
+                TRANSCODERS,
+                ("transcoders", "Method", "tc"),
+                ("GPT2-small", "Model", "gpt2s"),
+            ),
+        )
+        == set()
+    )
 
 
 @pytest.mark.skipif(not (SCIERC / "dev.jsonl").exists(), reason=f"SciERC not found at {SCIERC} (set PAPERKG_SCIERC)")

@@ -1,4 +1,5 @@
 """The vocabulary (ontology.ttl, vocab.PKG) agrees with itself and with built graphs; SHACL validation."""
+
 from __future__ import annotations
 
 import json
@@ -7,15 +8,16 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 from click.testing import CliRunner
+from graph_papers import all_papers, build
 from rdflib.namespace import OWL, RDF, RDFS
 
-from graph_papers import all_papers, build
-from kg.cli import main
-from kg.store import Store
-from kg.terms import pkg, skos
-from kg.validate import validate_store
-from schema import ONTOLOGY_PATH, SHAPES_PATH
-from schema.vocab import PKG
+from paperkg.kg.cli import main
+from paperkg.kg.store import Store
+from paperkg.kg.terms import PREFIXES, pkg, skos
+from paperkg.kg.validate import validate_store
+from paperkg.schema import ONTOLOGY_PATH, SHAPES_PATH
+from paperkg.schema.namespaces import TERMS
+from paperkg.schema.vocab import PKG
 
 NS = str(PKG._NS)
 DECLARED_AS = {OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty}
@@ -32,8 +34,11 @@ def built(tmp_path_factory) -> Store:
 
 
 def declared_terms(ontology) -> set[str]:
-    return {str(s)[len(NS):] for s, _, o in ontology.triples((None, RDF.type, None))
-            if o in DECLARED_AS and str(s).startswith(NS)}
+    return {
+        str(s)[len(NS) :]
+        for s, _, o in ontology.triples((None, RDF.type, None))
+        if o in DECLARED_AS and str(s).startswith(NS)
+    }
 
 
 def test_every_python_term_is_declared_with_a_label_and_a_comment_and_vice_versa(ontology):
@@ -43,6 +48,28 @@ def test_every_python_term_is_declared_with_a_label_and_a_comment_and_vice_versa
         node = rdflib.URIRef(NS + term)
         assert ontology.value(node, RDFS.label), f"pkg:{term} has no rdfs:label"
         assert ontology.value(node, RDFS.comment), f"pkg:{term} has no rdfs:comment"
+
+
+# rdflib's closed vocabularies, by name: held at module level, pytest's collection would probe them
+@pytest.mark.parametrize("name", ["DCTERMS", "RDF", "SKOS", "PROV", "XSD", "SDO"])
+def test_every_reused_term_exists_in_its_vocabulary(name):
+    namespace = getattr(rdflib.namespace, name)
+    declared = TERMS[str(namespace)]
+    assert declared
+    missing = {name for name in declared if name not in namespace.__annotations__}
+    assert not missing, f"not terms of <{namespace}>: {sorted(missing)}"
+
+
+@pytest.mark.parametrize("terms, typo", [(pkg, "paperCont"), (pkg, "Papers"), (skos, "prefLable")])
+def test_an_undeclared_term_is_refused_not_minted(terms, typo):
+    with pytest.raises(AttributeError, match=typo):
+        getattr(terms, typo)
+    with pytest.raises(AttributeError):
+        getattr(PKG, typo)
+
+
+def test_every_namespace_with_terms_is_a_prefix_users_can_write():
+    assert set(TERMS) <= set(PREFIXES.values())
 
 
 def test_schema_files_parse_in_an_independent_engine():
@@ -56,7 +83,7 @@ def test_every_vocabulary_term_a_built_graph_uses_is_declared(built, ontology):
     for q in built.oxigraph.quads_for_pattern(None, None, None, ox.DefaultGraph()):
         for term in (q.predicate, q.object):
             if isinstance(term, ox.NamedNode) and term.value.startswith(NS):
-                used.add(term.value[len(NS):])
+                used.add(term.value[len(NS) :])
     assert used and used <= declared, sorted(used - declared)
 
 
@@ -79,7 +106,13 @@ def test_validate_command_passes_and_fails_with_a_readable_report(built, tmp_pat
         db.remove(label)  # an entity without its preferred label
         role = next(iter(db.quads_for_pattern(None, pkg.proposes, None)))
         db.remove(ox.Quad(role.subject, pkg.mentions, role.object))  # a role without its mention
-        db.add(ox.Quad(label.subject, pkg.paperCount, ox.Literal("0", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))))
+        db.add(
+            ox.Quad(
+                label.subject,
+                pkg.paperCount,
+                ox.Literal("0", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")),
+            )
+        )
     failed = runner.invoke(main, ["validate", "--store", str(broken.path)])
     assert failed.exit_code == 2
     assert "invalid:" in failed.output

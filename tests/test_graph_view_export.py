@@ -1,4 +1,5 @@
 """The networkx view of the store and the exports built on the store and the view."""
+
 from __future__ import annotations
 
 import csv
@@ -9,12 +10,12 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 from click.testing import CliRunner
-
-import kg.export
 from graph_papers import all_papers, build
-from kg.cli import main
-from kg.identity import entity_iri
-from kg.view import graph_view
+
+from paperkg.kg import export as kg_export
+from paperkg.kg.cli import main
+from paperkg.kg.identity import entity_iri
+from paperkg.kg.view import graph_view
 
 SAE = entity_iri("sparseautoencoder").value
 
@@ -71,8 +72,12 @@ def test_restricted_and_full_views_agree_on_cooccurrence(built):
 
 # -- exports ---------------------------------------------------------------------------------------
 
-RDF_PARSE = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
-             "nquads": ox.RdfFormat.N_QUADS, "jsonld": ox.RdfFormat.JSON_LD}
+RDF_PARSE = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "jsonld": ox.RdfFormat.JSON_LD,
+}
 
 
 @pytest.mark.parametrize("fmt", RDF_PARSE)
@@ -89,7 +94,7 @@ def test_rdf_exports_hold_every_triple_kg_stats_counts(built, tmp_path, fmt):
 
 def test_jsonld_is_one_compact_document_rdflib_reads(built, tmp_path):
     out = tmp_path / "graph.jsonld"
-    kg.export.export(built, "jsonld", out)
+    kg_export.export(built, "jsonld", out)
     doc = json.loads(out.read_text(encoding="utf-8"))
     assert doc["@context"]["pkg"] == "https://w3id.org/paperkg/ns#"
     assert len(rdflib.Graph().parse(out, format="json-ld")) == len(built)
@@ -98,14 +103,14 @@ def test_jsonld_is_one_compact_document_rdflib_reads(built, tmp_path):
 def test_graphml_and_gexf_read_back_with_the_view_attributes(built, tmp_path):
     for fmt, reader in (("graphml", nx.read_graphml), ("gexf", nx.read_gexf)):
         out = tmp_path / f"graph.{fmt}"
-        kg.export.export(built, fmt, out)
+        kg_export.export(built, fmt, out)
         g = reader(out)
         assert g.number_of_nodes() == graph_view(built).number_of_nodes()
         assert "SAE" in g.nodes[SAE]["aliases"]
 
 
 def test_csv_writes_node_and_edge_tables(built, tmp_path):
-    written = kg.export.export(built, "csv", tmp_path / "graph.csv")
+    written = kg_export.export(built, "csv", tmp_path / "graph.csv")
     assert [p.name for p in written] == ["graph.nodes.csv", "graph.edges.csv"]
     with open(written[0], encoding="utf-8", newline="") as fh:
         nodes = list(csv.DictReader(fh))
@@ -125,17 +130,19 @@ def test_a_failed_export_leaves_the_previous_file_alone(built, tmp_path, monkeyp
         path.write_text("half a docu", encoding="utf-8")
         raise OSError("disk full")
 
-    monkeypatch.setattr(kg.export, "_write_jsonld", broken)
+    monkeypatch.setattr(kg_export, "_write_jsonld", broken)
     with pytest.raises(OSError, match="disk full"):
-        kg.export.export(built, "jsonld", out)
+        kg_export.export(built, "jsonld", out)
     assert out.read_text(encoding="utf-8") == "previous"
     assert [p.name for p in tmp_path.iterdir()] == ["graph.jsonld"]  # no temporary left behind
 
 
 def test_export_errors_are_one_line(built, tmp_path):
     runner = CliRunner()
-    missing = runner.invoke(main, ["export", "--store", str(built.path), "--format", "turtle",
-                                   "-o", str(tmp_path / "no" / "such" / "g.ttl")])
+    missing = runner.invoke(
+        main,
+        ["export", "--store", str(built.path), "--format", "turtle", "-o", str(tmp_path / "no" / "such" / "g.ttl")],
+    )
     assert missing.exit_code == 1 and "no such directory" in missing.output
     bad = runner.invoke(main, ["export", "--store", str(built.path), "--format", "rdfxml", "-o", "x"])
     assert bad.exit_code == 2 and "rdfxml" in bad.output

@@ -1,13 +1,14 @@
 """Paper identity: keys from arXiv ids, DOIs and titles; slugs; merging duplicates."""
+
 from __future__ import annotations
 
 import re
 
 import pytest
 
-from extract.dedup import unique_papers
-from extract.identity import normalise_arxiv_id, normalise_doi, normalise_title, paper_key, slug
-from extract.records import Paper
+from paperkg.extract.dedup import unique_papers
+from paperkg.extract.identity import normalise_arxiv_id, normalise_doi, normalise_title, paper_key, slug
+from paperkg.extract.records import Paper
 
 
 @pytest.mark.parametrize(
@@ -56,9 +57,7 @@ def test_dois_are_recognised_and_lower_cased(text, expected):
 
 
 def test_arxiv_id_wins_over_doi_and_title():
-    assert paper_key("Any Title", "https://arxiv.org/abs/2310.01234v2", "10.1000/x") == (
-        "arxiv:2310.01234"
-    )
+    assert paper_key("Any Title", "https://arxiv.org/abs/2310.01234v2", "10.1000/x") == ("arxiv:2310.01234")
 
 
 def test_doi_case_does_not_change_the_key():
@@ -88,9 +87,7 @@ def test_unrecognised_identifiers_fall_back_to_the_title():
 def test_same_title_with_other_punctuation_case_or_spacing_is_one_key(variant):
     reference = "Attention-based Dynamic Subspace Learners for Medical Image Analysis"
     assert paper_key(variant) == paper_key(reference)
-    assert paper_key(reference) == (
-        "title:attention based dynamic subspace learners for medical image analysis"
-    )
+    assert paper_key(reference) == ("title:attention based dynamic subspace learners for medical image analysis")
 
 
 def test_different_titles_give_different_keys():
@@ -164,17 +161,34 @@ def test_slugs_of_different_keys_differ():
 
 
 def _paper(key: str, source: str, line: int, **fields) -> Paper:
-    return Paper(key=key, title=fields.pop("title", "T"), abstract=fields.pop("abstract", ""),
-                 source=source, line=line, **fields)
+    return Paper(
+        key=key, title=fields.pop("title", "T"), abstract=fields.pop("abstract", ""), source=source, line=line, **fields
+    )
 
 
 def test_unique_papers_keeps_first_seen_order_and_fills_gaps_from_later_records():
-    first = _paper("arxiv:1", "a.txt", 3, date_text="Oct 16", author_count=2,
-                   urls=("https://github.com/a/b",), code_urls=("https://github.com/a/b",))
+    first = _paper(
+        "arxiv:1",
+        "a.txt",
+        3,
+        date_text="Oct 16",
+        author_count=2,
+        urls=("https://github.com/a/b",),
+        code_urls=("https://github.com/a/b",),
+    )
     other = _paper("title:x", "a.txt", 10)
-    again = _paper("arxiv:1", "b.jsonl", 7, title="Other title", abstract="An abstract.",
-                   date="2023-10-16", date_text="2023-10-16", year=2023, authors=("A", "B"),
-                   urls=("https://example.org/",))
+    again = _paper(
+        "arxiv:1",
+        "b.jsonl",
+        7,
+        title="Other title",
+        abstract="An abstract.",
+        date="2023-10-16",
+        date_text="2023-10-16",
+        year=2023,
+        authors=("A", "B"),
+        urls=("https://example.org/",),
+    )
     merged = unique_papers([first, other, again])
     assert [p.key for p in merged] == ["arxiv:1", "title:x"]
     paper = merged[0]
@@ -194,10 +208,11 @@ def test_unique_papers_lists_each_location_once():
 
 
 def test_unique_papers_takes_the_whole_date_group_when_the_first_has_none():
-    merged = unique_papers([
-        _paper("k", "a", 1),
-        _paper("k", "b", 1, date="2023-06-01", date_text="Jun 1, 2023", year=2023),
-        _paper("k", "c", 1, date_text="Oct 16"),
-    ])
-    assert (merged[0].date, merged[0].date_text, merged[0].year) == ("2023-06-01", "Jun 1, 2023",
-                                                                     2023)
+    merged = unique_papers(
+        [
+            _paper("k", "a", 1),
+            _paper("k", "b", 1, date="2023-06-01", date_text="Jun 1, 2023", year=2023),
+            _paper("k", "c", 1, date_text="Oct 16"),
+        ]
+    )
+    assert (merged[0].date, merged[0].date_text, merged[0].year) == ("2023-06-01", "Jun 1, 2023", 2023)

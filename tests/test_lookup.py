@@ -2,6 +2,7 @@
 
 The graph is tests/fixtures/lookup/graph.ttl (docs/graph.md shape), loaded into a temporary store.
 """
+
 from __future__ import annotations
 
 import json
@@ -14,12 +15,12 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from kg import label_index
-from kg.cli import main
-from kg.lookup import BadTerm, lookup
-from kg.names import lookup_key
-from kg.store import Store, StoreError
-from kg.terms import PREFIXES
+from paperkg.kg import label_index
+from paperkg.kg.cli import main
+from paperkg.kg.lookup import BadTerm, lookup
+from paperkg.kg.names import lookup_key
+from paperkg.kg.store import Store, StoreError
+from paperkg.kg.terms import PREFIXES
 
 FIXTURE = Path(__file__).parent / "fixtures" / "lookup" / "graph.ttl"
 ID = "https://w3id.org/paperkg/id/"
@@ -69,7 +70,7 @@ def test_the_fixture_indexes_every_label_under_the_shared_key(store):
 
 
 def test_the_fixture_conforms_to_the_shapes(store):
-    from kg.validate import validate_store
+    from paperkg.kg.validate import validate_store
 
     report = validate_store(store)
     assert report.conforms, report.text()
@@ -112,7 +113,10 @@ def test_aliases_list_acronym_first_without_case_duplicates(store):
 
 def test_an_acronym_with_two_long_forms_lists_both(store):
     result = lookup(store, "MAE")
-    assert {(m.name, m.type) for m in result.matches} == {("masked autoencoder", "Method"), ("mean absolute error", "Metric")}
+    assert {(m.name, m.type) for m in result.matches} == {
+        ("masked autoencoder", "Method"),
+        ("mean absolute error", "Metric"),
+    }
     assert all(m.papers for m in result.matches)
 
 
@@ -153,7 +157,10 @@ def test_papers_come_best_role_first_with_their_roles(store):
     assert [(p.iri, p.roles) for p in match.papers] == [(VSAE_PAPER, ["proposes"])]
     assert match.papers[0].title == "Analysis of Variational Sparse Autoencoders"
     sae = lookup(store, "SAE").matches[0]
-    ranks = [min(["proposes", "evaluatesOn", "uses", "addresses", "reports", "mentions"].index(r) for r in p.roles) for p in sae.papers]
+    ranks = [
+        min(["proposes", "evaluatesOn", "uses", "addresses", "reports", "mentions"].index(r) for r in p.roles)
+        for p in sae.papers
+    ]
     assert ranks == sorted(ranks)
     assert [p.date for p in sae.papers if p.roles == ["mentions"]] == ["2024-06-17", "Sep 29"]
 
@@ -169,11 +176,11 @@ def test_one_evidence_sentence_per_paper_with_the_mention_marked(store):
     match = lookup(store, "SAE").matches[0]
     assert [ev.paper for ev in match.evidence] == [p.iri for p in match.papers]
     for ev in match.evidence:
-        assert lookup_key(ev.sentence[ev.start:ev.end]) in {"sae", "sparseautoencoder"}
+        assert lookup_key(ev.sentence[ev.start : ev.end]) in {"sae", "sparseautoencoder"}
     # the sentence that gives the paper its role is preferred
     chosen = next(ev for ev in match.evidence if ev.paper == VSAE_PAPER)
     assert chosen.sentence.startswith("We evaluate a TopK vSAE")
-    assert chosen.sentence[chosen.start:chosen.end] == "SAE"
+    assert chosen.sentence[chosen.start : chosen.end] == "SAE"
 
 
 def test_typed_relations_come_before_co_occurrence(store):
@@ -280,7 +287,10 @@ def test_a_write_invalidates_the_cache(own_store):
         db.extend(
             ox.Quad(new_entity, p, o)
             for p, o in [
-                (ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode("https://w3id.org/paperkg/ns#Concept")),
+                (
+                    ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                    ox.NamedNode("https://w3id.org/paperkg/ns#Concept"),
+                ),
                 (ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel"), ox.Literal("sparse autoencding")),
                 (ox.NamedNode("https://w3id.org/paperkg/ns#lookupKey"), ox.Literal("sparseautoencding")),
             ]
@@ -330,9 +340,20 @@ def test_terminal_layout_without_colour_when_not_a_terminal(store):
     assert result.exit_code == 0
     out = result.stdout
     assert "\x1b[" not in out
-    for text in ["sparse autoencoder", "Method", "4 papers", "also: SAE, SAEs, Sparse Autoencoders",
-                 "Analysis of Variational Sparse Autoencoders", "Sep 26", "uses", "**SAE**",
-                 "compared with", "co-occurs", "large language model", "3 papers"]:
+    for text in [
+        "sparse autoencoder",
+        "Method",
+        "4 papers",
+        "also: SAE, SAEs, Sparse Autoencoders",
+        "Analysis of Variational Sparse Autoencoders",
+        "Sep 26",
+        "uses",
+        "**SAE**",
+        "compared with",
+        "co-occurs",
+        "large language model",
+        "3 papers",
+    ]:
         assert text in out, text
     assert out.index("compared with") < out.index("co-occurs")
 
@@ -402,7 +423,7 @@ HEAVY = ("spacy", "thinc", "torch", "rdflib", "networkx", "pyvis")
 def test_lookup_imports_nothing_heavy(store, term):
     code = (
         "import sys\n"
-        "from kg.cli import main\n"
+        "from paperkg.kg.cli import main\n"
         f"try:\n    main(['lookup', {term!r}, '--store', {str(store.path)!r}])\n"
         "except SystemExit:\n    pass\n"
         f"print('heavy:', *(m for m in {HEAVY!r} if m in sys.modules))\n"

@@ -1,4 +1,5 @@
 """`kg push`: the store into a real Oxigraph server over the Graph Store Protocol, and retries."""
+
 from __future__ import annotations
 
 import json
@@ -17,13 +18,13 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from extract.records import PaperExtraction
-from extract.resources import data_dir
-from kg.build import build
-from kg.cli import COMMANDS, main
-from kg.http import RetryPolicy
-from kg.push import DEFAULT_BATCH_SIZE, PushError, push, query_endpoint_for
-from kg.store import Store
+from paperkg.extract.records import PaperExtraction
+from paperkg.extract.resources import data_dir
+from paperkg.kg.build import build
+from paperkg.kg.cli import COMMANDS, main
+from paperkg.kg.http import RetryPolicy
+from paperkg.kg.push import DEFAULT_BATCH_SIZE, PushError, push, query_endpoint_for
+from paperkg.kg.store import Store
 
 EX = "https://example.org/"
 
@@ -36,7 +37,7 @@ class PapersOnly:
 
 
 def seed_extractor():
-    from extract.pipeline import load_extractor
+    from paperkg.extract.pipeline import load_extractor
 
     try:
         return load_extractor()
@@ -67,7 +68,8 @@ def oxigraph_server(tmp_path_factory):
     location = tmp_path_factory.mktemp("oxigraph")
     proc = subprocess.Popen(
         [exe, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     try:
         deadline = time.monotonic() + 20
@@ -114,7 +116,7 @@ def test_push_then_count_matches(pushed, seed_store):
 def test_named_queries_give_the_same_rows_through_the_endpoint(oxigraph_server, seed_store, pushed):
     if "query" not in COMMANDS:
         pytest.skip("kg query is not registered yet")
-    queries = pytest.importorskip("kg.queries", reason="no named queries (kg/queries) yet").named_queries()
+    queries = pytest.importorskip("paperkg.kg.queries", reason="no named queries (kg/queries) yet").named_queries()
     runner = CliRunner()
     nonempty = 0
     for name in queries:
@@ -164,17 +166,31 @@ def test_blank_nodes_keep_their_identity_across_batches(oxigraph_server, tmp_pat
     graph = f"{EX}bnodes"
     report = push(store, f"{oxigraph_server}/store", graph=graph, batch_size=1)
     assert (report.triples, report.batches, report.server_triples) == (8, 6, 8)
-    ask = urllib.parse.urlencode({
-        "query": f"ASK {{ GRAPH <{graph}> {{ <{EX}entity> <{EX}hasMerge> ?m . ?m <{EX}alias> 'SAE' ; <{EX}rule> 'acronym' }} }}"
-    })
+    ask = urllib.parse.urlencode(
+        {
+            "query": f"ASK {{ GRAPH <{graph}> {{ <{EX}entity> <{EX}hasMerge> ?m . "
+            f"?m <{EX}alias> 'SAE' ; <{EX}rule> 'acronym' }} }}"
+        }
+    )
     with urllib.request.urlopen(f"{oxigraph_server}/query?{ask}") as answer:
         assert json.load(answer)["boolean"] is True
 
 
 def test_cli_push_json(oxigraph_server, small_store):
     result = CliRunner().invoke(
-        main, ["push", "--store", str(small_store.path), "--endpoint", f"{oxigraph_server}/store",
-               "--graph", f"{EX}cli", "--batch-size", "4", "--json"],
+        main,
+        [
+            "push",
+            "--store",
+            str(small_store.path),
+            "--endpoint",
+            f"{oxigraph_server}/store",
+            "--graph",
+            f"{EX}cli",
+            "--batch-size",
+            "4",
+            "--json",
+        ],
     )
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
@@ -199,8 +215,14 @@ class FlakyGraphStore(BaseHTTPRequestHandler):
         self._write(replace=False)
 
     def do_GET(self):  # the COUNT query
-        body = json.dumps({"head": {"vars": ["n"]}, "results": {"bindings": [
-            {"n": {"type": "literal", "value": str(len(self.triples) + self.count_offset)}}]}}).encode()
+        body = json.dumps(
+            {
+                "head": {"vars": ["n"]},
+                "results": {
+                    "bindings": [{"n": {"type": "literal", "value": str(len(self.triples) + self.count_offset)}}]
+                },
+            }
+        ).encode()
         self._answer(200, body, {"Content-Type": "application/sparql-results+json"})
 
     def _write(self, replace: bool):

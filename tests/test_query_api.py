@@ -1,12 +1,14 @@
 """kg.query, kg.bindings and kg.queries through their Python API."""
+
 from __future__ import annotations
 
 import pyoxigraph as ox
 import pytest
+from query_support import ENTITY, PAPER, PKG
 
-from kg.bindings import BindingError, parse_assignment, to_term
-from kg.queries import named_queries, parse_named_query
-from kg.query import (
+from paperkg.kg.bindings import BindingError, parse_assignment, to_term
+from paperkg.kg.queries import named_queries, parse_named_query
+from paperkg.kg.query import (
     Boolean,
     QueryError,
     QuerySyntaxError,
@@ -18,7 +20,6 @@ from kg.query import (
     query_form,
     run,
 )
-from query_support import ENTITY, PAPER, PKG, shared_store
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
@@ -58,7 +59,9 @@ def test_query_form_of_something_else_is_none(text):
 def test_select_gives_variables_and_typed_rows(backend):
     result = run(backend, "SELECT ?e ?n WHERE { ?e pkg:paperCount ?n } ORDER BY DESC(?n) LIMIT 1")
     assert isinstance(result, Solutions) and result.variables == ["e", "n"]
-    assert list(result.rows) == [(ox.NamedNode(f"{ENTITY}sae"), ox.Literal("4", datatype=ox.NamedNode(XSD + "integer")))]
+    assert list(result.rows) == [
+        (ox.NamedNode(f"{ENTITY}sae"), ox.Literal("4", datatype=ox.NamedNode(XSD + "integer")))
+    ]
 
 
 def test_ask_and_construct(backend):
@@ -132,7 +135,9 @@ def test_values_become_terms(value, expected, backend):
     assert term("x", value, backend) == expected
 
 
-@pytest.mark.parametrize("value", ["<not an iri>", "<relative/path>", "<http://x> } <http://y>", '"x"^^"y"', '"bad \\q escape"'])
+@pytest.mark.parametrize(
+    "value", ["<not an iri>", "<relative/path>", "<http://x> } <http://y>", '"x"^^"y"', '"bad \\q escape"']
+)
 def test_malformed_terms_are_refused(value, backend):
     with pytest.raises(BindingError):
         term("x", value, backend)
@@ -199,7 +204,9 @@ def test_parse_assignment():
 
 
 def test_named_query_headers():
-    query = parse_named_query("# name: q\n# description: What q does.\n# param a: the a\n# param b: the b\n#\n# more\nASK {}\n")
+    query = parse_named_query(
+        "# name: q\n# description: What q does.\n# param a: the a\n# param b: the b\n#\n# more\nASK {}\n"
+    )
     assert (query.name, query.description, [p.name for p in query.parameters]) == ("q", "What q does.", ["a", "b"])
     with pytest.raises(ValueError):
         parse_named_query("# name: q\nASK {}")

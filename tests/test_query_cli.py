@@ -1,4 +1,5 @@
 """`kg query` and `kg queries` from the command line: formats, bindings, refusals, errors."""
+
 from __future__ import annotations
 
 import csv
@@ -9,7 +10,6 @@ import sys
 
 import pyoxigraph as ox
 import pytest
-
 from query_support import (
     ENTITY,
     FIXTURE_TRIPLES,
@@ -18,14 +18,15 @@ from query_support import (
     PKG,
     bindings_of,
     kg,
-    shared_store,
     snapshot,
-    store,
     values,
 )
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
-DATASETS = "SELECT ?entity ?label ?papers WHERE { ?entity a pkg:Dataset ; skos:prefLabel ?label ; pkg:paperCount ?papers } ORDER BY ?label"
+DATASETS = (
+    "SELECT ?entity ?label ?papers WHERE { ?entity a pkg:Dataset ; skos:prefLabel ?label ; pkg:paperCount ?papers } "
+    "ORDER BY ?label"
+)
 HOSTILE = "SELECT ?paper ?title WHERE { ?paper dcterms:title ?title } ORDER BY ?title"
 TYPED = """SELECT ?lang ?decimal ?double ?flag ?date ?unbound WHERE {
   BIND(STRLANG("chat", "fr") AS ?lang) BIND(1.5 AS ?decimal) BIND(1.0e3 AS ?double)
@@ -45,18 +46,14 @@ def test_tsv_is_the_default_off_a_terminal(shared_store):
     result = query(shared_store, DATASETS)
     assert result.exit_code == 0, result.stderr
     assert result.stdout == (
-        "?entity\t?label\t?papers\n"
-        f'<{ENTITY}openwebtext>\t"OpenWebText"\t1\n'
-        f'<{ENTITY}the-pile>\t"The Pile"\t2\n'
+        f'?entity\t?label\t?papers\n<{ENTITY}openwebtext>\t"OpenWebText"\t1\n<{ENTITY}the-pile>\t"The Pile"\t2\n'
     )
 
 
 def test_csv_is_sparql_csv(shared_store):
     result = query(shared_store, DATASETS, "--format", "csv")
     assert result.stdout_bytes.decode() == (
-        "entity,label,papers\r\n"
-        f"{ENTITY}openwebtext,OpenWebText,1\r\n"
-        f"{ENTITY}the-pile,The Pile,2\r\n"
+        f"entity,label,papers\r\n{ENTITY}openwebtext,OpenWebText,1\r\n{ENTITY}the-pile,The Pile,2\r\n"
     )
     assert query(shared_store, DATASETS, "--csv").stdout_bytes == result.stdout_bytes
 
@@ -66,14 +63,20 @@ def test_json_is_sparql_results_json(shared_store):
     integer = XSD + "integer"
     assert json.loads(result.stdout) == {
         "head": {"vars": ["entity", "label", "papers"]},
-        "results": {"bindings": [
-            {"entity": {"type": "uri", "value": f"{ENTITY}openwebtext"},
-             "label": {"type": "literal", "value": "OpenWebText"},
-             "papers": {"type": "literal", "value": "1", "datatype": integer}},
-            {"entity": {"type": "uri", "value": f"{ENTITY}the-pile"},
-             "label": {"type": "literal", "value": "The Pile"},
-             "papers": {"type": "literal", "value": "2", "datatype": integer}},
-        ]},
+        "results": {
+            "bindings": [
+                {
+                    "entity": {"type": "uri", "value": f"{ENTITY}openwebtext"},
+                    "label": {"type": "literal", "value": "OpenWebText"},
+                    "papers": {"type": "literal", "value": "1", "datatype": integer},
+                },
+                {
+                    "entity": {"type": "uri", "value": f"{ENTITY}the-pile"},
+                    "label": {"type": "literal", "value": "The Pile"},
+                    "papers": {"type": "literal", "value": "2", "datatype": integer},
+                },
+            ]
+        },
     }
     assert query(shared_store, DATASETS, "--json").stdout == result.stdout
 
@@ -90,7 +93,9 @@ def test_table_abbreviates_iris_and_counts_rows(shared_store):
 def test_typed_terms_survive_a_round_trip_through_another_parser(shared_store, fmt):
     """Oxigraph's own results parser reads back exactly the terms the store returned."""
     result = query(shared_store, TYPED, "--format", fmt)
-    parsed = ox.parse_query_results(result.stdout, ox.QueryResultsFormat.JSON if fmt == "json" else ox.QueryResultsFormat.TSV)
+    parsed = ox.parse_query_results(
+        result.stdout, ox.QueryResultsFormat.JSON if fmt == "json" else ox.QueryResultsFormat.TSV
+    )
     expected = list(shared_store.oxigraph.query(TYPED, prefixes={"xsd": XSD}))
     assert [v.value for v in parsed.variables] == ["lang", "decimal", "double", "flag", "date", "unbound"]
     assert [tuple(s) for s in parsed] == [tuple(s) for s in expected]
@@ -166,9 +171,12 @@ def test_query_from_file_and_stdin(shared_store, tmp_path):
     path.write_text("# how many papers?\nSELECT (COUNT(*) AS ?n) WHERE { ?p a pkg:Paper }\n")
     assert query(shared_store, "--file", str(path)).stdout == "?n\n4\n"
     from click.testing import CliRunner
-    from kg.cli import main
 
-    piped = CliRunner().invoke(main, ["query", "--store", str(shared_store.path), "--file", "-"], input=path.read_text())
+    from paperkg.kg.cli import main
+
+    piped = CliRunner().invoke(
+        main, ["query", "--store", str(shared_store.path), "--file", "-"], input=path.read_text()
+    )
     assert piped.stdout == "?n\n4\n"
 
 
@@ -354,9 +362,10 @@ def test_queries_lists_the_named_queries():
 def test_kg_query_does_not_import_spacy(shared_store):
     script = (
         "import sys\n"
-        "from kg.cli import main\n"
+        "from paperkg.kg.cli import main\n"
         "try:\n"
-        f"    main(['query', '--store', {str(shared_store.path)!r}, '--named', 'papers-using', '--bind', 'entity=SAE'])\n"
+        f"    main(['query', '--store', {str(shared_store.path)!r}, "
+        "'--named', 'papers-using', '--bind', 'entity=SAE'])\n"
         "except SystemExit as exc:\n"
         "    assert not exc.code, exc.code\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('spacy', 'torch', 'pyvis', 'thinc')))\n"

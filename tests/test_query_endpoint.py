@@ -1,4 +1,5 @@
 """`kg query --endpoint` against a real Oxigraph server on 127.0.0.1, loaded from the store's export."""
+
 from __future__ import annotations
 
 import json
@@ -12,9 +13,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from query_support import FIXTURE_TRIPLES, HOSTILE_TITLE, NAMED_BINDINGS, PAPER, bindings_of, kg
 
-from kg.queries import named_queries
-from query_support import FIXTURE_TRIPLES, HOSTILE_TITLE, NAMED_BINDINGS, PAPER, bindings_of, kg, shared_store
+from paperkg.kg.queries import named_queries
 
 OXIGRAPH = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
 pytestmark = pytest.mark.skipif(
@@ -46,13 +47,16 @@ def endpoint(shared_store, tmp_path_factory):
     work = tmp_path_factory.mktemp("server")
     export = work / "graph.nt"
     shared_store.oxigraph.dump(str(export), ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
-    subprocess.run([OXIGRAPH, "load", "--location", str(work / "db"), "--file", str(export)], check=True, capture_output=True)
+    subprocess.run(
+        [OXIGRAPH, "load", "--location", str(work / "db"), "--file", str(export)], check=True, capture_output=True
+    )
     for _ in range(5):  # another process may take the free port before the server binds it
         address = f"127.0.0.1:{free_port()}"
         url = f"http://{address}/query"
         process = subprocess.Popen(
             [OXIGRAPH, "serve", "--location", str(work / "db"), "--bind", address],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         if wait_until_serving(process, url):
             break
@@ -111,7 +115,9 @@ def test_hostile_values_reach_the_server_as_terms(endpoint):
 def test_graph_results_and_limit(endpoint, shared_store):
     describe = "DESCRIBE entity:mse"
     there = remote(endpoint, describe, "--format", "ntriples").stdout
-    assert sorted(there.splitlines()) == sorted(local(shared_store, describe, "--format", "ntriples").stdout.splitlines())
+    assert sorted(there.splitlines()) == sorted(
+        local(shared_store, describe, "--format", "ntriples").stdout.splitlines()
+    )
     assert "@prefix pkg:" in remote(endpoint, describe).stdout
     assert len(remote(endpoint, "SELECT * WHERE { ?s ?p ?o }", "--limit", "3").stdout.splitlines()) == 4
 

@@ -1,4 +1,5 @@
 """Every named query on the fixture graph (and on the seed graph): SPARQL results JSON, right answers."""
+
 from __future__ import annotations
 
 import json
@@ -6,19 +7,16 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-
-from kg.queries import named_queries
 from query_support import (
-    ENTITY,
     FIXTURE_TRIPLES,
     NAMED_BINDINGS,
     PAPER,
-    PKG,
     bindings_of,
     kg,
-    shared_store,
     values,
 )
+
+from paperkg.kg.queries import named_queries
 
 P1, P2 = f"{PAPER}arxiv-2401.00001-aaaa0001", f"{PAPER}arxiv-2402.00002-aaaa0002"
 P3, P4 = f"{PAPER}arxiv-2311.00003-aaaa0003", f"{PAPER}title-undated-paper-aaaa0004"
@@ -65,7 +63,7 @@ def test_every_named_query_returns_sparql_results_json(shared_store, name):
 
 
 def test_the_fixture_conforms_to_the_shapes(shared_store):
-    from kg.validate import validate_store
+    from paperkg.kg.validate import validate_store
 
     report = validate_store(shared_store)
     assert report.conforms, report.text()
@@ -79,7 +77,12 @@ def test_docs_list_every_named_query():
 def test_entities_per_type(shared_store):
     found = rows(shared_store, "entities-per-type")
     assert dict(zip(short(values(found, "type")), map(int, values(found, "entities")))) == {
-        "Method": 3, "Concept": 2, "Dataset": 2, "Metric": 2, "Model": 1, "Task": 1,
+        "Method": 3,
+        "Concept": 2,
+        "Dataset": 2,
+        "Metric": 2,
+        "Model": 1,
+        "Task": 1,
     }
 
 
@@ -117,8 +120,19 @@ def test_cooccurring_entities_count_shared_papers(shared_store):
     found = rows(shared_store, "cooccurring-entities", "entity=SAE")
     assert by_count(found, "other", "count") == [
         ("2", {"the-pile", "mech-interp"}),
-        ("1", {"pythia-70m", "reconstruction-loss", "openwebtext", "mse", "positional-encoding", "rome",
-               "prediction-error", "feature"}),
+        (
+            "1",
+            {
+                "pythia-70m",
+                "reconstruction-loss",
+                "openwebtext",
+                "mse",
+                "positional-encoding",
+                "rome",
+                "prediction-error",
+                "feature",
+            },
+        ),
     ]
 
 
@@ -171,7 +185,9 @@ def test_paper_mentions(shared_store):
 def test_entity_relations(shared_store):
     found = rows(shared_store, "entity-relations", "entity=SAE")
     assert list(zip(values(found, "direction"), short(values(found, "relation")), short(values(found, "other")))) == [
-        ("in", "comparedWith", "rome"), ("out", "evaluatedOn", "the-pile"), ("out", "usedFor", "mech-interp"),
+        ("in", "comparedWith", "rome"),
+        ("out", "evaluatedOn", "the-pile"),
+        ("out", "usedFor", "mech-interp"),
     ]
 
 
@@ -196,8 +212,8 @@ def test_triple_count_agrees_with_an_independent_engine(shared_store, tmp_path):
 @pytest.mark.slow
 def test_named_queries_on_the_seed_graph(tmp_path):
     """The done-when check on the real listings: extraction, linking, then every named query."""
-    build = pytest.importorskip("kg.build", reason="the builder is not available")
-    from kg.store import Store
+    build = pytest.importorskip("paperkg.kg.build", reason="the builder is not available")
+    from paperkg.kg.store import Store
 
     build.build(Store(tmp_path / "seed"), [str(Path(__file__).parents[1] / "data" / "demo")])
     store = Store(tmp_path / "seed")

@@ -1,4 +1,5 @@
 """Corpus readers: every format on real-looking fixtures, directories, and every kind of bad input."""
+
 from __future__ import annotations
 
 import json
@@ -7,20 +8,21 @@ from pathlib import Path
 
 import pytest
 
-from extract.readers import (
+from paperkg.extract.readers import (
     ReadError,
     ReadProblem,
     detect_format,
     input_files,
     iter_file,
+    json_records,
     read_inputs,
     read_papers,
+    textfile,
     unique_papers,
 )
-from extract.readers import json_records, textfile
-from extract.readers.dates import parse_date
-from extract.readers.urls import code_urls, find_urls, is_code_url, is_web_url
-from extract.records import Paper
+from paperkg.extract.readers.dates import parse_date
+from paperkg.extract.readers.urls import code_urls, find_urls, is_code_url, is_web_url
+from paperkg.extract.records import Paper
 
 FIXTURES = Path(__file__).parent / "fixtures" / "readers"
 SEEDS = Path(__file__).parents[1] / "data" / "demo"
@@ -28,8 +30,7 @@ SEEDS = Path(__file__).parents[1] / "data" / "demo"
 
 def papers_and_problems(path) -> tuple[list[Paper], list[ReadProblem]]:
     items = list(iter_file(path))
-    return ([i for i in items if isinstance(i, Paper)],
-            [i for i in items if isinstance(i, ReadProblem)])
+    return ([i for i in items if isinstance(i, Paper)], [i for i in items if isinstance(i, ReadProblem)])
 
 
 def by_title(papers: list[Paper]) -> dict[str, Paper]:
@@ -46,8 +47,7 @@ def test_daily_papers_sample_reads_every_record_with_its_odd_date_line():
     p = by_title(papers)
 
     # "Oct 16": no year, so no year and no date, and the text as written
-    assert (p["DARTS-GT"].date_text, p["DARTS-GT"].year, p["DARTS-GT"].date) == ("Oct 16", None,
-                                                                                None)
+    assert (p["DARTS-GT"].date_text, p["DARTS-GT"].year, p["DARTS-GT"].date) == ("Oct 16", None, None)
     assert p["DARTS-GT"].author_count == 2 and p["DARTS-GT"].upvotes is None
     # "Jun 1, 2023": a full date
     micro = p["Microstructure quality control of steels using deep learning"]
@@ -57,8 +57,7 @@ def test_daily_papers_sample_reads_every_record_with_its_odd_date_line():
     assert (probe.date_text, probe.date, probe.year, probe.upvotes) == ("Sep 29", None, None, 2)
     # "Aug 28, 2024 1": a dated line followed by upvotes
     scilit = p["SciLitLLM"]
-    assert (scilit.date_text, scilit.date, scilit.upvotes, scilit.author_count) == (
-        "Aug 28, 2024", "2024-08-28", 1, 10)
+    assert (scilit.date_text, scilit.date, scilit.upvotes, scilit.author_count) == ("Aug 28, 2024", "2024-08-28", 1, 10)
 
 
 def test_daily_papers_header_is_skipped_and_titles_and_abstracts_are_whole():
@@ -69,9 +68,11 @@ def test_daily_papers_header_is_skipped_and_titles_and_abstracts_are_whole():
     assert darts.title.startswith("DARTS-GT: Differentiable Architecture Search")
     assert darts.abstract.startswith("Graph Transformers (GTs) have emerged")
     assert darts.abstract.endswith("need not choose between performance and interpretability.")
-    assert darts.key == ("title:darts gt differentiable architecture search for graph "
-                         "transformers with quantifiable instance specific interpretability "
-                         "analysis")
+    assert darts.key == (
+        "title:darts gt differentiable architecture search for graph "
+        "transformers with quantifiable instance specific interpretability "
+        "analysis"
+    )
 
 
 def test_daily_papers_record_without_byline_or_date_is_split_from_the_next():
@@ -127,12 +128,16 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
 
 
 def test_daily_papers_variants_one_author_no_separator_and_a_truncated_end(tmp_path):
-    path = write(tmp_path, "listing.txt", (
-        "First Paper\n\nIts abstract.\n\n  • 1 author\n·\nMar 3, 2024\n\n"
-        "Second Paper\n\nNo separator line before the date.\n\n  • 4 authors\nFeb 2\n\n"
-        "Third Paper\n\nNeither byline nor separator.\nJan 5, 2021 7\n\n"
-        "Fourth Paper\n\nThe file ends before the byline.\n"
-    ))
+    path = write(
+        tmp_path,
+        "listing.txt",
+        (
+            "First Paper\n\nIts abstract.\n\n  • 1 author\n·\nMar 3, 2024\n\n"
+            "Second Paper\n\nNo separator line before the date.\n\n  • 4 authors\nFeb 2\n\n"
+            "Third Paper\n\nNeither byline nor separator.\nJan 5, 2021 7\n\n"
+            "Fourth Paper\n\nThe file ends before the byline.\n"
+        ),
+    )
     papers, problems = papers_and_problems(path)
     assert problems == []
     assert [(p.title, p.line, p.author_count, p.date_text, p.upvotes) for p in papers] == [
@@ -144,10 +149,14 @@ def test_daily_papers_variants_one_author_no_separator_and_a_truncated_end(tmp_p
 
 
 def test_daily_papers_fragments_are_problems_with_their_lines(tmp_path):
-    path = write(tmp_path, "listing.txt", (
-        "·\nOct 1\n\nGood Paper\n\nAbstract.\n\n  • 2 authors\n·\nOct 2\n\n"
-        "  • 3 authors\n·\nOct 3\n\nDangling title\n"
-    ))
+    path = write(
+        tmp_path,
+        "listing.txt",
+        (
+            "·\nOct 1\n\nGood Paper\n\nAbstract.\n\n  • 2 authors\n·\nOct 2\n\n"
+            "  • 3 authors\n·\nOct 3\n\nDangling title\n"
+        ),
+    )
     papers, problems = papers_and_problems(path)
     assert [p.title for p in papers] == ["Good Paper"]
     assert [(p.line, p.message.split(" (")[0].split(":")[0]) for p in problems] == [
@@ -160,8 +169,10 @@ def test_daily_papers_fragments_are_problems_with_their_lines(tmp_path):
 def test_seed_listings_hold_73_records_and_65_unique_papers():
     result = read_papers(SEEDS)
     assert result.problems == []
-    assert [Path(f).name for f in result.files] == ["hf-daily-papers-interpretability-1.txt",
-                                                   "hf-daily-papers-interpretability-2.txt"]
+    assert [Path(f).name for f in result.files] == [
+        "hf-daily-papers-interpretability-1.txt",
+        "hf-daily-papers-interpretability-2.txt",
+    ]
     per_file = [sum(p.source == f for p in result.papers) for f in result.files]
     assert per_file == [39, 34]
     unique = unique_papers(result.papers)
@@ -173,7 +184,10 @@ def test_seed_listings_hold_73_records_and_65_unique_papers():
     with_byline = [p for p in result.papers if p.author_count is not None]
     assert len(with_byline) == 70 and len({p.key for p in with_byline}) == 62
     assert sorted(p.title.split(":")[0] for p in result.papers if p.author_count is None) == [
-        "ADAM", "Geospatial Mechanistic Interpretability of Large Language Models", "Prompt-CAM"]
+        "ADAM",
+        "Geospatial Mechanistic Interpretability of Large Language Models",
+        "Prompt-CAM",
+    ]
     duplicated = [p for p in unique if p.merged_from]
     assert len(duplicated) == 8 and all(len(p.locations) == 2 for p in duplicated)
 
@@ -188,8 +202,7 @@ def test_json_lines_fields():
     assert probes.key == "arxiv:2310.01234" and probes.arxiv_id == "2310.01234"
     assert probes.authors == ("Ada Byron", "Alan Turing") and probes.author_count == 2
     assert (probes.date, probes.year, probes.upvotes) == ("2023-10-02", 2023, 4)
-    assert probes.urls == ("https://arxiv.org/abs/2310.01234v2",
-                           "https://github.com/example-lab/sparse-probes")
+    assert probes.urls == ("https://arxiv.org/abs/2310.01234v2", "https://github.com/example-lab/sparse-probes")
     assert probes.code_urls == ("https://github.com/example-lab/sparse-probes",)
     assert heads.abstract.startswith("We show that many attention heads")  # from "summary"
     assert heads.key == "doi:10.18653/v1/2024.acl-long.7"
@@ -235,8 +248,9 @@ def test_json_array_elements_carry_the_line_they_start_on():
     assert (papers[2].upvotes, papers[2].date_text) == (12, "Sep 29")
 
 
-@pytest.mark.parametrize(("name", "indent"), [("papers.json", 1), ("papers.json", None),
-                                              ("papers.jsonl", 1), ("papers.jsonl", None)])
+@pytest.mark.parametrize(
+    ("name", "indent"), [("papers.json", 1), ("papers.json", None), ("papers.jsonl", 1), ("papers.jsonl", None)]
+)
 def test_json_array_streams_across_chunk_boundaries(tmp_path, monkeypatch, name, indent):
     records = [{"title": f"Paper {i}", "abstract": "x" * (i * 7), "upvotes": i} for i in range(40)]
     path = tmp_path / name
@@ -254,8 +268,7 @@ def test_json_lines_longer_than_a_chunk_are_read_whole(tmp_path, monkeypatch):
     text = '\n{"title": "A long first line", "abstract": "words"}\n{"title": "B"}\n'
     for name in ("papers.jsonl", "papers.json"):
         papers, problems = papers_and_problems(write(tmp_path, name, text))
-        assert problems == [] and [(p.line, p.title) for p in papers] == [
-            (2, "A long first line"), (3, "B")]
+        assert problems == [] and [(p.line, p.title) for p in papers] == [(2, "A long first line"), (3, "B")]
 
 
 @pytest.mark.parametrize(
@@ -292,7 +305,8 @@ def test_paper_dicts_read_back_as_the_same_papers(tmp_path):
     ignore = {"source", "line", "urls", "code_urls"}
     for before, after in zip(originals, again, strict=True):
         assert {k: v for k, v in before.to_dict().items() if k not in ignore} == {
-            k: v for k, v in after.to_dict().items() if k not in ignore}
+            k: v for k, v in after.to_dict().items() if k not in ignore
+        }
         assert set(before.urls) <= set(after.urls)
 
 
@@ -311,14 +325,14 @@ def test_csv_with_quotes_multiline_cells_and_a_bad_row():
     assert saliency.key == "doi:10.1109/iccv.2019.00304"
     assert saliency.code_urls == ("https://github.com/example/saliency-revisited",)
     assert saliency.date == "2024-08-28"
-    assert counterfactual.abstract == ("A survey of counterfactual explanation methods. It spans "
-                                       "two lines inside quotes.")
+    assert counterfactual.abstract == (
+        "A survey of counterfactual explanation methods. It spans two lines inside quotes."
+    )
     assert counterfactual.authors == ("Sandra Wachter", "Brent Mittelstadt")
     assert counterfactual.key == "arxiv:2106.00001"  # from the url column
     assert (counterfactual.year, counterfactual.date) == (2021, None)
     assert lrp.authors == () and lrp.doi is None
-    assert [(p.line, p.message) for p in problems] == [
-        (6, "row has 7 fields but the header has 6 fields")]
+    assert [(p.line, p.message) for p in problems] == [(6, "row has 7 fields but the header has 6 fields")]
 
 
 def test_csv_delimiter_is_sniffed_from_the_header(tmp_path):
@@ -327,8 +341,7 @@ def test_csv_delimiter_is_sniffed_from_the_header(tmp_path):
     assert paper.abstract.endswith("and it costs little accuracy.")
     assert paper.authors == ("Pang Koh", "Percy Liang")
     tsv = write(tmp_path, "papers.tsv", "abstract\ttitle\nCommas, here; and there.\tTab Paper\n")
-    assert [(p.title, p.abstract) for p in papers_and_problems(tsv)[0]] == [
-        ("Tab Paper", "Commas, here; and there.")]
+    assert [(p.title, p.abstract) for p in papers_and_problems(tsv)[0]] == [("Tab Paper", "Commas, here; and there.")]
     # any name: the content says CSV
     txt = write(tmp_path, "export.txt", "id|title\n2401.00002|Pipe Delimited\n")
     assert [p.key for p in papers_and_problems(txt)[0]] == ["arxiv:2401.00002"]
@@ -360,11 +373,15 @@ def test_atom_feed_entries():
     assert probes.abstract == (
         "We train sparse linear probes on the residual stream of small transformers and find "
         "that a handful of directions encode part-of-speech & depth in the parse tree. Code: "
-        "https://github.com/example-lab/sparse-probes.")
+        "https://github.com/example-lab/sparse-probes."
+    )
     assert probes.authors == ("Ada Byron", "Alan Turing")  # not the affiliation
     assert (probes.date, probes.date_text) == ("2023-10-02", "2023-10-02T17:59:59Z")
-    assert probes.urls == ("http://arxiv.org/abs/2310.01234v2", "http://arxiv.org/pdf/2310.01234v2",
-                           "https://github.com/example-lab/sparse-probes")
+    assert probes.urls == (
+        "http://arxiv.org/abs/2310.01234v2",
+        "http://arxiv.org/pdf/2310.01234v2",
+        "https://github.com/example-lab/sparse-probes",
+    )
     assert probes.code_urls == ("https://github.com/example-lab/sparse-probes",)
     assert strings.key == "arxiv:hep-th/9901001"
     assert strings.doi == "10.1016/s0550-3213(99)00001-x"
@@ -393,8 +410,8 @@ def test_atom_api_error_entry_is_a_problem():
     result = read_papers(FIXTURES / "arxiv_api_error.xml")
     assert result.papers == []
     assert [str(p) for p in result.problems] == [
-        f"{FIXTURES / 'arxiv_api_error.xml'}:7: the arXiv API reported an error: incorrect id "
-        "format for 1234.12345"]
+        f"{FIXTURES / 'arxiv_api_error.xml'}:7: the arXiv API reported an error: incorrect id format for 1234.12345"
+    ]
 
 
 def test_xml_that_is_not_atom_or_not_xml_is_refused(tmp_path):
@@ -456,8 +473,7 @@ def test_directory_with_nothing_readable_explains_each_file_and_itself():
 
 def test_empty_directory_is_a_problem(tmp_path):
     (tmp_path / ".only-hidden").write_text('{"title": "x"}\n')
-    assert [str(p) for p in read_papers(tmp_path).problems] == [
-        f"{tmp_path}: directory has no files to read"]
+    assert [str(p) for p in read_papers(tmp_path).problems] == [f"{tmp_path}: directory has no files to read"]
 
 
 @pytest.mark.parametrize(
@@ -465,12 +481,14 @@ def test_empty_directory_is_a_problem(tmp_path):
     [
         ("empty.txt", "empty.txt: empty file"),
         ("whitespace_only.txt", "whitespace_only.txt: empty file (only whitespace)"),
-        ("cp1252.txt", "cp1252.txt:1: not valid UTF-8 (byte 0xF6 at offset 4); save the file as "
-                       "UTF-8"),
+        ("cp1252.txt", "cp1252.txt:1: not valid UTF-8 (byte 0xF6 at offset 4); save the file as UTF-8"),
         ("binary.bin", "binary.bin: binary file (contains NUL bytes), not a text listing"),
         ("report.pdf", "report.pdf: binary file (a PDF document), not a text listing"),
-        ("unknown_format.txt", "unknown_format.txt: unknown format (expected Hugging Face Daily "
-                               "Papers text, JSON Lines, JSON, CSV or arXiv Atom XML)"),
+        (
+            "unknown_format.txt",
+            "unknown_format.txt: unknown format (expected Hugging Face Daily "
+            "Papers text, JSON Lines, JSON, CSV or arXiv Atom XML)",
+        ),
     ],
 )
 def test_bad_files_get_a_one_line_explanation(name, message):
@@ -494,7 +512,7 @@ def test_bad_files_in_a_directory_do_not_stop_the_good_ones(tmp_path):
 def test_byte_offset_of_bad_utf8_is_exact_across_chunk_boundaries(tmp_path, monkeypatch):
     monkeypatch.setattr(textfile, "_SNIFF_BYTES", 4)
     monkeypatch.setattr(textfile, "_CHUNK", 3)
-    text = "Title\n\nAbstract ü, ö.\n".encode("utf-8")
+    text = "Title\n\nAbstract ü, ö.\n".encode()
     bad = text + b"more \xe2\x82 broken\n"
     path = tmp_path / "bad.txt"
     path.write_bytes(bad)
@@ -522,8 +540,7 @@ def test_byte_order_marks_are_read(name):
     [
         ("empty.json", "[]", "JSON"),
         ("header.csv", "title,abstract\n", "CSV"),
-        ("feed.xml", '<feed xmlns="http://www.w3.org/2005/Atom"><title>q</title></feed>',
-         "arXiv Atom XML"),
+        ("feed.xml", '<feed xmlns="http://www.w3.org/2005/Atom"><title>q</title></feed>', "arXiv Atom XML"),
         ("page.txt", "new\n\nSubscribe\n\nDaily Papers\n", "Hugging Face Daily Papers text"),
     ],
 )
@@ -560,8 +577,7 @@ def test_problems_print_as_path_line_message():
     assert str(ReadProblem("a/b.jsonl", 2, "not valid JSON")) == "a/b.jsonl:2: not valid JSON"
     assert str(ReadProblem("a/b.txt", None, "empty file")) == "a/b.txt: empty file"
     error = ReadError("x.csv", "bad", 3)
-    assert (str(error), error.source, error.line, error.message) == ("x.csv:3: bad", "x.csv", 3,
-                                                                     "bad")
+    assert (str(error), error.source, error.line, error.message) == ("x.csv:3: bad", "x.csv", 3, "bad")
 
 
 # --- Dates and URLs ----------------------------------------------------------------------------
@@ -588,9 +604,11 @@ def test_dates_never_invent_a_year(text, date, year):
 
 
 def test_urls_lose_sentence_punctuation_but_keep_balanced_parentheses():
-    text = ("Code: https://github.com/a/b. Data (https://example.org/d), see "
-            "https://en.wikipedia.org/wiki/Saliency_(vision); also github.com/c/d, \\url{"
-            "https://gitlab.com/g/r} and https://github.com/a/b again.")
+    text = (
+        "Code: https://github.com/a/b. Data (https://example.org/d), see "
+        "https://en.wikipedia.org/wiki/Saliency_(vision); also github.com/c/d, \\url{"
+        "https://gitlab.com/g/r} and https://github.com/a/b again."
+    )
     assert find_urls(text) == [
         "https://github.com/a/b",
         "https://example.org/d",
@@ -640,7 +658,8 @@ def test_only_urls_valid_as_iris_are_kept(url, valid):
 
 
 def test_record_urls_that_are_not_web_iris_are_dropped(tmp_path):
-    path = write(tmp_path, "p.jsonl",
-                 '{"title": "T", "urls": ["n/a", "https://github.com/o/r", "https://x.org/%zz"]}\n')
+    path = write(
+        tmp_path, "p.jsonl", '{"title": "T", "urls": ["n/a", "https://github.com/o/r", "https://x.org/%zz"]}\n'
+    )
     [paper] = papers_and_problems(path)[0]
     assert paper.urls == paper.code_urls == ("https://github.com/o/r",)

@@ -1,5 +1,6 @@
 """viz through its API: what a page selects, caps and reports, how it draws links, and that
 hostile text from papers reaches the HTML only as inert, escaped data."""
+
 from __future__ import annotations
 
 import base64
@@ -12,18 +13,17 @@ from html import unescape
 import networkx as nx
 import pytest
 
-from viz.communities import communities
-from viz.html import page_html, write_page
-from viz.layout import spread_layout
-from viz.select import SelectionError, cap, find_nodes, select
+from paperkg.viz.communities import communities
+from paperkg.viz.html import page_html, write_page
+from paperkg.viz.layout import spread_layout
+from paperkg.viz.select import SelectionError, cap, find_nodes, select
 
 HOSTILE_TITLE = '<img src=x onerror="window.__pwned=1"> and </script><script>window.__pwned=2</script>'
 HOSTILE_LABEL = "<svg onload=window.__pwned=3> {{ 7*7 }} 'single' \"double\" {braces}"
 
 
 def entity(g, node, label, kind="Method", papers=1, aliases=(), titles=()):
-    g.add_node(node, label=label, type=kind, papers=papers, aliases=list(aliases),
-               paper_titles=list(titles))
+    g.add_node(node, label=label, type=kind, papers=papers, aliases=list(aliases), paper_titles=list(titles))
 
 
 def cooc(g, a, b, weight=1):
@@ -34,15 +34,13 @@ def cooc(g, a, b, weight=1):
 def graph() -> nx.MultiDiGraph:
     """A hub (SAE) with a chain hanging off it and a separate pair; one hostile entity."""
     g = nx.MultiDiGraph()
-    entity(g, "sae", "sparse autoencoder", papers=5, aliases=["SAE", "SAEs"],
-           titles=[HOSTILE_TITLE, "Plain title"])
+    entity(g, "sae", "sparse autoencoder", papers=5, aliases=["SAE", "SAEs"], titles=[HOSTILE_TITLE, "Plain title"])
     entity(g, "pythia", "Pythia-70M", "Model", papers=2)
     entity(g, "pile", "The Pile", "Dataset", papers=3)
     entity(g, "mse", "mean squared error", "Metric", papers=1, aliases=["MSE"])
     entity(g, "probe", "probing", "Task", papers=1)
     entity(g, "far", "far concept", "Concept", papers=1)
-    entity(g, "evil", HOSTILE_LABEL, "Concept", papers=2, aliases=["'); window.__pwned=4; ('"],
-           titles=[HOSTILE_TITLE])
+    entity(g, "evil", HOSTILE_LABEL, "Concept", papers=2, aliases=["'); window.__pwned=4; ('"], titles=[HOSTILE_TITLE])
     entity(g, "x", "island x", "Concept", papers=1)
     entity(g, "y", "island y", "Concept", papers=1)
     for other in ("pythia", "pile", "mse", "evil"):
@@ -215,7 +213,7 @@ def test_an_empty_selection_still_renders(graph):
 
 
 def test_big_pages_get_positions_from_python_and_no_physics(graph, monkeypatch):
-    monkeypatch.setattr("viz.html.BROWSER_LAYOUT_MAX", 3)
+    monkeypatch.setattr("paperkg.viz.html.BROWSER_LAYOUT_MAX", 3)
     data = payload(page_html(select(graph)))
     assert data["options"]["physics"]["enabled"] is False
     assert all(isinstance(n["x"], float) and isinstance(n["y"], float) for n in data["nodes"])
@@ -263,7 +261,7 @@ def test_a_failed_write_keeps_the_old_page(tmp_path, monkeypatch):
     def broken_replace(src, dst):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("viz.html.os.replace", broken_replace)
+    monkeypatch.setattr("paperkg.viz.html.os.replace", broken_replace)
     with pytest.raises(OSError):
         write_page("new", target)
     assert target.read_text() == "old"

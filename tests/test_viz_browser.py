@@ -4,6 +4,7 @@ file:// with every network request blocked: it draws, searches, filters, and run
 Two pages: the seed graph (data/demo built with the shipped pipeline) and the tiny hostile graph
 of tests/fixtures/viz with paper nodes and community colours.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -14,25 +15,32 @@ from click.testing import CliRunner
 
 CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.exists():
-    pytest.skip(f"{CHROMIUM} not found: install Debian's chromium (.ci/run does) to run the "
-                "browser tests", allow_module_level=True)
+    pytest.skip(
+        f"{CHROMIUM} not found: install Debian's chromium (.ci/run does) to run the browser tests",
+        allow_module_level=True,
+    )
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 
-from extract.resources import data_dir  # noqa: E402
-from kg.build import build  # noqa: E402
-from kg.cli import main  # noqa: E402
-from kg.store import Store  # noqa: E402
+from paperkg.extract.resources import data_dir  # noqa: E402
+from paperkg.kg.build import build  # noqa: E402
+from paperkg.kg.cli import main  # noqa: E402
+from paperkg.kg.store import Store  # noqa: E402
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 FIXTURE = Path(__file__).parent / "fixtures" / "viz" / "graph.ttl"
 HOSTILE = "https://w3id.org/paperkg/id/entity/hostile"
 SETTLE_MS = 60_000  # generous: CI machines are slow; bench/viz_speed.py measures the real time
 
 
 def write_page(store: Path, out: Path, *args: str) -> Path:
-    result = CliRunner().invoke(main, ["viz", "--store", str(store), "-o", str(out), *args],
-                                catch_exceptions=False)
+    result = CliRunner().invoke(main, ["viz", "--store", str(store), "-o", str(out), *args], catch_exceptions=False)
     assert result.exit_code == 0, result.stderr
     return out
 
@@ -90,12 +98,15 @@ class Opened:
         return self.js("() => window.paperkg.network.getSelectedNodes()")
 
     def hover_node(self, node_id: str) -> None:
-        point = self.js("""id => {
+        point = self.js(
+            """id => {
             const net = window.paperkg.network;
             const dom = net.canvasToDOM(net.getPositions([id])[id]);
             const box = document.querySelector('#graph canvas').getBoundingClientRect();
             return {x: box.left + dom.x, y: box.top + dom.y};
-        }""", node_id)
+        }""",
+            node_id,
+        )
         self.page.mouse.move(point["x"] + 40, point["y"] + 40)
         self.page.mouse.move(point["x"], point["y"], steps=4)
 
@@ -169,8 +180,11 @@ def test_type_filter_hides_and_restores_a_type_with_its_links(hostile):
     hostile.page.uncheck("input.type-filter[data-type='Concept']")
     assert hostile.js("id => window.paperkg.nodes.get(id).hidden", HOSTILE) is True
     assert hostile.js(visible) == before - 1
-    hidden_links = hostile.js("""id => window.paperkg.edges.get()
-        .filter(e => e.from === id || e.to === id).every(e => e.hidden)""", HOSTILE)
+    hidden_links = hostile.js(
+        """id => window.paperkg.edges.get()
+        .filter(e => e.from === id || e.to === id).every(e => e.hidden)""",
+        HOSTILE,
+    )
     assert hidden_links is True
     # a search for a hidden entity shows its type again
     assert hostile.search("svg onload") == [HOSTILE]

@@ -1,4 +1,5 @@
 """`kg viz` through the CLI on the tiny graph of tests/fixtures/viz: options, outputs, exit codes."""
+
 from __future__ import annotations
 
 import json
@@ -10,8 +11,8 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from kg.cli import main
-from kg.store import Store
+from paperkg.kg.cli import main
+from paperkg.kg.store import Store
 
 FIXTURE = Path(__file__).parent / "fixtures" / "viz" / "graph.ttl"
 

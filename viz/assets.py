@@ -4,6 +4,7 @@ vis-network comes from the copy bundled inside the installed pyvis package (noth
 downloaded); the page's own script and stylesheet live in `viz/static/`. Every asset is checked
 so that none can close the element it is inlined into.
 """
+
 from __future__ import annotations
 
 import base64
@@ -31,7 +32,7 @@ class Assets:
 @cache
 def load_assets() -> Assets:
     vis = _bundled_vis_network()
-    static = files("viz") / "static"
+    static = files(__package__) / "static"
     return Assets(
         vis_js=_inlinable(vis / "vis-network.min.js", "script"),
         vis_css=_inlinable(vis / "vis-network.css", "style"),

@@ -4,6 +4,7 @@ Nodes carry `label`, `type` (an entity type or "Paper"), `aliases`, `papers` (pa
 `paper_titles`; edges carry `relation` and `weight`. Any attribute may be missing, so any graph
 with node labels can be drawn.
 """
+
 from __future__ import annotations
 
 import math

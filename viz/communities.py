@@ -3,13 +3,14 @@
 Like a term map: clusters of entities that are mentioned together, labelled by their most
 studied members so the reader can tell what each coloured region is about.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import networkx as nx
 
-from viz.attributes import is_paper, label_of, neighbour_counts, papers_of, weighted_undirected
+from paperkg.viz.attributes import is_paper, label_of, neighbour_counts, papers_of, weighted_undirected
 
 NAME_SIZE = 3  # entities named in a community's name
 

@@ -9,6 +9,7 @@ so even a paper title that slipped through as markup could run nothing.
 Text from papers reaches the page only as JSON data (read by the script and shown through
 `textContent` / DOM nodes) or through Jinja's autoescaping.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,16 +21,16 @@ from pathlib import Path
 
 import jinja2
 
-from viz.assets import load_assets
-from viz.communities import Community, communities
-from viz.layout import BROWSER_LAYOUT_MAX, spread_layout
-from viz.attributes import aliases_of, edge_weight, label_of, papers_of, titles_of, type_of
-from viz.select import Selection
-from viz.style import (
+from paperkg.viz.assets import load_assets
+from paperkg.viz.attributes import aliases_of, edge_weight, label_of, papers_of, titles_of, type_of
+from paperkg.viz.communities import Community, communities
+from paperkg.viz.layout import BROWSER_LAYOUT_MAX, spread_layout
+from paperkg.viz.select import Selection
+from paperkg.viz.style import (
     COMMUNITY_COLORS,
     OTHER_COMMUNITY_COLOR,
-    RELATION_STYLES,
     PAPER_ROLE_STYLE,
+    RELATION_STYLES,
     SYMMETRIC_RELATIONS,
     TYPE_STYLES,
     edge_style,
@@ -97,9 +98,12 @@ def build_network(selection: Selection, groups: list[Community] | None = None):
             str(node),
             label=_shorten(full),
             shape=style.shape,
-            color={"background": color, "border": _darker(color),
-                   "highlight": {"background": color, "border": "#1A1A1A"},
-                   "hover": {"background": color, "border": "#1A1A1A"}},
+            color={
+                "background": color,
+                "border": _darker(color),
+                "highlight": {"background": color, "border": "#1A1A1A"},
+                "hover": {"background": color, "border": "#1A1A1A"},
+            },
             value=max(papers_of(graph, node), 1),
             # read by the page script to build tooltips, search and details (never as HTML)
             name=full,
@@ -140,12 +144,19 @@ def vis_options(n_nodes: int, n_edges: int, *, physics: bool = True) -> dict:
         "nodes": {
             "borderWidth": 1,
             "borderWidthSelected": 3,
-            "font": {"size": 14, "face": "system-ui, sans-serif", "color": "#1A1A1A",
-                     "strokeWidth": 4, "strokeColor": "#FFFFFF"},
+            "font": {
+                "size": 14,
+                "face": "system-ui, sans-serif",
+                "color": "#1A1A1A",
+                "strokeWidth": 4,
+                "strokeColor": "#FFFFFF",
+            },
             # sizes follow paper counts; small labels are hidden when zoomed out
-            "scaling": {"min": 8, "max": 44,
-                        "label": {"enabled": True, "min": 12, "max": 44,
-                                  "drawThreshold": 7, "maxVisible": 28}},
+            "scaling": {
+                "min": 8,
+                "max": 44,
+                "label": {"enabled": True, "min": 12, "max": 44, "drawThreshold": 7, "maxVisible": 28},
+            },
         },
         "edges": {
             "smooth": False,
@@ -156,12 +167,16 @@ def vis_options(n_nodes: int, n_edges: int, *, physics: bool = True) -> dict:
         "physics": {
             "enabled": physics,
             "solver": "forceAtlas2Based",
-            "forceAtlas2Based": {"gravitationalConstant": -50, "centralGravity": 0.01,
-                                 "springLength": 90, "springConstant": 0.06,
-                                 "damping": 0.5, "avoidOverlap": 0.4},
+            "forceAtlas2Based": {
+                "gravitationalConstant": -50,
+                "centralGravity": 0.01,
+                "springLength": 90,
+                "springConstant": 0.06,
+                "damping": 0.5,
+                "avoidOverlap": 0.4,
+            },
             "minVelocity": 1.0,
-            "stabilization": {"enabled": True, "iterations": 300 if big else 600,
-                              "updateInterval": 25, "fit": True},
+            "stabilization": {"enabled": True, "iterations": 300 if big else 600, "updateInterval": 25, "fit": True},
         },
         "interaction": {
             "hover": True,
@@ -248,8 +263,13 @@ def _legend_types(selection: Selection) -> list[dict]:
         counts[type_of(graph, node)] = counts.get(type_of(graph, node), 0) + 1
     order = [t for t in TYPE_STYLES if t in counts] + sorted(t for t in counts if t not in TYPE_STYLES)
     return [
-        {"type": t, "label": t or "(untyped)", "count": counts[t],
-         "color": node_style(t).color, "shape": node_style(t).shape}
+        {
+            "type": t,
+            "label": t or "(untyped)",
+            "count": counts[t],
+            "color": node_style(t).color,
+            "shape": node_style(t).shape,
+        }
         for t in order
     ]
 
@@ -268,10 +288,15 @@ def _legend_communities(groups: list[Community]) -> list[dict]:
         {"name": c.name, "size": len(c.members), "color": COMMUNITY_COLORS[c.index]}
         for c in groups[: len(COMMUNITY_COLORS)]
     ]
-    rest = groups[len(COMMUNITY_COLORS):]
+    rest = groups[len(COMMUNITY_COLORS) :]
     if rest:
-        rows.append({"name": f"{len(rest)} smaller communities",
-                     "size": sum(len(c.members) for c in rest), "color": OTHER_COMMUNITY_COLOR})
+        rows.append(
+            {
+                "name": f"{len(rest)} smaller communities",
+                "size": sum(len(c.members) for c in rest),
+                "color": OTHER_COMMUNITY_COLOR,
+            }
+        )
     return rows
 
 
@@ -300,14 +325,16 @@ def _darker(color: str) -> str:
 
 
 def _content_security_policy(assets) -> str:
-    return "; ".join([
-        "default-src 'none'",
-        "script-src " + " ".join(assets.script_hashes()),
-        "style-src 'unsafe-inline'",
-        "img-src data:",
-        "base-uri 'none'",
-        "form-action 'none'",
-    ])
+    return "; ".join(
+        [
+            "default-src 'none'",
+            "script-src " + " ".join(assets.script_hashes()),
+            "style-src 'unsafe-inline'",
+            "img-src data:",
+            "base-uri 'none'",
+            "form-action 'none'",
+        ]
+    )
 
 
 def _umask() -> int:
@@ -318,7 +345,7 @@ def _umask() -> int:
 
 def _template() -> jinja2.Template:
     env = jinja2.Environment(
-        loader=jinja2.FunctionLoader(lambda name: (files("viz") / "templates" / name).read_text("utf-8")),
+        loader=jinja2.FunctionLoader(lambda name: (files(__package__) / "templates" / name).read_text("utf-8")),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

@@ -9,11 +9,12 @@ from a random sample of nodes instead of all of them (O(n·m) instead of O(n²))
 its neighbours (more strongly for heavier links), and held together by a weak gravity. numpy
 only: networkx's own spring layout needs scipy beyond 500 nodes and is O(n²) per step.
 """
+
 from __future__ import annotations
 
 import networkx as nx
 
-from viz.attributes import weighted_undirected
+from paperkg.viz.attributes import weighted_undirected
 
 BROWSER_LAYOUT_MAX = 800
 """Largest page laid out by vis-network physics in the browser (300 nodes settle in about 2 s)."""

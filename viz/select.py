@@ -4,6 +4,7 @@ The input is the networkx view of the store (`kg.view`, attributes in `viz.attri
 graph-level attributes `entities` and `papers`, totals of the whole graph when the view holds
 only part of it, are used when present.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
@@ -11,8 +12,8 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from viz import DEFAULT_MAX_NODES
-from viz.attributes import aliases_of, is_paper, label_of, neighbour_counts, papers_of, type_of
+from paperkg.viz import DEFAULT_MAX_NODES
+from paperkg.viz.attributes import aliases_of, is_paper, label_of, neighbour_counts, papers_of, type_of
 
 
 class SelectionError(ValueError):
@@ -77,10 +78,7 @@ def select(
         for n in keep
         if n in centers
         or is_paper(graph, n)
-        or (
-            (wanted_types is None or type_of(graph, n) in wanted_types)
-            and papers_of(graph, n) >= min_papers
-        )
+        or ((wanted_types is None or type_of(graph, n) in wanted_types) and papers_of(graph, n) >= min_papers)
     }
     filtered_out = total_entities - sum(1 for n in keep if not is_paper(graph, n))
 
@@ -108,11 +106,7 @@ def find_nodes(graph: nx.Graph, term: str, *, key: Callable[[str], str] = simple
     wanted = key(term)
     if not wanted:
         raise SelectionError(f"nothing to look for in {term!r}")
-    found = [
-        n
-        for n in graph
-        if any(key(name) == wanted for name in (label_of(graph, n), *aliases_of(graph, n)))
-    ]
+    found = [n for n in graph if any(key(name) == wanted for name in (label_of(graph, n), *aliases_of(graph, n)))]
     if not found:
         near = sorted(
             (n for n in graph if wanted in key(label_of(graph, n))),

@@ -3,6 +3,7 @@
 Colours are the Okabe-Ito palette (readable with the common colour-vision deficiencies); shapes
 differ per type as well, so the type stays readable when nodes are coloured by community.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -49,9 +50,22 @@ SYMMETRIC_RELATIONS = frozenset({"coOccursWith", "comparedWith"})
 
 # Community colours: distinct hues first, then lighter ones; communities past the end share grey.
 COMMUNITY_COLORS = (
-    "#1F77B4", "#FF7F0E", "#2CA02C", "#D62728", "#9467BD", "#8C564B",
-    "#E377C2", "#17BECF", "#BCBD22", "#7F7F7F", "#AEC7E8", "#FFBB78",
-    "#98DF8A", "#FF9896", "#C5B0D5", "#C49C94",
+    "#1F77B4",
+    "#FF7F0E",
+    "#2CA02C",
+    "#D62728",
+    "#9467BD",
+    "#8C564B",
+    "#E377C2",
+    "#17BECF",
+    "#BCBD22",
+    "#7F7F7F",
+    "#AEC7E8",
+    "#FFBB78",
+    "#98DF8A",
+    "#FF9896",
+    "#C5B0D5",
+    "#C49C94",
 )
 OTHER_COMMUNITY_COLOR = "#D0D0D0"
 

@@ -15,10 +15,11 @@ as a `ReadProblem` with no line or the line at fault; with ``strict=True`` the f
 any kind is raised as `ReadError`. Records stream: nothing holds a whole file's papers.
 `unique_papers` (from `extract.dedup`) merges the same paper read more than once.
 """
-from extract.readers.formats import FORMATS, detect_format
-from extract.dedup import unique_papers
-from extract.readers.inputs import ReadResult, input_files, iter_file, read_inputs, read_papers
-from extract.readers.problems import ReadError, ReadProblem
+
+from paperkg.extract.dedup import unique_papers
+from paperkg.extract.readers.formats import FORMATS, detect_format
+from paperkg.extract.readers.inputs import ReadResult, input_files, iter_file, read_inputs, read_papers
+from paperkg.extract.readers.problems import ReadError, ReadProblem
 
 __all__ = [
     "FORMATS",

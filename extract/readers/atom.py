@@ -12,16 +12,17 @@ and every ``link`` href. Titles and summaries are line-wrapped in the feed; thei
 collapsed. The arXiv API reports a bad query as a one-entry feed whose id is an
 ``arxiv.org/api/errors`` URL; that entry becomes a problem carrying its message.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import TextIO
 from xml.parsers import expat
 
-from extract.identity import normalise_arxiv_id, normalise_doi
-from extract.readers.fields import make_paper
-from extract.readers.problems import ReadError, ReadProblem
-from extract.records import Paper
+from paperkg.extract.identity import normalise_arxiv_id, normalise_doi
+from paperkg.extract.readers.fields import make_paper
+from paperkg.extract.readers.problems import ReadError, ReadProblem
+from paperkg.extract.records import Paper
 
 __all__ = ["read_atom"]
 
@@ -69,8 +70,9 @@ class _FeedParser:
         self.done: list[_Entry] = []
 
     def _doctype(self, *_: object) -> None:
-        raise _Refused(self.parser.CurrentLineNumber,
-                       "XML with a DOCTYPE declaration is refused (no DTDs or entities in a feed)")
+        raise _Refused(
+            self.parser.CurrentLineNumber, "XML with a DOCTYPE declaration is refused (no DTDs or entities in a feed)"
+        )
 
     def _entity(self, *_: object) -> None:
         raise _Refused(self.parser.CurrentLineNumber, "XML entity declarations are refused")
@@ -81,8 +83,9 @@ class _FeedParser:
     def _start(self, name: str, attrs: dict[str, str]) -> None:
         self.depth += 1
         if self.depth == 1 and name != f"{_ATOM} feed":
-            raise _Refused(self.parser.CurrentLineNumber,
-                           f"XML but not an Atom feed (root element <{name.split(' ')[-1]}>)")
+            raise _Refused(
+                self.parser.CurrentLineNumber, f"XML but not an Atom feed (root element <{name.split(' ')[-1]}>)"
+            )
         if self.text is not None:  # markup inside a title or summary: keep only its text
             return
         if self.entry is None:
@@ -94,9 +97,7 @@ class _FeedParser:
             self.entry.links.append(href)
             if attrs.get("title") == "doi":
                 self.entry.doi_links.append(href)
-        elif (self.depth == 3 and name in _FIELDS) or (
-            self.in_author and self.depth == 4 and name == f"{_ATOM} name"
-        ):
+        elif (self.depth == 3 and name in _FIELDS) or (self.in_author and self.depth == 4 and name == f"{_ATOM} name"):
             self.text, self.text_depth = [], self.depth
 
     def _text(self, data: str) -> None:
@@ -137,8 +138,7 @@ def read_atom(stream: TextIO, source: str) -> Iterator[Paper | ReadProblem]:
         except _Refused as refused:
             problem = ReadProblem(source, refused.line, str(refused))
         except expat.ExpatError as err:
-            problem = ReadProblem(source, err.lineno,
-                                  f"not well-formed XML ({expat.ErrorString(err.code)})")
+            problem = ReadProblem(source, err.lineno, f"not well-formed XML ({expat.ErrorString(err.code)})")
         for entry in feed.done:
             read_any = True
             yield _paper(entry, source)

@@ -5,15 +5,16 @@ columns one of which is ``title``; files ending ``.tsv`` try tab first. A row wh
 fields differs from the header's is reported, not guessed at: an unquoted delimiter inside an
 abstract shifts every later column.
 """
+
 from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
 from typing import TextIO
 
-from extract.readers.fields import paper_from_mapping
-from extract.readers.problems import ReadError, ReadProblem
-from extract.records import Paper
+from paperkg.extract.readers.fields import paper_from_mapping
+from paperkg.extract.readers.problems import ReadError, ReadProblem
+from paperkg.extract.records import Paper
 
 __all__ = ["header_delimiter", "read_csv"]
 
@@ -48,8 +49,7 @@ def read_csv(stream: TextIO, source: str, prefer_tab: bool = False) -> Iterator[
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):
-            yield ReadProblem(source, start, f"row has {_fields(len(row))} but the header has "
-                                             f"{_fields(len(header))}")
+            yield ReadProblem(source, start, f"row has {_fields(len(row))} but the header has {_fields(len(header))}")
             continue
         yield paper_from_mapping(dict(zip(header, row)), source, start)
 

@@ -3,6 +3,7 @@
 A date without a year (``Oct 16``, as Hugging Face prints dates of the current year) gives no
 year and no ISO date: the reader keeps the text and never guesses the year.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,9 +16,17 @@ _MONTHS = {
     name: number
     for number, names in enumerate(
         (
-            ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
-            ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
-            ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
             ("dec", "december"),
         ),
         start=1,

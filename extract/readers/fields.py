@@ -13,16 +13,17 @@ out of a JSON object or CSV row (keys case-insensitive):
 
 Other keys are ignored, so `Paper.to_dict()` output reads back in.
 """
+
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
 
-from extract.identity import normalise_arxiv_id, normalise_doi, paper_key
-from extract.readers.dates import parse_date
-from extract.readers.problems import ReadProblem
-from extract.readers.urls import code_urls, find_urls, is_web_url
-from extract.records import Paper
+from paperkg.extract.identity import normalise_arxiv_id, normalise_doi, paper_key
+from paperkg.extract.readers.dates import parse_date
+from paperkg.extract.readers.problems import ReadProblem
+from paperkg.extract.readers.urls import code_urls, find_urls, is_web_url
+from paperkg.extract.records import Paper
 
 __all__ = ["make_paper", "paper_from_mapping"]
 
@@ -187,5 +188,6 @@ def _authors(value: object) -> list[str]:
 
 
 def _kind(value: object) -> str:
-    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean",
-            type(None): "null"}.get(type(value), "a number")
+    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean", type(None): "null"}.get(
+        type(value), "a number"
+    )

@@ -5,6 +5,7 @@
 ``<`` -> Atom, the Daily Papers page's marks (``·`` lines, ``• N authors``, its header) -> Daily
 Papers text, a delimited header row with a ``title`` column -> CSV.
 """
+
 from __future__ import annotations
 
 import os
@@ -12,12 +13,12 @@ from collections.abc import Callable, Iterator
 from functools import partial
 from typing import TextIO
 
-from extract.readers.atom import read_atom
-from extract.readers.csv_records import header_delimiter, read_csv
-from extract.readers.hf_daily import looks_like_hf_daily, read_hf_daily
-from extract.readers.json_records import read_json, read_json_lines
-from extract.readers.problems import ReadProblem
-from extract.records import Paper
+from paperkg.extract.readers.atom import read_atom
+from paperkg.extract.readers.csv_records import header_delimiter, read_csv
+from paperkg.extract.readers.hf_daily import looks_like_hf_daily, read_hf_daily
+from paperkg.extract.readers.json_records import read_json, read_json_lines
+from paperkg.extract.readers.problems import ReadProblem
+from paperkg.extract.records import Paper
 
 __all__ = ["FORMATS", "detect_format"]
 
@@ -43,8 +44,14 @@ DESCRIPTIONS = {
 }
 
 _EXTENSIONS = {
-    ".jsonl": "jsonl", ".ndjson": "jsonl", ".jsonlines": "jsonl", ".json": "json",
-    ".csv": "csv", ".tsv": "tsv", ".xml": "atom", ".atom": "atom",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".jsonlines": "jsonl",
+    ".json": "json",
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".xml": "atom",
+    ".atom": "atom",
 }
 
 

@@ -23,25 +23,33 @@ lines before a date, title and abstract lines alternate; a line that could not b
 (longer than 300 characters, or ending with a full stop), or that ends the lines, continues the
 abstract instead.
 """
+
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
 from typing import TextIO
 
-from extract.readers.fields import make_paper
-from extract.readers.problems import ReadProblem
-from extract.records import Paper
+from paperkg.extract.readers.fields import make_paper
+from paperkg.extract.readers.problems import ReadProblem
+from paperkg.extract.records import Paper
 
 __all__ = ["looks_like_hf_daily", "read_hf_daily"]
 
 _HEADER = frozenset(
     line.casefold()
-    for line in ("new", "Get trending papers in your email inbox!", "Subscribe", "Daily Papers",
-                 "byAK and the research community")
+    for line in (
+        "new",
+        "Get trending papers in your email inbox!",
+        "Subscribe",
+        "Daily Papers",
+        "byAK and the research community",
+    )
 )
-_MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
-          r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)")
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+)
 _DATE = re.compile(rf"(?P<date>{_MONTH} \d{{1,2}}(?:, \d{{4}})?)(?: (?P<upvotes>\d+))?")
 _AUTHORS = re.compile(r"•\s*(?P<count>\d+)\s+authors?")
 _HANDLE = re.compile(r"[\w.-]{1,96}")  # a Hugging Face user or organisation name
@@ -50,8 +58,10 @@ _SEPARATOR = "·"
 
 def looks_like_hf_daily(head: str) -> bool:
     lines = [line.strip() for line in head.splitlines()]
-    return _SEPARATOR in lines or any(_AUTHORS.fullmatch(line) for line in lines) or (
-        bool(lines) and lines[0].casefold() in _HEADER
+    return (
+        _SEPARATOR in lines
+        or any(_AUTHORS.fullmatch(line) for line in lines)
+        or (bool(lines) and lines[0].casefold() in _HEADER)
     )
 
 
@@ -96,9 +106,7 @@ def read_hf_daily(stream: TextIO, source: str) -> Iterator[Paper | ReadProblem]:
         yield ReadProblem(source, number, f"incomplete paper at the end of the file: {line[:60]!r}")
 
 
-def _papers(
-    block: list[tuple[int, str]], source: str, date: re.Match | None
-) -> Iterator[Paper | ReadProblem]:
+def _papers(block: list[tuple[int, str]], source: str, date: re.Match | None) -> Iterator[Paper | ReadProblem]:
     """The paper(s) in the lines before one date; the byline and date belong to the last one."""
     lines = list(block)
     author_count = None

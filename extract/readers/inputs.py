@@ -1,14 +1,15 @@
 """From the paths a user gives (files and directories) to a stream of papers and problems."""
+
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from extract.readers.formats import DESCRIPTIONS, FORMATS, detect_format
-from extract.readers.problems import ReadError, ReadProblem
-from extract.readers.textfile import open_text
-from extract.records import Paper
+from paperkg.extract.readers.formats import DESCRIPTIONS, FORMATS, detect_format
+from paperkg.extract.readers.problems import ReadError, ReadProblem
+from paperkg.extract.readers.textfile import open_text
+from paperkg.extract.records import Paper
 
 __all__ = ["ReadResult", "input_files", "iter_file", "read_inputs", "read_papers"]
 
@@ -31,8 +32,7 @@ def iter_file(path: PathLike, fmt: str | None = None) -> Iterator[Paper | ReadPr
     """
     source = os.fspath(path)
     if os.path.exists(source) and not os.path.isfile(source):
-        raise ReadError(source, "is a directory" if os.path.isdir(source) else
-                        "not a regular file")
+        raise ReadError(source, "is a directory" if os.path.isdir(source) else "not a regular file")
     stream, text = open_text(source)
     with stream:
         fmt = fmt or detect_format(source, text.head)
@@ -111,8 +111,9 @@ def _records(
             except ReadError as err:
                 yield err.problem
         if os.path.isdir(source) and tried and not read_any:
-            yield ReadProblem(source, None, f"nothing readable in this directory "
-                                            f"({tried} file{'s' if tried > 1 else ''} skipped)")
+            yield ReadProblem(
+                source, None, f"nothing readable in this directory ({tried} file{'s' if tried > 1 else ''} skipped)"
+            )
 
 
 def _walk(root: str) -> tuple[list[str], list[ReadProblem]]:
@@ -121,8 +122,7 @@ def _walk(root: str) -> tuple[list[str], list[ReadProblem]]:
 
     def unlistable(err: OSError) -> None:
         where = err.filename or root
-        problems.append(ReadProblem(where, None, f"cannot list directory: "
-                                                 f"{(err.strerror or str(err)).lower()}"))
+        problems.append(ReadProblem(where, None, f"cannot list directory: {(err.strerror or str(err)).lower()}"))
 
     for directory, subdirs, names in os.walk(root, onerror=unlistable):
         subdirs[:] = [d for d in subdirs if not d.startswith(".")]

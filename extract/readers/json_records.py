@@ -6,6 +6,7 @@ list in memory. A bad line in JSON Lines is reported with its number and the oth
 land; a syntax error inside an array ends that file after the elements before it, since there is
 no telling where the next element would start.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -13,9 +14,9 @@ import json
 from collections.abc import Iterator
 from typing import TextIO
 
-from extract.readers.fields import paper_from_mapping
-from extract.readers.problems import ReadProblem
-from extract.records import Paper
+from paperkg.extract.readers.fields import paper_from_mapping
+from paperkg.extract.readers.problems import ReadProblem
+from paperkg.extract.records import Paper
 
 __all__ = ["read_json", "read_json_lines"]
 
@@ -63,10 +64,10 @@ def _first_line(stream: TextIO) -> tuple[int, str]:
     return number, line
 
 
-def _lines(number: int, first: str, rest: TextIO, source: str) -> Iterator[Paper | ReadProblem]:
+def _lines(first_number: int, first: str, rest: TextIO, source: str) -> Iterator[Paper | ReadProblem]:
     if not first.endswith(("\n", "\r")):
         first += rest.readline()
-    for number, line in enumerate(itertools.chain([first], rest), number):
+    for number, line in enumerate(itertools.chain([first], rest), first_number):
         if not line.strip(_SPACE):
             continue
         try:
@@ -154,8 +155,7 @@ def _array(number: int, head: str, rest: TextIO, source: str) -> Iterator[Paper 
             pos, expect_value = pos + 1, True
             continue
         if not expect_value:
-            yield ReadProblem(source, buf.line(pos), "not valid JSON (expected ',' or ']' after "
-                                                     "an array element)")
+            yield ReadProblem(source, buf.line(pos), "not valid JSON (expected ',' or ']' after an array element)")
             return
         line = buf.line(pos)
         while True:
@@ -173,5 +173,4 @@ def _array(number: int, head: str, rest: TextIO, source: str) -> Iterator[Paper 
         yield paper_from_mapping(value, source, line)
         pos, expect_value, first = end, False, False
     if buf.skip_space(pos + 1) < len(buf.text):
-        yield ReadProblem(source, buf.line(buf.skip_space(pos + 1)),
-                          "unexpected text after the JSON array")
+        yield ReadProblem(source, buf.line(buf.skip_space(pos + 1)), "unexpected text after the JSON array")

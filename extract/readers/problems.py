@@ -3,6 +3,7 @@
 Both print as ``path:line: message`` (``path: message`` when no line applies), the form the CLI
 shows on stderr.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -8,12 +8,13 @@ that is not valid UTF-8 is refused with the line and byte offset of the first ba
 The whole file is checked before any record is parsed, in fixed-size chunks, so a file refused
 for its encoding contributes no records at all, and memory stays flat on large inputs.
 """
+
 from __future__ import annotations
 
 import codecs
 from typing import NamedTuple, TextIO
 
-from extract.readers.problems import ReadError
+from paperkg.extract.readers.problems import ReadError
 
 __all__ = ["TextFile", "open_text"]
 
@@ -73,7 +74,7 @@ def _check(source: str) -> tuple[str, str]:
                     text = decoder.decode(chunk)
                 except UnicodeDecodeError as err:
                     data = pending + chunk
-                    line = lines + data[:err.start].decode(codec).count("\n")
+                    line = lines + data[: err.start].decode(codec).count("\n")
                     raise ReadError(
                         source,
                         f"not valid {_name(codec)} (byte 0x{data[err.start]:02X} at offset "
@@ -91,8 +92,9 @@ def _check(source: str) -> tuple[str, str]:
             try:
                 decoder.decode(b"", final=True)
             except UnicodeDecodeError:
-                raise ReadError(source, f"not valid {_name(codec)}: the file ends in the middle "
-                                        "of a character", lines) from None
+                raise ReadError(
+                    source, f"not valid {_name(codec)}: the file ends in the middle of a character", lines
+                ) from None
     except OSError as err:
         raise ReadError(source, _os_reason(err)) from None
     if not has_text:

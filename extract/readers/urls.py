@@ -11,6 +11,7 @@ gist.github.com with a path, and Hugging Face Spaces (``huggingface.co/spaces/ow
 Space is a git repository of application code). Project pages such as ``owner.github.io`` and
 model or data set pages on huggingface.co are not code.
 """
+
 from __future__ import annotations
 
 import re
@@ -19,8 +20,7 @@ from urllib.parse import urlsplit
 
 __all__ = ["code_urls", "find_urls", "is_code_url", "is_web_url"]
 
-_REPO_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "codeberg.org", "gitee.com",
-               "git.sr.ht", "sr.ht")
+_REPO_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "codeberg.org", "gitee.com", "git.sr.ht", "sr.ht")
 _BARE_HOSTS = ("github.com/", "gitlab.com/", "bitbucket.org/", "codeberg.org/", "gitee.com/")
 _URL_CHAR = r"[^\s\x00-\x1f\x7f<>\"'`{}|\\^\[\]]"
 _SCHEME_URL = re.compile(rf"https?://{_URL_CHAR}+", re.IGNORECASE)
@@ -64,7 +64,7 @@ def _bare_code_urls(text: str, lowered: str) -> list[tuple[int, str]]:
             before = text[start - 1] if start > 0 else " "
             path = _BARE_PATH.match(text, at + len(host))
             if path and not (before.isalnum() or before in "_.@/-"):
-                found.append((start, text[start:path.end()]))
+                found.append((start, text[start : path.end()]))
             at = lowered.find(host, at + 1)
     return found
 

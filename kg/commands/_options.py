@@ -1,4 +1,5 @@
 """Options and error handling shared by every command."""
+
 from __future__ import annotations
 
 import functools
@@ -7,7 +8,7 @@ import sys
 
 import click
 
-from kg.store import Store, StoreError, default_store_path
+from paperkg.kg.store import Store, StoreError, default_store_path
 
 
 def store_option(func):

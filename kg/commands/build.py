@@ -4,24 +4,39 @@ import sys
 
 import click
 
-from kg.commands._options import fast_option, store_option, user_errors
+from paperkg.kg.commands._options import fast_option, store_option, user_errors
 
 
 @click.command()
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, path_type=str))
 @store_option
 @click.option("--strict", is_flag=True, help="Stop at the first bad record; the store is left as it was.")
-@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Extraction processes (local engine), or workers of the local Dask cluster.")
-@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
-              help="Where extraction runs: this machine, or a Dask cluster (pip install 'paperkg[distributed]').")
-@click.option("--scheduler", metavar="ADDRESS", default=None,
-              help="Dask scheduler to use with --engine dask, e.g. tcp://10.0.0.5:8786 [default: a local cluster].")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Extraction processes (local engine), or workers of the local Dask cluster.",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="Where extraction runs: this machine, or a Dask cluster (pip install 'paperkg[distributed]').",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    default=None,
+    help="Dask scheduler to use with --engine dask, e.g. tcp://10.0.0.5:8786 [default: a local cluster].",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
 @fast_option
 @user_errors
-def build(inputs, store, strict: bool, workers: int, engine: str, scheduler: str | None, quiet: bool,
-          members: int | None) -> None:
+def build(
+    inputs, store, strict: bool, workers: int, engine: str, scheduler: str | None, quiet: bool, members: int | None
+) -> None:
     """Read paper listings, extract their entities, and add them to the graph store.
 
     INPUT is a file or a directory (every readable file inside it is read): Hugging Face Daily
@@ -41,10 +56,11 @@ def build(inputs, store, strict: bool, workers: int, engine: str, scheduler: str
       kg build big/ --workers 2 --fast
       kg build big/ --engine dask --scheduler tcp://scheduler:8786
     """
-    from extract.readers import ReadError
-    from kg.build import StrictModeError, build as run_build
-    from kg.engines import EngineError, make_engine
-    from kg.progress import progress_bar
+    from paperkg.extract.readers import ReadError
+    from paperkg.kg.build import StrictModeError
+    from paperkg.kg.build import build as run_build
+    from paperkg.kg.engines import EngineError, make_engine
+    from paperkg.kg.progress import progress_bar
 
     def report_problem(problem) -> None:
         click.echo(f"warning: {problem}", err=True)

@@ -1,4 +1,5 @@
 """`kg extract`: typed entities of each paper as JSON Lines, without touching the store."""
+
 from __future__ import annotations
 
 import json
@@ -6,16 +7,25 @@ import sys
 
 import click
 
-from kg.commands._options import fast_option, user_errors
+from paperkg.kg.commands._options import fast_option, user_errors
 
 
 @click.command()
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, path_type=str))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=str), default=None,
-              help="Write the JSON Lines here instead of standard output.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=str),
+    default=None,
+    help="Write the JSON Lines here instead of standard output.",
+)
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Extraction processes.")
-@click.option("--model", type=click.Path(exists=True, file_okay=False, path_type=str), default=None,
-              help="A spaCy pipeline made by `kg train` [default: the one shipped with paperkg].")
+@click.option(
+    "--model",
+    type=click.Path(exists=True, file_okay=False, path_type=str),
+    default=None,
+    help="A spaCy pipeline made by `kg train` [default: the one shipped with paperkg].",
+)
 @fast_option
 @user_errors
 def extract(inputs, output: str | None, workers: int, model: str | None, members: int | None) -> None:
@@ -34,8 +44,8 @@ def extract(inputs, output: str | None, workers: int, model: str | None, members
       kg extract papers.csv --workers 2
       kg extract big.jsonl --fast -o entities.jsonl
     """
-    from extract.pipeline import load_extractor
-    from extract.readers import ReadError, ReadProblem, read_inputs, unique_papers
+    from paperkg.extract.pipeline import load_extractor
+    from paperkg.extract.readers import ReadError, ReadProblem, read_inputs, unique_papers
 
     try:
         papers = []

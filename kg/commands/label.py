@@ -1,22 +1,43 @@
 """`kg label`: a teacher pipeline labels corpus abstracts as silver training data for `kg train --silver`."""
+
 from __future__ import annotations
 
 import click
 
-from kg.commands._options import user_errors
+from paperkg.kg.commands._options import user_errors
 
 
 @click.command()
 @click.argument("corpus", type=click.Path(exists=True, dir_okay=False, path_type=str))
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=str),
-              help="Directory for the labelled shards (silver-000.spacy, ...).")
-@click.option("--teacher", type=click.Path(exists=True, file_okay=False, path_type=str), default=None,
-              help="The pipeline that labels (e.g. a three-member `kg train` output) [default: the shipped one].")
-@click.option("--abstracts", "n", type=click.IntRange(min=1), default=16000, show_default=True,
-              help="How many abstracts to label (a seeded random sample of the corpus).")
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=str),
+    help="Directory for the labelled shards (silver-000.spacy, ...).",
+)
+@click.option(
+    "--teacher",
+    type=click.Path(exists=True, file_okay=False, path_type=str),
+    default=None,
+    help="The pipeline that labels (e.g. a three-member `kg train` output) [default: the shipped one].",
+)
+@click.option(
+    "--abstracts",
+    "n",
+    type=click.IntRange(min=1),
+    default=16000,
+    show_default=True,
+    help="How many abstracts to label (a seeded random sample of the corpus).",
+)
 @click.option("--seed", type=int, default=1, show_default=True, help="Seed of the sample.")
-@click.option("--shard-size", type=click.IntRange(min=1), default=2000, show_default=True,
-              help="Abstracts per shard; finished shards are kept, so a stopped run resumes.")
+@click.option(
+    "--shard-size",
+    type=click.IntRange(min=1),
+    default=2000,
+    show_default=True,
+    help="Abstracts per shard; finished shards are kept, so a stopped run resumes.",
+)
 @user_errors
 def label(corpus: str, out_dir: str, teacher: str | None, n: int, seed: int, shard_size: int) -> None:
     """Label unlabelled abstracts with a teacher pipeline, for training a student on them.
@@ -33,11 +54,18 @@ def label(corpus: str, out_dir: str, teacher: str | None, n: int, seed: int, sha
                --out runs/silver --abstracts 16000 --seed 1
       kg train ... --silver runs/silver --gold-copies 10
     """
-    from extract.silver import label_corpus
+    from paperkg.extract.silver import label_corpus
 
     try:
-        shards = label_corpus(corpus, out_dir, n, seed=seed, teacher=teacher, shard_size=shard_size,
-                              log=lambda msg: click.echo(msg, err=True))
+        shards = label_corpus(
+            corpus,
+            out_dir,
+            n,
+            seed=seed,
+            teacher=teacher,
+            shard_size=shard_size,
+            log=lambda msg: click.echo(msg, err=True),
+        )
     except (ValueError, FileNotFoundError) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"{len(shards)} shards in {out_dir}", err=True)

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import click
 
-from kg.commands._options import echo_json, store_option, user_errors
-from kg.lookup import CO_OCCURRENCE, BadTerm
-from kg.lookup import lookup as find
-from schema.namespaces import ENTITY_TYPES
+from paperkg.kg.commands._options import echo_json, store_option, user_errors
+from paperkg.kg.lookup import CO_OCCURRENCE, BadTerm
+from paperkg.kg.lookup import lookup as find
+from paperkg.schema.namespaces import ENTITY_TYPES
 
 # How roles and relations read in the terminal (the JSON keeps the vocabulary's local names).
 ROLE_WORDS = {"evaluatesOn": "evaluates on"}
@@ -20,8 +20,16 @@ RELATION_WORDS = {  # relation -> (this entity is the subject, the related entit
 
 @click.command()
 @click.argument("term", nargs=-1, required=True)
-@click.option("--type", "type_", type=click.Choice(ENTITY_TYPES, case_sensitive=False), help="Only entities of this type.")
-@click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True, help="Papers, typed relations and co-occurring entities shown per entity.")
+@click.option(
+    "--type", "type_", type=click.Choice(ENTITY_TYPES, case_sensitive=False), help="Only entities of this type."
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=10,
+    show_default=True,
+    help="Papers, typed relations and co-occurring entities shown per entity.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @store_option
 @user_errors

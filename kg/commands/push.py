@@ -2,23 +2,39 @@ from __future__ import annotations
 
 import click
 
-from kg.commands._options import echo_json, store_option, user_errors
-from kg.push import DEFAULT_BATCH_SIZE
+from paperkg.kg.commands._options import echo_json, store_option, user_errors
+from paperkg.kg.push import DEFAULT_BATCH_SIZE
 
 
 @click.command()
 @store_option
-@click.option("--endpoint", required=True, metavar="URL",
-              help="The server's SPARQL 1.1 Graph Store endpoint, e.g. http://localhost:7878/store (Oxigraph).")
+@click.option(
+    "--endpoint",
+    required=True,
+    metavar="URL",
+    help="The server's SPARQL 1.1 Graph Store endpoint, e.g. http://localhost:7878/store (Oxigraph).",
+)
 @click.option("--graph", metavar="IRI", default=None, help="Load into this named graph [default: the default graph].")
-@click.option("--batch-size", type=click.IntRange(min=1), default=DEFAULT_BATCH_SIZE, show_default=True, help="Triples per request.")
-@click.option("--query-endpoint", metavar="URL", default=None,
-              help="SPARQL query endpoint for the count check [default: next to --endpoint: /store -> /query, "
-                   "/data -> /query, /sparql-graph-crud -> /sparql].")
+@click.option(
+    "--batch-size",
+    type=click.IntRange(min=1),
+    default=DEFAULT_BATCH_SIZE,
+    show_default=True,
+    help="Triples per request.",
+)
+@click.option(
+    "--query-endpoint",
+    metavar="URL",
+    default=None,
+    help="SPARQL query endpoint for the count check [default: next to --endpoint: /store -> /query, "
+    "/data -> /query, /sparql-graph-crud -> /sparql].",
+)
 @click.option("--append", is_flag=True, help="Add to the graph on the server instead of replacing it.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
 @user_errors
-def push(store, endpoint: str, graph: str | None, batch_size: int, query_endpoint: str | None, append: bool, as_json: bool) -> None:
+def push(
+    store, endpoint: str, graph: str | None, batch_size: int, query_endpoint: str | None, append: bool, as_json: bool
+) -> None:
     """Copy the graph into a running SPARQL server over the SPARQL 1.1 Graph Store HTTP Protocol.
 
     The graph is sent as N-Triples in batches; the first request replaces the target graph (unless
@@ -35,8 +51,9 @@ def push(store, endpoint: str, graph: str | None, batch_size: int, query_endpoin
       kg push --endpoint http://localhost:3030/papers/data --batch-size 20000 --json
       kg query --endpoint http://localhost:7878/query --named entities-per-type
     """
-    from kg.progress import progress_bar
-    from kg.push import PushError, push as run_push
+    from paperkg.kg.progress import progress_bar
+    from paperkg.kg.push import PushError
+    from paperkg.kg.push import push as run_push
 
     def warn(reason: str) -> None:
         click.echo(f"warning: {reason}", err=True)

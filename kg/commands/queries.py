@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import click
 
-from kg.commands._options import echo_json
+from paperkg.kg.commands._options import echo_json
 
 
 @click.command()
@@ -19,7 +19,7 @@ def queries(as_json: bool) -> None:
       kg queries --json | jq -r '.[].name'
       kg query --named cooccurring-entities --bind entity=SAE
     """
-    from kg.queries import named_queries
+    from paperkg.kg.queries import named_queries
 
     found = named_queries().values()
     if as_json:

@@ -6,22 +6,30 @@ import sys
 import click
 from click.core import ParameterSource
 
-from kg.commands._options import echo_json, store_option, user_errors
-from kg.query import ENDPOINT_TIMEOUT
+from paperkg.kg.commands._options import echo_json, store_option, user_errors
+from paperkg.kg.query import ENDPOINT_TIMEOUT
 
 FORMATS = ("table", "csv", "tsv", "json", "turtle", "ntriples")
 
 
 @click.command()
 @click.argument("text", metavar="[QUERY]", required=False)
-@click.option("--file", "-f", "file", type=click.File("r", encoding="utf-8"), help="Read the query from FILE ('-': stdin).")
+@click.option(
+    "--file", "-f", "file", type=click.File("r", encoding="utf-8"), help="Read the query from FILE ('-': stdin)."
+)
 @click.option("--named", "-n", metavar="NAME", help="Run a named query (`kg queries` lists them).")
 @click.option(
-    "--bind", "-b", "binds", multiple=True, metavar="VAR=VALUE",
+    "--bind",
+    "-b",
+    "binds",
+    multiple=True,
+    metavar="VAR=VALUE",
     help="Bind ?VAR to VALUE as an RDF term (repeatable; the rule is above).",
 )
 @click.option(
-    "--format", "fmt", type=click.Choice(FORMATS),
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
     help="SELECT/ASK: table, csv, tsv or json [default: table on a terminal, else tsv]. "
     "CONSTRUCT/DESCRIBE: turtle or ntriples [default: turtle].",
 )
@@ -31,7 +39,10 @@ FORMATS = ("table", "csv", "tsv", "json", "turtle", "ntriples")
 @store_option
 @click.option("--endpoint", metavar="URL", help="Query this SPARQL 1.1 Protocol endpoint instead of the store.")
 @click.option(
-    "--timeout", type=click.FloatRange(min=0, min_open=True), default=ENDPOINT_TIMEOUT, show_default=True,
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=ENDPOINT_TIMEOUT,
+    show_default=True,
     metavar="SECONDS",
     help="Seconds to wait for --endpoint.",
 )
@@ -72,7 +83,7 @@ def query(text, file, named, binds, fmt, as_json, as_csv, limit, store, endpoint
       kg query --named most-used-datasets --endpoint http://localhost:7878/query
       kg query --prefixes
     """
-    from kg.query import QueryError, QuerySyntaxError, prefixes
+    from paperkg.kg.query import QueryError, QuerySyntaxError, prefixes
 
     if show_prefixes:
         _print_prefixes(prefixes(), as_json)
@@ -99,8 +110,8 @@ def query(text, file, named, binds, fmt, as_json, as_csv, limit, store, endpoint
 
 
 def _run(text, binds, fmt, limit, store, endpoint, timeout, allow_update) -> None:
-    from kg.bindings import bind_terms, parse_assignment
-    from kg.query import Boolean, Solutions, StoreBackend, limited, prefixes, query_form, run, run_update
+    from paperkg.kg.bindings import bind_terms, parse_assignment
+    from paperkg.kg.query import Boolean, Solutions, StoreBackend, limited, prefixes, query_form, run, run_update
 
     form = query_form(text)
     if form is not None and form.kind == "update" and allow_update:
@@ -116,7 +127,7 @@ def _run(text, binds, fmt, limit, store, endpoint, timeout, allow_update) -> Non
         wanted = "turtle or ntriples" if graph_form else "table, csv, tsv or json"
         raise click.UsageError(f"--format {fmt} does not fit a {form.keyword} query (use {wanted})")
     if endpoint:
-        from kg.endpoint import EndpointBackend
+        from paperkg.kg.endpoint import EndpointBackend
 
         backend = EndpointBackend(endpoint, timeout)
     else:
@@ -124,11 +135,11 @@ def _run(text, binds, fmt, limit, store, endpoint, timeout, allow_update) -> Non
     assignments = [parse_assignment(b) for b in binds]
     result = limited(run(backend, text, bind_terms(assignments, backend)), limit)
     if isinstance(result, (Solutions, Boolean)):
-        from kg.results import write_solutions
+        from paperkg.kg.results import write_solutions
 
         write_solutions(result, fmt or ("table" if sys.stdout.isatty() else "tsv"), sys.stdout, prefixes())
     else:
-        from kg.results import write_graph
+        from paperkg.kg.results import write_graph
 
         sys.stdout.flush()
         write_graph(result, fmt or "turtle", sys.stdout.buffer, prefixes())
@@ -150,7 +161,7 @@ def _query_text(text, file, named) -> tuple[str, list[str] | None]:
         return text, None
     if file:
         return file.read(), None
-    from kg.queries import UnknownQuery, named_query
+    from paperkg.kg.queries import UnknownQuery, named_query
 
     try:
         found = named_query(named)

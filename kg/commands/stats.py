@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import click
 
-from kg.commands._options import echo_json, store_option, user_errors
+from paperkg.kg.commands._options import echo_json, store_option, user_errors
 
 
 @click.command()
@@ -17,7 +17,7 @@ def stats(store, as_json: bool) -> None:
       kg stats
       kg stats --json | jq .by_type
     """
-    from kg.stats import graph_stats
+    from paperkg.kg.stats import graph_stats
 
     numbers = graph_stats(store.require())
     if as_json:

