@@ -1,6 +1,8 @@
 """Silver training data: a teacher pipeline labels unlabelled corpus abstracts for a student.
 
-The teacher is a paperkg pipeline (by default the shipped one, all voting members). Each
+The teacher is a paperkg pipeline's most accurate recogniser (by default the shipped
+pipeline's three voting members, `--accurate`; a pipeline without voting members teaches with
+its single model). Each
 abstract (title and abstract as one Doc, as `kg extract` reads a paper) is tokenized by the
 teacher's tokenizer, which is the one the student will run with, and the teacher's recogniser
 entities (SciERC labels, after the vote) become the Doc's entities. The Docs are written as
@@ -79,9 +81,9 @@ def label_corpus(
     (`OUT/silver-000.spacy`, ...). A shard already on disk is kept, so an interrupted run resumes."""
     from spacy.tokens import DocBin
 
-    from paperkg.extract.pipeline import load_nlp
+    from paperkg.extract.pipeline import ALL_MEMBERS, load_nlp
 
-    nlp = load_nlp(teacher)
+    nlp = load_nlp(teacher, ALL_MEMBERS)
     texts = corpus_sample(corpus, n, seed=seed, skip=skip)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

@@ -14,6 +14,7 @@ The members vote on every span (see `paperkg_vote` in extract/components.py).
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from paperkg.extract.scierc import gold_to_doc, read_scierc
 
 __all__ = [
     "DEFAULT_CONFIG",
+    "add_accurate",
     "add_paperkg_components",
     "assemble",
     "combine_recognisers",
@@ -212,6 +214,53 @@ def assemble(
         shutil.rmtree(out)
     nlp.to_disk(out)
     return out
+
+
+def add_accurate(model_dir: str | Path, vote_dir: str | Path, out_dir: str | Path | None = None) -> Path:
+    """The single-recogniser pipeline at `model_dir` with the voting members of the pipeline at
+    `vote_dir` added as its accurate recogniser (`--accurate`, `load_nlp(members=ALL_MEMBERS)`).
+
+    The single model becomes `ner`, the members keep their names (`ner_0`, `ballot_0`, ...,
+    `paperkg_vote`); `load_nlp` runs one or the other. Both must use the same static vectors.
+    Written to `out_dir` (default: in place).
+    """
+    import hashlib
+
+    import spacy
+
+    from paperkg.extract import components  # noqa: F401  (the pipelines' factories)
+
+    vote = spacy.load(vote_dir)
+    # the vote's vocab (the same vectors): not the strings of every silver abstract the model saw
+    nlp = spacy.load(model_dir, vocab=vote.vocab, exclude=["vocab"])
+    digests = {hashlib.sha256(p.vocab.vectors.to_bytes(exclude=["strings"])).hexdigest() for p in (nlp, vote)}
+    if len(digests) != 1:
+        raise ValueError(f"{vote_dir}: its static vectors differ from {model_dir}'s")
+    single = [n for n in nlp.pipe_names if _MEMBER_NAME.match(n) and n.startswith("ner")]
+    if len(single) != 1 or any(n.startswith("ballot") for n in nlp.pipe_names):
+        raise ValueError(f"{model_dir}: not a single-recogniser pipeline")
+    nlp.rename_pipe(single[0], "ner")
+    voters = [n for n in vote.pipe_names if _MEMBER_NAME.match(n) or n == "paperkg_vote"]
+    if "paperkg_vote" not in voters:
+        raise ValueError(f"{vote_dir}: no voting recogniser members")
+    for name in voters:
+        nlp.add_pipe(name, name=name, source=vote, before="paperkg_abbreviations")
+    nlp.meta["members"] = sum(1 for n in voters if n.startswith("ner_"))
+    nlp.meta["single_recogniser"] = True
+    nlp.meta["description"] = nlp.meta["description"].replace(
+        "one NER model", f"one NER model (and, with --accurate, {nlp.meta['members']} voting NER models)", 1
+    )
+    out = Path(out_dir or model_dir)
+    staged = out.with_name(out.name + ".new")
+    shutil.rmtree(staged, ignore_errors=True)
+    nlp.to_disk(staged)
+    if out.exists():
+        shutil.rmtree(out)
+    staged.rename(out)
+    return out
+
+
+_MEMBER_NAME = re.compile(r"^(?:ner|ballot)_\d+$")
 
 
 def refresh_rules(model_dir: str | Path, gazetteer_dir: str | Path | None = None) -> Path:

@@ -264,3 +264,44 @@ def test_label_and_train_on_the_shared_arxiv_corpus(tmp_path):
         pytest.skip(f"the shared arXiv corpus is not at {ARXIV} (../shared beside the checkout)")
     silver = _label_and_train(tmp_path, ARXIV, 4)
     assert len(list(silver.glob("*.spacy"))) == 2
+
+
+def test_a_single_model_ships_with_the_vote_as_accurate(tmp_path):
+    from paperkg.extract.pipeline import ALL_MEMBERS, load_extractor, load_nlp
+
+    assert train(tmp_path / "vote", members=2).exit_code == 0
+    vote = tmp_path / "vote" / "model"
+    args = [
+        "train",
+        "--train",
+        str(FIXTURE),
+        "--dev",
+        str(FIXTURE),
+        "--out",
+        str(tmp_path / "one"),
+        "--max-steps",
+        "4",
+        "--no-vectors",
+        "--accurate-from",
+        str(vote),
+    ]
+    refused = CliRunner().invoke(main, [*args, "--members", "2"])
+    assert refused.exit_code == 2 and "--members 1" in refused.output
+    result = CliRunner().invoke(main, [*args, "--members", "1"])
+    assert result.exit_code == 0, result.output
+    model = tmp_path / "one" / "model"
+
+    def recognisers(extractor):
+        return [n for n in extractor.nlp.pipe_names if n.startswith(("ner", "ballot")) or n == "paperkg_vote"]
+
+    default, fast = load_extractor(model), load_extractor(model, members=1)
+    assert recognisers(default) == recognisers(fast) == ["ner"]
+    assert default.version == "3.0.0"
+    accurate = load_extractor(model, members=ALL_MEMBERS)
+    assert recognisers(accurate) == ["ner_0", "ballot_0", "ner_1", "ballot_1", "paperkg_vote"]
+    assert accurate.version == "3.0.0 (accurate: 2 of 2 voting recogniser members)"
+    assert accurate.nlp.get_pipe("ner_1").model.to_bytes() == load_nlp(vote).get_pipe("ner_1").model.to_bytes()
+    both = CliRunner().invoke(main, ["extract", "--model", str(model), "--fast", "--accurate", str(FIXTURE_LISTING)])
+    assert both.exit_code == 2 and "contradict" in both.output
+    ran = CliRunner().invoke(main, ["extract", "--model", str(model), "--accurate", str(FIXTURE_LISTING)])
+    assert ran.exit_code == 0, ran.output

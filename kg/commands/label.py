@@ -20,13 +20,14 @@ from paperkg.kg.commands._options import user_errors
     "--teacher",
     type=click.Path(exists=True, file_okay=False, path_type=str),
     default=None,
-    help="The pipeline that labels (e.g. a three-member `kg train` output) [default: the shipped one].",
+    help="The pipeline whose most accurate recogniser labels (its voting members if it has them, else its "
+    "single model) [default: the shipped pipeline's three voting members, as --accurate runs them].",
 )
 @click.option(
     "--abstracts",
     "n",
     type=click.IntRange(min=1),
-    default=16000,
+    default=10000,
     show_default=True,
     help="How many abstracts to label (a seeded random sample of the corpus).",
 )
@@ -44,14 +45,15 @@ def label(corpus: str, out_dir: str, teacher: str | None, n: int, seed: int, sha
 
     CORPUS is JSON Lines (gzipped or not) with `title` and `abstract`, such as
     ../shared/data/arxiv-ai/arxiv-ai-2025-2026.jsonl.gz. The teacher reads each sampled paper
-    as `kg extract` does (title and abstract as one text, paperkg's tokenizer) and its
-    recogniser's entities (SciERC labels, after the members' vote) are saved with the tokens as
-    spaCy DocBin shards in OUT. One process, about 25 abstracts/s with the three-member teacher.
+    as `kg extract --accurate` does (title and abstract as one text, paperkg's tokenizer) and
+    its recogniser's entities (SciERC labels, after the members' vote) are saved with the tokens
+    as spaCy DocBin shards in OUT. One process: 12-25 abstracts/s with the three-member teacher,
+    depending on the machine's load.
 
     \\b
     Examples:
-      kg label ../shared/data/arxiv-ai/arxiv-ai-2025-2026.jsonl.gz --teacher runs/teacher/model \\\\
-               --out runs/silver --abstracts 16000 --seed 1
+      kg label ../shared/data/arxiv-ai/arxiv-ai-2025-2026.jsonl.gz --out runs/silver \\
+               --abstracts 10000 --seed 1
       kg train ... --silver runs/silver --gold-copies 10
     """
     from paperkg.extract.silver import label_corpus

@@ -76,6 +76,13 @@ from paperkg.kg.commands._options import user_errors
     show_default=True,
     help="Repeat the gold training documents this many times (weight against --silver).",
 )
+@click.option(
+    "--accurate-from",
+    type=click.Path(exists=True, file_okay=False, path_type=str),
+    default=None,
+    help="With --members 1: also ship the voting members of this pipeline (e.g. the teacher) as the "
+    "--accurate recogniser; both must use the same vectors.",
+)
 @user_errors
 def train(
     train_path: str,
@@ -89,6 +96,7 @@ def train(
     vectors_table: str | None,
     silver: str | None,
     gold_copies: int,
+    accurate_from: str | None,
 ) -> None:
     """Train paperkg's entity recogniser and assemble the full extraction pipeline.
 
@@ -99,9 +107,10 @@ def train(
     the first alone), then paperkg's sentence, abbreviation, rule and type-refinement
     components. Copy OUT/model to extract/model to ship it.
 
-    The shipped model is one student (--members 1, --config extract/config/student.cfg)
-    trained on SciERC gold repeated --gold-copies times plus --silver: arXiv abstracts that the
-    three-member vote labelled (`kg label`); the README lists the steps.
+    The shipped pipeline's default recogniser is one student (--members 1, --config
+    extract/config/student.cfg) trained on SciERC gold repeated --gold-copies times plus
+    --silver: arXiv abstracts that the three-member vote labelled (`kg label`); the vote ships
+    beside it as --accurate (--accurate-from). The README lists the steps.
 
     The shipped model uses --vectors-table: word vectors distilled from MiniLM by
     extract/distill.py (made in a separate venv with PyTorch; see the README). Without it,
@@ -115,12 +124,15 @@ def train(
       kg train --train train.jsonl --dev dev.jsonl --out runs/one --members 1 --vectors-table minilm64.npz
       kg train --train ../shared/data/scierc/train.jsonl --dev ../shared/data/scierc/dev.jsonl \\
                --out runs/student --members 1 --config extract/config/student.cfg \\
-               --vectors-table minilm64.npz --silver runs/silver --gold-copies 10
+               --vectors-table minilm64.npz --silver runs/silver --gold-copies 10 \\
+               --accurate-from runs/teacher
       kg train --train train.jsonl --dev dev.jsonl --out runs/glove
       kg train --train train.jsonl --dev dev.jsonl --out /tmp/smoke --max-steps 10 --no-vectors
     """
     if vectors_table and not vectors:
         raise click.UsageError("--vectors-table and --no-vectors contradict each other")
+    if accurate_from and members != 1:
+        raise click.UsageError("--accurate-from adds voting members to a single recogniser: use --members 1")
     from paperkg.extract.training import DEFAULT_CONFIG
     from paperkg.extract.training import train as run_train
 
@@ -141,6 +153,10 @@ def train(
             silver=silver,
             gold_copies=gold_copies,
         )
+        if accurate_from:
+            from paperkg.extract.training import add_accurate
+
+            add_accurate(model, accurate_from)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"pipeline written to {model}", err=True)
