@@ -53,7 +53,7 @@ def build(
       kg build listing.txt more.jsonl --store ./mygraph
       kg build papers.csv --strict
       kg build big/ --workers 2
-      kg build big/ --workers 2 --fast
+      kg build big/ --workers 2 --accurate
       kg build big/ --engine dask --scheduler tcp://scheduler:8786
     """
     from paperkg.extract.readers import ReadError

@@ -49,6 +49,7 @@ def eval_(
       kg eval --gold dev.jsonl --json
       kg eval --gold dev.jsonl --recogniser-only --csv
       kg eval --gold ../shared/data/tdmsci/train.jsonl   # Task, Dataset, Metric only
+      kg eval --gold dev.jsonl --accurate      # the three voting members instead of the default model
     """
     from paperkg.extract.evaluation import SETTINGS, evaluate
 
