@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from paperkg.extract.scierc import SCORED_LABELS, GoldDocument, gold_to_doc, read_scierc
+from paperkg.schema.errors import InputError
 
 __all__ = ["GRAPH_TO_SCIERC", "GRAPH_TYPES", "SETTINGS", "LabelScheme", "Scores", "evaluate", "label_scheme", "score"]
 
@@ -75,11 +76,11 @@ def label_scheme(labels) -> LabelScheme:
         return LabelScheme("paperkg", tuple(lab for lab in GRAPH_TYPES if lab in used))
     unknown = sorted(used - set(SCORED_LABELS) - set(GRAPH_TYPES))
     if unknown:
-        raise ValueError(
+        raise InputError(
             f"gold labels {', '.join(unknown)} are neither SciERC's ({', '.join(SCORED_LABELS)}, "
             f"Generic) nor paperkg's ({', '.join(GRAPH_TYPES)})"
         )
-    raise ValueError(f"gold labels mix SciERC's and paperkg's names: {', '.join(sorted(used))}")
+    raise InputError(f"gold labels mix SciERC's and paperkg's names: {', '.join(sorted(used))}")
 
 
 SCIERC_SCHEME = LabelScheme("scierc", SCORED_LABELS)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from paperkg.extract.grouping import group_mentions
 from paperkg.extract.records import Mention, Paper, PaperExtraction, Sentence
+from paperkg.schema.errors import NotFoundError
 
 __all__ = ["ALL_MEMBERS", "Extractor", "MODEL_DIR", "load_extractor", "load_nlp"]
 
@@ -40,7 +41,7 @@ def load_nlp(model: str | Path | None = None, members: int | None = None):
         from paperkg.extract import components  # noqa: F401  (registers paperkg's factories)
 
         if not Path(path, "config.cfg").is_file():
-            raise FileNotFoundError(f"no spaCy pipeline at {path} (train one with `kg train`)")
+            raise NotFoundError(f"no spaCy pipeline at {path} (train one with `kg train`)")
         nlp = spacy.load(path, exclude=_members_beyond(path, members))
         if "paperkg_refine" not in nlp.pipe_names:  # a bare recogniser, e.g. a training run's output
             from paperkg.extract.training import add_paperkg_components

@@ -24,7 +24,7 @@ class Paper:
     abstract: str
     source: str  # the file it was read from
     line: int  # 1-based line (or record number) of the record in that file
-    date: str | None = None  # ISO 8601 (YYYY-MM-DD) when the year is known
+    date: str | None = None  # ISO 8601: YYYY-MM-DD, or --MM-DD when the year is unknown
     date_text: str | None = None  # the date exactly as written, e.g. "Oct 16"
     year: int | None = None
     authors: tuple[str, ...] = ()

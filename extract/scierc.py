@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from paperkg.schema.errors import InputError
+
 SCIERC_LABELS = ("Task", "Method", "Metric", "Material", "OtherScientificTerm", "Generic")
 SCORED_LABELS = ("Task", "Method", "Metric", "Material", "OtherScientificTerm")
 
@@ -45,7 +47,7 @@ def read_scierc(path: str | Path) -> Iterator[GoldDocument]:
                 sentences = obj["sentences"]
                 ner = obj.get("ner") or [[] for _ in sentences]
             except (ValueError, KeyError, TypeError) as exc:
-                raise ValueError(f"{path}:{lineno}: not a SciERC record ({exc})") from None
+                raise InputError(f"{path}:{lineno}: not a SciERC record ({exc})") from None
             words: list[str] = []
             starts: list[int] = []
             for sent in sentences:

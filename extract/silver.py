@@ -21,6 +21,8 @@ import random
 from collections.abc import Iterator
 from pathlib import Path
 
+from paperkg.schema.errors import InputError
+
 __all__ = ["corpus_sample", "label_corpus", "read_corpus_texts"]
 
 FIELD_BREAK = "\n\n"  # as extract.pipeline.text_of joins title and abstract
@@ -37,7 +39,7 @@ def read_corpus_texts(path: str | Path) -> list[str]:
             try:
                 obj = json.loads(line)
             except ValueError as exc:
-                raise ValueError(f"{path}:{lineno}: not JSON ({exc})") from None
+                raise InputError(f"{path}:{lineno}: not JSON ({exc})") from None
             abstract = (obj.get("abstract") or "").strip()
             if abstract:
                 texts.append((obj.get("title") or "").strip() + FIELD_BREAK + abstract)

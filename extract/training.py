@@ -19,6 +19,7 @@ import shutil
 from pathlib import Path
 
 from paperkg.extract.scierc import gold_to_doc, read_scierc
+from paperkg.schema.errors import InputError
 
 __all__ = [
     "DEFAULT_CONFIG",
@@ -133,7 +134,7 @@ def _mixed_corpus(gold: Path, out: Path, silver: str | Path | None, gold_copies:
     if silver is not None:
         shards = sorted(Path(silver).glob("*.spacy"))
         if not shards:
-            raise ValueError(f"{silver}: no silver shards (*.spacy); make them with `kg label`")
+            raise InputError(f"{silver}: no silver shards (*.spacy); make them with `kg label`")
         for shard in shards:
             shutil.copyfile(shard, out / f"silver-{shard.name}")
     return out
@@ -170,7 +171,7 @@ def combine_recognisers(recogniser_dirs: list[str | Path]):
     digests = [hashlib.sha256(m.vocab.vectors.to_bytes(exclude=["strings"])).hexdigest() for m in members]
     for directory, digest in zip(recogniser_dirs, digests):
         if digest != digests[0]:
-            raise ValueError(
+            raise InputError(
                 f"{directory}: its static vectors differ from {recogniser_dirs[0]}'s; "
                 "the members of one pipeline must be trained with the same vectors"
             )
@@ -235,14 +236,14 @@ def add_accurate(model_dir: str | Path, vote_dir: str | Path, out_dir: str | Pat
     nlp = spacy.load(model_dir, vocab=vote.vocab, exclude=["vocab"])
     digests = {hashlib.sha256(p.vocab.vectors.to_bytes(exclude=["strings"])).hexdigest() for p in (nlp, vote)}
     if len(digests) != 1:
-        raise ValueError(f"{vote_dir}: its static vectors differ from {model_dir}'s")
+        raise InputError(f"{vote_dir}: its static vectors differ from {model_dir}'s")
     single = [n for n in nlp.pipe_names if _MEMBER_NAME.match(n) and n.startswith("ner")]
     if len(single) != 1 or any(n.startswith("ballot") for n in nlp.pipe_names):
-        raise ValueError(f"{model_dir}: not a single-recogniser pipeline")
+        raise InputError(f"{model_dir}: not a single-recogniser pipeline")
     nlp.rename_pipe(single[0], "ner")
     voters = [n for n in vote.pipe_names if _MEMBER_NAME.match(n) or n == "paperkg_vote"]
     if "paperkg_vote" not in voters:
-        raise ValueError(f"{vote_dir}: no voting recogniser members")
+        raise InputError(f"{vote_dir}: no voting recogniser members")
     for name in voters:
         nlp.add_pipe(name, name=name, source=vote, before="paperkg_abbreviations")
     nlp.meta["members"] = sum(1 for n in voters if n.startswith("ner_"))

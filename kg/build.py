@@ -14,13 +14,14 @@ from paperkg.kg.ingest import add_extractions
 from paperkg.kg.rdf import location_quads
 from paperkg.kg.store import Store
 from paperkg.kg.terms import pkg, rdf
+from paperkg.schema.errors import PaperkgError
 
 
-class StrictModeError(Exception):
+class StrictModeError(PaperkgError):
     """Raised under --strict at the first bad record; the store is left as it was."""
 
     def __init__(self, problem: ReadProblem):
-        super().__init__(str(problem))
+        super().__init__(f"{problem} (--strict: stopped at the first bad record; the store is unchanged)")
         self.problem = problem
 
 
@@ -42,13 +43,18 @@ def read(
     problems: list[ReadProblem] = []
     for item in read_inputs(inputs):
         if isinstance(item, ReadProblem):
-            if strict:
+            if strict and item.skipped:
                 raise StrictModeError(item)
             problems.append(item)
             on_problem(item)
         else:
             papers.append(item)
     return unique_papers(papers), problems, len(papers)
+
+
+def skipped(problems: list[ReadProblem]) -> int:
+    """How many of `problems` kept a record out (the others are warnings about records read)."""
+    return sum(p.skipped for p in problems)
 
 
 def build(
@@ -81,8 +87,16 @@ def build(
     if new or known:
         # Any engine yields extractions in input order, so the graph does not depend on it.
         engine = engine or LocalEngine(workers=workers)
+
+        def failed(paper: Paper, exc: Exception) -> None:
+            problem = ReadProblem(paper.source, paper.line, f"cannot extract entities ({type(exc).__name__}: {exc})")
+            if strict:
+                raise StrictModeError(problem)
+            report.problems.append(problem)
+            on_problem(problem)
+
         # Streamed into the write, a chunk at a time, so memory does not grow with the input.
-        extractions = progress(engine.extract(new, extractor), len(new)) if new else ()
+        extractions = progress(engine.extract(new, extractor, on_failure=failed), len(new)) if new else ()
         with store.transaction(compact=_is_large_write(store, len(new))) as db:
             db.extend(known)
             add_extractions(db, extractions)

@@ -2,6 +2,10 @@
 
 Lazy loading keeps `kg lookup` and `kg query` from paying for spaCy, pyvis or anything else a
 command they do not run would import.
+
+This is also the one place where errors become exit codes: a `PaperkgError` from any command
+prints as ``Error: MESSAGE`` (control characters escaped) and exits with its `exit_code`; any
+other exception is a bug and keeps its traceback.
 """
 
 from __future__ import annotations
@@ -9,6 +13,9 @@ from __future__ import annotations
 import importlib
 
 import click
+
+from paperkg.kg.terminal import printable
+from paperkg.schema.errors import PaperkgError
 
 # name -> "module:attribute" of the click command
 COMMANDS = {
@@ -38,6 +45,22 @@ class LazyGroup(click.Group):
             return None
         module, attr = target.split(":")
         return getattr(importlib.import_module(module), attr)
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except PaperkgError as exc:
+            raise UserFailure(exc) from exc
+
+
+class UserFailure(click.ClickException):
+    """A `PaperkgError` as click shows it: one ``Error: ...`` line (more only if the message has
+    them, like a syntax error's caret line), and the error's exit code."""
+
+    def __init__(self, error: PaperkgError):
+        super().__init__(printable(str(error), newlines=True))
+        # click reads the exit code from the instance
+        self.exit_code = error.exit_code  # type: ignore[misc]
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

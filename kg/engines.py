@@ -10,26 +10,37 @@ dask engine runs.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
 import threading
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Protocol
 
 from paperkg.extract.records import Paper, PaperExtraction
+from paperkg.schema.errors import PaperkgError
 
 ENGINES = ("local", "dask")
 
 
-class EngineError(Exception):
+class EngineError(PaperkgError):
     """An engine that cannot run (missing extra, unreachable scheduler); the message is for the user."""
 
 
+Failure = Callable[[Paper, Exception], None]
+"""Told about a paper whose extraction failed on its own, which is then left out."""
+
+
 class Engine(Protocol):
-    def extract(self, papers: Sequence[Paper], extractor=None) -> Iterator[PaperExtraction]:
-        """Extractions of `papers`, in input order; `extractor` defaults to the shipped pipeline."""
+    def extract(
+        self, papers: Sequence[Paper], extractor=None, on_failure: Failure | None = None
+    ) -> Iterator[PaperExtraction]:
+        """Extractions of `papers`, in input order; `extractor` defaults to the shipped pipeline.
+
+        With `on_failure`, an engine that can isolate papers skips one whose extraction fails
+        and reports it there; otherwise (and on engines that cannot) the error propagates."""
 
 
 def make_engine(
@@ -55,12 +66,37 @@ class LocalEngine:
         self.model = model
         self.members = members
 
-    def extract(self, papers: Sequence[Paper], extractor=None) -> Iterator[PaperExtraction]:
+    def extract(
+        self, papers: Sequence[Paper], extractor=None, on_failure: Failure | None = None
+    ) -> Iterator[PaperExtraction]:
         if extractor is None:
             from paperkg.extract.pipeline import load_extractor
 
             extractor = load_extractor(self.model, self.members)
-        yield from extractor.extract(papers, n_process=self.workers)
+        if self.workers > 1 or on_failure is None:  # the process pool streams whole batches
+            yield from extractor.extract(papers, n_process=self.workers)
+        else:
+            yield from isolated(extractor, papers, on_failure)
+
+
+ISOLATION_BATCH = 64
+
+
+def isolated(extractor, papers: Iterable[Paper], on_failure: Failure) -> Iterator[PaperExtraction]:
+    """Extractions of `papers` in order, a batch at a time; when a batch fails, its papers are
+    extracted one by one, and one that fails on its own goes to `on_failure` and is left out."""
+    iterator = iter(papers)
+    while batch := list(itertools.islice(iterator, ISOLATION_BATCH)):
+        try:
+            done = list(extractor.extract(batch))
+        except Exception:
+            done = []
+            for paper in batch:
+                try:
+                    done.extend(extractor.extract([paper]))
+                except Exception as exc:
+                    on_failure(paper, exc)
+        yield from done
 
 
 class DaskEngine:
@@ -90,7 +126,9 @@ class DaskEngine:
         self.in_flight = in_flight
         self.connect_timeout = connect_timeout
 
-    def extract(self, papers: Sequence[Paper], extractor=None) -> Iterator[PaperExtraction]:
+    def extract(
+        self, papers: Sequence[Paper], extractor=None, on_failure: Failure | None = None
+    ) -> Iterator[PaperExtraction]:
         if not papers:
             return
         with self._client() as client:

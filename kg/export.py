@@ -4,6 +4,12 @@ RDF formats are written by Oxigraph's own serialisers straight from the store (s
 large graph never sits in Python); JSON-LD is compacted with rdflib, a slice of subjects at a
 time, into one document with one `@context`. Every file is written to a temporary name next to
 the target and renamed into place, so a failed export never leaves a half-written file.
+
+Text from papers is untrusted, so the view formats defuse it for the tools that read them: a CSV
+cell that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``, tab or
+carriage return) gets a leading ``'`` (OWASP's advice against CSV injection), and characters XML
+cannot hold (NUL and most other C0 controls, lone surrogates) are left out of GraphML and GEXF,
+which stay well-formed.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -19,6 +26,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from paperkg.kg.terms import PREFIXES
+from paperkg.schema.errors import PaperkgError
 
 RDF_FORMATS = {
     "turtle": ox.RdfFormat.TURTLE,
@@ -30,7 +38,7 @@ FORMATS = (*RDF_FORMATS, "jsonld", *VIEW_FORMATS)
 _JSONLD_SLICE = 50_000
 
 
-class ExportError(Exception):
+class ExportError(PaperkgError):
     """An export that cannot be written; the message is meant for the user."""
 
 
@@ -65,8 +73,7 @@ def export(store, fmt: str, path: str | os.PathLike, **view_options) -> list[Pat
 
     g = graph_view(db, **view_options)
     if fmt == "csv":
-        stem = path.with_suffix("") if path.suffix == ".csv" else path
-        nodes, edges = Path(f"{stem}.nodes.csv"), Path(f"{stem}.edges.csv")
+        nodes, edges = export_files(fmt, path)
         with _atomic(nodes) as tmp:
             _write_csv(tmp, _node_rows(g))
         with _atomic(edges) as tmp:
@@ -79,6 +86,15 @@ def export(store, fmt: str, path: str | os.PathLike, **view_options) -> list[Pat
     with _atomic(path) as tmp:
         writer(flat, str(tmp))
     return [path]
+
+
+def export_files(fmt: str, path: str | os.PathLike) -> list[Path]:
+    """The files `export` writes for `fmt` at `path`."""
+    path = Path(path)
+    if fmt != "csv":
+        return [path]
+    stem = path.with_suffix("") if path.suffix == ".csv" else path
+    return [Path(f"{stem}.nodes.csv"), Path(f"{stem}.edges.csv")]
 
 
 @contextmanager
@@ -164,15 +180,29 @@ def _scalar(value):
     return "" if value is None else value
 
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _xml_safe(value):
+    """`value` without the characters XML 1.0 cannot contain (strings only)."""
+    return _NOT_XML.sub("", value) if isinstance(value, str) else value
+
+
+def _spreadsheet_safe(value):
+    """A string a spreadsheet would evaluate as a formula, quoted so it stays text."""
+    return "'" + value if isinstance(value, str) and value.startswith(_FORMULA_START) else value
+
+
 def _flat(g):
-    """A copy of the view whose attributes are all strings or numbers (GraphML/GEXF need it)."""
+    """A copy of the view whose attributes are all XML-safe strings or numbers (GraphML/GEXF need it)."""
     import networkx as nx
 
     flat = nx.MultiDiGraph()
     for n, data in g.nodes(data=True):
-        flat.add_node(n, **{k: _scalar(v) for k, v in data.items()})
+        flat.add_node(n, **{k: _xml_safe(_scalar(v)) for k, v in data.items()})
     for u, v, k, data in g.edges(keys=True, data=True):
-        flat.add_edge(u, v, key=k, **{a: _scalar(b) for a, b in data.items()})
+        flat.add_edge(u, v, key=k, **{a: _xml_safe(_scalar(b)) for a, b in data.items()})
     return flat
 
 
@@ -190,4 +220,4 @@ def _edge_rows(g) -> Iterator[list]:
 
 def _write_csv(path: Path, rows: Iterator[list]) -> None:
     with open(path, "w", encoding="utf-8", newline="") as fh:
-        csv.writer(fh).writerows(rows)
+        csv.writer(fh).writerows([_spreadsheet_safe(cell) for cell in row] for row in rows)

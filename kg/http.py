@@ -14,11 +14,13 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from paperkg.schema.errors import PaperkgError
+
 RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
 _MAX_DELAY = 60.0
 
 
-class HttpError(Exception):
+class HttpError(PaperkgError):
     """A request that failed for good; the message is meant for the user."""
 
 

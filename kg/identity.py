@@ -7,7 +7,7 @@ import hashlib
 import pyoxigraph as ox
 
 from paperkg.extract.identity import slug
-from paperkg.schema.vocab import base_iri
+from paperkg.schema.namespaces import base_iri
 
 
 def paper_iri(paper_key: str) -> ox.NamedNode:

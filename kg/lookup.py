@@ -20,6 +20,7 @@ from paperkg.kg.label_index import EntityRef, entity_ref
 from paperkg.kg.names import lookup_key
 from paperkg.kg.store import Store
 from paperkg.kg.terms import PREFIXES, dcterms, pkg, skos
+from paperkg.schema.errors import InputError
 from paperkg.schema.namespaces import ENTITY_TYPES, PKG_NS
 
 DEFAULT_LIMIT = 10
@@ -33,7 +34,7 @@ CO_OCCURRENCE = "coOccursWith"
 SYMMETRIC = {"comparedWith"}
 
 
-class BadTerm(ValueError):
+class BadTerm(InputError):
     """A term or type that cannot be looked up; the message is meant for the user."""
 
 
@@ -200,8 +201,21 @@ def _paper(store: Store, paper: ox.NamedNode, entity: ox.NamedNode) -> Paper:
     links = {q.predicate.value.removeprefix(PKG_NS) for q in store.oxigraph.quads_for_pattern(paper, None, entity)}
     roles = [r for r in ROLES if r in links and r != "mentions"] or ["mentions"]
     title = next(iter(_values(store, paper, dcterms.title)), None)
-    date = next(iter(_values(store, paper, dcterms.issued) + _values(store, paper, pkg.dateText)), None)
-    return Paper(paper.value, title, date, roles)
+    return Paper(paper.value, title, _date(store, paper), roles)
+
+
+def _date(store: Store, paper: ox.NamedNode) -> str | None:
+    """The paper's date as `kg.readers.dates` writes it (2024-10-16, or --10-16 without a year),
+    also for a store built before month-and-day dates were kept; else the text as written."""
+    issued = _values(store, paper, dcterms.issued)
+    if issued:
+        return issued[0]
+    written = _values(store, paper, pkg.dateText)
+    if not written:
+        return None
+    from paperkg.extract.readers.dates import parse_date  # only for older stores: keep lookup's imports light
+
+    return parse_date(written[0]).date or written[0]
 
 
 _EVIDENCE = """

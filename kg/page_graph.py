@@ -11,6 +11,7 @@ kg does not import viz here (DESIGN.md: only the CLI joins them).
 from __future__ import annotations
 
 from collections.abc import Collection
+from pathlib import PurePosixPath
 
 import networkx as nx
 
@@ -18,6 +19,7 @@ from paperkg.kg.store import Store
 from paperkg.kg.terms import PREFIXES
 
 _LAST_BUILD = "SELECT (MAX(?t) AS ?t) WHERE { ?b a pkg:Build ; prov:endedAtTime ?t }"
+_SOURCES = "SELECT DISTINCT ?where WHERE { ?p a pkg:Paper ; pkg:sourceLocation ?where }"
 
 
 def page_graph(
@@ -30,15 +32,16 @@ def page_graph(
 ) -> nx.MultiDiGraph:
     """The entity graph of `store` (with paper nodes if `papers`), keeping only `types` and
     entities in at least `min_papers` papers (pass none of these when the page has a focus: its
-    neighbourhood goes through entities of every type). Graph attributes: `name`, `papers`
-    and `entities` (totals in the store), `built` (see `last_build`)."""
+    neighbourhood goes through entities of every type). Graph attributes: `name` (`name`, else
+    what the graph was built from, see `built_from`), `papers` and `entities` (totals in the
+    store), `built` (see `last_build`)."""
     from paperkg.kg.stats import graph_stats
     from paperkg.kg.view import graph_view
 
     graph = graph_view(store, include_papers=papers, types=types or None, min_papers=max(min_papers, 1))
     totals = graph_stats(store)
     graph.graph.update(
-        name=name or f"{store.path.name} · paperkg graph",
+        name=name or f"{built_from(store) or store.path.name} · paperkg graph",
         papers=totals["papers"],
         entities=totals["entities"],
         built=last_build(store),
@@ -52,3 +55,20 @@ def last_build(store: Store) -> str | None:
         if row["t"] is not None:
             return row["t"].value[:16].replace("T", " ")
     return None
+
+
+def built_from(store: Store) -> str | None:
+    """What the store's papers were read from, in a few words: the one input file, else the
+    folder holding all of them (`data/demo`), else how many inputs; None for a store without
+    papers."""
+    files = set()
+    for row in store.query(_SOURCES, prefixes=PREFIXES):
+        files.add(PurePosixPath(row["where"].value.rsplit(":", 1)[0]))
+    if not files:
+        return None
+    if len(files) == 1:
+        return files.pop().name
+    folders = {f.parent for f in files}
+    if len(folders) == 1 and str(folders.pop()) not in ("", "."):
+        return str(next(iter(files)).parent)
+    return f"{len(files):,} inputs"

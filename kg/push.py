@@ -22,6 +22,7 @@ import pyoxigraph as ox
 
 from paperkg.kg.http import HttpError, RetryPolicy, request
 from paperkg.kg.store import Store
+from paperkg.schema.errors import PaperkgError
 
 DEFAULT_BATCH_SIZE = 10_000  # measured fastest into Oxigraph of 10k/50k/200k (bench/push_speed.py)
 COUNT_QUERY = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
@@ -36,7 +37,7 @@ _QUERY_PATH_FOR = {
 }
 
 
-class PushError(Exception):
+class PushError(PaperkgError):
     """A push that cannot be done or did not arrive whole; the message is meant for the user."""
 
 

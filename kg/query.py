@@ -9,37 +9,52 @@ A backend answers queries: `StoreBackend` (the local Oxigraph store, read-only) 
 to the engine's own substitution (SEP-0007) and never become query text; see kg/bindings.py for
 how `--bind VAR=VALUE` strings become terms. Updates are refused by `run`; `run_update` applies
 one inside a store transaction.
+
+Local queries run in a worker thread (Oxigraph releases the GIL while it evaluates), so the
+caller stays responsive: Ctrl-C interrupts at once, and a query still computing after `timeout`
+seconds of waiting raises `QueryTimeout`. Oxigraph cannot cancel an evaluation, so the worker
+thread finishes in the background; the CLI ends the process instead. `SERVICE` (federation,
+which makes the engine fetch URLs) is refused unless `allow_service`.
 """
 
 from __future__ import annotations
 
+import gc
 import re
+import threading
+import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import islice
-from typing import Protocol, Union
+from typing import Protocol, TypeVar, Union
 
 import pyoxigraph as ox
 
 from paperkg.kg.store import Store
 from paperkg.kg.terms import PREFIXES
-from paperkg.schema.vocab import base_iri
+from paperkg.schema.errors import PaperkgError
+from paperkg.schema.namespaces import base_iri
 
 Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal, ox.Triple]  # noqa: UP007 (a runtime alias on Python 3.10)
 
 ENDPOINT_TIMEOUT = 30.0
 """Seconds to wait for a SPARQL endpoint (kg.endpoint) before giving up."""
 
+QUERY_TIMEOUT = 60.0
+"""Seconds a local query may compute before it is stopped (`kg query --timeout`)."""
+
 
 # -- errors ------------------------------------------------------------------------------------
 
 
-class QueryError(Exception):
+class QueryError(PaperkgError):
     """A query that cannot be run; the message is meant for the user."""
 
 
 class QuerySyntaxError(QueryError):
     """Malformed SPARQL, with the 1-based line and column where the parser stopped."""
+
+    exit_code = 2
 
     def __init__(self, message: str, text: str, line: int | None, column: int | None, *, undeclared_prefix=False):
         super().__init__(message)
@@ -61,6 +76,21 @@ class QuerySyntaxError(QueryError):
             caret = "".join("\t" if ch == "\t" else " " for ch in before) + "^"
             report += f"\n  {self.source_line}\n  {caret}"
         return report
+
+
+class QueryTimeout(QueryError):
+    def __init__(self, seconds: float):
+        super().__init__(
+            f"the query was stopped after {seconds:g} s (give more time with --timeout SECONDS, 0 for no limit)"
+        )
+
+
+class ServiceRefused(QueryError):
+    def __init__(self) -> None:
+        super().__init__(
+            "refused: the query uses SERVICE, which makes the engine fetch another server's data over "
+            "the network; pass --allow-service to allow federation"
+        )
 
 
 class UpdateRefused(QueryError):
@@ -148,6 +178,25 @@ def query_form(text: str) -> QueryForm | None:
     if keyword in UPDATE_KEYWORDS:
         return QueryForm("update", keyword)
     return None
+
+
+_LEXEME = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r"|<[^<>\"{}|^`\\\s]*>"  # an IRI
+    r"|#[^\n]*"  # a comment
+    r"|[?$]\w+"  # a variable
+    r"|[\w.-]*:[\w.:-]*"  # a prefixed name
+    r"|[A-Za-z]+",
+    re.S,
+)
+
+
+def uses_service(text: str) -> bool:
+    """Whether the query holds the keyword SERVICE (not inside a string, IRI, comment or name)."""
+    return any(m[0].upper() == "SERVICE" for m in _LEXEME.finditer(text))
 
 
 # -- typed results -----------------------------------------------------------------------------
@@ -239,14 +288,90 @@ def evaluate(db: ox.Store, text: str, bindings: Mapping[str, Term]):
 
 
 class StoreBackend:
-    """The local store, read-only."""
+    """The local store, read-only; `timeout` seconds of computing at most (None: no limit)."""
 
-    def __init__(self, store: Store):
+    def __init__(self, store: Store, timeout: float | None = QUERY_TIMEOUT, allow_service: bool = False):
         self.store = store
+        self.timeout = timeout
+        self.allow_service = allow_service
 
     def query(self, text: str, bindings: Mapping[str, Term]) -> Result:
-        raw = evaluate(self.store.oxigraph, text, bindings)
-        return from_oxigraph(raw, lambda exc: QueryError(f"query failed: {exc}"))
+        if not self.allow_service and uses_service(text):
+            raise ServiceRefused()
+        db = self.store.oxigraph
+        answer = in_worker(lambda: _evaluated(db, text, bindings), self.timeout)
+        if isinstance(answer, Boolean):
+            return answer
+        kind, data = answer
+        if kind == "solutions":
+            return from_oxigraph(ox.parse_query_results(data, ox.QueryResultsFormat.TSV), _failed)
+        triples = (ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(data, ox.RdfFormat.N_TRIPLES))
+        return Triples(guarded(triples, _failed))
+
+
+def _failed(exc: Exception) -> QueryError:
+    return QueryError(f"query failed: {exc}")
+
+
+def _evaluated(db: ox.Store, text: str, bindings: Mapping[str, Term]) -> Boolean | tuple[str, bytes]:
+    """The whole answer, evaluated: a `Boolean`, or serialised as ("solutions", SPARQL results TSV,
+    which is lossless) or ("triples", N-Triples). Serialised, because pyoxigraph's result iterators
+    may only be used and dropped by the thread that made them."""
+    raw = evaluate(db, text, bindings)
+    if isinstance(raw, ox.QueryBoolean):
+        return Boolean(bool(raw))
+    if isinstance(raw, ox.QuerySolutions):
+        return "solutions", raw.serialize(format=ox.QueryResultsFormat.TSV) or b""
+    return "triples", raw.serialize(format=ox.RdfFormat.N_TRIPLES) or b""
+
+
+T = TypeVar("T")
+
+
+def in_worker(task: Callable[[], T], timeout: float | None) -> T:
+    """`task()` run in a daemon thread while this one waits in short steps.
+
+    Waiting this way lets Ctrl-C (KeyboardInterrupt) through at once, and a task still running
+    after `timeout` seconds raises `QueryTimeout` (the thread runs on: Oxigraph cannot be
+    cancelled). The cyclic garbage collector is paused while this thread only waits, so that it
+    never runs in the worker, where it would drop pyoxigraph objects made by this thread.
+    """
+    outcome: dict = {}
+
+    def work() -> None:
+        try:
+            outcome["value"] = task()
+        except BaseException as exc:  # handed to the caller, who raises it
+            outcome["error"] = _without_locals(exc)
+
+    worker = threading.Thread(target=work, name="paperkg-query", daemon=True)
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        worker.start()
+        waited = 0.0
+        while worker.is_alive():
+            if timeout is not None and waited >= timeout:
+                raise QueryTimeout(timeout)
+            step = 0.05 if timeout is None else min(0.05, timeout - waited)
+            worker.join(step)
+            waited += step
+    finally:
+        if collecting:
+            gc.enable()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
+def _without_locals(exc: BaseException) -> BaseException:
+    """`exc` with the local variables of its frames dropped, so that no pyoxigraph object made
+    in the worker travels with it to the thread that raises it."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        traceback.clear_frames(seen.__traceback__)
+        seen = seen.__cause__ or seen.__context__
+    return exc
 
 
 # -- running -----------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from datetime import datetime
 
 import pyoxigraph as ox
 
+from paperkg.extract.readers.dates import xsd_type
 from paperkg.extract.records import Paper, Sentence
 from paperkg.kg.entities import EntitySummary
 from paperkg.kg.identity import form_iri, merge_iri, paper_iri, sentence_iri, statement_iri
@@ -33,7 +34,7 @@ def paper_quads(paper: Paper) -> Iterator[ox.Quad]:
     if paper.abstract:
         yield q(dcterms.abstract, ox.Literal(paper.abstract))
     if paper.date:
-        yield q(dcterms.issued, ox.Literal(paper.date, datatype=xsd.date))
+        yield q(dcterms.issued, ox.Literal(paper.date, datatype=getattr(xsd, xsd_type(paper.date))))
     if paper.date_text:
         yield q(pkg.dateText, ox.Literal(paper.date_text))
     if paper.year is not None:

@@ -31,6 +31,33 @@ _TSV_BARE = {
 _LOCAL_NAME = re.compile(r"[\w-]+(?:[\w.-]*[\w-])?")
 
 
+def in_query_order(result, text: str):
+    """SELECT * results with their columns in the order the variables first appear in the query
+    (the engine returns them in an order of its own); any other result unchanged."""
+    from paperkg.kg.bindings import sparql_tokens
+
+    tokens = sparql_tokens(text)
+    if not isinstance(result, Solutions) or not _selects_star(tokens):
+        return result
+    first: dict[str, int] = {}
+    for token in tokens:
+        if token.kind == "var":
+            first.setdefault(token.text[1:], len(first))
+    order = sorted(range(len(result.variables)), key=lambda i: first.get(result.variables[i], len(first) + i))
+    if order == list(range(len(order))):
+        return result
+    return Solutions([result.variables[i] for i in order], (tuple(row[i] for i in order) for row in result.rows))
+
+
+def _selects_star(tokens) -> bool:
+    """Is the query's own (outermost) projection `SELECT *`?"""
+    for i, token in enumerate(tokens[:-1]):
+        if token.braces == 0 and token.text.upper() == "SELECT":
+            following = tokens[i + 1 : i + 3]
+            return any(t.text == "*" for t in following)
+    return False
+
+
 def write_solutions(result: Solutions | Boolean, fmt: str, out: TextIO, prefixes: Mapping[str, str]) -> int:
     """Write SELECT or ASK results in `fmt` (one of SOLUTION_FORMATS); returns the rows written."""
     if isinstance(result, Boolean):
@@ -146,12 +173,14 @@ def write_table(result: Solutions, out: TextIO, prefixes: Mapping[str, str]) -> 
     from rich.table import Table
     from rich.text import Text
 
+    from paperkg.kg.terminal import printable
+
     # Text() cells and escaped headers: what a graph or an endpoint holds is untrusted and must
     # not be read as rich markup
     table = Table(*(escape(v) for v in result.variables), header_style="bold")
     n = 0
     for n, row in enumerate(result.rows, 1):  # noqa: B007 (n counts the rows written)
-        table.add_row(*(Text(_cell(display(t, prefixes))) for t in row))
+        table.add_row(*(Text(printable(_cell(display(t, prefixes)))) for t in row))
     table.caption = f"{n} row{'s' if n != 1 else ''}"
     Console(file=out, highlight=False, emoji=False).print(table)
     return n

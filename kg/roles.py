@@ -1,8 +1,26 @@
 """The role a sentence gives an entity in its paper: proposes, uses, evaluatesOn, reports, addresses.
 
-A small set of precise cues, read from the mention's own sentence; anything without a cue is a
-plain `mentions`. Roles depend only on the paper's own text and the type its extractor gave the
-mention, so a paper's roles never change when other papers are added.
+Cues read from the mention's own sentence; anything without a cue is a plain `mentions`. Roles
+depend only on the paper's own text and the type its extractor gave the mention, so a paper's
+roles never change when other papers are added. The cues, in the order they are tried:
+
+- the title: `NAME: subtitle` names what the paper proposes, and so does the phrase that opens
+  the subtitle (`PixNerd: Pixel Neural Field Diffusion`); a task in the title is addressed;
+- proposal: an agent (we, this paper, our method, a system's name such as `MMEL`) with a verb of
+  making (propose, introduce, present, develop, derive, ...) governs the words that follow, up to
+  a word that starts another phrase (`for`, `on`, `which`, ...); also `X is proposed`, `called X`,
+  and an acronym in brackets right after what was proposed;
+- evaluation: a sentence about experiments, results or evaluation, with the mention after `on`,
+  `across` or `with` (`experiments on Y`, `achieves ... on Y`, `evaluate on Y`), or a name
+  followed by `dataset`, `benchmark` or `tasks`: a dataset, benchmark or task is evaluated on, a
+  model or method used;
+- metrics: a metric in a sentence that states a result, or anything `in terms of` which results
+  are given, is reported;
+- aims: a task or concept the paper's agent or a verb of improving governs (`to address Y`,
+  `enhances Y`, `for Y` after we/our) is addressed;
+- use: an agent with a verb of using (use, employ, leverage, train, combine, ...), or a
+  preposition of means (`using X`, `via X`, `through X`, `based on X`); a model named in a sentence
+  about the paper's own work is used.
 """
 
 from __future__ import annotations
@@ -11,81 +29,152 @@ import re
 
 ROLES = ("proposes", "uses", "evaluatesOn", "reports", "addresses", "mentions")
 
-_AGENT = r"(?:we|this (?:paper|work|study|article)|our (?:paper|work|study))"
-_FILLER = r"(?:\w+\s+){0,3}?"
-# "we propose", "we first introduce", "this paper presents"; the proposal is what follows
+_SYSTEM = r"(?:method|approach|framework|model|system|pipeline|algorithm|architecture|technique)"
+# who acts in a sentence about the paper's own work: we, this paper, our method (a few words may
+# come before the verb: "we first introduce"), or a system's name right before it ("MMEL introduces")
+_AGENT = (
+    rf"(?:\bwe|\bthis (?:paper|work|study|article)|\bour (?:paper|work|study|[\w-]+ )?{_SYSTEM}|\bthe proposed \w+)"
+)
+_NAME = r"(?-i:\b[A-Z][\w+]*[A-Z][\w+-]*)"
+_FILLER = r"(?:[\w-]+,?\s+){0,3}?"
+_ACTS = rf"(?:{_AGENT}\s+{_FILLER}|{_NAME}\s+(?:\w+ly\s+)?)"
+_MAKE = r"(?:propos|introduc|present|develop|design|devis|contribut|releas|creat|build|construct|formulat)"
 _PROPOSE = re.compile(
-    rf"\b{_AGENT}\s+{_FILLER}(?:propos|introduc|present|develop|design|devis|contribut|releas|"
-    r"creat|build|construct|formulat)\w*\b|\b(?:called|named|dubbed|termed|coined)\b|\bour proposed\b",
+    rf"{_ACTS}{_MAKE}\w*\b|\b(?:called|named|dubbed|termed|coined(?: as)?)\b|\bour proposed\b",
     re.IGNORECASE,
 )
+_PROPOSED_AFTER = re.compile(rf"^\s*(?:\([^()]*\)\s*)?(?:is|are|was|were)\s+(?:\w+ly\s+)?{_MAKE}\w*ed\b", re.IGNORECASE)
 _USE = re.compile(
-    rf"\b{_AGENT}\s+{_FILLER}(?:use|utili[sz]e|employ|leverag|adopt|apply|exploit|rely on|build on|"
-    r"fine-?tun|train|analy[sz]|prob|examin|investigat|stud)\w*\b|"
-    r"\b(?:using|utili[sz]ing|employing|leveraging|adopting|applying|based on|built on|via|"
-    r"with the help of|by means of|through)\b",
+    rf"{_ACTS}(?:use|utili[sz]|employ|leverag|adopt|appl(?:y|ie)|exploit|rel(?:y|ie)s? on|"
+    r"build on|fine-?tun|train|analy[sz]|prob|examin|investigat|stud|incorporat|integrat|combin|harness|"
+    r"implement|extend|select)\w*\b|"
+    r"\b(?:which|that|and) (?:uses|employs|leverages|utili[sz]es|incorporates|integrates|combines|applies)\b|"
+    r"\b(?:using|utili[sz]ing|employing|leveraging|adopting|applying|harnessing|incorporating|integrating|"
+    r"combining|implementing|based on|built on|build(?:ing)? (?:up)?on|via|with the help of|by means of|through|"
+    r"thanks to|owing to)\b",
     re.IGNORECASE,
 )
-# words that end the stretch of a sentence a propose/use cue governs
+# words that end the stretch of a sentence a cue governs
 _STOP = re.compile(
-    r"[;:]|,\s*(?:which|where|while|whereas)\b|\b(?:which|that|where|whose|to|for|on|using|with|"
-    r"based|via|by|than|against|over|from|into|such as|including|like|compared|unlike|while|"
+    r";|,\s*(?:which|where|while|whereas)\b|\b(?:which|that|where|whose|to|for|on|using|with|"
+    r"based|via|by|than|against|over|from|into|compared|unlike|while|"
     r"whereas|across|through|under|within|between|versus|vs)\b",
     re.IGNORECASE,
 )
-_EVALUATE = re.compile(
-    r"\b(?:evaluat|experiment|benchmark|test|validat|result|achiev|outperform|state-of-the-art|"
+_EVALUATION = re.compile(
+    r"\b(?:evaluat|experiment|benchmark|test|validat|results?\b|achiev|outperform|surpass|state-of-the-art|"
     r"sota|accuracy|score)\w*",
     re.IGNORECASE,
+)
+_ON = re.compile(r"\b(?:on|across)\s+(?:the\s+|a\s+|an\s+)?", re.IGNORECASE)
+_DATA_NOUN = re.compile(
+    r"^(?:[\s,]+(?:and|or)?\s*[\w-]+){0,3}?\s*(?:datasets?|benchmarks?|corpus|corpora|suites?|tasks?)\b", re.IGNORECASE
 )
 _TRAIN = re.compile(r"\b(?:train|fine-?tun|pre-?train)\w*\s+(?:\w+\s+){0,4}?(?:on|with)\b", re.IGNORECASE)
 _RESULT = re.compile(
     r"\d+(?:\.\d+)?\s*%|\b(?:achiev|improv|outperform|gain|reach|obtain|scor|increas|reduc|boost|"
-    r"surpass|exceed|match|result|evaluat|measur|report|state-of-the-art|sota)\w*",
+    r"surpass|exceed|result|evaluat|measur|report|state-of-the-art|sota)\w*",
     re.IGNORECASE,
 )
-_AIM = re.compile(
-    rf"\b{_AGENT}\b|\bour (?:method|approach|framework|model|system)\b|"
-    r"\b(?:address|tackl|solv|improv|towards?|task of|problem of)\w*",
-    re.IGNORECASE,
-)
-_TASK_LEAD = re.compile(r"\b(?:for|on|to|towards?|of)\s+(?:the\s+|a\s+|an\s+)?$", re.IGNORECASE)
+_NUMBER = re.compile(r"\d")
+_IN_TERMS_OF = re.compile(r"\bin terms of\b|\bmeasured (?:by|in)\b", re.IGNORECASE)
+_IMPROVE = re.compile(r"\b(?:address|tackl|solv|enhanc|improv|advanc|overcom|mitigat)\w*\b", re.IGNORECASE)
+_TASK_LEAD = re.compile(r"\b(?:for|to|towards?|task of|problem of)\s+(?:the\s+|a\s+|an\s+)?$", re.IGNORECASE)
+_AGENT_AT = re.compile(_AGENT, re.IGNORECASE)
+_NEGATION = re.compile(r"\b(?:not|never|no)\b|n't\b", re.IGNORECASE)
 
 
 def mention_role(sentence: str, start: int, end: int, entity_type: str, *, in_title: bool = False) -> str:
     """The role of the mention at `sentence[start:end]` (offsets within the sentence)."""
-    before = sentence[:start]
-    if in_title and _names_title(sentence, end):
+    before, after = sentence[:start], sentence[end:]
+    context = before + " " + after  # the sentence without the mention's own words
+    if in_title:
+        named = _title_role(sentence, start, end, entity_type)
+        if named:
+            return named
+    if _governed(_PROPOSE, before) or _PROPOSED_AFTER.match(after) or _bracketed_proposal(before, after):
         return "proposes"
-    if _governed(_PROPOSE, before):
-        return "proposes"
+    if _IN_TERMS_OF.search(before) and not _STOP.search(before[_last(_IN_TERMS_OF, before) :]):
+        return "reports"
+    if _evaluated_on(before, after, context):
+        if entity_type == "Model":
+            return "uses"
+        if entity_type in ("Dataset", "Task", "Concept") or _DATA_NOUN.match(after):
+            return "evaluatesOn"
     if entity_type == "Dataset":
         if _TRAIN.search(before):
             return "uses"
-        return "evaluatesOn" if _EVALUATE.search(sentence) else "mentions"
+        if _EVALUATION.search(context):
+            return "evaluatesOn"
+        return "uses" if _governed(_USE, before) else "mentions"
     if entity_type == "Metric":
-        return "reports" if _RESULT.search(sentence) else "mentions"
-    if entity_type == "Task":
-        if in_title or _AIM.search(sentence) or _TASK_LEAD.search(before):
-            return "addresses"
-        return "mentions"
+        stated = _RESULT.search(context) and (_NUMBER.search(context) or _AGENT_AT.search(context))
+        return "reports" if stated else "mentions"
+    if entity_type in ("Task", "Concept") and _aimed_at(before):
+        return "addresses"
     if _governed(_USE, before):
+        return "uses"
+    if entity_type == "Model" and (_AGENT_AT.search(context) or _EVALUATION.search(context)):
         return "uses"
     return "mentions"
 
 
-def _names_title(title: str, end: int) -> bool:
-    """A title `NAME: what it is` names what the paper proposes; the mention lies in NAME."""
+def _title_role(title: str, start: int, end: int, entity_type: str) -> str | None:
+    """A title `NAME: subtitle`: NAME, and a method or dataset opening the subtitle, are the
+    paper's own; a task anywhere in a title is what the paper addresses."""
     colon = title.find(":")
-    return 0 < colon and end <= colon and len(title[:colon].split()) <= 4
+    name = title[:colon].split()
+    if 0 < colon and len(name) <= 3:
+        if end <= colon:
+            return "proposes"
+        opening = title[colon + 1 : start].split()
+        if len(name) == 1 and entity_type != "Task" and len(opening) <= 3 and not _LEADS.intersection(opening):
+            return "proposes"
+    return "addresses" if entity_type == "Task" else None
+
+
+_LEADS = {"for", "on", "with", "via", "through", "using", "of", "in", "to", "towards", "and", "or", "from"}
+
+
+def _bracketed_proposal(before: str, after: str) -> bool:
+    """`we introduce contextual decomposition for transformers (CD-T)`: a name in brackets right
+    after a short stretch that a proposal governs."""
+    opened = before.rstrip()
+    if not opened.endswith("(") or not after.lstrip().startswith(")"):
+        return False
+    stretch_from = _last(_PROPOSE, opened[:-1])
+    return stretch_from >= 0 and len(opened[stretch_from:-1].split()) <= 6
+
+
+def _evaluated_on(before: str, after: str, context: str) -> bool:
+    """`experiments on Y`, `achieves ... on Y`, `we evaluate the model on Y`, `on the Y dataset`."""
+    at = _last(_ON, before)
+    if at < 0:
+        return False
+    stretch = before[at:]
+    if _STOP.search(stretch) or len(stretch.split()) > 6:
+        return False
+    return bool(_EVALUATION.search(context) or _DATA_NOUN.match(after))
+
+
+def _aimed_at(before: str) -> bool:
+    """`we ... to address Y`, `MMEL enhances Y`, `we ... for Y`: the paper's own aim."""
+    return bool(_AGENT_AT.search(before)) and (_governed(_IMPROVE, before) or bool(_TASK_LEAD.search(before)))
+
+
+def _last(cue: re.Pattern, text: str) -> int:
+    """Where the last match of `cue` in `text` ends, or -1."""
+    end = -1
+    for match in cue.finditer(text):
+        end = match.end()
+    return end
 
 
 def _governed(cue: re.Pattern, before: str) -> bool:
-    """Is the mention inside the stretch that the last `cue` in `before` governs?"""
-    last = None
-    for last in cue.finditer(before):  # noqa: B007 (keeps the last match)
-        pass
-    if last is None:
+    """Is the mention inside the stretch that the last `cue` in `before` governs (and the cue not
+    negated: "does not introduce")?"""
+    at = _last(cue, before)
+    if at < 0 or _NEGATION.search(before[max(0, at - 40) : at]):
         return False
-    stretch = before[last.end() :]
+    stretch = before[at:]
     return _STOP.search(stretch) is None and len(stretch.split()) <= 8

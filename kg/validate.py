@@ -10,7 +10,7 @@ targets - the same results pyshacl would give, without parsing one query per nod
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -62,8 +62,12 @@ class ValidationReport:
         }
 
 
-def validate_store(store, *, slice_triples: int = SLICE_TRIPLES) -> ValidationReport:
-    """Check the graph of `store` (a `kg.store.Store` or `pyoxigraph.Store`) against the shapes."""
+def validate_store(
+    store, *, slice_triples: int = SLICE_TRIPLES, progress: Callable[[int, int], None] | None = None
+) -> ValidationReport:
+    """Check the graph of `store` (a `kg.store.Store` or `pyoxigraph.Store`) against the shapes.
+
+    `progress(triples checked, triples in all)` is called after each slice."""
     import rdflib
     from pyshacl import validate
 
@@ -85,6 +89,8 @@ def validate_store(store, *, slice_triples: int = SLICE_TRIPLES) -> ValidationRe
         )
         if not conforms:
             report.violations.extend(v for v in _violations(results, shapes) if rdflib.URIRef(v.focus) in subjects)
+        if progress is not None:
+            progress(report.triples, len(db))
     for check in sparql_checks:
         report.violations.extend(check.run(db))
     report.conforms = not report.violations

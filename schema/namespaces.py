@@ -4,6 +4,17 @@ Free of rdflib on purpose: fast commands (`kg lookup`, `kg query`) name vocabula
 these without paying for importing it. `schema.vocab` builds its rdflib namespaces from them.
 """
 
+import os
+
+DEFAULT_BASE = "https://w3id.org/paperkg/id/"
+"""Base IRI for minted resources (papers, entities, mentions); ``PAPERKG_BASE`` overrides it."""
+
+
+def base_iri() -> str:
+    base = os.environ.get("PAPERKG_BASE", DEFAULT_BASE)
+    return base if base.endswith(("/", "#")) else base + "/"
+
+
 PKG_NS = "https://w3id.org/paperkg/ns#"
 SDO_NS = "https://schema.org/"
 FABIO_NS = "http://purl.org/spar/fabio/"
@@ -44,7 +55,7 @@ TERMS: dict[str, frozenset[str]] = {
     RDF_NS: _names("type value subject predicate object Statement"),
     SKOS_NS: _names("prefLabel altLabel exactMatch closeMatch"),
     PROV_NS: _names("wasGeneratedBy wasDerivedFrom startedAtTime endedAtTime Activity"),
-    XSD_NS: _names("integer date dateTime string"),
+    XSD_NS: _names("integer date gMonthDay dateTime string"),
     SDO_NS: _names("ScholarlyArticle url codeRepository"),
     FABIO_NS: _names("hasArXivId"),
     PRISM_NS: _names("doi"),

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
-
 from rdflib import URIRef
 from rdflib.namespace import DefinedNamespace, DefinedNamespaceMeta, Namespace
 
 from paperkg.schema.namespaces import (
+    DEFAULT_BASE,  # noqa: F401  (public here too)
     ENTITY_TYPES,  # noqa: F401  (public here too)
     FABIO_NS,
     OA_NS,
@@ -15,16 +14,8 @@ from paperkg.schema.namespaces import (
     PRISM_NS,
     SDO_NS,
     TERMS,
+    base_iri,  # noqa: F401  (public here too)
 )
-
-DEFAULT_BASE = "https://w3id.org/paperkg/id/"
-"""Base IRI for minted resources (papers, entities, mentions); ``PAPERKG_BASE`` overrides it."""
-
-
-def base_iri() -> str:
-    base = os.environ.get("PAPERKG_BASE", DEFAULT_BASE)
-    return base if base.endswith(("/", "#")) else base + "/"
-
 
 # paperkg's own terms, each described (label and comment) in schema/ontology.ttl. Built from the one
 # declaration in `schema.namespaces.TERMS`; closed like rdflib's own vocabularies (`_fail`).

@@ -75,7 +75,7 @@ def role(sentence: str, mention: str, entity_type: str, **kw) -> str:
         (MCQ, "accuracy", "Metric", "reports"),
         (SONAR, "Convolutional Neural Network", "Method", "uses"),
         (TRANSCODERS, "transcoders", "Method", "uses"),
-        (TRANSCODERS, "GPT2-small", "Model", "mentions"),
+        (TRANSCODERS, "GPT2-small", "Model", "uses"),  # the model the paper's own work ("we") studies
         (SELF_EXPLAIN, "sentiment analysis", "Task", "addresses"),
         (LLMS, "multiple-choice questions", "Task", "mentions"),  # the paper's aim is not stated here
         (CDT, "LIME", "Method", "mentions"),

@@ -162,7 +162,7 @@ def test_papers_come_best_role_first_with_their_roles(store):
         for p in sae.papers
     ]
     assert ranks == sorted(ranks)
-    assert [p.date for p in sae.papers if p.roles == ["mentions"]] == ["2024-06-17", "Sep 29"]
+    assert [p.date for p in sae.papers if p.roles == ["mentions"]] == ["2024-06-17", "--09-29"]
 
 
 def test_limit_caps_papers_relations_and_co_occurrences(store):
@@ -346,9 +346,9 @@ def test_terminal_layout_without_colour_when_not_a_terminal(store):
         "4 papers",
         "also: SAE, SAEs, Sparse Autoencoders",
         "Analysis of Variational Sparse Autoencoders",
-        "Sep 26",
+        "--09-26",
         "uses",
-        "**SAE**",
+        "(SAEs)",
         "compared with",
         "co-occurs",
         "large language model",
@@ -356,6 +356,7 @@ def test_terminal_layout_without_colour_when_not_a_terminal(store):
     ]:
         assert text in out, text
     assert out.index("compared with") < out.index("co-occurs")
+    assert "**" not in out  # piped: plain text, no markers around the mention
 
 
 def colours(text: str) -> set[int]:

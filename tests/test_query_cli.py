@@ -242,10 +242,34 @@ def test_a_hostile_iri_is_refused(shared_store):
     assert snapshot(shared_store) == before
 
 
-def test_bind_needs_a_projected_variable(shared_store):
-    result = query(shared_store, "SELECT ?paper WHERE { ?paper dcterms:title ?title }", "--bind", "title=x")
+def test_bind_a_variable_the_query_uses_but_does_not_select(shared_store):
+    every = "SELECT ?title WHERE { ?paper dcterms:title ?title } ORDER BY ?title"
+    titles = query(shared_store, every, "--format", "csv")
+    title = titles.stdout.splitlines()[1]
+    text = "SELECT ?paper WHERE { ?paper dcterms:title ?title }"
+    bound = query(shared_store, text, "--bind", f'title="{title}"', "--format", "json")
+    assert bound.exit_code == 0, bound.stderr
+    data = json.loads(bound.stdout)
+    assert data["head"]["vars"] == ["paper"]  # ?title is bound, not added to the columns
+    assert len(data["results"]["bindings"]) == 1
+    # with GROUP BY and DISTINCT too
+    grouped = "SELECT DISTINCT (COUNT(?paper) AS ?n) WHERE { ?paper dcterms:title ?title } GROUP BY ?paper"
+    result = query(shared_store, grouped, "--bind", f'title="{title}"')
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines() == ["?n", "1"]
+
+
+def test_bind_a_variable_the_query_never_uses_says_so(shared_store):
+    result = query(shared_store, "SELECT ?paper WHERE { ?paper dcterms:title ?title }", "--bind", "year=2024")
     assert result.exit_code == 1
-    assert "does not select ?title" in result.stderr
+    assert "the query does not use ?year" in result.stderr
+
+
+def test_select_star_keeps_the_order_of_the_query(shared_store):
+    text = "SELECT * WHERE { ?z dcterms:title ?m . OPTIONAL { ?z pkg:year ?a } } LIMIT 1"
+    assert query(shared_store, text).stdout.splitlines()[0] == "?z\t?m\t?a"
+    as_json = json.loads(query(shared_store, text, "--format", "json").stdout)
+    assert as_json["head"]["vars"] == ["z", "m", "a"]
 
 
 def test_bind_errors(shared_store):
@@ -324,7 +348,7 @@ def test_syntax_error_shows_line_column_and_the_line(shared_store):
     assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr == (
-        "error: syntax error at line 4, column 13: undeclared prefix "
+        "Error: syntax error at line 4, column 13: undeclared prefix "
         "(the predeclared ones are listed by `kg query --prefixes`)\n"
         "    ?s foo:bar ?o .\n"
         "              ^\n"
@@ -335,7 +359,7 @@ def test_syntax_error_of_a_typo(shared_store):
     result = query(shared_store, "SELEC * WHERE { ?s ?p ?o }")
     assert result.exit_code == 2
     first, line, caret = result.stderr.splitlines()
-    assert first.startswith("error: syntax error at line 1, column ")
+    assert first.startswith("Error: syntax error at line 1, column ")
     assert line == "  SELEC * WHERE { ?s ?p ?o }"
     assert caret.strip() == "^"
 

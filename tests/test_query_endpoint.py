@@ -124,7 +124,7 @@ def test_graph_results_and_limit(endpoint, shared_store):
 
 def test_syntax_errors_are_reported_before_sending(endpoint):
     result = remote(endpoint, "SELECT * WHERE { ?s ?p ?o ")
-    assert result.exit_code == 2 and result.stderr.startswith("error: syntax error at line 1, column ")
+    assert result.exit_code == 2 and result.stderr.startswith("Error: syntax error at line 1, column ")
 
 
 def test_updates_are_refused(endpoint):

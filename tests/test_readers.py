@@ -46,15 +46,15 @@ def test_daily_papers_sample_reads_every_record_with_its_odd_date_line():
     assert [p.line for p in papers] == [13, 21, 29, 33, 41, 49, 57]
     p = by_title(papers)
 
-    # "Oct 16": no year, so no year and no date, and the text as written
-    assert (p["DARTS-GT"].date_text, p["DARTS-GT"].year, p["DARTS-GT"].date) == ("Oct 16", None, None)
+    # "Oct 16": no year, so month and day only (ISO 8601 --MM-DD), and the text as written
+    assert (p["DARTS-GT"].date_text, p["DARTS-GT"].year, p["DARTS-GT"].date) == ("Oct 16", None, "--10-16")
     assert p["DARTS-GT"].author_count == 2 and p["DARTS-GT"].upvotes is None
     # "Jun 1, 2023": a full date
     micro = p["Microstructure quality control of steels using deep learning"]
     assert (micro.date_text, micro.date, micro.year) == ("Jun 1, 2023", "2023-06-01", 2023)
     # "Sep 29 2": a yearless date followed by upvotes
     probe = p["Hyperdimensional Probe"]
-    assert (probe.date_text, probe.date, probe.year, probe.upvotes) == ("Sep 29", None, None, 2)
+    assert (probe.date_text, probe.date, probe.year, probe.upvotes) == ("Sep 29", "--09-29", None, 2)
     # "Aug 28, 2024 1": a dated line followed by upvotes
     scilit = p["SciLitLLM"]
     assert (scilit.date_text, scilit.date, scilit.upvotes, scilit.author_count) == ("Aug 28, 2024", "2024-08-28", 1, 10)
@@ -586,8 +586,10 @@ def test_problems_print_as_path_line_message():
 @pytest.mark.parametrize(
     ("text", "date", "year"),
     [
-        ("Oct 16", None, None),
-        ("Sept 3", None, None),
+        ("Oct 16", "--10-16", None),
+        ("Sept 3", "--09-03", None),
+        ("Feb 29", "--02-29", None),
+        ("Feb 30", None, None),
         ("Jun 1, 2023", "2023-06-01", 2023),
         ("June 1 2023", "2023-06-01", 2023),
         ("1 Jun 2023", "2023-06-01", 2023),

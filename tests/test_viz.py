@@ -7,6 +7,7 @@ import base64
 import hashlib
 import json
 import os
+import random
 import re
 from html import unescape
 
@@ -15,7 +16,7 @@ import pytest
 
 from paperkg.viz.communities import communities
 from paperkg.viz.html import page_html, write_page
-from paperkg.viz.layout import spread_layout
+from paperkg.viz.layout import ring_layout, spread_layout
 from paperkg.viz.select import SelectionError, cap, find_nodes, select
 
 HOSTILE_TITLE = '<img src=x onerror="window.__pwned=1"> and </script><script>window.__pwned=2</script>'
@@ -91,6 +92,35 @@ def test_cap_keeps_the_entities_of_most_papers_and_reports_the_rest(graph):
     assert len(chosen.left_out_labels) == len(chosen.left_out)
     assert chosen.max_nodes == 3
     assert select(graph, max_nodes=0).left_out == []
+
+
+def test_a_capped_focus_keeps_the_nearest_typed_first_then_most_shared_and_says_how(graph):
+    # around SAE: pile has a typed relation to it (and 3 papers); pythia, mse and evil share 2
+    # papers each with it, pythia and evil are in 2 papers, pythia has more neighbours; probe is 2 away
+    capped = select(graph, focus="SAE", depth=2, max_nodes=3)
+    assert list(capped.rank) == ["sae", "pile", "pythia"]
+    assert capped.left_out == ["evil", "mse", "probe"]  # the only node two links away comes last
+    assert capped.distances == {"sae": 0, "pile": 1, "pythia": 1}
+    assert "nearest the focus" in capped.ranked_by
+    assert "nearest the focus" in page_html(capped)
+
+
+def test_ring_layout_centres_the_focus_and_rings_neighbours_by_distance(graph):
+    chosen = select(graph, focus="SAE", depth=2)
+    positions, rings = ring_layout(chosen.graph, chosen.distances, chosen.rank)
+    assert positions["sae"] == (0.0, 0.0)
+    assert [r["distance"] for r in rings] == [1, 2]
+    for node, distance in chosen.distances.items():
+        if distance:
+            ring = rings[distance - 1]
+            radius = (positions[node][0] ** 2 + positions[node][1] ** 2) ** 0.5
+            assert ring["inner"] - 1 <= radius <= ring["outer"] + 1
+    assert rings[0]["outer"] < rings[1]["inner"]
+    data = payload(page_html(chosen))
+    assert data["view"]["focus"] == ["sae"]
+    focus = next(n for n in data["nodes"] if n["id"] == "sae")
+    assert focus["focus"] is True and (focus["x"], focus["y"]) == (0.0, 0.0)
+    assert data["options"]["physics"]["enabled"] is False
 
 
 def test_cap_ranks_by_distinct_neighbours_then_papers_and_keeps_the_focus_first(graph):
@@ -237,6 +267,23 @@ def test_spread_layout_is_deterministic_and_keeps_linked_nodes_closer():
     inside = mean_distance((a, b) for a, b in g.edges())
     across = mean_distance(((0, i), (1, i)) for i in range(15))
     assert inside < across / 2
+
+
+def test_spread_layout_packs_lone_nodes_around_the_main_component():
+    rng = random.Random(1)
+    g = nx.MultiDiGraph()
+    for i in range(1000):  # the main component, sparse like a literature's
+        for _ in range(3):
+            g.add_edge(i, rng.randrange(1000), weight=1)
+    for k in range(100):  # lone nodes, which repulsion alone flings out to about 3.3 times its radius
+        g.add_node(f"lone{k}")
+    pos = spread_layout(g)
+    radius = {n: (x * x + y * y) ** 0.5 for n, (x, y) in pos.items()}
+    main = max(radius[i] for i in range(1000))
+    lone = [r for n, r in radius.items() if not isinstance(n, int)]
+    assert main < min(lone) and max(lone) < 2.8 * main  # close around it: a fitted page keeps the main graph big
+    spots = {(round(pos[n][0]), round(pos[n][1])) for n in pos if not isinstance(n, int)}
+    assert len(spots) == len(lone)  # no two on top of each other
 
 
 def test_write_page_replaces_atomically_and_leaves_no_temporary_file(tmp_path):

@@ -46,13 +46,23 @@ def write_page(store: Path, out: Path, *args: str) -> Path:
 
 
 @pytest.fixture(scope="module")
-def seed_page(tmp_path_factory) -> Path:
+def seed_store(tmp_path_factory) -> Path:
     work = tmp_path_factory.mktemp("viz-seed")
     try:
         build(Store(work / "store"), [str(data_dir() / "demo")])
     except FileNotFoundError as exc:  # no trained pipeline shipped in this checkout
         pytest.skip(f"cannot build the seed graph: {exc}")
-    return write_page(work / "store", work / "seed.html")
+    return work / "store"
+
+
+@pytest.fixture(scope="module")
+def seed_page(seed_store) -> Path:
+    return write_page(seed_store, seed_store.parent / "seed.html")
+
+
+@pytest.fixture(scope="module")
+def focus_page(seed_store) -> Path:
+    return write_page(seed_store, seed_store.parent / "focus.html", "--focus", "SAE", "--depth", "2")
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +90,7 @@ class Opened:
         self.url = path.resolve().as_uri()
         self.requests: list[str] = []
         self.errors: list[str] = []
-        self.page = browser.new_page(viewport={"width": 1280, "height": 800})
+        self.page = browser.new_page(viewport={"width": 1400, "height": 900})
         self.page.on("request", lambda r: self.requests.append(r.url))
         self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
@@ -114,6 +124,13 @@ class Opened:
 @pytest.fixture(scope="module")
 def seed(browser, seed_page):
     opened = Opened(browser, seed_page)
+    yield opened
+    opened.page.close()
+
+
+@pytest.fixture(scope="module")
+def focus(browser, focus_page):
+    opened = Opened(browser, focus_page)
     yield opened
     opened.page.close()
 
@@ -196,3 +213,92 @@ def test_paper_nodes_and_communities_are_drawn(hostile):
     kinds = hostile.js("() => window.paperkg.nodes.get().map(n => n.kind)")
     assert kinds.count("Paper") == 3
     assert hostile.page.is_visible("#legend-communities")
+
+
+# the labels drawn at the default zoom: on-screen font size (vis-network's own font size times
+# the view's scale, as its renderer computes it) and box, for every node whose label is drawn
+DRAWN_LABELS = """() => {
+    const net = window.paperkg.network, scale = net.getScale();
+    const canvas = document.querySelector('#graph canvas').getBoundingClientRect();
+    return net.body.nodeIndices.map(id => net.body.nodes[id])
+        .filter(n => n.options.label && n.labelModule.visible())
+        .map(n => {
+            const dom = net.canvasToDOM({x: n.x, y: n.y});
+            return {id: n.id, px: n.labelModule.fontOptions.size * scale,
+                    inside: dom.x >= 0 && dom.y >= 0 && dom.x <= canvas.width && dom.y <= canvas.height};
+        });
+}"""
+MIN_LABEL_PX = 12
+
+
+def test_focus_is_at_the_centre_of_the_canvas_and_marked(focus):
+    assert focus.errors == []
+    focus_id = focus.js("() => JSON.parse(document.getElementById('graph-data').textContent).view.focus[0]")
+    name = focus.js("id => window.paperkg.nodes.get(id).name", focus_id)
+    assert name == "sparse autoencoder"
+    where = focus.js(
+        """id => {
+        const net = window.paperkg.network;
+        const dom = net.canvasToDOM(net.getPositions([id])[id]);
+        const box = document.querySelector('#graph canvas').getBoundingClientRect();
+        return {dx: dom.x - box.width / 2, dy: dom.y - box.height / 2};
+    }""",
+        focus_id,
+    )
+    assert abs(where["dx"]) < 2 and abs(where["dy"]) < 2
+    node = focus.js("id => window.paperkg.network.body.nodes[id].options", focus_id)
+    assert node["borderWidth"] >= 4 and node["color"]["border"] == "#1A1A1A"
+    assert focus_id in focus.js("() => window.paperkg.labelled")
+    # neighbours are on rings by distance: every node one link away is nearer than every node two away
+    radii = focus.js(
+        """() => {
+        const view = JSON.parse(document.getElementById('graph-data').textContent).view;
+        const at = window.paperkg.network.getPositions();
+        const c = at[view.focus[0]];
+        const byRing = {};
+        window.paperkg.nodes.get().forEach(n => {
+            const p = at[n.id];
+            (byRing[n.distance] = byRing[n.distance] || []).push(Math.hypot(p.x - c.x, p.y - c.y));
+        });
+        return byRing;
+    }"""
+    )
+    assert set(radii) == {"0", "1", "2"}
+    assert max(radii["1"]) < min(radii["2"])
+
+
+def test_drawn_labels_are_readable_at_the_default_zoom(browser, seed_page, focus_page):
+    for path in (seed_page, focus_page):
+        opened = Opened(browser, path)  # fresh: the default zoom, before any search or zoom
+        labels = opened.js(DRAWN_LABELS)
+        on_screen = [label for label in labels if label["inside"]]
+        assert len(on_screen) >= 20
+        assert min(label["px"] for label in labels) >= MIN_LABEL_PX - 0.01
+        # every drawn label is one the page placed (the rest wait for hover or zoom)
+        assert {label["id"] for label in labels} <= set(opened.js("() => window.paperkg.labelled"))
+        opened.page.close()
+
+
+def test_zooming_in_shows_more_labels_still_readable(seed):
+    before = len(seed.js(DRAWN_LABELS))
+    seed.js("() => window.paperkg.network.moveTo({scale: window.paperkg.network.getScale() * 2.5})")
+    seed.js("() => window.paperkg.placeLabels()")
+    labels = seed.js(DRAWN_LABELS)
+    assert min(label["px"] for label in labels) >= MIN_LABEL_PX - 0.01
+    inside = [label for label in labels if label["inside"]]
+    assert len(inside) > 0 and len(labels) != before
+    seed.js("() => { window.paperkg.network.fit({animation: false}); window.paperkg.placeLabels(); }")
+
+
+def test_the_default_page_opens_fitted(browser, seed_page):
+    seed = Opened(browser, seed_page)
+    outside = seed.js(
+        """() => {
+        const net = window.paperkg.network;
+        const box = document.querySelector('#graph canvas').getBoundingClientRect();
+        return Object.values(net.getPositions()).map(p => net.canvasToDOM(p))
+            .filter(d => d.x < 0 || d.y < 0 || d.x > box.width || d.y > box.height).length;
+    }"""
+    )
+    assert outside == 0
+    seed.page.close()

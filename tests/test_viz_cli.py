@@ -80,7 +80,9 @@ def test_types_min_papers_papers_and_cap(store, tmp_path):
 
 def test_cap_is_reported_on_stderr(store, tmp_path):
     result = kg("viz", "--store", store, "-o", str(tmp_path / "p.html"), "--max-nodes", "3")
-    assert "note: 3 other nodes left out by --max-nodes 3" in result.stderr
+    assert "note: kept the 3 nodes seen in the most papers (then the most connected); 3 others left out" in (
+        result.stderr
+    )
 
 
 def test_colour_by_community(store, tmp_path):
@@ -125,3 +127,38 @@ def test_pyvis_is_imported_only_when_a_page_is_rendered():
         "assert 'pyvis' not in sys.modules and 'IPython' not in sys.modules, 'pyvis imported'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_title_option_and_its_default(store, tmp_path):
+    out = tmp_path / "t.html"
+    result = kg("viz", "--store", store, "-o", str(out), "--title", "Reading group <week 3>")
+    assert result.exit_code == 0
+    html = out.read_text(encoding="utf-8")
+    assert "<title>Reading group &lt;week 3&gt;</title>" in html and "<h1>Reading group &lt;week 3&gt;</h1>" in html
+    # without --title: what the graph was built from; this fixture does not say, so the store's folder
+    assert summary("--store", store, "-o", str(out))["title"] == "store · paperkg graph"
+
+
+def test_built_from_names_the_input_file_folder_or_count(tmp_path):
+    from paperkg.kg.page_graph import built_from
+
+    def store_with(*locations):
+        path = tmp_path / f"s{len(locations)}"
+        with Store(path).transaction() as db:
+            for i, where in enumerate(locations):
+                paper = ox.NamedNode(f"https://example.org/paper/{i}")
+                pkg = "https://w3id.org/paperkg/ns#"
+                db.add(
+                    ox.Quad(
+                        paper,
+                        ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                        ox.NamedNode(pkg + "Paper"),
+                    )
+                )
+                db.add(ox.Quad(paper, ox.NamedNode(pkg + "sourceLocation"), ox.Literal(where)))
+            del db
+        return Store(path)
+
+    assert built_from(store_with("data/demo/a.txt:1")) == "a.txt"
+    assert built_from(store_with("data/demo/a.txt:1", "data/demo/b.txt:9")) == "data/demo"
+    assert built_from(store_with("x/a.txt:1", "y/b.txt:2", "z/c.jsonl:3")) == "3 inputs"

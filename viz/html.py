@@ -24,8 +24,8 @@ import jinja2
 from paperkg.viz.assets import load_assets
 from paperkg.viz.attributes import aliases_of, edge_weight, label_of, papers_of, titles_of, type_of
 from paperkg.viz.communities import Community, communities
-from paperkg.viz.layout import BROWSER_LAYOUT_MAX, spread_layout
-from paperkg.viz.select import Selection
+from paperkg.viz.layout import BROWSER_LAYOUT_MAX, ring_layout, spread_layout
+from paperkg.viz.select import CO_OCCURRENCE, Selection
 from paperkg.viz.style import (
     COMMUNITY_COLORS,
     OTHER_COMMUNITY_COLOR,
@@ -40,8 +40,6 @@ from paperkg.viz.style import (
 COLOR_BY = ("type", "community")
 LABEL_MAX = 40  # characters of a label drawn on the canvas; the tooltip has the full name
 TITLES_SHOWN = 5  # paper titles listed in a tooltip
-CO_OCCURRENCE = "coOccursWith"
-SPRINGS_PER_NODE = 3
 
 
 def page_html(
@@ -57,7 +55,7 @@ def page_html(
         raise ValueError(f"color_by must be one of {', '.join(COLOR_BY)}")
     graph = selection.graph
     groups = communities(graph) if color_by == "community" else []
-    net = build_network(selection, groups if color_by == "community" else None)
+    net, rings = build_network(selection, groups if color_by == "community" else None)
     nodes, edges, _heading, _height, _width, options = net.get_network_data()
     assets = load_assets()
     written = written or dt.datetime.now().astimezone()
@@ -71,7 +69,12 @@ def page_html(
         "relations": _legend_relations(edges),
         "communities": _legend_communities(groups),
         "color_by": color_by,
-        "payload": {"nodes": nodes, "edges": edges, "options": json.loads(options)},
+        "payload": {
+            "nodes": nodes,
+            "edges": edges,
+            "options": json.loads(options),
+            "view": {"focus": [str(n) for n in selection.focus if n in graph], "rings": rings},
+        },
         "assets": assets,
         "csp": _content_security_policy(assets),
     }
@@ -79,14 +82,25 @@ def page_html(
 
 
 def build_network(selection: Selection, groups: list[Community] | None = None):
-    """A pyvis `Network` holding the selection: nodes styled by type (or community when
-    `groups` is given), sized by paper count; edges sized by weight and styled by relation."""
+    """A pyvis `Network` holding the selection, and the rings drawn around a focus (radii, see
+    `viz.layout.ring_layout`). Nodes are styled by type (or community when `groups` is given) and
+    sized by paper count, the focus marked; edges are sized by weight and styled by relation.
+    A page with a focus has the focus at the centre and its neighbours on rings by distance; a
+    page over BROWSER_LAYOUT_MAX nodes gets positions computed here; both keep physics off."""
     from pyvis.network import Network  # imports IPython: keep it off every other command's path
 
     graph = selection.graph
     net = Network(directed=True)
-    fixed = graph.number_of_nodes() > BROWSER_LAYOUT_MAX
-    positions = spread_layout(graph) if fixed else {}
+    rings: list[dict] = []
+    if selection.focus and selection.distances:
+        positions, rings = ring_layout(graph, selection.distances, selection.rank)
+    elif graph.number_of_nodes() > BROWSER_LAYOUT_MAX:
+        positions = spread_layout(graph)
+    else:
+        positions = {}
+    fixed = bool(positions)
+    fixed_big = graph.number_of_nodes() > BROWSER_LAYOUT_MAX
+    focus = set(selection.focus)
     color_of = _community_colors(groups) if groups is not None else {}
     community_of = {n: c.name for c in groups or () for n in c.members}
     for node in sorted(graph, key=str):
@@ -100,7 +114,7 @@ def build_network(selection: Selection, groups: list[Community] | None = None):
             shape=style.shape,
             color={
                 "background": color,
-                "border": _darker(color),
+                "border": "#1A1A1A" if node in focus else _darker(color),
                 "highlight": {"background": color, "border": "#1A1A1A"},
                 "hover": {"background": color, "border": "#1A1A1A"},
             },
@@ -112,12 +126,18 @@ def build_network(selection: Selection, groups: list[Community] | None = None):
             papers=papers_of(graph, node),
             titles=titles_of(graph, node)[:TITLES_SHOWN],
             community=community_of.get(node, ""),
+            rank=selection.rank.get(node, len(selection.rank)),
+            **({"distance": selection.distances[node]} if node in selection.distances else {}),
             **_position(positions.get(node)),
+            **(_FOCUS_MARK if node in focus else {}),
         )
     lines = _merged_edges(graph)
     springs = _spring_lines(lines)
+    ring_of = selection.distances if rings else {}
     for i, (u, v, relation, weight, cooccurrences) in enumerate(lines):
         style = edge_style(relation)
+        # around a focus, links along a ring (not towards the focus) are drawn faintly
+        along = relation == CO_OCCURRENCE and ring_of.get(u, 0) == ring_of.get(v, 0) > 0
         net.add_edge(
             str(u),
             str(v),
@@ -128,11 +148,17 @@ def build_network(selection: Selection, groups: list[Community] | None = None):
             value=weight,
             dashes=list(style.dashes) or False,
             arrows={"to": {"enabled": style.arrow, "scaleFactor": 0.5}},
-            color={"color": style.color, "highlight": "#1A1A1A", "hover": "#1A1A1A"},
+            color={"color": style.color, "highlight": "#1A1A1A", "hover": "#1A1A1A", "opacity": 0.3 if along else 1.0},
             physics=i in springs,
+            # a big page draws only each node's heaviest links: all of them take seconds a frame
+            **({"minor": True, "hidden": True} if fixed_big and i not in springs else {}),
         )
     net.options = vis_options(graph.number_of_nodes(), graph.number_of_edges(), physics=not fixed)
-    return net
+    return net, rings
+
+
+# the focus of a page: a thick dark border (the page script also draws a halo around it)
+_FOCUS_MARK = {"focus": True, "borderWidth": 5, "borderWidthSelected": 6}
 
 
 def vis_options(n_nodes: int, n_edges: int, *, physics: bool = True) -> dict:
@@ -151,12 +177,9 @@ def vis_options(n_nodes: int, n_edges: int, *, physics: bool = True) -> dict:
                 "strokeWidth": 4,
                 "strokeColor": "#FFFFFF",
             },
-            # sizes follow paper counts; small labels are hidden when zoomed out
-            "scaling": {
-                "min": 8,
-                "max": 44,
-                "label": {"enabled": True, "min": 12, "max": 44, "drawThreshold": 7, "maxVisible": 28},
-            },
+            # sizes follow paper counts; labels are sized and placed by the page script for the
+            # current zoom (readable, not overlapping), so vis-network's label scaling is off
+            "scaling": {"min": 8, "max": 44, "label": {"enabled": False, "drawThreshold": 0}},
         },
         "edges": {
             "smooth": False,
@@ -243,14 +266,17 @@ def _merged_edges(graph) -> list[tuple]:
 
 
 def _spring_lines(lines: list[tuple]) -> set[int]:
-    """Indices of the lines that pull their nodes together during layout: each node's
-    SPRINGS_PER_NODE heaviest. The rest are drawn but left out of the simulation, which keeps
-    dense graphs (hubs co-occur with almost everything) fast to lay out and less of a hairball."""
+    """Indices of the lines that pull their nodes together during layout: typed relations, links
+    of entities that share two or more papers, and each node's heaviest link. Entities named in
+    one paper only hang from that one link instead of pulling their whole abstract into a petal,
+    so what several papers share (and the typed relations) shapes the map. The rest are drawn
+    but left out of the simulation, which also keeps dense graphs fast to lay out."""
+    chosen = {i for i, (_u, _v, relation, weight, _c) in enumerate(lines) if relation != CO_OCCURRENCE or weight >= 2}
     by_node: dict = {}
     for i, (u, v, _relation, weight, _count) in enumerate(lines):
         by_node.setdefault(u, []).append((-weight, i))
         by_node.setdefault(v, []).append((-weight, i))
-    return {i for ranked in by_node.values() for _w, i in sorted(ranked)[:SPRINGS_PER_NODE]}
+    return chosen | {i for ranked in by_node.values() for _w, i in sorted(ranked)[:3]}
 
 
 # -- legend ----------------------------------------------------------------------------------

@@ -72,4 +72,123 @@ def spread_layout(graph: nx.Graph, *, iterations: int = 150, sample: int = 128, 
     else:
         typical = 1.0
     pos *= EDGE_LENGTH_PX / typical
-    return {node: (round(float(x), 1), round(float(y), 1)) for node, (x, y) in zip(nodes, pos)}
+    placed = {node: (float(x), float(y)) for node, (x, y) in zip(nodes, pos)}
+    return {node: (round(x, 1), round(y, 1)) for node, (x, y) in _packed(simple, placed).items()}
+
+
+def _packed(simple: nx.Graph, positions: dict) -> dict:
+    """The largest connected component centred where the layout put it, every other component
+    moved onto rings around it (each keeping its shape, shrunk if it sprawls), biggest first.
+    Repulsion flings small components and lone nodes far out, so a page fitted to all of them
+    would show the main graph as a dot; packed, the main graph fills the window."""
+    import math
+
+    parts = sorted(nx.connected_components(simple), key=lambda c: (-len(c), min(map(str, c))))
+    if len(parts) < 2:
+        return positions
+
+    def centre_and_spread(part) -> tuple[float, float, float]:
+        x = sum(positions[n][0] for n in part) / len(part)
+        y = sum(positions[n][1] for n in part) / len(part)
+        return x, y, max(math.hypot(positions[n][0] - x, positions[n][1] - y) for n in part)
+
+    cx, cy, spread = centre_and_spread(parts[0])
+    packed = {n: (positions[n][0] - cx, positions[n][1] - cy) for n in parts[0]}
+    margin = EDGE_LENGTH_PX / 2
+    radius, ring_width, angle = spread + 2 * margin, 0.0, 0.0
+    for part in parts[1:]:
+        px, py, spread = centre_and_spread(part)
+        half = min(spread, EDGE_LENGTH_PX * math.sqrt(len(part))) + margin  # its half-width on the ring
+        shrink = (half - margin) / spread if spread else 1.0
+        if angle + 2 * half / radius > 2 * math.pi:  # this ring is full: the next one further out
+            radius += ring_width + half + margin
+            angle, ring_width = 0.0, 0.0
+        angle += half / radius
+        ox, oy = radius * math.cos(angle), radius * math.sin(angle)
+        for n in part:
+            packed[n] = (ox + (positions[n][0] - px) * shrink, oy + (positions[n][1] - py) * shrink)
+        angle += half / radius
+        ring_width = max(ring_width, half)
+    return packed
+
+
+RING_SPACING_PX = 70  # arc length between neighbours on a ring, in canvas units
+RING_GAP_PX = 170  # from one distance's outermost band to the next distance's first band
+BAND_GAP_PX = 70  # between the bands of one distance when it holds too many for one circle
+
+
+def ring_layout(graph: nx.Graph, distances: dict, rank: dict) -> tuple[dict, list[dict]]:
+    """Positions with the focus at (0, 0) and every other node on a ring by its distance from it.
+
+    Returns ({node: (x, y)}, [{"distance", "inner", "outer"} radii of each ring]). On the first
+    ring, nodes of one community (Louvain over the ring's own links) sit next to each other, best
+    ranked first; on outer rings each node sits at the angle of its neighbours on the ring inside,
+    so branches stay together instead of criss-crossing. A ring too full for one circle is split
+    into concentric bands, its nodes dealt to them in turn so their angular order holds."""
+    import math
+
+    centers = [n for n, d in distances.items() if d == 0 and n in graph]
+    positions: dict = {}
+    for i, node in enumerate(sorted(centers, key=lambda n: rank.get(n, 0))):
+        angle = 2 * math.pi * i / max(len(centers), 1)
+        offset = 0.0 if len(centers) == 1 else RING_SPACING_PX
+        positions[node] = (round(offset * math.cos(angle), 1), round(offset * math.sin(angle), 1))
+    simple = weighted_undirected(graph)
+    angles: dict = {n: 0.0 for n in centers}
+    rings: list[dict] = []
+    radius = RING_GAP_PX if len(centers) == 1 else RING_GAP_PX + RING_SPACING_PX
+    for distance in range(1, max(distances.values(), default=0) + 1):
+        members = [n for n in graph if distances.get(n) == distance]
+        if not members:
+            continue
+        order, start = _ring_order(simple, members, angles, rank, first=distance == 1)
+        bands = _bands(len(order), radius)
+        outer = radius + BAND_GAP_PX * (bands - 1)
+        for i, node in enumerate(order):
+            band_radius = radius + BAND_GAP_PX * (i % bands)
+            angle = start + 2 * math.pi * i / len(order)
+            angles[node] = angle
+            positions[node] = (round(band_radius * math.cos(angle), 1), round(band_radius * math.sin(angle), 1))
+        rings.append({"distance": distance, "inner": radius, "outer": outer})
+        radius = outer + RING_GAP_PX
+    return positions, rings
+
+
+def _bands(count: int, radius: float) -> int:
+    """Concentric bands needed for `count` nodes, RING_SPACING_PX apart, from `radius` outwards."""
+    import math
+
+    bands, capacity = 1, 0
+    while True:
+        capacity += int(2 * math.pi * (radius + BAND_GAP_PX * (bands - 1)) / RING_SPACING_PX)
+        if capacity >= count:
+            return bands
+        bands += 1
+
+
+def _ring_order(simple: nx.Graph, members: list, angles: dict, rank: dict, *, first: bool) -> tuple[list, float]:
+    """The order of a ring's nodes around the circle, and the angle of the first."""
+    import math
+
+    if first:
+        ring = simple.subgraph(members)
+        groups = nx.community.louvain_communities(ring, weight="weight", seed=0) if ring.number_of_edges() else []
+        group_of = {n: i for i, group in enumerate(groups) for n in group}
+        size = {i: len(group) for i, group in enumerate(groups)}
+        order = sorted(
+            members, key=lambda n: (-size.get(group_of.get(n), 1), group_of.get(n, len(groups)), rank.get(n, 0))
+        )
+        return order, -math.pi / 2
+
+    def pull(node) -> float:
+        inner = [angles[m] for m in simple[node] if m in angles]
+        if not inner:
+            return math.pi  # nothing inside links to it: the far side
+        return math.atan2(sum(map(math.sin, inner)), sum(map(math.cos, inner))) % (2 * math.pi)
+
+    wanted = {n: pull(n) for n in members}
+    order = sorted(members, key=lambda n: (wanted[n], rank.get(n, 0)))
+    # turn the evenly spaced circle so that, on average, each node sits at the angle it wants
+    step = 2 * math.pi / len(order)
+    turns = [wanted[n] - i * step for i, n in enumerate(order)]
+    return order, math.atan2(sum(map(math.sin, turns)), sum(map(math.cos, turns)))

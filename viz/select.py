@@ -12,11 +12,22 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
+from paperkg.schema.errors import InputError
 from paperkg.viz import DEFAULT_MAX_NODES
-from paperkg.viz.attributes import aliases_of, is_paper, label_of, neighbour_counts, papers_of, type_of
+from paperkg.viz.attributes import (
+    aliases_of,
+    edge_weight,
+    is_paper,
+    label_of,
+    neighbour_counts,
+    papers_of,
+    type_of,
+)
+
+CO_OCCURRENCE = "coOccursWith"
 
 
-class SelectionError(ValueError):
+class SelectionError(InputError):
     """A selection that cannot be made (e.g. an unknown focus term); the message is for the user."""
 
 
@@ -34,9 +45,21 @@ class Selection:
     total_papers: int
     focus: tuple = ()
     filtered_out: int = 0  # entities removed by focus, types or min-papers
-    left_out: list = field(default_factory=list)  # nodes the cap dropped, best connected first
+    left_out: list = field(default_factory=list)  # nodes the cap dropped, best ranked first
     left_out_labels: list[str] = field(default_factory=list)  # their labels, same order
     max_nodes: int | None = None
+    distances: dict = field(default_factory=dict)  # with a focus: node -> links away from it
+    rank: dict = field(default_factory=dict)  # node -> place in the ranking (0 = first kept)
+
+    @property
+    def ranked_by(self) -> str:
+        """How the kept nodes were chosen, in words (completes "the N nodes ...")."""
+        if self.focus:
+            return (
+                "nearest the focus (fewest links away, then linked to the ring inside by a typed relation, "
+                "then sharing the most papers with it)"
+            )
+        return "seen in the most papers (then the most connected)"
 
     @property
     def entities(self) -> int:
@@ -69,9 +92,11 @@ def select(
     keep = {n for n in graph if papers or not is_paper(graph, n)}
     view = graph.subgraph(keep)
     centers: tuple = ()
+    distances: dict = {}
     if focus is not None:
         centers = tuple(find_nodes(view, focus, key=key))
-        keep = ego_nodes(view, centers, depth)
+        distances = ego_distances(view, centers, depth)
+        keep = set(distances)
     wanted_types = set(types) if types else None
     keep = {
         n
@@ -82,7 +107,7 @@ def select(
     }
     filtered_out = total_entities - sum(1 for n in keep if not is_paper(graph, n))
 
-    chosen, left_out = cap(graph.subgraph(keep), max_nodes, keep=centers)
+    chosen, left_out = cap(graph.subgraph(keep), max_nodes, keep=centers, distances=distances)
     return Selection(
         graph=graph.subgraph(chosen).copy(),
         total_entities=total_entities,
@@ -92,6 +117,8 @@ def select(
         left_out=left_out,
         left_out_labels=[label_of(graph, n) for n in left_out],
         max_nodes=max_nodes or None,
+        distances={n: distances[n] for n in chosen} if distances else {},
+        rank={n: i for i, n in enumerate(chosen)},
     )
 
 
@@ -119,28 +146,45 @@ def find_nodes(graph: nx.Graph, term: str, *, key: Callable[[str], str] = simple
 
 def ego_nodes(graph: nx.Graph, centers: Collection, depth: int) -> set:
     """Nodes within `depth` edges of any center, following edges in both directions."""
+    return set(ego_distances(graph, centers, depth))
+
+
+def ego_distances(graph: nx.Graph, centers: Collection, depth: int) -> dict:
+    """{node: edges to the nearest center} for the nodes within `depth` edges of any center,
+    following edges in both directions."""
     if depth < 0:
         raise SelectionError("depth must be 0 or more")
     undirected = graph.to_undirected(as_view=True)
-    reached: set = set()
+    reached: dict = {}
     for center in centers:
-        reached.update(nx.single_source_shortest_path_length(undirected, center, cutoff=depth))
+        for node, steps in nx.single_source_shortest_path_length(undirected, center, cutoff=depth).items():
+            reached[node] = min(steps, reached.get(node, steps))
     return reached
 
 
-def cap(graph: nx.Graph, max_nodes: int | None, *, keep: Collection = ()) -> tuple[list, list]:
-    """Split the nodes into (kept, left out): the `max_nodes` seen in the most papers are kept,
-    ties broken by how connected they are, then label; the nodes in `keep` are kept first whatever
-    their rank. Both lists come in rank order.
+def cap(
+    graph: nx.Graph, max_nodes: int | None, *, keep: Collection = (), distances: dict | None = None
+) -> tuple[list, list]:
+    """Split the nodes into (kept, left out), both in rank order; the nodes in `keep` come first
+    whatever their rank.
 
-    Paper count ranks first because an entity shared by many papers is what a map of a literature
-    is for; ranking by connections alone fills the page with the entities of the one abstract that
-    names the most things."""
+    Without `distances` the nodes seen in the most papers rank first, ties broken by how
+    connected they are, then label: an entity shared by many papers is what a map of a literature
+    is for, and ranking by connections alone fills the page with the entities of the one abstract
+    that names the most things.
+
+    With `distances` (links away from a focus), nearer nodes rank first; within a ring, those
+    with a typed relation to the ring inside it, then those sharing the most papers with it, then
+    by papers: the neighbourhood closest to the focus, not the globally biggest hubs that happen
+    to be two links away."""
     degree = neighbour_counts(graph)
+    near = _closeness(graph, distances) if distances else {}
     ranked = sorted(
         graph,
         key=lambda n: (
             n not in keep,
+            distances.get(n, 0) if distances else 0,
+            near.get(n, (0, 0)),
             -papers_of(graph, n),
             -degree[n],
             label_of(graph, n).casefold(),
@@ -150,3 +194,17 @@ def cap(graph: nx.Graph, max_nodes: int | None, *, keep: Collection = ()) -> tup
     if not max_nodes or len(ranked) <= max_nodes:
         return ranked, []
     return ranked[:max_nodes], ranked[max_nodes:]
+
+
+def _closeness(graph: nx.Graph, distances: dict) -> dict:
+    """node -> (0 if a typed relation links it to the ring inside its own else 1, minus the most
+    papers it shares with a node of that ring): a sort key, smaller is closer."""
+    best: dict = {}
+    for u, v, data in graph.edges(data=True):
+        for a, b in ((u, v), (v, u)):
+            if a in distances and b in distances and distances[b] == distances[a] - 1:
+                typed = str(data.get("relation") or "") != CO_OCCURRENCE
+                shared = edge_weight(data) if not typed else 0.0
+                was = best.get(a, (1, 0.0))
+                best[a] = (min(was[0], 0 if typed else 1), min(was[1], -shared))
+    return best

@@ -1,8 +1,8 @@
 """Corpus readers: files of paper listings in, `Paper` records out.
 
 Formats: the Hugging Face Daily Papers page as text, JSON Lines, JSON arrays, CSV/TSV and arXiv
-API Atom XML, chosen by extension and content (see `formats`). A directory means every file in
-it. Typical use::
+API Atom XML, chosen by extension and content (see `formats`), each possibly gzip-compressed. A
+directory means every file in it. Typical use::
 
     for item in read_inputs(paths, strict=strict):
         if isinstance(item, ReadProblem):

@@ -24,7 +24,10 @@ _DELIMITERS = (",", "\t", ";", "|")
 def header_delimiter(header: str, prefer_tab: bool = False) -> str | None:
     """The delimiter that makes `header` a row of several columns including ``title``."""
     for delimiter in ("\t", *_DELIMITERS) if prefer_tab else _DELIMITERS:
-        names = next(csv.reader([header], delimiter=delimiter), [])
+        try:
+            names = next(csv.reader([header], delimiter=delimiter), [])
+        except csv.Error:  # e.g. a "header" longer than the csv module's field limit
+            continue
         if len(names) > 1 and "title" in (n.strip().lower() for n in names):
             return delimiter
     return None

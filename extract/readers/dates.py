@@ -1,7 +1,9 @@
 """Dates as listings write them, turned into an ISO date and a year only when the text says so.
 
-A date without a year (``Oct 16``, as Hugging Face prints dates of the current year) gives no
-year and no ISO date: the reader keeps the text and never guesses the year.
+A date without a year (``Oct 16``, as Hugging Face prints dates of the current year) keeps what
+it says, month and day, as ISO 8601 writes a date whose year is unknown: ``--10-16`` (XSD's
+``gMonthDay``). The year is never guessed. Every date paperkg shows (lookup, queries, extract
+output) is one of these two forms, ``2024-10-16`` or ``--10-16``.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import datetime as dt
 import re
 from typing import NamedTuple
 
-__all__ = ["ParsedDate", "parse_date"]
+__all__ = ["ParsedDate", "parse_date", "xsd_type"]
 
 _MONTHS = {
     name: number
@@ -39,8 +41,13 @@ _DAY_MONTH = re.compile(r"(\d{1,2}) ([A-Za-z]+)\.?,? (\d{4})")  # 1 Jun 2023
 
 
 class ParsedDate(NamedTuple):
-    date: str | None  # YYYY-MM-DD, only when year, month and day are all known and valid
+    date: str | None  # YYYY-MM-DD when year, month and day are known and valid; --MM-DD without a year
     year: int | None
+
+
+def xsd_type(date: str) -> str:
+    """The XSD datatype of a `ParsedDate.date`: ``date`` or, for ``--MM-DD``, ``gMonthDay``."""
+    return "gMonthDay" if date.startswith("--") else "date"
 
 
 def parse_date(text: str) -> ParsedDate:
@@ -64,11 +71,12 @@ def parse_date(text: str) -> ParsedDate:
 
 
 def _checked(year: int | None, month: int | None, day: int | None) -> ParsedDate:
-    if year is None:
-        return ParsedDate(None, None)
     if month is None or day is None:
         return ParsedDate(None, year)
     try:
-        return ParsedDate(dt.date(year, month, day).isoformat(), year)
+        dt.date(year or 2000, month, day)  # 2000 is a leap year: Feb 29 stands without a year
     except ValueError:  # Feb 30: the year is still what the text says
         return ParsedDate(None, year)
+    if year is None:
+        return ParsedDate(f"--{month:02d}-{day:02d}", None)
+    return ParsedDate(f"{year:04d}-{month:02d}-{day:02d}", year)

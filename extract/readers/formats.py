@@ -3,7 +3,8 @@
 ``.jsonl``/``.ndjson`` -> JSON Lines, ``.json`` -> JSON, ``.csv``/``.tsv`` -> CSV, ``.xml``/``.atom``
 -> Atom. Any other name (``.txt``, none, ...) is recognised by content: ``[`` or ``{`` -> JSON,
 ``<`` -> Atom, the Daily Papers page's marks (``·`` lines, ``• N authors``, its header) -> Daily
-Papers text, a delimited header row with a ``title`` column -> CSV.
+Papers text, a delimited header row with a ``title`` column -> CSV. A ``.gz`` suffix is looked
+through: ``papers.jsonl.gz`` is JSON Lines (the file is decompressed as it is read).
 """
 
 from __future__ import annotations
@@ -57,7 +58,10 @@ _EXTENSIONS = {
 
 def detect_format(path: str, head: str) -> str | None:
     """The name of the format of the file at `path` whose text starts with `head`, or None."""
-    by_extension = _EXTENSIONS.get(os.path.splitext(path)[1].lower())
+    stem, extension = os.path.splitext(path)
+    if extension.lower() == ".gz":
+        extension = os.path.splitext(stem)[1]
+    by_extension = _EXTENSIONS.get(extension.lower())
     if by_extension:
         return by_extension
     start = head.lstrip()[:1]

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from paperkg.extract.readers.formats import DESCRIPTIONS, FORMATS, detect_format
+from paperkg.extract.readers.limits import within_limits
 from paperkg.extract.readers.problems import ReadError, ReadProblem
 from paperkg.extract.readers.textfile import open_text
 from paperkg.extract.records import Paper
@@ -41,7 +42,10 @@ def iter_file(path: PathLike, fmt: str | None = None) -> Iterator[Paper | ReadPr
         found = False
         for item in FORMATS[fmt](stream, source):
             found = True
-            yield item
+            if isinstance(item, Paper):
+                yield from within_limits(item)
+            else:
+                yield item
     if not found:
         raise ReadError(source, f"no papers found in this file (read as {DESCRIPTIONS[fmt]})")
 
@@ -77,7 +81,7 @@ def read_inputs(
     is called with each file's path before it is read (for progress display).
     """
     for item in _records(paths, on_file):
-        if strict and isinstance(item, ReadProblem):
+        if strict and isinstance(item, ReadProblem) and item.skipped:
             raise ReadError.from_problem(item)
         yield item
 

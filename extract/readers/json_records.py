@@ -5,12 +5,17 @@ Both stream: JSON Lines one line at a time, an array one element at a time throu
 list in memory. A bad line in JSON Lines is reported with its number and the other lines still
 land; a syntax error inside an array ends that file after the elements before it, since there is
 no telling where the next element would start.
+
+JSON is the one format that can carry text no file could: a ``\\ud800`` escape decodes to a lone
+surrogate, which no encoder accepts downstream, so those become U+FFFD as each record is parsed.
+Nesting deeper than Python's parser can follow is a problem with that record, not a crash.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+import re
 from collections.abc import Iterator
 from typing import TextIO
 
@@ -23,6 +28,8 @@ __all__ = ["read_json", "read_json_lines"]
 _CHUNK = 1 << 20
 _DECODER = json.JSONDecoder()
 _SPACE = " \t\n\r"
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_TOO_DEEP = "not valid JSON (nested too deeply)"
 
 
 def read_json_lines(stream: TextIO, source: str) -> Iterator[Paper | ReadProblem]:
@@ -52,7 +59,10 @@ def read_json(stream: TextIO, source: str) -> Iterator[Paper | ReadProblem]:
         except json.JSONDecodeError as err:
             yield _invalid(source, number + err.lineno - 1, err)
             return
-        yield paper_from_mapping(data, source, number)
+        except RecursionError:
+            yield ReadProblem(source, number, _TOO_DEEP)
+            return
+        yield _paper(data, source, number)
 
 
 def _first_line(stream: TextIO) -> tuple[int, str]:
@@ -75,10 +85,31 @@ def _lines(first_number: int, first: str, rest: TextIO, source: str) -> Iterator
         except json.JSONDecodeError as err:
             yield _invalid(source, number, err)
             continue
+        except RecursionError:
+            yield ReadProblem(source, number, _TOO_DEEP)
+            continue
         # A line holding an array is a (mislabelled) minified JSON array: its elements are the
         # records, as they are when the line is too long to check and is streamed as an array.
         for record in data if isinstance(data, list) else [data]:
-            yield paper_from_mapping(record, source, number)
+            yield _paper(record, source, number)
+
+
+def _paper(data: object, source: str, line: int) -> Paper | ReadProblem:
+    try:
+        return paper_from_mapping(_valid_text(data), source, line)
+    except RecursionError:  # a record nested almost as deep as the parser goes
+        return ReadProblem(source, line, _TOO_DEEP)
+
+
+def _valid_text(value: object) -> object:
+    """`value` with every lone surrogate in its strings (keys too) replaced by U+FFFD."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {_valid_text(k): _valid_text(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_valid_text(v) for v in value]
+    return value
 
 
 def _invalid(source: str, line: int, err: json.JSONDecodeError) -> ReadProblem:
@@ -98,6 +129,8 @@ def _is_json(line: str) -> bool:
         json.loads(line)
     except json.JSONDecodeError:
         return False
+    except RecursionError:  # parsed this far, it is one line's value, nested too deep: reported by line
+        return True
     return True
 
 
@@ -167,10 +200,13 @@ def _array(number: int, head: str, rest: TextIO, source: str) -> Iterator[Paper 
                     return
                 pos = buf.load(pos)
                 continue
+            except RecursionError:
+                yield ReadProblem(source, line, _TOO_DEEP)
+                return
             if end < len(buf.text) or buf.eof:  # a number at the end might continue
                 break
             pos = buf.load(pos)
-        yield paper_from_mapping(value, source, line)
+        yield _paper(value, source, line)
         pos, expect_value, first = end, False, False
     if buf.skip_space(pos + 1) < len(buf.text):
         yield ReadProblem(source, buf.line(buf.skip_space(pos + 1)), "unexpected text after the JSON array")

@@ -7,12 +7,19 @@ that is not valid UTF-8 is refused with the line and byte offset of the first ba
 
 The whole file is checked before any record is parsed, in fixed-size chunks, so a file refused
 for its encoding contributes no records at all, and memory stays flat on large inputs.
+
+A gzip-compressed file (``papers.jsonl.gz``, or any file starting with gzip's magic bytes) is read
+through `gzip` transparently: the checks above apply to its decompressed text, and a corrupt or
+truncated archive is refused like a badly encoded file.
 """
 
 from __future__ import annotations
 
 import codecs
-from typing import NamedTuple, TextIO
+import gzip
+import io
+import zlib
+from typing import BinaryIO, NamedTuple, TextIO
 
 from paperkg.extract.readers.problems import ReadError
 
@@ -28,7 +35,6 @@ _BOMS = (  # (BOM, encoding to open with, which strips the BOM, codec for the by
 )
 _MAGIC = {  # common binary formats people point tools at by mistake
     b"%PDF-": "a PDF document",
-    b"\x1f\x8b": "gzip-compressed",
     b"PK\x03\x04": "a zip archive (or an Office document)",
     b"\x89PNG": "a PNG image",
     b"\xff\xd8\xff": "a JPEG image",
@@ -50,15 +56,36 @@ def open_text(source: str) -> tuple[TextIO, TextFile]:
     """
     encoding, head = _check(source)
     try:
-        stream = open(source, encoding=encoding, newline="")
+        stream = io.TextIOWrapper(_open_bytes(source), encoding=encoding, newline="")
     except OSError as err:
         raise ReadError(source, _os_reason(err)) from None
     return stream, TextFile(encoding, head)
 
 
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
+def _open_bytes(source: str) -> BinaryIO:
+    """The file's bytes, decompressed when it is gzip."""
+    raw = open(source, "rb")
+    if raw.read(2) == _GZIP_MAGIC:
+        raw.seek(0)
+        return gzip.GzipFile(fileobj=raw)  # type: ignore[return-value]
+    raw.seek(0)
+    return raw
+
+
 def _check(source: str) -> tuple[str, str]:
     try:
-        with open(source, "rb") as f:
+        return _check_text(source)
+    except (gzip.BadGzipFile, EOFError, zlib.error) as err:
+        reason = "the archive ends early" if isinstance(err, EOFError) else str(err) or "corrupt data"
+        raise ReadError(source, f"not a readable gzip file ({reason})") from None
+
+
+def _check_text(source: str) -> tuple[str, str]:
+    try:
+        with _open_bytes(source) as f:
             chunk = f.read(_SNIFF_BYTES)
             encoding, codec, offset = _encoding(source, chunk)
             chunk = chunk[offset:]
@@ -95,6 +122,8 @@ def _check(source: str) -> tuple[str, str]:
                 raise ReadError(
                     source, f"not valid {_name(codec)}: the file ends in the middle of a character", lines
                 ) from None
+    except gzip.BadGzipFile:
+        raise
     except OSError as err:
         raise ReadError(source, _os_reason(err)) from None
     if not has_text:

@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from paperkg.kg.store import Store, StoreError, default_store_path
+from paperkg.kg.store import Store, default_store_path
 
 
 def store_option(func):
@@ -54,19 +54,6 @@ def fast_option(func):
 
         members = ALL_MEMBERS if accurate else 1 if fast else None
         return func(*args, members=members, **kwargs)
-
-    return wrapper
-
-
-def user_errors(func):
-    """Turn the API's user-facing errors into one line on stderr and exit code 1."""
-
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except StoreError as exc:
-            raise click.ClickException(str(exc)) from exc
 
     return wrapper
 

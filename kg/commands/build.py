@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-import sys
-
 import click
 
-from paperkg.kg.commands._options import fast_option, store_option, user_errors
+from paperkg.kg.commands._options import fast_option, store_option
+from paperkg.kg.terminal import printable
 
 
 @click.command()
@@ -33,7 +32,6 @@ from paperkg.kg.commands._options import fast_option, store_option, user_errors
 )
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
 @fast_option
-@user_errors
 def build(
     inputs, store, strict: bool, workers: int, engine: str, scheduler: str | None, quiet: bool, members: int | None
 ) -> None:
@@ -44,48 +42,44 @@ def build(
     Atom XML. Papers already in the store are kept as they are; only new papers are extracted
     and linked, so building the same input twice changes nothing.
 
-    A malformed record is reported as FILE:LINE: MESSAGE on stderr and skipped; with --strict
-    the first one stops the build with exit code 1 and nothing is written.
+    Any of them may be gzip-compressed (papers.jsonl.gz). A malformed record is reported as
+    FILE:LINE: MESSAGE on stderr and skipped; with --strict the first one stops the build with
+    exit code 1 and nothing is written. An abstract over 20,000 characters is cut with a warning
+    ($PAPERKG_MAX_ABSTRACT_CHARS changes the limit). --store must be a new or empty directory or
+    a paperkg store; the build is atomic (docs/failure.md).
 
     \b
     Examples:
       kg build data/demo/
       kg build listing.txt more.jsonl --store ./mygraph
+      kg build export.jsonl.gz
       kg build papers.csv --strict
       kg build big/ --workers 2
       kg build big/ --workers 2 --accurate
       kg build big/ --engine dask --scheduler tcp://scheduler:8786
     """
-    from paperkg.extract.readers import ReadError
-    from paperkg.kg.build import StrictModeError
     from paperkg.kg.build import build as run_build
-    from paperkg.kg.engines import EngineError, make_engine
+    from paperkg.kg.build import skipped
+    from paperkg.kg.engines import make_engine
     from paperkg.kg.progress import progress_bar
 
     def report_problem(problem) -> None:
-        click.echo(f"warning: {problem}", err=True)
+        click.echo(f"warning: {printable(str(problem))}", err=True)
 
-    try:
-        report = run_build(
-            store,
-            inputs,
-            strict=strict,
-            workers=workers,
-            engine=make_engine(engine, workers=workers, scheduler=scheduler, members=members),
-            on_problem=report_problem,
-            progress=(lambda it, total: it) if quiet else progress_bar("extracting"),
-        )
-    except StrictModeError as exc:
-        click.echo(f"error: {exc}", err=True)
-        click.echo("error: --strict: stopped at the first bad record; the store is unchanged", err=True)
-        sys.exit(1)
-    except (ReadError, EngineError) as exc:
-        raise click.ClickException(str(exc)) from exc
+    report = run_build(
+        store,
+        inputs,
+        strict=strict,
+        workers=workers,
+        engine=make_engine(engine, workers=workers, scheduler=scheduler, members=members),
+        on_problem=report_problem,
+        progress=(lambda it, total: it) if quiet else progress_bar("extracting"),
+    )
     if report.papers == 0:
         raise click.ClickException("no paper could be read from the input; nothing was added")
     if not quiet:
         click.echo(
-            f"{report.papers} papers read ({report.records} records, {len(report.problems)} skipped), "
+            f"{report.papers} papers read ({report.records} records, {skipped(report.problems)} skipped), "
             f"{report.new_papers} new; {report.triples_after - report.triples_before:+,} triples "
             f"({report.triples_after:,} in all) in {report.seconds:.1f}s -> {store.path}",
             err=True,

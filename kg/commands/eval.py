@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from paperkg.kg.commands._options import echo_json, fast_option, user_errors
+from paperkg.kg.commands._options import echo_json, fast_option
 
 
 @click.command("eval")
@@ -25,7 +25,6 @@ from paperkg.kg.commands._options import echo_json, fast_option, user_errors
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV rows: setting,label,precision,recall,f1.")
 @fast_option
-@user_errors
 def eval_(
     gold_path: str, model: str | None, recogniser_only: bool, as_json: bool, as_csv: bool, members: int | None
 ) -> None:
@@ -54,10 +53,7 @@ def eval_(
     from paperkg.extract.evaluation import SETTINGS, evaluate
 
     settings = ["recogniser"] if recogniser_only else list(SETTINGS)
-    try:
-        results = evaluate(gold_path, model, settings, members)
-    except (ValueError, FileNotFoundError) as exc:
-        raise click.ClickException(str(exc)) from exc
+    results = evaluate(gold_path, model, settings, members)
     main = results[settings[-1]]
     if as_json:
         echo_json({**main, "setting": settings[-1], "settings": results})

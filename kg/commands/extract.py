@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 import click
 
-from paperkg.kg.commands._options import fast_option, user_errors
+from paperkg.kg.commands._options import fast_option
+from paperkg.kg.terminal import printable
 
 
 @click.command()
@@ -27,7 +29,6 @@ from paperkg.kg.commands._options import fast_option, user_errors
     help="A spaCy pipeline made by `kg train` [default: the one shipped with paperkg].",
 )
 @fast_option
-@user_errors
 def extract(inputs, output: str | None, workers: int, model: str | None, members: int | None) -> None:
     """Extract the methods, models, datasets, tasks, metrics and concepts of each paper.
 
@@ -45,22 +46,36 @@ def extract(inputs, output: str | None, workers: int, model: str | None, members
       kg extract big.jsonl --accurate -o entities.jsonl
     """
     from paperkg.extract.pipeline import load_extractor
-    from paperkg.extract.readers import ReadError, ReadProblem, read_inputs, unique_papers
+    from paperkg.extract.readers import ReadProblem, read_inputs, unique_papers
 
+    papers = []
+    for item in read_inputs(inputs):
+        if isinstance(item, ReadProblem):
+            click.echo(f"warning: {printable(str(item))}", err=True)
+        else:
+            papers.append(item)
+    extractor = load_extractor(model, members)
+    lines = (
+        json.dumps(extraction.to_json(), ensure_ascii=False) + "\n"
+        for extraction in extractor.extract(unique_papers(papers), n_process=workers)
+    )
+    if output:
+        _write_atomically(output, lines)
+    else:
+        sys.stdout.writelines(lines)
+
+
+def _write_atomically(output: str, lines) -> None:
+    """Write `lines` to a temporary file beside `output`, renamed into place only when complete."""
+    from paperkg.schema.errors import PaperkgError
+
+    tmp = f"{output}.tmp-{os.getpid()}"
     try:
-        papers = []
-        for item in read_inputs(inputs):
-            if isinstance(item, ReadProblem):
-                click.echo(f"warning: {item}", err=True)
-            else:
-                papers.append(item)
-        extractor = load_extractor(model, members)
-    except (ReadError, FileNotFoundError) as exc:
-        raise click.ClickException(str(exc)) from exc
-    out = open(output, "w", encoding="utf-8") if output else sys.stdout
-    try:
-        for extraction in extractor.extract(unique_papers(papers), n_process=workers):
-            out.write(json.dumps(extraction.to_json(), ensure_ascii=False) + "\n")
+        with open(tmp, "w", encoding="utf-8") as out:
+            out.writelines(lines)
+        os.replace(tmp, output)
+    except OSError as exc:
+        raise PaperkgError(f"cannot write {output}: {exc.strerror or exc}; nothing was written") from exc
     finally:
-        if output:
-            out.close()
+        if os.path.exists(tmp):
+            os.unlink(tmp)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import click
 
-from paperkg.kg.commands._options import user_errors
-
 
 @click.command()
 @click.argument("corpus", type=click.Path(exists=True, dir_okay=False, path_type=str))
@@ -39,7 +37,6 @@ from paperkg.kg.commands._options import user_errors
     show_default=True,
     help="Abstracts per shard; finished shards are kept, so a stopped run resumes.",
 )
-@user_errors
 def label(corpus: str, out_dir: str, teacher: str | None, n: int, seed: int, shard_size: int) -> None:
     """Label unlabelled abstracts with a teacher pipeline, for training a student on them.
 
@@ -58,16 +55,7 @@ def label(corpus: str, out_dir: str, teacher: str | None, n: int, seed: int, sha
     """
     from paperkg.extract.silver import label_corpus
 
-    try:
-        shards = label_corpus(
-            corpus,
-            out_dir,
-            n,
-            seed=seed,
-            teacher=teacher,
-            shard_size=shard_size,
-            log=lambda msg: click.echo(msg, err=True),
-        )
-    except (ValueError, FileNotFoundError) as exc:
-        raise click.ClickException(str(exc)) from exc
+    shards = label_corpus(
+        corpus, out_dir, n, seed=seed, teacher=teacher, shard_size=shard_size, log=lambda msg: click.echo(msg, err=True)
+    )
     click.echo(f"{len(shards)} shards in {out_dir}", err=True)

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import click
 
-from paperkg.kg.commands._options import echo_json, store_option, user_errors
-from paperkg.kg.lookup import CO_OCCURRENCE, BadTerm
+from paperkg.kg.commands._options import echo_json, store_option
+from paperkg.kg.lookup import CO_OCCURRENCE
 from paperkg.kg.lookup import lookup as find
+from paperkg.kg.terminal import printable
 from paperkg.schema.namespaces import ENTITY_TYPES
 
 # How roles and relations read in the terminal (the JSON keeps the vocabulary's local names).
@@ -32,7 +33,6 @@ RELATION_WORDS = {  # relation -> (this entity is the subject, the related entit
 )
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @store_option
-@user_errors
 def lookup(term: tuple[str, ...], type_: str | None, limit: int, as_json: bool, store) -> None:
     """Find an entity by any of its names: which papers use it, where, and what comes with it.
 
@@ -58,10 +58,7 @@ def lookup(term: tuple[str, ...], type_: str | None, limit: int, as_json: bool, 
     "^usedFor" has the related entity as its subject; "coOccursWith" counts shared papers.
     """
     text = " ".join(term)
-    try:
-        result = find(store, text, type=type_, limit=limit)
-    except BadTerm as exc:
-        raise click.ClickException(str(exc)) from exc
+    result = find(store, text, type=type_, limit=limit)
     if as_json:
         echo_json(result.to_dict())
     else:
@@ -80,7 +77,7 @@ def _print(result) -> None:
     if result.suggestions:
         console.print(f"No entity is named {result.term!r}. Did you mean:")
         for s in result.suggestions:
-            console.print(Text.assemble("  ", (s.name, "bold"), f"  ({s.type})"))
+            console.print(Text.assemble("  ", (printable(s.name), "bold"), f"  ({printable(s.type)})"))
         return
     if len(result.matches) > 1:
         console.print(f"{result.term!r} names {len(result.matches)} entities:\n")
@@ -96,10 +93,12 @@ def _print_match(console, match) -> None:
     from rich.text import Text
 
     count = match.paper_count if match.paper_count is not None else len(match.papers)
-    head = Text.assemble((match.name, "bold"), "  ", (match.type, "cyan"), f"  {_plural(count, 'paper')}")
+    head = Text.assemble(
+        (printable(match.name), "bold"), "  ", (printable(match.type), "cyan"), f"  {_plural(count, 'paper')}"
+    )
     console.print(head)
     if match.aliases:
-        console.print(Text("also: " + ", ".join(match.aliases)))
+        console.print(Text("also: " + ", ".join(map(printable, match.aliases))))
     console.print(Text(match.iri, style="dim"))
     console.print()
 
@@ -112,12 +111,12 @@ def _print_match(console, match) -> None:
         evidence = {ev.paper: ev for ev in match.evidence}
         plain = console.color_system is None
         for paper in match.papers:
-            cell = Text.assemble((paper.title or paper.iri, "bold"))
+            cell = Text.assemble((printable(paper.title or paper.iri), "bold"))
             if paper.iri in evidence:
                 cell.append("\n")
                 cell.append_text(_highlighted(evidence[paper.iri], plain))
             roles = ", ".join(ROLE_WORDS.get(r, r) for r in paper.roles)
-            papers.add_row(Text(paper.date or ""), Text(roles), cell)
+            papers.add_row(Text(printable(paper.date or "")), Text(roles), cell)
         console.print(papers)
         console.print()
 
@@ -133,21 +132,24 @@ def _print_match(console, match) -> None:
             else:
                 out, inverse = RELATION_WORDS.get(r.relation.lstrip("^"), (r.relation, r.relation))
                 words, seen = (inverse if r.relation.startswith("^") else out), _plural(r.count, "sentence")
-            related.add_row(Text(words), Text(r.name), Text(r.type), Text(seen))
+            related.add_row(Text(words), Text(printable(r.name)), Text(printable(r.type)), Text(seen))
         console.print(related)
 
 
 def _highlighted(evidence, plain: bool):
-    """The sentence with the mention marked: styled in a terminal, with ** ** in plain text."""
+    """The sentence with the mention marked when the terminal can show it; as it is in plain text."""
     from rich.text import Text
 
-    text = Text(evidence.sentence, style="italic")
     if evidence.start is None:
-        return text
-    if plain:
-        s, e = evidence.start, evidence.end
-        return Text(f"{evidence.sentence[:s]}**{evidence.sentence[s:e]}**{evidence.sentence[e:]}")
-    text.stylize("bold underline yellow", evidence.start, evidence.end)
+        return Text(printable(evidence.sentence), style="italic")
+    # escaped piece by piece, so the mention's offsets still mark the mention
+    s, e = evidence.start, evidence.end
+    before, mention, after = (
+        printable(part) for part in (evidence.sentence[:s], evidence.sentence[s:e], evidence.sentence[e:])
+    )
+    text = Text(before + mention + after, style="italic")
+    if not plain:
+        text.stylize("bold underline yellow", len(before), len(before) + len(mention))
     return text
 
 

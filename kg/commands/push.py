@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import click
 
-from paperkg.kg.commands._options import echo_json, store_option, user_errors
+from paperkg.kg.commands._options import echo_json, store_option
 from paperkg.kg.push import DEFAULT_BATCH_SIZE
 
 
@@ -31,7 +31,6 @@ from paperkg.kg.push import DEFAULT_BATCH_SIZE
 )
 @click.option("--append", is_flag=True, help="Add to the graph on the server instead of replacing it.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
-@user_errors
 def push(
     store, endpoint: str, graph: str | None, batch_size: int, query_endpoint: str | None, append: bool, as_json: bool
 ) -> None:
@@ -52,25 +51,21 @@ def push(
       kg query --endpoint http://localhost:7878/query --named entities-per-type
     """
     from paperkg.kg.progress import progress_bar
-    from paperkg.kg.push import PushError
     from paperkg.kg.push import push as run_push
 
     def warn(reason: str) -> None:
         click.echo(f"warning: {reason}", err=True)
 
-    try:
-        report = run_push(
-            store,
-            endpoint,
-            graph=graph,
-            batch_size=batch_size,
-            query_endpoint=query_endpoint,
-            append=append,
-            on_retry=warn,
-            progress=(lambda it, total: it) if as_json else progress_bar("pushing"),
-        )
-    except PushError as exc:
-        raise click.ClickException(str(exc)) from exc
+    report = run_push(
+        store,
+        endpoint,
+        graph=graph,
+        batch_size=batch_size,
+        query_endpoint=query_endpoint,
+        append=append,
+        on_retry=warn,
+        progress=(lambda it, total: it) if as_json else progress_bar("pushing"),
+    )
     if as_json:
         echo_json(report.to_json())
         return

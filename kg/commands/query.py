@@ -6,8 +6,8 @@ import sys
 import click
 from click.core import ParameterSource
 
-from paperkg.kg.commands._options import echo_json, store_option, user_errors
-from paperkg.kg.query import ENDPOINT_TIMEOUT
+from paperkg.kg.commands._options import echo_json, store_option
+from paperkg.kg.query import ENDPOINT_TIMEOUT, QUERY_TIMEOUT
 
 FORMATS = ("table", "csv", "tsv", "json", "turtle", "ntriples")
 
@@ -40,16 +40,33 @@ FORMATS = ("table", "csv", "tsv", "json", "turtle", "ntriples")
 @click.option("--endpoint", metavar="URL", help="Query this SPARQL 1.1 Protocol endpoint instead of the store.")
 @click.option(
     "--timeout",
-    type=click.FloatRange(min=0, min_open=True),
-    default=ENDPOINT_TIMEOUT,
-    show_default=True,
+    type=click.FloatRange(min=0),
+    default=None,
     metavar="SECONDS",
-    help="Seconds to wait for --endpoint.",
+    help=f"Stop a query still computing after SECONDS; 0: no limit [default: {QUERY_TIMEOUT:g} on the store, "
+    f"{ENDPOINT_TIMEOUT:g} for --endpoint].",
 )
 @click.option("--allow-update", is_flag=True, help="Apply a SPARQL update to the store (one transaction).")
+@click.option(
+    "--allow-service", is_flag=True, help="Allow SERVICE (federation: the engine fetches other servers' data)."
+)
 @click.option("--prefixes", "show_prefixes", is_flag=True, help="List the predeclared prefixes and exit.")
-@user_errors
-def query(text, file, named, binds, fmt, as_json, as_csv, limit, store, endpoint, timeout, allow_update, show_prefixes):
+def query(
+    text,
+    file,
+    named,
+    binds,
+    fmt,
+    as_json,
+    as_csv,
+    limit,
+    store,
+    endpoint,
+    timeout,
+    allow_update,
+    allow_service,
+    show_prefixes,
+):
     """Ask the graph a question in SPARQL.
 
     The query is QUERY, the contents of --file, or a named query (--named). Common prefixes (pkg:,
@@ -58,7 +75,9 @@ def query(text, file, named, binds, fmt, as_json, as_csv, limit, store, endpoint
     Turtle or N-Triples.
 
     The store is only read: INSERT, DELETE, LOAD, CLEAR, DROP, CREATE, ADD, MOVE and COPY are
-    refused unless --allow-update is given. A syntax error exits with code 2.
+    refused unless --allow-update is given, and SERVICE (which reaches the network) unless
+    --allow-service. A syntax error exits with code 2. A query still computing after --timeout
+    seconds (60 by default) is stopped with exit code 1; Ctrl-C stops it at once (exit code 130).
 
     \b
     --bind VAR=VALUE makes VALUE an RDF term, first match wins:
@@ -81,9 +100,10 @@ def query(text, file, named, binds, fmt, as_json, as_csv, limit, store, endpoint
       kg query --file question.rq --format csv --limit 100 > answer.csv
       kg query 'DESCRIBE ?e WHERE { ?e pkg:lookupKey "sae" }' --format ntriples
       kg query --named most-used-datasets --endpoint http://localhost:7878/query
+      kg query --file slow.rq --timeout 600
       kg query --prefixes
     """
-    from paperkg.kg.query import QueryError, QuerySyntaxError, prefixes
+    from paperkg.kg.query import QueryTimeout, prefixes
 
     if show_prefixes:
         _print_prefixes(prefixes(), as_json)
@@ -97,21 +117,25 @@ def query(text, file, named, binds, fmt, as_json, as_csv, limit, store, endpoint
         if unknown:
             takes = ", ".join(parameters) or "no parameters"
             raise click.UsageError(f"--named {named} takes {takes}; not {', '.join(unknown)}")
+    if timeout is None:
+        timeout = ENDPOINT_TIMEOUT if endpoint else QUERY_TIMEOUT
     try:
-        _run(text, binds, fmt, limit, store, endpoint, timeout, allow_update)
-    except QuerySyntaxError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(2)
-    except QueryError as exc:
-        raise click.ClickException(str(exc)) from exc
+        _run(text, binds, fmt, limit, store, endpoint, timeout or None, allow_update, allow_service)
     except BrokenPipeError:  # `kg query ... | head`: stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(0)
+    except (QueryTimeout, KeyboardInterrupt) as exc:
+        # The engine cannot be cancelled and computes on in its thread: end the process now.
+        message = str(exc) if isinstance(exc, QueryTimeout) else "interrupted; the query was stopped"
+        click.echo(f"Error: {message}", err=True)
+        sys.stdout.flush()
+        os._exit(1 if isinstance(exc, QueryTimeout) else 130)
 
 
-def _run(text, binds, fmt, limit, store, endpoint, timeout, allow_update) -> None:
-    from paperkg.kg.bindings import bind_terms, parse_assignment
-    from paperkg.kg.query import Boolean, Solutions, StoreBackend, limited, prefixes, query_form, run, run_update
+def _run(text, binds, fmt, limit, store, endpoint, timeout, allow_update, allow_service) -> None:
+    from paperkg.kg.bindings import bind_terms, parse_assignment, run_bound
+    from paperkg.kg.query import Boolean, Solutions, StoreBackend, limited, prefixes, query_form, run_update
+    from paperkg.kg.results import in_query_order, write_solutions
 
     form = query_form(text)
     if form is not None and form.kind == "update" and allow_update:
@@ -131,12 +155,10 @@ def _run(text, binds, fmt, limit, store, endpoint, timeout, allow_update) -> Non
 
         backend = EndpointBackend(endpoint, timeout)
     else:
-        backend = StoreBackend(store.require())
+        backend = StoreBackend(store.require(), timeout=timeout, allow_service=allow_service)
     assignments = [parse_assignment(b) for b in binds]
-    result = limited(run(backend, text, bind_terms(assignments, backend)), limit)
+    result = limited(in_query_order(run_bound(backend, text, bind_terms(assignments, backend)), text), limit)
     if isinstance(result, (Solutions, Boolean)):
-        from paperkg.kg.results import write_solutions
-
         write_solutions(result, fmt or ("table" if sys.stdout.isatty() else "tsv"), sys.stdout, prefixes())
     else:
         from paperkg.kg.results import write_graph

@@ -2,13 +2,12 @@ from __future__ import annotations
 
 import click
 
-from paperkg.kg.commands._options import echo_json, store_option, user_errors
+from paperkg.kg.commands._options import echo_json, store_option
 
 
 @click.command()
 @store_option
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-@user_errors
 def stats(store, as_json: bool) -> None:
     """Count papers, entities by type, and triples in the store.
 
@@ -20,6 +19,10 @@ def stats(store, as_json: bool) -> None:
     from paperkg.kg.stats import graph_stats
 
     numbers = graph_stats(store.require())
+    leftovers = store.leftovers()
+    if leftovers:
+        names = ", ".join(gen.name for gen in leftovers)
+        click.echo(f"note: {names} left by an interrupted write; the next write removes it", err=True)
     if as_json:
         echo_json(numbers)
         return

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import click
 
-from paperkg.kg.commands._options import user_errors
-
 
 @click.command()
 @click.option(
@@ -83,7 +81,6 @@ from paperkg.kg.commands._options import user_errors
     help="With --members 1: also ship the voting members of this pipeline (e.g. the teacher) as the "
     "--accurate recogniser; both must use the same vectors.",
 )
-@user_errors
 def train(
     train_path: str,
     dev_path: str,
@@ -136,27 +133,22 @@ def train(
     from paperkg.extract.training import DEFAULT_CONFIG
     from paperkg.extract.training import train as run_train
 
-    try:
-        overrides = (
-            {"training.max_steps": max_steps, "training.eval_frequency": min(max_steps, 100)} if max_steps else {}
-        )
-        model = run_train(
-            train_path,
-            dev_path,
-            out_dir,
-            seed=seed,
-            config=config or DEFAULT_CONFIG,
-            overrides=overrides,
-            vectors=vectors,
-            vectors_table=vectors_table,
-            members=members,
-            silver=silver,
-            gold_copies=gold_copies,
-        )
-        if accurate_from:
-            from paperkg.extract.training import add_accurate
+    overrides = {"training.max_steps": max_steps, "training.eval_frequency": min(max_steps, 100)} if max_steps else {}
+    model = run_train(
+        train_path,
+        dev_path,
+        out_dir,
+        seed=seed,
+        config=config or DEFAULT_CONFIG,
+        overrides=overrides,
+        vectors=vectors,
+        vectors_table=vectors_table,
+        members=members,
+        silver=silver,
+        gold_copies=gold_copies,
+    )
+    if accurate_from:
+        from paperkg.extract.training import add_accurate
 
-            add_accurate(model, accurate_from)
-    except ValueError as exc:
-        raise click.ClickException(str(exc)) from exc
+        add_accurate(model, accurate_from)
     click.echo(f"pipeline written to {model}", err=True)

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
+import os
 import sys
 
 import click
 
-from paperkg.kg.commands._options import echo_json, store_option, user_errors
+from paperkg.kg.commands._options import echo_json, store_option
 from paperkg.viz import DEFAULT_MAX_NODES
 
 
@@ -69,10 +70,14 @@ def _types(ctx, param, value: str | None) -> list[str] | None:
     show_default=True,
     help="Colour nodes by entity type, or by community (Louvain), named by their top entities.",
 )
+@click.option(
+    "--title",
+    metavar="TEXT",
+    help="The page's title (default: what the graph was built from, e.g. 'data/demo · paperkg graph').",
+)
 @store_option
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary of what was written.")
-@user_errors
-def viz(output, focus, depth, types, min_papers, max_nodes, papers, color_by, store, as_json) -> None:
+def viz(output, focus, depth, types, min_papers, max_nodes, papers, color_by, title, store, as_json) -> None:
     """Write an interactive map of the graph as one self-contained HTML file.
 
     The page works offline by double-click: search an entity by name or alias, hide types,
@@ -85,33 +90,37 @@ def viz(output, focus, depth, types, min_papers, max_nodes, papers, color_by, st
       kg viz --focus SAE --depth 2 -o sae.html
       kg viz --types Method,Dataset --min-papers 2 --color-by community
       kg viz --papers --max-nodes 0 -o everything.html
+      kg viz --title "Interpretability papers, autumn" -o graph.html
       kg viz -o - > graph.html
     """
     from paperkg.kg.names import lookup_key
     from paperkg.kg.page_graph import page_graph
     from paperkg.viz.html import page_html, write_page
-    from paperkg.viz.select import SelectionError, select
+    from paperkg.viz.select import select
 
     if as_json and output == "-":
         raise click.UsageError("--json prints to stdout, so it cannot be combined with -o -")
+    if output != "-" and not os.path.isdir(os.path.dirname(output) or "."):  # never create it
+        raise click.ClickException(f"cannot write {output}: {os.path.dirname(output)} is not a directory")
     # without a focus, the type and paper filters already apply while reading the store
     early = focus is None
     graph = page_graph(
-        store.require(), papers=papers, types=types if early else None, min_papers=min_papers if early else 0
+        store.require(),
+        papers=papers,
+        types=types if early else None,
+        min_papers=min_papers if early else 0,
+        name=title,
     )
-    try:
-        selection = select(
-            graph,
-            focus=focus,
-            depth=depth,
-            types=types,
-            min_papers=min_papers,
-            max_nodes=max_nodes,
-            papers=papers,
-            key=lookup_key,
-        )
-    except SelectionError as exc:
-        raise click.ClickException(str(exc)) from exc
+    selection = select(
+        graph,
+        focus=focus,
+        depth=depth,
+        types=types,
+        min_papers=min_papers,
+        max_nodes=max_nodes,
+        papers=papers,
+        key=lookup_key,
+    )
     html = page_html(selection, color_by=color_by)
     if output == "-":
         sys.stdout.write(html)
@@ -122,6 +131,7 @@ def viz(output, focus, depth, types, min_papers, max_nodes, papers, color_by, st
             raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from exc
     summary = {
         "output": output,
+        "title": graph.graph["name"],
         "bytes": len(html.encode("utf-8")),
         "entities_shown": selection.entities,
         "entities_total": selection.total_entities,
@@ -144,7 +154,7 @@ def viz(output, focus, depth, types, min_papers, max_nodes, papers, color_by, st
     )
     if selection.left_out:
         click.echo(
-            f"note: {len(selection.left_out):,} other nodes left out by --max-nodes {max_nodes}"
+            f"note: kept the {max_nodes:,} nodes {selection.ranked_by}; {len(selection.left_out):,} others left out"
             f" (e.g. {', '.join(selection.left_out_labels[:3])})",
             err=True,
         )

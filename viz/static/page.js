@@ -7,12 +7,15 @@
   "use strict";
 
   var payload = JSON.parse(document.getElementById("graph-data").textContent);
+  var view = payload.view || { focus: [], rings: [] };
+  // labels start hidden: placeLabels() shows those that can be read at the current zoom
+  payload.nodes.forEach(function (n) { n.short = n.label; n.label = ""; });
   var nodes = new vis.DataSet(payload.nodes);
   var edges = new vis.DataSet(payload.edges);
   var statusBox = document.getElementById("status");
   // exposed for scripting and for the browser tests
   var page = (window.paperkg = { nodes: nodes, edges: edges, network: null, settled: false,
-                                 settleMs: null, lastFound: null });
+                                 settleMs: null, lastFound: null, labelled: [] });
 
   function element(tag, className, text) {
     var el = document.createElement(tag);
@@ -69,11 +72,13 @@
 
   function settled() {
     network.setOptions({ physics: { enabled: false } });
+    openView();
+    placeLabels();
     page.settled = true;
     page.settleMs = Math.round(performance.now());
     document.documentElement.setAttribute("data-settled", "true");
     statusBox.textContent = nodes.length
-      ? "Drag to move, scroll to zoom; hover or click a node for details."
+      ? "Drag to move, scroll to zoom (more names appear); hover or click a node for details."
       : "Nothing to show: the selection is empty.";
   }
 
@@ -88,6 +93,133 @@
     });
     network.once("stabilizationIterationsDone", settled);
   }
+
+  // -- the opening view: the focus at the centre with its first ring in sight, else everything --
+
+  function focusCentre() {
+    var at = network.getPositions(view.focus);
+    var x = 0, y = 0;
+    view.focus.forEach(function (id) { x += at[id].x; y += at[id].y; });
+    return { x: x / view.focus.length, y: y / view.focus.length };
+  }
+
+  function openView() {
+    if (!nodes.length) return;
+    if (!view.focus.length) {
+      network.fit({ animation: false });
+      return;
+    }
+    var box = document.getElementById("graph").getBoundingClientRect();
+    var reach = view.rings.length ? view.rings[0].outer + 90 : 200;  // the first ring and its labels
+    var scale = Math.min(box.width, box.height) / (2 * reach);
+    network.moveTo({ position: focusCentre(), scale: Math.min(Math.max(scale, 0.05), 1.5), animation: false });
+  }
+
+  // rings by distance and a halo around the focus, drawn under the graph
+  network.on("beforeDrawing", function (ctx) {
+    if (!view.focus.length) return;
+    var centre = focusCentre();
+    ctx.save();
+    view.rings.forEach(function (ring) {
+      var middle = (ring.inner + ring.outer) / 2;
+      var width = ring.outer - ring.inner + 60;
+      ctx.beginPath();
+      ctx.arc(centre.x, centre.y, middle, 0, 2 * Math.PI);
+      ctx.lineWidth = width;
+      ctx.strokeStyle = ring.distance % 2 ? "rgba(0, 114, 178, 0.05)" : "rgba(0, 0, 0, 0.035)";
+      ctx.stroke();
+    });
+    ctx.lineWidth = 3;
+    ctx.strokeStyle = "rgba(230, 159, 0, 0.9)";
+    ctx.fillStyle = "rgba(230, 159, 0, 0.25)";
+    view.focus.forEach(function (id) {
+      var node = network.body.nodes[id];
+      if (!node) return;
+      ctx.beginPath();
+      ctx.arc(node.x, node.y, node.options.size + 14, 0, 2 * Math.PI);
+      ctx.fill();
+      ctx.stroke();
+    });
+    ctx.restore();
+  });
+
+  // -- labels: as many as can be read at the current zoom, none overlapping ------------------
+
+  var LABEL_PX = { focus: 20, top: 16, rest: 13 };  // on-screen sizes, whatever the zoom
+  var TOP_RANKS = 12;
+  var measure = document.createElement("canvas").getContext("2d");
+  var focusIds = {};
+  view.focus.forEach(function (id) { focusIds[id] = true; });
+
+  function labelPx(n) {
+    if (focusIds[n.id]) return LABEL_PX.focus;
+    return n.rank < TOP_RANKS ? LABEL_PX.top : LABEL_PX.rest;
+  }
+
+  function placeLabels() {
+    if (!nodes.length) return;
+    var scale = network.getScale();
+    var box = document.getElementById("graph").getBoundingClientRect();
+    var all = nodes.get({ filter: function (n) { return !n.hidden && n.short; } });
+    all.sort(function (a, b) {
+      return (focusIds[b.id] ? 1 : 0) - (focusIds[a.id] ? 1 : 0) || a.rank - b.rank;
+    });
+    var at = network.getPositions(all.map(function (n) { return n.id; }));
+    var cell = 64, taken = {}, shown = {}, changes = [];
+    function key(i, j) { return i + "," + j; }
+    function free(r) {
+      for (var i = Math.floor(r.x0 / cell); i <= Math.floor(r.x1 / cell); i++) {
+        for (var j = Math.floor(r.y0 / cell); j <= Math.floor(r.y1 / cell); j++) {
+          var here = taken[key(i, j)] || [];
+          for (var k = 0; k < here.length; k++) {
+            var o = here[k];
+            if (r.x0 < o.x1 && o.x0 < r.x1 && r.y0 < o.y1 && o.y0 < r.y1) return false;
+          }
+        }
+      }
+      return true;
+    }
+    function take(r) {
+      for (var i = Math.floor(r.x0 / cell); i <= Math.floor(r.x1 / cell); i++) {
+        for (var j = Math.floor(r.y0 / cell); j <= Math.floor(r.y1 / cell); j++) {
+          (taken[key(i, j)] = taken[key(i, j)] || []).push(r);
+        }
+      }
+    }
+    all.forEach(function (n) {
+      var px = labelPx(n);
+      var dom = network.canvasToDOM(at[n.id]);
+      if (dom.x < -200 || dom.y < -50 || dom.x > box.width + 200 || dom.y > box.height + 50) return;
+      measure.font = px + "px system-ui, sans-serif";
+      var width = measure.measureText(n.short).width + 6;
+      var body = network.body.nodes[n.id];
+      var top = dom.y + (body ? body.options.size * scale : 8) + 2;
+      var r = { x0: dom.x - width / 2, x1: dom.x + width / 2, y0: top, y1: top + px * 1.25 };
+      if (focusIds[n.id] || free(r)) {
+        take(r);
+        shown[n.id] = px;
+      }
+    });
+    nodes.get().forEach(function (n) {
+      var px = shown[n.id];
+      var label = px ? n.short : "";
+      var size = px ? px / scale : 14;
+      if (n.label !== label || (px && Math.abs(((n.font && n.font.size) || 0) - size) > 0.01)) {
+        changes.push({ id: n.id, label: label, font: focusIds[n.id] ? { size: size, background: "#FFE9B0" } : { size: size } });
+      }
+    });
+    if (changes.length) nodes.update(changes);
+    page.labelled = Object.keys(shown);
+  }
+  page.placeLabels = placeLabels;
+
+  var labelTimer = null;
+  network.on("zoom", function () {
+    clearTimeout(labelTimer);
+    labelTimer = setTimeout(placeLabels, 120);
+  });
+  network.on("dragEnd", function (params) { if (!params.nodes.length) placeLabels(); });
+  network.on("animationFinished", placeLabels);
 
   // -- details panel -------------------------------------------------------------------------
 
@@ -206,13 +338,14 @@
       return { id: n.id, hidden: hide };
     }));
     edges.update(edges.get().map(function (e) {
-      return { id: e.id, hidden: hiddenNodes[e.from] === true || hiddenNodes[e.to] === true };
+      return { id: e.id, hidden: e.minor === true || hiddenNodes[e.from] === true || hiddenNodes[e.to] === true };
     }));
     var selected = network.getSelectedNodes();
     if (selected.length && hiddenNodes[selected[0]]) {
       network.unselectAll();
       details.hidden = true;
     }
+    placeLabels();
   }
 
   function showType(kind) {
