@@ -18,7 +18,6 @@ from __future__ import annotations
 import gzip
 import json
 import random
-from collections.abc import Iterator
 from pathlib import Path
 
 from paperkg.schema.errors import InputError
@@ -103,12 +102,3 @@ def label_corpus(
         staged.rename(path)
         log(f"{path}: {len(db)} abstracts labelled")
     return shards
-
-
-def iter_shards(paths) -> Iterator:
-    import spacy
-    from spacy.tokens import DocBin
-
-    vocab = spacy.blank("en").vocab
-    for path in paths:
-        yield from DocBin().from_disk(path).get_docs(vocab)
