@@ -2,10 +2,9 @@
 
 The teacher is a paperkg pipeline's most accurate recogniser (by default the shipped
 pipeline's three voting members, `--accurate`; a pipeline without voting members teaches with
-its single model). Each
-abstract (title and abstract as one Doc, as `kg extract` reads a paper) is tokenized by the
-teacher's tokenizer, which is the one the student will run with, and the teacher's recogniser
-entities (SciERC labels, after the vote) become the Doc's entities. The Docs are written as
+its single model). Each abstract (title and abstract as one Doc, as `kg extract` reads a paper)
+is tokenized by the teacher's tokenizer, which is the one the student will run with, and the
+teacher's recogniser entities (SciERC labels, after the vote) become the Doc's entities. The Docs are written as
 spaCy DocBin shards that `kg train --silver` trains on next to the gold data.
 
 The corpus is JSON Lines, optionally gzipped, one object a line with `title` and `abstract`
