@@ -24,6 +24,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SCIERC_ENV = "PAPERKG_SCIERC"
+ARXIV_ENV = "PAPERKG_ARXIV"
+ARXIV_FILE = "arxiv-ai-2025-2026.jsonl.gz"
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'])")
 _NO_SPACE_BEFORE = re.compile(r" ([,.;:!?%)\]}]|'s\b|n't\b)")
 _NO_SPACE_AFTER = re.compile(r"([(\[{]) ")
@@ -101,6 +103,33 @@ def papers(n: int, pool: Pool, seed: int = 0, start: int = 0) -> list[dict]:
             }
         )
     return out
+
+
+def arxiv_path() -> Path:
+    """The shared corpus of real 2025-26 arXiv abstracts (``$PAPERKG_ARXIV`` or ../shared)."""
+    return Path(os.environ.get(ARXIV_ENV) or ROOT.parent / "shared" / "data" / "arxiv-ai" / ARXIV_FILE)
+
+
+def real_papers(n: int, seed: int = 0, path: Path | None = None) -> list[dict] | None:
+    """`n` real papers of the shared arXiv corpus, a seeded random sample (the same seed, the same
+    papers, and a smaller sample is a prefix of a larger one), as JSON objects a reader accepts;
+    None when the corpus is absent. Fewer than `n` when the corpus holds fewer."""
+    import gzip
+
+    path = path or arxiv_path()
+    if not path.is_file():
+        return None
+    records = []
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            obj = json.loads(line)
+            if obj.get("abstract") and obj.get("title"):
+                records.append(
+                    {"id": obj["arxiv_id"], "title": obj["title"], "abstract": obj["abstract"], "date": obj.get("date")}
+                )
+    order = list(range(len(records)))
+    random.Random(seed).shuffle(order)
+    return [records[i] for i in order[:n]]
 
 
 def write_jsonl(path: Path, records: list[dict]) -> Path:

@@ -4,6 +4,11 @@
     python -m bench --quick                   # every measurement at small sizes, in about a minute
     python -m bench --sizes 1000,5000 --out bench/out/small.json
     python -m bench --only build,queries      # some sections (the others are left out of the JSON)
+    python -m bench --synthetic               # the synthetic corpus even when the real one is there
+
+The papers are real 2025-26 arXiv abstracts from ../shared/data/arxiv-ai/ (or $PAPERKG_ARXIV)
+when that corpus is present, a seeded sample; otherwise, and always with --quick, a synthetic
+corpus made of demo and SciERC sentences (bench/corpus.py).
 
 Sections run in order and the JSON is rewritten after each, so a long run can be followed (and a
 crash keeps what was measured). A section that fails records its error and the run goes on.
@@ -62,7 +67,7 @@ def _paper_objects(records: list[dict]):
     return [paper_from_mapping(r, "bench-corpus.jsonl", i + 1) for i, r in enumerate(records)]
 
 
-def run(plan: Plan, work: Path, out: Path, workers: int, seed: int, only: set[str]) -> dict:
+def run(plan: Plan, work: Path, out: Path, workers: int, seed: int, only: set[str], synthetic: bool = False) -> dict:
     from bench import building, extraction, querying, shell, targets
 
     work.mkdir(parents=True, exist_ok=True)
@@ -84,19 +89,35 @@ def run(plan: Plan, work: Path, out: Path, workers: int, seed: int, only: set[st
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
 
-    pool = corpus.load_pool()
     largest = max(plan.sizes)
-    records = corpus.papers(largest + plan.extra, pool, seed)
+    real = None if synthetic or plan.mode == "quick" else corpus.real_papers(largest + plan.extra, seed)
+    if real is not None and len(real) < largest + plan.extra:
+        log(
+            f"the real corpus holds {len(real):,} papers, fewer than {largest + plan.extra:,}: synthetic papers instead"
+        )
+        real = None
+    if real is not None:
+        records = real
+        results["corpus"] = {"kind": "real", "source": str(corpus.arxiv_path()), "seed": seed}
+        log(f"corpus: {len(records):,} real arXiv papers from {corpus.arxiv_path()}")
+    else:
+        pool = corpus.load_pool()
+        records = corpus.papers(largest + plan.extra, pool, seed)
+        results["corpus"] = {
+            "kind": "synthetic",
+            "sources": pool.sources,
+            "sentences": len(pool.sentences),
+            "seed": seed,
+        }
+        log(f"corpus: {len(records):,} papers from {len(pool.sentences):,} sentences of {pool.sources}")
     corpora = {n: corpus.write_jsonl(work / f"corpus-{n}.jsonl", records[:n]) for n in plan.sizes}
     extra_file = corpus.write_jsonl(work / f"corpus-extra-{plan.extra}.jsonl", records[largest:])
-    results["corpus"] = {
-        "sources": pool.sources,
-        "sentences": len(pool.sentences),
-        "seed": seed,
-        "words_per_paper": round(corpus.word_count(records) / len(records), 1),
-        "files": {str(n): str(p) for n, p in corpora.items()} | {"extra": str(extra_file)},
-    }
-    log(f"corpus: {len(records):,} papers from {len(pool.sentences):,} sentences of {pool.sources}")
+    results["corpus"].update(
+        {
+            "words_per_paper": round(corpus.word_count(records) / len(records), 1),
+            "files": {str(n): str(p) for n, p in corpora.items()} | {"extra": str(extra_file)},
+        }
+    )
 
     def section(name: str, measure) -> None:
         if name not in only:
@@ -181,6 +202,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, help="kg build --workers [all cores; 1 with --quick]")
     parser.add_argument("--seed", type=int, default=0, help="corpus seed [0]")
     parser.add_argument("--only", help=f"comma-separated sections of: {', '.join(SECTIONS)}")
+    parser.add_argument(
+        "--synthetic", action="store_true", help="the synthetic corpus even when the real arXiv corpus is present"
+    )
     args = parser.parse_args(argv)
 
     plan = QUICK if args.quick else FULL
@@ -194,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown section(s) {', '.join(sorted(only - set(SECTIONS)))}; choose from {', '.join(SECTIONS)}")
     work = args.work or ROOT / "bench" / "out" / plan.mode
     workers = args.workers or plan.build_workers or cores()
-    results = run(plan, work, args.out, max(1, workers), args.seed, only)
+    results = run(plan, work, args.out, max(1, workers), args.seed, only, synthetic=args.synthetic)
 
     from bench.table import markdown
 

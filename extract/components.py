@@ -191,7 +191,8 @@ class ArtefactRules:
             for key, s, e in matcher(doc):
                 canonical, type_ = self.canonical[self.nlp.vocab.strings[key]]
                 spans.append(Span(doc, s, e, label=type_, kb_id=canonical, span_id="rule:gazetteer"))
-        spans.extend(self._model_names(doc))
+        texts = [t.text for t in doc]  # once: every Token made from a Doc is a new Python object
+        spans.extend(self._model_names(doc, texts))
         spans.extend(self._title_name(doc))
         for _, s, e in self.dataset_matcher(doc):
             span = doc[s : e - 1]
@@ -199,20 +200,20 @@ class ArtefactRules:
             modified = s > 0 and doc[s - 1].is_lower and doc[s - 1].is_alpha and not doc[s - 1].is_stop
             if not modified and not is_generic([t.text for t in span]):
                 spans.append(Span(doc, s, e - 1, label="Dataset", span_id="rule:dataset"))
-        for tok in doc:
-            if _BENCH_NAME.match(tok.text):
-                spans.append(Span(doc, tok.i, tok.i + 1, label="Dataset", span_id="rule:dataset"))
+        for i, text in enumerate(texts):
+            if _BENCH_NAME.match(text):
+                spans.append(Span(doc, i, i + 1, label="Dataset", span_id="rule:dataset"))
         doc.spans[RULES_KEY] = _longest_first(spans)
         return doc
 
-    def _model_names(self, doc: Doc) -> list[Span]:
+    def _model_names(self, doc: Doc, texts: list[str]) -> list[Span]:
         found = []
         i = 0
-        while i < len(doc):
-            text = doc[i].text
+        while i < len(texts):
+            text = texts[i]
             if _SIZED_NAME.match(text) or self.family.match(text):
                 end = i + 1
-                while end < len(doc) and end - i < 4 and _VERSION_TOKEN.match(doc[end].text):
+                while end < len(texts) and end - i < 4 and _VERSION_TOKEN.match(texts[end]):
                     end += 1
                 # A bare family name ("DeepSeek") is a model only with a version; the gazetteer
                 # covers the bare names that are models on their own.
@@ -336,7 +337,8 @@ class TypeRefiner:
     - a rule span equal to a recogniser span retypes it; one that crosses or contains recogniser
       spans replaces them; one inside a recogniser span leaves it alone; others are added;
     - an acronym's long form and every use of its short form get one type, and are added where
-      nothing else was found.
+      nothing else was found; among the graph's mentions, a use inside a longer mention is one
+      more mention of the acronym (`nested_short_forms`).
     """
 
     def __init__(self, use_rules: bool = True, use_abbreviations: bool = True):
@@ -363,6 +365,7 @@ class TypeRefiner:
         doc.spans[ENTITIES_KEY] = spans
         if self.use_abbreviations:
             mentions = split_definitions(doc, spans)
+            mentions += nested_short_forms(doc, mentions)
             taken = {i for s in mentions for i in range(s.start, s.end)}
             mentions += [s for s in unsupported if not taken.intersection(range(s.start, s.end))]
             spans = sorted(mentions, key=lambda s: s.start)
@@ -461,6 +464,27 @@ def split_definitions(doc: Doc, spans: list[Span]) -> list[Span]:
         out = [s for s in out if not any(s.start < e and b < s.end for b, e in forms)]
         out += [Span(doc, b, e, label=type_, span_id="abbreviation") for b, e in sorted(forms)]
     return sorted(out, key=lambda s: s.start)
+
+
+def nested_short_forms(doc: Doc, mentions: list[Span]) -> list[Span]:
+    """Mentions for the graph: a use of a defined acronym inside a longer mention (`TopK vSAE`,
+    `vSAE features`, `SAE Bench`) is also a mention of the acronym's entity, typed as its other
+    mentions are; the longer mention stays as it is."""
+    at = {(m.start, m.end): m for m in mentions}
+    type_of: dict[str, str] = {}
+    for form in [*doc.spans.get(ABBR_LONG_KEY, []), *doc.spans.get(ABBR_SHORT_KEY, [])]:
+        mention = at.get((form.start, form.end))
+        if mention is not None:
+            type_of.setdefault(form.label_, mention.label_)
+    out = []
+    for short in doc.spans.get(ABBR_SHORT_KEY, []):
+        key = (short.start, short.end)
+        if short.label_ not in type_of or key in at:
+            continue
+        if any(m.start <= short.start and short.end <= m.end for m in mentions):
+            out.append(Span(doc, short.start, short.end, label=type_of[short.label_], span_id="abbreviation"))
+            at[key] = out[-1]
+    return out
 
 
 def _colon_parts(span: Span) -> list[Span]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 __all__ = [
     "grouping_key",
@@ -104,6 +105,7 @@ def singular_word(word: str) -> str:
     return word[:-1]
 
 
+@lru_cache(maxsize=65536)  # called several times per mention; a pure function of the text
 def singular(text: str) -> str:
     """`text` with its last word made singular, keeping its case: `Sparse Autoencoders` -> `Sparse Autoencoder`."""
     match = re.search(r"([^\W\d_]+)(\W*)$", text)
@@ -130,6 +132,7 @@ def surface_words(text: str) -> list[str]:
     return words
 
 
+@lru_cache(maxsize=65536)  # called several times per mention; a pure function of the text
 def lookup_key(text: str) -> str:
     """The key under which a name is grouped, merged and looked up.
 

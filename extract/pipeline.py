@@ -6,6 +6,7 @@ the one shipped in `extract/model/` (trained by `kg train`); it is loaded once p
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import multiprocessing
 import re
@@ -16,7 +17,7 @@ from paperkg.extract.grouping import group_mentions
 from paperkg.extract.records import Mention, Paper, PaperExtraction, Sentence
 from paperkg.schema.errors import NotFoundError
 
-__all__ = ["Extractor", "MODEL_DIR", "load_extractor", "load_nlp"]
+__all__ = ["ALL_MEMBERS", "Extractor", "MODEL_DIR", "load_extractor", "load_nlp"]
 
 MODEL_DIR = Path(__file__).resolve().parent / "model"
 FIELD_BREAK = "\n\n"  # between title and abstract in the one Doc made per paper
@@ -27,8 +28,10 @@ _NLP_CACHE: dict[str, object] = {}
 def load_nlp(model: str | Path | None = None, members: int | None = None):
     """The spaCy pipeline at `model` (default: the shipped one), loaded once per process.
 
-    `members` runs only the first N of the recogniser's voting members (N=1 is the fastest,
-    see `paperkg_vote`); None runs them all.
+    None runs the pipeline's default recogniser: its single model (`ner`) when it has one, else
+    all its voting members. `members` = N runs the first N voting members instead (see
+    `paperkg_vote`; `ALL_MEMBERS` runs them all, `--accurate`), except that N = 1 (`--fast`)
+    runs the single model when there is one, the fastest recogniser either way.
     """
     path = str(Path(model) if model else MODEL_DIR)
     key = (path, members)
@@ -49,16 +52,23 @@ def load_nlp(model: str | Path | None = None, members: int | None = None):
 
 
 _MEMBER = re.compile(r"^(?:ner|ballot)_(\d+)$")
+ALL_MEMBERS = 1_000  # `members` for every voting member: `--accurate`
 
 
 def _members_beyond(path: str, members: int | None) -> list[str]:
-    """The pipeline's recogniser members (and their ballots) numbered `members` or higher."""
-    if members is None:
-        return []
+    """The components not to load: with a single model (`ner`) and `members` None or 1, the
+    voting members, their ballots and the vote; otherwise the single model and the members
+    (and their ballots) numbered `members` or higher."""
     from spacy.util import load_config
 
     names = load_config(Path(path, "config.cfg"), interpolate=False)["nlp"]["pipeline"]
-    return [name for name in names if (m := _MEMBER.match(name)) and int(m.group(1)) >= members]
+    voting = [name for name in names if _MEMBER.match(name)]
+    if "ner" in names and members in (None, 1):
+        return [*voting, *(["paperkg_vote"] if "paperkg_vote" in names else [])]
+    if members is None:
+        return []
+    beyond = [name for name in voting if int(_MEMBER.match(name).group(1)) >= members]
+    return [*beyond, *(["ner"] if "ner" in names and voting else [])]
 
 
 class Extractor:
@@ -70,7 +80,10 @@ class Extractor:
         self.name = f"paperkg-{meta.get('name', 'extractor')}"
         self.version = str(meta.get("version", "0"))
         running = sum(1 for name in nlp.pipe_names if name.startswith("ner_") and _MEMBER.match(name))
-        if running < meta.get("members", running):  # the build's provenance says it ran fewer
+        if meta.get("single_recogniser"):  # the build's provenance says which recogniser ran
+            if running:
+                self.version += f" (accurate: {running} of {meta['members']} voting recogniser members)"
+        elif running < meta.get("members", running):
             self.version += f" ({running} of {meta['members']} recogniser members)"
 
     def extract(self, papers: Iterable[Paper], n_process: int = 1, batch_size: int = 64) -> Iterator[PaperExtraction]:
@@ -136,10 +149,12 @@ def doc_to_extraction(doc, paper: Paper, extractor: str) -> PaperExtraction:
         sentences.append(Sentence(fld, idx, start - base, start - base + len(text), text))
         sentence_at.append((sent.start_char, sent.end_char, fld, idx))
 
+    starts = [s for s, _, _, _ in sentence_at]
+
     def sentence_of(char: int) -> int:
-        for s, e, _, idx in sentence_at:
-            if s <= char < e:
-                return idx
+        i = bisect.bisect_right(starts, char) - 1  # the last sentence starting at or before char
+        if i >= 0 and char < sentence_at[i][1]:
+            return sentence_at[i][3]
         return 0
 
     mentions = []

@@ -14,6 +14,7 @@ The members vote on every span (see `paperkg_vote` in extract/components.py).
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from paperkg.schema.errors import InputError
 
 __all__ = [
     "DEFAULT_CONFIG",
+    "add_accurate",
     "add_paperkg_components",
     "assemble",
     "combine_recognisers",
@@ -32,7 +34,7 @@ __all__ = [
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent / "config" / "ner.cfg"
 PIPELINE_NAME = "scierc_ner"
-PIPELINE_VERSION = "2.0.0"
+PIPELINE_VERSION = "3.0.0"
 VECTOR_SOURCES = {
     "table": "static word vectors distilled from all-MiniLM-L6-v2 (extract/distill.py)",
     "glove": "GloVe 6B 50d static vectors",
@@ -73,8 +75,14 @@ def train(
     vectors: bool = True,
     vectors_table: str | Path | None = None,
     members: int = 1,
+    silver: str | Path | None = None,
+    gold_copies: int = 1,
 ) -> Path:
     """Train on `train_path`, select on `dev_path`; returns the assembled pipeline's directory.
+
+    `silver` is a directory of DocBin shards labelled by a teacher (`paperkg.extract.silver.label_corpus`,
+    `kg label`): they are trained on next to the gold documents, which are repeated `gold_copies`
+    times so that the gold keeps its weight among many more silver abstracts.
 
     With `vectors`, static vectors feed the recogniser's embeddings: the word table from
     extract/distill.py when `vectors_table` is given, otherwise GloVe (the `train` extra).
@@ -88,8 +96,11 @@ def train(
     corpus = out / "corpus"
     convert(train_path, corpus / "train.spacy")
     convert(dev_path, corpus / "dev.spacy")
+    train_data = corpus / "train.spacy"
+    if silver is not None or gold_copies > 1:
+        train_data = _mixed_corpus(corpus / "train.spacy", corpus / "train-mixed", silver, gold_copies)
     settings = {
-        "paths.train": str(corpus / "train.spacy"),
+        "paths.train": str(train_data),
         "paths.dev": str(corpus / "dev.spacy"),
     }
     if vectors:
@@ -106,7 +117,27 @@ def train(
         spacy_train(Path(config), run, overrides={**settings, "system.seed": seed + member}, use_gpu=-1)
         runs.append(run / "model-best")
     source = "no static vectors" if not vectors else VECTOR_SOURCES["table" if vectors_table else "glove"]
-    return assemble(runs, out / "model", gazetteer_dir, vectors_source=source)
+    data = "SciERC"
+    if silver is not None:
+        data = f"SciERC (x{gold_copies}) and corpus abstracts labelled by a teacher"
+    return assemble(runs, out / "model", gazetteer_dir, vectors_source=source, training_data=data)
+
+
+def _mixed_corpus(gold: Path, out: Path, silver: str | Path | None, gold_copies: int) -> Path:
+    """A directory spaCy's corpus reader takes whole: `gold_copies` copies of the gold DocBin and
+    every silver shard (`*.spacy` in `silver`)."""
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    for i in range(gold_copies):
+        shutil.copyfile(gold, out / f"gold-{i:02d}.spacy")
+    if silver is not None:
+        shards = sorted(Path(silver).glob("*.spacy"))
+        if not shards:
+            raise InputError(f"{silver}: no silver shards (*.spacy); make them with `kg label`")
+        for shard in shards:
+            shutil.copyfile(shard, out / f"silver-{shard.name}")
+    return out
 
 
 def add_paperkg_components(nlp, gazetteer_dir: str | Path | None = None):
@@ -127,8 +158,8 @@ def combine_recognisers(recogniser_dirs: list[str | Path]):
     """One spaCy pipeline in which every trained recogniser is a voting member.
 
     Each member's NER gets its own copy of its tok2vec (`ner_0`, `ner_1`, ...), followed by a
-    `paperkg_ballot`; `paperkg_vote` sets the entities. The members must share one static
-    vectors table, which the pipeline keeps once.
+    `paperkg_ballot`; `paperkg_vote` sets the entities. A single recogniser is `ner_0` alone.
+    The members must share one static vectors table, which the pipeline keeps once.
     """
     import hashlib
 
@@ -149,6 +180,8 @@ def combine_recognisers(recogniser_dirs: list[str | Path]):
     nlp = members[0]
     nlp.remove_pipe("tok2vec")
     nlp.rename_pipe("ner", "ner_0")
+    if len(members) == 1:  # a single recogniser: its entities are the entities, nothing to vote on
+        return nlp
     nlp.add_pipe("paperkg_ballot", name="ballot_0")
     for i, member in enumerate(members[1:], 1):
         nlp.add_pipe("ner", name=f"ner_{i}", source=member)
@@ -162,6 +195,7 @@ def assemble(
     out_dir: str | Path,
     gazetteer_dir: str | Path | None = None,
     vectors_source: str = VECTOR_SOURCES["glove"],
+    training_data: str = "SciERC",
 ) -> Path:
     """The full pipeline: paperkg sentences, the voting recognisers, abbreviations, rules, refinement."""
     nlp = add_paperkg_components(combine_recognisers(recogniser_dirs), gazetteer_dir)
@@ -171,8 +205,9 @@ def assemble(
     nlp.meta["name"] = PIPELINE_NAME
     nlp.meta["version"] = PIPELINE_VERSION
     nlp.meta["members"] = len(recogniser_dirs)
+    models = "one NER model" if len(recogniser_dirs) == 1 else f"{len(recogniser_dirs)} voting NER models"
     nlp.meta["description"] = (
-        f"paperkg extractor: {len(recogniser_dirs)} voting NER models trained on SciERC with {vectors_source}, "
+        f"paperkg extractor: {models} trained on {training_data} with {vectors_source}, "
         "abbreviations, gazetteer and pattern rules, type refinement to Method/Model/Dataset/Task/Metric/Concept"
     )
     out = Path(out_dir)
@@ -180,6 +215,53 @@ def assemble(
         shutil.rmtree(out)
     nlp.to_disk(out)
     return out
+
+
+def add_accurate(model_dir: str | Path, vote_dir: str | Path, out_dir: str | Path | None = None) -> Path:
+    """The single-recogniser pipeline at `model_dir` with the voting members of the pipeline at
+    `vote_dir` added as its accurate recogniser (`--accurate`, `load_nlp(members=ALL_MEMBERS)`).
+
+    The single model becomes `ner`, the members keep their names (`ner_0`, `ballot_0`, ...,
+    `paperkg_vote`); `load_nlp` runs one or the other. Both must use the same static vectors.
+    Written to `out_dir` (default: in place).
+    """
+    import hashlib
+
+    import spacy
+
+    from paperkg.extract import components  # noqa: F401  (the pipelines' factories)
+
+    vote = spacy.load(vote_dir)
+    # the vote's vocab (the same vectors): not the strings of every silver abstract the model saw
+    nlp = spacy.load(model_dir, vocab=vote.vocab, exclude=["vocab"])
+    digests = {hashlib.sha256(p.vocab.vectors.to_bytes(exclude=["strings"])).hexdigest() for p in (nlp, vote)}
+    if len(digests) != 1:
+        raise InputError(f"{vote_dir}: its static vectors differ from {model_dir}'s")
+    single = [n for n in nlp.pipe_names if _MEMBER_NAME.match(n) and n.startswith("ner")]
+    if len(single) != 1 or any(n.startswith("ballot") for n in nlp.pipe_names):
+        raise InputError(f"{model_dir}: not a single-recogniser pipeline")
+    nlp.rename_pipe(single[0], "ner")
+    voters = [n for n in vote.pipe_names if _MEMBER_NAME.match(n) or n == "paperkg_vote"]
+    if "paperkg_vote" not in voters:
+        raise InputError(f"{vote_dir}: no voting recogniser members")
+    for name in voters:
+        nlp.add_pipe(name, name=name, source=vote, before="paperkg_abbreviations")
+    nlp.meta["members"] = sum(1 for n in voters if n.startswith("ner_"))
+    nlp.meta["single_recogniser"] = True
+    nlp.meta["description"] = nlp.meta["description"].replace(
+        "one NER model", f"one NER model (and, with --accurate, {nlp.meta['members']} voting NER models)", 1
+    )
+    out = Path(out_dir or model_dir)
+    staged = out.with_name(out.name + ".new")
+    shutil.rmtree(staged, ignore_errors=True)
+    nlp.to_disk(staged)
+    if out.exists():
+        shutil.rmtree(out)
+    staged.rename(out)
+    return out
+
+
+_MEMBER_NAME = re.compile(r"^(?:ner|ballot)_\d+$")
 
 
 def refresh_rules(model_dir: str | Path, gazetteer_dir: str | Path | None = None) -> Path:

@@ -88,3 +88,38 @@ def _cased_forms(keep: list[str], seen: set[str]) -> list[tuple[str, int]]:
     forms = {form: row for word, row in row_of.items() for form in (word.capitalize(), word.upper())}
     forms.update((w, row_of[w.lower()]) for w in seen if w.lower() in row_of)
     return sorted((form, row) for form, row in forms.items() if form not in row_of)
+
+
+def export_table(model_dir: str | Path, out_path: str | Path) -> int:
+    """The word table of a pipeline's static vectors, as extract/distill.py writes it (an .npz
+    of lower-case `words` and their `vectors`, one row each); returns the number of rows.
+
+    `build_vectors(table=...)` of the result rebuilds the same vectors, so a pipeline's vectors
+    can be reused for training without the PyTorch environment distill.py needs.
+    """
+    import numpy as np
+    from spacy.vocab import Vocab
+
+    vocab = Vocab().from_disk(Path(model_dir) / "vocab")
+    vectors = vocab.vectors
+    word_of = {}
+    for key, row in vectors.key2row.items():
+        word = vocab.strings[key]
+        if word == word.lower():
+            word_of.setdefault(row, word)
+    if len(word_of) != vectors.shape[0]:
+        raise ValueError(f"{model_dir}: {vectors.shape[0] - len(word_of)} vector rows have no lower-case word")
+    words = np.array([word_of[row] for row in range(vectors.shape[0])])
+    np.savez(out_path, words=words, vectors=np.asarray(vectors.data, dtype="float32"))
+    return len(words)
+
+
+if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Write a pipeline's static vectors as a word table (.npz).")
+    parser.add_argument("command", choices=["export"])
+    parser.add_argument("model", help="a spaCy pipeline directory, e.g. extract/model")
+    parser.add_argument("out", help="the .npz to write")
+    args = parser.parse_args()
+    print(f"{export_table(args.model, args.out)} words -> {args.out}")

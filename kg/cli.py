@@ -28,6 +28,7 @@ COMMANDS = {
     "push": "paperkg.kg.commands.push:push",
     "extract": "paperkg.kg.commands.extract:extract",
     "train": "paperkg.kg.commands.train:train",
+    "label": "paperkg.kg.commands.label:label",
     "eval": "paperkg.kg.commands.eval:eval_",
     "validate": "paperkg.kg.commands.validate:validate",
     "export": "paperkg.kg.commands.export:export",

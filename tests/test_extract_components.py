@@ -286,3 +286,32 @@ def test_a_recogniser_span_across_a_colon_is_split_there(nlp):
         ("MM-DREX", "Method"),
         ("Multimodal-Driven Dynamic Routing of LLM Experts", "Method"),
     ]
+
+
+def test_an_acronym_used_inside_a_longer_mention_is_also_its_own_mention():
+    import spacy
+
+    from paperkg.extract.components import ABBR_LONG_KEY, ABBR_SHORT_KEY, nested_short_forms
+
+    nlp = spacy.blank("en")
+    doc = nlp("Variational Sparse Autoencoders ( vSAE ) help . TopK vSAE fails . vSAE features and RL agents")
+    doc.spans[ABBR_LONG_KEY] = [Span(doc, 0, 3, label="vSAE")]
+    doc.spans[ABBR_SHORT_KEY] = [
+        Span(doc, 4, 5, label="vSAE"),
+        Span(doc, 9, 10, label="vSAE"),
+        Span(doc, 12, 13, label="vSAE"),
+        Span(doc, 15, 16, label="RL"),
+    ]
+    mentions = [
+        Span(doc, 0, 3, label="Method"),
+        Span(doc, 4, 5, label="Method"),
+        Span(doc, 8, 10, label="Method"),
+        Span(doc, 12, 14, label="Concept"),
+        Span(doc, 15, 17, label="Concept"),
+    ]
+    added = nested_short_forms(doc, mentions)
+    # vSAE inside `TopK vSAE` and `vSAE features`, typed as its definition; RL has no typed form
+    assert [(s.start, s.end, s.label_, s.id_) for s in added] == [
+        (9, 10, "Method", "abbreviation"),
+        (12, 13, "Method", "abbreviation"),
+    ]

@@ -90,3 +90,82 @@ def test_kg_eval_on_scierc_dev():
     assert data["documents"] == 50
     assert data["settings"]["extractor"]["micro"]["gold"] == data["settings"]["recogniser"]["micro"]["gold"]
     assert data["micro"]["f1"] > 0.45
+
+
+# ------------------------------------------------------------ gold files that annotate some labels
+PARTIAL = Path(__file__).parent / "fixtures" / "extract" / "tiny_partial.jsonl"
+
+
+def test_label_scheme_scores_only_the_labels_a_gold_file_uses():
+    from paperkg.extract.evaluation import label_scheme
+
+    assert label_scheme({"Task", "Dataset", "Metric"}).labels == ("Dataset", "Task", "Metric")
+    assert label_scheme({"Task", "Dataset", "Metric"}).name == "paperkg"
+    assert label_scheme({"Task", "Method", "Generic"}).labels == ("Task", "Method")
+    assert label_scheme({"Task", "Method", "Generic"}).name == "scierc"
+    assert label_scheme(s[2] for d in read_scierc(FIXTURE) for s in d.spans).labels == (
+        "Task",
+        "Method",
+        "Metric",
+        "Material",
+        "OtherScientificTerm",
+    )
+    with pytest.raises(ValueError, match="mix"):
+        label_scheme({"Material", "Dataset"})
+    with pytest.raises(ValueError, match="Organism"):
+        label_scheme({"Organism"})
+
+
+def test_partial_gold_ignores_predictions_of_unannotated_labels():
+    import spacy
+
+    from paperkg.extract.evaluation import _gold_set, _predicted, label_scheme
+    from paperkg.extract.scierc import gold_to_doc
+
+    golds = list(read_scierc(PARTIAL))
+    scheme = label_scheme({s[2] for g in golds for s in g.spans})
+    nlp = spacy.blank("en")
+    docs = [gold_to_doc(nlp, g, with_entities=False) for g in golds]
+    from spacy.tokens import Span
+
+    # recogniser labels: BERT a Method (not scored: the file has no Method), SQuAD and ImageNet
+    # Material (= Dataset), exact match and question answering right, 'accuracy' a wrong extent
+    docs[0].ents = [
+        Span(docs[0], 2, 3, "Method"),
+        Span(docs[0], 4, 5, "Material"),
+        Span(docs[0], 6, 8, "Metric"),
+        Span(docs[0], 9, 11, "Task"),
+    ]
+    docs[1].ents = [
+        Span(docs[1], 2, 3, "Material"),
+        Span(docs[1], 5, 6, "Metric"),
+        Span(docs[1], 6, 7, "OtherScientificTerm"),
+    ]
+    pairs = [(_gold_set(g, scheme), _predicted(d, None, None, scheme)) for g, d in zip(golds, docs)]
+    result = score(pairs, scheme.labels).to_json()
+    assert (result["micro"]["tp"], result["micro"]["predicted"], result["micro"]["gold"]) == (4, 5, 5)
+    assert result["micro"]["precision"] == 0.8 and result["micro"]["recall"] == 0.8
+    assert set(result["per_label"]) == {"Dataset", "Task", "Metric"}
+    assert result["per_label"]["Dataset"]["tp"] == 2
+    assert (result["per_label"]["Metric"]["tp"], result["per_label"]["Metric"]["predicted"]) == (1, 2)
+
+    class Unchanged:  # the graph rows read a span group the refiner would write
+        def __call__(self, doc):
+            return doc
+
+    doc = docs[0]
+    doc.spans["paperkg"] = [Span(doc, 2, 3, "Model"), Span(doc, 4, 5, "Dataset"), Span(doc, 9, 11, "Concept")]
+    assert _predicted(doc, (True, True, "paperkg"), Unchanged(), scheme) == {(4, 5, "Dataset")}
+
+
+def test_kg_eval_names_the_scored_labels_of_a_partial_gold_file():
+    result = CliRunner().invoke(main, ["eval", "--gold", str(PARTIAL), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["labels"] == ["Dataset", "Task", "Metric"] and data["scheme"] == "paperkg"
+    assert set(data["per_label"]) == {"Dataset", "Task", "Metric"}
+    assert data["micro"]["gold"] == 5 and data["per_label"]["Dataset"]["gold"] == 2
+    for row in data["settings"].values():
+        assert row["micro"]["predicted"] == sum(r["predicted"] for r in row["per_label"].values())
+    table = CliRunner().invoke(main, ["eval", "--gold", str(PARTIAL)])
+    assert "of the labels the gold file uses: Dataset, Task, Metric" in table.output

@@ -66,8 +66,8 @@ def test_fewer_members_run_when_asked(tmp_path):
     model = tmp_path / "run" / "model"
     fast = load_extractor(model, members=1)
     assert [n for n in fast.nlp.pipe_names if n[:4] in ("ner_", "ball")] == ["ner_0", "ballot_0"]
-    assert fast.version == "2.0.0 (1 of 3 recogniser members)"
-    assert load_extractor(model).version == "2.0.0"
+    assert fast.version == "3.0.0 (1 of 3 recogniser members)"
+    assert load_extractor(model).version == "3.0.0"
     paper = Paper("t:1", "Parsing with LSTMs", "We evaluate a parser on the Penn Treebank.", "x", 1)
     assert list(fast.extract([paper]))[0].paper == paper
     result = CliRunner().invoke(main, ["extract", "--model", str(model), "--fast", str(FIXTURE_LISTING)])
@@ -133,3 +133,175 @@ def test_rules_recompile_into_a_pipeline_without_retraining(tmp_path):
     doc = nlp("We fine-tune ZB9 on a new corpus.")
     assert [(s.text, s.label_) for s in doc.spans["paperkg_rules"]] == [("ZB9", "Model")]
     assert [t.text for t in nlp.make_doc("Pythia-70M (SAE)-based")] == ["Pythia-70M", "(", "SAE", ")", "-", "based"]
+
+
+# ------------------------------------------------------------ silver data: kg label, kg train --silver
+ARXIV = Path(__file__).resolve().parents[2] / "shared" / "data" / "arxiv-ai" / "arxiv-ai-2025-2026.jsonl.gz"
+
+
+def _tiny_corpus(path: Path) -> Path:
+    import gzip
+    import json
+
+    papers = [
+        {
+            "arxiv_id": "2501.00001",
+            "title": "Sparse Autoencoders for Vision Transformers",
+            "abstract": "We train sparse autoencoders (SAEs) on ViT-B/16 features and evaluate them on ImageNet.",
+        },
+        {
+            "arxiv_id": "2501.00002",
+            "title": "Parsing with LSTMs",
+            "abstract": "We evaluate a dependency parser on the Penn Treebank and report labelled attachment score.",
+        },
+        {"arxiv_id": "2501.00003", "title": "No abstract here", "abstract": ""},
+        {
+            "arxiv_id": "2501.00004",
+            "title": "Retrieval for question answering",
+            "abstract": "A dense retriever improves open-domain question answering on Natural Questions.",
+        },
+    ]
+    with gzip.open(path, "wt", encoding="utf-8") as fh:
+        fh.writelines(json.dumps(p) + "\n" for p in papers)
+    return path
+
+
+def _label_and_train(tmp_path: Path, corpus: Path, n: int):
+    silver = tmp_path / "silver"
+    label = CliRunner().invoke(
+        main, ["label", str(corpus), "--out", str(silver), "--abstracts", str(n), "--seed", "1", "--shard-size", "2"]
+    )
+    assert label.exit_code == 0, label.output
+    result = CliRunner().invoke(
+        main,
+        [
+            "train",
+            "--train",
+            str(FIXTURE),
+            "--dev",
+            str(FIXTURE),
+            "--out",
+            str(tmp_path / "run"),
+            "--members",
+            "1",
+            "--max-steps",
+            "4",
+            "--no-vectors",
+            "--silver",
+            str(silver),
+            "--gold-copies",
+            "3",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    return silver
+
+
+def test_label_then_train_on_silver(tmp_path):
+    import spacy
+    from spacy.tokens import DocBin
+
+    from paperkg.extract.pipeline import ALL_MEMBERS, load_nlp
+    from paperkg.extract.silver import corpus_sample
+
+    corpus = _tiny_corpus(tmp_path / "tiny.jsonl.gz")
+    # a seeded sample of the three papers with an abstract; a smaller sample is a prefix
+    sample = corpus_sample(corpus, 3, seed=1)
+    assert sorted(t.split("\n\n")[0] for t in sample) == [
+        "Parsing with LSTMs",
+        "Retrieval for question answering",
+        "Sparse Autoencoders for Vision Transformers",
+    ]
+    assert corpus_sample(corpus, 2, seed=1) == sample[:2]
+    silver = _label_and_train(tmp_path, corpus, 3)
+    shards = sorted(p.name for p in silver.glob("*.spacy"))
+    assert shards == ["silver-000.spacy", "silver-001.spacy"]
+    docs = [d for s in shards for d in DocBin().from_disk(silver / s).get_docs(spacy.blank("en").vocab)]
+    assert [d.text for d in docs] == sample  # the teacher's tokens reproduce the text exactly
+    teacher = load_nlp(None, ALL_MEMBERS)  # the shipped pipeline's most accurate recogniser: the vote
+    expected = [[(e.start, e.end, e.label_) for e in teacher(t).ents] for t in sample]
+    assert [[(e.start, e.end, e.label_) for e in d.ents] for d in docs] == expected
+    mixed = sorted(p.name for p in (tmp_path / "run" / "corpus" / "train-mixed").iterdir())
+    assert mixed == [
+        "gold-00.spacy",
+        "gold-01.spacy",
+        "gold-02.spacy",
+        "silver-silver-000.spacy",
+        "silver-silver-001.spacy",
+    ]
+    nlp = load_nlp(tmp_path / "run" / "model")
+    # one recogniser: no ballot, no vote
+    assert nlp.pipe_names == ["paperkg_sentences", "ner_0", "paperkg_abbreviations", "paperkg_rules", "paperkg_refine"]
+    assert "teacher" in nlp.meta["description"] and nlp.meta["members"] == 1
+
+
+def test_train_refuses_an_empty_silver_directory(tmp_path):
+    (tmp_path / "empty").mkdir()
+    result = CliRunner().invoke(
+        main,
+        [
+            "train",
+            "--train",
+            str(FIXTURE),
+            "--dev",
+            str(FIXTURE),
+            "--out",
+            str(tmp_path / "run"),
+            "--members",
+            "1",
+            "--max-steps",
+            "2",
+            "--no-vectors",
+            "--silver",
+            str(tmp_path / "empty"),
+        ],
+    )
+    assert result.exit_code == 1 and "no silver shards" in result.output
+
+
+def test_label_and_train_on_the_shared_arxiv_corpus(tmp_path):
+    if not ARXIV.is_file():
+        pytest.skip(f"the shared arXiv corpus is not at {ARXIV} (../shared beside the checkout)")
+    silver = _label_and_train(tmp_path, ARXIV, 4)
+    assert len(list(silver.glob("*.spacy"))) == 2
+
+
+def test_a_single_model_ships_with_the_vote_as_accurate(tmp_path):
+    from paperkg.extract.pipeline import ALL_MEMBERS, load_extractor, load_nlp
+
+    assert train(tmp_path / "vote", members=2).exit_code == 0
+    vote = tmp_path / "vote" / "model"
+    args = [
+        "train",
+        "--train",
+        str(FIXTURE),
+        "--dev",
+        str(FIXTURE),
+        "--out",
+        str(tmp_path / "one"),
+        "--max-steps",
+        "4",
+        "--no-vectors",
+        "--accurate-from",
+        str(vote),
+    ]
+    refused = CliRunner().invoke(main, [*args, "--members", "2"])
+    assert refused.exit_code == 2 and "--members 1" in refused.output
+    result = CliRunner().invoke(main, [*args, "--members", "1"])
+    assert result.exit_code == 0, result.output
+    model = tmp_path / "one" / "model"
+
+    def recognisers(extractor):
+        return [n for n in extractor.nlp.pipe_names if n.startswith(("ner", "ballot")) or n == "paperkg_vote"]
+
+    default, fast = load_extractor(model), load_extractor(model, members=1)
+    assert recognisers(default) == recognisers(fast) == ["ner"]
+    assert default.version == "3.0.0"
+    accurate = load_extractor(model, members=ALL_MEMBERS)
+    assert recognisers(accurate) == ["ner_0", "ballot_0", "ner_1", "ballot_1", "paperkg_vote"]
+    assert accurate.version == "3.0.0 (accurate: 2 of 2 voting recogniser members)"
+    assert accurate.nlp.get_pipe("ner_1").model.to_bytes() == load_nlp(vote).get_pipe("ner_1").model.to_bytes()
+    both = CliRunner().invoke(main, ["extract", "--model", str(model), "--fast", "--accurate", str(FIXTURE_LISTING)])
+    assert both.exit_code == 2 and "contradict" in both.output
+    ran = CliRunner().invoke(main, ["extract", "--model", str(model), "--accurate", str(FIXTURE_LISTING)])
+    assert ran.exit_code == 0, ran.output

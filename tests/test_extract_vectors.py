@@ -105,3 +105,14 @@ def test_members_with_different_vectors_are_refused(tmp_path):
     with pytest.raises(ValueError, match="static vectors differ"):
         combine_recognisers(members)
     assert combine_recognisers([members[0], members[0]]).pipe_names[-1] == "paperkg_vote"
+
+
+def test_export_table_gives_back_the_table_a_pipeline_was_built_from(tmp_path):
+    from paperkg.extract.vectors import export_table
+
+    words = ["the", "parser", "lstm", "penn"]
+    table = write_table(tmp_path / "in.npz", words)
+    built = build_vectors(tmp_path / "vectors", {"Penn", "LSTM", "Parser"}, table=table)
+    assert export_table(built, tmp_path / "out.npz") == 4
+    with np.load(table) as a, np.load(tmp_path / "out.npz") as b:
+        assert list(b["words"]) == words and np.array_equal(a["vectors"].astype("float32"), b["vectors"])

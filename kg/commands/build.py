@@ -55,7 +55,7 @@ def build(
       kg build export.jsonl.gz
       kg build papers.csv --strict
       kg build big/ --workers 2
-      kg build big/ --workers 2 --fast
+      kg build big/ --workers 2 --accurate
       kg build big/ --engine dask --scheduler tcp://scheduler:8786
     """
     from paperkg.kg.build import build as run_build

@@ -30,19 +30,25 @@ def eval_(
 ) -> None:
     """Score the extractor on SciERC-format gold data: typed exact-span precision, recall, F1.
 
-    The pipeline runs on the gold documents' own tokens. Our types map back onto SciERC labels
-    (Method+Model -> Method, Dataset -> Material, Concept -> OtherScientificTerm; Task, Metric);
-    Generic is not scored. Rows: the statistical recogniser alone, with abbreviations, with
-    rules, the mentions the graph gets (acronym definitions split into long and short form, as
-    SciERC does not), and the whole extractor. --json prints {"micro": {...}, "per_label":
-    {...}, "documents": N} for the whole extractor, plus "settings" holding every row.
+    The pipeline runs on the gold documents' own tokens. Only the labels the gold file uses are
+    scored (a file annotating Task, Dataset and Metric says nothing about methods, so a
+    predicted Method is neither right nor wrong there); the output names them. Gold labels may
+    be SciERC's, onto which our types map back (Method+Model -> Method, Dataset -> Material,
+    Concept -> OtherScientificTerm), or paperkg's own (Method, Model, Dataset, Task, Metric,
+    Concept; Model counts as Method when the file has no Model). Generic is not scored. Rows:
+    the statistical recogniser alone, with abbreviations, with rules, the mentions the graph
+    gets (acronym definitions split into long and short form, as SciERC does not), and the
+    whole extractor. --json prints {"micro": {...}, "per_label":
+    {...}, "documents": N, "labels": [...], "scheme": "scierc"|"paperkg"} for the whole
+    extractor, plus "settings" holding every row.
 
     \b
     Examples:
       kg eval --gold ../shared/data/scierc/dev.jsonl
       kg eval --gold dev.jsonl --json
       kg eval --gold dev.jsonl --recogniser-only --csv
-      kg eval --gold dev.jsonl --fast          # the extractor kg build --fast runs
+      kg eval --gold ../shared/data/tdmsci/train.jsonl   # Task, Dataset, Metric only
+      kg eval --gold dev.jsonl --accurate      # the three voting members instead of the default model
     """
     from paperkg.extract.evaluation import SETTINGS, evaluate
 
@@ -58,7 +64,10 @@ def eval_(
             for label, row in [("micro", res["micro"]), *res["per_label"].items()]:
                 click.echo(f"{name},{label},{row['precision']:.4f},{row['recall']:.4f},{row['f1']:.4f}")
         return
-    click.echo(f"{main['documents']} documents; typed exact-span scores (P / R / F1)")
+    click.echo(
+        f"{main['documents']} documents; typed exact-span scores (P / R / F1) of the labels the gold "
+        f"file uses: {', '.join(main['labels'])}"
+    )
     labels = ["micro", *main["per_label"]]
     click.echo(f"{'':26}" + "".join(f"{lab[:19]:>21}" for lab in labels))
     for name, res in results.items():

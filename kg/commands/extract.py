@@ -43,7 +43,7 @@ def extract(inputs, output: str | None, workers: int, model: str | None, members
       kg extract data/demo/
       kg extract listing.txt more.jsonl -o entities.jsonl
       kg extract papers.csv --workers 2
-      kg extract big.jsonl --fast -o entities.jsonl
+      kg extract big.jsonl --accurate -o entities.jsonl
     """
     from paperkg.extract.pipeline import load_extractor
     from paperkg.extract.readers import ReadProblem, read_inputs, unique_papers

