@@ -8,6 +8,7 @@ factories by name.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import numpy
@@ -16,20 +17,22 @@ from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
+from spacy.training import Example
 
 from paperkg.extract import architectures as _architectures  # noqa: F401  (registers the recogniser's encoder)
 from paperkg.extract import tokenizer as _tokenizer  # noqa: F401  (registers the tokenizer)
 from paperkg.extract.abbreviations import find_abbreviations, find_short_form_uses
 from paperkg.extract.gazetteers import GazetteerEntry, model_families
+from paperkg.extract.keys import (
+    ABBR_LONG_KEY,
+    ABBR_SHORT_KEY,
+    BALLOTS_KEY,
+    ENTITIES_KEY,
+    FIELD_BREAK,
+    MENTIONS_KEY,
+    RULES_KEY,
+)
 from paperkg.extract.naming import is_generic
-from paperkg.extract.pipeline import FIELD_BREAK
-
-RULES_KEY = "paperkg_rules"
-ABBR_SHORT_KEY = "paperkg_abbr_short"  # short forms: definitions and later uses; label = short form
-ABBR_LONG_KEY = "paperkg_abbr_long"  # long forms; label = short form
-ENTITIES_KEY = "paperkg"  # typed entity spans, SciERC's span conventions; label = graph type, id = source
-MENTIONS_KEY = "paperkg_mentions"  # the same, acronym definitions split into long and short form
-BALLOTS_KEY = "paperkg_ballots"  # every recogniser member's entities, until the vote
 
 # ---------------------------------------------------------------- sentence boundaries
 
@@ -155,7 +158,7 @@ class ArtefactRules:
         self.nlp = nlp
         self.name = name
         self.entries: list[GazetteerEntry] = []
-        self.set_entries(entries or [])
+        self._compile(entries or [])
         self.dataset_matcher = Matcher(nlp.vocab)
         self.dataset_matcher.add(
             "Dataset",
@@ -168,7 +171,20 @@ class ArtefactRules:
             greedy="LONGEST",
         )
 
-    def set_entries(self, entries: list[GazetteerEntry]) -> None:
+    def initialize(
+        self,
+        get_examples: Callable[[], Iterable[Example]] | None = None,
+        *,
+        nlp: Language | None = None,
+        entries: Sequence[GazetteerEntry] | None = None,
+    ) -> None:
+        """Set the gazetteer, as `SpanRuler.initialize` sets its patterns: when the pipeline is
+        assembled (`nlp.initialize`, or directly) and again whenever the gazetteers change.
+        The patterns need no examples; `entries` None keeps the current ones."""
+        if entries is not None:
+            self._compile(entries)
+
+    def _compile(self, entries: Sequence[GazetteerEntry]) -> None:
         self.entries = list(entries)
         vocab = self.nlp.vocab
         self.exact = PhraseMatcher(vocab, attr="ORTH")
@@ -250,7 +266,7 @@ class ArtefactRules:
         srsly.write_jsonl(path / "gazetteer.jsonl", [e.to_json() for e in self.entries])
 
     def from_disk(self, path, exclude=()):
-        self.set_entries([GazetteerEntry.from_json(o) for o in srsly.read_jsonl(Path(path) / "gazetteer.jsonl")])
+        self._compile([GazetteerEntry.from_json(o) for o in srsly.read_jsonl(Path(path) / "gazetteer.jsonl")])
         return self
 
 

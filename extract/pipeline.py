@@ -14,13 +14,13 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from paperkg.extract.grouping import group_mentions
+from paperkg.extract.keys import ABBR_LONG_KEY, FIELD_BREAK, MENTIONS_KEY
 from paperkg.extract.records import Mention, Paper, PaperExtraction, Sentence
 from paperkg.schema.errors import NotFoundError
 
 __all__ = ["ALL_MEMBERS", "Extractor", "MODEL_DIR", "load_extractor", "load_nlp"]
 
 MODEL_DIR = Path(__file__).resolve().parent / "model"
-FIELD_BREAK = "\n\n"  # between title and abstract in the one Doc made per paper
 
 _NLP_CACHE: dict[str, object] = {}
 
@@ -44,7 +44,7 @@ def load_nlp(model: str | Path | None = None, members: int | None = None):
             raise NotFoundError(f"no spaCy pipeline at {path} (train one with `kg train`)")
         nlp = spacy.load(path, exclude=_members_beyond(path, members))
         if "paperkg_refine" not in nlp.pipe_names:  # a bare recogniser, e.g. a training run's output
-            from paperkg.extract.training import add_paperkg_components
+            from paperkg.extract.assembly import add_paperkg_components
 
             add_paperkg_components(nlp)
         _NLP_CACHE[key] = nlp
@@ -128,7 +128,6 @@ def text_of(paper: Paper) -> str:
 
 def doc_to_extraction(doc, paper: Paper, extractor: str) -> PaperExtraction:
     """Field-relative mentions, sentences and abbreviations of a paper's Doc."""
-    from paperkg.extract.components import ABBR_LONG_KEY, MENTIONS_KEY
 
     abstract_start = len(paper.title) + len(FIELD_BREAK)
 

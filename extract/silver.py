@@ -19,11 +19,10 @@ import json
 import random
 from pathlib import Path
 
+from paperkg.extract.keys import FIELD_BREAK
 from paperkg.schema.errors import InputError
 
 __all__ = ["corpus_sample", "label_corpus", "read_corpus_texts"]
-
-FIELD_BREAK = "\n\n"  # as extract.pipeline.text_of joins title and abstract
 
 
 def read_corpus_texts(path: str | Path) -> list[str]:

@@ -7,9 +7,9 @@ spacy = pytest.importorskip("spacy")
 from spacy.tokens import Span  # noqa: E402
 
 from paperkg.extract import components  # noqa: E402,F401
-from paperkg.extract.components import ENTITIES_KEY, MENTIONS_KEY  # noqa: E402
 from paperkg.extract.gazetteers import load_gazetteers  # noqa: E402
 from paperkg.extract.grouping import group_mentions  # noqa: E402
+from paperkg.extract.keys import BALLOTS_KEY, ENTITIES_KEY, MENTIONS_KEY  # noqa: E402
 from paperkg.extract.naming import grouping_key, is_generic, singular  # noqa: E402
 from paperkg.extract.records import Mention  # noqa: E402
 from paperkg.extract.tokenizer import make_tokenizer  # noqa: E402
@@ -21,7 +21,7 @@ def nlp():
     nlp.tokenizer = make_tokenizer(nlp)
     nlp.add_pipe("paperkg_sentences")
     nlp.add_pipe("paperkg_abbreviations")
-    nlp.add_pipe("paperkg_rules").set_entries(load_gazetteers())
+    nlp.add_pipe("paperkg_rules").initialize(entries=load_gazetteers())
     nlp.add_pipe("paperkg_refine")
     return nlp
 
@@ -242,7 +242,7 @@ def test_vote_keeps_spans_a_majority_proposed_with_that_label():
         ]
     )
     assert ents == [(0, 2, "Method"), (3, 4, "Task")]
-    assert components.BALLOTS_KEY not in doc.spans
+    assert BALLOTS_KEY not in doc.spans
 
 
 def test_vote_needs_a_strict_majority():
@@ -291,7 +291,8 @@ def test_a_recogniser_span_across_a_colon_is_split_there(nlp):
 def test_an_acronym_used_inside_a_longer_mention_is_also_its_own_mention():
     import spacy
 
-    from paperkg.extract.components import ABBR_LONG_KEY, ABBR_SHORT_KEY, nested_short_forms
+    from paperkg.extract.components import nested_short_forms
+    from paperkg.extract.keys import ABBR_LONG_KEY, ABBR_SHORT_KEY
 
     nlp = spacy.blank("en")
     doc = nlp("Variational Sparse Autoencoders ( vSAE ) help . TopK vSAE fails . vSAE features and RL agents")

@@ -117,8 +117,8 @@ def test_same_seed_same_model(tmp_path):
 def test_rules_recompile_into_a_pipeline_without_retraining(tmp_path):
     import spacy
 
+    from paperkg.extract.assembly import refresh_rules
     from paperkg.extract.pipeline import load_nlp
-    from paperkg.extract.training import refresh_rules
 
     assert train(tmp_path / "run", members=1).exit_code == 0
     spacy.blank("en").tokenizer.to_disk(tmp_path / "run" / "model" / "tokenizer")  # stale rules: hyphens split
@@ -305,3 +305,27 @@ def test_a_single_model_ships_with_the_vote_as_accurate(tmp_path):
     assert both.exit_code == 2 and "contradict" in both.output
     ran = CliRunner().invoke(main, ["extract", "--model", str(model), "--accurate", str(FIXTURE_LISTING)])
     assert ran.exit_code == 0, ran.output
+
+
+def test_kg_train_rules_compiles_gazetteers_into_a_copy_of_the_shipped_pipeline(tmp_path):
+    import shutil
+
+    from paperkg.extract.pipeline import MODEL_DIR, load_nlp
+
+    model = tmp_path / "model"
+    shutil.copytree(MODEL_DIR, model)
+    gazetteers = tmp_path / "gaz"
+    gazetteers.mkdir()
+    (gazetteers / "models.tsv").write_text("# name\ttype\taliases\nZorblatt-9B\tModel\tZB9\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["train", "rules", str(model), "--gazetteers", str(gazetteers)])
+    assert result.exit_code == 0, result.output
+    assert f"compiled into {model}" in result.stderr
+    doc = load_nlp(model)("We fine-tune ZB9 on a new corpus.")
+    assert [(s.text, s.label_) for s in doc.spans["paperkg_rules"]] == [("ZB9", "Model")]
+
+
+def test_kg_train_without_data_or_a_subcommand_says_what_is_missing(tmp_path):
+    result = CliRunner().invoke(main, ["train", "--train", str(tmp_path / "x.jsonl")])
+    assert result.exit_code == 2
+    result = CliRunner().invoke(main, ["train", "--out", str(tmp_path / "run")])
+    assert result.exit_code == 2 and "Missing option '--train'" in result.output

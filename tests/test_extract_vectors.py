@@ -92,7 +92,7 @@ def test_kg_train_with_a_vectors_table(tmp_path):
 
 
 def test_members_with_different_vectors_are_refused(tmp_path):
-    from paperkg.extract.training import combine_recognisers
+    from paperkg.extract.assembly import combine_recognisers
 
     words = sorted(scierc_words([FIXTURE]))
     table = write_table(tmp_path / "t.npz", words, dims=6)

@@ -1,29 +1,30 @@
-"""`kg train`: train the statistical recogniser on SciERC-format data and assemble the pipeline."""
+"""`kg train`: train the statistical recogniser on SciERC-format data and assemble the pipeline;
+`kg train rules`: compile edited gazetteers and tokenizer rules into a pipeline without retraining."""
 
 from __future__ import annotations
 
 import click
 
 
-@click.command()
+@click.group(invoke_without_command=True, no_args_is_help=True)
 @click.option(
     "--train",
     "train_path",
-    required=True,
+    default=None,
     type=click.Path(exists=True, dir_okay=False, path_type=str),
     help="SciERC-format JSON Lines to train on.",
 )
 @click.option(
     "--dev",
     "dev_path",
-    required=True,
+    default=None,
     type=click.Path(exists=True, dir_okay=False, path_type=str),
     help="SciERC-format JSON Lines for model selection.",
 )
 @click.option(
     "--out",
     "out_dir",
-    required=True,
+    default=None,
     type=click.Path(file_okay=False, path_type=str),
     help="Output directory; the finished pipeline is OUT/model.",
 )
@@ -81,10 +82,12 @@ import click
     help="With --members 1: also ship the voting members of this pipeline (e.g. the teacher) as the "
     "--accurate recogniser; both must use the same vectors.",
 )
+@click.pass_context
 def train(
-    train_path: str,
-    dev_path: str,
-    out_dir: str,
+    ctx: click.Context,
+    train_path: str | None,
+    dev_path: str | None,
+    out_dir: str | None,
     seed: int,
     members: int,
     config: str | None,
@@ -125,7 +128,13 @@ def train(
                --accurate-from runs/teacher
       kg train --train train.jsonl --dev dev.jsonl --out runs/glove
       kg train --train train.jsonl --dev dev.jsonl --out /tmp/smoke --max-steps 10 --no-vectors
+      kg train rules                  # after editing data/gazetteers/ or extract/tokenizer.py
     """
+    if ctx.invoked_subcommand is not None:
+        return
+    for value, flag in ((train_path, "--train"), (dev_path, "--dev"), (out_dir, "--out")):
+        if value is None:
+            raise click.UsageError(f"Missing option '{flag}' (or a subcommand: kg train rules)")
     if vectors_table and not vectors:
         raise click.UsageError("--vectors-table and --no-vectors contradict each other")
     if accurate_from and members != 1:
@@ -148,7 +157,33 @@ def train(
         gold_copies=gold_copies,
     )
     if accurate_from:
-        from paperkg.extract.training import add_accurate
+        from paperkg.extract.assembly import add_accurate
 
         add_accurate(model, accurate_from)
     click.echo(f"pipeline written to {model}", err=True)
+
+
+@train.command()
+@click.argument("model", required=False, type=click.Path(exists=True, file_okay=False, path_type=str))
+@click.option(
+    "--gazetteers",
+    type=click.Path(exists=True, file_okay=False, path_type=str),
+    default=None,
+    help="Gazetteer directory [default: data/gazetteers].",
+)
+def rules(model: str | None, gazetteers: str | None) -> None:
+    """Compile the gazetteers and the tokenizer rules into a pipeline, without retraining.
+
+    MODEL is an assembled pipeline (default: the shipped one, extract/model). Its recognisers
+    are copied byte for byte; only the rule component and the tokenizer are written again.
+
+    \b
+    Examples:
+      kg train rules                       # after editing data/gazetteers/*.tsv or extract/tokenizer.py
+      kg train rules runs/ner/model --gazetteers my-gazetteers/
+    """
+    from paperkg.extract.assembly import refresh_rules
+    from paperkg.extract.pipeline import MODEL_DIR
+
+    written = refresh_rules(model or MODEL_DIR, gazetteers)
+    click.echo(f"gazetteers and tokenizer rules compiled into {written}", err=True)
