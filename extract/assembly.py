@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 
 from paperkg.schema.errors import InputError
@@ -34,7 +35,7 @@ def add_paperkg_components(nlp, gazetteer_dir: str | Path | None = None):
     return nlp
 
 
-def combine_recognisers(recogniser_dirs: list[str | Path]):
+def combine_recognisers(recogniser_dirs: Sequence[str | Path]):
     """One spaCy pipeline in which every trained recogniser is a voting member.
 
     Each member's NER gets its own copy of its tok2vec (`ner_0`, `ner_1`, ...), followed by a
@@ -71,7 +72,7 @@ def combine_recognisers(recogniser_dirs: list[str | Path]):
 
 
 def assemble(
-    recogniser_dirs: list[str | Path],
+    recogniser_dirs: Sequence[str | Path],
     out_dir: str | Path,
     gazetteer_dir: str | Path | None = None,
     *,
@@ -155,14 +156,16 @@ def refresh_rules(model_dir: str | Path, gazetteer_dir: str | Path | None = None
     """
     import spacy
 
-    from paperkg.extract import components  # noqa: F401  (the pipeline's factories)
+    from paperkg.extract.components import ArtefactRules  # and the pipeline's other factories
     from paperkg.extract.gazetteers import load_gazetteers
     from paperkg.extract.tokenizer import make_tokenizer
 
     model = Path(model_dir)
     nlp = spacy.load(model)
     nlp.tokenizer = make_tokenizer(nlp)
-    nlp.get_pipe("paperkg_rules").initialize(entries=load_gazetteers(gazetteer_dir))
+    rules = nlp.get_pipe("paperkg_rules")
+    assert isinstance(rules, ArtefactRules)
+    rules.initialize(entries=load_gazetteers(gazetteer_dir))
     staged = model.with_name(model.name + ".new")
     shutil.rmtree(staged, ignore_errors=True)  # left by an interrupted run
     unchanged = [name for name in nlp.pipe_names if (model / name).is_dir() and name != "paperkg_rules"]

@@ -64,7 +64,7 @@ def sentence_boundaries(doc: Doc) -> Doc:
             nxt = words[i + 1][:1]
             if prev not in _NOT_ENDS and (nxt.isupper() or nxt.isdigit() or nxt in "\"'([`"):
                 starts[i + 1, 0] = 1
-    doc.from_array([SENT_START], starts)
+    doc.from_array([SENT_START], starts)  # type: ignore[arg-type]  # numpy uint64 is what Doc reads
     return doc
 
 
@@ -374,7 +374,7 @@ class TypeRefiner:
             self._unwrap_artefacts(doc, chosen, doc.spans[RULES_KEY])
             for rule in doc.spans[RULES_KEY]:
                 self._merge_rule(doc, chosen, rule)
-        unsupported = []
+        unsupported: list[Span] = []
         if self.use_abbreviations and ABBR_LONG_KEY in doc.spans:
             unsupported = self._merge_abbreviations(doc, chosen)
         spans = sorted(chosen.values(), key=lambda s: s.start)
@@ -426,7 +426,7 @@ class TypeRefiner:
         Pairs that neither the recogniser nor a rule found in any form are returned instead: they
         become graph mentions (every defined acronym is linked), not scored entity spans."""
         longs = {(s.start, s.end) for s in doc.spans[ABBR_LONG_KEY]}
-        unsupported = []
+        unsupported: list[Span] = []
         for spans in _acronym_forms(doc).values():
             type_, supported = _pair_type(chosen, spans, [s for s in spans if (s.start, s.end) in longs])
             if not supported:
@@ -553,7 +553,7 @@ def _pair_type(chosen: dict, spans: list[Span], longs: list[Span]) -> tuple[str,
         guess = head_type(span.text)
         if guess != "Concept":
             votes[guess] = votes.get(guess, 0) + 1
-    return (max(sorted(votes), key=votes.get) if votes else "Concept"), supported
+    return (max(sorted(votes), key=lambda label: votes[label]) if votes else "Concept"), supported
 
 
 @Language.factory("paperkg_refine", default_config={"use_rules": True, "use_abbreviations": True})

@@ -12,17 +12,21 @@ import multiprocessing
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from paperkg.extract.grouping import group_mentions
 from paperkg.extract.keys import ABBR_LONG_KEY, FIELD_BREAK, MENTIONS_KEY
-from paperkg.extract.records import Mention, Paper, PaperExtraction, Sentence
+from paperkg.extract.records import Field, Mention, Paper, PaperExtraction, Sentence
 from paperkg.schema.errors import NotFoundError
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 __all__ = ["ALL_MEMBERS", "Extractor", "MODEL_DIR", "load_extractor", "load_nlp"]
 
 MODEL_DIR = Path(__file__).resolve().parent / "model"
 
-_NLP_CACHE: dict[str, object] = {}
+_NLP_CACHE: dict[tuple[str, int | None], Language] = {}
 
 
 def load_nlp(model: str | Path | None = None, members: int | None = None):
@@ -67,7 +71,7 @@ def _members_beyond(path: str, members: int | None) -> list[str]:
         return [*voting, *(["paperkg_vote"] if "paperkg_vote" in names else [])]
     if members is None:
         return []
-    beyond = [name for name in voting if int(_MEMBER.match(name).group(1)) >= members]
+    beyond = [name for name in voting if int(name.rsplit("_", 1)[1]) >= members]  # ner_3, ballot_3
     return [*beyond, *(["ner"] if "ner" in names and voting else [])]
 
 
@@ -102,6 +106,7 @@ _WORKER_EXTRACTOR: Extractor | None = None
 
 
 def _extract_batch(papers: list[Paper]) -> list[PaperExtraction]:
+    assert _WORKER_EXTRACTOR is not None, "a worker forked before the extractor was set"
     return list(_WORKER_EXTRACTOR.extract(papers))
 
 
@@ -131,12 +136,12 @@ def doc_to_extraction(doc, paper: Paper, extractor: str) -> PaperExtraction:
 
     abstract_start = len(paper.title) + len(FIELD_BREAK)
 
-    def locate(char: int) -> tuple[str, int]:
+    def locate(char: int) -> tuple[Field, int]:
         return ("title", 0) if char < abstract_start else ("abstract", abstract_start)
 
     sentences: list[Sentence] = []
-    sentence_at: list[tuple[int, int, str, int]] = []  # (doc start, doc end, field, index)
-    counts = {"title": 0, "abstract": 0}
+    sentence_at: list[tuple[int, int, Field, int]] = []  # (doc start, doc end, field, index)
+    counts: dict[Field, int] = {"title": 0, "abstract": 0}
     for sent in doc.sents:
         text = sent.text.strip()
         if not text:

@@ -89,7 +89,7 @@ def train(
     train_data = corpus / "train.spacy"
     if silver is not None or gold_copies > 1:
         train_data = _mixed_corpus(corpus / "train.spacy", corpus / "train-mixed", silver, gold_copies)
-    settings = {
+    settings: dict[str, object] = {
         "paths.train": str(train_data),
         "paths.dev": str(corpus / "dev.spacy"),
     }
