@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 import pyoxigraph as ox
 
 from paperkg.kg import label_index
+from paperkg.kg.external import Link, entity_links
 from paperkg.kg.label_index import EntityRef, entity_ref
 from paperkg.kg.names import lookup_key
 from paperkg.kg.store import Store
@@ -73,6 +74,7 @@ class Match:
     papers: list[Paper] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
     related: list[Related] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)  # to reference vocabularies, exact matches first
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -138,6 +140,7 @@ def describe(store: Store, ref: EntityRef, limit: int = DEFAULT_LIMIT) -> Match:
         papers,
         evidence,
         _related(store, entity, limit),
+        entity_links(store.oxigraph, entity),
     )
 
 

@@ -1,5 +1,7 @@
-"""The graph a `kg viz` page draws: the store's networkx view (`kg.view`) plus the facts the
-page header shows (graph name, total papers and entities, when it was built).
+"""The graph a `kg viz` page draws: the store's networkx view (`kg.view`) with each entity's
+links to reference vocabularies (node attribute `links`: a list of {"iri", "match", "source"},
+see `kg.external`), plus the facts the page header shows (graph name, total papers and
+entities, when it was built).
 
     graph = page_graph(Store(path))
     selection = viz.select.select(graph, focus="SAE", depth=2)
@@ -11,10 +13,13 @@ kg does not import viz here (DESIGN.md: only the CLI joins them).
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import asdict
 from pathlib import PurePosixPath
 
 import networkx as nx
+import pyoxigraph as ox
 
+from paperkg.kg.external import entity_links
 from paperkg.kg.store import Store
 from paperkg.kg.terms import PREFIXES
 
@@ -39,6 +44,9 @@ def page_graph(
     from paperkg.kg.view import graph_view
 
     graph = graph_view(store, include_papers=papers, types=types or None, min_papers=max(min_papers, 1))
+    for node, kind in graph.nodes(data="kind"):
+        if kind == "entity":
+            graph.nodes[node]["links"] = [asdict(link) for link in entity_links(store.oxigraph, ox.NamedNode(node))]
     totals = graph_stats(store)
     graph.graph.update(
         name=name or f"{built_from(store) or store.path.name} · paperkg graph",

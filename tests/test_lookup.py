@@ -1,6 +1,7 @@
 """`kg lookup`: matching rules, ambiguity, suggestions, the label cache, hostile input, output formats.
 
-The graph is tests/fixtures/lookup/graph.ttl (docs/graph.md shape), loaded into a temporary store.
+The graph is tests/fixtures/lookup/graph.ttl (docs/graph.md shape), loaded into a temporary store;
+links to reference vocabularies are looked up in tests/fixtures/query/graph.ttl, which has two.
 """
 
 from __future__ import annotations
@@ -23,15 +24,19 @@ from paperkg.kg.store import Store, StoreError
 from paperkg.kg.terms import PREFIXES
 
 FIXTURE = Path(__file__).parent / "fixtures" / "lookup" / "graph.ttl"
+LINKED = Path(__file__).parent / "fixtures" / "query" / "graph.ttl"
+PWC_SAE = "https://paperswithcode.com/method/sparse-autoencoder"
+CSO_SAE = "https://cso.kmi.open.ac.uk/topics/sparse_autoencoders"
 ID = "https://w3id.org/paperkg/id/"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
 SAE = ID + "entity/sparseautoencoder-b40a0aab"
 VSAE_PAPER = ID + "paper/title-analysis-of-variational-sparse-autoencoders-5708fa42"
 
 
-def make_store(path: Path) -> Store:
+def make_store(path: Path, fixture: Path = FIXTURE) -> Store:
     store = Store(path)
     with store.transaction() as db:
-        db.load(path=str(FIXTURE), format=ox.RdfFormat.TURTLE)
+        db.load(path=str(fixture), format=ox.RdfFormat.TURTLE)
     return store
 
 
@@ -318,12 +323,63 @@ def test_json_has_exactly_the_documented_shape(store):
     data = json.loads(result.stdout)
     assert set(data) == {"matches", "suggestions"}
     match = data["matches"][0]
-    assert set(match) == {"iri", "name", "type", "aliases", "papers", "evidence", "related"}
+    assert set(match) == {"iri", "name", "type", "aliases", "papers", "evidence", "related", "links"}
+    assert match["links"] == []  # this fixture links nothing
     assert match["iri"] == SAE and len(match["papers"]) >= 2
     assert all(set(p) == {"iri", "title", "date", "roles"} for p in match["papers"])
     assert all(set(e) == {"paper", "sentence", "start", "end"} for e in match["evidence"])
     assert all(set(r) == {"iri", "name", "type", "relation", "count"} for r in match["related"])
     assert isinstance(match["related"][0]["count"], int)
+
+
+@pytest.fixture(scope="module")
+def linked_store(tmp_path_factory) -> Store:
+    return make_store(tmp_path_factory.mktemp("linked") / "store", LINKED)
+
+
+def test_json_lists_links_exact_first_with_their_source(linked_store):
+    result = run(linked_store, "SAE", "--json")
+    assert result.exit_code == 0, result.output
+    [match] = json.loads(result.stdout)["matches"]
+    assert match["links"] == [
+        {"iri": PWC_SAE, "match": "exact", "source": "Papers with Code"},
+        {"iri": CSO_SAE, "match": "close", "source": "CSO"},
+    ]
+
+
+def test_an_entity_without_links_has_none(linked_store):
+    assert lookup(linked_store, "Pythia-70M").matches[0].links == []
+
+
+@pytest.mark.parametrize(
+    "iri, source",
+    [
+        ("https://w3id.org/aio/ActivationLayer", "AI Ontology"),
+        ("http://w3id.org/mlso/vocab/evaluation_measure#average_cost", "Papers with Code"),
+        ("https://example.org/x", "example.org"),
+    ],
+)
+def test_a_link_is_named_by_its_vocabulary_else_its_host(iri, source):
+    from paperkg.kg.external import source_of
+
+    assert source_of(iri) == source
+
+
+def test_terminal_shows_the_links_on_one_line(linked_store):
+    out = run(linked_store, "SAE").stdout
+    [line] = [line for line in out.splitlines() if line.startswith("links:")]
+    assert PWC_SAE in line and CSO_SAE in line
+
+
+def test_a_bidi_override_in_a_link_is_printed_escaped(own_store):
+    """IRIs may hold U+202E (it is a valid IRI character): it must not reorder the terminal line."""
+    hostile = ox.NamedNode("https://example.org/\u202eexe.txt")
+    with own_store.transaction() as db:
+        db.add(ox.Quad(ox.NamedNode(SAE), ox.NamedNode(SKOS + "closeMatch"), hostile))
+    out = run(own_store, "SAE").stdout
+    assert "\u202e" not in out
+    assert "links: https://example.org/\\u202eexe.txt" in out
+    assert json.loads(run(own_store, "SAE", "--json").stdout)["matches"][0]["links"][0]["iri"] == hostile.value
 
 
 def test_json_suggestions(store):

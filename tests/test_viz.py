@@ -23,8 +23,14 @@ HOSTILE_TITLE = '<img src=x onerror="window.__pwned=1"> and </script><script>win
 HOSTILE_LABEL = "<svg onload=window.__pwned=3> {{ 7*7 }} 'single' \"double\" {braces}"
 
 
-def entity(g, node, label, kind="Method", papers=1, aliases=(), titles=()):
-    g.add_node(node, label=label, type=kind, papers=papers, aliases=list(aliases), paper_titles=list(titles))
+HOSTILE_IRI = 'javascript:alert(1)//"></a><img src=x onerror="window.__pwned=6">'
+PWC_SAE = "https://paperswithcode.com/method/sparse-autoencoder"
+
+
+def entity(g, node, label, kind="Method", papers=1, aliases=(), titles=(), links=()):
+    g.add_node(
+        node, label=label, type=kind, papers=papers, aliases=list(aliases), paper_titles=list(titles), links=list(links)
+    )
 
 
 def cooc(g, a, b, weight=1):
@@ -35,13 +41,30 @@ def cooc(g, a, b, weight=1):
 def graph() -> nx.MultiDiGraph:
     """A hub (SAE) with a chain hanging off it and a separate pair; one hostile entity."""
     g = nx.MultiDiGraph()
-    entity(g, "sae", "sparse autoencoder", papers=5, aliases=["SAE", "SAEs"], titles=[HOSTILE_TITLE, "Plain title"])
+    entity(
+        g,
+        "sae",
+        "sparse autoencoder",
+        papers=5,
+        aliases=["SAE", "SAEs"],
+        titles=[HOSTILE_TITLE, "Plain title"],
+        links=[{"iri": PWC_SAE, "match": "exact", "source": "Papers with Code"}],
+    )
     entity(g, "pythia", "Pythia-70M", "Model", papers=2)
     entity(g, "pile", "The Pile", "Dataset", papers=3)
     entity(g, "mse", "mean squared error", "Metric", papers=1, aliases=["MSE"])
     entity(g, "probe", "probing", "Task", papers=1)
     entity(g, "far", "far concept", "Concept", papers=1)
-    entity(g, "evil", HOSTILE_LABEL, "Concept", papers=2, aliases=["'); window.__pwned=4; ('"], titles=[HOSTILE_TITLE])
+    entity(
+        g,
+        "evil",
+        HOSTILE_LABEL,
+        "Concept",
+        papers=2,
+        aliases=["'); window.__pwned=4; ('"],
+        titles=[HOSTILE_TITLE],
+        links=[{"iri": HOSTILE_IRI, "match": "close", "source": HOSTILE_LABEL}],
+    )
     entity(g, "x", "island x", "Concept", papers=1)
     entity(g, "y", "island y", "Concept", papers=1)
     for other in ("pythia", "pile", "mse", "evil"):
@@ -187,12 +210,22 @@ def test_hostile_text_is_escaped_everywhere_and_scripts_are_pinned_by_hash(graph
     assert HOSTILE_TITLE in sae["titles"]
     evil = next(n for n in data["nodes"] if n["id"] == "evil")
     assert evil["name"] == HOSTILE_LABEL and "title" not in evil  # tooltips are built as DOM nodes
+    # a hostile IRI-like string stays data: in the JSON, never as markup (the script drops non-http links)
+    assert evil["links"] == [{"iri": HOSTILE_IRI, "match": "close", "source": HOSTILE_LABEL}]
+    assert not re.search(r"<a[\s>]|</a>", html)
+    assert "window.__pwned=6" in html and 'onerror="window.__pwned=6"' not in html
     # the CSP allows exactly the inline scripts that are there, and no network at all
     csp = unescape(re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html).group(1))
     assert "default-src 'none'" in csp and "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
     for body in re.findall(r"<script>(.*?)</script>", html, re.S):
         digest = base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()
         assert f"'sha256-{digest}'" in csp
+
+
+def test_nodes_carry_their_links_and_nodes_without_have_none(graph):
+    nodes = {n["id"]: n for n in payload(page_html(select(graph)))["nodes"]}
+    assert nodes["sae"]["links"] == [{"iri": PWC_SAE, "match": "exact", "source": "Papers with Code"}]
+    assert nodes["pile"]["links"] == []
 
 
 def test_nodes_are_styled_by_type_and_sized_by_papers(graph):

@@ -191,6 +191,30 @@ def test_hostile_text_is_shown_as_text_and_runs_nothing(hostile):
     assert hostile.js("() => document.querySelectorAll('img, #side svg:not(.icon):not(.line)').length") == 0
 
 
+ANCHORS = """sel => Array.from(document.querySelectorAll(sel)).map(a => ({
+    href: a.getAttribute('href'), target: a.getAttribute('target'), rel: a.getAttribute('rel'),
+    text: a.textContent}))"""
+PWC_SAE = "https://paperswithcode.com/method/sparse-autoencoder"
+SAE = "https://w3id.org/paperkg/id/entity/sae"
+
+
+def test_a_link_is_an_anchor_opening_a_new_tab_in_the_tooltip_and_the_details(hostile):
+    hostile.hover_node(SAE)
+    tooltip = hostile.page.wait_for_selector("div.vis-tooltip", state="visible")
+    assert "sparse autoencoder" in tooltip.inner_text()
+    wanted = [{"href": PWC_SAE, "target": "_blank", "rel": "noopener noreferrer", "text": "Papers with Code"}]
+    assert hostile.js(ANCHORS, "div.vis-tooltip a") == wanted
+    assert hostile.search("SAE") == [SAE]
+    assert hostile.js(ANCHORS, "#details-links a") == wanted
+    assert hostile.requests == [hostile.url]  # showing a link fetches nothing
+
+
+def test_a_javascript_link_is_never_an_anchor(hostile):
+    assert hostile.search("'); window.__pwned=4; ('") == [HOSTILE]
+    assert hostile.js(ANCHORS, "#details-links a, div.vis-tooltip a[href^='javascript']") == []
+    assert hostile.page.text_content("#details-links") == ""
+
+
 def test_type_filter_hides_and_restores_a_type_with_its_links(hostile):
     visible = "() => window.paperkg.network.body.nodeIndices.length"
     before = hostile.js(visible)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -45,6 +46,18 @@ def test_writes_one_page_and_reports_on_stderr(store, tmp_path):
     html = out.read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>") and "sparse autoencoder" in html
     assert "graph built 2024-03-01 10:01" in html and "from 3 papers" in html
+
+
+def test_the_page_carries_the_links_of_the_store(store, tmp_path):
+    out = tmp_path / "graph.html"
+    assert kg("viz", "--store", store, "-o", str(out)).exit_code == 0
+    raw = re.search(r'id="graph-data">(.*?)</script>', out.read_text(encoding="utf-8"), re.S).group(1)
+    links = {n["name"]: n["links"] for n in json.loads(raw)["nodes"]}
+    assert links["sparse autoencoder"] == [
+        {"iri": "https://paperswithcode.com/method/sparse-autoencoder", "match": "exact", "source": "Papers with Code"}
+    ]
+    assert links["<svg onload=window.__pwned=3> feature"][0]["iri"] == "javascript:window.__pwned=5"
+    assert links["The Pile"] == []
 
 
 def test_default_output_is_graph_html_in_the_current_directory(store, tmp_path, monkeypatch):

@@ -1,8 +1,9 @@
 """Reading the networkx view of the store (`kg.view`) with neutral defaults.
 
-Nodes carry `label`, `type` (an entity type or "Paper"), `aliases`, `papers` (paper count) and
-`paper_titles`; edges carry `relation` and `weight`. Any attribute may be missing, so any graph
-with node labels can be drawn.
+Nodes carry `label`, `type` (an entity type or "Paper"), `aliases`, `papers` (paper count),
+`paper_titles` and `links` (a list of {"iri", "match", "source"}, added by `kg.page_graph`); edges
+carry `relation` and `weight`. Any attribute may be missing, so any graph with node labels can be
+drawn.
 """
 
 from __future__ import annotations
@@ -42,6 +43,16 @@ def titles_of(graph: nx.Graph, node: Hashable) -> list[str]:
     if isinstance(titles, str):
         titles = [titles]
     return [str(t) for t in titles]
+
+
+def links_of(graph: nx.Graph, node: Hashable) -> list[dict]:
+    """The node's links to reference vocabularies, each {"iri", "match", "source"} as strings."""
+    links = graph.nodes[node].get("links") or ()
+    return [
+        {k: str(link.get(k) or "") for k in ("iri", "match", "source")}
+        for link in links
+        if isinstance(link, dict) and link.get("iri")
+    ]
 
 
 def is_paper(graph: nx.Graph, node: Hashable) -> bool:

@@ -7,7 +7,9 @@ Security Policy allows only those exact scripts, no network access and no inline
 so even a paper title that slipped through as markup could run nothing.
 
 Text from papers reaches the page only as JSON data (read by the script and shown through
-`textContent` / DOM nodes) or through Jinja's autoescaping.
+`textContent` / DOM nodes) or through Jinja's autoescaping. Links to reference vocabularies
+become `<a>` elements only for http(s) IRIs, opening in a new tab without an opener or referrer;
+following one is navigation, which the policy leaves alone.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from pathlib import Path
 import jinja2
 
 from paperkg.viz.assets import load_assets
-from paperkg.viz.attributes import aliases_of, edge_weight, label_of, papers_of, titles_of, type_of
+from paperkg.viz.attributes import aliases_of, edge_weight, label_of, links_of, papers_of, titles_of, type_of
 from paperkg.viz.communities import Community, communities
 from paperkg.viz.layout import BROWSER_LAYOUT_MAX, ring_layout, spread_layout
 from paperkg.viz.select import CO_OCCURRENCE, Selection
@@ -125,6 +127,7 @@ def build_network(selection: Selection, groups: list[Community] | None = None):
             aliases=aliases_of(graph, node),
             papers=papers_of(graph, node),
             titles=titles_of(graph, node)[:TITLES_SHOWN],
+            links=links_of(graph, node),
             community=community_of.get(node, ""),
             rank=selection.rank.get(node, len(selection.rank)),
             **({"distance": selection.distances[node]} if node in selection.distances else {}),

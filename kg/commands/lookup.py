@@ -52,10 +52,13 @@ def lookup(term: tuple[str, ...], type_: str | None, limit: int, as_json: bool, 
     --json prints {"matches": [{"iri", "name", "type", "aliases",
       "papers": [{"iri", "title", "date", "roles"}],
       "evidence": [{"paper", "sentence", "start", "end"}],
-      "related": [{"iri", "name", "type", "relation", "count"}]}],
+      "related": [{"iri", "name", "type", "relation", "count"}],
+      "links": [{"iri", "match", "source"}]}],
       "suggestions": [{"iri", "name", "type", "score"}]}, best match first.
     Evidence offsets mark the mention in the sentence (end exclusive). A relation written
     "^usedFor" has the related entity as its subject; "coOccursWith" counts shared papers.
+    Links are the entity's entries in Papers with Code, the AI Ontology or CSO; "match" is
+    "exact" (same name and type) or "close".
     """
     text = " ".join(term)
     result = find(store, text, type=type_, limit=limit)
@@ -100,6 +103,9 @@ def _print_match(console, match) -> None:
     if match.aliases:
         console.print(Text("also: " + ", ".join(map(printable, match.aliases))))
     console.print(Text(match.iri, style="dim"))
+    if match.links:
+        # one line however long: IRIs cut by wrapping could not be copied
+        console.print(Text("links: " + " ".join(printable(link.iri) for link in match.links)), soft_wrap=True)
     console.print()
 
     if match.papers:

@@ -2,7 +2,8 @@
    search box, the type filters and the details panel.
 
    Text from papers (names, aliases, titles) only ever reaches the document through
-   textContent, option values or vis-network's canvas: never as HTML. */
+   textContent, option values or vis-network's canvas: never as HTML. Links to reference
+   vocabularies become anchors built with setAttribute, only for http(s) IRIs. */
 (function () {
   "use strict";
 
@@ -28,6 +29,24 @@
     return n + " " + word + (n === 1 ? "" : "s");
   }
 
+  // the node's links to reference vocabularies as anchors opening a new tab; null when none
+  function linkList(n) {
+    var links = (n.links || []).filter(function (l) { return /^https?:\/\//i.test(String(l.iri)); });
+    if (!links.length) return null;
+    var box = element("div", "links", "links: ");
+    links.forEach(function (l, i) {
+      if (i) box.appendChild(document.createTextNode(" · "));
+      var a = element("a", null, l.source || l.iri);
+      a.setAttribute("href", String(l.iri));
+      a.setAttribute("title", l.iri + (l.match === "close" ? " (close match)" : " (exact match)"));
+      a.setAttribute("target", "_blank");
+      a.setAttribute("rel", "noopener noreferrer");
+      box.appendChild(a);
+      if (l.match === "close") box.appendChild(document.createTextNode(" (close)"));
+    });
+    return box;
+  }
+
   function nodeTooltip(n) {
     var box = element("div", "tip");
     box.appendChild(element("div", "tip-name", n.name));
@@ -42,6 +61,8 @@
       n.titles.forEach(function (t) { list.appendChild(element("li", null, t)); });
       box.appendChild(list);
     }
+    var links = linkList(n);
+    if (links) box.appendChild(links);
     return box;
   }
 
@@ -234,6 +255,10 @@
       (n.community ? " · community: " + n.community : "");
     document.getElementById("details-aliases").textContent =
       n.aliases && n.aliases.length ? "Also: " + n.aliases.join(", ") : "";
+    var links = document.getElementById("details-links");
+    links.replaceChildren();
+    var list = linkList(n);
+    if (list) links.appendChild(list);
     var titles = document.getElementById("details-titles");
     titles.replaceChildren();
     (n.titles || []).forEach(function (t) { titles.appendChild(element("li", null, t)); });
