@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable
+from typing import Any
 
 from paperkg.extract.records import Paper
 
@@ -32,7 +33,7 @@ def unique_papers(papers: Iterable[Paper]) -> list[Paper]:
 
 
 def _merge(first: Paper, other: Paper) -> Paper:
-    changes: dict[str, object] = {}
+    changes: dict[str, Any] = {}  # field name -> value; the fields have different types
     if first.date_text is None and other.date_text is not None:
         changes.update({name: getattr(other, name) for name in _DATE})
     for f in dataclasses.fields(Paper):

@@ -157,7 +157,7 @@ def _predicted(doc, setting: tuple[bool, bool, str] | None, refiner, scheme: Lab
         refiner.use_rules, refiner.use_abbreviations, group = setting
         refiner(doc)
         spans = ((s.start, s.end, scheme.from_graph(s.label_)) for s in doc.spans[group])
-    return {s for s in spans if s[2] is not None}
+    return {(start, end, label) for start, end, label in spans if label is not None}
 
 
 def evaluate(

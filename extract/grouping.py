@@ -15,7 +15,7 @@ _AS_WRITTEN = {"Model", "Dataset"}
 class _Groups:
     """Union-find over grouping keys."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.parent: dict[str, str] = {}
 
     def find(self, key: str) -> str:
@@ -42,9 +42,9 @@ def group_mentions(
     """
     groups = _Groups()
     pairs: dict[str, tuple[str, str]] = {}  # short form's key -> (short form, long form)
-    for short, long in abbreviations:
-        groups.union(grouping_key(short), grouping_key(long))
-        pairs.setdefault(grouping_key(short), (short, long))
+    for short_form, long_form in abbreviations:
+        groups.union(grouping_key(short_form), grouping_key(long_form))
+        pairs.setdefault(grouping_key(short_form), (short_form, long_form))
     for mention, canonical in mentions:
         groups.find(grouping_key(mention.text))
         if canonical:

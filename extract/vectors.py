@@ -102,7 +102,7 @@ def export_table(model_dir: str | Path, out_path: str | Path) -> int:
 
     vocab = Vocab().from_disk(Path(model_dir) / "vocab")
     vectors = vocab.vectors
-    word_of = {}
+    word_of: dict[int, str] = {}  # vector row -> its first lower-case word
     for key, row in vectors.key2row.items():
         word = vocab.strings[key]
         if word == word.lower():

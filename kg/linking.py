@@ -21,15 +21,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from typing import cast
 
 import pyoxigraph as ox
 
-from paperkg.extract.records import Mention, PaperExtraction, Sentence
+from paperkg.extract.records import Field, Mention, PaperExtraction, Sentence
 from paperkg.kg.identity import entity_iri, mention_iri, paper_iri
 from paperkg.kg.names import is_acronym_like, lookup_key, singular_surface
 from paperkg.kg.quality import Quality, load_quality
 from paperkg.kg.roles import mention_role
-from paperkg.kg.terms import pkg
+from paperkg.kg.terms import Term, named, pkg, term_value
 from paperkg.schema.namespaces import ENTITY_TYPES, PKG_NS
 
 
@@ -176,7 +177,7 @@ def _definitions(ex: PaperExtraction, quality: Quality) -> _Definitions:
 
 
 def _sentences(ex: PaperExtraction) -> dict[tuple[str, int], Sentence]:
-    sentences = {(s.field, s.index): s for s in ex.sentences}
+    sentences: dict[tuple[str, int], Sentence] = {(s.field, s.index): s for s in ex.sentences}
     for fld in ("title", "abstract"):
         text = getattr(ex.paper, fld) or ""
         if text and not any(f == fld for f, _ in sentences):
@@ -205,14 +206,15 @@ class AcronymIndex:
     def stored(self, acronym_key: str) -> set[str]:
         """Keys of the entities in the store that some paper defines `acronym_key` for."""
         if acronym_key not in self._stored:
-            found = {}
+            found: dict[str, ox.NamedNode] = {}
             for q in self._db.quads_for_pattern(None, pkg.lookupKey, ox.Literal(acronym_key)):
-                e = q.subject
+                e = named(q.subject)
                 if any(
-                    lookup_key(a.object.value) == acronym_key for a in self._db.quads_for_pattern(e, pkg.acronym, None)
+                    lookup_key(term_value(a.object)) == acronym_key
+                    for a in self._db.quads_for_pattern(e, pkg.acronym, None)
                 ):
                     for k in self._db.quads_for_pattern(e, pkg.key, None):
-                        found[k.object.value] = e
+                        found[term_value(k.object)] = e
             self._stored[acronym_key] = found
         return set(self._stored[acronym_key])
 
@@ -225,10 +227,10 @@ def resolve_acronym(acronym_key: str, definers: Iterable[str]) -> str:
 
 def mentions_with_acronym_key(db: ox.Store, acronym_key: str) -> dict[ox.NamedNode, ox.NamedNode]:
     """Mention IRI -> paper IRI for the stored mentions of the undefined acronym `acronym_key`."""
-    found = {}
+    found: dict[ox.NamedNode, ox.NamedNode] = {}
     for q in db.quads_for_pattern(None, pkg.acronymKey, ox.Literal(acronym_key)):
         for p in db.quads_for_pattern(q.subject, pkg.paper, None):
-            found[q.subject] = p.object
+            found[named(q.subject)] = named(p.object)
     return found
 
 
@@ -236,34 +238,34 @@ def load_linked_paper(db: ox.Store, paper: ox.NamedNode) -> LinkedPaper:
     """A stored paper's sentences and linked mentions, as `link_locally` made them."""
     sentences: dict[tuple[str, int], Sentence] = {}
     mentions = []
-    nodes = {}
+    nodes: dict[ox.NamedNode, dict[str, Term]] = {}
     for q in db.quads_for_pattern(None, pkg.paper, paper):
         # every predicate of a mention or sentence ends in "#name", and no name repeats
-        nodes[q.subject] = {
+        nodes[named(q.subject)] = {
             p.predicate.value.rsplit("#", 1)[1]: p.object for p in db.quads_for_pattern(q.subject, None, None)
         }
     for props in nodes.values():
         if props["type"] == pkg.Sentence:
             s = Sentence(
-                props["field"].value,
-                int(props["sentenceIndex"].value),
-                int(props["start"].value),
-                int(props["end"].value),
-                props["value"].value,
+                _field(props["field"]),
+                int(term_value(props["sentenceIndex"])),
+                int(term_value(props["start"])),
+                int(term_value(props["end"])),
+                term_value(props["value"]),
             )
             sentences[(s.field, s.index)] = s
     for node, props in nodes.items():
         if props["type"] == pkg.Mention:
-            mtype = props["entityType"].value[len(PKG_NS) :]
-            sentence = nodes[props["sentence"]]
+            mtype = term_value(props["entityType"])[len(PKG_NS) :]
+            sentence = nodes[named(props["sentence"])]
             m = Mention(
-                props["exact"].value,
-                props["field"].value,
-                int(props["start"].value),
-                int(props["end"].value),
-                int(sentence["sentenceIndex"].value),
+                term_value(props["exact"]),
+                _field(props["field"]),
+                int(term_value(props["start"])),
+                int(term_value(props["end"])),
+                int(term_value(sentence["sentenceIndex"])),
                 mtype,
-                props["extractor"].value,
+                term_value(props["extractor"]),
             )
             ak = props.get("acronymKey")
             mentions.append(
@@ -271,11 +273,16 @@ def load_linked_paper(db: ox.Store, paper: ox.NamedNode) -> LinkedPaper:
                     node,
                     m,
                     mtype,
-                    props["role"].value[len(PKG_NS) :],
-                    props["hasBody"],
-                    ak.value if ak is not None else None,
-                    props["wasGeneratedBy"],
+                    term_value(props["role"])[len(PKG_NS) :],
+                    named(props["hasBody"]),
+                    term_value(ak) if ak is not None else None,
+                    named(props["wasGeneratedBy"]),
                 )
             )
     mentions.sort(key=lambda lm: int(lm.iri.value.rsplit("/m", 1)[1]))
     return LinkedPaper(paper, sentences, mentions)
+
+
+def _field(term: Term) -> Field:
+    """A stored `pkg:field` literal; `link_locally` only ever writes a `Field`."""
+    return cast(Field, term_value(term))

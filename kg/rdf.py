@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from datetime import datetime
+from typing import cast
 
 import pyoxigraph as ox
 
@@ -14,7 +15,7 @@ from paperkg.kg.entities import EntitySummary
 from paperkg.kg.identity import form_iri, merge_iri, paper_iri, sentence_iri, statement_iri
 from paperkg.kg.linking import LinkedMention, LinkedPaper
 from paperkg.kg.relations import Span, sentence_relations
-from paperkg.kg.terms import dcterms, fabio, oa, pkg, prism, prov, rdf, sdo, skos, xsd
+from paperkg.kg.terms import Term, dcterms, fabio, named, oa, pkg, prism, prov, rdf, sdo, skos, term_value, xsd
 
 
 def _int(value: int) -> ox.Literal:
@@ -93,7 +94,7 @@ def mention_quads(paper: ox.NamedNode, lm: LinkedMention) -> Iterator[ox.Quad]:
     yield ox.Quad(node, pkg.entityType, getattr(pkg, lm.type))
     if lm.acronym_key is not None:
         yield ox.Quad(node, pkg.acronymKey, ox.Literal(lm.acronym_key))
-    yield ox.Quad(node, prov.wasGeneratedBy, lm.build)
+    yield ox.Quad(node, prov.wasGeneratedBy, named(lm.build))
 
 
 def link_quads(paper: LinkedPaper) -> set[ox.Quad]:
@@ -120,7 +121,8 @@ def paper_relations(paper: LinkedPaper) -> set[tuple[ox.NamedNode, str, ox.Named
     for (fld, index), spans in by_sentence.items():
         node = sentence_iri(paper.iri, fld, index)
         for subject, relation, obj in sentence_relations(paper.sentences[(fld, index)].text, spans):
-            found.add((subject, relation, obj, node))
+            # the spans above carry the mentions' entity IRIs
+            found.add((cast(ox.NamedNode, subject), relation, cast(ox.NamedNode, obj), node))
     return found
 
 
@@ -175,13 +177,15 @@ def entity_quads(entity: ox.NamedNode, s: EntitySummary) -> set[ox.Quad]:
 
 def stored_tallies(quads: set[ox.Quad]) -> Counter:
     """(text, extractor type) -> mentions, from an entity's `stored_entity_quads`."""
-    forms = {q.object: {} for q in quads if q.predicate == pkg.surfaceForm}
+    forms: dict[Term, dict[ox.NamedNode, Term]] = {q.object: {} for q in quads if q.predicate == pkg.surfaceForm}
     for q in quads:
         if q.subject in forms:
             forms[q.subject][q.predicate] = q.object
     return Counter(
         {
-            (v[oa.exact].value, v[pkg.entityType].value.rsplit("#", 1)[1]): int(v[pkg.mentionCount].value)
+            (term_value(v[oa.exact]), term_value(v[pkg.entityType]).rsplit("#", 1)[1]): int(
+                term_value(v[pkg.mentionCount])
+            )
             for v in forms.values()
         }
     )
@@ -191,12 +195,12 @@ def stored_entity_quads(db: ox.Store, entity: ox.NamedNode) -> set[ox.Quad]:
     """What `entity_quads` wrote for `entity` (its relations to other entities excluded)."""
     # one lookup per predicate, not a scan of the entity's triples: a frequent entity can have
     # thousands of relation edges, none of them part of its description
-    quads = set()
+    quads: set[ox.Quad] = set()
     for p in SUMMARY_PREDICATES:
         quads.update(db.quads_for_pattern(entity, p, None))
     for q in list(quads):
         if q.predicate in (pkg.hasMerge, pkg.surfaceForm):
-            quads.update(db.quads_for_pattern(q.object, None, None))
+            quads.update(db.quads_for_pattern(named(q.object), None, None))
     return quads
 
 
