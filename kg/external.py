@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import pyoxigraph as ox
 
-from paperkg.kg.terms import skos
+from paperkg.kg.terms import skos, term_value
 
 # IRI prefix -> the vocabulary, for the ones builds link to; any other IRI is named by its host
 SOURCES = (
@@ -40,8 +40,8 @@ def source_of(iri: str) -> str:
 
 def entity_links(db: ox.Store, entity: ox.NamedNode) -> list[Link]:
     """The entity's links, exact matches first, each group sorted by IRI."""
-    links = []
+    links: list[Link] = []
     for match, predicate in MATCHES:
-        iris = sorted(q.object.value for q in db.quads_for_pattern(entity, predicate, None))
+        iris = sorted(term_value(q.object) for q in db.quads_for_pattern(entity, predicate, None))
         links.extend(Link(iri, match, source_of(iri)) for iri in iris)
     return links

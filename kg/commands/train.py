@@ -132,9 +132,9 @@ def train(
     """
     if ctx.invoked_subcommand is not None:
         return
-    for value, flag in ((train_path, "--train"), (dev_path, "--dev"), (out_dir, "--out")):
-        if value is None:
-            raise click.UsageError(f"Missing option '{flag}' (or a subcommand: kg train rules)")
+    if train_path is None or dev_path is None or out_dir is None:
+        flag = "--train" if train_path is None else "--dev" if dev_path is None else "--out"
+        raise click.UsageError(f"Missing option '{flag}' (or a subcommand: kg train rules)")
     if vectors_table and not vectors:
         raise click.UsageError("--vectors-table and --no-vectors contradict each other")
     if accurate_from and members != 1:
