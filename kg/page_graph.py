@@ -4,7 +4,7 @@ see `kg.external`), plus the facts the page header shows (graph name, total pape
 entities, when it was built).
 
     graph = page_graph(Store(path))
-    selection = viz.select.select(graph, focus="SAE", depth=2)
+    selection = viz.select.select(graph, focus="SAE", depth=2, key=lookup_key)
     viz.html.write_page(viz.html.page_html(selection), "sae.html")
 
 kg does not import viz here (DESIGN.md: only the CLI joins them).

@@ -14,6 +14,7 @@ from html import unescape
 import networkx as nx
 import pytest
 
+from paperkg.kg.names import lookup_key
 from paperkg.viz.communities import communities
 from paperkg.viz.html import page_html, write_page
 from paperkg.viz.layout import ring_layout, spread_layout
@@ -81,28 +82,28 @@ def graph() -> nx.MultiDiGraph:
 
 
 def test_focus_by_alias_takes_the_ego_network_to_the_given_depth(graph):
-    one = select(graph, focus="saes", depth=1)
+    one = select(graph, key=lookup_key, focus="saes", depth=1)
     assert set(one.graph) == {"sae", "pythia", "pile", "mse", "evil"}
     assert one.focus == ("sae",)
-    two = select(graph, focus="SAE", depth=2)
+    two = select(graph, key=lookup_key, focus="SAE", depth=2)
     assert set(two.graph) == {"sae", "pythia", "pile", "mse", "evil", "probe"}
     assert two.filtered_out == graph.number_of_nodes() - 6
 
 
 def test_unknown_focus_is_a_clear_error_with_suggestions(graph):
     with pytest.raises(SelectionError, match=r"no entity named 'island' .*did you mean: island x, island y"):
-        select(graph, focus="island")
+        select(graph, key=lookup_key, focus="island")
 
 
 def test_find_nodes_uses_the_given_key(graph):
-    assert find_nodes(graph, "mean-squared ERROR") == ["mse"]
+    assert find_nodes(graph, "mean-squared ERROR", key=lookup_key) == ["mse"]
     assert find_nodes(graph, "whatever", key=lambda s: "k") == list(find_nodes(graph, "x", key=lambda s: "k"))
 
 
 def test_types_and_min_papers_filter_entities_but_keep_the_focus(graph):
     chosen = select(graph, types={"Dataset", "Model"}, min_papers=3)
     assert set(chosen.graph) == {"pile"}
-    focused = select(graph, focus="probing", depth=2, types={"Method"})
+    focused = select(graph, key=lookup_key, focus="probing", depth=2, types={"Method"})
     assert set(focused.graph) == {"probe", "sae"}
 
 
@@ -120,7 +121,7 @@ def test_cap_keeps_the_entities_of_most_papers_and_reports_the_rest(graph):
 def test_a_capped_focus_keeps_the_nearest_typed_first_then_most_shared_and_says_how(graph):
     # around SAE: pile has a typed relation to it (and 3 papers); pythia, mse and evil share 2
     # papers each with it, pythia and evil are in 2 papers, pythia has more neighbours; probe is 2 away
-    capped = select(graph, focus="SAE", depth=2, max_nodes=3)
+    capped = select(graph, key=lookup_key, focus="SAE", depth=2, max_nodes=3)
     assert list(capped.rank) == ["sae", "pile", "pythia"]
     assert capped.left_out == ["evil", "mse", "probe"]  # the only node two links away comes last
     assert capped.distances == {"sae": 0, "pile": 1, "pythia": 1}
@@ -129,7 +130,7 @@ def test_a_capped_focus_keeps_the_nearest_typed_first_then_most_shared_and_says_
 
 
 def test_ring_layout_centres_the_focus_and_rings_neighbours_by_distance(graph):
-    chosen = select(graph, focus="SAE", depth=2)
+    chosen = select(graph, key=lookup_key, focus="SAE", depth=2)
     positions, rings = ring_layout(chosen.graph, chosen.distances, chosen.rank)
     assert positions["sae"] == (0.0, 0.0)
     assert [r["distance"] for r in rings] == [1, 2]
@@ -200,7 +201,7 @@ def test_page_has_no_external_scripts_styles_or_urls_to_fetch(graph):
 
 def test_hostile_text_is_escaped_everywhere_and_scripts_are_pinned_by_hash(graph):
     graph.graph["name"] = HOSTILE_LABEL
-    html = page_html(select(graph, focus="sae"), color_by="community")
+    html = page_html(select(graph, key=lookup_key, focus="sae"), color_by="community")
     # markup from the data never appears as markup
     assert "<img" not in html and "<svg onload" not in html
     assert html.count("</script>") == 3 and "<script>window" not in html
@@ -346,3 +347,10 @@ def test_a_failed_write_keeps_the_old_page(tmp_path, monkeypatch):
         write_page("new", target)
     assert target.read_text() == "old"
     assert os.listdir(tmp_path) == ["graph.html"]
+
+
+def test_a_focus_is_matched_with_the_graph_s_own_name_key_only(graph):
+    with pytest.raises(TypeError, match="name key"):
+        select(graph, focus="SAE")
+    # the key linking merged by: plurals and hyphens (`SAEs`, `sparse auto-encoders`) find the same node
+    assert find_nodes(graph, "SAEs", key=lookup_key) == find_nodes(graph, "SAE", key=lookup_key)

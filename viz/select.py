@@ -31,11 +31,6 @@ class SelectionError(InputError):
     """A selection that cannot be made (e.g. an unknown focus term); the message is for the user."""
 
 
-def simple_key(text: str) -> str:
-    """Case- and punctuation-blind form of a name: `GPT-2` and `gpt 2` agree."""
-    return "".join(ch for ch in str(text).casefold() if ch.isalnum())
-
-
 @dataclass
 class Selection:
     """The subgraph to draw and what was left out on the way."""
@@ -79,12 +74,13 @@ def select(
     min_papers: int = 0,
     max_nodes: int | None = DEFAULT_MAX_NODES,
     papers: bool = False,
-    key: Callable[[str], str] = simple_key,
+    key: Callable[[str], str] | None = None,
 ) -> Selection:
     """Apply, in order: drop paper nodes unless `papers`; the ego network of `focus` within
     `depth` steps (edges followed both ways); entity `types` and `min_papers` filters (the focus
     entity always stays); then keep at most `max_nodes` nodes, those seen in the most papers first
-    (`None` or 0: no cap). `key` normalises names when matching `focus` to labels and aliases.
+    (`None` or 0: no cap). `key` normalises names when matching `focus` to labels and aliases: the
+    graph's own name key (`paperkg.kg.names.lookup_key`), so the page finds what linking merged.
     """
     total_entities = _graph_count(graph, "entities", lambda n: not is_paper(graph, n))
     total_papers = _graph_count(graph, "papers", lambda n: is_paper(graph, n))
@@ -94,6 +90,8 @@ def select(
     centers: tuple = ()
     distances: dict = {}
     if focus is not None:
+        if key is None:
+            raise TypeError("select(focus=...) needs the graph's name key (key=...)")
         centers = tuple(find_nodes(view, focus, key=key))
         distances = ego_distances(view, centers, depth)
         keep = set(distances)
@@ -128,7 +126,7 @@ def _graph_count(graph: nx.Graph, attribute: str, counts: Callable) -> int:
     return stated if isinstance(stated, int) else sum(1 for n in graph if counts(n))
 
 
-def find_nodes(graph: nx.Graph, term: str, *, key: Callable[[str], str] = simple_key) -> list:
+def find_nodes(graph: nx.Graph, term: str, *, key: Callable[[str], str]) -> list:
     """Nodes whose label or an alias has the same key as `term`, most papers first."""
     wanted = key(term)
     if not wanted:
