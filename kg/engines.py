@@ -73,10 +73,20 @@ class LocalEngine:
             from paperkg.extract.pipeline import load_extractor
 
             extractor = load_extractor(self.model, self.members)
-        if self.workers > 1 or on_failure is None:  # the process pool streams whole batches
+        if on_failure is None:
             yield from extractor.extract(papers, n_process=self.workers)
-        else:
+        elif self.workers == 1:
             yield from isolated(extractor, papers, on_failure)
+        else:
+            # The process pool streams whole batches; when one fails, the papers from there on are
+            # extracted in this process, isolated, so the bad paper is skipped and the rest lands.
+            done = 0
+            try:
+                for extraction in extractor.extract(papers, n_process=self.workers):
+                    yield extraction
+                    done += 1
+            except Exception:
+                yield from isolated(extractor, papers[done:], on_failure)
 
 
 ISOLATION_BATCH = 64

@@ -345,3 +345,17 @@ def test_a_paper_that_fails_extraction_is_skipped_and_the_rest_lands(tmp_path):
     with pytest.raises(StrictModeError):
         run_build(Store(tmp_path / "t"), [str(listing)], extractor=_PoisonedExtractor(), strict=True)
     assert not (tmp_path / "t" / "CURRENT").exists()
+
+
+def test_with_several_workers_a_paper_that_fails_extraction_is_skipped_too(tmp_path):
+    from paperkg.kg.build import build as run_build
+
+    listing = tmp_path / "p.jsonl"
+    records = [GOOD[0], {"title": "A poison paper", "abstract": "x"}, GOOD[1]]
+    listing.write_text("".join(json.dumps(r) + "\n" for r in records))
+    seen = []
+    run_build(Store(tmp_path / "s"), [str(listing)], extractor=_PoisonedExtractor(), workers=2, on_problem=seen.append)
+    assert [str(p) for p in seen] == [
+        f"{listing}:2: cannot extract entities (ValueError: [E088] Text of length 1000001 exceeds maximum)"
+    ]
+    assert len(list(Store(tmp_path / "s").query("SELECT ?p WHERE { ?p a pkg:Paper }", prefixes=PREFIXES))) == 2
