@@ -489,3 +489,8 @@ def test_lookup_imports_nothing_heavy(store, term):
     assert done.returncode == 0, done.stderr
     assert "sparse autoencoder" in done.stdout
     assert done.stdout.strip().splitlines()[-1] == "heavy:"
+
+
+def test_piped_output_keeps_the_entity_iri_on_one_line_to_copy(store):
+    out = run(store, "SAE", env={"COLUMNS": "40"}).stdout
+    assert SAE in out.splitlines()

@@ -102,7 +102,7 @@ def _print_match(console, match) -> None:
     console.print(head)
     if match.aliases:
         console.print(Text("also: " + ", ".join(map(printable, match.aliases))))
-    console.print(Text(match.iri, style="dim"))
+    console.print(Text(match.iri, style="dim"), soft_wrap=True)  # an IRI is copied whole, never broken
     if match.links:
         # one line however long: IRIs cut by wrapping could not be copied
         console.print(Text("links: " + " ".join(printable(link.iri) for link in match.links)), soft_wrap=True)
