@@ -14,7 +14,8 @@ FIXTURE = Path(__file__).parent / "fixtures" / "extract" / "tiny_scierc.jsonl"
 FIXTURE_LISTING = Path(__file__).resolve().parents[1] / "data" / "demo" / "hf-daily-papers-interpretability-2.txt"
 
 
-def train(out: Path, seed: int = 0, members: int = 2):
+def train(out: Path, *extra: str, seed: int = 0, members: int = 2):
+    """`kg train` on the tiny fixture, 4 steps, no vectors, then `extra` options."""
     args = [
         "train",
         "--train",
@@ -30,6 +31,7 @@ def train(out: Path, seed: int = 0, members: int = 2):
         "--no-vectors",
         "--members",
         str(members),
+        *extra,
     ]
     return CliRunner().invoke(main, args)
 
@@ -172,27 +174,7 @@ def _label_and_train(tmp_path: Path, corpus: Path, n: int):
         main, ["label", str(corpus), "--out", str(silver), "--abstracts", str(n), "--seed", "1", "--shard-size", "2"]
     )
     assert label.exit_code == 0, label.output
-    result = CliRunner().invoke(
-        main,
-        [
-            "train",
-            "--train",
-            str(FIXTURE),
-            "--dev",
-            str(FIXTURE),
-            "--out",
-            str(tmp_path / "run"),
-            "--members",
-            "1",
-            "--max-steps",
-            "4",
-            "--no-vectors",
-            "--silver",
-            str(silver),
-            "--gold-copies",
-            "3",
-        ],
-    )
+    result = train(tmp_path / "run", "--silver", str(silver), "--gold-copies", "3", members=1)
     assert result.exit_code == 0, result.output
     return silver
 
@@ -237,25 +219,7 @@ def test_label_then_train_on_silver(tmp_path):
 
 def test_train_refuses_an_empty_silver_directory(tmp_path):
     (tmp_path / "empty").mkdir()
-    result = CliRunner().invoke(
-        main,
-        [
-            "train",
-            "--train",
-            str(FIXTURE),
-            "--dev",
-            str(FIXTURE),
-            "--out",
-            str(tmp_path / "run"),
-            "--members",
-            "1",
-            "--max-steps",
-            "2",
-            "--no-vectors",
-            "--silver",
-            str(tmp_path / "empty"),
-        ],
-    )
+    result = train(tmp_path / "run", "--silver", str(tmp_path / "empty"), members=1)
     assert result.exit_code == 1 and "no silver shards" in result.output
 
 
