@@ -5,11 +5,16 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import itertools
 import json
+import math
 import os
 import random
 import re
+import subprocess
+import sys
 from html import unescape
+from pathlib import Path
 
 import networkx as nx
 import pytest
@@ -18,6 +23,7 @@ from paperkg.kg.names import lookup_key
 from paperkg.viz.communities import communities
 from paperkg.viz.html import page_html, write_page
 from paperkg.viz.layout import ring_layout, spread_layout
+from paperkg.viz.regions import region_layout
 from paperkg.viz.select import SelectionError, cap, find_nodes, select
 
 HOSTILE_TITLE = '<img src=x onerror="window.__pwned=1"> and </script><script>window.__pwned=2</script>'
@@ -236,7 +242,6 @@ def test_nodes_are_styled_by_type_and_sized_by_papers(graph):
     assert nodes["sae"]["color"]["background"] != nodes["pile"]["color"]["background"]
     assert nodes["sae"]["value"] == 5 and nodes["mse"]["value"] == 1
     assert nodes["sae"]["aliases"] == ["SAE", "SAEs"]
-    assert data["options"]["physics"]["enabled"] is True
 
 
 def test_links_merge_directions_and_a_typed_relation_replaces_co_occurrence(graph):
@@ -251,7 +256,6 @@ def test_links_merge_directions_and_a_typed_relation_replaces_co_occurrence(grap
     assert typed["dashes"] and typed["arrows"]["to"]["enabled"] is True
     plain = next(e for e in data["edges"] if e["relation"] == "coOccursWith")
     assert plain["dashes"] is False and plain["arrows"]["to"]["enabled"] is False
-    assert any(e["physics"] for e in data["edges"])
 
 
 def test_colour_by_community_lists_named_communities_in_the_legend(graph):
@@ -276,11 +280,23 @@ def test_an_empty_selection_still_renders(graph):
     assert payload(html)["nodes"] == []
 
 
-def test_big_pages_get_positions_from_python_and_no_physics(graph, monkeypatch):
-    monkeypatch.setattr("paperkg.viz.html.BROWSER_LAYOUT_MAX", 3)
-    data = payload(page_html(select(graph)))
-    assert data["options"]["physics"]["enabled"] is False
-    assert all(isinstance(n["x"], float) and isinstance(n["y"], float) for n in data["nodes"])
+def test_every_page_comes_laid_out_with_physics_off(graph):
+    for chosen in (select(graph), select(graph, key=lookup_key, focus="SAE")):
+        data = payload(page_html(chosen))
+        assert data["options"]["physics"] == {"enabled": False}
+        assert all(isinstance(n["x"], float) and isinstance(n["y"], float) for n in data["nodes"])
+
+
+def test_big_pages_draw_only_the_main_links(graph, monkeypatch):
+    monkeypatch.setattr("paperkg.viz.html.BIG_PAGE", 3)
+    for i in "abcde":  # a clique of five named in one paper each: c-d-e's last links are nobody's top 3
+        entity(graph, i, f"clique {i}")
+    for i, j in itertools.combinations("abcde", 2):
+        cooc(graph, i, j)
+    edges = payload(page_html(select(graph)))["edges"]
+    minor = {(e["from"], e["to"]) for e in edges if e.get("minor")}
+    assert minor == {("d", "e")} and all(e["hidden"] for e in edges if e.get("minor"))
+    assert any(e["relation"] == "evaluatedOn" and not e.get("minor") for e in edges)  # typed: always drawn
 
 
 def test_spread_layout_is_deterministic_and_keeps_linked_nodes_closer():
@@ -354,3 +370,110 @@ def test_a_focus_is_matched_with_the_graph_s_own_name_key_only(graph):
         select(graph, focus="SAE")
     # the key linking merged by: plurals and hyphens (`SAEs`, `sparse auto-encoders`) find the same node
     assert find_nodes(graph, "SAEs", key=lookup_key) == find_nodes(graph, "SAE", key=lookup_key)
+
+
+# -- the default map: what papers share, laid out by community ---------------------------------
+
+
+def literature(topics: int = 6, per_topic: int = 6, singles: int = 3) -> nx.MultiDiGraph:
+    """`topics` groups of entities seen in 2-4 papers, linked densely inside a group and once to the
+    next group, and `singles` entities of one paper hanging off each of them (the abstract's own terms)."""
+    g = nx.MultiDiGraph()
+    for t in range(topics):
+        members = [f"t{t}e{i}" for i in range(per_topic)]
+        for i, node in enumerate(members):
+            entity(g, node, f"topic {t} entity {i}", papers=2 + i % 3)
+            for k in range(singles):
+                entity(g, f"{node}s{k}", f"{node} single {k}")
+                cooc(g, node, f"{node}s{k}")
+        for a, b in itertools.combinations(members, 2):
+            cooc(g, a, b, 3)
+        cooc(g, members[0], f"t{(t + 1) % topics}e1")
+    return g
+
+
+def test_the_default_map_leaves_out_single_paper_entities_when_enough_are_shared():
+    g = literature()  # 36 shared entities, 108 of one paper
+    chosen = select(g)
+    assert chosen.entities == 36 and all(g.nodes[n]["papers"] >= 2 for n in chosen.graph)
+    assert chosen.single_paper_left_out == 108 and chosen.filtered_out == 0
+    assert "single-paper" in page_html(chosen) and "--min-papers 1" in page_html(chosen)
+    # an explicit --min-papers is obeyed, 0 and 1 alike; a focus keeps its whole neighbourhood
+    for explicit in (0, 1):
+        assert select(g, min_papers=explicit, max_nodes=0).entities == 144
+    assert select(g, min_papers=1).single_paper_left_out == 0
+    around = select(g, key=lookup_key, focus="topic 0 entity 0")
+    assert around.single_paper_left_out == 0 and "t0e0s0" in around.graph
+
+
+def test_too_few_shared_entities_leave_the_default_map_as_it_was():
+    g = literature(topics=4, per_topic=7)  # 28 shared: below SHARED_ENOUGH
+    chosen = select(g, max_nodes=0)
+    assert chosen.single_paper_left_out == 0 and chosen.entities == 28 * 4
+    assert 'id="single-paper"' not in page_html(chosen)
+
+
+def regions_of(html: str) -> tuple[dict, list[dict]]:
+    data = payload(html)
+    return {n["id"]: n for n in data["nodes"]}, data["view"]["regions"]
+
+
+def test_the_map_is_laid_out_by_community_in_regions_that_do_not_overlap():
+    g = literature()
+    nodes, regions = regions_of(page_html(select(g)))
+    assert len(regions) == 6 and all(r["size"] == 6 for r in regions)
+    for a, b in itertools.combinations(regions, 2):
+        assert math.dist((a["x"], a["y"]), (b["x"], b["y"])) >= a["r"] + b["r"]
+    named = {r["names"][0].rsplit(" entity", 1)[0]: r for r in regions}  # each named after its topic
+    assert len(named) == 6
+    for node in nodes.values():
+        own = named[node["name"].rsplit(" entity", 1)[0]]
+        assert node["community"] == " · ".join(own["names"])
+        here = math.dist((node["x"], node["y"]), (own["x"], own["y"]))
+        assert here < own["r"]  # inside its own region ...
+        for other in regions:
+            if other is not own:  # ... nearer its own centre than any other's, outside every other region
+                there = math.dist((node["x"], node["y"]), (other["x"], other["y"]))
+                assert here < there and there > other["r"]
+
+
+def test_the_map_layout_is_the_same_in_every_process():
+    # networkx's Louvain walks sets, whose order for string nodes follows the hash seed
+    code = (
+        "import json, sys; sys.path.insert(0, 'tests'); from test_viz import literature, payload, select, page_html;"
+        "d = payload(page_html(select(literature())));"
+        "print(json.dumps([d['view'], sorted((n['id'], n['x'], n['y']) for n in d['nodes'])]))"
+    )
+    root = Path(__file__).resolve().parent.parent
+    runs = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=root,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2")
+    }
+    assert len(runs) == 1
+
+
+def test_links_between_regions_are_faint_and_those_inside_full():
+    edges = payload(page_html(select(literature())))["edges"]
+    across = [e for e in edges if e["from"][:2] != e["to"][:2]]
+    inside = [e for e in edges if e["from"][:2] == e["to"][:2]]
+    assert across and all(e["color"]["opacity"] < 0.5 for e in across)
+    assert inside and all(e["color"]["opacity"] == 1.0 for e in inside)
+
+
+def test_region_layout_places_lone_groups_and_one_region_alone():
+    lone = nx.Graph()
+    lone.add_nodes_from("abc")
+    positions, regions = region_layout(lone, [{"a"}, {"b"}, {"c"}])
+    assert len(set(positions.values())) == 3 and len(regions) == 3
+    for a, b in itertools.combinations(regions, 2):
+        assert math.dist((a.x, a.y), (b.x, b.y)) >= a.radius + b.radius
+    one, (region,) = region_layout(lone, [set("abc")])
+    assert (region.x, region.y) == (0.0, 0.0) and all(math.dist(xy, (0, 0)) < region.radius for xy in one.values())
+    assert region_layout(nx.Graph(), []) == ({}, [])

@@ -109,10 +109,20 @@ class Opened:
 
     def hover_node(self, node_id: str) -> None:
         point = self.js(
-            """id => {
+            # once the view stands still (a search before may still be zooming to its node), the
+            # node is brought to the middle of the window, so that it is on screen to be hovered
+            """async id => {
             const net = window.paperkg.network;
-            const dom = net.canvasToDOM(net.getPositions([id])[id]);
             const box = document.querySelector('#graph canvas').getBoundingClientRect();
+            let last = null;
+            for (let frame = 0; frame < 600; frame++) {
+                const dom = net.canvasToDOM(net.getPositions([id])[id]);
+                if (last && dom.x === last.x && dom.y === last.y) break;
+                last = dom;
+                await new Promise(next => requestAnimationFrame(next));
+            }
+            net.moveTo({position: net.getPositions([id])[id], animation: false});
+            const dom = net.canvasToDOM(net.getPositions([id])[id]);
             return {x: box.left + dom.x, y: box.top + dom.y};
         }""",
             node_id,
@@ -200,8 +210,11 @@ SAE = "https://w3id.org/paperkg/id/entity/sae"
 
 def test_a_link_is_an_anchor_opening_a_new_tab_in_the_tooltip_and_the_details(hostile):
     hostile.hover_node(SAE)
-    tooltip = hostile.page.wait_for_selector("div.vis-tooltip", state="visible")
-    assert "sparse autoencoder" in tooltip.inner_text()
+    # the tooltip of the node hovered before may still be up for a moment: wait for this one's
+    hostile.page.wait_for_function(
+        "name => { const t = document.querySelector('div.vis-tooltip'); return t && t.innerText.startsWith(name); }",
+        arg="sparse autoencoder",
+    )
     wanted = [{"href": PWC_SAE, "target": "_blank", "rel": "noopener noreferrer", "text": "Papers with Code"}]
     assert hostile.js(ANCHORS, "div.vis-tooltip a") == wanted
     assert hostile.search("SAE") == [SAE]
@@ -326,3 +339,51 @@ def test_the_default_page_opens_fitted(browser, seed_page):
     )
     assert outside == 0
     seed.page.close()
+
+
+# grey pixels drawn mostly opaque (the region names' colour; the regions' discs are nearly
+# transparent) in boxes given in CSS pixels
+GREY_INK = """boxes => {
+    const canvas = document.querySelector('#graph canvas');
+    const ratio = canvas.width / canvas.getBoundingClientRect().width;
+    const ctx = canvas.getContext('2d');
+    let n = 0;
+    for (const b of boxes) {
+        const px = ctx.getImageData(b.x0 * ratio, b.y0 * ratio, (b.x1 - b.x0) * ratio, (b.y1 - b.y0) * ratio).data;
+        for (let i = 0; i < px.length; i += 4) {
+            const [r, g, bl, a] = [px[i], px[i + 1], px[i + 2], px[i + 3]];
+            if (a > 100 && r < 170 && Math.abs(r - g) < 6 && Math.abs(g - bl) < 6) n++;
+        }
+    }
+    return n;
+}"""
+NAME_BOXES = """() => {
+    const net = window.paperkg.network;
+    return window.paperkg.regionNames.map(l => {
+        const top = net.canvasToDOM({x: l.x, y: l.y});
+        return {x0: top.x - 30, x1: top.x + 30, y0: top.y, y1: top.y + l.px};
+    });
+}"""
+
+
+def test_the_map_names_its_community_regions_on_the_canvas_readably(browser, seed_page):
+    opened = Opened(browser, seed_page)  # fresh: the default zoom
+    regions = opened.js("() => JSON.parse(document.getElementById('graph-data').textContent).view.regions")
+    names = [" · ".join(r["names"]) for r in regions if r["size"] >= 3]
+    assert len(names) >= 3
+    drawn = opened.js("() => window.paperkg.regionNames")
+    assert len(drawn) >= 3
+    for label in drawn:
+        assert label["px"] >= MIN_LABEL_PX  # as readable as the nodes' labels
+        assert any(name.startswith(label["text"]) for name in names)  # leading entities, as many as fit
+    # drawn on the canvas as text: ink where the names are, gone when they are not drawn
+    boxes = opened.js(NAME_BOXES)
+    with_names = opened.js(GREY_INK, boxes)
+    opened.js("() => { window.paperkg.regionNames = []; window.paperkg.network.redraw(); }")
+    without = opened.js(GREY_INK, boxes)
+    assert with_names > 1.5 * without + 100, (with_names, without)
+    assert (
+        opened.js("() => document.querySelectorAll('#graph *:not(canvas):not(.vis-network):not(.vis-tooltip)').length")
+        == 0
+    )
+    opened.page.close()

@@ -175,3 +175,22 @@ def test_built_from_names_the_input_file_folder_or_count(tmp_path):
     assert built_from(store_with("data/demo/a.txt:1")) == "a.txt"
     assert built_from(store_with("data/demo/a.txt:1", "data/demo/b.txt:9")) == "data/demo"
     assert built_from(store_with("x/a.txt:1", "y/b.txt:2", "z/c.jsonl:3")) == "3 inputs"
+
+
+def test_the_default_map_says_what_it_left_out_and_how_to_see_it(store, tmp_path, monkeypatch):
+    monkeypatch.setattr("paperkg.viz.select.SHARED_ENOUGH", 3)  # the fixture's 3 entities in 2+ papers
+    out = tmp_path / "p.html"
+    result = kg("viz", "--store", store, "-o", str(out))
+    assert result.exit_code == 0
+    assert f"wrote {out}: 3 of 6 entities" in result.stderr
+    assert "note: left out 3 entities seen in one paper only, to show what papers share; --min-papers 1 shows them" in (
+        result.stderr
+    )
+    assert 'id="single-paper"' in out.read_text(encoding="utf-8")
+    numbers = summary("--store", store, "-o", str(out))
+    assert (numbers["entities_shown"], numbers["left_out_single_paper"]) == (3, 3)
+    for explicit in ("0", "1"):  # an explicit --min-papers is obeyed and says nothing of the rule
+        result = kg("viz", "--store", store, "-o", str(out), "--min-papers", explicit)
+        assert "6 of 6 entities" in result.stderr and "one paper only" not in result.stderr
+    assert summary("--store", store, "-o", str(out), "--focus", "SAE")["left_out_single_paper"] == 0
+    assert "--min-papers 1 shows" in " ".join(kg("viz", "--help").stdout.split())

@@ -4,3 +4,9 @@ page is rendered."""
 
 DEFAULT_MAX_NODES = 300
 """Nodes a page shows unless told otherwise: a few hundred stay readable and settle quickly."""
+
+SHARED_ENOUGH = 30
+"""Entities seen in two or more papers that a map needs before its default leaves out the
+entities of one paper only (`viz.select.select`). Below that (a small listing, a single source)
+the shared entities make two or three small regions and the single-paper ones still carry most
+of what the graph knows; the demo has 51 of 789, enough for several named communities."""

@@ -22,11 +22,13 @@ from importlib.resources import files
 from pathlib import Path
 
 import jinja2
+import networkx as nx
 
 from paperkg.viz.assets import load_assets
 from paperkg.viz.attributes import aliases_of, edge_weight, label_of, links_of, papers_of, titles_of, type_of
 from paperkg.viz.communities import Community, communities
-from paperkg.viz.layout import BROWSER_LAYOUT_MAX, ring_layout, spread_layout
+from paperkg.viz.layout import ring_layout
+from paperkg.viz.regions import region_layout
 from paperkg.viz.select import CO_OCCURRENCE, Selection
 from paperkg.viz.style import (
     COMMUNITY_COLORS,
@@ -40,6 +42,8 @@ from paperkg.viz.style import (
 )
 
 COLOR_BY = ("type", "community")
+NODE_SIZE = (8, 44)  # drawn radius of the nodes in fewest and most papers (square-root scale, page.js)
+BIG_PAGE = 800  # nodes above which a page draws only each node's main links (all of them take seconds a frame)
 LABEL_MAX = 40  # characters of a label drawn on the canvas; the tooltip has the full name
 TITLES_SHOWN = 5  # paper titles listed in a tooltip
 
@@ -56,8 +60,9 @@ def page_html(
     if color_by not in COLOR_BY:
         raise ValueError(f"color_by must be one of {', '.join(COLOR_BY)}")
     graph = selection.graph
-    groups = communities(graph) if color_by == "community" else []
-    net, rings = build_network(selection, groups if color_by == "community" else None)
+    # the map is laid out by community, so they are needed whatever the colouring; a focus page has rings
+    groups = communities(graph) if color_by == "community" or not selection.focus else []
+    net, view = build_network(selection, groups, color_by=color_by)
     nodes, edges, _heading, _height, _width, options = net.get_network_data()
     assets = load_assets()
     written = written or dt.datetime.now().astimezone()
@@ -69,13 +74,13 @@ def page_html(
         "focus_labels": [label_of(graph, n) for n in selection.focus if n in graph],
         "types": _legend_types(selection),
         "relations": _legend_relations(edges),
-        "communities": _legend_communities(groups),
+        "communities": _legend_communities(groups) if color_by == "community" else [],
         "color_by": color_by,
         "payload": {
             "nodes": nodes,
             "edges": edges,
             "options": json.loads(options),
-            "view": {"focus": [str(n) for n in selection.focus if n in graph], "rings": rings},
+            "view": {"focus": [str(n) for n in selection.focus if n in graph], **view},
         },
         "assets": assets,
         "csp": _content_security_policy(assets),
@@ -83,32 +88,35 @@ def page_html(
     return _template().render(**context)
 
 
-def build_network(selection: Selection, groups: list[Community] | None = None):
-    """A pyvis `Network` holding the selection, and the rings drawn around a focus (radii, see
-    `viz.layout.ring_layout`). Nodes are styled by type (or community when `groups` is given) and
-    sized by paper count, the focus marked; edges are sized by weight and styled by relation.
-    A page with a focus has the focus at the centre and its neighbours on rings by distance; a
-    page over BROWSER_LAYOUT_MAX nodes gets positions computed here; both keep physics off."""
+def build_network(selection: Selection, groups: list[Community] = (), *, color_by: str = "type"):
+    """A pyvis `Network` holding the selection, with every node's position, and what the page
+    draws under the graph: {"rings": radii around a focus (`viz.layout.ring_layout`), "regions":
+    the communities' regions (`viz.regions.region_layout`)}. Nodes are styled by type (or by
+    their community in `groups`) and sized by paper count, the focus marked; edges are sized by
+    weight and styled by relation. A page with a focus has it at the centre and its neighbours
+    on rings by distance; any other page is laid out by community. Physics stays off: the page
+    opens as laid out here."""
     from pyvis.network import Network  # imports IPython: keep it off every other command's path
 
     graph = selection.graph
     net = Network(directed=True)
+    lines = _merged_edges(graph)
+    main = _main_lines(lines)
     rings: list[dict] = []
+    regions: list[dict] = []
     if selection.focus and selection.distances:
         positions, rings = ring_layout(graph, selection.distances, selection.rank)
-    elif graph.number_of_nodes() > BROWSER_LAYOUT_MAX:
-        positions = spread_layout(graph)
     else:
-        positions = {}
-    fixed = bool(positions)
-    fixed_big = graph.number_of_nodes() > BROWSER_LAYOUT_MAX
+        positions, regions = _region_positions(graph, groups, [line for i, line in enumerate(lines) if i in main])
+    big = graph.number_of_nodes() > BIG_PAGE
     focus = set(selection.focus)
-    color_of = _community_colors(groups) if groups is not None else {}
-    community_of = {n: c.name for c in groups or () for n in c.members}
+    by_community = color_by == "community"
+    color_of = _community_colors(groups)
+    community_of = {n: c.name for c in groups for n in c.members}
     for node in sorted(graph, key=str):
         kind = type_of(graph, node)
         style = node_style(kind)
-        color = color_of.get(node, OTHER_COMMUNITY_COLOR) if groups is not None else style.color
+        color = color_of.get(node, OTHER_COMMUNITY_COLOR) if by_community else style.color
         full = label_of(graph, node)
         net.add_node(
             str(node),
@@ -134,13 +142,13 @@ def build_network(selection: Selection, groups: list[Community] | None = None):
             **_position(positions.get(node)),
             **(_FOCUS_MARK if node in focus else {}),
         )
-    lines = _merged_edges(graph)
-    springs = _spring_lines(lines)
     ring_of = selection.distances if rings else {}
     for i, (u, v, relation, weight, cooccurrences) in enumerate(lines):
         edge = edge_style(relation)
-        # around a focus, links along a ring (not towards the focus) are drawn faintly
+        # faint: around a focus, links along a ring (not towards the focus); on a map, shared
+        # papers between two regions (the regions' own links show their structure)
         along = relation == CO_OCCURRENCE and ring_of.get(u, 0) == ring_of.get(v, 0) > 0
+        across = bool(regions) and relation == CO_OCCURRENCE and community_of.get(u) != community_of.get(v)
         net.add_edge(
             str(u),
             str(v),
@@ -151,23 +159,56 @@ def build_network(selection: Selection, groups: list[Community] | None = None):
             value=weight,
             dashes=list(edge.dashes) or False,
             arrows={"to": {"enabled": edge.arrow, "scaleFactor": 0.5}},
-            color={"color": edge.color, "highlight": "#1A1A1A", "hover": "#1A1A1A", "opacity": 0.3 if along else 1.0},
-            physics=i in springs,
-            # a big page draws only each node's heaviest links: all of them take seconds a frame
-            **({"minor": True, "hidden": True} if fixed_big and i not in springs else {}),
+            color={
+                "color": edge.color,
+                "highlight": "#1A1A1A",
+                "hover": "#1A1A1A",
+                "opacity": 0.3 if along or across else 1.0,
+            },
+            # a big page draws only the main links: all of them take seconds a frame
+            **({"minor": True, "hidden": True} if big and i not in main else {}),
         )
-    net.options = vis_options(graph.number_of_nodes(), graph.number_of_edges(), physics=not fixed)
-    return net, rings
+    net.options = vis_options(graph.number_of_nodes(), graph.number_of_edges())
+    return net, {"rings": rings, "regions": regions}
+
+
+def _region_positions(graph, groups: list[Community], pulling: list[tuple]) -> tuple[dict, list[dict]]:
+    """Positions by community (`viz.regions`), the members of each laid out along the `pulling`
+    lines, and the regions to draw with their names. Nodes without any link share one unnamed
+    region."""
+    pull = nx.Graph()
+    pull.add_nodes_from(graph)
+    for u, v, relation, weight, _count in pulling:
+        # papers shared relative to the two entities' own paper counts (cosine): a hub shares
+        # papers with everything, so raw counts would pull every region into a ball around it;
+        # a typed relation says more about two entities than sharing a paper: it pulls harder
+        cosine = weight / max(papers_of(graph, u) * papers_of(graph, v), 1) ** 0.5
+        pull.add_edge(u, v, weight=cosine * (1 if relation == CO_OCCURRENCE else 2))
+    members = [c.members for c in groups]
+    unlinked = set(graph).difference(*members)
+    positions, regions = region_layout(pull, members + ([unlinked] if unlinked else []), _drawn_sizes(graph))
+    colors = _community_colors(groups)
+    drawn = [
+        {
+            "names": list(c.leaders),
+            "size": len(c.members),
+            "x": region.x,
+            "y": region.y,
+            "r": region.radius,
+            "color": colors[next(iter(c.members))],
+        }
+        for c, region in zip(groups, regions)
+    ]
+    return positions, drawn
 
 
 # the focus of a page: a thick dark border (the page script also draws a halo around it)
 _FOCUS_MARK = {"focus": True, "borderWidth": 5, "borderWidthSelected": 6}
 
 
-def vis_options(n_nodes: int, n_edges: int, *, physics: bool = True) -> dict:
-    """vis-network options. With `physics`, the simulation runs only to stabilise the layout
-    (the page switches it off when stabilisation ends); without, nodes keep the positions they
-    came with. Bigger graphs get fewer iterations and hide edges while moving."""
+def vis_options(n_nodes: int, n_edges: int) -> dict:
+    """vis-network options: no physics (nodes keep the positions they came with); bigger graphs
+    hide edges while moving."""
     big = n_nodes > 500 or n_edges > 3000
     return {
         "nodes": {
@@ -182,7 +223,7 @@ def vis_options(n_nodes: int, n_edges: int, *, physics: bool = True) -> dict:
             },
             # sizes follow paper counts; labels are sized and placed by the page script for the
             # current zoom (readable, not overlapping), so vis-network's label scaling is off
-            "scaling": {"min": 8, "max": 44, "label": {"enabled": False, "drawThreshold": 0}},
+            "scaling": {"min": NODE_SIZE[0], "max": NODE_SIZE[1], "label": {"enabled": False, "drawThreshold": 0}},
         },
         "edges": {
             "smooth": False,
@@ -190,20 +231,7 @@ def vis_options(n_nodes: int, n_edges: int, *, physics: bool = True) -> dict:
             "selectionWidth": 2,
             "hoverWidth": 1,
         },
-        "physics": {
-            "enabled": physics,
-            "solver": "forceAtlas2Based",
-            "forceAtlas2Based": {
-                "gravitationalConstant": -50,
-                "centralGravity": 0.01,
-                "springLength": 90,
-                "springConstant": 0.06,
-                "damping": 0.5,
-                "avoidOverlap": 0.4,
-            },
-            "minVelocity": 1.0,
-            "stabilization": {"enabled": True, "iterations": 300 if big else 600, "updateInterval": 25, "fit": True},
-        },
+        "physics": {"enabled": False},
         "interaction": {
             "hover": True,
             "tooltipDelay": 150,
@@ -212,7 +240,7 @@ def vis_options(n_nodes: int, n_edges: int, *, physics: bool = True) -> dict:
             "keyboard": False,
             "navigationButtons": False,
         },
-        "layout": {"randomSeed": 7, "improvedLayout": n_nodes <= 150},
+        "layout": {"improvedLayout": False},  # every node comes with its position
     }
 
 
@@ -268,18 +296,28 @@ def _merged_edges(graph) -> list[tuple]:
     return lines
 
 
-def _spring_lines(lines: list[tuple]) -> set[int]:
-    """Indices of the lines that pull their nodes together during layout: typed relations, links
-    of entities that share two or more papers, and each node's heaviest link. Entities named in
-    one paper only hang from that one link instead of pulling their whole abstract into a petal,
-    so what several papers share (and the typed relations) shapes the map. The rest are drawn
-    but left out of the simulation, which also keeps dense graphs fast to lay out."""
+def _main_lines(lines: list[tuple]) -> set[int]:
+    """Indices of the lines that pull their nodes together in the layout (and that a big page
+    draws): typed relations, links of entities that share two or more papers, and each node's
+    three heaviest links. Entities named in one paper only hang from those few links instead of
+    pulling their whole abstract into a petal, so what several papers share (and the typed
+    relations) shapes the map."""
     chosen = {i for i, (_u, _v, relation, weight, _c) in enumerate(lines) if relation != CO_OCCURRENCE or weight >= 2}
     by_node: dict = {}
     for i, (u, v, _relation, weight, _count) in enumerate(lines):
         by_node.setdefault(u, []).append((-weight, i))
         by_node.setdefault(v, []).append((-weight, i))
     return chosen | {i for ranked in by_node.values() for _w, i in sorted(ranked)[:3]}
+
+
+def _drawn_sizes(graph) -> dict:
+    """{node: its drawn radius}, as the page script scales paper counts (page.js)."""
+    values = {n: max(papers_of(graph, n), 1) for n in graph}
+    low, high = min(values.values(), default=1), max(values.values(), default=1)
+    small, big = NODE_SIZE
+    return {
+        n: small + (big - small) * (((v - low) / (high - low)) ** 0.5 if high > low else 0.5) for n, v in values.items()
+    }
 
 
 # -- legend ----------------------------------------------------------------------------------

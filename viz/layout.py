@@ -15,6 +15,7 @@ from __future__ import annotations
 import networkx as nx
 
 from paperkg.viz.attributes import weighted_undirected
+from paperkg.viz.communities import louvain
 
 BROWSER_LAYOUT_MAX = 800
 """Largest page laid out by vis-network physics in the browser (300 nodes settle in about 2 s)."""
@@ -172,7 +173,7 @@ def _ring_order(simple: nx.Graph, members: list, angles: dict, rank: dict, *, fi
 
     if first:
         ring = simple.subgraph(members)
-        groups = nx.community.louvain_communities(ring, weight="weight", seed=0) if ring.number_of_edges() else []
+        groups = louvain(ring) if ring.number_of_edges() else []
         group_of = {n: i for i, group in enumerate(groups) for n in group}
         size: dict[int | None, int] = {i: len(group) for i, group in enumerate(groups)}  # None: no group
         order = sorted(

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from paperkg.schema.errors import InputError
-from paperkg.viz import DEFAULT_MAX_NODES
+from paperkg.viz import DEFAULT_MAX_NODES, SHARED_ENOUGH
 from paperkg.viz.attributes import (
     aliases_of,
     edge_weight,
@@ -39,7 +39,8 @@ class Selection:
     total_entities: int
     total_papers: int
     focus: tuple = ()
-    filtered_out: int = 0  # entities removed by focus, types or min-papers
+    filtered_out: int = 0  # entities removed by focus, types or an explicit min-papers
+    single_paper_left_out: int = 0  # entities of one paper only, left out by the default (see `select`)
     left_out: list = field(default_factory=list)  # nodes the cap dropped, best ranked first
     left_out_labels: list[str] = field(default_factory=list)  # their labels, same order
     max_nodes: int | None = None
@@ -71,7 +72,7 @@ def select(
     focus: str | None = None,
     depth: int = 1,
     types: Collection[str] | None = None,
-    min_papers: int = 0,
+    min_papers: int | None = None,
     max_nodes: int | None = DEFAULT_MAX_NODES,
     papers: bool = False,
     key: Callable[[str], str] | None = None,
@@ -81,6 +82,11 @@ def select(
     entity always stays); then keep at most `max_nodes` nodes, those seen in the most papers first
     (`None` or 0: no cap). `key` normalises names when matching `focus` to labels and aliases: the
     graph's own name key (`paperkg.kg.names.lookup_key`), so the page finds what linking merged.
+
+    `min_papers=None` is the default map's rule: without a focus, when at least SHARED_ENOUGH
+    entities are seen in two or more papers, the entities of one
+    paper only are left out (counted in `single_paper_left_out`), so the map shows what papers
+    share rather than each abstract's own terms; otherwise, and around a focus, nothing is.
     """
     total_entities = _graph_count(graph, "entities", lambda n: not is_paper(graph, n))
     total_papers = _graph_count(graph, "papers", lambda n: is_paper(graph, n))
@@ -101,9 +107,16 @@ def select(
         for n in keep
         if n in centers
         or is_paper(graph, n)
-        or ((wanted_types is None or type_of(graph, n) in wanted_types) and papers_of(graph, n) >= min_papers)
+        or ((wanted_types is None or type_of(graph, n) in wanted_types) and papers_of(graph, n) >= (min_papers or 0))
     }
     filtered_out = total_entities - sum(1 for n in keep if not is_paper(graph, n))
+    single = []
+    if min_papers is None and focus is None:
+        single = [n for n in keep if not is_paper(graph, n) and papers_of(graph, n) < 2]
+        shared = sum(1 for n in keep if not is_paper(graph, n)) - len(single)
+        if shared < SHARED_ENOUGH:
+            single = []
+        keep.difference_update(single)
 
     chosen, left_out = cap(graph.subgraph(keep), max_nodes, keep=centers, distances=distances)
     return Selection(
@@ -112,6 +125,7 @@ def select(
         total_papers=total_papers,
         focus=centers,
         filtered_out=filtered_out,
+        single_paper_left_out=len(single),
         left_out=left_out,
         left_out_labels=[label_of(graph, n) for n in left_out],
         max_nodes=max_nodes or None,

@@ -6,7 +6,7 @@ import sys
 import click
 
 from paperkg.kg.commands._options import echo_json, store_option
-from paperkg.viz import DEFAULT_MAX_NODES
+from paperkg.viz import DEFAULT_MAX_NODES, SHARED_ENOUGH
 
 
 def _types(ctx, param, value: str | None) -> list[str] | None:
@@ -46,9 +46,9 @@ def _types(ctx, param, value: str | None) -> list[str] | None:
 @click.option(
     "--min-papers",
     type=click.IntRange(min=0),
-    default=0,
-    show_default=True,
-    help="Leave out entities seen in fewer papers.",
+    help="Leave out entities seen in fewer papers. Default without --focus: 2 when at least "
+    f"{SHARED_ENOUGH} entities are seen in two or more papers, else none; "
+    "--min-papers 1 shows the entities of one paper too.",
 )
 @click.option(
     "--max-nodes",
@@ -81,12 +81,16 @@ def viz(output, focus, depth, types, min_papers, max_nodes, papers, color_by, ti
     """Write an interactive map of the graph as one self-contained HTML file.
 
     The page works offline by double-click: search an entity by name or alias, hide types,
-    hover for details. Big graphs are cut to the --max-nodes nodes seen in the most papers; the page
-    and this command say what was left out.
+    hover for details. The map is laid out by community (Louvain), each a region named after its
+    leading entities. By default it shows what papers share: the entities of one paper only are
+    left out when enough entities are seen in two or more papers (--min-papers 1 shows them). Big
+    graphs are cut to the --max-nodes nodes seen in the most papers; the page and this command say
+    what was left out.
 
     \b
     Examples:
-      kg viz                                  # graph.html, the 300 nodes seen in the most papers
+      kg viz                                  # graph.html: up to 300 entities seen in 2+ papers
+      kg viz --min-papers 1 -o all-terms.html # the entities of single papers too
       kg viz --focus SAE --depth 2 -o sae.html
       kg viz --types Method,Dataset --min-papers 2 --color-by community
       kg viz --papers --max-nodes 0 -o everything.html
@@ -108,7 +112,7 @@ def viz(output, focus, depth, types, min_papers, max_nodes, papers, color_by, ti
         store.require(),
         papers=papers,
         types=types if early else None,
-        min_papers=min_papers if early else 0,
+        min_papers=(min_papers or 0) if early else 0,
         name=title,
     )
     selection = select(
@@ -139,6 +143,7 @@ def viz(output, focus, depth, types, min_papers, max_nodes, papers, color_by, ti
         "papers_total": selection.total_papers,
         "links_shown": selection.graph.number_of_edges(),
         "filtered_out": selection.filtered_out,
+        "left_out_single_paper": selection.single_paper_left_out,
         "left_out_by_cap": len(selection.left_out),
         "left_out_examples": selection.left_out_labels[:10],
     }
@@ -152,6 +157,12 @@ def viz(output, focus, depth, types, min_papers, max_nodes, papers, color_by, ti
         + f" ({summary['bytes'] / 1e6:.1f} MB)",
         err=True,
     )
+    if selection.single_paper_left_out:
+        click.echo(
+            f"note: left out {selection.single_paper_left_out:,} entities seen in one paper only, to show what"
+            " papers share; --min-papers 1 shows them",
+            err=True,
+        )
     if selection.left_out:
         click.echo(
             f"note: kept the {max_nodes:,} nodes {selection.ranked_by}; {len(selection.left_out):,} others left out"

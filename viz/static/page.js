@@ -8,7 +8,9 @@
   "use strict";
 
   var payload = JSON.parse(document.getElementById("graph-data").textContent);
-  var view = payload.view || { focus: [], rings: [] };
+  var view = payload.view || { focus: [], rings: [], regions: [] };
+  var REGION_MIN = 3;  // members a region needs to be drawn and named
+  var REGION_PX = { min: 14, max: 22 };  // a region's name on screen: bigger for bigger regions
   // labels start hidden: placeLabels() shows those that can be read at the current zoom
   payload.nodes.forEach(function (n) { n.short = n.label; n.label = ""; });
   var nodes = new vis.DataSet(payload.nodes);
@@ -16,7 +18,7 @@
   var statusBox = document.getElementById("status");
   // exposed for scripting and for the browser tests
   var page = (window.paperkg = { nodes: nodes, edges: edges, network: null, settled: false,
-                                 settleMs: null, lastFound: null, labelled: [] });
+                                 settleMs: null, lastFound: null, labelled: [], regionNames: [] });
 
   function element(tag, className, text) {
     var el = document.createElement(tag);
@@ -81,7 +83,7 @@
   nodes.update(nodes.get().map(function (n) { return { id: n.id, title: nodeTooltip(n) }; }));
   edges.update(edges.get().map(function (e) { return { id: e.id, title: edgeTooltip(e) }; }));
 
-  // -- drawing: stabilise with physics, then freeze so the page stays responsive ---------------
+  // -- drawing: every node comes with its position (laid out when the page was written) ------
 
   var options = payload.options;
   // square-root scaling: a hub in 200 papers should not dwarf everything else
@@ -92,7 +94,6 @@
     document.getElementById("graph"), { nodes: nodes, edges: edges }, options));
 
   function settled() {
-    network.setOptions({ physics: { enabled: false } });
     openView();
     placeLabels();
     page.settled = true;
@@ -105,14 +106,8 @@
 
   if (nodes.length === 0) {
     settled();
-  } else if (!options.physics.enabled) {
-    // positions were computed when the page was written
-    network.once("afterDrawing", settled);
   } else {
-    network.on("stabilizationProgress", function (p) {
-      statusBox.textContent = "laying out… " + Math.round((100 * p.iterations) / p.total) + "%";
-    });
-    network.once("stabilizationIterationsDone", settled);
+    network.once("afterDrawing", settled);
   }
 
   // -- the opening view: the focus at the centre with its first ring in sight, else everything --
@@ -126,14 +121,61 @@
 
   function openView() {
     if (!nodes.length) return;
+    var box = document.getElementById("graph").getBoundingClientRect();
     if (!view.focus.length) {
-      network.fit({ animation: false });
+      fitRegions(box);
       return;
     }
-    var box = document.getElementById("graph").getBoundingClientRect();
     var reach = view.rings.length ? view.rings[0].outer + 90 : 200;  // the first ring and its labels
     var scale = Math.min(box.width, box.height) / (2 * reach);
     network.moveTo({ position: focusCentre(), scale: Math.min(Math.max(scale, 0.05), 1.5), animation: false });
+  }
+
+  // the communities' regions, faint discs under the graph
+  network.on("beforeDrawing", function (ctx) {
+    ctx.save();
+    (view.regions || []).forEach(function (region) {
+      if (region.size < REGION_MIN) return;
+      ctx.beginPath();
+      ctx.arc(region.x, region.y, region.r, 0, 2 * Math.PI);
+      ctx.fillStyle = document.body.classList.contains("color-by-community") ? region.color : "#000000";
+      ctx.globalAlpha = document.body.classList.contains("color-by-community") ? 0.08 : 0.035;
+      ctx.fill();
+    });
+    ctx.restore();
+  });
+
+  // their names over the graph, as placed by placeLabels; drawn as canvas text, never as markup
+  network.on("afterDrawing", function (ctx) {
+    ctx.save();
+    ctx.textAlign = "center";
+    ctx.textBaseline = "top";
+    ctx.lineJoin = "round";
+    page.regionNames.forEach(function (label) {
+      ctx.font = "600 " + label.size + "px system-ui, sans-serif";
+      ctx.lineWidth = label.size / 4;
+      ctx.strokeStyle = "rgba(255, 255, 255, 0.85)";
+      ctx.strokeText(label.text, label.x, label.y);
+      ctx.fillStyle = "rgba(60, 60, 60, 0.62)";
+      ctx.fillText(label.text, label.x, label.y);
+    });
+    ctx.restore();
+  });
+
+  // everything in the window: the nodes and the drawn regions around them (names at their top)
+  function fitRegions(box) {
+    var at = network.getPositions();
+    var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    function grow(x, y, r) {
+      x0 = Math.min(x0, x - r); x1 = Math.max(x1, x + r);
+      y0 = Math.min(y0, y - r); y1 = Math.max(y1, y + r);
+    }
+    Object.keys(at).forEach(function (id) { grow(at[id].x, at[id].y, 30); });
+    (view.regions || []).forEach(function (region) {
+      if (region.size >= REGION_MIN) grow(region.x, region.y, region.r);
+    });
+    var scale = 0.98 * Math.min(box.width / (x1 - x0), box.height / (y1 - y0));
+    network.moveTo({ position: { x: (x0 + x1) / 2, y: (y0 + y1) / 2 }, scale: Math.min(scale, 1.5), animation: false });
   }
 
   // rings by distance and a halo around the focus, drawn under the graph
@@ -207,6 +249,7 @@
         }
       }
     }
+    placeRegionNames(scale, box, free, take);
     all.forEach(function (n) {
       var px = labelPx(n);
       var dom = network.canvasToDOM(at[n.id]);
@@ -233,6 +276,32 @@
     page.labelled = Object.keys(shown);
   }
   page.placeLabels = placeLabels;
+
+  // each region's name inside the top of its disc, as many leading entities as fit its width,
+  // largest regions first; a name that would cover another is left out (zoom in for it)
+  function placeRegionNames(scale, box, free, take) {
+    var placed = [];
+    (view.regions || []).forEach(function (region) {
+      if (region.size < REGION_MIN) return;
+      var radius = region.r * scale;
+      var px = Math.max(REGION_PX.min, Math.min(REGION_PX.max, radius / 6));
+      measure.font = "600 " + px + "px system-ui, sans-serif";
+      var text = region.names[0], width = measure.measureText(text).width;
+      for (var i = 1; i < region.names.length; i++) {
+        var longer = text + " \u00b7 " + region.names[i];
+        var longerWidth = measure.measureText(longer).width;
+        if (longerWidth > 1.6 * radius) break;
+        text = longer;
+        width = longerWidth;
+      }
+      var top = network.canvasToDOM({ x: region.x, y: region.y - region.r });
+      var r = { x0: top.x - width / 2 - 4, x1: top.x + width / 2 + 4, y0: top.y + px / 2, y1: top.y + px * 1.8 };
+      if (r.x1 < 0 || r.y1 < 0 || r.x0 > box.width || r.y0 > box.height || !free(r)) return;
+      take(r);
+      placed.push({ text: text, px: px, size: px / scale, x: region.x, y: region.y - region.r + px / 2 / scale });
+    });
+    page.regionNames = placed;
+  }
 
   var labelTimer = null;
   network.on("zoom", function () {
