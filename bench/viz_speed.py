@@ -3,7 +3,7 @@
 A synthetic graph shaped like the real one (entities with long-tailed paper counts, co-occurrence
 edges from simulated papers, a few typed relations) of N entities is selected with the default
 cap, rendered and written; then the page is opened from file:// in headless Chromium with every
-request blocked, and the time until the layout has stabilised and physics is off is measured.
+request blocked, and the time until the page (laid out when written) is drawn is measured.
 
     python bench/viz_speed.py                     # 5,000 entities, default cap
     python bench/viz_speed.py --entities 20000 --max-nodes 1000

@@ -1,7 +1,7 @@
 """Regenerate docs/screenshot.png: the demo graph's `kg viz` page in headless Chromium.
 
     python docs/screenshot.py                          # builds data/demo in a temporary store
-    python docs/screenshot.py --store ./mygraph --out shot.png --hover "sparse autoencoder" -- --focus SAE
+    python docs/screenshot.py --store ./mygraph --out shot.png --hover "GPT-2" -- --focus SAE
 
 Builds the demo corpus into a temporary store (unless --store is given), writes the page with
 `kg viz` (arguments after `--` are passed on), opens it from file:// in Debian's Chromium
@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--store", type=Path, help="an existing store (default: build data/demo in a temporary one)")
     parser.add_argument("--out", type=Path, default=OUT, help=f"PNG to write (default {OUT})")
-    parser.add_argument("--hover", default="sparse autoencoder", help="entity whose tooltip to show ('' for none)")
+    parser.add_argument("--hover", default="SAE", help="entity whose tooltip to show ('' for none)")
     parser.add_argument("viz_args", nargs="*", help="extra `kg viz` arguments, after --")
     args = parser.parse_args(argv)
     if not Path(CHROMIUM).exists():
