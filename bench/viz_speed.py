@@ -13,7 +13,7 @@ time to interactive: laid out, fitted to the window and labelled (issue 19). Onc
 script also reports how many nodes lie outside the opening view, the labels drawn and the
 smallest of them in screen pixels, and the time of one frame and of relabelling after a zoom:
 
-    python bench/viz_speed.py --entities 5000 --max-nodes 0   # the 5k-node page, nothing left out
+    python bench/viz_speed.py --entities 5000 --max-nodes 0 --min-papers 0   # the 5k-node page, nothing left out
 Baseline (`--baseline`): pyvis's own path on the whole graph, `Network.from_nx` on the undirected
 graph and `generate_html` with `cdn_resources="in_line"`: its write time and the external URLs its
 page still loads (MEASURED.md: from_nx is slow on undirected graphs, in_line still uses a CDN).
@@ -153,6 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--entities", type=int, default=5000)
     parser.add_argument("--max-nodes", type=int, default=DEFAULT_MAX_NODES, help="0: no cap")
+    parser.add_argument("--min-papers", type=int, help="as kg viz --min-papers (default: the command's rule)")
     parser.add_argument("--color-by", choices=("type", "community"), default="type")
     parser.add_argument("--no-browser", action="store_true", help="only time writing the page")
     parser.add_argument(
@@ -166,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     graph = synthetic_graph(args.entities)
     t1 = time.perf_counter()
-    selection = select(graph, max_nodes=args.max_nodes)
+    selection = select(graph, max_nodes=args.max_nodes, min_papers=args.min_papers)
     html = page_html(selection, color_by=args.color_by)
     out = Path(tempfile.mkdtemp(prefix="viz-bench-")) / "graph.html"
     write_page(html, out)

@@ -21,7 +21,7 @@ MARGIN_PX = 50  # from a region's outermost member to its edge: the member's siz
 GAP_PX = 30  # between two regions
 SPACING_PX = 50  # least gap between two members of a region (a hub's neighbours crowd around it)
 PULLS_PER_NODE = 3  # links inside its region that pull a member: its strongest
-CROWD_MAX = 1500  # members above which a region is left as spread_layout placed it (pairwise cost)
+CROWD_MAX = 400  # members above which a region is left as spread_layout placed it (pairwise cost: n²)
 SETTLE_STEPS = 300
 
 
@@ -136,25 +136,31 @@ def _gathered(positions: dict) -> dict:
     }
 
 
-def _uncrowded(positions: dict, sizes: dict, steps: int = 60) -> dict:
+def _uncrowded(positions: dict, sizes: dict, steps: int = 40) -> dict:
     """The positions pushed apart, pair by pair, until no two drawn nodes are closer than SPACING_PX."""
     import numpy as np
 
     if not 1 < len(positions) <= CROWD_MAX:
         return positions
     nodes = list(positions)
-    xy = np.array([positions[n] for n in nodes], dtype=float)
-    radius = np.array([float(sizes.get(n, 0)) for n in nodes])
+    n = len(nodes)
+    # x and y apart, float32: about 3 times faster than (n, n, 2) float64 arrays
+    x, y = (np.array([positions[node][i] for node in nodes], dtype=np.float32) for i in (0, 1))
+    x += np.cos(np.arange(n, dtype=np.float32)) * 1e-3  # no two on one spot
+    y += np.sin(np.arange(n, dtype=np.float32)) * 1e-3
+    radius = np.array([sizes.get(node, 0) for node in nodes], dtype=np.float32)
     least = SPACING_PX + radius[:, None] + radius[None, :]
-    xy += np.stack([np.cos(np.arange(len(xy))), np.sin(np.arange(len(xy)))], axis=1) * 1e-3
+    np.fill_diagonal(least, 0.0)
     for _ in range(steps):
-        d = xy[:, None, :] - xy[None, :, :]
-        length = np.hypot(d[..., 0], d[..., 1])
-        np.fill_diagonal(length, np.inf)
-        overlap = np.maximum(least - length, 0.0)
-        if not overlap.any():
+        dx, dy = x[:, None] - x[None, :], y[:, None] - y[None, :]
+        length = np.maximum(np.sqrt(dx * dx + dy * dy), 1e-6)
+        push = np.maximum(least - length, 0.0)
+        if not push.any():
             break
-        xy += (d / np.maximum(length, 1e-9)[..., None] * (overlap * 0.51)[..., None]).sum(axis=1)
+        push *= 0.51 / length
+        x += (dx * push).sum(axis=1)
+        y += (dy * push).sum(axis=1)
+    xy = np.stack([x, y], axis=1).astype(float)
     return _centred({n: (float(x), float(y)) for n, (x, y) in zip(nodes, xy)})
 
 

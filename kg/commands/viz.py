@@ -93,7 +93,7 @@ def viz(output, focus, depth, types, min_papers, max_nodes, papers, color_by, ti
       kg viz --min-papers 1 -o all-terms.html # the entities of single papers too
       kg viz --focus SAE --depth 2 -o sae.html
       kg viz --types Method,Dataset --min-papers 2 --color-by community
-      kg viz --papers --max-nodes 0 -o everything.html
+      kg viz --papers --max-nodes 0 --min-papers 1 -o everything.html
       kg viz --title "Interpretability papers, autumn" -o graph.html
       kg viz -o - > graph.html
     """
