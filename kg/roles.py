@@ -20,7 +20,9 @@ roles never change when other papers are added. The cues, in the order they are 
   `enhances Y`, `for Y` after we/our) is addressed;
 - use: an agent with a verb of using (use, employ, leverage, train, combine, ...), or a
   preposition of means (`using X`, `via X`, `through X`, `based on X`); a model named in a sentence
-  about the paper's own work is used.
+  about the paper's own work is used, and so is a method or model named as what the paper's work
+  is compared with (`evaluate X against a standard TopK SAE`, `outperforms standard OPD`,
+  `gains over SFT`): a baseline the paper runs. Only a name counts (`SAE`, not `existing methods`).
 """
 
 from __future__ import annotations
@@ -80,6 +82,11 @@ _NUMBER = re.compile(r"\d")
 _IN_TERMS_OF = re.compile(r"\bin terms of\b|\bmeasured (?:by|in)\b", re.IGNORECASE)
 _IMPROVE = re.compile(r"\b(?:address|tackl|solv|enhanc|improv|advanc|overcom|mitigat)\w*\b", re.IGNORECASE)
 _TASK_LEAD = re.compile(r"\b(?:for|to|towards?|task of|problem of)\s+(?:the\s+|a\s+|an\s+)?$", re.IGNORECASE)
+# what a result is compared with: a few words (`a standard TopK`) may stand between cue and name
+_COMPARED = re.compile(
+    r"\b(?:against|compared (?:to|with)|in comparison (?:to|with)|versus|vs\.?|outperform\w*|surpass\w*|over)\s+",
+    re.IGNORECASE,
+)
 _AGENT_AT = re.compile(_AGENT, re.IGNORECASE)
 _NEGATION = re.compile(r"\b(?:not|never|no)\b|n't\b", re.IGNORECASE)
 
@@ -112,7 +119,7 @@ def mention_role(sentence: str, start: int, end: int, entity_type: str, *, in_ti
         return "reports" if stated else "mentions"
     if entity_type in ("Task", "Concept") and _aimed_at(before):
         return "addresses"
-    if _governed(_USE, before):
+    if _governed(_USE, before) or (entity_type in ("Method", "Model") and _baseline(before, sentence[start:end])):
         return "uses"
     if entity_type == "Model" and (_AGENT_AT.search(context) or _EVALUATION.search(context)):
         return "uses"
@@ -155,6 +162,17 @@ def _evaluated_on(before: str, after: str, context: str) -> bool:
     if _STOP.search(stretch) or len(stretch.split()) > 6:
         return False
     return bool(_EVALUATION.search(context) or _DATA_NOUN.match(after))
+
+
+def _baseline(before: str, mention: str) -> bool:
+    """`against a standard TopK SAE`: a name (two capitals or more) a few words after a cue of comparison."""
+    at = _last(_COMPARED, before)
+    return (
+        at >= 0
+        and len(before[at:].split()) <= 3
+        and not _STOP.search(before[at:])
+        and re.search(r"[A-Z].*[A-Z]", mention) is not None
+    )
 
 
 def _aimed_at(before: str) -> bool:

@@ -58,6 +58,12 @@ CDT = (
 )
 
 
+VSAE_EVAL = (
+    "We evaluate a TopK vSAE against a standard TopK SAE on Pythia-70M transformer residual stream activations "
+    "using comprehensive benchmarks including SAE Bench."
+)
+
+
 def role(sentence: str, mention: str, entity_type: str, **kw) -> str:
     start = sentence.index(mention)
     return mention_role(sentence, start, start + len(mention), entity_type, **kw)
@@ -79,10 +85,24 @@ def role(sentence: str, mention: str, entity_type: str, **kw) -> str:
         (SELF_EXPLAIN, "sentiment analysis", "Task", "addresses"),
         (LLMS, "multiple-choice questions", "Task", "mentions"),  # the paper's aim is not stated here
         (CDT, "LIME", "Method", "mentions"),
+        # a named baseline the paper's work is compared with is one it runs; a generic one is not named
+        ("Our method consistently outperforms standard OPD in accuracy.", "OPD", "Method", "uses"),
+        (
+            "AirMorph consistently outperformed existing segmentation methods.",
+            "segmentation methods",
+            "Method",
+            "mentions",
+        ),
+        ("Gains accumulate over many rounds of standard SFT.", "SFT", "Method", "mentions"),  # too far from "over"
     ],
 )
 def test_roles_from_sentence_cues(sentence, mention, entity_type, expected):
     assert role(sentence, mention, entity_type) == expected
+
+
+def test_the_baseline_a_proposal_is_evaluated_against_is_used():
+    start = VSAE_EVAL.index("TopK SAE") + len("TopK ")  # not the "SAE" inside "vSAE"
+    assert mention_role(VSAE_EVAL, start, start + len("SAE"), "Method") == "uses"
 
 
 def test_a_title_naming_its_proposal_before_the_colon():
