@@ -142,11 +142,14 @@ def doc_to_extraction(doc, paper: Paper, extractor: str) -> PaperExtraction:
     sentences: list[Sentence] = []
     sentence_at: list[tuple[int, int, Field, int]] = []  # (doc start, doc end, field, index)
     counts: dict[Field, int] = {"title": 0, "abstract": 0}
+    # slices of the text: Span.text and Doc.text build a Python Token for every token they cover
+    whole = doc.text
     for sent in doc.sents:
-        text = sent.text.strip()
+        raw = whole[sent.start_char : sent.end_char]
+        text = raw.strip()
         if not text:
             continue
-        start = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
+        start = sent.start_char + (len(raw) - len(raw.lstrip()))
         fld, base = locate(start)
         idx = counts[fld]
         counts[fld] += 1
@@ -165,7 +168,7 @@ def doc_to_extraction(doc, paper: Paper, extractor: str) -> PaperExtraction:
     for span in doc.spans[MENTIONS_KEY]:
         fld, base = locate(span.start_char)
         mention = Mention(
-            span.text,
+            whole[span.start_char : span.end_char],
             fld,
             span.start_char - base,
             span.end_char - base,

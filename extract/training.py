@@ -16,6 +16,7 @@ pipeline together is extract/assembly.py's.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 
 from paperkg.extract.assembly import assemble
@@ -65,12 +66,12 @@ def train(
     vectors: bool = True,
     vectors_table: str | Path | None = None,
     members: int = 1,
-    silver: str | Path | None = None,
+    silver: Sequence[str | Path] = (),
     gold_copies: int = 1,
 ) -> Path:
     """Train on `train_path`, select on `dev_path`; returns the assembled pipeline's directory.
 
-    `silver` is a directory of DocBin shards labelled by a teacher (`paperkg.extract.silver.label_corpus`,
+    `silver` are directories of DocBin shards labelled by a teacher (`paperkg.extract.silver.label_corpus`,
     `kg label`): they are trained on next to the gold documents, which are repeated `gold_copies`
     times so that the gold keeps its weight among many more silver abstracts.
 
@@ -87,7 +88,7 @@ def train(
     convert(train_path, corpus / "train.spacy")
     convert(dev_path, corpus / "dev.spacy")
     train_data = corpus / "train.spacy"
-    if silver is not None or gold_copies > 1:
+    if silver or gold_copies > 1:
         train_data = _mixed_corpus(corpus / "train.spacy", corpus / "train-mixed", silver, gold_copies)
     settings: dict[str, object] = {
         "paths.train": str(train_data),
@@ -108,23 +109,23 @@ def train(
         runs.append(run / "model-best")
     source = "no static vectors" if not vectors else VECTOR_SOURCES["table" if vectors_table else "glove"]
     data = "SciERC"
-    if silver is not None:
+    if silver:
         data = f"SciERC (x{gold_copies}) and corpus abstracts labelled by a teacher"
     return assemble(runs, out / "model", gazetteer_dir, vectors_source=source, training_data=data)
 
 
-def _mixed_corpus(gold: Path, out: Path, silver: str | Path | None, gold_copies: int) -> Path:
+def _mixed_corpus(gold: Path, out: Path, silver: Sequence[str | Path], gold_copies: int) -> Path:
     """A directory spaCy's corpus reader takes whole: `gold_copies` copies of the gold DocBin and
-    every silver shard (`*.spacy` in `silver`)."""
+    every silver shard (`*.spacy` in each directory of `silver`)."""
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
     for i in range(gold_copies):
         shutil.copyfile(gold, out / f"gold-{i:02d}.spacy")
-    if silver is not None:
-        shards = sorted(Path(silver).glob("*.spacy"))
+    for i, directory in enumerate(silver):
+        shards = sorted(Path(directory).glob("*.spacy"))
         if not shards:
-            raise InputError(f"{silver}: no silver shards (*.spacy); make them with `kg label`")
+            raise InputError(f"{directory}: no silver shards (*.spacy); make them with `kg label`")
         for shard in shards:
-            shutil.copyfile(shard, out / f"silver-{shard.name}")
+            shutil.copyfile(shard, out / f"silver-{i:02d}-{shard.name}")
     return out

@@ -168,15 +168,27 @@ def _tiny_corpus(path: Path) -> Path:
     return path
 
 
-def _label_and_train(tmp_path: Path, corpus: Path, n: int):
+def _label_and_train(tmp_path: Path, corpus: Path, n: int, *more_silver: Path):
     silver = tmp_path / "silver"
     label = CliRunner().invoke(
         main, ["label", str(corpus), "--out", str(silver), "--abstracts", str(n), "--seed", "1", "--shard-size", "2"]
     )
     assert label.exit_code == 0, label.output
-    result = train(tmp_path / "run", "--silver", str(silver), "--gold-copies", "3", members=1)
+    more = [arg for directory in more_silver for arg in ("--silver", str(directory))]
+    result = train(tmp_path / "run", "--silver", str(silver), *more, "--gold-copies", "3", members=1)
     assert result.exit_code == 0, result.output
     return silver
+
+
+def _labelled_shard(corpus: Path) -> bytes:
+    """One abstract of `corpus` labelled by the shipped teacher, as a DocBin's bytes."""
+    from spacy.tokens import DocBin
+
+    from paperkg.extract.pipeline import ALL_MEMBERS, load_nlp
+    from paperkg.extract.silver import corpus_sample
+
+    teacher = load_nlp(None, ALL_MEMBERS)
+    return DocBin(docs=[teacher(corpus_sample(corpus, 1, seed=2)[0])]).to_bytes()
 
 
 def test_label_then_train_on_silver(tmp_path):
@@ -195,7 +207,10 @@ def test_label_then_train_on_silver(tmp_path):
         "Sparse Autoencoders for Vision Transformers",
     ]
     assert corpus_sample(corpus, 2, seed=1) == sample[:2]
-    silver = _label_and_train(tmp_path, corpus, 3)
+    more = tmp_path / "more"  # a second --silver directory, whose shard has the same name as the first's
+    more.mkdir()
+    (more / "silver-000.spacy").write_bytes(_labelled_shard(corpus))
+    silver = _label_and_train(tmp_path, corpus, 3, more)
     shards = sorted(p.name for p in silver.glob("*.spacy"))
     assert shards == ["silver-000.spacy", "silver-001.spacy"]
     docs = [d for s in shards for d in DocBin().from_disk(silver / s).get_docs(spacy.blank("en").vocab)]
@@ -208,8 +223,9 @@ def test_label_then_train_on_silver(tmp_path):
         "gold-00.spacy",
         "gold-01.spacy",
         "gold-02.spacy",
-        "silver-silver-000.spacy",
-        "silver-silver-001.spacy",
+        "silver-00-silver-000.spacy",
+        "silver-00-silver-001.spacy",
+        "silver-01-silver-000.spacy",
     ]
     nlp = load_nlp(tmp_path / "run" / "model")
     # one recogniser: no ballot, no vote

@@ -65,8 +65,9 @@ import click
 @click.option(
     "--silver",
     type=click.Path(exists=True, file_okay=False, path_type=str),
-    default=None,
-    help="A directory of teacher-labelled abstracts made by `kg label`, trained on beside the gold.",
+    multiple=True,
+    help="A directory of teacher-labelled abstracts made by `kg label`, trained on beside the gold "
+    "(repeat for several).",
 )
 @click.option(
     "--gold-copies",
@@ -94,7 +95,7 @@ def train(
     max_steps: int | None,
     vectors: bool,
     vectors_table: str | None,
-    silver: str | None,
+    silver: tuple[str, ...],
     gold_copies: int,
     accurate_from: str | None,
 ) -> None:
