@@ -1,10 +1,11 @@
-"""Node positions computed in Python, for pages too big to lay out in the browser.
+"""Node positions computed in Python: every page comes laid out, with vis-network's physics off.
 
 vis-network's physics costs about 0.1-0.3 s per iteration at 5,000 nodes in headless Chromium
-(bench/viz_speed.py), so a big page would take minutes to settle. Above `BROWSER_LAYOUT_MAX`
-nodes the page gets fixed positions from here and physics stays off.
+(bench/viz_speed.py) and lays a graph out differently on every machine; positions from here
+open at once and are the same for the same graph. A map is laid out by community
+(`viz.regions`, each region with `spread_layout`); a page with a focus on rings (`ring_layout`).
 
-The layout is Fruchterman-Reingold with sampled repulsion: each step, every node is pushed away
+`spread_layout` is Fruchterman-Reingold with sampled repulsion: each step, every node is pushed away
 from a random sample of nodes instead of all of them (O(n·m) instead of O(n²)), pulled towards
 its neighbours (more strongly for heavier links), and held together by a weak gravity. numpy
 only: networkx's own spring layout needs scipy beyond 500 nodes and is O(n²) per step.
@@ -17,8 +18,6 @@ import networkx as nx
 from paperkg.viz.attributes import weighted_undirected
 from paperkg.viz.communities import louvain
 
-BROWSER_LAYOUT_MAX = 800
-"""Largest page laid out by vis-network physics in the browser (300 nodes settle in about 2 s)."""
 EDGE_LENGTH_PX = 90  # typical drawn length of a link, in vis-network canvas units
 
 
