@@ -47,8 +47,7 @@ def sentence_boundaries(doc: Doc) -> Doc:
     `e.g.`-like abbreviations; always after a blank line (the title/abstract break)."""
     if doc.has_annotation("SENT_START") or not len(doc):
         return doc
-    words = [t.text for t in doc]
-    spaces = [t.whitespace_ for t in doc]
+    words, spaces = zip(*((t.text, t.whitespace_) for t in doc))  # one pass: each Token is a new object
     starts = numpy.full((len(doc), 1), _NOT_START, dtype="uint64")
     starts[0, 0] = 1
     in_math = False
@@ -115,13 +114,14 @@ def abbreviations(doc: Doc) -> Doc:
     """
     shorts: dict[tuple[int, int], Span] = {}
     longs = []
-    for abbr in find_abbreviations(doc.text):
+    text = doc.text  # once: Doc.text joins a new Python Token per token on every call
+    for abbr in find_abbreviations(text):
         long_span = doc.char_span(abbr.long_start, abbr.long_end, label=abbr.short, alignment_mode="expand")
         short_span = doc.char_span(abbr.short_start, abbr.short_end, label=abbr.short, alignment_mode="expand")
         if long_span is None or short_span is None:
             continue
         longs.append(long_span)
-        uses = [doc.char_span(s, e, label=abbr.short) for s, e in find_short_form_uses(doc.text, abbr)]
+        uses = [doc.char_span(s, e, label=abbr.short) for s, e in find_short_form_uses(text, abbr)]
         for span in [short_span, *uses]:
             if span is not None:
                 shorts.setdefault((span.start, span.end), span)
