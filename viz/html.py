@@ -18,6 +18,7 @@ import datetime as dt
 import json
 import os
 import tempfile
+from collections.abc import Sequence
 from importlib.resources import files
 from pathlib import Path
 
@@ -88,7 +89,7 @@ def page_html(
     return _template().render(**context)
 
 
-def build_network(selection: Selection, groups: list[Community] = (), *, color_by: str = "type"):
+def build_network(selection: Selection, groups: Sequence[Community] = (), *, color_by: str = "type"):
     """A pyvis `Network` holding the selection, with every node's position, and what the page
     draws under the graph: {"rings": radii around a focus (`viz.layout.ring_layout`), "regions":
     the communities' regions (`viz.regions.region_layout`)}. Nodes are styled by type (or by
