@@ -173,7 +173,7 @@ def build_network(selection: Selection, groups: Sequence[Community] = (), *, col
     return net, {"rings": rings, "regions": regions}
 
 
-def _region_positions(graph, groups: list[Community], pulling: list[tuple]) -> tuple[dict, list[dict]]:
+def _region_positions(graph, groups: Sequence[Community], pulling: list[tuple]) -> tuple[dict, list[dict]]:
     """Positions by community (`viz.regions`), the members of each laid out along the `pulling`
     lines, and the regions to draw with their names. Nodes without any link share one unnamed
     region."""
@@ -368,7 +368,7 @@ def _legend_communities(groups: list[Community]) -> list[dict]:
     return rows
 
 
-def _community_colors(groups: list[Community]) -> dict:
+def _community_colors(groups: Sequence[Community]) -> dict:
     return {
         n: COMMUNITY_COLORS[c.index] if c.index < len(COMMUNITY_COLORS) else OTHER_COMMUNITY_COLOR
         for c in groups
