@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from paperkg.extract.allocator import reuse_freed_memory
 from paperkg.extract.grouping import group_mentions
 from paperkg.extract.keys import ABBR_LONG_KEY, FIELD_BREAK, MENTIONS_KEY
 from paperkg.extract.records import Field, Mention, Paper, PaperExtraction, Sentence
@@ -79,6 +80,7 @@ class Extractor:
     """Runs the paperkg spaCy pipeline over papers (title and abstract as one Doc)."""
 
     def __init__(self, nlp):
+        reuse_freed_memory()  # a tenth of extraction's CPU time was page faults on freed arrays
         self.nlp = nlp
         meta = nlp.meta
         self.name = f"paperkg-{meta.get('name', 'extractor')}"
