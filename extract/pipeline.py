@@ -144,8 +144,9 @@ def doc_to_extraction(doc, paper: Paper, extractor: str) -> PaperExtraction:
     sentences: list[Sentence] = []
     sentence_at: list[tuple[int, int, Field, int]] = []  # (doc start, doc end, field, index)
     counts: dict[Field, int] = {"title": 0, "abstract": 0}
-    # slices of the text: Span.text and Doc.text build a Python Token for every token they cover
-    whole = doc.text
+    # slices of the paper's text, which the Doc was made from (spaCy's tokenizer keeps every
+    # character): Span.text and Doc.text build a Python Token for every token they cover
+    whole = text_of(paper)
     for sent in doc.sents:
         raw = whole[sent.start_char : sent.end_char]
         text = raw.strip()
