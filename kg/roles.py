@@ -88,6 +88,7 @@ _COMPARED = re.compile(
     re.IGNORECASE,
 )
 _AGENT_AT = re.compile(_AGENT, re.IGNORECASE)
+_TWO_CAPITALS = re.compile(r"[A-Z].*[A-Z]")  # a name (`SAE`, `TopK vSAE`), not `existing methods`
 _NEGATION = re.compile(r"\b(?:not|never|no)\b|n't\b", re.IGNORECASE)
 
 
@@ -171,7 +172,7 @@ def _baseline(before: str, mention: str) -> bool:
         at >= 0
         and len(before[at:].split()) <= 3
         and not _STOP.search(before[at:])
-        and re.search(r"[A-Z].*[A-Z]", mention) is not None
+        and _TWO_CAPITALS.search(mention) is not None
     )
 
 

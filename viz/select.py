@@ -84,9 +84,9 @@ def select(
     graph's own name key (`paperkg.kg.names.lookup_key`), so the page finds what linking merged.
 
     `min_papers=None` is the default map's rule: without a focus, when at least SHARED_ENOUGH
-    entities are seen in two or more papers, the entities of one
-    paper only are left out (counted in `single_paper_left_out`), so the map shows what papers
-    share rather than each abstract's own terms; otherwise, and around a focus, nothing is.
+    entities are seen in two or more papers, the entities of one paper only are left out
+    (counted in `single_paper_left_out`), so the map shows what papers share rather than each
+    abstract's own terms; otherwise, and around a focus, nothing is.
     """
     total_entities = _graph_count(graph, "entities", lambda n: not is_paper(graph, n))
     total_papers = _graph_count(graph, "papers", lambda n: is_paper(graph, n))
