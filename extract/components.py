@@ -20,6 +20,7 @@ from spacy.tokens import Doc, Span
 from spacy.training import Example
 
 from paperkg.extract import architectures as _architectures  # noqa: F401  (registers the recogniser's encoder)
+from paperkg.extract import recogniser as _recogniser  # noqa: F401  (registers the recogniser)
 from paperkg.extract import tokenizer as _tokenizer  # noqa: F401  (registers the tokenizer)
 from paperkg.extract.abbreviations import find_abbreviations, find_short_form_uses
 from paperkg.extract.gazetteers import GazetteerEntry, model_families
