@@ -169,6 +169,7 @@ def evaluate(
     """{setting name: Scores.to_json()} for the pipeline at `model` (default: the shipped one),
     running its first `members` recogniser members (default: all). Each result also says which
     labels were scored (`labels`, the ones the gold file uses) and in which names (`scheme`)."""
+    from paperkg.extract.ops import one_blas_thread
     from paperkg.extract.pipeline import load_nlp
 
     nlp = load_nlp(model, members)
@@ -179,10 +180,11 @@ def evaluate(
     docs = nlp.pipe(gold_to_doc(nlp, g, with_entities=False) for g in golds)
     results = {name: Scores(labels=scheme.labels) for name in settings}
     try:
-        for gold, doc in zip(golds, docs):
-            expected = _gold_set(gold, scheme)
-            for name in settings:
-                results[name].add(expected, _predicted(doc, SETTINGS[name], refiner, scheme))
+        with one_blas_thread():
+            for gold, doc in zip(golds, docs):
+                expected = _gold_set(gold, scheme)
+                for name in settings:
+                    results[name].add(expected, _predicted(doc, SETTINGS[name], refiner, scheme))
     finally:
         refiner.use_rules, refiner.use_abbreviations = saved
     return {name: {**s.to_json(), "labels": list(scheme.labels), "scheme": scheme.name} for name, s in results.items()}

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from paperkg.extract.allocator import reuse_freed_memory
 from paperkg.extract.grouping import group_mentions
 from paperkg.extract.keys import ABBR_LONG_KEY, FIELD_BREAK, MENTIONS_KEY
+from paperkg.extract.ops import one_blas_thread, run_on_numpy_blas
 from paperkg.extract.records import Field, Mention, Paper, PaperExtraction, Sentence
 from paperkg.schema.errors import NotFoundError
 
@@ -48,6 +49,7 @@ def load_nlp(model: str | Path | None = None, members: int | None = None):
         if not Path(path, "config.cfg").is_file():
             raise NotFoundError(f"no spaCy pipeline at {path} (train one with `kg train`)")
         nlp = spacy.load(path, exclude=_members_beyond(path, members))
+        run_on_numpy_blas(nlp)
         if "paperkg_refine" not in nlp.pipe_names:  # a bare recogniser, e.g. a training run's output
             from paperkg.extract.assembly import add_paperkg_components
 
@@ -99,8 +101,9 @@ class Extractor:
             return
         # Papers are consumed lazily: nlp.pipe's as_tuples carries each paper next to its text.
         pairs = ((text_of(paper), paper) for paper in papers)
-        for doc, paper in self.nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
-            yield doc_to_extraction(doc, paper, f"{self.name} {self.version}")
+        with one_blas_thread():
+            for doc, paper in self.nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
+                yield doc_to_extraction(doc, paper, f"{self.name} {self.version}")
 
 
 # The extractor a forked worker runs: inherited from the parent, so no worker loads the model.

@@ -80,6 +80,7 @@ def label_corpus(
     (`OUT/silver-000.spacy`, ...). A shard already on disk is kept, so an interrupted run resumes."""
     from spacy.tokens import DocBin
 
+    from paperkg.extract.ops import one_blas_thread
     from paperkg.extract.pipeline import ALL_MEMBERS, load_nlp
 
     nlp = load_nlp(teacher, ALL_MEMBERS)
@@ -93,8 +94,9 @@ def label_corpus(
         if path.exists():
             continue
         db = DocBin(attrs=["ORTH", "SPACY", "SENT_START", "ENT_IOB", "ENT_TYPE"])
-        for doc in nlp.pipe(texts[first : first + shard_size], batch_size=batch_size):
-            db.add(_student_doc(doc))
+        with one_blas_thread():  # runs beside other labelling jobs, one per core
+            for doc in nlp.pipe(texts[first : first + shard_size], batch_size=batch_size):
+                db.add(_student_doc(doc))
         staged = path.with_suffix(".partial")
         db.to_disk(staged)
         staged.rename(path)

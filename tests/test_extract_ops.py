@@ -1,0 +1,58 @@
+"""The extractor's array backend (extract/ops.py) against thinc's own NumpyOps."""
+
+import numpy
+import pytest
+
+pytest.importorskip("spacy")
+
+from thinc.api import LSTM, NumpyOps, with_padded  # noqa: E402
+from threadpoolctl import threadpool_info  # noqa: E402
+
+from paperkg.extract.ops import BlasOps, one_blas_thread  # noqa: E402
+from paperkg.extract.pipeline import MODEL_DIR, load_nlp  # noqa: E402
+
+
+@pytest.mark.parametrize("trans1, trans2", [(False, False), (True, False), (False, True), (True, True)])
+def test_gemm_matches_thincs(trans1, trans2):
+    rng = numpy.random.default_rng(0)
+    x = rng.normal(size=(7, 5) if not trans1 else (5, 7)).astype("f")
+    y = rng.normal(size=(5, 3) if not trans2 else (3, 5)).astype("f")
+    expected = NumpyOps().gemm(x, y, trans1=trans1, trans2=trans2)
+    out = numpy.zeros((7, 3), dtype="f")
+    got = BlasOps().gemm(x, y, out=out, trans1=trans1, trans2=trans2)
+    assert got is out
+    numpy.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("depth", [1, 2])
+@pytest.mark.parametrize("bi", [False, True])
+def test_the_lstm_matches_thincs(depth, bi):
+    # sequences of unequal lengths (the backward direction starts the longer ones first) and
+    # non-zero initial states and weights, which thinc initialises to zero or near it
+    rng = numpy.random.default_rng(depth)
+    model = with_padded(LSTM(8, 6, bi=bi, depth=depth))
+    sequences = [rng.normal(size=(n, 6)).astype("f") for n in (5, 17, 3, 17, 1, 9)]
+    model.initialize(X=sequences)
+    lstm = model.layers[0]
+    for name in ("LSTM", "HC0"):
+        lstm.set_param(name, rng.normal(scale=0.5, size=lstm.get_param(name).shape).astype("f"))
+    expected = model.predict(sequences)
+    for layer in model.walk():
+        layer.ops = BlasOps()
+    got = model.predict(sequences)
+    for a, b in zip(got, expected):
+        numpy.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)
+    assert max(float(abs(e).max()) for e in expected) > 0.1  # the outputs are not all near zero
+
+
+def test_extraction_runs_blas_on_one_thread():
+    with one_blas_thread():
+        inside = [lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"]
+    assert inside and set(inside) == {1}
+
+
+@pytest.mark.skipif(not (MODEL_DIR / "config.cfg").is_file(), reason="no shipped model in extract/model")
+def test_the_shipped_pipeline_computes_with_blas_ops():
+    nlp = load_nlp()
+    layers = [layer for _, pipe in nlp.components if hasattr(pipe, "model") for layer in pipe.model.walk()]
+    assert layers and all(isinstance(layer.ops, BlasOps) for layer in layers)
