@@ -2,10 +2,11 @@
 
     python bench/extract_speed.py [--papers N] [--model DIR] [--processes N] [--scierc FILE | --demo]
 
-Rows: the tokenizer alone (the ceiling), the whole spaCy pipeline, the extractor as `kg extract`
-runs it by default, and, in the same run, for a pipeline that also ships voting recogniser
-members the extractor with all of them (`--accurate`), or for a pipeline of voting members
-only the extractor with one member (`--fast`).
+Rows, all in one run: the tokenizer alone (the ceiling), the whole spaCy pipeline, the extractor
+as `kg extract` runs it by default, the same extractor with spaCy's own NER decoder on thinc's blis
+backend (as paperkg 4 ran it, before `extract/recogniser.py` and `extract/ops.py`), and for a
+pipeline that also ships voting recogniser members the extractor with all of them (`--accurate`),
+or for a pipeline of voting members only the extractor with one member (`--fast`).
 
 Target: at least 100 abstracts/s per core for the whole extractor. Papers are N real 2025-26
 arXiv abstracts (median about 170 words; a seeded sample of ../shared/data/arxiv-ai/ or
@@ -58,6 +59,19 @@ def arxiv_papers(n: int):
     return [Paper(f"arxiv:{r['id']}", r["title"], r["abstract"], "arxiv-ai", i) for i, r in enumerate(records, 1)]
 
 
+def spacy_decoder_extractor(model: str | None):
+    """The default extractor with spaCy's `ner` factory (its own greedy decoder) in place of
+    `paperkg_ner`, on thinc's default backend (blis): the recogniser as paperkg 4 ran it."""
+    import spacy
+
+    from paperkg.extract import components  # noqa: F401  (registers paperkg's factories)
+    from paperkg.extract.pipeline import MODEL_DIR, Extractor, _members_beyond
+
+    path = str(model or MODEL_DIR)
+    config = {"components": {"ner": {"factory": "ner"}}}
+    return Extractor(spacy.load(path, exclude=_members_beyond(path, None), config=config))
+
+
 def rate(label: str, seconds: float, n: int, words: int) -> None:
     print(f"{label:34} {n / seconds:8.1f} abstracts/s {words / seconds:10,.0f} words/s ({seconds:.2f} s)")
 
@@ -99,6 +113,12 @@ def main() -> None:
     started = clock()
     list(extractor.extract(papers))
     rate("extractor, 1 process, CPU", clock() - started, len(texts), words)
+
+    baseline = spacy_decoder_extractor(args.model)
+    list(baseline.extract(papers[:20]))
+    started = clock()
+    list(baseline.extract(papers))
+    rate("extractor, spaCy decoder, blis, CPU", clock() - started, len(texts), words)
 
     if extractor.nlp.meta.get("members", 1) > 1:
         accurate = extractor.nlp.meta.get("single_recogniser", False)
