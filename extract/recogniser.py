@@ -82,12 +82,15 @@ class LockstepRecognizer(EntityRecognizer):
         bias = lower.get_param("b")
         ops = model.ops
 
+        unseen = ~self._seen()
+
         def best(unmaxed, valid):
             scores = ops.gemm(unmaxed.max(axis=2), upper.get_param("W"), trans2=True) + upper.get_param("b")
+            scores[:, unseen] = scores.min()  # as spaCy's decoder scores them
             return numpy.where(valid, scores, -numpy.inf).argmax(axis=1)
 
         is_begin, is_in, is_last, is_unit, is_out = (moves == move for move in range(5))
-        possible = (labels != 0) & self._seen()
+        possible = labels != 0
         space, breaks_after = _token_constraints(docs)
         # outside an entity a state is its token alone, so every token's move from there is
         # decided at once; only the tokens inside an entity are decided step by step
@@ -134,7 +137,7 @@ class LockstepRecognizer(EntityRecognizer):
         return moves, numpy.array(labels, dtype="uint64")
 
     def _seen(self) -> numpy.ndarray:
-        """False for the actions training never saw (spaCy's decoder scores them lowest)."""
+        """False for the actions training never saw."""
         seen = numpy.ones(self.moves.n_moves, dtype=bool)
         seen[list(self.model.attrs.get("unseen_classes", ()))] = False
         return seen
