@@ -37,8 +37,8 @@ def fast_option(func):
         "--accurate",
         is_flag=True,
         help="Run the three voting recogniser members the pipeline also ships (the default before "
-        "paperkg 3.0, and the teacher of the default model) instead of its single model: about 4 times "
-        "slower, and within 0.5 F1 of it on SciERC dev (docs/extraction.md).",
+        "paperkg 3.0, and the teacher of the default model) instead of its single model: 4-5 times "
+        "slower, and 0.4 points of F1 below it on SciERC dev (docs/extraction.md).",
     )
     @click.option(
         "--fast",
