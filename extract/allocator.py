@@ -4,7 +4,7 @@ Each batch of abstracts allocates and frees a few arrays of 1-30 MB (token vecto
 features). glibc's malloc serves such sizes with fresh `mmap`s, or trims them off the heap when
 they are freed, so every batch faults its pages in again: on 1,000 arXiv abstracts `kg extract`
 took 420,000 minor page faults and 1.3-1.6 s of system time out of about 16 s of CPU. With the
-thresholds below it takes 44,000 faults and 0.3 s, for the same peak memory (about 200 MB):
+thresholds below it takes 44,000 faults and 0.3 s, for the same peak memory:
 the freed arrays are simply reused. Not glibc (macOS, musl): nothing to do.
 """
 

@@ -28,8 +28,6 @@ class BlasOps(NumpyOps):
     def gemm(self, x, y, *, out=None, trans1=False, trans2=False):
         x = x.T if trans1 else x
         y = y.T if trans2 else y
-        if out is None:
-            return numpy.matmul(x, y)
         return numpy.matmul(x, y, out=out)
 
     def lstm_forward_inference(self, params, H0, C0, X, size_at_t):

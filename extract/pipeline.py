@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 from paperkg.extract.allocator import reuse_freed_memory
 from paperkg.extract.grouping import group_mentions
 from paperkg.extract.keys import ABBR_LONG_KEY, FIELD_BREAK, MENTIONS_KEY
-from paperkg.extract.ops import one_blas_thread, run_on_numpy_blas
 from paperkg.extract.records import Field, Mention, Paper, PaperExtraction, Sentence
 from paperkg.schema.errors import NotFoundError
 
@@ -45,6 +44,7 @@ def load_nlp(model: str | Path | None = None, members: int | None = None):
         import spacy
 
         from paperkg.extract import components  # noqa: F401  (registers paperkg's factories)
+        from paperkg.extract.ops import run_on_numpy_blas
 
         if not Path(path, "config.cfg").is_file():
             raise NotFoundError(f"no spaCy pipeline at {path} (train one with `kg train`)")
@@ -99,6 +99,8 @@ class Extractor:
         if n_process > 1:
             yield from _extract_in_processes(self, papers, n_process, batch_size)
             return
+        from paperkg.extract.ops import one_blas_thread  # numpy and thinc: loaded with the model anyway
+
         # Papers are consumed lazily: nlp.pipe's as_tuples carries each paper next to its text.
         pairs = ((text_of(paper), paper) for paper in papers)
         with one_blas_thread():
