@@ -11,9 +11,9 @@ The rule, first match wins:
    - `entity`, `method`, `model`, `dataset`, `task`, `metric`, `concept`: the entity whose
      `pkg:lookupKey` equals `kg.names.lookup_key(VALUE)`, the key linking and `kg lookup` use,
      so `SAE`, `SAEs` and `sparse autoencoders` all find the entity they were merged into. When
-     several entities share the key, those of the variable's type win (`method=PE` prefers a
-     pkg:Method), then the one whose preferred label has that key; if still several, the
-     candidates are listed and nothing runs.
+     several entities share the key, the name means what it means for `kg lookup`
+     (`kg.label_index.which`): one of the variable's type (`method=PE` prefers a pkg:Method),
+     then the one in the most papers. The others are offered in `notes`, never an error.
    - `paper`: the paper with that arXiv id or DOI (an `arXiv:`/`doi:` prefix is allowed), else
      the paper with exactly that title.
    - `type`: one of the entity classes by name (`Method` -> `pkg:Method`).
@@ -32,6 +32,7 @@ from typing import NamedTuple
 
 import pyoxigraph as ox
 
+from paperkg.kg.label_index import EntityRef, which
 from paperkg.kg.names import lookup_key
 from paperkg.kg.query import Backend, QueryError, Result, Solutions, Term, prefixes, run
 from paperkg.kg.terms import named, term_value
@@ -69,22 +70,25 @@ def parse_assignment(text: str) -> tuple[str, str]:
     return match[1], value
 
 
-def bind_terms(assignments: Iterable[tuple[str, str]], backend: Backend) -> dict[str, Term]:
-    """Each `(VAR, VALUE)` as a term, by the rule in this module's docstring."""
+def bind_terms(
+    assignments: Iterable[tuple[str, str]], backend: Backend, notes: list[str] | None = None
+) -> dict[str, Term]:
+    """Each `(VAR, VALUE)` as a term, by the rule in this module's docstring; what the user may
+    want to know about a choice made (other entities a name could mean) is added to `notes`."""
     terms: dict[str, Term] = {}
     for name, value in assignments:
         if name in terms:
             raise BindingError(f"--bind {name}: given twice")
-        terms[name] = to_term(name, value, backend)
+        terms[name] = to_term(name, value, backend, notes)
     return terms
 
 
-def to_term(name: str, value: str, backend: Backend) -> Term:
+def to_term(name: str, value: str, backend: Backend, notes: list[str] | None = None) -> Term:
     term = explicit_term(name, value)
     if term is not None:
         return term
     if name in ENTITY_VARIABLES:
-        return resolve_entity(name, value, backend)
+        return resolve_entity(name, value, backend, notes)
     if name == "paper":
         return resolve_paper(value, backend)
     if name == "type" and value.strip().lower() in _TYPE_NAMES:
@@ -141,10 +145,11 @@ def _unescape(name: str, text: str) -> str:
 # -- names -> nodes ------------------------------------------------------------------------------
 
 _ENTITIES_BY_KEY = """
-SELECT ?entity ?key ?type ?label WHERE {
+SELECT ?entity ?key ?type ?label ?papers WHERE {
   ?entity pkg:lookupKey ?key .
   OPTIONAL { ?entity a ?type }
   OPTIONAL { ?entity skos:prefLabel ?label }
+  OPTIONAL { ?entity pkg:paperCount ?papers }
 }"""
 
 _PAPERS_BY_ID = """
@@ -156,33 +161,36 @@ _PAPERS_BY_TITLE = """
 SELECT ?paper ?title WHERE { ?paper dcterms:title ?title ; a pkg:Paper }"""
 
 
-def resolve_entity(name: str, value: str, backend: Backend) -> ox.NamedNode:
+def resolve_entity(name: str, value: str, backend: Backend, notes: list[str] | None = None) -> ox.NamedNode:
     key = lookup_key(value)
     if not key:
         raise BindingError(f"--bind {name}: {value!r} is not a name (it has no letters or digits)")
-    rows = _rows(backend, _ENTITIES_BY_KEY, {"key": ox.Literal(key)})
-    candidates: dict[ox.NamedNode, dict] = {}
-    for entity, _, type_, label in rows:
-        found = candidates.setdefault(named(entity), {"types": set(), "labels": set()})
-        if type_ is not None:
-            found["types"].add(term_value(type_).rsplit("#", 1)[-1])
-        if label is not None:
-            found["labels"].add(term_value(label))
-    if not candidates:
+    found: dict[str, dict] = {}  # IRI -> its labels, types and paper counts
+    for entity, _, type_, label, papers in _rows(backend, _ENTITIES_BY_KEY, {"key": ox.Literal(key)}):
+        seen = found.setdefault(named(entity).value, {"labels": set(), "types": set(), "papers": set()})
+        for slot, term in (("labels", label), ("types", type_), ("papers", papers)):
+            if term is not None:
+                seen[slot].add(term_value(term))
+    if not found:
         raise BindingError(f"--bind {name}: no entity is called {value!r} (lookup key {key!r})")
-    narrowed = list(candidates)
-    if name in _TYPE_NAMES and len(narrowed) > 1:
-        narrowed = [e for e in narrowed if _TYPE_NAMES[name] in candidates[e]["types"]] or narrowed
-    if len(narrowed) > 1:
-        preferred = [e for e in narrowed if any(lookup_key(label) == key for label in candidates[e]["labels"])]
-        narrowed = preferred or narrowed
-    if len(narrowed) == 1:
-        return narrowed[0]
-    listing = "; ".join(
-        f"<{e.value}> {'/'.join(sorted(candidates[e]['labels']))} ({'/'.join(sorted(candidates[e]['types']))})"
-        for e in sorted(narrowed, key=lambda e: e.value)[:5]
-    )
-    raise BindingError(f"--bind {name}: {value!r} names {len(narrowed)} entities, bind one by IRI: {listing}")
+    refs = [
+        EntityRef(
+            iri,
+            min(seen["labels"], default=iri),
+            next((t for t in ENTITY_TYPES if _PKG + t in seen["types"]), "Entity"),
+            max(map(int, seen["papers"]), default=None),
+        )
+        for iri, seen in found.items()
+    ]
+    chosen, *others = which(refs, _TYPE_NAMES.get(name))
+    if others and notes is not None:
+        listing = "; ".join(f"<{r.iri}> {r.name} ({r.type}, {r.paper_count or 0} papers)" for r in others[:5])
+        more = f"; {len(others) - 5} more" if len(others) > 5 else ""
+        notes.append(
+            f"--bind {name}={value}: {chosen.name} ({chosen.type}, {chosen.paper_count or 0} papers), the entity"
+            f" in the most papers of {len(others) + 1} so named; to bind another, give its IRI: {listing}{more}"
+        )
+    return ox.NamedNode(chosen.iri)
 
 
 def resolve_paper(value: str, backend: Backend) -> ox.NamedNode:

@@ -14,6 +14,8 @@ Per chunk:
 3. write papers, sentences, mentions and paper-entity links with Oxigraph's bulk loader;
 4. add the chunk's relation evidence to the stored evidence;
 5. recompute the description of every entity the chunk touched from its mention tallies.
+
+After the last chunk, the model families (`kg.families`) are linked again from all models' names.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import pyoxigraph as ox
 
 from paperkg.extract.records import PaperExtraction
 from paperkg.kg.entities import summarise
+from paperkg.kg.families import refresh_families
 from paperkg.kg.identity import build_iri, entity_iri, paper_iri, statement_iri
 from paperkg.kg.linking import (
     AcronymIndex,
@@ -84,6 +87,7 @@ def add_extractions(
         if fresh:
             _add_chunk(db, fresh, build, report)
     if report.papers:
+        refresh_families(db)
         report.build = build
         db.extend(build_quads(build, started, clock(), report.extractors, report.generic_dropped))
     return report

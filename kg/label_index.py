@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,11 +62,20 @@ def by_relevance(ref: EntityRef) -> tuple:
     return (-(ref.paper_count or 0), ref.name.casefold(), ref.iri)
 
 
+def which(refs: Iterable[EntityRef], type: str | None = None) -> list[EntityRef]:
+    """Which entity a name means: the rule `kg lookup`, `--bind`, `kg viz --focus` and the page's
+    search share. `refs` are the entities whose label or an alias has the name's key; the first
+    of the result is meant, the others are offered beside it, never an error. An entity of
+    `type` (when the caller wants one) beats the others, then the one seen in the most papers:
+    a name used by thousands of papers means what they mean, not what one paper defined."""
+    return sorted(refs, key=lambda r: (type is not None and r.type != type, *by_relevance(r)))
+
+
 def entities_with_key(store: Store, key: str) -> list[EntityRef]:
-    """Entities one of whose names normalises to `key`, most papers first."""
+    """Entities one of whose names normalises to `key`, in the order of `which`."""
     subjects = {q.subject for q in store.oxigraph.quads_for_pattern(None, pkg.lookupKey, ox.Literal(key))}
     refs = (entity_ref(store, s) for s in subjects if isinstance(s, ox.NamedNode))
-    return sorted((r for r in refs if r is not None), key=by_relevance)
+    return which(r for r in refs if r is not None)
 
 
 @dataclass

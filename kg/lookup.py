@@ -17,10 +17,10 @@ import pyoxigraph as ox
 
 from paperkg.kg import label_index
 from paperkg.kg.external import Link, entity_links
-from paperkg.kg.label_index import EntityRef, entity_ref
+from paperkg.kg.label_index import EntityRef, entity_ref, which
 from paperkg.kg.names import lookup_key
 from paperkg.kg.store import Store
-from paperkg.kg.terms import PREFIXES, dcterms, pkg, skos, term_value
+from paperkg.kg.terms import PREFIXES, dcterms, named, pkg, skos, term_value
 from paperkg.schema.errors import InputError
 from paperkg.schema.namespaces import ENTITY_TYPES, PKG_NS
 
@@ -65,6 +65,16 @@ class Related:
 
 
 @dataclass
+class Named:
+    """Another entity, named only: offered beside a match, or its model family or a variant."""
+
+    iri: str
+    name: str
+    type: str
+    papers: int
+
+
+@dataclass
 class Match:
     iri: str
     name: str
@@ -75,6 +85,9 @@ class Match:
     evidence: list[Evidence] = field(default_factory=list)
     related: list[Related] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)  # to reference vocabularies, exact matches first
+    family: Named | None = None  # the model family it is a variant of (pkg:variantOf)
+    variants: list[Named] = field(default_factory=list)  # its own variants, most papers first
+    family_papers: int | None = None  # papers naming it or any variant (through variants of variants)
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -93,11 +106,20 @@ class Suggestion:
 @dataclass
 class LookupResult:
     term: str
-    matches: list[Match]
+    matches: list[Match]  # the entity the term means (`kg.label_index.which`), or none
     suggestions: list[Suggestion]
+    others: list[Named] = field(default_factory=list)  # other entities so named, most papers first
+    # entities of one paper each that define the term as an acronym of another long form: the
+    # paper-local definitions that conflict with the main entity, folded under it
+    definitions: list[Named] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        return {"matches": [m.to_dict() for m in self.matches], "suggestions": [asdict(s) for s in self.suggestions]}
+        return {
+            "matches": [m.to_dict() for m in self.matches],
+            "others": [asdict(n) for n in self.others],
+            "definitions": [asdict(n) for n in self.definitions],
+            "suggestions": [asdict(s) for s in self.suggestions],
+        }
 
 
 def entity_type(name: str | None) -> str | None:
@@ -111,8 +133,9 @@ def entity_type(name: str | None) -> str | None:
 
 
 def lookup(store: Store, term: str, type: str | None = None, limit: int = DEFAULT_LIMIT) -> LookupResult:
-    """Entities named `term` (of `type`, if given), each with up to `limit` papers, typed relations
-    and co-occurring entities; when none is named so, up to `SUGGESTIONS` close names instead."""
+    """The entity `term` means (of `type`, if given), with up to `limit` papers, typed relations
+    and co-occurring entities, and the other entities so named beside it; when none is named so,
+    up to `SUGGESTIONS` close names instead."""
     key = lookup_key(term)
     if not key:
         raise BadTerm(f"nothing to look up in {term!r}: it has no letters or digits")
@@ -122,7 +145,15 @@ def lookup(store: Store, term: str, type: str | None = None, limit: int = DEFAUL
     store.require()
     refs = [r for r in label_index.entities_with_key(store, key) if wanted is None or r.type == wanted]
     if refs:
-        return LookupResult(term, [describe(store, r, limit) for r in refs], [])
+        main, *rest = which(refs)
+        defining = {r.iri for r in rest if r.paper_count == 1 and _defines(store, r, key)}
+        return LookupResult(
+            term,
+            [describe(store, main, limit)],
+            [],
+            others=[_named(r) for r in rest if r.iri not in defining],
+            definitions=[_named(r) for r in rest if r.iri in defining],
+        )
     close = label_index.load(store).suggest(store, key, wanted, SUGGESTIONS)
     return LookupResult(term, [], [Suggestion(r.iri, r.name, r.type, score) for r, score in close])
 
@@ -131,6 +162,11 @@ def describe(store: Store, ref: EntityRef, limit: int = DEFAULT_LIMIT) -> Match:
     entity = ox.NamedNode(ref.iri)
     papers = _papers(store, entity, limit)
     evidence = [ev for p in papers if (ev := _evidence(store, entity, ox.NamedNode(p.iri)))]
+    db = store.oxigraph
+    family = [r for q in db.quads_for_pattern(entity, pkg.variantOf, None) if (r := entity_ref(store, named(q.object)))]
+    variants = [
+        r for q in db.quads_for_pattern(None, pkg.variantOf, entity) if (r := entity_ref(store, named(q.subject)))
+    ]
     return Match(
         ref.iri,
         ref.name,
@@ -141,7 +177,32 @@ def describe(store: Store, ref: EntityRef, limit: int = DEFAULT_LIMIT) -> Match:
         evidence,
         _related(store, entity, limit),
         entity_links(store.oxigraph, entity),
+        family=_named(family[0]) if family else None,
+        variants=[_named(r) for r in which(variants)[:limit]],
+        family_papers=_family_papers(store, entity) if variants else None,
     )
+
+
+def _named(ref: EntityRef) -> Named:
+    return Named(ref.iri, ref.name, ref.type, ref.paper_count or 0)
+
+
+def _defines(store: Store, ref: EntityRef, key: str) -> bool:
+    """Whether a paper defined the name keyed `key` as an acronym of `ref`."""
+    return any(lookup_key(a) == key for a in _values(store, ox.NamedNode(ref.iri), pkg.acronym))
+
+
+# the papers that name a family or any of its variants, however deep
+_FAMILY_PAPERS = """
+SELECT ?e (COUNT(DISTINCT ?p) AS ?n) WHERE {
+  ?member pkg:variantOf* ?e .
+  ?p pkg:mentions ?member .
+}
+GROUP BY ?e"""
+
+
+def _family_papers(store: Store, entity: ox.NamedNode) -> int:
+    return next((int(row["n"].value) for row in _select(store, _FAMILY_PAPERS, e=entity)), 0)
 
 
 # Every query below starts from the entity (bound with `substitutions=`) and keeps to one basic

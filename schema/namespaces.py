@@ -44,7 +44,7 @@ TERMS: dict[str, frozenset[str]] = {
         Paper Entity Method Model Dataset Task Metric Concept Mention Sentence AliasMerge SurfaceForm Build
         dateText year authorCount upvotes sourceLocation
         mentions proposes uses evaluatesOn reports addresses
-        usedFor evaluatedOn comparedWith partOf hyponymOf coOccursWith
+        usedFor evaluatedOn comparedWith partOf hyponymOf coOccursWith variantOf
         key lookupKey acronym paperCount mentionCount
         alias mergeRule hasMerge surfaceForm
         paper field sentence sentenceIndex role extractor entityType acronymKey

@@ -116,13 +116,14 @@ def test_aliases_list_acronym_first_without_case_duplicates(store):
     assert match.aliases == ["SAE", "SAEs", "Sparse Autoencoders"]
 
 
-def test_an_acronym_with_two_long_forms_lists_both(store):
+def test_an_acronym_with_two_long_forms_shows_one_and_folds_the_other(store):
+    """One paper each: the tie goes to the name first in order; the other paper's definition
+    of MAE is folded under it, not a second match."""
     result = lookup(store, "MAE")
-    assert {(m.name, m.type) for m in result.matches} == {
-        ("masked autoencoder", "Method"),
-        ("mean absolute error", "Metric"),
-    }
-    assert all(m.papers for m in result.matches)
+    assert [(m.name, m.type) for m in result.matches] == [("masked autoencoder", "Method")]
+    assert result.matches[0].papers
+    assert [(d.name, d.type, d.papers) for d in result.definitions] == [("mean absolute error", "Metric", 1)]
+    assert result.others == []
 
 
 def test_type_narrows_an_ambiguous_term(store):
@@ -321,9 +322,21 @@ def test_json_has_exactly_the_documented_shape(store):
     result = run(store, "SAE", "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert set(data) == {"matches", "suggestions"}
+    assert set(data) == {"matches", "others", "definitions", "suggestions"}
     match = data["matches"][0]
-    assert set(match) == {"iri", "name", "type", "aliases", "papers", "evidence", "related", "links"}
+    assert set(match) == {
+        "iri",
+        "name",
+        "type",
+        "aliases",
+        "papers",
+        "evidence",
+        "related",
+        "links",
+        "family",
+        "variants",
+        "family_papers",
+    }
     assert match["links"] == []  # this fixture links nothing
     assert match["iri"] == SAE and len(match["papers"]) >= 2
     assert all(set(p) == {"iri", "title", "date", "roles"} for p in match["papers"])
@@ -434,10 +447,11 @@ def test_relations_read_from_the_entity_looked_up(store):
     assert "evaluated on" not in out
 
 
-def test_ambiguous_terms_print_every_candidate(store):
+def test_ambiguous_terms_print_the_main_entity_and_fold_the_other_definitions(store):
     out = run(store, "MAE").stdout
-    assert "'MAE' names 2 entities" in out
-    assert "masked autoencoder" in out and "mean absolute error" in out
+    assert "names 2 entities" not in out
+    assert out.startswith("masked autoencoder")
+    assert "also defined in 1 paper as: mean absolute error" in out
 
 
 def test_suggestions_are_printed(store):

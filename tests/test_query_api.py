@@ -159,9 +159,16 @@ def test_entity_names_resolve_by_lookup_key(name, value, expected, backend):
     assert term(name, value, backend) == ox.NamedNode(ENTITY + expected)
 
 
+def test_a_name_of_several_entities_binds_the_one_lookup_shows_and_offers_the_others(backend):
+    """Two entities are "PE", one paper each: the tie goes to the name first in order, as in
+    `kg lookup`; the other is named in a note with its IRI, and nothing fails."""
+    notes: list[str] = []
+    assert to_term("entity", "PE", backend, notes) == ox.NamedNode(ENTITY + "positional-encoding")
+    [note] = notes
+    assert "positional encoding (Method, 1 papers)" in note and f"<{ENTITY}prediction-error>" in note
+
+
 def test_entity_name_errors(backend):
-    with pytest.raises(BindingError, match="names 2 entities"):
-        term("entity", "PE", backend)
     with pytest.raises(BindingError, match="no entity is called"):
         term("entity", "transformer", backend)
     with pytest.raises(BindingError, match="not a name"):

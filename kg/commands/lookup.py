@@ -10,6 +10,8 @@ from paperkg.schema.namespaces import ENTITY_TYPES
 
 # How roles and relations read in the terminal (the JSON keeps the vocabulary's local names).
 ROLE_WORDS = {"evaluatesOn": "evaluates on"}
+# entities named beside the main one (other meanings, folded definitions) listed by name
+FOLDED = 8
 RELATION_WORDS = {  # relation -> (this entity is the subject, the related entity is the subject)
     "usedFor": ("used for", "uses"),
     "evaluatedOn": ("evaluated on", "evaluates"),
@@ -37,9 +39,12 @@ def lookup(term: tuple[str, ...], type_: str | None, limit: int, as_json: bool, 
     """Find an entity by any of its names: which papers use it, where, and what comes with it.
 
     TERM may be the name, an alias, the acronym or the long form, in any case, with or without
-    hyphens, singular or plural. Several words need no quotes. An acronym that stands for two
-    things shows both. When no name matches exactly, close names are suggested; the exit status
-    is 1 only when nothing matches at all.
+    hyphens, singular or plural. Several words need no quotes. A name several entities share
+    means the one seen in the most papers (as for kg query --bind and kg viz --focus): it is
+    shown, and the others are named after it; one-paper definitions of an acronym that conflict
+    with it are folded into one line. A model shows its family and variants. When no name
+    matches exactly, close names are suggested; the exit status is 1 only when nothing matches
+    at all.
 
     \b
     Examples:
@@ -53,8 +58,10 @@ def lookup(term: tuple[str, ...], type_: str | None, limit: int, as_json: bool, 
       "papers": [{"iri", "title", "date", "roles"}],
       "evidence": [{"paper", "sentence", "start", "end"}],
       "related": [{"iri", "name", "type", "relation", "count"}],
-      "links": [{"iri", "match", "source"}]}],
-      "suggestions": [{"iri", "name", "type", "score"}]}, best match first.
+      "links": [{"iri", "match", "source"}],
+      "family": {"iri", "name", "type", "papers"} or null, "variants": [...], "family_papers"}],
+      "others": [{"iri", "name", "type", "papers"}], "definitions": [...],
+      "suggestions": [{"iri", "name", "type", "score"}]}.
     Evidence offsets mark the mention in the sentence (end exclusive). A relation written
     "^usedFor" has the related entity as its subject; "coOccursWith" counts shared papers.
     Links are the entity's entries in Papers with Code, the AI Ontology or CSO; "match" is
@@ -82,12 +89,16 @@ def _print(result) -> None:
         for s in result.suggestions:
             console.print(Text.assemble("  ", (printable(s.name), "bold"), f"  ({printable(s.type)})"))
         return
-    if len(result.matches) > 1:
-        console.print(f"{result.term!r} names {len(result.matches)} entities:\n")
-    for i, match in enumerate(result.matches):
-        if i:
-            console.rule()
+    for match in result.matches:
         _print_match(console, match)
+    if result.definitions:
+        papers = _plural(sum(d.papers for d in result.definitions), "paper")
+        console.print(Text(f"also defined in {papers} as: " + _listing(result.definitions, FOLDED, counts=False)))
+    if result.others:
+        console.print(
+            Text(f"{printable(result.term)!r} also names: " + _listing(result.others, FOLDED)), soft_wrap=False
+        )
+        console.print(Text("(kg lookup --type TYPE narrows the name; kg query --bind takes an IRI)", style="dim"))
 
 
 def _print_match(console, match) -> None:
@@ -102,6 +113,15 @@ def _print_match(console, match) -> None:
     console.print(head)
     if match.aliases:
         console.print(Text("also: " + ", ".join(map(printable, match.aliases))))
+    if match.family:
+        console.print(Text(f"variant of: {_listing([match.family], 1)}"))
+    if match.variants:
+        console.print(
+            Text(
+                f"variants: {_listing(match.variants, len(match.variants))}; the family in all: "
+                + _plural(match.family_papers or 0, "paper")
+            )
+        )
     console.print(Text(match.iri, style="dim"), soft_wrap=True)  # an IRI is copied whole, never broken
     if match.links:
         # one line however long: IRIs cut by wrapping could not be copied
@@ -157,6 +177,16 @@ def _highlighted(evidence, plain: bool):
     if not plain:
         text.stylize("bold underline yellow", len(before), len(before) + len(mention))
     return text
+
+
+def _listing(entities, most: int, counts: bool = True) -> str:
+    """`most` entities by name (with their type and papers when `counts`), then how many more."""
+    shown = [
+        printable(e.name) + (f" ({printable(e.type)}, {_plural(e.papers, 'paper')})" if counts else "")
+        for e in entities[:most]
+    ]
+    more = f"; {len(entities) - most:,} more" if len(entities) > most else ""
+    return "; ".join(shown) + more
 
 
 def _plural(n: int, word: str) -> str:

@@ -158,7 +158,11 @@ def _run(text, binds, fmt, limit, store, endpoint, timeout, allow_update, allow_
     else:
         backend = StoreBackend(store.require(), timeout=timeout, allow_service=allow_service)
     assignments = [parse_assignment(b) for b in binds]
-    result = limited(in_query_order(run_bound(backend, text, bind_terms(assignments, backend)), text), limit)
+    notes: list[str] = []
+    terms = bind_terms(assignments, backend, notes)
+    for note in notes:
+        click.echo(f"note: {note}", err=True)
+    result = limited(in_query_order(run_bound(backend, text, terms), text), limit)
     if isinstance(result, (Solutions, Boolean)):
         write_solutions(result, fmt or ("table" if sys.stdout.isatty() else "tsv"), sys.stdout, prefixes())
     else:
