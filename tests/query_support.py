@@ -14,7 +14,7 @@ from paperkg.kg.cli import main
 from paperkg.kg.store import Store
 
 FIXTURE = Path(__file__).parent / "fixtures" / "query" / "graph.ttl"
-FIXTURE_TRIPLES = 252
+FIXTURE_TRIPLES = 259
 ENTITY = "https://w3id.org/paperkg/id/entity/"
 PAPER = "https://w3id.org/paperkg/id/paper/"
 PKG = "https://w3id.org/paperkg/ns#"
@@ -34,6 +34,7 @@ NAMED_BINDINGS = {
     "papers-using": ["entity=SAE"],
     "acronyms": ["acronym=SAE"],
     "external-links": [],
+    "model-families": ["model=Pythia"],
 }
 
 

@@ -81,9 +81,17 @@ def test_entities_per_type(shared_store):
         "Concept": 2,
         "Dataset": 2,
         "Metric": 2,
-        "Model": 1,
+        "Model": 2,
         "Task": 1,
     }
+
+
+def test_model_families_count_the_papers_of_family_and_variants(shared_store):
+    """Pythia itself is in no paper of the fixture: its one paper names Pythia-70M."""
+    found = rows(shared_store, "model-families")
+    assert list(zip(short(values(found, "model")), values(found, "variants"), values(found, "papers"))) == [
+        ("pythia", "1", "1")
+    ]
 
 
 def test_most_used_datasets(shared_store):
