@@ -12,6 +12,7 @@ kg does not import viz here (DESIGN.md: only the CLI joins them).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection
 from dataclasses import asdict
 from pathlib import PurePosixPath
@@ -20,8 +21,10 @@ import networkx as nx
 import pyoxigraph as ox
 
 from paperkg.kg.external import entity_links
+from paperkg.kg.relations import RELATIONS
 from paperkg.kg.store import Store
-from paperkg.kg.terms import PREFIXES
+from paperkg.kg.terms import PREFIXES, pkg, rdf, term_value
+from paperkg.schema.namespaces import ENTITY_TYPES, PKG_NS
 
 _LAST_BUILD = "SELECT (MAX(?t) AS ?t) WHERE { ?b a pkg:Build ; prov:endedAtTime ?t }"
 _SOURCES = "SELECT DISTINCT ?where WHERE { ?p a pkg:Paper ; pkg:sourceLocation ?where }"
@@ -34,27 +37,121 @@ def page_graph(
     types: Collection[str] | None = None,
     min_papers: int = 0,
     name: str | None = None,
+    max_nodes: int | None = None,
+    focus: str | None = None,
+    depth: int = 1,
 ) -> nx.MultiDiGraph:
     """The entity graph of `store` (with paper nodes if `papers`), keeping only `types` and
     entities in at least `min_papers` papers (pass none of these when the page has a focus: its
     neighbourhood goes through entities of every type). Graph attributes: `name` (`name`, else
     what the graph was built from, see `built_from`), `papers` and `entities` (totals in the
-    store), `built` (see `last_build`)."""
-    from paperkg.kg.stats import graph_stats
+    store), `built` (see `last_build`).
+
+    A page shows a few hundred entities of a graph that may hold half a million, so with
+    `max_nodes` only what it can show is read: the `max_nodes` entities in the most papers (and
+    a few more, to name what the cap left out), with `paper_counts`, the number of entities of
+    the wanted types per paper count, so the page can say how many it left out. With `focus`
+    (an entity IRI), the entities nearest it instead (`neighbourhood`).
+    """
     from paperkg.kg.view import graph_view
 
-    graph = graph_view(store, include_papers=papers, types=types or None, min_papers=max(min_papers, 1))
+    totals = paper_counts(store, ENTITY_TYPES)
+    if focus is not None:
+        chosen = neighbourhood(store, focus, depth, max_nodes, types, min_papers)
+        graph = graph_view(store, include_papers=papers, entities=chosen)
+    elif max_nodes:
+        graph = graph_view(
+            store,
+            include_papers=papers,
+            types=types or None,
+            min_papers=max(min_papers, 1),
+            max_nodes=max_nodes + LEFT_OUT_EXAMPLES,
+        )
+        graph.graph["paper_counts"] = paper_counts(store, types) if types else totals
+    else:
+        graph = graph_view(store, include_papers=papers, types=types or None, min_papers=max(min_papers, 1))
     for node, kind in graph.nodes(data="kind"):
         if kind == "entity":
             graph.nodes[node]["links"] = [asdict(link) for link in entity_links(store.oxigraph, ox.NamedNode(node))]
-    totals = graph_stats(store)
     graph.graph.update(
         name=name or f"{built_from(store) or store.path.name} · paperkg graph",
-        papers=totals["papers"],
-        entities=totals["entities"],
+        papers=_count(store, _PAPERS),
+        entities=sum(totals.values()),
         built=last_build(store),
     )
     return graph
+
+
+# entities read beyond a map's cap, for the page and the command to name a few it left out
+LEFT_OUT_EXAMPLES = 10
+
+_PAPERS = "SELECT (COUNT(?p) AS ?n) WHERE { ?p a pkg:Paper }"
+_PAPER_COUNTS = """
+SELECT ?papers (COUNT(?e) AS ?n) WHERE {
+  VALUES ?type { %s }
+  ?e a ?type ; pkg:paperCount ?papers .
+} GROUP BY ?papers"""
+
+
+def _count(store: Store, query: str) -> int:
+    return next((int(row["n"].value) for row in store.query(query, prefixes=PREFIXES)), 0)
+
+
+def paper_counts(store: Store, types: Collection[str]) -> dict[int, int]:
+    """{paper count: entities of `types` seen in that many papers} (one pass over the counts)."""
+    text = _PAPER_COUNTS % " ".join(f"pkg:{t}" for t in types)
+    return {int(row["papers"].value): int(row["n"].value) for row in store.query(text, prefixes=PREFIXES)}
+
+
+def neighbourhood(
+    store: Store,
+    focus: str,
+    depth: int,
+    limit: int | None,
+    types: Collection[str] | None = None,
+    min_papers: int = 0,
+) -> list[str]:
+    """`focus` and the entities nearest it, ring by ring up to `depth` links away (typed
+    relations either way, or a paper shared), of `types` and in at least `min_papers` papers:
+    each ring ranked as `viz.select.cap` ranks it (a typed relation to the ring inside first,
+    then the most papers shared with it, then the most papers), and no more read once `limit`
+    entities are found. A ring is counted from its papers' mentions, so the cost is the papers
+    of the entities expanded, not the size of the graph."""
+    db = store.oxigraph
+    chosen = [focus]
+    seen = {focus}
+    ring = [focus]
+    for _ in range(depth):
+        if limit and len(chosen) >= limit:
+            break
+        typed: set[str] = set()
+        shared: Counter = Counter()
+        papers: Counter = Counter()
+        for node in ring:
+            e = ox.NamedNode(node)
+            for relation in RELATIONS:
+                predicate = getattr(pkg, relation)
+                typed.update(term_value(q.object) for q in db.quads_for_pattern(e, predicate, None))
+                typed.update(term_value(q.subject) for q in db.quads_for_pattern(None, predicate, e))
+            mentioning = [q.subject for q in db.quads_for_pattern(None, pkg.mentions, e)]
+            counted: Counter = Counter()
+            for paper in mentioning:
+                counted.update(term_value(q.object) for q in db.quads_for_pattern(paper, pkg.mentions, None))
+            for other, n in counted.items():
+                shared[other] = max(shared[other], n)
+        candidates = set()
+        for other in (typed | set(shared)) - seen:
+            e = ox.NamedNode(other)
+            found = next(iter(db.quads_for_pattern(e, pkg.paperCount, None)), None)
+            papers[other] = int(term_value(found.object)) if found else 0
+            kinds = {term_value(q.object).removeprefix(PKG_NS) for q in db.quads_for_pattern(e, rdf.type, None)}
+            if papers[other] >= min_papers and kinds & set(types or ENTITY_TYPES):
+                candidates.add(other)
+        ranked = sorted(candidates, key=lambda n: (n not in typed, -shared[n], -papers[n], n))
+        ring = ranked[: limit - len(chosen)] if limit else ranked
+        chosen.extend(ring)
+        seen.update(ring)
+    return chosen
 
 
 def last_build(store: Store) -> str | None:

@@ -44,8 +44,8 @@ import pyoxigraph as ox
 from paperkg.kg.identity import statement_iri
 from paperkg.kg.relations import RELATIONS
 from paperkg.kg.roles import ROLES
-from paperkg.kg.terms import PREFIXES, dcterms, named, pkg, prov, skos, solutions, term_value
-from paperkg.schema.namespaces import ENTITY_TYPES
+from paperkg.kg.terms import PREFIXES, dcterms, named, pkg, prov, rdf, skos, solutions, term_value
+from paperkg.schema.namespaces import ENTITY_TYPES, PKG_NS
 
 _ENTITIES = """
 SELECT ?e ?type ?papers ?mentions WHERE {
@@ -86,12 +86,15 @@ def graph_view(
     min_cooccurrence: int = 1,
     max_nodes: int | None = None,
     titles: int = 3,
+    entities: Iterable[str] | None = None,
 ) -> nx.MultiDiGraph:
     """The entity graph of `store` (a `kg.store.Store` or a `pyoxigraph.Store`).
 
     `types` keeps only entities of those types; `min_papers` only entities in at least that many
     papers; `max_nodes` the most-mentioned entities (by papers, then mentions, then IRI);
-    `min_cooccurrence` only co-occurrence edges with at least that many papers.
+    `min_cooccurrence` only co-occurrence edges with at least that many papers. `entities`
+    (IRIs) are the entities to show instead, whatever the other filters say: a reader that
+    chose them reads only them.
     """
     db = store.oxigraph if hasattr(store, "oxigraph") else store
     wanted = tuple(types) if types else ENTITY_TYPES
@@ -99,7 +102,8 @@ def graph_view(
     if unknown:
         raise ValueError(f"unknown entity type(s): {', '.join(sorted(unknown))}")
     g = nx.MultiDiGraph()
-    for r in _ranked(db, wanted, min_papers, max_nodes):
+    chosen = _ranked(db, wanted, min_papers, max_nodes) if entities is None else _described(db, entities)
+    for r in chosen:
         e = r["e"]
         g.add_node(
             e.value,
@@ -113,7 +117,7 @@ def graph_view(
             mentions=int(r["mentions"].value),
             paper_titles=_titles(db, e, titles),
         )
-    restricted = max_nodes is not None or min_papers > 1 or bool(types)
+    restricted = entities is not None or max_nodes is not None or min_papers > 1 or bool(types)
     for s, relation, o, weight in _relations(db, g) if restricted else _all_relations(db):
         if s in g and o in g:
             g.add_edge(s, o, key=relation, relation=relation, weight=weight)
@@ -146,6 +150,19 @@ def _ranked(db: ox.Store, types: tuple[str, ...], min_papers: int, limit: int | 
     papers, mentions = int(top[-1]["papers"].value), int(top[-1]["mentions"].value)
     kept = query(f"?papers > {papers} || (?papers = {papers} && ?mentions >= {mentions})")
     return sorted(kept, key=rank)[:limit]
+
+
+def _described(db: ox.Store, entities: Iterable[str]) -> list[dict]:
+    """The rows `_ranked` gives, for the entities given (those not in the store left out)."""
+    rows = []
+    for iri in entities:
+        e = ox.NamedNode(iri)
+        types = [q.object for q in db.quads_for_pattern(e, rdf.type, None) if term_value(q.object).startswith(PKG_NS)]
+        found = [next(iter(db.quads_for_pattern(e, p, None)), None) for p in (pkg.paperCount, pkg.mentionCount)]
+        type_ = next((t for t in types if term_value(t).removeprefix(PKG_NS) in ENTITY_TYPES), None)
+        if type_ is not None and found[0] is not None and found[1] is not None:
+            rows.append({"e": e, "type": type_, "papers": found[0].object, "mentions": found[1].object})
+    return rows
 
 
 def _one(db: ox.Store, subject: ox.NamedNode, predicate: ox.NamedNode) -> str:

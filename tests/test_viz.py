@@ -24,7 +24,7 @@ from paperkg.viz.communities import communities
 from paperkg.viz.html import page_html, write_page
 from paperkg.viz.layout import ring_layout, spread_layout
 from paperkg.viz.regions import region_layout
-from paperkg.viz.select import SelectionError, cap, find_nodes, select
+from paperkg.viz.select import SelectionError, cap, find_nodes, select, weak_links
 
 HOSTILE_TITLE = '<img src=x onerror="window.__pwned=1"> and </script><script>window.__pwned=2</script>'
 HOSTILE_LABEL = "<svg onload=window.__pwned=3> {{ 7*7 }} 'single' \"double\" {braces}"
@@ -460,7 +460,7 @@ def test_the_map_layout_is_the_same_in_every_process():
 
 
 def test_links_between_regions_are_faint_and_those_inside_full():
-    edges = payload(page_html(select(literature())))["edges"]
+    edges = payload(page_html(select(literature(), links=None)))["edges"]
     across = [e for e in edges if e["from"][:2] != e["to"][:2]]
     inside = [e for e in edges if e["from"][:2] == e["to"][:2]]
     assert across and all(e["color"]["opacity"] < 0.5 for e in across)
@@ -477,3 +477,24 @@ def test_region_layout_places_lone_groups_and_one_region_alone():
     one, (region,) = region_layout(lone, [set("abc")])
     assert (region.x, region.y) == (0.0, 0.0) and all(math.dist(xy, (0, 0)) < region.radius for xy in one.values())
     assert region_layout(nx.Graph(), []) == ({}, [])
+
+
+def test_each_node_keeps_its_strongest_links_by_association_strength():
+    """A hub in 100 papers shares 10 with each of a, b and c and 4 with x; x and y (5 papers
+    each) share 3, a and b one. By counts the hub's links are the strongest; by association
+    strength (shared / product of papers) they are the weakest: hub-a 10/500 against a-b 1/25.
+    With one link a node: x and y keep theirs, a and b theirs, c its link to the hub, the hub
+    one of its ties (by name); the typed relation and a focus's links always stay."""
+    g = nx.MultiDiGraph()
+    entity(g, "hub", "hub", papers=100)
+    for node in "abcxy":
+        entity(g, node, node, papers=5)
+    for node in "abc":
+        cooc(g, "hub", node, 10)
+    cooc(g, "hub", "x", 4)
+    cooc(g, "x", "y", 3)
+    cooc(g, "a", "b", 1)
+    g.add_edge("a", "c", key="usedFor", relation="usedFor", weight=1)
+    assert {(u, v) for u, v, _ in weak_links(g, 1)} == {("hub", "b"), ("hub", "x")}
+    assert weak_links(g, 1, keep=("hub",)) == []
+    assert select(g, links=1).graph.number_of_edges() == g.number_of_edges() - 2

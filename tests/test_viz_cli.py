@@ -194,3 +194,47 @@ def test_the_default_map_says_what_it_left_out_and_how_to_see_it(store, tmp_path
         assert "6 of 6 entities" in result.stderr and "one paper only" not in result.stderr
     assert summary("--store", store, "-o", str(out), "--focus", "SAE")["left_out_single_paper"] == 0
     assert "--min-papers 1 shows" in " ".join(kg("viz", "--help").stdout.split())
+
+
+# -- reading only what a page shows -------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    from graph_papers import all_papers, build
+
+    return build(tmp_path_factory.mktemp("built") / "store", all_papers())
+
+
+def _shown(selection) -> tuple[set, set]:
+    return set(selection.graph), {(u, v, k) for u, v, k in selection.graph.edges(keys=True)}
+
+
+@pytest.mark.parametrize("cap", [3, 8, 300])
+def test_a_map_read_to_its_cap_shows_what_reading_everything_shows(built, cap):
+    from paperkg.kg.names import lookup_key
+    from paperkg.kg.page_graph import page_graph
+    from paperkg.viz.select import select
+
+    everything = select(page_graph(built, min_papers=1), min_papers=1, max_nodes=cap, key=lookup_key)
+    capped = select(page_graph(built, min_papers=1, max_nodes=cap), min_papers=1, max_nodes=cap, key=lookup_key)
+    assert capped.entities == everything.entities
+    assert capped.left_out_count == everything.left_out_count
+    assert capped.total_entities == everything.total_entities and capped.filtered_out == everything.filtered_out
+    # the cap breaks ties in paper counts by mentions here, by links there: compare the untied
+    if cap >= everything.total_entities:
+        assert _shown(capped) == _shown(everything)
+
+
+def test_a_focus_read_around_the_entity_shows_what_reading_everything_shows(built):
+    from paperkg.kg import label_index
+    from paperkg.kg.names import lookup_key
+    from paperkg.kg.page_graph import page_graph
+    from paperkg.viz.select import select
+
+    [sae, *_] = label_index.entities_with_key(built, lookup_key("SAE"))
+    for depth in (1, 2):
+        everything = select(page_graph(built), focus="SAE", depth=depth, max_nodes=300, key=lookup_key)
+        around = select(page_graph(built, focus=sae.iri, depth=depth, max_nodes=300), focus=sae.iri, depth=depth)
+        assert around.focus == everything.focus == (sae.iri,)
+        assert _shown(around) == _shown(everything)

@@ -10,3 +10,8 @@ SHARED_ENOUGH = 30
 entities of one paper only (`viz.select.select`). Below that (a small listing, a single source)
 the shared entities make two or three small regions and the single-paper ones still carry most
 of what the graph knows; the demo has 51 of 789, enough for several named communities."""
+
+STRONGEST_LINKS = 4
+"""Co-occurrence links each node of a page keeps, its strongest by association strength
+(`viz.select.weak_links`): 300 hubs of a large graph share papers nearly pairwise, and forty
+thousand lines make a page of megabytes that shows nothing; VOSviewer draws about 1,000."""

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from paperkg.schema.errors import InputError
-from paperkg.viz import DEFAULT_MAX_NODES, SHARED_ENOUGH
+from paperkg.viz import DEFAULT_MAX_NODES, SHARED_ENOUGH, STRONGEST_LINKS
 from paperkg.viz.attributes import (
     aliases_of,
     edge_weight,
@@ -43,6 +43,7 @@ class Selection:
     single_paper_left_out: int = 0  # entities of one paper only, left out by the default (see `select`)
     left_out: list = field(default_factory=list)  # nodes the cap dropped, best ranked first
     left_out_labels: list[str] = field(default_factory=list)  # their labels, same order
+    left_out_count: int = 0  # how many the cap dropped: more than `left_out` when the view held only the top
     max_nodes: int | None = None
     distances: dict = field(default_factory=dict)  # with a focus: node -> links away from it
     rank: dict = field(default_factory=dict)  # node -> place in the ranking (0 = first kept)
@@ -76,6 +77,7 @@ def select(
     max_nodes: int | None = DEFAULT_MAX_NODES,
     papers: bool = False,
     key: Callable[[str], str] | None = None,
+    links: int | None = STRONGEST_LINKS,
 ) -> Selection:
     """Apply, in order: drop paper nodes unless `papers`; the ego network of `focus` within
     `depth` steps (edges followed both ways); entity `types` and `min_papers` filters (the focus
@@ -87,6 +89,9 @@ def select(
     entities are seen in two or more papers, the entities of one paper only are left out
     (counted in `single_paper_left_out`), so the map shows what papers share rather than each
     abstract's own terms; otherwise, and around a focus, nothing is.
+
+    Of the co-occurrence links between the nodes kept, each node keeps its `links` strongest
+    (`weak_links`; `None` or 0 keeps them all).
     """
     total_entities = _graph_count(graph, "entities", lambda n: not is_paper(graph, n))
     total_papers = _graph_count(graph, "papers", lambda n: is_paper(graph, n))
@@ -96,9 +101,12 @@ def select(
     centers: tuple = ()
     distances: dict = {}
     if focus is not None:
-        if key is None:
+        if focus in view:  # a node already chosen (e.g. an entity IRI the store resolved the name to)
+            centers = (focus,)
+        elif key is None:
             raise TypeError("select(focus=...) needs the graph's name key (key=...)")
-        centers = tuple(find_nodes(view, focus, key=key))
+        else:  # the name means the entity in the most papers, as everywhere (kg.label_index.which)
+            centers = tuple(find_nodes(view, focus, key=key)[:1])
         distances = ego_distances(view, centers, depth)
         keep = set(distances)
     wanted_types = set(types) if types else None
@@ -109,29 +117,60 @@ def select(
         or is_paper(graph, n)
         or ((wanted_types is None or type_of(graph, n) in wanted_types) and papers_of(graph, n) >= (min_papers or 0))
     }
-    filtered_out = total_entities - sum(1 for n in keep if not is_paper(graph, n))
+    # a view of the entities in the most papers only (kg.page_graph) says how many there are in all
+    counts: dict[int, int] | None = graph.graph.get("paper_counts") if focus is None else None
+    matching = sum(1 for n in keep if not is_paper(graph, n))
+    if counts is not None:
+        matching = sum(n for papers, n in counts.items() if papers >= (min_papers or 0))
+    filtered_out = total_entities - matching
     single = []
+    single_count = 0
     if min_papers is None and focus is None:
         single = [n for n in keep if not is_paper(graph, n) and papers_of(graph, n) < 2]
-        shared = sum(1 for n in keep if not is_paper(graph, n)) - len(single)
-        if shared < SHARED_ENOUGH:
-            single = []
+        single_count = counts.get(1, 0) if counts is not None else len(single)
+        if matching - single_count < SHARED_ENOUGH:
+            single, single_count = [], 0
         keep.difference_update(single)
 
     chosen, left_out = cap(graph.subgraph(keep), max_nodes, keep=centers, distances=distances)
+    shown = sum(1 for n in chosen if not is_paper(graph, n))
+    drawn = graph.subgraph(chosen).copy()
+    if links:
+        drawn.remove_edges_from(weak_links(drawn, links, keep=centers))
     return Selection(
-        graph=graph.subgraph(chosen).copy(),
+        graph=drawn,
         total_entities=total_entities,
         total_papers=total_papers,
         focus=centers,
         filtered_out=filtered_out,
-        single_paper_left_out=len(single),
+        single_paper_left_out=single_count,
         left_out=left_out,
+        left_out_count=matching - single_count - shown if counts is not None else len(left_out),
         left_out_labels=[label_of(graph, n) for n in left_out],
         max_nodes=max_nodes or None,
         distances={n: distances[n] for n in chosen} if distances else {},
         rank={n: i for i, n in enumerate(chosen)},
     )
+
+
+def weak_links(graph: nx.MultiDiGraph, per_node: int, keep: Collection = ()) -> list[tuple]:
+    """The co-occurrence edges (u, v, key) that are not among the `per_node` strongest links of
+    either end. Strength is association strength, the shared papers divided by the product of the
+    two entities' papers (VOSviewer's normalisation): how much more two entities meet than their
+    sizes predict, so the hubs every paper names do not take all the links. Typed relations and
+    the links of the nodes in `keep` (a focus) always stay."""
+    strength: dict[tuple, float] = {}
+    by_node: dict = {}
+    for u, v, k, data in graph.edges(keys=True, data=True):
+        if str(data.get("relation") or "") != CO_OCCURRENCE or u in keep or v in keep:
+            continue
+        strength[(u, v, k)] = edge_weight(data) / (max(papers_of(graph, u), 1) * max(papers_of(graph, v), 1))
+        by_node.setdefault(u, []).append((u, v, k))
+        by_node.setdefault(v, []).append((u, v, k))
+    strong = set()
+    for edges in by_node.values():
+        strong.update(sorted(edges, key=lambda e: (-strength[e], str(e[0]), str(e[1])))[:per_node])
+    return [e for e in strength if e not in strong]
 
 
 def _graph_count(graph: nx.Graph, attribute: str, counts: Callable) -> int:

@@ -106,18 +106,22 @@ def viz(output, focus, depth, types, min_papers, max_nodes, papers, color_by, ti
         raise click.UsageError("--json prints to stdout, so it cannot be combined with -o -")
     if output != "-" and not os.path.isdir(os.path.dirname(output) or "."):  # never create it
         raise click.ClickException(f"cannot write {output}: {os.path.dirname(output)} is not a directory")
-    # without a focus, the type and paper filters already apply while reading the store
-    early = focus is None
+    # the filters and the cap already apply while reading the store: only what is shown is read
+    # (with paper nodes, which the cap counts too, every entity of the filters is read)
+    center = _focus_entity(store.require(), focus) if focus is not None else None
     graph = page_graph(
         store.require(),
         papers=papers,
-        types=types if early else None,
-        min_papers=(min_papers or 0) if early else 0,
+        types=types,
+        min_papers=min_papers or 0,
         name=title,
+        max_nodes=None if papers else max_nodes or None,
+        focus=center,
+        depth=depth,
     )
     selection = select(
         graph,
-        focus=focus,
+        focus=center,
         depth=depth,
         types=types,
         min_papers=min_papers,
@@ -144,7 +148,7 @@ def viz(output, focus, depth, types, min_papers, max_nodes, papers, color_by, ti
         "links_shown": selection.graph.number_of_edges(),
         "filtered_out": selection.filtered_out,
         "left_out_single_paper": selection.single_paper_left_out,
-        "left_out_by_cap": len(selection.left_out),
+        "left_out_by_cap": selection.left_out_count,
         "left_out_examples": selection.left_out_labels[:10],
     }
     if as_json:
@@ -163,9 +167,34 @@ def viz(output, focus, depth, types, min_papers, max_nodes, papers, color_by, ti
             " papers share; --min-papers 1 shows them",
             err=True,
         )
-    if selection.left_out:
+    if selection.left_out_count:
         click.echo(
-            f"note: kept the {max_nodes:,} nodes {selection.ranked_by}; {len(selection.left_out):,} others left out"
+            f"note: kept the {max_nodes:,} nodes {selection.ranked_by}; {selection.left_out_count:,} others left out"
             f" (e.g. {', '.join(selection.left_out_labels[:3])})",
             err=True,
         )
+
+
+def _focus_entity(store, term: str) -> str:
+    """The entity `term` names, by the rule kg lookup and --bind follow (`kg.label_index.which`);
+    the others so named are told on stderr."""
+    from paperkg.kg import label_index
+    from paperkg.kg.names import lookup_key
+
+    key = lookup_key(term)
+    if not key:
+        raise click.ClickException(f"nothing to look for in {term!r}")
+    found = label_index.entities_with_key(store, key)
+    if not found:
+        close = label_index.load(store).suggest(store, key, limit=5)
+        hint = f"; did you mean: {', '.join(ref.name for ref, _ in close)}" if close else ""
+        raise click.ClickException(f"no entity named {term!r} in the graph{hint}")
+    main, *others = found
+    if others:
+        names = "; ".join(f"{o.name} ({o.type}, {o.paper_count or 0} papers)" for o in others[:5])
+        click.echo(
+            f"note: {term!r} means {main.name} ({main.type}, {main.paper_count or 0} papers), the entity in the"
+            f" most papers of {len(found)} so named; also: {names} (kg lookup {term} lists them)",
+            err=True,
+        )
+    return main.iri
