@@ -73,7 +73,7 @@ def build(
     report = BuildReport()
     papers, report.problems, report.records = read(inputs, strict=strict, on_problem=on_problem)
     report.papers = len(papers)
-    report.triples_before = len(store) if store.exists() else 0
+    report.triples_before = store.triples() if store.exists() else 0
     new = [p for p in papers if not _has_paper(store, p)]
     report.new_papers = len(new)
     # a paper already in the store keeps its entities but gains the listings it is seen in
@@ -100,7 +100,7 @@ def build(
         with store.transaction(compact=_is_large_write(store, len(new))) as db:
             db.extend(known)
             add_extractions(db, extractions)
-    report.triples_after = len(store) if store.exists() else 0
+    report.triples_after = store.triples() if store.exists() else 0
     report.seconds = time.perf_counter() - started
     return report
 

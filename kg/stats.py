@@ -45,13 +45,18 @@ _AMBIGUOUS = (
 SELECT (COUNT(DISTINCT ?k) AS ?n) WHERE { ?m pkg:acronymKey ?k ; oa:hasBody ?e . ?e pkg:key ?k }"""
 )
 
+# the hubs: the paper count of the `top`-th entity first (sorting numbers only), then the
+# entities with at least that many papers; labels and types are read for those few alone
+_HUB_THRESHOLD = _PREFIXES + "SELECT ?papers WHERE { ?e pkg:paperCount ?papers } ORDER BY DESC(?papers) LIMIT %d"
 _HUBS = (
     _PREFIXES
     + """
 SELECT ?e ?label ?type ?papers WHERE {
-  ?e pkg:paperCount ?papers ; skos:prefLabel ?label ; a ?type .
+  ?e pkg:paperCount ?papers .
+  FILTER(?papers >= %d)
+  ?e skos:prefLabel ?label ; a ?type .
   FILTER(STRSTARTS(STR(?type), STR(pkg:)))
-} ORDER BY DESC(?papers) LCASE(STR(?label)) LIMIT %d"""
+}"""
 )
 
 
@@ -64,7 +69,7 @@ def graph_stats(store: Store) -> dict:
         "papers": _number(store, _PAPERS, "n"),
         "entities": sum(by_type.values()),
         "by_type": by_type,
-        "triples": len(store),
+        "triples": store.triples(),
     }
 
 
@@ -80,16 +85,25 @@ def quality_stats(store: Store, top: int = 20) -> dict:
     numbers["generic_dropped"] = _number(store, _DROPPED, "dropped")
     numbers["acronyms_resolved"] = _number(store, _ACRONYMS, "r")
     numbers["acronyms_ambiguous"] = _number(store, _AMBIGUOUS, "n")
-    numbers["hubs"] = [
+    numbers["hubs"] = _hubs(store, top)
+    return numbers
+
+
+def _hubs(store: Store, top: int) -> list[dict]:
+    """The `top` entities in the most papers, ties by label (case-blind)."""
+    counts = [int(row["papers"].value) for row in store.query(_HUB_THRESHOLD % top)]
+    if not counts:
+        return []
+    hubs = [
         {
             "entity": row["e"].value,
             "label": row["label"].value,
             "type": row["type"].value.rsplit("#", 1)[1],
             "papers": int(row["papers"].value),
         }
-        for row in store.query(_HUBS % top)
+        for row in store.query(_HUBS % counts[-1])
     ]
-    return numbers
+    return sorted(hubs, key=lambda h: (-h["papers"], h["label"].lower(), h["entity"]))[:top]
 
 
 def _number(store: Store, query: str, variable: str) -> int:

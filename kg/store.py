@@ -148,6 +148,31 @@ class Store:
     def __len__(self) -> int:
         return len(self.oxigraph)
 
+    def triples(self) -> int:
+        """The number of triples, as `len` gives it, counted once per generation.
+
+        Oxigraph counts by reading every triple (seconds for tens of millions), so the count is
+        kept in ``STORE/cache/triples-<generation>``: the build that made the generation counts
+        it anyway, and every reader after it reads the number. A generation is never written
+        again, so the file never goes stale; those of older generations are removed.
+        """
+        generation = self.generation
+        path = self.path / "cache" / f"triples-{generation}"
+        try:
+            return int(path.read_text(encoding="ascii"))
+        except (OSError, ValueError):
+            pass  # not counted yet, or unreadable: count again
+        count = len(self.oxigraph)
+        try:
+            path.parent.mkdir(exist_ok=True)
+            _atomic_write(path, str(count))
+            for old in path.parent.glob("triples-gen-*"):
+                if old != path:
+                    old.unlink(missing_ok=True)
+        except OSError:
+            pass  # a store we may not write to: the count still serves this call
+        return count
+
     def __del__(self) -> None:
         self.close()  # a Store dropped without close() must not hold its generation forever
 
