@@ -61,7 +61,8 @@ class Related:
     name: str
     type: str
     relation: str  # "usedFor", ...; "^usedFor" when the other entity is the subject; or "coOccursWith"
-    count: int  # sentences that state a typed relation; papers shared, for "coOccursWith"
+    count: int  # sentences that state a typed relation; papers shared, for "coOccursWith" (of the
+    # entity's newest COOCCURRENCE_PAPERS papers)
 
 
 @dataclass
@@ -322,16 +323,25 @@ GROUP BY ?e ?other ?rel
 ORDER BY DESC(?n)
 LIMIT %d"""
 
-# the entities that share most papers with ?e, counted from the papers' mentions (faster than
-# stored pair counts ever were: see docs/graph.md)
+# the entities that share most papers with ?e, counted from the mentions of its newest
+# COOCCURRENCE_PAPERS papers (faster than stored pair counts ever were: see docs/graph.md)
 _CO_OCCURRING = """
 SELECT ?e ?other (COUNT(?p) AS ?n) WHERE {
-  ?p pkg:mentions ?e , ?other .
+  {
+    SELECT ?e ?p WHERE { ?p pkg:mentions ?e . OPTIONAL { ?p dcterms:issued ?issued } }
+    ORDER BY DESC(?issued)
+    LIMIT %d
+  }
+  ?p pkg:mentions ?other .
   FILTER(?other != ?e)
 }
 GROUP BY ?e ?other
 ORDER BY DESC(?n)
 LIMIT %d"""
+# Counting all of a hub's papers would cost seconds (an entity in 20,000 papers has half a million
+# mentions beside it); its newest papers tell what it comes with now, and lookup says how many
+# were counted.
+COOCCURRENCE_PAPERS = 1000
 
 
 def _related(store: Store, entity: ox.NamedNode, limit: int) -> list[Related]:
@@ -347,7 +357,7 @@ def _related(store: Store, entity: ox.NamedNode, limit: int) -> list[Related]:
     related = [_related_entity(store, other, relation, n) for (other, relation), n in best]
     shown = {r.iri for r in related}
     cooccurring: list[Related] = []
-    for row in _select(store, _CO_OCCURRING % (limit + len(shown)), e=entity):
+    for row in _select(store, _CO_OCCURRING % (COOCCURRENCE_PAPERS, limit + len(shown)), e=entity):
         if row["other"].value not in shown and len(cooccurring) < limit:
             shown.add(row["other"].value)
             cooccurring.append(_related_entity(store, row["other"], CO_OCCURRENCE, int(row["n"].value)))

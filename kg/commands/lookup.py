@@ -3,7 +3,7 @@ from __future__ import annotations
 import click
 
 from paperkg.kg.commands._options import echo_json, store_option
-from paperkg.kg.lookup import CO_OCCURRENCE
+from paperkg.kg.lookup import CO_OCCURRENCE, COOCCURRENCE_PAPERS
 from paperkg.kg.lookup import lookup as find
 from paperkg.kg.terminal import printable
 from paperkg.schema.namespaces import ENTITY_TYPES
@@ -63,7 +63,8 @@ def lookup(term: tuple[str, ...], type_: str | None, limit: int, as_json: bool, 
       "others": [{"iri", "name", "type", "papers"}], "definitions": [...],
       "suggestions": [{"iri", "name", "type", "score"}]}.
     Evidence offsets mark the mention in the sentence (end exclusive). A relation written
-    "^usedFor" has the related entity as its subject; "coOccursWith" counts shared papers.
+    "^usedFor" has the related entity as its subject; "coOccursWith" counts shared papers
+    (of the entity's newest 1,000).
     Links are the entity's entries in Papers with Code, the AI Ontology or CSO; "match" is
     "exact" (same name and type) or "close".
     """
@@ -147,7 +148,12 @@ def _print_match(console, match) -> None:
         console.print()
 
     if match.related:
-        related = Table(title="Related", title_justify="left", box=box.SIMPLE_HEAD, show_edge=False)
+        counted = (
+            f" (co-occurrence in its newest {COOCCURRENCE_PAPERS:,} papers)"
+            if count > COOCCURRENCE_PAPERS and any(r.relation == CO_OCCURRENCE for r in match.related)
+            else ""
+        )
+        related = Table(title=f"Related{counted}", title_justify="left", box=box.SIMPLE_HEAD, show_edge=False)
         related.add_column("relation")
         related.add_column("entity", style="bold")
         related.add_column("type", style="cyan")
