@@ -49,13 +49,13 @@ def page_graph(
 
     A page shows a few hundred entities of a graph that may hold half a million, so with
     `max_nodes` only what it can show is read: the `max_nodes` entities in the most papers (and
-    a few more, to name what the cap left out), with `paper_counts`, the number of entities of
-    the wanted types per paper count, so the page can say how many it left out. With `focus`
+    a few more, to name what the cap left out), with `typed_entities`, the number of entities
+    of the wanted types, and `paper_counts`, how many of them are in 1, 2, ... papers (below
+    `min_papers`, or 2), so the page can say how many it left out. With `focus`
     (an entity IRI), the entities nearest it instead (`neighbourhood`).
     """
     from paperkg.kg.view import graph_view
 
-    totals = paper_counts(store, ENTITY_TYPES)
     if focus is not None:
         chosen = neighbourhood(store, focus, depth, max_nodes, types, min_papers)
         graph = graph_view(store, include_papers=papers, entities=chosen)
@@ -67,7 +67,10 @@ def page_graph(
             min_papers=max(min_papers, 1),
             max_nodes=max_nodes + LEFT_OUT_EXAMPLES,
         )
-        graph.graph["paper_counts"] = paper_counts(store, types) if types else totals
+        graph.graph["typed_entities"] = entity_count(store, types or ENTITY_TYPES)
+        graph.graph["paper_counts"] = {
+            n: entity_count(store, types or ENTITY_TYPES, n) for n in range(1, max(min_papers, 2))
+        }
     else:
         graph = graph_view(store, include_papers=papers, types=types or None, min_papers=max(min_papers, 1))
     for node, kind in graph.nodes(data="kind"):
@@ -76,7 +79,7 @@ def page_graph(
     graph.graph.update(
         name=name or f"{built_from(store) or store.path.name} · paperkg graph",
         papers=_count(store, _PAPERS),
-        entities=sum(totals.values()),
+        entities=entity_count(store, ENTITY_TYPES),
         built=last_build(store),
     )
     return graph
@@ -86,21 +89,18 @@ def page_graph(
 LEFT_OUT_EXAMPLES = 10
 
 _PAPERS = "SELECT (COUNT(?p) AS ?n) WHERE { ?p a pkg:Paper }"
-_PAPER_COUNTS = """
-SELECT ?papers (COUNT(?e) AS ?n) WHERE {
-  VALUES ?type { %s }
-  ?e a ?type ; pkg:paperCount ?papers .
-} GROUP BY ?papers"""
+_ENTITIES = "SELECT (COUNT(?e) AS ?n) WHERE { VALUES ?type { %s } ?e a ?type }"
+_IN_PAPERS = "SELECT (COUNT(?e) AS ?n) WHERE { VALUES ?type { %s } ?e pkg:paperCount %d ; a ?type }"
 
 
 def _count(store: Store, query: str) -> int:
     return next((int(row["n"].value) for row in store.query(query, prefixes=PREFIXES)), 0)
 
 
-def paper_counts(store: Store, types: Collection[str]) -> dict[int, int]:
-    """{paper count: entities of `types` seen in that many papers} (one pass over the counts)."""
-    text = _PAPER_COUNTS % " ".join(f"pkg:{t}" for t in types)
-    return {int(row["papers"].value): int(row["n"].value) for row in store.query(text, prefixes=PREFIXES)}
+def entity_count(store: Store, types: Collection[str], papers: int | None = None) -> int:
+    """Entities of `types` (seen in exactly `papers` papers, if given), counted by the engine."""
+    classes = " ".join(f"pkg:{t}" for t in types)
+    return _count(store, _ENTITIES % classes if papers is None else _IN_PAPERS % (classes, papers))
 
 
 def neighbourhood(
@@ -166,9 +166,8 @@ def built_from(store: Store) -> str | None:
     """What the store's papers were read from, in a few words: the one input file, else the
     folder holding all of them (`data/demo`), else how many inputs; None for a store without
     papers."""
-    files = set()
-    for row in store.query(_SOURCES, prefixes=PREFIXES):
-        files.add(PurePosixPath(row["where"].value.rsplit(":", 1)[0]))
+    locations = {row["where"].value for row in store.query(_SOURCES, prefixes=PREFIXES)}  # file:line
+    files = {PurePosixPath(name) for name in {where.rsplit(":", 1)[0] for where in locations}}
     if not files:
         return None
     if len(files) == 1:
