@@ -110,8 +110,9 @@ class LookupResult:
     matches: list[Match]  # the entity the term means (`kg.label_index.which`), or none
     suggestions: list[Suggestion]
     others: list[Named] = field(default_factory=list)  # other entities so named, most papers first
-    # entities of one paper each that define the term as an acronym of another long form: the
-    # paper-local definitions that conflict with the main entity, folded under it
+    # entities of one paper each named so only by an alias (its paper's definition of the term as
+    # an acronym of another long form): the definitions that conflict with the main entity,
+    # folded under it
     definitions: list[Named] = field(default_factory=list)
 
     def to_dict(self) -> dict:
@@ -189,8 +190,9 @@ def _named(ref: EntityRef) -> Named:
 
 
 def _defines(store: Store, ref: EntityRef, key: str) -> bool:
-    """Whether a paper defined the name keyed `key` as an acronym of `ref`."""
-    return any(lookup_key(a) == key for a in _values(store, ox.NamedNode(ref.iri), pkg.acronym))
+    """Whether `ref` has the name keyed `key` only as an alias (an acronym its paper defined for
+    it, or wrote beside it), not as its own name."""
+    return all(own != key for own in _values(store, ox.NamedNode(ref.iri), pkg.key))
 
 
 # the papers that name a family or any of its variants, however deep
