@@ -12,8 +12,9 @@ The rule, first match wins:
      `pkg:lookupKey` equals `kg.names.lookup_key(VALUE)`, the key linking and `kg lookup` use,
      so `SAE`, `SAEs` and `sparse autoencoders` all find the entity they were merged into. When
      several entities share the key, the name means what it means for `kg lookup`
-     (`kg.label_index.which`): one of the variable's type (`method=PE` prefers a pkg:Method),
-     then the one in the most papers. The others are offered in `notes`, never an error.
+     (`kg.label_index.which`): the one in the most papers, and among as many one of the
+     variable's type (`method=PE` prefers a pkg:Method). The others are offered in `notes`,
+     never an error.
    - `paper`: the paper with that arXiv id or DOI (an `arXiv:`/`doi:` prefix is allowed), else
      the paper with exactly that title.
    - `type`: one of the entity classes by name (`Method` -> `pkg:Method`).

@@ -65,10 +65,12 @@ def by_relevance(ref: EntityRef) -> tuple:
 def which(refs: Iterable[EntityRef], type: str | None = None) -> list[EntityRef]:
     """Which entity a name means: the rule `kg lookup`, `--bind`, `kg viz --focus` and the page's
     search share. `refs` are the entities whose label or an alias has the name's key; the first
-    of the result is meant, the others are offered beside it, never an error. An entity of
-    `type` (when the caller wants one) beats the others, then the one seen in the most papers:
-    a name used by thousands of papers means what they mean, not what one paper defined."""
-    return sorted(refs, key=lambda r: (type is not None and r.type != type, *by_relevance(r)))
+    of the result is meant, the others are offered beside it, never an error. The one seen in
+    the most papers wins: a name used by thousands of papers means what they mean, not what one
+    paper defined (`--bind method=BERT` is the model BERT, not a one-paper Method a sentence
+    fragment named so). Among as many papers, one of `type` (what the caller asks for), then
+    the name."""
+    return sorted(refs, key=lambda r: (-(r.paper_count or 0), type is not None and r.type != type, *by_relevance(r)))
 
 
 def entities_with_key(store: Store, key: str) -> list[EntityRef]:

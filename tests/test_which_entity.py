@@ -25,10 +25,12 @@ def test_the_entity_in_the_most_papers_wins_then_the_name():
     assert which([small, big, tied]) == [big, tied, small]
 
 
-def test_a_wanted_type_wins_over_papers():
-    big, small = ref("positional encoding", "Method", 50), ref("prediction error", "Concept", 2)
-    assert which([big, small], "Concept") == [small, big]
-    assert which([big, small], "Dataset") == [big, small]  # none of that type: the rule as without one
+def test_papers_win_over_a_wanted_type_which_breaks_ties():
+    model, fragment = ref("BERT", "Model", 47), ref("benchmarked against a transformer model", "Method", 1)
+    assert which([fragment, model], "Method") == [model, fragment]
+    pe, error = ref("positional encoding", "Method", 2), ref("prediction error", "Concept", 2)
+    assert which([pe, error], "Concept") == [error, pe]
+    assert which([pe, error]) == which([pe, error], "Dataset") == [pe, error]  # none of that type: by name
 
 
 # -- one rule for lookup and --bind, on a built graph --------------------------------------------
