@@ -28,17 +28,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from typing import NamedTuple
 
 import pyoxigraph as ox
 
+from paperkg.kg import sparql
+from paperkg.kg.answers import Result, Solutions
 from paperkg.kg.names import lookup_key
-from paperkg.kg.query import Backend, QueryError, Result, Solutions, Term, prefixes, run
-from paperkg.kg.terms import named, term_value
-from paperkg.schema.vocab import ENTITY_TYPES
+from paperkg.kg.query import Backend, run
+from paperkg.kg.query_errors import QueryError
+from paperkg.kg.sparql import Token, prefixes
+from paperkg.kg.terms import SHORT_LITERALS, Term, named, pkg, term_value
+from paperkg.schema.errors import InputError
+from paperkg.schema.namespaces import ENTITY_TYPES, parse_entity_type
 
 ENTITY_VARIABLES = frozenset({"entity", *(t.lower() for t in ENTITY_TYPES)})
-_TYPE_NAMES = {t.lower(): t for t in (*ENTITY_TYPES, "Entity", "Paper")}
+_CLASSES = (*ENTITY_TYPES, "Entity", "Paper")  # what `type=NAME` names
 
 _VARIABLE = re.compile(r"[?$]?([A-Za-z_][A-Za-z0-9_]*)")
 _ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\S+")
@@ -46,14 +50,6 @@ _PREFIXED = re.compile(r"([A-Za-z][\w.-]*)?:(\S*)")
 _QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"(?:@([A-Za-z]+(?:-[A-Za-z0-9]+)*)|\^\^(\S+))?', re.S)
 _ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))", re.S)
 _ECHARS = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
-_NUMBERS = (
-    (re.compile(r"[+-]?\d+"), "integer"),
-    (re.compile(r"[+-]?\d*\.\d+"), "decimal"),
-    (re.compile(r"[+-]?(?:\d+\.\d*|\.?\d+)[eE][+-]?\d+"), "double"),
-    (re.compile(r"true|false"), "boolean"),
-)
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-_PKG = prefixes()["pkg"]
 
 
 class BindingError(QueryError):
@@ -87,11 +83,14 @@ def to_term(name: str, value: str, backend: Backend) -> Term:
         return resolve_entity(name, value, backend)
     if name == "paper":
         return resolve_paper(value, backend)
-    if name == "type" and value.strip().lower() in _TYPE_NAMES:
-        return ox.NamedNode(_PKG + _TYPE_NAMES[value.strip().lower()])
-    for pattern, datatype in _NUMBERS:
+    if name == "type":
+        try:
+            return getattr(pkg, parse_entity_type(value, _CLASSES))
+        except InputError:
+            pass  # not a class name: a literal, as any other value
+    for datatype, pattern in SHORT_LITERALS.items():
         if pattern.fullmatch(value):
-            return ox.Literal(value, datatype=ox.NamedNode(_XSD + datatype))
+            return ox.Literal(value, datatype=datatype)
     return ox.Literal(value)
 
 
@@ -171,8 +170,9 @@ def resolve_entity(name: str, value: str, backend: Backend) -> ox.NamedNode:
     if not candidates:
         raise BindingError(f"--bind {name}: no entity is called {value!r} (lookup key {key!r})")
     narrowed = list(candidates)
-    if name in _TYPE_NAMES and len(narrowed) > 1:
-        narrowed = [e for e in narrowed if _TYPE_NAMES[name] in candidates[e]["types"]] or narrowed
+    if name != "entity" and len(narrowed) > 1:
+        wanted = parse_entity_type(name)
+        narrowed = [e for e in narrowed if wanted in candidates[e]["types"]] or narrowed
     if len(narrowed) > 1:
         preferred = [e for e in narrowed if any(lookup_key(label) == key for label in candidates[e]["labels"])]
         narrowed = preferred or narrowed
@@ -213,40 +213,6 @@ def _rows(backend: Backend, select: str, bindings: Mapping[str, Term]) -> Iterat
 
 # -- binding a variable the query uses but does not select ------------------------------------------
 
-# what the projection scanner skips: strings (long ones first), IRIs, comments; then the tokens it reads
-_SPARQL_TOKEN = re.compile(
-    r"(?P<skip>'''(?:[^\\]|\\.)*?'''|\"\"\"(?:[^\\]|\\.)*?\"\"\"|'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\""
-    r"|<[^<>\"{}|^`\\\s]*>|#[^\n]*)"
-    r"|(?P<var>[?$][A-Za-z0-9_\u00b7\u00c0-\uffff]+)|(?P<word>[A-Za-z][\w-]*)|(?P<punct>[{}()*])",
-    re.S,
-)
-
-
-class _Token(NamedTuple):
-    kind: str
-    text: str
-    start: int
-    end: int
-    braces: int  # depth of { } the token is in
-    parens: int  # depth of ( ) the token is in
-
-
-def sparql_tokens(text: str) -> list[_Token]:
-    """Variables, words and brackets of a query, with their nesting; strings, IRIs and comments skipped."""
-    found, braces, parens = [], 0, 0
-    for m in _SPARQL_TOKEN.finditer(text):
-        kind = m.lastgroup
-        assert kind is not None  # every alternative of the pattern is a named group
-        if kind == "skip":
-            continue
-        token = m.group()
-        if token in "})":
-            braces, parens = braces - (token == "}"), parens - (token == ")")
-        found.append(_Token(kind, token, m.start(), m.end(), braces, parens))
-        if token in "{(":
-            braces, parens = braces + (token == "{"), parens + (token == "(")
-    return found
-
 
 def select_bound(text: str, names: Iterable[str]) -> tuple[str, list[str]]:
     """The query with every bound variable it uses but does not select added to its SELECT (and
@@ -254,7 +220,7 @@ def select_bound(text: str, names: Iterable[str]) -> tuple[str, list[str]]:
     only), and the names so added, whose columns the caller drops again. Only `?name`, already a
     checked variable name, is added to the text; the value stays a term. A bound variable the query
     never uses is an error: binding it could change nothing."""
-    tokens = sparql_tokens(text)
+    tokens = sparql.tokens(text)
     used = {t.text[1:] for t in tokens if t.kind == "var"}
     unused = [name for name in names if name not in used]
     if unused:
@@ -285,7 +251,7 @@ def select_bound(text: str, names: Iterable[str]) -> tuple[str, list[str]]:
     return text, added
 
 
-def _projects(projection: list[_Token], k: int) -> bool:
+def _projects(projection: list[Token], k: int) -> bool:
     """Does the variable at projection[k] name a result column (`?x` or `(... AS ?x)`)?"""
     return projection[k].parens == 0 or (k > 0 and projection[k - 1].text.upper() == "AS")
 

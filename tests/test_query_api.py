@@ -8,18 +8,10 @@ from query_support import ENTITY, PAPER, PKG
 
 from paperkg.kg.bindings import BindingError, parse_assignment, to_term
 from paperkg.kg.queries import named_queries, parse_named_query
-from paperkg.kg.query import (
-    Boolean,
-    QueryError,
-    QuerySyntaxError,
-    Solutions,
-    StoreBackend,
-    Triples,
-    UpdateRefused,
-    limited,
-    query_form,
-    run,
-)
+from paperkg.kg.answers import Boolean, Solutions, Triples, limited
+from paperkg.kg.query import StoreBackend, run
+from paperkg.kg.query_errors import QueryError, QuerySyntaxError, UpdateRefused
+from paperkg.kg.sparql import query_form
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
