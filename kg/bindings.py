@@ -14,8 +14,9 @@ The rule, first match wins:
      several entities share the key, those of the variable's type win (`method=PE` prefers a
      pkg:Method), then the one whose preferred label has that key; if still several, the
      candidates are listed and nothing runs.
-   - `paper`: the paper with that arXiv id or DOI (an `arXiv:`/`doi:` prefix is allowed), else
-     the paper with exactly that title.
+   - `paper`: the paper with that arXiv id or DOI, normalised as the readers normalise them
+     (`2310.01234v2`, `arXiv:2310.01234`, `doi:10.1234/ABC` all work), else the paper with exactly
+     that title.
    - `type`: one of the entity classes by name (`Method` -> `pkg:Method`).
 5. An integer, decimal, double or `true`/`false` as Turtle writes them -> a typed literal
    (`2024` is `"2024"^^xsd:integer`), so it equals the numbers stored in the graph.
@@ -31,6 +32,7 @@ from collections.abc import Iterable, Iterator, Mapping
 
 import pyoxigraph as ox
 
+from paperkg.extract.identity import normalise_arxiv_id, normalise_doi
 from paperkg.kg import sparql
 from paperkg.kg.answers import Result, Solutions
 from paperkg.kg.names import lookup_key
@@ -186,10 +188,10 @@ def resolve_entity(name: str, value: str, backend: Backend) -> ox.NamedNode:
 
 
 def resolve_paper(value: str, backend: Backend) -> ox.NamedNode:
-    wanted = re.sub(r"^(?:arxiv|doi):", "", value.strip(), flags=re.I)
+    # the graph holds ids as the readers normalised them: arXiv's without a version, DOIs lower-case
+    ids = dict.fromkeys(i for i in (normalise_arxiv_id(value), normalise_doi(value)) if i)
     for query, variable, text in (
-        (_PAPERS_BY_ID, "id", wanted),
-        (_PAPERS_BY_ID, "id", value),
+        *((_PAPERS_BY_ID, "id", i) for i in ids),
         (_PAPERS_BY_TITLE, "title", value),
     ):
         rows = _rows(backend, query, {variable: ox.Literal(text)})

@@ -209,6 +209,23 @@ def test_bind_by_name_resolves_through_the_lookup_key(shared_store):
 
 
 @pytest.mark.parametrize(
+    "value, paper",
+    [
+        ("2401.00001", "arxiv-2401.00001-aaaa0001"),
+        ("2401.00001v2", "arxiv-2401.00001-aaaa0001"),
+        ("arXiv:2401.00001v1", "arxiv-2401.00001-aaaa0001"),
+        ("10.1234/scaling-saes", "arxiv-2402.00002-aaaa0002"),
+        ("DOI:10.1234/Scaling-SAEs", "arxiv-2402.00002-aaaa0002"),
+        ("Scaling Sparse Autoencoders", "arxiv-2402.00002-aaaa0002"),
+    ],
+)
+def test_bind_paper_by_any_form_of_its_id(shared_store, value, paper):
+    result = query(shared_store, HOSTILE, "--bind", f"paper={value}", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert values(bindings_of(result.stdout), "paper") == [f"{PAPER}{paper}"]
+
+
+@pytest.mark.parametrize(
     "hostile",
     [
         'x" } ; DROP ALL ; SELECT * WHERE { "',
