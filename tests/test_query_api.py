@@ -6,9 +6,9 @@ import pyoxigraph as ox
 import pytest
 from query_support import ENTITY, PAPER, PKG
 
+from paperkg.kg.answers import Boolean, Solutions, Triples, limited
 from paperkg.kg.bindings import BindingError, parse_assignment, to_term
 from paperkg.kg.queries import named_queries, parse_named_query
-from paperkg.kg.answers import Boolean, Solutions, Triples, limited
 from paperkg.kg.query import StoreBackend, run
 from paperkg.kg.query_errors import QueryError, QuerySyntaxError, UpdateRefused
 from paperkg.kg.sparql import query_form
