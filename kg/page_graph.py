@@ -7,7 +7,7 @@ entities, when it was built).
     selection = viz.select.select(graph, focus="SAE", depth=2, key=lookup_key)
     viz.html.write_page(viz.html.page_html(selection), "sae.html")
 
-kg does not import viz here (DESIGN.md: only the CLI joins them).
+kg does not import viz here: only the CLI (`kg viz`) joins the two packages.
 """
 
 from __future__ import annotations

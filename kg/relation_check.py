@@ -15,7 +15,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from paperkg.kg.relations import RELATIONS, Span, sentence_relations
+from paperkg.kg.relations import Span, sentence_relations
+from paperkg.schema.namespaces import RELATIONS
 
 _TYPES = {
     "Method": "Method",

@@ -22,8 +22,8 @@ a folder of one's own never deletes anything in it. Failures of the disk (full, 
 a `StoreError` saying that the graph is unchanged. A store built under one base IRI
 (``PAPERKG_BASE``) refuses to be read or written under another: its IRIs would not join.
 
-Oxigraph was chosen over rdflib's own stores by measurement (docs/MEASURED in the shared docs):
-loading and querying a 1M-triple graph is 10-100x faster, and it persists to disk natively.
+Oxigraph was chosen over rdflib's own stores by measurement: loading and querying a 1M-triple
+graph is 10-100x faster, and it persists to disk natively.
 """
 
 from __future__ import annotations

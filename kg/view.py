@@ -42,10 +42,8 @@ import networkx as nx
 import pyoxigraph as ox
 
 from paperkg.kg.identity import statement_iri
-from paperkg.kg.relations import RELATIONS
-from paperkg.kg.roles import ROLES
 from paperkg.kg.terms import PREFIXES, dcterms, named, pkg, prov, skos, solutions, term_value
-from paperkg.schema.namespaces import ENTITY_TYPES
+from paperkg.schema.namespaces import ENTITY_TYPES, RELATIONS, ROLES, parse_entity_type
 
 _ENTITIES = """
 SELECT ?e ?type ?papers ?mentions WHERE {
@@ -94,10 +92,7 @@ def graph_view(
     `min_cooccurrence` only co-occurrence edges with at least that many papers.
     """
     db = store.oxigraph if hasattr(store, "oxigraph") else store
-    wanted = tuple(types) if types else ENTITY_TYPES
-    unknown = set(wanted) - set(ENTITY_TYPES)
-    if unknown:
-        raise ValueError(f"unknown entity type(s): {', '.join(sorted(unknown))}")
+    wanted = tuple(map(parse_entity_type, types)) if types else ENTITY_TYPES
     g = nx.MultiDiGraph()
     for r in _ranked(db, wanted, min_papers, max_nodes):
         e = r["e"]

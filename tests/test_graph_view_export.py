@@ -60,7 +60,7 @@ def test_view_filters_and_paper_nodes(built):
     assert len(papers) == 12
     roles = {d["relation"] for u, _, d in with_papers.edges(data=True) if u in papers}
     assert "proposes" in roles and "mentions" in roles
-    with pytest.raises(ValueError, match="unknown entity type"):
+    with pytest.raises(ValueError, match="unknown type Gadget"):
         graph_view(built, types=["Gadget"])
 
 

@@ -3,10 +3,9 @@ from __future__ import annotations
 import click
 
 from paperkg.kg.commands._options import echo_json, store_option
-from paperkg.kg.lookup import CO_OCCURRENCE
 from paperkg.kg.lookup import lookup as find
 from paperkg.kg.terminal import printable
-from paperkg.schema.namespaces import ENTITY_TYPES
+from paperkg.schema.namespaces import CO_OCCURRENCE, ENTITY_TYPES
 
 # How roles and relations read in the terminal (the JSON keeps the vocabulary's local names).
 ROLE_WORDS = {"evaluatesOn": "evaluates on"}

@@ -13,14 +13,13 @@ def _types(ctx, param, value: str | None) -> list[str] | None:
     """`Method,model` -> ["Method", "Model"]; unknown names are a usage error."""
     if not value:
         return None
-    from paperkg.schema.namespaces import ENTITY_TYPES
+    from paperkg.schema.errors import InputError
+    from paperkg.schema.namespaces import parse_entity_type
 
-    known = {t.casefold(): t for t in ENTITY_TYPES}
-    names = [v.strip() for v in value.split(",") if v.strip()]
-    bad = [v for v in names if v.casefold() not in known]
-    if bad:
-        raise click.BadParameter(f"unknown type {', '.join(bad)}; choose from {', '.join(ENTITY_TYPES)}")
-    return [known[v.casefold()] for v in names]
+    try:
+        return [parse_entity_type(v) for v in value.split(",") if v.strip()]
+    except InputError as exc:
+        raise click.BadParameter(str(exc)) from exc
 
 
 @click.command()
