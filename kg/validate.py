@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from paperkg.kg.terms import PREFIXES, rdf, solutions
+from paperkg.kg.terms import PREFIXES, rdf, solutions, xsd
 from paperkg.schema import ONTOLOGY_PATH, SHAPES_PATH
 from paperkg.schema.namespaces import PKGSH_NS, SH_NS
 
@@ -184,7 +184,7 @@ def _term(term):
     if term.language:
         return rdflib.Literal(term.value, lang=term.language)
     datatype = term.datatype.value
-    if datatype == "http://www.w3.org/2001/XMLSchema#string":
+    if datatype == xsd.string.value:
         return rdflib.Literal(term.value)
     return rdflib.Literal(term.value, datatype=rdflib.URIRef(datatype))
 
