@@ -222,7 +222,7 @@ def select_bound(text: str, names: Iterable[str]) -> tuple[str, list[str]]:
     only), and the names so added, whose columns the caller drops again. Only `?name`, already a
     checked variable name, is added to the text; the value stays a term. A bound variable the query
     never uses is an error: binding it could change nothing."""
-    tokens = sparql.tokens(text)
+    tokens = list(sparql.tokens(text))
     used = {t.text[1:] for t in tokens if t.kind == "var"}
     unused = [name for name in names if name not in used]
     if unused:

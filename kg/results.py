@@ -25,7 +25,7 @@ _LOCAL_NAME = re.compile(r"[\w-]+(?:[\w.-]*[\w-])?")
 def in_query_order(result, text: str):
     """SELECT * results with their columns in the order the variables first appear in the query
     (the engine returns them in an order of its own); any other result unchanged."""
-    found = tokens(text)
+    found = list(tokens(text))
     if not isinstance(result, Solutions) or not _selects_star(found):
         return result
     first: dict[str, int] = {}

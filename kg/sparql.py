@@ -1,12 +1,13 @@
 """SPARQL as text: the predeclared prefixes, the form of a query, and the one lexer that reads it.
 
-The lexer skips strings, IRIs and comments, so a keyword or a variable is only ever found where
-it is one (`SERVICE` in a title, `?x` in a string do not count).
+The lexer skips strings and comments and reads an IRI as one token, so a keyword or a variable
+is only ever found where it is one (`SERVICE` in a title, `?x` in a string or an IRI do not count).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -34,16 +35,8 @@ class QueryForm:
 _QUERY_KEYWORDS = {"SELECT": "select", "ASK": "ask", "CONSTRUCT": "construct", "DESCRIBE": "describe"}
 UPDATE_KEYWORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH")
 _SPACE = re.compile(r"(?:\s+|#[^\n]*)*")
-_WORD = re.compile(r"[A-Za-z]+")
-_IRIREF = re.compile(r"<[^<>\"{}|^`\\\s]*>")
-_PNAME_NS = re.compile(r"[^\s:<>#]*:")
-
-
-def _after_space(text: str, pos: int) -> int:
-    """Where the spaces and comments starting at `pos` end (`_SPACE` matches anywhere, if only empty)."""
-    space = _SPACE.match(text, pos)
-    assert space is not None
-    return space.end()
+# what a prologue line is made of after its keyword: PREFIX name: <iri>, BASE <iri>
+_PROLOGUE = {"PREFIX": ("pname", "iri"), "BASE": ("iri",)}
 
 
 def query_form(text: str) -> QueryForm | None:
@@ -52,24 +45,22 @@ def query_form(text: str) -> QueryForm | None:
     That keyword decides in SPARQL's grammar: queries start with SELECT/ASK/CONSTRUCT/DESCRIBE and
     every update operation with one of `UPDATE_KEYWORDS`. None when the text is neither.
     """
-    pos = _after_space(text, 0)
-    while True:
-        word = _WORD.match(text, pos)
-        if word is None:
+    pos = 0
+    expected: tuple[str, ...] = ("word",)
+    for token in tokens(text):
+        # nothing but spaces and comments may come between the tokens of the prologue
+        if token.kind != expected[0] or not _SPACE.fullmatch(text, pos, token.start):
             return None
-        keyword = word[0].upper()
-        pos = _after_space(text, word.end())
-        if keyword == "PREFIX":
-            name = _PNAME_NS.match(text, pos)
-            if name is None:
-                return None
-            pos = _after_space(text, name.end())
-        elif keyword != "BASE":
-            break
-        iri = _IRIREF.match(text, pos)
-        if iri is None:
+        pos, expected = token.end, expected[1:] or ("word",)
+        if token.kind == "pname" and not token.text.endswith(":"):
             return None
-        pos = _after_space(text, iri.end())
+        if token.kind == "word":
+            keyword = token.text.upper()
+            if keyword not in _PROLOGUE:
+                break
+            expected = _PROLOGUE[keyword]
+    else:
+        return None
     if keyword in _QUERY_KEYWORDS:
         return QueryForm(_QUERY_KEYWORDS[keyword], keyword)
     if keyword in UPDATE_KEYWORDS:
@@ -77,11 +68,11 @@ def query_form(text: str) -> QueryForm | None:
     return None
 
 
-# strings (long ones first), IRIs and comments, which the lexer skips; then the tokens it reads.
-# A prefixed name is one token, so `ex:SERVICE` is not the keyword.
+# strings (long ones first) and comments, which the lexer skips; then the tokens it reads. A
+# prefixed name is one token, so `ex:SERVICE` is not the keyword.
 _TOKEN = re.compile(
     r"(?P<skip>'''(?:[^\\]|\\.)*?'''|\"\"\"(?:[^\\]|\\.)*?\"\"\"|'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\""
-    r"|<[^<>\"{}|^`\\\s]*>|#[^\n]*)"
+    r"|#[^\n]*)|(?P<iri><[^<>\"{}|^`\\\s]*>)"
     r"|(?P<var>[?$][A-Za-z0-9_\u00b7\u00c0-\uffff]+)|(?P<pname>[\w.-]*:[\w.:-]*)|(?P<word>[A-Za-z][\w-]*)"
     r"|(?P<punct>[{}()*])",
     re.S,
@@ -89,7 +80,7 @@ _TOKEN = re.compile(
 
 
 class Token(NamedTuple):
-    kind: str  # "var", "pname", "word" or "punct"
+    kind: str  # "iri", "var", "pname", "word" or "punct"
     text: str
     start: int
     end: int
@@ -97,9 +88,10 @@ class Token(NamedTuple):
     parens: int  # depth of ( ) the token is in
 
 
-def tokens(text: str) -> list[Token]:
-    """Variables, prefixed names, words and brackets of a query, with their nesting."""
-    found, braces, parens = [], 0, 0
+def tokens(text: str) -> Iterator[Token]:
+    """IRIs, variables, prefixed names, words and brackets of a query, with their nesting, read
+    as they are asked for (`query_form` reads only the prologue of a long update)."""
+    braces = parens = 0
     for m in _TOKEN.finditer(text):
         kind = m.lastgroup
         assert kind is not None  # every alternative of the pattern is a named group
@@ -108,10 +100,9 @@ def tokens(text: str) -> list[Token]:
         token = m.group()
         if token in "})":
             braces, parens = braces - (token == "}"), parens - (token == ")")
-        found.append(Token(kind, token, m.start(), m.end(), braces, parens))
+        yield Token(kind, token, m.start(), m.end(), braces, parens)
         if token in "{(":
             braces, parens = braces + (token == "{"), parens + (token == "(")
-    return found
 
 
 def uses_service(text: str) -> bool:
