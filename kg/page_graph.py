@@ -5,7 +5,7 @@ entities, when it was built).
 
     graph = page_graph(Store(path))
     selection = viz.select.select(graph, focus="SAE", depth=2, key=lookup_key)
-    viz.html.write_page(viz.html.page_html(selection), "sae.html")
+    kg.files.write_text("sae.html", viz.html.page_html(selection))
 
 kg does not import viz here (DESIGN.md: only the CLI joins them).
 """

@@ -16,11 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import tempfile
 from collections.abc import Sequence
 from importlib.resources import files
-from pathlib import Path
 
 import jinja2
 import networkx as nx
@@ -254,24 +251,6 @@ def vis_options(n_nodes: int, n_edges: int) -> dict:
     }
 
 
-def write_page(text: str, path: str | os.PathLike) -> Path:
-    """Write the page atomically: a temporary file in the same directory, renamed into place."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
-
-
 # -- edges -----------------------------------------------------------------------------------
 
 
@@ -412,12 +391,6 @@ def _content_security_policy(assets) -> str:
             "form-action 'none'",
         ]
     )
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def _template() -> jinja2.Template:
