@@ -222,6 +222,24 @@ def test_a_link_is_an_anchor_opening_a_new_tab_in_the_tooltip_and_the_details(ho
     assert hostile.requests == [hostile.url]  # showing a link fetches nothing
 
 
+MSE = "https://w3id.org/paperkg/id/entity/mse"
+PROBING = "https://w3id.org/paperkg/id/entity/probing"
+
+
+def test_search_keys_names_as_the_graph_does_plurals_accents_and_latex(hostile):
+    from paperkg.kg.names import lookup_key
+
+    # every listed name carries the key Python's normaliser gives it
+    node = hostile.js("id => window.paperkg.nodes.get(id)", SAE)
+    assert node["keys"] == {name: lookup_key(name) for name in [node["name"], *node["aliases"]]}
+    # typed text no name on the page is written as: a plural, accents, a LaTeX accent, case
+    assert hostile.search("Mean Squared Errors") == [MSE]
+    assert hostile.search("Probïng") == [PROBING]
+    assert hostile.search('prob\\"ings') == [PROBING]
+    assert hostile.search("SPARSE AUTO-ENCODERS") == [SAE]
+    assert "No entity matches" not in hostile.page.text_content("#status")
+
+
 def test_a_javascript_link_is_never_an_anchor(hostile):
     assert hostile.search("'); window.__pwned=4; ('") == [HOSTILE]
     assert hostile.js(ANCHORS, "#details-links a, div.vis-tooltip a[href^='javascript']") == []

@@ -194,3 +194,20 @@ def test_the_default_map_says_what_it_left_out_and_how_to_see_it(store, tmp_path
         assert "6 of 6 entities" in result.stderr and "one paper only" not in result.stderr
     assert summary("--store", store, "-o", str(out), "--focus", "SAE")["left_out_single_paper"] == 0
     assert "--min-papers 1 shows" in " ".join(kg("viz", "--help").stdout.split())
+
+
+def test_every_name_on_the_page_carries_the_graph_s_own_name_key(store):
+    from paperkg.kg.names import lookup_key
+    from paperkg.kg.page_graph import page_graph
+    from paperkg.viz.html import build_network
+    from paperkg.viz.select import select
+
+    selection = select(page_graph(Store(store), papers=True), min_papers=1, max_nodes=0, papers=True)
+    net, _drawn = build_network(selection)
+    for node in net.nodes:
+        names = [node["name"], *node["aliases"]]
+        assert node["keys"] == {name: lookup_key(name) for name in names}
+    sae = next(node for node in net.nodes if node["name"] == "sparse autoencoder")
+    # the plural and the acronym's plural key as the graph merged them, which page.js alone could not
+    assert sae["keys"]["sparse autoencoders"] == sae["keys"]["sparse autoencoder"] == "sparseautoencoder"
+    assert sae["keys"]["SAEs"] == "sae"

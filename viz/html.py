@@ -27,6 +27,7 @@ from paperkg.viz.attributes import (
     label_of,
     links_of,
     papers_of,
+    search_keys_of,
     titles_of,
     type_of,
 )
@@ -136,6 +137,7 @@ def build_network(selection: Selection, groups: Sequence[Community] = (), *, col
             name=full,
             kind=kind,
             aliases=aliases_of(graph, node),
+            keys=search_keys_of(graph, node),
             papers=papers_of(graph, node),
             titles=titles_of(graph, node)[:TITLES_SHOWN],
             links=links_of(graph, node),
