@@ -136,7 +136,8 @@ def test_an_unwritable_output_is_one_line(store, tmp_path):
 
 def test_pyvis_is_imported_only_when_a_page_is_rendered():
     code = (
-        "import sys, kg.cli, kg.commands.viz, viz.select, viz.html, viz.communities\n"
+        "import sys, paperkg.kg.cli, paperkg.kg.commands.viz, paperkg.viz.select, paperkg.viz.html,"
+        " paperkg.viz.communities\n"
         "assert 'pyvis' not in sys.modules and 'IPython' not in sys.modules, 'pyvis imported'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
@@ -148,8 +149,8 @@ def test_title_option_and_its_default(store, tmp_path):
     assert result.exit_code == 0
     html = out.read_text(encoding="utf-8")
     assert "<title>Reading group &lt;week 3&gt;</title>" in html and "<h1>Reading group &lt;week 3&gt;</h1>" in html
-    # without --title: what the graph was built from; this fixture does not say, so the store's folder
-    assert summary("--store", store, "-o", str(out))["title"] == "store · paperkg graph"
+    # without --title: what the graph was built from (the fixture's papers all come from one file)
+    assert summary("--store", store, "-o", str(out))["title"] == "listing.jsonl · paperkg graph"
 
 
 def test_built_from_names_the_input_file_folder_or_count(tmp_path):
@@ -175,6 +176,7 @@ def test_built_from_names_the_input_file_folder_or_count(tmp_path):
     assert built_from(store_with("data/demo/a.txt:1")) == "a.txt"
     assert built_from(store_with("data/demo/a.txt:1", "data/demo/b.txt:9")) == "data/demo"
     assert built_from(store_with("x/a.txt:1", "y/b.txt:2", "z/c.jsonl:3")) == "3 inputs"
+    assert built_from(store_with()) is None  # the page is then named after the store's folder
 
 
 def test_the_default_map_says_what_it_left_out_and_how_to_see_it(store, tmp_path, monkeypatch):
