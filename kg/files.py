@@ -2,8 +2,9 @@
 
 The one way paperkg replaces a file (the store's CURRENT pointer, the label cache, exports,
 `kg extract -o`, the `kg viz` page): a temporary file in the same directory (a rename is atomic
-only within one file system), flushed to disk, given the mode any new file gets (0o666 less the
-umask, as `open` would make it: `mkstemp` makes it private), renamed over the target, and the
+only within one file system) created with the mode any new file gets (0o666 less the umask, as
+`open` makes it; `mkstemp` would make it private, and reading the umask means setting it for the
+whole process, RocksDB's threads included), flushed to disk, renamed over the target, and the
 directory flushed so the rename survives a crash. On any failure the temporary file is removed and
 the target is left as it was.
 
@@ -14,7 +15,7 @@ it, so every writer is on the kg side and schema stays the vocabulary and errors
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,14 +27,11 @@ from paperkg.schema.errors import WriteError
 def replacing(path: str | os.PathLike) -> Iterator[Path]:
     """A temporary path beside `path` to write to; it replaces `path` only if the block succeeds."""
     path = Path(path)
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    tmp = Path(name)
+    tmp = _new_file(path.parent, f".{path.name}.")
     try:
         yield tmp
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
@@ -60,8 +58,12 @@ def _sync_directory(directory: Path) -> None:
         os.close(fd)
 
 
-def _umask() -> int:
-    # reading the umask means setting it; put it straight back
-    umask = os.umask(0)
-    os.umask(umask)
-    return umask
+def _new_file(directory: Path, prefix: str) -> Path:
+    """An empty file of a fresh name in `directory`, mode 0o666 less the umask (the kernel's doing)."""
+    while True:
+        tmp = directory / f"{prefix}{secrets.token_hex(6)}.tmp"
+        try:
+            os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+        except FileExistsError:
+            continue
+        return tmp
