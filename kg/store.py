@@ -39,6 +39,7 @@ from typing import cast
 
 import pyoxigraph as ox
 
+from paperkg.kg.files import write_text
 from paperkg.schema.errors import PaperkgError
 from paperkg.schema.namespaces import base_iri
 
@@ -196,7 +197,7 @@ class Store:
                         writer.optimize()
                     writer.flush()
                     writer.close()
-                    _atomic_write(self.path / "CURRENT", new.name)
+                    write_text(self.path / "CURRENT", new.name)
             except BaseException:
                 writer.close()
                 if self._current_generation() != new:
@@ -351,17 +352,3 @@ def _reason(exc: OSError) -> str:
 def _next_generation_name(current: Path | None) -> str:
     n = int(current.name.split("-")[1]) + 1 if current is not None else 1
     return f"gen-{n:06d}"
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        fh.write(text)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)

@@ -156,11 +156,6 @@ def find_nodes(graph: nx.Graph, term: str, *, key: Callable[[str], str]) -> list
     return sorted(found, key=lambda n: (-papers_of(graph, n), str(n)))
 
 
-def ego_nodes(graph: nx.Graph, centers: Collection, depth: int) -> set:
-    """Nodes within `depth` edges of any center, following edges in both directions."""
-    return set(ego_distances(graph, centers, depth))
-
-
 def ego_distances(graph: nx.Graph, centers: Collection, depth: int) -> dict:
     """{node: edges to the nearest center} for the nodes within `depth` edges of any center,
     following edges in both directions."""

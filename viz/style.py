@@ -6,7 +6,10 @@ differ per type as well, so the type stays readable when nodes are coloured by c
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+from paperkg.viz.communities import Community
 
 
 @dataclass(frozen=True)
@@ -77,3 +80,11 @@ def node_style(node_type: str) -> NodeStyle:
 def edge_style(relation: str) -> EdgeStyle:
     """The style of an entity relation; anything else is a paper's role towards an entity."""
     return RELATION_STYLES.get(relation, PAPER_ROLE_STYLE)
+
+
+def community_colors(groups: Sequence[Community]) -> dict:
+    return {
+        n: COMMUNITY_COLORS[c.index] if c.index < len(COMMUNITY_COLORS) else OTHER_COMMUNITY_COLOR
+        for c in groups
+        for n in c.members
+    }

@@ -6,6 +6,7 @@ import sys
 import click
 
 from paperkg.kg.commands._options import echo_json, store_option
+from paperkg.schema.errors import WriteError
 from paperkg.viz import DEFAULT_MAX_NODES, SHARED_ENOUGH
 
 
@@ -96,15 +97,16 @@ def viz(output, focus, depth, types, min_papers, max_nodes, papers, color_by, ti
       kg viz --title "Interpretability papers, autumn" -o graph.html
       kg viz -o - > graph.html
     """
+    from paperkg.kg.files import cannot_write, write_text
     from paperkg.kg.names import lookup_key
     from paperkg.kg.page_graph import page_graph
-    from paperkg.viz.html import page_html, write_page
+    from paperkg.viz.html import page_html
     from paperkg.viz.select import select
 
     if as_json and output == "-":
         raise click.UsageError("--json prints to stdout, so it cannot be combined with -o -")
     if output != "-" and not os.path.isdir(os.path.dirname(output) or "."):  # never create it
-        raise click.ClickException(f"cannot write {output}: {os.path.dirname(output)} is not a directory")
+        raise WriteError(f"cannot write {output}: {os.path.dirname(output)} is not a directory")
     # without a focus, the type and paper filters already apply while reading the store
     early = focus is None
     graph = page_graph(
@@ -129,9 +131,9 @@ def viz(output, focus, depth, types, min_papers, max_nodes, papers, color_by, ti
         sys.stdout.write(html)
     else:
         try:
-            write_page(html, output)
+            write_text(output, html)
         except OSError as exc:
-            raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from exc
+            raise cannot_write(output, exc) from exc
     summary = {
         "output": output,
         "title": graph.graph["name"],
