@@ -13,7 +13,6 @@ from pathlib import Path
 
 from paperkg.schema.errors import InputError
 
-SCIERC_LABELS = ("Task", "Method", "Metric", "Material", "OtherScientificTerm", "Generic")
 SCORED_LABELS = ("Task", "Method", "Metric", "Material", "OtherScientificTerm")
 
 # SciERC writes brackets and quotes the Penn Treebank way; raw text has the characters.
