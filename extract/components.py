@@ -34,6 +34,7 @@ from paperkg.extract.keys import (
     RULES_KEY,
 )
 from paperkg.extract.naming import is_generic
+from paperkg.extract.scierc import SCIERC_TO_GRAPH
 
 # ---------------------------------------------------------------- sentence boundaries
 
@@ -288,14 +289,6 @@ def _longest_first(spans: list[Span]) -> list[Span]:
 
 
 # ---------------------------------------------------------------- type refinement
-
-SCIERC_TO_GRAPH = {
-    "Method": "Method",
-    "Task": "Task",
-    "Metric": "Metric",
-    "Material": "Dataset",
-    "OtherScientificTerm": "Concept",
-}
 
 _HEAD_TYPES = [
     (re.compile(r"(dataset|corpus|corpora|benchmark|treebank|collection)s?$", re.I), "Dataset"),

@@ -15,16 +15,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from paperkg.extract.scierc import SCIERC_TO_GRAPH
 from paperkg.kg.relations import RELATIONS, Span, sentence_relations
 
-_TYPES = {
-    "Method": "Method",
-    "Task": "Task",
-    "Metric": "Metric",
-    "Material": "Dataset",
-    "OtherScientificTerm": "Concept",
-    "Generic": "Concept",
-}
+# gold spans all take part in relations, so Generic ones ("this method") stand as Concepts
+_TYPES = {**SCIERC_TO_GRAPH, "Generic": "Concept"}
 _BRACKETS = {"-LRB-": "(", "-RRB-": ")", "-LSB-": "[", "-RSB-": "]"}
 
 
