@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.process import run_measured  # noqa: E402
 from paperkg.extract.scierc import SCIERC_TO_GRAPH  # noqa: E402
-from paperkg.kg.identity import entity_iri, paper_iri  # noqa: E402
+from paperkg.kg.iris import entity_iri, paper_iri  # noqa: E402
 from paperkg.kg.names import lookup_key  # noqa: E402
 from paperkg.kg.store import Store  # noqa: E402
 from paperkg.kg.terms import PREFIXES, dcterms, fabio, oa, pkg, prov, rdf, sdo, skos, xsd  # noqa: E402

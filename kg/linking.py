@@ -26,7 +26,7 @@ from typing import cast
 import pyoxigraph as ox
 
 from paperkg.extract.records import Field, Mention, PaperExtraction, Sentence
-from paperkg.kg.identity import entity_iri, mention_iri, paper_iri
+from paperkg.kg.iris import entity_iri, mention_iri, paper_iri
 from paperkg.kg.names import is_acronym_like, lookup_key, singular_surface
 from paperkg.kg.quality import Quality, load_quality
 from paperkg.kg.roles import mention_role

@@ -16,7 +16,7 @@ from paperkg.extract.naming import grouping_key, is_acronym_like, lookup_key, si
 from paperkg.extract.records import Mention, PaperExtraction, Sentence
 from paperkg.kg.cli import main
 from paperkg.kg.entities import entity_type, preferred_label
-from paperkg.kg.identity import entity_iri, paper_iri
+from paperkg.kg.iris import entity_iri, paper_iri
 from paperkg.kg.linking import link_locally
 from paperkg.kg.quality import load_quality
 from paperkg.kg.terms import oa, pkg, rdf, skos
