@@ -32,10 +32,6 @@ def test_a_malformed_gazetteer_line_is_a_user_error_naming_file_and_line(tmp_pat
 
 
 def test_gazetteers_and_grouping_import_without_rdflib():
-    code = (
-        "import sys\n"
-        "import paperkg.extract.gazetteers, paperkg.extract.grouping\n"
-        "print('rdflib' in sys.modules)\n"
-    )
+    code = "import sys\nimport paperkg.extract.gazetteers, paperkg.extract.grouping\nprint('rdflib' in sys.modules)\n"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
