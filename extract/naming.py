@@ -14,6 +14,7 @@ from functools import lru_cache
 __all__ = [
     "grouping_key",
     "is_acronym_like",
+    "is_acronym_plural",
     "is_generic",
     "latex_to_unicode",
     "lookup_key",
@@ -56,8 +57,13 @@ _COMBINING = {
     "d": "\u0323",
 }
 _LATEX_ACCENT_CMD = re.compile(r"""\\([`'"^~=.uvHckbd])\s*\{?\s*([A-Za-z])\s*\}?""")
-# an acronym in the plural: SAEs, LMs, GNNs
-_ACRONYM_PLURAL = re.compile(r"^[A-Z][A-Z0-9]+s$")
+# an acronym in the plural: SAEs, LMs, GNNs, T5s, and any word whose `s` follows a capital (ReLUs)
+_ACRONYM_PLURAL = re.compile(r"^(?:[A-Z][A-Z0-9]+|.+[A-Z])s$")
+
+
+def is_acronym_plural(word: str) -> bool:
+    """An acronym with a plural `s`: `SAEs`, `GNNs`, `T5s`, `ReLUs`; the one rule for dropping it."""
+    return bool(_ACRONYM_PLURAL.match(word))
 
 
 def strip_latex(text: str) -> str:
@@ -82,8 +88,8 @@ _NAME_WORD = re.compile(r"^.[^A-Z]*[A-Z]|\d")
 def singular_word(word: str) -> str:
     """The English singular of a word, keeping its case: `autoencoders` -> `autoencoder`,
     `SAEs` -> `SAE`, `biases` -> `bias`, `analyses` -> `analysis`; names as written (`FinePhys`)."""
-    if _ACRONYM_PLURAL.match(word) or (len(word) > 2 and word[-1] == "s" and word[-2].isupper()):
-        return word[:-1]  # SAEs, ReLUs
+    if is_acronym_plural(word):
+        return word[:-1]
     lower = word.lower()
     if (
         len(word) <= 3
