@@ -33,7 +33,7 @@ from paperkg.extract.keys import (
     MENTIONS_KEY,
     RULES_KEY,
 )
-from paperkg.extract.naming import is_generic
+from paperkg.extract.naming import ARTEFACT_HEADS, DATASET_HEADS, is_generic
 from paperkg.extract.scierc import SCIERC_TO_GRAPH
 
 # ---------------------------------------------------------------- sentence boundaries
@@ -143,7 +143,6 @@ _VERSION_TOKEN = re.compile(
 _SIZED_NAME = re.compile(rf"^[A-Za-z][\w.]*(?:-[\w.]+)*-{_SIZE}(?:-[\w.]+)*$")
 # Benchmark-style names: MedQA, TruthfulQA, MT-Bench, MultiNLI.
 _BENCH_NAME = re.compile(r"^[A-Z][\w-]*(?:QA|Bench|bench|NLI|GLUE)$")
-_DATASET_HEADS = ["dataset", "datasets", "benchmark", "benchmarks", "corpus", "corpora", "treebank"]
 # A title's own name: one word with a capital after its first letter (SeeBel, iReason, FG-CXR,
 # DARTS-GT), so that ordinary words before a colon ("Position:", "Review:") are not names.
 _TITLE_NAME = re.compile(r"^[A-Za-z](?=[\w.+-]*[A-Z])[\w.+-]*$")
@@ -167,7 +166,7 @@ class ArtefactRules:
             [
                 [
                     {"TEXT": {"REGEX": r"^(?:[A-Z0-9][\w.-]*|[a-z]+[A-Z0-9][\w.-]*)$"}, "IS_STOP": False, "OP": "+"},
-                    {"LOWER": {"IN": _DATASET_HEADS}},
+                    {"LOWER": {"IN": sorted(DATASET_HEADS)}},
                 ]
             ],
             greedy="LONGEST",
@@ -253,7 +252,7 @@ class ArtefactRules:
         if FIELD_BREAK not in title[-1].text + title[-1].whitespace_:
             return []  # no title: the text starts with the abstract
         name = doc[0].text
-        if any(t.lower_ in _DATASET_HEADS for t in title[2:]):
+        if any(t.lower_ in DATASET_HEADS for t in title[2:]):
             type_ = "Dataset"
         elif name.endswith(("LLM", *self.families)):
             type_ = "Model"
@@ -333,13 +332,6 @@ def split_named(spans: list[Span], rules) -> list[Span]:
     return out
 
 
-# Words that may wrap a named model or dataset without changing what it names.
-_ARTEFACT_HEADS = frozenset(
-    "transformer transformers model models dataset datasets benchmark benchmarks corpus checkpoint "
-    "checkpoints family families series suite lm lms variant variants architecture network and or".split()
-)
-
-
 class TypeRefiner:
     """Merges recogniser, rule and abbreviation spans into typed, non-generic graph mentions.
 
@@ -361,7 +353,7 @@ class TypeRefiner:
             type_ = SCIERC_TO_GRAPH.get(part.label_)
             start, end = _trim(part)
             if type_ and end > start and not is_generic([t.text for t in doc[start:end]]):
-                if doc[end - 1].lower_ in _DATASET_HEADS:
+                if doc[end - 1].lower_ in DATASET_HEADS:
                     type_ = "Dataset"
                 chosen[(start, end)] = Span(doc, start, end, label=type_, span_id="ner")
         if self.use_rules and RULES_KEY in doc.spans:
@@ -396,8 +388,8 @@ class TypeRefiner:
                 continue
             rest = [t.text for t in doc[k[0] : k[1]] if t.i not in inside and not t.is_punct]
             # "the PASCAL VOC 2007 dataset" stays whole, as SciERC marks it
-            named_head = len(within) == 1 and k[1] == within[0].end + 1 and rest[-1].lower() in _DATASET_HEADS
-            if is_generic(rest, _ARTEFACT_HEADS) and not named_head:
+            named_head = len(within) == 1 and k[1] == within[0].end + 1 and rest[-1].lower() in DATASET_HEADS
+            if is_generic(rest, ARTEFACT_HEADS) and not named_head:
                 del chosen[k]
 
     @staticmethod

@@ -12,6 +12,12 @@ import unicodedata
 from functools import lru_cache
 
 __all__ = [
+    "ARTEFACT_HEADS",
+    "DATASET_HEADS",
+    "GENERIC_MODIFIERS",
+    "GENERIC_NOUNS",
+    "KIND_HEADS",
+    "NAME_HEADS",
     "grouping_key",
     "is_acronym_like",
     "is_acronym_plural",
@@ -123,15 +129,26 @@ def singular(text: str) -> str:
 singular_surface = singular  # the name linking and the label code have always used
 
 
+# Head nouns: the last words of a phrase that say what kind of thing it is, not which one; every
+# list of them is declared here (KIND_HEADS, built on GENERIC_NOUNS, is below).
+
 # Heads that only say what kind of thing a name is: `the SCTD dataset` is SCTD, `the GPT-4 model` GPT-4.
-_NAME_HEADS = frozenset("dataset corpus benchmark model".split())
+NAME_HEADS = frozenset("dataset corpus benchmark model".split())
+# Heads that make a phrase a dataset (`the PASCAL VOC 2007 dataset`, `Penn Treebank`), as written.
+DATASET_HEADS = frozenset("dataset datasets benchmark benchmarks corpus corpora treebank".split())
+# Words that may wrap a named model or dataset without changing what it names
+# (`the Pythia-70M transformer`, `SST-2 and AGNews datasets`).
+ARTEFACT_HEADS = NAME_HEADS | frozenset(
+    "models datasets benchmarks transformer transformers checkpoint checkpoints family families series suite "
+    "lm lms variant variants architecture network and or".split()
+)
 
 
 def surface_words(text: str) -> list[str]:
     """Words of a name as written, with accents, LaTeX escapes, hyphens and punctuation removed,
     the last made singular and a kind-of-thing head after a name dropped (`ImageNet dataset`)."""
     words = _NOT_WORD.sub(" ", strip_accents(strip_latex(text)).replace("_", " ")).split()
-    if len(words) > 1 and singular_word(words[-1]).lower() in _NAME_HEADS and _NAME_WORD.search(words[-2]):
+    if len(words) > 1 and singular_word(words[-1]).lower() in NAME_HEADS and _NAME_WORD.search(words[-2]):
         words.pop()
     if words:
         words[-1] = singular_word(words[-1])
@@ -184,6 +201,17 @@ GENERIC_NOUNS = frozenset(
     version versions variant variants thing things kind kinds part parts section sections figure
     figures fig table tables step steps stage stages case cases example examples equation equations
     eq""".split()
+)
+
+# Heads that say what kind of thing a phrase is, not which: the nouns "this method" is made of
+# (GENERIC_NOUNS) and the measures, settings and resources abstracts qualify ("computational
+# overhead", "real-world application", "synthetic data"); kg.quality drops such phrases.
+KIND_HEADS = GENERIC_NOUNS | frozenset(
+    """application applications scenario setting environment overhead cost efficiency performance quality
+    capability ability data information time evaluation analysis process pipeline module component
+    architecture feature resource domain device condition level aspect issue challenge factor property
+    limitation advantage improvement mechanism design paradigm protocol scale size parameter deployment
+    page fidelity image video text language""".split()
 )
 
 # Words in front of a generic noun that still leave it generic ("our proposed approach").
