@@ -33,7 +33,7 @@ from paperkg.extract.keys import (
     MENTIONS_KEY,
     RULES_KEY,
 )
-from paperkg.extract.naming import ARTEFACT_HEADS, DATASET_HEADS, is_generic
+from paperkg.extract.naming import ARTEFACT_HEADS, DATASET_HEADS, is_generic_reference
 from paperkg.extract.scierc import SCIERC_TO_GRAPH
 
 # ---------------------------------------------------------------- sentence boundaries
@@ -215,7 +215,7 @@ class ArtefactRules:
             span = doc[s : e - 1]
             # "the camera SONAR dataset": a lower-case modifier means the name is not all capitals
             modified = s > 0 and doc[s - 1].is_lower and doc[s - 1].is_alpha and not doc[s - 1].is_stop
-            if not modified and not is_generic([t.text for t in span]):
+            if not modified and not is_generic_reference([t.text for t in span]):
                 spans.append(Span(doc, s, e - 1, label="Dataset", span_id="rule:dataset"))
         for i, text in enumerate(texts):
             if _BENCH_NAME.match(text):
@@ -352,7 +352,7 @@ class TypeRefiner:
         for part in (p for ent in doc.ents for p in _colon_parts(ent)):
             type_ = SCIERC_TO_GRAPH.get(part.label_)
             start, end = _trim(part)
-            if type_ and end > start and not is_generic([t.text for t in doc[start:end]]):
+            if type_ and end > start and not is_generic_reference([t.text for t in doc[start:end]]):
                 if doc[end - 1].lower_ in DATASET_HEADS:
                     type_ = "Dataset"
                 chosen[(start, end)] = Span(doc, start, end, label=type_, span_id="ner")
@@ -389,7 +389,7 @@ class TypeRefiner:
             rest = [t.text for t in doc[k[0] : k[1]] if t.i not in inside and not t.is_punct]
             # "the PASCAL VOC 2007 dataset" stays whole, as SciERC marks it
             named_head = len(within) == 1 and k[1] == within[0].end + 1 and rest[-1].lower() in DATASET_HEADS
-            if is_generic(rest, ARTEFACT_HEADS) and not named_head:
+            if is_generic_reference(rest, ARTEFACT_HEADS) and not named_head:
                 del chosen[k]
 
     @staticmethod

@@ -21,7 +21,7 @@ __all__ = [
     "grouping_key",
     "is_acronym_like",
     "is_acronym_plural",
-    "is_generic",
+    "is_generic_reference",
     "latex_to_unicode",
     "lookup_key",
     "singular",
@@ -224,7 +224,7 @@ GENERIC_MODIFIERS = frozenset(
 )
 
 
-def is_generic(words: list[str], also_generic: frozenset[str] = frozenset()) -> bool:
+def is_generic_reference(words: list[str], also_generic: frozenset[str] = frozenset()) -> bool:
     """True for phrases like "this method", "our proposed approach", "the model", "it", "Table 2",
     "part 15344": generic nouns with modifiers and numbers around them name nothing."""
     content = [w.lower() for w in words if w.lower() not in GENERIC_MODIFIERS and any(c.isalpha() for c in w)]

@@ -89,7 +89,7 @@ def link_locally(ex: PaperExtraction) -> LocalLinks:
         name_key = lookup_key(ent.name)
         if not name_key:
             continue
-        if not ent.acronym and quality.is_generic(ent.name):
+        if not ent.acronym and quality.is_common_kind(ent.name):
             dropped += 1  # a generic name ("downstream task") is no entity; its sentence stays evidence
             continue
         pending = False

@@ -114,7 +114,7 @@ class Quality:
         words = _WORD.findall(text)
         return len(words) > 1 and singular_word(words[-1]).lower() in KIND_HEADS
 
-    def is_generic(self, text: str) -> bool:
+    def is_common_kind(self, text: str) -> bool:
         """True when `text` is made of common words only, is one word (`image`, `large-scale`) or
         ends in a head that says only what kind of thing it is (`downstream task`, `AI system`), and
         nothing says it names something. A phrase of common words with another head (`catastrophic

@@ -10,7 +10,7 @@ from paperkg.extract import components  # noqa: E402,F401
 from paperkg.extract.gazetteers import load_gazetteers  # noqa: E402
 from paperkg.extract.grouping import group_mentions  # noqa: E402
 from paperkg.extract.keys import BALLOTS_KEY, ENTITIES_KEY, MENTIONS_KEY  # noqa: E402
-from paperkg.extract.naming import grouping_key, is_generic, singular  # noqa: E402
+from paperkg.extract.naming import grouping_key, is_generic_reference, singular  # noqa: E402
 from paperkg.extract.records import Mention  # noqa: E402
 from paperkg.extract.tokenizer import make_tokenizer  # noqa: E402
 
@@ -163,13 +163,13 @@ def test_abbreviation_forms_share_a_type(nlp):
     ],
 )
 def test_generic_phrases(phrase):
-    assert is_generic(phrase.split())
+    assert is_generic_reference(phrase.split())
 
 
 def test_named_phrases_are_not_generic():
-    assert not is_generic(["sparse", "autoencoder"])
-    assert not is_generic(["the", "Tsetlin", "Machine"])
-    assert not is_generic(["20", "Newsgroups"]) and not is_generic(["GPT-4"])
+    assert not is_generic_reference(["sparse", "autoencoder"])
+    assert not is_generic_reference(["the", "Tsetlin", "Machine"])
+    assert not is_generic_reference(["20", "Newsgroups"]) and not is_generic_reference(["GPT-4"])
 
 
 def test_singular_and_keys():
