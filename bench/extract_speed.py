@@ -64,7 +64,6 @@ def spacy_decoder_extractor(model: str | None):
     `paperkg_ner`, on thinc's default backend (blis): the recogniser as paperkg 4 ran it."""
     import spacy
 
-    from paperkg.extract import components  # noqa: F401  (registers paperkg's factories)
     from paperkg.extract.pipeline import MODEL_DIR, Extractor, _members_beyond
 
     path = str(model or MODEL_DIR)

@@ -32,7 +32,7 @@ from collections.abc import Iterable, Iterator, Mapping
 
 import pyoxigraph as ox
 
-from paperkg.extract.identity import normalise_arxiv_id, normalise_doi
+from paperkg.extract.paper_keys import normalise_arxiv_id, normalise_doi
 from paperkg.kg import sparql
 from paperkg.kg.answers import Result, Solutions
 from paperkg.kg.names import lookup_key

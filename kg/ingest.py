@@ -28,7 +28,7 @@ import pyoxigraph as ox
 
 from paperkg.extract.records import PaperExtraction
 from paperkg.kg.entities import summarise
-from paperkg.kg.identity import build_iri, entity_iri, paper_iri, statement_iri
+from paperkg.kg.iris import build_iri, entity_iri, paper_iri, statement_iri
 from paperkg.kg.linking import (
     AcronymIndex,
     LinkedPaper,

@@ -41,7 +41,7 @@ from itertools import combinations
 import networkx as nx
 import pyoxigraph as ox
 
-from paperkg.kg.identity import statement_iri
+from paperkg.kg.iris import statement_iri
 from paperkg.kg.terms import PREFIXES, dcterms, named, pkg, prov, skos, solutions, term_value
 from paperkg.schema.namespaces import ENTITY_TYPES, RELATIONS, ROLES, parse_entity_type
 

@@ -14,7 +14,7 @@ from graph_papers import all_papers, build
 
 from paperkg.kg import export as kg_export
 from paperkg.kg.cli import main
-from paperkg.kg.identity import entity_iri
+from paperkg.kg.iris import entity_iri
 from paperkg.kg.view import graph_view
 
 SAE = entity_iri("sparseautoencoder").value
