@@ -42,6 +42,8 @@ ROLES = ("proposes", "evaluatesOn", "uses", "addresses", "reports", "mentions")
 RELATIONS = ("usedFor", "evaluatedOn", "comparedWith", "partOf", "hyponymOf")
 # entity -> entity: the papers two entities share (not a typed relation)
 CO_OCCURRENCE = "coOccursWith"
+# relations whose direction carries no meaning: (a, b) states what (b, a) does
+SYMMETRIC_RELATIONS = frozenset({CO_OCCURRENCE, "comparedWith"})
 
 
 def parse_entity_type(name: str, known: Iterable[str] = ENTITY_TYPES) -> str:

@@ -21,6 +21,7 @@ from importlib.resources import files
 
 import jinja2
 
+from paperkg.schema.namespaces import CO_OCCURRENCE
 from paperkg.viz.assets import load_assets
 from paperkg.viz.attributes import (
     aliases_of,
@@ -34,7 +35,7 @@ from paperkg.viz.attributes import (
 from paperkg.viz.communities import Community, communities
 from paperkg.viz.layout import ring_layout
 from paperkg.viz.map_layout import NODE_SIZE, main_lines, merged_edges, region_positions
-from paperkg.viz.select import CO_OCCURRENCE, Selection
+from paperkg.viz.select import Selection
 from paperkg.viz.style import (
     COMMUNITY_COLORS,
     OTHER_COMMUNITY_COLOR,

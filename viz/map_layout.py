@@ -12,11 +12,11 @@ from collections.abc import Sequence
 
 import networkx as nx
 
+from paperkg.schema.namespaces import CO_OCCURRENCE, SYMMETRIC_RELATIONS
 from paperkg.viz.attributes import edge_weight, papers_of
 from paperkg.viz.communities import Community
 from paperkg.viz.regions import region_layout
-from paperkg.viz.select import CO_OCCURRENCE
-from paperkg.viz.style import SYMMETRIC_RELATIONS, community_colors
+from paperkg.viz.style import community_colors
 
 NODE_SIZE = (8, 44)  # drawn radius of the nodes in fewest and most papers (square-root scale, page.js)
 

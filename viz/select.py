@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from paperkg.schema.errors import InputError
+from paperkg.schema.namespaces import CO_OCCURRENCE
 from paperkg.viz import DEFAULT_MAX_NODES, SHARED_ENOUGH
 from paperkg.viz.attributes import (
     aliases_of,
@@ -23,8 +24,6 @@ from paperkg.viz.attributes import (
     papers_of,
     type_of,
 )
-
-CO_OCCURRENCE = "coOccursWith"
 
 
 class SelectionError(InputError):

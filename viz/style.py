@@ -48,9 +48,6 @@ RELATION_STYLES = {
 }
 PAPER_ROLE_STYLE = EdgeStyle("#C9C9C9", (2, 3), True)
 
-# Relations whose direction carries no meaning: (a, b) and (b, a) are drawn as one edge.
-SYMMETRIC_RELATIONS = frozenset({"coOccursWith", "comparedWith"})
-
 # Community colours: distinct hues first, then lighter ones; communities past the end share grey.
 COMMUNITY_COLORS = (
     "#1F77B4",
