@@ -57,8 +57,11 @@ def _one_mention_paper(text: str) -> PaperExtraction:
 def test_a_mention_lands_in_the_entity_of_its_own_key(words, joiner):
     """For any mention, the key of the entity it lands in equals the key of its text."""
     text = joiner.join(words)
-    assume(not is_acronym_like(text))
-    links = link_locally(_one_mention_paper(text))
+    extraction = _one_mention_paper(text)
+    # linking asks whether the grouped entity's name, not the mention's text, is an acronym:
+    # "bias-ReLU-ReLUs" is not acronym-like, its singular name "bias-ReLU-ReLU" is (and stays pending)
+    assume(not any(is_acronym_like(ent.name) for ent in extraction.entities))
+    links = link_locally(extraction)
     for lm in links.paper.mentions:
         assert lm.entity == entity_iri(lookup_key(lm.mention.text))
         assert links.keys[lm.entity] == lookup_key(lm.mention.text)
