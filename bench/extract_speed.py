@@ -12,7 +12,7 @@ Target: at least 100 abstracts/s per core for the whole extractor. Papers are N 
 arXiv abstracts (median about 170 words; a seeded sample of ../shared/data/arxiv-ai/ or
 $PAPERKG_ARXIV) when that corpus is present; otherwise, or with --demo, the seed listings in
 data/demo (about 230 words each), repeated to N; with --scierc the abstracts of a SciERC-format
-file (about 130 words each, as in docs/MEASURED.md's baseline). Single-process rates use this
+file (about 130 words each). Single-process rates use this
 process's CPU time, so other jobs on a shared machine distort them less (model load is not
 counted); the multi-process row (--processes > 1) is wall time.
 """
@@ -64,7 +64,6 @@ def spacy_decoder_extractor(model: str | None):
     `paperkg_ner`, on thinc's default backend (blis): the recogniser as paperkg 4 ran it."""
     import spacy
 
-    from paperkg.extract import components  # noqa: F401  (registers paperkg's factories)
     from paperkg.extract.pipeline import MODEL_DIR, Extractor, _members_beyond
 
     path = str(model or MODEL_DIR)

@@ -38,7 +38,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.process import run_measured  # noqa: E402
-from paperkg.kg.identity import entity_iri, paper_iri  # noqa: E402
+from paperkg.extract.scierc import SCIERC_TO_GRAPH  # noqa: E402
+from paperkg.kg.iris import entity_iri, paper_iri  # noqa: E402
 from paperkg.kg.names import lookup_key  # noqa: E402
 from paperkg.kg.store import Store  # noqa: E402
 from paperkg.kg.terms import PREFIXES, dcterms, fabio, oa, pkg, prov, rdf, sdo, skos, xsd  # noqa: E402
@@ -58,13 +59,6 @@ CORE = [
     ("linear probe", "Method", ("linear probes", "probing classifier")),
     ("transcoder", "Method", ("transcoders",)),
 ]
-SCIERC_TYPES = {
-    "Method": "Method",
-    "Task": "Task",
-    "Metric": "Metric",
-    "Material": "Dataset",
-    "OtherScientificTerm": "Concept",
-}
 MODIFIERS = [
     "sparse",
     "deep",
@@ -151,11 +145,11 @@ def name_pool(size: int) -> list[tuple[str, str, tuple[str, ...]]]:
             words = [w for sentence in doc["sentences"] for w in sentence]
             for spans in doc["ner"]:
                 for start, end, label in spans:
-                    if label in SCIERC_TYPES:
+                    if label in SCIERC_TO_GRAPH:
                         name = " ".join(words[start : end + 1]).replace("-LRB- ", "(").replace(" -RRB-", ")")
                         words_in = name.split()
                         acronym = "".join(w[0] for w in words_in).upper() if 2 <= len(words_in) <= 5 else None
-                        add(name, SCIERC_TYPES[label], [acronym] if acronym and acronym.isalpha() else [])
+                        add(name, SCIERC_TO_GRAPH[label], [acronym] if acronym and acronym.isalpha() else [])
         base = list(pool)
     i = 0
     while len(pool) < size:  # the long tail: modified forms of the names above

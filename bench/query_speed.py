@@ -35,7 +35,8 @@ import pyoxigraph as ox
 
 from paperkg.kg.names import lookup_key
 from paperkg.kg.queries import named_queries
-from paperkg.kg.query import StoreBackend, prefixes, run
+from paperkg.kg.query import StoreBackend, run
+from paperkg.kg.sparql import prefixes
 from paperkg.kg.store import Store
 from paperkg.schema.vocab import base_iri
 

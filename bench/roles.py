@@ -23,11 +23,11 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from paperkg.kg.roles import ROLES, mention_role
+from paperkg.kg.roles import mention_role
+from paperkg.schema.namespaces import ROLES
 
 FIXTURE = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "roles" / "roles.jsonl"
 ARXIV = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "arxiv-ai" / "arxiv-ai-2025-2026.jsonl.gz"
-PRIORITY = ("proposes", "evaluatesOn", "uses", "addresses", "reports", "mentions")
 NONE = "mentions"
 
 
@@ -36,7 +36,7 @@ def predicted_role(entity: dict) -> str:
     roles = {
         mention_role(m["sentence"], m["start"], m["end"], m["type"], in_title=m["in_title"]) for m in entity["mentions"]
     }
-    return min(roles, key=PRIORITY.index)
+    return min(roles, key=ROLES.index)  # ROLES: most telling first
 
 
 def score(papers: list[dict]) -> dict:

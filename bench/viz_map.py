@@ -27,11 +27,12 @@ REGION_MIN = 3  # members of a region the page draws and names (viz/static/page.
 def measure(store: Path, *, min_papers: int | None, max_nodes: int, repeat: int, out: Path) -> dict:
     import networkx as nx
 
+    from paperkg.kg.files import write_text
     from paperkg.kg.page_graph import page_graph
     from paperkg.kg.store import Store
     from paperkg.viz.attributes import papers_of, weighted_undirected
     from paperkg.viz.communities import communities
-    from paperkg.viz.html import page_html, write_page
+    from paperkg.viz.html import page_html
     from paperkg.viz.select import select
 
     started = time.perf_counter()
@@ -42,7 +43,7 @@ def measure(store: Path, *, min_papers: int | None, max_nodes: int, repeat: int,
     for _ in range(repeat):
         started = time.perf_counter()
         selection = select(graph, **options)
-        write_page(page_html(selection), out)
+        write_text(out, page_html(selection))
         times.append(time.perf_counter() - started)
     shown = selection.graph
     groups = communities(shown)

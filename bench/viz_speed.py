@@ -16,7 +16,7 @@ smallest of them in screen pixels, and the time of one frame and of relabelling 
     python bench/viz_speed.py --entities 5000 --max-nodes 0 --min-papers 0   # the 5k-node page, nothing left out
 Baseline (`--baseline`): pyvis's own path on the whole graph, `Network.from_nx` on the undirected
 graph and `generate_html` with `cdn_resources="in_line"`: its write time and the external URLs its
-page still loads (MEASURED.md: from_nx is slow on undirected graphs, in_line still uses a CDN).
+page still loads (from_nx is slow on undirected graphs, and in_line still loads scripts from a CDN).
 """
 
 from __future__ import annotations
@@ -161,7 +161,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    from paperkg.viz.html import page_html, write_page
+    from paperkg.kg.files import write_text
+    from paperkg.viz.html import page_html
     from paperkg.viz.select import select
 
     t0 = time.perf_counter()
@@ -170,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
     selection = select(graph, max_nodes=args.max_nodes, min_papers=args.min_papers)
     html = page_html(selection, color_by=args.color_by)
     out = Path(tempfile.mkdtemp(prefix="viz-bench-")) / "graph.html"
-    write_page(html, out)
+    write_text(out, html)
     t2 = time.perf_counter()
     print(
         f"graph: {graph.number_of_nodes():,} entities, {graph.number_of_edges():,} edges (generated in {t1 - t0:.1f} s)"

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from paperkg.extract.naming import is_acronym_plural
+
 __all__ = ["Abbreviation", "find_abbreviations", "find_short_form_uses", "short_form_variants"]
 
 
@@ -77,7 +79,7 @@ def _match_long_form(short: str, candidate: str) -> int | None:
     on the short form may go unmatched (`SAEs`).
     """
     chars = [c.lower() for c in short if c.isalnum()]
-    if short.endswith("s") and len(chars) > 2 and short[-2].isupper():
+    if is_acronym_plural(short) and len(chars) > 2:
         chars = chars[:-1]
     if not chars:
         return None
@@ -169,7 +171,7 @@ def find_abbreviations(text: str) -> list[Abbreviation]:
 
 def short_form_variants(short: str) -> set[str]:
     """The short form with and without a plural `s` (`SAE` <-> `SAEs`)."""
-    if short.endswith("s") and len(short) > 2 and short[-2].isupper():
+    if is_acronym_plural(short):
         return {short, short[:-1]}
     return {short, short + "s"}
 

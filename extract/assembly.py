@@ -23,7 +23,6 @@ PIPELINE_VERSION = "3.0.0"
 
 def add_paperkg_components(nlp, gazetteer_dir: str | Path | None = None):
     """Wrap a trained recogniser (tok2vec + ner) with paperkg's rule-based components, in place."""
-    from paperkg.extract import components  # noqa: F401  (registers the factories)
     from paperkg.extract.gazetteers import load_gazetteers
     from paperkg.extract.tokenizer import make_tokenizer
 
@@ -45,8 +44,6 @@ def combine_recognisers(recogniser_dirs: Sequence[str | Path]):
     import hashlib
 
     import spacy
-
-    from paperkg.extract import components  # noqa: F401  (ballot and vote; the configs name paperkg's tokenizer)
 
     members = [spacy.load(d) for d in recogniser_dirs]
     digests = [hashlib.sha256(m.vocab.vectors.to_bytes(exclude=["strings"])).hexdigest() for m in members]
@@ -111,8 +108,6 @@ def add_accurate(model_dir: str | Path, vote_dir: str | Path, out_dir: str | Pat
 
     import spacy
 
-    from paperkg.extract import components  # noqa: F401  (the pipelines' factories)
-
     vote = spacy.load(vote_dir)
     # the vote's vocab (the same vectors): not the strings of every silver abstract the model saw
     nlp = spacy.load(model_dir, vocab=vote.vocab, exclude=["vocab"])
@@ -156,7 +151,7 @@ def refresh_rules(model_dir: str | Path, gazetteer_dir: str | Path | None = None
     """
     import spacy
 
-    from paperkg.extract.components import ArtefactRules  # and the pipeline's other factories
+    from paperkg.extract.components.rules import ArtefactRules
     from paperkg.extract.gazetteers import load_gazetteers
     from paperkg.extract.tokenizer import make_tokenizer
 

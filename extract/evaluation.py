@@ -18,10 +18,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from paperkg.extract.scierc import SCORED_LABELS, GoldDocument, gold_to_doc, read_scierc
+from paperkg.extract.scierc import SCIERC_TO_GRAPH, SCORED_LABELS, GoldDocument, gold_to_doc, read_scierc
 from paperkg.schema.errors import InputError
+from paperkg.schema.namespaces import ENTITY_TYPES
 
-__all__ = ["GRAPH_TO_SCIERC", "GRAPH_TYPES", "SETTINGS", "LabelScheme", "Scores", "evaluate", "label_scheme", "score"]
+__all__ = ["GRAPH_TO_SCIERC", "SETTINGS", "LabelScheme", "Scores", "evaluate", "label_scheme", "score"]
 
 GRAPH_TO_SCIERC = {
     "Method": "Method",
@@ -30,15 +31,6 @@ GRAPH_TO_SCIERC = {
     "Task": "Task",
     "Metric": "Metric",
     "Concept": "OtherScientificTerm",
-}
-
-GRAPH_TYPES = ("Method", "Model", "Dataset", "Task", "Metric", "Concept")
-_SCIERC_TO_GRAPH = {
-    "Method": "Method",
-    "Task": "Task",
-    "Metric": "Metric",
-    "Material": "Dataset",
-    "OtherScientificTerm": "Concept",
 }
 
 
@@ -53,7 +45,7 @@ class LabelScheme:
         """A recogniser (SciERC) label in this scheme, or None when it is not scored."""
         if self.name == "scierc":
             return label if label in self.labels else None
-        return self.from_graph(_SCIERC_TO_GRAPH.get(label, ""))
+        return self.from_graph(SCIERC_TO_GRAPH.get(label, ""))
 
     def from_graph(self, type_: str) -> str | None:
         """A graph type in this scheme, or None when it is not scored."""
@@ -72,13 +64,13 @@ def label_scheme(labels) -> LabelScheme:
         return LabelScheme("scierc", SCORED_LABELS)
     if used <= set(SCORED_LABELS):
         return LabelScheme("scierc", tuple(lab for lab in SCORED_LABELS if lab in used))
-    if used <= set(GRAPH_TYPES):
-        return LabelScheme("paperkg", tuple(lab for lab in GRAPH_TYPES if lab in used))
-    unknown = sorted(used - set(SCORED_LABELS) - set(GRAPH_TYPES))
+    if used <= set(ENTITY_TYPES):
+        return LabelScheme("paperkg", tuple(lab for lab in ENTITY_TYPES if lab in used))
+    unknown = sorted(used - set(SCORED_LABELS) - set(ENTITY_TYPES))
     if unknown:
         raise InputError(
             f"gold labels {', '.join(unknown)} are neither SciERC's ({', '.join(SCORED_LABELS)}, "
-            f"Generic) nor paperkg's ({', '.join(GRAPH_TYPES)})"
+            f"Generic) nor paperkg's ({', '.join(ENTITY_TYPES)})"
         )
     raise InputError(f"gold labels mix SciERC's and paperkg's names: {', '.join(sorted(used))}")
 

@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from paperkg.schema import ENTITY_TYPES
+from paperkg.schema.errors import InputError
+from paperkg.schema.namespaces import ENTITY_TYPES
 
 __all__ = ["GazetteerEntry", "default_gazetteer_dir", "load_gazetteers", "model_families"]
 
@@ -40,7 +41,9 @@ def load_gazetteers(directory: str | Path | None = None) -> list[GazetteerEntry]
                 continue
             cols = line.split("\t")
             if len(cols) < 2 or cols[1] not in ENTITY_TYPES:
-                raise ValueError(f"{path}:{lineno}: expected name<TAB>type<TAB>aliases, type in {ENTITY_TYPES}")
+                raise InputError(
+                    f"{path}:{lineno}: expected name<TAB>type<TAB>aliases with a type in {', '.join(ENTITY_TYPES)}"
+                )
             aliases = tuple(a.strip() for a in cols[2].split("|") if a.strip()) if len(cols) > 2 else ()
             entries.append(GazetteerEntry(cols[0].strip(), cols[1], aliases))
     return entries

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from paperkg.extract.naming import grouping_key, singular
 from paperkg.extract.records import ExtractedEntity, Mention
-from paperkg.schema import ENTITY_TYPES
+from paperkg.schema.namespaces import ENTITY_TYPES
 
 __all__ = ["group_mentions"]
 

@@ -12,9 +12,16 @@ import unicodedata
 from functools import lru_cache
 
 __all__ = [
+    "ARTEFACT_HEADS",
+    "DATASET_HEADS",
+    "GENERIC_MODIFIERS",
+    "GENERIC_NOUNS",
+    "KIND_HEADS",
+    "NAME_HEADS",
     "grouping_key",
     "is_acronym_like",
-    "is_generic",
+    "is_acronym_plural",
+    "is_generic_reference",
     "latex_to_unicode",
     "lookup_key",
     "singular",
@@ -56,8 +63,13 @@ _COMBINING = {
     "d": "\u0323",
 }
 _LATEX_ACCENT_CMD = re.compile(r"""\\([`'"^~=.uvHckbd])\s*\{?\s*([A-Za-z])\s*\}?""")
-# an acronym in the plural: SAEs, LMs, GNNs
-_ACRONYM_PLURAL = re.compile(r"^[A-Z][A-Z0-9]+s$")
+# an acronym in the plural: SAEs, LMs, GNNs, T5s, and any word whose `s` follows a capital (ReLUs)
+_ACRONYM_PLURAL = re.compile(r"^(?:[A-Z][A-Z0-9]+|.+[A-Z])s$")
+
+
+def is_acronym_plural(word: str) -> bool:
+    """An acronym with a plural `s`: `SAEs`, `GNNs`, `T5s`, `ReLUs`; the one rule for dropping it."""
+    return bool(_ACRONYM_PLURAL.match(word))
 
 
 def strip_latex(text: str) -> str:
@@ -82,8 +94,8 @@ _NAME_WORD = re.compile(r"^.[^A-Z]*[A-Z]|\d")
 def singular_word(word: str) -> str:
     """The English singular of a word, keeping its case: `autoencoders` -> `autoencoder`,
     `SAEs` -> `SAE`, `biases` -> `bias`, `analyses` -> `analysis`; names as written (`FinePhys`)."""
-    if _ACRONYM_PLURAL.match(word) or (len(word) > 2 and word[-1] == "s" and word[-2].isupper()):
-        return word[:-1]  # SAEs, ReLUs
+    if is_acronym_plural(word):
+        return word[:-1]
     lower = word.lower()
     if (
         len(word) <= 3
@@ -117,15 +129,26 @@ def singular(text: str) -> str:
 singular_surface = singular  # the name linking and the label code have always used
 
 
+# Head nouns: the last words of a phrase that say what kind of thing it is, not which one; every
+# list of them is declared here (KIND_HEADS, built on GENERIC_NOUNS, is below).
+
 # Heads that only say what kind of thing a name is: `the SCTD dataset` is SCTD, `the GPT-4 model` GPT-4.
-_NAME_HEADS = frozenset("dataset corpus benchmark model".split())
+NAME_HEADS = frozenset("dataset corpus benchmark model".split())
+# Heads that make a phrase a dataset (`the PASCAL VOC 2007 dataset`, `Penn Treebank`), as written.
+DATASET_HEADS = frozenset("dataset datasets benchmark benchmarks corpus corpora treebank".split())
+# Words that may wrap a named model or dataset without changing what it names
+# (`the Pythia-70M transformer`, `SST-2 and AGNews datasets`).
+ARTEFACT_HEADS = NAME_HEADS | frozenset(
+    "models datasets benchmarks transformer transformers checkpoint checkpoints family families series suite "
+    "lm lms variant variants architecture network and or".split()
+)
 
 
 def surface_words(text: str) -> list[str]:
     """Words of a name as written, with accents, LaTeX escapes, hyphens and punctuation removed,
     the last made singular and a kind-of-thing head after a name dropped (`ImageNet dataset`)."""
     words = _NOT_WORD.sub(" ", strip_accents(strip_latex(text)).replace("_", " ")).split()
-    if len(words) > 1 and singular_word(words[-1]).lower() in _NAME_HEADS and _NAME_WORD.search(words[-2]):
+    if len(words) > 1 and singular_word(words[-1]).lower() in NAME_HEADS and _NAME_WORD.search(words[-2]):
         words.pop()
     if words:
         words[-1] = singular_word(words[-1])
@@ -180,6 +203,17 @@ GENERIC_NOUNS = frozenset(
     eq""".split()
 )
 
+# Heads that say what kind of thing a phrase is, not which: the nouns "this method" is made of
+# (GENERIC_NOUNS) and the measures, settings and resources abstracts qualify ("computational
+# overhead", "real-world application", "synthetic data"); kg.quality drops such phrases.
+KIND_HEADS = GENERIC_NOUNS | frozenset(
+    """application applications scenario setting environment overhead cost efficiency performance quality
+    capability ability data information time evaluation analysis process pipeline module component
+    architecture feature resource domain device condition level aspect issue challenge factor property
+    limitation advantage improvement mechanism design paradigm protocol scale size parameter deployment
+    page fidelity image video text language""".split()
+)
+
 # Words in front of a generic noun that still leave it generic ("our proposed approach").
 GENERIC_MODIFIERS = frozenset(
     """the a an this that these those our their its his her my your such proposed existing previous
@@ -190,7 +224,7 @@ GENERIC_MODIFIERS = frozenset(
 )
 
 
-def is_generic(words: list[str], also_generic: frozenset[str] = frozenset()) -> bool:
+def is_generic_reference(words: list[str], also_generic: frozenset[str] = frozenset()) -> bool:
     """True for phrases like "this method", "our proposed approach", "the model", "it", "Table 2",
     "part 15344": generic nouns with modifiers and numbers around them name nothing."""
     content = [w.lower() for w in words if w.lower() not in GENERIC_MODIFIERS and any(c.isalpha() for c in w)]

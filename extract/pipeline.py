@@ -43,7 +43,6 @@ def load_nlp(model: str | Path | None = None, members: int | None = None):
     if key not in _NLP_CACHE:
         import spacy
 
-        from paperkg.extract import components  # noqa: F401  (registers paperkg's factories)
         from paperkg.extract.ops import run_on_numpy_blas
 
         if not Path(path, "config.cfg").is_file():

@@ -16,7 +16,7 @@ class Paper:
     """One paper as read from a listing.
 
     `key` is the identity used for the paper's IRI: ``arxiv:<id>`` or ``doi:<doi>`` when known,
-    else ``title:<normalised title>`` (see `extract.identity.paper_key`).
+    else ``title:<normalised title>`` (see `extract.paper_keys.paper_key`).
     """
 
     key: str

@@ -13,8 +13,15 @@ from pathlib import Path
 
 from paperkg.schema.errors import InputError
 
-SCIERC_LABELS = ("Task", "Method", "Metric", "Material", "OtherScientificTerm", "Generic")
 SCORED_LABELS = ("Task", "Method", "Metric", "Material", "OtherScientificTerm")
+# The graph type of each scored SciERC label (Generic names nothing and has none).
+SCIERC_TO_GRAPH = {
+    "Method": "Method",
+    "Task": "Task",
+    "Metric": "Metric",
+    "Material": "Dataset",
+    "OtherScientificTerm": "Concept",
+}
 
 # SciERC writes brackets and quotes the Penn Treebank way; raw text has the characters.
 _PTB_ESCAPES = {

@@ -9,7 +9,7 @@ assembles the full paperkg pipeline around the members' best models:
     OUT/training[-N]/model-best      spaCy's training output per member (tokenizer + tok2vec + ner)
     OUT/model                        the paperkg pipeline: copy it to extract/model to ship it
 
-The members vote on every span (see `paperkg_vote` in extract/components.py); putting the
+The members vote on every span (see `paperkg_vote` in extract/components/voting.py); putting the
 pipeline together is extract/assembly.py's.
 """
 
@@ -80,8 +80,6 @@ def train(
     `members` recognisers are trained, member i with seed `seed + i`, and vote in the pipeline.
     """
     from spacy.cli.train import train as spacy_train
-
-    from paperkg.extract import components  # noqa: F401  (the config names paperkg's tokenizer and encoder)
 
     out = Path(out_dir)
     corpus = out / "corpus"

@@ -15,8 +15,9 @@ The rule, first match wins:
      (`kg.label_index.which`): the one in the most papers, and among as many one of the
      variable's type (`method=PE` prefers a pkg:Method). The others are offered in `notes`,
      never an error.
-   - `paper`: the paper with that arXiv id or DOI (an `arXiv:`/`doi:` prefix is allowed), else
-     the paper with exactly that title.
+   - `paper`: the paper with that arXiv id or DOI, normalised as the readers normalise them
+     (`2310.01234v2`, `arXiv:2310.01234`, `doi:10.1234/ABC` all work), else the paper with exactly
+     that title.
    - `type`: one of the entity classes by name (`Method` -> `pkg:Method`).
 5. An integer, decimal, double or `true`/`false` as Turtle writes them -> a typed literal
    (`2024` is `"2024"^^xsd:integer`), so it equals the numbers stored in the graph.
@@ -29,18 +30,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from typing import NamedTuple
 
 import pyoxigraph as ox
 
+from paperkg.extract.paper_keys import normalise_arxiv_id, normalise_doi
+from paperkg.kg import sparql
+from paperkg.kg.answers import Result, Solutions
 from paperkg.kg.label_index import EntityRef, which
 from paperkg.kg.names import lookup_key
-from paperkg.kg.query import Backend, QueryError, Result, Solutions, Term, prefixes, run
-from paperkg.kg.terms import named, term_value
-from paperkg.schema.vocab import ENTITY_TYPES
+from paperkg.kg.query import Backend, run
+from paperkg.kg.query_errors import QueryError
+from paperkg.kg.sparql import Token, prefixes
+from paperkg.kg.terms import SHORT_LITERALS, Term, named, pkg, term_value
+from paperkg.schema.errors import InputError
+from paperkg.schema.namespaces import ENTITY_TYPES, parse_entity_type
 
 ENTITY_VARIABLES = frozenset({"entity", *(t.lower() for t in ENTITY_TYPES)})
-_TYPE_NAMES = {t.lower(): t for t in (*ENTITY_TYPES, "Entity", "Paper")}
+_CLASSES = (*ENTITY_TYPES, "Entity", "Paper")  # what `type=NAME` names
 
 _VARIABLE = re.compile(r"[?$]?([A-Za-z_][A-Za-z0-9_]*)")
 _ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\S+")
@@ -48,14 +54,6 @@ _PREFIXED = re.compile(r"([A-Za-z][\w.-]*)?:(\S*)")
 _QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"(?:@([A-Za-z]+(?:-[A-Za-z0-9]+)*)|\^\^(\S+))?', re.S)
 _ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))", re.S)
 _ECHARS = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
-_NUMBERS = (
-    (re.compile(r"[+-]?\d+"), "integer"),
-    (re.compile(r"[+-]?\d*\.\d+"), "decimal"),
-    (re.compile(r"[+-]?(?:\d+\.\d*|\.?\d+)[eE][+-]?\d+"), "double"),
-    (re.compile(r"true|false"), "boolean"),
-)
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-_PKG = prefixes()["pkg"]
 
 
 class BindingError(QueryError):
@@ -92,11 +90,14 @@ def to_term(name: str, value: str, backend: Backend, notes: list[str] | None = N
         return resolve_entity(name, value, backend, notes)
     if name == "paper":
         return resolve_paper(value, backend)
-    if name == "type" and value.strip().lower() in _TYPE_NAMES:
-        return ox.NamedNode(_PKG + _TYPE_NAMES[value.strip().lower()])
-    for pattern, datatype in _NUMBERS:
+    if name == "type":
+        try:
+            return getattr(pkg, parse_entity_type(value, _CLASSES))
+        except InputError:
+            pass  # not a class name: a literal, as any other value
+    for datatype, pattern in SHORT_LITERALS.items():
         if pattern.fullmatch(value):
-            return ox.Literal(value, datatype=ox.NamedNode(_XSD + datatype))
+            return ox.Literal(value, datatype=datatype)
     return ox.Literal(value)
 
 
@@ -178,12 +179,12 @@ def resolve_entity(name: str, value: str, backend: Backend, notes: list[str] | N
         EntityRef(
             iri,
             min(seen["labels"], default=iri),
-            next((t for t in ENTITY_TYPES if _PKG + t in seen["types"]), "Entity"),
+            next((t for t in ENTITY_TYPES if getattr(pkg, t).value in seen["types"]), "Entity"),
             max(map(int, seen["papers"]), default=None),
         )
         for iri, seen in found.items()
     ]
-    chosen, *others = which(refs, _TYPE_NAMES.get(name))
+    chosen, *others = which(refs, None if name == "entity" else parse_entity_type(name))
     if others and notes is not None:
         listing = "; ".join(f"<{r.iri}> {r.name} ({r.type}, {r.paper_count or 0} papers)" for r in others[:5])
         more = f"; {len(others) - 5} more" if len(others) > 5 else ""
@@ -195,10 +196,10 @@ def resolve_entity(name: str, value: str, backend: Backend, notes: list[str] | N
 
 
 def resolve_paper(value: str, backend: Backend) -> ox.NamedNode:
-    wanted = re.sub(r"^(?:arxiv|doi):", "", value.strip(), flags=re.I)
+    # the graph holds ids as the readers normalised them: arXiv's without a version, DOIs lower-case
+    ids = dict.fromkeys(i for i in (normalise_arxiv_id(value), normalise_doi(value)) if i)
     for query, variable, text in (
-        (_PAPERS_BY_ID, "id", wanted),
-        (_PAPERS_BY_ID, "id", value),
+        *((_PAPERS_BY_ID, "id", i) for i in ids),
         (_PAPERS_BY_TITLE, "title", value),
     ):
         rows = _rows(backend, query, {variable: ox.Literal(text)})
@@ -222,40 +223,6 @@ def _rows(backend: Backend, select: str, bindings: Mapping[str, Term]) -> Iterat
 
 # -- binding a variable the query uses but does not select ------------------------------------------
 
-# what the projection scanner skips: strings (long ones first), IRIs, comments; then the tokens it reads
-_SPARQL_TOKEN = re.compile(
-    r"(?P<skip>'''(?:[^\\]|\\.)*?'''|\"\"\"(?:[^\\]|\\.)*?\"\"\"|'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\""
-    r"|<[^<>\"{}|^`\\\s]*>|#[^\n]*)"
-    r"|(?P<var>[?$][A-Za-z0-9_\u00b7\u00c0-\uffff]+)|(?P<word>[A-Za-z][\w-]*)|(?P<punct>[{}()*])",
-    re.S,
-)
-
-
-class _Token(NamedTuple):
-    kind: str
-    text: str
-    start: int
-    end: int
-    braces: int  # depth of { } the token is in
-    parens: int  # depth of ( ) the token is in
-
-
-def sparql_tokens(text: str) -> list[_Token]:
-    """Variables, words and brackets of a query, with their nesting; strings, IRIs and comments skipped."""
-    found, braces, parens = [], 0, 0
-    for m in _SPARQL_TOKEN.finditer(text):
-        kind = m.lastgroup
-        assert kind is not None  # every alternative of the pattern is a named group
-        if kind == "skip":
-            continue
-        token = m.group()
-        if token in "})":
-            braces, parens = braces - (token == "}"), parens - (token == ")")
-        found.append(_Token(kind, token, m.start(), m.end(), braces, parens))
-        if token in "{(":
-            braces, parens = braces + (token == "{"), parens + (token == "(")
-    return found
-
 
 def select_bound(text: str, names: Iterable[str]) -> tuple[str, list[str]]:
     """The query with every bound variable it uses but does not select added to its SELECT (and
@@ -263,7 +230,7 @@ def select_bound(text: str, names: Iterable[str]) -> tuple[str, list[str]]:
     only), and the names so added, whose columns the caller drops again. Only `?name`, already a
     checked variable name, is added to the text; the value stays a term. A bound variable the query
     never uses is an error: binding it could change nothing."""
-    tokens = sparql_tokens(text)
+    tokens = list(sparql.tokens(text))
     used = {t.text[1:] for t in tokens if t.kind == "var"}
     unused = [name for name in names if name not in used]
     if unused:
@@ -294,7 +261,7 @@ def select_bound(text: str, names: Iterable[str]) -> tuple[str, list[str]]:
     return text, added
 
 
-def _projects(projection: list[_Token], k: int) -> bool:
+def _projects(projection: list[Token], k: int) -> bool:
     """Does the variable at projection[k] name a result column (`?x` or `(... AS ?x)`)?"""
     return projection[k].parens == 0 or (k > 0 and projection[k - 1].text.upper() == "AS")
 

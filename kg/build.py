@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from paperkg.extract.readers import ReadProblem, read_inputs, unique_papers
 from paperkg.extract.records import Paper
 from paperkg.kg.engines import Engine, LocalEngine
-from paperkg.kg.identity import paper_iri
 from paperkg.kg.ingest import add_extractions
+from paperkg.kg.iris import paper_iri
 from paperkg.kg.rdf import location_quads
 from paperkg.kg.store import Store
 from paperkg.kg.terms import pkg, rdf

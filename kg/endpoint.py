@@ -25,21 +25,11 @@ from collections.abc import Iterator, Mapping
 
 import pyoxigraph as ox
 
-from paperkg.kg.query import (
-    ENDPOINT_TIMEOUT,
-    Boolean,
-    QueryError,
-    QuerySyntaxError,
-    Result,
-    Solutions,
-    Term,
-    Triples,
-    evaluate,
-    from_oxigraph,
-    guarded,
-    prefix_declarations,
-    query_form,
-)
+from paperkg.kg.answers import Boolean, Result, Solutions, Triples, from_oxigraph, guarded
+from paperkg.kg.query import ENDPOINT_TIMEOUT, evaluate
+from paperkg.kg.query_errors import QueryError, QuerySyntaxError
+from paperkg.kg.sparql import prefix_declarations, query_form
+from paperkg.kg.terms import Term
 
 _ACCEPT_RESULTS = (
     "application/sparql-results+json, text/tab-separated-values;q=0.9, application/sparql-results+xml;q=0.8"

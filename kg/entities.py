@@ -78,7 +78,7 @@ def preferred_label(key: str, form_counts: Counter, acronyms: Iterable[str] = ()
 _VERSIONED = re.compile(r"^[A-Za-z][\w.-]*[A-Za-z]-?\d[\w.-]*$")
 
 
-def entity_type(key: str, label: str, type_counts: Counter, quality: Quality) -> str:
+def resolve_entity_type(key: str, label: str, type_counts: Counter, quality: Quality) -> str:
     """The curated gazetteers' type; else the mentions' majority type, corrected by the vocabularies
     for named artefacts (PSNR is a Metric, nuScenes a Dataset) and by the shape of versioned names
     (`GPT-4o` is a Model)."""
@@ -162,7 +162,7 @@ def summarise(key: str, tallies: Counter, acronyms: Iterable[str], papers: int) 
     label = preferred_label(key, form_counts, acronyms)
     aliases = tuple(sorted((set(form_counts) | set(acronyms)) - {label}))
     keys = {lookup_key(name) for name in (label, *aliases)} - {""}
-    type_ = entity_type(key, label, type_counts, quality)
+    type_ = resolve_entity_type(key, label, type_counts, quality)
     return EntitySummary(
         key=key,
         type=type_,

@@ -18,13 +18,12 @@ import csv
 import json
 import os
 import re
-import tempfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from paperkg.kg.files import replacing
 from paperkg.kg.terms import PREFIXES
 from paperkg.schema.errors import PaperkgError
 
@@ -57,7 +56,7 @@ def export(store, fmt: str, path: str | os.PathLike, **view_options) -> list[Pat
     if not path.parent.is_dir():
         raise ExportError(f"{path.parent}: no such directory")
     if fmt in RDF_FORMATS:
-        with _atomic(path) as tmp:
+        with replacing(path) as tmp:
             db.dump(
                 str(tmp),
                 RDF_FORMATS[fmt],
@@ -66,7 +65,7 @@ def export(store, fmt: str, path: str | os.PathLike, **view_options) -> list[Pat
             )
         return [path]
     if fmt == "jsonld":
-        with _atomic(path) as tmp:
+        with replacing(path) as tmp:
             _write_jsonld(db, tmp)
         return [path]
     from paperkg.kg.view import graph_view
@@ -74,16 +73,16 @@ def export(store, fmt: str, path: str | os.PathLike, **view_options) -> list[Pat
     g = graph_view(db, **view_options)
     if fmt == "csv":
         nodes, edges = export_files(fmt, path)
-        with _atomic(nodes) as tmp:
+        with replacing(nodes) as tmp:
             _write_csv(tmp, _node_rows(g))
-        with _atomic(edges) as tmp:
+        with replacing(edges) as tmp:
             _write_csv(tmp, _edge_rows(g))
         return [nodes, edges]
     flat = _flat(g)
     import networkx as nx
 
     writer: Callable = nx.write_graphml if fmt == "graphml" else nx.write_gexf
-    with _atomic(path) as tmp:
+    with replacing(path) as tmp:
         writer(flat, str(tmp))
     return [path]
 
@@ -95,24 +94,6 @@ def export_files(fmt: str, path: str | os.PathLike) -> list[Path]:
         return [path]
     stem = path.with_suffix("") if path.suffix == ".csv" else path
     return [Path(f"{stem}.nodes.csv"), Path(f"{stem}.edges.csv")]
-
-
-@contextmanager
-def _atomic(path: Path) -> Iterator[Path]:
-    """A temporary path next to `path` that replaces it only if the block succeeds."""
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        yield tmp
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; the export is an ordinary file
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def _write_jsonld(db: ox.Store, path: Path) -> None:

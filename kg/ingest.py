@@ -31,7 +31,7 @@ import pyoxigraph as ox
 from paperkg.extract.records import PaperExtraction
 from paperkg.kg.entities import summarise
 from paperkg.kg.families import refresh_families
-from paperkg.kg.identity import build_iri, entity_iri, paper_iri, statement_iri
+from paperkg.kg.iris import build_iri, entity_iri, paper_iri, statement_iri
 from paperkg.kg.linking import (
     AcronymIndex,
     LinkedPaper,

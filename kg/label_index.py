@@ -16,14 +16,13 @@ shown.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from paperkg.kg.files import write_text
 from paperkg.kg.store import Store
 from paperkg.kg.terms import PREFIXES, pkg, rdf, skos, term_value
 from paperkg.schema.namespaces import ENTITY_TYPES, PKG_NS
@@ -155,14 +154,7 @@ def load(store: Store) -> LabelIndex:
 def _write(path: Path, index: LabelIndex) -> None:
     """Write atomically (concurrent lookups may read it), then drop other generations' files."""
     path.parent.mkdir(exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".labels-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(index.to_json(), fh, ensure_ascii=False, separators=(",", ":"))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_text(path, json.dumps(index.to_json(), ensure_ascii=False, separators=(",", ":")))
     for old in path.parent.glob("labels-*.json"):
         if old != path:
             old.unlink(missing_ok=True)

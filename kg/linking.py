@@ -26,7 +26,7 @@ from typing import cast
 import pyoxigraph as ox
 
 from paperkg.extract.records import Field, Mention, PaperExtraction, Sentence
-from paperkg.kg.identity import entity_iri, mention_iri, paper_iri
+from paperkg.kg.iris import entity_iri, mention_iri, paper_iri
 from paperkg.kg.names import is_acronym_like, lookup_key, singular_surface
 from paperkg.kg.quality import Quality, load_quality
 from paperkg.kg.roles import mention_role
@@ -89,7 +89,7 @@ def link_locally(ex: PaperExtraction) -> LocalLinks:
         name_key = lookup_key(ent.name)
         if not name_key:
             continue
-        if not ent.acronym and quality.is_generic(ent.name):
+        if not ent.acronym and quality.is_common_kind(ent.name):
             dropped += 1  # a generic name ("downstream task") is no entity; its sentence stays evidence
             continue
         pending = False

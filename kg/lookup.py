@@ -22,15 +22,10 @@ from paperkg.kg.names import lookup_key
 from paperkg.kg.store import Store
 from paperkg.kg.terms import PREFIXES, dcterms, named, pkg, skos, term_value
 from paperkg.schema.errors import InputError
-from paperkg.schema.namespaces import ENTITY_TYPES, PKG_NS
+from paperkg.schema.namespaces import CO_OCCURRENCE, PKG_NS, RELATIONS, ROLES, parse_entity_type
 
 DEFAULT_LIMIT = 10
 SUGGESTIONS = 5
-# paper -> entity roles, most telling first: a paper is listed under its best role
-ROLES = ("proposes", "evaluatesOn", "uses", "addresses", "reports", "mentions")
-# entity -> entity typed relations (pkg:coOccursWith is reported separately, with its counts)
-RELATIONS = ("usedFor", "evaluatedOn", "comparedWith", "partOf", "hyponymOf")
-CO_OCCURRENCE = "coOccursWith"
 # relations that read the same both ways: their two directions are counted together
 SYMMETRIC = {"comparedWith"}
 
@@ -128,10 +123,10 @@ def entity_type(name: str | None) -> str | None:
     """The class name for a user's `--type` (any case), or None for no filter."""
     if name is None:
         return None
-    for t in ENTITY_TYPES:
-        if t.casefold() == name.casefold():
-            return t
-    raise BadTerm(f"unknown type {name!r}: use one of {', '.join(ENTITY_TYPES)}")
+    try:
+        return parse_entity_type(name)
+    except InputError as exc:
+        raise BadTerm(str(exc)) from exc
 
 
 def lookup(store: Store, term: str, type: str | None = None, limit: int = DEFAULT_LIMIT) -> LookupResult:

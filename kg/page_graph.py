@@ -1,13 +1,14 @@
 """The graph a `kg viz` page draws: the store's networkx view (`kg.view`) with each entity's
 links to reference vocabularies (node attribute `links`: a list of {"iri", "match", "source"},
-see `kg.external`), plus the facts the page header shows (graph name, total papers and
-entities, when it was built).
+see `kg.external`) and every node's name keys for the page's search (node attribute `keys`:
+{name or alias: `kg.names.lookup_key` of it}), plus the facts the page header shows (graph
+name, total papers and entities, when it was built).
 
     graph = page_graph(Store(path))
     selection = viz.select.select(graph, focus="SAE", depth=2, key=lookup_key)
-    viz.html.write_page(viz.html.page_html(selection), "sae.html")
+    kg.files.write_text("sae.html", viz.html.page_html(selection))
 
-kg does not import viz here (DESIGN.md: only the CLI joins them).
+kg does not import viz here: only the CLI (`kg.commands.viz`) joins the two packages.
 """
 
 from __future__ import annotations
@@ -21,10 +22,10 @@ import networkx as nx
 import pyoxigraph as ox
 
 from paperkg.kg.external import entity_links
-from paperkg.kg.relations import RELATIONS
+from paperkg.kg.names import lookup_key
 from paperkg.kg.store import Store
 from paperkg.kg.terms import PREFIXES, pkg, rdf, term_value
-from paperkg.schema.namespaces import ENTITY_TYPES, PKG_NS
+from paperkg.schema.namespaces import ENTITY_TYPES, PKG_NS, RELATIONS
 
 _LAST_BUILD = "SELECT (MAX(?t) AS ?t) WHERE { ?b a pkg:Build ; prov:endedAtTime ?t }"
 _SOURCES = "SELECT DISTINCT ?where WHERE { ?p a pkg:Paper ; pkg:sourceLocation ?where }"
@@ -73,9 +74,11 @@ def page_graph(
         }
     else:
         graph = graph_view(store, include_papers=papers, types=types or None, min_papers=max(min_papers, 1))
-    for node, kind in graph.nodes(data="kind"):
-        if kind == "entity":
-            graph.nodes[node]["links"] = [asdict(link) for link in entity_links(store.oxigraph, ox.NamedNode(node))]
+    for node, data in graph.nodes(data=True):
+        if data.get("kind") == "entity":
+            data["links"] = [asdict(link) for link in entity_links(store.oxigraph, ox.NamedNode(node))]
+        # the page searches by the graph's own name key, which only Python computes exactly
+        data["keys"] = {name: lookup_key(name) for name in (data.get("label") or node, *data.get("aliases", ()))}
     graph.graph.update(
         name=name or f"{built_from(store) or store.path.name} · paperkg graph",
         papers=_count(store, _PAPERS),

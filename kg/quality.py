@@ -32,18 +32,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from paperkg.extract.naming import GENERIC_NOUNS, lookup_key, singular_word, strip_latex
+from paperkg.extract.naming import KIND_HEADS, lookup_key, singular_word, strip_latex
 
-# Heads that say what kind of thing a phrase is, not which one: the nouns "this method" is made
-# of (extract.naming.GENERIC_NOUNS) and the measures, settings and resources abstracts qualify
-# ("computational overhead", "real-world application", "synthetic data").
-KIND_HEADS = GENERIC_NOUNS | frozenset(
-    """application applications scenario setting environment overhead cost efficiency performance quality
-    capability ability data information time evaluation analysis process pipeline module component
-    architecture feature resource domain device condition level aspect issue challenge factor property
-    limitation advantage improvement mechanism design paradigm protocol scale size parameter deployment
-    page fidelity image video text language""".split()
-)
 COMMON_ZIPF = 3.0
 COMMON_DF = 200  # arXiv AI abstracts per 10,000
 MIN_PAPERS = 5  # papers defining an acronym's long form before the corpus's reading is trusted
@@ -124,7 +114,7 @@ class Quality:
         words = _WORD.findall(text)
         return len(words) > 1 and singular_word(words[-1]).lower() in KIND_HEADS
 
-    def is_generic(self, text: str) -> bool:
+    def is_common_kind(self, text: str) -> bool:
         """True when `text` is made of common words only, is one word (`image`, `large-scale`) or
         ends in a head that says only what kind of thing it is (`downstream task`, `AI system`), and
         nothing says it names something. A phrase of common words with another head (`catastrophic

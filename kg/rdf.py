@@ -12,7 +12,7 @@ import pyoxigraph as ox
 from paperkg.extract.readers.dates import xsd_type
 from paperkg.extract.records import Paper, Sentence
 from paperkg.kg.entities import EntitySummary
-from paperkg.kg.identity import form_iri, merge_iri, paper_iri, sentence_iri, statement_iri
+from paperkg.kg.iris import form_iri, merge_iri, paper_iri, sentence_iri, statement_iri
 from paperkg.kg.linking import LinkedMention, LinkedPaper
 from paperkg.kg.relations import Span, sentence_relations
 from paperkg.kg.terms import Term, dcterms, fabio, named, oa, pkg, prism, prov, rdf, sdo, skos, term_value, xsd

@@ -15,16 +15,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from paperkg.kg.relations import RELATIONS, Span, sentence_relations
+from paperkg.extract.scierc import SCIERC_TO_GRAPH
+from paperkg.kg.relations import Span, sentence_relations
+from paperkg.schema.namespaces import RELATIONS
 
-_TYPES = {
-    "Method": "Method",
-    "Task": "Task",
-    "Metric": "Metric",
-    "Material": "Dataset",
-    "OtherScientificTerm": "Concept",
-    "Generic": "Concept",
-}
+# gold spans all take part in relations, so Generic ones ("this method") stand as Concepts
+_TYPES = {**SCIERC_TO_GRAPH, "Generic": "Concept"}
 _BRACKETS = {"-LRB-": "(", "-RRB-": ")", "-LSB-": "[", "-RSB-": "]"}
 
 

@@ -2,8 +2,8 @@
 
 Each pattern looks at two mentions and the text between them (Hearst patterns for hyponymy,
 "X outperforms Y" for comparison, "X for Y" for use, "X achieves ... on Y" for evaluation, "the X
-module of Y" for parthood). They favour precision over recall; `bench/relations_scierc.py`
-measures both against SciERC's relation annotations. Like roles, relations depend only on the
+module of Y" for parthood). They favour precision over recall (on SciERC's dev relation
+annotations: precision 0.93 at recall 0.12, measured by `kg.relation_check`). Like roles, relations depend only on the
 paper's own text and the types its extractor gave the mentions.
 """
 
@@ -13,10 +13,7 @@ import re
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 
-RELATIONS = ("usedFor", "evaluatedOn", "comparedWith", "partOf", "hyponymOf")
-
 _ARTEFACTS = frozenset({"Method", "Model"})
-_ANY = frozenset({"Method", "Model", "Dataset", "Task", "Metric", "Concept"})
 
 
 @dataclass(frozen=True)

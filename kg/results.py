@@ -14,33 +14,22 @@ from typing import BinaryIO, TextIO
 
 import pyoxigraph as ox
 
-from paperkg.kg.query import Boolean, Solutions, Term, Triples
+from paperkg.kg.answers import Boolean, Solutions, Triples
+from paperkg.kg.sparql import tokens
+from paperkg.kg.terms import SHORT_LITERALS, Term, xsd
 
 SOLUTION_FORMATS = ("table", "csv", "tsv", "json")
-GRAPH_FORMATS = ("turtle", "ntriples")
-
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-_XSD_STRING = _XSD + "string"
-# Turtle's short forms, which SPARQL TSV allows for these datatypes
-_TSV_BARE = {
-    _XSD + "integer": re.compile(r"[+-]?\d+"),
-    _XSD + "decimal": re.compile(r"[+-]?\d*\.\d+"),
-    _XSD + "double": re.compile(r"[+-]?(?:\d+\.\d*|\.?\d+)[eE][+-]?\d+"),
-    _XSD + "boolean": re.compile(r"true|false"),
-}
 _LOCAL_NAME = re.compile(r"[\w-]+(?:[\w.-]*[\w-])?")
 
 
 def in_query_order(result, text: str):
     """SELECT * results with their columns in the order the variables first appear in the query
     (the engine returns them in an order of its own); any other result unchanged."""
-    from paperkg.kg.bindings import sparql_tokens
-
-    tokens = sparql_tokens(text)
-    if not isinstance(result, Solutions) or not _selects_star(tokens):
+    found = list(tokens(text))
+    if not isinstance(result, Solutions) or not _selects_star(found):
         return result
     first: dict[str, int] = {}
-    for token in tokens:
+    for token in found:
         if token.kind == "var":
             first.setdefault(token.text[1:], len(first))
     order = sorted(range(len(result.variables)), key=lambda i: first.get(result.variables[i], len(first) + i))
@@ -49,11 +38,11 @@ def in_query_order(result, text: str):
     return Solutions([result.variables[i] for i in order], (tuple(row[i] for i in order) for row in result.rows))
 
 
-def _selects_star(tokens) -> bool:
+def _selects_star(found) -> bool:
     """Is the query's own (outermost) projection `SELECT *`?"""
-    for i, token in enumerate(tokens[:-1]):
+    for i, token in enumerate(found[:-1]):
         if token.braces == 0 and token.text.upper() == "SELECT":
-            following = tokens[i + 1 : i + 3]
+            following = found[i + 1 : i + 3]
             return any(t.text == "*" for t in following)
     return False
 
@@ -92,7 +81,7 @@ def term_json(term: Term) -> dict:
     found = {"type": "literal", "value": term.value}
     if term.language:
         found["xml:lang"] = term.language
-    elif term.datatype.value != _XSD_STRING:
+    elif term.datatype != xsd.string:
         found["datatype"] = term.datatype.value
     return found
 
@@ -134,7 +123,8 @@ def tsv_value(term: Term | None) -> str:
     if term is None:
         return ""
     if isinstance(term, ox.Literal):
-        bare = _TSV_BARE.get(term.datatype.value)
+        # Turtle's short forms, which SPARQL TSV allows for these datatypes
+        bare = SHORT_LITERALS.get(term.datatype)
         if bare is not None and bare.fullmatch(term.value):
             return term.value
     return str(term)

@@ -29,8 +29,6 @@ from __future__ import annotations
 
 import re
 
-ROLES = ("proposes", "uses", "evaluatesOn", "reports", "addresses", "mentions")
-
 _SYSTEM = r"(?:method|approach|framework|model|system|pipeline|algorithm|architecture|technique)"
 # who acts in a sentence about the paper's own work: we, this paper, our method (a few words may
 # come before the verb: "we first introduce"), or a system's name right before it ("MMEL introduces")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from paperkg.kg.store import Store
 from paperkg.kg.terms import PREFIXES
-from paperkg.schema.vocab import ENTITY_TYPES
+from paperkg.schema.namespaces import ENTITY_TYPES
 
 _PREFIXES = "PREFIX pkg: <{pkg}>\nPREFIX skos: <{skos}>\nPREFIX oa: <{oa}>\n".format(**PREFIXES)
 

@@ -22,8 +22,8 @@ a folder of one's own never deletes anything in it. Failures of the disk (full, 
 a `StoreError` saying that the graph is unchanged. A store built under one base IRI
 (``PAPERKG_BASE``) refuses to be read or written under another: its IRIs would not join.
 
-Oxigraph was chosen over rdflib's own stores by measurement (docs/MEASURED in the shared docs):
-loading and querying a 1M-triple graph is 10-100x faster, and it persists to disk natively.
+Oxigraph was chosen over rdflib's own stores by measurement: loading and querying a 1M-triple
+graph is 10-100x faster, and it persists to disk natively.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ from typing import cast
 
 import pyoxigraph as ox
 
+from paperkg.kg.files import write_text
 from paperkg.schema.errors import PaperkgError
 from paperkg.schema.namespaces import base_iri
 
@@ -165,7 +166,7 @@ class Store:
         count = len(self.oxigraph)
         try:
             path.parent.mkdir(exist_ok=True)
-            _atomic_write(path, str(count))
+            write_text(path, str(count))
             for old in path.parent.glob("triples-gen-*"):
                 if old != path:
                     old.unlink(missing_ok=True)
@@ -221,7 +222,7 @@ class Store:
                         writer.optimize()
                     writer.flush()
                     writer.close()
-                    _atomic_write(self.path / "CURRENT", new.name)
+                    write_text(self.path / "CURRENT", new.name)
             except BaseException:
                 writer.close()
                 if self._current_generation() != new:
@@ -376,17 +377,3 @@ def _reason(exc: OSError) -> str:
 def _next_generation_name(current: Path | None) -> str:
     n = int(current.name.split("-")[1]) + 1 if current is not None else 1
     return f"gen-{n:06d}"
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        fh.write(text)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)

@@ -5,6 +5,7 @@ Built from plain namespace strings (`schema.namespaces`) so that importing this 
 
 from __future__ import annotations
 
+import re
 from typing import Union
 
 import pyoxigraph as ox
@@ -56,6 +57,15 @@ sdo = _Terms(SDO_NS)
 fabio = _Terms(FABIO_NS)
 prism = _Terms(PRISM_NS)
 oa = _Terms(OA_NS)
+
+# Turtle's short forms of typed literals (`2024`, `1.5`, `1.0e3`, `true`), by their datatype: what
+# `--bind` reads as a number or a boolean, and what SPARQL TSV results may write bare
+SHORT_LITERALS = {
+    xsd.integer: re.compile(r"[+-]?\d+"),
+    xsd.decimal: re.compile(r"[+-]?\d*\.\d+"),
+    xsd.double: re.compile(r"[+-]?(?:\d+\.\d*|\.?\d+)[eE][+-]?\d+"),
+    xsd.boolean: re.compile(r"true|false"),
+}
 
 PREFIXES = {
     "pkg": PKG_NS,

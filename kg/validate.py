@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from paperkg.kg.terms import PREFIXES, rdf, solutions
+from paperkg.kg.terms import PREFIXES, rdf, solutions, xsd
 from paperkg.schema import ONTOLOGY_PATH, SHAPES_PATH
+from paperkg.schema.namespaces import PKGSH_NS, SH_NS
 
 SLICE_TRIPLES = 200_000
 
@@ -183,7 +184,7 @@ def _term(term):
     if term.language:
         return rdflib.Literal(term.value, lang=term.language)
     datatype = term.datatype.value
-    if datatype == "http://www.w3.org/2001/XMLSchema#string":
+    if datatype == xsd.string.value:
         return rdflib.Literal(term.value)
     return rdflib.Literal(term.value, datatype=rdflib.URIRef(datatype))
 
@@ -214,16 +215,8 @@ def _violations(results, shapes) -> Iterator[Violation]:
         )
 
 
-_SHORT = {
-    "https://w3id.org/paperkg/shapes#": "pkgsh:",
-    "https://w3id.org/paperkg/ns#": "pkg:",
-    "http://www.w3.org/ns/shacl#": "sh:",
-    "http://www.w3.org/2004/02/skos/core#": "skos:",
-    "http://www.w3.org/1999/02/22-rdf-syntax-ns#": "rdf:",
-    "http://www.w3.org/ns/prov#": "prov:",
-    "http://www.w3.org/ns/oa#": "oa:",
-    "http://purl.org/dc/terms/": "dcterms:",
-}
+# the graph's prefixes, and those of the shapes file
+_SHORT = {iri: f"{name}:" for name, iri in {**PREFIXES, "pkgsh": PKGSH_NS, "sh": SH_NS}.items()}
 
 
 def _short(iri: str | None) -> str:

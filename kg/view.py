@@ -41,11 +41,9 @@ from itertools import combinations
 import networkx as nx
 import pyoxigraph as ox
 
-from paperkg.kg.identity import statement_iri
-from paperkg.kg.relations import RELATIONS
-from paperkg.kg.roles import ROLES
+from paperkg.kg.iris import statement_iri
 from paperkg.kg.terms import PREFIXES, dcterms, named, pkg, prov, rdf, skos, solutions, term_value, xsd
-from paperkg.schema.namespaces import ENTITY_TYPES, PKG_NS
+from paperkg.schema.namespaces import ENTITY_TYPES, PKG_NS, RELATIONS, ROLES, parse_entity_type
 
 _ENTITIES = """
 SELECT ?e ?type ?papers ?mentions WHERE {
@@ -97,10 +95,7 @@ def graph_view(
     chose them reads only them.
     """
     db = store.oxigraph if hasattr(store, "oxigraph") else store
-    wanted = tuple(types) if types else ENTITY_TYPES
-    unknown = set(wanted) - set(ENTITY_TYPES)
-    if unknown:
-        raise ValueError(f"unknown entity type(s): {', '.join(sorted(unknown))}")
+    wanted = tuple(map(parse_entity_type, types)) if types else ENTITY_TYPES
     g = nx.MultiDiGraph()
     chosen = _ranked(db, wanted, min_papers, max_nodes) if entities is None else _described(db, entities)
     for r in chosen:

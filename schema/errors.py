@@ -20,3 +20,15 @@ class InputError(PaperkgError, ValueError):
 
 class NotFoundError(PaperkgError, FileNotFoundError):
     """A file or directory paperkg needs (a model, a gold file) is not there."""
+
+
+class WriteError(PaperkgError):
+    """A file paperkg was asked to write cannot be written (a missing directory, a full disk).
+
+    Every command that writes a file the user named says so with this one error and leaves the
+    file as it was (see `kg.files`).
+    """
+
+
+class NothingFound(PaperkgError):
+    """A search that found nothing, not even approximately: the command's answer is an error."""

@@ -5,6 +5,9 @@ these without paying for importing it. `schema.vocab` builds its rdflib namespac
 """
 
 import os
+from collections.abc import Iterable
+
+from paperkg.schema.errors import InputError
 
 DEFAULT_BASE = "https://w3id.org/paperkg/id/"
 """Base IRI for minted resources (papers, entities, mentions); ``PAPERKG_BASE`` overrides it."""
@@ -26,9 +29,31 @@ RDFS_NS = "http://www.w3.org/2000/01/rdf-schema#"
 SKOS_NS = "http://www.w3.org/2004/02/skos/core#"
 PROV_NS = "http://www.w3.org/ns/prov#"
 XSD_NS = "http://www.w3.org/2001/XMLSchema#"
+SH_NS = "http://www.w3.org/ns/shacl#"
+PKGSH_NS = "https://w3id.org/paperkg/shapes#"  # the shapes of schema/shapes.ttl
 
 # The six entity classes (local names in PKG_NS), in the order used for display.
 ENTITY_TYPES = ("Method", "Model", "Dataset", "Task", "Metric", "Concept")
+
+# paper -> entity roles (local names in PKG_NS), most telling first: a paper is listed under its
+# best role, and `mentions` only when it gives the entity no other
+ROLES = ("proposes", "evaluatesOn", "uses", "addresses", "reports", "mentions")
+# entity -> entity typed relations, each read from one sentence (kg.relations)
+RELATIONS = ("usedFor", "evaluatedOn", "comparedWith", "partOf", "hyponymOf")
+# entity -> entity: the papers two entities share (not a typed relation)
+CO_OCCURRENCE = "coOccursWith"
+# relations whose direction carries no meaning: (a, b) states what (b, a) does
+SYMMETRIC_RELATIONS = frozenset({CO_OCCURRENCE, "comparedWith"})
+
+
+def parse_entity_type(name: str, known: Iterable[str] = ENTITY_TYPES) -> str:
+    """The class of `known` called `name` in any case (`dataset` -> "Dataset"); an `InputError`
+    naming the choices when none is."""
+    choices = tuple(known)
+    for t in choices:
+        if t.casefold() == name.strip().casefold():
+            return t
+    raise InputError(f"unknown type {name}: use one of {', '.join(choices)}")
 
 
 def _names(text: str) -> frozenset[str]:
@@ -55,7 +80,7 @@ TERMS: dict[str, frozenset[str]] = {
     RDF_NS: _names("type value subject predicate object Statement"),
     SKOS_NS: _names("prefLabel altLabel exactMatch closeMatch"),
     PROV_NS: _names("wasGeneratedBy wasDerivedFrom startedAtTime endedAtTime Activity"),
-    XSD_NS: _names("integer date gMonthDay dateTime string"),
+    XSD_NS: _names("integer decimal double boolean date gMonthDay dateTime string"),
     SDO_NS: _names("ScholarlyArticle url codeRepository"),
     FABIO_NS: _names("hasArXivId"),
     PRISM_NS: _names("doi"),

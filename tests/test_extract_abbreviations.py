@@ -1,6 +1,9 @@
 """The acronym finder on the cases that break naive ones."""
 
-from paperkg.extract.abbreviations import find_abbreviations, find_short_form_uses
+import pytest
+
+from paperkg.extract.abbreviations import find_abbreviations, find_short_form_uses, short_form_variants
+from paperkg.extract.naming import singular_word
 
 
 def pairs(text):
@@ -49,6 +52,12 @@ def test_later_uses_include_singular_and_plural_but_not_compounds():
     text = "We train Sparse Autoencoders (SAEs). SAEs are good; an SAE is small; DARTS-SAE and SAEBench are not."
     abbr = find_abbreviations(text)[0]
     assert [text[s:e] for s, e in find_short_form_uses(text, abbr)] == ["SAEs", "SAE"]
+
+
+@pytest.mark.parametrize("plural", ["SAEs", "GNNs", "T5s", "ReLUs"])
+def test_short_forms_drop_a_plural_s_as_names_do(plural):
+    assert short_form_variants(plural) == {plural, singular_word(plural)}
+    assert singular_word(plural) == plural[:-1]
 
 
 def test_prefix_letter_acronym_from_seed_abstract():

@@ -1,18 +1,39 @@
 """Tokenizer, sentence boundaries, rules and naming, on a blank pipeline (no trained model)."""
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 spacy = pytest.importorskip("spacy")
 
 from spacy.tokens import Span  # noqa: E402
 
-from paperkg.extract import components  # noqa: E402,F401
+from paperkg.extract.components.voting import ballot, vote  # noqa: E402
 from paperkg.extract.gazetteers import load_gazetteers  # noqa: E402
 from paperkg.extract.grouping import group_mentions  # noqa: E402
 from paperkg.extract.keys import BALLOTS_KEY, ENTITIES_KEY, MENTIONS_KEY  # noqa: E402
-from paperkg.extract.naming import grouping_key, is_generic, singular  # noqa: E402
+from paperkg.extract.naming import grouping_key, is_generic_reference, singular  # noqa: E402
 from paperkg.extract.records import Mention  # noqa: E402
 from paperkg.extract.tokenizer import make_tokenizer  # noqa: E402
+
+MODEL_CONFIG = Path(__file__).parents[1] / "extract" / "model" / "config.cfg"
+
+
+def test_spacy_finds_every_component_of_the_shipped_model_by_entry_point():
+    """A fresh interpreter that imports nothing of paperkg loads the shipped pipeline's config:
+    every factory, the encoder and the tokenizer it names come from pyproject's entry points."""
+    code = (
+        "import spacy\n"
+        "from pathlib import Path\n"
+        f"config = spacy.util.load_config(Path({str(MODEL_CONFIG)!r}))\n"
+        "nlp = spacy.util.load_model_from_config(config, auto_fill=True)\n"
+        "print(*nlp.pipe_names)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == spacy.util.load_config(MODEL_CONFIG)["nlp"]["pipeline"]
 
 
 @pytest.fixture(scope="module")
@@ -163,13 +184,13 @@ def test_abbreviation_forms_share_a_type(nlp):
     ],
 )
 def test_generic_phrases(phrase):
-    assert is_generic(phrase.split())
+    assert is_generic_reference(phrase.split())
 
 
 def test_named_phrases_are_not_generic():
-    assert not is_generic(["sparse", "autoencoder"])
-    assert not is_generic(["the", "Tsetlin", "Machine"])
-    assert not is_generic(["20", "Newsgroups"]) and not is_generic(["GPT-4"])
+    assert not is_generic_reference(["sparse", "autoencoder"])
+    assert not is_generic_reference(["the", "Tsetlin", "Machine"])
+    assert not is_generic_reference(["20", "Newsgroups"]) and not is_generic_reference(["GPT-4"])
 
 
 def test_singular_and_keys():
@@ -207,7 +228,7 @@ def test_grouping_uses_long_form_and_gazetteer_names():
 def test_graph_mentions_split_a_span_holding_two_definitions(nlp):
     from spacy.tokens import Span
 
-    from paperkg.extract.components import split_definitions
+    from paperkg.extract.components.refine import split_definitions
 
     doc = nlp("We segment Time-of-flight (TOF) Magnetic Resonance Angiogram (MRA) images.")
     held = Span(doc, 2, len(doc) - 1, label="Dataset")  # what a recogniser might return
@@ -227,10 +248,10 @@ def _members_vote(ballots: list[list[tuple[int, int, str]]], text: str = "a b c 
     doc = nlp(text)
     for _i, ents in enumerate(ballots):
         doc.set_ents([Span(doc, s, e, label=lab) for s, e, lab in ents], default="outside")
-        doc = components.ballot(doc)
+        doc = ballot(doc)
         assert not doc.ents  # cleared for the next member...
         assert all(t.ent_iob_ == "" for t in doc)  # ...and not preset as outside
-    return [(e.start, e.end, e.label_) for e in components.vote(doc).ents], doc
+    return [(e.start, e.end, e.label_) for e in vote(doc).ents], doc
 
 
 def test_vote_keeps_spans_a_majority_proposed_with_that_label():
@@ -275,7 +296,7 @@ def test_vote_without_ballots_leaves_the_doc_alone():
 
     doc = spacy.blank("en")("a b c")
     doc.ents = [Span(doc, 1, 2, label="Task")]
-    assert [(e.start, e.end, e.label_) for e in components.vote(doc).ents] == [(1, 2, "Task")]
+    assert [(e.start, e.end, e.label_) for e in vote(doc).ents] == [(1, 2, "Task")]
 
 
 def test_a_recogniser_span_across_a_colon_is_split_there(nlp):
@@ -291,7 +312,7 @@ def test_a_recogniser_span_across_a_colon_is_split_there(nlp):
 def test_an_acronym_used_inside_a_longer_mention_is_also_its_own_mention():
     import spacy
 
-    from paperkg.extract.components import nested_short_forms
+    from paperkg.extract.components.refine import nested_short_forms
     from paperkg.extract.keys import ABBR_LONG_KEY, ABBR_SHORT_KEY
 
     nlp = spacy.blank("en")

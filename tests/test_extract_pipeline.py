@@ -7,7 +7,7 @@ import pytest
 
 pytest.importorskip("spacy")
 
-from paperkg.extract.naming import is_generic  # noqa: E402
+from paperkg.extract.naming import is_generic_reference  # noqa: E402
 from paperkg.extract.pipeline import MODEL_DIR, load_extractor  # noqa: E402
 from paperkg.extract.records import Paper  # noqa: E402
 
@@ -89,7 +89,7 @@ def test_vsae_and_sae_stay_apart(extractions):
 def test_no_generic_phrase_becomes_an_entity(extractions):
     for extraction in extractions.values():
         for e in extraction.entities:
-            assert not is_generic(e.name.split()), e.name
+            assert not is_generic_reference(e.name.split()), e.name
 
 
 def test_mentions_point_into_their_field_and_sentence(extractions):

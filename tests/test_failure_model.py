@@ -307,6 +307,37 @@ def test_only_paperkg_errors_become_one_line_others_keep_their_traceback(hostile
         assert result.exception is error  # not translated: the traceback is kept
 
 
+def test_a_user_failure_in_any_command_is_a_paperkg_error_shown_once(hostile_store, tmp_path):
+    """Commands raise PaperkgError subclasses, never click's own; kg.cli turns each into one
+    escaped ``Error:`` line and its exit code."""
+    from paperkg.schema.errors import NothingFound
+
+    lookup = CliRunner().invoke(main, ["lookup", "zz\x1b[2Jqq", "--store", str(hostile_store.path)])
+    assert lookup.exit_code == 1
+    assert lookup.stderr == "Error: nothing matches 'zz\\x1b[2Jqq', not even approximately\n"
+    raw = CliRunner().invoke(main, ["lookup", "zzqq", "--store", str(hostile_store.path)], standalone_mode=False)
+    assert isinstance(raw.exception.__cause__, NothingFound)  # kg.cli's mapping, not a click error
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("not json\n")
+    built = CliRunner().invoke(main, ["build", str(empty), "--store", str(tmp_path / "store"), "-q"])
+    assert built.exit_code == 1
+    assert built.stderr.endswith("Error: no paper could be read from the input; nothing was added\n")
+    raw = CliRunner().invoke(main, ["build", str(empty), "--store", str(tmp_path / "s"), "-q"], standalone_mode=False)
+    assert isinstance(raw.exception.__cause__, InputError)
+
+
+def test_validate_says_a_graph_does_not_conform_by_its_exit_code_only(hostile_store):
+    broken = hostile_store.path.parent / "broken"
+    with Store(broken).transaction() as db:
+        a_paper = ox.NamedNode("https://w3id.org/paperkg/id/paper/x")
+        rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+        db.add(ox.Quad(a_paper, rdf_type, ox.NamedNode("https://w3id.org/paperkg/ns#Paper")))  # nothing else
+        del db
+    result = CliRunner().invoke(main, ["validate", "--store", str(broken)])
+    assert result.exit_code == 2
+    assert result.stdout.startswith("invalid:") and "Error" not in result.stderr
+
+
 def test_validate_reports_progress_slice_by_slice(hostile_store):
     from paperkg.kg.validate import validate_store
 

@@ -28,8 +28,8 @@ from graph_papers import (
 )
 
 from paperkg.kg.build import build as build_listings
-from paperkg.kg.identity import entity_iri
 from paperkg.kg.ingest import add_extractions
+from paperkg.kg.iris import entity_iri
 from paperkg.kg.names import lookup_key
 from paperkg.kg.stats import graph_stats
 from paperkg.kg.store import Store, StoreError

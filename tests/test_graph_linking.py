@@ -28,7 +28,7 @@ from graph_papers import (
 )
 
 from paperkg.kg.entities import majority_type, merge_rules, preferred_label
-from paperkg.kg.identity import entity_iri
+from paperkg.kg.iris import entity_iri
 from paperkg.kg.names import lookup_key
 from paperkg.kg.terms import oa, pkg, rdf, skos
 

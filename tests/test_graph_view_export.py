@@ -14,7 +14,7 @@ from graph_papers import all_papers, build
 
 from paperkg.kg import export as kg_export
 from paperkg.kg.cli import main
-from paperkg.kg.identity import entity_iri
+from paperkg.kg.iris import entity_iri
 from paperkg.kg.view import graph_view
 
 SAE = entity_iri("sparseautoencoder").value
@@ -60,7 +60,7 @@ def test_view_filters_and_paper_nodes(built):
     assert len(papers) == 12
     roles = {d["relation"] for u, _, d in with_papers.edges(data=True) if u in papers}
     assert "proposes" in roles and "mentions" in roles
-    with pytest.raises(ValueError, match="unknown entity type"):
+    with pytest.raises(ValueError, match="unknown type Gadget"):
         graph_view(built, types=["Gadget"])
 
 

@@ -74,13 +74,6 @@ def test_the_fixture_indexes_every_label_under_the_shared_key(store):
         assert {lookup_key(name) for name in names} <= keys[entity], entity
 
 
-def test_the_fixture_conforms_to_the_shapes(store):
-    from paperkg.kg.validate import validate_store
-
-    report = validate_store(store)
-    assert report.conforms, report.text()
-
-
 @pytest.mark.parametrize(
     "term", ["SAE", "SAEs", "sparse autoencoders", "Sparse Autoencoder", "sparse-autoencoders", "SPARSE  AUTOENCODER"]
 )

@@ -6,20 +6,13 @@ import pyoxigraph as ox
 import pytest
 from query_support import ENTITY, PAPER, PKG
 
+from paperkg.kg.answers import Boolean, Solutions, Triples, limited
 from paperkg.kg.bindings import BindingError, parse_assignment, to_term
-from paperkg.kg.queries import named_queries, parse_named_query
-from paperkg.kg.query import (
-    Boolean,
-    QueryError,
-    QuerySyntaxError,
-    Solutions,
-    StoreBackend,
-    Triples,
-    UpdateRefused,
-    limited,
-    query_form,
-    run,
-)
+from paperkg.kg.queries import UnknownQuery, named_queries, named_query, parse_named_query
+from paperkg.kg.query import StoreBackend, run
+from paperkg.kg.query_errors import QueryError, QuerySyntaxError, UpdateRefused
+from paperkg.kg.sparql import query_form
+from paperkg.schema.errors import PaperkgError
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
@@ -217,6 +210,13 @@ def test_named_query_headers():
     assert (query.name, query.description, [p.name for p in query.parameters]) == ("q", "What q does.", ["a", "b"])
     with pytest.raises(ValueError):
         parse_named_query("# name: q\nASK {}")
+
+
+def test_an_unknown_named_query_is_a_user_error_that_suggests_one():
+    with pytest.raises(UnknownQuery) as raised:
+        named_query("papers-usin")
+    assert isinstance(raised.value, PaperkgError) and not isinstance(raised.value, KeyError)
+    assert str(raised.value).startswith("no named query 'papers-usin'") and "papers-using" in str(raised.value)
 
 
 def test_every_named_query_is_a_select_or_ask_whose_parameters_the_engine_can_bind(backend):

@@ -209,6 +209,23 @@ def test_bind_by_name_resolves_through_the_lookup_key(shared_store):
 
 
 @pytest.mark.parametrize(
+    "value, paper",
+    [
+        ("2401.00001", "arxiv-2401.00001-aaaa0001"),
+        ("2401.00001v2", "arxiv-2401.00001-aaaa0001"),
+        ("arXiv:2401.00001v1", "arxiv-2401.00001-aaaa0001"),
+        ("10.1234/scaling-saes", "arxiv-2402.00002-aaaa0002"),
+        ("DOI:10.1234/Scaling-SAEs", "arxiv-2402.00002-aaaa0002"),
+        ("Scaling Sparse Autoencoders", "arxiv-2402.00002-aaaa0002"),
+    ],
+)
+def test_bind_paper_by_any_form_of_its_id(shared_store, value, paper):
+    result = query(shared_store, HOSTILE, "--bind", f"paper={value}", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert values(bindings_of(result.stdout), "paper") == [f"{PAPER}{paper}"]
+
+
+@pytest.mark.parametrize(
     "hostile",
     [
         'x" } ; DROP ALL ; SELECT * WHERE { "',
@@ -383,16 +400,24 @@ def test_queries_lists_the_named_queries():
 # -- startup --------------------------------------------------------------------------------------
 
 
-def test_kg_query_does_not_import_spacy(shared_store):
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["query", "--named", "papers-using", "--bind", "entity=SAE"],
+        ["query", "--bind", "paper=arXiv:2401.00001v2", "--bind", "type=method", HOSTILE.replace("?title", "?type")],
+        ["lookup", "SAE"],
+        ["stats", "--quality"],
+    ],
+)
+def test_the_query_commands_import_neither_spacy_nor_rdflib(shared_store, command):
     script = (
         "import sys\n"
         "from paperkg.kg.cli import main\n"
         "try:\n"
-        f"    main(['query', '--store', {str(shared_store.path)!r}, "
-        "'--named', 'papers-using', '--bind', 'entity=SAE'])\n"
+        f"    main({[*command, '--store', str(shared_store.path)]!r})\n"
         "except SystemExit as exc:\n"
         "    assert not exc.code, exc.code\n"
-        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('spacy', 'torch', 'pyvis', 'thinc')))\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('spacy', 'thinc', 'torch', 'rdflib', 'pyvis')))\n"
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert result.stdout.splitlines()[-1] == "[]"

@@ -21,7 +21,7 @@ import pytest
 
 from paperkg.kg.names import lookup_key
 from paperkg.viz.communities import communities
-from paperkg.viz.html import page_html, write_page
+from paperkg.viz.html import page_html
 from paperkg.viz.layout import ring_layout, spread_layout
 from paperkg.viz.regions import region_layout
 from paperkg.viz.select import SelectionError, cap, find_nodes, select, weak_links
@@ -334,35 +334,6 @@ def test_spread_layout_packs_lone_nodes_around_the_main_component():
     assert main < min(lone) and max(lone) < 2.8 * main  # close around it: a fitted page keeps the main graph big
     spots = {(round(pos[n][0]), round(pos[n][1])) for n in pos if not isinstance(n, int)}
     assert len(spots) == len(lone)  # no two on top of each other
-
-
-def test_write_page_replaces_atomically_and_leaves_no_temporary_file(tmp_path):
-    target = tmp_path / "out" / "graph.html"
-    write_page("first", target)
-    write_page("second", target)
-    assert target.read_text() == "second"
-    assert os.listdir(target.parent) == ["graph.html"]
-    assert target.stat().st_mode & 0o444 == 0o444 & ~_umask()
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def test_a_failed_write_keeps_the_old_page(tmp_path, monkeypatch):
-    target = tmp_path / "graph.html"
-    write_page("old", target)
-
-    def broken_replace(src, dst):
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr("paperkg.viz.html.os.replace", broken_replace)
-    with pytest.raises(OSError):
-        write_page("new", target)
-    assert target.read_text() == "old"
-    assert os.listdir(tmp_path) == ["graph.html"]
 
 
 def test_a_focus_is_matched_with_the_graph_s_own_name_key_only(graph):

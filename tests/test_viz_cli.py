@@ -136,7 +136,8 @@ def test_an_unwritable_output_is_one_line(store, tmp_path):
 
 def test_pyvis_is_imported_only_when_a_page_is_rendered():
     code = (
-        "import sys, kg.cli, kg.commands.viz, viz.select, viz.html, viz.communities\n"
+        "import sys, paperkg.kg.cli, paperkg.kg.commands.viz, paperkg.viz.select, paperkg.viz.html,"
+        " paperkg.viz.communities\n"
         "assert 'pyvis' not in sys.modules and 'IPython' not in sys.modules, 'pyvis imported'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
@@ -148,8 +149,8 @@ def test_title_option_and_its_default(store, tmp_path):
     assert result.exit_code == 0
     html = out.read_text(encoding="utf-8")
     assert "<title>Reading group &lt;week 3&gt;</title>" in html and "<h1>Reading group &lt;week 3&gt;</h1>" in html
-    # without --title: what the graph was built from; this fixture does not say, so the store's folder
-    assert summary("--store", store, "-o", str(out))["title"] == "store · paperkg graph"
+    # without --title: what the graph was built from (the fixture's papers all come from one file)
+    assert summary("--store", store, "-o", str(out))["title"] == "listing.jsonl · paperkg graph"
 
 
 def test_built_from_names_the_input_file_folder_or_count(tmp_path):
@@ -175,6 +176,7 @@ def test_built_from_names_the_input_file_folder_or_count(tmp_path):
     assert built_from(store_with("data/demo/a.txt:1")) == "a.txt"
     assert built_from(store_with("data/demo/a.txt:1", "data/demo/b.txt:9")) == "data/demo"
     assert built_from(store_with("x/a.txt:1", "y/b.txt:2", "z/c.jsonl:3")) == "3 inputs"
+    assert built_from(store_with()) is None  # the page is then named after the store's folder
 
 
 def test_the_default_map_says_what_it_left_out_and_how_to_see_it(store, tmp_path, monkeypatch):
@@ -194,6 +196,23 @@ def test_the_default_map_says_what_it_left_out_and_how_to_see_it(store, tmp_path
         assert "6 of 6 entities" in result.stderr and "one paper only" not in result.stderr
     assert summary("--store", store, "-o", str(out), "--focus", "SAE")["left_out_single_paper"] == 0
     assert "--min-papers 1 shows" in " ".join(kg("viz", "--help").stdout.split())
+
+
+def test_every_name_on_the_page_carries_the_graph_s_own_name_key(store):
+    from paperkg.kg.names import lookup_key
+    from paperkg.kg.page_graph import page_graph
+    from paperkg.viz.html import build_network
+    from paperkg.viz.select import select
+
+    selection = select(page_graph(Store(store), papers=True), min_papers=1, max_nodes=0, papers=True)
+    net, _drawn = build_network(selection)
+    for node in net.nodes:
+        names = [node["name"], *node["aliases"]]
+        assert node["keys"] == {name: lookup_key(name) for name in names}
+    sae = next(node for node in net.nodes if node["name"] == "sparse autoencoder")
+    # the plural and the acronym's plural key as the graph merged them, which page.js alone could not
+    assert sae["keys"]["sparse autoencoders"] == sae["keys"]["sparse autoencoder"] == "sparseautoencoder"
+    assert sae["keys"]["SAEs"] == "sae"
 
 
 # -- reading only what a page shows -------------------------------------------------------------

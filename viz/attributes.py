@@ -1,7 +1,8 @@
 """Reading the networkx view of the store (`kg.view`) with neutral defaults.
 
 Nodes carry `label`, `type` (an entity type or "Paper"), `aliases`, `papers` (paper count),
-`paper_titles` and `links` (a list of {"iri", "match", "source"}, added by `kg.page_graph`); edges
+`paper_titles`, `links` (a list of {"iri", "match", "source"}) and `keys` ({name or alias: its
+name key}; both added by `kg.page_graph`); edges
 carry `relation` and `weight`. Any attribute may be missing, so any graph with node labels can be
 drawn.
 """
@@ -36,6 +37,13 @@ def aliases_of(graph: nx.Graph, node: Hashable) -> list[str]:
     if isinstance(aliases, str):
         aliases = [aliases]
     return [str(a) for a in aliases]
+
+
+def search_keys_of(graph: nx.Graph, node: Hashable) -> dict[str, str]:
+    """{name or alias: its name key} for the page's search, as `kg.page_graph` computes them with
+    the graph's own normaliser (viz cannot import it); empty when the graph has none."""
+    keys = graph.nodes[node].get("keys")
+    return {str(name): str(key) for name, key in keys.items()} if isinstance(keys, dict) else {}
 
 
 def titles_of(graph: nx.Graph, node: Hashable) -> list[str]:

@@ -16,34 +16,38 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import tempfile
 from collections.abc import Sequence
 from importlib.resources import files
-from pathlib import Path
 
 import jinja2
-import networkx as nx
 
+from paperkg.schema.namespaces import CO_OCCURRENCE
 from paperkg.viz.assets import load_assets
-from paperkg.viz.attributes import aliases_of, edge_weight, label_of, links_of, papers_of, titles_of, type_of
+from paperkg.viz.attributes import (
+    aliases_of,
+    label_of,
+    links_of,
+    papers_of,
+    search_keys_of,
+    titles_of,
+    type_of,
+)
 from paperkg.viz.communities import Community, communities
 from paperkg.viz.layout import ring_layout
-from paperkg.viz.regions import region_layout
-from paperkg.viz.select import CO_OCCURRENCE, Selection
+from paperkg.viz.map_layout import NODE_SIZE, main_lines, merged_edges, region_positions
+from paperkg.viz.select import Selection
 from paperkg.viz.style import (
     COMMUNITY_COLORS,
     OTHER_COMMUNITY_COLOR,
     PAPER_ROLE_STYLE,
     RELATION_STYLES,
-    SYMMETRIC_RELATIONS,
     TYPE_STYLES,
+    community_colors,
     edge_style,
     node_style,
 )
 
 COLOR_BY = ("type", "community")
-NODE_SIZE = (8, 44)  # drawn radius of the nodes in fewest and most papers (square-root scale, page.js)
 BIG_PAGE = 800  # nodes above which a page draws only each node's main links (all of them take seconds a frame)
 LABEL_MAX = 40  # characters of a label drawn on the canvas; the tooltip has the full name
 TITLES_SHOWN = 5  # paper titles listed in a tooltip
@@ -101,18 +105,18 @@ def build_network(selection: Selection, groups: Sequence[Community] = (), *, col
 
     graph = selection.graph
     net = Network(directed=True)
-    lines = _merged_edges(graph)
-    main = _main_lines(lines)
+    lines = merged_edges(graph)
+    main = main_lines(lines)
     rings: list[dict] = []
     regions: list[dict] = []
     if selection.focus and selection.distances:
         positions, rings = ring_layout(graph, selection.distances, selection.rank)
     else:
-        positions, regions = _region_positions(graph, groups, [line for i, line in enumerate(lines) if i in main])
+        positions, regions = region_positions(graph, groups, [line for i, line in enumerate(lines) if i in main])
     big = graph.number_of_nodes() > BIG_PAGE
     focus = set(selection.focus)
     by_community = color_by == "community"
-    color_of = _community_colors(groups)
+    color_of = community_colors(groups)
     community_of = {n: c.name for c in groups for n in c.members}
     for node in sorted(graph, key=str):
         kind = type_of(graph, node)
@@ -134,6 +138,7 @@ def build_network(selection: Selection, groups: Sequence[Community] = (), *, col
             name=full,
             kind=kind,
             aliases=aliases_of(graph, node),
+            keys=search_keys_of(graph, node),
             papers=papers_of(graph, node),
             titles=titles_of(graph, node)[:TITLES_SHOWN],
             links=links_of(graph, node),
@@ -182,36 +187,6 @@ def _add_edge(net, source: str, to: str, **options) -> None:
     net.edges.append(Edge(source, to, net.directed, **options).options)
 
 
-def _region_positions(graph, groups: Sequence[Community], pulling: list[tuple]) -> tuple[dict, list[dict]]:
-    """Positions by community (`viz.regions`), the members of each laid out along the `pulling`
-    lines, and the regions to draw with their names. Nodes without any link share one unnamed
-    region."""
-    pull = nx.Graph()
-    pull.add_nodes_from(graph)
-    for u, v, relation, weight, _count in pulling:
-        # papers shared relative to the two entities' own paper counts (cosine): a hub shares
-        # papers with everything, so raw counts would pull every region into a ball around it;
-        # a typed relation says more about two entities than sharing a paper: it pulls harder
-        cosine = weight / max(papers_of(graph, u) * papers_of(graph, v), 1) ** 0.5
-        pull.add_edge(u, v, weight=cosine * (1 if relation == CO_OCCURRENCE else 2))
-    members = [c.members for c in groups]
-    unlinked = set(graph).difference(*members)
-    positions, regions = region_layout(pull, members + ([unlinked] if unlinked else []), _drawn_sizes(graph))
-    colors = _community_colors(groups)
-    drawn = [
-        {
-            "names": list(c.leaders),
-            "size": len(c.members),
-            "x": region.x,
-            "y": region.y,
-            "r": region.radius,
-            "color": colors[next(iter(c.members))],
-        }
-        for c, region in zip(groups, regions)
-    ]
-    return positions, drawn
-
-
 # the focus of a page: a thick dark border (the page script also draws a halo around it)
 _FOCUS_MARK = {"focus": True, "borderWidth": 5, "borderWidthSelected": 6}
 
@@ -251,82 +226,6 @@ def vis_options(n_nodes: int, n_edges: int) -> dict:
             "navigationButtons": False,
         },
         "layout": {"improvedLayout": False},  # every node comes with its position
-    }
-
-
-def write_page(text: str, path: str | os.PathLike) -> Path:
-    """Write the page atomically: a temporary file in the same directory, renamed into place."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
-
-
-# -- edges -----------------------------------------------------------------------------------
-
-
-def _merged_edges(graph) -> list[tuple]:
-    """(u, v, relation, weight, co-occurrence count or None), one per drawn line.
-
-    Parallel edges of one relation become one line (the largest weight); symmetric relations
-    ignore direction. A pair linked by a typed relation draws that relation only, carrying the
-    pair's co-occurrence count, so lines do not pile up on top of each other.
-    """
-    merged: dict[tuple, float] = {}
-    for u, v, data in graph.edges(data=True):
-        if u == v:
-            continue
-        relation = str(data.get("relation") or "")
-        if relation in SYMMETRIC_RELATIONS and str(v) < str(u):
-            u, v = v, u
-        key = (u, v, relation)
-        merged[key] = max(merged.get(key, 0.0), edge_weight(data))
-    cooc = {frozenset((u, v)): w for (u, v, r), w in merged.items() if r == CO_OCCURRENCE}
-    typed_pairs = {frozenset((u, v)) for (u, v, r) in merged if r != CO_OCCURRENCE}
-    lines: list[tuple] = []
-    for (u, v, relation), weight in sorted(merged.items(), key=lambda kv: tuple(map(str, kv[0]))):
-        pair = frozenset((u, v))
-        if relation == CO_OCCURRENCE:
-            if pair in typed_pairs:
-                continue
-            lines.append((u, v, relation, weight, int(weight)))
-        else:
-            count = cooc.get(pair)
-            lines.append((u, v, relation, max(weight, count or 0), int(count) if count else None))
-    return lines
-
-
-def _main_lines(lines: list[tuple]) -> set[int]:
-    """Indices of the lines that pull their nodes together in the layout (and that a big page
-    draws): typed relations, links of entities that share two or more papers, and each node's
-    three heaviest links. Entities named in one paper only hang from those few links instead of
-    pulling their whole abstract into a petal, so what several papers share (and the typed
-    relations) shapes the map."""
-    chosen = {i for i, (_u, _v, relation, weight, _c) in enumerate(lines) if relation != CO_OCCURRENCE or weight >= 2}
-    by_node: dict = {}
-    for i, (u, v, _relation, weight, _count) in enumerate(lines):
-        by_node.setdefault(u, []).append((-weight, i))
-        by_node.setdefault(v, []).append((-weight, i))
-    return chosen | {i for ranked in by_node.values() for _w, i in sorted(ranked)[:3]}
-
-
-def _drawn_sizes(graph) -> dict:
-    """{node: its drawn radius}, as the page script scales paper counts (page.js)."""
-    values = {n: max(papers_of(graph, n), 1) for n in graph}
-    low, high = min(values.values(), default=1), max(values.values(), default=1)
-    small, big = NODE_SIZE
-    return {
-        n: small + (big - small) * (((v - low) / (high - low)) ** 0.5 if high > low else 0.5) for n, v in values.items()
     }
 
 
@@ -377,14 +276,6 @@ def _legend_communities(groups: list[Community]) -> list[dict]:
     return rows
 
 
-def _community_colors(groups: Sequence[Community]) -> dict:
-    return {
-        n: COMMUNITY_COLORS[c.index] if c.index < len(COMMUNITY_COLORS) else OTHER_COMMUNITY_COLOR
-        for c in groups
-        for n in c.members
-    }
-
-
 # -- helpers ---------------------------------------------------------------------------------
 
 
@@ -412,12 +303,6 @@ def _content_security_policy(assets) -> str:
             "form-action 'none'",
         ]
     )
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def _template() -> jinja2.Template:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from paperkg.schema.errors import InputError
+from paperkg.schema.namespaces import CO_OCCURRENCE
 from paperkg.viz import DEFAULT_MAX_NODES, SHARED_ENOUGH, STRONGEST_LINKS
 from paperkg.viz.attributes import (
     aliases_of,
@@ -23,8 +24,6 @@ from paperkg.viz.attributes import (
     papers_of,
     type_of,
 )
-
-CO_OCCURRENCE = "coOccursWith"
 
 
 class SelectionError(InputError):
@@ -207,11 +206,6 @@ def find_nodes(graph: nx.Graph, term: str, *, key: Callable[[str], str]) -> list
         hint = f"; did you mean: {', '.join(label_of(graph, n) for n in near)}" if near else ""
         raise SelectionError(f"no entity named {term!r} in the graph{hint}")
     return sorted(found, key=lambda n: (-papers_of(graph, n), str(n)))
-
-
-def ego_nodes(graph: nx.Graph, centers: Collection, depth: int) -> set:
-    """Nodes within `depth` edges of any center, following edges in both directions."""
-    return set(ego_distances(graph, centers, depth))
 
 
 def ego_distances(graph: nx.Graph, centers: Collection, depth: int) -> dict:

@@ -6,7 +6,10 @@ differ per type as well, so the type stays readable when nodes are coloured by c
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+from paperkg.viz.communities import Community
 
 
 @dataclass(frozen=True)
@@ -45,9 +48,6 @@ RELATION_STYLES = {
 }
 PAPER_ROLE_STYLE = EdgeStyle("#C9C9C9", (2, 3), True)
 
-# Relations whose direction carries no meaning: (a, b) and (b, a) are drawn as one edge.
-SYMMETRIC_RELATIONS = frozenset({"coOccursWith", "comparedWith"})
-
 # Community colours: distinct hues first, then lighter ones; communities past the end share grey.
 COMMUNITY_COLORS = (
     "#1F77B4",
@@ -77,3 +77,11 @@ def node_style(node_type: str) -> NodeStyle:
 def edge_style(relation: str) -> EdgeStyle:
     """The style of an entity relation; anything else is a paper's role towards an entity."""
     return RELATION_STYLES.get(relation, PAPER_ROLE_STYLE)
+
+
+def community_colors(groups: Sequence[Community]) -> dict:
+    return {
+        n: COMMUNITY_COLORS[c.index] if c.index < len(COMMUNITY_COLORS) else OTHER_COMMUNITY_COLOR
+        for c in groups
+        for n in c.members
+    }

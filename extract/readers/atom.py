@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from typing import TextIO
 from xml.parsers import expat
 
-from paperkg.extract.identity import normalise_arxiv_id, normalise_doi
+from paperkg.extract.paper_keys import normalise_arxiv_id, normalise_doi
 from paperkg.extract.readers.fields import make_paper
 from paperkg.extract.readers.problems import ReadError, ReadProblem
 from paperkg.extract.records import Paper

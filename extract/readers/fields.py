@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
-from paperkg.extract.identity import normalise_arxiv_id, normalise_doi, paper_key
+from paperkg.extract.paper_keys import normalise_arxiv_id, normalise_doi, paper_key
 from paperkg.extract.readers.dates import parse_date
 from paperkg.extract.readers.problems import ReadProblem
 from paperkg.extract.readers.urls import code_urls, find_urls, is_web_url

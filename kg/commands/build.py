@@ -4,6 +4,7 @@ import click
 
 from paperkg.kg.commands._options import fast_option, store_option
 from paperkg.kg.terminal import printable
+from paperkg.schema.errors import InputError
 
 
 @click.command()
@@ -76,7 +77,7 @@ def build(
         progress=(lambda it, total: it) if quiet else progress_bar("extracting"),
     )
     if report.papers == 0:
-        raise click.ClickException("no paper could be read from the input; nothing was added")
+        raise InputError("no paper could be read from the input; nothing was added")
     if not quiet:
         click.echo(
             f"{report.papers} papers read ({report.records} records, {skipped(report.problems)} skipped), "

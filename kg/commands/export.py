@@ -51,8 +51,9 @@ def export(
       kg export --format csv -o graph          # graph.nodes.csv, graph.edges.csv
       kg export --format ntriples -o - | gzip > graph.nt.gz
     """
-    from paperkg.kg.export import ExportError, export_files
     from paperkg.kg.export import export as run_export
+    from paperkg.kg.export import export_files
+    from paperkg.kg.files import cannot_write
 
     options = {"min_papers": min_papers, "max_nodes": max_nodes, "include_papers": include_papers}
     if output == "-":
@@ -64,7 +65,7 @@ def export(
     try:
         written = run_export(store.require(), fmt, output, **options)
     except OSError as exc:
-        raise ExportError(f"cannot write {output}: {exc.strerror or exc}; nothing was written") from exc
+        raise cannot_write(output, exc) from exc
     if as_json:
         echo_json({"format": fmt, "files": [str(p) for p in written], "replaced": [str(p) for p in sorted(existing)]})
     else:

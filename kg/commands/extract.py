@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 
 import click
@@ -60,22 +59,11 @@ def extract(inputs, output: str | None, workers: int, model: str | None, members
         for extraction in extractor.extract(unique_papers(papers), n_process=workers)
     )
     if output:
-        _write_atomically(output, lines)
+        from paperkg.kg.files import cannot_write, write_text
+
+        try:
+            write_text(output, lines)
+        except OSError as exc:
+            raise cannot_write(output, exc) from exc
     else:
         sys.stdout.writelines(lines)
-
-
-def _write_atomically(output: str, lines) -> None:
-    """Write `lines` to a temporary file beside `output`, renamed into place only when complete."""
-    from paperkg.schema.errors import PaperkgError
-
-    tmp = f"{output}.tmp-{os.getpid()}"
-    try:
-        with open(tmp, "w", encoding="utf-8") as out:
-            out.writelines(lines)
-        os.replace(tmp, output)
-    except OSError as exc:
-        raise PaperkgError(f"cannot write {output}: {exc.strerror or exc}; nothing was written") from exc
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)

@@ -3,10 +3,11 @@ from __future__ import annotations
 import click
 
 from paperkg.kg.commands._options import echo_json, store_option
-from paperkg.kg.lookup import CO_OCCURRENCE, COOCCURRENCE_PAPERS
+from paperkg.kg.lookup import COOCCURRENCE_PAPERS
 from paperkg.kg.lookup import lookup as find
 from paperkg.kg.terminal import printable
-from paperkg.schema.namespaces import ENTITY_TYPES
+from paperkg.schema.errors import NothingFound
+from paperkg.schema.namespaces import CO_OCCURRENCE, ENTITY_TYPES
 
 # How roles and relations read in the terminal (the JSON keeps the vocabulary's local names).
 ROLE_WORDS = {"evaluatesOn": "evaluates on"}
@@ -76,7 +77,7 @@ def lookup(term: tuple[str, ...], type_: str | None, limit: int, as_json: bool, 
         _print(result)
     if not result.matches and not result.suggestions:
         what = f"no {type_} matches" if type_ else "nothing matches"
-        raise click.ClickException(f"{what} {text!r}, not even approximately")
+        raise NothingFound(f"{what} {text!r}, not even approximately")
 
 
 def _print(result) -> None:

@@ -103,7 +103,8 @@ def query(
       kg query --file slow.rq --timeout 600
       kg query --prefixes
     """
-    from paperkg.kg.query import QueryTimeout, prefixes
+    from paperkg.kg.query_errors import QueryTimeout
+    from paperkg.kg.sparql import prefixes
 
     if show_prefixes:
         _print_prefixes(prefixes(), as_json)
@@ -133,9 +134,11 @@ def query(
 
 
 def _run(text, binds, fmt, limit, store, endpoint, timeout, allow_update, allow_service) -> None:
+    from paperkg.kg.answers import Boolean, Solutions, limited
     from paperkg.kg.bindings import bind_terms, parse_assignment, run_bound
-    from paperkg.kg.query import Backend, Boolean, Solutions, StoreBackend, limited, prefixes, query_form, run_update
+    from paperkg.kg.query import Backend, StoreBackend, run_update
     from paperkg.kg.results import in_query_order, write_solutions
+    from paperkg.kg.sparql import prefixes, query_form
 
     form = query_form(text)
     if form is not None and form.kind == "update" and allow_update:

@@ -6,6 +6,7 @@ import sys
 import click
 
 from paperkg.kg.commands._options import echo_json, store_option
+from paperkg.schema.errors import WriteError
 from paperkg.viz import DEFAULT_MAX_NODES, SHARED_ENOUGH
 
 
@@ -13,14 +14,13 @@ def _types(ctx, param, value: str | None) -> list[str] | None:
     """`Method,model` -> ["Method", "Model"]; unknown names are a usage error."""
     if not value:
         return None
-    from paperkg.schema.namespaces import ENTITY_TYPES
+    from paperkg.schema.errors import InputError
+    from paperkg.schema.namespaces import parse_entity_type
 
-    known = {t.casefold(): t for t in ENTITY_TYPES}
-    names = [v.strip() for v in value.split(",") if v.strip()]
-    bad = [v for v in names if v.casefold() not in known]
-    if bad:
-        raise click.BadParameter(f"unknown type {', '.join(bad)}; choose from {', '.join(ENTITY_TYPES)}")
-    return [known[v.casefold()] for v in names]
+    try:
+        return [parse_entity_type(v) for v in value.split(",") if v.strip()]
+    except InputError as exc:
+        raise click.BadParameter(str(exc)) from exc
 
 
 @click.command()
@@ -97,15 +97,16 @@ def viz(output, focus, depth, types, min_papers, max_nodes, papers, color_by, ti
       kg viz --title "Interpretability papers, autumn" -o graph.html
       kg viz -o - > graph.html
     """
+    from paperkg.kg.files import cannot_write, write_text
     from paperkg.kg.names import lookup_key
     from paperkg.kg.page_graph import page_graph
-    from paperkg.viz.html import page_html, write_page
+    from paperkg.viz.html import page_html
     from paperkg.viz.select import select
 
     if as_json and output == "-":
         raise click.UsageError("--json prints to stdout, so it cannot be combined with -o -")
     if output != "-" and not os.path.isdir(os.path.dirname(output) or "."):  # never create it
-        raise click.ClickException(f"cannot write {output}: {os.path.dirname(output)} is not a directory")
+        raise WriteError(f"cannot write {output}: {os.path.dirname(output)} is not a directory")
     # the filters and the cap already apply while reading the store: only what is shown is read
     # (with paper nodes, which the cap counts too, every entity of the filters is read)
     center = _focus_entity(store.require(), focus) if focus is not None else None
@@ -134,9 +135,9 @@ def viz(output, focus, depth, types, min_papers, max_nodes, papers, color_by, ti
         sys.stdout.write(html)
     else:
         try:
-            write_page(html, output)
+            write_text(output, html)
         except OSError as exc:
-            raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from exc
+            raise cannot_write(output, exc) from exc
     summary = {
         "output": output,
         "title": graph.graph["name"],

@@ -36,6 +36,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from paperkg.schema.errors import PaperkgError
+
 _HEADER = re.compile(r"#\s*(name|description|param\s+(\w+))\s*:\s*(.*\S)")
 
 
@@ -61,11 +63,10 @@ class NamedQuery:
         }
 
 
-class UnknownQuery(KeyError):
+class UnknownQuery(PaperkgError):
     """No named query by that name; the message suggests close names."""
 
-    def __str__(self) -> str:
-        return self.args[0]
+    exit_code = 2  # a wrong value for an option, as click's own usage errors
 
 
 def parse_named_query(text: str) -> NamedQuery:

@@ -363,16 +363,43 @@
 
   // -- search by name or alias ---------------------------------------------------------------
 
-  // case- and punctuation-blind, like the graph's own name keys
+  // Every name and alias on the page comes with its key, computed in Python by the graph's own
+  // normaliser (node.keys, from kg.page_graph with kg.names.lookup_key: case, accents, LaTeX escapes, punctuation and a plural last
+  // word do not matter), so a name picked from the list finds exactly what `kg lookup` finds.
+  // Text typed freely is keyed here the same way except for two rules: the plural of the last
+  // word is undone by trying the key without a final "s", "es" or "ies" -> "y" after the key
+  // itself (Python's rule knows exceptions such as "analyses" -> "analysis"), and a trailing
+  // "dataset"/"model"/"corpus"/"benchmark" after a name is kept (Python drops it); a prefix or
+  // substring of a key still finds such names.
+  var LATEX_ACCENT = /\\[`'"^~=.uvHckbd]\s*\{?\s*([A-Za-z])\s*\}?/g;
+
   function key(text) {
-    return String(text).toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "");
+    var words = String(text).replace(LATEX_ACCENT, "$1").replace(/[{}]/g, "")
+      .normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase()
+      .split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+    // numbers stay apart from each other, as in Python: "Llama 3.1" is not "Llama 31"
+    return words.reduce(function (k, w) {
+      return k + (/\d$/.test(k) && /^\d/.test(w) ? "." : "") + w;
+    }, "");
+  }
+
+  function singularKeys(k) {
+    var forms = [];
+    if (/ies$/.test(k) && k.length > 4) forms.push(k.slice(0, -3) + "y");
+    if (/es$/.test(k) && k.length > 4) forms.push(k.slice(0, -2));
+    if (/s$/.test(k) && k.length > 3) forms.push(k.slice(0, -1));
+    return forms;
   }
 
   var names = [];  // [key, node id] for every label and alias
+  var typed = new Map();  // a name as listed -> its key from Python
   var datalist = document.getElementById("search-names");
   nodes.get().forEach(function (n) {
+    var keys = n.keys || {};
     [n.name].concat(n.aliases || []).forEach(function (name) {
-      names.push([key(name), n.id]);
+      var k = Object.prototype.hasOwnProperty.call(keys, name) ? keys[name] : key(name);
+      names.push([k, n.id]);
+      typed.set(name, k);
       var option = document.createElement("option");
       option.value = name;
       if (name !== n.name) option.label = n.name;
@@ -381,10 +408,12 @@
   });
 
   function findNode(query) {
-    var wanted = key(query);
+    var wanted = typed.has(query) ? typed.get(query) : key(query);
     if (!wanted) return null;
+    var singulars = singularKeys(wanted);
     var tests = [
       function (k) { return k === wanted; },
+      function (k) { return singulars.indexOf(k) >= 0; },
       function (k) { return k.indexOf(wanted) === 0; },
       function (k) { return k.indexOf(wanted) >= 0; },
     ];

@@ -6,7 +6,7 @@ import hashlib
 
 import pyoxigraph as ox
 
-from paperkg.extract.identity import slug
+from paperkg.extract.paper_keys import slug
 from paperkg.schema.namespaces import base_iri
 
 

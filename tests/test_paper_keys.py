@@ -7,7 +7,7 @@ import re
 import pytest
 
 from paperkg.extract.dedup import unique_papers
-from paperkg.extract.identity import normalise_arxiv_id, normalise_doi, normalise_title, paper_key, slug
+from paperkg.extract.paper_keys import normalise_arxiv_id, normalise_doi, normalise_title, paper_key, slug
 from paperkg.extract.records import Paper
 
 

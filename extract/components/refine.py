@@ -1,0 +1,269 @@
+"""`paperkg_refine`: recogniser, rule and abbreviation spans merged into typed graph mentions."""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from paperkg.extract.keys import ABBR_LONG_KEY, ABBR_SHORT_KEY, ENTITIES_KEY, MENTIONS_KEY, RULES_KEY
+from paperkg.extract.naming import ARTEFACT_HEADS, DATASET_HEADS, is_generic_reference
+from paperkg.extract.scierc import SCIERC_TO_GRAPH
+
+_HEAD_TYPES = [
+    (re.compile(r"(dataset|corpus|corpora|benchmark|treebank|collection)s?$", re.I), "Dataset"),
+    (re.compile(r"(score|rate|accuracy|error|precision|recall|loss|distance|divergence)s?$", re.I), "Metric"),
+    (
+        re.compile(
+            r"(detection|classification|recognition|translation|generation|answering|segmentation"
+            r"|retrieval|parsing|summari[sz]ation|prediction|tagging|labell?ing|extraction|analysis)$",
+            re.I,
+        ),
+        "Task",
+    ),
+    (
+        re.compile(
+            r"(model|network|net|transformer|autoencoder|encoder|decoder|machine|algorithm|search"
+            r"|learning|method|regression|optimi[sz]ation|attention|tuning|training|sampling|distillation"
+            r"|embedding|probing|patching|layer|architecture|agent|classifier|clustering|propagation|tracing"
+            r"|decomposition|injection|adaptation|regulari[sz]ation|inference|estimation)s?$",
+            re.I,
+        ),
+        "Method",
+    ),
+]
+
+
+def head_type(text: str) -> str:
+    """A graph type guessed from a phrase's head word, for spans no recogniser typed."""
+    for pattern, type_ in _HEAD_TYPES:
+        if pattern.search(text):
+            return type_
+    return "Concept"
+
+
+def split_named(spans: list[Span], rules) -> list[Span]:
+    """Mentions for the graph: named models and datasets inside a longer span stand alone
+    (`MedQA clinical cases` -> `MedQA`, `IMDb datasets` -> `IMDb`), with the rule's type and name."""
+    named = [r for r in rules if r.label_ in ("Model", "Dataset")]
+    out = []
+    for span in spans:
+        inner = [r for r in named if span.start <= r.start and r.end <= span.end and len(r) < len(span)]
+        out.extend(inner or [span])
+    return out
+
+
+class TypeRefiner:
+    """Merges recogniser, rule and abbreviation spans into typed, non-generic graph mentions.
+
+    - recogniser labels map to graph types; Generic spans and generic phrases are dropped;
+    - a rule span equal to a recogniser span retypes it; one that crosses or contains recogniser
+      spans replaces them; one inside a recogniser span leaves it alone; others are added;
+    - an acronym's long form and every use of its short form get one type, and are added where
+      nothing else was found; among the graph's mentions, a use inside a longer mention is one
+      more mention of the acronym (`nested_short_forms`).
+    """
+
+    def __init__(self, use_rules: bool = True, use_abbreviations: bool = True):
+        self.use_rules = use_rules
+        self.use_abbreviations = use_abbreviations
+
+    def __call__(self, doc: Doc) -> Doc:
+        chosen: dict[tuple[int, int], Span] = {}
+        for part in (p for ent in doc.ents for p in _colon_parts(ent)):
+            type_ = SCIERC_TO_GRAPH.get(part.label_)
+            start, end = _trim(part)
+            if type_ and end > start and not is_generic_reference([t.text for t in doc[start:end]]):
+                if doc[end - 1].lower_ in DATASET_HEADS:
+                    type_ = "Dataset"
+                chosen[(start, end)] = Span(doc, start, end, label=type_, span_id="ner")
+        if self.use_rules and RULES_KEY in doc.spans:
+            self._unwrap_artefacts(doc, chosen, doc.spans[RULES_KEY])
+            for rule in doc.spans[RULES_KEY]:
+                self._merge_rule(doc, chosen, rule)
+        unsupported: list[Span] = []
+        if self.use_abbreviations and ABBR_LONG_KEY in doc.spans:
+            unsupported = self._merge_abbreviations(doc, chosen)
+        spans = sorted(chosen.values(), key=lambda s: s.start)
+        doc.spans[ENTITIES_KEY] = spans
+        if self.use_abbreviations:
+            mentions = split_definitions(doc, spans)
+            mentions += nested_short_forms(doc, mentions)
+            taken = {i for s in mentions for i in range(s.start, s.end)}
+            mentions += [s for s in unsupported if not taken.intersection(range(s.start, s.end))]
+            spans = sorted(mentions, key=lambda s: s.start)
+        if self.use_rules and RULES_KEY in doc.spans:
+            spans = split_named(spans, doc.spans[RULES_KEY])
+        doc.spans[MENTIONS_KEY] = spans
+        return doc
+
+    @staticmethod
+    def _unwrap_artefacts(doc: Doc, chosen: dict, rules) -> None:
+        """Drop recognised spans that only wrap named models or datasets in generic words
+        ("the Pythia-70M transformer", "SST-2 and AGNews datasets"), so the names stand alone."""
+        named = [r for r in rules if r.label_ in ("Model", "Dataset")]
+        for k in list(chosen):
+            within = [r for r in named if k[0] <= r.start and r.end <= k[1]]
+            inside = {i for r in within for i in range(r.start, r.end)}
+            if not inside or len(inside) == k[1] - k[0]:
+                continue
+            rest = [t.text for t in doc[k[0] : k[1]] if t.i not in inside and not t.is_punct]
+            # "the PASCAL VOC 2007 dataset" stays whole, as SciERC marks it
+            named_head = len(within) == 1 and k[1] == within[0].end + 1 and rest[-1].lower() in DATASET_HEADS
+            if is_generic_reference(rest, ARTEFACT_HEADS) and not named_head:
+                del chosen[k]
+
+    @staticmethod
+    def _merge_rule(doc: Doc, chosen: dict, rule: Span) -> None:
+        key = (rule.start, rule.end)
+        overlapping = [k for k in chosen if k[0] < rule.end and rule.start < k[1]]
+        if any(k[0] <= rule.start and rule.end <= k[1] and k != key for k in overlapping):
+            return  # inside a longer recognised span
+        for k in overlapping:
+            del chosen[k]
+        chosen[key] = Span(doc, rule.start, rule.end, label=rule.label_, kb_id=rule.kb_id_, span_id=rule.id_)
+
+    @staticmethod
+    def _merge_abbreviations(doc: Doc, chosen: dict) -> list[Span]:
+        """Both forms of an acronym get one type; a form nothing else covers is added, and one
+        that covers shorter spans replaces them. A longer span around a form stays as it is
+        (SciERC marks `Additive Operator Splitting (AOS) techniques` as one mention); the graph's
+        mentions split such spans later (see `split_definitions`).
+
+        Pairs that neither the recogniser nor a rule found in any form are returned instead: they
+        become graph mentions (every defined acronym is linked), not scored entity spans."""
+        longs = {(s.start, s.end) for s in doc.spans[ABBR_LONG_KEY]}
+        unsupported: list[Span] = []
+        for spans in _acronym_forms(doc).values():
+            type_, supported = _pair_type(chosen, spans, [s for s in spans if (s.start, s.end) in longs])
+            if not supported:
+                unsupported.extend(Span(doc, s.start, s.end, label=type_, span_id="abbreviation") for s in spans)
+                continue
+            for span in spans:
+                key = (span.start, span.end)
+                overlapping = [k for k in chosen if k[0] < span.end and span.start < k[1] and k != key]
+                if any(not (span.start <= k[0] and k[1] <= span.end) for k in overlapping):
+                    continue  # inside or across a longer span
+                for k in overlapping:
+                    del chosen[k]
+                old = chosen.get(key)
+                chosen[key] = Span(
+                    doc, *key, label=type_, kb_id=old.kb_id_ if old else "", span_id=old.id_ if old else "abbreviation"
+                )
+        return unsupported
+
+
+def _acronym_forms(doc: Doc) -> dict[str, list[Span]]:
+    """Long forms and short forms (definitions and uses), by the short form they belong to."""
+    forms: dict[str, list[Span]] = {}
+    for span in [*doc.spans.get(ABBR_LONG_KEY, []), *doc.spans.get(ABBR_SHORT_KEY, [])]:
+        forms.setdefault(span.label_, []).append(span)
+    return forms
+
+
+def split_definitions(doc: Doc, spans: list[Span]) -> list[Span]:
+    """Mentions for the graph: a span holding an acronym definition (`convolutional neural
+    networks (CNNs)`, `Additive Operator Splitting (AOS) techniques`, or one that starts inside
+    the long form) gives way to the long form and the short form, each of the span's type."""
+    # a definition's short form is the one right after its long form, inside the parenthesis
+    definitions = [
+        (long, short)
+        for long in doc.spans.get(ABBR_LONG_KEY, [])
+        for short in doc.spans.get(ABBR_SHORT_KEY, [])
+        if short.label_ == long.label_ and 0 < short.start - long.end <= 3
+    ]
+    out = list(spans)
+    for long, short in definitions:
+        forms = {(long.start, long.end), (short.start, short.end)}
+        holders = [  # looked up among the original spans: one span may hold two definitions
+            s
+            for s in spans
+            if (s.start, s.end) not in forms
+            and (s.start < short.end and short.start < s.end or (s.start <= long.start and long.end <= s.end))
+        ]
+        if not holders:
+            continue
+        type_ = holders[0].label_
+        out = [s for s in out if not any(s.start < e and b < s.end for b, e in forms)]
+        out += [Span(doc, b, e, label=type_, span_id="abbreviation") for b, e in sorted(forms)]
+    return sorted(out, key=lambda s: s.start)
+
+
+def nested_short_forms(doc: Doc, mentions: list[Span]) -> list[Span]:
+    """Mentions for the graph: a use of a defined acronym inside a longer mention (`TopK vSAE`,
+    `vSAE features`, `SAE Bench`) is also a mention of the acronym's entity, typed as its other
+    mentions are; the longer mention stays as it is."""
+    at = {(m.start, m.end): m for m in mentions}
+    type_of: dict[str, str] = {}
+    for form in [*doc.spans.get(ABBR_LONG_KEY, []), *doc.spans.get(ABBR_SHORT_KEY, [])]:
+        mention = at.get((form.start, form.end))
+        if mention is not None:
+            type_of.setdefault(form.label_, mention.label_)
+    out = []
+    for short in doc.spans.get(ABBR_SHORT_KEY, []):
+        key = (short.start, short.end)
+        if short.label_ not in type_of or key in at:
+            continue
+        if any(m.start <= short.start and short.end <= m.end for m in mentions):
+            out.append(Span(doc, short.start, short.end, label=type_of[short.label_], span_id="abbreviation"))
+            at[key] = out[-1]
+    return out
+
+
+def _colon_parts(span: Span) -> list[Span]:
+    """The span split at its colons, each side with its label: a colon separates a name from
+    what follows (`MM-DREX: Multimodal-Driven Dynamic Routing of LLM Experts`, a title the
+    recogniser took whole); no SciERC entity contains one."""
+    cuts = [t.i for t in span if t.text == ":"]
+    bounds = zip([span.start, *(c + 1 for c in cuts)], [*cuts, span.end])
+    return [Span(span.doc, s, e, label=span.label) for s, e in bounds if e > s]
+
+
+def _trim(span: Span) -> tuple[int, int]:
+    """Token bounds without edge whitespace or punctuation (a closing bracket stays if opened inside)."""
+    start, end = span.start, span.end
+    doc = span.doc
+    depth = 0
+    for tok in doc[start:end]:  # an unbalanced bracket cuts the span there
+        if tok.text in "([":
+            depth += 1
+        elif tok.text in ")]":
+            if depth == 0:
+                start = tok.i + 1
+            depth = max(0, depth - 1)
+    if depth:
+        opens = [t.i for t in doc[start:end] if t.text in "(["]
+        end = opens[-depth]
+    while start < end and (doc[start].is_space or doc[start].is_punct):
+        start += 1
+    while end > start and (doc[end - 1].is_space or doc[end - 1].is_punct):
+        if doc[end - 1].text in ")]" and any(t.text in "([" for t in doc[start : end - 1]):
+            break
+        end -= 1
+    return start, end
+
+
+def _pair_type(chosen: dict, spans: list[Span], longs: list[Span]) -> tuple[str, bool]:
+    """The type of an acronym pair, by votes: spans found exactly at one of its forms (rules count
+    double), spans around its long form, and the long form's head word; and whether anything but
+    the head word voted."""
+    votes: dict[str, int] = {}
+    for span in spans:
+        found = chosen.get((span.start, span.end))
+        if found is not None:
+            votes[found.label_] = votes.get(found.label_, 0) + (2 if found.id_.startswith("rule") else 1)
+    for (start, end), found in chosen.items():
+        if any(start <= s.start and s.end <= end and (start, end) != (s.start, s.end) for s in longs):
+            votes[found.label_] = votes.get(found.label_, 0) + 1
+    supported = bool(votes)
+    for span in longs:
+        guess = head_type(span.text)
+        if guess != "Concept":
+            votes[guess] = votes.get(guess, 0) + 1
+    return (max(sorted(votes), key=lambda label: votes[label]) if votes else "Concept"), supported
+
+
+@Language.factory("paperkg_refine", default_config={"use_rules": True, "use_abbreviations": True})
+def make_refiner(nlp: Language, name: str, use_rules: bool, use_abbreviations: bool) -> TypeRefiner:
+    return TypeRefiner(use_rules, use_abbreviations)

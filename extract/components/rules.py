@@ -1,0 +1,170 @@
+"""`paperkg_rules`: named models, datasets, metrics, tasks and methods from the curated
+gazetteers and token-pattern rules; its state is the gazetteer, saved with the pipeline."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+import srsly
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.training import Example
+
+from paperkg.extract.gazetteers import GazetteerEntry, model_families
+from paperkg.extract.keys import FIELD_BREAK, RULES_KEY
+from paperkg.extract.naming import DATASET_HEADS, is_generic_reference
+
+_SIZE = r"\d+(?:\.\d+)?[MBKT]"
+_VERSION_TOKEN = re.compile(
+    rf"^(?:v?\d+(?:\.\d+)*[a-z]?|{_SIZE}|[RVO]\d+(?:\.\d+)?|small|base|large|medium|mini|tiny|XL|XXL|xl"
+    r"|Instruct|instruct|Chat|chat|Turbo|Pro|Ultra|Flash|Sonnet|Opus|Haiku|Coder|Math)$"
+)
+# A name carrying a parameter count: Pythia-70M, LLaMA-2-7B, OPT-175B, Qwen2.5-0.5B.
+_SIZED_NAME = re.compile(rf"^[A-Za-z][\w.]*(?:-[\w.]+)*-{_SIZE}(?:-[\w.]+)*$")
+# Benchmark-style names: MedQA, TruthfulQA, MT-Bench, MultiNLI.
+_BENCH_NAME = re.compile(r"^[A-Z][\w-]*(?:QA|Bench|bench|NLI|GLUE)$")
+# A title's own name: one word with a capital after its first letter (SeeBel, iReason, FG-CXR,
+# DARTS-GT), so that ordinary words before a colon ("Position:", "Review:") are not names.
+_TITLE_NAME = re.compile(r"^[A-Za-z](?=[\w.+-]*[A-Z])[\w.+-]*$")
+
+
+class ArtefactRules:
+    """Named models, datasets, metrics, tasks and methods: gazetteers plus token-pattern rules.
+
+    Spans go to `doc.spans["paperkg_rules"]` labelled with the graph type; `kb_id_` carries the
+    gazetteer's canonical name when there is one, `id_` the rule that fired.
+    """
+
+    def __init__(self, nlp: Language, name: str, entries: list[GazetteerEntry] | None = None):
+        self.nlp = nlp
+        self.name = name
+        self.entries: list[GazetteerEntry] = []
+        self._compile(entries or [])
+        self.dataset_matcher = Matcher(nlp.vocab)
+        self.dataset_matcher.add(
+            "Dataset",
+            [
+                [
+                    {"TEXT": {"REGEX": r"^(?:[A-Z0-9][\w.-]*|[a-z]+[A-Z0-9][\w.-]*)$"}, "IS_STOP": False, "OP": "+"},
+                    {"LOWER": {"IN": sorted(DATASET_HEADS)}},
+                ]
+            ],
+            greedy="LONGEST",
+        )
+
+    def initialize(
+        self,
+        get_examples: Callable[[], Iterable[Example]] | None = None,
+        *,
+        nlp: Language | None = None,
+        entries: Sequence[GazetteerEntry] | None = None,
+    ) -> None:
+        """Set the gazetteer, as `SpanRuler.initialize` sets its patterns: when the pipeline is
+        assembled (`nlp.initialize`, or directly) and again whenever the gazetteers change.
+        The patterns need no examples; `entries` None keeps the current ones."""
+        if entries is not None:
+            self._compile(entries)
+
+    def _compile(self, entries: Sequence[GazetteerEntry]) -> None:
+        self.entries = list(entries)
+        vocab = self.nlp.vocab
+        self.exact = PhraseMatcher(vocab, attr="ORTH")
+        self.lower = PhraseMatcher(vocab, attr="LOWER")
+        self.canonical: dict[str, tuple[str, str]] = {}  # matcher key -> (canonical, type)
+        for i, entry in enumerate(self.entries):
+            key = f"g{i}"
+            self.canonical[key] = (entry.name, entry.type)
+            for phrase in (entry.name, *entry.aliases):
+                matcher = self.lower if phrase.islower() else self.exact
+                matcher.add(key, [self.nlp.make_doc(phrase)])
+        families = self.families = model_families(self.entries)
+        self.family = re.compile(
+            rf"^(?:{'|'.join(map(re.escape, families))})(?:[-_.]?\d[\w.]*|-[\w.]+)*$" if families else r"(?!)"
+        )
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans: list[Span] = []
+        for matcher in (self.exact, self.lower):
+            for key, s, e in matcher(doc):
+                canonical, type_ = self.canonical[self.nlp.vocab.strings[key]]
+                spans.append(Span(doc, s, e, label=type_, kb_id=canonical, span_id="rule:gazetteer"))
+        texts = [t.text for t in doc]  # once: every Token made from a Doc is a new Python object
+        spans.extend(self._model_names(doc, texts))
+        spans.extend(self._title_name(doc))
+        for _, s, e in self.dataset_matcher(doc):
+            span = doc[s : e - 1]
+            # "the camera SONAR dataset": a lower-case modifier means the name is not all capitals
+            modified = s > 0 and doc[s - 1].is_lower and doc[s - 1].is_alpha and not doc[s - 1].is_stop
+            if not modified and not is_generic_reference([t.text for t in span]):
+                spans.append(Span(doc, s, e - 1, label="Dataset", span_id="rule:dataset"))
+        for i, text in enumerate(texts):
+            if _BENCH_NAME.match(text):
+                spans.append(Span(doc, i, i + 1, label="Dataset", span_id="rule:dataset"))
+        doc.spans[RULES_KEY] = _longest_first(spans)
+        return doc
+
+    def _model_names(self, doc: Doc, texts: list[str]) -> list[Span]:
+        found = []
+        i = 0
+        while i < len(texts):
+            text = texts[i]
+            if _SIZED_NAME.match(text) or self.family.match(text):
+                end = i + 1
+                while end < len(texts) and end - i < 4 and _VERSION_TOKEN.match(texts[end]):
+                    end += 1
+                # A bare family name ("DeepSeek") is a model only with a version; the gazetteer
+                # covers the bare names that are models on their own.
+                if end > i + 1 or _SIZED_NAME.match(text) or any(c.isdigit() for c in text):
+                    found.append(Span(doc, i, end, label="Model", span_id="rule:model"))
+                i = end
+            else:
+                i += 1
+        return found
+
+    def _title_name(self, doc: Doc) -> list[Span]:
+        """The name a `NAME: subtitle` title gives the paper's own artefact (`SeeBel: Seeing is
+        Believing`, `FG-CXR: A ... Gaze Dataset`): a Dataset when the subtitle names a dataset,
+        a Model when the name ends in a model family or `LLM` (`MentalLLaMA`, `SciLitLLM`), a
+        Method otherwise."""
+        if len(doc) < 3 or doc[1].text != ":" or not _TITLE_NAME.match(doc[0].text):
+            return []
+        title = next(doc.sents)  # paperkg_sentences ends the title at the field break
+        if FIELD_BREAK not in title[-1].text + title[-1].whitespace_:
+            return []  # no title: the text starts with the abstract
+        name = doc[0].text
+        if any(t.lower_ in DATASET_HEADS for t in title[2:]):
+            type_ = "Dataset"
+        elif name.endswith(("LLM", *self.families)):
+            type_ = "Model"
+        else:
+            type_ = "Method"
+        # kb_id: named as written, never made singular (`FinePhys`)
+        return [Span(doc, 0, 1, label=type_, kb_id=name, span_id="rule:title")]
+
+    def to_disk(self, path, exclude=()):
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        srsly.write_jsonl(path / "gazetteer.jsonl", [e.to_json() for e in self.entries])
+
+    def from_disk(self, path, exclude=()):
+        self._compile([GazetteerEntry.from_json(o) for o in srsly.read_jsonl(Path(path) / "gazetteer.jsonl")])
+        return self
+
+
+@Language.factory("paperkg_rules")
+def make_rules(nlp: Language, name: str) -> ArtefactRules:
+    return ArtefactRules(nlp, name)
+
+
+def _longest_first(spans: list[Span]) -> list[Span]:
+    """Non-overlapping spans, longer ones winning, earlier rules winning ties."""
+    chosen: list[Span] = []
+    taken: set[int] = set()
+    for span in sorted(spans, key=lambda s: (-(s.end - s.start), s.start)):
+        if not taken.intersection(range(span.start, span.end)):
+            chosen.append(span)
+            taken.update(range(span.start, span.end))
+    return sorted(chosen, key=lambda s: s.start)
