@@ -1,5 +1,5 @@
 """Which entity a name means (`kg.label_index.which`), shared by lookup, `--bind` and `--focus`;
-and model families (`kg.families`, `pkg:variantOf`)."""
+model families (`kg.families`, `pkg:variantOf`); counts kept right by incremental builds."""
 
 from __future__ import annotations
 
@@ -9,9 +9,11 @@ from graph_papers import build, ent, extraction, paper, triples
 
 from paperkg.kg.bindings import to_term
 from paperkg.kg.families import family_links, family_names
+from paperkg.kg.ingest import add_extractions
 from paperkg.kg.label_index import EntityRef, entity_ref, which
 from paperkg.kg.lookup import lookup
 from paperkg.kg.query import StoreBackend
+from paperkg.kg.store import Store
 from paperkg.kg.terms import pkg
 from paperkg.kg.validate import validate_store
 
@@ -146,3 +148,16 @@ def test_a_family_seen_in_a_later_build_links_the_stored_variants_as_one_build_d
     apart = build(tmp_path / "apart", FAMILY_PAPERS[:2], FAMILY_PAPERS[2:])
     assert _variant_links(apart) == _variant_links(together)
     assert triples(apart) == triples(together)
+
+
+def test_the_triple_count_is_kept_per_generation_and_follows_every_build(tmp_path):
+    """`Store.triples` answers from a per-generation file once counted; a build makes a new
+    generation, whose count is that generation's, never the cached one of the one before."""
+    store = build(tmp_path / "store", FAMILY_PAPERS[:1])
+    first = store.triples()
+    assert first == len(store) and (store.path / "cache" / f"triples-{store.generation}").is_file()
+    with store.transaction() as db:
+        add_extractions(db, FAMILY_PAPERS[1:])
+    again = Store(store.path)
+    assert again.triples() == len(again) > first
+    assert [p.name for p in (store.path / "cache").glob("triples-*")] == [f"triples-{again.generation}"]
