@@ -259,6 +259,7 @@ def parameters(backend) -> dict[str, ox.NamedNode | ox.Literal]:
         "method": top("?x a pkg:Method ; pkg:paperCount ?n"),
         "task": top("?x a pkg:Task ; pkg:paperCount ?n"),
         "dataset": top("?x a pkg:Dataset ; pkg:paperCount ?n"),
+        "model": top("?x a pkg:Model ; pkg:paperCount ?n"),
         "acronym": top("?e pkg:acronym ?x ; pkg:paperCount ?n"),
         "type": ox.NamedNode(prefixes()["pkg"] + "Method"),
     }
