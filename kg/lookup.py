@@ -22,12 +22,10 @@ from paperkg.kg.names import lookup_key
 from paperkg.kg.store import Store
 from paperkg.kg.terms import PREFIXES, dcterms, pkg, skos, term_value
 from paperkg.schema.errors import InputError
-from paperkg.schema.namespaces import CO_OCCURRENCE, PKG_NS, RELATIONS, ROLES, parse_entity_type
+from paperkg.schema.namespaces import CO_OCCURRENCE, PKG_NS, RELATIONS, ROLES, SYMMETRIC_RELATIONS, parse_entity_type
 
 DEFAULT_LIMIT = 10
 SUGGESTIONS = 5
-# relations that read the same both ways: their two directions are counted together
-SYMMETRIC = {"comparedWith"}
 
 
 class BadTerm(InputError):
@@ -276,7 +274,8 @@ def _related(store: Store, entity: ox.NamedNode, limit: int) -> list[Related]:
         for row in _select(store, _TYPED % (this, that, limit), e=entity):
             relation = row["rel"].value.removeprefix(PKG_NS)
             if relation in RELATIONS:
-                typed[row["other"], relation if relation in SYMMETRIC else mark + relation] += int(row["n"].value)
+                shown = relation if relation in SYMMETRIC_RELATIONS else mark + relation
+                typed[row["other"], shown] += int(row["n"].value)
     best = sorted(typed.items(), key=lambda item: (-item[1], item[0][0].value, item[0][1]))[:limit]
     related = [_related_entity(store, other, relation, n) for (other, relation), n in best]
     shown = {r.iri for r in related}

@@ -16,6 +16,9 @@ RELATION_WORDS = {  # relation -> (this entity is the subject, the related entit
     "comparedWith": ("compared with", "compared with"),
     "partOf": ("part of", "has part"),
     "hyponymOf": ("a kind of", "has kind"),
+    "evaluatedWith": ("evaluated with", "evaluates"),
+    "featureOf": ("a feature of", "has feature"),
+    "conjunctionWith": ("together with", "together with"),
 }
 
 
