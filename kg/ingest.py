@@ -44,6 +44,7 @@ from paperkg.kg.rdf import (
     mention_quads,
     paper_quads,
     paper_relations,
+    relation_mention_quads,
     sentence_quads,
     statement_quads,
     stored_entity_quads,
@@ -146,7 +147,7 @@ def _add_chunk(db: ox.Store, chunk: list[PaperExtraction], build: ox.NamedNode, 
             replace(lm, entity=targets[lm.acronym_key] if lm.acronym_key else lm.entity, build=build)
             for lm in links.paper.mentions
         ]
-        papers.append((links.extraction, LinkedPaper(links.paper.iri, links.paper.sentences, mentions)))
+        papers.append((links.extraction, replace(links.paper, mentions=mentions)))
 
     evidence: Counter = Counter()
     papers_gained: Counter = Counter()  # entity -> papers that mention it now and did not before
@@ -215,6 +216,7 @@ def _paper_write(
         for lm in paper.mentions:
             yield from mention_quads(paper.iri, lm)
         yield from link_quads(paper)
+        yield from relation_mention_quads(paper)
 
 
 def _write(db: ox.Store, quads: Iterable[ox.Quad]) -> None:

@@ -30,6 +30,10 @@ def mention_iri(paper: ox.NamedNode, n: int) -> ox.NamedNode:
     return ox.NamedNode(f"{paper.value}/m{n}")
 
 
+def relation_mention_iri(paper: ox.NamedNode, n: int) -> ox.NamedNode:
+    return ox.NamedNode(f"{paper.value}/r{n}")
+
+
 def merge_iri(entity: ox.NamedNode, alias: str) -> ox.NamedNode:
     """The explanation node of one alias of `entity`."""
     return ox.NamedNode(f"{entity.value}/merge/{_digest(alias)[:12]}")

@@ -12,6 +12,13 @@ from __future__ import annotations
 import re
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
+
+    from paperkg.extract.records import ScoredRelation
+    from paperkg.kg.linking import LinkedMention, Sentence
 
 _ARTEFACTS = frozenset({"Method", "Model"})
 
@@ -24,6 +31,43 @@ class Span:
     end: int
     type: str
     entity: Hashable
+
+
+@dataclass(frozen=True)
+class RelationMention:
+    """A relation one sentence states between two of a paper's mentions, and what found it."""
+
+    subject: ox.NamedNode  # mention IRIs
+    relation: str
+    object: ox.NamedNode
+    score: float | None = None  # the trained scorer's probability, when it found the relation
+    patterns: frozenset[str] = frozenset()  # the patterns that found it
+
+
+def relation_mentions(
+    sentences: dict[tuple[str, int], Sentence], mentions: Sequence[LinkedMention], scored: Sequence[ScoredRelation]
+) -> list[RelationMention]:
+    """The relations a paper's sentences state between its linked mentions: the scorer's (its
+    pairs whose mentions were linked) and the patterns', one record per mention pair and relation."""
+    found: dict[tuple, RelationMention] = {}
+    by_span = {(lm.mention.field, lm.mention.start, lm.mention.end): lm.iri for lm in mentions}
+    for r in scored:
+        a, b = by_span.get((r.field, *r.subject)), by_span.get((r.field, *r.object))
+        if a is not None and b is not None:
+            found[(a, r.relation, b)] = RelationMention(a, r.relation, b, r.score)
+    by_sentence: dict[tuple[str, int], list[Span]] = {}
+    for lm in mentions:
+        m = lm.mention
+        offset = sentences[(m.field, m.sentence)].start
+        by_sentence.setdefault((m.field, m.sentence), []).append(
+            Span(m.start - offset, m.end - offset, lm.type, lm.iri)
+        )
+    for key, spans in by_sentence.items():
+        for (a, relation, b), patterns in sentence_relation_patterns(sentences[key].text, spans).items():
+            known = found.get((a, relation, b))
+            score = known.score if known else None
+            found[(a, relation, b)] = RelationMention(a, relation, b, score, frozenset(patterns))  # type: ignore[arg-type]
+    return sorted(found.values(), key=lambda r: (r.subject.value, r.relation, r.object.value))
 
 
 # text between a mention and what comes next that still belongs to the mention: "(SAEs)", ","
@@ -84,12 +128,17 @@ _PART_OF = re.compile(
 
 def sentence_relations(text: str, spans: Sequence[Span]) -> set[tuple[Hashable, str, Hashable]]:
     """`(subject entity, relation, object entity)` for the relations the sentence states."""
-    spans = sorted(spans, key=lambda s: (s.start, s.end))
-    found: set[tuple[Hashable, str, Hashable]] = set()
+    return set(sentence_relation_patterns(text, spans))
 
-    def add(a: Span, rel: str, b: Span) -> None:
+
+def sentence_relation_patterns(text: str, spans: Sequence[Span]) -> dict[tuple[Hashable, str, Hashable], set[str]]:
+    """`(subject entity, relation, object entity)` -> the names of the patterns that state it."""
+    spans = sorted(spans, key=lambda s: (s.start, s.end))
+    found: dict[tuple[Hashable, str, Hashable], set[str]] = {}
+
+    def add(a: Span, rel: str, b: Span, pattern: str) -> None:
         if a.entity != b.entity:
-            found.add((a.entity, rel, b.entity))
+            found.setdefault((a.entity, rel, b.entity), set()).add(pattern)
 
     for i, a in enumerate(spans):
         for j in range(i + 1, len(spans)):
@@ -102,12 +151,12 @@ def sentence_relations(text: str, spans: Sequence[Span]) -> set[tuple[Hashable, 
             lead = text[: a.start]
             if _SUCH_AS.match(gap):
                 for x in _list_from(spans, j, text):
-                    add(x, "hyponymOf", a)
+                    add(x, "hyponymOf", a, "such-as")
             elif _AND_OTHER.match(gap) or _IS_A.match(gap):
-                add(a, "hyponymOf", b)
+                add(a, "hyponymOf", b, "is-a")
             elif _COMPARE.match(gap) or (_COMPARE_LEAD.search(lead) and _COMPARE_MID.match(gap)):
                 for x in _list_from(spans, j, text):
-                    add(a, "comparedWith", x)
+                    add(a, "comparedWith", x, "compared")
             elif (
                 a.type in _ARTEFACTS
                 and b.type == "Dataset"
@@ -115,15 +164,15 @@ def sentence_relations(text: str, spans: Sequence[Span]) -> set[tuple[Hashable, 
             ):
                 for x in _list_from(spans, j, text):
                     if x.type == "Dataset":
-                        add(a, "evaluatedOn", x)
+                        add(a, "evaluatedOn", x, "evaluated-on")
             elif (
                 a.type in _ARTEFACTS | {"Concept", "Dataset"} and b.type in ("Task", "Method") and _USED_FOR.match(gap)
             ):
-                add(a, "usedFor", b)
+                add(a, "usedFor", b, "used-for")
             elif b.type in _ARTEFACTS | {"Dataset", "Concept"} and a.type in ("Task", "Method") and _USED_BY.match(gap):
-                add(b, "usedFor", a)
+                add(b, "usedFor", a, "using")
             elif _PART_OF.match(gap):
-                add(a, "partOf", b)
+                add(a, "partOf", b, "part-of")
     return found
 
 

@@ -77,6 +77,7 @@ TERMS: dict[str, frozenset[str]] = {
     PKG_NS: _names(
         """
         Paper Entity Method Model Dataset Task Metric Concept Mention Sentence AliasMerge SurfaceForm Build
+        RelationMention subjectMention objectMention relation score pattern
         dateText year authorCount upvotes sourceLocation
         mentions proposes uses evaluatesOn reports addresses
         usedFor evaluatedOn evaluatedWith comparedWith partOf hyponymOf featureOf conjunctionWith coOccursWith
