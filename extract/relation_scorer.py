@@ -16,10 +16,12 @@ one float32 matrix saved with the pipeline.
 
 from __future__ import annotations
 
+import bisect
 import json
 import logging
 import re
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy
@@ -43,39 +45,91 @@ def _bucket(n: int) -> str:
     return str(n) if n < 4 else "4-6" if n < 7 else "7-10" if n < 11 else "11+"
 
 
-def pair_features(text: str, a: Mention, b: Mention, between_mentions: int) -> list[str]:
-    """The features of the pair (a, b), `a` before `b` in `text`, `between_mentions` mentions between."""
-    ta, tb = _FEATURE_TYPE.get(a[2], a[2]), _FEATURE_TYPE.get(b[2], b[2])
-    between = _WORD.findall(text[a[1] : b[0]].lower())
-    head_a = _last_word(text[a[0] : a[1]])
-    head_b = _last_word(text[b[0] : b[1]])
-    before = _WORD.findall(text[max(0, a[0] - 30) : a[0]].lower())[-2:]
-    after = _WORD.findall(text[b[1] : b[1] + 30].lower())[:2]
-    types = f"{ta}|{tb}"
+@dataclass(frozen=True)
+class _Context:
+    """What a mention contributes to the features of every pair it is in."""
+
+    type: str
+    first: int  # index of its first and last word in the text's words
+    last: int
+    head: str
+    outside: tuple[str, ...]  # features of the words just before and after it
+
+
+class _Words:
+    """A text's words, lower-cased, with where each starts: found once per text."""
+
+    def __init__(self, text: str):
+        self.starts: list[int] = []
+        self.words: list[str] = []
+        for m in _WORD.finditer(text.lower()):
+            self.starts.append(m.start())
+            self.words.append(m.group())
+
+    def context(self, m: Mention) -> _Context:
+        first = bisect.bisect_left(self.starts, m[0])
+        last = max(first, bisect.bisect_left(self.starts, m[1]) - 1)
+        head = self.words[last] if last < len(self.words) else ""
+        before, after = self.words[max(0, first - 2) : first], self.words[last + 1 : last + 3]
+        outside = (
+            "pa=" + (before[-1] if before else "<s>"),
+            "pa2=" + " ".join(before),
+            "nb=" + (after[0] if after else "</s>"),
+            "nb2=" + " ".join(after),
+        )
+        return _Context(_FEATURE_TYPE.get(m[2], m[2]), first, last, head, outside)
+
+
+def text_pairs(
+    text: str, sentences: Sequence[Sequence[Mention]], max_pairs: int
+) -> tuple[list[tuple[Mention, Mention]], list[list[str]], int]:
+    """The pairs of mentions the scorer considers in each sentence (mentions sorted by start),
+    their features, and how many sentences had more pairs than `max_pairs`."""
+    words = _Words(text)
+    pairs: list[tuple[Mention, Mention]] = []
+    features: list[list[str]] = []
+    capped = 0
+    for sentence in sentences:
+        chosen, was_capped = sentence_pairs(sentence, max_pairs)
+        capped += was_capped
+        context = [words.context(m) for m in sentence]
+        for i, j, gap in chosen:
+            pairs.append((sentence[i], sentence[j]))
+            features.append(
+                _pair_features(context[i], context[j], words.words[context[i].last + 1 : context[j].first], gap)
+            )
+    return pairs, features, capped
+
+
+def _pair_features(a: _Context, b: _Context, between: list[str], between_mentions: int) -> list[str]:
+    """The features of the pair (a, b), `a` first, with the words and the number of mentions between."""
+    types = f"{a.type}|{b.type}"
     first = between[0] if between else "<none>"
     last = between[-1] if between else "<none>"
+    distance = _bucket(len(between))
     features = [
         "bias",
         "t=" + types,
-        f"d={_bucket(len(between))}",
-        f"t={types}|d={_bucket(len(between))}",
+        "d=" + distance,
+        f"t={types}|d={distance}",
         f"m={_bucket(between_mentions)}",
         "bf=" + first,
         "bl=" + last,
         f"t={types}|bf={first}",
         f"t={types}|bl={last}",
-        "ha=" + head_a,
-        "hb=" + head_b,
-        f"ha={head_a}|tb={tb}",
-        f"hb={head_b}|ta={ta}",
-        "pa=" + (before[-1] if before else "<s>"),
-        "pa2=" + " ".join(before),
-        "nb=" + (after[0] if after else "</s>"),
-        "nb2=" + " ".join(after),
+        "ha=" + a.head,
+        "hb=" + b.head,
+        f"ha={a.head}|tb={b.type}",
+        f"hb={b.head}|ta={a.type}",
+        a.outside[0],
+        a.outside[1],
+        b.outside[2],
+        b.outside[3],
     ]
     if len(between) <= _SHORT:
-        features.append("bs=" + " ".join(between))
-        features.append(f"t={types}|bs=" + " ".join(between))
+        stretch = " ".join(between)
+        features.append("bs=" + stretch)
+        features.append(f"t={types}|bs={stretch}")
     if len(between) > 1:
         features.append(f"b2={between[0]} {between[1]}")
         features.append(f"bl2={between[-2]} {between[-1]}")
@@ -83,15 +137,10 @@ def pair_features(text: str, a: Mention, b: Mention, between_mentions: int) -> l
     return features
 
 
-def _last_word(span_text: str) -> str:
-    words = _WORD.findall(span_text.lower())
-    return words[-1] if words else ""
-
-
 def sentence_pairs(mentions: Sequence[Mention], max_pairs: int) -> tuple[list[tuple[int, int, int]], bool]:
     """`(i, j, mentions between)` for the pairs of non-overlapping mentions (sorted by start), nearest
     first, at most `max_pairs`; and whether any were left out."""
-    pairs = []
+    pairs: list[tuple[int, int, int]] = []
     n = len(mentions)
     for gap in range(n - 1):
         for i in range(n - 1 - gap):
@@ -120,6 +169,7 @@ class RelationScorer:
         self.features: dict[str, int] = {}
         self.classes: list[str] = []
         self.weights = numpy.zeros((0, 0), dtype="float32")
+        self._rows = self.weights
 
     def initialize(
         self,
@@ -133,54 +183,50 @@ class RelationScorer:
         """Set the trained model: feature names (rows of `weights`), class names (its columns)."""
         self.features = {f: i for i, f in enumerate(features)}
         self.classes = list(classes)
-        self.weights = numpy.asarray(weights if weights is not None else numpy.zeros((len(features), len(classes))))
-        self.weights = self.weights.astype("float32")
+        self.weights = numpy.asarray(
+            weights if weights is not None else numpy.zeros((len(features), len(classes))), dtype="float32"
+        )
+        self._rows = numpy.vstack([self.weights, numpy.zeros((1, len(self.classes)), dtype="float32")])
 
     def __call__(self, doc: Doc) -> Doc:
         found: list[tuple[int, int, int, int, str, float]] = []
         capped = 0
         if self.classes and MENTIONS_KEY in doc.spans:
-            text = doc.text
             spans = sorted((s.start_char, s.end_char, s.label_) for s in doc.spans[MENTIONS_KEY])
-            for sentence in mentions_by_sentence(doc, spans):
-                more, was_capped = self.score_sentence(text, sentence)
-                found.extend(more)
-                capped += was_capped
+            found, capped = self.score(doc.text, list(mentions_by_sentence(doc, spans)))
         if capped:
-            log.warning(
-                "%d sentence(s) had more mention pairs than %d; the nearest were scored", capped, self.max_pairs
-            )
+            log.warning("%d sentence(s) had over %d mention pairs; the nearest were scored", capped, self.max_pairs)
         doc.user_data[RELATIONS_KEY] = found
         doc.user_data[RELATIONS_CAPPED_KEY] = capped
         return doc
 
-    def score_sentence(self, text: str, mentions: Sequence[Mention]) -> tuple[list, bool]:
-        """The relations kept among one sentence's mentions (sorted by start), and whether capped."""
-        pairs, capped = sentence_pairs(mentions, self.max_pairs)
+    def score(self, text: str, sentences: Sequence[Sequence[Mention]]) -> tuple[list, int]:
+        """The relations kept among each sentence's mentions (sorted by start), and how many
+        sentences were capped."""
+        pairs, features, capped = text_pairs(text, sentences, self.max_pairs)
         if not pairs:
             return [], capped
-        probabilities = self.probabilities([pair_features(text, mentions[i], mentions[j], g) for i, j, g in pairs])
+        probabilities = self.probabilities(features)
         best = probabilities[:, 1:].argmax(axis=1) + 1
         kept = []
-        for (i, j, _), c, p in zip(pairs, best, probabilities[numpy.arange(len(pairs)), best]):
+        for (a, b), c, p in zip(pairs, best.tolist(), probabilities[numpy.arange(len(pairs)), best].tolist()):
             if p >= self.threshold:
-                a, b = mentions[i], mentions[j]
                 name = self.classes[c]
                 subject, obj = (b, a) if name.endswith("<") else (a, b)
-                kept.append((subject[0], subject[1], obj[0], obj[1], name.rstrip("<>"), round(float(p), 3)))
+                kept.append((subject[0], subject[1], obj[0], obj[1], name.rstrip("<>"), round(p, 3)))
         return kept, capped
 
     def probabilities(self, pairs: Sequence[Sequence[str]]) -> numpy.ndarray:
         """Class probabilities, one row per pair of feature lists."""
-        rows, cols = [], []
-        for r, names in enumerate(pairs):
-            for name in names:
-                i = self.features.get(name)
-                if i is not None:
-                    rows.append(r)
-                    cols.append(i)
-        logits = numpy.zeros((len(pairs), len(self.classes)), dtype="float32")
-        numpy.add.at(logits, numpy.asarray(rows, dtype="int64"), self.weights[numpy.asarray(cols, dtype="int64")])
+        zero = len(self.weights)  # the zero row: every pair starts with it, so none sums nothing
+        cols: list[int] = []
+        offsets: list[int] = []
+        get = self.features.get
+        for names in pairs:
+            offsets.append(len(cols))
+            cols.append(zero)
+            cols.extend(i for i in map(get, names) if i is not None)
+        logits = numpy.add.reduceat(self._rows[numpy.asarray(cols)], numpy.asarray(offsets), axis=0)
         logits -= logits.max(axis=1, keepdims=True)
         numpy.exp(logits, out=logits)
         logits /= logits.sum(axis=1, keepdims=True)

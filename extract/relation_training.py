@@ -28,10 +28,10 @@ from paperkg.extract.keys import MENTIONS_KEY
 from paperkg.extract.relation_scorer import (
     NONE,
     Mention,
+    RelationScorer,
     mentions_by_sentence,
     pair_classes,
-    pair_features,
-    sentence_pairs,
+    text_pairs,
 )
 from paperkg.extract.scierc import SCIERC_TO_GRAPH, read_scierc, running_text, spans_match
 from paperkg.schema.namespaces import RELATIONS, SYMMETRIC_RELATIONS
@@ -56,11 +56,9 @@ def scierc_pairs(path: str | Path, nlp=None) -> PairSet:
             doc = nlp(text)
             found = sorted((s.start_char, s.end_char, s.label_) for s in doc.spans[MENTIONS_KEY])
             sentences = list(mentions_by_sentence(doc, found))
-        for sentence in sentences:
-            for i, j, gap in sentence_pairs(sentence, MAX_PAIRS)[0]:
-                a, b = sentence[i], sentence[j]
-                out.features.append(pair_features(text, a, b, gap))
-                out.labels.append(_class(gold, a, b))
+        pairs, features, _ = text_pairs(text, sentences, MAX_PAIRS)
+        out.features.extend(features)
+        out.labels.extend(_class(gold, a, b) for a, b in pairs)
     return out
 
 
@@ -82,18 +80,27 @@ def _documents(path: str | Path) -> Iterator[tuple[str, list[list[Mention]], dic
                 subject, obj = (second, first) if swapped else (first, second)
                 gold[(subject, obj)] = relation
         bounds = [*doc.sentence_starts, len(doc.words)]
-        for start, end in zip(bounds, bounds[1:]):
-            mentions = sorted((*chars(s, e), t) for (s, e), t in types.items() if t and start <= s and e <= end)
-            if len(mentions) > 1:
-                yield text, mentions, gold
+        sentences = [
+            sorted((*chars(s, e), t) for (s, e), t in types.items() if t and start <= s and e <= end)
+            for start, end in zip(bounds, bounds[1:])
+        ]
+        yield text, [m for m in sentences if len(m) > 1], gold
 
 
 def _class(gold: dict, a: Mention, b: Mention) -> str:
-    forward, backward = gold.get((a[:2], b[:2])), gold.get((b[:2], a[:2]))
-    if forward:
-        return forward if forward in SYMMETRIC_RELATIONS else forward + ">"
-    if backward:
-        return backward if backward in SYMMETRIC_RELATIONS else backward + "<"
+    """The class of the pair (a, b): of the gold relation between exactly these spans, else of
+    one whose arguments they match leniently."""
+    exact = [(a[:2], b[:2], ">"), (b[:2], a[:2], "<")]
+    lenient = [
+        (subject, obj, ">" if spans_match(a[:2], subject) else "<")
+        for subject, obj in gold
+        if (spans_match(a[:2], subject) and spans_match(b[:2], obj))
+        or (spans_match(b[:2], subject) and spans_match(a[:2], obj))
+    ]
+    for subject, obj, direction in [*exact, *lenient]:
+        relation = gold.get((subject, obj))
+        if relation:
+            return relation if relation in SYMMETRIC_RELATIONS else relation + direction
     return NONE
 
 
@@ -196,6 +203,7 @@ def add_to_pipeline(model_dir: str | Path, trained: dict) -> Path:
     if "paperkg_relations" in nlp.pipe_names:
         nlp.remove_pipe("paperkg_relations")
     scorer = nlp.add_pipe("paperkg_relations", config={"threshold": trained["threshold"], "max_pairs": MAX_PAIRS})
+    assert isinstance(scorer, RelationScorer)
     scorer.initialize(features=trained["features"], classes=trained["classes"], weights=trained["weights"])
     nlp.meta["relations"] = {k: trained[k] for k in ("precision", "recall", "f1", "epoch", "threshold")}
     staged = model.with_name(model.name + ".new")

@@ -49,5 +49,9 @@ def statement_iri(subject: ox.NamedNode, predicate: ox.NamedNode, obj: ox.NamedN
     return ox.NamedNode(f"{base_iri()}rel/{_digest(subject.value, predicate.value, obj.value)}")
 
 
+def year_support_iri(statement: ox.NamedNode, year: int) -> ox.NamedNode:
+    return ox.NamedNode(f"{statement.value}/y{year}")
+
+
 def build_iri(n: int) -> ox.NamedNode:
     return ox.NamedNode(f"{base_iri()}build/{n}")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
@@ -63,10 +63,11 @@ def relation_mentions(
             Span(m.start - offset, m.end - offset, lm.type, lm.iri)
         )
     for key, spans in by_sentence.items():
-        for (a, relation, b), patterns in sentence_relation_patterns(sentences[key].text, spans).items():
-            known = found.get((a, relation, b))
+        for (first, relation, second), patterns in sentence_relation_patterns(sentences[key].text, spans).items():
+            subject, obj = cast("ox.NamedNode", first), cast("ox.NamedNode", second)  # spans carry mention IRIs
+            known = found.get((subject, relation, obj))
             score = known.score if known else None
-            found[(a, relation, b)] = RelationMention(a, relation, b, score, frozenset(patterns))  # type: ignore[arg-type]
+            found[(subject, relation, obj)] = RelationMention(subject, relation, obj, score, frozenset(patterns))
     return sorted(found.values(), key=lambda r: (r.subject.value, r.relation, r.object.value))
 
 

@@ -21,9 +21,10 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from paperkg.kg.identity import year_support_iri
+from paperkg.kg.iris import year_support_iri
 from paperkg.kg.linking import LinkedPaper
-from paperkg.kg.terms import named, pkg, rdf, term_value, xsd
+from paperkg.kg.relations import RelationMention
+from paperkg.kg.terms import named, oa, pkg, prov, rdf, term_value, xsd
 
 Key = tuple[ox.NamedNode, str, ox.NamedNode]  # subject entity, relation, object entity
 
@@ -52,18 +53,23 @@ class Support:
 def paper_support(paper: LinkedPaper, year: int | None) -> dict[Key, Support]:
     """What one paper contributes to each relation it states."""
     entity = {lm.iri: lm.entity for lm in paper.mentions}
-    found: dict[Key, Support] = {}
+    stated: dict[Key, list[RelationMention]] = {}
     for r in paper.relations:
         s, o = entity[r.subject], entity[r.object]
-        if s == o:
-            continue
-        support = found.setdefault((s, r.relation, o), Support(1, 0, Counter({year: 1}) if year else Counter()))
-        if r.score is not None and r.patterns:
-            support.agreement = 1
+        if s != o:
+            stated.setdefault((s, r.relation, o), []).append(r)
+    return {key: _support_of(relations, year) for key, relations in stated.items()}
+
+
+def _support_of(relations: Iterable[RelationMention], year: int | None) -> Support:
+    """One paper's support for a relation it states in `relations`."""
+    support = Support(1, 0, Counter({year: 1}) if year is not None else Counter())
+    for r in relations:
         if r.score is not None:
             support.confidence = max(support.confidence or 0.0, r.score)
+            support.agreement = support.agreement or int(bool(r.patterns))
         support.patterns |= r.patterns
-    return found
+    return support
 
 
 def support_quads(node: ox.NamedNode, support: Support) -> set[ox.Quad]:
@@ -88,39 +94,63 @@ def support_quads(node: ox.NamedNode, support: Support) -> set[ox.Quad]:
     return quads
 
 
-SUPPORT_PREDICATES = (pkg.supportPapers, pkg.agreementPapers, pkg.reliable, pkg.confidence, pkg.pattern)
-
-
-def stored_support_quads(db: ox.Store, node: ox.NamedNode) -> set[ox.Quad]:
-    quads: set[ox.Quad] = set()
-    for p in (*SUPPORT_PREDICATES, pkg.yearSupport):
+def stored_support(db: ox.Store, node: ox.NamedNode) -> tuple[Support, set[ox.Quad]]:
+    """The `Support` that `support_quads` wrote for the statement `node`, and those quads."""
+    support, quads = Support(), set[ox.Quad]()
+    for q in db.quads_for_pattern(node, pkg.supportPapers, None):
+        support.papers = int(term_value(q.object))
+    for q in db.quads_for_pattern(node, pkg.agreementPapers, None):
+        support.agreement = int(term_value(q.object))
+    for q in db.quads_for_pattern(node, pkg.confidence, None):
+        support.confidence = float(term_value(q.object))
+    for q in db.quads_for_pattern(node, pkg.pattern, None):
+        support.patterns = set(term_value(q.object).split())
+    for p in (pkg.supportPapers, pkg.agreementPapers, pkg.reliable, pkg.confidence, pkg.pattern):
         quads.update(db.quads_for_pattern(node, p, None))
-    for q in list(quads):
-        if q.predicate == pkg.yearSupport:
-            quads.update(db.quads_for_pattern(named(q.object), None, None))
-    return quads
+    for q in db.quads_for_pattern(node, pkg.yearSupport, None):
+        at = named(q.object)
+        year = list(db.quads_for_pattern(at, None, None))
+        values = {y.predicate: term_value(y.object) for y in year}
+        support.years[int(values[pkg.year])] = int(values[pkg.supportPapers])
+        quads.add(q)
+        quads.update(year)
+    return support, quads
 
 
-def stored_support(quads: Iterable[ox.Quad]) -> Support:
-    """The `Support` that `support_quads` wrote."""
-    quads = list(quads)
-    support = Support()
-    years: dict[ox.NamedNode, dict[ox.NamedNode, str]] = {}
-    for q in quads:
-        if q.predicate == pkg.supportPapers and q.subject not in {y.object for y in quads if y.predicate == pkg.yearSupport}:
-            support.papers = int(term_value(q.object))
-        elif q.predicate == pkg.agreementPapers:
-            support.agreement = int(term_value(q.object))
-        elif q.predicate == pkg.confidence:
-            support.confidence = float(term_value(q.object))
-        elif q.predicate == pkg.pattern:
-            support.patterns = set(term_value(q.object).split())
-        if q.predicate in (pkg.year, pkg.supportPapers):
-            years.setdefault(named(q.subject), {})[q.predicate] = term_value(q.object)
-    for node, values in years.items():
-        if pkg.year in values:
-            support.years[int(values[pkg.year])] = int(values[pkg.supportPapers])
-    return support
+def recount(db: ox.Store, key: Key, node: ox.NamedNode) -> Support:
+    """The support of the statement `node` counted again from the relation mentions in the
+    sentences it is derived from, as they are linked in the store now."""
+    s, relation, o = key
+    predicate = getattr(pkg, relation)
+    by_paper: dict[ox.NamedNode, list[RelationMention]] = {}
+    for evidence in db.quads_for_pattern(node, prov.wasDerivedFrom, None):
+        for q in db.quads_for_pattern(None, pkg.sentence, evidence.object):
+            r = named(q.subject)
+            if not any(db.quads_for_pattern(r, pkg.relation, predicate)):
+                continue
+            subject, obj = _one(db, r, pkg.subjectMention), _one(db, r, pkg.objectMention)
+            if _one(db, named(subject), oa.hasBody) != s or _one(db, named(obj), oa.hasBody) != o:
+                continue
+            score = next(iter(db.quads_for_pattern(r, pkg.score, None)), None)
+            patterns = next(iter(db.quads_for_pattern(r, pkg.pattern, None)), None)
+            by_paper.setdefault(named(_one(db, r, pkg.paper)), []).append(
+                RelationMention(
+                    named(subject),
+                    relation,
+                    named(obj),
+                    float(term_value(score.object)) if score else None,
+                    frozenset(term_value(patterns.object).split()) if patterns else frozenset(),
+                )
+            )
+    total = Support()
+    for paper, relations in by_paper.items():
+        year = next(iter(db.quads_for_pattern(paper, pkg.year, None)), None)
+        total.add(_support_of(relations, int(term_value(year.object)) if year else None))
+    return total
+
+
+def _one(db: ox.Store, subject: ox.NamedNode, predicate: ox.NamedNode):
+    return next(iter(db.quads_for_pattern(subject, predicate, None))).object
 
 
 def _int(value: int) -> ox.Literal:

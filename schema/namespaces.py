@@ -78,6 +78,7 @@ TERMS: dict[str, frozenset[str]] = {
         """
         Paper Entity Method Model Dataset Task Metric Concept Mention Sentence AliasMerge SurfaceForm Build
         RelationMention subjectMention objectMention relation score pattern
+        YearSupport yearSupport supportPapers agreementPapers reliable confidence
         dateText year authorCount upvotes sourceLocation
         mentions proposes uses evaluatesOn reports addresses
         usedFor evaluatedOn evaluatedWith comparedWith partOf hyponymOf featureOf conjunctionWith coOccursWith
