@@ -31,7 +31,7 @@ def supported(result, minimum: int | None):
     if minimum is None or not isinstance(result, Solutions):
         return result
     i = result.variables.index(SUPPORT_COLUMN)
-    rows = (row for row in result.rows if row[i] is not None and int(row[i].value) >= minimum)
+    rows = (row for row in result.rows if isinstance(row[i], ox.Literal) and int(row[i].value) >= minimum)
     return Solutions(result.variables, rows)
 
 
