@@ -31,8 +31,12 @@ def supported(result, minimum: int | None):
     if minimum is None or not isinstance(result, Solutions):
         return result
     i = result.variables.index(SUPPORT_COLUMN)
-    rows = (row for row in result.rows if isinstance(row[i], ox.Literal) and int(row[i].value) >= minimum)
+    rows = (row for row in result.rows if _count(row[i]) >= minimum)
     return Solutions(result.variables, rows)
+
+
+def _count(term: Term | None) -> int:
+    return int(term.value) if isinstance(term, ox.Literal) else 0
 
 
 def in_query_order(result, text: str):
