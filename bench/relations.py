@@ -5,7 +5,8 @@
 Each SciERC dev abstract is written as running text (`extract.scierc.running_text`) and built
 into a fresh graph by the shipped extractor, as `kg build` would; every `rdf:Statement` is read
 back through SPARQL with, for each sentence it was derived from, the offsets of its subject's and
-object's mentions there. A statement in a sentence is one predicted relation, put in SciERC's
+object's mentions there (none when the sentence names the paper's own work, "our method": such a
+relation counts as found and matches nothing). A statement in a sentence is one predicted relation, put in SciERC's
 terms by the ontology's mapping (`schema.relations`: label and argument order) and matched to a
 gold relation of the same label whose arguments it matches leniently: a predicted mention matches
 a gold argument when the spans overlap and one contains the other or both end on the same
@@ -51,8 +52,8 @@ SELECT ?paper ?s ?relation ?o ?sentence ?ss ?se ?os ?oe WHERE {
   ?st a rdf:Statement ; rdf:subject ?s ; rdf:predicate ?relation ; rdf:object ?o ;
       prov:wasDerivedFrom ?sentence .
   ?sentence pkg:paper ?paper ; pkg:field "abstract" .
-  ?ms pkg:sentence ?sentence ; oa:hasBody ?s ; oa:start ?ss ; oa:end ?se .
-  ?mo pkg:sentence ?sentence ; oa:hasBody ?o ; oa:start ?os ; oa:end ?oe .
+  OPTIONAL { ?ms pkg:sentence ?sentence ; oa:hasBody ?s ; oa:start ?ss ; oa:end ?se . }
+  OPTIONAL { ?mo pkg:sentence ?sentence ; oa:hasBody ?o ; oa:start ?os ; oa:end ?oe . }
 }"""
 _MENTIONS = """
 SELECT ?paper ?start ?end WHERE {
@@ -147,10 +148,12 @@ def read_back(store, keys: dict[str, str]) -> tuple[list[Predicted], dict[str, l
             (row["sentence"].value, row["s"].value, relation, row["o"].value),
             Predicted(paper, label, relation in SYMMETRIC_RELATIONS),
         )
-        subject = (int(row["ss"].value), int(row["se"].value))
-        obj = (int(row["os"].value), int(row["oe"].value))
-        (p.seconds if swapped else p.firsts).add(subject)
-        (p.firsts if swapped else p.seconds).add(obj)
+        # a relation of the paper's own work ("our method") has no mention of it in the sentence:
+        # it is a prediction all the same, one that matches no gold relation
+        if row["ss"] is not None:
+            (p.seconds if swapped else p.firsts).add((int(row["ss"].value), int(row["se"].value)))
+        if row["os"] is not None:
+            (p.firsts if swapped else p.seconds).add((int(row["os"].value), int(row["oe"].value)))
     mentions: dict[str, list[Span]] = defaultdict(list)
     for row in store.query(_MENTIONS, prefixes=PREFIXES):
         mentions[keys[row["paper"].value]].append((int(row["start"].value), int(row["end"].value)))

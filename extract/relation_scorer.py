@@ -9,6 +9,10 @@ outside the pair. A multinomial logistic regression over those features, trained
 (`extract.relation_training`), gives each pair a probability for "no relation" and for each graph
 relation in each direction; a pair whose best relation reaches `threshold` is kept.
 
+A paper's reference to its own work ("our method", "the proposed framework") takes part as a
+mention of type Method: the graph attaches what the scorer finds for it to the entity the paper
+proposes (`extract.own_work`, `kg.relations`).
+
 Results go to `doc.user_data[RELATIONS_KEY]` as `(subject start, subject end, object start,
 object end, relation, score)` in character offsets; the number of sentences whose pairs were cut
 at `max_pairs` to `doc.user_data[RELATIONS_CAPPED_KEY]`. Run time is numpy only: the weights are
@@ -30,6 +34,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from paperkg.extract.keys import MENTIONS_KEY, RELATIONS_CAPPED_KEY, RELATIONS_KEY
+from paperkg.extract.own_work import Mention, with_own_work
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +46,6 @@ _SHORT = 4  # a stretch between two mentions of at most this many words is a fea
 MAX_BETWEEN = 2
 # Model is a Method with a name (rules tell them apart); SciERC, which the scorer learns from, has no Model
 _FEATURE_TYPE = {"Model": "Method"}
-
-Mention = tuple[int, int, str]  # start, end (characters), graph type
 
 
 def _bucket(n: int) -> str:
@@ -198,7 +201,8 @@ class RelationScorer:
         capped = 0
         if self.classes and MENTIONS_KEY in doc.spans:
             spans = sorted((s.start_char, s.end_char, s.label_) for s in doc.spans[MENTIONS_KEY])
-            found, capped = self.score(doc.text, list(mentions_by_sentence(doc, spans)))
+            text = doc.text
+            found, capped = self.score(text, list(mentions_by_sentence(doc, with_own_work(text, spans))))
         if capped:
             log.warning("%d sentence(s) had over %d mention pairs; the nearest were scored", capped, self.max_pairs)
         doc.user_data[RELATIONS_KEY] = found

@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy
 
 from paperkg.extract.keys import MENTIONS_KEY
+from paperkg.extract.own_work import OWN_WORK, with_own_work
 from paperkg.extract.relation_scorer import (
     NONE,
     Mention,
@@ -54,8 +55,8 @@ def scierc_pairs(path: str | Path, nlp=None) -> PairSet:
     for text, sentences, gold in _documents(path):
         if nlp is not None:
             doc = nlp(text)
-            found = sorted((s.start_char, s.end_char, s.label_) for s in doc.spans[MENTIONS_KEY])
-            sentences = list(mentions_by_sentence(doc, found))
+            found = [(s.start_char, s.end_char, s.label_) for s in doc.spans[MENTIONS_KEY]]
+            sentences = list(mentions_by_sentence(doc, with_own_work(text, found)))
         pairs, features, _ = text_pairs(text, sentences, MAX_PAIRS)
         out.features.extend(features)
         out.labels.extend(_class(gold, a, b) for a, b in pairs)
@@ -70,7 +71,13 @@ def _documents(path: str | Path) -> Iterator[tuple[str, list[list[Mention]], dic
         def chars(s: int, e: int) -> tuple[int, int]:
             return starts[s], starts[e - 1] + len(doc.words[e - 1])  # noqa: B023  (used right away)
 
-        types = {(s, e): SCIERC_TO_GRAPH.get(label) for s, e, label in doc.spans}
+        # a Generic mention of the paper's own work ("our method") takes part, as at run time
+        types = {
+            (s, e): "Method"
+            if label == "Generic" and OWN_WORK.fullmatch(" ".join(doc.words[s:e]))
+            else SCIERC_TO_GRAPH.get(label)
+            for s, e, label in doc.spans
+        }
         gold: dict[tuple, str] = {}
         for s1, e1, s2, e2, label in doc.relations:
             t1, t2 = types.get((s1, e1)), types.get((s2, e2))

@@ -289,14 +289,19 @@ def load_linked_paper(db: ox.Store, paper: ox.NamedNode) -> LinkedPaper:
             named(props["subjectMention"]),
             term_value(props["relation"])[len(PKG_NS) :],
             named(props["objectMention"]),
+            _sentence_key(nodes[named(props["sentence"])]),
             float(term_value(props["score"])) if "score" in props else None,
             frozenset(term_value(props["pattern"]).split()) if "pattern" in props else frozenset(),
         )
         for props in nodes.values()
         if props["type"] == pkg.RelationMention
     ]
-    relations.sort(key=lambda r: (r.subject.value, r.relation, r.object.value))
+    relations.sort(key=lambda r: (r.sentence, r.subject.value, r.relation, r.object.value))
     return LinkedPaper(paper, sentences, mentions, relations)
+
+
+def _sentence_key(props: dict[str, Term]) -> tuple[str, int]:
+    return term_value(props["field"]), int(term_value(props["sentenceIndex"]))
 
 
 def _field(term: Term) -> Field:

@@ -108,12 +108,11 @@ def link_quads(paper: LinkedPaper) -> set[ox.Quad]:
 
 def relation_mention_quads(paper: LinkedPaper) -> Iterator[ox.Quad]:
     """The relations the paper's sentences state between its mentions, and what found each."""
-    sentence = {lm.iri: sentence_iri(paper.iri, lm.mention.field, lm.mention.sentence) for lm in paper.mentions}
     for n, r in enumerate(paper.relations):
         node = relation_mention_iri(paper.iri, n)
         yield ox.Quad(node, rdf.type, pkg.RelationMention)
         yield ox.Quad(node, pkg.paper, paper.iri)
-        yield ox.Quad(node, pkg.sentence, sentence[r.subject])
+        yield ox.Quad(node, pkg.sentence, sentence_iri(paper.iri, *r.sentence))
         yield ox.Quad(node, pkg.subjectMention, r.subject)
         yield ox.Quad(node, pkg.relation, getattr(pkg, r.relation))
         yield ox.Quad(node, pkg.objectMention, r.object)
@@ -125,13 +124,12 @@ def relation_mention_quads(paper: LinkedPaper) -> Iterator[ox.Quad]:
 
 def paper_relations(paper: LinkedPaper) -> set[tuple[ox.NamedNode, str, ox.NamedNode, ox.NamedNode]]:
     """`(subject, relation, object, sentence)` for the typed relations the paper's sentences state."""
-    by_mention = {lm.iri: lm for lm in paper.mentions}
+    entity = {lm.iri: lm.entity for lm in paper.mentions}
     found = set()
     for r in paper.relations:
-        a, b = by_mention[r.subject], by_mention[r.object]
-        if a.entity != b.entity:
-            node = sentence_iri(paper.iri, a.mention.field, a.mention.sentence)
-            found.add((a.entity, r.relation, b.entity, node))
+        s, o = entity[r.subject], entity[r.object]
+        if s != o:
+            found.add((s, r.relation, o, sentence_iri(paper.iri, *r.sentence)))
     return found
 
 

@@ -14,6 +14,8 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
+from paperkg.extract.own_work import OWN_WORK, with_own_work
+
 if TYPE_CHECKING:
     import pyoxigraph as ox
 
@@ -40,6 +42,7 @@ class RelationMention:
     subject: ox.NamedNode  # mention IRIs
     relation: str
     object: ox.NamedNode
+    sentence: tuple[str, int]  # (field, index) of the sentence that states it
     score: float | None = None  # the trained scorer's probability, when it found the relation
     patterns: frozenset[str] = frozenset()  # the patterns that found it
 
@@ -48,27 +51,63 @@ def relation_mentions(
     sentences: dict[tuple[str, int], Sentence], mentions: Sequence[LinkedMention], scored: Sequence[ScoredRelation]
 ) -> list[RelationMention]:
     """The relations a paper's sentences state between its linked mentions: the scorer's (its
-    pairs whose mentions were linked) and the patterns', one record per mention pair and relation."""
+    pairs whose mentions were linked) and the patterns', one record per mention pair and relation.
+
+    A reference to the paper's own work ("our method", `extract.own_work`) stands
+    for the method or model the paper proposes, through that entity's first mention; in a paper
+    that proposes none it is nothing."""
     found: dict[tuple, RelationMention] = {}
     by_span = {(lm.mention.field, lm.mention.start, lm.mention.end): lm.iri for lm in mentions}
-    for r in scored:
-        a, b = by_span.get((r.field, *r.subject)), by_span.get((r.field, *r.object))
-        if a is not None and b is not None:
-            found[(a, r.relation, b)] = RelationMention(a, r.relation, b, r.score)
-    by_sentence: dict[tuple[str, int], list[Span]] = {}
+    proposed = next(
+        (lm.iri for lm in mentions if lm.role == "proposes" and lm.type in ("Method", "Model")),
+        None,  # mentions come title first, then in text order
+    )
+    by_sentence: dict[tuple[str, int], list[Span]] = {key: [] for key in sentences}
     for lm in mentions:
         m = lm.mention
         offset = sentences[(m.field, m.sentence)].start
-        by_sentence.setdefault((m.field, m.sentence), []).append(
-            Span(m.start - offset, m.end - offset, lm.type, lm.iri)
+        by_sentence[(m.field, m.sentence)].append(Span(m.start - offset, m.end - offset, lm.type, lm.iri))
+    if proposed is not None:
+        for key, spans in by_sentence.items():
+            s = sentences[key]
+            own = with_own_work(s.text, [(x.start, x.end, x.type) for x in spans])
+            spans.extend(Span(a, b, "Method", proposed) for a, b, _ in own if OWN_WORK.fullmatch(s.text[a:b]))
+    for r in scored:
+        at = _sentence_of(sentences, r.field, r.subject[0])
+        if at is None:
+            continue
+        a, b = (
+            _mention_at(by_span, by_sentence, sentences, at, r.subject),
+            _mention_at(by_span, by_sentence, sentences, at, r.object),
         )
+        if a is not None and b is not None and a != b:
+            found[(a, r.relation, b, at)] = RelationMention(a, r.relation, b, at, r.score)
     for key, spans in by_sentence.items():
         for (first, relation, second), patterns in sentence_relation_patterns(sentences[key].text, spans).items():
             subject, obj = cast("ox.NamedNode", first), cast("ox.NamedNode", second)  # spans carry mention IRIs
-            known = found.get((subject, relation, obj))
+            known = found.get((subject, relation, obj, key))
             score = known.score if known else None
-            found[(subject, relation, obj)] = RelationMention(subject, relation, obj, score, frozenset(patterns))
-    return sorted(found.values(), key=lambda r: (r.subject.value, r.relation, r.object.value))
+            found[(subject, relation, obj, key)] = RelationMention(
+                subject, relation, obj, key, score, frozenset(patterns)
+            )
+    return sorted(found.values(), key=lambda r: (r.sentence, r.subject.value, r.relation, r.object.value))
+
+
+def _sentence_of(sentences: dict[tuple[str, int], Sentence], field: str, start: int) -> tuple[str, int] | None:
+    return next((key for key, s in sentences.items() if key[0] == field and s.start <= start < s.end), None)
+
+
+def _mention_at(by_span, by_sentence, sentences, key, span: tuple[int, int]):
+    """The mention IRI the scorer's span names: a linked mention's, or the proposed entity's for
+    a reference to the paper's own work."""
+    found = by_span.get((key[0], *span))
+    if found is None:
+        offset = sentences[key].start
+        found = next(
+            (x.entity for x in by_sentence[key] if (x.start + offset, x.end + offset) == span and x.type == "Method"),
+            None,
+        )
+    return found
 
 
 # text between a mention and what comes next that still belongs to the mention: "(SAEs)", ","

@@ -23,10 +23,10 @@ import pyoxigraph as ox
 
 from paperkg.kg.iris import year_support_iri
 from paperkg.kg.linking import LinkedPaper
-from paperkg.kg.relations import RelationMention
 from paperkg.kg.terms import named, oa, pkg, prov, rdf, term_value, xsd
 
 Key = tuple[ox.NamedNode, str, ox.NamedNode]  # subject entity, relation, object entity
+Found = tuple[float | None, frozenset[str]]  # a relation mention's scorer probability and patterns
 
 
 @dataclass
@@ -53,22 +53,22 @@ class Support:
 def paper_support(paper: LinkedPaper, year: int | None) -> dict[Key, Support]:
     """What one paper contributes to each relation it states."""
     entity = {lm.iri: lm.entity for lm in paper.mentions}
-    stated: dict[Key, list[RelationMention]] = {}
+    stated: dict[Key, list[Found]] = {}
     for r in paper.relations:
         s, o = entity[r.subject], entity[r.object]
         if s != o:
-            stated.setdefault((s, r.relation, o), []).append(r)
-    return {key: _support_of(relations, year) for key, relations in stated.items()}
+            stated.setdefault((s, r.relation, o), []).append((r.score, r.patterns))
+    return {key: _support_of(found, year) for key, found in stated.items()}
 
 
-def _support_of(relations: Iterable[RelationMention], year: int | None) -> Support:
-    """One paper's support for a relation it states in `relations`."""
+def _support_of(found: Iterable[Found], year: int | None) -> Support:
+    """One paper's support for a relation its sentences state with these scores and patterns."""
     support = Support(1, 0, Counter({year: 1}) if year is not None else Counter())
-    for r in relations:
-        if r.score is not None:
-            support.confidence = max(support.confidence or 0.0, r.score)
-            support.agreement = support.agreement or int(bool(r.patterns))
-        support.patterns |= r.patterns
+    for score, patterns in found:
+        if score is not None:
+            support.confidence = max(support.confidence or 0.0, score)
+            support.agreement = support.agreement or int(bool(patterns))
+        support.patterns |= patterns
     return support
 
 
@@ -122,7 +122,7 @@ def recount(db: ox.Store, key: Key, node: ox.NamedNode) -> Support:
     sentences it is derived from, as they are linked in the store now."""
     s, relation, o = key
     predicate = getattr(pkg, relation)
-    by_paper: dict[ox.NamedNode, list[RelationMention]] = {}
+    by_paper: dict[ox.NamedNode, list[Found]] = {}
     for evidence in db.quads_for_pattern(node, prov.wasDerivedFrom, None):
         for q in db.quads_for_pattern(None, pkg.sentence, evidence.object):
             r = named(q.subject)
@@ -134,10 +134,7 @@ def recount(db: ox.Store, key: Key, node: ox.NamedNode) -> Support:
             score = next(iter(db.quads_for_pattern(r, pkg.score, None)), None)
             patterns = next(iter(db.quads_for_pattern(r, pkg.pattern, None)), None)
             by_paper.setdefault(named(_one(db, r, pkg.paper)), []).append(
-                RelationMention(
-                    named(subject),
-                    relation,
-                    named(obj),
+                (
                     float(term_value(score.object)) if score else None,
                     frozenset(term_value(patterns.object).split()) if patterns else frozenset(),
                 )
