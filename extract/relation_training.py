@@ -16,7 +16,6 @@ pipeline is rewritten.
 from __future__ import annotations
 
 import argparse
-import shutil
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -204,6 +203,7 @@ def add_to_pipeline(model_dir: str | Path, trained: dict) -> Path:
     the other components' directories are copied, not saved again (a re-save rewrites their bytes)."""
     import spacy
 
+    from paperkg.extract.assembly import save_in_place
 
     model = Path(model_dir)
     nlp = spacy.load(model)
@@ -213,15 +213,7 @@ def add_to_pipeline(model_dir: str | Path, trained: dict) -> Path:
     assert isinstance(scorer, RelationScorer)
     scorer.initialize(features=trained["features"], classes=trained["classes"], weights=trained["weights"])
     nlp.meta["relations"] = {k: trained[k] for k in ("precision", "recall", "f1", "epoch", "threshold")}
-    staged = model.with_name(model.name + ".new")
-    shutil.rmtree(staged, ignore_errors=True)
-    unchanged = [name for name in nlp.pipe_names if (model / name).is_dir() and name != "paperkg_relations"]
-    nlp.to_disk(staged, exclude=unchanged)
-    for name in unchanged:
-        shutil.copytree(model / name, staged / name)
-    shutil.rmtree(model)
-    staged.rename(model)
-    return model
+    return save_in_place(nlp, model, "paperkg_relations")
 
 
 def main(argv: list[str] | None = None) -> None:
