@@ -19,7 +19,9 @@ graph holds in that abstract: no relation layer can find the others, since the e
 there. Rows, from one run: the pipeline as shipped, and the same pipeline without the trained
 relation scorer (`paperkg_relations`), i.e. the patterns alone. With --arxiv N, the first N
 papers of the 2,000-abstract arXiv sample are built both ways too: typed relations per 1,000
-abstracts and the build's CPU time.
+abstracts and the build's CPU time. With --audit, the precision of the 100 relation rows of an
+arXiv build judged by hand (tests/fixtures/relations/), overall, for reliable relations and by
+what found them.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ from paperkg.schema.relations import SCIERC_RELATION_LABELS, scierc_relation
 ROOT = Path(__file__).resolve().parent.parent
 SCIERC = Path(os.environ.get("PAPERKG_SCIERC") or ROOT.parent / "shared" / "data" / "scierc")
 ARXIV_SAMPLE = Path("/work/baseline/arxiv-2000.jsonl")
+AUDIT = ROOT / "tests" / "fixtures" / "relations" / "audit.jsonl"
 SCORER = "paperkg_relations"
 Span = tuple[int, int]
 
@@ -244,6 +247,28 @@ def _count(store) -> int:
     return sum(1 for _ in store.oxigraph.quads_for_pattern(None, rdf.type, rdf.Statement))
 
 
+def audit(path: Path = AUDIT) -> dict:
+    """Precision of the judged relation rows: all, reliable or not, and by what found them."""
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    groups = {
+        "all": rows,
+        "reliable": [r for r in rows if r["reliable"]],
+        "not reliable": [r for r in rows if not r["reliable"]],
+        "scorer only": [r for r in rows if r["score"] is not None and not r["patterns"]],
+        "patterns only": [r for r in rows if r["score"] is None],
+        "scorer and patterns": [r for r in rows if r["score"] is not None and r["patterns"]],
+    }
+    return {
+        name: {
+            "rows": len(group),
+            "precision": round(sum(r["judged"] == "correct" for r in group) / len(group), 3) if group else None,
+            "wrong type": sum(r["judged"] == "wrong type" for r in group),
+            "wrong arguments": sum(r["judged"] == "wrong arguments" for r in group),
+        }
+        for name, group in groups.items()
+    }
+
+
 def table(rows: dict) -> str:
     lines = [f"{'':<24}{'label':<14}{'gold':>6}{'found':>7}{'right':>7}{'P':>7}{'R':>7}{'F1':>7}"]
     for name, labels in rows.items():
@@ -261,7 +286,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", default=None, help="spaCy pipeline (default: the shipped one)")
     parser.add_argument("--arxiv", type=int, default=0, help="also build this many arXiv abstracts both ways")
     parser.add_argument("--json", type=Path, default=None, help="write the results here too")
+    parser.add_argument("--audit", action="store_true", help="only the judged rows' precision (no model needed)")
     args = parser.parse_args(argv)
+    if args.audit:
+        print(json.dumps(audit(), indent=2))
+        return 0
     dev = args.scierc / "dev.jsonl"
     if not dev.is_file():
         print(f"no SciERC dev set at {dev} (set PAPERKG_SCIERC or --scierc)", file=sys.stderr)
