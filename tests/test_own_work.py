@@ -8,7 +8,7 @@ from graph_papers import build, ent, extraction, paper
 
 from paperkg.extract.own_work import with_own_work
 from paperkg.extract.records import PaperExtraction, ScoredRelation
-from paperkg.kg.identity import entity_iri, statement_iri
+from paperkg.kg.iris import entity_iri, statement_iri
 from paperkg.kg.names import lookup_key
 from paperkg.kg.terms import pkg, prov, rdf
 
