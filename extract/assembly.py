@@ -15,7 +15,14 @@ from pathlib import Path
 
 from paperkg.schema.errors import InputError
 
-__all__ = ["add_accurate", "add_paperkg_components", "assemble", "combine_recognisers", "refresh_rules"]
+__all__ = [
+    "add_accurate",
+    "add_paperkg_components",
+    "assemble",
+    "combine_recognisers",
+    "refresh_rules",
+    "save_in_place",
+]
 
 PIPELINE_NAME = "scierc_ner"
 PIPELINE_VERSION = "3.0.0"
@@ -161,9 +168,17 @@ def refresh_rules(model_dir: str | Path, gazetteer_dir: str | Path | None = None
     rules = nlp.get_pipe("paperkg_rules")
     assert isinstance(rules, ArtefactRules)
     rules.initialize(entries=load_gazetteers(gazetteer_dir))
+    return save_in_place(nlp, model, "paperkg_rules")
+
+
+def save_in_place(nlp, model_dir: str | Path, changed: str) -> Path:
+    """Save `nlp`, loaded from `model_dir`, back there with only component `changed` (and the
+    config, meta and tokenizer) written anew: the other components' directories are copied, since
+    a re-save writes equal weights in different bytes. Staged beside, then renamed into place."""
+    model = Path(model_dir)
     staged = model.with_name(model.name + ".new")
     shutil.rmtree(staged, ignore_errors=True)  # left by an interrupted run
-    unchanged = [name for name in nlp.pipe_names if (model / name).is_dir() and name != "paperkg_rules"]
+    unchanged = [name for name in nlp.pipe_names if (model / name).is_dir() and name != changed]
     nlp.to_disk(staged, exclude=unchanged)
     for name in unchanged:
         shutil.copytree(model / name, staged / name)

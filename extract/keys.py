@@ -9,3 +9,7 @@ ABBR_LONG_KEY = "paperkg_abbr_long"  # long forms; label = short form
 ENTITIES_KEY = "paperkg"  # typed entity spans, SciERC's span conventions; label = graph type, id = source
 MENTIONS_KEY = "paperkg_mentions"  # the same, acronym definitions split into long and short form
 BALLOTS_KEY = "paperkg_ballots"  # every recogniser member's entities, until the vote
+# the relation scorer's kept pairs, (subject start, end, object start, end, relation, score) in
+# characters, and how many sentences had more pairs than it scores
+RELATIONS_KEY = "paperkg_relations"
+RELATIONS_CAPPED_KEY = "paperkg_relations_capped"

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 
 from paperkg.extract.allocator import reuse_freed_memory
 from paperkg.extract.grouping import group_mentions
-from paperkg.extract.keys import ABBR_LONG_KEY, FIELD_BREAK, MENTIONS_KEY
-from paperkg.extract.records import Field, Mention, Paper, PaperExtraction, Sentence
+from paperkg.extract.keys import ABBR_LONG_KEY, FIELD_BREAK, MENTIONS_KEY, RELATIONS_KEY
+from paperkg.extract.records import Field, Mention, Paper, PaperExtraction, ScoredRelation, Sentence
 from paperkg.schema.errors import NotFoundError
 
 if TYPE_CHECKING:
@@ -186,7 +186,13 @@ def doc_to_extraction(doc, paper: Paper, extractor: str) -> PaperExtraction:
         mentions.append((mention, span.kb_id_ or None))
     pairs = tuple(dict.fromkeys((s.label_, s.text) for s in doc.spans.get(ABBR_LONG_KEY, [])))
     entities = group_mentions(mentions, pairs)
-    return PaperExtraction(paper, entities, tuple(sentences), pairs, extractor)
+    relations = []
+    for s_start, s_end, o_start, o_end, relation, score in doc.user_data.get(RELATIONS_KEY, ()):
+        fld, base = locate(s_start)
+        relations.append(
+            ScoredRelation(fld, (s_start - base, s_end - base), (o_start - base, o_end - base), relation, score)
+        )
+    return PaperExtraction(paper, entities, tuple(sentences), pairs, extractor, tuple(relations))
 
 
 def load_extractor(model: str | Path | None = None, members: int | None = None) -> Extractor:

@@ -70,6 +70,17 @@ class Sentence:
 
 
 @dataclass(frozen=True)
+class ScoredRelation:
+    """A typed relation the relation scorer found between two mentions of one sentence."""
+
+    field: Field
+    subject: tuple[int, int]  # the subject mention's character offsets into the field's text
+    object: tuple[int, int]
+    relation: str  # local name of a schema RELATIONS term
+    score: float  # the scorer's probability for it
+
+
+@dataclass(frozen=True)
 class ExtractedEntity:
     """A paper's mentions of one thing, grouped under one canonical name."""
 
@@ -87,6 +98,7 @@ class PaperExtraction:
     sentences: tuple[Sentence, ...] = ()
     abbreviations: tuple[tuple[str, str], ...] = ()  # (short form, long form) defined in the paper
     extractor: str = ""  # name and version of the extractor that produced this
+    relations: tuple[ScoredRelation, ...] = ()
 
     def to_json(self) -> dict:
         """The `kg extract` JSON Lines object for this paper.

@@ -12,7 +12,7 @@ Per chunk:
    store and in the chunk; when a definition arrives that changes where an acronym links,
    relink the stored mentions of that acronym (and fix their papers' roles and relations);
 3. write papers, sentences, mentions and paper-entity links with Oxigraph's bulk loader;
-4. add the chunk's relation evidence to the stored evidence;
+4. add the chunk's relation evidence to the stored evidence, and its support (`kg.support`);
 5. recompute the description of every entity the chunk touched from its mention tallies.
 
 After the last chunk, the model families (`kg.families`) are linked again from all models' names.
@@ -47,12 +47,14 @@ from paperkg.kg.rdf import (
     mention_quads,
     paper_quads,
     paper_relations,
+    relation_mention_quads,
     sentence_quads,
     statement_quads,
     stored_entity_quads,
     stored_tallies,
 )
 from paperkg.kg.store import StoreError
+from paperkg.kg.support import Key, Support, paper_support, recount, stored_support, support_quads
 from paperkg.kg.terms import named, pkg, prov, rdf, term_value
 
 CHUNK_SIZE = 1000
@@ -150,9 +152,11 @@ def _add_chunk(db: ox.Store, chunk: list[PaperExtraction], build: ox.NamedNode, 
             replace(lm, entity=targets[lm.acronym_key] if lm.acronym_key else lm.entity, build=build)
             for lm in links.paper.mentions
         ]
-        papers.append((links.extraction, LinkedPaper(links.paper.iri, links.paper.sentences, mentions)))
+        papers.append((links.extraction, replace(links.paper, mentions=mentions)))
 
     evidence: Counter = Counter()
+    support: dict[Key, Support] = defaultdict(Support)  # what the new papers add to each relation
+    recounted: set[Key] = set()  # relations that stored papers gained or lost: counted again
     papers_gained: Counter = Counter()  # entity -> papers that mention it now and did not before
     tallies: dict[ox.NamedNode, Counter] = defaultdict(Counter)  # entity -> (text, type) -> mentions gained
     touched: set[ox.NamedNode] = set()
@@ -168,6 +172,8 @@ def _add_chunk(db: ox.Store, chunk: list[PaperExtraction], build: ox.NamedNode, 
         fixed |= after_q - before_q
         evidence.subtract(paper_relations(old))
         evidence.update(paper_relations(new))
+        said, says = paper_support(old, None), paper_support(new, None)
+        recounted.update(k for k in said.keys() | says.keys() if said.get(k) != says.get(k))
         papers_gained.subtract(old.entities())
         papers_gained.update(new.entities())
         _tally(tallies, old, -1)
@@ -176,6 +182,8 @@ def _add_chunk(db: ox.Store, chunk: list[PaperExtraction], build: ox.NamedNode, 
         report.relinked += 1
     for ex, linked in papers:
         evidence.update(paper_relations(linked))
+        for key, added in paper_support(linked, ex.paper.year).items():
+            support[key].add(added)
         papers_gained.update(linked.entities())
         _tally(tallies, linked, 1)
         touched |= linked.entities()
@@ -192,8 +200,9 @@ def _add_chunk(db: ox.Store, chunk: list[PaperExtraction], build: ox.NamedNode, 
         db.remove(q)
     _write(db, _paper_write(papers, fixed, build))
 
-    # 4. relation evidence
+    # 4. relation evidence and support
     _apply_evidence(db, evidence, build)
+    _apply_support(db, support, recounted)
 
     # 5. the description of every entity the chunk touched
     for e in stored:
@@ -219,6 +228,7 @@ def _paper_write(
         for lm in paper.mentions:
             yield from mention_quads(paper.iri, lm)
         yield from link_quads(paper)
+        yield from relation_mention_quads(paper)
 
 
 def _write(db: ox.Store, quads: Iterable[ox.Quad]) -> None:
@@ -256,6 +266,27 @@ def _apply_evidence(db: ox.Store, deltas: Counter, build: ox.NamedNode) -> None:
                 db.remove(q)
         elif not exists and gained:
             add.extend(statement_quads(s, relation, o, build))
+    _write(db, add)
+
+
+def _apply_support(db: ox.Store, added: dict[Key, Support], recounted: set[Key]) -> None:
+    """Add the new papers' support to the stored support of each relation; count the relations in
+    `recounted` again from their relation mentions (which already include the new papers')."""
+    add: list[ox.Quad] = []
+    for key in sorted(set(added) | recounted, key=lambda k: (k[0].value, k[1], k[2].value)):
+        s, relation, o = key
+        node = statement_iri(s, getattr(pkg, relation), o)
+        support, old = stored_support(db, node)
+        if not any(db.quads_for_pattern(node, rdf.type, None)):
+            new: set[ox.Quad] = set()  # the relation lost its last sentence
+        elif key in recounted:
+            new = support_quads(node, recount(db, key, node))
+        else:
+            support.add(added[key])
+            new = support_quads(node, support)
+        for q in old - new:
+            db.remove(q)
+        add.extend(new - old)
     _write(db, add)
 
 

@@ -30,6 +30,10 @@ def mention_iri(paper: ox.NamedNode, n: int) -> ox.NamedNode:
     return ox.NamedNode(f"{paper.value}/m{n}")
 
 
+def relation_mention_iri(paper: ox.NamedNode, n: int) -> ox.NamedNode:
+    return ox.NamedNode(f"{paper.value}/r{n}")
+
+
 def merge_iri(entity: ox.NamedNode, alias: str) -> ox.NamedNode:
     """The explanation node of one alias of `entity`."""
     return ox.NamedNode(f"{entity.value}/merge/{_digest(alias)[:12]}")
@@ -43,6 +47,10 @@ def form_iri(entity: ox.NamedNode, text: str, type_: str) -> ox.NamedNode:
 def statement_iri(subject: ox.NamedNode, predicate: ox.NamedNode, obj: ox.NamedNode) -> ox.NamedNode:
     """The evidence node of one typed relation between two entities."""
     return ox.NamedNode(f"{base_iri()}rel/{_digest(subject.value, predicate.value, obj.value)}")
+
+
+def year_support_iri(statement: ox.NamedNode, year: int) -> ox.NamedNode:
+    return ox.NamedNode(f"{statement.value}/y{year}")
 
 
 def build_iri(n: int) -> ox.NamedNode:

@@ -29,6 +29,7 @@ from paperkg.extract.records import Field, Mention, PaperExtraction, Sentence
 from paperkg.kg.iris import entity_iri, mention_iri, paper_iri
 from paperkg.kg.names import is_acronym_like, lookup_key, singular_surface
 from paperkg.kg.quality import Quality, load_quality
+from paperkg.kg.relations import RelationMention, relation_mentions
 from paperkg.kg.roles import mention_role
 from paperkg.kg.terms import Term, named, pkg, term_value
 from paperkg.schema.namespaces import ENTITY_TYPES, PKG_NS
@@ -52,6 +53,8 @@ class LinkedPaper:
     iri: ox.NamedNode
     sentences: dict[tuple[str, int], Sentence]
     mentions: list[LinkedMention]
+    # relations between mentions: they do not change when a mention is linked elsewhere
+    relations: list[RelationMention] = field(default_factory=list)
 
     def entities(self) -> set[ox.NamedNode]:
         return {m.entity for m in self.mentions}
@@ -59,7 +62,7 @@ class LinkedPaper:
     def relinked(self, moves: dict[ox.NamedNode, ox.NamedNode]) -> LinkedPaper:
         """The same paper with the mentions in `moves` (mention IRI -> entity) linked elsewhere."""
         mentions = [replace(m, entity=moves.get(m.iri, m.entity)) for m in self.mentions]
-        return LinkedPaper(self.iri, self.sentences, mentions)
+        return LinkedPaper(self.iri, self.sentences, mentions, self.relations)
 
 
 @dataclass
@@ -128,6 +131,7 @@ def link_locally(ex: PaperExtraction) -> LocalLinks:
             links.pending[iri] = key
         else:
             links.keys[entity] = key
+    links.paper.relations = relation_mentions(sentences, links.paper.mentions, ex.relations)
     # a definition counts only when the paper names its long form: the entity must exist
     named = set(links.keys.values())
     for short_key, long_key in short_to_long.items():
@@ -280,7 +284,24 @@ def load_linked_paper(db: ox.Store, paper: ox.NamedNode) -> LinkedPaper:
                 )
             )
     mentions.sort(key=lambda lm: int(lm.iri.value.rsplit("/m", 1)[1]))
-    return LinkedPaper(paper, sentences, mentions)
+    relations = [
+        RelationMention(
+            named(props["subjectMention"]),
+            term_value(props["relation"])[len(PKG_NS) :],
+            named(props["objectMention"]),
+            _sentence_key(nodes[named(props["sentence"])]),
+            float(term_value(props["score"])) if "score" in props else None,
+            frozenset(term_value(props["pattern"]).split()) if "pattern" in props else frozenset(),
+        )
+        for props in nodes.values()
+        if props["type"] == pkg.RelationMention
+    ]
+    relations.sort(key=lambda r: (r.sentence, r.subject.value, r.relation, r.object.value))
+    return LinkedPaper(paper, sentences, mentions, relations)
+
+
+def _sentence_key(props: dict[str, Term]) -> tuple[str, int]:
+    return term_value(props["field"]), int(term_value(props["sentenceIndex"]))
 
 
 def _field(term: Term) -> Field:

@@ -22,12 +22,10 @@ from paperkg.kg.names import lookup_key
 from paperkg.kg.store import Store
 from paperkg.kg.terms import PREFIXES, dcterms, named, pkg, skos, term_value
 from paperkg.schema.errors import InputError
-from paperkg.schema.namespaces import CO_OCCURRENCE, PKG_NS, RELATIONS, ROLES, parse_entity_type
+from paperkg.schema.namespaces import CO_OCCURRENCE, PKG_NS, RELATIONS, ROLES, SYMMETRIC_RELATIONS, parse_entity_type
 
 DEFAULT_LIMIT = 10
 SUGGESTIONS = 5
-# relations that read the same both ways: their two directions are counted together
-SYMMETRIC = {"comparedWith"}
 
 
 class BadTerm(InputError):
@@ -56,8 +54,9 @@ class Related:
     name: str
     type: str
     relation: str  # "usedFor", ...; "^usedFor" when the other entity is the subject; or "coOccursWith"
-    count: int  # sentences that state a typed relation; papers shared, for "coOccursWith" (of the
+    count: int  # papers that state a typed relation; papers shared, for "coOccursWith" (of the
     # entity's newest COOCCURRENCE_PAPERS papers)
+    reliable: bool = False  # a typed relation two papers state, or scorer and pattern agree on (kg.support)
 
 
 @dataclass
@@ -313,11 +312,10 @@ def _evidence(store: Store, entity: ox.NamedNode, paper: ox.NamedNode) -> Eviden
 # typed relations of ?e as the rdf:subject or rdf:object of their evidence statements, with the
 # number of sentences each was derived from, most first
 _TYPED = """
-SELECT ?e ?other ?rel (COUNT(DISTINCT ?sentence) AS ?n) WHERE {
-  ?st rdf:%s ?e ; rdf:predicate ?rel ; rdf:%s ?other ; prov:wasDerivedFrom ?sentence .
+SELECT ?e ?other ?rel ?n ?reliable WHERE {
+  ?st rdf:%s ?e ; rdf:predicate ?rel ; rdf:%s ?other ; pkg:supportPapers ?n ; pkg:reliable ?reliable .
 }
-GROUP BY ?e ?other ?rel
-ORDER BY DESC(?n)
+ORDER BY DESC(?reliable) DESC(?n)
 LIMIT %d"""
 
 # the entities that share most papers with ?e, counted from the mentions of its newest
@@ -342,16 +340,23 @@ COOCCURRENCE_PAPERS = 1000
 
 
 def _related(store: Store, entity: ox.NamedNode, limit: int) -> list[Related]:
-    """Up to `limit` entities by typed relations (most evidence first), then up to `limit` more
-    that co-occur with it most often."""
-    typed: Counter = Counter()  # (other, relation) -> sentences
+    """Up to `limit` entities by typed relations (reliable ones first, then by supporting papers),
+    then up to `limit` more that co-occur with it most often."""
+    typed: Counter = Counter()  # (other, relation) -> supporting papers (both directions, when symmetric)
+    reliable: set[tuple] = set()
     for this, that, mark in (("subject", "object", ""), ("object", "subject", "^")):
         for row in _select(store, _TYPED % (this, that, limit), e=entity):
             relation = row["rel"].value.removeprefix(PKG_NS)
             if relation in RELATIONS:
-                typed[row["other"], relation if relation in SYMMETRIC else mark + relation] += int(row["n"].value)
-    best = sorted(typed.items(), key=lambda item: (-item[1], item[0][0].value, item[0][1]))[:limit]
-    related = [_related_entity(store, other, relation, n) for (other, relation), n in best]
+                shown = relation if relation in SYMMETRIC_RELATIONS else mark + relation
+                typed[row["other"], shown] += int(row["n"].value)
+                if row["reliable"].value == "true":
+                    reliable.add((row["other"], shown))
+    best = sorted(typed.items(), key=lambda item: (item[0] not in reliable, -item[1], item[0][0].value, item[0][1]))
+    related = [
+        _related_entity(store, other, relation, n, (other, relation) in reliable)
+        for (other, relation), n in best[:limit]
+    ]
     shown = {r.iri for r in related}
     cooccurring: list[Related] = []
     for row in _select(store, _CO_OCCURRING % (COOCCURRENCE_PAPERS, limit + len(shown)), e=entity):
@@ -362,6 +367,6 @@ def _related(store: Store, entity: ox.NamedNode, limit: int) -> list[Related]:
     return related + cooccurring
 
 
-def _related_entity(store: Store, other: ox.NamedNode, relation: str, count: int) -> Related:
+def _related_entity(store: Store, other: ox.NamedNode, relation: str, count: int, reliable: bool = False) -> Related:
     ref = entity_ref(store, other) or EntityRef(other.value, other.value, "Entity", None)
-    return Related(ref.iri, ref.name, ref.type, relation, count)
+    return Related(ref.iri, ref.name, ref.type, relation, count, reliable)

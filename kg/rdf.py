@@ -5,16 +5,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from datetime import datetime
-from typing import cast
 
 import pyoxigraph as ox
 
 from paperkg.extract.readers.dates import xsd_type
 from paperkg.extract.records import Paper, Sentence
 from paperkg.kg.entities import EntitySummary
-from paperkg.kg.iris import form_iri, merge_iri, paper_iri, sentence_iri, statement_iri
+from paperkg.kg.iris import form_iri, merge_iri, paper_iri, relation_mention_iri, sentence_iri, statement_iri
 from paperkg.kg.linking import LinkedMention, LinkedPaper
-from paperkg.kg.relations import Span, sentence_relations
 from paperkg.kg.terms import Term, dcterms, fabio, named, oa, pkg, prism, prov, rdf, sdo, skos, term_value, xsd
 
 
@@ -108,21 +106,30 @@ def link_quads(paper: LinkedPaper) -> set[ox.Quad]:
     return quads
 
 
+def relation_mention_quads(paper: LinkedPaper) -> Iterator[ox.Quad]:
+    """The relations the paper's sentences state between its mentions, and what found each."""
+    for n, r in enumerate(paper.relations):
+        node = relation_mention_iri(paper.iri, n)
+        yield ox.Quad(node, rdf.type, pkg.RelationMention)
+        yield ox.Quad(node, pkg.paper, paper.iri)
+        yield ox.Quad(node, pkg.sentence, sentence_iri(paper.iri, *r.sentence))
+        yield ox.Quad(node, pkg.subjectMention, r.subject)
+        yield ox.Quad(node, pkg.relation, getattr(pkg, r.relation))
+        yield ox.Quad(node, pkg.objectMention, r.object)
+        if r.score is not None:
+            yield ox.Quad(node, pkg.score, ox.Literal(f"{r.score:.3f}", datatype=xsd.decimal))
+        if r.patterns:
+            yield ox.Quad(node, pkg.pattern, ox.Literal(" ".join(sorted(r.patterns))))
+
+
 def paper_relations(paper: LinkedPaper) -> set[tuple[ox.NamedNode, str, ox.NamedNode, ox.NamedNode]]:
     """`(subject, relation, object, sentence)` for the typed relations the paper's sentences state."""
-    by_sentence: dict[tuple[str, int], list[Span]] = {}
-    for lm in paper.mentions:
-        m = lm.mention
-        s = paper.sentences[(m.field, m.sentence)]
-        by_sentence.setdefault((m.field, m.sentence), []).append(
-            Span(m.start - s.start, m.end - s.start, lm.type, lm.entity)
-        )
+    entity = {lm.iri: lm.entity for lm in paper.mentions}
     found = set()
-    for (fld, index), spans in by_sentence.items():
-        node = sentence_iri(paper.iri, fld, index)
-        for subject, relation, obj in sentence_relations(paper.sentences[(fld, index)].text, spans):
-            # the spans above carry the mentions' entity IRIs
-            found.add((cast(ox.NamedNode, subject), relation, cast(ox.NamedNode, obj), node))
+    for r in paper.relations:
+        s, o = entity[r.subject], entity[r.object]
+        if s != o:
+            found.add((s, r.relation, o, sentence_iri(paper.iri, *r.sentence)))
     return found
 
 

@@ -2,9 +2,8 @@
 
 Each SciERC sentence is rebuilt as text with its gold entity spans (types mapped to the graph's:
 Material -> Dataset, OtherScientificTerm and Generic -> Concept), the patterns run on it, and
-their relations are compared with the gold ones: USED-FOR -> usedFor, HYPONYM-OF -> hyponymOf,
-PART-OF -> partOf, COMPARE -> comparedWith (either direction), and EVALUATE-FOR(data set, X) ->
-evaluatedOn(X, data set). SciERC's FEATURE-OF and CONJUNCTION have no counterpart.
+their relations are compared with the gold ones, mapped to graph relations as the ontology says
+(`schema.relations`); a symmetric relation matches in either direction.
 """
 
 from __future__ import annotations
@@ -17,7 +16,8 @@ from pathlib import Path
 
 from paperkg.extract.scierc import SCIERC_TO_GRAPH
 from paperkg.kg.relations import Span, sentence_relations
-from paperkg.schema.namespaces import RELATIONS
+from paperkg.schema.namespaces import RELATIONS, SYMMETRIC_RELATIONS
+from paperkg.schema.relations import graph_relation
 
 # gold spans all take part in relations, so Generic ones ("this method") stand as Concepts
 _TYPES = {**SCIERC_TO_GRAPH, "Generic": "Concept"}
@@ -43,10 +43,10 @@ class RelationScores:
         return counter[relation] if relation else sum(counter.values())
 
     def table(self) -> str:
-        lines = [f"{'relation':<14}{'gold':>6}{'found':>7}{'right':>7}{'P':>7}{'R':>7}"]
+        lines = [f"{'relation':<17}{'gold':>6}{'found':>7}{'right':>7}{'P':>7}{'R':>7}"]
         for rel in (*RELATIONS, None):
             lines.append(
-                f"{rel or 'all':<14}{self._count(self.gold, rel):>6}{self._count(self.predicted, rel):>7}"
+                f"{rel or 'all':<17}{self._count(self.gold, rel):>6}{self._count(self.predicted, rel):>7}"
                 f"{self._count(self.correct, rel):>7}{self.precision(rel):>7.2f}{self.recall(rel):>7.2f}"
             )
         return "\n".join(lines)
@@ -59,7 +59,7 @@ def score_file(path: str | Path) -> RelationScores:
         scores.gold.update(rel for _, rel, _ in gold)
         for a, rel, b in found:
             scores.predicted[rel] += 1
-            if (a, rel, b) in gold or (rel == "comparedWith" and (b, rel, a) in gold):
+            if (a, rel, b) in gold or (rel in SYMMETRIC_RELATIONS and (b, rel, a) in gold):
                 scores.correct[rel] += 1
     return scores
 
@@ -92,13 +92,5 @@ def scierc_sentences(path: str | Path) -> Iterator[tuple[str, list[Span], set]]:
 def _gold(relations, types) -> Iterator[tuple]:
     for s1, e1, s2, e2, label in relations:
         a, b = (s1, e1), (s2, e2)
-        if label == "USED-FOR":
-            yield a, "usedFor", b
-        elif label == "HYPONYM-OF":
-            yield a, "hyponymOf", b
-        elif label == "PART-OF":
-            yield a, "partOf", b
-        elif label == "COMPARE":
-            yield a, "comparedWith", b
-        elif label == "EVALUATE-FOR" and types.get(a) == "Dataset":
-            yield b, "evaluatedOn", a
+        relation, swapped = graph_relation(label, types[a])
+        yield (b, relation, a) if swapped else (a, relation, b)

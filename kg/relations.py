@@ -12,6 +12,15 @@ from __future__ import annotations
 import re
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
+
+from paperkg.extract.own_work import OWN_WORK, with_own_work
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
+
+    from paperkg.extract.records import ScoredRelation
+    from paperkg.kg.linking import LinkedMention, Sentence
 
 _ARTEFACTS = frozenset({"Method", "Model"})
 
@@ -24,6 +33,81 @@ class Span:
     end: int
     type: str
     entity: Hashable
+
+
+@dataclass(frozen=True)
+class RelationMention:
+    """A relation one sentence states between two of a paper's mentions, and what found it."""
+
+    subject: ox.NamedNode  # mention IRIs
+    relation: str
+    object: ox.NamedNode
+    sentence: tuple[str, int]  # (field, index) of the sentence that states it
+    score: float | None = None  # the trained scorer's probability, when it found the relation
+    patterns: frozenset[str] = frozenset()  # the patterns that found it
+
+
+def relation_mentions(
+    sentences: dict[tuple[str, int], Sentence], mentions: Sequence[LinkedMention], scored: Sequence[ScoredRelation]
+) -> list[RelationMention]:
+    """The relations a paper's sentences state between its linked mentions: the scorer's (its
+    pairs whose mentions were linked) and the patterns', one record per mention pair and relation.
+
+    A reference to the paper's own work ("our method", `extract.own_work`) stands
+    for the method or model the paper proposes, through that entity's first mention; in a paper
+    that proposes none it is nothing."""
+    found: dict[tuple, RelationMention] = {}
+    by_span = {(lm.mention.field, lm.mention.start, lm.mention.end): lm.iri for lm in mentions}
+    proposed = next(
+        (lm.iri for lm in mentions if lm.role == "proposes" and lm.type in ("Method", "Model")),
+        None,  # mentions come title first, then in text order
+    )
+    by_sentence: dict[tuple[str, int], list[Span]] = {key: [] for key in sentences}
+    for lm in mentions:
+        m = lm.mention
+        offset = sentences[(m.field, m.sentence)].start
+        by_sentence[(m.field, m.sentence)].append(Span(m.start - offset, m.end - offset, lm.type, lm.iri))
+    if proposed is not None:
+        for key, spans in by_sentence.items():
+            s = sentences[key]
+            own = with_own_work(s.text, [(x.start, x.end, x.type) for x in spans])
+            spans.extend(Span(a, b, "Method", proposed) for a, b, _ in own if OWN_WORK.fullmatch(s.text[a:b]))
+    for r in scored:
+        at = _sentence_of(sentences, r.field, r.subject[0])
+        if at is None:
+            continue
+        a, b = (
+            _mention_at(by_span, by_sentence, sentences, at, r.subject),
+            _mention_at(by_span, by_sentence, sentences, at, r.object),
+        )
+        if a is not None and b is not None and a != b:
+            found[(a, r.relation, b, at)] = RelationMention(a, r.relation, b, at, r.score)
+    for key, spans in by_sentence.items():
+        for (first, relation, second), patterns in sentence_relation_patterns(sentences[key].text, spans).items():
+            subject, obj = cast("ox.NamedNode", first), cast("ox.NamedNode", second)  # spans carry mention IRIs
+            known = found.get((subject, relation, obj, key))
+            score = known.score if known else None
+            found[(subject, relation, obj, key)] = RelationMention(
+                subject, relation, obj, key, score, frozenset(patterns)
+            )
+    return sorted(found.values(), key=lambda r: (r.sentence, r.subject.value, r.relation, r.object.value))
+
+
+def _sentence_of(sentences: dict[tuple[str, int], Sentence], field: str, start: int) -> tuple[str, int] | None:
+    return next((key for key, s in sentences.items() if key[0] == field and s.start <= start < s.end), None)
+
+
+def _mention_at(by_span, by_sentence, sentences, key, span: tuple[int, int]):
+    """The mention IRI the scorer's span names: a linked mention's, or the proposed entity's for
+    a reference to the paper's own work."""
+    found = by_span.get((key[0], *span))
+    if found is None:
+        offset = sentences[key].start
+        found = next(
+            (x.entity for x in by_sentence[key] if (x.start + offset, x.end + offset) == span and x.type == "Method"),
+            None,
+        )
+    return found
 
 
 # text between a mention and what comes next that still belongs to the mention: "(SAEs)", ","
@@ -84,12 +168,17 @@ _PART_OF = re.compile(
 
 def sentence_relations(text: str, spans: Sequence[Span]) -> set[tuple[Hashable, str, Hashable]]:
     """`(subject entity, relation, object entity)` for the relations the sentence states."""
-    spans = sorted(spans, key=lambda s: (s.start, s.end))
-    found: set[tuple[Hashable, str, Hashable]] = set()
+    return set(sentence_relation_patterns(text, spans))
 
-    def add(a: Span, rel: str, b: Span) -> None:
+
+def sentence_relation_patterns(text: str, spans: Sequence[Span]) -> dict[tuple[Hashable, str, Hashable], set[str]]:
+    """`(subject entity, relation, object entity)` -> the names of the patterns that state it."""
+    spans = sorted(spans, key=lambda s: (s.start, s.end))
+    found: dict[tuple[Hashable, str, Hashable], set[str]] = {}
+
+    def add(a: Span, rel: str, b: Span, pattern: str) -> None:
         if a.entity != b.entity:
-            found.add((a.entity, rel, b.entity))
+            found.setdefault((a.entity, rel, b.entity), set()).add(pattern)
 
     for i, a in enumerate(spans):
         for j in range(i + 1, len(spans)):
@@ -102,12 +191,12 @@ def sentence_relations(text: str, spans: Sequence[Span]) -> set[tuple[Hashable, 
             lead = text[: a.start]
             if _SUCH_AS.match(gap):
                 for x in _list_from(spans, j, text):
-                    add(x, "hyponymOf", a)
+                    add(x, "hyponymOf", a, "such-as")
             elif _AND_OTHER.match(gap) or _IS_A.match(gap):
-                add(a, "hyponymOf", b)
+                add(a, "hyponymOf", b, "is-a")
             elif _COMPARE.match(gap) or (_COMPARE_LEAD.search(lead) and _COMPARE_MID.match(gap)):
                 for x in _list_from(spans, j, text):
-                    add(a, "comparedWith", x)
+                    add(a, "comparedWith", x, "compared")
             elif (
                 a.type in _ARTEFACTS
                 and b.type == "Dataset"
@@ -115,15 +204,15 @@ def sentence_relations(text: str, spans: Sequence[Span]) -> set[tuple[Hashable, 
             ):
                 for x in _list_from(spans, j, text):
                     if x.type == "Dataset":
-                        add(a, "evaluatedOn", x)
+                        add(a, "evaluatedOn", x, "evaluated-on")
             elif (
                 a.type in _ARTEFACTS | {"Concept", "Dataset"} and b.type in ("Task", "Method") and _USED_FOR.match(gap)
             ):
-                add(a, "usedFor", b)
+                add(a, "usedFor", b, "used-for")
             elif b.type in _ARTEFACTS | {"Dataset", "Concept"} and a.type in ("Task", "Method") and _USED_BY.match(gap):
-                add(b, "usedFor", a)
+                add(b, "usedFor", a, "using")
             elif _PART_OF.match(gap):
-                add(a, "partOf", b)
+                add(a, "partOf", b, "part-of")
     return found
 
 

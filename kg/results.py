@@ -22,6 +22,23 @@ SOLUTION_FORMATS = ("table", "csv", "tsv", "json")
 _LOCAL_NAME = re.compile(r"[\w-]+(?:[\w.-]*[\w-])?")
 
 
+SUPPORT_COLUMN = "papers"  # the named questions' count of the papers that support a row
+
+
+def supported(result, minimum: int | None):
+    """The rows of a SELECT result that `minimum` or more papers support (its `?papers` column);
+    any other result, or no minimum, unchanged."""
+    if minimum is None or not isinstance(result, Solutions):
+        return result
+    i = result.variables.index(SUPPORT_COLUMN)
+    rows = (row for row in result.rows if _count(row[i]) >= minimum)
+    return Solutions(result.variables, rows)
+
+
+def _count(term: Term | None) -> int:
+    return int(term.value) if isinstance(term, ox.Literal) else 0
+
+
 def in_query_order(result, text: str):
     """SELECT * results with their columns in the order the variables first appear in the query
     (the engine returns them in an order of its own); any other result unchanged."""

@@ -20,7 +20,7 @@ With `include_papers=True`, paper nodes carry `kind="paper"`, `type="Paper"`, `l
 Edges carry `relation` (str) and `weight` (int) and are keyed by the relation, so
 `G.edges[u, v, "usedFor"]` works:
 
-    usedFor, evaluatedOn, comparedWith, partOf, hyponymOf   entity -> entity, weight = sentences
+    the typed relations (schema RELATIONS)                 entity -> entity, weight = sentences
                                                             stating it
     coOccursWith                                            one edge per unordered pair, from the
                                                             smaller IRI to the larger; weight =

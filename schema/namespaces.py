@@ -38,12 +38,22 @@ ENTITY_TYPES = ("Method", "Model", "Dataset", "Task", "Metric", "Concept")
 # paper -> entity roles (local names in PKG_NS), most telling first: a paper is listed under its
 # best role, and `mentions` only when it gives the entity no other
 ROLES = ("proposes", "evaluatesOn", "uses", "addresses", "reports", "mentions")
-# entity -> entity typed relations, each read from one sentence (kg.relations)
-RELATIONS = ("usedFor", "evaluatedOn", "comparedWith", "partOf", "hyponymOf")
+# entity -> entity typed relations, each read from one sentence (kg.relations), in the order used
+# for display; each has a SciERC counterpart in ontology.ttl (`schema.relations`)
+RELATIONS = (
+    "usedFor",
+    "evaluatedOn",
+    "evaluatedWith",
+    "comparedWith",
+    "partOf",
+    "hyponymOf",
+    "featureOf",
+    "conjunctionWith",
+)
 # entity -> entity: the papers two entities share (not a typed relation)
 CO_OCCURRENCE = "coOccursWith"
 # relations whose direction carries no meaning: (a, b) states what (b, a) does
-SYMMETRIC_RELATIONS = frozenset({CO_OCCURRENCE, "comparedWith"})
+SYMMETRIC_RELATIONS = frozenset({CO_OCCURRENCE, "comparedWith", "conjunctionWith"})
 
 
 def parse_entity_type(name: str, known: Iterable[str] = ENTITY_TYPES) -> str:
@@ -67,9 +77,12 @@ TERMS: dict[str, frozenset[str]] = {
     PKG_NS: _names(
         """
         Paper Entity Method Model Dataset Task Metric Concept Mention Sentence AliasMerge SurfaceForm Build
+        RelationMention subjectMention objectMention relation score pattern
+        YearSupport yearSupport supportPapers agreementPapers reliable confidence
         dateText year authorCount upvotes sourceLocation
         mentions proposes uses evaluatesOn reports addresses
-        usedFor evaluatedOn comparedWith partOf hyponymOf coOccursWith variantOf
+        usedFor evaluatedOn evaluatedWith comparedWith partOf hyponymOf featureOf conjunctionWith coOccursWith variantOf
+        sciercLabel sciercArguments sciercFirstArgumentType
         key lookupKey acronym paperCount mentionCount
         alias mergeRule hasMerge surfaceForm
         paper field sentence sentenceIndex role extractor entityType acronymKey

@@ -309,6 +309,22 @@ def test_a_recogniser_span_across_a_colon_is_split_there(nlp):
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "span", "name"),
+    [
+        ("It reaches 45.9% accuracy here.", (2, 4), "accuracy"),
+        ("It gains 2.69\\% accuracy here.", (2, 4), "accuracy"),
+        ("It scores 0.92 F1 here.", (2, 4), "F1"),
+        ("It uses 20 Newsgroups here.", (2, 4), "20 Newsgroups"),  # a whole number is part of a name
+    ],
+)
+def test_a_result_value_is_not_part_of_the_name_after_it(nlp, text, span, name):
+    doc = nlp.make_doc(text)
+    doc.ents = [Span(doc, *span, label="Metric")]  # what a recogniser took
+    nlp.get_pipe("paperkg_refine")(doc)
+    assert [s.text for s in doc.spans[ENTITIES_KEY]] == [name]
+
+
 def test_an_acronym_used_inside_a_longer_mention_is_also_its_own_mention():
     import spacy
 

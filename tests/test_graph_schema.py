@@ -21,7 +21,7 @@ from paperkg.schema.namespaces import TERMS
 from paperkg.schema.vocab import PKG
 
 NS = str(PKG._NS)
-DECLARED_AS = {OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty}
+DECLARED_AS = {OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty}
 
 
 @pytest.fixture(scope="module")

@@ -334,8 +334,8 @@ def test_json_has_exactly_the_documented_shape(store):
     assert match["iri"] == SAE and len(match["papers"]) >= 2
     assert all(set(p) == {"iri", "title", "date", "roles"} for p in match["papers"])
     assert all(set(e) == {"paper", "sentence", "start", "end"} for e in match["evidence"])
-    assert all(set(r) == {"iri", "name", "type", "relation", "count"} for r in match["related"])
-    assert isinstance(match["related"][0]["count"], int)
+    assert all(set(r) == {"iri", "name", "type", "relation", "count", "reliable"} for r in match["related"])
+    assert isinstance(match["related"][0]["count"], int) and isinstance(match["related"][0]["reliable"], bool)
 
 
 @pytest.fixture(scope="module")

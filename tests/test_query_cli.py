@@ -421,3 +421,21 @@ def test_the_query_commands_import_neither_spacy_nor_rdflib(shared_store, comman
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert result.stdout.splitlines()[-1] == "[]"
+
+
+# -- support ---------------------------------------------------------------------------------------
+
+
+def test_min_support_keeps_the_rows_enough_papers_support(shared_store):
+    base = ("--named", "entity-relations", "--bind", "entity=SAE", "--json")
+    every = bindings_of(query(shared_store, *base).stdout)
+    supported = bindings_of(query(shared_store, *base, "--min-support", "2").stdout)
+    assert len(every) == 3
+    assert [b["other"]["value"] for b in supported] == [ENTITY + "rome"]
+    assert bindings_of(query(shared_store, *base, "--min-support", "3").stdout) == []
+
+
+def test_min_support_needs_a_count_of_papers(shared_store):
+    result = query(shared_store, HOSTILE, "--min-support", "2")
+    assert result.exit_code == 2
+    assert "?papers column" in result.stderr

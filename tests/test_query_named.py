@@ -190,6 +190,9 @@ def test_entity_relations(shared_store):
         ("out", "evaluatedOn", "the-pile"),
         ("out", "usedFor", "mech-interp"),
     ]
+    # reliable first (two papers state ROME's comparison), then by supporting papers
+    assert [int(p) for p in values(found, "papers")] == [2, 1, 1]
+    assert values(found, "reliable") == ["true", "false", "false"]
 
 
 def count_agrees_with_rdflib(store, tmp_path: Path) -> int:

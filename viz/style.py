@@ -45,6 +45,9 @@ RELATION_STYLES = {
     "comparedWith": EdgeStyle("#3B4B59", (12, 4, 3, 4), False),
     "partOf": EdgeStyle("#3B4B59", (6, 3), True),
     "hyponymOf": EdgeStyle("#3B4B59", (14, 3, 3, 3, 3, 3), True),
+    "evaluatedWith": EdgeStyle("#3B4B59", (3, 2), True),
+    "featureOf": EdgeStyle("#3B4B59", (8, 3, 2, 3), True),
+    "conjunctionWith": EdgeStyle("#3B4B59", (2, 6), False),
 }
 PAPER_ROLE_STYLE = EdgeStyle("#C9C9C9", (2, 3), True)
 

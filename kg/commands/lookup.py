@@ -19,6 +19,9 @@ RELATION_WORDS = {  # relation -> (this entity is the subject, the related entit
     "comparedWith": ("compared with", "compared with"),
     "partOf": ("part of", "has part"),
     "hyponymOf": ("a kind of", "has kind"),
+    "evaluatedWith": ("evaluated with", "evaluates"),
+    "featureOf": ("a feature of", "has feature"),
+    "conjunctionWith": ("together with", "together with"),
 }
 
 
@@ -58,14 +61,16 @@ def lookup(term: tuple[str, ...], type_: str | None, limit: int, as_json: bool, 
     --json prints {"matches": [{"iri", "name", "type", "aliases",
       "papers": [{"iri", "title", "date", "roles"}],
       "evidence": [{"paper", "sentence", "start", "end"}],
-      "related": [{"iri", "name", "type", "relation", "count"}],
+      "related": [{"iri", "name", "type", "relation", "count", "reliable"}],
       "links": [{"iri", "match", "source"}],
       "family": {"iri", "name", "type", "papers"} or null, "variants": [...], "family_papers"}],
       "others": [{"iri", "name", "type", "papers"}], "definitions": [...],
       "suggestions": [{"iri", "name", "type", "score"}]}.
     Evidence offsets mark the mention in the sentence (end exclusive). A relation written
-    "^usedFor" has the related entity as its subject; "coOccursWith" counts shared papers
-    (of the entity's newest 1,000).
+    "^usedFor" has the related entity as its subject, and counts the papers stating it
+    ("reliable" when two or more do, or the relation scorer and a pattern agree, as "unconfirmed"
+    marks the others; reliable relations come first); "coOccursWith" counts shared papers (of
+    the entity's newest 1,000).
     Links are the entity's entries in Papers with Code, the AI Ontology or CSO; "match" is
     "exact" (same name and type) or "close".
     """
@@ -164,7 +169,8 @@ def _print_match(console, match) -> None:
                 words, seen = "co-occurs", _plural(r.count, "paper")
             else:
                 out, inverse = RELATION_WORDS.get(r.relation.lstrip("^"), (r.relation, r.relation))
-                words, seen = (inverse if r.relation.startswith("^") else out), _plural(r.count, "sentence")
+                words = inverse if r.relation.startswith("^") else out
+                seen = _plural(r.count, "paper") + ("" if r.reliable else ", unconfirmed")
             related.add_row(Text(words), Text(printable(r.name)), Text(printable(r.type)), Text(seen))
         console.print(related)
 

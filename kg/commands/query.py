@@ -36,6 +36,12 @@ FORMATS = ("table", "csv", "tsv", "json", "turtle", "ntriples")
 @click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
 @click.option("--csv", "as_csv", is_flag=True, help="Same as --format csv.")
 @click.option("--limit", type=click.IntRange(min=0), metavar="N", help="Print at most N rows (or triples).")
+@click.option(
+    "--min-support",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Only rows that N or more papers support (queries with a ?papers column, as the named questions have).",
+)
 @store_option
 @click.option("--endpoint", metavar="URL", help="Query this SPARQL 1.1 Protocol endpoint instead of the store.")
 @click.option(
@@ -60,6 +66,7 @@ def query(
     as_json,
     as_csv,
     limit,
+    min_support,
     store,
     endpoint,
     timeout,
@@ -97,6 +104,7 @@ def query(
       kg query 'SELECT ?type (COUNT(*) AS ?n) WHERE { ?e a ?type } GROUP BY ?type'
       kg query --named papers-using --bind entity=SAE
       kg query --named method-datasets --bind method='sparse autoencoder' --json
+      kg query --named methods-for-task --bind task='image classification' --min-support 2
       kg query --file question.rq --format csv --limit 100 > answer.csv
       kg query 'DESCRIBE ?e WHERE { ?e pkg:lookupKey "sae" }' --format ntriples
       kg query --named most-used-datasets --endpoint http://localhost:7878/query
@@ -121,7 +129,7 @@ def query(
     if timeout is None:
         timeout = ENDPOINT_TIMEOUT if endpoint else QUERY_TIMEOUT
     try:
-        _run(text, binds, fmt, limit, store, endpoint, timeout or None, allow_update, allow_service)
+        _run(text, binds, fmt, limit, min_support, store, endpoint, timeout or None, allow_update, allow_service)
     except BrokenPipeError:  # `kg query ... | head`: stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(0)
@@ -133,11 +141,11 @@ def query(
         os._exit(1 if isinstance(exc, QueryTimeout) else 130)
 
 
-def _run(text, binds, fmt, limit, store, endpoint, timeout, allow_update, allow_service) -> None:
+def _run(text, binds, fmt, limit, min_support, store, endpoint, timeout, allow_update, allow_service) -> None:
     from paperkg.kg.answers import Boolean, Solutions, limited
     from paperkg.kg.bindings import bind_terms, parse_assignment, run_bound
     from paperkg.kg.query import Backend, StoreBackend, run_update
-    from paperkg.kg.results import in_query_order, write_solutions
+    from paperkg.kg.results import SUPPORT_COLUMN, in_query_order, supported, write_solutions
     from paperkg.kg.sparql import prefixes, query_form
 
     form = query_form(text)
@@ -165,7 +173,10 @@ def _run(text, binds, fmt, limit, store, endpoint, timeout, allow_update, allow_
     terms = bind_terms(assignments, backend, notes)
     for note in notes:
         click.echo(f"note: {note}", err=True)
-    result = limited(in_query_order(run_bound(backend, text, terms), text), limit)
+    result = in_query_order(run_bound(backend, text, terms), text)
+    if min_support is not None and not (isinstance(result, Solutions) and SUPPORT_COLUMN in result.variables):
+        raise click.UsageError(f"--min-support needs a SELECT query with a ?{SUPPORT_COLUMN} column")
+    result = limited(supported(result, min_support), limit)
     if isinstance(result, (Solutions, Boolean)):
         write_solutions(result, fmt or ("table" if sys.stdout.isatty() else "tsv"), sys.stdout, prefixes())
     else:

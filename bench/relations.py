@@ -1,0 +1,317 @@
+"""Typed relations end to end: SciERC dev abstracts in as raw text, the graph's relations out.
+
+    python bench/relations.py [--scierc DIR] [--model DIR] [--arxiv N] [--json OUT]
+
+Each SciERC dev abstract is written as running text (`extract.scierc.running_text`) and built
+into a fresh graph by the shipped extractor, as `kg build` would; every `rdf:Statement` is read
+back through SPARQL with, for each sentence it was derived from, the offsets of its subject's and
+object's mentions there (none when the sentence names the paper's own work, "our method": such a
+relation counts as found and matches nothing). A statement in a sentence is one predicted relation, put in SciERC's
+terms by the ontology's mapping (`schema.relations`: label and argument order) and matched to a
+gold relation of the same label whose arguments it matches leniently: a predicted mention matches
+a gold argument when the spans overlap and one contains the other or both end on the same
+character (the head of an English noun phrase is its last word). A symmetric relation matches in
+either order. Each gold relation is matched at most once, each prediction at most once (a maximum
+one-to-one matching).
+
+The ceiling is the share of gold relations whose two arguments both match some mention the
+graph holds in that abstract: no relation layer can find the others, since the entities are not
+there. Rows, from one run: the pipeline as shipped, and the same pipeline without the trained
+relation scorer (`paperkg_relations`), i.e. the patterns alone. With --arxiv N, the first N
+papers of the 2,000-abstract arXiv sample are built both ways too: typed relations per 1,000
+abstracts and the build's CPU time. With --audit, the precision of the 100 relation rows of an
+arXiv build judged by hand (tests/fixtures/relations/), overall, for reliable relations and by
+what found them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from paperkg.extract.records import Paper
+from paperkg.extract.scierc import read_scierc, running_text, spans_match
+from paperkg.schema.namespaces import SYMMETRIC_RELATIONS
+from paperkg.schema.relations import SCIERC_RELATION_LABELS, scierc_relation
+
+ROOT = Path(__file__).resolve().parent.parent
+SCIERC = Path(os.environ.get("PAPERKG_SCIERC") or ROOT.parent / "shared" / "data" / "scierc")
+ARXIV_SAMPLE = Path("/work/baseline/arxiv-2000.jsonl")
+AUDIT = ROOT / "tests" / "fixtures" / "relations" / "audit.jsonl"
+SCORER = "paperkg_relations"
+Span = tuple[int, int]
+
+_STATEMENTS = """
+SELECT ?paper ?s ?relation ?o ?sentence ?ss ?se ?os ?oe WHERE {
+  ?st a rdf:Statement ; rdf:subject ?s ; rdf:predicate ?relation ; rdf:object ?o ;
+      prov:wasDerivedFrom ?sentence .
+  ?sentence pkg:paper ?paper ; pkg:field "abstract" .
+  OPTIONAL { ?ms pkg:sentence ?sentence ; oa:hasBody ?s ; oa:start ?ss ; oa:end ?se . }
+  OPTIONAL { ?mo pkg:sentence ?sentence ; oa:hasBody ?o ; oa:start ?os ; oa:end ?oe . }
+}"""
+_MENTIONS = """
+SELECT ?paper ?start ?end WHERE {
+  ?m a pkg:Mention ; pkg:paper ?paper ; pkg:field "abstract" ; oa:start ?start ; oa:end ?end .
+}"""
+
+
+@dataclass(frozen=True)
+class Gold:
+    paper: str
+    label: str
+    first: Span
+    second: Span
+
+
+@dataclass
+class Predicted:
+    paper: str
+    label: str
+    symmetric: bool
+    firsts: set[Span] = field(default_factory=set)  # the mentions of SciERC's first argument
+    seconds: set[Span] = field(default_factory=set)
+
+
+def matches(p: Predicted, g: Gold) -> bool:
+    if p.paper != g.paper or p.label != g.label:
+        return False
+
+    def ordered(firsts: set[Span], seconds: set[Span]) -> bool:
+        return any(spans_match(s, g.first) for s in firsts) and any(spans_match(s, g.second) for s in seconds)
+
+    return ordered(p.firsts, p.seconds) or (p.symmetric and ordered(p.seconds, p.firsts))
+
+
+def one_to_one(predicted: list[Predicted], gold: list[Gold]) -> set[int]:
+    """Indices of the predictions in a maximum matching with the gold relations (augmenting paths)."""
+    by_paper: dict[str, list[int]] = defaultdict(list)
+    for j, g in enumerate(gold):
+        by_paper[g.paper].append(j)
+    options = [[j for j in by_paper[p.paper] if matches(p, gold[j])] for p in predicted]
+    owner: dict[int, int] = {}  # gold index -> prediction index
+
+    def augment(i: int, seen: set[int]) -> bool:
+        for j in options[i]:
+            if j not in seen:
+                seen.add(j)
+                if j not in owner or augment(owner[j], seen):
+                    owner[j] = i
+                    return True
+        return False
+
+    for i in range(len(predicted)):
+        augment(i, set())
+    return set(owner.values())
+
+
+def scierc_papers(path: Path) -> tuple[list[Paper], list[Gold]]:
+    """The abstracts as papers (no title: SciERC has none) and their gold relations in offsets."""
+    papers, gold = [], []
+    for n, doc in enumerate(read_scierc(path), 1):
+        text, starts = running_text(doc.words)
+        key = f"scierc:{doc.key}"
+
+        def span(s: int, e: int) -> Span:
+            return starts[s], starts[e - 1] + len(doc.words[e - 1])  # noqa: B023  (used right away)
+
+        papers.append(Paper(key, "", text, str(path), n))
+        gold.extend(Gold(key, label, span(s1, e1), span(s2, e2)) for s1, e1, s2, e2, label in doc.relations)
+    return papers, gold
+
+
+def build_graph(papers: list[Paper], directory: Path, extractor):
+    from paperkg.kg.ingest import add_extractions
+    from paperkg.kg.store import Store
+
+    store = Store(directory)
+    with store.transaction() as db:
+        add_extractions(db, extractor.extract(papers))
+    return store
+
+
+def read_back(store, keys: dict[str, str]) -> tuple[list[Predicted], dict[str, list[Span]]]:
+    """Predicted relations (one per statement and sentence) and every mention, per paper key."""
+    from paperkg.kg.terms import PREFIXES
+
+    grouped: dict[tuple, Predicted] = {}
+    for row in store.query(_STATEMENTS, prefixes=PREFIXES):
+        relation = row["relation"].value.rsplit("#", 1)[1]
+        label, swapped = scierc_relation(relation)
+        paper = keys[row["paper"].value]
+        p = grouped.setdefault(
+            (row["sentence"].value, row["s"].value, relation, row["o"].value),
+            Predicted(paper, label, relation in SYMMETRIC_RELATIONS),
+        )
+        # a relation of the paper's own work ("our method") has no mention of it in the sentence:
+        # it is a prediction all the same, one that matches no gold relation
+        if row["ss"] is not None:
+            (p.seconds if swapped else p.firsts).add((int(row["ss"].value), int(row["se"].value)))
+        if row["os"] is not None:
+            (p.firsts if swapped else p.seconds).add((int(row["os"].value), int(row["oe"].value)))
+    mentions: dict[str, list[Span]] = defaultdict(list)
+    for row in store.query(_MENTIONS, prefixes=PREFIXES):
+        mentions[keys[row["paper"].value]].append((int(row["start"].value), int(row["end"].value)))
+    return list(grouped.values()), mentions
+
+
+def score(predicted: list[Predicted], gold: list[Gold]) -> dict:
+    right = one_to_one(predicted, gold)
+    found = Counter(p.label for p in predicted)
+    correct = Counter(predicted[i].label for i in right)
+    wanted = Counter(g.label for g in gold)
+    rows = {label: _prf(correct[label], found[label], wanted[label]) for label in SCIERC_RELATION_LABELS}
+    rows["micro"] = _prf(sum(correct.values()), len(predicted), len(gold))
+    return rows
+
+
+def _prf(right: int, found: int, gold: int) -> dict:
+    p = right / found if found else 0.0
+    r = right / gold if gold else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"gold": gold, "found": found, "right": right, "P": round(p, 3), "R": round(r, 3), "F1": round(f, 3)}
+
+
+def ceiling(gold: list[Gold], mentions: dict[str, list[Span]]) -> dict:
+    """The share of gold relations, and of gold arguments, that the graph's mentions reach."""
+    args = [(g.paper, a) for g in gold for a in (g.first, g.second)]
+    reached = {x for x in set(args) if any(spans_match(m, x[1]) for m in mentions[x[0]])}
+    both = sum((g.paper, g.first) in reached and (g.paper, g.second) in reached for g in gold)
+    return {
+        "relations_reachable": round(both / len(gold), 3),
+        "arguments_reached": round(len(reached) / len(set(args)), 3),
+    }
+
+
+@contextlib.contextmanager
+def without_scorer(extractor) -> Iterator[None]:
+    """The extractor with the relation scorer switched off: the patterns alone."""
+    if SCORER not in extractor.nlp.pipe_names:
+        yield
+        return
+    with extractor.nlp.select_pipes(disable=[SCORER]):
+        yield
+
+
+def run_scierc(extractor, path: Path, work: Path) -> dict:
+    papers, gold = scierc_papers(path)
+    out: dict = {"papers": len(papers), "gold_relations": len(gold), "rows": {}}
+    for name, switch in (("shipped", contextlib.nullcontext), ("patterns only", lambda: without_scorer(extractor))):
+        if name == "shipped" and SCORER not in extractor.nlp.pipe_names:
+            name = "shipped (no relation scorer in the pipeline)"
+        with switch():
+            store = build_graph(papers, work / name.split()[0], extractor)
+        keys = {f"{_paper_iri(p.key)}": p.key for p in papers}
+        predicted, mentions = read_back(store, keys)
+        out["rows"][name] = score(predicted, gold)
+        out["ceiling"] = ceiling(gold, mentions)
+    return out
+
+
+def _paper_iri(key: str) -> str:
+    from paperkg.kg.iris import paper_iri
+
+    return paper_iri(key).value
+
+
+def run_arxiv(extractor, n: int, work: Path) -> dict:
+    from paperkg.extract.readers import read_inputs
+
+    papers = [p for p in read_inputs([str(ARXIV_SAMPLE)]) if isinstance(p, Paper)][:n]
+    rows = {}
+    for name, switch in (("shipped", contextlib.nullcontext), ("patterns only", lambda: without_scorer(extractor))):
+        started = time.process_time()
+        with switch():
+            store = build_graph(papers, work / f"arxiv-{name.split()[0]}", extractor)
+        cpu = time.process_time() - started
+        statements = _count(store)
+        rows[name] = {
+            "relations_per_1000": round(1000 * statements / len(papers), 1),
+            "build_cpu_s": round(cpu, 2),
+            "abstracts_per_cpu_s": round(len(papers) / cpu, 1),
+        }
+    return {"papers": len(papers), "rows": rows}
+
+
+def _count(store) -> int:
+    from paperkg.kg.terms import rdf
+
+    return sum(1 for _ in store.oxigraph.quads_for_pattern(None, rdf.type, rdf.Statement))
+
+
+def audit(path: Path = AUDIT) -> dict:
+    """Precision of the judged relation rows: all, reliable or not, and by what found them."""
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    groups = {
+        "all": rows,
+        "reliable": [r for r in rows if r["reliable"]],
+        "not reliable": [r for r in rows if not r["reliable"]],
+        "scorer only": [r for r in rows if r["score"] is not None and not r["patterns"]],
+        "patterns only": [r for r in rows if r["score"] is None],
+        "scorer and patterns": [r for r in rows if r["score"] is not None and r["patterns"]],
+    }
+    return {
+        name: {
+            "rows": len(group),
+            "precision": round(sum(r["judged"] == "correct" for r in group) / len(group), 3) if group else None,
+            "wrong type": sum(r["judged"] == "wrong type" for r in group),
+            "wrong arguments": sum(r["judged"] == "wrong arguments" for r in group),
+        }
+        for name, group in groups.items()
+    }
+
+
+def table(rows: dict) -> str:
+    lines = [f"{'':<24}{'label':<14}{'gold':>6}{'found':>7}{'right':>7}{'P':>7}{'R':>7}{'F1':>7}"]
+    for name, labels in rows.items():
+        for label, r in labels.items():
+            lines.append(
+                f"{name:<24}{label:<14}{r['gold']:>6}{r['found']:>7}{r['right']:>7}"
+                f"{r['P']:>7.3f}{r['R']:>7.3f}{r['F1']:>7.3f}"
+            )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scierc", type=Path, default=SCIERC, help="folder with SciERC's dev.jsonl")
+    parser.add_argument("--model", default=None, help="spaCy pipeline (default: the shipped one)")
+    parser.add_argument("--arxiv", type=int, default=0, help="also build this many arXiv abstracts both ways")
+    parser.add_argument("--json", type=Path, default=None, help="write the results here too")
+    parser.add_argument("--audit", action="store_true", help="only the judged rows' precision (no model needed)")
+    args = parser.parse_args(argv)
+    if args.audit:
+        print(json.dumps(audit(), indent=2))
+        return 0
+    dev = args.scierc / "dev.jsonl"
+    if not dev.is_file():
+        print(f"no SciERC dev set at {dev} (set PAPERKG_SCIERC or --scierc)", file=sys.stderr)
+        return 2
+    from paperkg.extract.pipeline import load_extractor
+
+    extractor = load_extractor(args.model)
+    with tempfile.TemporaryDirectory(prefix="paperkg-relations-") as tmp:
+        results = {"scierc_dev": run_scierc(extractor, dev, Path(tmp))}
+        if args.arxiv:
+            results["arxiv"] = run_arxiv(extractor, args.arxiv, Path(tmp))
+    dev_results = results["scierc_dev"]
+    print(f"SciERC dev: {dev_results['papers']} abstracts, {dev_results['gold_relations']} gold relations")
+    print(f"ceiling set by the entities: {dev_results['ceiling']}")
+    print(table(dev_results["rows"]))
+    if "arxiv" in results:
+        print(json.dumps(results["arxiv"], indent=2))
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,275 @@
+"""`paperkg_relations`: a trained scorer of typed relations between the mentions of a sentence.
+
+Every pair of mentions in a sentence with at most `MAX_BETWEEN` mentions between them (nearest
+pairs first, at most `max_pairs` per sentence, so a sentence of many mentions costs linear time)
+is described by sparse features that need no parser: the two types, the words between them (as a
+bag, the first and last ones, and the whole stretch when it is short), their distance in words
+and in mentions, each mention's last word (the head of an English noun phrase) and the words just
+outside the pair. A multinomial logistic regression over those features, trained on SciERC
+(`extract.relation_training`), gives each pair a probability for "no relation" and for each graph
+relation in each direction; a pair whose best relation reaches `threshold` is kept.
+
+A paper's reference to its own work ("our method", "the proposed framework") takes part as a
+mention of type Method: the graph attaches what the scorer finds for it to the entity the paper
+proposes (`extract.own_work`, `kg.relations`).
+
+Results go to `doc.user_data[RELATIONS_KEY]` as `(subject start, subject end, object start,
+object end, relation, score)` in character offsets; the number of sentences whose pairs were cut
+at `max_pairs` to `doc.user_data[RELATIONS_CAPPED_KEY]`. Run time is numpy only: the weights are
+one float32 matrix saved with the pipeline.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import logging
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from paperkg.extract.keys import MENTIONS_KEY, RELATIONS_CAPPED_KEY, RELATIONS_KEY
+from paperkg.extract.own_work import Mention, with_own_work
+
+log = logging.getLogger(__name__)
+
+NONE = "none"
+_WORD = re.compile(r"\w[\w-]*|[^\w\s]")
+_SHORT = 4  # a stretch between two mentions of at most this many words is a feature as a whole
+# 98% of SciERC's training relations have at most two mentions between their arguments (90% of
+# the pairs): farther pairs cost time and hardly ever hold a relation
+MAX_BETWEEN = 2
+# Model is a Method with a name (rules tell them apart); SciERC, which the scorer learns from, has no Model
+_FEATURE_TYPE = {"Model": "Method"}
+
+
+def _bucket(n: int) -> str:
+    return str(n) if n < 4 else "4-6" if n < 7 else "7-10" if n < 11 else "11+"
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What a mention contributes to the features of every pair it is in."""
+
+    type: str
+    first: int  # index of its first and last word in the text's words
+    last: int
+    head: str
+    outside: tuple[str, ...]  # features of the words just before and after it
+
+
+class _Words:
+    """A text's words, lower-cased, with where each starts: found once per text."""
+
+    def __init__(self, text: str):
+        self.starts: list[int] = []
+        self.words: list[str] = []
+        for m in _WORD.finditer(text.lower()):
+            self.starts.append(m.start())
+            self.words.append(m.group())
+
+    def context(self, m: Mention) -> _Context:
+        first = bisect.bisect_left(self.starts, m[0])
+        last = max(first, bisect.bisect_left(self.starts, m[1]) - 1)
+        head = self.words[last] if last < len(self.words) else ""
+        before, after = self.words[max(0, first - 2) : first], self.words[last + 1 : last + 3]
+        outside = (
+            "pa=" + (before[-1] if before else "<s>"),
+            "pa2=" + " ".join(before),
+            "nb=" + (after[0] if after else "</s>"),
+            "nb2=" + " ".join(after),
+        )
+        return _Context(_FEATURE_TYPE.get(m[2], m[2]), first, last, head, outside)
+
+
+def text_pairs(
+    text: str, sentences: Sequence[Sequence[Mention]], max_pairs: int
+) -> tuple[list[tuple[Mention, Mention]], list[list[str]], int]:
+    """The pairs of mentions the scorer considers in each sentence (mentions sorted by start),
+    their features, and how many sentences had more pairs than `max_pairs`."""
+    words = _Words(text)
+    pairs: list[tuple[Mention, Mention]] = []
+    features: list[list[str]] = []
+    capped = 0
+    for sentence in sentences:
+        chosen, was_capped = sentence_pairs(sentence, max_pairs)
+        capped += was_capped
+        context = [words.context(m) for m in sentence]
+        for i, j, gap in chosen:
+            pairs.append((sentence[i], sentence[j]))
+            features.append(
+                _pair_features(context[i], context[j], words.words[context[i].last + 1 : context[j].first], gap)
+            )
+    return pairs, features, capped
+
+
+def _pair_features(a: _Context, b: _Context, between: list[str], between_mentions: int) -> list[str]:
+    """The features of the pair (a, b), `a` first, with the words and the number of mentions between."""
+    types = f"{a.type}|{b.type}"
+    first = between[0] if between else "<none>"
+    last = between[-1] if between else "<none>"
+    distance = _bucket(len(between))
+    features = [
+        "bias",
+        "t=" + types,
+        "d=" + distance,
+        f"t={types}|d={distance}",
+        f"m={_bucket(between_mentions)}",
+        "bf=" + first,
+        "bl=" + last,
+        f"t={types}|bf={first}",
+        f"t={types}|bl={last}",
+        "ha=" + a.head,
+        "hb=" + b.head,
+        f"ha={a.head}|tb={b.type}",
+        f"hb={b.head}|ta={a.type}",
+        a.outside[0],
+        a.outside[1],
+        b.outside[2],
+        b.outside[3],
+    ]
+    if len(between) <= _SHORT:
+        stretch = " ".join(between)
+        features.append("bs=" + stretch)
+        features.append(f"t={types}|bs={stretch}")
+    if len(between) > 1:
+        features.append(f"b2={between[0]} {between[1]}")
+        features.append(f"bl2={between[-2]} {between[-1]}")
+    features.extend("bw=" + w for w in set(between))
+    return features
+
+
+def sentence_pairs(mentions: Sequence[Mention], max_pairs: int) -> tuple[list[tuple[int, int, int]], bool]:
+    """`(i, j, mentions between)` for the pairs of non-overlapping mentions (sorted by start) with at
+    most `MAX_BETWEEN` mentions between, nearest first, at most `max_pairs`; and whether the cap left
+    any out."""
+    pairs: list[tuple[int, int, int]] = []
+    n = len(mentions)
+    for gap in range(min(n - 1, MAX_BETWEEN + 1)):
+        for i in range(n - 1 - gap):
+            j = i + 1 + gap
+            if mentions[i][1] <= mentions[j][0]:
+                if len(pairs) == max_pairs:
+                    return pairs, True
+                pairs.append((i, j, gap))
+    return pairs, False
+
+
+def pair_classes(relations: Sequence[str], symmetric: frozenset[str]) -> list[str]:
+    """The classes a pair (a, b) can take: none; `rel>` (a is the subject) and `rel<` (b is);
+    a symmetric relation once."""
+    classes = [NONE]
+    for r in relations:
+        classes.extend([r] if r in symmetric else [r + ">", r + "<"])
+    return classes
+
+
+class RelationScorer:
+    def __init__(self, nlp: Language, name: str, max_pairs: int, threshold: float):
+        self.name = name
+        self.max_pairs = max_pairs
+        self.threshold = threshold
+        self.features: dict[str, int] = {}
+        self.classes: list[str] = []
+        self.weights = numpy.zeros((0, 0), dtype="float32")
+        self._rows = self.weights
+
+    def initialize(
+        self,
+        get_examples=None,
+        *,
+        nlp: Language | None = None,
+        features: Sequence[str] = (),
+        classes: Sequence[str] = (),
+        weights: numpy.ndarray | None = None,
+    ) -> None:
+        """Set the trained model: feature names (rows of `weights`), class names (its columns)."""
+        self.features = {f: i for i, f in enumerate(features)}
+        self.classes = list(classes)
+        self.weights = numpy.asarray(
+            weights if weights is not None else numpy.zeros((len(features), len(classes))), dtype="float32"
+        )
+        self._rows = numpy.vstack([self.weights, numpy.zeros((1, len(self.classes)), dtype="float32")])
+
+    def __call__(self, doc: Doc) -> Doc:
+        found: list[tuple[int, int, int, int, str, float]] = []
+        capped = 0
+        if self.classes and MENTIONS_KEY in doc.spans:
+            spans = sorted((s.start_char, s.end_char, s.label_) for s in doc.spans[MENTIONS_KEY])
+            text = doc.text
+            found, capped = self.score(text, list(mentions_by_sentence(doc, with_own_work(text, spans))))
+        if capped:
+            log.warning("%d sentence(s) had over %d mention pairs; the nearest were scored", capped, self.max_pairs)
+        doc.user_data[RELATIONS_KEY] = found
+        doc.user_data[RELATIONS_CAPPED_KEY] = capped
+        return doc
+
+    def score(self, text: str, sentences: Sequence[Sequence[Mention]]) -> tuple[list, int]:
+        """The relations kept among each sentence's mentions (sorted by start), and how many
+        sentences were capped."""
+        pairs, features, capped = text_pairs(text, sentences, self.max_pairs)
+        if not pairs:
+            return [], capped
+        probabilities = self.probabilities(features)
+        best = probabilities[:, 1:].argmax(axis=1) + 1
+        kept = []
+        for (a, b), c, p in zip(pairs, best.tolist(), probabilities[numpy.arange(len(pairs)), best].tolist()):
+            if p >= self.threshold:
+                name = self.classes[c]
+                subject, obj = (b, a) if name.endswith("<") else (a, b)
+                kept.append((subject[0], subject[1], obj[0], obj[1], name.rstrip("<>"), round(p, 3)))
+        return kept, capped
+
+    def probabilities(self, pairs: Sequence[Sequence[str]]) -> numpy.ndarray:
+        """Class probabilities, one row per pair of feature lists."""
+        zero = len(self.weights)  # the zero row: every pair starts with it, so none sums nothing
+        cols: list[int] = []
+        offsets: list[int] = []
+        get = self.features.get
+        for names in pairs:
+            offsets.append(len(cols))
+            cols.append(zero)
+            cols.extend(i for i in map(get, names) if i is not None)
+        logits = numpy.add.reduceat(self._rows[numpy.asarray(cols)], numpy.asarray(offsets), axis=0)
+        logits -= logits.max(axis=1, keepdims=True)
+        numpy.exp(logits, out=logits)
+        logits /= logits.sum(axis=1, keepdims=True)
+        return logits
+
+    def to_disk(self, path, exclude=()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        meta = {"classes": self.classes, "features": list(self.features)}
+        (path / "model.json").write_text(json.dumps(meta), encoding="utf-8")
+        numpy.save(path / "weights.npy", self.weights.astype("float16"), allow_pickle=False)
+
+    def from_disk(self, path, exclude=()) -> RelationScorer:
+        path = Path(path)
+        meta = json.loads((path / "model.json").read_text(encoding="utf-8"))
+        weights = numpy.load(path / "weights.npy", allow_pickle=False)
+        self.initialize(features=meta["features"], classes=meta["classes"], weights=weights)
+        return self
+
+
+def mentions_by_sentence(doc: Doc, spans: list[Mention]) -> Iterator[list[Mention]]:
+    """The mentions of each sentence, in order; a mention belongs to the sentence it starts in."""
+    bounds = [(s.start_char, s.end_char) for s in doc.sents]
+    k = 0
+    for start, end in bounds:
+        sentence = []
+        while k < len(spans) and spans[k][0] < end:
+            if spans[k][0] >= start and spans[k][1] <= end:
+                sentence.append(spans[k])
+            k += 1
+        if len(sentence) > 1:
+            yield sentence
+
+
+@Language.factory("paperkg_relations", default_config={"max_pairs": 200, "threshold": 0.5})
+def make_relation_scorer(nlp: Language, name: str, max_pairs: int, threshold: float) -> RelationScorer:
+    return RelationScorer(nlp, name, max_pairs, threshold)

@@ -1,0 +1,68 @@
+"""bench/relations.py: lenient one-to-one matching against SciERC, and the judged audit rows."""
+
+from __future__ import annotations
+
+import json
+
+from bench.relations import AUDIT, Gold, Predicted, audit, one_to_one, score
+from paperkg.extract.scierc import running_text, spans_match
+from paperkg.schema.namespaces import RELATIONS
+
+
+def test_spans_match_leniently_by_containment_or_a_shared_end():
+    assert spans_match((0, 10), (4, 10))  # "deep networks" for "networks"
+    assert spans_match((4, 10), (0, 12))  # inside the gold span
+    assert spans_match((2, 10), (5, 10))
+    assert not spans_match((0, 6), (4, 10))  # overlapping, neither inside, different ends
+    assert not spans_match((0, 4), (4, 10))
+
+
+def test_running_text_keeps_each_tokens_offset():
+    text, starts = running_text(["a", "method", "(", "AM", ")", ",", "it", "'s"])
+    assert text == "a method (AM), it's"
+    assert [text[s : s + len(w)] for s, w in zip(starts, ["a", "method", "(", "AM", ")", ",", "it", "'s"])] == [
+        "a",
+        "method",
+        "(",
+        "AM",
+        ")",
+        ",",
+        "it",
+        "'s",
+    ]
+
+
+def test_each_gold_relation_is_matched_once_and_symmetric_ones_either_way():
+    gold = [Gold("p", "USED-FOR", (0, 5), (10, 15)), Gold("p", "COMPARE", (20, 25), (30, 35))]
+    twice = Predicted("p", "USED-FOR", False, {(0, 5)}, {(10, 15)})
+    again = Predicted("p", "USED-FOR", False, {(1, 5)}, {(10, 15)})
+    reversed_compare = Predicted("p", "COMPARE", True, {(30, 35)}, {(20, 25)})
+    reversed_use = Predicted("p", "USED-FOR", False, {(10, 15)}, {(0, 5)})
+    other_paper = Predicted("q", "USED-FOR", False, {(0, 5)}, {(10, 15)})
+    predicted = [twice, again, reversed_compare, reversed_use, other_paper]
+    assert one_to_one(predicted, gold) in ({0, 2}, {1, 2})
+    rows = score(predicted, gold)
+    assert (rows["micro"]["found"], rows["micro"]["right"], rows["micro"]["gold"]) == (5, 2, 2)
+    assert rows["USED-FOR"]["P"] == 0.25 and rows["COMPARE"]["R"] == 1.0
+
+
+def test_the_audit_fixture_is_judged_row_by_row(tmp_path):
+    rows = [json.loads(line) for line in AUDIT.read_text(encoding="utf-8").splitlines()]
+    assert len(rows) == 100
+    assert {r["judged"] for r in rows} <= {"correct", "wrong type", "wrong arguments"}
+    assert all(r["relation"] in RELATIONS and r["subject"] in r["sentence"] for r in rows)
+    judged = tmp_path / "audit.jsonl"
+    judged.write_text(
+        "\n".join(
+            json.dumps({"reliable": reliable, "score": 0.9, "patterns": [], "judged": j})
+            for reliable, j in [(True, "correct"), (True, "wrong type"), (False, "correct"), (False, "correct")]
+        ),
+        encoding="utf-8",
+    )
+    found = audit(judged)
+    assert (found["all"]["precision"], found["reliable"]["precision"], found["not reliable"]["precision"]) == (
+        0.75,
+        0.5,
+        1.0,
+    )
+    assert found["patterns only"]["rows"] == 0 and found["patterns only"]["precision"] is None

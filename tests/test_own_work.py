@@ -1,0 +1,53 @@
+""" "Our method" in a sentence is the method the paper proposes (extract.own_work, kg.relations)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from graph_papers import build, ent, extraction, paper
+
+from paperkg.extract.own_work import with_own_work
+from paperkg.extract.records import PaperExtraction, ScoredRelation
+from paperkg.kg.iris import entity_iri, statement_iri
+from paperkg.kg.names import lookup_key
+from paperkg.kg.terms import pkg, prov, rdf
+
+ABSTRACT = "Our method outperforms SAM by a wide margin. We test the proposed framework on COCO."
+
+
+def xnet(title: str = "XNet: Fast Segmentation") -> PaperExtraction:
+    p = paper("title:" + title.lower(), title, ABSTRACT)
+    ex = extraction(p, ent("XNet", "Method"), ent("SAM", "Model"), ent("COCO", "Dataset"))
+    own, coco = ABSTRACT.index("the proposed framework"), ABSTRACT.index("COCO")
+    # what the scorer found for the second sentence's reference to the paper's own work
+    found = ScoredRelation("abstract", (own, own + len("the proposed framework")), (coco, coco + 4), "evaluatedOn", 0.8)
+    return replace(ex, relations=(found,))
+
+
+def statement(store, subject: str, relation: str, obj: str):
+    node = statement_iri(entity_iri(lookup_key(subject)), getattr(pkg, relation), entity_iri(lookup_key(obj)))
+    return node if any(store.oxigraph.quads_for_pattern(node, rdf.type, rdf.Statement)) else None
+
+
+def test_references_to_the_papers_own_work_are_found_where_no_mention_is():
+    text = "Our approach beats SAM. The proposed framework (XNet) is fast."
+    sam, xnet_at = text.index("SAM"), text.index("XNet")
+    found = with_own_work(text, [(sam, sam + 3, "Model"), (xnet_at, xnet_at + 4, "Method")])
+    assert [text[s:e] for s, e, _ in found] == ["Our approach", "SAM", "The proposed framework", "XNet"]
+    assert with_own_work(text, [(0, 12, "Method")])[0] == (0, 12, "Method")  # a mention already there
+
+
+def test_our_method_attaches_to_the_entity_the_paper_proposes(tmp_path):
+    store = build(tmp_path / "g", [xnet()])
+    # the patterns' "outperforms" (SAM is the corpus's acronym of segment anything model)
+    compared = statement(store, "XNet", "comparedWith", "segment anything model")
+    evaluated = statement(store, "XNet", "evaluatedOn", "COCO")  # the scorer's
+    assert compared is not None and evaluated is not None
+    sentences = [q.object for q in store.oxigraph.quads_for_pattern(evaluated, prov.wasDerivedFrom, None)]
+    assert len(sentences) == 1 and sentences[0].value.endswith("/abstract/s1")
+
+
+def test_our_method_is_nothing_when_the_paper_proposes_nothing(tmp_path):
+    store = build(tmp_path / "g", [xnet(title="A Study of Segmentation")])
+    assert statement(store, "XNet", "evaluatedOn", "COCO") is None
+    assert not any(store.oxigraph.quads_for_pattern(None, rdf.type, rdf.Statement))

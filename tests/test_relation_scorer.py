@@ -1,0 +1,81 @@
+"""The trained relation scorer as a pipeline component (extract.relation_scorer)."""
+
+from __future__ import annotations
+
+import logging
+
+import numpy
+import spacy
+from spacy.tokens import Span
+
+from paperkg.extract.keys import MENTIONS_KEY, RELATIONS_CAPPED_KEY, RELATIONS_KEY
+from paperkg.extract.relation_scorer import MAX_BETWEEN, pair_classes, sentence_pairs
+from paperkg.schema.namespaces import RELATIONS, SYMMETRIC_RELATIONS
+
+CLASSES = pair_classes(RELATIONS, SYMMETRIC_RELATIONS)
+
+
+def scorer_pipeline(max_pairs: int = 200):
+    """A blank pipeline with a scorer that knows one cue: "X for Y" is X usedFor Y."""
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    scorer = nlp.add_pipe("paperkg_relations", config={"max_pairs": max_pairs, "threshold": 0.5})
+    weights = numpy.zeros((2, len(CLASSES)))
+    weights[0, CLASSES.index("none")] = 2.0  # "bias": no relation, unless ...
+    weights[1, CLASSES.index("usedFor>")] = 5.0  # ... the words between are "for"
+    scorer.initialize(features=["bias", "bs=for"], classes=CLASSES, weights=weights)
+    return nlp
+
+
+def with_mentions(nlp, text: str, *spans: tuple[int, int, str]):
+    doc = nlp.make_doc(text)
+    doc.spans[MENTIONS_KEY] = [Span(doc, s, e, label=label) for s, e, label in spans]
+    for _, proc in nlp.pipeline:
+        doc = proc(doc)
+    return doc
+
+
+TEXT = "Transformers for translation beat recurrent networks on WMT."
+MENTIONS = ((0, 1, "Method"), (2, 3, "Task"), (4, 6, "Method"), (7, 8, "Dataset"))
+
+
+def test_the_scorer_keeps_the_relations_its_weights_give(tmp_path):
+    doc = with_mentions(scorer_pipeline(), TEXT, *MENTIONS)
+    ((s_start, s_end, o_start, o_end, relation, score),) = doc.user_data[RELATIONS_KEY]
+    assert (TEXT[s_start:s_end], relation, TEXT[o_start:o_end]) == ("Transformers", "usedFor", "translation")
+    assert 0.5 <= score <= 1 and doc.user_data[RELATIONS_CAPPED_KEY] == 0
+
+
+def test_the_scorer_is_saved_and_loaded_with_the_pipeline(tmp_path):
+    nlp = scorer_pipeline()
+    nlp.to_disk(tmp_path / "model")
+    loaded = spacy.load(tmp_path / "model")
+    assert loaded.pipe_names == nlp.pipe_names
+    before = with_mentions(nlp, TEXT, *MENTIONS).user_data[RELATIONS_KEY]
+    after = with_mentions(loaded, TEXT, *MENTIONS).user_data[RELATIONS_KEY]
+    assert before and after == before
+    assert loaded.get_pipe("paperkg_relations").classes == CLASSES
+
+
+def test_a_sentence_of_many_mentions_is_scored_on_a_bounded_number_of_pairs(caplog):
+    mentions = [(i, i + 1, "Method") for i in range(0, 4000, 2)]  # 2,000 mentions in one sentence
+    pairs, capped = sentence_pairs(mentions, 10_000)
+    assert len(pairs) <= (MAX_BETWEEN + 1) * len(mentions) and not capped
+    assert all(gap <= MAX_BETWEEN for _, _, gap in pairs)
+    pairs, capped = sentence_pairs(mentions, 200)
+    assert len(pairs) == 200 and capped
+    assert pairs[:3] == [(0, 1, 0), (1, 2, 0), (2, 3, 0)]  # the nearest first
+
+    nlp = scorer_pipeline(max_pairs=50)
+    text = " ".join(["model"] * 600)
+    with caplog.at_level(logging.WARNING):
+        doc = with_mentions(nlp, text, *((i, i + 1, "Method") for i in range(600)))
+    assert doc.user_data[RELATIONS_CAPPED_KEY] == 1
+    assert "over 50 mention pairs" in caplog.text
+
+
+def test_pairs_skip_overlapping_mentions():
+    mentions = [(0, 10, "Method"), (5, 8, "Method"), (12, 15, "Task")]
+    pairs, _ = sentence_pairs(mentions, 100)
+    assert (0, 1, 0) not in pairs  # (0, 10) and (5, 8) overlap
+    assert {(i, j) for i, j, _ in pairs} == {(1, 2), (0, 2)}
