@@ -6,7 +6,7 @@ import sys
 import click
 
 from paperkg.kg.commands._options import echo_json, store_option
-from paperkg.schema.errors import WriteError
+from paperkg.schema.errors import InputError, NothingFound, WriteError
 from paperkg.viz import DEFAULT_MAX_NODES, SHARED_ENOUGH
 
 
@@ -184,12 +184,12 @@ def _focus_entity(store, term: str) -> str:
 
     key = lookup_key(term)
     if not key:
-        raise click.ClickException(f"nothing to look for in {term!r}")
+        raise InputError(f"nothing to look for in {term!r}")
     found = label_index.entities_with_key(store, key)
     if not found:
         close = label_index.load(store).suggest(store, key, limit=5)
         hint = f"; did you mean: {', '.join(ref.name for ref, _ in close)}" if close else ""
-        raise click.ClickException(f"no entity named {term!r} in the graph{hint}")
+        raise NothingFound(f"no entity named {term!r} in the graph{hint}")
     main, *others = found
     if others:
         names = "; ".join(f"{o.name} ({o.type}, {o.paper_count or 0} papers)" for o in others[:5])
