@@ -323,7 +323,7 @@ def train_teacher(
     optimizer = torch.optim.AdamW(params, weight_decay=0.01)
     warmup = max(1, total // 10)
     schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda step: min((step + 1) / warmup, max(0.0, (total - step) / (total - warmup)))
+        optimizer, lambda step: min((step + 1) / warmup, max(0.0, (total - step) / max(1, total - warmup)))
     )
     log(f"{len(examples)} training chunks in {len(batches)} batches, {epochs} epochs, dev {len(dev)} documents")
     best, history = -1.0, []
@@ -349,7 +349,7 @@ def train_teacher(
             optimizer.step()
             schedule.step()
             seen += 1
-            loss_sum += float(loss)
+            loss_sum += float(loss.detach())
         dev_scores = _recogniser_f1(enc, dev, max_pieces, batch_size)
         history.append({"epoch": epoch, "loss": round(loss_sum / seen, 4), "dev": dev_scores})
         log(
@@ -381,6 +381,7 @@ def assemble_teacher(classifier_dir: str | Path, out_dir: str | Path, max_pieces
 
     import spacy
 
+    from paperkg.extract import components  # noqa: F401  (registers paperkg_teacher)
     from paperkg.extract.assembly import PIPELINE_NAME, PIPELINE_VERSION, add_paperkg_components
 
     nlp = spacy.blank("en")
