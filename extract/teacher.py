@@ -339,10 +339,9 @@ def train_teacher(
             for k, i in enumerate(batch):
                 allowed[k, : len(examples[i][1])] = torch.from_numpy(examples[i][1])
                 words[k, : len(examples[i][1])] = True
-            scores = enc.logits(ids, mask, index)
-            total_mass = torch.logsumexp(scores, dim=-1)
-            allowed_mass = torch.logsumexp(scores.masked_fill(~allowed, float("-inf")), dim=-1)
-            loss = ((total_mass - allowed_mass) * words).sum() / words.sum()
+            scores = enc.logits(ids, mask, index)[words]  # padding words dropped: no tag is allowed there
+            allowed_scores = scores.masked_fill(~allowed[words], float("-inf"))
+            loss = (torch.logsumexp(scores, dim=-1) - torch.logsumexp(allowed_scores, dim=-1)).mean()
             optimizer.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(enc.encoder.parameters(), 1.0)

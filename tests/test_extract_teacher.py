@@ -7,6 +7,7 @@ loudly on import sits first on the path of that build."""
 
 import importlib.util
 import json
+import math
 import os
 import subprocess
 import sys
@@ -183,6 +184,7 @@ def test_a_tiny_classifier_trains_and_its_pipeline_labels_text(tmp_path):
     model = train_teacher([FIXTURE], FIXTURE, tmp_path / "run", epochs=1, encoder_dir=encoder, log=lambda _: None)
     history = json.loads((tmp_path / "run" / "history.json").read_text())
     assert len(history["epochs"]) == 1 and 0 <= history["epochs"][0]["dev"]["f1"] <= 1
+    assert math.isfinite(history["epochs"][0]["loss"])  # padding words must not reach the loss
     nlp = load_nlp(model)
     assert nlp.pipe_names[:2] == ["paperkg_sentences", "ner"]
     doc = nlp("We train a parser on the treebank.\n\nIt improves parsing accuracy.")
