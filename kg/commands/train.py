@@ -216,9 +216,19 @@ def rules(model: str | None, gazetteers: str | None) -> None:
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed (same seed, same teacher).")
 @click.option("--epochs", type=click.IntRange(min=1), default=8, show_default=True, help="Passes over the data.")
 @click.option("--lr", type=float, default=1e-4, show_default=True, help="Peak learning rate of the encoder.")
+@click.option(
+    "--batch-size", type=click.IntRange(min=1), default=16, show_default=True, help="Chunks of text per update."
+)
 @click.option("--threads", type=click.IntRange(min=1), default=1, show_default=True, help="PyTorch threads.")
 def teacher(
-    train_paths: tuple[str, ...], dev_path: str, out_dir: str, seed: int, epochs: int, lr: float, threads: int
+    train_paths: tuple[str, ...],
+    dev_path: str,
+    out_dir: str,
+    seed: int,
+    epochs: int,
+    lr: float,
+    batch_size: int,
+    threads: int,
 ) -> None:
     """Fine-tune all-MiniLM-L6-v2 as a token classifier: a contextual teacher for `kg label`.
 
@@ -243,6 +253,7 @@ def teacher(
         seed=seed,
         epochs=epochs,
         lr=lr,
+        batch_size=batch_size,
         threads=threads,
         log=lambda msg: click.echo(msg, err=True),
     )
