@@ -4,17 +4,11 @@ from __future__ import annotations
 
 import click
 
-from paperkg.kg.commands._options import echo_json, fast_option
+from paperkg.kg.commands._options import echo_json, fast_option, gold_option
 
 
 @click.command("eval")
-@click.option(
-    "--gold",
-    "gold_path",
-    required=True,
-    type=click.Path(exists=True, dir_okay=False, path_type=str),
-    help="SciERC-format JSON Lines with gold entities.",
-)
+@gold_option("--gold", "gold_path", "SciERC-format JSON Lines with gold entities.", required=True)
 @click.option(
     "--model",
     type=click.Path(exists=True, file_okay=False, path_type=str),

@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import click
 
+from paperkg.kg.commands._options import out_dir_option
+
 
 @click.command()
 @click.argument("corpus", type=click.Path(exists=True, dir_okay=False, path_type=str))
-@click.option(
-    "--out",
-    "out_dir",
-    required=True,
-    type=click.Path(file_okay=False, path_type=str),
-    help="Directory for the labelled shards (silver-000.spacy, ...).",
-)
+@out_dir_option("Directory for the labelled shards (silver-000.spacy, ...).")
 @click.option(
     "--teacher",
     type=click.Path(exists=True, file_okay=False, path_type=str),

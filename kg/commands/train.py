@@ -5,22 +5,12 @@ from __future__ import annotations
 
 import click
 
+from paperkg.kg.commands._options import gold_option, out_dir_option
+
 
 @click.group(invoke_without_command=True, no_args_is_help=True)
-@click.option(
-    "--train",
-    "train_path",
-    default=None,
-    type=click.Path(exists=True, dir_okay=False, path_type=str),
-    help="SciERC-format JSON Lines to train on.",
-)
-@click.option(
-    "--dev",
-    "dev_path",
-    default=None,
-    type=click.Path(exists=True, dir_okay=False, path_type=str),
-    help="SciERC-format JSON Lines for model selection.",
-)
+@gold_option("--train", "train_path", "SciERC-format JSON Lines to train on.", default=None)
+@gold_option("--dev", "dev_path", "SciERC-format JSON Lines for model selection.", default=None)
 @click.option(
     "--out",
     "out_dir",
@@ -191,28 +181,15 @@ def rules(model: str | None, gazetteers: str | None) -> None:
 
 
 @train.command()
-@click.option(
+@gold_option(
     "--train",
     "train_paths",
+    "SciERC-format JSON Lines to train on (repeat for several; a file teaches the labels it uses).",
     required=True,
     multiple=True,
-    type=click.Path(exists=True, dir_okay=False, path_type=str),
-    help="SciERC-format JSON Lines to train on (repeat for several; a file teaches the labels it uses).",
 )
-@click.option(
-    "--dev",
-    "dev_path",
-    required=True,
-    type=click.Path(exists=True, dir_okay=False, path_type=str),
-    help="SciERC-format JSON Lines for choosing the epoch.",
-)
-@click.option(
-    "--out",
-    "out_dir",
-    required=True,
-    type=click.Path(file_okay=False, path_type=str),
-    help="Output directory; the teacher pipeline is OUT/model.",
-)
+@gold_option("--dev", "dev_path", "SciERC-format JSON Lines for choosing the epoch.", required=True)
+@out_dir_option("Output directory; the teacher pipeline is OUT/model.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed (same seed, same teacher).")
 @click.option("--epochs", type=click.IntRange(min=1), default=8, show_default=True, help="Passes over the data.")
 @click.option("--lr", type=float, default=1e-4, show_default=True, help="Peak learning rate of the encoder.")
@@ -262,13 +239,7 @@ def teacher(
 
 @train.command()
 @click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=str))
-@click.option(
-    "--out",
-    "out_dir",
-    required=True,
-    type=click.Path(file_okay=False, path_type=str),
-    help="Directory for train.jsonl and held-out.jsonl.",
-)
+@out_dir_option("Directory for train.jsonl and held-out.jsonl.")
 @click.option(
     "--fraction", type=click.FloatRange(0, 1), default=0.2, show_default=True, help="Share of records held out."
 )
