@@ -31,10 +31,12 @@ import numpy as np
 
 from paperkg.extract.evaluation import GRAPH_TO_SCIERC, label_scheme, score
 from paperkg.extract.scierc import SCIERC_LABELS, SCORED_LABELS, GoldDocument, read_scierc
+from paperkg.schema.errors import InputError
 
 __all__ = [
     "TAGS",
     "allowed_tags",
+    "assemble_teacher",
     "chunk_words",
     "decode",
     "split_gold",
@@ -289,13 +291,16 @@ def train_teacher(
     max_pieces: int = 256,
     threads: int = 1,
     encoder_dir: str | Path | None = None,
+    vote_from: str | Path | None = None,
     log=print,
 ) -> Path:
     """Fine-tune the encoder on the gold files, keep the epoch best on `dev_path` (typed micro
     F1 of the classifier alone), and write it with paperkg's components around it to OUT/model.
 
     AdamW (weight decay 0.01), linear warm-up over the first tenth of the updates and linear
-    decay to 0, batches of `batch_size` chunks of similar length in a seeded order. Returns OUT/model."""
+    decay to 0, batches of `batch_size` chunks of similar length in a seeded order. Returns OUT/model;
+    with `vote_from`, OUT/model-vote is also written: the classifier among that pipeline's voting
+    members (`assemble_teacher`)."""
     import torch
 
     torch.set_num_threads(threads)
@@ -369,13 +374,26 @@ def train_teacher(
         "dev": str(dev_path),
     }
     (out / "history.json").write_text(json.dumps({"settings": settings, "epochs": history}, indent=1))
+    if vote_from is not None:
+        assemble_teacher(out / "best", out / "model-vote", max_pieces=max_pieces, vote_from=vote_from)
     return assemble_teacher(out / "best", out / "model", max_pieces=max_pieces)
 
 
-def assemble_teacher(classifier_dir: str | Path, out_dir: str | Path, max_pieces: int = 256) -> Path:
+def assemble_teacher(
+    classifier_dir: str | Path,
+    out_dir: str | Path,
+    max_pieces: int = 256,
+    vote_from: str | Path | None = None,
+    weight: int = 2,
+) -> Path:
     """A paperkg pipeline (tokenizer, sentences, abbreviations, rules, type refinement) whose
     recogniser is the classifier at `classifier_dir`: `kg eval --model` and `kg label --teacher`
-    take it as they take a trained pipeline."""
+    take it as they take a trained pipeline.
+
+    With `vote_from` (a pipeline with voting members, such as the shipped one), the classifier
+    joins its members as one more member whose ballot counts `weight` votes: with the shipped
+    three and weight 2, a span is kept when the classifier and one member propose it, or all
+    three members do."""
     import shutil
 
     import spacy
@@ -383,17 +401,35 @@ def assemble_teacher(classifier_dir: str | Path, out_dir: str | Path, max_pieces
     from paperkg.extract import components  # noqa: F401  (registers paperkg_teacher)
     from paperkg.extract.assembly import PIPELINE_NAME, PIPELINE_VERSION, add_paperkg_components
 
-    nlp = spacy.blank("en")
-    nlp.add_pipe("paperkg_teacher", name="ner", config={"max_pieces": max_pieces})
-    add_paperkg_components(nlp)
+    config = {"max_pieces": max_pieces}
+    if vote_from is None:
+        name = "ner"
+        nlp = spacy.blank("en")
+        nlp.add_pipe("paperkg_teacher", name=name, config=config)
+        add_paperkg_components(nlp)
+        description = "all-MiniLM-L6-v2 fine-tuned as a BIO token classifier (PyTorch)"
+    else:
+        nlp = spacy.load(vote_from, exclude=["ner"])  # the single model; the voting members stay
+        members = sum(1 for pipe in nlp.pipe_names if pipe.startswith("ner_"))
+        if "paperkg_vote" not in nlp.pipe_names:
+            raise InputError(f"{vote_from}: no voting members to join")
+        name = f"ner_{members}"
+        nlp.add_pipe("paperkg_teacher", name=name, config=config, before="paperkg_vote")
+        nlp.add_pipe("paperkg_ballot", name=f"ballot_{members}", config={"weight": weight}, after=name)
+        nlp.meta.pop("single_recogniser", None)
+        nlp.meta["members"] = members + 1
+        description = (
+            f"all-MiniLM-L6-v2 fine-tuned as a BIO token classifier (PyTorch), {weight} votes, "
+            f"and {members} voting NER models, 1 vote each"
+        )
     nlp.meta["name"] = PIPELINE_NAME + "_teacher"
     nlp.meta["version"] = PIPELINE_VERSION
-    nlp.meta["description"] = "paperkg teacher: all-MiniLM-L6-v2 fine-tuned as a BIO token classifier (PyTorch)"
+    nlp.meta["description"] = f"paperkg teacher: {description}"
     out = Path(out_dir)
     if out.exists():
         shutil.rmtree(out)
-    nlp.to_disk(out, exclude=["ner"])
-    shutil.copytree(classifier_dir, out / "ner")
+    nlp.to_disk(out, exclude=[name])
+    shutil.copytree(classifier_dir, out / name)
     return out
 
 

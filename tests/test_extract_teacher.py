@@ -167,7 +167,7 @@ def test_a_tiny_classifier_trains_and_its_pipeline_labels_text(tmp_path):
     """A 2-layer BERT of random weights (made here, nothing downloaded) trained for one epoch."""
     from transformers import BertConfig, BertModel, BertTokenizerFast
 
-    from paperkg.extract.pipeline import load_nlp
+    from paperkg.extract.pipeline import MODEL_DIR, load_nlp
     from paperkg.extract.teacher import train_teacher
 
     words = sorted(
@@ -181,7 +181,9 @@ def test_a_tiny_classifier_trains_and_its_pipeline_labels_text(tmp_path):
         vocab_size=len(words) + 5, hidden_size=16, num_hidden_layers=2, num_attention_heads=2, intermediate_size=32
     )
     BertModel(config).save_pretrained(str(encoder))
-    model = train_teacher([FIXTURE], FIXTURE, tmp_path / "run", epochs=1, encoder_dir=encoder, log=lambda _: None)
+    model = train_teacher(
+        [FIXTURE], FIXTURE, tmp_path / "run", epochs=1, encoder_dir=encoder, vote_from=MODEL_DIR, log=lambda _: None
+    )
     history = json.loads((tmp_path / "run" / "history.json").read_text())
     assert len(history["epochs"]) == 1 and 0 <= history["epochs"][0]["dev"]["f1"] <= 1
     assert math.isfinite(history["epochs"][0]["loss"])  # padding words must not reach the loss
@@ -189,3 +191,9 @@ def test_a_tiny_classifier_trains_and_its_pipeline_labels_text(tmp_path):
     assert nlp.pipe_names[:2] == ["paperkg_sentences", "ner"]
     doc = nlp("We train a parser on the treebank.\n\nIt improves parsing accuracy.")
     assert all(ent.label_ in {t[2:] for t in TAGS[1:]} for ent in doc.ents)
+    voting = load_nlp(tmp_path / "run" / "model-vote")  # the classifier as a fourth member, counting twice
+    assert [p for p in voting.pipe_names if p.startswith(("ner", "ballot"))] == [
+        *(f"{kind}_{i}" for i in range(4) for kind in ("ner", "ballot"))
+    ]
+    assert voting.get_pipe("ballot_3").keywords == {"weight": 2}
+    assert all(ent.label_ in {t[2:] for t in TAGS[1:]} for ent in voting("A parser for parsing.").ents)

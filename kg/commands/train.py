@@ -197,6 +197,13 @@ def rules(model: str | None, gazetteers: str | None) -> None:
     "--batch-size", type=click.IntRange(min=1), default=16, show_default=True, help="Chunks of text per update."
 )
 @click.option("--threads", type=click.IntRange(min=1), default=1, show_default=True, help="PyTorch threads.")
+@click.option(
+    "--vote-from",
+    type=click.Path(exists=True, file_okay=False, path_type=str),
+    default=None,
+    help="Also write OUT/model-vote: the classifier (2 votes) among this pipeline's voting members "
+    "(e.g. extract/model: kept when it and one member, or all three members, agree).",
+)
 def teacher(
     train_paths: tuple[str, ...],
     dev_path: str,
@@ -206,6 +213,7 @@ def teacher(
     lr: float,
     batch_size: int,
     threads: int,
+    vote_from: str | None,
 ) -> None:
     """Fine-tune all-MiniLM-L6-v2 as a token classifier: a contextual teacher for `kg label`.
 
@@ -232,6 +240,7 @@ def teacher(
         lr=lr,
         batch_size=batch_size,
         threads=threads,
+        vote_from=vote_from,
         log=lambda msg: click.echo(msg, err=True),
     )
     click.echo(f"teacher pipeline written to {model}", err=True)
