@@ -16,6 +16,7 @@ from pathlib import Path
 
 from paperkg.schema.errors import InputError
 
+SCIERC_LABELS = ("Task", "Method", "Metric", "Material", "OtherScientificTerm", "Generic")
 SCORED_LABELS = ("Task", "Method", "Metric", "Material", "OtherScientificTerm")
 # The graph type of each scored SciERC label (Generic names nothing and has none).
 SCIERC_TO_GRAPH = {

@@ -240,15 +240,16 @@ def test_graph_mentions_split_a_span_holding_two_definitions(nlp):
     ]
 
 
-def _members_vote(ballots: list[list[tuple[int, int, str]]], text: str = "a b c d e f g h"):
-    """Runs ballot components as if each member had labelled the Doc, then the vote."""
+def _members_vote(ballots: list[list[tuple[int, int, str]]], text: str = "a b c d e f g h", weights=()):
+    """Runs ballot components as if each member had labelled the Doc, then the vote; member i's
+    ballot counts `weights[i]` votes (1 for the members beyond `weights`)."""
     from spacy.tokens import Span
 
     nlp = spacy.blank("en")
     doc = nlp(text)
-    for _i, ents in enumerate(ballots):
+    for i, ents in enumerate(ballots):
         doc.set_ents([Span(doc, s, e, label=lab) for s, e, lab in ents], default="outside")
-        doc = ballot(doc)
+        doc = ballot(doc, *weights[i : i + 1])
         assert not doc.ents  # cleared for the next member...
         assert all(t.ent_iob_ == "" for t in doc)  # ...and not preset as outside
     return [(e.start, e.end, e.label_) for e in vote(doc).ents], doc
@@ -264,6 +265,17 @@ def test_vote_keeps_spans_a_majority_proposed_with_that_label():
     )
     assert ents == [(0, 2, "Method"), (3, 4, "Task")]
     assert BALLOTS_KEY not in doc.spans
+
+
+def test_a_ballot_of_weight_two_counts_as_two_members():
+    ballots = [[(0, 2, "Method")], [(0, 2, "Method"), (3, 4, "Task")], [(3, 4, "Task")], [(5, 6, "Metric")]]
+    ents, _ = _members_vote(ballots, weights=(2,))  # 5 votes: 3 needed
+    assert ents == [(0, 2, "Method")]
+    ents, _ = _members_vote(ballots)  # 4 votes: 3 needed, none has them
+    assert ents == []
+    nlp = spacy.blank("en")
+    nlp.add_pipe("paperkg_ballot", config={"weight": 3})
+    assert nlp("a b").spans[BALLOTS_KEY].attrs["members"] == 3
 
 
 def test_vote_needs_a_strict_majority():

@@ -34,6 +34,8 @@ SKIPPED = {
     "runs kg train on a tiny corpus",
     "kg label": "labels 10,000 arXiv abstracts with the three-member vote (7-14 minutes); "
     "tests/test_extract_training.py runs kg label on a tiny corpus and on 4 abstracts of the shared one",
+    "runs/teacher/model": "needs a teacher from `kg train teacher` (PyTorch, in a venv of its own); "
+    "tests/test_extract_teacher.py trains a tiny one and runs its pipeline where PyTorch is installed",
     "--scheduler tcp://HOST:8786": "needs a running Dask scheduler at a real address; tests/test_engines.py runs "
     "--engine dask on a local cluster",
     "http://localhost:7878": "needs a SPARQL server on localhost:7878 (oxigraph serve); tests/test_push.py and "

@@ -7,21 +7,29 @@ next member; the vote keeps the spans a majority of the members agree on, label 
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from paperkg.extract.keys import BALLOTS_KEY
 
 
-@Language.component("paperkg_ballot")
-def ballot(doc: Doc) -> Doc:
-    """Moves the preceding recogniser member's entities into the ballot box."""
+def ballot(doc: Doc, weight: int = 1) -> Doc:
+    """Moves the preceding recogniser member's entities into the ballot box, as `weight` members'
+    votes (a stronger member, such as a contextual teacher among the vote's members, counts twice)."""
     box = doc.spans.get(BALLOTS_KEY)
     members = box.attrs["members"] if box is not None else 0  # an empty ballot still counts
-    doc.spans[BALLOTS_KEY] = [*(box or ()), *doc.ents]
-    doc.spans[BALLOTS_KEY].attrs["members"] = members + 1
+    doc.spans[BALLOTS_KEY] = [*(box or ()), *(list(doc.ents) * weight)]
+    doc.spans[BALLOTS_KEY].attrs["members"] = members + weight
     doc.set_ents([], default="missing")  # the next member must not take these as preset
     return doc
+
+
+@Language.factory("paperkg_ballot", default_config={"weight": 1})
+def make_ballot(nlp: Language, name: str, weight: int) -> Callable[[Doc], Doc]:
+    return functools.partial(ballot, weight=weight)
 
 
 @Language.component("paperkg_vote")

@@ -11,6 +11,21 @@ import click
 from paperkg.kg.store import Store, default_store_path
 
 
+def gold_option(flag: str, dest: str, help: str, **extra):
+    """An option naming an existing SciERC-format JSON Lines file (gold data to train or score on)."""
+    return click.option(flag, dest, type=click.Path(exists=True, dir_okay=False, path_type=str), help=help, **extra)
+
+
+def directory_option(flag: str, help: str, **extra):
+    """An option naming an existing directory (a pipeline, silver shards); None when not given."""
+    return click.option(flag, type=click.Path(exists=True, file_okay=False, path_type=str), help=help, **extra)
+
+
+def out_dir_option(help: str):
+    """`--out DIR`, a required output directory."""
+    return click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=str), help=help)
+
+
 def store_option(func):
     """`--store PATH`, passed to the command as a `Store`."""
 

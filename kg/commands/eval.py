@@ -4,23 +4,12 @@ from __future__ import annotations
 
 import click
 
-from paperkg.kg.commands._options import echo_json, fast_option
+from paperkg.kg.commands._options import directory_option, echo_json, fast_option, gold_option
 
 
 @click.command("eval")
-@click.option(
-    "--gold",
-    "gold_path",
-    required=True,
-    type=click.Path(exists=True, dir_okay=False, path_type=str),
-    help="SciERC-format JSON Lines with gold entities.",
-)
-@click.option(
-    "--model",
-    type=click.Path(exists=True, file_okay=False, path_type=str),
-    default=None,
-    help="A spaCy pipeline made by `kg train` [default: the one shipped with paperkg].",
-)
+@gold_option("--gold", "gold_path", "SciERC-format JSON Lines with gold entities.", required=True)
+@directory_option("--model", "A spaCy pipeline made by `kg train` [default: the one shipped with paperkg].")
 @click.option("--recogniser-only", is_flag=True, help="Score only the statistical recogniser.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV rows: setting,label,precision,recall,f1.")

@@ -4,21 +4,15 @@ from __future__ import annotations
 
 import click
 
+from paperkg.kg.commands._options import directory_option, out_dir_option
+
 
 @click.command()
 @click.argument("corpus", type=click.Path(exists=True, dir_okay=False, path_type=str))
-@click.option(
-    "--out",
-    "out_dir",
-    required=True,
-    type=click.Path(file_okay=False, path_type=str),
-    help="Directory for the labelled shards (silver-000.spacy, ...).",
-)
-@click.option(
+@out_dir_option("Directory for the labelled shards (silver-000.spacy, ...).")
+@directory_option(
     "--teacher",
-    type=click.Path(exists=True, file_okay=False, path_type=str),
-    default=None,
-    help="The pipeline whose most accurate recogniser labels (its voting members if it has them, else its "
+    "The pipeline whose most accurate recogniser labels (its voting members if it has them, else its "
     "single model) [default: the shipped pipeline's three voting members, as --accurate runs them].",
 )
 @click.option(

