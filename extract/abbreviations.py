@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from paperkg.extract.naming import is_acronym_plural
 
-__all__ = ["Abbreviation", "find_abbreviations", "find_short_form_uses", "short_form_variants"]
+__all__ = ["Abbreviation", "find_abbreviations", "find_short_form_uses", "is_name_like", "short_form_variants"]
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,17 @@ _WORD = re.compile(r"\S+")
 _CITATION = re.compile(r"\s*\[[^\[\]]*\]\s*$")  # `[1]`, `[3, 4]` right before a parenthesis
 _SHORT_FORM = re.compile(r"^[A-Za-z0-9][\w.&/+-]*$")
 _MAX_SHORT = 12
+# What no name is made of (`EMA-SAM improves \\emph{maxDice} from 0.82 (SAM2)`, `CIFAR10/100,
+# ImageNet, object detection (COCO)`, `8B range often outperform best encoder model (BERT)`):
+# markup, a decimal number, a list, an unbalanced bracket, or the words of a clause.
+_MARKUP = re.compile(r"[\\{}$^=<>|@#%;,]|\d\.\d")
+_CLAUSE_WORDS = frozenset(  # written in lower case: `No-Reference IQA`, `Can` as a name stay names
+    """we our us is are was were be been being has have had do does did can could will would should
+    may might must shall this these those that which who whom whose it its they their them he she his her
+    than then often also very such namely i.e e.g etc outperform outperforms outperformed improve
+    improves improved achieve achieves achieved showed shown propose proposes proposed introduce
+    introduces introduced yield yields yielded reach reaches reached""".split()
+)
 
 
 def _paren_groups(text: str) -> list[tuple[int, int]]:
@@ -71,6 +82,26 @@ def _is_short_form(s: str) -> bool:
     )
 
 
+def is_name_like(long: str) -> bool:
+    """False for a long form that is a sentence fragment, a list or markup rather than a name."""
+    if _MARKUP.search(long) or long.count("(") != long.count(")") or long.count("[") != long.count("]"):
+        return False
+    return not any(w.strip(".") in _CLAUSE_WORDS for w in re.findall(r"[\w.]+", long))
+
+
+def _is_definition(short: str, long: str) -> bool:
+    """A name-like long form; one word only for a short form of two or three capitals
+    (`autoencoder (AE)`, `backpropagation (BP)`) or one its capitals spell (`ResNet (RN)`), not
+    `transformers (ToMe)`."""
+    if not is_name_like(long):
+        return False
+    if any(ch.isspace() or ch == "-" for ch in long):
+        return True
+    letters = [ch for ch in (short[:-1] if is_acronym_plural(short) else short) if ch.isalnum()]
+    capitals = sum(ch.isupper() or ch.isdigit() for ch in long)
+    return (len(letters) <= 3 and "".join(letters).isupper()) or capitals >= len(letters)
+
+
 def _match_long_form(short: str, candidate: str) -> int | None:
     """Offset in `candidate` where the long form for `short` begins, or None (Schwartz-Hearst).
 
@@ -103,7 +134,11 @@ def _match_long_form(short: str, candidate: str) -> int | None:
             return None
         li -= 1
     start = li + 1
-    while start > 0 and candidate[start - 1].isalnum():
+    # the word's start, and the start of a compound it ends (`self-supervised` for SSL, not
+    # `supervised`: the letters match either way, the meaning only with the whole compound)
+    while start > 0 and (
+        candidate[start - 1].isalnum() or (candidate[start - 1] == "-" and start > 1 and candidate[start - 2].isalpha())
+    ):
         start -= 1
     return start
 
@@ -142,7 +177,7 @@ def _long_then_short(text: str, open_: int, close: int) -> Abbreviation | None:
     long = text[ls:le]
     if len(long) <= len(short) or long.lower() == short.lower() or long.count(" ") > len(short) + 4:
         return None
-    return Abbreviation(short, long, s, e, ls, le)
+    return Abbreviation(short, long, s, e, ls, le) if _is_definition(short, long) else None
 
 
 def _short_then_long(text: str, open_: int, close: int) -> Abbreviation | None:
@@ -154,7 +189,7 @@ def _short_then_long(text: str, open_: int, close: int) -> Abbreviation | None:
     if not m:
         return None
     short = m.group(1)
-    if not _is_short_form(short) or _match_long_form(short, long) != 0:
+    if not _is_short_form(short) or _match_long_form(short, long) != 0 or not _is_definition(short, long):
         return None
     return Abbreviation(short, long, m.start(1), m.end(1), s, e)
 

@@ -16,8 +16,10 @@ __all__ = [
     "DATASET_HEADS",
     "GENERIC_MODIFIERS",
     "GENERIC_NOUNS",
+    "HEAD_KINDS",
     "KIND_HEADS",
     "NAME_HEADS",
+    "american",
     "grouping_key",
     "is_acronym_like",
     "is_acronym_plural",
@@ -27,8 +29,10 @@ __all__ = [
     "singular",
     "singular_surface",
     "singular_word",
+    "spacing_keys",
     "strip_accents",
     "strip_latex",
+    "strip_possessive",
     "surface_words",
 ]
 
@@ -132,8 +136,11 @@ singular_surface = singular  # the name linking and the label code have always u
 # Head nouns: the last words of a phrase that say what kind of thing it is, not which one; every
 # list of them is declared here (KIND_HEADS, built on GENERIC_NOUNS, is below).
 
-# Heads that only say what kind of thing a name is: `the SCTD dataset` is SCTD, `the GPT-4 model` GPT-4.
-NAME_HEADS = frozenset("dataset corpus benchmark model".split())
+# Heads that only say what kind of thing a name is (`the SCTD dataset`, `the GPT-4 model`), each
+# with the type of that kind: linking drops one only when the name is known to be of that type
+# (`kg.quality`), as `RAG datasets` are datasets for RAG and `AI models` are not AI; keys keep it.
+HEAD_KINDS = {"dataset": "Dataset", "corpus": "Dataset", "benchmark": "Dataset", "model": "Model"}
+NAME_HEADS = frozenset(HEAD_KINDS)
 # Heads that make a phrase a dataset (`the PASCAL VOC 2007 dataset`, `Penn Treebank`), as written.
 DATASET_HEADS = frozenset("dataset datasets benchmark benchmarks corpus corpora treebank".split())
 # Words that may wrap a named model or dataset without changing what it names
@@ -144,14 +151,56 @@ ARTEFACT_HEADS = NAME_HEADS | frozenset(
 )
 
 
+# a possessive at the end of a name: `Large Language Model's`, `Transformers'`
+_POSSESSIVE = re.compile(r"(?<=\w)['\u2019]s?$")
+
+
+def strip_possessive(text: str) -> str:
+    """`text` without a closing possessive: `Group-relative Policy Optimization's` -> `... Optimization`."""
+    return _POSSESSIVE.sub("", text)
+
+
+# a hyphen inside a lower-case word, as a line break leaves it: `mod-els`, `mod- els`
+_BROKEN_WORD = re.compile(r"(?<=[a-z])-\s+(?=[a-z])")
+_LAST_COMPOUND = re.compile(r"(?<![\w-])[a-z]+(?:-[a-z]+)+$")
+# British spellings and their American forms, in keys only (`Optimisation` = `Optimization`)
+_IZE = re.compile(r"(?<=[a-z]{3})is(ation|ations|e|ed|es|er|ers|ing)$")
+# words whose -ise is American too (`noise`, `pairwise`, `supervised`): their keys keep it
+_ISE_WORDS = re.compile(
+    r"wise|nois|precis|concis|rais|prais|promis|premis|surpris|exercis|expertis|advis|devis|revis|supervis"
+    r"|televis|improvis|advertis|compris|despis|excis|incis|chastis|disguis|cruis|franchis|merchandis"
+    r"|paradis|treatis|demis|pois|repris|appris|apprais|compromis|enterpris"
+)
+_BRITISH = (
+    (re.compile(r"(?<=[a-z]{3})ys(e|ed|es|er|ers|ing)$"), r"yz\1"),  # analyse
+    (re.compile(r"(behavi|col|neighb|fav|lab|hon|rum|vap|flav|harb|hum|arm|od|vig)our"), r"\1or"),
+    (re.compile(r"(model|label|level|travel|tunnel|channel|cancel|signal|fuel|marvel)l(ing|ed|er|ers)$"), r"\1\2"),
+    (re.compile(r"(cent|met|theat|fib)re(s?)$"), r"\1er\2"),
+    (re.compile(r"programme(s?)$"), r"program\1"),
+)
+
+
+def american(word: str) -> str:
+    """The American spelling of a lower-case word where the British one differs; others as they are."""
+    if not _ISE_WORDS.search(word):
+        word = _IZE.sub(r"iz\1", word)
+    for pattern, replacement in _BRITISH:
+        word = pattern.sub(replacement, word)
+    return word
+
+
 def surface_words(text: str) -> list[str]:
-    """Words of a name as written, with accents, LaTeX escapes, hyphens and punctuation removed,
-    the last made singular and a kind-of-thing head after a name dropped (`ImageNet dataset`)."""
-    words = _NOT_WORD.sub(" ", strip_accents(strip_latex(text)).replace("_", " ")).split()
-    if len(words) > 1 and singular_word(words[-1]).lower() in NAME_HEADS and _NAME_WORD.search(words[-2]):
-        words.pop()
+    """Words of a name as written, with accents, LaTeX escapes, hyphens, punctuation and a closing
+    possessive removed, line-broken words joined (`mod-els`) and the last word made singular.
+    A `+` is a word (`LoRA+` is not LoRA)."""
+    text = _BROKEN_WORD.sub("-", strip_possessive(strip_accents(strip_latex(text)).strip()))
+    words = _NOT_WORD.sub(" ", text.replace("+", " plus ").replace("_", " ")).split()
     if words:
-        words[-1] = singular_word(words[-1])
+        # `mod-els`: a hyphen between lower-case letters may be a line break, so the plural rule
+        # reads the compound as one word (a real compound keeps its key either way)
+        compound = _LAST_COMPOUND.search(text)
+        n = compound.group().count("-") + 1 if compound else 1
+        words[-n:] = [singular_word("".join(words[-n:]))]
     return words
 
 
@@ -165,7 +214,7 @@ def lookup_key(text: str) -> str:
     `SAE` stay apart. Numbers stay apart from each other (`Gemma 2 2B` is not `Gemma 22B`,
     `Llama 3.1` is not `Llama 31`).
     """
-    words = [w.casefold() for w in surface_words(text)]
+    words = [american(w.casefold()) for w in surface_words(text)]
     if not words:
         return ""
     key = words[0]
@@ -175,6 +224,17 @@ def lookup_key(text: str) -> str:
 
 
 grouping_key = lookup_key  # one key: a paper's mentions group as the graph merges them
+
+# a word boundary written as a capital inside a word: `OpenImages`, `ImageNet`
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
+
+
+def spacing_keys(text: str) -> list[str]:
+    """The keys `text` may be stored under, its own first, with the spacing inside it ignored:
+    `Open Images` is also `OpenImages`, and `OpenImages` also `Open Images`. (The plural rule reads
+    only the last word, so the two forms of one name can differ in key.)"""
+    keys = [lookup_key(text), lookup_key(re.sub(r"\s+", "", text)), lookup_key(_CAMEL.sub(" ", text))]
+    return [k for k in dict.fromkeys(keys) if k]
 
 
 def is_acronym_like(text: str) -> bool:

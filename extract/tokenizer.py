@@ -26,6 +26,9 @@ _INFIXES = (
         # `(SAE)-based`: the bracket and the hyphen after it split, so the acronym is a token
         r"(?<=[^\s(\[])[)\]](?=-)",
         r"(?<=[)\]])-",
+        # `Optimization(GRPO)`: a bracket glued to a word opens a new token, so the acronym and
+        # the long form before it are tokens of their own
+        rf"(?<=[{ALPHA}])[(\[](?=[{ALPHA}0-9])",
     ]
 )
 

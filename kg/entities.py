@@ -12,14 +12,36 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from paperkg.kg.names import latex_to_unicode, lookup_key, singular_surface, strip_accents
+from paperkg.kg.names import (
+    american,
+    is_acronym_like,
+    latex_to_unicode,
+    lookup_key,
+    singular_surface,
+    strip_accents,
+    strip_possessive,
+)
 from paperkg.kg.quality import Quality, load_quality
 
 # Ties between types go to the more specific one: a name that is as often a model as a method
 # is most likely a named model; "Concept" is what the extractor says when it knows least.
 TYPE_PRECEDENCE = ("Model", "Dataset", "Metric", "Task", "Method", "Concept")
 
-MERGE_RULES = ("case", "plural", "hyphen-space", "latex", "accent", "acronym", "extractor-group")
+MERGE_RULES = (
+    "case",
+    "plural",
+    "hyphen-space",
+    "spelling",
+    "possessive",
+    "latex",
+    "accent",
+    "acronym",
+    "kind-head",
+    "extractor-group",
+)
+# Types whose names are proper names, kept in the number and case the field writes them
+# (`Natural Questions`, `Open Images`), never given a made-up singular
+_AS_WRITTEN = ("Dataset", "Model")
 
 _WORD = re.compile(r"\w+")
 
@@ -46,13 +68,14 @@ def majority_type(type_counts: Counter) -> str:
     return max(TYPE_PRECEDENCE, key=lambda t: (type_counts.get(t, 0), -TYPE_PRECEDENCE.index(t)))
 
 
-def preferred_label(key: str, form_counts: Counter, acronyms: Iterable[str] = ()) -> str:
+def preferred_label(key: str, form_counts: Counter, acronyms: Iterable[str] = (), as_written: bool = False) -> str:
     """The name researchers use most: the entity's own name or, when it is written more often, its
     acronym (`CLIP` rather than `Contrastive Language-Image Pretraining`, whose long form stays an alias).
 
     Forms are compared by key, so `Sparse Autoencoders` counts towards `sparse autoencoder`'s
     entity; when a name is only ever written in the plural, its singular is made up from the
     most frequent plural. Ties go to the smaller string, so the choice never depends on order.
+    A proper name (`as_written`) is the most frequent form written with a capital, as it is.
     """
     short_keys = {lookup_key(a) for a in acronyms}
     own: Counter = Counter()
@@ -68,6 +91,8 @@ def preferred_label(key: str, form_counts: Counter, acronyms: Iterable[str] = ()
     if not own:  # only ever named by a name the extractor grouped in
         for form, n in form_counts.items():
             own[latex_to_unicode(form)] += n
+    if as_written:
+        return min(own, key=lambda f: (f == f.lower(), -own[f], f))
     singular_forms = {f: n for f, n in own.items() if singular_surface(f) == f}
     if singular_forms:
         return min(singular_forms, key=lambda f: (-singular_forms[f], f))
@@ -86,6 +111,8 @@ def resolve_entity_type(key: str, label: str, type_counts: Counter, quality: Qua
     if curated:
         return curated
     voted = majority_type(type_counts)
+    if _unresolved_acronym(key, label, quality):
+        return voted  # `SSL` is not the dataset the vocabulary spells so
     known = quality.type_of(key)
     if known is None and voted == "Concept":  # an acronym's entries are trusted only over a guess (PSNR)
         known = quality.type_of(lookup_key(label))
@@ -96,24 +123,50 @@ def resolve_entity_type(key: str, label: str, type_counts: Counter, quality: Qua
     return voted
 
 
-def external_links(key: str, type_: str, acronym_keys: Iterable[str], quality: Quality) -> tuple[tuple[str, str], ...]:
-    """`skos:exactMatch` to vocabulary entries of the entity's own name and type; `closeMatch`
-    for another type, a CSO topic, or an entry found by the entity's acronym alone."""
+# The vocabulary types that describe an entity of each type: a Papers with Code dataset page for a
+# Dataset, a method page for a Method or Model, ...; a Concept has no such page.
+_LINKABLE = {
+    "Dataset": ("Dataset",),
+    "Method": ("Method", "Model"),
+    "Model": ("Model", "Method"),
+    "Task": ("Task",),
+    "Metric": ("Metric",),
+    "Concept": (),
+}
+# topic and class vocabularies: related pages, never the thing itself
+_TOPICS = ("cso", "aio")
+
+
+def _unresolved_acronym(key: str, label: str, quality: Quality) -> bool:
+    """An entity named by an acronym that papers use for other words, which no definition resolved."""
+    return is_acronym_like(label) and lookup_key(label) == key and quality.abbreviates(label)
+
+
+def external_links(key: str, type_: str, label: str, quality: Quality) -> tuple[tuple[str, str], ...]:
+    """`skos:exactMatch` to vocabulary entries of the entity's own name (its key: the long form when
+    papers define one) whose type describes the entity's; `closeMatch` to a CSO topic or AI Ontology
+    class of that name, unless the entity is known by a short name only, which says too little. An
+    acronym alone never links: `MLLM` is not the dataset "MLM", and an acronym papers use for other
+    words (`SSL`), left unresolved, links nowhere."""
+    short_name = is_acronym_like(label) and lookup_key(label) == key
+    if short_name and _unresolved_acronym(key, label, quality):
+        return ()
     links: dict[str, str] = {}
-    for k, by_name in [(key, True), *((a, False) for a in sorted(acronym_keys))]:
-        for entry in quality.vocabulary(k):
-            if not entry.iri:
-                continue
-            exact = by_name and entry.type == type_ and entry.family != "cso"
-            if exact or entry.iri not in links:
-                links[entry.iri] = "exactMatch" if exact else "closeMatch"
+    for entry in quality.vocabulary(key):
+        if not entry.iri:
+            continue
+        if entry.family in _TOPICS:
+            if not short_name:
+                links.setdefault(entry.iri, "closeMatch")
+        elif entry.type in _LINKABLE.get(type_, ()):
+            links[entry.iri] = "exactMatch"
     return tuple(sorted((relation, iri) for iri, relation in links.items()))[:MAX_LINKS]
 
 
 MAX_LINKS = 8
 
 
-def merge_rules(alias: str, label: str, acronyms: Iterable[str]) -> tuple[str, ...]:
+def merge_rules(alias: str, label: str, acronyms: Iterable[str], quality: Quality | None = None) -> tuple[str, ...]:
     """Why `alias` names the same entity as `label`: the rules that make the two equal."""
     alias_key = lookup_key(alias)
     if alias_key == lookup_key(label):
@@ -123,6 +176,9 @@ def merge_rules(alias: str, label: str, acronyms: Iterable[str]) -> tuple[str, .
     for acronym in sorted(acronyms):
         if lookup_key(acronym) == alias_key:
             return ("acronym",) + surface_differences(alias, acronym)
+    name = quality.kind_head_name(alias) if quality else None
+    if name and lookup_key(name) == lookup_key(label):
+        return ("kind-head",)
     return ("extractor-group",)
 
 
@@ -133,15 +189,22 @@ def surface_differences(a: str, b: str) -> tuple[str, ...]:
     latex = a1 != a or b1 != b
     a2, b2 = strip_accents(a1), strip_accents(b1)
     accent = (a2 != a1) != (b2 != b1)
-    sa, sb = singular_surface(a2), singular_surface(b2)
-    plural = (sa != a2) != (sb != b2)
+    a3, b3 = strip_possessive(a2), strip_possessive(b2)
+    possessive = (a3 != a2) != (b3 != b2)
+    sa, sb = singular_surface(a3), singular_surface(b3)
+    plural = (sa != a3) != (sb != b3)
     words_a, words_b = _WORD.findall(sa), _WORD.findall(sb)
     if "".join(words_a) != "".join(words_b) and "".join(words_a).casefold() == "".join(words_b).casefold():
         rules.append("case")
     if plural:
         rules.append("plural")
-    if [w.casefold() for w in words_a] != [w.casefold() for w in words_b] or _WORD.sub("", sa) != _WORD.sub("", sb):
+    folded_a, folded_b = [american(w.casefold()) for w in words_a], [american(w.casefold()) for w in words_b]
+    if folded_a != folded_b or _WORD.sub("", sa) != _WORD.sub("", sb):
         rules.append("hyphen-space")
+    if "".join(words_a).casefold() != "".join(words_b).casefold() and "".join(folded_a) == "".join(folded_b):
+        rules.append("spelling")
+    if possessive:
+        rules.append("possessive")
     if latex:
         rules.append("latex")
     if accent:
@@ -160,9 +223,14 @@ def summarise(key: str, tallies: Counter, acronyms: Iterable[str], papers: int) 
     acronyms = tuple(sorted(set(acronyms)))
     quality = load_quality()
     label = preferred_label(key, form_counts, acronyms)
-    aliases = tuple(sorted((set(form_counts) | set(acronyms)) - {label}))
-    keys = {lookup_key(name) for name in (label, *aliases)} - {""}
     type_ = resolve_entity_type(key, label, type_counts, quality)
+    if type_ in _AS_WRITTEN:
+        label = preferred_label(key, form_counts, acronyms, as_written=True)
+    short_keys = {lookup_key(a) for a in acronyms}
+    borrowed = {f for f in form_counts if _borrowed_acronym(f, key, short_keys, quality)}
+    aliases = tuple(sorted((set(form_counts) | set(acronyms)) - {label} - borrowed))
+    # the key is a name too: the long form papers define (`Efficient Multi-Modal Adaptation`)
+    keys = ({key} | {lookup_key(name) for name in (label, *aliases)}) - {""}
     return EntitySummary(
         key=key,
         type=type_,
@@ -170,12 +238,23 @@ def summarise(key: str, tallies: Counter, acronyms: Iterable[str], papers: int) 
         aliases=aliases,
         acronyms=acronyms,
         lookup_keys=tuple(sorted(keys)),
-        merges=tuple((alias, merge_rules(alias, label, acronyms)) for alias in aliases),
+        merges=tuple((alias, merge_rules(alias, label, acronyms, quality)) for alias in aliases),
         papers=papers,
         mentions=sum(form_counts.values()),
         forms=tuple(sorted((text, type_, n) for (text, type_, n) in _forms(tallies))),
-        links=external_links(key, type_, {lookup_key(a) for a in acronyms}, quality),
+        links=external_links(key, type_, label, quality),
     )
+
+
+def _borrowed_acronym(form: str, key: str, short_keys: set[str], quality: Quality) -> bool:
+    """True for an acronym written for this entity only where one paper defined it so, while the
+    corpus reads it otherwise (`DM`: diffusion model, not decision-making) or several ways (`MLM`):
+    its mentions stay here, in their paper, but it is no name of the entity."""
+    form_key = lookup_key(form)
+    if form_key == key or form_key in short_keys or not is_acronym_like(form):
+        return False
+    long = quality.long_form(form)
+    return (long is not None and lookup_key(long) != key) or quality.is_contested(form)
 
 
 def _forms(tallies: Counter) -> list[tuple[str, str, int]]:

@@ -19,6 +19,7 @@ An entity's IRI comes from its key, never from its type.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import cast
@@ -89,7 +90,7 @@ def link_locally(ex: PaperExtraction) -> LocalLinks:
     staged: list[tuple[Mention, str, str, bool]] = []  # mention, type, key, pending
     dropped = 0
     for ent in ex.entities:
-        name_key = lookup_key(ent.name)
+        name_key = lookup_key(quality.kind_head_name(ent.name) or ent.name)  # `ImageNet dataset` is ImageNet
         if not name_key:
             continue
         if not ent.acronym and quality.is_common_kind(ent.name):
@@ -124,6 +125,8 @@ def link_locally(ex: PaperExtraction) -> LocalLinks:
             mtype,
             in_title=m.field == "title",
         )
+        if role == "evaluatesOn" and mtype in ("Concept", "Method") and _is_benchmark(m, sentence):
+            mtype = "Dataset"  # a name papers evaluate on is a benchmark: `on Humanity's Last Exam`
         iri = mention_iri(piri, len(links.paper.mentions))
         entity = entity_iri(key)
         links.paper.mentions.append(LinkedMention(iri, m, mtype, role, entity, key if pending else None))
@@ -144,6 +147,20 @@ def link_locally(ex: PaperExtraction) -> LocalLinks:
     return links
 
 
+_BENCHMARKS_BEFORE = re.compile(r"\bbenchmarks?\b[^.;:]{0,80}$", re.IGNORECASE)  # `benchmarks such as X`
+_BENCHMARK_AFTER = re.compile(r"^\s*(?:\([^()]*\)\s*)?benchmarks?\b", re.IGNORECASE)  # `X (HLE) benchmark`
+
+
+def _is_benchmark(m: Mention, sentence: Sentence) -> bool:
+    """A name (`HLE`, `Humanity's Last Exam`: an acronym, or words that each begin with a capital)
+    that its sentence calls a benchmark."""
+    words = [w for w in m.text.split() if any(ch.isalpha() for ch in w)]
+    if not (is_acronym_like(m.text) or (len(words) > 1 and all(w[0].isupper() for w in words))):
+        return False
+    start, end = m.start - sentence.start, m.end - sentence.start
+    return bool(_BENCHMARKS_BEFORE.search(sentence.text[:start]) or _BENCHMARK_AFTER.match(sentence.text[end:]))
+
+
 @dataclass
 class _Definitions:
     short_to_long: dict[str, str]  # acronym key -> long-form key, as the paper defines it
@@ -156,9 +173,10 @@ def _definitions(ex: PaperExtraction, quality: Quality) -> _Definitions:
     """The acronyms the paper defines, judged against the long forms the corpus establishes.
 
     A definition that agrees with the corpus, or defines an acronym the corpus does not know,
-    counts for every paper. One that conflicts ("Conditional Co-occurrence (CoCo)") holds in this
-    paper only. A long form that merely ends in the corpus's ("multi large language models (LLMs)")
-    never takes the acronym: its uses link to the corpus's long form.
+    counts for every paper. One that conflicts ("Conditional Co-occurrence (CoCo)"), or defines an
+    acronym the corpus reads several ways (`MLM`), holds in this paper only. A long form that
+    merely ends in the corpus's ("multi large language models (LLMs)") never takes the acronym:
+    its uses link to the corpus's long form.
     """
     pairs = list(ex.abbreviations)
     pairs += [(e.acronym, e.name) for e in ex.entities if e.acronym]
@@ -173,7 +191,7 @@ def _definitions(ex: PaperExtraction, quality: Quality) -> _Definitions:
             found.redirects[short_key] = corpus_key
             found.acronyms.setdefault(corpus_key, set()).add(singular_surface(short.strip()))
             continue
-        if corpus_key != long_key:
+        if corpus_key != long_key or quality.is_contested(short):
             found.local.add(short_key)
         found.short_to_long[short_key] = long_key
         found.acronyms.setdefault(long_key, set()).add(singular_surface(short.strip()))

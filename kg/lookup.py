@@ -18,7 +18,7 @@ import pyoxigraph as ox
 from paperkg.kg import label_index
 from paperkg.kg.external import Link, entity_links
 from paperkg.kg.label_index import EntityRef, entity_ref, which
-from paperkg.kg.names import lookup_key
+from paperkg.kg.names import lookup_key, spacing_keys
 from paperkg.kg.store import Store
 from paperkg.kg.terms import PREFIXES, dcterms, named, pkg, skos, term_value
 from paperkg.schema.errors import InputError
@@ -139,7 +139,11 @@ def lookup(store: Store, term: str, type: str | None = None, limit: int = DEFAUL
         raise BadTerm(f"limit must be at least 1, not {limit}")
     wanted = entity_type(type)
     store.require()
-    refs = [r for r in label_index.entities_with_key(store, key) if wanted is None or r.type == wanted]
+    refs: list[EntityRef] = []
+    for spaced in spacing_keys(term):  # `Open Images` finds `OpenImages`
+        refs = [r for r in label_index.entities_with_key(store, spaced) if wanted is None or r.type == wanted]
+        if refs:
+            break
     if refs:
         main, *rest = which(refs)
         defining = {r.iri for r in rest if r.paper_count == 1 and _defines(store, r, key)}

@@ -7,25 +7,33 @@ typed, so whatever the graph merged, a lookup finds.
 from __future__ import annotations
 
 from paperkg.extract.naming import (
+    NAME_HEADS,
+    american,
     is_acronym_like,
     latex_to_unicode,
     lookup_key,
     singular,
     singular_surface,
     singular_word,
+    spacing_keys,
     strip_accents,
     strip_latex,
+    strip_possessive,
     surface_words,
 )
 
 __all__ = [
+    "NAME_HEADS",
+    "american",
     "is_acronym_like",
     "latex_to_unicode",
     "lookup_key",
     "singular",
     "singular_surface",
     "singular_word",
+    "spacing_keys",
     "strip_accents",
     "strip_latex",
+    "strip_possessive",
     "surface_words",
 ]

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from paperkg.extract.naming import KIND_HEADS, lookup_key, singular_word, strip_latex
+from paperkg.extract.naming import HEAD_KINDS, KIND_HEADS, lookup_key, singular_word, strip_latex
 
 COMMON_ZIPF = 3.0
 COMMON_DF = 200  # arXiv AI abstracts per 10,000
@@ -85,6 +85,18 @@ class Quality:
             return found.long
         return None
 
+    def is_contested(self, acronym: str) -> bool:
+        """True when arXiv papers define `acronym` often (`MIN_PAPERS`) but no long form holds half
+        of them (`MLM`: masked language modelling in 16 of 46): a paper's reading then holds in that
+        paper only, and the acronym joins none of the long forms."""
+        found = self._acronyms.get(singular_word(acronym.strip()))
+        return found is not None and found.defined >= MIN_PAPERS and self.long_form(acronym) is None
+
+    def abbreviates(self, acronym: str) -> bool:
+        """True when arXiv papers use `acronym` as a short form (settled or contested): a
+        vocabulary's entry of that spelling (the dataset "SSL") says nothing about what it means."""
+        return self.long_form(acronym) is not None or self.is_contested(acronym)
+
     def is_known_name(self, text: str) -> bool:
         """True when a vocabulary or the curated gazetteers list `text` as a name of its own (`COCO`)."""
         key = lookup_key(text)
@@ -127,6 +139,17 @@ class Quality:
         return (one_word or self._has_kind_head(text)) and not self.is_named(text)
 
     # ------------------------------------------------------------ types and links
+
+    def kind_head_name(self, text: str) -> str | None:
+        """The name in `text` when `text` is that name followed by a head saying what kind of thing
+        it is and the vocabularies agree it is that kind (`ImageNet dataset` -> `ImageNet`,
+        `GPT-4o model` -> `GPT-4o`); None otherwise (`RAG datasets` are datasets for RAG)."""
+        name, _, head = text.strip().rpartition(" ")
+        kind = HEAD_KINDS.get(singular_word(head).lower())
+        if not kind or not name.strip():
+            return None
+        key = lookup_key(name)
+        return name.strip() if (self.curated_type(key) or self.type_of(key)) == kind else None
 
     def vocabulary(self, key: str) -> list[VocabularyEntry]:
         return self._vocabulary.get(key, [])

@@ -13,7 +13,7 @@ from spacy.tokens import Span  # noqa: E402
 from paperkg.extract.components.voting import ballot, vote  # noqa: E402
 from paperkg.extract.gazetteers import load_gazetteers  # noqa: E402
 from paperkg.extract.grouping import group_mentions  # noqa: E402
-from paperkg.extract.keys import BALLOTS_KEY, ENTITIES_KEY, MENTIONS_KEY  # noqa: E402
+from paperkg.extract.keys import ABBR_LONG_KEY, BALLOTS_KEY, ENTITIES_KEY, MENTIONS_KEY  # noqa: E402
 from paperkg.extract.naming import grouping_key, is_generic_reference, singular  # noqa: E402
 from paperkg.extract.records import Mention  # noqa: E402
 from paperkg.extract.tokenizer import make_tokenizer  # noqa: E402
@@ -237,6 +237,26 @@ def test_graph_mentions_split_a_span_holding_two_definitions(nlp):
         ("TOF", "Dataset"),
         ("Magnetic Resonance Angiogram", "Dataset"),
         ("MRA", "Dataset"),
+    ]
+
+
+def test_a_bracket_glued_to_a_name_opens_a_token(nlp):
+    # issue 27: "Group Relative Policy Optimization(GRPO" was an entity of its own
+    doc = nlp("We train with Group Relative Policy Optimization(GRPO) and GRPO agents.")
+    assert [t.text for t in doc[3:9]] == ["Group", "Relative", "Policy", "Optimization", "(", "GRPO"]
+    assert {(s.text, s.label_) for s in doc.spans[ABBR_LONG_KEY]} == {("Group Relative Policy Optimization", "GRPO")}
+
+
+def test_graph_mentions_split_a_definition_written_short_form_first(nlp):
+    from paperkg.extract.components import split_definitions
+
+    # the demo's EMMA: the long form is a mention, so the entity has it as a name
+    doc = nlp("In this paper, we propose EMMA (Efficient Multi-Modal Adaptation), a lightweight module.")
+    held = Span(doc, 6, 12, label="Method")  # `EMMA (Efficient Multi-Modal Adaptation)`, as the recogniser found it
+    assert held.text == "EMMA (Efficient Multi-Modal Adaptation)"
+    assert [(s.text, s.label_) for s in split_definitions(doc, [held])] == [
+        ("EMMA", "Method"),
+        ("Efficient Multi-Modal Adaptation", "Method"),
     ]
 
 

@@ -164,14 +164,16 @@ def _acronym_forms(doc: Doc) -> dict[str, list[Span]]:
 
 def split_definitions(doc: Doc, spans: list[Span]) -> list[Span]:
     """Mentions for the graph: a span holding an acronym definition (`convolutional neural
-    networks (CNNs)`, `Additive Operator Splitting (AOS) techniques`, or one that starts inside
-    the long form) gives way to the long form and the short form, each of the span's type."""
-    # a definition's short form is the one right after its long form, inside the parenthesis
+    networks (CNNs)`, `EMMA (Efficient Multi-Modal Adaptation)`, `Additive Operator Splitting (AOS)
+    techniques`, or one that starts inside the long form) gives way to the long form and the short
+    form, each of the span's type."""
+    # a definition's short form is the one right next to its long form, with the parenthesis
+    # between: `long form (SF)` or `SF (long form)`
     definitions = [
         (long, short)
         for long in doc.spans.get(ABBR_LONG_KEY, [])
         for short in doc.spans.get(ABBR_SHORT_KEY, [])
-        if short.label_ == long.label_ and 0 < short.start - long.end <= 3
+        if short.label_ == long.label_ and (0 < short.start - long.end <= 3 or 0 < long.start - short.end <= 3)
     ]
     out = list(spans)
     for long, short in definitions:
