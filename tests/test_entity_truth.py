@@ -159,6 +159,27 @@ def test_an_acronym_the_corpus_reads_otherwise_is_no_alias_of_a_papers_long_form
     assert entities_keyed(store, "DM") == entities_keyed(store, "MLM") == set()
 
 
+@pytest.mark.parametrize(
+    "name, variant",
+    [
+        ("BERT", "BERT-base"),
+        ("T5", "Flan-T5"),
+        ("GPT-3.5", "ChatGPT"),
+        ("ROUGE", "ROUGE-L"),
+        ("SQuAD", "SQuAD 2.0"),
+        ("LAION-5B", "LAION-400M"),
+        ("F1", "macro-F1"),
+        ("pass@1", "pass@k"),
+        ("accuracy", "top-5 accuracy"),
+    ],
+)
+def test_the_curated_gazetteer_never_makes_a_variant_an_alias(name, variant):
+    from paperkg.extract.gazetteers import load_gazetteers
+
+    (entry,) = [e for e in load_gazetteers() if e.name == name]
+    assert variant not in entry.aliases
+
+
 def test_every_alias_keeps_the_reason_it_merged():
     assert merge_rules("Group Relative Policy Optimisation", "Group Relative Policy Optimization", []) == ("spelling",)
     assert merge_rules("Large Language Model's", "Large Language Model", []) == ("possessive",)
