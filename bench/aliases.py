@@ -76,9 +76,7 @@ def _rows(store_dir: Path, query: str) -> list[dict]:
 
 def sample_aliases(store_dir: Path, seed: int = SEED) -> list[dict]:
     rows = _rows(store_dir, _ALIASES.replace("MIN", str(MIN_PAPERS)))
-    pairs = sorted(
-        (r for r in rows if not _trivial(r["alias"], r["label"])), key=lambda r: (r["e"], r["alias"])
-    )
+    pairs = sorted((r for r in rows if not _trivial(r["alias"], r["label"])), key=lambda r: (r["e"], r["alias"]))
     rng = random.Random(seed)
     by_entity: dict[str, list[dict]] = {}
     for r in pairs:
