@@ -26,9 +26,10 @@ _INFIXES = (
         # `(SAE)-based`: the bracket and the hyphen after it split, so the acronym is a token
         r"(?<=[^\s(\[])[)\]](?=-)",
         r"(?<=[)\]])-",
-        # `Optimization(GRPO)`: a bracket glued to a word opens a new token, so the acronym and
-        # the long form before it are tokens of their own
+        # `Optimization(GRPO)`, `(SAM)has`: a bracket glued to a word opens or closes a token, so
+        # the acronym and the words around it are tokens of their own
         rf"(?<=[{ALPHA}])[(\[](?=[{ALPHA}0-9])",
+        rf"(?<=[{ALPHA}0-9])[)\]](?=[{ALPHA}])",
     ]
 )
 

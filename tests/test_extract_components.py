@@ -244,6 +244,7 @@ def test_a_bracket_glued_to_a_name_opens_a_token(nlp):
     # issue 27: "Group Relative Policy Optimization(GRPO" was an entity of its own
     doc = nlp("We train with Group Relative Policy Optimization(GRPO) and GRPO agents.")
     assert [t.text for t in doc[3:9]] == ["Group", "Relative", "Policy", "Optimization", "(", "GRPO"]
+    assert [t.text for t in nlp.make_doc("the Segment Anything Model (SAM)has")][-3:] == ["SAM", ")", "has"]
     assert {(s.text, s.label_) for s in doc.spans[ABBR_LONG_KEY]} == {("Group Relative Policy Optimization", "GRPO")}
 
 
