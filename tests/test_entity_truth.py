@@ -171,6 +171,7 @@ def test_an_acronym_the_corpus_reads_otherwise_is_no_alias_of_a_papers_long_form
         ("F1", "macro-F1"),
         ("pass@1", "pass@k"),
         ("accuracy", "top-5 accuracy"),
+        ("LLaVA", "LLaVA-1.5"),
     ],
 )
 def test_the_curated_gazetteer_never_makes_a_variant_an_alias(name, variant):
