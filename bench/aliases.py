@@ -8,6 +8,7 @@ the fixtures, so it needs no store and no model:
     python bench/aliases.py                          # alias and link precision of every fixture
     python bench/aliases.py sample STORE OUT.tsv     # a new alias sample to judge
     python bench/aliases.py links STORE OUT.tsv      # a new link sample, and the links per source and kind
+    python bench/aliases.py counts STORE             # entities per type, merges per rule, what the hubs name
 
 An alias sample is 75 entities of the 300 in most papers (one non-trivial alias each) and 75
 non-trivial aliases drawn from all entities in at least `MIN_PAPERS` papers; an alias is trivial
@@ -41,6 +42,18 @@ SELECT ?e ?label ?type ?n ?alias (GROUP_CONCAT(?rule; separator=" ") AS ?rules) 
   FILTER (?n >= MIN)
 } GROUP BY ?e ?label ?type ?n ?alias
 """
+_ENTITIES = "SELECT ?type (COUNT(?e) AS ?n) WHERE { ?e rdf:type ?type ; skos:prefLabel ?label } GROUP BY ?type"
+_RULES = "SELECT ?rule (COUNT(?m) AS ?n) WHERE { ?m pkg:mergeRule ?rule } GROUP BY ?rule"
+_MERGES = "SELECT (COUNT(?m) AS ?n) WHERE { ?e pkg:hasMerge ?m }"
+# names whose entity must stay one (issue 30): each should name one entity, with its long form
+HUB_NAMES = (
+    ("CNN", "convolutional neural network"),
+    ("ViT", "Vision Transformer"),
+    ("SAM", "Segment Anything Model"),
+    ("GRPO", "Group Relative Policy Optimization"),
+    ("LoRA", "low-rank adaptation"),
+    ("CLIP", "Contrastive Language-Image Pre-training"),
+)
 _LINKS = """
 SELECT ?e ?label ?type ?n ?match ?iri WHERE {
   ?e skos:prefLabel ?label ; pkg:paperCount ?n ; rdf:type ?type .
@@ -105,6 +118,28 @@ def sample_links(store_dir: Path, seed: int = SEED) -> tuple[list[dict], Counter
     return chosen, counts
 
 
+def print_counts(store_dir: Path) -> None:
+    """Entities per type, merges per rule, and the entities each hub name and its long form find."""
+    from paperkg.kg.lookup import lookup
+    from paperkg.kg.store import Store
+    from paperkg.kg.terms import PREFIXES
+    from paperkg.schema.namespaces import ENTITY_TYPES, PKG_NS
+
+    store = Store(store_dir)
+    types = {r["type"].value.removeprefix(PKG_NS): int(r["n"].value) for r in store.query(_ENTITIES, prefixes=PREFIXES)}
+    types = {t: n for t, n in types.items() if t in ENTITY_TYPES}
+    print(f"entities\t{sum(types.values())}\t" + " ".join(f"{t}={n}" for t, n in sorted(types.items())))
+    merges = int(next(iter(store.query(_MERGES, prefixes=PREFIXES)))["n"].value)
+    rules = {r["rule"].value: int(r["n"].value) for r in store.query(_RULES, prefixes=PREFIXES)}
+    print(f"merges\t{merges}\t" + " ".join(f"{r}={n}" for r, n in sorted(rules.items())))
+    for short, long in HUB_NAMES:
+        found = {name: lookup(store, name, limit=1).matches for name in (short, long)}
+        same = {m.iri for m in found[short][:1]} == {m.iri for m in found[long][:1]}
+        top = found[short][0] if found[short] else None
+        shown = f"{top.name} ({top.type}, {top.paper_count} papers)" if top else "-"
+        print(f"hub\t{short}\t{len(found[short])} entities\tfirst: {shown}\tlong form finds it: {same}")
+
+
 def _vocabulary_names() -> dict[str, str]:
     """IRI -> the names and types the shipped vocabulary table gives it, for the judge."""
     from paperkg.kg.quality import load_quality
@@ -162,6 +197,7 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("store", type=Path)
         p.add_argument("out", type=Path)
         p.add_argument("--seed", type=int, default=SEED)
+    sub.add_parser("counts").add_argument("store", type=Path)
     args = parser.parse_args(argv)
     if args.command == "sample":
         write(sample_aliases(args.store, args.seed), args.out, ["label", "alias", "type", "n", "rules", "e"])
@@ -174,6 +210,8 @@ def main(argv: list[str] | None = None) -> int:
         write(rows, args.out, ["match", "label", "type", "n", "iri", "vocabulary", "e"])
         for (source, kind), n in sorted(counts.items()):
             print(f"{source}\t{kind}\t{n}")
+    elif args.command == "counts":
+        print_counts(args.store)
     else:
         report()
     return 0

@@ -230,6 +230,7 @@ def test_a_proper_name_keeps_its_number_and_case():
     assert summarise("naturalquestion", tallies, [], 3).label == "Natural Questions"
     tallies = Counter({("Open Images", "Dataset"): 2})
     assert summarise("openimage", tallies, [], 2).label == "Open Images"
+    assert summarise("vit", Counter({("ViTs", "Model"): 2}), [], 2).label == "ViT"  # an acronym's plural
     # a common noun still reads in the singular
     assert summarise("sparseautoencoder", Counter({("sparse autoencoders", "Method"): 2}), [], 1).label == (
         "sparse autoencoder"
