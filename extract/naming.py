@@ -166,11 +166,10 @@ _LAST_COMPOUND = re.compile(r"(?<![\w-])[a-z]+(?:-[a-z]+)+$")
 # British spellings and their American forms, in keys only (`Optimisation` = `Optimization`)
 _IZE = re.compile(r"(?<=[a-z]{3})is(ation|ations|e|ed|es|er|ers|ing)$")
 # words whose -ise is American too (`noise`, `pairwise`, `supervised`): their keys keep it
-_ISE_WORDS = re.compile(
-    r"wise|nois|precis|concis|rais|prais|promis|premis|surpris|exercis|expertis|advis|devis|revis|supervis"
-    r"|televis|improvis|advertis|compris|despis|excis|incis|chastis|disguis|cruis|franchis|merchandis"
-    r"|paradis|treatis|demis|pois|repris|appris|apprais|compromis|enterpris"
-)
+_ISE_STEMS = """wise nois precis concis rais prais promis premis surpris exercis expertis advis devis revis
+supervis televis improvis advertis compris despis excis incis chastis disguis cruis franchis merchandis
+paradis treatis demis pois repris appris apprais compromis enterpris"""
+_ISE_WORDS = re.compile("|".join(_ISE_STEMS.split()))
 _BRITISH = (
     (re.compile(r"(?<=[a-z]{3})ys(e|ed|es|er|ers|ing)$"), r"yz\1"),  # analyse
     (re.compile(r"(behavi|col|neighb|fav|lab|hon|rum|vap|flav|harb|hum|arm|od|vig)our"), r"\1or"),

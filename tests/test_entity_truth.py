@@ -37,6 +37,29 @@ def bodies(store, text: str) -> set[str]:
     }
 
 
+PLANNING = (
+    "We study sequential decision-making (DM) for robots. DM needs long horizons. "
+    "We build multimodal large language models (MLMs) for robots, and MLMs plan well."
+)
+AGENTS = (
+    "Our agent achieves state-of-the-art results on benchmarks such as Frontier Puzzle Exam (FPE). "
+    "It also scores 20% on the Zeta Quiz benchmark."
+)
+
+
+def one_paper(tmp_path, abstract: str, *entities):
+    """A store built from one hand-made paper with `abstract` and the extractor's `entities`; the
+    paper defines the acronym of each entity that has one."""
+    p = paper("arxiv:2501.10001", "A paper", abstract)
+    defined = [(e.acronym, e.name) for e in entities if e.acronym]
+    return build(tmp_path / "g", [extraction(p, *entities, abbreviations=defined)])
+
+
+def defined(long: str, short: str, type_: str):
+    """An entity the paper names by a long form and the acronym it defines for it."""
+    return ent(long, type_, long, short, acronym=short)
+
+
 def merges(store, e: ox.NamedNode) -> dict[str, set[str]]:
     return {
         next(iter(values(store, m.object, pkg.alias))): values(store, m.object, pkg.mergeRule)
@@ -111,23 +134,14 @@ def test_a_definition_is_read_whole(text, short, long):
 
 
 def test_a_kind_of_thing_after_a_name_joins_it_only_when_the_name_is_that_kind(tmp_path):
-    p = paper(
-        "arxiv:2501.10001",
-        "Retrieval on ImageNet",
+    store = one_paper(
+        tmp_path,
         "We train on the ImageNet dataset and compare with ImageNet baselines. "
         "We also release RAG datasets built for RAG pipelines.",
-    )
-    store = build(
-        tmp_path / "g",
-        [
-            extraction(
-                p,
-                ent("ImageNet dataset", "Dataset"),
-                ent("ImageNet", "Dataset"),
-                ent("RAG datasets", "Dataset"),
-                ent("RAG", "Method"),
-            )
-        ],
+        ent("ImageNet dataset", "Dataset"),
+        ent("ImageNet", "Dataset"),
+        ent("RAG datasets", "Dataset"),
+        ent("RAG", "Method"),
     )
     (imagenet,) = entities_keyed(store, "ImageNet")
     assert bodies(store, "ImageNet dataset") == {imagenet}
@@ -137,19 +151,8 @@ def test_a_kind_of_thing_after_a_name_joins_it_only_when_the_name_is_that_kind(t
 
 def test_an_acronym_the_corpus_reads_otherwise_is_no_alias_of_a_papers_long_form(tmp_path):
     # arXiv papers define DM as diffusion model (83 of 103), and MLM several ways (data/quality/acronyms.tsv)
-    p = paper(
-        "arxiv:2501.10002",
-        "Planning under uncertainty",
-        "We study sequential decision-making (DM) for robots. DM needs long horizons. "
-        "We build multimodal large language models (MLMs) for robots, and MLMs plan well.",
-    )
-    ex = extraction(
-        p,
-        ent("decision-making", "Task", "decision-making", "DM", acronym="DM"),
-        ent("multimodal large language models", "Method", "multimodal large language models", "MLMs", acronym="MLMs"),
-        abbreviations=[("DM", "decision-making"), ("MLMs", "multimodal large language models")],
-    )
-    store = build(tmp_path / "g", [ex])
+    named = (defined("decision-making", "DM", "Task"), defined("multimodal large language models", "MLMs", "Method"))
+    store = one_paper(tmp_path, PLANNING, *named)
     (decision,) = entities_keyed(store, "decision-making")
     (mllm,) = entities_keyed(store, "multimodal large language model")
     assert bodies(store, "DM") == {decision}  # in this paper, DM is what the paper says
@@ -244,8 +247,7 @@ def test_a_defined_long_form_finds_its_entity(tmp_path):
 
 
 def test_lookup_ignores_spacing_inside_a_name(tmp_path):
-    p = paper("arxiv:2501.10003", "Detection on OpenImages", "We evaluate detectors on the OpenImages benchmark.")
-    store = build(tmp_path / "g", [extraction(p, ent("OpenImages", "Dataset"))])
+    store = one_paper(tmp_path, "We evaluate detectors on the OpenImages benchmark.", ent("OpenImages", "Dataset"))
     assert [m.name for m in lookup(store, "Open Images").matches] == ["OpenImages"]
     assert [m.name for m in lookup(store, "OpenImages").matches] == ["OpenImages"]
 
@@ -254,19 +256,7 @@ def test_lookup_ignores_spacing_inside_a_name(tmp_path):
 
 
 def test_a_name_papers_evaluate_on_as_a_benchmark_is_a_dataset(tmp_path):
-    p = paper(
-        "arxiv:2501.10004",
-        "Agents that search",
-        "Our agent achieves state-of-the-art results on benchmarks such as Frontier Puzzle Exam (FPE). "
-        "It also scores 20% on the Zeta Quiz benchmark.",
-    )
-    ex = extraction(
-        p,
-        ent("Frontier Puzzle Exam", "Concept", "Frontier Puzzle Exam", "FPE", acronym="FPE"),
-        ent("Zeta Quiz", "Concept"),
-        abbreviations=[("FPE", "Frontier Puzzle Exam")],
-    )
-    store = build(tmp_path / "g", [ex])
+    store = one_paper(tmp_path, AGENTS, defined("Frontier Puzzle Exam", "FPE", "Concept"), ent("Zeta Quiz", "Concept"))
     for name in ("Frontier Puzzle Exam", "Zeta Quiz"):
         (e,) = entities_keyed(store, name)
         assert values(store, ox.NamedNode(e), rdf.type) >= {str(pkg.Dataset.value)}, name
