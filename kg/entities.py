@@ -43,6 +43,7 @@ MERGE_RULES = (
 # (`Natural Questions`, `Open Images`), never given a made-up singular
 _AS_WRITTEN = ("Dataset", "Model")
 _ACRONYM_PLURAL = re.compile(r"[A-Z]s$")
+_TITLE_CASE = re.compile(r"^(?:[^\w\s]*[A-Z0-9][^\s]*\s*)+$")  # every word begins with a capital or digit
 
 _WORD = re.compile(r"\w+")
 
@@ -76,7 +77,8 @@ def preferred_label(key: str, form_counts: Counter, acronyms: Iterable[str] = ()
     Forms are compared by key, so `Sparse Autoencoders` counts towards `sparse autoencoder`'s
     entity; when a name is only ever written in the plural, its singular is made up from the
     most frequent plural. Ties go to the smaller string, so the choice never depends on order.
-    A proper name (`as_written`) is written with a capital where it ever is, and keeps its number.
+    A proper name (`as_written`: a dataset's or model's) that most mentions write in capitals keeps
+    its number and case.
     """
     short_keys = {lookup_key(a) for a in acronyms}
     own: Counter = Counter()
@@ -92,16 +94,16 @@ def preferred_label(key: str, form_counts: Counter, acronyms: Iterable[str] = ()
     if not own:  # only ever named by a name the extractor grouped in
         for form, n in form_counts.items():
             own[latex_to_unicode(form)] += n
-
-    def rank(form: str) -> tuple:  # a proper name is written with a capital where it ever is
-        return (as_written and form == form.lower(), -own[form], form)
-
-    singular_forms = [f for f in own if singular_surface(f) == f]
+    # a proper name: most of its mentions write every word with a capital (`Natural Questions`,
+    # `Open Images`, not `chat logs` or a title's `Chat Logs`); it is named as written
+    proper = {f: n for f, n in own.items() if _TITLE_CASE.match(f)}
+    if as_written and 2 * sum(proper.values()) >= sum(own.values()):
+        best = min(proper, key=lambda f: (-proper[f], f))
+        return singular_surface(best) if _ACRONYM_PLURAL.search(best) else best  # `ViTs` is still ViT
+    singular_forms = {f: n for f, n in own.items() if singular_surface(f) == f}
     if singular_forms:
-        return min(singular_forms, key=rank)
-    best = min(own, key=rank)
-    # `Natural Questions` names one thing; `ViTs` is still the plural of ViT
-    return best if as_written and not _ACRONYM_PLURAL.search(best) else singular_surface(best)
+        return min(singular_forms, key=lambda f: (-singular_forms[f], f))
+    return singular_surface(min(own, key=lambda f: (-own[f], f)))
 
 
 # One token with letters then a number is a model or dataset name (GPT-4o, Qwen2.5, ResNet50, X-v2-7B).

@@ -234,7 +234,9 @@ def test_a_proper_name_keeps_its_number_and_case():
     tallies = Counter({("Open Images", "Dataset"): 2})
     assert summarise("openimage", tallies, [], 2).label == "Open Images"
     assert summarise("vit", Counter({("ViTs", "Model"): 2}), [], 2).label == "ViT"  # an acronym's plural
-    # a common noun still reads in the singular
+    # a common noun still reads in the singular, even when a title capitalised it
+    tallies = Counter({("chat logs", "Dataset"): 3, ("Chat Logs", "Dataset"): 1})
+    assert summarise("chatlog", tallies, [], 3).label == "chat log"
     assert summarise("sparseautoencoder", Counter({("sparse autoencoders", "Method"): 2}), [], 1).label == (
         "sparse autoencoder"
     )
