@@ -149,6 +149,11 @@ def _unresolved_acronym(key: str, label: str, quality: Quality) -> bool:
     return is_acronym_like(label) and lookup_key(label) == key and quality.abbreviates(label)
 
 
+def _address_key(iri: str) -> str:
+    """The key of the name an IRI's last segment spells: `task/domain-adaptation` -> `domainadaptation`."""
+    return lookup_key(re.split(r"[/#]", iri.rstrip("/"))[-1].replace("_", " ").replace("-", " "))
+
+
 def external_links(key: str, type_: str, label: str, quality: Quality) -> tuple[tuple[str, str], ...]:
     """`skos:exactMatch` to vocabulary entries of the entity's own name (its key: the long form when
     papers define one) whose type describes the entity's; `closeMatch` to a CSO topic or AI Ontology
@@ -158,9 +163,13 @@ def external_links(key: str, type_: str, label: str, quality: Quality) -> tuple[
     short_name = is_acronym_like(label) and lookup_key(label) == key
     if short_name and _unresolved_acronym(key, label, quality):
         return ()
+    entries = [e for e in quality.vocabulary(key) if e.iri]
+    # a vocabulary lists a name under narrower pages too (Papers with Code gives "Domain Adaptation"
+    # to task/universal-domain-adaptation): where a page's own address spells the name, it is the one
+    own_pages = {e.family for e in entries if _address_key(e.iri) == key}
     links: dict[str, str] = {}
-    for entry in quality.vocabulary(key):
-        if not entry.iri:
+    for entry in entries:
+        if entry.family in own_pages and _address_key(entry.iri) != key:
             continue
         if entry.family in _TOPICS:
             if not short_name:

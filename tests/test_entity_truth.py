@@ -220,6 +220,16 @@ def test_a_link_points_at_a_page_of_the_entitys_type():
     assert pwc and all(rel == "exactMatch" and "/dataset/" in iri for rel, iri in pwc)
 
 
+def test_a_name_links_to_its_own_page_not_to_narrower_ones():
+    # Papers with Code lists "Domain Adaptation" under universal-, source-free-, ... domain adaptation too
+    links = {iri for _, iri in _links("domainadaptation", "Task", "domain adaptation")}
+    assert "https://paperswithcode.com/task/domain-adaptation" in links
+    assert not any("universal" in iri or "source-free" in iri for iri in links)
+    ner = {iri for _, iri in _links("namedentityrecognition", "Task", "named entity recognition")}
+    assert "https://paperswithcode.com/task/low-resource-named-entity-recognition" not in ner
+    assert "https://paperswithcode.com/task/named-entity-recognition" in ner
+
+
 def test_a_short_name_alone_makes_no_close_link():
     assert any(e.iri for e in load_quality().vocabulary("ssl")), "the vocabulary has an entry named SSL"
     assert _links("ssl", "Concept", "SSL") == ()
