@@ -162,7 +162,9 @@ def strip_possessive(text: str) -> str:
 
 # a hyphen inside a lower-case word, as a line break leaves it: `mod-els`, `mod- els`
 _BROKEN_WORD = re.compile(r"(?<=[a-z])-\s+(?=[a-z])")
-_LAST_COMPOUND = re.compile(r"(?<![\w-])[a-z]+(?:-[a-z]+)+$")
+# a plural's last letters broken off a word at a line end (`mod-els`, `lay-ers`): too short to be a
+# word the plural rule reads, and no word that ends like a plural (`multi-gas`, `omni-bus`)
+_BROKEN_END = re.compile(r"(?<=[a-z]-)[a-z]{1,2}s$")
 # British spellings and their American forms, in keys only (`Optimisation` = `Optimization`)
 _IZE = re.compile(r"(?<=[a-z]{3})is(ation|ations|e|ed|es|er|ers|ing)$")
 # words whose -ise is American too (`noise`, `pairwise`, `supervised`): their keys keep it
@@ -194,12 +196,10 @@ def surface_words(text: str) -> list[str]:
     A `+` is a word (`LoRA+` is not LoRA)."""
     text = _BROKEN_WORD.sub("-", strip_possessive(strip_accents(strip_latex(text)).strip()))
     words = _NOT_WORD.sub(" ", text.replace("+", " plus ").replace("_", " ")).split()
+    if len(words) > 1 and _BROKEN_END.search(text) and words[-1] not in _INVARIANT and not words[-1].endswith(_KEEP_S):
+        words[-2:] = [words[-2] + words[-1]]  # the plural rule reads the word the line break cut
     if words:
-        # `mod-els`: a hyphen between lower-case letters may be a line break, so the plural rule
-        # reads the compound as one word (a real compound keeps its key either way)
-        compound = _LAST_COMPOUND.search(text)
-        n = compound.group().count("-") + 1 if compound else 1
-        words[-n:] = [singular_word("".join(words[-n:]))]
+        words[-1] = singular_word(words[-1])
     return words
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from paperkg.kg.names import (
     american,
     is_acronym_like,
+    is_acronym_plural,
     latex_to_unicode,
     lookup_key,
     singular_surface,
@@ -42,7 +43,6 @@ MERGE_RULES = (
 # Types whose names are proper names, kept in the number and case the field writes them
 # (`Natural Questions`, `Open Images`), never given a made-up singular
 _AS_WRITTEN = ("Dataset", "Model")
-_ACRONYM_PLURAL = re.compile(r"[A-Z]s$")
 _TITLE_CASE = re.compile(r"^(?:[^\w\s]*[A-Z0-9][^\s]*\s*)+$")  # every word begins with a capital or digit
 
 _WORD = re.compile(r"\w+")
@@ -99,7 +99,7 @@ def preferred_label(key: str, form_counts: Counter, acronyms: Iterable[str] = ()
     proper = {f: n for f, n in own.items() if _TITLE_CASE.match(f)}
     if as_written and 2 * sum(proper.values()) >= sum(own.values()):
         best = min(proper, key=lambda f: (-proper[f], f))
-        return singular_surface(best) if _ACRONYM_PLURAL.search(best) else best  # `ViTs` is still ViT
+        return singular_surface(best) if is_acronym_plural(best.split()[-1]) else best  # `ViTs` is still ViT
     singular_forms = {f: n for f, n in own.items() if singular_surface(f) == f}
     if singular_forms:
         return min(singular_forms, key=lambda f: (-singular_forms[f], f))

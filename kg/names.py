@@ -7,9 +7,9 @@ typed, so whatever the graph merged, a lookup finds.
 from __future__ import annotations
 
 from paperkg.extract.naming import (
-    NAME_HEADS,
     american,
     is_acronym_like,
+    is_acronym_plural,
     latex_to_unicode,
     lookup_key,
     singular,
@@ -23,9 +23,9 @@ from paperkg.extract.naming import (
 )
 
 __all__ = [
-    "NAME_HEADS",
     "american",
     "is_acronym_like",
+    "is_acronym_plural",
     "latex_to_unicode",
     "lookup_key",
     "singular",

@@ -249,7 +249,7 @@ def test_a_bracket_glued_to_a_name_opens_a_token(nlp):
 
 
 def test_graph_mentions_split_a_definition_written_short_form_first(nlp):
-    from paperkg.extract.components import split_definitions
+    from paperkg.extract.components.refine import split_definitions
 
     # the demo's EMMA: the long form is a mention, so the entity has it as a name
     doc = nlp("In this paper, we propose EMMA (Efficient Multi-Modal Adaptation), a lightweight module.")
