@@ -12,7 +12,7 @@ the fixtures, so it needs no store and no model:
 
 An alias sample is 75 entities of the 300 in most papers (one non-trivial alias each) and 75
 non-trivial aliases drawn from all entities in at least `MIN_PAPERS` papers; an alias is trivial
-when it differs from the label only in case, punctuation or a plural `s`. A link sample is up to
+when it differs from the label only in case, punctuation (not a `+`) or a plural `s`. A link sample is up to
 60 exact and 60 close links of entities in at least `MIN_LINK_PAPERS` papers.
 """
 
@@ -65,7 +65,7 @@ SELECT ?e ?label ?type ?n ?match ?iri WHERE {
 
 def _trivial(alias: str, label: str) -> bool:
     def norm(s: str) -> str:
-        return re.sub(r"s$", "", re.sub(r"[\W_]+", "", s.casefold()))
+        return re.sub(r"s$", "", re.sub(r"[\W_]+", "", s.casefold().replace("+", "plus")))
 
     return norm(alias) == norm(label)
 
