@@ -8,6 +8,7 @@ the fixtures, so it needs no store and no model:
     python bench/aliases.py                          # alias and link precision of every fixture
     python bench/aliases.py sample STORE OUT.tsv     # a new alias sample to judge
     python bench/aliases.py links STORE OUT.tsv      # a new link sample, and the links per source and kind
+    python bench/aliases.py links STORE OUT.tsv --recompute   # ... of the links today's rules give its entities
     python bench/aliases.py counts STORE             # entities per type, merges per rule, what the hubs name
 
 An alias sample is 75 entities of the 300 in most papers (one non-trivial alias each) and 75
@@ -54,6 +55,10 @@ HUB_NAMES = (
     ("LoRA", "low-rank adaptation"),
     ("CLIP", "Contrastive Language-Image Pre-training"),
 )
+# what the link rules read (kg.entities.external_links is a function of these alone)
+_NAMED = """
+SELECT ?e ?key ?label ?type ?n WHERE { ?e pkg:key ?key ; skos:prefLabel ?label ; pkg:paperCount ?n ; rdf:type ?type }
+"""
 _LINKS = """
 SELECT ?e ?label ?type ?n ?match ?iri WHERE {
   ?e skos:prefLabel ?label ; pkg:paperCount ?n ; rdf:type ?type .
@@ -101,11 +106,25 @@ def sample_aliases(store_dir: Path, seed: int = SEED) -> list[dict]:
     return chosen
 
 
-def sample_links(store_dir: Path, seed: int = SEED) -> tuple[list[dict], Counter]:
+def _recomputed_links(store_dir: Path) -> list[dict]:
+    """The links today's rules give the store's entities, from the key, type and label each has."""
+    from paperkg.kg.entities import external_links
+    from paperkg.kg.quality import load_quality
+    from paperkg.schema.namespaces import SKOS_NS
+
+    quality = load_quality()
+    return [
+        {**r, "match": SKOS_NS + relation, "iri": iri}
+        for r in _rows(store_dir, _NAMED)
+        for relation, iri in external_links(r["key"], r["type"], r["label"], quality)
+    ]
+
+
+def sample_links(store_dir: Path, seed: int = SEED, recompute: bool = False) -> tuple[list[dict], Counter]:
     """Up to `LINKS_PER_KIND` links of each kind, and the count of every link by (source, kind)."""
     from paperkg.kg.external import source_of
 
-    rows = _rows(store_dir, _LINKS)
+    rows = _recomputed_links(store_dir) if recompute else _rows(store_dir, _LINKS)
     counts = Counter((source_of(r["iri"]), r["match"].rsplit("#", 1)[1]) for r in rows)
     rng = random.Random(seed)
     chosen = []
@@ -197,12 +216,14 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("store", type=Path)
         p.add_argument("out", type=Path)
         p.add_argument("--seed", type=int, default=SEED)
+        if name == "links":
+            p.add_argument("--recompute", action="store_true", help="the links today's rules give, not the stored ones")
     sub.add_parser("counts").add_argument("store", type=Path)
     args = parser.parse_args(argv)
     if args.command == "sample":
         write(sample_aliases(args.store, args.seed), args.out, ["label", "alias", "type", "n", "rules", "e"])
     elif args.command == "links":
-        rows, counts = sample_links(args.store, args.seed)
+        rows, counts = sample_links(args.store, args.seed, args.recompute)
         names = _vocabulary_names()
         for r in rows:
             r["vocabulary"] = names.get(r["iri"], "")

@@ -149,6 +149,20 @@ def _unresolved_acronym(key: str, label: str, quality: Quality) -> bool:
     return is_acronym_like(label) and lookup_key(label) == key and quality.abbreviates(label)
 
 
+def _own_pages(entries: list, key: str) -> list:
+    """The entries whose page is about the name itself. A vocabulary lists a name under narrower
+    pages too (Papers with Code gives "Domain Adaptation" to task/universal-domain-adaptation, and
+    "Action Recognition" to task/early-action-prediction): in each vocabulary, the pages whose address
+    spells the name, else those whose address holds it (`imdb-movie-reviews` for IMDB), else the one
+    page there is; several that do not say which is the name's own link to none."""
+    own = []
+    for family in sorted({e.family for e in entries}):
+        pages = [e for e in entries if e.family == family]
+        spelled = [e for e in pages if _address_key(e.iri) == key] or [e for e in pages if key in _address_key(e.iri)]
+        own += spelled or (pages if len({e.iri for e in pages}) == 1 else [])
+    return own
+
+
 def _address_key(iri: str) -> str:
     """The key of the name an IRI's last segment spells: `task/domain-adaptation` -> `domainadaptation`."""
     return lookup_key(re.split(r"[/#]", iri.rstrip("/"))[-1].replace("_", " ").replace("-", " "))
@@ -163,14 +177,8 @@ def external_links(key: str, type_: str, label: str, quality: Quality) -> tuple[
     short_name = is_acronym_like(label) and lookup_key(label) == key
     if short_name and _unresolved_acronym(key, label, quality):
         return ()
-    entries = [e for e in quality.vocabulary(key) if e.iri]
-    # a vocabulary lists a name under narrower pages too (Papers with Code gives "Domain Adaptation"
-    # to task/universal-domain-adaptation): where a page's own address spells the name, it is the one
-    own_pages = {e.family for e in entries if _address_key(e.iri) == key}
     links: dict[str, str] = {}
-    for entry in entries:
-        if entry.family in own_pages and _address_key(entry.iri) != key:
-            continue
+    for entry in _own_pages([e for e in quality.vocabulary(key) if e.iri], key):
         if entry.family in _TOPICS:
             if not short_name:
                 links.setdefault(entry.iri, "closeMatch")

@@ -93,9 +93,9 @@ class Quality:
         return found is not None and found.defined >= MIN_PAPERS and self.long_form(acronym) is None
 
     def abbreviates(self, acronym: str) -> bool:
-        """True when arXiv papers use `acronym` as a short form (settled or contested): a
-        vocabulary's entry of that spelling (the dataset "SSL") says nothing about what it means."""
-        return self.long_form(acronym) is not None or self.is_contested(acronym)
+        """True when arXiv papers define `acronym` as a short form (settled or not): a vocabulary's
+        entry of that spelling (the dataset "SSL", the dataset "GraSP") says nothing about what it means."""
+        return singular_word(acronym.strip()) in self._acronyms
 
     def is_known_name(self, text: str) -> bool:
         """True when a vocabulary or the curated gazetteers list `text` as a name of its own (`COCO`)."""

@@ -230,6 +230,19 @@ def test_a_name_links_to_its_own_page_not_to_narrower_ones():
     assert "https://paperswithcode.com/task/named-entity-recognition" in ner
 
 
+def test_a_name_on_several_narrower_pages_links_to_the_one_that_holds_it():
+    # "Action Recognition" is also an alias of task/early-action-prediction
+    links = {iri for _, iri in _links("actionrecognition", "Task", "action recognition")}
+    assert "https://paperswithcode.com/task/early-action-prediction" not in links
+    assert links
+
+
+def test_an_acronym_papers_define_links_nowhere_by_its_spelling():
+    # arXiv papers define GRASP (a segmentation method, a skill proposer, ...); PwC has a dataset GraSP
+    assert any("/dataset/" in e.iri for e in load_quality().vocabulary("grasp")), "PwC lists GraSP"
+    assert _links("grasp", "Dataset", "GRASP") == ()
+
+
 def test_a_short_name_alone_makes_no_close_link():
     assert any(e.iri for e in load_quality().vocabulary("ssl")), "the vocabulary has an entry named SSL"
     assert _links("ssl", "Concept", "SSL") == ()
