@@ -31,7 +31,6 @@ from paperkg.kg.build import build as build_listings
 from paperkg.kg.ingest import add_extractions
 from paperkg.kg.iris import entity_iri
 from paperkg.kg.names import lookup_key
-from paperkg.kg.quality import Quality
 from paperkg.kg.stats import graph_stats
 from paperkg.kg.store import Store, StoreError
 from paperkg.kg.terms import oa, pkg, rdf
@@ -207,10 +206,7 @@ def test_a_writer_killed_mid_write_leaves_the_previous_graph_readable(tmp_path):
     assert len(list(store.path.glob("gen-*"))) == 1  # the next write cleaned it up
 
 
-def test_a_new_definition_moves_the_undefined_uses_of_an_acronym(tmp_path, monkeypatch):
-    # the moves as they happen for an acronym arXiv papers do not read several ways; the shipped
-    # tables read SA several ways, which keeps every paper's definition to that paper
-    monkeypatch.setattr(Quality, "is_contested", lambda self, acronym: False)
+def test_a_new_definition_moves_the_undefined_uses_of_an_acronym(tmp_path, sa_settled):
     store = Store(tmp_path / "g")
 
     def add(*papers):

@@ -58,7 +58,7 @@ def support_of(store: Store, subject: str, relation: str, obj: str):
     return stored_support(store.oxigraph, node)[0]
 
 
-def test_papers_stating_a_relation_are_counted_per_year_and_make_it_reliable(tmp_path):
+def test_papers_stating_a_relation_are_counted_per_year_and_make_it_reliable(tmp_path, sa_settled):
     store = build(tmp_path / "g", [undefined_sa(), defining_sa()])
     support = support_of(store, "score aggregation", "usedFor", "prototype scoring")
     assert support is not None
@@ -79,7 +79,7 @@ def test_one_paper_is_reliable_only_when_scorer_and_pattern_agree(tmp_path):
     assert alone is not None and alone.papers == 1 and not alone.reliable
 
 
-def test_adding_papers_build_by_build_gives_the_support_of_one_build(tmp_path):
+def test_adding_papers_build_by_build_gives_the_support_of_one_build(tmp_path, sa_settled):
     at_once = build(tmp_path / "once", [undefined_sa(), defining_sa()])
     for order in ([undefined_sa()], [defining_sa()]), ([defining_sa()], [undefined_sa()]):
         bit_by_bit = build(tmp_path / f"bits-{order[0][0].paper.key}", *order)
