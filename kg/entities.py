@@ -70,15 +70,17 @@ def majority_type(type_counts: Counter) -> str:
     return max(TYPE_PRECEDENCE, key=lambda t: (type_counts.get(t, 0), -TYPE_PRECEDENCE.index(t)))
 
 
-def preferred_label(key: str, form_counts: Counter, acronyms: Iterable[str] = (), as_written: bool = False) -> str:
+def preferred_label(
+    key: str, form_counts: Counter, acronyms: Iterable[str] = (), as_written: bool = False, known: Iterable[str] = ()
+) -> str:
     """The name researchers use most: the entity's own name or, when it is written more often, its
     acronym (`CLIP` rather than `Contrastive Language-Image Pretraining`, whose long form stays an alias).
 
     Forms are compared by key, so `Sparse Autoencoders` counts towards `sparse autoencoder`'s
     entity; when a name is only ever written in the plural, its singular is made up from the
     most frequent plural. Ties go to the smaller string, so the choice never depends on order.
-    A proper name (`as_written`: a dataset's or model's) that most mentions write in capitals keeps
-    its number and case.
+    A proper name (`as_written`: a dataset's or model's) keeps its number and case when most mentions
+    write it in capitals or some write it as a vocabulary names it (`known`).
     """
     short_keys = {lookup_key(a) for a in acronyms}
     own: Counter = Counter()
@@ -94,10 +96,12 @@ def preferred_label(key: str, form_counts: Counter, acronyms: Iterable[str] = ()
     if not own:  # only ever named by a name the extractor grouped in
         for form, n in form_counts.items():
             own[latex_to_unicode(form)] += n
-    # a proper name: most of its mentions write every word with a capital (`Natural Questions`,
-    # `Open Images`, not `chat logs` or a title's `Chat Logs`); it is named as written
-    proper = {f: n for f, n in own.items() if _TITLE_CASE.match(f)}
-    if as_written and 2 * sum(proper.values()) >= sum(own.values()):
+    # a proper name: written as a vocabulary names it (`Natural Questions`, however often papers write
+    # "natural questions"), or in most mentions with every word capitalised (`Open Images`, not
+    # `chat logs` or a title's `Chat Logs`); it is named as written
+    named = {f: n for f, n in own.items() if f in set(known)}
+    proper = named or {f: n for f, n in own.items() if _TITLE_CASE.match(f)}
+    if as_written and proper and (named or 2 * sum(proper.values()) >= sum(own.values())):
         best = min(proper, key=lambda f: (-proper[f], f))
         return singular_surface(best) if is_acronym_plural(best.split()[-1]) else best  # `ViTs` is still ViT
     singular_forms = {f: n for f, n in own.items() if singular_surface(f) == f}
@@ -249,7 +253,8 @@ def summarise(key: str, tallies: Counter, acronyms: Iterable[str], papers: int) 
     label = preferred_label(key, form_counts, acronyms)
     type_ = resolve_entity_type(key, label, type_counts, quality)
     if type_ in _AS_WRITTEN:
-        label = preferred_label(key, form_counts, acronyms, as_written=True)
+        names = [e.name for e in quality.vocabulary(key)]
+        label = preferred_label(key, form_counts, acronyms, as_written=True, known=names)
     short_keys = {lookup_key(a) for a in acronyms}
     borrowed = {f for f in form_counts if _borrowed_acronym(f, key, short_keys, quality)}
     aliases = tuple(sorted((set(form_counts) | set(acronyms)) - {label} - borrowed))

@@ -254,6 +254,9 @@ def test_a_short_name_alone_makes_no_close_link():
 def test_a_proper_name_keeps_its_number_and_case():
     tallies = Counter({("natural questions", "Dataset"): 2, ("Natural Questions", "Dataset"): 3})
     assert summarise("naturalquestion", tallies, [], 3).label == "Natural Questions"
+    # papers write "natural questions" more often, but the field names the dataset Natural Questions
+    tallies = Counter({("natural questions", "Dataset"): 5, ("Natural Questions", "Dataset"): 2})
+    assert summarise("naturalquestion", tallies, [], 6).label == "Natural Questions"
     tallies = Counter({("Open Images", "Dataset"): 2})
     assert summarise("openimage", tallies, [], 2).label == "Open Images"
     assert summarise("vit", Counter({("ViTs", "Model"): 2}), [], 2).label == "ViT"  # an acronym's plural
