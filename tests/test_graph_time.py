@@ -1,0 +1,179 @@
+"""Time data in the graph: periods, first appearance and quartiles, kept right by incremental builds."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import replace
+
+import pytest
+from graph_papers import (
+    all_papers,
+    anchored,
+    build,
+    probe,
+    probe_undefined,
+    protopnet,
+    sa_undefined,
+    self_explain,
+    sonar,
+    sonar_variant,
+    transcoders,
+    triples,
+    tsetlin,
+    tsetlin_plain,
+    vsae,
+)
+
+from paperkg.extract.readers.dates import parse_date
+from paperkg.kg.iris import entity_iri
+from paperkg.kg.terms import dcterms, pkg, rdf, term_value
+from paperkg.kg.timeline import corpus_months, period_of, stored_periods
+from paperkg.kg.validate import validate_store
+
+# Dates in the order of all_papers(): a year-only one ("2025") and one without a year ("Oct 16").
+# The paper that uses "SAEs" undefined comes early, so a later definition relinks it.
+DATES = [
+    "2025-03-10",
+    "2025-05-02",
+    "2025-05-20",
+    "2025-02-01",
+    "2025-06-11",
+    "2025",
+    "2025-07-01",
+    "Oct 16",
+    "2025-08-08",
+    "2025-09-09",
+    "2025-09-30",
+    "2025-02-14",
+]
+_DATE_OF = {ex.paper.key: text for ex, text in zip(all_papers(), DATES)}
+
+
+def dated(ex):
+    text = _DATE_OF[ex.paper.key]
+    date, year = parse_date(text)
+    return replace(ex, paper=replace(ex.paper, date=date, date_text=text, year=year))
+
+
+SPLITS = {
+    "definitions arrive late": [
+        [probe_undefined, sa_undefined],
+        [protopnet],
+        [vsae, transcoders, anchored, sonar, sonar_variant, tsetlin, tsetlin_plain],
+        [self_explain, probe],
+    ],
+    "one paper per build": [[make] for make in (lambda ex=ex: ex for ex in all_papers())],
+    "newest first": [[lambda ex=ex: ex] for ex in sorted(all_papers(), key=lambda ex: _DATE_OF[ex.paper.key])][::-1],
+}
+
+
+def batches(split):
+    return [[dated(make()) for make in batch] for batch in SPLITS[split]]
+
+
+def all_dated():
+    return [dated(ex) for ex in all_papers()]
+
+
+@pytest.mark.parametrize("split", SPLITS)
+def test_time_data_of_builds_one_after_another_equals_one_build(tmp_path, split):
+    at_once = build(tmp_path / "once", all_dated())
+    bit_by_bit = build(tmp_path / "bits", *batches(split))
+    time_predicates = {str(p) for p in (pkg.periodCount, pkg.period, pkg.firstSeen, pkg.firstPaper, pkg.medianMonth)}
+    assert any(t.split(" ")[1] in time_predicates for t in triples(at_once))
+    assert triples(bit_by_bit) == triples(at_once)
+
+
+def _recount(store):
+    """Each entity's periods and first (date, paper), counted from the papers' links and dates."""
+    db = store.oxigraph
+    dates = {q.subject: term_value(q.object) for q in db.quads_for_pattern(None, dcterms.issued, None)}
+    years = {q.subject: int(term_value(q.object)) for q in db.quads_for_pattern(None, pkg.year, None)}
+    periods: dict = defaultdict(Counter)
+    first: dict = {}
+    for q in db.quads_for_pattern(None, pkg.mentions, None):
+        paper, entity = q.subject, q.object
+        period = period_of(dates.get(paper), years.get(paper))
+        if period:
+            periods[entity][period] += 1
+        date = dates.get(paper)
+        if date and not date.startswith("--"):
+            first[entity] = min(first.get(entity, (date, paper.value)), (date, paper.value))
+    return periods, first
+
+
+def _assert_matches_recount(store):
+    db = store.oxigraph
+    periods, first = _recount(store)
+    entities = {q.subject for q in db.quads_for_pattern(None, pkg.key, None)}
+    assert entities
+    assert {q.subject for q in db.quads_for_pattern(None, pkg.periodCount, None)} <= entities
+    for e in entities:
+        assert stored_periods(db, e) == periods[e], e
+        seen = [term_value(q.object) for q in db.quads_for_pattern(e, pkg.firstSeen, None)]
+        paper = [term_value(q.object) for q in db.quads_for_pattern(e, pkg.firstPaper, None)]
+        assert (seen[0], paper[0]) == first[e] if e in first else seen == paper == []
+
+
+@pytest.mark.parametrize("split", ["definitions arrive late", "newest first"])
+def test_stored_time_data_matches_a_recount_after_every_build(tmp_path, split):
+    # after each build, not only the last: an acronym linked to one long form and then, when a
+    # second definition arrives, back to an entity of its own ends where it started
+    for batch in batches(split):
+        store = build(tmp_path / "g", batch)
+        _assert_matches_recount(store)
+        store.close()
+
+
+def test_a_relinked_acronym_moves_its_papers_periods(tmp_path):
+    # "SAEs" used undefined in February is its own entity until a definition links it to
+    # sparse autoencoders; then that February paper counts for sparse autoencoders
+    store = build(tmp_path / "g", *batches("definitions arrive late"))
+    sae = entity_iri("sparseautoencoder")
+    counts = stored_periods(store.oxigraph, sae)
+    assert counts["2025-02"] == 1
+    (first,) = store.oxigraph.quads_for_pattern(sae, pkg.firstSeen, None)
+    assert term_value(first.object) == "2025-02-01"
+
+
+def test_papers_without_a_year_are_left_out_and_counted(tmp_path):
+    store = build(tmp_path / "g", all_dated())
+    corpus = corpus_months(store.oxigraph)
+    assert corpus.no_year == 1  # "Oct 16"
+    assert corpus.year_only == 1  # "2025"
+    assert sum(corpus.months.values()) == len(DATES) - 2
+    assert list(corpus.months) == [f"2025-{m:02d}" for m in range(2, 10)]
+    periods = {term_value(q.object) for q in store.oxigraph.quads_for_pattern(None, pkg.period, None)}
+    assert "2025" in periods
+    assert not any(p.startswith("--") for p in periods)
+    # the year-less paper's entities count it nowhere
+    yearless = next(
+        q.subject for q in store.oxigraph.quads_for_pattern(None, pkg.dateText, None) if q.object.value == "Oct 16"
+    )
+    for q in store.oxigraph.quads_for_pattern(yearless, pkg.mentions, None):
+        assert sum(stored_periods(store.oxigraph, q.object).values()) < int(
+            next(store.oxigraph.quads_for_pattern(q.object, pkg.paperCount, None)).object.value
+        )
+
+
+def test_sparql_reads_monthly_counts_and_quartiles(tmp_path):
+    store = build(tmp_path / "g", all_dated())
+    rows = store.query(
+        """PREFIX pkg: <https://w3id.org/paperkg/ns#>
+        SELECT ?period ?n ?median WHERE {
+          ?e pkg:key "sparseautoencoder" ; pkg:medianMonth ?median ; pkg:periodCount ?c .
+          ?c pkg:period ?period ; pkg:paperCount ?n .
+        } ORDER BY ?period"""
+    )
+    found = [(r["period"].value, int(r["n"].value), r["median"].value) for r in rows]
+    # four papers: the one using "SAEs" undefined in February, March, two in May
+    assert [(p, n) for p, n, _ in found] == [("2025-02", 1), ("2025-03", 1), ("2025-05", 2)]
+    assert {m for _, _, m in found} == {"2025-03"}
+
+
+def test_a_dated_graph_conforms_to_the_shapes(tmp_path):
+    store = build(tmp_path / "g", all_dated())
+    assert any(store.oxigraph.quads_for_pattern(None, pkg.periodCount, None))
+    assert any(store.oxigraph.quads_for_pattern(None, rdf.type, pkg.Paper))
+    report = validate_store(store)
+    assert report.conforms, report.text()
