@@ -3,7 +3,7 @@
 Written by a build for the entities it touches, read by `kg trends`, `kg lookup` and SPARQL::
 
     <entity> pkg:periodCount <entity/papers/2025-05> .
-    <entity/papers/2025-05> pkg:period "2025-05"^^xsd:gYearMonth ; pkg:paperCount 7 .
+    <entity/papers/2025-05> pkg:period "2025-05"^^xsd:gYearMonth ; pkg:papersInPeriod 7 .
     <entity> pkg:firstSeen "2025-03-14"^^xsd:date ; pkg:firstPaper <paper/...> ;
              pkg:q1Month "2025-06"^^xsd:gYearMonth ; pkg:medianMonth ... ; pkg:q3Month ... .
 
@@ -83,7 +83,7 @@ def stored_periods(db: ox.Store, entity: ox.NamedNode) -> Counter:
     for q in db.quads_for_pattern(entity, pkg.periodCount, None):
         node = named(q.object)
         period = next(iter(db.quads_for_pattern(node, pkg.period, None)))
-        n = next(iter(db.quads_for_pattern(node, pkg.paperCount, None)))
+        n = next(iter(db.quads_for_pattern(node, pkg.papersInPeriod, None)))
         counts[term_value(period.object)] = int(term_value(n.object))
     return counts
 
@@ -117,10 +117,10 @@ def record_changes(db: ox.Store, changes: Iterable[PaperChange]) -> None:
                 continue
             node = period_iri(e, period)
             if counts[period]:
-                db.remove(ox.Quad(node, pkg.paperCount, _int(counts[period])))
+                db.remove(ox.Quad(node, pkg.papersInPeriod, _int(counts[period])))
             counts[period] += delta
             if counts[period] > 0:
-                add.append(ox.Quad(node, pkg.paperCount, _int(counts[period])))
+                add.append(ox.Quad(node, pkg.papersInPeriod, _int(counts[period])))
                 add.append(ox.Quad(node, pkg.period, _period_literal(period)))
                 add.append(ox.Quad(e, pkg.periodCount, node))
             else:

@@ -88,7 +88,7 @@ TERMS: dict[str, frozenset[str]] = {
         alias mergeRule hasMerge surfaceForm
         paper field sentence sentenceIndex role extractor entityType acronymKey
         extractorVersion genericDropped
-        periodCount period firstSeen firstPaper q1Month medianMonth q3Month
+        periodCount period papersInPeriod firstSeen firstPaper q1Month medianMonth q3Month
         """
     ),
     DCTERMS_NS: _names("title abstract issued creator"),

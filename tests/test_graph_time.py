@@ -162,7 +162,7 @@ def test_sparql_reads_monthly_counts_and_quartiles(tmp_path):
         """PREFIX pkg: <https://w3id.org/paperkg/ns#>
         SELECT ?period ?n ?median WHERE {
           ?e pkg:key "sparseautoencoder" ; pkg:medianMonth ?median ; pkg:periodCount ?c .
-          ?c pkg:period ?period ; pkg:paperCount ?n .
+          ?c pkg:period ?period ; pkg:papersInPeriod ?n .
         } ORDER BY ?period"""
     )
     found = [(r["period"].value, int(r["n"].value), r["median"].value) for r in rows]
