@@ -117,19 +117,20 @@ def relative_slope(record: EntityTrend) -> float | None:
     return record.trend.slope / mean if mean else 0.0
 
 
-# The entity's facts; min papers and type are bound with `substitutions=` (never pasted in).
+# Min papers, type and entity are bound with `substitutions=` (never pasted in), which wants them
+# projected.
 _FACTS = """
-SELECT ?e ?label ?type ?papers ?first ?firstPaper ?q1 ?median ?q3 WHERE {
+SELECT ?e ?label ?type ?papers ?first ?firstPaper ?q1 ?median ?q3 ?minPapers WHERE {
   ?e pkg:paperCount ?papers .
   FILTER (?papers >= ?minPapers)
   ?e a ?type ; skos:prefLabel ?label .
-  FILTER (STRSTARTS(STR(?type), STR(pkg:)) && (!BOUND(?wanted) || ?type = ?wanted))
+  FILTER (STRSTARTS(STR(?type), STR(pkg:)))
   OPTIONAL { ?e pkg:firstSeen ?first ; pkg:firstPaper ?firstPaper }
   OPTIONAL { ?e pkg:q1Month ?q1 ; pkg:medianMonth ?median ; pkg:q3Month ?q3 }
 }"""
 
 _MONTHS = """
-SELECT ?e ?period ?n WHERE {
+SELECT ?e ?period ?n ?minPapers WHERE {
   ?e pkg:paperCount ?papers .
   FILTER (?papers >= ?minPapers)
   ?e pkg:periodCount ?c .
@@ -171,7 +172,7 @@ def read_trends(
             counts = series.setdefault(term_value(row["e"]), [0] * len(months))
             counts[index[period]] = int(term_value(row["n"]))
     if type is not None:
-        bindings["wanted"] = ox.NamedNode(PKG_NS + type)
+        bindings["type"] = ox.NamedNode(PKG_NS + type)
     records = []
     for row in _query(store, _FACTS, bindings):
         iri = term_value(row["e"])
@@ -222,7 +223,8 @@ def trend_report(
 
     - None: every entity, most papers first;
     - "rising" / "falling": a significant Mann-Kendall trend of the monthly share that way,
-      steepest relative slope first;
+      the most consistent first (largest |tau|: the share of pairs of months that agree),
+      then the smallest p;
     - "bursts": entities with a Kleinberg burst, strongest burst first;
     - "new": entities first seen in `since` (YYYY-MM) or later, most papers first; without
       `since`, after the window's first month (anything already there at the start is not new).
@@ -237,7 +239,7 @@ def trend_report(
     records = report.records
     if select in ("rising", "falling"):
         records = [r for r in records if r.trend is not None and r.trend.direction == select]
-        records.sort(key=lambda r: (-abs(relative_slope(r) or 0.0), r.trend.p if r.trend else 1.0, r.label))
+        records.sort(key=lambda r: (-abs(r.trend.tau) if r.trend else 0.0, r.trend.p if r.trend else 1.0, r.label))
     elif select == "bursts":
         records = [r for r in records if r.bursts]
         records.sort(key=lambda r: (-max(b.weight for b in r.bursts), r.label))

@@ -57,7 +57,11 @@ def quartile_months(counts: Mapping[str, int]) -> tuple[str, str, str] | None:
 @dataclass(frozen=True)
 class Trend:
     """A Mann-Kendall test on a series: Kendall's tau, the Theil-Sen slope (per step) and the
-    two-sided p-value; `direction` is "rising" or "falling" when p < ALPHA, else "flat"."""
+    two-sided p-value; `direction` is "rising" or "falling" when p < ALPHA, else "flat".
+
+    The direction is the sign of tau, not of the slope: a name absent for most of the window and
+    then steady has a Theil-Sen slope of 0 (most pairs of months are equal), yet it rose.
+    """
 
     tau: float
     slope: float
@@ -65,9 +69,9 @@ class Trend:
 
     @property
     def direction(self) -> str:
-        if self.p >= ALPHA or self.slope == 0:
+        if self.p >= ALPHA or self.tau == 0:
             return "flat"
-        return "rising" if self.slope > 0 else "falling"
+        return "rising" if self.tau > 0 else "falling"
 
 
 def theil_sen_slope(values: Sequence[float]) -> float:

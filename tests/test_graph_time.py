@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import replace
 
 import pytest
 from graph_papers import (
+    DATE_OF,
+    all_dated,
     all_papers,
     anchored,
     build,
+    dated,
     probe,
     probe_undefined,
     protopnet,
@@ -24,36 +26,10 @@ from graph_papers import (
     vsae,
 )
 
-from paperkg.extract.readers.dates import parse_date
 from paperkg.kg.iris import entity_iri
 from paperkg.kg.terms import dcterms, pkg, rdf, term_value
 from paperkg.kg.timeline import corpus_months, period_of, stored_periods
 from paperkg.kg.validate import validate_store
-
-# Dates in the order of all_papers(): a year-only one ("2025") and one without a year ("Oct 16").
-# The paper that uses "SAEs" undefined comes early, so a later definition relinks it.
-DATES = [
-    "2025-03-10",
-    "2025-05-02",
-    "2025-05-20",
-    "2025-02-01",
-    "2025-06-11",
-    "2025",
-    "2025-07-01",
-    "Oct 16",
-    "2025-08-08",
-    "2025-09-09",
-    "2025-09-30",
-    "2025-02-14",
-]
-_DATE_OF = {ex.paper.key: text for ex, text in zip(all_papers(), DATES)}
-
-
-def dated(ex):
-    text = _DATE_OF[ex.paper.key]
-    date, year = parse_date(text)
-    return replace(ex, paper=replace(ex.paper, date=date, date_text=text, year=year))
-
 
 SPLITS = {
     "definitions arrive late": [
@@ -63,16 +39,12 @@ SPLITS = {
         [self_explain, probe],
     ],
     "one paper per build": [[make] for make in (lambda ex=ex: ex for ex in all_papers())],
-    "newest first": [[lambda ex=ex: ex] for ex in sorted(all_papers(), key=lambda ex: _DATE_OF[ex.paper.key])][::-1],
+    "newest first": [[lambda ex=ex: ex] for ex in sorted(all_papers(), key=lambda ex: DATE_OF[ex.paper.key])][::-1],
 }
 
 
 def batches(split):
     return [[dated(make()) for make in batch] for batch in SPLITS[split]]
-
-
-def all_dated():
-    return [dated(ex) for ex in all_papers()]
 
 
 @pytest.mark.parametrize("split", SPLITS)
@@ -141,7 +113,7 @@ def test_papers_without_a_year_are_left_out_and_counted(tmp_path):
     corpus = corpus_months(store.oxigraph)
     assert corpus.no_year == 1  # "Oct 16"
     assert corpus.year_only == 1  # "2025"
-    assert sum(corpus.months.values()) == len(DATES) - 2
+    assert sum(corpus.months.values()) == len(DATE_OF) - 2
     assert list(corpus.months) == [f"2025-{m:02d}" for m in range(2, 10)]
     periods = {term_value(q.object) for q in store.oxigraph.quads_for_pattern(None, pkg.period, None)}
     assert "2025" in periods

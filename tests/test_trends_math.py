@@ -63,6 +63,13 @@ def test_step_rises():
     assert trend is not None and trend.direction == "rising"
 
 
+def test_a_late_arrival_rises_though_its_theil_sen_slope_is_zero():
+    trend = mann_kendall([0.0] * 8 + [0.02] * 4)
+    assert trend is not None
+    assert trend.slope == 0.0  # 34 of the 66 pairs of months are equal
+    assert trend.direction == "rising" and trend.tau > 0
+
+
 def test_theil_sen_ignores_an_outlier():
     values = [float(i) for i in range(12)]
     values[5] = 100.0

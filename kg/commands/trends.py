@@ -140,7 +140,7 @@ def _print_table(report, select: str | None) -> None:
         ("Q1-median-Q3", "left"),
         ("trend", "left"),
         ("bursts", "left"),
-        (f"share by month, {span}", "left"),
+        ("share by month", "left"),
     ):
         table.add_column(name, justify=justify, no_wrap=name != "entity")  # type: ignore[arg-type]
     for r in report.records:
@@ -160,5 +160,7 @@ def _print_table(report, select: str | None) -> None:
             Text(r.sparkline, style="green"),
         )
     what = {None: "entities", "rising": "rising", "falling": "falling", "bursts": "bursting", "new": "new"}[select]
-    table.caption = f"{len(report.records):,} {what}; {sum(report.totals):,} dated papers; {report.left_out}"
+    table.caption = (
+        f"{len(report.records):,} {what}; months {span}, {sum(report.totals):,} dated papers; {report.left_out}"
+    )
     console.print(table)
