@@ -210,13 +210,16 @@ def test_needs_a_store(tmp_path):
     assert result.exit_code == 1 and "no graph" in result.output
 
 
+HEAVY = ("spacy", "thinc", "torch", "rdflib", "networkx", "pyvis")
+
+
 def test_trends_imports_nothing_heavy(store):
     code = (
         "import sys\n"
         "from paperkg.kg.cli import main\n"
         f"try:\n    main(['trends', '--rising', '--store', {str(store.path)!r}])\n"
         "except SystemExit:\n    pass\n"
-        "print('heavy:', *(m for m in ('spacy', 'thinc', 'torch', 'rdflib', 'networkx', 'pyvis') if m in sys.modules))\n"
+        f"print('heavy:', *(m for m in {HEAVY!r} if m in sys.modules))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
