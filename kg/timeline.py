@@ -9,8 +9,12 @@ Written by a build for the entities it touches, read by `kg trends`, `kg lookup`
 
 A paper counts in the month of its date, or, dated only by a year, in that year (an
 ``xsd:gYear`` period): an entity's papers in a year are the sum over that year's periods. A paper
-without a year (a listing's "Oct 16") is in no period, and no trend; readers say how many there
-are (`undated_papers`). First appearance and quartiles come from papers with a full date.
+without a year (a listing's "Oct 16") is in no period, and no trend. First appearance and
+quartiles come from papers with a full date. The corpus node counts all papers the same way,
+with those without a year, so that a reader gets the month totals and what was left out from a
+few triples instead of a scan of every paper::
+
+    <corpus> a pkg:Corpus ; pkg:periodCount <corpus/papers/2025-05> ; pkg:undatedPapers 3 .
 
 The counts are kept by deltas, as the entities' mention tallies are: a build reads and rewrites
 only the periods of the entities its papers touch, so building A then B gives the graph that
@@ -25,20 +29,22 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from paperkg.kg.iris import period_iri
+from paperkg.kg.iris import corpus_iri, period_iri
 from paperkg.kg.terms import dcterms, named, pkg, rdf, term_value, xsd
 from paperkg.kg.trends import month_range, quartile_months
 
 
 @dataclass(frozen=True)
 class PaperChange:
-    """A paper's entities before and after a write (before is empty for a new paper)."""
+    """A paper's entities before and after a write: a new paper (`new`, nothing before) or a
+    stored one whose mentions were relinked."""
 
     paper: ox.NamedNode
     date: str | None  # YYYY-MM-DD, --MM-DD or None, as `Paper.date`
     year: int | None
     before: frozenset[ox.NamedNode]
     after: frozenset[ox.NamedNode]
+    new: bool = True
 
 
 def period_of(date: str | None, year: int | None) -> str | None:
@@ -57,7 +63,7 @@ def stored_paper_change(
 ) -> PaperChange:
     """A `PaperChange` for a paper already in the store (its date read from there)."""
     date, year = _stored_date(db, paper)
-    return PaperChange(paper, date, year, frozenset(before), frozenset(after))
+    return PaperChange(paper, date, year, frozenset(before), frozenset(after), new=False)
 
 
 def _stored_date(db: ox.Store, paper: ox.NamedNode) -> tuple[str | None, int | None]:
@@ -89,18 +95,23 @@ def stored_periods(db: ox.Store, entity: ox.NamedNode) -> Counter:
 
 
 def record_changes(db: ox.Store, changes: Iterable[PaperChange]) -> None:
-    """Update the time data of every entity that `changes` gain or lose a paper for.
+    """Update the time data of the corpus and of every entity that `changes` gain or lose a
+    paper for.
 
     Runs after the write of the papers' links, so a first paper that moved away can be found
     again among the entity's papers as they now are.
     """
+    corpus: Counter = Counter()
+    undated = 0
     deltas: dict[ox.NamedNode, Counter] = defaultdict(Counter)
     earliest: dict[ox.NamedNode, tuple[str, str]] = {}  # entity -> (date, paper IRI) among gained papers
     lost: dict[ox.NamedNode, set[ox.NamedNode]] = defaultdict(set)
     for c in changes:
         period = period_of(c.date, c.year)
         if period is None:
+            undated += c.new
             continue
+        corpus[period] += c.new
         date = _full_date(c.date)
         for e in c.after - c.before:
             deltas[e][period] += 1
@@ -110,28 +121,53 @@ def record_changes(db: ox.Store, changes: Iterable[PaperChange]) -> None:
             deltas[e][period] -= 1
             lost[e].add(c.paper)
     add: list[ox.Quad] = []
+    if +corpus or undated:
+        _update_corpus(db, corpus, undated, add)
     for e in sorted(deltas, key=lambda n: n.value):
-        counts = stored_periods(db, e)
-        for period, delta in deltas[e].items():
-            if not delta:
-                continue
-            node = period_iri(e, period)
-            if counts[period]:
-                db.remove(ox.Quad(node, pkg.papersInPeriod, _int(counts[period])))
-            counts[period] += delta
-            if counts[period] > 0:
-                add.append(ox.Quad(node, pkg.papersInPeriod, _int(counts[period])))
-                add.append(ox.Quad(node, pkg.period, _period_literal(period)))
-                add.append(ox.Quad(e, pkg.periodCount, node))
-            else:
-                db.remove(ox.Quad(node, pkg.period, _period_literal(period)))
-                db.remove(ox.Quad(e, pkg.periodCount, node))
+        counts = _update_periods(db, e, deltas[e], add)
         old = _stored_summary(db, e)
-        new = _summary(db, e, +counts, old, earliest.get(e), lost.get(e, set()))
+        new = _summary(db, e, counts, old, earliest.get(e), lost.get(e, set()))
         for q in old - new:
             db.remove(q)
         add.extend(new - old)
     db.extend(add)
+
+
+def _update_periods(db: ox.Store, node: ox.NamedNode, deltas: Counter, add: list[ox.Quad]) -> Counter:
+    """Apply `deltas` to the stored period counts of `node` (removals now, additions into `add`);
+    returns the counts as they are after."""
+    counts = stored_periods(db, node)
+    for period, delta in deltas.items():
+        if not delta:
+            continue
+        count = period_iri(node, period)
+        if counts[period]:
+            db.remove(ox.Quad(count, pkg.papersInPeriod, _int(counts[period])))
+        counts[period] += delta
+        if counts[period] > 0:
+            add.append(ox.Quad(count, pkg.papersInPeriod, _int(counts[period])))
+            add.append(ox.Quad(count, pkg.period, _period_literal(period)))
+            add.append(ox.Quad(node, pkg.periodCount, count))
+        else:
+            db.remove(ox.Quad(count, pkg.period, _period_literal(period)))
+            db.remove(ox.Quad(node, pkg.periodCount, count))
+    return +counts
+
+
+def _update_corpus(db: ox.Store, deltas: Counter, undated: int, add: list[ox.Quad]) -> None:
+    node = corpus_iri()
+    add.append(ox.Quad(node, rdf.type, pkg.Corpus))
+    _update_periods(db, node, deltas, add)
+    if undated:
+        before = _stored_undated(db)
+        if before:
+            db.remove(ox.Quad(node, pkg.undatedPapers, _int(before)))
+        add.append(ox.Quad(node, pkg.undatedPapers, _int(before + undated)))
+
+
+def _stored_undated(db: ox.Store) -> int:
+    stored = next(iter(db.quads_for_pattern(corpus_iri(), pkg.undatedPapers, None)), None)
+    return int(term_value(stored.object)) if stored else 0
 
 
 _SUMMARY = (pkg.firstSeen, pkg.firstPaper, pkg.q1Month, pkg.medianMonth, pkg.q3Month)
@@ -189,14 +225,8 @@ class Corpus:
 
 
 def corpus_months(db: ox.Store) -> Corpus:
-    months: Counter = Counter()
-    dated = 0
-    for q in db.quads_for_pattern(None, dcterms.issued, None):
-        value = term_value(q.object)
-        if not value.startswith("--"):
-            months[value[:7]] += 1
-            dated += 1
-    with_year = sum(1 for _ in db.quads_for_pattern(None, pkg.year, None))
-    papers = sum(1 for _ in db.quads_for_pattern(None, rdf.type, pkg.Paper))
+    periods = stored_periods(db, corpus_iri())
+    months = {p: n for p, n in periods.items() if len(p) == 7}
     filled = {m: months.get(m, 0) for m in month_range(min(months), max(months))} if months else {}
-    return Corpus(filled, no_year=papers - with_year, year_only=with_year - dated)
+    year_only = sum(n for p, n in periods.items() if len(p) == 4)
+    return Corpus(filled, no_year=_stored_undated(db), year_only=year_only)

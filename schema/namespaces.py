@@ -79,7 +79,7 @@ TERMS: dict[str, frozenset[str]] = {
         Paper Entity Method Model Dataset Task Metric Concept Mention Sentence AliasMerge SurfaceForm Build
         RelationMention subjectMention objectMention relation score pattern
         YearSupport yearSupport supportPapers agreementPapers reliable confidence
-        PeriodCount
+        PeriodCount Corpus
         dateText year authorCount upvotes sourceLocation
         mentions proposes uses evaluatesOn reports addresses
         usedFor evaluatedOn evaluatedWith comparedWith partOf hyponymOf featureOf conjunctionWith coOccursWith
@@ -88,7 +88,7 @@ TERMS: dict[str, frozenset[str]] = {
         alias mergeRule hasMerge surfaceForm
         paper field sentence sentenceIndex role extractor entityType acronymKey
         extractorVersion genericDropped
-        periodCount period papersInPeriod firstSeen firstPaper q1Month medianMonth q3Month
+        periodCount period papersInPeriod undatedPapers firstSeen firstPaper q1Month medianMonth q3Month
         """
     ),
     DCTERMS_NS: _names("title abstract issued creator"),

@@ -26,7 +26,7 @@ from graph_papers import (
     vsae,
 )
 
-from paperkg.kg.iris import entity_iri
+from paperkg.kg.iris import corpus_iri, entity_iri
 from paperkg.kg.terms import dcterms, pkg, rdf, term_value
 from paperkg.kg.timeline import corpus_months, period_of, stored_periods
 from paperkg.kg.validate import validate_store
@@ -77,9 +77,16 @@ def _recount(store):
 def _assert_matches_recount(store):
     db = store.oxigraph
     periods, first = _recount(store)
+    dates = {q.subject: term_value(q.object) for q in db.quads_for_pattern(None, dcterms.issued, None)}
+    years = {q.subject: int(term_value(q.object)) for q in db.quads_for_pattern(None, pkg.year, None)}
+    papers = [q.subject for q in db.quads_for_pattern(None, rdf.type, pkg.Paper)]
+    by_period = Counter(period_of(dates.get(p), years.get(p)) for p in papers)
+    undated = by_period.pop(None, 0)
+    assert stored_periods(db, corpus_iri()) == by_period
+    assert corpus_months(db).no_year == undated
     entities = {q.subject for q in db.quads_for_pattern(None, pkg.key, None)}
     assert entities
-    assert {q.subject for q in db.quads_for_pattern(None, pkg.periodCount, None)} <= entities
+    assert {q.subject for q in db.quads_for_pattern(None, pkg.periodCount, None)} <= entities | {corpus_iri()}
     for e in entities:
         assert stored_periods(db, e) == periods[e], e
         seen = [term_value(q.object) for q in db.quads_for_pattern(e, pkg.firstSeen, None)]

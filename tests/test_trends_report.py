@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from paperkg.kg.cli import main
-from paperkg.kg.identity import entity_iri, paper_iri
+from paperkg.kg.iris import entity_iri, paper_iri
 from paperkg.kg.store import Store
 from paperkg.kg.terms import dcterms, pkg, rdf, skos, xsd
 from paperkg.kg.timeline import PaperChange, record_changes
