@@ -21,6 +21,7 @@ from paperkg.kg.label_index import EntityRef, entity_ref
 from paperkg.kg.names import lookup_key
 from paperkg.kg.store import Store
 from paperkg.kg.terms import PREFIXES, dcterms, pkg, skos, term_value
+from paperkg.kg.trend_report import entity_trend
 from paperkg.schema.errors import InputError
 from paperkg.schema.namespaces import CO_OCCURRENCE, PKG_NS, RELATIONS, ROLES, SYMMETRIC_RELATIONS, parse_entity_type
 
@@ -69,6 +70,7 @@ class Match:
     evidence: list[Evidence] = field(default_factory=list)
     related: list[Related] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)  # to reference vocabularies, exact matches first
+    time: dict | None = None  # first appearance, papers per month, trend and bursts (`EntityTrend.to_dict`)
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -135,7 +137,23 @@ def describe(store: Store, ref: EntityRef, limit: int = DEFAULT_LIMIT) -> Match:
         evidence,
         _related(store, entity, limit),
         entity_links(store.oxigraph, entity),
+        _time(store, ref.iri),
     )
+
+
+def _time(store: Store, iri: str) -> dict | None:
+    """The entity's time data over the store's months, with the papers left out; None when the
+    store has no dated paper or the entity none with a date."""
+    report = entity_trend(store, iri)
+    if not report.records or not report.months or report.records[0].first_seen is None:
+        return None
+    record = report.records[0]
+    time = record.to_dict(report.months)
+    for repeated in ("iri", "label", "type", "papers"):
+        del time[repeated]
+    time["sparkline"] = record.sparkline
+    time["papers_without_year"] = report.no_year
+    return time
 
 
 # Every query below starts from the entity (bound with `substitutions=`) and keeps to one basic

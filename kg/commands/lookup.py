@@ -56,14 +56,17 @@ def lookup(term: tuple[str, ...], type_: str | None, limit: int, as_json: bool, 
       "papers": [{"iri", "title", "date", "roles"}],
       "evidence": [{"paper", "sentence", "start", "end"}],
       "related": [{"iri", "name", "type", "relation", "count", "reliable"}],
-      "links": [{"iri", "match", "source"}]}],
+      "links": [{"iri", "match", "source"}],
+      "time": {"first_seen", "first_paper", "q1", "median", "q3", "monthly", "trend",
+               "bursts", "sparkline", "papers_without_year"} or null}],
       "suggestions": [{"iri", "name", "type", "score"}]}, best match first.
     Evidence offsets mark the mention in the sentence (end exclusive). A relation written
     "^usedFor" has the related entity as its subject, and counts the papers stating it
     ("reliable" when two or more do, or the relation scorer and a pattern agree, as "unconfirmed"
     marks the others; reliable relations come first); "coOccursWith" counts shared papers.
     Links are the entity's entries in Papers with Code, the AI Ontology or CSO; "match" is
-    "exact" (same name and type) or "close".
+    "exact" (same name and type) or "close". "time" is what `kg trends --json` says of the
+    entity: its first paper, its papers per month, its trend and bursts.
     """
     text = " ".join(term)
     result = find(store, text, type=type_, limit=limit)
@@ -108,6 +111,8 @@ def _print_match(console, match) -> None:
     if match.aliases:
         console.print(Text("also: " + ", ".join(map(printable, match.aliases))))
     console.print(Text(match.iri, style="dim"), soft_wrap=True)  # an IRI is copied whole, never broken
+    if match.time:
+        console.print(_time_line(match.time))
     if match.links:
         # one line however long: IRIs cut by wrapping could not be copied
         console.print(Text("links: " + " ".join(printable(link.iri) for link in match.links)), soft_wrap=True)
@@ -146,6 +151,25 @@ def _print_match(console, match) -> None:
                 seen = _plural(r.count, "paper") + ("" if r.reliable else ", unconfirmed")
             related.add_row(Text(words), Text(printable(r.name)), Text(printable(r.type)), Text(seen))
         console.print(related)
+
+
+def _time_line(time: dict):
+    """First seen, the monthly share as a sparkline over the store's months, trend and bursts."""
+    from rich.text import Text
+
+    months = list(time["monthly"])
+    line = Text.assemble(
+        f"first seen {time['first_seen']}, median {time['median']}  ",
+        (time["sparkline"], "green"),
+        f"  {months[0]} to {months[-1]}",
+    )
+    trend = time["trend"]
+    if trend and trend["direction"] != "flat":
+        line.append(f"  {trend['direction']} (p={trend['p']:.1g})")
+    for burst in time["bursts"]:
+        span = burst["start"] if burst["start"] == burst["end"] else f"{burst['start']} to {burst['end']}"
+        line.append(f"  burst {span}")
+    return line
 
 
 def _highlighted(evidence, plain: bool):
