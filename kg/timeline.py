@@ -206,9 +206,10 @@ def _summary(
 def _dated_papers(db: ox.Store, entity: ox.NamedNode) -> list[tuple[str, str]]:
     found = []
     for q in db.quads_for_pattern(None, pkg.mentions, entity):
-        date = _full_date(_stored_date(db, named(q.subject))[0])
+        paper = named(q.subject)
+        date = _full_date(_stored_date(db, paper)[0])
         if date is not None:
-            found.append((date, q.subject.value))
+            found.append((date, paper.value))
     return found
 
 

@@ -194,7 +194,8 @@ def read_trends(
     with np.errstate(invalid="ignore", divide="ignore"):
         shares = np.where(np.asarray(totals) > 0, counts / np.asarray(totals, dtype=float), 0.0)
     observed = shares[:, np.asarray(totals) > 0]  # a month without papers has no share
-    trends = mann_kendall_rows(observed) or [None] * len(rows)
+    trends: list[Trend | None] = [None] * len(rows)
+    trends = list(mann_kendall_rows(observed) or trends)
     bursts = kleinberg_rows(counts, totals, s=s, gamma=gamma)
     records = []
     for k, (iri, row) in enumerate(zip(iris, rows)):

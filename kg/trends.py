@@ -104,7 +104,7 @@ def mann_kendall_rows(y: np.ndarray) -> list[Trend] | None:
     variance = (n * (n - 1) * (2 * n + 5) - ties) / 18
     spread = np.sqrt(np.where(variance > 0, variance, 1.0))
     z = np.where(variance > 0, (s - np.sign(s)) / spread, 0.0)  # continuity correction
-    p = _erfc(np.abs(z) / math.sqrt(2)).astype(float)
+    p = np.asarray(_erfc(np.abs(z) / math.sqrt(2)), dtype=float)
     slope = np.median(differences / (j - i), axis=1)
     tau = s / (n * (n - 1) / 2)
     return [Trend(float(t), float(b), float(q)) for t, b, q in zip(tau, slope, p)]
