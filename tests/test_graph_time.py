@@ -4,27 +4,8 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
+import graph_papers as gp
 import pytest
-from graph_papers import (
-    DATE_OF,
-    all_dated,
-    all_papers,
-    anchored,
-    build,
-    dated,
-    probe,
-    probe_undefined,
-    protopnet,
-    sa_undefined,
-    self_explain,
-    sonar,
-    sonar_variant,
-    transcoders,
-    triples,
-    tsetlin,
-    tsetlin_plain,
-    vsae,
-)
 
 from paperkg.kg.iris import corpus_iri, entity_iri
 from paperkg.kg.terms import dcterms, pkg, rdf, term_value
@@ -33,27 +14,29 @@ from paperkg.kg.validate import validate_store
 
 SPLITS = {
     "definitions arrive late": [
-        [probe_undefined, sa_undefined],
-        [protopnet],
-        [vsae, transcoders, anchored, sonar, sonar_variant, tsetlin, tsetlin_plain],
-        [self_explain, probe],
+        [gp.probe_undefined, gp.sa_undefined],
+        [gp.protopnet],
+        [gp.vsae, gp.transcoders, gp.anchored, gp.sonar, gp.sonar_variant, gp.tsetlin, gp.tsetlin_plain],
+        [gp.self_explain, gp.probe],
     ],
-    "one paper per build": [[make] for make in (lambda ex=ex: ex for ex in all_papers())],
-    "newest first": [[lambda ex=ex: ex] for ex in sorted(all_papers(), key=lambda ex: DATE_OF[ex.paper.key])][::-1],
+    "one paper per build": [[make] for make in (lambda ex=ex: ex for ex in gp.all_papers())],
+    "newest first": [
+        [lambda ex=ex: ex] for ex in sorted(gp.all_papers(), key=lambda ex: gp.DATE_OF[ex.paper.key], reverse=True)
+    ],
 }
 
 
 def batches(split):
-    return [[dated(make()) for make in batch] for batch in SPLITS[split]]
+    return [[gp.dated(make()) for make in batch] for batch in SPLITS[split]]
 
 
 @pytest.mark.parametrize("split", SPLITS)
 def test_time_data_of_builds_one_after_another_equals_one_build(tmp_path, split):
-    at_once = build(tmp_path / "once", all_dated())
-    bit_by_bit = build(tmp_path / "bits", *batches(split))
+    at_once = gp.build(tmp_path / "once", gp.all_dated())
+    bit_by_bit = gp.build(tmp_path / "bits", *batches(split))
     time_predicates = {str(p) for p in (pkg.periodCount, pkg.period, pkg.firstSeen, pkg.firstPaper, pkg.medianMonth)}
-    assert any(t.split(" ")[1] in time_predicates for t in triples(at_once))
-    assert triples(bit_by_bit) == triples(at_once)
+    assert any(t.split(" ")[1] in time_predicates for t in gp.triples(at_once))
+    assert gp.triples(bit_by_bit) == gp.triples(at_once)
 
 
 def _recount(store):
@@ -96,10 +79,10 @@ def _assert_matches_recount(store):
 
 @pytest.mark.parametrize("split", ["definitions arrive late", "newest first"])
 def test_stored_time_data_matches_a_recount_after_every_build(tmp_path, split):
-    # after each build, not only the last: an acronym linked to one long form and then, when a
+    # after each gp.build, not only the last: an acronym linked to one long form and then, when a
     # second definition arrives, back to an entity of its own ends where it started
     for batch in batches(split):
-        store = build(tmp_path / "g", batch)
+        store = gp.build(tmp_path / "g", batch)
         _assert_matches_recount(store)
         store.close()
 
@@ -107,7 +90,7 @@ def test_stored_time_data_matches_a_recount_after_every_build(tmp_path, split):
 def test_a_relinked_acronym_moves_its_papers_periods(tmp_path):
     # "SAEs" used undefined in February is its own entity until a definition links it to
     # sparse autoencoders; then that February paper counts for sparse autoencoders
-    store = build(tmp_path / "g", *batches("definitions arrive late"))
+    store = gp.build(tmp_path / "g", *batches("definitions arrive late"))
     sae = entity_iri("sparseautoencoder")
     counts = stored_periods(store.oxigraph, sae)
     assert counts["2025-02"] == 1
@@ -116,11 +99,11 @@ def test_a_relinked_acronym_moves_its_papers_periods(tmp_path):
 
 
 def test_papers_without_a_year_are_left_out_and_counted(tmp_path):
-    store = build(tmp_path / "g", all_dated())
+    store = gp.build(tmp_path / "g", gp.all_dated())
     corpus = corpus_months(store.oxigraph)
     assert corpus.no_year == 1  # "Oct 16"
     assert corpus.year_only == 1  # "2025"
-    assert sum(corpus.months.values()) == len(DATE_OF) - 2
+    assert sum(corpus.months.values()) == len(gp.DATE_OF) - 2
     assert list(corpus.months) == [f"2025-{m:02d}" for m in range(2, 10)]
     periods = {term_value(q.object) for q in store.oxigraph.quads_for_pattern(None, pkg.period, None)}
     assert "2025" in periods
@@ -136,7 +119,7 @@ def test_papers_without_a_year_are_left_out_and_counted(tmp_path):
 
 
 def test_sparql_reads_monthly_counts_and_quartiles(tmp_path):
-    store = build(tmp_path / "g", all_dated())
+    store = gp.build(tmp_path / "g", gp.all_dated())
     rows = store.query(
         """PREFIX pkg: <https://w3id.org/paperkg/ns#>
         SELECT ?period ?n ?median WHERE {
@@ -151,7 +134,7 @@ def test_sparql_reads_monthly_counts_and_quartiles(tmp_path):
 
 
 def test_a_dated_graph_conforms_to_the_shapes(tmp_path):
-    store = build(tmp_path / "g", all_dated())
+    store = gp.build(tmp_path / "g", gp.all_dated())
     assert any(store.oxigraph.quads_for_pattern(None, pkg.periodCount, None))
     assert any(store.oxigraph.quads_for_pattern(None, rdf.type, pkg.Paper))
     report = validate_store(store)
