@@ -22,7 +22,7 @@ from paperkg.kg.terms import PREFIXES, solutions, term_value
 from paperkg.kg.timeline import Corpus, corpus_months
 from paperkg.kg.trends import Burst, Trend, kleinberg_rows, mann_kendall_rows, quartile_months, sparkline
 from paperkg.schema.errors import InputError
-from paperkg.schema.namespaces import ENTITY_TYPES, PKG_NS
+from paperkg.schema.namespaces import PKG_NS, parse_entity_type
 
 SELECTORS = ("rising", "falling", "bursts", "new")
 DEFAULT_MIN_PAPERS = 10
@@ -153,9 +153,8 @@ SELECT ?e ?first ?firstPaper WHERE {
 def _rows(store: Store, query: str, min_papers: int, entity: str | None, type: str | None = None) -> ox.QuerySolutions:
     text = query % min_papers
     if type is not None:
-        if type not in ENTITY_TYPES:
-            raise BadTrendRequest(f"unknown type {type!r}: use one of {', '.join(ENTITY_TYPES)}")
-        text = text.replace("?e a ?type ;", f"?e a ?type, pkg:{type} ;")
+        # parsed to one of ENTITY_TYPES before it is written into the query
+        text = text.replace("?e a ?type ;", f"?e a ?type, pkg:{parse_entity_type(type)} ;")
     bindings = {ox.Variable("e"): ox.NamedNode(entity)} if entity is not None else {}
     return solutions(store.query(text, prefixes=PREFIXES, substitutions=bindings))
 

@@ -408,6 +408,7 @@ def test_queries_lists_the_named_queries():
         ["query", "--bind", "paper=arXiv:2401.00001v2", "--bind", "type=method", HOSTILE.replace("?title", "?type")],
         ["lookup", "SAE"],
         ["stats", "--quality"],
+        ["trends", "--min-papers", "1", "--bursts"],
     ],
 )
 def test_the_query_commands_import_neither_spacy_nor_rdflib(shared_store, command):

@@ -5,8 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import subprocess
-import sys
 
 import pyoxigraph as ox
 import pytest
@@ -208,21 +206,3 @@ def test_bad_options(store):
 def test_needs_a_store(tmp_path):
     result = CliRunner().invoke(main, ["trends", "--store", str(tmp_path / "none")])
     assert result.exit_code == 1 and "no graph" in result.output
-
-
-HEAVY = {"spacy", "thinc", "torch", "rdflib", "networkx", "pyvis"}
-
-
-def test_trends_imports_nothing_heavy(store):
-    # -X importtime lists on stderr every module the command imported, its package first
-    argv = ["trends", "--rising", "--store", str(store.path)]
-    done = subprocess.run(
-        [sys.executable, "-X", "importtime", "-c", f"from paperkg.kg.cli import main; main({argv!r})"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert "newcomer" in done.stdout, done.stderr[-2000:]
-    imported = {line.rsplit("|", 1)[-1].strip().split(".")[0] for line in done.stderr.splitlines() if "|" in line}
-    assert "pyoxigraph" in imported
-    assert not imported & HEAVY

@@ -6,7 +6,7 @@ import sys
 import click
 
 from paperkg.kg.commands._options import echo_json, store_option
-from paperkg.schema.namespaces import ENTITY_TYPES
+from paperkg.schema.namespaces import ENTITY_TYPES, parse_entity_type
 
 
 @click.command()
@@ -63,7 +63,7 @@ def trends(
 
     if as_json and as_csv:
         raise click.UsageError("--json and --csv contradict each other")
-    wanted = next((t for t in ENTITY_TYPES if type_ and t.casefold() == type_.casefold()), None)
+    wanted = parse_entity_type(type_) if type_ else None
     report = trend_report(store, select=select, type=wanted, min_papers=min_papers, since=since, top=top)
     if as_json:
         echo_json(report.to_dict())
