@@ -107,6 +107,7 @@ def graph_view(
             papers=int(r["papers"].value),
             mentions=int(r["mentions"].value),
             paper_titles=_titles(db, e, titles),
+            **_median_month(db, e),
         )
     restricted = max_nodes is not None or min_papers > 1 or bool(types)
     for s, relation, o, weight in _relations(db, g) if restricted else _all_relations(db):
@@ -141,6 +142,12 @@ def _ranked(db: ox.Store, types: tuple[str, ...], min_papers: int, limit: int | 
     papers, mentions = int(top[-1]["papers"].value), int(top[-1]["mentions"].value)
     kept = query(f"?papers > {papers} || (?papers = {papers} && ?mentions >= {mentions})")
     return sorted(kept, key=rank)[:limit]
+
+
+def _median_month(db: ox.Store, entity: ox.NamedNode) -> dict[str, str]:
+    """{"median_month": YYYY-MM} (`kg.timeline`), or nothing for an entity without a dated paper."""
+    found = next(iter(db.quads_for_pattern(entity, pkg.medianMonth, None)), None)
+    return {} if found is None else {"median_month": term_value(found.object)}
 
 
 def _one(db: ox.Store, subject: ox.NamedNode, predicate: ox.NamedNode) -> str:

@@ -139,3 +139,14 @@ def test_a_dated_graph_conforms_to_the_shapes(tmp_path):
     assert any(store.oxigraph.quads_for_pattern(None, rdf.type, pkg.Paper))
     report = validate_store(store)
     assert report.conforms, report.text()
+
+
+def test_the_graph_view_carries_each_entitys_median_month(tmp_path):
+    from paperkg.kg.view import graph_view
+
+    store = gp.build(tmp_path / "g", gp.all_dated())
+    view = graph_view(store)
+    sae = entity_iri("sparseautoencoder").value
+    assert view.nodes[sae]["median_month"] == "2025-03"
+    medians = {q.subject.value for q in store.oxigraph.quads_for_pattern(None, pkg.medianMonth, None)}
+    assert {n for n, d in view.nodes(data=True) if "median_month" in d} == medians & set(view)
