@@ -32,6 +32,7 @@ COMMANDS = {
     "eval": "paperkg.kg.commands.eval:eval_",
     "validate": "paperkg.kg.commands.validate:validate",
     "export": "paperkg.kg.commands.export:export",
+    "trends": "paperkg.kg.commands.trends:trends",
 }
 
 

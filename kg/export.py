@@ -172,7 +172,7 @@ def _xml_safe(value):
     return _NOT_XML.sub("", value) if isinstance(value, str) else value
 
 
-def _spreadsheet_safe(value):
+def spreadsheet_safe(value):
     """A string a spreadsheet would evaluate as a formula, quoted so it stays text."""
     return "'" + value if isinstance(value, str) and value.startswith(_FORMULA_START) else value
 
@@ -203,4 +203,4 @@ def _edge_rows(g) -> Iterator[list]:
 
 def _write_csv(path: Path, rows: Iterator[list]) -> None:
     with open(path, "w", encoding="utf-8", newline="") as fh:
-        csv.writer(fh).writerows([_spreadsheet_safe(cell) for cell in row] for row in rows)
+        csv.writer(fh).writerows([spreadsheet_safe(cell) for cell in row] for row in rows)

@@ -56,6 +56,7 @@ from paperkg.kg.rdf import (
 from paperkg.kg.store import StoreError
 from paperkg.kg.support import Key, Support, paper_support, recount, stored_support, support_quads
 from paperkg.kg.terms import named, pkg, prov, rdf, term_value
+from paperkg.kg.timeline import PaperChange, record_changes, stored_paper_change
 
 CHUNK_SIZE = 1000
 WRITE_BATCH = 200_000
@@ -160,6 +161,7 @@ def _add_chunk(db: ox.Store, chunk: list[PaperExtraction], build: ox.NamedNode, 
     papers_gained: Counter = Counter()  # entity -> papers that mention it now and did not before
     tallies: dict[ox.NamedNode, Counter] = defaultdict(Counter)  # entity -> (text, type) -> mentions gained
     touched: set[ox.NamedNode] = set()
+    changes: list[PaperChange] = []  # each paper's entities before and after, for the time data
 
     # relink stored papers whose acronym mentions move
     stale: set[ox.Quad] = set()
@@ -179,6 +181,7 @@ def _add_chunk(db: ox.Store, chunk: list[PaperExtraction], build: ox.NamedNode, 
         _tally(tallies, old, -1)
         _tally(tallies, new, 1)
         touched |= old.entities() | new.entities()
+        changes.append(stored_paper_change(db, paper, old.entities(), new.entities()))
         report.relinked += 1
     for ex, linked in papers:
         evidence.update(paper_relations(linked))
@@ -187,6 +190,7 @@ def _add_chunk(db: ox.Store, chunk: list[PaperExtraction], build: ox.NamedNode, 
         papers_gained.update(linked.entities())
         _tally(tallies, linked, 1)
         touched |= linked.entities()
+        changes.append(PaperChange(linked.iri, ex.paper.date, ex.paper.year, frozenset(), frozenset(linked.entities())))
         report.papers += 1
         report.mentions += len(linked.mentions)
         report.generic_dropped += ex_dropped[linked.iri]
@@ -199,6 +203,7 @@ def _add_chunk(db: ox.Store, chunk: list[PaperExtraction], build: ox.NamedNode, 
     for q in sorted(stale, key=str):
         db.remove(q)
     _write(db, _paper_write(papers, fixed, build))
+    record_changes(db, changes)  # after the links are written: it may look for an entity's papers
 
     # 4. relation evidence and support
     _apply_evidence(db, evidence, build)

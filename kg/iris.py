@@ -44,6 +44,16 @@ def form_iri(entity: ox.NamedNode, text: str, type_: str) -> ox.NamedNode:
     return ox.NamedNode(f"{entity.value}/form/{_digest(text, type_)[:12]}")
 
 
+def corpus_iri() -> ox.NamedNode:
+    """The store's papers as a whole: their counts per month and without a year."""
+    return ox.NamedNode(f"{base_iri()}corpus")
+
+
+def period_iri(entity: ox.NamedNode, period: str) -> ox.NamedNode:
+    """The count of `entity`'s (or the corpus's) papers in one month (``YYYY-MM``) or year (``YYYY``)."""
+    return ox.NamedNode(f"{entity.value}/papers/{period}")
+
+
 def statement_iri(subject: ox.NamedNode, predicate: ox.NamedNode, obj: ox.NamedNode) -> ox.NamedNode:
     """The evidence node of one typed relation between two entities."""
     return ox.NamedNode(f"{base_iri()}rel/{_digest(subject.value, predicate.value, obj.value)}")

@@ -21,6 +21,7 @@ from paperkg.kg.label_index import EntityRef, entity_ref, which
 from paperkg.kg.names import lookup_key, spacing_keys
 from paperkg.kg.store import Store
 from paperkg.kg.terms import PREFIXES, dcterms, named, pkg, skos, term_value
+from paperkg.kg.trend_report import entity_trend
 from paperkg.schema.errors import InputError
 from paperkg.schema.namespaces import CO_OCCURRENCE, PKG_NS, RELATIONS, ROLES, SYMMETRIC_RELATIONS, parse_entity_type
 
@@ -83,6 +84,7 @@ class Match:
     family: Named | None = None  # the model family it is a variant of (pkg:variantOf)
     variants: list[Named] = field(default_factory=list)  # its own variants, most papers first
     family_papers: int | None = None  # papers naming it or any variant (through variants of variants)
+    time: dict | None = None  # first appearance, papers per month, trend and bursts (`EntityTrend.to_dict`)
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -180,6 +182,7 @@ def describe(store: Store, ref: EntityRef, limit: int = DEFAULT_LIMIT) -> Match:
         family=_named(family[0]) if family else None,
         variants=[_named(r) for r in which(variants)[:limit]],
         family_papers=_family_papers(store, entity) if variants else None,
+        time=_time(store, ref.iri),
     )
 
 
@@ -204,6 +207,21 @@ GROUP BY ?e"""
 
 def _family_papers(store: Store, entity: ox.NamedNode) -> int:
     return next((int(row["n"].value) for row in _select(store, _FAMILY_PAPERS, e=entity)), 0)
+
+
+def _time(store: Store, iri: str) -> dict | None:
+    """The entity's time data over the store's months, with the papers left out; None when the
+    store has no dated paper or the entity none with a date."""
+    report = entity_trend(store, iri)
+    if not report.records or not report.months or report.records[0].first_seen is None:
+        return None
+    record = report.records[0]
+    time = record.to_dict(report.months)
+    for repeated in ("iri", "label", "type", "papers"):
+        del time[repeated]
+    time["sparkline"] = record.sparkline
+    time["papers_without_year"] = report.no_year
+    return time
 
 
 # Every query below starts from the entity (bound with `substitutions=`) and keeps to one basic

@@ -111,6 +111,7 @@ def graph_view(
             papers=int(r["papers"].value),
             mentions=int(r["mentions"].value),
             paper_titles=_titles(db, e, titles),
+            **_median_month(db, e),
         )
     restricted = entities is not None or max_nodes is not None or min_papers > 1 or bool(types)
     for s, relation, o, weight in _relations(db, g) if restricted else _all_relations(db):
@@ -172,6 +173,12 @@ def _described(db: ox.Store, entities: Iterable[str]) -> list[dict]:
         if type_ is not None and found[0] is not None and found[1] is not None:
             rows.append({"e": e, "type": type_, "papers": found[0].object, "mentions": found[1].object})
     return rows
+
+
+def _median_month(db: ox.Store, entity: ox.NamedNode) -> dict[str, str]:
+    """{"median_month": YYYY-MM} (`kg.timeline`), or nothing for an entity without a dated paper."""
+    found = next(iter(db.quads_for_pattern(entity, pkg.medianMonth, None)), None)
+    return {} if found is None else {"median_month": term_value(found.object)}
 
 
 def _one(db: ox.Store, subject: ox.NamedNode, predicate: ox.NamedNode) -> str:

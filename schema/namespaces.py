@@ -79,6 +79,7 @@ TERMS: dict[str, frozenset[str]] = {
         Paper Entity Method Model Dataset Task Metric Concept Mention Sentence AliasMerge SurfaceForm Build
         RelationMention subjectMention objectMention relation score pattern
         YearSupport yearSupport supportPapers agreementPapers reliable confidence
+        PeriodCount Corpus
         dateText year authorCount upvotes sourceLocation
         mentions proposes uses evaluatesOn reports addresses
         usedFor evaluatedOn evaluatedWith comparedWith partOf hyponymOf featureOf conjunctionWith coOccursWith variantOf
@@ -87,13 +88,14 @@ TERMS: dict[str, frozenset[str]] = {
         alias mergeRule hasMerge surfaceForm
         paper field sentence sentenceIndex role extractor entityType acronymKey
         extractorVersion genericDropped
+        periodCount period papersInPeriod undatedPapers firstSeen firstPaper q1Month medianMonth q3Month
         """
     ),
     DCTERMS_NS: _names("title abstract issued creator"),
     RDF_NS: _names("type value subject predicate object Statement"),
     SKOS_NS: _names("prefLabel altLabel exactMatch closeMatch"),
     PROV_NS: _names("wasGeneratedBy wasDerivedFrom startedAtTime endedAtTime Activity"),
-    XSD_NS: _names("integer decimal double boolean date gMonthDay dateTime string"),
+    XSD_NS: _names("integer decimal double boolean date gMonthDay gYearMonth gYear dateTime string"),
     SDO_NS: _names("ScholarlyArticle url codeRepository"),
     FABIO_NS: _names("hasArXivId"),
     PRISM_NS: _names("doi"),

@@ -14,7 +14,7 @@ from paperkg.kg.cli import main
 from paperkg.kg.store import Store
 
 FIXTURE = Path(__file__).parent / "fixtures" / "query" / "graph.ttl"
-FIXTURE_TRIPLES = 274
+FIXTURE_TRIPLES = 377
 ENTITY = "https://w3id.org/paperkg/id/entity/"
 PAPER = "https://w3id.org/paperkg/id/paper/"
 PKG = "https://w3id.org/paperkg/ns#"
@@ -23,7 +23,9 @@ HOSTILE_TITLE = 'Editing "Facts" } with [bold]ROME[/bold]\na second line'
 # A binding for every parameter of the named queries, by name (each resolves in the fixture).
 NAMED_BINDINGS = {
     "cooccurring-entities": ["entity=SAE"],
-    "entities-by-first-appearance": ["type=Method"],
+    "first-appearances": ["type=Method"],
+    "rising-entities": ["type=Method"],
+    "bursts": ["type=Concept"],
     "entity-relations": ["entity=sparse autoencoders"],
     "evidence": ["paper=2401.00001", "entity=SAE"],
     "method-datasets": ["method=SAE"],

@@ -329,8 +329,10 @@ def test_json_has_exactly_the_documented_shape(store):
         "family",
         "variants",
         "family_papers",
+        "time",
     }
     assert match["links"] == []  # this fixture links nothing
+    assert match["time"] is None  # nor holds time data
     assert match["iri"] == SAE and len(match["papers"]) >= 2
     assert all(set(p) == {"iri", "title", "date", "roles"} for p in match["papers"])
     assert all(set(e) == {"paper", "sentence", "start", "end"} for e in match["evidence"])
@@ -341,6 +343,18 @@ def test_json_has_exactly_the_documented_shape(store):
 @pytest.fixture(scope="module")
 def linked_store(tmp_path_factory) -> Store:
     return make_store(tmp_path_factory.mktemp("linked") / "store", LINKED)
+
+
+def test_lookup_shows_when_the_entity_appeared(linked_store):
+    [match] = json.loads(run(linked_store, "SAE", "--json").stdout)["matches"]
+    time = match["time"]
+    assert time["first_seen"] == "2023-11-05" and time["first_paper"].endswith("arxiv-2311.00003-aaaa0003")
+    # the store's months run from its first dated paper to its last, December 2023 without any
+    assert time["monthly"] == {"2023-11": 1, "2023-12": 0, "2024-01": 1, "2024-02": 1}
+    assert time["papers_without_year"] == 1
+    assert len(time["sparkline"]) == 4
+    out = run(linked_store, "SAE").stdout
+    assert "first seen 2023-11-05, median 2024-01" in out and "2023-11 to 2024-02" in out
 
 
 def test_json_lists_links_exact_first_with_their_source(linked_store):

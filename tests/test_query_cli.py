@@ -149,7 +149,8 @@ def test_construct_prints_turtle_with_prefixes(shared_store):
 def test_describe_prints_ntriples(shared_store):
     result = query(shared_store, "DESCRIBE entity:mse", "--format", "ntriples")
     lines = result.stdout.splitlines()
-    assert len(lines) == 9 and all(line.startswith(f"<{ENTITY}mse> ") and line.endswith(" .") for line in lines)
+    # 9 triples of description, 6 of time data (a period, first seen and paper, three quartiles)
+    assert len(lines) == 15 and all(line.startswith(f"<{ENTITY}mse> ") and line.endswith(" .") for line in lines)
     assert f'<{ENTITY}mse> <{PKG}acronym> "MSE" .' in lines
 
 
@@ -407,6 +408,7 @@ def test_queries_lists_the_named_queries():
         ["query", "--bind", "paper=arXiv:2401.00001v2", "--bind", "type=method", HOSTILE.replace("?title", "?type")],
         ["lookup", "SAE"],
         ["stats", "--quality"],
+        ["trends", "--min-papers", "1", "--bursts"],
     ],
 )
 def test_the_query_commands_import_neither_spacy_nor_rdflib(shared_store, command):

@@ -266,6 +266,30 @@ def test_colour_by_community_lists_named_communities_in_the_legend(graph):
     assert colours["x"] == colours["y"] != colours["sae"]
 
 
+def test_colour_by_time_runs_from_the_earliest_median_month_to_the_latest(graph):
+    from paperkg.viz.style import TIME_COLORS, UNDATED_COLOR
+
+    months = {"sae": "2025-03", "pythia": "2025-09", "pile": "2026-03", "mse": "2026-03"}
+    for node, month in months.items():
+        graph.nodes[node]["median_month"] = month
+    html = page_html(select(graph), color_by="time")
+    colours = {n["id"]: n["color"]["background"] for n in payload(html)["nodes"]}
+    assert colours["sae"] == TIME_COLORS[0] and colours["pile"] == colours["mse"] == TIME_COLORS[-1]
+    assert colours["pythia"] == TIME_COLORS[len(TIME_COLORS) // 2]  # half way: 6 of 12 months
+    assert colours["x"] == UNDATED_COLOR  # no dated paper
+    legend = html[html.index('id="legend-time"') :]
+    assert legend.index("2025-03") < legend.index("2026-03")
+    assert re.search(r"no dated paper</span><span class=\"legend-count\">5<", legend)
+
+
+def test_colour_by_time_without_dates_draws_no_scale(graph):
+    from paperkg.viz.style import UNDATED_COLOR
+
+    html = page_html(select(graph), color_by="time")
+    assert 'id="legend-time"' not in html
+    assert {n["color"]["background"] for n in payload(html)["nodes"]} == {UNDATED_COLOR}
+
+
 def test_header_says_what_is_shown_of_how_many_and_what_was_left_out(graph):
     graph.graph.update(name="demo graph", papers=12, built="2024-03-01 10:01")
     html = page_html(select(graph, max_nodes=4))

@@ -1,8 +1,8 @@
 """Reading the networkx view of the store (`kg.view`) with neutral defaults.
 
 Nodes carry `label`, `type` (an entity type or "Paper"), `aliases`, `papers` (paper count),
-`paper_titles`, `links` (a list of {"iri", "match", "source"}) and `keys` ({name or alias: its
-name key}; both added by `kg.page_graph`); edges
+`paper_titles`, `links` (a list of {"iri", "match", "source"}), `keys` ({name or alias: its
+name key}; both added by `kg.page_graph`) and `median_month` (YYYY-MM, `pkg:medianMonth`); edges
 carry `relation` and `weight`. Any attribute may be missing, so any graph with node labels can be
 drawn.
 """
@@ -30,6 +30,11 @@ def papers_of(graph: nx.Graph, node: Hashable) -> int:
         return int(graph.nodes[node].get("papers") or 0)
     except (TypeError, ValueError):
         return 0
+
+
+def median_month_of(graph: nx.Graph, node: Hashable) -> str | None:
+    month = graph.nodes[node].get("median_month")
+    return str(month) if month else None
 
 
 def aliases_of(graph: nx.Graph, node: Hashable) -> list[str]:

@@ -27,6 +27,7 @@ from paperkg.viz.attributes import (
     aliases_of,
     label_of,
     links_of,
+    median_month_of,
     papers_of,
     search_keys_of,
     titles_of,
@@ -41,13 +42,16 @@ from paperkg.viz.style import (
     OTHER_COMMUNITY_COLOR,
     PAPER_ROLE_STYLE,
     RELATION_STYLES,
+    TIME_COLORS,
     TYPE_STYLES,
+    UNDATED_COLOR,
     community_colors,
     edge_style,
     node_style,
+    time_colors,
 )
 
-COLOR_BY = ("type", "community")
+COLOR_BY = ("type", "community", "time")
 BIG_PAGE = 800  # nodes above which a page draws only each node's main links (all of them take seconds a frame)
 LABEL_MAX = 40  # characters of a label drawn on the canvas; the tooltip has the full name
 TITLES_SHOWN = 5  # paper titles listed in a tooltip
@@ -80,6 +84,7 @@ def page_html(
         "types": _legend_types(selection),
         "relations": _legend_relations(edges),
         "communities": _legend_communities(groups) if color_by == "community" else [],
+        "time_legend": _legend_time(graph) if color_by == "time" else None,
         "color_by": color_by,
         "payload": {
             "nodes": nodes,
@@ -117,11 +122,18 @@ def build_network(selection: Selection, groups: Sequence[Community] = (), *, col
     focus = set(selection.focus)
     by_community = color_by == "community"
     color_of = community_colors(groups)
+    by_time = color_by == "time"
+    time_of = time_colors(_months(graph)) if by_time else {}
     community_of = {n: c.name for c in groups for n in c.members}
     for node in sorted(graph, key=str):
         kind = type_of(graph, node)
         style = node_style(kind)
-        color = color_of.get(node, OTHER_COMMUNITY_COLOR) if by_community else style.color
+        if by_time:
+            color = time_of.get(node, UNDATED_COLOR)
+        elif by_community:
+            color = color_of.get(node, OTHER_COMMUNITY_COLOR)
+        else:
+            color = style.color
         full = label_of(graph, node)
         net.add_node(
             str(node),
@@ -257,6 +269,25 @@ def _legend_relations(edges: list[dict]) -> list[dict]:
     if present - set(known):
         rows.append({"label": "paper role", "style": PAPER_ROLE_STYLE})
     return rows
+
+
+def _months(graph) -> dict:
+    return {n: m for n in graph if (m := median_month_of(graph, n))}
+
+
+def _legend_time(graph) -> dict | None:
+    """The colour scale from the earliest median month on the page to the latest, and how many
+    nodes have no dated paper (drawn grey)."""
+    months = _months(graph)
+    if not months:
+        return None
+    return {
+        "first": min(months.values()),
+        "last": max(months.values()),
+        "colors": list(TIME_COLORS),
+        "undated": graph.number_of_nodes() - len(months),
+        "undated_color": UNDATED_COLOR,
+    }
 
 
 def _legend_communities(groups: list[Community]) -> list[dict]:

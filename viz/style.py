@@ -82,6 +82,27 @@ def edge_style(relation: str) -> EdgeStyle:
     return RELATION_STYLES.get(relation, PAPER_ROLE_STYLE)
 
 
+# Colours by time (VOSviewer's overlay view): viridis from the earliest median month (dark blue)
+# to the latest (yellow); a node without dated papers is grey.
+TIME_COLORS = ("#440154", "#46327E", "#365C8D", "#277F8E", "#1FA187", "#4AC16D", "#A0DA39", "#FDE725")
+UNDATED_COLOR = OTHER_COMMUNITY_COLOR
+
+
+def time_colors(months: dict) -> dict:
+    """node -> colour, each node's month (YYYY-MM) placed between the earliest and the latest."""
+    if not months:
+        return {}
+    order = sorted(set(months.values()))
+    index = {m: _month_number(m) for m in order}
+    first, span = index[order[0]], max(1, index[order[-1]] - index[order[0]])
+    top = len(TIME_COLORS) - 1
+    return {n: TIME_COLORS[round((index[m] - first) / span * top)] for n, m in months.items()}
+
+
+def _month_number(month: str) -> int:
+    return int(month[:4]) * 12 + int(month[5:7]) - 1
+
+
 def community_colors(groups: Sequence[Community]) -> dict:
     return {
         n: COMMUNITY_COLORS[c.index] if c.index < len(COMMUNITY_COLORS) else OTHER_COMMUNITY_COLOR

@@ -63,7 +63,9 @@ def lookup(term: tuple[str, ...], type_: str | None, limit: int, as_json: bool, 
       "evidence": [{"paper", "sentence", "start", "end"}],
       "related": [{"iri", "name", "type", "relation", "count", "reliable"}],
       "links": [{"iri", "match", "source"}],
-      "family": {"iri", "name", "type", "papers"} or null, "variants": [...], "family_papers"}],
+      "family": {"iri", "name", "type", "papers"} or null, "variants": [...], "family_papers",
+      "time": {"first_seen", "first_paper", "q1", "median", "q3", "monthly", "trend",
+               "bursts", "sparkline", "papers_without_year"} or null}],
       "others": [{"iri", "name", "type", "papers"}], "definitions": [...],
       "suggestions": [{"iri", "name", "type", "score"}]}.
     Evidence offsets mark the mention in the sentence (end exclusive). A relation written
@@ -72,7 +74,8 @@ def lookup(term: tuple[str, ...], type_: str | None, limit: int, as_json: bool, 
     marks the others; reliable relations come first); "coOccursWith" counts shared papers (of
     the entity's newest 1,000).
     Links are the entity's entries in Papers with Code, the AI Ontology or CSO; "match" is
-    "exact" (same name and type) or "close".
+    "exact" (same name and type) or "close". "time" is what `kg trends --json` says of the
+    entity: its first paper, its papers per month, its trend and bursts.
     """
     text = " ".join(term)
     result = find(store, text, type=type_, limit=limit)
@@ -130,6 +133,8 @@ def _print_match(console, match) -> None:
             )
         )
     console.print(Text(match.iri, style="dim"), soft_wrap=True)  # an IRI is copied whole, never broken
+    if match.time:
+        console.print(_time_line(match.time))
     if match.links:
         # one line however long: IRIs cut by wrapping could not be copied
         console.print(Text("links: " + " ".join(printable(link.iri) for link in match.links)), soft_wrap=True)
@@ -173,6 +178,25 @@ def _print_match(console, match) -> None:
                 seen = _plural(r.count, "paper") + ("" if r.reliable else ", unconfirmed")
             related.add_row(Text(words), Text(printable(r.name)), Text(printable(r.type)), Text(seen))
         console.print(related)
+
+
+def _time_line(time: dict):
+    """First seen, the monthly share as a sparkline over the store's months, trend and bursts."""
+    from rich.text import Text
+
+    months = list(time["monthly"])
+    line = Text.assemble(
+        f"first seen {time['first_seen']}, median {time['median']}  ",
+        (time["sparkline"], "green"),
+        f"  {months[0]} to {months[-1]}",
+    )
+    trend = time["trend"]
+    if trend and trend["direction"] != "flat":
+        line.append(f"  {trend['direction']} (p={trend['p']:.1g})")
+    for burst in time["bursts"]:
+        span = burst["start"] if burst["start"] == burst["end"] else f"{burst['start']} to {burst['end']}"
+        line.append(f"  burst {span}")
+    return line
 
 
 def _highlighted(evidence, plain: bool):

@@ -65,10 +65,11 @@ def _types(ctx, param, value: str | None) -> list[str] | None:
 )
 @click.option(
     "--color-by",
-    type=click.Choice(["type", "community"]),
+    type=click.Choice(["type", "community", "time"]),
     default="type",
     show_default=True,
-    help="Colour nodes by entity type, or by community (Louvain), named by their top entities.",
+    help="Colour nodes by entity type, by community (Louvain), named by their top entities, or by the "
+    "median month of their papers (old dark blue to new yellow).",
 )
 @click.option(
     "--title",
@@ -93,6 +94,7 @@ def viz(output, focus, depth, types, min_papers, max_nodes, papers, color_by, ti
       kg viz --min-papers 1 -o all-terms.html # the entities of single papers too
       kg viz --focus SAE --depth 2 -o sae.html
       kg viz --types Method,Dataset --min-papers 2 --color-by community
+      kg viz --color-by time -o when.html
       kg viz --papers --max-nodes 0 --min-papers 1 -o everything.html
       kg viz --title "Interpretability papers, autumn" -o graph.html
       kg viz -o - > graph.html

@@ -1,0 +1,233 @@
+"""Every entity's time data in the store: papers per month, first appearance, quartile months.
+
+Written by a build for the entities it touches, read by `kg trends`, `kg lookup` and SPARQL::
+
+    <entity> pkg:periodCount <entity/papers/2025-05> .
+    <entity/papers/2025-05> pkg:period "2025-05"^^xsd:gYearMonth ; pkg:papersInPeriod 7 .
+    <entity> pkg:firstSeen "2025-03-14"^^xsd:date ; pkg:firstPaper <paper/...> ;
+             pkg:q1Month "2025-06"^^xsd:gYearMonth ; pkg:medianMonth ... ; pkg:q3Month ... .
+
+A paper counts in the month of its date, or, dated only by a year, in that year (an
+``xsd:gYear`` period): an entity's papers in a year are the sum over that year's periods. A paper
+without a year (a listing's "Oct 16") is in no period, and no trend. First appearance and
+quartiles come from papers with a full date. The corpus node counts all papers the same way,
+with those without a year, so that a reader gets the month totals and what was left out from a
+few triples instead of a scan of every paper::
+
+    <corpus> a pkg:Corpus ; pkg:periodCount <corpus/papers/2025-05> ; pkg:undatedPapers 3 .
+
+The counts are kept by deltas, as the entities' mention tallies are: a build reads and rewrites
+only the periods of the entities its papers touch, so building A then B gives the graph that
+building A and B together gives.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from paperkg.kg.iris import corpus_iri, period_iri
+from paperkg.kg.terms import dcterms, named, pkg, rdf, term_value, xsd
+from paperkg.kg.trends import month_range, quartile_months
+
+
+@dataclass(frozen=True)
+class PaperChange:
+    """A paper's entities before and after a write: a new paper (`new`, nothing before) or a
+    stored one whose mentions were relinked."""
+
+    paper: ox.NamedNode
+    date: str | None  # YYYY-MM-DD, --MM-DD or None, as `Paper.date`
+    year: int | None
+    before: frozenset[ox.NamedNode]
+    after: frozenset[ox.NamedNode]
+    new: bool = True
+
+
+def period_of(date: str | None, year: int | None) -> str | None:
+    """``YYYY-MM`` for a dated paper, ``YYYY`` for one with only a year, None without a year."""
+    if date and not date.startswith("--"):
+        return date[:7]
+    return f"{year:04d}" if year is not None else None
+
+
+def _full_date(date: str | None) -> str | None:
+    return date if date and not date.startswith("--") else None
+
+
+def stored_paper_change(
+    db: ox.Store, paper: ox.NamedNode, before: Iterable[ox.NamedNode], after: Iterable[ox.NamedNode]
+) -> PaperChange:
+    """A `PaperChange` for a paper already in the store (its date read from there)."""
+    date, year = _stored_date(db, paper)
+    return PaperChange(paper, date, year, frozenset(before), frozenset(after), new=False)
+
+
+def _stored_date(db: ox.Store, paper: ox.NamedNode) -> tuple[str | None, int | None]:
+    issued = next(iter(db.quads_for_pattern(paper, dcterms.issued, None)), None)
+    year = next(iter(db.quads_for_pattern(paper, pkg.year, None)), None)
+    return (
+        term_value(issued.object) if issued else None,
+        int(term_value(year.object)) if year else None,
+    )
+
+
+def _period_literal(period: str) -> ox.Literal:
+    return ox.Literal(period, datatype=xsd.gYearMonth if len(period) == 7 else xsd.gYear)
+
+
+def _int(value: int) -> ox.Literal:
+    return ox.Literal(str(value), datatype=xsd.integer)
+
+
+def stored_periods(db: ox.Store, entity: ox.NamedNode) -> Counter:
+    """period -> papers of `entity`, as stored."""
+    counts: Counter = Counter()
+    for q in db.quads_for_pattern(entity, pkg.periodCount, None):
+        node = named(q.object)
+        period = next(iter(db.quads_for_pattern(node, pkg.period, None)))
+        n = next(iter(db.quads_for_pattern(node, pkg.papersInPeriod, None)))
+        counts[term_value(period.object)] = int(term_value(n.object))
+    return counts
+
+
+def record_changes(db: ox.Store, changes: Iterable[PaperChange]) -> None:
+    """Update the time data of the corpus and of every entity that `changes` gain or lose a
+    paper for.
+
+    Runs after the write of the papers' links, so a first paper that moved away can be found
+    again among the entity's papers as they now are.
+    """
+    corpus: Counter = Counter()
+    undated = 0
+    deltas: dict[ox.NamedNode, Counter] = defaultdict(Counter)
+    earliest: dict[ox.NamedNode, tuple[str, str]] = {}  # entity -> (date, paper IRI) among gained papers
+    lost: dict[ox.NamedNode, set[ox.NamedNode]] = defaultdict(set)
+    for c in changes:
+        period = period_of(c.date, c.year)
+        if period is None:
+            undated += c.new
+            continue
+        corpus[period] += c.new
+        date = _full_date(c.date)
+        for e in c.after - c.before:
+            deltas[e][period] += 1
+            if date is not None:
+                earliest[e] = min(earliest.get(e, (date, c.paper.value)), (date, c.paper.value))
+        for e in c.before - c.after:
+            deltas[e][period] -= 1
+            lost[e].add(c.paper)
+    add: list[ox.Quad] = []
+    if +corpus or undated:
+        _update_corpus(db, corpus, undated, add)
+    for e in sorted(deltas, key=lambda n: n.value):
+        counts = _update_periods(db, e, deltas[e], add)
+        old = _stored_summary(db, e)
+        new = _summary(db, e, counts, old, earliest.get(e), lost.get(e, set()))
+        for q in old - new:
+            db.remove(q)
+        add.extend(new - old)
+    db.extend(add)
+
+
+def _update_periods(db: ox.Store, node: ox.NamedNode, deltas: Counter, add: list[ox.Quad]) -> Counter:
+    """Apply `deltas` to the stored period counts of `node` (removals now, additions into `add`);
+    returns the counts as they are after."""
+    counts = stored_periods(db, node)
+    for period, delta in deltas.items():
+        if not delta:
+            continue
+        count = period_iri(node, period)
+        if counts[period]:
+            db.remove(ox.Quad(count, pkg.papersInPeriod, _int(counts[period])))
+        counts[period] += delta
+        if counts[period] > 0:
+            add.append(ox.Quad(count, pkg.papersInPeriod, _int(counts[period])))
+            add.append(ox.Quad(count, pkg.period, _period_literal(period)))
+            add.append(ox.Quad(node, pkg.periodCount, count))
+        else:
+            db.remove(ox.Quad(count, pkg.period, _period_literal(period)))
+            db.remove(ox.Quad(node, pkg.periodCount, count))
+    return +counts
+
+
+def _update_corpus(db: ox.Store, deltas: Counter, undated: int, add: list[ox.Quad]) -> None:
+    node = corpus_iri()
+    add.append(ox.Quad(node, rdf.type, pkg.Corpus))
+    _update_periods(db, node, deltas, add)
+    if undated:
+        before = _stored_undated(db)
+        if before:
+            db.remove(ox.Quad(node, pkg.undatedPapers, _int(before)))
+        add.append(ox.Quad(node, pkg.undatedPapers, _int(before + undated)))
+
+
+def _stored_undated(db: ox.Store) -> int:
+    stored = next(iter(db.quads_for_pattern(corpus_iri(), pkg.undatedPapers, None)), None)
+    return int(term_value(stored.object)) if stored else 0
+
+
+_SUMMARY = (pkg.firstSeen, pkg.firstPaper, pkg.q1Month, pkg.medianMonth, pkg.q3Month)
+
+
+def _stored_summary(db: ox.Store, entity: ox.NamedNode) -> set[ox.Quad]:
+    return {q for p in _SUMMARY for q in db.quads_for_pattern(entity, p, None)}
+
+
+def _summary(
+    db: ox.Store,
+    entity: ox.NamedNode,
+    counts: Counter,
+    old: set[ox.Quad],
+    gained: tuple[str, str] | None,
+    lost: set[ox.NamedNode],
+) -> set[ox.Quad]:
+    first = {q.predicate: q.object for q in old if q.predicate in (pkg.firstSeen, pkg.firstPaper)}
+    candidates = [gained] if gained else []
+    if pkg.firstPaper in first and named(first[pkg.firstPaper]) not in lost:
+        candidates.append((term_value(first[pkg.firstSeen]), term_value(first[pkg.firstPaper])))
+    elif pkg.firstPaper in first:  # the first paper no longer names the entity: find the next
+        candidates.extend(_dated_papers(db, entity))
+    quads = set()
+    if candidates:
+        date, paper = min(candidates)
+        quads.add(ox.Quad(entity, pkg.firstSeen, ox.Literal(date, datatype=xsd.date)))
+        quads.add(ox.Quad(entity, pkg.firstPaper, ox.NamedNode(paper)))
+    quartiles = quartile_months({p: n for p, n in counts.items() if len(p) == 7})
+    if quartiles:
+        for predicate, month in zip((pkg.q1Month, pkg.medianMonth, pkg.q3Month), quartiles):
+            quads.add(ox.Quad(entity, predicate, _period_literal(month)))
+    return quads
+
+
+def _dated_papers(db: ox.Store, entity: ox.NamedNode) -> list[tuple[str, str]]:
+    found = []
+    for q in db.quads_for_pattern(None, pkg.mentions, entity):
+        paper = named(q.subject)
+        date = _full_date(_stored_date(db, paper)[0])
+        if date is not None:
+            found.append((date, paper.value))
+    return found
+
+
+# -- reading --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """The store's papers over time: how many each month, and how many are left out of trends."""
+
+    months: dict[str, int]  # YYYY-MM -> papers, every month from the first to the last
+    no_year: int  # papers without a year: in no trend
+    year_only: int  # papers with a year but no date: in yearly counts only
+
+
+def corpus_months(db: ox.Store) -> Corpus:
+    periods = stored_periods(db, corpus_iri())
+    months = {p: n for p, n in periods.items() if len(p) == 7}
+    filled = {m: months.get(m, 0) for m in month_range(min(months), max(months))} if months else {}
+    year_only = sum(n for p, n in periods.items() if len(p) == 4)
+    return Corpus(filled, no_year=_stored_undated(db), year_only=year_only)
