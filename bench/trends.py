@@ -4,10 +4,10 @@
     python bench/trends.py compare INPUT [--workers 2]                # two fresh builds, with and without time data
     python bench/trends.py query --store DIR [--runs 3]               # trend computation and `kg trends` on a store
 
-`build` runs `kg build` in this process with `kg.timeline.record_changes` (the whole of the time
-data's write) wrapped in a timer: the share of the build it takes, on the very build measured.
-`compare` builds INPUT twice into fresh stores, the second time with `record_changes` replaced by
-a no-op, and prints both wall times and the ratio (one run each: on a loaded machine, read the
+`build` runs `kg build` in this process with `kg.timeline.TimeChanges` (the whole of the time
+data's bookkeeping and write) wrapped in a timer: the share of the build it takes, on the very build measured.
+`compare` builds INPUT twice into fresh stores, the second time with `TimeChanges` made a
+no-op, and prints both wall times and the ratio (one run each: on a loaded machine, read the
 in-build share from `build` beside it). `query` times `trend_report` in this process (the
 computation, median of --runs) and `kg trends` from the shell (what a user waits for, with
 Python's start-up), beside `python -c pass`: wall and CPU seconds, since on a loaded machine the
@@ -36,22 +36,25 @@ from bench.process import run_measured  # noqa: E402
 @contextmanager
 def timed_time_data(enabled: bool = True):
     """Time every call of the build's time-data write (or, when not `enabled`, skip it)."""
-    from paperkg.kg import ingest
+    from paperkg.kg.timeline import TimeChanges
 
     spent = [0.0]
-    original = ingest.record_changes
+    add, write = TimeChanges.add, TimeChanges.write
 
-    def timed(db, changes):
-        started = time.perf_counter()
-        if enabled:
-            original(db, changes)
-        spent[0] += time.perf_counter() - started
+    def timed(method):
+        def run(*args, **kwargs):
+            started = time.perf_counter()
+            if enabled:
+                method(*args, **kwargs)
+            spent[0] += time.perf_counter() - started
 
-    ingest.record_changes = timed
+        return run
+
+    TimeChanges.add, TimeChanges.write = timed(add), timed(write)  # type: ignore[method-assign]
     try:
         yield spent
     finally:
-        ingest.record_changes = original
+        TimeChanges.add, TimeChanges.write = add, write  # type: ignore[method-assign]
 
 
 def time_data_triples(store_path: Path) -> int:

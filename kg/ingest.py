@@ -40,6 +40,7 @@ from paperkg.kg.linking import (
     mentions_with_acronym_key,
     resolve_acronym,
 )
+from paperkg.kg.names import lookup_key
 from paperkg.kg.rdf import (
     build_quads,
     entity_quads,
@@ -56,7 +57,7 @@ from paperkg.kg.rdf import (
 from paperkg.kg.store import StoreError
 from paperkg.kg.support import Key, Support, paper_support, recount, stored_support, support_quads
 from paperkg.kg.terms import named, pkg, prov, rdf, term_value
-from paperkg.kg.timeline import PaperChange, record_changes, stored_paper_change
+from paperkg.kg.timeline import PaperChange, TimeChanges, stored_paper_change
 
 CHUNK_SIZE = 1000
 WRITE_BATCH = 200_000
@@ -84,12 +85,16 @@ def add_extractions(
     started = clock()
     build = build_iri(sum(1 for _ in db.quads_for_pattern(None, rdf.type, pkg.Build)) + 1)
     report = IngestReport()
+    descriptions = Descriptions(db)
+    time_data = TimeChanges()
     iterator = iter(extractions)
     while chunk := list(islice(iterator, chunk_size)):
         fresh = _new_papers(db, chunk)
         if fresh:
-            _add_chunk(db, fresh, build, report)
+            _add_chunk(db, fresh, build, report, descriptions, time_data)
     if report.papers:
+        descriptions.write()
+        time_data.write(db, new=descriptions.new_entities())
         refresh_families(db)
         report.build = build
         db.extend(build_quads(build, started, clock(), report.extractors, report.generic_dropped))
@@ -119,7 +124,14 @@ def _new_papers(db: ox.Store, chunk: list[PaperExtraction]) -> list[PaperExtract
     return fresh
 
 
-def _add_chunk(db: ox.Store, chunk: list[PaperExtraction], build: ox.NamedNode, report: IngestReport) -> None:
+def _add_chunk(
+    db: ox.Store,
+    chunk: list[PaperExtraction],
+    build: ox.NamedNode,
+    report: IngestReport,
+    descriptions: Descriptions,
+    time_data: TimeChanges,
+) -> None:
     local = [link_locally(ex) for ex in chunk]
     ex_dropped = {links.paper.iri: links.generic_dropped for links in local}
     keys: dict[ox.NamedNode, str] = {}
@@ -133,12 +145,11 @@ def _add_chunk(db: ox.Store, chunk: list[PaperExtraction], build: ox.NamedNode, 
             new_acronyms[long_key] |= shorts
 
     # 2. acronyms used without a definition: where they link now, and what moves
-    index = AcronymIndex(db)
     targets: dict[str, ox.NamedNode] = {}
     moves: dict[ox.NamedNode, dict[ox.NamedNode, ox.NamedNode]] = defaultdict(dict)
     used = {k for links in local for k in links.pending.values()}
     for k in sorted(used | set(defined_here)):
-        known = index.stored(k)
+        known = descriptions.defined_for(k)
         before, after = resolve_acronym(k, known), resolve_acronym(k, known | defined_here[k])
         targets[k] = entity_iri(after)
         keys[targets[k]] = after
@@ -196,24 +207,18 @@ def _add_chunk(db: ox.Store, chunk: list[PaperExtraction], build: ox.NamedNode, 
         report.generic_dropped += ex_dropped[linked.iri]
         if ex.extractor:
             report.extractors.add(ex.extractor)
-    # entities already in the store; the others are new, so nothing about them needs reading
-    stored = {e for e in touched if any(db.quads_for_pattern(e, pkg.key, None))}
-
     # 3. the new papers
     for q in sorted(stale, key=str):
         db.remove(q)
     _write(db, _paper_write(papers, fixed, build))
-    record_changes(db, changes)  # after the links are written: it may look for an entity's papers
+    time_data.add(changes)
 
     # 4. relation evidence and support
     _apply_evidence(db, evidence, build)
     _apply_support(db, support, recounted)
 
-    # 5. the description of every entity the chunk touched
-    for e in stored:
-        if e not in keys:
-            keys[e] = term_value(next(iter(db.quads_for_pattern(e, pkg.key, None))).object)
-    _refresh_entities(db, sorted(touched, key=lambda e: e.value), stored, tallies, papers_gained, keys, new_acronyms)
+    # 5. what the chunk changes in the description of every entity it touched
+    descriptions.update(touched, keys, tallies, papers_gained, new_acronyms)
 
 
 def _tally(tallies: dict[ox.NamedNode, Counter], paper: LinkedPaper, sign: int) -> None:
@@ -295,37 +300,88 @@ def _apply_support(db: ox.Store, added: dict[Key, Support], recounted: set[Key])
     _write(db, add)
 
 
-def _refresh_entities(
-    db: ox.Store,
-    entities: list[ox.NamedNode],
-    stored: set[ox.NamedNode],
-    tallies: dict[ox.NamedNode, Counter],
-    papers_gained: Counter,
-    keys: dict[ox.NamedNode, str],
-    new_acronyms: dict[str, set[str]],
-) -> None:
-    """Rewrite the descriptions of `entities` (only what changed) from their mention tallies.
+@dataclass
+class _Described:
+    """An entity's description as this build has made it so far."""
+
+    key: str
+    tallies: Counter  # (text, extractor type) -> mentions
+    acronyms: set[str]
+    papers: int
+    stored: set[ox.Quad]  # the description the store holds (from before the build)
+
+
+class Descriptions:
+    """The descriptions of the entities a build touches, kept in memory and written once at its end.
 
     A stored entity keeps its mentions tallied by surface form and type (`pkg:surfaceForm`), so
-    its new description is the stored tallies plus what this chunk adds or moves, and its paper
-    count the stored count plus `papers_gained`: the same numbers as counting all its mentions
-    again, without reading them, which would make a build slower with every chunk.
+    its description after a build is the stored tallies plus what the build's chunks add or move,
+    and its paper count the stored count plus the papers it gained: the same numbers as counting
+    all its mentions again, without reading them. Each stored entity is read once, when a chunk
+    first touches it, and each entity is summarised and written once, in `write`: a hub that
+    every chunk names costs the same as an entity named once.
+
+    Between chunks, the store's descriptions are those from before the build; `defined_for` reads
+    them together with the build's own, as a chunk-by-chunk write would have left them.
     """
-    add: list[ox.Quad] = []
-    for e in entities:
-        old = stored_entity_quads(db, e) if e in stored else set()
-        counts = stored_tallies(old)
-        counts.update(tallies[e])
-        counts = +counts  # forms whose mentions all moved away are gone
-        if counts:
-            key = keys[e]
-            acronyms = {term_value(q.object) for q in old if q.predicate == pkg.acronym}
-            acronyms |= new_acronyms.get(key, set())
-            papers_before = sum(int(term_value(q.object)) for q in old if q.predicate == pkg.paperCount)
-            new = entity_quads(e, summarise(key, counts, acronyms, papers_before + papers_gained[e]))
-        else:
-            new = set()
-        for q in old - new:
-            db.remove(q)
-        add.extend(new - old)
-    _write(db, add)
+
+    def __init__(self, db: ox.Store):
+        self._db = db
+        self._index = AcronymIndex(db)  # the store's descriptions do not change during the build
+        self._entities: dict[ox.NamedNode, _Described] = {}
+        self._by_acronym: dict[str, set[ox.NamedNode]] = defaultdict(set)  # acronym key -> entities
+
+    def defined_for(self, acronym_key: str) -> set[str]:
+        """Keys of the entities that some paper, stored or added so far, defines `acronym_key` for."""
+        stored = {k for k, e in self._index.stored(acronym_key).items() if e not in self._entities}
+        return stored | {self._entities[e].key for e in self._by_acronym[acronym_key]}
+
+    def update(
+        self,
+        touched: set[ox.NamedNode],
+        keys: dict[ox.NamedNode, str],
+        tallies: dict[ox.NamedNode, Counter],
+        papers_gained: Counter,
+        new_acronyms: dict[str, set[str]],
+    ) -> None:
+        """Apply one chunk's mention tallies, papers gained and defined acronyms."""
+        for e in sorted(touched - self._entities.keys(), key=lambda e: e.value):
+            self._entities[e] = self._read(e, keys.get(e))
+        for e in touched:
+            d = self._entities[e]
+            d.tallies.update(tallies[e])
+            d.tallies = +d.tallies  # forms whose mentions all moved away are gone
+            if d.tallies:
+                d.acronyms |= new_acronyms.get(d.key, set())
+                d.papers += papers_gained[e]
+            else:  # no mention names it any more: it has no description, nor acronyms
+                d.acronyms, d.papers = set(), 0
+            for a in list(d.acronyms):
+                self._by_acronym[lookup_key(a)].add(e)
+            if not d.tallies:
+                for entities in self._by_acronym.values():
+                    entities.discard(e)
+
+    def _read(self, e: ox.NamedNode, key: str | None) -> _Described:
+        # most entities of a large build are new to it: one lookup tells, the description takes a dozen
+        old = stored_entity_quads(self._db, e) if any(self._db.quads_for_pattern(e, pkg.key, None)) else set()
+        if key is None:  # a stored entity no paper of the build links to by its own name
+            key = next(term_value(q.object) for q in old if q.predicate == pkg.key)
+        acronyms = {term_value(q.object) for q in old if q.predicate == pkg.acronym}
+        papers = sum(int(term_value(q.object)) for q in old if q.predicate == pkg.paperCount)
+        return _Described(key, stored_tallies(old), acronyms, papers, old)
+
+    def new_entities(self) -> set[ox.NamedNode]:
+        """The entities the build touched that had no description before it."""
+        return {e for e, d in self._entities.items() if not d.stored}
+
+    def write(self) -> None:
+        """Write every touched entity's description (only what changed)."""
+        add: list[ox.Quad] = []
+        for e in sorted(self._entities, key=lambda e: e.value):
+            d = self._entities[e]
+            new = entity_quads(e, summarise(d.key, d.tallies, d.acronyms, d.papers)) if d.tallies else set()
+            for q in d.stored - new:
+                self._db.remove(q)
+            add.extend(new - d.stored)
+        _write(self._db, add)

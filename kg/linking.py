@@ -219,14 +219,14 @@ def _sentence_of(m: Mention, sentences: dict[tuple[str, int], Sentence]) -> Sent
 
 
 class AcronymIndex:
-    """Which entities papers define an acronym for: those in the store plus those being added."""
+    """Which entities the store's papers define an acronym for (each acronym read once)."""
 
     def __init__(self, db: ox.Store):
         self._db = db
         self._stored: dict[str, dict[str, ox.NamedNode]] = {}
 
-    def stored(self, acronym_key: str) -> set[str]:
-        """Keys of the entities in the store that some paper defines `acronym_key` for."""
+    def stored(self, acronym_key: str) -> dict[str, ox.NamedNode]:
+        """Key -> IRI of the entities in the store that some paper defines `acronym_key` for."""
         if acronym_key not in self._stored:
             found: dict[str, ox.NamedNode] = {}
             for q in self._db.quads_for_pattern(None, pkg.lookupKey, ox.Literal(acronym_key)):
@@ -238,7 +238,7 @@ class AcronymIndex:
                     for k in self._db.quads_for_pattern(e, pkg.key, None):
                         found[term_value(k.object)] = e
             self._stored[acronym_key] = found
-        return set(self._stored[acronym_key])
+        return self._stored[acronym_key]
 
 
 def resolve_acronym(acronym_key: str, definers: Iterable[str]) -> str:

@@ -16,16 +16,17 @@ few triples instead of a scan of every paper::
 
     <corpus> a pkg:Corpus ; pkg:periodCount <corpus/papers/2025-05> ; pkg:undatedPapers 3 .
 
-The counts are kept by deltas, as the entities' mention tallies are: a build reads and rewrites
-only the periods of the entities its papers touch, so building A then B gives the graph that
-building A and B together gives.
+The counts are kept by deltas, as the entities' mention tallies are: a build sums its papers'
+changes in memory (`TimeChanges`) and, at its end, reads and rewrites only the periods of the
+entities its papers touched and that were stored before it, so building A then B gives the graph
+that building A and B together gives.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
@@ -96,47 +97,66 @@ def stored_periods(db: ox.Store, entity: ox.NamedNode) -> Counter:
 
 def record_changes(db: ox.Store, changes: Iterable[PaperChange]) -> None:
     """Update the time data of the corpus and of every entity that `changes` gain or lose a
-    paper for.
+    paper for (after the write of the papers' links)."""
+    time_data = TimeChanges()
+    time_data.add(changes)
+    time_data.write(db)
 
-    Runs after the write of the papers' links, so a first paper that moved away can be found
-    again among the entity's papers as they now are.
+
+@dataclass
+class TimeChanges:
+    """What papers gain or lose in the time data, summed over a build's chunks, written once at its end.
+
+    Counts add up whatever order the chunks come in; the first appearance is the earliest dated
+    paper gained, unless a paper that might be the first was lost on the way, when it is found
+    again among the entity's papers as they are after the build.
     """
-    corpus: Counter = Counter()
-    undated = 0
-    deltas: dict[ox.NamedNode, Counter] = defaultdict(Counter)
-    earliest: dict[ox.NamedNode, tuple[str, str]] = {}  # entity -> (date, paper IRI) among gained papers
-    lost: dict[ox.NamedNode, set[ox.NamedNode]] = defaultdict(set)
-    for c in changes:
-        period = period_of(c.date, c.year)
-        if period is None:
-            undated += c.new
-            continue
-        corpus[period] += c.new
-        date = _full_date(c.date)
-        for e in c.after - c.before:
-            deltas[e][period] += 1
-            if date is not None:
-                earliest[e] = min(earliest.get(e, (date, c.paper.value)), (date, c.paper.value))
-        for e in c.before - c.after:
-            deltas[e][period] -= 1
-            lost[e].add(c.paper)
-    add: list[ox.Quad] = []
-    if +corpus or undated:
-        _update_corpus(db, corpus, undated, add)
-    for e in sorted(deltas, key=lambda n: n.value):
-        counts = _update_periods(db, e, deltas[e], add)
-        old = _stored_summary(db, e)
-        new = _summary(db, e, counts, old, earliest.get(e), lost.get(e, set()))
-        for q in old - new:
-            db.remove(q)
-        add.extend(new - old)
-    db.extend(add)
+
+    corpus: Counter = field(default_factory=Counter)  # period -> papers added
+    undated: int = 0  # papers added without a year
+    deltas: dict[ox.NamedNode, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    earliest: dict[ox.NamedNode, tuple[str, str]] = field(default_factory=dict)  # entity -> (date, paper IRI)
+    lost: dict[ox.NamedNode, set[ox.NamedNode]] = field(default_factory=lambda: defaultdict(set))
+
+    def add(self, changes: Iterable[PaperChange]) -> None:
+        for c in changes:
+            period = period_of(c.date, c.year)
+            if period is None:
+                self.undated += c.new
+                continue
+            self.corpus[period] += c.new
+            date = _full_date(c.date)
+            for e in c.after - c.before:
+                self.deltas[e][period] += 1
+                if date is not None:
+                    self.earliest[e] = min(self.earliest.get(e, (date, c.paper.value)), (date, c.paper.value))
+            for e in c.before - c.after:
+                self.deltas[e][period] -= 1
+                self.lost[e].add(c.paper)
+
+    def write(self, db: ox.Store, new: Collection[ox.NamedNode] = ()) -> None:
+        """Apply the changes to the store; `new` are entities known to have no time data stored,
+        whose reads are skipped (most of a large build's)."""
+        add: list[ox.Quad] = []
+        if +self.corpus or self.undated:
+            _update_corpus(db, self.corpus, self.undated, add)
+        for e in sorted(self.deltas, key=lambda n: n.value):
+            stored = e not in new
+            counts = _update_periods(db, e, self.deltas[e], add, stored)
+            old = _stored_summary(db, e) if stored else set()
+            new_summary = _summary(db, e, counts, old, self.earliest.get(e), self.lost.get(e, set()))
+            for q in old - new_summary:
+                db.remove(q)
+            add.extend(new_summary - old)
+        db.bulk_extend(add)
 
 
-def _update_periods(db: ox.Store, node: ox.NamedNode, deltas: Counter, add: list[ox.Quad]) -> Counter:
+def _update_periods(
+    db: ox.Store, node: ox.NamedNode, deltas: Counter, add: list[ox.Quad], stored: bool = True
+) -> Counter:
     """Apply `deltas` to the stored period counts of `node` (removals now, additions into `add`);
     returns the counts as they are after."""
-    counts = stored_periods(db, node)
+    counts = stored_periods(db, node) if stored else Counter()
     for period, delta in deltas.items():
         if not delta:
             continue
@@ -187,10 +207,11 @@ def _summary(
 ) -> set[ox.Quad]:
     first = {q.predicate: q.object for q in old if q.predicate in (pkg.firstSeen, pkg.firstPaper)}
     candidates = [gained] if gained else []
-    if pkg.firstPaper in first and named(first[pkg.firstPaper]) not in lost:
+    if pkg.firstPaper in first:
         candidates.append((term_value(first[pkg.firstSeen]), term_value(first[pkg.firstPaper])))
-    elif pkg.firstPaper in first:  # the first paper no longer names the entity: find the next
-        candidates.extend(_dated_papers(db, entity))
+    if any(ox.NamedNode(paper) in lost for _, paper in candidates):
+        # a paper that would be the first no longer names the entity: find the first among its papers
+        candidates = _dated_papers(db, entity)
     quads = set()
     if candidates:
         date, paper = min(candidates)
