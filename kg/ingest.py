@@ -47,13 +47,13 @@ from paperkg.kg.rdf import (
     link_quads,
     mention_quads,
     paper_quads,
-    paper_relations,
     relation_mention_quads,
     sentence_quads,
     statement_quads,
     stored_entity_quads,
     stored_tallies,
 )
+from paperkg.kg.relations import paper_relations
 from paperkg.kg.store import StoreError
 from paperkg.kg.support import Key, Support, paper_support, recount, stored_support, support_quads
 from paperkg.kg.terms import named, pkg, prov, rdf, term_value

@@ -122,17 +122,6 @@ def relation_mention_quads(paper: LinkedPaper) -> Iterator[ox.Quad]:
             yield ox.Quad(node, pkg.pattern, ox.Literal(" ".join(sorted(r.patterns))))
 
 
-def paper_relations(paper: LinkedPaper) -> set[tuple[ox.NamedNode, str, ox.NamedNode, ox.NamedNode]]:
-    """`(subject, relation, object, sentence)` for the typed relations the paper's sentences state."""
-    entity = {lm.iri: lm.entity for lm in paper.mentions}
-    found = set()
-    for r in paper.relations:
-        s, o = entity[r.subject], entity[r.object]
-        if s != o:
-            found.add((s, r.relation, o, sentence_iri(paper.iri, *r.sentence)))
-    return found
-
-
 # -- entities --------------------------------------------------------------------------------------
 
 SUMMARY_PREDICATES = frozenset(

@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
 from paperkg.extract.own_work import OWN_WORK, with_own_work
+from paperkg.kg.iris import sentence_iri
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
 
     from paperkg.extract.records import ScoredRelation
-    from paperkg.kg.linking import LinkedMention, Sentence
+    from paperkg.kg.linking import LinkedMention, LinkedPaper, Sentence
 
 _ARTEFACTS = frozenset({"Method", "Model"})
 
@@ -91,6 +92,18 @@ def relation_mentions(
                 subject, relation, obj, key, score, frozenset(patterns)
             )
     return sorted(found.values(), key=lambda r: (r.sentence, r.subject.value, r.relation, r.object.value))
+
+
+def paper_relations(paper: LinkedPaper) -> set[tuple[ox.NamedNode, str, ox.NamedNode, ox.NamedNode]]:
+    """`(subject, relation, object, sentence)` for the typed relations the paper's sentences state,
+    between the entities its mentions are linked to (the evidence a build adds to each relation)."""
+    entity = {lm.iri: lm.entity for lm in paper.mentions}
+    found = set()
+    for r in paper.relations:
+        s, o = entity[r.subject], entity[r.object]
+        if s != o:
+            found.add((s, r.relation, o, sentence_iri(paper.iri, *r.sentence)))
+    return found
 
 
 def _sentence_of(sentences: dict[tuple[str, int], Sentence], field: str, start: int) -> tuple[str, int] | None:
