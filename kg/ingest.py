@@ -1,21 +1,25 @@
 """The write step of a build: extractions in, quads out, linked to the entities already in the store.
 
 `add_extractions` runs inside `Store.transaction()`. It works a chunk of papers at a time, so
-memory stays flat however many papers a build adds, and it only ever reads the parts of the
-graph the chunk touches: the entities its papers name, the acronyms they use, the relation
-nodes of their entity pairs. A full build is the same operation as an incremental
-add, chunk after chunk, so both give the same graph.
+the papers' own quads never pile up in memory, and it only ever reads the parts of the graph the
+build touches: the entities its papers name, the acronyms they use, the relation nodes of their
+entity pairs. A full build is the same operation as an incremental add, so both give the same
+graph.
 
 Per chunk:
 1. link each paper on its own (`kg.linking.link_locally`);
 2. resolve the acronyms its papers use without defining them against the definitions in the
-   store and in the chunk; when a definition arrives that changes where an acronym links,
+   store and in the build so far; when a definition arrives that changes where an acronym links,
    relink the stored mentions of that acronym (and fix their papers' roles and relations);
 3. write papers, sentences, mentions and paper-entity links with Oxigraph's bulk loader;
-4. add the chunk's relation evidence to the stored evidence, and its support (`kg.support`);
-5. recompute the description of every entity the chunk touched from its mention tallies.
+4. add the chunk's relation evidence to the stored evidence;
+5. add what the chunk changes to the build's pending summaries (`_Pending`): each entity's
+   mention tallies, papers and acronyms, its papers per period (`kg.timeline.TimeChanges`), and
+   each relation's support (`kg.support`).
 
-After the last chunk, the model families (`kg.families`) are linked again from all models' names.
+After the last chunk, the summaries are written once: every touched entity's description (each
+stored one read once in the build), its time data and the relations' support; then the model
+families (`kg.families`) are linked again from all models' names.
 """
 
 from __future__ import annotations
@@ -85,16 +89,14 @@ def add_extractions(
     started = clock()
     build = build_iri(sum(1 for _ in db.quads_for_pattern(None, rdf.type, pkg.Build)) + 1)
     report = IngestReport()
-    descriptions = Descriptions(db)
-    time_data = TimeChanges()
+    pending = _Pending(Descriptions(db))
     iterator = iter(extractions)
     while chunk := list(islice(iterator, chunk_size)):
         fresh = _new_papers(db, chunk)
         if fresh:
-            _add_chunk(db, fresh, build, report, descriptions, time_data)
+            _add_chunk(db, fresh, build, report, pending)
     if report.papers:
-        descriptions.write()
-        time_data.write(db, new=descriptions.new_entities())
+        pending.write(db)
         refresh_families(db)
         report.build = build
         db.extend(build_quads(build, started, clock(), report.extractors, report.generic_dropped))
@@ -129,8 +131,7 @@ def _add_chunk(
     chunk: list[PaperExtraction],
     build: ox.NamedNode,
     report: IngestReport,
-    descriptions: Descriptions,
-    time_data: TimeChanges,
+    pending: _Pending,
 ) -> None:
     local = [link_locally(ex) for ex in chunk]
     ex_dropped = {links.paper.iri: links.generic_dropped for links in local}
@@ -149,7 +150,7 @@ def _add_chunk(
     moves: dict[ox.NamedNode, dict[ox.NamedNode, ox.NamedNode]] = defaultdict(dict)
     used = {k for links in local for k in links.pending.values()}
     for k in sorted(used | set(defined_here)):
-        known = descriptions.defined_for(k)
+        known = pending.descriptions.defined_for(k)
         before, after = resolve_acronym(k, known), resolve_acronym(k, known | defined_here[k])
         targets[k] = entity_iri(after)
         keys[targets[k]] = after
@@ -167,8 +168,7 @@ def _add_chunk(
         papers.append((links.extraction, replace(links.paper, mentions=mentions)))
 
     evidence: Counter = Counter()
-    support: dict[Key, Support] = defaultdict(Support)  # what the new papers add to each relation
-    recounted: set[Key] = set()  # relations that stored papers gained or lost: counted again
+    support, recounted = pending.support, pending.recounted
     papers_gained: Counter = Counter()  # entity -> papers that mention it now and did not before
     tallies: dict[ox.NamedNode, Counter] = defaultdict(Counter)  # entity -> (text, type) -> mentions gained
     touched: set[ox.NamedNode] = set()
@@ -211,14 +211,13 @@ def _add_chunk(
     for q in sorted(stale, key=str):
         db.remove(q)
     _write(db, _paper_write(papers, fixed, build))
-    time_data.add(changes)
+    pending.time_data.add(changes)
 
     # 4. relation evidence and support
-    _apply_evidence(db, evidence, build)
-    _apply_support(db, support, recounted)
+    _apply_evidence(db, evidence, build, pending.unread)
 
     # 5. what the chunk changes in the description of every entity it touched
-    descriptions.update(touched, keys, tallies, papers_gained, new_acronyms)
+    pending.descriptions.update(touched, keys, tallies, papers_gained, new_acronyms)
 
 
 def _tally(tallies: dict[ox.NamedNode, Counter], paper: LinkedPaper, sign: int) -> None:
@@ -255,7 +254,10 @@ def _stored_int(db: ox.Store, node: ox.NamedNode, predicate: ox.NamedNode) -> ox
     return next(iter(db.quads_for_pattern(node, predicate, None)), None)
 
 
-def _apply_evidence(db: ox.Store, deltas: Counter, build: ox.NamedNode) -> None:
+def _apply_evidence(db: ox.Store, deltas: Counter, build: ox.NamedNode, unread: dict[ox.NamedNode, bool]) -> None:
+    """Add and remove the sentences each relation's evidence node derives from. `unread` records
+    the evidence nodes the build made (True) or removed (False): only one made and never removed
+    is known to have no support stored."""
     by_statement: dict[tuple, dict[ox.NamedNode, int]] = defaultdict(dict)
     for (s, relation, o, sentence), delta in deltas.items():
         if delta:
@@ -274,19 +276,22 @@ def _apply_evidence(db: ox.Store, deltas: Counter, build: ox.NamedNode) -> None:
             made_by = _stored_int(db, node, prov.wasGeneratedBy)
             for q in statement_quads(s, relation, o, named(made_by.object) if made_by else build):
                 db.remove(q)
+            unread[node] = False
         elif not exists and gained:
             add.extend(statement_quads(s, relation, o, build))
+            unread.setdefault(node, True)
     _write(db, add)
 
 
-def _apply_support(db: ox.Store, added: dict[Key, Support], recounted: set[Key]) -> None:
+def _apply_support(db: ox.Store, added: dict[Key, Support], recounted: set[Key], created: set[ox.NamedNode]) -> None:
     """Add the new papers' support to the stored support of each relation; count the relations in
-    `recounted` again from their relation mentions (which already include the new papers')."""
+    `recounted` again from their relation mentions (which already include the new papers').
+    Relations `created` by this build have no stored support to read."""
     add: list[ox.Quad] = []
     for key in sorted(set(added) | recounted, key=lambda k: (k[0].value, k[1], k[2].value)):
         s, relation, o = key
         node = statement_iri(s, getattr(pkg, relation), o)
-        support, old = stored_support(db, node)
+        support, old = stored_support(db, node) if node not in created else (Support(), set())
         if not any(db.quads_for_pattern(node, rdf.type, None)):
             new: set[ox.Quad] = set()  # the relation lost its last sentence
         elif key in recounted:
@@ -298,6 +303,26 @@ def _apply_support(db: ox.Store, added: dict[Key, Support], recounted: set[Key])
             db.remove(q)
         add.extend(new - old)
     _write(db, add)
+
+
+@dataclass
+class _Pending:
+    """What a build's chunks change in summaries of many papers, kept from chunk to chunk and
+    written once at the build's end: the entities' descriptions and time data, and the support
+    of the relations. A summary a chunk rewrote would be read and rewritten again by every later
+    chunk that touches it, and the hubs are touched by all of them."""
+
+    descriptions: Descriptions
+    time_data: TimeChanges = field(default_factory=TimeChanges)
+    support: dict[Key, Support] = field(default_factory=lambda: defaultdict(Support))  # the new papers' support
+    recounted: set[Key] = field(default_factory=set)  # relations stored papers gained or lost: counted again
+    unread: dict[ox.NamedNode, bool] = field(default_factory=dict)  # see `_apply_evidence`
+
+    def write(self, db: ox.Store) -> None:
+        """After the last chunk: every paper, mention and relation evidence is in the store."""
+        self.descriptions.write()
+        self.time_data.write(db, new=self.descriptions.new_entities())
+        _apply_support(db, self.support, self.recounted, {n for n, new in self.unread.items() if new})
 
 
 @dataclass

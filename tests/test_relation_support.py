@@ -84,3 +84,12 @@ def test_adding_papers_build_by_build_gives_the_support_of_one_build(tmp_path, s
     for order in ([undefined_sa()], [defining_sa()]), ([defining_sa()], [undefined_sa()]):
         bit_by_bit = build(tmp_path / f"bits-{order[0][0].paper.key}", *order)
         assert triples(bit_by_bit) == triples(at_once)
+
+
+def test_one_build_a_paper_a_chunk_gives_the_support_of_one_chunk(tmp_path, sa_settled):
+    # support is summed over a build's chunks and written at its end: a relation made by the
+    # first chunk and taken away by the second (SA relinked) must leave no support behind
+    at_once = build(tmp_path / "once", [undefined_sa(), defining_sa()])
+    for papers in [undefined_sa(), defining_sa()], [defining_sa(), undefined_sa()]:
+        chunked = build(tmp_path / f"chunked-{papers[0].paper.key}", papers, chunk_size=1)
+        assert triples(chunked) == triples(at_once)
