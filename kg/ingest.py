@@ -35,7 +35,7 @@ import pyoxigraph as ox
 from paperkg.extract.records import PaperExtraction
 from paperkg.kg.entities import summarise
 from paperkg.kg.families import refresh_families
-from paperkg.kg.iris import build_iri, entity_iri, paper_iri, statement_iri
+from paperkg.kg.iris import build_iri, entity_iri, one_base, paper_iri, statement_iri
 from paperkg.kg.linking import (
     AcronymIndex,
     LinkedPaper,
@@ -85,22 +85,23 @@ def add_extractions(
     clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
 ) -> IngestReport:
     """Add the papers of `extractions` to `db` (papers already there are skipped)."""
-    _require_surface_forms(db)
-    started = clock()
-    build = build_iri(sum(1 for _ in db.quads_for_pattern(None, rdf.type, pkg.Build)) + 1)
-    report = IngestReport()
-    pending = _Pending(Descriptions(db))
-    iterator = iter(extractions)
-    while chunk := list(islice(iterator, chunk_size)):
-        fresh = _new_papers(db, chunk)
-        if fresh:
-            _add_chunk(db, fresh, build, report, pending)
-    if report.papers:
-        pending.write(db)
-        refresh_families(db)
-        report.build = build
-        db.extend(build_quads(build, started, clock(), report.extractors, report.generic_dropped))
-    return report
+    with one_base():  # the base IRI is read once per build
+        _require_surface_forms(db)
+        started = clock()
+        build = build_iri(sum(1 for _ in db.quads_for_pattern(None, rdf.type, pkg.Build)) + 1)
+        report = IngestReport()
+        pending = _Pending(Descriptions(db))
+        iterator = iter(extractions)
+        while chunk := list(islice(iterator, chunk_size)):
+            fresh = _new_papers(db, chunk)
+            if fresh:
+                _add_chunk(db, fresh, build, report, pending)
+        if report.papers:
+            pending.write(db)
+            refresh_families(db)
+            report.build = build
+            db.extend(build_quads(build, started, clock(), report.extractors, report.generic_dropped))
+        return report
 
 
 def _require_surface_forms(db: ox.Store) -> None:

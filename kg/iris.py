@@ -3,19 +3,38 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pyoxigraph as ox
 
 from paperkg.extract.paper_keys import slug
 from paperkg.schema.namespaces import base_iri
 
+_fixed_base: list[str] = []
+
+
+@contextmanager
+def one_base() -> Iterator[None]:
+    """Mint the IRIs of the block under the base IRI as it is on entry: a build mints millions,
+    and reading the environment for each was a twentieth of a build's write."""
+    _fixed_base.append(base_iri())
+    try:
+        yield
+    finally:
+        _fixed_base.pop()
+
+
+def _base() -> str:
+    return _fixed_base[-1] if _fixed_base else base_iri()
+
 
 def paper_iri(paper_key: str) -> ox.NamedNode:
-    return ox.NamedNode(f"{base_iri()}paper/{slug(paper_key)}")
+    return ox.NamedNode(f"{_base()}paper/{slug(paper_key)}")
 
 
 def entity_iri(entity_key: str) -> ox.NamedNode:
-    return ox.NamedNode(f"{base_iri()}entity/{slug(entity_key)}")
+    return ox.NamedNode(f"{_base()}entity/{slug(entity_key)}")
 
 
 def _digest(*parts: str) -> str:
@@ -46,7 +65,7 @@ def form_iri(entity: ox.NamedNode, text: str, type_: str) -> ox.NamedNode:
 
 def corpus_iri() -> ox.NamedNode:
     """The store's papers as a whole: their counts per month and without a year."""
-    return ox.NamedNode(f"{base_iri()}corpus")
+    return ox.NamedNode(f"{_base()}corpus")
 
 
 def period_iri(entity: ox.NamedNode, period: str) -> ox.NamedNode:
@@ -56,7 +75,7 @@ def period_iri(entity: ox.NamedNode, period: str) -> ox.NamedNode:
 
 def statement_iri(subject: ox.NamedNode, predicate: ox.NamedNode, obj: ox.NamedNode) -> ox.NamedNode:
     """The evidence node of one typed relation between two entities."""
-    return ox.NamedNode(f"{base_iri()}rel/{_digest(subject.value, predicate.value, obj.value)}")
+    return ox.NamedNode(f"{_base()}rel/{_digest(subject.value, predicate.value, obj.value)}")
 
 
 def year_support_iri(statement: ox.NamedNode, year: int) -> ox.NamedNode:
@@ -64,4 +83,4 @@ def year_support_iri(statement: ox.NamedNode, year: int) -> ox.NamedNode:
 
 
 def build_iri(n: int) -> ox.NamedNode:
-    return ox.NamedNode(f"{base_iri()}build/{n}")
+    return ox.NamedNode(f"{_base()}build/{n}")

@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from paperkg.kg.cli import main
+from paperkg.kg.iris import entity_iri, one_base, paper_iri
 from paperkg.kg.store import MARKER, Store, StoreError
 
 P = ox.NamedNode("http://example.org/p")
@@ -172,6 +173,16 @@ def test_a_store_refuses_a_base_iri_other_than_the_one_it_was_built_with(tmp_pat
         len(Store(store.path))
     monkeypatch.delenv("PAPERKG_BASE")
     assert len(Store(store.path)) == 20  # nothing was changed
+
+
+def test_a_build_mints_its_iris_under_the_base_it_started_with(monkeypatch):
+    # the base is read once per build (kg.iris.one_base), then again outside it
+    monkeypatch.setenv("PAPERKG_BASE", "https://example.org/first/")
+    with one_base():
+        monkeypatch.setenv("PAPERKG_BASE", "https://example.org/second/")
+        assert entity_iri("bert").value.startswith("https://example.org/first/entity/")
+        assert paper_iri("arxiv:1").value.startswith("https://example.org/first/paper/")
+    assert entity_iri("bert").value.startswith("https://example.org/second/entity/")
 
 
 def test_a_store_from_before_the_base_record_gets_one_at_its_next_write(tmp_path):
