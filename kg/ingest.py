@@ -168,13 +168,7 @@ def _add_chunk(
         ]
         papers.append((links.extraction, replace(links.paper, mentions=mentions)))
 
-    evidence: Counter = Counter()
-    support, recounted = pending.support, pending.recounted
-    papers_gained: Counter = Counter()  # entity -> papers that mention it now and did not before
-    tallies: dict[ox.NamedNode, Counter] = defaultdict(Counter)  # entity -> (text, type) -> mentions gained
-    touched: set[ox.NamedNode] = set()
-    changes: list[PaperChange] = []  # each paper's entities before and after, for the time data
-
+    delta = _Delta()
     # relink stored papers whose acronym mentions move
     stale: set[ox.Quad] = set()
     fixed: set[ox.Quad] = set()
@@ -184,25 +178,19 @@ def _add_chunk(
         before_q, after_q = link_quads(old), link_quads(new)
         stale |= before_q - after_q
         fixed |= after_q - before_q
-        evidence.subtract(paper_relations(old))
-        evidence.update(paper_relations(new))
+        delta.count(old, -1)
+        delta.count(new, 1)
+        delta.changes.append(stored_paper_change(db, paper, old.entities(), new.entities()))
         said, says = paper_support(old, None), paper_support(new, None)
-        recounted.update(k for k in said.keys() | says.keys() if said.get(k) != says.get(k))
-        papers_gained.subtract(old.entities())
-        papers_gained.update(new.entities())
-        _tally(tallies, old, -1)
-        _tally(tallies, new, 1)
-        touched |= old.entities() | new.entities()
-        changes.append(stored_paper_change(db, paper, old.entities(), new.entities()))
+        pending.recounted.update(k for k in said.keys() | says.keys() if said.get(k) != says.get(k))
         report.relinked += 1
     for ex, linked in papers:
-        evidence.update(paper_relations(linked))
+        delta.count(linked, 1)
+        delta.changes.append(
+            PaperChange(linked.iri, ex.paper.date, ex.paper.year, frozenset(), frozenset(linked.entities()))
+        )
         for key, added in paper_support(linked, ex.paper.year).items():
-            support[key].add(added)
-        papers_gained.update(linked.entities())
-        _tally(tallies, linked, 1)
-        touched |= linked.entities()
-        changes.append(PaperChange(linked.iri, ex.paper.date, ex.paper.year, frozenset(), frozenset(linked.entities())))
+            pending.support[key].add(added)
         report.papers += 1
         report.mentions += len(linked.mentions)
         report.generic_dropped += ex_dropped[linked.iri]
@@ -212,18 +200,33 @@ def _add_chunk(
     for q in sorted(stale, key=str):
         db.remove(q)
     _write(db, _paper_write(papers, fixed, build))
-    pending.time_data.add(changes)
+    pending.time_data.add(delta.changes)
 
     # 4. relation evidence and support
-    _apply_evidence(db, evidence, build, pending.unread)
+    _apply_evidence(db, delta.evidence, build, pending.unread)
 
     # 5. what the chunk changes in the description of every entity it touched
-    pending.descriptions.update(touched, keys, tallies, papers_gained, new_acronyms)
+    pending.descriptions.update(delta, keys, new_acronyms)
 
 
-def _tally(tallies: dict[ox.NamedNode, Counter], paper: LinkedPaper, sign: int) -> None:
-    for lm in paper.mentions:
-        tallies[lm.entity][(lm.mention.text, lm.type)] += sign
+@dataclass
+class _Delta:
+    """What a chunk's papers change in the counts of entities and relations: a new paper counts
+    once as it is; a relinked stored paper is taken away as it was and counted as it is."""
+
+    evidence: Counter = field(default_factory=Counter)  # (subject, relation, object, sentence) -> gained
+    papers: Counter = field(default_factory=Counter)  # entity -> papers that name it now and did not before
+    # entity -> (text, extractor type) -> mentions gained
+    tallies: dict[ox.NamedNode, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    touched: set[ox.NamedNode] = field(default_factory=set)
+    changes: list[PaperChange] = field(default_factory=list)  # each paper's entities before and after
+
+    def count(self, paper: LinkedPaper, sign: int) -> None:
+        self.evidence.update(dict.fromkeys(paper_relations(paper), sign))
+        self.papers.update(dict.fromkeys(paper.entities(), sign))
+        for lm in paper.mentions:
+            self.tallies[lm.entity][(lm.mention.text, lm.type)] += sign
+        self.touched |= paper.entities()
 
 
 def _paper_write(
@@ -362,24 +365,17 @@ class Descriptions:
         stored = {k for k, e in self._index.stored(acronym_key).items() if e not in self._entities}
         return stored | {self._entities[e].key for e in self._by_acronym[acronym_key]}
 
-    def update(
-        self,
-        touched: set[ox.NamedNode],
-        keys: dict[ox.NamedNode, str],
-        tallies: dict[ox.NamedNode, Counter],
-        papers_gained: Counter,
-        new_acronyms: dict[str, set[str]],
-    ) -> None:
+    def update(self, delta: _Delta, keys: dict[ox.NamedNode, str], new_acronyms: dict[str, set[str]]) -> None:
         """Apply one chunk's mention tallies, papers gained and defined acronyms."""
-        for e in sorted(touched - self._entities.keys(), key=lambda e: e.value):
+        for e in sorted(delta.touched - self._entities.keys(), key=lambda e: e.value):
             self._entities[e] = self._read(e, keys.get(e))
-        for e in touched:
+        for e in delta.touched:
             d = self._entities[e]
-            d.tallies.update(tallies[e])
+            d.tallies.update(delta.tallies[e])
             d.tallies = +d.tallies  # forms whose mentions all moved away are gone
             if d.tallies:
                 d.acronyms |= new_acronyms.get(d.key, set())
-                d.papers += papers_gained[e]
+                d.papers += delta.papers[e]
             else:  # no mention names it any more: it has no description, nor acronyms
                 d.acronyms, d.papers = set(), 0
             for a in list(d.acronyms):
