@@ -58,13 +58,12 @@ from paperkg.kg.rdf import (
     stored_tallies,
 )
 from paperkg.kg.relations import paper_relations
-from paperkg.kg.store import StoreError
+from paperkg.kg.store import StoreError, bulk_write
 from paperkg.kg.support import Key, Support, paper_support, recount, stored_support, support_quads
 from paperkg.kg.terms import named, pkg, prov, rdf, term_value
 from paperkg.kg.timeline import PaperChange, TimeChanges, stored_paper_change
 
 CHUNK_SIZE = 1000
-WRITE_BATCH = 200_000
 
 
 @dataclass
@@ -199,7 +198,7 @@ def _add_chunk(
     # 3. the new papers
     for q in sorted(stale, key=str):
         db.remove(q)
-    _write(db, _paper_write(papers, fixed, build))
+    bulk_write(db, _paper_write(papers, fixed, build))
     pending.time_data.add(delta.changes)
 
     # 4. relation evidence and support
@@ -244,16 +243,6 @@ def _paper_write(
         yield from relation_mention_quads(paper)
 
 
-def _write(db: ox.Store, quads: Iterable[ox.Quad]) -> None:
-    """Bulk-load quads a bounded batch at a time: memory stays flat whatever the chunk holds.
-
-    Bulk loads are not atomic on their own; `Store.transaction` makes the whole build atomic.
-    """
-    iterator = iter(quads)
-    while batch := list(islice(iterator, WRITE_BATCH)):
-        db.bulk_extend(batch)
-
-
 def _stored_int(db: ox.Store, node: ox.NamedNode, predicate: ox.NamedNode) -> ox.Quad | None:
     return next(iter(db.quads_for_pattern(node, predicate, None)), None)
 
@@ -284,14 +273,16 @@ def _apply_evidence(db: ox.Store, deltas: Counter, build: ox.NamedNode, unread: 
         elif not exists and gained:
             add.extend(statement_quads(s, relation, o, build))
             unread.setdefault(node, True)
-    _write(db, add)
+    bulk_write(db, add)
 
 
-def _apply_support(db: ox.Store, added: dict[Key, Support], recounted: set[Key], created: set[ox.NamedNode]) -> None:
+def _support_changes(
+    db: ox.Store, added: dict[Key, Support], recounted: set[Key], created: set[ox.NamedNode]
+) -> Iterator[ox.Quad]:
     """Add the new papers' support to the stored support of each relation; count the relations in
     `recounted` again from their relation mentions (which already include the new papers').
-    Relations `created` by this build have no stored support to read."""
-    add: list[ox.Quad] = []
+    Relations `created` by this build have no stored support to read. Yields the quads to add
+    (streamed into the store: a large build's relations are many); removes on the way."""
     for key in sorted(set(added) | recounted, key=lambda k: (k[0].value, k[1], k[2].value)):
         s, relation, o = key
         node = statement_iri(s, getattr(pkg, relation), o)
@@ -305,8 +296,7 @@ def _apply_support(db: ox.Store, added: dict[Key, Support], recounted: set[Key],
             new = support_quads(node, support)
         for q in old - new:
             db.remove(q)
-        add.extend(new - old)
-    _write(db, add)
+        yield from new - old
 
 
 @dataclass
@@ -326,7 +316,8 @@ class _Pending:
         """After the last chunk: every paper, mention and relation evidence is in the store."""
         self.descriptions.write()
         self.time_data.write(db, new=self.descriptions.new_entities())
-        _apply_support(db, self.support, self.recounted, {n for n, new in self.unread.items() if new})
+        made = {n for n, new in self.unread.items() if new}
+        bulk_write(db, _support_changes(db, self.support, self.recounted, made))
 
 
 @dataclass
@@ -398,12 +389,15 @@ class Descriptions:
         return {e for e, d in self._entities.items() if not d.stored}
 
     def write(self) -> None:
-        """Write every touched entity's description (only what changed)."""
-        add: list[ox.Quad] = []
+        """Write every touched entity's description (only what changed), streamed: the quads of
+        all the entities of a large build would not fit in memory at once."""
+        bulk_write(self._db, self._changes())
+
+    def _changes(self) -> Iterator[ox.Quad]:
+        """The quads to add; what is no longer true is removed on the way."""
         for e in sorted(self._entities, key=lambda e: e.value):
             d = self._entities[e]
             new = entity_quads(e, summarise(d.key, d.tallies, d.acronyms, d.papers)) if d.tallies else set()
             for q in d.stored - new:
                 self._db.remove(q)
-            add.extend(new - d.stored)
-        _write(self._db, add)
+            yield from new - d.stored

@@ -32,8 +32,9 @@ import fcntl
 import os
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from itertools import islice
 from pathlib import Path
 from typing import cast
 
@@ -48,6 +49,19 @@ MARKER = "PAPERKG-STORE"
 _MARKER_TEXT = "A paperkg graph store: paperkg replaces what is in it.\n"
 _BASE_LINE = "base "
 _GENERATION = re.compile(r"gen-\d{6}")
+
+
+WRITE_BATCH = 200_000
+
+
+def bulk_write(db: ox.Store, quads: Iterable[ox.Quad]) -> None:
+    """Bulk-load quads a bounded batch at a time: memory stays flat however many `quads` yields.
+
+    Bulk loads are not atomic on their own; `Store.transaction` makes the whole build atomic.
+    """
+    iterator = iter(quads)
+    while batch := list(islice(iterator, WRITE_BATCH)):
+        db.bulk_extend(batch)
 
 
 class StoreError(PaperkgError):

@@ -25,12 +25,13 @@ that building A and B together gives.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
 from paperkg.kg.iris import corpus_iri, period_iri
+from paperkg.kg.store import bulk_write
 from paperkg.kg.terms import dcterms, named, pkg, rdf, term_value, xsd
 from paperkg.kg.trends import month_range, quartile_months
 
@@ -137,6 +138,10 @@ class TimeChanges:
     def write(self, db: ox.Store, new: Collection[ox.NamedNode] = ()) -> None:
         """Apply the changes to the store; `new` are entities known to have no time data stored,
         whose reads are skipped (most of a large build's)."""
+        bulk_write(db, self._changes(db, new))
+
+    def _changes(self, db: ox.Store, new: Collection[ox.NamedNode]) -> Iterator[ox.Quad]:
+        """The quads to add, an entity at a time; what is no longer true is removed on the way."""
         add: list[ox.Quad] = []
         if +self.corpus or self.undated:
             _update_corpus(db, self.corpus, self.undated, add)
@@ -147,8 +152,10 @@ class TimeChanges:
             new_summary = _summary(db, e, counts, old, self.earliest.get(e), self.lost.get(e, set()))
             for q in old - new_summary:
                 db.remove(q)
-            add.extend(new_summary - old)
-        db.bulk_extend(add)
+            yield from add
+            yield from new_summary - old
+            add = []
+        yield from add
 
 
 def _update_periods(
