@@ -21,7 +21,9 @@ relation scorer (`paperkg_relations`), i.e. the patterns alone. With --arxiv N, 
 papers of the 2,000-abstract arXiv sample are built both ways too: typed relations per 1,000
 abstracts and the build's CPU time. With --audit, the precision of the 100 relation rows of an
 arXiv build judged by hand (tests/fixtures/relations/), overall, for reliable relations and by
-what found them.
+what found them, and the share of right answers among the top 10 of the five named questions
+judged by hand (`questions.jsonl` there). With --questions STORE, those questions are asked of a
+built graph and their top answers printed as unjudged rows of that fixture.
 """
 
 from __future__ import annotations
@@ -47,6 +49,20 @@ ROOT = Path(__file__).resolve().parent.parent
 SCIERC = Path(os.environ.get("PAPERKG_SCIERC") or ROOT.parent / "shared" / "data" / "scierc")
 ARXIV_SAMPLE = Path("/work/baseline/arxiv-2000.jsonl")
 AUDIT = ROOT / "tests" / "fixtures" / "relations" / "audit.jsonl"
+QUESTIONS = AUDIT.with_name("questions.jsonl")
+TOP = 10  # the answers judged per question and subject
+# the named questions the audit asks, each with its parameter and the subjects it is asked about
+# (most-used-datasets has none: its top answers are judged once)
+QUESTION_SUBJECTS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "methods-for-task": (
+        "task",
+        ("object detection", "semantic segmentation", "question answering", "image classification", "reasoning"),
+    ),
+    "method-datasets": ("method", ("CLIP", "BERT", "LoRA", "ViT", "GPT-4")),
+    "metrics-per-dataset": ("dataset", ("ImageNet", "COCO", "GSM8K", "CIFAR-10", "nuScenes")),
+    "most-used-datasets": ("", ("",)),
+    "entity-relations": ("entity", ("CLIP", "LoRA", "RAG", "ImageNet", "Transformer")),
+}
 SCORER = "paperkg_relations"
 Span = tuple[int, int]
 
@@ -269,6 +285,44 @@ def audit(path: Path = AUDIT) -> dict:
     }
 
 
+def question_rows(store: Path) -> Iterator[dict]:
+    """The top answers of the audited named questions on a built graph, as unjudged fixture rows."""
+    import subprocess
+
+    for question, (parameter, subjects) in QUESTION_SUBJECTS.items():
+        for subject in subjects:
+            bind = ["--bind", f"{parameter}={subject}"] if parameter else []
+            args = ["kg", "query", "--store", str(store), "--named", question, *bind, "--limit", str(TOP)]
+            done = subprocess.run([*args, "--format", "json"], capture_output=True, text=True, check=True)
+            for rank, row in enumerate(json.loads(done.stdout)["results"]["bindings"], 1):
+                values = {k: v["value"] for k, v in row.items()}
+                answer = values.get("label") or values.get("metricLabel") or ""
+                if question == "entity-relations":
+                    relation = values["relation"].rsplit("#", 1)[1]
+                    answer = f"{relation} {answer}" if values["direction"] == "out" else f"{answer} {relation}"
+                yield {
+                    "question": question,
+                    "subject": subject,
+                    "rank": rank,
+                    "answer": answer,
+                    "papers": int(values.get("papers", 0)),
+                    "judged": None,
+                }
+
+
+def question_audit(path: Path = QUESTIONS) -> dict:
+    """The share of right answers per named question (over its subjects' top answers), their mean,
+    and the share over all judged answers."""
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    by_question: dict[str, list[bool]] = defaultdict(list)
+    for r in rows:
+        by_question[r["question"]].append(r["judged"] == "right")
+    out: dict = {q: {"answers": len(v), "right": round(sum(v) / len(v), 3)} for q, v in by_question.items()}
+    out["mean over questions"] = round(sum(v["right"] for v in out.values()) / len(by_question), 3)
+    out["all answers"] = round(sum(r["judged"] == "right" for r in rows) / len(rows), 3)
+    return out
+
+
 def table(rows: dict) -> str:
     lines = [f"{'':<24}{'label':<14}{'gold':>6}{'found':>7}{'right':>7}{'P':>7}{'R':>7}{'F1':>7}"]
     for name, labels in rows.items():
@@ -287,9 +341,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--arxiv", type=int, default=0, help="also build this many arXiv abstracts both ways")
     parser.add_argument("--json", type=Path, default=None, help="write the results here too")
     parser.add_argument("--audit", action="store_true", help="only the judged rows' precision (no model needed)")
+    parser.add_argument("--questions", type=Path, default=None, help="print the audited questions' answers in STORE")
     args = parser.parse_args(argv)
     if args.audit:
-        print(json.dumps(audit(), indent=2))
+        print(json.dumps({"relations": audit(), "named questions": question_audit()}, indent=2))
+        return 0
+    if args.questions:
+        for row in question_rows(args.questions):
+            print(json.dumps(row, ensure_ascii=False))
         return 0
     dev = args.scierc / "dev.jsonl"
     if not dev.is_file():
