@@ -51,15 +51,16 @@ ARXIV_SAMPLE = Path("/work/baseline/arxiv-2000.jsonl")
 AUDIT = ROOT / "tests" / "fixtures" / "relations" / "audit.jsonl"
 QUESTIONS = AUDIT.with_name("questions.jsonl")
 TOP = 10  # the answers judged per question and subject
-# the named questions the audit asks, each with its parameter and the subjects it is asked about
-# (most-used-datasets has none: its top answers are judged once)
+# the named questions the audit asks, each with its parameter and the subjects it is asked about;
+# most-used-datasets has no parameter: its top 50 answers are judged, five subjects' worth
+
 QUESTION_SUBJECTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "methods-for-task": (
         "task",
-        ("object detection", "semantic segmentation", "question answering", "image classification", "reasoning"),
+        ("question answering", "object detection", "semantic segmentation", "image generation", "summarization"),
     ),
     "method-datasets": ("method", ("CLIP", "BERT", "LoRA", "ViT", "GPT-4")),
-    "metrics-per-dataset": ("dataset", ("ImageNet", "COCO", "GSM8K", "CIFAR-10", "nuScenes")),
+    "metrics-per-dataset": ("dataset", ("ImageNet", "GSM8K", "COCO", "CIFAR-10", "nuScenes")),
     "most-used-datasets": ("", ("",)),
     "entity-relations": ("entity", ("CLIP", "LoRA", "RAG", "ImageNet", "Transformer")),
 }
@@ -292,14 +293,15 @@ def question_rows(store: Path) -> Iterator[dict]:
     for question, (parameter, subjects) in QUESTION_SUBJECTS.items():
         for subject in subjects:
             bind = ["--bind", f"{parameter}={subject}"] if parameter else []
-            args = ["kg", "query", "--store", str(store), "--named", question, *bind, "--limit", str(TOP)]
+            limit = TOP if parameter else 5 * TOP
+            args = ["kg", "query", "--store", str(store), "--named", question, *bind, "--limit", str(limit)]
             done = subprocess.run([*args, "--format", "json"], capture_output=True, text=True, check=True)
             for rank, row in enumerate(json.loads(done.stdout)["results"]["bindings"], 1):
                 values = {k: v["value"] for k, v in row.items()}
                 answer = values.get("label") or values.get("metricLabel") or ""
                 if question == "entity-relations":
                     relation = values["relation"].rsplit("#", 1)[1]
-                    answer = f"{relation} {answer}" if values["direction"] == "out" else f"{answer} {relation}"
+                    answer = f"{answer} {relation}" if values["direction"] == "in" else f"{relation} {answer}"
                 yield {
                     "question": question,
                     "subject": subject,
@@ -311,15 +313,26 @@ def question_rows(store: Path) -> Iterator[dict]:
 
 
 def question_audit(path: Path = QUESTIONS) -> dict:
-    """The share of right answers per named question (over its subjects' top answers), their mean,
-    and the share over all judged answers."""
+    """Per named question: the share of its answers judged right, and the right answers per ten
+    places asked for (a subject with fewer than ten answers leaves places empty); the means over
+    the questions."""
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    by_question: dict[str, list[bool]] = defaultdict(list)
+    by_question: dict[str, list[dict]] = defaultdict(list)
     for r in rows:
-        by_question[r["question"]].append(r["judged"] == "right")
-    out: dict = {q: {"answers": len(v), "right": round(sum(v) / len(v), 3)} for q, v in by_question.items()}
-    out["mean over questions"] = round(sum(v["right"] for v in out.values()) / len(by_question), 3)
-    out["all answers"] = round(sum(r["judged"] == "right" for r in rows) / len(rows), 3)
+        by_question[r["question"]].append(r)
+    out: dict = {}
+    for question, judged in by_question.items():
+        parameter, subjects = QUESTION_SUBJECTS[question]
+        places = TOP * len(subjects) if parameter else 5 * TOP
+        right = sum(r["judged"] == "right" for r in judged)
+        out[question] = {
+            "answers": len(judged),
+            "precision": round(right / len(judged), 3),
+            "right of 10": round(10 * right / places, 2),
+        }
+    questions = list(out.values())
+    out["mean precision"] = round(sum(q["precision"] for q in questions) / len(questions), 3)
+    out["mean right of 10"] = round(sum(q["right of 10"] for q in questions) / len(questions), 2)
     return out
 
 
