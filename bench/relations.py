@@ -5,8 +5,9 @@
 Each SciERC dev abstract is written as running text (`extract.scierc.running_text`) and built
 into a fresh graph by the shipped extractor, as `kg build` would; every `rdf:Statement` is read
 back through SPARQL with, for each sentence it was derived from, the offsets of its subject's and
-object's mentions there (none when the sentence names the paper's own work, "our method": such a
-relation counts as found and matches nothing). A statement in a sentence is one predicted relation, put in SciERC's
+object's mentions there; an argument with no mention in the sentence is the paper's own work,
+which the sentence writes as "our method" or the like (`extract.own_work`), and those phrases'
+offsets stand for it. A statement in a sentence is one predicted relation, put in SciERC's
 terms by the ontology's mapping (`schema.relations`: label and argument order) and matched to a
 gold relation of the same label whose arguments it matches leniently: a predicted mention matches
 a gold argument when the spans overlap and one contains the other or both end on the same
@@ -40,6 +41,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from paperkg.extract.own_work import OWN_WORK
 from paperkg.extract.records import Paper
 from paperkg.extract.scierc import read_scierc, running_text, spans_match
 from paperkg.schema.namespaces import SYMMETRIC_RELATIONS
@@ -68,10 +70,10 @@ SCORER = "paperkg_relations"
 Span = tuple[int, int]
 
 _STATEMENTS = """
-SELECT ?paper ?s ?relation ?o ?sentence ?ss ?se ?os ?oe WHERE {
+SELECT ?paper ?s ?relation ?o ?sentence ?text ?start ?ss ?se ?os ?oe WHERE {
   ?st a rdf:Statement ; rdf:subject ?s ; rdf:predicate ?relation ; rdf:object ?o ;
       prov:wasDerivedFrom ?sentence .
-  ?sentence pkg:paper ?paper ; pkg:field "abstract" .
+  ?sentence pkg:paper ?paper ; pkg:field "abstract" ; rdf:value ?text ; oa:start ?start .
   OPTIONAL { ?ms pkg:sentence ?sentence ; oa:hasBody ?s ; oa:start ?ss ; oa:end ?se . }
   OPTIONAL { ?mo pkg:sentence ?sentence ; oa:hasBody ?o ; oa:start ?os ; oa:end ?oe . }
 }"""
@@ -168,12 +170,12 @@ def read_back(store, keys: dict[str, str]) -> tuple[list[Predicted], dict[str, l
             (row["sentence"].value, row["s"].value, relation, row["o"].value),
             Predicted(paper, label, relation in SYMMETRIC_RELATIONS),
         )
-        # a relation of the paper's own work ("our method") has no mention of it in the sentence:
-        # it is a prediction all the same, one that matches no gold relation
-        if row["ss"] is not None:
-            (p.seconds if swapped else p.firsts).add((int(row["ss"].value), int(row["se"].value)))
-        if row["os"] is not None:
-            (p.firsts if swapped else p.seconds).add((int(row["os"].value), int(row["oe"].value)))
+        start = int(row["start"].value)
+        own = {(start + m.start(), start + m.end()) for m in OWN_WORK.finditer(row["text"].value)}
+        subject = {(int(row["ss"].value), int(row["se"].value))} if row["ss"] is not None else own
+        obj = {(int(row["os"].value), int(row["oe"].value))} if row["os"] is not None else own
+        (p.seconds if swapped else p.firsts).update(subject)
+        (p.firsts if swapped else p.seconds).update(obj)
     mentions: dict[str, list[Span]] = defaultdict(list)
     for row in store.query(_MENTIONS, prefixes=PREFIXES):
         mentions[keys[row["paper"].value]].append((int(row["start"].value), int(row["end"].value)))
