@@ -52,6 +52,7 @@ SCIERC = Path(os.environ.get("PAPERKG_SCIERC") or ROOT.parent / "shared" / "data
 ARXIV_SAMPLE = Path("/work/baseline/arxiv-2000.jsonl")
 AUDIT = ROOT / "tests" / "fixtures" / "relations" / "audit.jsonl"
 QUESTIONS = AUDIT.with_name("questions.jsonl")
+QUESTIONS_BEFORE = AUDIT.with_name("questions-3a9b450.jsonl")  # the same, asked with main 3a9b450's queries
 TOP = 10  # the answers judged per question and subject
 # the named questions the audit asks, each with its parameter and the subjects it is asked about;
 # most-used-datasets has no parameter: its top 50 answers are judged, five subjects' worth
@@ -359,7 +360,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--questions", type=Path, default=None, help="print the audited questions' answers in STORE")
     args = parser.parse_args(argv)
     if args.audit:
-        print(json.dumps({"relations": audit(), "named questions": question_audit()}, indent=2))
+        questions = {"now": question_audit(), "3a9b450": question_audit(QUESTIONS_BEFORE)}
+        print(json.dumps({"relations": audit(), "named questions": questions}, indent=2))
         return 0
     if args.questions:
         for row in question_rows(args.questions):
