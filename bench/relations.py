@@ -5,8 +5,9 @@
 Each SciERC dev abstract is written as running text (`extract.scierc.running_text`) and built
 into a fresh graph by the shipped extractor, as `kg build` would; every `rdf:Statement` is read
 back through SPARQL with, for each sentence it was derived from, the offsets of its subject's and
-object's mentions there (none when the sentence names the paper's own work, "our method": such a
-relation counts as found and matches nothing). A statement in a sentence is one predicted relation, put in SciERC's
+object's mentions there; an argument with no mention in the sentence is the paper's own work,
+which the sentence writes as "our method" or the like (`extract.own_work`), and those phrases'
+offsets stand for it. A statement in a sentence is one predicted relation, put in SciERC's
 terms by the ontology's mapping (`schema.relations`: label and argument order) and matched to a
 gold relation of the same label whose arguments it matches leniently: a predicted mention matches
 a gold argument when the spans overlap and one contains the other or both end on the same
@@ -21,7 +22,9 @@ relation scorer (`paperkg_relations`), i.e. the patterns alone. With --arxiv N, 
 papers of the 2,000-abstract arXiv sample are built both ways too: typed relations per 1,000
 abstracts and the build's CPU time. With --audit, the precision of the 100 relation rows of an
 arXiv build judged by hand (tests/fixtures/relations/), overall, for reliable relations and by
-what found them.
+what found them, and the share of right answers among the top 10 of the five named questions
+judged by hand (`questions.jsonl` there). With --questions STORE, those questions are asked of a
+built graph and their top answers printed as unjudged rows of that fixture.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from paperkg.extract.own_work import OWN_WORK
 from paperkg.extract.records import Paper
 from paperkg.extract.scierc import read_scierc, running_text, spans_match
 from paperkg.schema.namespaces import SYMMETRIC_RELATIONS
@@ -47,14 +51,30 @@ ROOT = Path(__file__).resolve().parent.parent
 SCIERC = Path(os.environ.get("PAPERKG_SCIERC") or ROOT.parent / "shared" / "data" / "scierc")
 ARXIV_SAMPLE = Path("/work/baseline/arxiv-2000.jsonl")
 AUDIT = ROOT / "tests" / "fixtures" / "relations" / "audit.jsonl"
+QUESTIONS = AUDIT.with_name("questions.jsonl")
+QUESTIONS_BEFORE = AUDIT.with_name("questions-3a9b450.jsonl")  # the same, asked with main 3a9b450's queries
+TOP = 10  # the answers judged per question and subject
+# the named questions the audit asks, each with its parameter and the subjects it is asked about;
+# most-used-datasets has no parameter: its top 50 answers are judged, five subjects' worth
+
+QUESTION_SUBJECTS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "methods-for-task": (
+        "task",
+        ("question answering", "object detection", "semantic segmentation", "image generation", "summarization"),
+    ),
+    "method-datasets": ("method", ("CLIP", "BERT", "LoRA", "ViT", "GPT-4")),
+    "metrics-per-dataset": ("dataset", ("ImageNet", "GSM8K", "COCO", "CIFAR-10", "nuScenes")),
+    "most-used-datasets": ("", ("",)),
+    "entity-relations": ("entity", ("CLIP", "LoRA", "RAG", "ImageNet", "Transformer")),
+}
 SCORER = "paperkg_relations"
 Span = tuple[int, int]
 
 _STATEMENTS = """
-SELECT ?paper ?s ?relation ?o ?sentence ?ss ?se ?os ?oe WHERE {
+SELECT ?paper ?s ?relation ?o ?sentence ?text ?start ?ss ?se ?os ?oe WHERE {
   ?st a rdf:Statement ; rdf:subject ?s ; rdf:predicate ?relation ; rdf:object ?o ;
       prov:wasDerivedFrom ?sentence .
-  ?sentence pkg:paper ?paper ; pkg:field "abstract" .
+  ?sentence pkg:paper ?paper ; pkg:field "abstract" ; rdf:value ?text ; oa:start ?start .
   OPTIONAL { ?ms pkg:sentence ?sentence ; oa:hasBody ?s ; oa:start ?ss ; oa:end ?se . }
   OPTIONAL { ?mo pkg:sentence ?sentence ; oa:hasBody ?o ; oa:start ?os ; oa:end ?oe . }
 }"""
@@ -151,12 +171,12 @@ def read_back(store, keys: dict[str, str]) -> tuple[list[Predicted], dict[str, l
             (row["sentence"].value, row["s"].value, relation, row["o"].value),
             Predicted(paper, label, relation in SYMMETRIC_RELATIONS),
         )
-        # a relation of the paper's own work ("our method") has no mention of it in the sentence:
-        # it is a prediction all the same, one that matches no gold relation
-        if row["ss"] is not None:
-            (p.seconds if swapped else p.firsts).add((int(row["ss"].value), int(row["se"].value)))
-        if row["os"] is not None:
-            (p.firsts if swapped else p.seconds).add((int(row["os"].value), int(row["oe"].value)))
+        start = int(row["start"].value)
+        own = {(start + m.start(), start + m.end()) for m in OWN_WORK.finditer(row["text"].value)}
+        subject = {(int(row["ss"].value), int(row["se"].value))} if row["ss"] is not None else own
+        obj = {(int(row["os"].value), int(row["oe"].value))} if row["os"] is not None else own
+        (p.seconds if swapped else p.firsts).update(subject)
+        (p.firsts if swapped else p.seconds).update(obj)
     mentions: dict[str, list[Span]] = defaultdict(list)
     for row in store.query(_MENTIONS, prefixes=PREFIXES):
         mentions[keys[row["paper"].value]].append((int(row["start"].value), int(row["end"].value)))
@@ -269,6 +289,56 @@ def audit(path: Path = AUDIT) -> dict:
     }
 
 
+def question_rows(store: Path) -> Iterator[dict]:
+    """The top answers of the audited named questions on a built graph, as unjudged fixture rows."""
+    import subprocess
+
+    for question, (parameter, subjects) in QUESTION_SUBJECTS.items():
+        for subject in subjects:
+            bind = ["--bind", f"{parameter}={subject}"] if parameter else []
+            limit = TOP if parameter else 5 * TOP
+            args = ["kg", "query", "--store", str(store), "--named", question, *bind, "--limit", str(limit)]
+            done = subprocess.run([*args, "--format", "json"], capture_output=True, text=True, check=True)
+            for rank, row in enumerate(json.loads(done.stdout)["results"]["bindings"], 1):
+                values = {k: v["value"] for k, v in row.items()}
+                answer = values.get("label") or values.get("metricLabel") or ""
+                if question == "entity-relations":
+                    relation = values["relation"].rsplit("#", 1)[1]
+                    answer = f"{answer} {relation}" if values["direction"] == "in" else f"{relation} {answer}"
+                yield {
+                    "question": question,
+                    "subject": subject,
+                    "rank": rank,
+                    "answer": answer,
+                    "papers": int(values.get("papers", 0)),
+                    "judged": None,
+                }
+
+
+def question_audit(path: Path = QUESTIONS) -> dict:
+    """Per named question: the share of its answers judged right, and the right answers per ten
+    places asked for (a subject with fewer than ten answers leaves places empty); the means over
+    the questions."""
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    by_question: dict[str, list[dict]] = defaultdict(list)
+    for r in rows:
+        by_question[r["question"]].append(r)
+    out: dict = {}
+    for question, judged in by_question.items():
+        parameter, subjects = QUESTION_SUBJECTS[question]
+        places = TOP * len(subjects) if parameter else 5 * TOP
+        right = sum(r["judged"] == "right" for r in judged)
+        out[question] = {
+            "answers": len(judged),
+            "precision": round(right / len(judged), 3),
+            "right of 10": round(10 * right / places, 2),
+        }
+    questions = list(out.values())
+    out["mean precision"] = round(sum(q["precision"] for q in questions) / len(questions), 3)
+    out["mean right of 10"] = round(sum(q["right of 10"] for q in questions) / len(questions), 2)
+    return out
+
+
 def table(rows: dict) -> str:
     lines = [f"{'':<24}{'label':<14}{'gold':>6}{'found':>7}{'right':>7}{'P':>7}{'R':>7}{'F1':>7}"]
     for name, labels in rows.items():
@@ -287,9 +357,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--arxiv", type=int, default=0, help="also build this many arXiv abstracts both ways")
     parser.add_argument("--json", type=Path, default=None, help="write the results here too")
     parser.add_argument("--audit", action="store_true", help="only the judged rows' precision (no model needed)")
+    parser.add_argument("--questions", type=Path, default=None, help="print the audited questions' answers in STORE")
     args = parser.parse_args(argv)
     if args.audit:
-        print(json.dumps(audit(), indent=2))
+        questions = {"now": question_audit(), "3a9b450": question_audit(QUESTIONS_BEFORE)}
+        print(json.dumps({"relations": audit(), "named questions": questions}, indent=2))
+        return 0
+    if args.questions:
+        for row in question_rows(args.questions):
+            print(json.dumps(row, ensure_ascii=False))
         return 0
     dev = args.scierc / "dev.jsonl"
     if not dev.is_file():

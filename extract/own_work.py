@@ -10,9 +10,11 @@ import bisect
 import re
 from collections.abc import Sequence
 
+# the nouns a paper calls its own method by; "our encoder" or "our loss" names a part, not the whole
 OWN_WORK = re.compile(
     r"\b(?:our|the proposed|this) (?:(?:new|novel|proposed) )?(?:method|approach|model|framework|system|"
-    r"architecture|algorithm|technique|pipeline)\b",
+    r"architecture|algorithm|technique|pipeline|network|scheme|strategy|solution|agent|procedure|"
+    r"paradigm|toolkit|estimator)\b",
     re.IGNORECASE,
 )
 

@@ -172,6 +172,11 @@ _EVALUATED_ON = re.compile(
 )
 _EVALUATE_LEAD = re.compile(r"\b(?:evaluat|test|benchmark|validat|assess)\w*\s+(?:\w+\s+){0,2}?$", re.IGNORECASE)
 _ON = re.compile(rf"^{_TAIL}\s*(?:\w+\s+){{0,3}}?(?:on|over|across)\s+{_DET}$", re.IGNORECASE)
+# "from CNNs to transformers": a range of things, not a use of one for the other
+_RANGE_FROM = re.compile(rf"\bfrom\s+{_DET}$", re.IGNORECASE)
+_RANGE_TO = re.compile(rf"^{_TAIL}\s*to\s+{_DET}$", re.IGNORECASE)
+# a mention that modifies the one before it through a preposition: "systems in the social sciences"
+_MODIFIER_GAP = re.compile(r"^\s*(?:in|of|for|on|from|within|across|with)\s+(?:the\s+|a\s+|an\s+)?$", re.IGNORECASE)
 _PART_OF = re.compile(
     rf"^{_TAIL}\s*(?:module|component|layer|block|head|unit|part|subnetwork|encoder|decoder)s?\s+"
     rf"(?:of|in|within)\s+{_DET}$",
@@ -204,7 +209,7 @@ def sentence_relation_patterns(text: str, spans: Sequence[Span]) -> dict[tuple[H
             lead = text[: a.start]
             if _SUCH_AS.match(gap):
                 for x in _list_from(spans, j, text):
-                    add(x, "hyponymOf", a, "such-as")
+                    add(x, "hyponymOf", _hypernym(spans, i, x, text), "such-as")
             elif _AND_OTHER.match(gap) or _IS_A.match(gap):
                 add(a, "hyponymOf", b, "is-a")
             elif _COMPARE.match(gap) or (_COMPARE_LEAD.search(lead) and _COMPARE_MID.match(gap)):
@@ -219,7 +224,10 @@ def sentence_relation_patterns(text: str, spans: Sequence[Span]) -> dict[tuple[H
                     if x.type == "Dataset":
                         add(a, "evaluatedOn", x, "evaluated-on")
             elif (
-                a.type in _ARTEFACTS | {"Concept", "Dataset"} and b.type in ("Task", "Method") and _USED_FOR.match(gap)
+                a.type in _ARTEFACTS | {"Concept", "Dataset"}
+                and b.type in ("Task", "Method")
+                and _USED_FOR.match(gap)
+                and not (_RANGE_TO.match(gap) and _RANGE_FROM.search(lead))
             ):
                 add(a, "usedFor", b, "used-for")
             elif b.type in _ARTEFACTS | {"Dataset", "Concept"} and a.type in ("Task", "Method") and _USED_BY.match(gap):
@@ -227,6 +235,22 @@ def sentence_relation_patterns(text: str, spans: Sequence[Span]) -> dict[tuple[H
             elif _PART_OF.match(gap):
                 add(a, "partOf", b, "part-of")
     return found
+
+
+def _hypernym(spans: Sequence[Span], i: int, hyponym: Span, text: str) -> Span:
+    """The hypernym of "spans[i] such as <hyponym>": the head of the phrase spans[i] ends, that is
+    the mention it modifies through a preposition when that one is of the hyponym's kind and
+    spans[i] is not ("information systems in the social sciences, such as search interfaces": the
+    systems, not the sciences)."""
+    head = spans[i]
+    for k in range(i - 1, -1, -1):
+        before = spans[k]
+        if before.end > head.start or not _MODIFIER_GAP.match(text[before.end : head.start]):
+            break
+        if before.type == hyponym.type != spans[i].type:
+            return before
+        head = before
+    return spans[i]
 
 
 def _list_from(spans: Sequence[Span], j: int, text: str) -> list[Span]:

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import json
 
-from bench.relations import AUDIT, Gold, Predicted, audit, one_to_one, score
+from bench.relations import (
+    AUDIT,
+    QUESTION_SUBJECTS,
+    QUESTIONS,
+    Gold,
+    Predicted,
+    audit,
+    one_to_one,
+    question_audit,
+    score,
+)
 from paperkg.extract.scierc import running_text, spans_match
 from paperkg.schema.namespaces import RELATIONS
 
@@ -66,3 +76,25 @@ def test_the_audit_fixture_is_judged_row_by_row(tmp_path):
         1.0,
     )
     assert found["patterns only"]["rows"] == 0 and found["patterns only"]["precision"] is None
+
+
+def test_the_question_audit_judges_every_asked_answer(tmp_path):
+    rows = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines()]
+    assert {r["judged"] for r in rows} == {"right", "wrong"}
+    assert {(r["question"], r["subject"]) for r in rows} == {
+        (q, s) for q, (_, subjects) in QUESTION_SUBJECTS.items() for s in subjects
+    }
+    judged = tmp_path / "questions.jsonl"
+    # methods-for-task: 3 right of 4 answers over 5 subjects' 50 places; most-used-datasets: 1 of 1 of 50
+    judged.write_text(
+        "\n".join(
+            json.dumps({"question": q, "judged": j})
+            for q, j in [("methods-for-task", "right")] * 3
+            + [("methods-for-task", "wrong"), ("most-used-datasets", "right")]
+        ),
+        encoding="utf-8",
+    )
+    found = question_audit(judged)
+    assert found["methods-for-task"] == {"answers": 4, "precision": 0.75, "right of 10": 0.6}
+    assert found["most-used-datasets"] == {"answers": 1, "precision": 1.0, "right of 10": 0.2}
+    assert found["mean precision"] == 0.875 and found["mean right of 10"] == 0.4

@@ -348,6 +348,10 @@ def test_a_recogniser_span_across_a_colon_is_split_there(nlp):
         ("It reaches 45.9% accuracy here.", (2, 4), "accuracy"),
         ("It gains 2.69\\% accuracy here.", (2, 4), "accuracy"),
         ("It scores 0.92 F1 here.", (2, 4), "F1"),
+        ("It gains +10.1% accuracy here.", (2, 4), "accuracy"),
+        ("It has a Rank-1 Identification Rate of 84.34% here.", (3, 8), "Rank-1 Identification Rate"),
+        ("Its F1 scores (F1=0.16) drop.", (1, 6), "F1 scores"),
+        ("It runs on ResNet-50 (He et al.) here.", (3, 10), "ResNet-50 (He et al.)"),  # not a value
         ("It uses 20 Newsgroups here.", (2, 4), "20 Newsgroups"),  # a whole number is part of a name
     ],
 )

@@ -195,3 +195,38 @@ def test_relations_agree_with_scierc_annotations_when_they_speak():
     assert scores.precision() >= 0.8
     assert scores.recall() >= 0.08
     assert scores.precision("usedFor") >= 0.8 and scores.precision("hyponymOf") >= 0.6
+
+
+def relations(text: str, *mentions: tuple[str, str, str]) -> set:
+    return sentence_relations(text, spans(text, *mentions))
+
+
+@pytest.mark.parametrize(
+    ("text", "mentions", "expected"),
+    [
+        # the hypernym is the head of its phrase, not the nearest mention
+        (
+            "We study web-based information systems in the social sciences, such as search interfaces.",
+            [("web-based information systems", "Method", "wis"), ("social sciences", "Concept", "socsci")],
+            {("search", "hyponymOf", "wis")},
+        ),
+        # a modifier of the hyponym's own kind stays the hypernym
+        (
+            "LLMs find applications in domains such as healthcare.",
+            [("applications", "Task", "app"), ("domains", "Concept", "dom")],
+            {("hc", "hyponymOf", "dom")},
+        ),
+    ],
+)
+def test_a_hypernym_is_the_head_of_its_phrase(text, mentions, expected):
+    hyponym = ("search interfaces", "Method", "search") if "search" in text else ("healthcare", "Concept", "hc")
+    assert relations(text, *mentions, hyponym) == expected
+
+
+def test_a_range_from_one_thing_to_another_is_no_use():
+    ranged = relations(
+        "Models went from CNNs to transformers.", ("CNNs", "Method", "cnn"), ("transformers", "Method", "tf")
+    )
+    assert ("cnn", "usedFor", "tf") not in ranged
+    applied = relations("We apply CNNs to segmentation.", ("CNNs", "Method", "cnn"), ("segmentation", "Task", "seg"))
+    assert ("cnn", "usedFor", "seg") in applied

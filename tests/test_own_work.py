@@ -35,6 +35,9 @@ def test_references_to_the_papers_own_work_are_found_where_no_mention_is():
     found = with_own_work(text, [(sam, sam + 3, "Model"), (xnet_at, xnet_at + 4, "Method")])
     assert [text[s:e] for s, e, _ in found] == ["Our approach", "SAM", "The proposed framework", "XNet"]
     assert with_own_work(text, [(0, 12, "Method")])[0] == (0, 12, "Method")  # a mention already there
+    text = "Our network beats SAM; our novel scheme is fast, though our encoder is small."
+    found = with_own_work(text, [])
+    assert [text[s:e] for s, e, _ in found] == ["Our network", "our novel scheme"]
 
 
 def test_our_method_attaches_to_the_entity_the_paper_proposes(tmp_path):

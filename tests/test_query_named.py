@@ -204,7 +204,7 @@ def test_paper_mentions(shared_store):
 def test_entity_relations(shared_store):
     found = rows(shared_store, "entity-relations", "entity=SAE")
     assert list(zip(values(found, "direction"), short(values(found, "relation")), short(values(found, "other")))) == [
-        ("in", "comparedWith", "rome"),
+        ("both", "comparedWith", "rome"),
         ("out", "evaluatedOn", "the-pile"),
         ("out", "usedFor", "mech-interp"),
     ]

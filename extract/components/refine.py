@@ -222,14 +222,16 @@ def _colon_parts(span: Span) -> list[Span]:
     return [Span(span.doc, s, e, label=span.label) for s, e in bounds if e > s]
 
 
-# a result value the recogniser glued to the name after it ("45.9% accuracy", "2.69\\% gain"); a
-# whole number stays ("20 Newsgroups" is a name)
-_VALUE = re.compile(r"^\d[\d,]*\.\d+(?:\\?%)?$|^[\d.,]*\d\\?%$|^\\?%$")
+# a result value the recogniser glued to a name ("45.9% accuracy", "2.69\\% gain", "+10.1% accuracy",
+# "Identification Rate of 84.34%", "F1 scores (F1=0.16)"); a whole number stays ("20 Newsgroups"
+# is a name)
+_VALUE = re.compile(r"^[+\-~±]?(?:\d[\d,]*\.\d+(?:\\?%)?|[\d.,]*\d\\?%|\\?%)$|^[\w@-]+=[+\-]?[\d.,]*\d\\?%?$")
+_VALUE_LINKS = frozenset({"of", "at", "=", "~", "by"})  # "a rate of 84.34%": the value's link word
 
 
 def _trim(span: Span) -> tuple[int, int]:
     """Token bounds without edge whitespace or punctuation (a closing bracket stays if opened
-    inside), and without leading numbers and percentages: a value is not part of a name."""
+    inside), and without result values at either end: a value is not part of a name."""
     start, end = span.start, span.end
     doc = span.doc
     depth = 0
@@ -245,10 +247,22 @@ def _trim(span: Span) -> tuple[int, int]:
         end = opens[-depth]
     while start < end and (doc[start].is_space or doc[start].is_punct or _VALUE.match(doc[start].text)):
         start += 1
-    while end > start and (doc[end - 1].is_space or doc[end - 1].is_punct):
-        if doc[end - 1].text in ")]" and any(t.text in "([" for t in doc[start : end - 1]):
+    while end > start:
+        last = doc[end - 1]
+        opened = [t.i for t in doc[start : end - 1] if t.text in "(["]
+        if last.text in ")]" and opened:
+            inside = doc[opened[-1] + 1 : end - 1]
+            if not all(_VALUE.match(t.text) or t.is_punct for t in inside):
+                break
+            end = opened[-1]  # a bracket holding only values: "(F1=0.16)"
+        elif _VALUE.match(last.text):
+            end -= 1
+            while end > start and doc[end - 1].lower_ in _VALUE_LINKS:
+                end -= 1
+        elif last.is_space or last.is_punct:
+            end -= 1
+        else:
             break
-        end -= 1
     return start, end
 
 

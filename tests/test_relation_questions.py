@@ -1,0 +1,119 @@
+"""The named questions that read relations and roles together (issue 26): what they leave out and
+how they rank, on the query fixture plus a few triples each test adds."""
+
+from __future__ import annotations
+
+import json
+
+import pyoxigraph as ox
+from query_support import PAPER, bindings_of, kg, values
+
+ENTITY = "https://w3id.org/paperkg/id/entity/"
+P1, P2 = f"{PAPER}arxiv-2401.00001-aaaa0001", f"{PAPER}arxiv-2402.00002-aaaa0002"
+P3 = f"{PAPER}arxiv-2311.00003-aaaa0003"
+PREFIXES = """
+@prefix pkg: <https://w3id.org/paperkg/ns#> .
+@prefix entity: <https://w3id.org/paperkg/id/entity/> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+"""
+
+
+def add(store, turtle: str) -> None:
+    with store.transaction() as db:
+        db.load(PREFIXES + turtle, format=ox.RdfFormat.TURTLE)
+        del db
+
+
+def ask(store, name, *binds) -> list[dict]:
+    args = ["query", "--store", str(store.path), "--named", name, "--json"]
+    for bind in binds:
+        args += ["--bind", bind]
+    result = kg(*args)
+    assert result.exit_code == 0, result.stderr
+    return bindings_of(result.stdout)
+
+
+def labels(found, var="label"):
+    return values(found, var)
+
+
+def test_most_used_datasets_are_named_datasets(store):
+    # three papers use each, more than any named dataset of the fixture has
+    add(
+        store,
+        f"""
+        entity:dialogue a pkg:Dataset ; skos:prefLabel "multi-turn dialogue" ; pkg:paperCount 3 .
+        entity:sar a pkg:Dataset ; skos:prefLabel "SAR" ; skos:altLabel "synthetic aperture radar" ;
+            pkg:paperCount 3 .
+        entity:cifar a pkg:Dataset ; skos:prefLabel "CIFAR-10" ; skos:altLabel "Cifar 10" ; pkg:paperCount 3 .
+        <{P1}> pkg:uses entity:dialogue, entity:sar, entity:cifar .
+        <{P2}> pkg:uses entity:dialogue, entity:sar .
+        <{P3}> pkg:uses entity:dialogue, entity:sar .
+        """,
+    )
+    found = ask(store, "most-used-datasets")
+    assert labels(found) == ["The Pile", "CIFAR-10", "OpenWebText"]  # ties go to the more mentioned
+
+
+def test_a_dataset_is_used_by_role_or_by_relation(store):
+    # a paper whose sentence states an evaluation on OpenWebText, with no role for it
+    add(
+        store,
+        f"""
+        entity:s9 a rdf:Statement ; rdf:subject entity:rome ; rdf:predicate pkg:evaluatedOn ;
+            rdf:object entity:openwebtext ; prov:wasDerivedFrom <{P3}/abstract/s0> .
+        <{P3}/abstract/s0> pkg:paper <{P3}> .
+        """,
+    )
+    found = ask(store, "most-used-datasets")
+    assert list(zip(labels(found), values(found, "papers"))) == [("The Pile", "2"), ("OpenWebText", "2")]
+
+
+def test_a_result_value_glued_to_a_metric_is_no_metric(store):
+    add(
+        store,
+        f"""
+        entity:value a pkg:Metric ; skos:prefLabel "2.69\\\\% accuracy" ; pkg:paperCount 1 .
+        entity:ratio a pkg:Metric ; skos:prefLabel "F1=0.16" ; pkg:paperCount 1 .
+        entity:map a pkg:Metric ; skos:prefLabel "mAP@0.5" ; pkg:paperCount 1 .
+        <{P1}> pkg:reports entity:value, entity:ratio, entity:map .
+        """,
+    )
+    found = ask(store, "metrics-per-dataset", "dataset=The Pile")
+    assert sorted(labels(found, "metricLabel")) == ["mAP@0.5", "reconstruction loss"]
+
+
+def test_methods_for_a_task_rank_stated_links_before_mere_use(store):
+    # one paper addressing the task proposes ROME, another uses Pythia-70M: one paper each
+    before = ask(store, "methods-for-task", "task=mechanistic interpretability")
+    add(
+        store,
+        f"""
+        <{P3}> pkg:addresses entity:mech-interp ; pkg:proposes entity:rome .
+        """,
+    )
+    found = ask(store, "methods-for-task", "task=mechanistic interpretability")
+    ranked = [v.rsplit("/", 1)[1] for v in values(found, "method")]
+    assert ranked[0] == "sae" and "rome" not in [v.rsplit("/", 1)[1] for v in values(before, "method")]
+    # ROME (proposed) and Pythia-70M (used) have one paper each: the proposal comes first
+    assert ranked.index("rome") < ranked.index("pythia-70m")
+    assert values(found, "stated")[ranked.index("rome")] == "1"
+
+
+def test_a_symmetric_relation_is_one_row_whichever_order_papers_wrote(store):
+    add(
+        store,
+        f"""
+        entity:s8 a rdf:Statement ; rdf:subject entity:sae ; rdf:predicate pkg:comparedWith ;
+            rdf:object entity:rome ; pkg:supportPapers 1 ; pkg:reliable false ;
+            prov:wasDerivedFrom <{P2}/abstract/s0> .
+        """,
+    )
+    found = ask(store, "entity-relations", "entity=SAE")
+    compared = [r for r in found if r["relation"]["value"].endswith("comparedWith")]
+    assert [(r["direction"]["value"], r["papers"]["value"], r["reliable"]["value"]) for r in compared] == [
+        ("both", "2", "true")
+    ]
+    assert json.dumps(found).count("comparedWith") == 1
