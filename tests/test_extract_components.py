@@ -390,3 +390,61 @@ def test_an_acronym_used_inside_a_longer_mention_is_also_its_own_mention():
         (9, 10, "Method", "abbreviation"),
         (12, 13, "Method", "abbreviation"),
     ]
+
+
+def test_a_kind_of_data_is_a_concept_in_the_graph_and_material_for_scierc(nlp):
+    # issue 28: "medical domain", "histopathology images" were among a 2k build's most-used datasets
+    text = (
+        "Histopathology images are whole slide images (WSI) from the medical domain. "
+        "WSI are large. We also use WSJ test data, Waymo images, ImageNet images and the PathSlides dataset."
+    )
+    doc = nlp.make_doc(text)
+    found_by_recogniser = [
+        "Histopathology images",
+        "whole slide images",
+        "medical domain",
+        "WSJ test data",
+        "Waymo images",
+        "ImageNet images",
+        "PathSlides dataset",
+    ]
+    doc.ents = [doc.char_span(text.index(t), text.index(t) + len(t), label="Material") for t in found_by_recogniser]
+    doc = nlp(doc)
+    entities = {(s.text, s.label_) for s in doc.spans[ENTITIES_KEY]}
+    mentions = {(s.text, s.label_) for s in doc.spans[MENTIONS_KEY]}
+    # the scored spans keep SciERC's Material, which counts kinds of data
+    assert {("Histopathology images", "Dataset"), ("medical domain", "Dataset")} <= entities
+    # the graph's: common words (capitalised only to start a sentence) ending in a modality are a
+    # Concept, and so is the acronym they define
+    assert {
+        ("Histopathology images", "Concept"),
+        ("whole slide images", "Concept"),
+        ("WSI", "Concept"),
+        ("medical domain", "Concept"),
+    } <= mentions
+    # a name among the words, a gazetteer entry or a `NAME dataset` phrase keeps a Dataset
+    named = {
+        ("WSJ test data", "Dataset"),
+        ("Waymo images", "Dataset"),
+        ("ImageNet", "Dataset"),
+        ("PathSlides", "Dataset"),
+    }
+    assert named <= mentions
+    assert not any(label == "Dataset" for t, label in mentions if t in ("WSI", "medical domain"))
+
+
+def test_a_vocabulary_keeps_a_kind_of_data_a_dataset():
+    from paperkg.extract.gazetteers import GazetteerEntry
+
+    nlp = spacy.blank("en")
+    nlp.tokenizer = make_tokenizer(nlp)
+    nlp.add_pipe("paperkg_rules").initialize(entries=[GazetteerEntry("pathology slide images", "Dataset")])
+    nlp.add_pipe("paperkg_refine")
+    text = "We use pathology slide images and liver slide images."
+    doc = nlp.make_doc(text)
+    doc.ents = [
+        doc.char_span(text.index(t), text.index(t) + len(t), label="Material")
+        for t in ("pathology slide images", "liver slide images")
+    ]
+    mentions = [(s.text, s.label_) for s in nlp(doc).spans[MENTIONS_KEY]]
+    assert mentions == [("pathology slide images", "Dataset"), ("liver slide images", "Concept")]

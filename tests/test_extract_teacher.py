@@ -162,13 +162,10 @@ needs_torch = pytest.mark.skipif(
 )
 
 
-@needs_torch
-def test_a_tiny_classifier_trains_and_its_pipeline_labels_text(tmp_path):
-    """A 2-layer BERT of random weights (made here, nothing downloaded) trained for one epoch."""
+@pytest.fixture
+def tiny_encoder(tmp_path):
+    """A 2-layer BERT of random weights over the fixture's words (made here, nothing downloaded)."""
     from transformers import BertConfig, BertModel, BertTokenizerFast
-
-    from paperkg.extract.pipeline import MODEL_DIR, load_nlp
-    from paperkg.extract.teacher import train_teacher
 
     words = sorted(
         {w.lower() for line in FIXTURE.read_text().splitlines() for s in json.loads(line)["sentences"] for w in s}
@@ -181,6 +178,16 @@ def test_a_tiny_classifier_trains_and_its_pipeline_labels_text(tmp_path):
         vocab_size=len(words) + 5, hidden_size=16, num_hidden_layers=2, num_attention_heads=2, intermediate_size=32
     )
     BertModel(config).save_pretrained(str(encoder))
+    return encoder
+
+
+@needs_torch
+def test_a_tiny_classifier_trains_and_its_pipeline_labels_text(tmp_path, tiny_encoder):
+    """The tiny encoder trained for one epoch."""
+    from paperkg.extract.pipeline import MODEL_DIR, load_nlp
+    from paperkg.extract.teacher import train_teacher
+
+    encoder = tiny_encoder
     model = train_teacher(
         [FIXTURE], FIXTURE, tmp_path / "run", epochs=1, encoder_dir=encoder, vote_from=MODEL_DIR, log=lambda _: None
     )
@@ -197,6 +204,28 @@ def test_a_tiny_classifier_trains_and_its_pipeline_labels_text(tmp_path):
     ]
     assert voting.get_pipe("ballot_3").keywords == {"weight": 2}
     assert all(ent.label_ in {t[2:] for t in TAGS[1:]} for ent in voting("A parser for parsing.").ents)
+
+
+@needs_torch
+def test_the_same_seed_gives_the_same_weights(tmp_path, tiny_encoder):
+    """The README's training steps rebuild the teacher: head initialisation, dropout and batch
+    order all come from the seed, and torch runs on one thread."""
+    import torch
+    from safetensors.torch import load_file
+
+    from paperkg.extract.teacher import train_teacher
+
+    def weights(seed: int, run: str) -> list:
+        train_teacher(
+            [FIXTURE], FIXTURE, tmp_path / run, seed=seed, epochs=2, encoder_dir=tiny_encoder, log=lambda _: None
+        )
+        best = tmp_path / run / "best"
+        encoder = load_file(str(best / "encoder" / "model.safetensors"))
+        return [*encoder.values(), *torch.load(best / "head.pt", weights_only=True).values()]
+
+    first, again, other = weights(0, "a"), weights(0, "b"), weights(1, "c")
+    assert len(first) == len(again) and all(torch.equal(x, y) for x, y in zip(first, again))
+    assert not all(torch.equal(x, y) for x, y in zip(first, other))
 
 
 def test_kg_train_teacher_passes_its_options_on(tmp_path, monkeypatch):

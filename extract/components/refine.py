@@ -43,6 +43,54 @@ def head_type(text: str) -> str:
     return "Concept"
 
 
+# Heads of phrases that name a kind of data, not a collection of it: "the medical domain",
+# "histopathology images", "unstructured text data". SciERC's Material takes them, so the recogniser
+# types them Dataset; a graph's Dataset is a dataset.
+_MODALITY_HEADS = frozenset(
+    """domain domains image images imagery video videos footage data text texts content audio speech
+    modality modalities signal signals recording recordings scan scans""".split()
+)
+
+
+def is_modality(span: Span) -> bool:
+    """True for a phrase of common words ending in a modality head (`histopathology images`,
+    `speech and text modalities`): a kind of data, not a Dataset. A name among its words
+    (`WSJ test data`, `Waymo images`, `3D scans`) keeps it a candidate."""
+    return span[-1].lower_ in _MODALITY_HEADS and all(_common_word(t) for t in span)
+
+
+def modality_concepts(doc: Doc, mentions: list[Span]) -> list[Span]:
+    """Graph mentions with the recogniser's Datasets that are kinds of data (`is_modality`) typed
+    Concept, and with them the acronym they define (`whole slide images (WSI)`); a span of the
+    gazetteers or of a `NAME dataset` rule stays a Dataset. Only the graph's
+    mentions change: the entity spans keep SciERC's sense of Material, which counts "images" and
+    "speech" (SciERC dev scores them so: typing them Concept there cost 1.0 point, 0.581 to 0.571)."""
+    forms = {
+        (f.start, f.end): f.label_ for f in [*doc.spans.get(ABBR_LONG_KEY, []), *doc.spans.get(ABBR_SHORT_KEY, [])]
+    }
+    kinds = {
+        (m.start, m.end) for m in mentions if m.label_ == "Dataset" and not m.id_.startswith("rule") and is_modality(m)
+    }
+    acronyms = {forms[k] for k in kinds if k in forms}
+    return [
+        Span(doc, m.start, m.end, label="Concept", kb_id=m.kb_id_, span_id=m.id_)
+        if m.label_ == "Dataset" and ((m.start, m.end) in kinds or forms.get((m.start, m.end)) in acronyms)
+        else m
+        for m in mentions
+    ]
+
+
+def _common_word(token) -> bool:
+    """A lower-case word (hyphens allowed), capitalised only as a sentence's first word; or
+    punctuation inside a phrase."""
+    text = token.text
+    if token.is_punct:
+        return True
+    if not text.replace("-", "").isalpha():
+        return False
+    return text.islower() or (token.is_sent_start and text[1:].islower())
+
+
 def split_named(spans: list[Span], rules) -> list[Span]:
     """Mentions for the graph: named models and datasets inside a longer span stand alone
     (`MedQA clinical cases` -> `MedQA`, `IMDb datasets` -> `IMDb`), with the rule's type and name."""
@@ -95,7 +143,7 @@ class TypeRefiner:
             spans = sorted(mentions, key=lambda s: s.start)
         if self.use_rules and RULES_KEY in doc.spans:
             spans = split_named(spans, doc.spans[RULES_KEY])
-        doc.spans[MENTIONS_KEY] = spans
+        doc.spans[MENTIONS_KEY] = modality_concepts(doc, spans)
         return doc
 
     @staticmethod
