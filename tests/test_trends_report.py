@@ -247,3 +247,49 @@ def test_a_write_makes_the_kept_rows_stale(tmp_path):
     fresh = Store(own.path)
     assert "flat, renamed" in labels(trend_report(fresh))
     assert not old.exists() and fresh.cache_path("trends", ".json").is_file()
+
+
+# -- the named queries over the same store ------------------------------------------------------------
+
+
+def named(store, name, *binds):
+    args = ["query", "--store", str(store.path), "--named", name, "--json"]
+    for bind in binds:
+        args += ["--bind", bind]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    return [{k: v["value"] for k, v in row.items()} for row in json.loads(result.stdout)["results"]["bindings"]]
+
+
+def test_first_appearances_puts_the_names_that_were_not_there_before_first(store):
+    found = named(store, "first-appearances")
+    # newcomer: 80 papers in the last 400, so the 800 before would have held 160; steady (first
+    # seen in the second month) and rising (in the first) could not have been seen missing
+    assert (found[0]["label"], found[0]["new"]) == ("newcomer", "true")
+    assert {r["label"]: r["new"] for r in found[1:]} == dict.fromkeys(
+        ["flat", "falling", "rising", "spike", "steady"], "false"
+    )
+    assert [int(r["papers"]) for r in found[1:]] == [123, 78, 78, 73, 11]  # then most papers first
+    assert found[0]["firstSeen"] == "2025-09-01" and float(found[0]["expectedBefore"]) == pytest.approx(160)
+    assert "rare" not in [r["label"] for r in found]  # 2 papers: below the minimum
+    assert [r["label"] for r in named(store, "first-appearances", "type=Model")] == ["newcomer"]
+
+
+def test_rising_entities_lean_later_than_the_corpus(store):
+    found = named(store, "rising-entities")
+    # medians: newcomer 2025-10, rising 2025-09, spike and steady 2025-07 (just past the corpus's
+    # own median), falling and flat before it
+    assert [r["label"] for r in found] == ["newcomer", "rising", "spike", "steady"]
+    assert float(found[0]["position"]) == pytest.approx(950 / 1200)
+    assert float(found[0]["weight"]) == pytest.approx(80 * (950 / 1200 - 0.5))
+
+
+def test_bursts_hold_half_their_papers_in_a_quarter_of_the_corpus(store):
+    found = named(store, "bursts")
+    # spike: Q1 and Q3 both in July (100 of 1,200 papers); newcomer: September to November (300)
+    assert [(r["label"], r["q1"], r["q3"]) for r in found] == [
+        ("spike", "2025-07", "2025-07"),
+        ("newcomer", "2025-09", "2025-11"),
+    ]
+    assert float(found[0]["extra"]) == pytest.approx(73 * (0.5 - 100 / 1200))
+    assert named(store, "bursts", "type=Method") == []
