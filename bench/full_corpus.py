@@ -54,9 +54,9 @@ READERS = (
         2.0,
     ),
     ("trends --rising --top 20", ["trends", "--rising", "--top", "20", "--store", "{store}"], 2.0),
-    ("first-appearances", ["query", "--named", "first-appearances", "--store", "{store}"], 2.0),
-    ("rising-entities", ["query", "--named", "rising-entities", "--store", "{store}"], 2.0),
-    ("bursts", ["query", "--named", "bursts", "--store", "{store}"], 2.0),
+    ("first-appearances", ["query", "--named", "first-appearances", "--timeout", "0", "--store", "{store}"], 2.0),
+    ("rising-entities", ["query", "--named", "rising-entities", "--timeout", "0", "--store", "{store}"], 2.0),
+    ("bursts", ["query", "--named", "bursts", "--timeout", "0", "--store", "{store}"], 2.0),
 )
 
 # What readers keep per store generation (`Store.keep_cache`) and a build does not write: removed
@@ -74,10 +74,12 @@ def build(kg: str, corpus: Path, store: Path, workers: int) -> dict:
     return row
 
 
-def readers(kg: str, store: Path, out: Path, repeat: int) -> dict:
+def readers(kg: str, store: Path, out: Path, repeat: int, only: str | None = None) -> dict:
     out.mkdir(parents=True, exist_ok=True)
     found = {}
     for name, args, target in READERS:
+        if only is not None and not any(part in name for part in only.split(",")):
+            continue
         argv = [kg, *(a.format(store=store, out=out) for a in args)]
         for kept in READER_CACHES:
             for path in (store / "cache").glob(f"{kept}-*.json"):
@@ -107,6 +109,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "full-corpus.json")
     parser.add_argument("--before-store", type=Path, help="measure the readers on this store; build nothing")
     parser.add_argument("--after-store", type=Path, help="with --before-store: the store of the code measured")
+    parser.add_argument(
+        "--readers", metavar="TEXT", help="only the readers whose name holds TEXT (or one of TEXT,TEXT...)"
+    )
     args = parser.parse_args(argv)
     kgs = {"before": args.before, "after": args.after}
     results: dict = {"machine": describe(ROOT), "kg": kgs, "builds": {}, "growth": {}, "readers": {}}
@@ -140,7 +145,9 @@ def main(argv: list[str] | None = None) -> None:
     for which, store in stores.items():
         if store and kgs[which]:
             print(f"{which}: readers on {store} ...", flush=True)
-            results["readers"][which] = readers(kgs[which], store, args.work / f"pages-{which}", args.repeat)
+            results["readers"][which] = readers(
+                kgs[which], store, args.work / f"pages-{which}", args.repeat, args.readers
+            )
             save()
     print(json.dumps({k: results[k] for k in ("growth", "readers")}, indent=2))
 
