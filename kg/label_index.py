@@ -22,7 +22,6 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from paperkg.kg.files import write_text
 from paperkg.kg.store import Store
 from paperkg.kg.terms import PREFIXES, pkg, rdf, skos, term_value
 from paperkg.schema.namespaces import ENTITY_TYPES, PKG_NS
@@ -131,7 +130,7 @@ class LabelIndex:
 
 
 def cache_path(store: Store) -> Path:
-    return store.path / "cache" / f"labels-{store.generation}.json"
+    return store.cache_path("labels", ".json")
 
 
 def load(store: Store) -> LabelIndex:
@@ -144,17 +143,5 @@ def load(store: Store) -> LabelIndex:
     except (OSError, ValueError, KeyError, TypeError):
         pass  # missing or unreadable: read it again below
     index = LabelIndex.read(store)
-    try:
-        _write(path, index)
-    except OSError:
-        pass  # a store we may not write to: the index still serves this call
+    store.keep_cache("labels", json.dumps(index.to_json(), ensure_ascii=False, separators=(",", ":")), ".json")
     return index
-
-
-def _write(path: Path, index: LabelIndex) -> None:
-    """Write atomically (concurrent lookups may read it), then drop other generations' files."""
-    path.parent.mkdir(exist_ok=True)
-    write_text(path, json.dumps(index.to_json(), ensure_ascii=False, separators=(",", ":")))
-    for old in path.parent.glob("labels-*.json"):
-        if old != path:
-            old.unlink(missing_ok=True)

@@ -160,6 +160,25 @@ class Store:
     def query(self, sparql: str, **kwargs):
         return self.oxigraph.query(sparql, **kwargs)
 
+    def cache_path(self, name: str, suffix: str = "") -> Path:
+        """``STORE/cache/<name>-<generation><suffix>``: where a reader keeps what it derived from
+        this generation. A generation is never written again, so such a file never goes stale."""
+        return self.path / "cache" / f"{name}-{self.generation}{suffix}"
+
+    def keep_cache(self, name: str, text: str, suffix: str = "") -> None:
+        """Write `cache_path(name, suffix)` atomically (concurrent readers may read it) and remove
+        the files of other generations under that name. A store we may not write to keeps
+        nothing: the caller still has what it computed."""
+        path = self.cache_path(name, suffix)
+        try:
+            path.parent.mkdir(exist_ok=True)
+            write_text(path, text)
+            for old in path.parent.glob(f"{name}-*{suffix}"):
+                if old != path:
+                    old.unlink(missing_ok=True)
+        except OSError:
+            pass
+
     def __len__(self) -> int:
         return len(self.oxigraph)
 
@@ -171,21 +190,13 @@ class Store:
         it anyway, and every reader after it reads the number. A generation is never written
         again, so the file never goes stale; those of older generations are removed.
         """
-        generation = self.generation
-        path = self.path / "cache" / f"triples-{generation}"
+        path = self.cache_path("triples")
         try:
             return int(path.read_text(encoding="ascii"))
         except (OSError, ValueError):
             pass  # not counted yet, or unreadable: count again
         count = len(self.oxigraph)
-        try:
-            path.parent.mkdir(exist_ok=True)
-            write_text(path, str(count))
-            for old in path.parent.glob("triples-gen-*"):
-                if old != path:
-                    old.unlink(missing_ok=True)
-        except OSError:
-            pass  # a store we may not write to: the count still serves this call
+        self.keep_cache("triples", str(count))
         return count
 
     def __del__(self) -> None:

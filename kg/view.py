@@ -61,11 +61,12 @@ SELECT ?s ?p ?o (COUNT(?sentence) AS ?w) WHERE {
 } GROUP BY ?s ?p ?o"""
 
 _PAPERS = """
-SELECT ?p ?title ?year (COUNT(?m) AS ?mentions) WHERE {
+SELECT ?p ?title ?year ?date (COUNT(?m) AS ?mentions) WHERE {
   ?p a pkg:Paper ; dcterms:title ?title .
   OPTIONAL { ?p pkg:year ?year }
+  OPTIONAL { ?p dcterms:issued ?date }
   OPTIONAL { ?m pkg:paper ?p ; a pkg:Mention }
-} GROUP BY ?p ?title ?year"""
+} GROUP BY ?p ?title ?year ?date"""
 
 _ROLE_EDGES = """
 SELECT ?p ?role ?e WHERE {{
@@ -111,7 +112,7 @@ def graph_view(
             papers=int(r["papers"].value),
             mentions=int(r["mentions"].value),
             paper_titles=_titles(db, e, titles),
-            **_median_month(db, e),
+            **_time(db, e),
         )
     restricted = entities is not None or max_nodes is not None or min_papers > 1 or bool(types)
     for s, relation, o, weight in _relations(db, g) if restricted else _all_relations(db):
@@ -175,10 +176,15 @@ def _described(db: ox.Store, entities: Iterable[str]) -> list[dict]:
     return rows
 
 
-def _median_month(db: ox.Store, entity: ox.NamedNode) -> dict[str, str]:
-    """{"median_month": YYYY-MM} (`kg.timeline`), or nothing for an entity without a dated paper."""
-    found = next(iter(db.quads_for_pattern(entity, pkg.medianMonth, None)), None)
-    return {} if found is None else {"median_month": term_value(found.object)}
+def _time(db: ox.Store, entity: ox.NamedNode) -> dict[str, str]:
+    """{"median_month": YYYY-MM, "first_month": YYYY-MM} (`kg.timeline`: the month of its median
+    and of its first dated paper), or nothing for an entity without a dated paper."""
+    found = {}
+    for key, predicate in (("median_month", pkg.medianMonth), ("first_month", pkg.firstSeen)):
+        stored = next(iter(db.quads_for_pattern(entity, predicate, None)), None)
+        if stored is not None:
+            found[key] = term_value(stored.object)[:7]
+    return found
 
 
 def _one(db: ox.Store, subject: ox.NamedNode, predicate: ox.NamedNode) -> str:
@@ -249,6 +255,8 @@ def _add_papers(db: ox.Store, g: nx.MultiDiGraph) -> None:
             type="Paper",
             label=title,
             year=int(r["year"].value) if r["year"] is not None else None,
+            # a full date only: "--10-16" (a listing's "Oct 16") is in no month
+            **({"first_month": r["date"].value[:7]} if r["date"] is not None and r["date"].value[:1].isdigit() else {}),
             papers=1,
             mentions=int(r["mentions"].value),
             aliases=[],

@@ -160,3 +160,9 @@ def test_the_graph_view_carries_each_entitys_median_month(tmp_path):
     assert view.nodes[sae]["median_month"] == "2025-03"
     medians = {q.subject.value for q in store.oxigraph.quads_for_pattern(None, pkg.medianMonth, None)}
     assert {n for n, d in view.nodes(data=True) if "median_month" in d} == medians & set(view)
+    # and the month of its first dated paper, for the page's month slider
+    firsts = {q.subject.value: q.object.value[:7] for q in store.oxigraph.quads_for_pattern(None, pkg.firstSeen, None)}
+    assert view.nodes[sae]["first_month"] == "2025-02"
+    assert {n: d["first_month"] for n, d in view.nodes(data=True) if "first_month" in d} == {
+        n: m for n, m in firsts.items() if n in view
+    }

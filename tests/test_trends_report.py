@@ -28,6 +28,8 @@ SERIES = {
     "spike": ("Dataset", [3] * 6 + [40] + [3] * 5),
     "newcomer": ("Model", [0] * 8 + [20] * 4),
     "rare": ("Model", [0] * 11 + [2]),
+    # there from the start but too rare to be seen in every month: first seen in the second
+    "steady": ("Method", [0] + [1] * 11),
 }
 
 
@@ -105,7 +107,7 @@ def test_the_window_and_the_papers_left_out(store):
 def test_default_lists_every_entity_above_min_papers_most_papers_first(store):
     report = trend_report(store, min_papers=10)
     # "rare" has 2 papers; rising and falling have 78 each: ties by label
-    assert labels(report) == ["flat", "newcomer", "falling", "rising", "spike"]
+    assert labels(report) == ["flat", "newcomer", "falling", "rising", "spike", "steady"]
     assert [r.papers for r in report.records] == sorted((r.papers for r in report.records), reverse=True)
 
 
@@ -127,7 +129,11 @@ def test_bursts(store):
 
 
 def test_new_since(store):
+    # "steady" is first seen in the second month, but one month of 100 papers at its share since
+    # (1 in 100) would have missed it more often than not: not new. "newcomer" and "rare" would
+    # have been seen 160 and 22 times over.
     assert labels(trend_report(store, select="new")) == ["newcomer"]
+    assert labels(trend_report(store, select="new", since="2025-02")) == ["newcomer", "steady"]
     assert labels(trend_report(store, select="new", min_papers=1, type="Model")) == ["newcomer", "rare"]
     assert labels(trend_report(store, select="new", since="2025-12", min_papers=1)) == ["rare"]
     with pytest.raises(BadTrendRequest):
@@ -138,7 +144,7 @@ def test_new_since(store):
 
 def test_top_and_type(store):
     assert labels(trend_report(store, top=2)) == ["flat", "newcomer"]
-    assert labels(trend_report(store, type="Method")) == ["falling", "rising"]
+    assert labels(trend_report(store, type="Method")) == ["falling", "rising", "steady"]
 
 
 def test_one_entity(store):
@@ -206,3 +212,84 @@ def test_bad_options(store):
 def test_needs_a_store(tmp_path):
     result = CliRunner().invoke(main, ["trends", "--store", str(tmp_path / "none")])
     assert result.exit_code == 1 and "no graph" in result.output
+
+
+# -- the per-generation cache -------------------------------------------------------------------------
+
+
+def test_every_types_rows_are_kept_per_generation_and_answer_later_calls(tmp_path, monkeypatch):
+    from paperkg.kg import trend_report as module
+
+    own = make_store(tmp_path / "store")
+    typed = trend_report(own, type="Method", select="rising")  # one type: read for itself, kept nowhere
+    assert not own.cache_path("trends", ".json").exists()
+    everything = trend_report(own, min_papers=2)
+    assert own.cache_path("trends", ".json").is_file()
+
+    def no_reading(*args):
+        raise AssertionError("the kept rows should have answered")
+
+    monkeypatch.setattr(module, "_read_rows", no_reading)
+    again = Store(own.path)
+    assert trend_report(again, min_papers=2).to_dict() == everything.to_dict()
+    assert trend_report(again, type="Method", select="rising").to_dict() == typed.to_dict()
+    assert labels(trend_report(again, select="new")) == ["newcomer"]
+    with pytest.raises(AssertionError, match="kept rows"):
+        trend_report(again, min_papers=1)  # below the kept floor: the store is read again
+
+
+def test_a_write_makes_the_kept_rows_stale(tmp_path):
+    own = make_store(tmp_path / "store")
+    trend_report(own)
+    old = own.cache_path("trends", ".json")
+    with own.transaction() as db:
+        db.add(ox.Quad(entity_iri("flat"), skos.prefLabel, ox.Literal("flat, renamed")))
+    fresh = Store(own.path)
+    assert "flat, renamed" in labels(trend_report(fresh))
+    assert not old.exists() and fresh.cache_path("trends", ".json").is_file()
+
+
+# -- the named queries over the same store ------------------------------------------------------------
+
+
+def named(store, name, *binds):
+    args = ["query", "--store", str(store.path), "--named", name, "--json"]
+    for bind in binds:
+        args += ["--bind", bind]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    return [{k: v["value"] for k, v in row.items()} for row in json.loads(result.stdout)["results"]["bindings"]]
+
+
+def test_first_appearances_puts_the_names_that_were_not_there_before_first(store):
+    found = named(store, "first-appearances")
+    # newcomer: 80 papers in the last 400, so the 800 before would have held 160; steady (first
+    # seen in the second month) and rising (in the first) could not have been seen missing
+    assert (found[0]["label"], found[0]["new"]) == ("newcomer", "true")
+    assert {r["label"]: r["new"] for r in found[1:]} == dict.fromkeys(
+        ["flat", "falling", "rising", "spike", "steady"], "false"
+    )
+    assert [int(r["papers"]) for r in found[1:]] == [123, 78, 78, 73, 11]  # then most papers first
+    assert found[0]["firstSeen"] == "2025-09-01" and float(found[0]["expectedBefore"]) == pytest.approx(160)
+    assert "rare" not in [r["label"] for r in found]  # 2 papers: below the minimum
+    assert [r["label"] for r in named(store, "first-appearances", "type=Model")] == ["newcomer"]
+
+
+def test_rising_entities_lean_later_than_the_corpus(store):
+    found = named(store, "rising-entities")
+    # medians: newcomer 2025-10, rising 2025-09, spike and steady 2025-07 (just past the corpus's
+    # own median), falling and flat before it
+    assert [r["label"] for r in found] == ["newcomer", "rising", "spike", "steady"]
+    assert float(found[0]["position"]) == pytest.approx(950 / 1200)
+    assert float(found[0]["weight"]) == pytest.approx(80 * (950 / 1200 - 0.5))
+
+
+def test_bursts_hold_half_their_papers_in_a_quarter_of_the_corpus(store):
+    found = named(store, "bursts")
+    # spike: Q1 and Q3 both in July (100 of 1,200 papers); newcomer: September to November (300)
+    assert [(r["label"], r["q1"], r["q3"]) for r in found] == [
+        ("spike", "2025-07", "2025-07"),
+        ("newcomer", "2025-09", "2025-11"),
+    ]
+    assert float(found[0]["extra"]) == pytest.approx(73 * (0.5 - 100 / 1200))
+    assert named(store, "bursts", "type=Method") == []

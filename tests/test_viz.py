@@ -282,6 +282,32 @@ def test_colour_by_time_runs_from_the_earliest_median_month_to_the_latest(graph)
     assert re.search(r"no dated paper</span><span class=\"legend-count\">5<", legend)
 
 
+def test_the_month_slider_stops_at_each_month_something_first_appears(graph):
+    firsts = {
+        "sae": "2025-03",
+        "pythia": "2025-09",
+        "pile": "2026-03",
+        "mse": "2026-03",
+        "evil": '2025-1"><i id=month-attack>',
+    }
+    for node, month in firsts.items():
+        graph.nodes[node]["first_month"] = month
+    html = page_html(select(graph))
+    slider = re.search(
+        r'<input id="month" type="range" min="0" max="(\d+)" step="1" value="(\d+)"\s+data-months="([^"]*)"', html
+    )
+    assert slider is not None
+    assert slider.groups() == ("2", "2", "2025-03 2025-09 2026-03")  # opens at the last: everything shown
+    nodes = {n["id"]: n for n in payload(html)["nodes"]}
+    assert nodes["pile"]["first"] == "2026-03" and nodes["x"]["first"] == ""  # no dated paper: always shown
+    assert nodes["evil"]["first"] == "" and "month-attack" not in html  # not a month: dates nothing
+
+
+def test_no_slider_without_two_months(graph):
+    graph.nodes["sae"]["first_month"] = "2025-03"
+    assert 'id="month"' not in page_html(select(graph))
+
+
 def test_colour_by_time_without_dates_draws_no_scale(graph):
     from paperkg.viz.style import UNDATED_COLOR
 

@@ -82,6 +82,26 @@ def hostile_page(tmp_path_factory) -> Path:
     return write_page(work / "store", work / "hostile.html", "--papers", "--color-by", "community")
 
 
+# first dated papers for the month slider: the hostile entity last, probing and MSE undated
+FIRST_SEEN = {"sae": "2024-01-10", "pythia-70m": "2024-02-03", "the-pile": "2024-02-20", "hostile": "2024-03-05"}
+ENTITY = "https://w3id.org/paperkg/id/entity/"
+
+
+@pytest.fixture(scope="module")
+def dated_page(tmp_path_factory) -> Path:
+    work = tmp_path_factory.mktemp("viz-dated")
+    with Store(work / "store").transaction() as db:
+        db.load(path=str(FIXTURE), format=ox.RdfFormat.TURTLE)
+        first_seen = ox.NamedNode("https://w3id.org/paperkg/ns#firstSeen")
+        date = ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
+        db.extend(
+            ox.Quad(ox.NamedNode(ENTITY + e), first_seen, ox.Literal(day, datatype=date))
+            for e, day in FIRST_SEEN.items()
+        )
+        del db
+    return write_page(work / "store", work / "dated.html")
+
+
 @pytest.fixture(scope="module")
 def browser():
     with sync_api.sync_playwright() as p:
@@ -156,6 +176,13 @@ def focus(browser, focus_page):
 @pytest.fixture(scope="module")
 def hostile(browser, hostile_page):
     opened = Opened(browser, hostile_page)
+    yield opened
+    opened.page.close()
+
+
+@pytest.fixture
+def dated(browser, dated_page):
+    opened = Opened(browser, dated_page)
     yield opened
     opened.page.close()
 
@@ -413,3 +440,47 @@ def test_the_map_names_its_community_regions_on_the_canvas_readably(browser, see
         == 0
     )
     opened.page.close()
+
+
+# -- the month slider ----------------------------------------------------------------------------
+
+SHOWN = "() => window.paperkg.nodes.get().filter(n => !n.hidden).map(n => n.id.split('/').pop()).sort()"
+LINKS_SHOWN = """() => window.paperkg.edges.get().filter(e => !e.hidden)
+    .map(e => [e.from, e.to].map(id => id.split('/').pop()).sort().join(' '))"""
+
+
+def slide_to(opened, month: str) -> None:
+    months = opened.page.get_attribute("#month", "data-months").split(" ")
+    opened.page.fill("#month", str(months.index(month)))  # a range input takes its value as text
+
+
+def test_the_month_slider_shows_the_graph_as_of_a_month(dated):
+    assert dated.requests == [dated.url] and dated.errors == []
+    everything = dated.js(SHOWN)
+    assert everything == ["hostile", "mse", "probing", "pythia-70m", "sae", "the-pile"]
+    assert dated.page.get_attribute("#month", "data-months") == "2024-01 2024-02 2024-03"
+    slide_to(dated, "2024-01")
+    # after January: Pythia-70M, The Pile and the hostile concept are hidden; undated ones stay
+    assert dated.js(SHOWN) == ["mse", "probing", "sae"]
+    assert dated.page.text_content("#month-shown") == "2024-01"
+    assert "As of 2024-01: 3 of 6 nodes" in dated.page.text_content("#status")
+    # a link shows only when both its ends do
+    links = dated.js(LINKS_SHOWN)
+    assert links and all(not ({"pythia-70m", "the-pile", "hostile"} & set(pair.split())) for pair in links)
+    slide_to(dated, "2024-02")
+    assert dated.js(SHOWN) == ["mse", "probing", "pythia-70m", "sae", "the-pile"]
+    slide_to(dated, "2024-03")
+    assert dated.js(SHOWN) == everything
+
+
+def test_the_slider_and_the_type_filter_hide_together_and_a_search_undoes_both(dated):
+    slide_to(dated, "2024-01")
+    dated.page.uncheck("input.type-filter[data-type='Method']")
+    assert dated.js(SHOWN) == ["mse", "probing"]
+    slide_to(dated, "2024-03")
+    assert "sae" not in dated.js(SHOWN)  # still unticked
+    slide_to(dated, "2024-01")
+    # the hostile concept first appeared in March: finding it moves the slider there
+    assert dated.search("svg onload") == [ENTITY + "hostile"]
+    assert dated.page.text_content("#month-shown") == "2024-03"
+    assert "hostile" in dated.js(SHOWN)

@@ -179,6 +179,35 @@ def test_built_from_names_the_input_file_folder_or_count(tmp_path):
     assert built_from(store_with()) is None  # the page is then named after the store's folder
 
 
+def test_a_pages_totals_and_sources_are_kept_per_generation(tmp_path):
+    from paperkg.kg import page_graph as module
+
+    path = tmp_path / "store"
+    with Store(path).transaction() as db:
+        db.load(path=str(FIXTURE), format=ox.RdfFormat.TURTLE)
+        del db
+    first = module.page_graph(Store(path), max_nodes=5).graph
+    assert Store(path).cache_path("counts", ".json").is_file()
+
+    def no_query(*args, **kwargs):
+        raise AssertionError("the kept totals should have answered")
+
+    again = Store(path)
+    again.query = no_query  # type: ignore[method-assign]
+    assert module.built_from(again) == "listing.jsonl"
+    assert module.entity_count(again, module.ENTITY_TYPES) == first["entities"] == 6
+    with Store(path).transaction() as db:  # a new generation: counted again
+        db.add(
+            ox.Quad(
+                ox.NamedNode("https://example.org/paper/new"),
+                ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                ox.NamedNode("https://w3id.org/paperkg/ns#Paper"),
+            )
+        )
+        del db
+    assert module.page_graph(Store(path), max_nodes=5).graph["papers"] == first["papers"] + 1
+
+
 def test_the_default_map_says_what_it_left_out_and_how_to_see_it(store, tmp_path, monkeypatch):
     monkeypatch.setattr("paperkg.viz.select.SHARED_ENOUGH", 3)  # the fixture's 3 entities in 2+ papers
     out = tmp_path / "p.html"

@@ -2,7 +2,8 @@
 
 Nodes carry `label`, `type` (an entity type or "Paper"), `aliases`, `papers` (paper count),
 `paper_titles`, `links` (a list of {"iri", "match", "source"}), `keys` ({name or alias: its
-name key}; both added by `kg.page_graph`) and `median_month` (YYYY-MM, `pkg:medianMonth`); edges
+name key}; both added by `kg.page_graph`), `median_month` and `first_month` (YYYY-MM: the months of
+its median and first dated paper, `pkg:medianMonth`, `pkg:firstSeen`; a paper's own month); edges
 carry `relation` and `weight`. Any attribute may be missing, so any graph with node labels can be
 drawn.
 """
@@ -10,11 +11,13 @@ drawn.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Hashable
 
 import networkx as nx
 
 PAPER = "Paper"
+_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 
 def label_of(graph: nx.Graph, node: Hashable) -> str:
@@ -35,6 +38,12 @@ def papers_of(graph: nx.Graph, node: Hashable) -> int:
 def median_month_of(graph: nx.Graph, node: Hashable) -> str | None:
     month = graph.nodes[node].get("median_month")
     return str(month) if month else None
+
+
+def first_month_of(graph: nx.Graph, node: Hashable) -> str | None:
+    """YYYY-MM, or None: anything else (text from a store is untrusted) dates nothing."""
+    month = str(graph.nodes[node].get("first_month") or "")
+    return month if _MONTH.fullmatch(month) else None
 
 
 def aliases_of(graph: nx.Graph, node: Hashable) -> list[str]:

@@ -25,6 +25,7 @@ from paperkg.schema.namespaces import CO_OCCURRENCE
 from paperkg.viz.assets import load_assets
 from paperkg.viz.attributes import (
     aliases_of,
+    first_month_of,
     label_of,
     links_of,
     median_month_of,
@@ -92,6 +93,7 @@ def page_html(
             "options": json.loads(options),
             "view": {"focus": [str(n) for n in selection.focus if n in graph], **view},
         },
+        "months": _first_months(graph),
         "assets": assets,
         "csp": _content_security_policy(assets),
     }
@@ -155,6 +157,7 @@ def build_network(selection: Selection, groups: Sequence[Community] = (), *, col
             titles=titles_of(graph, node)[:TITLES_SHOWN],
             links=links_of(graph, node),
             community=community_of.get(node, ""),
+            first=first_month_of(graph, node) or "",  # the month slider hides it before then
             rank=selection.rank.get(node, len(selection.rank)),
             **({"distance": selection.distances[node]} if node in selection.distances else {}),
             **_position(positions.get(node)),
@@ -273,6 +276,13 @@ def _legend_relations(edges: list[dict]) -> list[dict]:
 
 def _months(graph) -> dict:
     return {n: m for n in graph if (m := median_month_of(graph, n))}
+
+
+def _first_months(graph) -> list[str]:
+    """The months in which the page's nodes first appear, in order: the slider's stops (none
+    when fewer than two, as there is nothing to slide through)."""
+    months = sorted({m for n in graph if (m := first_month_of(graph, n))})
+    return months if len(months) > 1 else []
 
 
 def _legend_time(graph) -> dict | None:

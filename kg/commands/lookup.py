@@ -72,7 +72,7 @@ def lookup(term: tuple[str, ...], type_: str | None, limit: int, as_json: bool, 
     "^usedFor" has the related entity as its subject, and counts the papers stating it
     ("reliable" when two or more do, or the relation scorer and a pattern agree, as "unconfirmed"
     marks the others; reliable relations come first); "coOccursWith" counts shared papers (of
-    the entity's newest 1,000).
+    1,000 of the entity's papers, taken in the store's order: a sample blind to date and topic).
     Links are the entity's entries in Papers with Code, the AI Ontology or CSO; "match" is
     "exact" (same name and type) or "close". "time" is what `kg trends --json` says of the
     entity: its first paper, its papers per month, its trend and bursts.
@@ -160,7 +160,7 @@ def _print_match(console, match) -> None:
 
     if match.related:
         counted = (
-            f" (co-occurrence in its newest {COOCCURRENCE_PAPERS:,} papers)"
+            f" (co-occurrence in {COOCCURRENCE_PAPERS:,} of its papers)"
             if count > COOCCURRENCE_PAPERS and any(r.relation == CO_OCCURRENCE for r in match.related)
             else ""
         )

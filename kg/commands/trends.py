@@ -13,11 +13,17 @@ from paperkg.schema.namespaces import ENTITY_TYPES, parse_entity_type
 @click.option("--rising", "select", flag_value="rising", help="Entities whose share of each month's papers rises.")
 @click.option("--falling", "select", flag_value="falling", help="Entities whose share falls.")
 @click.option("--bursts", "select", flag_value="bursts", help="Entities with a burst (Kleinberg), strongest first.")
-@click.option("--new", "select", flag_value="new", help="Entities first seen in --since or later, most papers first.")
+@click.option(
+    "--new",
+    "select",
+    flag_value="new",
+    help="Entities not there before they first appeared (or first seen in --since or later), most papers first.",
+)
 @click.option(
     "--since",
     metavar="YYYY-MM",
-    help="With --new: the first month that counts as new [default: the second month of the store].",
+    help="With --new: the first month that counts as new [default: any month, if the months before it would have "
+    "named the entity at least once with 99% probability at its share since].",
 )
 @click.option(
     "--type", "type_", type=click.Choice(ENTITY_TYPES, case_sensitive=False), help="Only entities of this type."
@@ -48,6 +54,11 @@ def trends(
     (s = 2, gamma = 1) puts the entity in its burst state; its weight is how much better that
     state explains those months. Papers without a year are counted in no month: every output says
     how many (the table at its foot, --json in "papers_without_year", TSV and CSV on stderr).
+
+    --new without --since lists an entity only if its absence before it first appeared means
+    something: at its share of each month's papers since then, the months before would have
+    named it at least once with probability 0.99. A name that is merely rare, first seen a few
+    weeks after the store's first paper, is not new; it was not looked for long enough.
 
     With no selector, every entity in at least --min-papers papers, most papers first. On a
     terminal, a table with a sparkline of the monthly share; piped, tab-separated values.

@@ -353,7 +353,7 @@
 
   function focusNode(id) {
     var n = nodes.get(id);
-    if (n.hidden) showType(n.kind);
+    if (n.hidden) showNode(n);
     network.selectNodes([id]);
     network.focus(id, { scale: Math.max(network.getScale(), 1.0),
                         animation: { duration: 400, easingFunction: "easeInOutQuad" } });
@@ -447,17 +447,32 @@
     if (event.inputType === "insertReplacementText") runSearch();
   });
 
-  // -- type filters --------------------------------------------------------------------------
+  // -- type filters and the month slider -------------------------------------------------------
 
+  // A node is shown when its type is ticked and, with the slider, when it had appeared by the
+  // chosen month (node.first, YYYY-MM: an entity's first dated paper, a paper's date; a node
+  // without one is always shown). A link is shown when both its ends are: the store keeps no
+  // date for a link itself, and it cannot be older than either end.
   var boxes = Array.prototype.slice.call(document.querySelectorAll("input.type-filter"));
+  var slider = document.getElementById("month");
+  var months = slider ? slider.dataset.months.split(" ") : [];
+  var monthShown = document.getElementById("month-shown");
 
-  function applyTypeFilter() {
+  function asOf() {
+    return slider ? months[Number(slider.value)] : null;
+  }
+
+  function applyFilters() {
     var hiddenTypes = {};
     boxes.forEach(function (box) { if (!box.checked) hiddenTypes[box.dataset.type] = true; });
+    var until = asOf();
     var hiddenNodes = {};
-    nodes.update(nodes.get().map(function (n) {
-      var hide = hiddenTypes[n.kind] === true;
+    var shown = 0;
+    var all = nodes.get();
+    nodes.update(all.map(function (n) {
+      var hide = hiddenTypes[n.kind] === true || (until !== null && n.first !== "" && n.first > until);
       if (hide) hiddenNodes[n.id] = true;
+      else shown += 1;
       return { id: n.id, hidden: hide };
     }));
     edges.update(edges.get().map(function (e) {
@@ -468,13 +483,20 @@
       network.unselectAll();
       details.hidden = true;
     }
+    if (slider) {
+      monthShown.textContent = until;
+      statusBox.textContent = "As of " + until + ": " + shown + " of " + all.length + " nodes.";
+    }
     placeLabels();
   }
 
-  function showType(kind) {
-    boxes.forEach(function (box) { if (box.dataset.type === kind) box.checked = true; });
-    applyTypeFilter();
+  // a search for a hidden node shows its type again, and moves the slider to its month
+  function showNode(n) {
+    boxes.forEach(function (box) { if (box.dataset.type === n.kind) box.checked = true; });
+    if (slider && n.first !== "" && n.first > asOf()) slider.value = String(months.indexOf(n.first));
+    applyFilters();
   }
 
-  boxes.forEach(function (box) { box.addEventListener("change", applyTypeFilter); });
+  boxes.forEach(function (box) { box.addEventListener("change", applyFilters); });
+  if (slider) slider.addEventListener("input", applyFilters);
 })();
