@@ -1,6 +1,7 @@
 """The whole shared corpus on one machine: `kg build` and the readers a user waits for, before and after.
 
     python -m bench.full_corpus --before /path/to/old/venv/bin/kg [--sizes 10000,20000,40000,71893]
+    python -m bench.full_corpus --before OLD_KG --before-sizes 10000 --sizes 10000,20000,71893
     python -m bench.full_corpus --sizes 71893 --before-store STORE --after-store STORE   # readers only
 
 For each size (a seeded sample of the real corpus, a smaller one a prefix of a larger, as
@@ -103,6 +104,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--before", help="the `kg` of the code to compare with (e.g. another checkout's venv)")
     parser.add_argument("--after", default=shutil.which("kg"), help="the `kg` measured [this environment's]")
     parser.add_argument("--sizes", default=",".join(map(str, SIZES)), help="corpus sizes to build")
+    parser.add_argument(
+        "--before-sizes", help="the sizes built with --before [--sizes]: the old code's biggest builds take long"
+    )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--repeat", type=int, default=3, help="runs of each reader (the median is kept)")
     parser.add_argument("--work", type=Path, default=ROOT / "bench" / "out" / "full-corpus")
@@ -129,11 +133,12 @@ def main(argv: list[str] | None = None) -> None:
             raise SystemExit("the shared arXiv corpus is not there (bench.corpus.arxiv_path)")
         corpora = {n: write_jsonl(args.work / f"corpus-{n}.jsonl", records[:n]) for n in sizes}
         stores = {}
+        built = {"before": sorted(int(s) for s in (args.before_sizes or args.sizes).split(",")), "after": sizes}
         for which, kg in kgs.items():
             if not kg:
                 continue
             rows = []
-            for n in sizes:
+            for n in built[which]:
                 started = time.strftime("%H:%M:%S")
                 print(f"{started} {which}: build {n:,} papers ...", flush=True)
                 rows.append({"papers_in": n, **build(kg, corpora[n], args.work / f"{which}-{n}", args.workers)})
@@ -141,7 +146,8 @@ def main(argv: list[str] | None = None) -> None:
                 results["builds"][which] = rows
                 save()
             results["growth"][which] = growth(rows)
-            stores[which] = args.work / f"{which}-{max(sizes)}"
+            if max(built[which]) == max(sizes):  # readers compare stores of one size only
+                stores[which] = args.work / f"{which}-{max(sizes)}"
     for which, store in stores.items():
         if store and kgs[which]:
             print(f"{which}: readers on {store} ...", flush=True)
