@@ -238,6 +238,11 @@ def _entity_rows(store: Store, min_papers: int, entity: str | None, type: str | 
     return rows
 
 
+def keep_rows(store: Store) -> None:
+    """Read every type's rows at the default minimum and keep them for the store's generation."""
+    _entity_rows(store, DEFAULT_MIN_PAPERS, None, None)
+
+
 def read_trends(
     store: Store,
     *,

@@ -136,6 +136,21 @@ def test_building_a_listing_twice_adds_nothing_the_second_time(tmp_path):
     assert extractor.calls == 12
 
 
+def test_a_build_leaves_the_readers_caches_of_its_generation(tmp_path, monkeypatch):
+    from paperkg.kg import label_index, trend_report
+
+    store = Store(tmp_path / "g")
+    build_listings(store, [str(LISTING)], extractor=HandExtractor())
+    built = Store(store.path)
+    assert label_index.cache_path(built).is_file()
+
+    def no_reading(*args):
+        raise AssertionError("the build should have kept the trend rows")
+
+    monkeypatch.setattr(trend_report, "_read_rows", no_reading)
+    trend_report.read_trends(built)  # answered from what the build kept
+
+
 # -- crash safety ----------------------------------------------------------------------------------
 
 
