@@ -60,10 +60,11 @@ READERS = (
     ("bursts", ["query", "--named", "bursts", "--timeout", "0", "--store", "{store}"], 2.0),
 )
 
-# What readers keep per store generation (`Store.keep_cache`) and a build does not write: removed
-# before each reader's first run, whose time (`first_*`) is then what the first reader after a
-# build waits; the median is of --repeat runs, the first among them.
-READER_CACHES = ("trends", "counts", "sources")
+# What readers keep per store generation (`Store.keep_cache`) and a build does not write (it keeps
+# the label index and the trend rows, `kg.build.keep_reader_caches`): removed before each reader's
+# first run, whose time (`first_*`) is then what the first reader after a build waits; the median
+# is of --repeat runs, the first among them.
+READER_CACHES = ("counts", "sources")
 
 
 def build(kg: str, corpus: Path, store: Path, workers: int) -> dict:
