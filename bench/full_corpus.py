@@ -32,6 +32,7 @@ from bench.building import dir_mib, growth
 from bench.corpus import real_papers, write_jsonl
 from bench.machine import describe
 from bench.process import run_measured
+from paperkg.kg.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = (10_000, 20_000, 40_000, 71_893)
@@ -73,6 +74,7 @@ def build(kg: str, corpus: Path, store: Path, workers: int) -> dict:
     row = run.summary()
     row["worker_cpu_s"] = round(run.cpu_s - run.main_cpu_s, 1)
     row["store_mib"] = dir_mib(store)
+    row["triples"] = Store(store).triples()
     return row
 
 
@@ -113,7 +115,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--work", type=Path, default=ROOT / "bench" / "out" / "full-corpus")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "full-corpus.json")
     parser.add_argument("--before-store", type=Path, help="measure the readers on this store; build nothing")
-    parser.add_argument("--after-store", type=Path, help="with --before-store: the store of the code measured")
+    parser.add_argument("--after-store", type=Path, help="measure the readers on this store; build nothing")
     parser.add_argument(
         "--readers", metavar="TEXT", help="only the readers whose name holds TEXT (or one of TEXT,TEXT...)"
     )
@@ -125,7 +127,7 @@ def main(argv: list[str] | None = None) -> None:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(results, indent=2), encoding="utf-8")
 
-    if args.before_store:
+    if args.before_store or args.after_store:
         stores = {"before": args.before_store, "after": args.after_store}
     else:
         sizes = sorted(int(s) for s in args.sizes.split(","))
