@@ -50,10 +50,11 @@ def trends(
     Each entity's papers per month are divided by the month's papers (months hold different
     numbers of papers). A trend is the Mann-Kendall test of that share over the store's months
     (p < 0.05), its slope the Theil-Sen slope; --rising and --falling put the most consistent
-    first (largest |tau|, the share of pairs of months that agree), then the smallest p. A burst is a run of months where Kleinberg's two-state model
-    (s = 2, gamma = 1) puts the entity in its burst state; its weight is how much better that
-    state explains those months. Papers without a year are counted in no month: every output says
-    how many (the table at its foot, --json in "papers_without_year", TSV and CSV on stderr).
+    first (largest |tau|, the share of pairs of months that agree), then the smallest p. A burst
+    is a run of months where Kleinberg's two-state model (s = 2, gamma = 1) puts the entity in its
+    burst state; its weight is how much better that state explains those months. Papers without a
+    year are counted in no month: every output says how many (the table at its foot, --json in
+    "papers_without_year", TSV and CSV on stderr).
 
     --new without --since lists an entity only if its absence before it first appeared means
     something: at its share of each month's papers since then, the months before would have
