@@ -15,7 +15,6 @@ shown.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -135,13 +134,12 @@ def cache_path(store: Store) -> Path:
 
 def load(store: Store) -> LabelIndex:
     """The label index of the store's current generation: from the cache, else read and cached."""
-    path = cache_path(store)
+    data = store.kept_json("labels")
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("format") == CACHE_FORMAT and data.get("generation") == store.generation:
+        if data["format"] == CACHE_FORMAT and data["generation"] == store.generation:
             return LabelIndex.from_json(data)
-    except (OSError, ValueError, KeyError, TypeError):
+    except (KeyError, TypeError, ValueError):
         pass  # missing or unreadable: read it again below
     index = LabelIndex.read(store)
-    store.keep_cache("labels", json.dumps(index.to_json(), ensure_ascii=False, separators=(",", ":")), ".json")
+    store.keep_json("labels", index.to_json())
     return index

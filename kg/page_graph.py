@@ -13,7 +13,6 @@ kg does not import viz here: only the CLI (`kg.commands.viz`) joins the two pack
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Collection
 from dataclasses import asdict
@@ -106,19 +105,16 @@ def _count(store: Store, query: str) -> int:
     """The number `query` counts, kept per store generation with the others a page asked for:
     the totals in its header (every paper, every entity) scan the whole graph, 0.9 s on the whole
     corpus, and every page of a generation needs the same."""
-    counts = _cached_json(store, "counts")
+    counts = _kept_dict(store, "counts")
     if query not in counts:
         counts[query] = next((int(row["n"].value) for row in store.query(query, prefixes=PREFIXES)), 0)
-        store.keep_cache("counts", json.dumps(counts, sort_keys=True), ".json")
+        store.keep_json("counts", counts)
     return int(counts[query])
 
 
-def _cached_json(store: Store, name: str) -> dict:
-    try:
-        found = json.loads(store.cache_path(name, ".json").read_text(encoding="utf-8"))
-        return found if isinstance(found, dict) else {}
-    except (OSError, ValueError):
-        return {}  # not kept yet, or unreadable: compute again
+def _kept_dict(store: Store, name: str) -> dict:
+    found = store.kept_json(name)
+    return found if isinstance(found, dict) else {}
 
 
 def entity_count(store: Store, types: Collection[str], papers: int | None = None) -> int:
@@ -193,11 +189,11 @@ def built_from(store: Store) -> str | None:
     """What the store's papers were read from, in a few words: the one input file, else the
     folder holding all of them (`data/demo`), else how many inputs; None for a store without
     papers."""
-    kept = _cached_json(store, "sources")
+    kept = _kept_dict(store, "sources")
     if "files" not in kept:
         # every paper's source is read (1.9 s on the whole corpus): once per generation
         kept = {"files": sorted({row["file"].value for row in store.query(_SOURCES, prefixes=PREFIXES)})}
-        store.keep_cache("sources", json.dumps(kept), ".json")
+        store.keep_json("sources", kept)
     files = {PurePosixPath(f) for f in kept["files"]}
     if not files:
         return None

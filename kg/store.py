@@ -29,6 +29,7 @@ graph is 10-100x faster, and it persists to disk natively.
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import re
 import shutil
@@ -178,6 +179,18 @@ class Store:
                     old.unlink(missing_ok=True)
         except OSError:
             pass
+
+    def kept_json(self, name: str):
+        """The JSON a reader kept under `name` for this generation (`keep_json`), or None when
+        nothing readable is kept."""
+        try:
+            return json.loads(self.cache_path(name, ".json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None  # not kept yet, or unreadable: the caller derives it again
+
+    def keep_json(self, name: str, data) -> None:
+        """Keep `data` as `name`'s JSON for this generation (see `keep_cache`)."""
+        self.keep_cache(name, json.dumps(data, ensure_ascii=False, separators=(",", ":")), ".json")
 
     def __len__(self) -> int:
         return len(self.oxigraph)

@@ -12,7 +12,6 @@ would make the command as slow as the store is large.
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass, field
 
@@ -210,11 +209,11 @@ def _read_rows(store: Store, min_papers: int, entity: str | None, type: str | No
 
 
 def _cached_rows(store: Store) -> tuple[int, list[_Row]] | None:
+    data = store.kept_json(_CACHE)
     try:
-        data = json.loads(store.cache_path(_CACHE, ".json").read_text(encoding="utf-8"))
         if data["format"] == _CACHE_FORMAT:
             return int(data["floor"]), [_Row(*fields) for fields in data["rows"]]
-    except (OSError, ValueError, KeyError, TypeError):
+    except (KeyError, TypeError, ValueError):
         pass  # missing or unreadable: read the store
     return None
 
@@ -229,12 +228,7 @@ def _entity_rows(store: Store, min_papers: int, entity: str | None, type: str | 
         return [r for r in cached[1] if r.papers >= min_papers and (type is None or r.type == type)]
     rows = _read_rows(store, min_papers, None, type)
     if type is None:
-        text = json.dumps(
-            {"format": _CACHE_FORMAT, "floor": min_papers, "rows": [r.to_json() for r in rows]},
-            ensure_ascii=False,
-            separators=(",", ":"),
-        )
-        store.keep_cache(_CACHE, text, ".json")
+        store.keep_json(_CACHE, {"format": _CACHE_FORMAT, "floor": min_papers, "rows": [r.to_json() for r in rows]})
     return rows
 
 
