@@ -1,13 +1,15 @@
-"""The write step of a build: extractions in, quads out, linked to the entities already in the store.
+"""The write step of a build: linked papers in, quads out, linked to the entities already in the store.
 
-`add_extractions` runs inside `Store.transaction()`. It works a chunk of papers at a time, so
+`add_linked` (or `add_extractions`, which links each extraction first) runs inside
+`Store.transaction()`. It works a chunk of papers at a time, so
 the papers' own quads never pile up in memory, and it only ever reads the parts of the graph the
 build touches: the entities its papers name, the acronyms they use, the relation nodes of their
 entity pairs. A full build is the same operation as an incremental add, so both give the same
 graph.
 
-Per chunk:
-1. link each paper on its own (`kg.linking.link_locally`);
+Before a chunk, each paper has been linked on its own (`kg.linking.link_locally`): `kg build`
+has its extraction engine do it where the paper is extracted, in the worker processes. Per chunk:
+1. drop the papers the store already has;
 2. resolve the acronyms its papers use without defining them against the definitions in the
    store and in the build so far; when a definition arrives that changes where an acronym links,
    relink the stored mentions of that acronym (and fix their papers' roles and relations);
@@ -35,10 +37,11 @@ import pyoxigraph as ox
 from paperkg.extract.records import PaperExtraction
 from paperkg.kg.entities import summarise
 from paperkg.kg.families import refresh_families
-from paperkg.kg.iris import build_iri, entity_iri, one_base, paper_iri, statement_iri
+from paperkg.kg.iris import build_iri, entity_iri, one_base, statement_iri
 from paperkg.kg.linking import (
     AcronymIndex,
     LinkedPaper,
+    LocalLinks,
     link_locally,
     load_linked_paper,
     mentions_with_acronym_key,
@@ -83,14 +86,27 @@ def add_extractions(
     chunk_size: int = CHUNK_SIZE,
     clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
 ) -> IngestReport:
-    """Add the papers of `extractions` to `db` (papers already there are skipped)."""
+    """Add the papers of `extractions` to `db` (papers already there are skipped), linking
+    each here; `add_linked` takes papers an extraction engine has linked already."""
+    return add_linked(db, map(link_locally, extractions), chunk_size=chunk_size, clock=clock)
+
+
+def add_linked(
+    db: ox.Store,
+    papers: Iterable[LocalLinks],
+    *,
+    chunk_size: int = CHUNK_SIZE,
+    clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+) -> IngestReport:
+    """Add `papers`, each linked on its own by `link_locally`, to `db` (papers already there are
+    skipped)."""
     with one_base():  # the base IRI is read once per build
         _require_surface_forms(db)
         started = clock()
         build = build_iri(sum(1 for _ in db.quads_for_pattern(None, rdf.type, pkg.Build)) + 1)
         report = IngestReport()
         pending = _Pending(Descriptions(db))
-        iterator = iter(extractions)
+        iterator = iter(papers)
         while chunk := list(islice(iterator, chunk_size)):
             fresh = _new_papers(db, chunk)
             if fresh:
@@ -114,26 +130,25 @@ def _require_surface_forms(db: ox.Store) -> None:
         )
 
 
-def _new_papers(db: ox.Store, chunk: list[PaperExtraction]) -> list[PaperExtraction]:
+def _new_papers(db: ox.Store, chunk: list[LocalLinks]) -> list[LocalLinks]:
     seen = set()
     fresh = []
-    for ex in chunk:
-        iri = paper_iri(ex.paper.key)
+    for links in chunk:
+        iri = links.paper.iri
         if iri in seen or any(db.quads_for_pattern(iri, rdf.type, pkg.Paper)):
             continue
         seen.add(iri)
-        fresh.append(ex)
+        fresh.append(links)
     return fresh
 
 
 def _add_chunk(
     db: ox.Store,
-    chunk: list[PaperExtraction],
+    local: list[LocalLinks],
     build: ox.NamedNode,
     report: IngestReport,
     pending: _Pending,
 ) -> None:
-    local = [link_locally(ex) for ex in chunk]
     ex_dropped = {links.paper.iri: links.generic_dropped for links in local}
     keys: dict[ox.NamedNode, str] = {}
     defined_here: dict[str, set[str]] = defaultdict(set)  # acronym key -> long-form keys

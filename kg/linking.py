@@ -27,7 +27,7 @@ from typing import cast
 import pyoxigraph as ox
 
 from paperkg.extract.records import Field, Mention, PaperExtraction, Sentence
-from paperkg.kg.iris import entity_iri, mention_iri, paper_iri
+from paperkg.kg.iris import entity_iri, mention_iri, one_base, paper_iri
 from paperkg.kg.names import is_acronym_like, lookup_key, singular_surface
 from paperkg.kg.quality import Quality, load_quality
 from paperkg.kg.relations import RelationMention, relation_mentions
@@ -81,7 +81,14 @@ class LocalLinks:
 
 def link_locally(ex: PaperExtraction) -> LocalLinks:
     """Link a paper's mentions by what the paper itself says and the corpus's acronym evidence
-    (`kg.quality`); generic names are not linked; acronyms nothing settles stay pending."""
+    (`kg.quality`); generic names are not linked; acronyms nothing settles stay pending.
+
+    A pure function of the extraction, so an extraction engine runs it in its workers."""
+    with one_base():  # its IRIs under one base, read once, wherever it runs
+        return _link_locally(ex)
+
+
+def _link_locally(ex: PaperExtraction) -> LocalLinks:
     quality = load_quality()
     piri = paper_iri(ex.paper.key)
     definitions = _definitions(ex, quality)
