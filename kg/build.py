@@ -10,9 +10,8 @@ from paperkg.extract.readers import ReadProblem, read_inputs, unique_papers
 from paperkg.extract.records import Paper
 from paperkg.kg import label_index, trend_report
 from paperkg.kg.engines import Engine, LocalEngine
-from paperkg.kg.ingest import add_linked
+from paperkg.kg.ingest import PreparedPaper, add_prepared, prepare
 from paperkg.kg.iris import paper_iri
-from paperkg.kg.linking import LocalLinks, link_locally
 from paperkg.kg.rdf import location_quads
 from paperkg.kg.store import Store
 from paperkg.kg.terms import pkg, rdf
@@ -97,14 +96,15 @@ def build(
             report.problems.append(problem)
             on_problem(problem)
 
-        # Each paper is linked where it was extracted (the engine's workers), then streamed into
-        # the write a chunk at a time, so memory does not grow with the input.
-        linked: Iterable[LocalLinks] = ()
+        # Each paper is linked and its own quads written where it was extracted (the engine's
+        # workers), then streamed into the write a chunk at a time, so memory does not grow with
+        # the input.
+        prepared: Iterable[PreparedPaper] = ()
         if new:
-            linked = progress(engine.extract(new, extractor, on_failure=failed, finish=link_locally), len(new))
+            prepared = progress(engine.extract(new, extractor, on_failure=failed, finish=prepare), len(new))
         with store.transaction(compact=_is_large_write(store, len(new))) as db:
             db.extend(known)
-            add_linked(db, linked)
+            add_prepared(db, prepared)
         keep_reader_caches(Store(store.path))
     report.triples_after = store.triples() if store.exists() else 0
     report.seconds = time.perf_counter() - started

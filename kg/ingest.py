@@ -1,19 +1,22 @@
-"""The write step of a build: linked papers in, quads out, linked to the entities already in the store.
+"""The write step of a build: prepared papers in, quads out, linked to the entities already in the store.
 
-`add_linked` (or `add_extractions`, which links each extraction first) runs inside
+`add_prepared` (or `add_extractions`, which prepares each extraction first) runs inside
 `Store.transaction()`. It works a chunk of papers at a time, so
 the papers' own quads never pile up in memory, and it only ever reads the parts of the graph the
 build touches: the entities its papers name, the acronyms they use, the relation nodes of their
 entity pairs. A full build is the same operation as an incremental add, so both give the same
 graph.
 
-Before a chunk, each paper has been linked on its own (`kg.linking.link_locally`): `kg build`
-has its extraction engine do it where the paper is extracted, in the worker processes. Per chunk:
+Before a chunk, each paper has been prepared on its own (`prepare`): linked by what it says
+(`kg.linking.link_locally`), and its own quads (paper, sentences, mentions, relation mentions)
+written as N-Quads. `kg build` has its extraction engine do this where the paper is extracted, in
+the worker processes. Per chunk:
 1. drop the papers the store already has;
 2. resolve the acronyms its papers use without defining them against the definitions in the
    store and in the build so far; when a definition arrives that changes where an acronym links,
    relink the stored mentions of that acronym (and fix their papers' roles and relations);
-3. write papers, sentences, mentions and paper-entity links with Oxigraph's bulk loader;
+3. write the papers' own N-Quads, and what the build and the store decide (each mention's entity,
+   the paper-entity links, the build that made them) with Oxigraph's bulk loader;
 4. add the chunk's relation evidence to the stored evidence;
 5. add what the chunk changes to the build's pending summaries (`_Pending`): each entity's
    mention tallies, papers and acronyms, its papers per period (`kg.timeline.TimeChanges`), and
@@ -26,6 +29,7 @@ families (`kg.families`) are linked again from all models' names.
 
 from __future__ import annotations
 
+import io
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -79,6 +83,37 @@ class IngestReport:
     extractors: set[str] = field(default_factory=set)
 
 
+@dataclass(frozen=True)
+class PreparedPaper:
+    """A paper linked on its own, with the quads of it that neither the store nor the build
+    decide (the paper, its sentences, its mentions without their bodies, its relation mentions),
+    written as N-Quads: an extraction worker makes them, and bytes cost next to nothing to send
+    to the writing process and nothing to turn back into terms there (Oxigraph parses them)."""
+
+    links: LocalLinks
+    nquads: bytes
+
+
+def prepare(ex: PaperExtraction) -> PreparedPaper:
+    """Link a paper on its own and write its own quads: `kg build`'s finish step, run where the
+    paper was extracted (`kg.engines`)."""
+    links = link_locally(ex)
+    nquads = io.BytesIO()
+    with one_base():
+        ox.serialize(_own_quads(links), nquads, ox.RdfFormat.N_QUADS)
+    return PreparedPaper(links, nquads.getvalue())
+
+
+def _own_quads(links: LocalLinks) -> Iterator[ox.Quad]:
+    paper = links.paper
+    yield from paper_quads(links.record)
+    for s in paper.sentences.values():
+        yield from sentence_quads(paper.iri, s)
+    for lm in paper.mentions:
+        yield from mention_quads(paper.iri, lm)
+    yield from relation_mention_quads(paper)
+
+
 def add_extractions(
     db: ox.Store,
     extractions: Iterable[PaperExtraction],
@@ -86,20 +121,19 @@ def add_extractions(
     chunk_size: int = CHUNK_SIZE,
     clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
 ) -> IngestReport:
-    """Add the papers of `extractions` to `db` (papers already there are skipped), linking
-    each here; `add_linked` takes papers an extraction engine has linked already."""
-    return add_linked(db, map(link_locally, extractions), chunk_size=chunk_size, clock=clock)
+    """Add the papers of `extractions` to `db` (papers already there are skipped), preparing
+    each here; `add_prepared` takes papers an extraction engine has prepared already."""
+    return add_prepared(db, map(prepare, extractions), chunk_size=chunk_size, clock=clock)
 
 
-def add_linked(
+def add_prepared(
     db: ox.Store,
-    papers: Iterable[LocalLinks],
+    papers: Iterable[PreparedPaper],
     *,
     chunk_size: int = CHUNK_SIZE,
     clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
 ) -> IngestReport:
-    """Add `papers`, each linked on its own by `link_locally`, to `db` (papers already there are
-    skipped)."""
+    """Add `papers`, each made by `prepare`, to `db` (papers already there are skipped)."""
     with one_base():  # the base IRI is read once per build
         _require_surface_forms(db)
         started = clock()
@@ -130,25 +164,26 @@ def _require_surface_forms(db: ox.Store) -> None:
         )
 
 
-def _new_papers(db: ox.Store, chunk: list[LocalLinks]) -> list[LocalLinks]:
+def _new_papers(db: ox.Store, chunk: list[PreparedPaper]) -> list[PreparedPaper]:
     seen = set()
     fresh = []
-    for links in chunk:
-        iri = links.paper.iri
+    for prepared in chunk:
+        iri = prepared.links.paper.iri
         if iri in seen or any(db.quads_for_pattern(iri, rdf.type, pkg.Paper)):
             continue
         seen.add(iri)
-        fresh.append(links)
+        fresh.append(prepared)
     return fresh
 
 
 def _add_chunk(
     db: ox.Store,
-    local: list[LocalLinks],
+    chunk: list[PreparedPaper],
     build: ox.NamedNode,
     report: IngestReport,
     pending: _Pending,
 ) -> None:
+    local = [prepared.links for prepared in chunk]
     ex_dropped = {links.paper.iri: links.generic_dropped for links in local}
     keys: dict[ox.NamedNode, str] = {}
     defined_here: dict[str, set[str]] = defaultdict(set)  # acronym key -> long-form keys
@@ -177,10 +212,9 @@ def _add_chunk(
     papers = []
     for links in local:
         mentions = [
-            replace(lm, entity=targets[lm.acronym_key] if lm.acronym_key else lm.entity, build=build)
-            for lm in links.paper.mentions
+            replace(lm, entity=targets[lm.acronym_key]) if lm.acronym_key else lm for lm in links.paper.mentions
         ]
-        papers.append((links.extraction, replace(links.paper, mentions=mentions)))
+        papers.append((links, replace(links.paper, mentions=mentions)))
 
     delta = _Delta()
     # relink stored papers whose acronym mentions move
@@ -198,22 +232,24 @@ def _add_chunk(
         said, says = paper_support(old, None), paper_support(new, None)
         pending.recounted.update(k for k in said.keys() | says.keys() if said.get(k) != says.get(k))
         report.relinked += 1
-    for ex, linked in papers:
+    for links, linked in papers:
         delta.count(linked, 1)
         delta.changes.append(
-            PaperChange(linked.iri, ex.paper.date, ex.paper.year, frozenset(), frozenset(linked.entities()))
+            PaperChange(linked.iri, links.record.date, links.record.year, frozenset(), frozenset(linked.entities()))
         )
-        for key, added in paper_support(linked, ex.paper.year).items():
+        for key, added in paper_support(linked, links.record.year).items():
             pending.support[key].add(added)
         report.papers += 1
         report.mentions += len(linked.mentions)
         report.generic_dropped += ex_dropped[linked.iri]
-        if ex.extractor:
-            report.extractors.add(ex.extractor)
+        if links.extractor:
+            report.extractors.add(links.extractor)
     # 3. the new papers
     for q in sorted(stale, key=str):
         db.remove(q)
-    bulk_write(db, _paper_write(papers, fixed, build))
+    # lenient: the worker's N-Quads were written from terms Oxigraph had already checked
+    db.bulk_load(b"".join(prepared.nquads for prepared in chunk), ox.RdfFormat.N_QUADS, lenient=True)
+    bulk_write(db, _paper_write([linked for _, linked in papers], fixed, build))
     pending.time_data.add(delta.changes)
 
     # 4. relation evidence and support
@@ -243,19 +279,15 @@ class _Delta:
         self.touched |= paper.entities()
 
 
-def _paper_write(
-    papers: list[tuple[PaperExtraction, LinkedPaper]], fixed: set[ox.Quad], build: ox.NamedNode
-) -> Iterator[ox.Quad]:
+def _paper_write(papers: list[LinkedPaper], fixed: set[ox.Quad], build: ox.NamedNode) -> Iterator[ox.Quad]:
+    """What the build and the store decide of the new papers (their own quads are their
+    `PreparedPaper.nquads`), and the stored papers' links that moved (`fixed`)."""
     yield from fixed
-    for ex, paper in papers:
-        yield from paper_quads(ex.paper)
+    for paper in papers:
         yield ox.Quad(paper.iri, prov.wasGeneratedBy, build)
-        for s in paper.sentences.values():
-            yield from sentence_quads(paper.iri, s)
         for lm in paper.mentions:
-            yield from mention_quads(paper.iri, lm)
+            yield ox.Quad(lm.iri, prov.wasGeneratedBy, build)
         yield from link_quads(paper)
-        yield from relation_mention_quads(paper)
 
 
 def _stored_int(db: ox.Store, node: ox.NamedNode, predicate: ox.NamedNode) -> ox.Quad | None:

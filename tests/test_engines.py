@@ -129,11 +129,11 @@ LINKED_IN = "PAPERKG_TEST_LINKED_IN"
 
 
 def _linked_where(extraction):
-    from paperkg.kg.linking import link_locally
+    from paperkg.kg.ingest import prepare
 
     with open(os.environ[LINKED_IN], "a") as f:
         f.write(f"{os.getpid()}\n")
-    return link_locally(extraction)
+    return prepare(extraction)
 
 
 @needs_model
@@ -142,7 +142,7 @@ def test_shipped_pipeline_two_processes_same_graph_as_one_linked_in_the_workers(
     one, two = Store(tmp_path / "one"), Store(tmp_path / "two")
     build(one, [listing], workers=1)
     monkeypatch.setenv(LINKED_IN, str(tmp_path / "linked-in"))
-    monkeypatch.setattr(build_module, "link_locally", _linked_where)
+    monkeypatch.setattr(build_module, "prepare", _linked_where)
     report = build(two, [listing], workers=2)
     assert graph_lines(two) == graph_lines(one)
     linked_in = (tmp_path / "linked-in").read_text().split()
