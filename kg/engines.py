@@ -19,7 +19,7 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, Protocol, TypeVar, overload
+from typing import Any, Protocol
 
 from paperkg.extract.pipeline import as_extracted
 from paperkg.extract.records import Paper, PaperExtraction
@@ -35,30 +35,13 @@ class EngineError(PaperkgError):
 Failure = Callable[[Paper, Exception], None]
 """Told about a paper whose extraction (or finishing) failed on its own, which is then left out."""
 
-T = TypeVar("T")
+Finish = Callable[[PaperExtraction], Any]
+"""A step run on each extraction where it was made (`kg build` prepares the paper there)."""
 
 
 class Engine(Protocol):
-    @overload
     def extract(
-        self, papers: Sequence[Paper], extractor=None, on_failure: Failure | None = None
-    ) -> Iterator[PaperExtraction]: ...
-    @overload
-    def extract(
-        self,
-        papers: Sequence[Paper],
-        extractor=None,
-        on_failure: Failure | None = None,
-        *,
-        finish: Callable[[PaperExtraction], T],
-    ) -> Iterator[T]: ...
-    def extract(
-        self,
-        papers: Sequence[Paper],
-        extractor=None,
-        on_failure: Failure | None = None,
-        *,
-        finish: Callable[[PaperExtraction], Any] = as_extracted,
+        self, papers: Sequence[Paper], extractor=None, on_failure: Failure | None = None, finish: Finish = as_extracted
     ) -> Iterator[Any]:
         """`finish(extraction)` of each of `papers`, in input order, finished where the paper
         was extracted; `extractor` defaults to the shipped pipeline.
@@ -91,12 +74,7 @@ class LocalEngine:
         self.members = members
 
     def extract(
-        self,
-        papers: Sequence[Paper],
-        extractor=None,
-        on_failure: Failure | None = None,
-        *,
-        finish: Callable[[PaperExtraction], Any] = as_extracted,
+        self, papers: Sequence[Paper], extractor=None, on_failure: Failure | None = None, finish: Finish = as_extracted
     ) -> Iterator[Any]:
         if extractor is None:
             from paperkg.extract.pipeline import load_extractor
@@ -121,9 +99,7 @@ class LocalEngine:
 ISOLATION_BATCH = 64
 
 
-def isolated(
-    extractor, papers: Iterable[Paper], on_failure: Failure, finish: Callable[[PaperExtraction], Any] = as_extracted
-) -> Iterator[Any]:
+def isolated(extractor, papers: Iterable[Paper], on_failure: Failure, finish: Finish = as_extracted) -> Iterator[Any]:
     """Finished extractions of `papers` in order, a batch at a time; when a batch fails, its
     papers are extracted one by one, and one that fails on its own goes to `on_failure` and is
     left out."""
@@ -169,12 +145,7 @@ class DaskEngine:
         self.connect_timeout = connect_timeout
 
     def extract(
-        self,
-        papers: Sequence[Paper],
-        extractor=None,
-        on_failure: Failure | None = None,
-        *,
-        finish: Callable[[PaperExtraction], Any] = as_extracted,
+        self, papers: Sequence[Paper], extractor=None, on_failure: Failure | None = None, finish: Finish = as_extracted
     ) -> Iterator[Any]:
         if not papers:
             return
@@ -257,7 +228,7 @@ _WORKER_LOCK = threading.Lock()
 
 
 def _extract_partition(
-    papers: list[Paper], choice: tuple, extractor=None, finish: Callable[[PaperExtraction], Any] = as_extracted
+    papers: list[Paper], choice: tuple, extractor=None, finish: Finish = as_extracted
 ) -> tuple[list[str], list]:
     """The keys of the papers extracted (to check the order) and their finished extractions."""
     if extractor is None:

@@ -35,6 +35,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from itertools import islice
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -114,16 +115,11 @@ def _own_quads(links: LocalLinks) -> Iterator[ox.Quad]:
     yield from relation_mention_quads(paper)
 
 
-def add_extractions(
-    db: ox.Store,
-    extractions: Iterable[PaperExtraction],
-    *,
-    chunk_size: int = CHUNK_SIZE,
-    clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
-) -> IngestReport:
+def add_extractions(db: ox.Store, extractions: Iterable[PaperExtraction], **options: Any) -> IngestReport:
     """Add the papers of `extractions` to `db` (papers already there are skipped), preparing
-    each here; `add_prepared` takes papers an extraction engine has prepared already."""
-    return add_prepared(db, map(prepare, extractions), chunk_size=chunk_size, clock=clock)
+    each here; `add_prepared` takes papers an extraction engine has prepared already, and the
+    same `options` (`chunk_size`, `clock`)."""
+    return add_prepared(db, map(prepare, extractions), **options)
 
 
 def add_prepared(
