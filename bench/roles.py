@@ -95,7 +95,7 @@ def candidates(out: Path, seed: int = 19) -> None:
 
 
 def _candidate(links) -> dict:
-    paper = links.extraction.paper
+    paper = links.record
     sentences = links.paper.sentences
     entities: dict[str, dict] = {}
     for lm in links.paper.mentions:

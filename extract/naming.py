@@ -181,6 +181,7 @@ _BRITISH = (
 )
 
 
+@lru_cache(maxsize=65536)  # every word of every key; words repeat far more than names do
 def american(word: str) -> str:
     """The American spelling of a lower-case word where the British one differs; others as they are."""
     if not _ISE_WORDS.search(word):

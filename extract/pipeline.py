@@ -2,6 +2,11 @@
 
 `kg build` and `kg extract` both go through `load_extractor().extract(...)`. The spaCy pipeline is
 the one shipped in `extract/model/` (trained by `kg train`); it is loaded once per process.
+
+A caller may hand `extract` a `finish` step (a function of one extraction, such as `kg build`'s
+linking): it runs where the paper was extracted, in the worker process when there are several,
+so per-paper work after extraction spreads over the cores too. The step must be picklable (a
+module-level function) and its results too.
 """
 
 from __future__ import annotations
@@ -10,9 +15,9 @@ import bisect
 import itertools
 import multiprocessing
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from paperkg.extract.allocator import reuse_freed_memory
 from paperkg.extract.grouping import group_mentions
@@ -23,7 +28,15 @@ from paperkg.schema.errors import NotFoundError
 if TYPE_CHECKING:
     from spacy.language import Language
 
-__all__ = ["ALL_MEMBERS", "Extractor", "MODEL_DIR", "load_extractor", "load_nlp"]
+__all__ = ["ALL_MEMBERS", "Extractor", "MODEL_DIR", "as_extracted", "load_extractor", "load_nlp"]
+
+T = TypeVar("T")
+
+
+def as_extracted(extraction: PaperExtraction) -> PaperExtraction:
+    """The `finish` step that keeps an extraction as it is."""
+    return extraction
+
 
 MODEL_DIR = Path(__file__).resolve().parent / "model"
 
@@ -93,10 +106,31 @@ class Extractor:
         elif running < meta.get("members", running):
             self.version += f" ({running} of {meta['members']} recogniser members)"
 
-    def extract(self, papers: Iterable[Paper], n_process: int = 1, batch_size: int = 64) -> Iterator[PaperExtraction]:
-        """Extractions in input order; `n_process` > 1 runs whole batches in forked workers."""
+    @overload
+    def extract(
+        self, papers: Iterable[Paper], n_process: int = 1, batch_size: int = 64
+    ) -> Iterator[PaperExtraction]: ...
+    @overload
+    def extract(
+        self,
+        papers: Iterable[Paper],
+        n_process: int = 1,
+        batch_size: int = 64,
+        *,
+        finish: Callable[[PaperExtraction], T],
+    ) -> Iterator[T]: ...
+    def extract(
+        self,
+        papers: Iterable[Paper],
+        n_process: int = 1,
+        batch_size: int = 64,
+        *,
+        finish: Callable[[PaperExtraction], Any] = as_extracted,
+    ) -> Iterator[Any]:
+        """`finish(extraction)` of each paper in input order; `n_process` > 1 runs whole batches,
+        finishing included, in forked workers."""
         if n_process > 1:
-            yield from _extract_in_processes(self, papers, n_process, batch_size)
+            yield from _extract_in_processes(self, papers, n_process, batch_size, finish)
             return
         from paperkg.extract.ops import one_blas_thread  # numpy and thinc: loaded with the model anyway
 
@@ -104,23 +138,27 @@ class Extractor:
         pairs = ((text_of(paper), paper) for paper in papers)
         with one_blas_thread():
             for doc, paper in self.nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
-                yield doc_to_extraction(doc, paper, f"{self.name} {self.version}")
+                yield finish(doc_to_extraction(doc, paper, f"{self.name} {self.version}"))
 
 
-# The extractor a forked worker runs: inherited from the parent, so no worker loads the model.
+# The extractor and finishing step a forked worker runs: inherited from the parent, so no worker
+# loads the model.
 _WORKER_EXTRACTOR: Extractor | None = None
+_WORKER_FINISH: Callable[[PaperExtraction], Any] = as_extracted
 
 
-def _extract_batch(papers: list[Paper]) -> list[PaperExtraction]:
+def _extract_batch(papers: list[Paper]) -> list:
     assert _WORKER_EXTRACTOR is not None, "a worker forked before the extractor was set"
-    return list(_WORKER_EXTRACTOR.extract(papers))
+    return list(_WORKER_EXTRACTOR.extract(papers, finish=_WORKER_FINISH))
 
 
-def _extract_in_processes(extractor: Extractor, papers: Iterable[Paper], n_process: int, batch_size: int):
-    # Workers return finished PaperExtractions rather than Docs (as spaCy's own n_process
-    # does), so the parent does no per-paper work and the cores add up.
-    global _WORKER_EXTRACTOR
-    _WORKER_EXTRACTOR = extractor
+def _extract_in_processes(
+    extractor: Extractor, papers: Iterable[Paper], n_process: int, batch_size: int, finish: Callable
+) -> Iterator:
+    # Workers return finished items rather than Docs (as spaCy's own n_process does), so the
+    # parent does no per-paper work and the cores add up.
+    global _WORKER_EXTRACTOR, _WORKER_FINISH
+    _WORKER_EXTRACTOR, _WORKER_FINISH = extractor, finish
     context = multiprocessing.get_context("fork")
     with context.Pool(n_process) as pool:
         for batch in pool.imap(_extract_batch, _batches(papers, batch_size)):

@@ -10,7 +10,7 @@ from paperkg.extract.readers import ReadProblem, read_inputs, unique_papers
 from paperkg.extract.records import Paper
 from paperkg.kg import label_index, trend_report
 from paperkg.kg.engines import Engine, LocalEngine
-from paperkg.kg.ingest import add_extractions
+from paperkg.kg.ingest import PreparedPaper, add_prepared, prepare
 from paperkg.kg.iris import paper_iri
 from paperkg.kg.rdf import location_quads
 from paperkg.kg.store import Store
@@ -96,11 +96,15 @@ def build(
             report.problems.append(problem)
             on_problem(problem)
 
-        # Streamed into the write, a chunk at a time, so memory does not grow with the input.
-        extractions = progress(engine.extract(new, extractor, on_failure=failed), len(new)) if new else ()
+        # Each paper is linked and its own quads written where it was extracted (the engine's
+        # workers), then streamed into the write a chunk at a time, so memory does not grow with
+        # the input.
+        prepared: Iterable[PreparedPaper] = ()
+        if new:
+            prepared = progress(engine.extract(new, extractor, on_failure=failed, finish=prepare), len(new))
         with store.transaction(compact=_is_large_write(store, len(new))) as db:
             db.extend(known)
-            add_extractions(db, extractions)
+            add_prepared(db, prepared)
         keep_reader_caches(Store(store.path))
     report.triples_after = store.triples() if store.exists() else 0
     report.seconds = time.perf_counter() - started

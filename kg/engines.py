@@ -2,7 +2,9 @@
 
 Every engine yields one `PaperExtraction` per paper in the order the papers were given, whatever
 ran them and however the input was split, so linking and loading see the same sequence and the
-graph comes out the same for every engine and worker count.
+graph comes out the same for every engine and worker count. Given a `finish` step (`kg build`
+links each paper with `kg.linking.link_locally`), an engine yields `finish(extraction)` instead,
+computed where the paper was extracted: in a worker process, or on a Dask worker.
 
 Dask is an optional extra (`pip install 'paperkg[distributed]'`) and is imported only when the
 dask engine runs.
@@ -17,8 +19,9 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Protocol
+from typing import Any, Protocol
 
+from paperkg.extract.pipeline import as_extracted
 from paperkg.extract.records import Paper, PaperExtraction
 from paperkg.schema.errors import PaperkgError
 
@@ -30,14 +33,18 @@ class EngineError(PaperkgError):
 
 
 Failure = Callable[[Paper, Exception], None]
-"""Told about a paper whose extraction failed on its own, which is then left out."""
+"""Told about a paper whose extraction (or finishing) failed on its own, which is then left out."""
+
+Finish = Callable[[PaperExtraction], Any]
+"""A step run on each extraction where it was made (`kg build` prepares the paper there)."""
 
 
 class Engine(Protocol):
     def extract(
-        self, papers: Sequence[Paper], extractor=None, on_failure: Failure | None = None
-    ) -> Iterator[PaperExtraction]:
-        """Extractions of `papers`, in input order; `extractor` defaults to the shipped pipeline.
+        self, papers: Sequence[Paper], extractor=None, on_failure: Failure | None = None, finish: Finish = as_extracted
+    ) -> Iterator[Any]:
+        """`finish(extraction)` of each of `papers`, in input order, finished where the paper
+        was extracted; `extractor` defaults to the shipped pipeline.
 
         With `on_failure`, an engine that can isolate papers skips one whose extraction fails
         and reports it there; otherwise (and on engines that cannot) the error propagates."""
@@ -67,43 +74,44 @@ class LocalEngine:
         self.members = members
 
     def extract(
-        self, papers: Sequence[Paper], extractor=None, on_failure: Failure | None = None
-    ) -> Iterator[PaperExtraction]:
+        self, papers: Sequence[Paper], extractor=None, on_failure: Failure | None = None, finish: Finish = as_extracted
+    ) -> Iterator[Any]:
         if extractor is None:
             from paperkg.extract.pipeline import load_extractor
 
             extractor = load_extractor(self.model, self.members)
         if on_failure is None:
-            yield from extractor.extract(papers, n_process=self.workers)
+            yield from extractor.extract(papers, n_process=self.workers, finish=finish)
         elif self.workers == 1:
-            yield from isolated(extractor, papers, on_failure)
+            yield from isolated(extractor, papers, on_failure, finish)
         else:
             # The process pool streams whole batches; when one fails, the papers from there on are
             # extracted in this process, isolated, so the bad paper is skipped and the rest lands.
             done = 0
             try:
-                for extraction in extractor.extract(papers, n_process=self.workers):
-                    yield extraction
+                for item in extractor.extract(papers, n_process=self.workers, finish=finish):
+                    yield item
                     done += 1
             except Exception:
-                yield from isolated(extractor, papers[done:], on_failure)
+                yield from isolated(extractor, papers[done:], on_failure, finish)
 
 
 ISOLATION_BATCH = 64
 
 
-def isolated(extractor, papers: Iterable[Paper], on_failure: Failure) -> Iterator[PaperExtraction]:
-    """Extractions of `papers` in order, a batch at a time; when a batch fails, its papers are
-    extracted one by one, and one that fails on its own goes to `on_failure` and is left out."""
+def isolated(extractor, papers: Iterable[Paper], on_failure: Failure, finish: Finish = as_extracted) -> Iterator[Any]:
+    """Finished extractions of `papers` in order, a batch at a time; when a batch fails, its
+    papers are extracted one by one, and one that fails on its own goes to `on_failure` and is
+    left out."""
     iterator = iter(papers)
     while batch := list(itertools.islice(iterator, ISOLATION_BATCH)):
         try:
-            done = list(extractor.extract(batch))
+            done = list(extractor.extract(batch, finish=finish))
         except Exception:
             done = []
             for paper in batch:
                 try:
-                    done.extend(extractor.extract([paper]))
+                    done.extend(extractor.extract([paper], finish=finish))
                 except Exception as exc:
                     on_failure(paper, exc)
         yield from done
@@ -137,8 +145,8 @@ class DaskEngine:
         self.connect_timeout = connect_timeout
 
     def extract(
-        self, papers: Sequence[Paper], extractor=None, on_failure: Failure | None = None
-    ) -> Iterator[PaperExtraction]:
+        self, papers: Sequence[Paper], extractor=None, on_failure: Failure | None = None, finish: Finish = as_extracted
+    ) -> Iterator[Any]:
         if not papers:
             return
         with self._client() as client:
@@ -151,14 +159,13 @@ class DaskEngine:
             while next_part < len(parts) or pending:
                 while next_part < len(parts) and len(pending) < self.in_flight * n_workers:
                     part = parts[next_part]
-                    pending.append(
-                        (part, client.submit(_extract_partition, part, (self.model, self.members), shared, pure=False))
-                    )
+                    choice = (self.model, self.members)
+                    pending.append((part, client.submit(_extract_partition, part, choice, shared, finish, pure=False)))
                     next_part += 1
                 part, future = pending.popleft()
-                extractions = future.result()
-                _check_order(part, extractions)
-                yield from extractions
+                keys, finished = future.result()
+                _check_order(part, keys)
+                yield from finished
 
     @contextmanager
     def _client(self):
@@ -209,8 +216,8 @@ def _partition_size(n_papers: int, n_workers: int) -> int:
     return max(1, min(500, math.ceil(n_papers / (4 * max(1, n_workers)))))
 
 
-def _check_order(papers: list[Paper], extractions: list[PaperExtraction]) -> None:
-    if [e.paper.key for e in extractions] != [p.key for p in papers]:
+def _check_order(papers: list[Paper], keys: list[str]) -> None:
+    if keys != [p.key for p in papers]:
         raise EngineError("a Dask worker returned extractions that do not match its partition's papers")
 
 
@@ -220,7 +227,10 @@ _WORKER_EXTRACTORS: dict = {}  # (model, members) -> extractor, loaded once per 
 _WORKER_LOCK = threading.Lock()
 
 
-def _extract_partition(papers: list[Paper], choice: tuple, extractor=None) -> list[PaperExtraction]:
+def _extract_partition(
+    papers: list[Paper], choice: tuple, extractor=None, finish: Finish = as_extracted
+) -> tuple[list[str], list]:
+    """The keys of the papers extracted (to check the order) and their finished extractions."""
     if extractor is None:
         with _WORKER_LOCK:
             if choice not in _WORKER_EXTRACTORS:
@@ -228,4 +238,5 @@ def _extract_partition(papers: list[Paper], choice: tuple, extractor=None) -> li
 
                 _WORKER_EXTRACTORS[choice] = load_extractor(*choice)
             extractor = _WORKER_EXTRACTORS[choice]
-    return list(extractor.extract(papers, n_process=1))
+    extractions = list(extractor.extract(papers, n_process=1))
+    return [ex.paper.key for ex in extractions], [finish(ex) for ex in extractions]

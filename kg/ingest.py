@@ -1,17 +1,22 @@
-"""The write step of a build: extractions in, quads out, linked to the entities already in the store.
+"""The write step of a build: prepared papers in, quads out, linked to the entities already in the store.
 
-`add_extractions` runs inside `Store.transaction()`. It works a chunk of papers at a time, so
+`add_prepared` (or `add_extractions`, which prepares each extraction first) runs inside
+`Store.transaction()`. It works a chunk of papers at a time, so
 the papers' own quads never pile up in memory, and it only ever reads the parts of the graph the
 build touches: the entities its papers name, the acronyms they use, the relation nodes of their
 entity pairs. A full build is the same operation as an incremental add, so both give the same
 graph.
 
-Per chunk:
-1. link each paper on its own (`kg.linking.link_locally`);
+Before a chunk, each paper has been prepared on its own (`prepare`): linked by what it says
+(`kg.linking.link_locally`), and its own quads (paper, sentences, mentions, relation mentions)
+written as N-Quads. `kg build` has its extraction engine do this where the paper is extracted, in
+the worker processes. Per chunk:
+1. drop the papers the store already has;
 2. resolve the acronyms its papers use without defining them against the definitions in the
    store and in the build so far; when a definition arrives that changes where an acronym links,
    relink the stored mentions of that acronym (and fix their papers' roles and relations);
-3. write papers, sentences, mentions and paper-entity links with Oxigraph's bulk loader;
+3. write the papers' own N-Quads, and what the build and the store decide (each mention's entity,
+   the paper-entity links, the build that made them) with Oxigraph's bulk loader;
 4. add the chunk's relation evidence to the stored evidence;
 5. add what the chunk changes to the build's pending summaries (`_Pending`): each entity's
    mention tallies, papers and acronyms, its papers per period (`kg.timeline.TimeChanges`), and
@@ -24,21 +29,24 @@ families (`kg.families`) are linked again from all models' names.
 
 from __future__ import annotations
 
+import io
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from itertools import islice
+from typing import Any
 
 import pyoxigraph as ox
 
 from paperkg.extract.records import PaperExtraction
 from paperkg.kg.entities import summarise
 from paperkg.kg.families import refresh_families
-from paperkg.kg.iris import build_iri, entity_iri, one_base, paper_iri, statement_iri
+from paperkg.kg.iris import build_iri, entity_iri, one_base, statement_iri
 from paperkg.kg.linking import (
     AcronymIndex,
     LinkedPaper,
+    LocalLinks,
     link_locally,
     load_linked_paper,
     mentions_with_acronym_key,
@@ -76,21 +84,59 @@ class IngestReport:
     extractors: set[str] = field(default_factory=set)
 
 
-def add_extractions(
+@dataclass(frozen=True)
+class PreparedPaper:
+    """A paper linked on its own, with the quads of it that neither the store nor the build
+    decide (the paper, its sentences, its mentions without their bodies, its relation mentions),
+    written as N-Quads: an extraction worker makes them, and bytes cost next to nothing to send
+    to the writing process and nothing to turn back into terms there (Oxigraph parses them)."""
+
+    links: LocalLinks
+    nquads: bytes
+
+
+def prepare(ex: PaperExtraction) -> PreparedPaper:
+    """Link a paper on its own and write its own quads: `kg build`'s finish step, run where the
+    paper was extracted (`kg.engines`)."""
+    links = link_locally(ex)
+    nquads = io.BytesIO()
+    with one_base():
+        ox.serialize(_own_quads(links), nquads, ox.RdfFormat.N_QUADS)
+    return PreparedPaper(links, nquads.getvalue())
+
+
+def _own_quads(links: LocalLinks) -> Iterator[ox.Quad]:
+    paper = links.paper
+    yield from paper_quads(links.record)
+    for s in paper.sentences.values():
+        yield from sentence_quads(paper.iri, s)
+    for lm in paper.mentions:
+        yield from mention_quads(paper.iri, lm)
+    yield from relation_mention_quads(paper)
+
+
+def add_extractions(db: ox.Store, extractions: Iterable[PaperExtraction], **options: Any) -> IngestReport:
+    """Add the papers of `extractions` to `db` (papers already there are skipped), preparing
+    each here; `add_prepared` takes papers an extraction engine has prepared already, and the
+    same `options` (`chunk_size`, `clock`)."""
+    return add_prepared(db, map(prepare, extractions), **options)
+
+
+def add_prepared(
     db: ox.Store,
-    extractions: Iterable[PaperExtraction],
+    papers: Iterable[PreparedPaper],
     *,
     chunk_size: int = CHUNK_SIZE,
     clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
 ) -> IngestReport:
-    """Add the papers of `extractions` to `db` (papers already there are skipped)."""
+    """Add `papers`, each made by `prepare`, to `db` (papers already there are skipped)."""
     with one_base():  # the base IRI is read once per build
         _require_surface_forms(db)
         started = clock()
         build = build_iri(sum(1 for _ in db.quads_for_pattern(None, rdf.type, pkg.Build)) + 1)
         report = IngestReport()
         pending = _Pending(Descriptions(db))
-        iterator = iter(extractions)
+        iterator = iter(papers)
         while chunk := list(islice(iterator, chunk_size)):
             fresh = _new_papers(db, chunk)
             if fresh:
@@ -114,26 +160,26 @@ def _require_surface_forms(db: ox.Store) -> None:
         )
 
 
-def _new_papers(db: ox.Store, chunk: list[PaperExtraction]) -> list[PaperExtraction]:
+def _new_papers(db: ox.Store, chunk: list[PreparedPaper]) -> list[PreparedPaper]:
     seen = set()
     fresh = []
-    for ex in chunk:
-        iri = paper_iri(ex.paper.key)
+    for prepared in chunk:
+        iri = prepared.links.paper.iri
         if iri in seen or any(db.quads_for_pattern(iri, rdf.type, pkg.Paper)):
             continue
         seen.add(iri)
-        fresh.append(ex)
+        fresh.append(prepared)
     return fresh
 
 
 def _add_chunk(
     db: ox.Store,
-    chunk: list[PaperExtraction],
+    chunk: list[PreparedPaper],
     build: ox.NamedNode,
     report: IngestReport,
     pending: _Pending,
 ) -> None:
-    local = [link_locally(ex) for ex in chunk]
+    local = [prepared.links for prepared in chunk]
     ex_dropped = {links.paper.iri: links.generic_dropped for links in local}
     keys: dict[ox.NamedNode, str] = {}
     defined_here: dict[str, set[str]] = defaultdict(set)  # acronym key -> long-form keys
@@ -162,10 +208,9 @@ def _add_chunk(
     papers = []
     for links in local:
         mentions = [
-            replace(lm, entity=targets[lm.acronym_key] if lm.acronym_key else lm.entity, build=build)
-            for lm in links.paper.mentions
+            replace(lm, entity=targets[lm.acronym_key]) if lm.acronym_key else lm for lm in links.paper.mentions
         ]
-        papers.append((links.extraction, replace(links.paper, mentions=mentions)))
+        papers.append((links, replace(links.paper, mentions=mentions)))
 
     delta = _Delta()
     # relink stored papers whose acronym mentions move
@@ -183,22 +228,24 @@ def _add_chunk(
         said, says = paper_support(old, None), paper_support(new, None)
         pending.recounted.update(k for k in said.keys() | says.keys() if said.get(k) != says.get(k))
         report.relinked += 1
-    for ex, linked in papers:
+    for links, linked in papers:
         delta.count(linked, 1)
         delta.changes.append(
-            PaperChange(linked.iri, ex.paper.date, ex.paper.year, frozenset(), frozenset(linked.entities()))
+            PaperChange(linked.iri, links.record.date, links.record.year, frozenset(), frozenset(linked.entities()))
         )
-        for key, added in paper_support(linked, ex.paper.year).items():
+        for key, added in paper_support(linked, links.record.year).items():
             pending.support[key].add(added)
         report.papers += 1
         report.mentions += len(linked.mentions)
         report.generic_dropped += ex_dropped[linked.iri]
-        if ex.extractor:
-            report.extractors.add(ex.extractor)
+        if links.extractor:
+            report.extractors.add(links.extractor)
     # 3. the new papers
     for q in sorted(stale, key=str):
         db.remove(q)
-    bulk_write(db, _paper_write(papers, fixed, build))
+    # lenient: the worker's N-Quads were written from terms Oxigraph had already checked
+    db.bulk_load(b"".join(prepared.nquads for prepared in chunk), ox.RdfFormat.N_QUADS, lenient=True)
+    bulk_write(db, _paper_write([linked for _, linked in papers], fixed, build))
     pending.time_data.add(delta.changes)
 
     # 4. relation evidence and support
@@ -228,19 +275,15 @@ class _Delta:
         self.touched |= paper.entities()
 
 
-def _paper_write(
-    papers: list[tuple[PaperExtraction, LinkedPaper]], fixed: set[ox.Quad], build: ox.NamedNode
-) -> Iterator[ox.Quad]:
+def _paper_write(papers: list[LinkedPaper], fixed: set[ox.Quad], build: ox.NamedNode) -> Iterator[ox.Quad]:
+    """What the build and the store decide of the new papers (their own quads are their
+    `PreparedPaper.nquads`), and the stored papers' links that moved (`fixed`)."""
     yield from fixed
-    for ex, paper in papers:
-        yield from paper_quads(ex.paper)
+    for paper in papers:
         yield ox.Quad(paper.iri, prov.wasGeneratedBy, build)
-        for s in paper.sentences.values():
-            yield from sentence_quads(paper.iri, s)
         for lm in paper.mentions:
-            yield from mention_quads(paper.iri, lm)
+            yield ox.Quad(lm.iri, prov.wasGeneratedBy, build)
         yield from link_quads(paper)
-        yield from relation_mention_quads(paper)
 
 
 def _stored_int(db: ox.Store, node: ox.NamedNode, predicate: ox.NamedNode) -> ox.Quad | None:

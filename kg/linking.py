@@ -26,8 +26,8 @@ from typing import cast
 
 import pyoxigraph as ox
 
-from paperkg.extract.records import Field, Mention, PaperExtraction, Sentence
-from paperkg.kg.iris import entity_iri, mention_iri, paper_iri
+from paperkg.extract.records import Field, Mention, Paper, PaperExtraction, Sentence
+from paperkg.kg.iris import entity_iri, mention_iri, one_base, paper_iri
 from paperkg.kg.names import is_acronym_like, lookup_key, singular_surface
 from paperkg.kg.quality import Quality, load_quality
 from paperkg.kg.relations import RelationMention, relation_mentions
@@ -44,7 +44,6 @@ class LinkedMention:
     role: str
     entity: ox.NamedNode
     acronym_key: str | None = None  # set on an acronym its paper does not define
-    build: ox.NamedNode | None = None
 
 
 @dataclass
@@ -70,7 +69,8 @@ class LinkedPaper:
 class LocalLinks:
     """The result of linking one paper on its own: entity keys, and acronyms still to resolve."""
 
-    extraction: PaperExtraction
+    record: Paper  # the paper as read
+    extractor: str  # the extractor's name and version
     paper: LinkedPaper
     keys: dict[ox.NamedNode, str]  # entity IRI -> key, for the entities decided in the paper
     pending: dict[ox.NamedNode, str] = field(default_factory=dict)  # mention IRI -> acronym key
@@ -81,7 +81,14 @@ class LocalLinks:
 
 def link_locally(ex: PaperExtraction) -> LocalLinks:
     """Link a paper's mentions by what the paper itself says and the corpus's acronym evidence
-    (`kg.quality`); generic names are not linked; acronyms nothing settles stay pending."""
+    (`kg.quality`); generic names are not linked; acronyms nothing settles stay pending.
+
+    A pure function of the extraction, so an extraction engine runs it in its workers."""
+    with one_base():  # its IRIs under one base, read once, wherever it runs
+        return _link_locally(ex)
+
+
+def _link_locally(ex: PaperExtraction) -> LocalLinks:
     quality = load_quality()
     piri = paper_iri(ex.paper.key)
     definitions = _definitions(ex, quality)
@@ -109,7 +116,7 @@ def link_locally(ex: PaperExtraction) -> LocalLinks:
             mtype = m.type if m.type in ENTITY_TYPES else ent.type if ent.type in ENTITY_TYPES else "Concept"
             staged.append((m, mtype, definitions.redirects.get(lookup_key(m.text), key), pending))
     staged.sort(key=lambda s: (s[0].field != "title", s[0].start, s[0].end, s[0].text, s[2]))
-    links = LocalLinks(ex, LinkedPaper(piri, sentences, []), {}, generic_dropped=dropped)
+    links = LocalLinks(ex.paper, ex.extractor, LinkedPaper(piri, sentences, []), {}, generic_dropped=dropped)
     seen_spans = set()
     for m, mtype, key, pending in staged:
         span = (m.field, m.start, m.end)
@@ -298,7 +305,6 @@ def load_linked_paper(db: ox.Store, paper: ox.NamedNode) -> LinkedPaper:
                     term_value(props["role"])[len(PKG_NS) :],
                     named(props["hasBody"]),
                     term_value(ak) if ak is not None else None,
-                    named(props["wasGeneratedBy"]),
                 )
             )
     mentions.sort(key=lambda lm: int(lm.iri.value.rsplit("/m", 1)[1]))

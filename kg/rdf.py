@@ -78,7 +78,8 @@ def sentence_quads(paper: ox.NamedNode, s: Sentence) -> Iterator[ox.Quad]:
 
 
 def mention_quads(paper: ox.NamedNode, lm: LinkedMention) -> Iterator[ox.Quad]:
-    """A mention node without its body: the link to the entity is in `link_quads`."""
+    """A mention node without its body (the link to the entity is in `link_quads`) and without
+    the build that made it (`prov:wasGeneratedBy`, added where the build is known)."""
     m, node = lm.mention, lm.iri
     yield ox.Quad(node, rdf.type, pkg.Mention)
     yield ox.Quad(node, pkg.paper, paper)
@@ -92,7 +93,6 @@ def mention_quads(paper: ox.NamedNode, lm: LinkedMention) -> Iterator[ox.Quad]:
     yield ox.Quad(node, pkg.entityType, getattr(pkg, lm.type))
     if lm.acronym_key is not None:
         yield ox.Quad(node, pkg.acronymKey, ox.Literal(lm.acronym_key))
-    yield ox.Quad(node, prov.wasGeneratedBy, named(lm.build))
 
 
 def link_quads(paper: LinkedPaper) -> set[ox.Quad]:

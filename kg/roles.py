@@ -148,13 +148,13 @@ def _bracketed_proposal(before: str, after: str) -> bool:
     opened = before.rstrip()
     if not opened.endswith("(") or not after.lstrip().startswith(")"):
         return False
-    stretch_from = _last(_PROPOSE, opened[:-1])
+    stretch_from = _last_near(_PROPOSE, opened[:-1])
     return stretch_from >= 0 and len(opened[stretch_from:-1].split()) <= 6
 
 
 def _evaluated_on(before: str, after: str, context: str) -> bool:
     """`experiments on Y`, `achieves ... on Y`, `we evaluate the model on Y`, `on the Y dataset`."""
-    at = _last(_ON, before)
+    at = _last_near(_ON, before)
     if at < 0:
         return False
     stretch = before[at:]
@@ -165,7 +165,7 @@ def _evaluated_on(before: str, after: str, context: str) -> bool:
 
 def _baseline(before: str, mention: str) -> bool:
     """`against a standard TopK SAE`: a name (two capitals or more) a few words after a cue of comparison."""
-    at = _last(_COMPARED, before)
+    at = _last_near(_COMPARED, before)
     return (
         at >= 0
         and len(before[at:].split()) <= 3
@@ -179,18 +179,33 @@ def _aimed_at(before: str) -> bool:
     return bool(_AGENT_AT.search(before)) and (_governed(_IMPROVE, before) or bool(_TASK_LEAD.search(before)))
 
 
-def _last(cue: re.Pattern, text: str) -> int:
-    """Where the last match of `cue` in `text` ends, or -1."""
+def _last(cue: re.Pattern, text: str, start: int = 0) -> int:
+    """Where the last match of `cue` in `text` (from `start`) ends, or -1."""
     end = -1
-    for match in cue.finditer(text):
+    for match in cue.finditer(text, start):
         end = match.end()
     return end
+
+
+# The cues `_last_near` looks for are a few words long (an agent, three words, a verb: `_ACTS`),
+# and what they govern is at most eight words (`_governed`, fewer elsewhere), so any cue that can
+# still reach a mention lies in the last `_NEAR` words before it. Scanning only those gives the
+# same roles and keeps a long sentence with many mentions from costing its length once per mention.
+_NEAR = 24
+
+
+def _last_near(cue: re.Pattern, before: str) -> int:
+    """`_last(cue, before)` for a cue whose stretch is a few words: read the last `_NEAR` words."""
+    words = before.rsplit(maxsplit=_NEAR)
+    # every cue starts at a word boundary (`\b`): from the space before the first word read, it
+    # matches there as it does in the whole text
+    return _last(cue, before, len(words[0]) if len(words) > _NEAR else 0)
 
 
 def _governed(cue: re.Pattern, before: str) -> bool:
     """Is the mention inside the stretch that the last `cue` in `before` governs (and the cue not
     negated: "does not introduce")?"""
-    at = _last(cue, before)
+    at = _last_near(cue, before)
     if at < 0 or _NEGATION.search(before[max(0, at - 40) : at]):
         return False
     stretch = before[at:]

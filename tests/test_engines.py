@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import socket
 
@@ -9,8 +10,10 @@ import pytest
 from click.testing import CliRunner
 
 from paperkg.extract import pipeline as extract_pipeline
+from paperkg.extract.pipeline import as_extracted
 from paperkg.extract.records import ExtractedEntity, Mention, Paper, PaperExtraction
 from paperkg.extract.resources import data_dir
+from paperkg.kg import build as build_module
 from paperkg.kg import engines
 from paperkg.kg.build import build
 from paperkg.kg.cli import main
@@ -34,10 +37,10 @@ class AcronymExtractor:
     def __init__(self):
         self.calls: list[int] = []
 
-    def extract(self, papers, n_process=1):
+    def extract(self, papers, n_process=1, finish=as_extracted):
         self.calls.append(n_process)
         for paper in papers:
-            yield self._one(paper)
+            yield finish(self._one(paper))
 
     def _one(self, paper: Paper) -> PaperExtraction:
         found: dict[str, list[Mention]] = {}
@@ -101,13 +104,50 @@ def test_cli_workers_and_fast_reach_the_extractor(tmp_path, monkeypatch, referen
     assert graph_lines(Store(store)) == reference_lines
 
 
+class PoisonedAcronyms(AcronymExtractor):
+    """Fails on every batch that holds a paper whose title says 'poison'."""
+
+    def extract(self, papers, n_process=1, finish=as_extracted):
+        papers = list(papers)
+        if any("poison" in p.title for p in papers):
+            raise ValueError("cannot extract this one")
+        yield from super().extract(papers, n_process, finish)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_failing_paper_is_skipped_and_the_graph_is_the_same_for_any_worker_count(tmp_path, reference_lines, workers):
+    poison = tmp_path / "poison.jsonl"
+    poison.write_text('{"title": "A poison paper on GPT", "abstract": "We study LLM."}\n')
+    store, failed = Store(tmp_path / "store"), []
+    build(store, [DEMO, str(poison)], extractor=PoisonedAcronyms(), workers=workers, on_problem=failed.append)
+    assert [p.line for p in failed] == [1]  # reported once, and everything else landed as with one worker
+    assert graph_lines(store) == reference_lines
+
+
+# Where `kg build` linked each paper (the process ids), appended to by `_linked_where` in any process.
+LINKED_IN = "PAPERKG_TEST_LINKED_IN"
+
+
+def _linked_where(extraction):
+    from paperkg.kg.ingest import prepare
+
+    with open(os.environ[LINKED_IN], "a") as f:
+        f.write(f"{os.getpid()}\n")
+    return prepare(extraction)
+
+
 @needs_model
-def test_shipped_pipeline_two_processes_same_graph_as_one(tmp_path):
+def test_shipped_pipeline_two_processes_same_graph_as_one_linked_in_the_workers(tmp_path, monkeypatch):
     listing = str(data_dir() / "demo" / "hf-daily-papers-interpretability-2.txt")
     one, two = Store(tmp_path / "one"), Store(tmp_path / "two")
     build(one, [listing], workers=1)
-    build(two, [listing], workers=2)
+    monkeypatch.setenv(LINKED_IN, str(tmp_path / "linked-in"))
+    monkeypatch.setattr(build_module, "prepare", _linked_where)
+    report = build(two, [listing], workers=2)
     assert graph_lines(two) == graph_lines(one)
+    linked_in = (tmp_path / "linked-in").read_text().split()
+    assert len(linked_in) == report.new_papers > 1
+    assert str(os.getpid()) not in linked_in  # every paper was linked in a worker, none here
 
 
 # -- dask --------------------------------------------------------------------------------------
@@ -178,8 +218,8 @@ def test_worker_loads_the_extractor_once(monkeypatch):
     monkeypatch.setattr(engines, "_WORKER_EXTRACTORS", {})
     papers = [Paper("test:1", "GPT", "LLM", "x.jsonl", 1)]
     for _ in range(3):
-        assert engines._extract_partition(papers, ("some/model", None))[0].paper == papers[0]
-    assert engines._extract_partition(papers, ("some/model", 1))[0].paper == papers[0]
+        assert engines._extract_partition(papers, ("some/model", None))[1][0].paper == papers[0]
+    assert engines._extract_partition(papers, ("some/model", 1))[1][0].paper == papers[0]
     assert loads == [("some/model", None), ("some/model", 1)]
 
 

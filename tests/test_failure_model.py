@@ -21,6 +21,7 @@ import pytest
 from click.testing import CliRunner
 from graph_papers import build, ent, extraction, paper
 
+from paperkg.extract.pipeline import as_extracted
 from paperkg.extract.readers import read_papers
 from paperkg.extract.readers.limits import MAX_ABSTRACT_CHARS
 from paperkg.kg.cli import main
@@ -351,13 +352,13 @@ class _PoisonedExtractor:
 
     name = "poisoned"
 
-    def extract(self, papers, n_process=1):
+    def extract(self, papers, n_process=1, finish=as_extracted):
         from paperkg.extract.records import PaperExtraction
 
         for p in papers:
             if "poison" in p.title:
                 raise ValueError("[E088] Text of length 1000001 exceeds maximum")
-            yield PaperExtraction(p, (), (), (), "poisoned 1")
+            yield finish(PaperExtraction(p, (), (), (), "poisoned 1"))
 
 
 def test_a_paper_that_fails_extraction_is_skipped_and_the_rest_lands(tmp_path):

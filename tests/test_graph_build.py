@@ -27,6 +27,7 @@ from graph_papers import (
     vsae,
 )
 
+from paperkg.extract.pipeline import as_extracted
 from paperkg.kg.build import build as build_listings
 from paperkg.kg.ingest import add_extractions
 from paperkg.kg.iris import entity_iri
@@ -119,10 +120,10 @@ class HandExtractor:
         self.by_title = {ex.paper.title: ex for ex in all_papers()}
         self.calls = 0
 
-    def extract(self, papers, n_process=1):
+    def extract(self, papers, n_process=1, finish=as_extracted):
         for p in papers:
             self.calls += 1
-            yield replace(self.by_title[p.title], paper=p)
+            yield finish(replace(self.by_title[p.title], paper=p))
 
 
 def test_building_a_listing_twice_adds_nothing_the_second_time(tmp_path):

@@ -18,6 +18,7 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
+from paperkg.extract.pipeline import as_extracted
 from paperkg.extract.records import PaperExtraction
 from paperkg.extract.resources import data_dir
 from paperkg.kg.build import build
@@ -33,8 +34,8 @@ EX = "https://example.org/"
 class PapersOnly:
     """Used when no trained pipeline is shipped: the seed graph then holds the papers alone."""
 
-    def extract(self, papers, n_process=1):
-        return (PaperExtraction(p, ()) for p in papers)
+    def extract(self, papers, n_process=1, finish=as_extracted):
+        return (finish(PaperExtraction(p, ())) for p in papers)
 
 
 def seed_extractor():

@@ -4,6 +4,7 @@ the numbers; before the cues were rewritten they were precision 0.704, recall 0.
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -56,3 +57,25 @@ def test_the_cues_that_give_each_role():
     # no cue, or a negated one: a plain mention
     assert role("Our method does not introduce embeddings from CLIP.", "embeddings", "Concept") == "mentions"
     assert role("A recently proposed workspace theory showed gains.", "workspace theory", "Method") == "mentions"
+
+
+def test_reading_only_the_words_near_a_mention_gives_the_roles_of_the_whole_text(monkeypatch):
+    """Each labelled abstract read as one sentence (as when sentence splitting fails), with a
+    mention at every seventh word and of each type: the cues read near the mention (`_NEAR` words)
+    give every mention the role that reading all the text before it gives."""
+    from paperkg.kg import roles
+
+    cases = []
+    for paper in load():
+        text = paper["abstract"]
+        for word in list(re.finditer(r"\S+", text))[::7]:
+            cases += [
+                (text, word.start(), word.end(), kind) for kind in ("Method", "Model", "Dataset", "Task", "Metric")
+            ]
+    far = sum(len(text[:start].split()) > roles._NEAR for text, start, _, _ in cases)
+    near = [roles.mention_role(*case) for case in cases]
+    monkeypatch.setattr(roles, "_NEAR", 1_000_000)  # every word before the mention
+    whole = [roles.mention_role(*case) for case in cases]
+    assert far > len(cases) // 2  # most mentions have more words before them than are read
+    assert set(whole) == {"proposes", "uses", "evaluatesOn", "reports", "addresses", "mentions"}
+    assert near == whole
