@@ -90,10 +90,12 @@ def link_locally(ex: PaperExtraction) -> LocalLinks:
     staged: list[tuple[Mention, str, str, bool]] = []  # mention, type, key, pending
     dropped = 0
     for ent in ex.entities:
-        name_key = lookup_key(quality.kind_head_name(ent.name) or ent.name)  # `ImageNet dataset` is ImageNet
+        name = quality.kind_head_name(ent.name) or ent.name  # `ImageNet dataset` is ImageNet
+        name_key = lookup_key(name)
         if not name_key:
             continue
-        if not ent.acronym and quality.is_common_kind(ent.name):
+        # `object detection task` is no generic name: it names object detection
+        if not ent.acronym and quality.is_common_kind(name):
             dropped += 1  # a generic name ("downstream task") is no entity; its sentence stays evidence
             continue
         pending = False

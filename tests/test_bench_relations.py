@@ -11,12 +11,14 @@ from bench.relations import (
     Gold,
     Predicted,
     audit,
+    matching,
     one_to_one,
     question_audit,
     score,
 )
 from paperkg.extract.scierc import running_text, spans_match
 from paperkg.schema.namespaces import RELATIONS
+from paperkg.schema.relations import scierc_relation
 
 
 def test_spans_match_leniently_by_containment_or_a_shared_end():
@@ -54,6 +56,23 @@ def test_each_gold_relation_is_matched_once_and_symmetric_ones_either_way():
     rows = score(predicted, gold)
     assert (rows["micro"]["found"], rows["micro"]["right"], rows["micro"]["gold"]) == (5, 2, 2)
     assert rows["USED-FOR"]["P"] == 0.25 and rows["COMPARE"]["R"] == 1.0
+
+
+def test_a_graph_relation_is_put_in_sciercs_argument_order():
+    for relation in RELATIONS:
+        label, swapped = scierc_relation(relation)
+        p = Predicted.of("p", relation)
+        p.add({(0, 5)}, {(10, 15)})  # subject, object
+        first, second = ((10, 15), (0, 5)) if swapped else ((0, 5), (10, 15))
+        assert p.label == label and (p.firsts, p.seconds) == ({first}, {second}), relation
+        assert one_to_one([p], [Gold("p", label, first, second)]) == {0}
+
+
+def test_the_matching_says_which_prediction_each_gold_relation_took():
+    gold = [Gold("p", "USED-FOR", (0, 5), (10, 15)), Gold("p", "USED-FOR", (20, 25), (30, 35))]
+    wide = Predicted("p", "USED-FOR", False, {(0, 5), (20, 25)}, {(10, 15), (30, 35)})  # fits both
+    narrow = Predicted("p", "USED-FOR", False, {(0, 5)}, {(10, 15)})  # fits the first only
+    assert matching([wide, narrow], gold) == {0: 1, 1: 0}
 
 
 def test_the_audit_fixture_is_judged_row_by_row(tmp_path):

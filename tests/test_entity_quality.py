@@ -42,6 +42,10 @@ def test_a_kind_of_thing_after_a_name_is_the_name_when_the_name_is_that_kind():
     assert quality.kind_head_name("RAG datasets") is None
     assert quality.kind_head_name("language model") is None  # not a name: the head stays
     assert lookup_key("ImageNet dataset") != lookup_key("ImageNet")
+    # a task's name before "task" or "problem" is the task; a generic one stays generic
+    assert quality.kind_head_name("object detection task") == "object detection"
+    assert quality.kind_head_name("text classification problems") == "text classification"
+    assert quality.kind_head_name("downstream task") is None
 
 
 _WORD = st.sampled_from(
@@ -100,6 +104,22 @@ def test_a_generic_phrase_is_no_entity_and_is_counted(tmp_path):
     assert "medlord" in keys and "downstreamtask" not in keys
     (dropped,) = store.oxigraph.quads_for_pattern(None, pkg.genericDropped, None)
     assert dropped.object.value == "1"
+
+
+def test_a_task_named_with_its_kind_links_to_the_task(tmp_path):
+    # SciERC dev: "... convolutional neural networks (CNNs) for natural language processing tasks";
+    # "the text classification problem" is text classification, not a generic "problem"
+    p = paper(
+        "arxiv:2503.00003",
+        "Sparse features for text classification",
+        "We study the text classification problem and downstream tasks with sparse features.",
+    )
+    store = build(
+        tmp_path / "s",
+        [extraction(p, ent("text classification problem", "Task"), ent("downstream tasks", "Task"))],
+    )
+    keys = {q.object.value for q in store.oxigraph.quads_for_pattern(None, pkg.key, None)}
+    assert lookup_key("text classification") in keys and "downstreamtask" not in keys
 
 
 # -- acronyms ---------------------------------------------------------------------------------------
