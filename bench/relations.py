@@ -316,7 +316,7 @@ def run_scierc(extractor, path: Path, work: Path, diagnosed: bool = False) -> di
         keys = {f"{_paper_iri(p.key)}": p.key for p in papers}
         predicted, mentions = read_back(store, keys)
         out["rows"][name] = score(predicted, gold)
-        out["ceiling"] = ceiling(gold, mentions)
+        out.setdefault("ceiling", ceiling(gold, mentions))  # the shipped graph's: it links related phrases
         if diagnosed and name.startswith("shipped"):
             out["diagnosis"] = diagnose(extractor, papers, gold, set(matching(predicted, gold)))
     return out
