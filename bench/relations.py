@@ -51,6 +51,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SCIERC = Path(os.environ.get("PAPERKG_SCIERC") or ROOT.parent / "shared" / "data" / "scierc")
 ARXIV_SAMPLE = Path("/work/baseline/arxiv-2000.jsonl")
 AUDIT = ROOT / "tests" / "fixtures" / "relations" / "audit.jsonl"
+AUDIT_BEFORE = AUDIT.with_name("audit-814c09c.jsonl")  # the rows of a build with main 814c09c's pipeline
 QUESTIONS = AUDIT.with_name("questions.jsonl")
 QUESTIONS_BEFORE = AUDIT.with_name("questions-3a9b450.jsonl")  # the same, asked with main 3a9b450's queries
 TOP = 10  # the answers judged per question and subject
@@ -375,6 +376,47 @@ def audit(path: Path = AUDIT) -> dict:
     }
 
 
+_RELATION_MENTIONS = """
+SELECT ?rm ?text ?stext ?relation ?otext ?score ?pattern ?reliable ?papers WHERE {
+  ?rm a pkg:RelationMention ; pkg:sentence ?sentence ; pkg:subjectMention ?sm ; pkg:relation ?relation ;
+      pkg:objectMention ?om .
+  ?sentence rdf:value ?text .
+  ?sm oa:hasBody ?s ; oa:exact ?stext .
+  ?om oa:hasBody ?o ; oa:exact ?otext .
+  ?st a rdf:Statement ; rdf:subject ?s ; rdf:predicate ?relation ; rdf:object ?o ;
+      pkg:reliable ?reliable ; pkg:supportPapers ?papers .
+  OPTIONAL { ?rm pkg:score ?score }
+  OPTIONAL { ?rm pkg:pattern ?pattern }
+}"""
+AUDIT_SEED = 26
+
+
+def audit_rows(store: Path, n: int = 100) -> list[dict]:
+    """`n` of the built graph's relation mentions, drawn with a seeded shuffle over the rows sorted
+    by relation-mention IRI, as unjudged rows of the audit fixture."""
+    import random
+
+    from paperkg.kg.store import Store
+    from paperkg.kg.terms import PREFIXES
+
+    rows = sorted(Store(store).query(_RELATION_MENTIONS, prefixes=PREFIXES), key=lambda r: r["rm"].value)
+    random.Random(AUDIT_SEED).shuffle(rows)
+    return [
+        {
+            "sentence": r["text"].value,
+            "subject": r["stext"].value,
+            "relation": r["relation"].value.rsplit("#", 1)[1],
+            "object": r["otext"].value,
+            "score": float(r["score"].value) if r["score"] is not None else None,
+            "patterns": r["pattern"].value.split() if r["pattern"] is not None else [],
+            "reliable": r["reliable"].value == "true",
+            "papers": int(r["papers"].value),
+            "judged": None,
+        }
+        for r in rows[:n]
+    ]
+
+
 def question_rows(store: Path) -> Iterator[dict]:
     """The top answers of the audited named questions on a built graph, as unjudged fixture rows."""
     import subprocess
@@ -445,10 +487,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--diagnose", action="store_true", help="also count where gold relations are lost")
     parser.add_argument("--audit", action="store_true", help="only the judged rows' precision (no model needed)")
     parser.add_argument("--questions", type=Path, default=None, help="print the audited questions' answers in STORE")
+    parser.add_argument("--sample-audit", type=Path, default=None, help="print 100 seeded relation rows of STORE")
     args = parser.parse_args(argv)
     if args.audit:
         questions = {"now": question_audit(), "3a9b450": question_audit(QUESTIONS_BEFORE)}
-        print(json.dumps({"relations": audit(), "named questions": questions}, indent=2))
+        relations = {"now": audit(), "814c09c": audit(AUDIT_BEFORE)}
+        print(json.dumps({"relations": relations, "named questions": questions}, indent=2))
+        return 0
+    if args.sample_audit:
+        for row in audit_rows(args.sample_audit):
+            print(json.dumps(row, ensure_ascii=False))
         return 0
     if args.questions:
         for row in question_rows(args.questions):
@@ -473,6 +521,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"where gold relations are lost (shipped): {dev_results['diagnosis']}")
     if "arxiv" in results:
         print(json.dumps(results["arxiv"], indent=2))
+    judged = audit()
+    results["audit"] = judged
+    print(
+        f"audited relation rows ({AUDIT.name}): precision {judged['all']['precision']} of {judged['all']['rows']}, "
+        f"reliable {judged['reliable']['precision']} of {judged['reliable']['rows']}"
+    )
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     return 0
