@@ -377,12 +377,12 @@ def audit(path: Path = AUDIT) -> dict:
 
 
 _RELATION_MENTIONS = """
-SELECT ?rm ?text ?stext ?relation ?otext ?score ?pattern ?reliable ?papers WHERE {
+SELECT ?rm ?sentence ?text ?stext ?ssentence ?relation ?otext ?osentence ?score ?pattern ?reliable ?papers WHERE {
   ?rm a pkg:RelationMention ; pkg:sentence ?sentence ; pkg:subjectMention ?sm ; pkg:relation ?relation ;
       pkg:objectMention ?om .
   ?sentence rdf:value ?text .
-  ?sm oa:hasBody ?s ; oa:exact ?stext .
-  ?om oa:hasBody ?o ; oa:exact ?otext .
+  ?sm oa:hasBody ?s ; oa:exact ?stext ; pkg:sentence ?ssentence .
+  ?om oa:hasBody ?o ; oa:exact ?otext ; pkg:sentence ?osentence .
   ?st a rdf:Statement ; rdf:subject ?s ; rdf:predicate ?relation ; rdf:object ?o ;
       pkg:reliable ?reliable ; pkg:supportPapers ?papers .
   OPTIONAL { ?rm pkg:score ?score }
@@ -393,7 +393,8 @@ AUDIT_SEED = 26
 
 def audit_rows(store: Path, n: int = 100) -> list[dict]:
     """`n` of the built graph's relation mentions, drawn with a seeded shuffle over the rows sorted
-    by relation-mention IRI, as unjudged rows of the audit fixture."""
+    by relation-mention IRI, as unjudged rows of the audit fixture; an argument that is the paper's
+    own work is written as the sentence writes it ("our method")."""
     import random
 
     from paperkg.kg.store import Store
@@ -404,9 +405,9 @@ def audit_rows(store: Path, n: int = 100) -> list[dict]:
     return [
         {
             "sentence": r["text"].value,
-            "subject": r["stext"].value,
+            "subject": _as_written(r, "s"),
             "relation": r["relation"].value.rsplit("#", 1)[1],
-            "object": r["otext"].value,
+            "object": _as_written(r, "o"),
             "score": float(r["score"].value) if r["score"] is not None else None,
             "patterns": r["pattern"].value.split() if r["pattern"] is not None else [],
             "reliable": r["reliable"].value == "true",
@@ -415,6 +416,14 @@ def audit_rows(store: Path, n: int = 100) -> list[dict]:
         }
         for r in rows[:n]
     ]
+
+
+def _as_written(row, argument: str) -> str:
+    """The text of an audit row's subject ("s") or object ("o") in the row's sentence."""
+    if row[f"{argument}sentence"] == row["sentence"]:
+        return row[f"{argument}text"].value
+    own = OWN_WORK.search(row["text"].value)
+    return own.group() if own else row[f"{argument}text"].value
 
 
 def question_rows(store: Path) -> Iterator[dict]:
