@@ -167,7 +167,7 @@ def _qualified(name: str, quality: Quality) -> bool:
     return bool(modifier) and not quality.is_common_kind(modifier)
 
 
-def _related_phrases(ex: PaperExtraction, generic: dict[str, bool]) -> set[tuple[str, int, int]]:
+def _related_phrases(ex: PaperExtraction, generic: dict[str, bool]) -> set[tuple[Field, int, int]]:
     """`(field, start, end)` of the mentions of qualified generic phrases (`generic`: name ->
     whether a term of art qualifies it) that the scorer relates to a mention of no generic name.
     Such a phrase ("text-to-speech conversion system") is what the paper relates the name to;
