@@ -51,6 +51,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SCIERC = Path(os.environ.get("PAPERKG_SCIERC") or ROOT.parent / "shared" / "data" / "scierc")
 ARXIV_SAMPLE = Path("/work/baseline/arxiv-2000.jsonl")
 AUDIT = ROOT / "tests" / "fixtures" / "relations" / "audit.jsonl"
+AUDIT_BEFORE = AUDIT.with_name("audit-814c09c.jsonl")  # the rows of a build with main 814c09c's pipeline
 QUESTIONS = AUDIT.with_name("questions.jsonl")
 QUESTIONS_BEFORE = AUDIT.with_name("questions-3a9b450.jsonl")  # the same, asked with main 3a9b450's queries
 TOP = 10  # the answers judged per question and subject
@@ -99,6 +100,18 @@ class Predicted:
     symmetric: bool
     firsts: set[Span] = field(default_factory=set)  # the mentions of SciERC's first argument
     seconds: set[Span] = field(default_factory=set)
+    swapped: bool = False  # the graph relation's object is SciERC's first argument
+
+    @classmethod
+    def of(cls, paper: str, relation: str) -> Predicted:
+        """The graph `relation`, stated in `paper`, in SciERC's terms (its mentions still to add)."""
+        label, swapped = scierc_relation(relation)
+        return cls(paper, label, relation in SYMMETRIC_RELATIONS, swapped=swapped)
+
+    def add(self, subject: set[Span], obj: set[Span]) -> None:
+        """Mentions of the graph relation's subject and object."""
+        (self.seconds if self.swapped else self.firsts).update(subject)
+        (self.firsts if self.swapped else self.seconds).update(obj)
 
 
 def matches(p: Predicted, g: Gold) -> bool:
@@ -112,7 +125,12 @@ def matches(p: Predicted, g: Gold) -> bool:
 
 
 def one_to_one(predicted: list[Predicted], gold: list[Gold]) -> set[int]:
-    """Indices of the predictions in a maximum matching with the gold relations (augmenting paths)."""
+    """Indices of the predictions in a maximum matching with the gold relations."""
+    return set(matching(predicted, gold).values())
+
+
+def matching(predicted: list[Predicted], gold: list[Gold]) -> dict[int, int]:
+    """Gold index -> prediction index of a maximum one-to-one matching (augmenting paths)."""
     by_paper: dict[str, list[int]] = defaultdict(list)
     for j, g in enumerate(gold):
         by_paper[g.paper].append(j)
@@ -130,7 +148,7 @@ def one_to_one(predicted: list[Predicted], gold: list[Gold]) -> set[int]:
 
     for i in range(len(predicted)):
         augment(i, set())
-    return set(owner.values())
+    return owner
 
 
 def scierc_papers(path: Path) -> tuple[list[Paper], list[Gold]]:
@@ -165,18 +183,15 @@ def read_back(store, keys: dict[str, str]) -> tuple[list[Predicted], dict[str, l
     grouped: dict[tuple, Predicted] = {}
     for row in store.query(_STATEMENTS, prefixes=PREFIXES):
         relation = row["relation"].value.rsplit("#", 1)[1]
-        label, swapped = scierc_relation(relation)
-        paper = keys[row["paper"].value]
         p = grouped.setdefault(
             (row["sentence"].value, row["s"].value, relation, row["o"].value),
-            Predicted(paper, label, relation in SYMMETRIC_RELATIONS),
+            Predicted.of(keys[row["paper"].value], relation),
         )
         start = int(row["start"].value)
-        own = {(start + m.start(), start + m.end()) for m in OWN_WORK.finditer(row["text"].value)}
+        own = _own_work(row["text"].value, start)
         subject = {(int(row["ss"].value), int(row["se"].value))} if row["ss"] is not None else own
         obj = {(int(row["os"].value), int(row["oe"].value))} if row["os"] is not None else own
-        (p.seconds if swapped else p.firsts).update(subject)
-        (p.firsts if swapped else p.seconds).update(obj)
+        p.add(subject, obj)
     mentions: dict[str, list[Span]] = defaultdict(list)
     for row in store.query(_MENTIONS, prefixes=PREFIXES):
         mentions[keys[row["paper"].value]].append((int(row["start"].value), int(row["end"].value)))
@@ -211,6 +226,76 @@ def ceiling(gold: list[Gold], mentions: dict[str, list[Span]]) -> dict:
     }
 
 
+def _own_work(text: str, start: int = 0) -> set[Span]:
+    """The offsets of the paper's references to its own work in `text`, which starts at `start`."""
+    return {(start + m.start(), start + m.end()) for m in OWN_WORK.finditer(text)}
+
+
+# where a gold relation can be lost between the text and the graph, in order
+STAGES = (
+    "arguments extracted",  # both arguments match a mention the extractor found (or "our method")
+    "arguments linked",  # both match a mention the graph links to an entity
+    "scored, right label",  # the trained scorer kept it, with its label
+    "relation mention",  # the linker kept a relation mention of it (scorer or patterns)
+    "statement",  # the graph's statements match it (one to one)
+)
+
+
+def diagnose(extractor, papers: list[Paper], gold: list[Gold], matched: set[int]) -> dict:
+    """How many gold relations reach each of `STAGES` (`matched`: the gold relations the graph's
+    statements match), and why those the scorer found with the right label have no relation
+    mention: an argument the linker leaves out as a common kind ("downstream task"), an argument
+    left out otherwise, or both arguments the same mention."""
+    from paperkg.kg.linking import link_locally
+    from paperkg.kg.quality import load_quality
+
+    quality = load_quality()
+    by_paper: dict[str, list[int]] = defaultdict(list)
+    for j, g in enumerate(gold):
+        by_paper[g.paper].append(j)
+    reached: Counter[str] = Counter()
+    lost: Counter[str] = Counter()
+    for ex in extractor.extract(papers):
+        text, own = ex.paper.abstract, _own_work(ex.paper.abstract)
+        links = link_locally(ex)
+        span = {lm.iri: (lm.mention.start, lm.mention.end) for lm in links.paper.mentions}
+        extracted = {(m.start, m.end) for e in ex.entities for m in e.mentions} | own
+        linked = set(span.values()) | own
+        scored = [(r, Predicted.of(ex.paper.key, r.relation)) for r in ex.relations if r.field == "abstract"]
+        for r, p in scored:
+            p.add({r.subject}, {r.object})
+        kept = []
+        for r in links.paper.relations:
+            p = Predicted.of(ex.paper.key, r.relation)
+            p.add({span.get(r.subject, (-1, -1))}, {span.get(r.object, (-1, -1))})
+            kept.append(p)
+        for j in by_paper[ex.paper.key]:
+            g = gold[j]
+
+            def reaches(spans: set[Span]) -> bool:
+                return all(any(spans_match(m, a) for m in spans) for a in (g.first, g.second))  # noqa: B023
+
+            found = next((r for r, p in scored if matches(p, g)), None)
+            stages = [
+                reaches(extracted),
+                reaches(linked),
+                found is not None,
+                any(matches(p, g) for p in kept),
+                j in matched,
+            ]
+            reached.update(name for name, ok in zip(STAGES, stages) if ok)
+            if found is not None and not stages[3]:
+                left_out = [text[a:b] for a, b in (found.subject, found.object) if (a, b) not in linked]
+                lost[
+                    "common kind"
+                    if any(quality.is_common_kind(t) for t in left_out)
+                    else "not linked"
+                    if left_out
+                    else "other"
+                ] += 1
+    return {"gold": len(gold), **{name: reached[name] for name in STAGES}, "scored, no relation mention": dict(lost)}
+
+
 @contextlib.contextmanager
 def without_scorer(extractor) -> Iterator[None]:
     """The extractor with the relation scorer switched off: the patterns alone."""
@@ -221,7 +306,7 @@ def without_scorer(extractor) -> Iterator[None]:
         yield
 
 
-def run_scierc(extractor, path: Path, work: Path) -> dict:
+def run_scierc(extractor, path: Path, work: Path, diagnosed: bool = False) -> dict:
     papers, gold = scierc_papers(path)
     out: dict = {"papers": len(papers), "gold_relations": len(gold), "rows": {}}
     for name, switch in (("shipped", contextlib.nullcontext), ("patterns only", lambda: without_scorer(extractor))):
@@ -232,7 +317,9 @@ def run_scierc(extractor, path: Path, work: Path) -> dict:
         keys = {f"{_paper_iri(p.key)}": p.key for p in papers}
         predicted, mentions = read_back(store, keys)
         out["rows"][name] = score(predicted, gold)
-        out["ceiling"] = ceiling(gold, mentions)
+        out.setdefault("ceiling", ceiling(gold, mentions))  # the shipped graph's: it links related phrases
+        if diagnosed and name.startswith("shipped"):
+            out["diagnosis"] = diagnose(extractor, papers, gold, set(matching(predicted, gold)))
     return out
 
 
@@ -287,6 +374,56 @@ def audit(path: Path = AUDIT) -> dict:
         }
         for name, group in groups.items()
     }
+
+
+_RELATION_MENTIONS = """
+SELECT ?rm ?sentence ?text ?stext ?ssentence ?relation ?otext ?osentence ?score ?pattern ?reliable ?papers WHERE {
+  ?rm a pkg:RelationMention ; pkg:sentence ?sentence ; pkg:subjectMention ?sm ; pkg:relation ?relation ;
+      pkg:objectMention ?om .
+  ?sentence rdf:value ?text .
+  ?sm oa:hasBody ?s ; oa:exact ?stext ; pkg:sentence ?ssentence .
+  ?om oa:hasBody ?o ; oa:exact ?otext ; pkg:sentence ?osentence .
+  ?st a rdf:Statement ; rdf:subject ?s ; rdf:predicate ?relation ; rdf:object ?o ;
+      pkg:reliable ?reliable ; pkg:supportPapers ?papers .
+  OPTIONAL { ?rm pkg:score ?score }
+  OPTIONAL { ?rm pkg:pattern ?pattern }
+}"""
+AUDIT_SEED = 26
+
+
+def audit_rows(store: Path, n: int = 100) -> list[dict]:
+    """`n` of the built graph's relation mentions, drawn with a seeded shuffle over the rows sorted
+    by relation-mention IRI, as unjudged rows of the audit fixture; an argument that is the paper's
+    own work is written as the sentence writes it ("our method")."""
+    import random
+
+    from paperkg.kg.store import Store
+    from paperkg.kg.terms import PREFIXES
+
+    rows = sorted(Store(store).query(_RELATION_MENTIONS, prefixes=PREFIXES), key=lambda r: r["rm"].value)
+    random.Random(AUDIT_SEED).shuffle(rows)
+    return [
+        {
+            "sentence": r["text"].value,
+            "subject": _as_written(r, "s"),
+            "relation": r["relation"].value.rsplit("#", 1)[1],
+            "object": _as_written(r, "o"),
+            "score": float(r["score"].value) if r["score"] is not None else None,
+            "patterns": r["pattern"].value.split() if r["pattern"] is not None else [],
+            "reliable": r["reliable"].value == "true",
+            "papers": int(r["papers"].value),
+            "judged": None,
+        }
+        for r in rows[:n]
+    ]
+
+
+def _as_written(row, argument: str) -> str:
+    """The text of an audit row's subject ("s") or object ("o") in the row's sentence."""
+    if row[f"{argument}sentence"] == row["sentence"]:
+        return row[f"{argument}text"].value
+    own = OWN_WORK.search(row["text"].value)
+    return own.group() if own else row[f"{argument}text"].value
 
 
 def question_rows(store: Path) -> Iterator[dict]:
@@ -356,12 +493,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", default=None, help="spaCy pipeline (default: the shipped one)")
     parser.add_argument("--arxiv", type=int, default=0, help="also build this many arXiv abstracts both ways")
     parser.add_argument("--json", type=Path, default=None, help="write the results here too")
+    parser.add_argument("--diagnose", action="store_true", help="also count where gold relations are lost")
     parser.add_argument("--audit", action="store_true", help="only the judged rows' precision (no model needed)")
     parser.add_argument("--questions", type=Path, default=None, help="print the audited questions' answers in STORE")
+    parser.add_argument("--sample-audit", type=Path, default=None, help="print 100 seeded relation rows of STORE")
     args = parser.parse_args(argv)
     if args.audit:
         questions = {"now": question_audit(), "3a9b450": question_audit(QUESTIONS_BEFORE)}
-        print(json.dumps({"relations": audit(), "named questions": questions}, indent=2))
+        relations = {"now": audit(), "814c09c": audit(AUDIT_BEFORE)}
+        print(json.dumps({"relations": relations, "named questions": questions}, indent=2))
+        return 0
+    if args.sample_audit:
+        for row in audit_rows(args.sample_audit):
+            print(json.dumps(row, ensure_ascii=False))
         return 0
     if args.questions:
         for row in question_rows(args.questions):
@@ -375,15 +519,23 @@ def main(argv: list[str] | None = None) -> int:
 
     extractor = load_extractor(args.model)
     with tempfile.TemporaryDirectory(prefix="paperkg-relations-") as tmp:
-        results = {"scierc_dev": run_scierc(extractor, dev, Path(tmp))}
+        results = {"scierc_dev": run_scierc(extractor, dev, Path(tmp), args.diagnose)}
         if args.arxiv:
             results["arxiv"] = run_arxiv(extractor, args.arxiv, Path(tmp))
     dev_results = results["scierc_dev"]
     print(f"SciERC dev: {dev_results['papers']} abstracts, {dev_results['gold_relations']} gold relations")
     print(f"ceiling set by the entities: {dev_results['ceiling']}")
     print(table(dev_results["rows"]))
+    if "diagnosis" in dev_results:
+        print(f"where gold relations are lost (shipped): {dev_results['diagnosis']}")
     if "arxiv" in results:
         print(json.dumps(results["arxiv"], indent=2))
+    judged = audit()
+    results["audit"] = judged
+    print(
+        f"audited relation rows ({AUDIT.name}): precision {judged['all']['precision']} of {judged['all']['rows']}, "
+        f"reliable {judged['reliable']['precision']} of {judged['reliable']['rows']}"
+    )
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     return 0

@@ -19,6 +19,7 @@ __all__ = [
     "HEAD_KINDS",
     "KIND_HEADS",
     "NAME_HEADS",
+    "TASK_HEAD_KINDS",
     "american",
     "grouping_key",
     "is_acronym_like",
@@ -141,6 +142,9 @@ singular_surface = singular  # the name linking and the label code have always u
 # (`kg.quality`), as `RAG datasets` are datasets for RAG and `AI models` are not AI; keys keep it.
 HEAD_KINDS = {"dataset": "Dataset", "corpus": "Dataset", "benchmark": "Dataset", "model": "Model"}
 NAME_HEADS = frozenset(HEAD_KINDS)
+# The same for a task: `the object detection task`, `text classification problems` name the task
+# (not artefact heads: a task's name is no artefact's).
+TASK_HEAD_KINDS = {"task": "Task", "problem": "Task"}
 # Heads that make a phrase a dataset (`the PASCAL VOC 2007 dataset`, `Penn Treebank`), as written.
 DATASET_HEADS = frozenset("dataset datasets benchmark benchmarks corpus corpora treebank".split())
 # Words that may wrap a named model or dataset without changing what it names

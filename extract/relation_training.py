@@ -70,24 +70,24 @@ def _documents(path: str | Path) -> Iterator[tuple[str, list[list[Mention]], dic
         def chars(s: int, e: int) -> tuple[int, int]:
             return starts[s], starts[e - 1] + len(doc.words[e - 1])  # noqa: B023  (used right away)
 
-        # a Generic mention of the paper's own work ("our method") takes part, as at run time
-        types = {
-            (s, e): "Method"
-            if label == "Generic" and OWN_WORK.fullmatch(" ".join(doc.words[s:e]))
-            else SCIERC_TO_GRAPH.get(label)
-            for s, e, label in doc.spans
-        }
+        # a Generic mention of the paper's own work ("approach" in "our approach") takes part as the
+        # phrase the pipeline finds there, a Method, as at run time; other Generic mentions do not
+        own = [(m.start(), m.end()) for m in OWN_WORK.finditer(text)]
+        mentions: dict[tuple[int, int], tuple[tuple[int, int], str | None]] = {}
+        for s, e, label in doc.spans:
+            span = chars(s, e)
+            phrase = next((o for o in own if spans_match(o, span)), None) if label == "Generic" else None
+            mentions[(s, e)] = (phrase, "Method") if phrase else (span, SCIERC_TO_GRAPH.get(label))
         gold: dict[tuple, str] = {}
         for s1, e1, s2, e2, label in doc.relations:
-            t1, t2 = types.get((s1, e1)), types.get((s2, e2))
+            (first, t1), (second, t2) = mentions.get((s1, e1), (None, None)), mentions.get((s2, e2), (None, None))
             if t1 and t2:
                 relation, swapped = graph_relation(label, t1)
-                first, second = chars(s1, e1), chars(s2, e2)
                 subject, obj = (second, first) if swapped else (first, second)
                 gold[(subject, obj)] = relation
         bounds = [*doc.sentence_starts, len(doc.words)]
         sentences = [
-            sorted((*chars(s, e), t) for (s, e), t in types.items() if t and start <= s and e <= end)
+            sorted({(*span, t) for (s, e), (span, t) in mentions.items() if t and start <= s and e <= end})
             for start, end in zip(bounds, bounds[1:])
         ]
         yield text, [m for m in sentences if len(m) > 1], gold

@@ -96,13 +96,25 @@ def _link_locally(ex: PaperExtraction) -> LocalLinks:
     sentences = _sentences(ex)
     staged: list[tuple[Mention, str, str, bool]] = []  # mention, type, key, pending
     dropped = 0
+    # `ImageNet dataset` is ImageNet, `object detection task` object detection: no generic names
+    names = {ent.name: quality.kind_head_name(ent.name) or ent.name for ent in ex.entities}
+    generic = {  # generic name -> whether a term of art qualifies it
+        ent.name: _qualified(names[ent.name], quality)
+        for ent in ex.entities
+        if not ent.acronym and quality.is_common_kind(names[ent.name])
+    }
+    related = _related_phrases(ex, generic)
     for ent in ex.entities:
-        name_key = lookup_key(quality.kind_head_name(ent.name) or ent.name)  # `ImageNet dataset` is ImageNet
+        name_key = lookup_key(names[ent.name])
         if not name_key:
             continue
-        if not ent.acronym and quality.is_common_kind(ent.name):
-            dropped += 1  # a generic name ("downstream task") is no entity; its sentence stays evidence
-            continue
+        mentions = ent.mentions
+        if ent.name in generic:
+            # a generic name ("downstream task") is no entity, save where the paper relates it to a name
+            mentions = tuple(m for m in ent.mentions if (m.field, m.start, m.end) in related)
+            if not mentions:
+                dropped += 1  # its sentence stays evidence
+                continue
         pending = False
         key = short_to_long.get(name_key, name_key)
         if key == name_key and is_acronym_like(ent.name):
@@ -112,7 +124,7 @@ def _link_locally(ex: PaperExtraction) -> LocalLinks:
                 acronyms.setdefault(key, set()).add(singular_surface(ent.name.strip()))
             else:  # a name of its own (COCO), or unsettled: resolved against the store
                 pending = not quality.is_known_name(ent.name)
-        for m in ent.mentions:
+        for m in mentions:
             mtype = m.type if m.type in ENTITY_TYPES else ent.type if ent.type in ENTITY_TYPES else "Concept"
             staged.append((m, mtype, definitions.redirects.get(lookup_key(m.text), key), pending))
     staged.sort(key=lambda s: (s[0].field != "title", s[0].start, s[0].end, s[0].text, s[2]))
@@ -152,6 +164,33 @@ def _link_locally(ex: PaperExtraction) -> LocalLinks:
         if long_key in named and long_key not in short_to_long.values():
             links.acronyms.setdefault(long_key, set()).update(shorts)
     return links
+
+
+def _qualified(name: str, quality: Quality) -> bool:
+    """Whether a generic phrase is a kind of thing qualified by a term of art ("text-to-speech
+    conversion system", "staged pre-training strategy"), not by a common word ("synthetic data",
+    "large-scale dataset") nor a generic phrase itself."""
+    modifier = name.strip().rpartition(" ")[0]
+    return bool(modifier) and not quality.is_common_kind(modifier)
+
+
+def _related_phrases(ex: PaperExtraction, generic: dict[str, bool]) -> set[tuple[Field, int, int]]:
+    """`(field, start, end)` of the mentions of qualified generic phrases (`generic`: name ->
+    whether a term of art qualifies it) that the scorer relates to a mention of no generic name.
+    Such a phrase ("text-to-speech conversion system") is what the paper relates the name to;
+    a word of common kind ("features"), a phrase a common word qualifies ("synthetic data") or a
+    relation between two generic phrases says nothing of a named thing, and kept as entities they
+    would be hubs of unrelated papers."""
+    qualified = {
+        (m.field, m.start, m.end): generic[e.name] for e in ex.entities if e.name in generic for m in e.mentions
+    }
+    found = set()
+    for r in ex.relations:
+        a, b = (r.field, *r.subject), (r.field, *r.object)
+        for this, other in ((a, b), (b, a)):
+            if qualified.get(this) and other not in qualified:
+                found.add(this)
+    return found
 
 
 _BENCHMARKS_BEFORE = re.compile(r"\bbenchmarks?\b[^.;:]{0,80}$", re.IGNORECASE)  # `benchmarks such as X`

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from paperkg.extract.naming import HEAD_KINDS, KIND_HEADS, lookup_key, singular_word, strip_latex
+from paperkg.extract.naming import HEAD_KINDS, KIND_HEADS, TASK_HEAD_KINDS, lookup_key, singular_word, strip_latex
 
 COMMON_ZIPF = 3.0
 COMMON_DF = 200  # arXiv AI abstracts per 10,000
@@ -143,9 +143,11 @@ class Quality:
     def kind_head_name(self, text: str) -> str | None:
         """The name in `text` when `text` is that name followed by a head saying what kind of thing
         it is and the vocabularies agree it is that kind (`ImageNet dataset` -> `ImageNet`,
-        `GPT-4o model` -> `GPT-4o`); None otherwise (`RAG datasets` are datasets for RAG)."""
+        `GPT-4o model` -> `GPT-4o`, `object detection task` -> `object detection`); None otherwise
+        (`RAG datasets` are datasets for RAG)."""
         name, _, head = text.strip().rpartition(" ")
-        kind = HEAD_KINDS.get(singular_word(head).lower())
+        word = singular_word(head).lower()
+        kind = HEAD_KINDS.get(word) or TASK_HEAD_KINDS.get(word)
         if not kind or not name.strip():
             return None
         key = lookup_key(name)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 import pyoxigraph as ox
 
 from paperkg.extract.readers.dates import parse_date
-from paperkg.extract.records import ExtractedEntity, Mention, Paper, PaperExtraction, Sentence
+from paperkg.extract.records import ExtractedEntity, Mention, Paper, PaperExtraction, ScoredRelation, Sentence
 from paperkg.kg.ingest import add_extractions
 from paperkg.kg.store import Store
 
@@ -409,3 +409,11 @@ def dated(ex: PaperExtraction) -> PaperExtraction:
 
 def all_dated() -> list[PaperExtraction]:
     return [dated(ex) for ex in all_papers()]
+
+
+def scored(ex: PaperExtraction, subject: str, relation: str, obj: str, score: float) -> PaperExtraction:
+    """`ex` with the relation scorer having found `subject relation obj` in its abstract."""
+    text = ex.paper.abstract
+    s, o = text.index(subject), text.index(obj)
+    found = ScoredRelation("abstract", (s, s + len(subject)), (o, o + len(obj)), relation, score)
+    return replace(ex, relations=(*ex.relations, found))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from graph_papers import ent, extraction, paper, scored
+
 from bench.relations import (
     AUDIT,
     QUESTION_SUBJECTS,
@@ -11,12 +13,15 @@ from bench.relations import (
     Gold,
     Predicted,
     audit,
+    diagnose,
+    matching,
     one_to_one,
     question_audit,
     score,
 )
 from paperkg.extract.scierc import running_text, spans_match
 from paperkg.schema.namespaces import RELATIONS
+from paperkg.schema.relations import scierc_relation
 
 
 def test_spans_match_leniently_by_containment_or_a_shared_end():
@@ -54,6 +59,57 @@ def test_each_gold_relation_is_matched_once_and_symmetric_ones_either_way():
     rows = score(predicted, gold)
     assert (rows["micro"]["found"], rows["micro"]["right"], rows["micro"]["gold"]) == (5, 2, 2)
     assert rows["USED-FOR"]["P"] == 0.25 and rows["COMPARE"]["R"] == 1.0
+
+
+def test_a_graph_relation_is_put_in_sciercs_argument_order():
+    for relation in RELATIONS:
+        label, swapped = scierc_relation(relation)
+        p = Predicted.of("p", relation)
+        p.add({(0, 5)}, {(10, 15)})  # subject, object
+        first, second = ((10, 15), (0, 5)) if swapped else ((0, 5), (10, 15))
+        assert p.label == label and (p.firsts, p.seconds) == ({first}, {second}), relation
+        assert one_to_one([p], [Gold("p", label, first, second)]) == {0}
+
+
+def test_the_matching_says_which_prediction_each_gold_relation_took():
+    gold = [Gold("p", "USED-FOR", (0, 5), (10, 15)), Gold("p", "USED-FOR", (20, 25), (30, 35))]
+    wide = Predicted("p", "USED-FOR", False, {(0, 5), (20, 25)}, {(10, 15), (30, 35)})  # fits both
+    narrow = Predicted("p", "USED-FOR", False, {(0, 5)}, {(10, 15)})  # fits the first only
+    assert matching([wide, narrow], gold) == {0: 1, 1: 0}
+
+
+def test_the_diagnosis_counts_where_each_gold_relation_is_lost():
+    text = "GIZA++ is used for machine translation. Features help Moses. Parsing helps tagging."
+    p = paper("scierc:x", "", text)
+    ex = extraction(
+        p,
+        ent("GIZA++", "Method"),
+        ent("machine translation", "Task"),
+        ent("features", "Concept", "Features"),
+        ent("Moses", "Method"),
+    )
+    ex = scored(scored(ex, "GIZA++", "usedFor", "machine translation", 0.9), "Features", "usedFor", "Moses", 0.9)
+
+    def at(word: str, start: int = 0) -> tuple[int, int]:
+        s = text.index(word, start)
+        return s, s + len(word)
+
+    gold = [
+        Gold(p.key, "USED-FOR", at("GIZA++"), at("machine translation")),
+        Gold(p.key, "USED-FOR", at("Features"), at("Moses")),  # "features": a generic word, not linked
+        Gold(p.key, "USED-FOR", at("Parsing"), at("tagging")),  # no mentions
+    ]
+
+    class Extractor:
+        def extract(self, papers):
+            assert [x.key for x in papers] == [p.key]
+            return [ex]
+
+    found = diagnose(Extractor(), [p], gold, matched={0})
+    stages = [found[k] for k in ("arguments extracted", "arguments linked", "scored, right label")]
+    assert stages == [2, 1, 2]
+    assert (found["relation mention"], found["statement"]) == (1, 1)
+    assert found["scored, no relation mention"] == {"common kind": 1}
 
 
 def test_the_audit_fixture_is_judged_row_by_row(tmp_path):

@@ -7,7 +7,7 @@ import json
 
 import pyoxigraph as ox
 from click.testing import CliRunner
-from graph_papers import build, ent, extraction, paper
+from graph_papers import build, ent, extraction, paper, scored
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -42,6 +42,10 @@ def test_a_kind_of_thing_after_a_name_is_the_name_when_the_name_is_that_kind():
     assert quality.kind_head_name("RAG datasets") is None
     assert quality.kind_head_name("language model") is None  # not a name: the head stays
     assert lookup_key("ImageNet dataset") != lookup_key("ImageNet")
+    # a task's name before "task" or "problem" is the task; a generic one stays generic
+    assert quality.kind_head_name("object detection task") == "object detection"
+    assert quality.kind_head_name("text classification problems") == "text classification"
+    assert quality.kind_head_name("downstream task") is None
 
 
 _WORD = st.sampled_from(
@@ -100,6 +104,56 @@ def test_a_generic_phrase_is_no_entity_and_is_counted(tmp_path):
     assert "medlord" in keys and "downstreamtask" not in keys
     (dropped,) = store.oxigraph.quads_for_pattern(None, pkg.genericDropped, None)
     assert dropped.object.value == "1"
+
+
+def test_a_task_named_with_its_kind_links_to_the_task(tmp_path):
+    # SciERC dev: "... convolutional neural networks (CNNs) for natural language processing tasks";
+    # "the text classification problem" is text classification, not a generic "problem"
+    p = paper(
+        "arxiv:2503.00003",
+        "Sparse features for text classification",
+        "We study the text classification problem and downstream tasks with sparse features.",
+    )
+    store = build(
+        tmp_path / "s",
+        [extraction(p, ent("text classification problem", "Task"), ent("downstream tasks", "Task"))],
+    )
+    keys = {q.object.value for q in store.oxigraph.quads_for_pattern(None, pkg.key, None)}
+    assert lookup_key("text classification") in keys and "downstreamtask" not in keys
+
+
+def test_a_qualified_generic_phrase_the_paper_relates_to_a_name_is_an_entity(tmp_path):
+    # SciERC dev relates "text-to-speech conversion system" and "noisy-channel architecture" to
+    # named methods; the first is a kind of thing qualified by a term of art, the second by a
+    # common word; a single word ("features") or two generic phrases related say nothing
+    p = paper(
+        "arxiv:2503.00004",
+        "Decoding for statistical translation",
+        "A text-to-speech conversion system is used for GIZA++ alignment. "
+        "A noisy-channel architecture is used for GIZA++ alignment. "
+        "Features help the decoding algorithm. The decoding algorithm uses a search strategy.",
+    )
+    ex = extraction(
+        p,
+        ent("text-to-speech conversion system", "Method"),
+        ent("noisy-channel architecture", "Method"),
+        ent("GIZA++ alignment", "Method"),
+        ent("features", "Concept", "Features"),
+        ent("decoding algorithm", "Method"),
+        ent("search strategy", "Method"),
+    )
+    ex = scored(ex, "text-to-speech conversion system", "usedFor", "GIZA++ alignment", 0.7)
+    ex = scored(ex, "noisy-channel architecture", "usedFor", "GIZA++ alignment", 0.7)
+    ex = scored(ex, "Features", "usedFor", "decoding algorithm", 0.7)
+    ex = scored(ex, "search strategy", "usedFor", "decoding algorithm", 0.7)
+    store = build(tmp_path / "s", [ex])
+    keys = {q.object.value for q in store.oxigraph.quads_for_pattern(None, pkg.key, None)}
+    assert lookup_key("text-to-speech conversion system") in keys and lookup_key("GIZA++ alignment") in keys
+    dropped_names = ("noisy-channel architecture", "features", "decoding algorithm", "search strategy")
+    assert not keys & {lookup_key(name) for name in dropped_names}
+    assert len(list(store.oxigraph.quads_for_pattern(None, rdf.type, rdf.Statement))) == 1
+    (dropped,) = store.oxigraph.quads_for_pattern(None, pkg.genericDropped, None)
+    assert dropped.object.value == "4"
 
 
 # -- acronyms ---------------------------------------------------------------------------------------

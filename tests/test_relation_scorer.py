@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
 import numpy
@@ -79,3 +80,20 @@ def test_pairs_skip_overlapping_mentions():
     pairs, _ = sentence_pairs(mentions, 100)
     assert (0, 1, 0) not in pairs  # (0, 10) and (5, 8) overlap
     assert {(i, j) for i, j, _ in pairs} == {(1, 2), (0, 2)}
+
+
+def test_training_takes_a_generic_mention_of_the_papers_own_work_as_the_phrase_found_at_run_time(tmp_path):
+    # SciERC marks "approach" in "our approach" Generic; the pipeline finds "our approach", a Method
+    from paperkg.extract.relation_training import scierc_pairs
+
+    record = {
+        "doc_key": "x",
+        "sentences": [["We", "apply", "our", "approach", "to", "machine", "translation", "."]],
+        "ner": [[[3, 3, "Generic"], [5, 6, "Task"]]],
+        "relations": [[[3, 3, 5, 6, "USED-FOR"]]],
+    }
+    path = tmp_path / "one.jsonl"
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    pairs = scierc_pairs(path)
+    assert pairs.labels == ["usedFor>"]
+    assert "pa=apply" in pairs.features[0]  # the word before "our approach", not "our"

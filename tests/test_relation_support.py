@@ -4,22 +4,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from graph_papers import build, ent, extraction, paper, triples
+from graph_papers import build, ent, extraction, paper, scored, triples
 
-from paperkg.extract.records import PaperExtraction, ScoredRelation
+from paperkg.extract.records import PaperExtraction
 from paperkg.kg.iris import entity_iri, statement_iri
 from paperkg.kg.names import lookup_key
 from paperkg.kg.store import Store
 from paperkg.kg.support import stored_support
 from paperkg.kg.terms import pkg, rdf
-
-
-def scored(ex: PaperExtraction, subject: str, relation: str, obj: str, score: float) -> PaperExtraction:
-    """`ex` with the relation scorer having found `subject relation obj` in its abstract."""
-    text = ex.paper.abstract
-    s, o = text.index(subject), text.index(obj)
-    found = ScoredRelation("abstract", (s, s + len(subject)), (o, o + len(obj)), relation, score)
-    return replace(ex, relations=(*ex.relations, found))
 
 
 def undefined_sa() -> PaperExtraction:
