@@ -9,7 +9,10 @@ roles never change when other papers are added. The cues, in the order they are 
 - proposal: an agent (we, this paper, our method, a system's name such as `MMEL`) with a verb of
   making (propose, introduce, present, develop, derive, ...) governs the words that follow, up to
   a word that starts another phrase (`for`, `on`, `which`, ...); also `X is proposed`, `called X`,
-  and an acronym in brackets right after what was proposed;
+  and an acronym in brackets right after what was proposed. What the proposal is made of is not
+  proposed: a modifier (`an RL-based framework`, `a MoE compression framework`), a word inside a
+  longer name (`Visual Mamba`), and what the proposal uses or studies (`we propose utilizing
+  X`, `an evaluation of five LLMs`); a method or model there is used;
 - evaluation: a sentence about experiments, results or evaluation, with the mention after `on`,
   `across` or `with` (`experiments on Y`, `achieves ... on Y`, `evaluate on Y`), or a name
   followed by `dataset`, `benchmark` or `tasks`: a dataset, benchmark or task is evaluated on, a
@@ -98,7 +101,10 @@ def mention_role(sentence: str, start: int, end: int, entity_type: str, *, in_ti
         named = _title_role(sentence, start, end, entity_type)
         if named:
             return named
-    if _governed(_PROPOSE, before) or _PROPOSED_AFTER.match(after) or _bracketed_proposal(before, after):
+    proposal = _governed(_PROPOSE, before) or _bracketed_proposal(before, after)
+    if proposal and _describes_proposal(before, after):
+        return "uses" if entity_type in ("Method", "Model") else "mentions"
+    if proposal or _PROPOSED_AFTER.match(after):
         return "proposes"
     if _IN_TERMS_OF.search(before) and not _STOP.search(before[_last(_IN_TERMS_OF, before) :]):
         return "reports"
@@ -140,6 +146,41 @@ def _title_role(title: str, start: int, end: int, entity_type: str) -> str | Non
 
 
 _LEADS = {"for", "on", "with", "via", "through", "using", "of", "in", "to", "towards", "and", "or", "from"}
+
+
+# a word that makes a phrase a description of a system: `a MoE compression framework`
+_HEAD_NOUN = (
+    r"(?:method|approach|framework|model|system|pipeline|algorithm|architecture|technique|agent|module|network|"
+    r"mechanism|strategy|scheme|paradigm|toolkit|platform|tool|benchmark|dataset|data|corpus|metric|loss|policy|"
+    r"encoder|decoder|backbone|layer|workflow|evaluator|compression|training|fusion|detector|classifier)s?"
+)
+_PHRASE_WORD = (
+    r"(?!(?:for|on|to|with|of|in|and|or|by|via|that|which|who|whose|where|while|using|from|as|at|than|into|"
+    r"between|across|through|within|under|over|against|versus)\b)[\w-]+"
+)
+# the mention goes on into a longer phrase that names the proposal (`RL-based`, `MoE language
+# model`; after a bracketed acronym too)
+_CONTINUED = re.compile(
+    rf"^(?:\)\s*)?(?:-[a-z]|(?:\s+{_PHRASE_WORD}){{1,2}}\s+{_HEAD_NOUN}\b)",
+    re.IGNORECASE,
+)
+# part of a longer name: `Visual Mamba`, `Contextual LVLM Agent`
+_IN_NAME = re.compile(r"(?!(?:The|This|These|Our|Its|Their|An|In|For)\s)(?-i:\b[A-Z][\w-]*[a-z][\w-]*)\s+$")
+# what is studied rather than made: `a comprehensive evaluation of five LLMs`
+_STUDIED = re.compile(
+    r"\b(?:evaluation|study|analysis|survey|comparison|investigation|assessment|review|audit)\s+of\b", re.IGNORECASE
+)
+
+
+def _describes_proposal(before: str, after: str) -> bool:
+    """Whether a mention that a proposal governs is not the thing proposed but says what it is
+    made of: a modifier (`an RL-based framework`, `a MoE compression framework`), part of a
+    longer name (`Visual Mamba`), what the proposal uses (`we propose utilizing knowledge
+    graphs`) or studies (`we present an evaluation of five LLMs`). The class in an appositive
+    (`OpenVoxel, a training-free algorithm`) stays proposed, as the role fixture labels it."""
+    at = _last_near(_PROPOSE, before)
+    stretch = before[at:] if at >= 0 else before
+    return bool(_CONTINUED.match(after) or _IN_NAME.search(stretch) or _USE.search(stretch) or _STUDIED.search(stretch))
 
 
 def _bracketed_proposal(before: str, after: str) -> bool:

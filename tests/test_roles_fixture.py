@@ -79,3 +79,43 @@ def test_reading_only_the_words_near_a_mention_gives_the_roles_of_the_whole_text
     assert far > len(cases) // 2  # most mentions have more words before them than are read
     assert set(whole) == {"proposes", "uses", "evaluatesOn", "reports", "addresses", "mentions"}
     assert near == whole
+
+
+def test_a_proposal_names_what_it_makes_not_what_it_is_made_of():
+    def role(sentence, mention, kind):
+        start = sentence.index(mention)
+        entity = {
+            "mentions": [
+                {"sentence": sentence, "start": start, "end": start + len(mention), "type": kind, "in_title": False}
+            ]
+        }
+        return predicted_role(entity)
+
+    # a modifier of the proposal, on its own or after its bracketed acronym
+    assert role("We present MetaSpatial, the first RL-based framework for 3D layout.", "RL", "Method") == "uses"
+    assert role("We propose a reinforcement learning (RL)-based framework.", "RL", "Method") == "uses"
+    assert role("We present SubMerge, a novel MoE compression framework.", "MoE", "Method") == "uses"
+    assert role("We present NaLA, a native 3D LLM layout agent.", "LLM", "Model") == "uses"
+    # part of a longer name
+    assert role("This paper introduces a novel framework, Visual Mamba, for memory.", "Mamba", "Method") == "uses"
+    # what the proposal goes on to use or study
+    assert role("We propose utilizing external memory from knowledge graphs.", "knowledge graphs", "Concept") == (
+        "mentions"
+    )
+    assert role("We propose to employ a vision-language model for intent.", "vision-language model", "Model") == (
+        "uses"
+    )
+    assert role(
+        "This study presents an evaluation of five large language models.", "large language models", "Model"
+    ) == ("uses")
+    # the proposal itself, its acronym and the long form of a name stay proposed
+    assert role("We propose Cross-Domain Feature Distillation (CD-FD), which generalises.", "CD-FD", "Method") == (
+        "proposes"
+    )
+    assert role(
+        "We introduce ViBES (Voice in Behavioral Synchrony), a 3D agent.", "Voice in Behavioral Synchrony", "Method"
+    ) == ("proposes")
+    assert role("We developed The Fall Detection Dataset as a benchmark.", "Fall Detection", "Dataset") == "proposes"
+    assert role(
+        "We propose OpenVoxel, a training-free algorithm for grouping.", "training-free algorithm", "Method"
+    ) == ("proposes")
