@@ -7,6 +7,9 @@ is tokenized by the teacher's tokenizer, which is the one the student will run w
 teacher's recogniser entities (SciERC labels, after the vote) become the Doc's entities. The Docs are written as
 spaCy DocBin shards that `kg train --silver` trains on next to the gold data.
 
+When a student reads the silver (`kg train --silver`), `retype_shard` types the teacher's
+entities as paperkg's graph types them, so that the student's Material is the graph's Dataset.
+
 The corpus is JSON Lines, optionally gzipped, one object a line with `title` and `abstract`
 (the format of ../shared/data/arxiv-ai/). Which abstracts are labelled is a seeded random
 sample, so the same seed labels the same abstracts.
@@ -22,7 +25,7 @@ from pathlib import Path
 from paperkg.extract.keys import FIELD_BREAK
 from paperkg.schema.errors import InputError
 
-__all__ = ["corpus_sample", "label_corpus", "read_corpus_texts"]
+__all__ = ["corpus_sample", "label_corpus", "read_corpus_texts", "retype", "retype_shard", "silver_rules"]
 
 
 def read_corpus_texts(path: str | Path) -> list[str]:
@@ -102,3 +105,67 @@ def label_corpus(
         staged.rename(path)
         log(f"{path}: {len(db)} abstracts labelled")
     return shards
+
+
+def retype(doc, rule_spans) -> int:
+    """The teacher's entities of `doc` typed as `paperkg_refine` types the graph's mentions;
+    returns how many changed label. A span the rules (gazetteers, model-name and `NAME dataset`
+    patterns) found exactly takes the rules' type (a model name is a Method, not Material); a span
+    whose head says it is a collection of data (`IMHI evaluation benchmark`) is Material; a
+    Material span that is a kind of data (`histopathology images`, `is_modality`) is
+    OtherScientificTerm, the graph's Concept. Generic spans stay Generic.
+
+    The teacher of several was trained on TDMSci, whose Datasets are named collections, and on
+    SciERC, whose Material is any data: its silver calls 30% of its Material kinds of data and
+    names benchmarks Method, and a student of it typed domains, diseases and model names Dataset
+    (docs/extraction.md)."""
+    from spacy.tokens import Span
+
+    from paperkg.extract.components.refine import is_modality, names_collection
+    from paperkg.extract.evaluation import GRAPH_TO_SCIERC
+
+    ruled = {(r.start, r.end): GRAPH_TO_SCIERC.get(r.label_) for r in rule_spans}
+    ents, changed = [], 0
+    for ent in doc.ents:
+        label = ent.label_
+        if label != "Generic":
+            by_rule = ruled.get((ent.start, ent.end))
+            label = by_rule or ("Material" if names_collection(ent) else label)
+            if label == "Material" and not by_rule and is_modality(ent):
+                label = "OtherScientificTerm"
+        changed += label != ent.label_
+        ents.append(Span(doc, ent.start, ent.end, label=label))
+    doc.set_ents(ents, default="outside")
+    return changed
+
+
+def silver_rules(gazetteer_dir: str | Path | None = None):
+    """A pipeline of `paperkg_rules` alone, with the gazetteers of `gazetteer_dir` (default:
+    data/gazetteers), to type silver by."""
+    import spacy
+
+    from paperkg.extract.components.rules import ArtefactRules
+    from paperkg.extract.gazetteers import load_gazetteers
+
+    nlp = spacy.blank("en")
+    rules = nlp.add_pipe("paperkg_rules")
+    assert isinstance(rules, ArtefactRules)
+    rules.initialize(entries=load_gazetteers(gazetteer_dir))
+    return nlp
+
+
+def retype_shard(shard: str | Path, out_path: str | Path, rules) -> tuple[int, int]:
+    """`shard` (a `kg label` DocBin) written to `out_path` with every Doc's entities `retype`d
+    by the `rules` pipeline (`silver_rules`); returns (entities, entities retyped)."""
+    from spacy.tokens import DocBin
+
+    from paperkg.extract.keys import RULES_KEY
+
+    db = DocBin(attrs=["ORTH", "SPACY", "SENT_START", "ENT_IOB", "ENT_TYPE"])
+    total = changed = 0
+    for doc in DocBin().from_disk(shard).get_docs(rules.vocab):
+        changed += retype(doc, rules(doc).spans[RULES_KEY])
+        total += len(doc.ents)
+        db.add(doc)
+    db.to_disk(out_path)
+    return total, changed

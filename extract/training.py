@@ -21,6 +21,7 @@ from pathlib import Path
 
 from paperkg.extract.assembly import assemble
 from paperkg.extract.scierc import gold_to_doc, read_scierc
+from paperkg.extract.silver import retype_shard, silver_rules
 from paperkg.schema.errors import InputError
 
 __all__ = ["DEFAULT_CONFIG", "VECTOR_SOURCES", "convert", "train"]
@@ -68,12 +69,15 @@ def train(
     members: int = 1,
     silver: Sequence[str | Path] = (),
     gold_copies: int = 1,
+    retype_silver: bool = True,
 ) -> Path:
     """Train on `train_path`, select on `dev_path`; returns the assembled pipeline's directory.
 
     `silver` are directories of DocBin shards labelled by a teacher (`paperkg.extract.silver.label_corpus`,
     `kg label`): they are trained on next to the gold documents, which are repeated `gold_copies`
-    times so that the gold keeps its weight among many more silver abstracts.
+    times so that the gold keeps its weight among many more silver abstracts. With
+    `retype_silver`, the silver's entities are typed as the graph types them first
+    (`paperkg.extract.silver.retype`); without, the teacher's labels are learnt as they are.
 
     With `vectors`, static vectors feed the recogniser's embeddings: the word table from
     extract/distill.py when `vectors_table` is given, otherwise GloVe (the `train` extra).
@@ -87,7 +91,13 @@ def train(
     convert(dev_path, corpus / "dev.spacy")
     train_data = corpus / "train.spacy"
     if silver or gold_copies > 1:
-        train_data = _mixed_corpus(corpus / "train.spacy", corpus / "train-mixed", silver, gold_copies)
+        train_data = _mixed_corpus(
+            corpus / "train.spacy",
+            corpus / "train-mixed",
+            silver,
+            gold_copies,
+            silver_rules(gazetteer_dir) if silver and retype_silver else None,
+        )
     settings: dict[str, object] = {
         "paths.train": str(train_data),
         "paths.dev": str(corpus / "dev.spacy"),
@@ -112,9 +122,10 @@ def train(
     return assemble(runs, out / "model", gazetteer_dir, vectors_source=source, training_data=data)
 
 
-def _mixed_corpus(gold: Path, out: Path, silver: Sequence[str | Path], gold_copies: int) -> Path:
+def _mixed_corpus(gold: Path, out: Path, silver: Sequence[str | Path], gold_copies: int, rules=None) -> Path:
     """A directory spaCy's corpus reader takes whole: `gold_copies` copies of the gold DocBin and
-    every silver shard (`*.spacy` in each directory of `silver`)."""
+    every silver shard (`*.spacy` in each directory of `silver`), retyped by the `rules` pipeline
+    (`silver_rules`) when given."""
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
@@ -125,5 +136,10 @@ def _mixed_corpus(gold: Path, out: Path, silver: Sequence[str | Path], gold_copi
         if not shards:
             raise InputError(f"{directory}: no silver shards (*.spacy); make them with `kg label`")
         for shard in shards:
-            shutil.copyfile(shard, out / f"silver-{i:02d}-{shard.name}")
+            target = out / f"silver-{i:02d}-{shard.name}"
+            if rules is None:
+                shutil.copyfile(shard, target)
+                continue
+            total, changed = retype_shard(shard, target, rules)
+            print(f"{shard}: {changed} of {total} entities retyped as the graph types them")
     return out

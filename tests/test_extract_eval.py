@@ -169,3 +169,40 @@ def test_kg_eval_names_the_scored_labels_of_a_partial_gold_file():
         assert row["micro"]["predicted"] == sum(r["predicted"] for r in row["per_label"].values())
     table = CliRunner().invoke(main, ["eval", "--gold", str(PARTIAL)])
     assert "of the labels the gold file uses: Dataset, Task, Metric" in table.output
+
+
+# ------------------------------------------------------------ kg eval --compare: one table of recognisers
+def test_kg_eval_compare_rows_are_the_single_runs():
+    def micro(*args):
+        result = CliRunner().invoke(main, ["eval", *args, "--json"])
+        assert result.exit_code == 0, result.output
+        return json.loads(result.output)["micro"]
+
+    result = CliRunner().invoke(main, ["eval", "--gold", str(FIXTURE), "--gold", str(PARTIAL), "--compare", "--json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    assert [(r["pipeline"], Path(r["gold"]).name) for r in rows] == [
+        ("default", FIXTURE.name),
+        ("default", PARTIAL.name),
+        ("--accurate", FIXTURE.name),
+        ("--accurate", PARTIAL.name),
+    ]
+    assert rows[0]["micro"] == micro("--gold", str(FIXTURE))
+    assert rows[1]["micro"] == micro("--gold", str(PARTIAL))
+    assert rows[2]["micro"] == micro("--gold", str(FIXTURE), "--accurate")
+    assert rows[1]["labels"] == ["Dataset", "Task", "Metric"]
+    table = CliRunner().invoke(main, ["eval", "--gold", str(FIXTURE), "--compare"])
+    assert table.exit_code == 0 and table.output.count(FIXTURE.name) == 2
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--gold", str(FIXTURE), "--gold", str(PARTIAL)],
+        ["--gold", str(FIXTURE), "--teacher", str(Path(__file__).parent)],
+        ["--gold", str(FIXTURE), "--compare", "--accurate"],
+    ],
+)
+def test_kg_eval_compare_options_that_need_or_contradict_it(args):
+    result = CliRunner().invoke(main, ["eval", *args])
+    assert result.exit_code == 2 and "--compare" in result.output

@@ -129,7 +129,15 @@ raise ImportError("no torch here")
 """
 
 
-def test_building_the_demo_graph_never_imports_torch(tmp_path):
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["build", str(ROOT / "data" / "demo"), "--store", "store", "-q"],
+        ["eval", "--gold", str(FIXTURE), "--gold", str(FIXTURE), "--compare"],  # the table the teacher joins
+    ],
+    ids=["build-demo", "eval-compare"],
+)
+def test_paperkg_never_imports_torch(tmp_path, command):
     """spaCy's thinc probes for torch (`try: import torch`), so in a venv that has PyTorch it is
     loaded by thinc whatever paperkg does; the stand-in records who asked, and only a probe of a
     library paperkg depends on may; nothing in paperkg."""
@@ -141,7 +149,7 @@ def test_building_the_demo_graph_never_imports_torch(tmp_path):
         "import sys\n"
         f"sys.path.insert(0, {str(fake.parent)!r})\n"
         "from paperkg.kg.cli import main\n"
-        f"try:\n    main(['build', {str(ROOT / 'data' / 'demo')!r}, '--store', {str(tmp_path / 'store')!r}, '-q'])\n"
+        f"try:\n    main({command!r})\n"
         "except SystemExit as exc:\n    assert not exc.code, exc.code\n"
         "print('loaded:', *sorted(m for m in sys.modules if m.split('.')[0] in ('torch', 'transformers')))\n"
     )

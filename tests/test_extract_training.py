@@ -233,6 +233,64 @@ def test_label_then_train_on_silver(tmp_path):
     assert "teacher" in nlp.meta["description"] and nlp.meta["members"] == 1
 
 
+def _teacher_doc(vocab):
+    """A sentence as the teacher of several labels it: a model name and kinds of data as Material,
+    a benchmark as Method, a named dataset as OtherScientificTerm."""
+    from spacy.tokens import Doc, Span
+
+    words = (
+        "We tune BERT on the IMHI evaluation benchmark , on ImageNet , on histopathology images "
+        "and on WSJ test data ; the benchmark helps ."
+    ).split()
+    doc = Doc(vocab, words=words, sent_starts=[i == 0 for i in range(len(words))])
+    labels = {
+        (2, 3): "Material",  # BERT
+        (5, 8): "Method",  # IMHI evaluation benchmark
+        (10, 11): "OtherScientificTerm",  # ImageNet
+        (13, 15): "Material",  # histopathology images
+        (17, 20): "Material",  # WSJ test data
+        (22, 23): "Generic",  # the benchmark
+    }
+    doc.set_ents([Span(doc, s, e, label=label) for (s, e), label in labels.items()], default="outside")
+    return doc
+
+
+def test_silver_is_retyped_as_the_graph_types_it(tmp_path):
+    from spacy.tokens import DocBin
+
+    from paperkg.extract.silver import retype_shard, silver_rules
+
+    rules = silver_rules()
+    shard = tmp_path / "silver-000.spacy"
+    DocBin(docs=[_teacher_doc(rules.vocab)]).to_disk(shard)
+    assert retype_shard(shard, tmp_path / "retyped.spacy", rules) == (6, 4)
+    (doc,) = DocBin().from_disk(tmp_path / "retyped.spacy").get_docs(rules.vocab)
+    assert [(e.text, e.label_) for e in doc.ents] == [
+        ("BERT", "Method"),  # the rules' model name
+        ("IMHI evaluation benchmark", "Material"),  # a benchmark is a dataset
+        ("ImageNet", "Material"),  # the gazetteer's dataset
+        ("histopathology images", "OtherScientificTerm"),  # a kind of data
+        ("WSJ test data", "Material"),  # a name among the words
+        ("benchmark", "Generic"),
+    ]
+    assert [t.text for t in doc] == [t.text for t in _teacher_doc(rules.vocab)]
+
+
+@pytest.mark.parametrize("types, expected", [("paperkg", "Material"), ("teacher", "Method")])
+def test_kg_train_silver_types(tmp_path, types, expected):
+    import spacy
+    from spacy.tokens import DocBin
+
+    silver = tmp_path / "silver"
+    silver.mkdir()
+    DocBin(docs=[_teacher_doc(spacy.blank("en").vocab)]).to_disk(silver / "silver-000.spacy")
+    result = train(tmp_path / "run", "--silver", str(silver), "--silver-types", types, members=1)
+    assert result.exit_code == 0, result.output
+    mixed = tmp_path / "run" / "corpus" / "train-mixed" / "silver-00-silver-000.spacy"
+    (doc,) = DocBin().from_disk(mixed).get_docs(spacy.blank("en").vocab)
+    assert {e.text: e.label_ for e in doc.ents}["IMHI evaluation benchmark"] == expected
+
+
 def test_train_refuses_an_empty_silver_directory(tmp_path):
     (tmp_path / "empty").mkdir()
     result = train(tmp_path / "run", "--silver", str(tmp_path / "empty"), members=1)

@@ -43,6 +43,13 @@ def head_type(text: str) -> str:
     return "Concept"
 
 
+def names_collection(span: Span) -> bool:
+    """True when a phrase's head word says it is a collection of data (`finite state machine
+    dataset`, `IMHI evaluation benchmark`): the graph types it Dataset whatever the recogniser
+    said."""
+    return span[-1].lower_ in DATASET_HEADS
+
+
 # Heads of phrases that name a kind of data, not a collection of it: "the medical domain",
 # "histopathology images", "unstructured text data". SciERC's Material takes them, so the recogniser
 # types them Dataset; a graph's Dataset is a dataset.
@@ -123,7 +130,7 @@ class TypeRefiner:
             type_ = SCIERC_TO_GRAPH.get(part.label_)
             start, end = _trim(part)
             if type_ and end > start and not is_generic_reference([t.text for t in doc[start:end]]):
-                if doc[end - 1].lower_ in DATASET_HEADS:
+                if names_collection(doc[start:end]):
                     type_ = "Dataset"
                 chosen[(start, end)] = Span(doc, start, end, label=type_, span_id="ner")
         if self.use_rules and RULES_KEY in doc.spans:

@@ -8,14 +8,39 @@ from paperkg.kg.commands._options import directory_option, echo_json, fast_optio
 
 
 @click.command("eval")
-@gold_option("--gold", "gold_path", "SciERC-format JSON Lines with gold entities.", required=True)
+@gold_option(
+    "--gold",
+    "gold_paths",
+    "SciERC-format JSON Lines with gold entities (repeat with --compare).",
+    required=True,
+    multiple=True,
+)
 @directory_option("--model", "A spaCy pipeline made by `kg train` [default: the one shipped with paperkg].")
+@click.option(
+    "--compare",
+    is_flag=True,
+    help="One table of the whole extractor on every --gold: the pipeline's default recogniser, its "
+    "voting members (--accurate) and each --teacher.",
+)
+@directory_option(
+    "--teacher",
+    "With --compare: a pipeline made by `kg train teacher` (OUT/model, OUT/model-vote) to score too; "
+    "opening it needs PyTorch (the training venv, README).",
+    multiple=True,
+)
 @click.option("--recogniser-only", is_flag=True, help="Score only the statistical recogniser.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV rows: setting,label,precision,recall,f1.")
 @fast_option
 def eval_(
-    gold_path: str, model: str | None, recogniser_only: bool, as_json: bool, as_csv: bool, members: int | None
+    gold_paths: tuple[str, ...],
+    model: str | None,
+    compare: bool,
+    teacher: tuple[str, ...],
+    recogniser_only: bool,
+    as_json: bool,
+    as_csv: bool,
+    members: int | None,
 ) -> None:
     """Score the extractor on SciERC-format gold data: typed exact-span precision, recall, F1.
 
@@ -31,6 +56,11 @@ def eval_(
     {...}, "documents": N, "labels": [...], "scheme": "scierc"|"paperkg"} for the whole
     extractor, plus "settings" holding every row.
 
+    --compare scores the whole extractor of several recognisers, one row each per --gold: the
+    pipeline's default (its single model), --accurate (its voting members) and each --teacher;
+    --json prints a list of {"pipeline", "gold", "micro", "per_label", ...}. Only a --teacher
+    row opens PyTorch.
+
     \b
     Examples:
       kg eval --gold ../shared/data/scierc/dev.jsonl
@@ -38,8 +68,21 @@ def eval_(
       kg eval --gold dev.jsonl --recogniser-only --csv
       kg eval --gold ../shared/data/tdmsci/train.jsonl   # Task, Dataset, Metric only
       kg eval --gold dev.jsonl --accurate      # the three voting members instead of the default model
+      kg eval --gold ../shared/data/scierc/dev.jsonl --gold runs/tdmsci/held-out.jsonl --compare \\
+              --teacher runs/teacher/model-vote
     """
     from paperkg.extract.evaluation import SETTINGS, evaluate
+
+    if compare:
+        if members is not None or recogniser_only:
+            raise click.UsageError(
+                "--compare scores the whole extractor of every recogniser: drop --accurate, --fast, --recogniser-only"
+            )
+        _compare(gold_paths, model, teacher, as_json, as_csv)
+        return
+    if teacher or len(gold_paths) > 1:
+        raise click.UsageError("--teacher and a second --gold need --compare")
+    gold_path = gold_paths[0]
 
     settings = ["recogniser"] if recogniser_only else list(SETTINGS)
     results = evaluate(gold_path, model, settings, members)
@@ -62,3 +105,40 @@ def eval_(
     for name, res in results.items():
         rows = [res["micro"], *res["per_label"].values()]
         click.echo(f"{name:26}" + "".join(f"{r['precision']:>7.3f}{r['recall']:>7.3f}{r['f1']:>7.3f}" for r in rows))
+
+
+def _compare(gold_paths: tuple[str, ...], model: str | None, teachers: tuple[str, ...], as_json: bool, as_csv: bool):
+    """`kg eval --compare`: the whole extractor of each recogniser on each gold file."""
+    from paperkg.extract.evaluation import evaluate
+    from paperkg.extract.pipeline import ALL_MEMBERS
+    from paperkg.schema.errors import PaperkgError
+
+    pipelines = [("default", model, None), ("--accurate", model, ALL_MEMBERS)]
+    pipelines += [(f"teacher {path}", path, None) for path in teachers]
+    rows = []
+    for name, path, members in pipelines:
+        for gold in gold_paths:
+            try:
+                result = evaluate(gold, path, ["extractor"], members)["extractor"]
+            except ImportError as exc:  # a teacher's classifier, outside the training venv
+                raise PaperkgError(f"{path}: opening this pipeline needs PyTorch and transformers ({exc})") from None
+            rows.append({"pipeline": name, "gold": gold, **result})
+    if as_json:
+        echo_json(rows)
+        return
+    if as_csv:
+        click.echo("pipeline,gold,label,precision,recall,f1")
+        for row in rows:
+            for label, r in [("micro", row["micro"]), *row["per_label"].items()]:
+                click.echo(
+                    f"{row['pipeline']},{row['gold']},{label},{r['precision']:.4f},{r['recall']:.4f},{r['f1']:.4f}"
+                )
+        return
+    click.echo("whole extractor, typed exact-span P / R / F1 of the labels each gold file uses")
+    width = max(len(r["pipeline"]) for r in rows)
+    for row in rows:
+        m = row["micro"]
+        click.echo(
+            f"{row['pipeline']:{width}}  {m['precision']:.3f} {m['recall']:.3f} {m['f1']:.3f}  "
+            f"{row['gold']} ({row['documents']} documents: {', '.join(row['labels'])})"
+        )

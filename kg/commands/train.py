@@ -64,6 +64,14 @@ from paperkg.kg.commands._options import directory_option, gold_option, out_dir_
     show_default=True,
     help="Repeat the gold training documents this many times (weight against --silver).",
 )
+@click.option(
+    "--silver-types",
+    type=click.Choice(["paperkg", "teacher"]),
+    default="paperkg",
+    show_default=True,
+    help="paperkg: retype --silver's entities as the graph types them first (rules' names, "
+    "`NAME benchmark` phrases, kinds of data; docs/extraction.md); teacher: learn its labels as they are.",
+)
 @directory_option(
     "--accurate-from",
     "With --members 1: also ship the voting members of this pipeline (e.g. the teacher) as the "
@@ -83,6 +91,7 @@ def train(
     vectors_table: str | None,
     silver: tuple[str, ...],
     gold_copies: int,
+    silver_types: str,
     accurate_from: str | None,
 ) -> None:
     """Train paperkg's entity recogniser and assemble the full extraction pipeline.
@@ -142,6 +151,7 @@ def train(
         members=members,
         silver=silver,
         gold_copies=gold_copies,
+        retype_silver=silver_types == "paperkg",
     )
     if accurate_from:
         from paperkg.extract.assembly import add_accurate
