@@ -30,16 +30,18 @@ def test_role_precision_and_recall_stay_above_their_floors():
     assert result["recall"] >= RECALL_FLOOR, result
 
 
-def test_the_cues_that_give_each_role():
-    def role(sentence, mention, kind, title=False):
-        start = sentence.index(mention)
-        entity = {
-            "mentions": [
-                {"sentence": sentence, "start": start, "end": start + len(mention), "type": kind, "in_title": title}
-            ]
-        }
-        return predicted_role(entity)
+def role(sentence, mention, kind, title=False):
+    """The role of the first `mention` in `sentence`, as the bench predicts it."""
+    start = sentence.index(mention)
+    entity = {
+        "mentions": [
+            {"sentence": sentence, "start": start, "end": start + len(mention), "type": kind, "in_title": title}
+        ]
+    }
+    return predicted_role(entity)
 
+
+def test_the_cues_that_give_each_role():
     assert role("We propose FooNet, a sparse model for parsing.", "FooNet", "Method") == "proposes"
     assert role("FooNet: Fast Sparse Parsing", "Fast Sparse Parsing", "Method", title=True) == "proposes"
     assert role(
@@ -82,15 +84,6 @@ def test_reading_only_the_words_near_a_mention_gives_the_roles_of_the_whole_text
 
 
 def test_a_proposal_names_what_it_makes_not_what_it_is_made_of():
-    def role(sentence, mention, kind):
-        start = sentence.index(mention)
-        entity = {
-            "mentions": [
-                {"sentence": sentence, "start": start, "end": start + len(mention), "type": kind, "in_title": False}
-            ]
-        }
-        return predicted_role(entity)
-
     # a modifier of the proposal, on its own or after its bracketed acronym
     assert role("We present MetaSpatial, the first RL-based framework for 3D layout.", "RL", "Method") == "uses"
     assert role("We propose a reinforcement learning (RL)-based framework.", "RL", "Method") == "uses"
