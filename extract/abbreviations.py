@@ -183,7 +183,8 @@ def _long_then_short(text: str, open_: int, close: int) -> Abbreviation | None:
 def _short_then_long(text: str, open_: int, close: int) -> Abbreviation | None:
     s, e = _first_part(text, open_ + 1, close)
     long = text[s:e]
-    if " " not in long:
+    # `LLMs (LLaMA2 7B, Mistral 7B)`: a list of examples after a name, not its long form
+    if " " not in long or text[e:close].lstrip().startswith(","):
         return None
     m = re.search(r"(\S+)\s*$", text[:open_])
     if not m:
@@ -191,7 +192,16 @@ def _short_then_long(text: str, open_: int, close: int) -> Abbreviation | None:
     short = m.group(1)
     if not _is_short_form(short) or _match_long_form(short, long) != 0 or not _is_definition(short, long):
         return None
+    # `LLMs (LLM as a benchmark)`: a long form that starts with the short form explains a use of it
+    if _word_key(long.split()[0]) == _word_key(short):
+        return None
     return Abbreviation(short, long, m.start(1), m.end(1), s, e)
+
+
+def _word_key(word: str) -> str:
+    """A word as short forms are compared: letters and digits, lower case, a plural `s` dropped."""
+    word = word[:-1] if is_acronym_plural(word) else word
+    return "".join(ch for ch in word if ch.isalnum()).lower()
 
 
 def find_abbreviations(text: str) -> list[Abbreviation]:

@@ -28,6 +28,15 @@ def test_short_form_then_long_form():
     ]
 
 
+def test_a_name_then_examples_or_a_use_of_it_defines_nothing():
+    # seen on the arXiv corpus: each gave "LLM" a wrong alias
+    assert pairs("Experiments on popular LLMs (LLaMA2 7B, LLaMA3.1 8B, and Mistral 7B) show gains.") == []
+    assert pairs("Benchmark creation using LLMs (LLM as a benchmark) has emerged.") == []
+    assert pairs("We evaluate on AudioSet (AudioSet EV) clips.") == []
+    # the long form alone in its parenthesis still defines the short form
+    assert pairs("We fine-tune LLMs (large language models) on code.") == [("LLMs", "large language models")]
+
+
 def test_citation_between_long_form_and_parenthesis():
     assert pairs("Sparse Autoencoders [1] (SAEs) work.") == [("SAEs", "Sparse Autoencoders")]
 
