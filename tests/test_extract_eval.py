@@ -1,5 +1,7 @@
 """The SciERC scorer and `kg eval`, on a tiny hand-made SciERC file with known counts."""
 
+import csv
+import io
 import json
 import os
 from pathlib import Path
@@ -206,3 +208,16 @@ def test_kg_eval_compare_rows_are_the_single_runs():
 def test_kg_eval_compare_options_that_need_or_contradict_it(args):
     result = CliRunner().invoke(main, ["eval", *args])
     assert result.exit_code == 2 and "--compare" in result.output
+
+
+def test_kg_eval_compare_csv_quotes_a_path_with_a_comma(tmp_path):
+    gold = tmp_path / "dev, held out.jsonl"
+    gold.write_text(FIXTURE.read_text())
+    result = CliRunner().invoke(main, ["eval", "--gold", str(gold), "--compare", "--csv"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.reader(io.StringIO(result.output)))
+    assert rows[0] == ["pipeline", "gold", "label", "precision", "recall", "f1"]
+    assert {(r[0], r[1], r[2]) for r in rows[1:] if r[2] == "micro"} == {
+        ("default", str(gold), "micro"),
+        ("--accurate", str(gold), "micro"),
+    }

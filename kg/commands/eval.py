@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import sys
+
 import click
 
 from paperkg.kg.commands._options import directory_option, echo_json, fast_option, gold_option
@@ -91,10 +94,7 @@ def eval_(
         echo_json({**main, "setting": settings[-1], "settings": results})
         return
     if as_csv:
-        click.echo("setting,label,precision,recall,f1")
-        for name, res in results.items():
-            for label, row in [("micro", res["micro"]), *res["per_label"].items()]:
-                click.echo(f"{name},{label},{row['precision']:.4f},{row['recall']:.4f},{row['f1']:.4f}")
+        _echo_csv(["setting"], [([name], res) for name, res in results.items()])
         return
     click.echo(
         f"{main['documents']} documents; typed exact-span scores (P / R / F1) of the labels the gold "
@@ -127,12 +127,7 @@ def _compare(gold_paths: tuple[str, ...], model: str | None, teachers: tuple[str
         echo_json(rows)
         return
     if as_csv:
-        click.echo("pipeline,gold,label,precision,recall,f1")
-        for row in rows:
-            for label, r in [("micro", row["micro"]), *row["per_label"].items()]:
-                click.echo(
-                    f"{row['pipeline']},{row['gold']},{label},{r['precision']:.4f},{r['recall']:.4f},{r['f1']:.4f}"
-                )
+        _echo_csv(["pipeline", "gold"], [([row["pipeline"], row["gold"]], row) for row in rows])
         return
     click.echo("whole extractor, typed exact-span P / R / F1 of the labels each gold file uses")
     width = max(len(r["pipeline"]) for r in rows)
@@ -142,3 +137,13 @@ def _compare(gold_paths: tuple[str, ...], model: str | None, teachers: tuple[str
             f"{row['pipeline']:{width}}  {m['precision']:.3f} {m['recall']:.3f} {m['f1']:.3f}  "
             f"{row['gold']} ({row['documents']} documents: {', '.join(row['labels'])})"
         )
+
+
+def _echo_csv(keys: list[str], results: list[tuple[list[str], dict]]) -> None:
+    """CSV rows `keys..., label, precision, recall, f1`: each result's micro scores, then each
+    label's, after the values of its keys (quoted where they hold a comma, as a path may)."""
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow([*keys, "label", "precision", "recall", "f1"])
+    for values, result in results:
+        for label, r in [("micro", result["micro"]), *result["per_label"].items()]:
+            writer.writerow([*values, label, *(f"{r[k]:.4f}" for k in ("precision", "recall", "f1"))])
