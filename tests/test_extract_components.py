@@ -433,6 +433,43 @@ def test_a_kind_of_data_is_a_concept_in_the_graph_and_material_for_scierc(nlp):
     assert not any(label == "Dataset" for t, label in mentions if t in ("WSI", "medical domain"))
 
 
+def test_common_words_are_a_kind_of_thing_not_a_dataset_in_the_graph(nlp):
+    # issue 28, item 4: a student trained on the teacher's silver typed these Dataset on the demo
+    text = (
+        "Prices in financial markets move. We study pulmonary diseases, fungi and ImageNet-21k, "
+        "the finite state machine dataset and 3D scans. We build the interpretable mental health "
+        "instruction (IMHI) dataset. Whole slide images (WSI) vary, unlike our WSI datasets."
+    )
+    doc = nlp.make_doc(text)
+    found_by_recogniser = [
+        "financial markets",
+        "pulmonary diseases",
+        "fungi",
+        "finite state machine dataset",
+        "3D scans",
+        "interpretable mental health instruction (IMHI) dataset",
+        "Whole slide images",
+        "WSI datasets",
+    ]
+    doc.ents = [doc.char_span(text.index(t), text.index(t) + len(t), label="Material") for t in found_by_recogniser]
+    doc = nlp(doc)
+    mentions = {(s.text, s.label_) for s in doc.spans[MENTIONS_KEY]}
+    # common words only, no collection head: kinds of things
+    assert {("financial markets", "Concept"), ("pulmonary diseases", "Concept"), ("fungi", "Concept")} <= mentions
+    # a digit or a collection head keeps a Dataset; so does an acronym that a collection phrase
+    # names (`IMHI ... dataset`), unless its long form is a kind of data (`WSI datasets`)
+    assert {
+        ("finite state machine dataset", "Dataset"),
+        ("3D scans", "Dataset"),
+        ("interpretable mental health instruction", "Dataset"),
+        ("IMHI", "Dataset"),
+        ("Whole slide images", "Concept"),
+    } <= mentions
+    assert ("WSI", "Dataset") not in mentions
+    # the scored entity spans keep SciERC's Material
+    assert ("pulmonary diseases", "Dataset") in {(s.text, s.label_) for s in doc.spans[ENTITIES_KEY]}
+
+
 def test_a_vocabulary_keeps_a_kind_of_data_a_dataset():
     from paperkg.extract.gazetteers import GazetteerEntry
 
