@@ -392,13 +392,21 @@ def test_an_acronym_used_inside_a_longer_mention_is_also_its_own_mention():
     ]
 
 
+def _typed_after_refine(nlp, text: str, found_by_recogniser: list[str]) -> tuple[set, set]:
+    """(entity spans, graph mentions) as (text, type) pairs after the pipeline runs on `text` with
+    `found_by_recogniser` as the recogniser's Material spans."""
+    doc = nlp.make_doc(text)
+    doc.ents = [doc.char_span(text.index(t), text.index(t) + len(t), label="Material") for t in found_by_recogniser]
+    doc = nlp(doc)
+    return {(s.text, s.label_) for s in doc.spans[ENTITIES_KEY]}, {(s.text, s.label_) for s in doc.spans[MENTIONS_KEY]}
+
+
 def test_a_kind_of_data_is_a_concept_in_the_graph_and_material_for_scierc(nlp):
     # issue 28: "medical domain", "histopathology images" were among a 2k build's most-used datasets
     text = (
         "Histopathology images are whole slide images (WSI) from the medical domain. "
         "WSI are large. We also use WSJ test data, Waymo images, ImageNet images and the PathSlides dataset."
     )
-    doc = nlp.make_doc(text)
     found_by_recogniser = [
         "Histopathology images",
         "whole slide images",
@@ -408,10 +416,7 @@ def test_a_kind_of_data_is_a_concept_in_the_graph_and_material_for_scierc(nlp):
         "ImageNet images",
         "PathSlides dataset",
     ]
-    doc.ents = [doc.char_span(text.index(t), text.index(t) + len(t), label="Material") for t in found_by_recogniser]
-    doc = nlp(doc)
-    entities = {(s.text, s.label_) for s in doc.spans[ENTITIES_KEY]}
-    mentions = {(s.text, s.label_) for s in doc.spans[MENTIONS_KEY]}
+    entities, mentions = _typed_after_refine(nlp, text, found_by_recogniser)
     # the scored spans keep SciERC's Material, which counts kinds of data
     assert {("Histopathology images", "Dataset"), ("medical domain", "Dataset")} <= entities
     # the graph's: common words (capitalised only to start a sentence) ending in a modality are a
@@ -431,6 +436,40 @@ def test_a_kind_of_data_is_a_concept_in_the_graph_and_material_for_scierc(nlp):
     }
     assert named <= mentions
     assert not any(label == "Dataset" for t, label in mentions if t in ("WSI", "medical domain"))
+
+
+def test_common_words_are_a_kind_of_thing_not_a_dataset_in_the_graph(nlp):
+    # issue 28, item 4: a student trained on the teacher's silver typed these Dataset on the demo
+    text = (
+        "Prices in financial markets move. We study pulmonary diseases, fungi, "
+        "the finite state machine dataset and 3D scans. We build the interpretable mental health "
+        "instruction (IMHI) dataset. Whole slide images (WSI) vary, unlike our WSI datasets."
+    )
+    found_by_recogniser = [
+        "financial markets",
+        "pulmonary diseases",
+        "fungi",
+        "finite state machine dataset",
+        "3D scans",
+        "interpretable mental health instruction (IMHI) dataset",
+        "Whole slide images",
+        "WSI datasets",
+    ]
+    entities, mentions = _typed_after_refine(nlp, text, found_by_recogniser)
+    # common words only, no collection head: kinds of things
+    assert {("financial markets", "Concept"), ("pulmonary diseases", "Concept"), ("fungi", "Concept")} <= mentions
+    # a digit or a collection head keeps a Dataset; so does an acronym that a collection phrase
+    # names (`IMHI ... dataset`), unless its long form is a kind of data (`WSI datasets`)
+    assert {
+        ("finite state machine dataset", "Dataset"),
+        ("3D scans", "Dataset"),
+        ("interpretable mental health instruction", "Dataset"),
+        ("IMHI", "Dataset"),
+        ("Whole slide images", "Concept"),
+    } <= mentions
+    assert ("WSI", "Dataset") not in mentions
+    # the scored entity spans keep SciERC's Material
+    assert ("pulmonary diseases", "Dataset") in entities
 
 
 def test_a_vocabulary_keeps_a_kind_of_data_a_dataset():

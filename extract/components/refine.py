@@ -51,8 +51,8 @@ def names_collection(span: Span) -> bool:
 
 
 # Heads of phrases that name a kind of data, not a collection of it: "the medical domain",
-# "histopathology images", "unstructured text data". SciERC's Material takes them, so the recogniser
-# types them Dataset; a graph's Dataset is a dataset.
+# "histopathology images", "unstructured text data". SciERC's Material takes them, so a teacher
+# labels them Material; the silver is retyped by them (`silver.retype`).
 _MODALITY_HEADS = frozenset(
     """domain domains image images imagery video videos footage data text texts content audio speech
     modality modalities signal signals recording recordings scan scans""".split()
@@ -66,17 +66,41 @@ def is_modality(span: Span) -> bool:
     return span[-1].lower_ in _MODALITY_HEADS and all(_common_word(t) for t in span)
 
 
-def modality_concepts(doc: Doc, mentions: list[Span]) -> list[Span]:
-    """Graph mentions with the recogniser's Datasets that are kinds of data (`is_modality`) typed
-    Concept, and with them the acronym they define (`whole slide images (WSI)`); a span of the
-    gazetteers or of a `NAME dataset` rule stays a Dataset. Only the graph's
-    mentions change: the entity spans keep SciERC's sense of Material, which counts "images" and
-    "speech" (SciERC dev scores them so: typing them Concept there cost 1.0 point, 0.581 to 0.571)."""
-    forms = {
-        (f.start, f.end): f.label_ for f in [*doc.spans.get(ABBR_LONG_KEY, []), *doc.spans.get(ABBR_SHORT_KEY, [])]
+def is_common_phrase(span: Span) -> bool:
+    """True for a phrase of common words only that does not name a collection of data (`financial
+    markets`, `pulmonary diseases`, `fungi`, `histopathology images`): a kind of thing, not a named
+    Dataset. A name or a digit among its words (`WSJ test data`, `3D scans`) or a collection head
+    (`finite state machine dataset`) keeps it a candidate."""
+    return all(_common_word(t) for t in span) and not names_collection(span)
+
+
+def kind_concepts(doc: Doc, entities: list[Span], mentions: list[Span]) -> list[Span]:
+    """Graph mentions with the recogniser's Datasets that are kinds of things (`is_common_phrase`)
+    typed Concept, and with them the acronym they define (`whole slide images (WSI)`). A span of
+    the gazetteers or of a `NAME dataset` rule stays a Dataset, and so does an acronym's long form
+    when a span naming a collection holds one of its forms (`interpretable mental health
+    instruction (IMHI) dataset`, `the IMHI evaluation benchmark`): that phrase names it, unless
+    the long form is a kind of data (`is_modality`: `WSI datasets` are datasets of whole slide
+    images).
+    Only the graph's mentions change: the entity spans keep SciERC's sense of Material, which
+    counts "images", "speech" and "news articles" (docs/extraction.md has what typing them
+    Concept there costs)."""
+    acronym_forms = [*doc.spans.get(ABBR_LONG_KEY, []), *doc.spans.get(ABBR_SHORT_KEY, [])]
+    forms = {(f.start, f.end): f.label_ for f in acronym_forms}
+    named = {
+        f.label_
+        for s in [*entities, *mentions]
+        if names_collection(s)
+        for f in acronym_forms
+        if s.start <= f.start and f.end <= s.end
     }
     kinds = {
-        (m.start, m.end) for m in mentions if m.label_ == "Dataset" and not m.id_.startswith("rule") and is_modality(m)
+        (m.start, m.end)
+        for m in mentions
+        if m.label_ == "Dataset"
+        and not m.id_.startswith("rule")
+        and is_common_phrase(m)
+        and (is_modality(m) or forms.get((m.start, m.end)) not in named)
     }
     acronyms = {forms[k] for k in kinds if k in forms}
     return [
@@ -150,7 +174,7 @@ class TypeRefiner:
             spans = sorted(mentions, key=lambda s: s.start)
         if self.use_rules and RULES_KEY in doc.spans:
             spans = split_named(spans, doc.spans[RULES_KEY])
-        doc.spans[MENTIONS_KEY] = modality_concepts(doc, spans)
+        doc.spans[MENTIONS_KEY] = kind_concepts(doc, doc.spans[ENTITIES_KEY], spans)
         return doc
 
     @staticmethod
