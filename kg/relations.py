@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, cast
 
 from paperkg.extract.own_work import OWN_WORK, with_own_work
 from paperkg.kg.iris import sentence_iri
+from paperkg.kg.roles import about_own_work
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
@@ -59,10 +60,11 @@ def relation_mentions(
     that proposes none it is nothing."""
     found: dict[tuple, RelationMention] = {}
     by_span = {(lm.mention.field, lm.mention.start, lm.mention.end): lm.iri for lm in mentions}
-    proposed = next(
-        (lm.iri for lm in mentions if lm.role == "proposes" and lm.type in ("Method", "Model")),
+    proposal = next(
+        (lm for lm in mentions if lm.role == "proposes" and lm.type in _ARTEFACTS),
         None,  # mentions come title first, then in text order
     )
+    proposed = proposal.iri if proposal else None
     by_sentence: dict[tuple[str, int], list[Span]] = {key: [] for key in sentences}
     for lm in mentions:
         m = lm.mention
@@ -91,7 +93,53 @@ def relation_mentions(
             found[(subject, relation, obj, key)] = RelationMention(
                 subject, relation, obj, key, score, frozenset(patterns)
             )
+    if proposal is not None:
+        for d in _proposal_relations(sentences, mentions, proposal):
+            pair = (d.subject, d.relation, d.object, d.sentence)
+            known = found.get(pair)
+            found[pair] = replace(d, score=known.score, patterns=known.patterns | d.patterns) if known else d
     return sorted(found.values(), key=lambda r: (r.sentence, r.subject.value, r.relation, r.object.value))
+
+
+# what the role a sentence gives a mention says of the method or model the paper proposes
+_ROLE_RELATIONS = {
+    ("evaluatesOn", "Dataset"): "evaluatedOn",
+    ("reports", "Metric"): "evaluatedWith",
+    ("addresses", "Task"): "usedFor",
+}
+
+
+# in a title, what comes before this names what the proposal is or is made of ("X: Dynamic
+# Dimension Selection for Reward Modeling"); what comes after, what it is for
+_TITLE_PURPOSE = re.compile(r"\b(?:for|towards?)\s", re.IGNORECASE)
+
+
+def _proposal_relations(
+    sentences: dict[tuple[str, int], Sentence], mentions: Sequence[LinkedMention], proposal: LinkedMention
+) -> list[RelationMention]:
+    """The paper's proposal evaluated on the datasets, evaluated with the metrics and used for the
+    tasks its sentences give those roles ("we evaluate on COCO": the proposal is evaluated on
+    COCO), in a sentence that names no other method or model: "we evaluate five LLMs on GSM8K"
+    evaluates the LLMs. A sentence of the abstract counts when it speaks of the paper's own work
+    or names the proposal: "current methods lack X, resulting in low accuracy" reports nothing of it."""
+    by_sentence: dict[tuple[str, int], list[LinkedMention]] = {}
+    for lm in mentions:
+        by_sentence.setdefault((lm.mention.field, lm.mention.sentence), []).append(lm)
+    found = []
+    for key, group in by_sentence.items():
+        if any(lm.type in _ARTEFACTS and lm.entity != proposal.entity for lm in group):
+            continue
+        s, after = sentences[key], sentences[key].start  # mentions from `after` on count
+        if key[0] != "title" and not (about_own_work(s.text) or any(lm.entity == proposal.entity for lm in group)):
+            continue
+        if key[0] == "title":
+            purpose = _TITLE_PURPOSE.search(s.text)
+            after = s.start + purpose.end() if purpose else s.end
+        for lm in group:
+            relation = _ROLE_RELATIONS.get((lm.role, lm.type))
+            if relation is not None and lm.mention.start >= after:
+                found.append(RelationMention(proposal.iri, relation, lm.iri, key, None, frozenset({"proposal-role"})))
+    return found
 
 
 def paper_relations(paper: LinkedPaper) -> set[tuple[ox.NamedNode, str, ox.NamedNode, ox.NamedNode]]:

@@ -93,6 +93,19 @@ _TWO_CAPITALS = re.compile(r"[A-Z].*[A-Z]")  # a name (`SAE`, `TopK vSAE`), not 
 _NEGATION = re.compile(r"\b(?:not|never|no)\b|n't\b", re.IGNORECASE)
 
 
+# a sentence on the paper's own experiments that names no agent: "Extensive experiments on X show ..."
+_OWN_EXPERIMENTS = re.compile(
+    r"^\W*(?:(?:extensive|comprehensive|experimental|empirical|our)\s+)?(?:experiments?|results?|evaluations?)\b",
+    re.IGNORECASE,
+)
+
+
+def about_own_work(sentence: str) -> bool:
+    """Whether the sentence speaks of the paper's own work: through an agent (we, this paper, our
+    method) or as an opening on its experiments or results."""
+    return bool(_AGENT_AT.search(sentence) or _OWN_EXPERIMENTS.match(sentence))
+
+
 def mention_role(sentence: str, start: int, end: int, entity_type: str, *, in_title: bool = False) -> str:
     """The role of the mention at `sentence[start:end]` (offsets within the sentence)."""
     before, after = sentence[:start], sentence[end:]

@@ -54,3 +54,33 @@ def test_our_method_is_nothing_when_the_paper_proposes_nothing(tmp_path):
     store = build(tmp_path / "g", [xnet(title="A Study of Segmentation")])
     assert statement(store, "XNet", "evaluatedOn", "COCO") is None
     assert not any(store.oxigraph.quads_for_pattern(None, rdf.type, rdf.Statement))
+
+
+def test_the_roles_of_a_sentence_about_the_papers_work_relate_its_proposal(tmp_path):
+    """"We evaluate on COCO" evaluates the proposal on COCO; a sentence naming another model, a
+    sentence about other work and the part of a title before its "for" relate nothing to it."""
+    title = "XNet: Mask Pooling for Image Segmentation"
+    abstract = (
+        "Current methods ignore Cityscapes, resulting in low accuracy. "
+        "We evaluate XNet on COCO and report BoundaryScore. "
+        "We also evaluate SAM on ADE20K."
+    )
+    p = paper("title:xnet", title, abstract)
+    ex = extraction(
+        p,
+        ent("XNet", "Method"),
+        ent("SAM", "Model"),
+        ent("Mask Pooling", "Task"),
+        ent("Image Segmentation", "Task"),
+        *(ent(name, "Dataset") for name in ("COCO", "ADE20K", "Cityscapes")),
+        ent("BoundaryScore", "Metric"),
+        ent("accuracy", "Metric"),
+    )
+    store = build(tmp_path / "g", [ex])
+    assert statement(store, "XNet", "evaluatedOn", "COCO") is not None
+    assert statement(store, "XNet", "evaluatedWith", "BoundaryScore") is not None
+    assert statement(store, "XNet", "usedFor", "Image Segmentation") is not None
+    assert statement(store, "XNet", "evaluatedOn", "ADE20K") is None  # SAM's evaluation
+    assert statement(store, "XNet", "evaluatedOn", "Cityscapes") is None  # not the paper's work
+    assert statement(store, "XNet", "evaluatedWith", "accuracy") is None
+    assert statement(store, "XNet", "usedFor", "Mask Pooling") is None  # what XNet is, not what it is for
