@@ -114,7 +114,7 @@ def build(
 def keep_reader_caches(store: Store) -> None:
     """Derive what lookup and `kg trends` keep per generation now, so the first reader after a
     build answers as fast as the next (on the whole corpus the trend rows take about 4 s of CPU,
-    the hubs' relations and time lines XX s)."""
+    the relations and time lines of the 22 entities in 1,000 papers or more about 5 s)."""
     label_index.load(store)
     trend_report.keep_rows(store)
     lookup.keep_hubs(store)
