@@ -62,9 +62,9 @@ READERS = (
 )
 
 # What readers keep per store generation (`Store.keep_cache`) and a build does not write (it keeps
-# the label index and the trend rows, `kg.build.keep_reader_caches`): removed before each reader's
-# first run, whose time (`first_*`) is then what the first reader after a build waits; the median
-# is of --repeat runs, the first among them.
+# the label index, the trend rows and lookup's hubs, `kg.build.keep_reader_caches`): removed
+# before each reader's first run, whose time (`first_*`) is then what the first reader after a
+# build waits; the median is of --repeat runs, the first among them.
 READER_CACHES = ("counts", "sources")
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from paperkg.extract.readers import ReadProblem, read_inputs, unique_papers
 from paperkg.extract.records import Paper
-from paperkg.kg import label_index, trend_report
+from paperkg.kg import label_index, lookup, trend_report
 from paperkg.kg.engines import Engine, LocalEngine
 from paperkg.kg.ingest import PreparedPaper, add_prepared, prepare
 from paperkg.kg.iris import paper_iri
@@ -113,9 +113,11 @@ def build(
 
 def keep_reader_caches(store: Store) -> None:
     """Derive what lookup and `kg trends` keep per generation now, so the first reader after a
-    build answers as fast as the next (on the whole corpus the trend rows take about 4 s of CPU)."""
+    build answers as fast as the next (on the whole corpus the trend rows take about 4 s of CPU,
+    the relations and time lines of the 22 entities in 1,000 papers or more about 5 s)."""
     label_index.load(store)
     trend_report.keep_rows(store)
+    lookup.keep_hubs(store)
 
 
 def _is_large_write(store: Store, new_papers: int) -> bool:

@@ -152,6 +152,24 @@ def test_a_build_leaves_the_readers_caches_of_its_generation(tmp_path, monkeypat
     trend_report.read_trends(built)  # answered from what the build kept
 
 
+def test_the_hubs_a_build_keeps_are_renewed_by_an_incremental_build_as_one_build_keeps_them(tmp_path, monkeypatch):
+    from paperkg.kg import lookup
+
+    monkeypatch.setattr(lookup, "HUB_PAPERS", 2)
+    lines = LISTING.read_text(encoding="utf-8").splitlines(keepends=True)
+    (tmp_path / "first.jsonl").write_text("".join(lines[:6]), encoding="utf-8")
+    (tmp_path / "second.jsonl").write_text("".join(lines[6:]), encoding="utf-8")
+    added = Store(tmp_path / "added")
+    build_listings(added, [str(tmp_path / "first.jsonl")], extractor=HandExtractor())
+    first = Store(added.path).kept_json("lookup-hubs")
+    build_listings(added, [str(tmp_path / "second.jsonl")], extractor=HandExtractor())
+    once = Store(tmp_path / "once")
+    build_listings(once, [str(LISTING)], extractor=HandExtractor())
+    kept = Store(added.path).kept_json("lookup-hubs")
+    assert first["entities"] and kept != first
+    assert kept == Store(once.path).kept_json("lookup-hubs")
+
+
 # -- crash safety ----------------------------------------------------------------------------------
 
 

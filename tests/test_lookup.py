@@ -17,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from paperkg.kg import label_index
+from paperkg.kg import lookup as lookup_module
 from paperkg.kg.cli import main
 from paperkg.kg.lookup import BadTerm, lookup
 from paperkg.kg.names import lookup_key
@@ -195,6 +196,47 @@ def test_typed_relations_come_before_co_occurrence(store):
     assert not {r.iri for r in cooc} & {r.iri for r in sae[:3]}
 
 
+def add_relations(store: Store, entity: str, relations: list[tuple[str, bool, int, bool]]) -> None:
+    """`usedFor` relations of `entity` with new Methods: (name, reliable, supporting papers,
+    whether the new Method is the subject) each."""
+    rdf, pkg = "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "https://w3id.org/paperkg/ns#"
+    with store.transaction() as db:
+        for name, reliable, papers, inverse in relations:
+            other, node = ox.NamedNode(f"{ID}entity/{name}"), ox.NamedNode(f"{ID}rel/{name}")
+            subject, object_ = (other, ox.NamedNode(entity)) if inverse else (ox.NamedNode(entity), other)
+            db.extend(
+                ox.Quad(s, ox.NamedNode(p), o)
+                for s, p, o in [
+                    (other, rdf + "type", ox.NamedNode(pkg + "Method")),
+                    (other, SKOS + "prefLabel", ox.Literal(name)),
+                    (node, rdf + "subject", subject),
+                    (node, rdf + "predicate", ox.NamedNode(pkg + "usedFor")),
+                    (node, rdf + "object", object_),
+                    (node, pkg + "supportPapers", ox.Literal(papers)),
+                    (node, pkg + "reliable", ox.Literal(reliable)),
+                ]
+            )
+        del db  # the transaction closes the writer by dropping it
+
+
+def test_the_typed_relations_kept_are_the_reliable_ones_then_those_most_papers_state(own_store):
+    add_relations(
+        own_store,
+        SAE,
+        [
+            ("often", False, 50, False),
+            ("oftener", False, 60, False),
+            ("single", True, 1, False),
+            ("twice", True, 2, False),
+            ("thrice", True, 3, False),
+            ("back", True, 7, True),
+        ],
+    )
+    related = lookup(Store(own_store.path), "SAE", limit=2).matches[0].related
+    typed = [(r.name, r.relation, r.reliable, r.count) for r in related if r.relation != "coOccursWith"]
+    assert typed == [("back", "^usedFor", True, 7), ("thrice", "usedFor", True, 3)]
+
+
 def test_a_relation_seen_from_its_object_is_marked(store):
     related = lookup(store, "SAE Bench").matches[0].related
     assert (related[0].name, related[0].relation) == ("Variational Sparse Autoencoder", "^evaluatedOn")
@@ -306,6 +348,45 @@ def test_a_corrupt_cache_is_rebuilt(own_store):
     path.write_text("{not json")
     assert lookup(own_store, "sparse autoencder").suggestions[0].iri == SAE
     assert json.loads(path.read_text())["format"] == label_index.CACHE_FORMAT
+
+
+# -- what the build keeps of hubs ----------------------------------------------------------------
+
+
+@pytest.fixture
+def hubs(tmp_path, monkeypatch) -> Store:
+    """A store whose entities in 2 papers or more are hubs, their relations and time lines kept."""
+    monkeypatch.setattr(lookup_module, "HUB_PAPERS", 2)
+    store = make_store(tmp_path / "store", LINKED)
+    lookup_module.keep_hubs(store)
+    return store
+
+
+def not_read(*args):
+    raise AssertionError("what the build kept should have been read")
+
+
+def test_a_hub_is_shown_from_what_the_build_kept_as_it_would_be_read(hubs, monkeypatch):
+    kept = lookup(hubs, "SAE").to_dict()
+    assert kept["matches"][0]["time"] and kept["matches"][0]["related"]
+    hubs.cache_path("lookup-hubs", ".json").unlink()
+    assert lookup(Store(hubs.path), "SAE").to_dict() == kept  # read from the store
+    lookup_module.keep_hubs(hubs)
+    monkeypatch.setattr(lookup_module, "_related", not_read)
+    monkeypatch.setattr(lookup_module, "_time", not_read)
+    assert lookup(Store(hubs.path), "SAE").to_dict() == kept
+    with pytest.raises(AssertionError, match="should have been read"):
+        lookup(hubs, "SAE", limit=3)  # another limit than the one kept: read from the store
+
+
+def test_an_entity_in_fewer_papers_or_a_corrupt_file_is_read_from_the_store(hubs, monkeypatch):
+    hubs.cache_path("lookup-hubs", ".json").write_text("{not json")
+    assert lookup(Store(hubs.path), "SAE").matches[0].related
+    lookup_module.keep_hubs(hubs)
+    monkeypatch.setattr(lookup_module, "HUB_PAPERS", 1000)
+    monkeypatch.setattr(lookup_module, "_related", not_read)
+    with pytest.raises(AssertionError, match="should have been read"):
+        lookup(Store(hubs.path), "SAE")
 
 
 # -- the command -------------------------------------------------------------------------------

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 from query_support import (
     ABOVE_THE_FIXTURE,
+    ENTITY,
     FIXTURE_TRIPLES,
     NAMED_BINDINGS,
     PAPER,
@@ -18,6 +20,8 @@ from query_support import (
 )
 
 from paperkg.kg.queries import named_queries
+from paperkg.kg.store import Store
+from paperkg.kg.terms import dcterms, pkg, rdf, xsd
 
 P1, P2 = f"{PAPER}arxiv-2401.00001-aaaa0001", f"{PAPER}arxiv-2402.00002-aaaa0002"
 P3, P4 = f"{PAPER}arxiv-2311.00003-aaaa0003", f"{PAPER}title-undated-paper-aaaa0004"
@@ -107,6 +111,36 @@ def test_paper_proposes(shared_store):
 def test_papers_proposing_methods(shared_store):
     found = rows(shared_store, "papers-proposing-methods")
     assert list(zip(values(found, "paper"), short(values(found, "method")))) == [(P1, "sae"), (P3, "rome")]
+
+
+def proposals_store(path: Path, papers: int, dated: int):
+    """`papers` papers, each proposing one entity of its own, a Method, Model, Dataset or Method
+    in turn; the first `dated` of them have distinct dates, the newest last."""
+    store = Store(path)
+    with store.transaction() as db:
+        for i in range(papers):
+            paper, entity = ox.NamedNode(f"{PAPER}p{i:03d}"), ox.NamedNode(f"{ENTITY}e{i:03d}")
+            db.add(ox.Quad(paper, pkg.proposes, entity))
+            db.add(ox.Quad(entity, rdf.type, getattr(pkg, ("Method", "Model", "Dataset", "Method")[i % 4])))
+            if i < dated:
+                day = date(2025, 1, 1) + timedelta(days=i)
+                db.add(ox.Quad(paper, dcterms.issued, ox.Literal(day.isoformat(), datatype=xsd.date)))
+        del db  # the transaction closes the writer by dropping it
+    return store
+
+
+@pytest.mark.parametrize("dated", [140, 100])
+def test_papers_proposing_methods_are_the_newest_hundred_methods_and_models(tmp_path, dated):
+    """140 dated: the newest 100 of the 105 dated Methods and Models. 100 dated: their 75 Methods
+    and Models, newest first, then 25 of the 45 undated ones (undated proposals come last)."""
+    found = rows(proposals_store(tmp_path / "store", 160, dated), "papers-proposing-methods")
+    proposed = [i for i in range(160) if i % 4 != 2]
+    newest = sorted((i for i in proposed if i < dated), reverse=True)[:100]
+    assert len(found) == 100
+    assert values(found, "method")[: len(newest)] == [f"{ENTITY}e{i:03d}" for i in newest]
+    assert set(values(found, "method")[len(newest) :]) <= {f"{ENTITY}e{i:03d}" for i in proposed if i >= dated}
+    assert values(found, "issued").count(None) == 100 - len(newest)
+    assert values(found, "paper") == [m.replace(f"{ENTITY}e", f"{PAPER}p") for m in values(found, "method")]
 
 
 def test_method_datasets(shared_store):
