@@ -57,6 +57,24 @@ def test_most_used_datasets_are_named_datasets(store):
     assert labels(found) == ["The Pile", "CIFAR-10", "OpenWebText"]  # ties go to the more mentioned
 
 
+def test_a_dataset_is_a_name_in_every_word_not_a_description_of_data(store):
+    """A dataset answer names a dataset: every word of its label is written as a name (a capital
+    or a digit) or is a word that joins names; "online Urdu news portal" has a capital too."""
+    add(
+        store,
+        f"""
+        entity:portal a pkg:Dataset ; skos:prefLabel "online Urdu news portal" ; pkg:paperCount 1 .
+        entity:mri a pkg:Dataset ; skos:prefLabel "real-world heterogeneous MR data" ; pkg:paperCount 1 .
+        entity:dip a pkg:Dataset ; skos:prefLabel "Database of Interacting Proteins" ; pkg:paperCount 1 .
+        <{P1}> pkg:evaluatesOn entity:portal, entity:mri, entity:dip .
+        """,
+    )
+    for name, binds in [("method-datasets", ["method=SAE"]), ("most-used-datasets", [])]:
+        found = labels(ask(store, name, *binds))
+        assert "Database of Interacting Proteins" in found, name
+        assert not {"online Urdu news portal", "real-world heterogeneous MR data"} & set(found), name
+
+
 def test_a_dataset_is_used_by_role_or_by_relation(store):
     # a paper whose sentence states an evaluation on OpenWebText, with no role for it
     add(
