@@ -27,6 +27,18 @@ def add(store, turtle: str) -> None:
         del db
 
 
+def add_linked(store, link: str, kind: str, named: dict[str, str]) -> None:
+    """Entities of `kind` with these labels (Turtle-escaped, by IRI), each in one paper, each the
+    object of `link` (a paper and a role, as `<P1> pkg:reports`), in the order given."""
+    add(
+        store,
+        "".join(
+            f'<{iri}> a pkg:{kind} ; skos:prefLabel "{label}" ; pkg:paperCount 1 .\n{link} <{iri}> .\n'
+            for iri, label in named.items()
+        ),
+    )
+
+
 def ask(store, name, *binds) -> list[dict]:
     args = ["query", "--store", str(store.path), "--named", name, "--json"]
     for bind in binds:
@@ -61,14 +73,15 @@ def test_most_used_datasets_are_named_datasets(store):
 def test_a_dataset_is_a_name_in_every_word_not_a_description_of_data(store):
     """A dataset answer names a dataset: every word of its label is written as a name (a capital
     or a digit) or is a word that joins names; "online Urdu news portal" has a capital too."""
-    add(
+    add_linked(
         store,
-        f"""
-        entity:portal a pkg:Dataset ; skos:prefLabel "online Urdu news portal" ; pkg:paperCount 1 .
-        entity:mri a pkg:Dataset ; skos:prefLabel "real-world heterogeneous MR data" ; pkg:paperCount 1 .
-        entity:dip a pkg:Dataset ; skos:prefLabel "Database of Interacting Proteins" ; pkg:paperCount 1 .
-        <{P1}> pkg:evaluatesOn entity:portal, entity:mri, entity:dip .
-        """,
+        f"<{P1}> pkg:evaluatesOn",
+        "Dataset",
+        {
+            f"{ENTITY}portal": "online Urdu news portal",
+            f"{ENTITY}mri": "real-world heterogeneous MR data",
+            f"{ENTITY}dip": "Database of Interacting Proteins",
+        },
     )
     for name, binds in [("method-datasets", ["method=SAE"]), ("most-used-datasets", [])]:
         found = labels(ask(store, name, *binds))
@@ -91,14 +104,11 @@ def test_a_dataset_is_used_by_role_or_by_relation(store):
 
 
 def test_a_result_value_glued_to_a_metric_is_no_metric(store):
-    add(
+    add_linked(
         store,
-        f"""
-        entity:value a pkg:Metric ; skos:prefLabel "2.69\\\\% accuracy" ; pkg:paperCount 1 .
-        entity:ratio a pkg:Metric ; skos:prefLabel "F1=0.16" ; pkg:paperCount 1 .
-        entity:map a pkg:Metric ; skos:prefLabel "mAP@0.5" ; pkg:paperCount 1 .
-        <{P1}> pkg:reports entity:value, entity:ratio, entity:map .
-        """,
+        f"<{P1}> pkg:reports",
+        "Metric",
+        {f"{ENTITY}value": "2.69\\\\% accuracy", f"{ENTITY}ratio": "F1=0.16", f"{ENTITY}map": "mAP@0.5"},
     )
     found = ask(store, "metrics-per-dataset", "dataset=The Pile")
     assert sorted(labels(found, "metricLabel")) == ["mAP@0.5", "reconstruction loss"]
@@ -151,11 +161,6 @@ def test_answers_ranked_alike_come_in_one_order(store, name, binds, kind, link, 
     """Answers that tie on every ranked count come in IRI order, so that asking twice (or the audit
     of the named questions, which judges the top ten) gives the same rows."""
     tied = [f"{ENTITY}tie-{i}" for i in range(6)]
-    add(
-        store,
-        "\n".join(f'<{e}> a pkg:{kind} ; skos:prefLabel "Tie {e[-1]}" ; pkg:paperCount 1 .' for e in reversed(tied))
-        + "\n"
-        + "\n".join(f"{link} <{e}> ." for e in reversed(tied)),
-    )
+    add_linked(store, link, kind, {e: f"Tie {e[-1]}" for e in reversed(tied)})
     found = [v for v in values(ask(store, name, *binds), var) if v in tied]
     assert found == tied
