@@ -63,8 +63,9 @@ def integer(n: int) -> ox.Literal:
 
 
 def label(e: int) -> str:
+    """A name, capitalised as one: the dataset questions answer only labels written as names."""
     r = random.Random(e)
-    return f"{r.choice(WORDS)} {r.choice(WORDS)} {r.choice(NOUNS)} {e}"
+    return f"{r.choice(WORDS)} {r.choice(WORDS)} {r.choice(NOUNS)} {e}".title()
 
 
 class SyntheticGraph:

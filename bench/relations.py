@@ -53,7 +53,12 @@ ARXIV_SAMPLE = Path("/work/baseline/arxiv-2000.jsonl")
 AUDIT = ROOT / "tests" / "fixtures" / "relations" / "audit.jsonl"
 AUDIT_BEFORE = AUDIT.with_name("audit-814c09c.jsonl")  # the rows of a build with main 814c09c's pipeline
 QUESTIONS = AUDIT.with_name("questions.jsonl")
-QUESTIONS_BEFORE = AUDIT.with_name("questions-3a9b450.jsonl")  # the same, asked with main 3a9b450's queries
+# the same subjects judged before, newest first: which queries asked which build (README there)
+QUESTIONS_BEFORE = {
+    "2f01a65": AUDIT.with_name("questions-2f01a65.jsonl"),  # main 2f01a65's queries, its build
+    "2f01a65 queries, 3a9b450 build": AUDIT.with_name("questions-3a9b450-build.jsonl"),
+    "3a9b450": AUDIT.with_name("questions-3a9b450.jsonl"),  # main 3a9b450's queries and build
+}
 TOP = 10  # the answers judged per question and subject
 # the named questions the audit asks, each with its parameter and the subjects it is asked about;
 # most-used-datasets has no parameter: its top 50 answers are judged, five subjects' worth
@@ -499,7 +504,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sample-audit", type=Path, default=None, help="print 100 seeded relation rows of STORE")
     args = parser.parse_args(argv)
     if args.audit:
-        questions = {"now": question_audit(), "3a9b450": question_audit(QUESTIONS_BEFORE)}
+        questions = {"now": question_audit()} | {name: question_audit(p) for name, p in QUESTIONS_BEFORE.items()}
         relations = {"now": audit(), "814c09c": audit(AUDIT_BEFORE)}
         print(json.dumps({"relations": relations, "named questions": questions}, indent=2))
         return 0

@@ -10,6 +10,7 @@ from bench.relations import (
     AUDIT,
     QUESTION_SUBJECTS,
     QUESTIONS,
+    QUESTIONS_BEFORE,
     Gold,
     Predicted,
     audit,
@@ -135,11 +136,12 @@ def test_the_audit_fixture_is_judged_row_by_row(tmp_path):
 
 
 def test_the_question_audit_judges_every_asked_answer(tmp_path):
-    rows = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines()]
-    assert {r["judged"] for r in rows} == {"right", "wrong"}
-    assert {(r["question"], r["subject"]) for r in rows} == {
-        (q, s) for q, (_, subjects) in QUESTION_SUBJECTS.items() for s in subjects
-    }
+    for path in [QUESTIONS, *QUESTIONS_BEFORE.values()]:
+        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+        assert {r["judged"] for r in rows} == {"right", "wrong"}, path.name
+        assert {(r["question"], r["subject"]) for r in rows} == {
+            (q, s) for q, (_, subjects) in QUESTION_SUBJECTS.items() for s in subjects
+        }, path.name
     judged = tmp_path / "questions.jsonl"
     # methods-for-task: 3 right of 4 answers over 5 subjects' 50 places; most-used-datasets: 1 of 1 of 50
     judged.write_text(
