@@ -57,7 +57,7 @@ def test_our_method_is_nothing_when_the_paper_proposes_nothing(tmp_path):
 
 
 def test_the_roles_of_a_sentence_about_the_papers_work_relate_its_proposal(tmp_path):
-    """"We evaluate on COCO" evaluates the proposal on COCO; a sentence naming another model, a
+    """ "We evaluate on COCO" evaluates the proposal on COCO; a sentence naming another model, a
     sentence about other work and the part of a title before its "for" relate nothing to it."""
     title = "XNet: Mask Pooling for Image Segmentation"
     abstract = (
