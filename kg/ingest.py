@@ -332,7 +332,8 @@ def _support_changes(
         s, relation, o = key
         node = statement_iri(s, getattr(pkg, relation), o)
         support, old = stored_support(db, node) if node not in created else (Support(), set())
-        if not any(db.quads_for_pattern(node, rdf.type, None)):
+        # one the build created is there: only a relation that had evidence before may have lost it
+        if node not in created and not any(db.quads_for_pattern(node, rdf.type, None)):
             new: set[ox.Quad] = set()  # the relation lost its last sentence
         elif key in recounted:
             new = support_quads(node, recount(db, key, node))
