@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from paperkg.kg.names import (
@@ -71,7 +71,12 @@ def majority_type(type_counts: Counter) -> str:
 
 
 def preferred_label(
-    key: str, form_counts: Counter, acronyms: Iterable[str] = (), as_written: bool = False, known: Iterable[str] = ()
+    key: str,
+    form_counts: Counter,
+    acronyms: Iterable[str] = (),
+    as_written: bool = False,
+    known: Iterable[str] = (),
+    form_keys: Mapping[str, str] | None = None,
 ) -> str:
     """The name researchers use most: the entity's own name or, when it is written more often, its
     acronym (`CLIP` rather than `Contrastive Language-Image Pretraining`, whose long form stays an alias).
@@ -80,13 +85,15 @@ def preferred_label(
     entity; when a name is only ever written in the plural, its singular is made up from the
     most frequent plural. Ties go to the smaller string, so the choice never depends on order.
     A proper name (`as_written`: a dataset's or model's) keeps its number and case when most mentions
-    write it in capitals or some write it as a vocabulary names it (`known`).
+    write it in capitals or some write it as a vocabulary names it (`known`). `form_keys` holds
+    the forms' keys when the caller has them (`form_keys_of`).
     """
+    form_keys = form_keys if form_keys is not None else form_keys_of(form_counts)
     short_keys = {lookup_key(a) for a in acronyms}
     own: Counter = Counter()
     short: Counter = Counter()
     for form, n in form_counts.items():
-        form_key = lookup_key(form)
+        form_key = form_keys[form]
         if form_key == key:
             own[latex_to_unicode(form)] += n
         elif form_key in short_keys:
@@ -99,7 +106,8 @@ def preferred_label(
     # a proper name: written as a vocabulary names it (`Natural Questions`, however often papers write
     # "natural questions"), or in most mentions with every word capitalised (`Open Images`, not
     # `chat logs` or a title's `Chat Logs`); it is named as written
-    named = {f: n for f, n in own.items() if f in set(known)}
+    known = set(known)
+    named = {f: n for f, n in own.items() if f in known}
     proper = named or {f: n for f, n in own.items() if _TITLE_CASE.match(f)}
     if as_written and proper and (named or 2 * sum(proper.values()) >= sum(own.values())):
         best = min(proper, key=lambda f: (-proper[f], f))
@@ -114,11 +122,14 @@ def preferred_label(
 _VERSIONED = re.compile(r"^[A-Za-z][\w.-]*[A-Za-z]-?\d[\w.-]*$")
 
 
-def resolve_entity_type(key: str, label: str, type_counts: Counter, quality: Quality) -> str:
+def resolve_entity_type(
+    key: str, label: str, type_counts: Counter, quality: Quality, label_key: str | None = None
+) -> str:
     """The curated gazetteers' type; else the mentions' majority type, corrected by the vocabularies
     for named artefacts (PSNR is a Metric, nuScenes a Dataset) and by the shape of versioned names
-    (`GPT-4o` is a Model)."""
-    curated = quality.curated_type(key) or quality.curated_type(lookup_key(label))
+    (`GPT-4o` is a Model). `label_key` is the label's key, when the caller has it."""
+    label_key = label_key if label_key is not None else lookup_key(label)
+    curated = quality.curated_type(key) or quality.curated_type(label_key)
     if curated:
         return curated
     voted = majority_type(type_counts)
@@ -126,7 +137,7 @@ def resolve_entity_type(key: str, label: str, type_counts: Counter, quality: Qua
         return voted  # `SSL` is not the dataset the vocabulary spells so
     known = quality.type_of(key)
     if known is None and voted == "Concept":  # an acronym's entries are trusted only over a guess (PSNR)
-        known = quality.type_of(lookup_key(label))
+        known = quality.type_of(label_key)
     if known in ("Model", "Dataset", "Metric"):
         return known
     if known is None and voted in ("Method", "Concept") and _VERSIONED.match(label):
@@ -240,26 +251,37 @@ def surface_differences(a: str, b: str) -> tuple[str, ...]:
     return tuple(rules)
 
 
-def summarise(key: str, tallies: Counter, acronyms: Iterable[str], papers: int) -> EntitySummary:
+def form_keys_of(forms: Iterable[str], known: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Form -> `lookup_key(form)`, taken from `known` where it has the form (a build's workers
+    computed the key of every mention they linked; computing it again was a sixth of the
+    writing process's CPU on a large build)."""
+    known = known or {}
+    return {f: known[f] if f in known else lookup_key(f) for f in forms}
+
+
+def summarise(
+    key: str, tallies: Counter, acronyms: Iterable[str], papers: int, form_keys: Mapping[str, str] | None = None
+) -> EntitySummary:
     """The entity's description from its mentions, tallied by (text, extractor type), and its
-    defined acronyms."""
+    defined acronyms; `form_keys` holds the `lookup_key` of forms the caller knows it for."""
     form_counts: Counter = Counter()
     type_counts: Counter = Counter()
     for (text, type_), n in tallies.items():
         form_counts[text] += n
         type_counts[type_] += n
+    keys_of = form_keys_of(form_counts, form_keys)
     acronyms = tuple(sorted(set(acronyms)))
     quality = load_quality()
-    label = preferred_label(key, form_counts, acronyms)
-    type_ = resolve_entity_type(key, label, type_counts, quality)
+    label = preferred_label(key, form_counts, acronyms, form_keys=keys_of)
+    type_ = resolve_entity_type(key, label, type_counts, quality, keys_of.get(label))
     if type_ in _AS_WRITTEN:
         names = [e.name for e in quality.vocabulary(key)]
-        label = preferred_label(key, form_counts, acronyms, as_written=True, known=names)
+        label = preferred_label(key, form_counts, acronyms, as_written=True, known=names, form_keys=keys_of)
     short_keys = {lookup_key(a) for a in acronyms}
-    borrowed = {f for f in form_counts if _borrowed_acronym(f, key, short_keys, quality)}
+    borrowed = {f for f in form_counts if _borrowed_acronym(f, keys_of[f], key, short_keys, quality)}
     aliases = tuple(sorted((set(form_counts) | set(acronyms)) - {label} - borrowed))
     # the key is a name too: the long form papers define (`Efficient Multi-Modal Adaptation`)
-    keys = ({key} | {lookup_key(name) for name in (label, *aliases)}) - {""}
+    keys = ({key} | set(form_keys_of((label, *aliases), keys_of).values())) - {""}
     return EntitySummary(
         key=key,
         type=type_,
@@ -275,11 +297,10 @@ def summarise(key: str, tallies: Counter, acronyms: Iterable[str], papers: int) 
     )
 
 
-def _borrowed_acronym(form: str, key: str, short_keys: set[str], quality: Quality) -> bool:
+def _borrowed_acronym(form: str, form_key: str, key: str, short_keys: set[str], quality: Quality) -> bool:
     """True for an acronym written for this entity only where one paper defined it so, while the
     corpus reads it otherwise (`DM`: diffusion model, not decision-making) or several ways (`MLM`):
     its mentions stay here, in their paper, but it is no name of the entity."""
-    form_key = lookup_key(form)
     if form_key == key or form_key in short_keys or not is_acronym_like(form):
         return False
     long = quality.long_form(form)

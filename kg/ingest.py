@@ -182,10 +182,12 @@ def _add_chunk(
     local = [prepared.links for prepared in chunk]
     ex_dropped = {links.paper.iri: links.generic_dropped for links in local}
     keys: dict[ox.NamedNode, str] = {}
+    form_keys: dict[str, str] = {}  # mention text -> its key, as the workers computed it
     defined_here: dict[str, set[str]] = defaultdict(set)  # acronym key -> long-form keys
     new_acronyms: dict[str, set[str]] = defaultdict(set)  # long-form key -> short forms
     for links in local:
         keys.update(links.keys)
+        form_keys.update(links.form_keys)
         for short_key, long_keys in links.definitions.items():
             defined_here[short_key] |= long_keys
         for long_key, shorts in links.acronyms.items():
@@ -252,7 +254,7 @@ def _add_chunk(
     _apply_evidence(db, delta.evidence, build, pending.unread)
 
     # 5. what the chunk changes in the description of every entity it touched
-    pending.descriptions.update(delta, keys, new_acronyms)
+    pending.descriptions.update(delta, keys, new_acronyms, form_keys)
 
 
 @dataclass
@@ -330,7 +332,8 @@ def _support_changes(
         s, relation, o = key
         node = statement_iri(s, getattr(pkg, relation), o)
         support, old = stored_support(db, node) if node not in created else (Support(), set())
-        if not any(db.quads_for_pattern(node, rdf.type, None)):
+        # one the build created is there: only a relation that had evidence before may have lost it
+        if node not in created and not any(db.quads_for_pattern(node, rdf.type, None)):
             new: set[ox.Quad] = set()  # the relation lost its last sentence
         elif key in recounted:
             new = support_quads(node, recount(db, key, node))
@@ -391,22 +394,37 @@ class Descriptions:
     def __init__(self, db: ox.Store):
         self._db = db
         self._index = AcronymIndex(db)  # the store's descriptions do not change during the build
+        # a first build's entities are all new: none is looked up in the store
+        self._stored_any = any(db.quads_for_pattern(None, pkg.key, None))
         self._entities: dict[ox.NamedNode, _Described] = {}
         self._by_acronym: dict[str, set[ox.NamedNode]] = defaultdict(set)  # acronym key -> entities
+        # the key of every form whose key is not that of an entity it names; every other form's key
+        # is its entity's (most forms: they were grouped by key), so the keys of all forms cost
+        # little memory
+        self._other_keys: dict[str, str] = {}
 
     def defined_for(self, acronym_key: str) -> set[str]:
         """Keys of the entities that some paper, stored or added so far, defines `acronym_key` for."""
         stored = {k for k, e in self._index.stored(acronym_key).items() if e not in self._entities}
         return stored | {self._entities[e].key for e in self._by_acronym[acronym_key]}
 
-    def update(self, delta: _Delta, keys: dict[ox.NamedNode, str], new_acronyms: dict[str, set[str]]) -> None:
-        """Apply one chunk's mention tallies, papers gained and defined acronyms."""
+    def update(
+        self,
+        delta: _Delta,
+        keys: dict[ox.NamedNode, str],
+        new_acronyms: dict[str, set[str]],
+        form_keys: dict[str, str],
+    ) -> None:
+        """Apply one chunk's mention tallies, papers gained and defined acronyms; `form_keys`
+        holds the key of the new papers' mention texts."""
         for e in sorted(delta.touched - self._entities.keys(), key=lambda e: e.value):
             self._entities[e] = self._read(e, keys.get(e))
         for e in delta.touched:
             d = self._entities[e]
             d.tallies.update(delta.tallies[e])
-            d.tallies = +d.tallies  # forms whose mentions all moved away are gone
+            self._note_keys((text for text, _ in delta.tallies[e]), d.key, form_keys)
+            if any(n <= 0 for n in delta.tallies[e].values()):  # only a relinked paper takes mentions away
+                d.tallies = +d.tallies  # forms whose mentions all moved away are gone
             if d.tallies:
                 d.acronyms |= new_acronyms.get(d.key, set())
                 d.papers += delta.papers[e]
@@ -420,12 +438,28 @@ class Descriptions:
 
     def _read(self, e: ox.NamedNode, key: str | None) -> _Described:
         # most entities of a large build are new to it: one lookup tells, the description takes a dozen
-        old = stored_entity_quads(self._db, e) if any(self._db.quads_for_pattern(e, pkg.key, None)) else set()
+        if not (self._stored_any and any(self._db.quads_for_pattern(e, pkg.key, None))):
+            assert key is not None, e  # an entity the build did not decide is a stored one
+            return _Described(key, Counter(), set(), 0, set())
+        old = stored_entity_quads(self._db, e)
         if key is None:  # a stored entity no paper of the build links to by its own name
             key = next(term_value(q.object) for q in old if q.predicate == pkg.key)
         acronyms = {term_value(q.object) for q in old if q.predicate == pkg.acronym}
         papers = sum(int(term_value(q.object)) for q in old if q.predicate == pkg.paperCount)
-        return _Described(key, stored_tallies(old), acronyms, papers, old)
+        tallies = stored_tallies(old)
+        self._note_keys((text for text, _ in tallies), key, {})
+        return _Described(key, tallies, acronyms, papers, old)
+
+    def _note_keys(self, texts: Iterable[str], entity_key: str, known: dict[str, str]) -> None:
+        """Keep the keys of the forms `texts` of the entity keyed `entity_key` that differ from it."""
+        for text in texts:
+            if text not in self._other_keys:
+                form_key = known[text] if text in known else lookup_key(text)
+                if form_key != entity_key:
+                    self._other_keys[text] = form_key
+
+    def _form_keys(self, d: _Described) -> dict[str, str]:
+        return {text: self._other_keys.get(text, d.key) for text, _ in d.tallies}
 
     def new_entities(self) -> set[ox.NamedNode]:
         """The entities the build touched that had no description before it."""
@@ -440,7 +474,11 @@ class Descriptions:
         """The quads to add; what is no longer true is removed on the way."""
         for e in sorted(self._entities, key=lambda e: e.value):
             d = self._entities[e]
-            new = entity_quads(e, summarise(d.key, d.tallies, d.acronyms, d.papers)) if d.tallies else set()
+            new = (
+                entity_quads(e, summarise(d.key, d.tallies, d.acronyms, d.papers, self._form_keys(d)))
+                if d.tallies
+                else set()
+            )
             for q in d.stored - new:
                 self._db.remove(q)
             yield from new - d.stored

@@ -77,6 +77,7 @@ class LocalLinks:
     definitions: dict[str, set[str]] = field(default_factory=dict)  # acronym key -> long-form keys
     acronyms: dict[str, set[str]] = field(default_factory=dict)  # long-form key -> short forms
     generic_dropped: int = 0  # extracted names not linked because they name nothing
+    form_keys: dict[str, str] = field(default_factory=dict)  # mention text -> its `lookup_key`
 
 
 def link_locally(ex: PaperExtraction) -> LocalLinks:
@@ -154,6 +155,8 @@ def _link_locally(ex: PaperExtraction) -> LocalLinks:
         else:
             links.keys[entity] = key
     links.paper.relations = relation_mentions(sentences, links.paper.mentions, ex.relations)
+    # computed above already (lookup_key keeps them): sent along so the writing process need not
+    links.form_keys = {lm.mention.text: lookup_key(lm.mention.text) for lm in links.paper.mentions}
     # a definition counts only when the paper names its long form: the entity must exist
     named = set(links.keys.values())
     for short_key, long_key in short_to_long.items():

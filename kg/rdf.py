@@ -13,11 +13,7 @@ from paperkg.extract.records import Paper, Sentence
 from paperkg.kg.entities import EntitySummary
 from paperkg.kg.iris import form_iri, merge_iri, paper_iri, relation_mention_iri, sentence_iri, statement_iri
 from paperkg.kg.linking import LinkedMention, LinkedPaper
-from paperkg.kg.terms import Term, dcterms, fabio, named, oa, pkg, prism, prov, rdf, sdo, skos, term_value, xsd
-
-
-def _int(value: int) -> ox.Literal:
-    return ox.Literal(str(value), datatype=xsd.integer)
+from paperkg.kg.terms import Term, dcterms, fabio, integer, named, oa, pkg, prism, prov, rdf, sdo, skos, term_value, xsd
 
 
 def paper_quads(paper: Paper) -> Iterator[ox.Quad]:
@@ -37,7 +33,7 @@ def paper_quads(paper: Paper) -> Iterator[ox.Quad]:
     if paper.date_text:
         yield q(pkg.dateText, ox.Literal(paper.date_text))
     if paper.year is not None:
-        yield q(pkg.year, _int(paper.year))
+        yield q(pkg.year, integer(paper.year))
     if paper.arxiv_id:
         yield q(fabio.hasArXivId, ox.Literal(paper.arxiv_id))
     if paper.doi:
@@ -50,9 +46,9 @@ def paper_quads(paper: Paper) -> Iterator[ox.Quad]:
         yield q(dcterms.creator, ox.Literal(name))
     count = paper.author_count if paper.author_count is not None else (len(paper.authors) or None)
     if count is not None:
-        yield q(pkg.authorCount, _int(count))
+        yield q(pkg.authorCount, integer(count))
     if paper.upvotes is not None:
-        yield q(pkg.upvotes, _int(paper.upvotes))
+        yield q(pkg.upvotes, integer(paper.upvotes))
     yield from location_quads(paper)
 
 
@@ -71,10 +67,10 @@ def sentence_quads(paper: ox.NamedNode, s: Sentence) -> Iterator[ox.Quad]:
     yield ox.Quad(node, rdf.type, pkg.Sentence)
     yield ox.Quad(node, pkg.paper, paper)
     yield ox.Quad(node, pkg.field, ox.Literal(s.field))
-    yield ox.Quad(node, pkg.sentenceIndex, _int(s.index))
+    yield ox.Quad(node, pkg.sentenceIndex, integer(s.index))
     yield ox.Quad(node, rdf.value, ox.Literal(s.text))
-    yield ox.Quad(node, oa.start, _int(s.start))
-    yield ox.Quad(node, oa.end, _int(s.end))
+    yield ox.Quad(node, oa.start, integer(s.start))
+    yield ox.Quad(node, oa.end, integer(s.end))
 
 
 def mention_quads(paper: ox.NamedNode, lm: LinkedMention) -> Iterator[ox.Quad]:
@@ -86,8 +82,8 @@ def mention_quads(paper: ox.NamedNode, lm: LinkedMention) -> Iterator[ox.Quad]:
     yield ox.Quad(node, pkg.field, ox.Literal(m.field))
     yield ox.Quad(node, pkg.sentence, sentence_iri(paper, m.field, m.sentence))
     yield ox.Quad(node, oa.exact, ox.Literal(m.text))
-    yield ox.Quad(node, oa.start, _int(m.start))
-    yield ox.Quad(node, oa.end, _int(m.end))
+    yield ox.Quad(node, oa.start, integer(m.start))
+    yield ox.Quad(node, oa.end, integer(m.end))
     yield ox.Quad(node, pkg.role, getattr(pkg, lm.role))
     yield ox.Quad(node, pkg.extractor, ox.Literal(m.source or "unknown"))
     yield ox.Quad(node, pkg.entityType, getattr(pkg, lm.type))
@@ -148,8 +144,8 @@ def entity_quads(entity: ox.NamedNode, s: EntitySummary) -> set[ox.Quad]:
         ox.Quad(entity, rdf.type, getattr(pkg, s.type)),
         ox.Quad(entity, skos.prefLabel, ox.Literal(s.label)),
         ox.Quad(entity, pkg.key, ox.Literal(s.key)),
-        ox.Quad(entity, pkg.paperCount, _int(s.papers)),
-        ox.Quad(entity, pkg.mentionCount, _int(s.mentions)),
+        ox.Quad(entity, pkg.paperCount, integer(s.papers)),
+        ox.Quad(entity, pkg.mentionCount, integer(s.mentions)),
     }
     quads.update(ox.Quad(entity, pkg.lookupKey, ox.Literal(k)) for k in s.lookup_keys)
     quads.update(ox.Quad(entity, skos.altLabel, ox.Literal(a)) for a in s.aliases)
@@ -167,7 +163,7 @@ def entity_quads(entity: ox.NamedNode, s: EntitySummary) -> set[ox.Quad]:
         quads.add(ox.Quad(node, rdf.type, pkg.SurfaceForm))
         quads.add(ox.Quad(node, oa.exact, ox.Literal(text)))
         quads.add(ox.Quad(node, pkg.entityType, getattr(pkg, type_)))
-        quads.add(ox.Quad(node, pkg.mentionCount, _int(n)))
+        quads.add(ox.Quad(node, pkg.mentionCount, integer(n)))
     return quads
 
 
@@ -224,7 +220,7 @@ def build_quads(
     node: ox.NamedNode, started: datetime, ended: datetime, extractors: Iterable[str], generic_dropped: int = 0
 ) -> Iterator[ox.Quad]:
     yield ox.Quad(node, rdf.type, pkg.Build)
-    yield ox.Quad(node, pkg.genericDropped, _int(generic_dropped))
+    yield ox.Quad(node, pkg.genericDropped, integer(generic_dropped))
     yield ox.Quad(node, rdf.type, prov.Activity)
     yield ox.Quad(node, prov.startedAtTime, _datetime(started))
     yield ox.Quad(node, prov.endedAtTime, _datetime(ended))

@@ -23,7 +23,7 @@ import pyoxigraph as ox
 
 from paperkg.kg.iris import year_support_iri
 from paperkg.kg.linking import LinkedPaper
-from paperkg.kg.terms import named, oa, pkg, prov, rdf, term_value, xsd
+from paperkg.kg.terms import integer, named, oa, pkg, prov, rdf, term_value, xsd
 
 Key = tuple[ox.NamedNode, str, ox.NamedNode]  # subject entity, relation, object entity
 Found = tuple[float | None, frozenset[str]]  # a relation mention's scorer probability and patterns
@@ -74,8 +74,8 @@ def _support_of(found: Iterable[Found], year: int | None) -> Support:
 
 def support_quads(node: ox.NamedNode, support: Support) -> set[ox.Quad]:
     quads = {
-        ox.Quad(node, pkg.supportPapers, _int(support.papers)),
-        ox.Quad(node, pkg.agreementPapers, _int(support.agreement)),
+        ox.Quad(node, pkg.supportPapers, integer(support.papers)),
+        ox.Quad(node, pkg.agreementPapers, integer(support.agreement)),
         ox.Quad(node, pkg.reliable, ox.Literal("true" if support.reliable else "false", datatype=xsd.boolean)),
     }
     if support.confidence is not None:
@@ -88,8 +88,8 @@ def support_quads(node: ox.NamedNode, support: Support) -> set[ox.Quad]:
             quads |= {
                 ox.Quad(node, pkg.yearSupport, at),
                 ox.Quad(at, rdf.type, pkg.YearSupport),
-                ox.Quad(at, pkg.year, _int(year)),
-                ox.Quad(at, pkg.supportPapers, _int(n)),
+                ox.Quad(at, pkg.year, integer(year)),
+                ox.Quad(at, pkg.supportPapers, integer(n)),
             }
     return quads
 
@@ -148,7 +148,3 @@ def recount(db: ox.Store, key: Key, node: ox.NamedNode) -> Support:
 
 def _one(db: ox.Store, subject: ox.NamedNode, predicate: ox.NamedNode):
     return next(iter(db.quads_for_pattern(subject, predicate, None))).object
-
-
-def _int(value: int) -> ox.Literal:
-    return ox.Literal(str(value), datatype=xsd.integer)

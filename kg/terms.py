@@ -6,6 +6,7 @@ Built from plain namespace strings (`schema.namespaces`) so that importing this 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Union
 
 import pyoxigraph as ox
@@ -57,6 +58,13 @@ sdo = _Terms(SDO_NS)
 fabio = _Terms(FABIO_NS)
 prism = _Terms(PRISM_NS)
 oa = _Terms(OA_NS)
+
+
+@lru_cache(maxsize=4096)  # a build writes millions of counts, nearly all of them small numbers
+def integer(value: int) -> ox.Literal:
+    """`value` as an `xsd:integer` literal."""
+    return ox.Literal(str(value), datatype=xsd.integer)
+
 
 # Turtle's short forms of typed literals (`2024`, `1.5`, `1.0e3`, `true`), by their datatype: what
 # `--bind` reads as a number or a boolean, and what SPARQL TSV results may write bare

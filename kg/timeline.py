@@ -27,12 +27,13 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import pyoxigraph as ox
 
 from paperkg.kg.iris import corpus_iri, period_iri
 from paperkg.kg.store import bulk_write
-from paperkg.kg.terms import dcterms, named, pkg, rdf, term_value, xsd
+from paperkg.kg.terms import dcterms, integer, named, pkg, rdf, term_value, xsd
 from paperkg.kg.trends import month_range, quartile_months
 
 
@@ -77,12 +78,9 @@ def _stored_date(db: ox.Store, paper: ox.NamedNode) -> tuple[str | None, int | N
     )
 
 
+@lru_cache(maxsize=1024)  # a few hundred periods, each written for every entity named in it
 def _period_literal(period: str) -> ox.Literal:
     return ox.Literal(period, datatype=xsd.gYearMonth if len(period) == 7 else xsd.gYear)
-
-
-def _int(value: int) -> ox.Literal:
-    return ox.Literal(str(value), datatype=xsd.integer)
 
 
 def stored_periods(db: ox.Store, entity: ox.NamedNode) -> Counter:
@@ -169,10 +167,10 @@ def _update_periods(
             continue
         count = period_iri(node, period)
         if counts[period]:
-            db.remove(ox.Quad(count, pkg.papersInPeriod, _int(counts[period])))
+            db.remove(ox.Quad(count, pkg.papersInPeriod, integer(counts[period])))
         counts[period] += delta
         if counts[period] > 0:
-            add.append(ox.Quad(count, pkg.papersInPeriod, _int(counts[period])))
+            add.append(ox.Quad(count, pkg.papersInPeriod, integer(counts[period])))
             add.append(ox.Quad(count, pkg.period, _period_literal(period)))
             add.append(ox.Quad(node, pkg.periodCount, count))
         else:
@@ -188,8 +186,8 @@ def _update_corpus(db: ox.Store, deltas: Counter, undated: int, add: list[ox.Qua
     if undated:
         before = _stored_undated(db)
         if before:
-            db.remove(ox.Quad(node, pkg.undatedPapers, _int(before)))
-        add.append(ox.Quad(node, pkg.undatedPapers, _int(before + undated)))
+            db.remove(ox.Quad(node, pkg.undatedPapers, integer(before)))
+        add.append(ox.Quad(node, pkg.undatedPapers, integer(before + undated)))
 
 
 def _stored_undated(db: ox.Store) -> int:

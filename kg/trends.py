@@ -49,6 +49,8 @@ def quartile_months(counts: Mapping[str, int]) -> tuple[str, str, str] | None:
     months = sorted(m for m, n in counts.items() if n > 0)
     if not months:
         return None
+    if len(months) == 1:  # most entities of a large graph: every quartile is that month
+        return months[0], months[0], months[0]
     cumulative = list(accumulate(counts[m] for m in months))
     picks = []
     for q in (0.25, 0.5, 0.75):

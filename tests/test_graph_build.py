@@ -92,6 +92,26 @@ def test_adding_papers_build_by_build_equals_building_them_at_once(tmp_path, spl
     assert graph_stats(bit_by_bit)["by_type"] == graph_stats(at_once)["by_type"]
 
 
+@pytest.mark.parametrize("split", SPLITS)
+def test_a_build_describes_each_entity_by_the_keys_of_its_forms(tmp_path, split, monkeypatch):
+    """The keys the workers computed, kept for forms whose key is not their entity's, stand for
+    `lookup_key` of every form: new entities, stored ones and relinked acronyms alike."""
+    from paperkg.kg import ingest
+
+    described = []
+
+    def checked(key, tallies, acronyms, papers, form_keys=None):
+        forms = {text for text, _ in tallies}
+        assert form_keys == {text: lookup_key(text) for text in forms}, key
+        described.append(any(lookup_key(text) != key for text in forms))
+        return summarise(key, tallies, acronyms, papers, form_keys)
+
+    summarise = ingest.summarise
+    monkeypatch.setattr(ingest, "summarise", checked)
+    build(tmp_path / "g", *SPLITS[split]())
+    assert any(described) and not all(described)  # forms keyed as their entity, and others
+
+
 def test_small_chunks_give_the_same_graph(tmp_path):
     at_once = build(tmp_path / "once", all_papers())
     chunked = build(tmp_path / "chunked", all_papers(), chunk_size=2)

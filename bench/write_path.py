@@ -1,0 +1,110 @@
+"""The writing process of `kg build` alone, on real extractions, before and after, in one run.
+
+    python -m bench.write_path --before /path/to/old/venv/bin/python [--papers 10000]
+
+The papers (a seeded sample of the shared arXiv corpus, as `bench.full_corpus` takes them) are
+extracted once, by this checkout's pipeline with --workers, and kept. Then, for each Python (the
+one given with --before, and this environment's), one fresh process links each paper and writes
+its own quads as the extraction workers do (`kg.ingest.prepare`, not timed), empties the name
+caches (a build's writing process never linked a paper, so its caches start cold) and times
+`add_prepared` into a fresh store: the process's CPU, of which the end-of-build write
+(`_Pending.write`), and wall. The two sides run at the same time, so a machine shared with other
+jobs loads both alike; compare CPU seconds.
+
+This is the main process of `kg build --workers N` without the extraction it waits for and
+without receiving the workers' results: what makes it the bottleneck of a large build.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import pickle
+import subprocess
+import sys
+from pathlib import Path
+
+from bench.corpus import real_papers, write_jsonl
+from bench.machine import describe
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Run by each side's Python: argv = extractions pickle, store directory.
+CHILD = """
+import json, pickle, shutil, sys, time
+from paperkg.extract import naming
+from paperkg.kg import ingest
+from paperkg.kg.store import Store
+
+with open(sys.argv[1], "rb") as fh:
+    prepared = [ingest.prepare(ex) for ex in pickle.load(fh)]
+for f in vars(naming).values():
+    if hasattr(f, "cache_clear"):
+        f.cache_clear()
+end = []
+write = ingest._Pending.write
+
+def timed(self, db):
+    started = time.process_time()
+    write(self, db)
+    end.append(time.process_time() - started)
+
+ingest._Pending.write = timed
+shutil.rmtree(sys.argv[2], ignore_errors=True)
+cpu, wall = time.process_time(), time.perf_counter()
+with Store(sys.argv[2]).transaction() as db:
+    ingest.add_prepared(db, prepared)
+print(json.dumps({
+    "cpu_s": round(time.process_time() - cpu, 1),
+    "end_write_cpu_s": round(sum(end), 1),
+    "wall_s": round(time.perf_counter() - wall, 1),
+}))
+"""
+
+
+def extract(papers: int, workers: int, work: Path) -> Path:
+    from paperkg.kg.build import read
+    from paperkg.kg.engines import LocalEngine
+
+    records = real_papers(papers)
+    if records is None:
+        raise SystemExit("the shared arXiv corpus is not there (bench.corpus.arxiv_path)")
+    corpus = write_jsonl(work / f"corpus-{papers}.jsonl", records)
+    found, _, _ = read([str(corpus)], strict=False, on_problem=lambda p: None)
+    kept = work / f"extractions-{papers}.pickle"
+    with open(kept, "wb") as fh:
+        pickle.dump(list(LocalEngine(workers=workers).extract(found)), fh)
+    return kept
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--before", required=True, help="the Python of the code to compare with (its venv's)")
+    parser.add_argument("--after", default=sys.executable, help="the Python measured [this one]")
+    parser.add_argument("--papers", type=int, default=10_000)
+    parser.add_argument("--workers", type=int, default=2, help="extraction processes (extraction is not timed)")
+    parser.add_argument("--work", type=Path, default=ROOT / "bench" / "out" / "write-path")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "write-path.json")
+    args = parser.parse_args(argv)
+    args.work.mkdir(parents=True, exist_ok=True)
+    kept = extract(args.papers, args.workers, args.work)
+    sides = {"before": args.before, "after": args.after}
+    running = {
+        which: subprocess.Popen(
+            [python, "-c", CHILD, str(kept), str(args.work / f"store-{which}")], stdout=subprocess.PIPE, text=True
+        )
+        for which, python in sides.items()
+    }
+    results: dict = {"machine": describe(ROOT), "python": sides, "papers": args.papers}
+    for which, child in running.items():
+        out, _ = child.communicate()
+        if child.returncode:
+            raise SystemExit(f"{which}: the write failed (exit {child.returncode})")
+        results[which] = json.loads(out.strip().splitlines()[-1])
+        print(f"{which}: {json.dumps(results[which])}", flush=True)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
