@@ -23,7 +23,8 @@ The rule, first match wins:
    (`2024` is `"2024"^^xsd:integer`), so it equals the numbers stored in the graph.
 6. Anything else -> a plain string literal, exactly as given (quotes, braces, newlines and all).
 
-Whatever the value, it reaches the engine as a term object; it is never pasted into query text.
+Whatever the value, it becomes a term object, written into a query only by Oxigraph's
+serialiser (`kg.query.leading_values`), never from the user's text.
 """
 
 from __future__ import annotations

@@ -117,7 +117,7 @@ class EndpointBackend:
 
 
 def check_locally(text: str, bindings: Mapping[str, Term]) -> None:
-    """Fail as a local query would (syntax error with its position, unprojected binding).
+    """Fail as a local query would (syntax error with its position).
 
     Nothing is evaluated: the query runs on an empty in-memory store. A prefix Oxigraph does not
     know is left to the server, which may predeclare it (Virtuoso's `bif:`), unless terms are

@@ -7,7 +7,8 @@
 A backend answers queries: `StoreBackend` (the local Oxigraph store, read-only) or
 `kg.endpoint.EndpointBackend` (any SPARQL 1.1 Protocol server). Every query may use the
 predeclared prefixes (kg/sparql.py) and returns a typed result (kg/answers.py). Bound values are
-RDF terms handed to the engine's own substitution (SEP-0007) and never become query text; see
+RDF terms handed to the engine's substitution (SEP-0007) and, in a SELECT query, also written
+as a VALUES block by Oxigraph's serialiser (`leading_values`); see
 kg/bindings.py for how `--bind VAR=VALUE` strings become terms. Updates are refused by `run`;
 `run_update` applies one inside a store transaction.
 
@@ -18,6 +19,7 @@ the engine fetch URLs) is refused unless `allow_service`.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -27,7 +29,7 @@ import pyoxigraph as ox
 
 from paperkg.kg.answers import Boolean, Result, Triples, from_oxigraph, guarded
 from paperkg.kg.query_errors import QueryError, ServiceRefused, UpdateRefused, syntax_error
-from paperkg.kg.sparql import prefixes, query_form, uses_service
+from paperkg.kg.sparql import prefixes, query_form, tokens, uses_service
 from paperkg.kg.store import Store
 from paperkg.kg.terms import Term
 from paperkg.kg.worker import in_worker
@@ -48,13 +50,38 @@ def substitutions(bindings: Mapping[str, Term]) -> dict[ox.Variable, Term]:
     return {ox.Variable(name): term for name, term in bindings.items()}
 
 
+def leading_values(text: str, bindings: Mapping[str, Term]) -> str | None:
+    """The SELECT query with the bound terms in a VALUES block that opens its WHERE group, or None
+    for another form or a blank node: Oxigraph's substitutions alone let `entity-relations --bind
+    entity=SAM` read every statement of the whole corpus (6 s of CPU, against 0.25 s for the same
+    rows). The terms are written by Oxigraph's N-Triples serialiser (as `kg.endpoint` writes its
+    VALUES), never from the user's text."""
+    if any(isinstance(term, ox.BlankNode) for term in bindings.values()):
+        return None
+    found = list(tokens(text))
+    select = next((i for i, t in enumerate(found) if t.braces == 0 and t.text.upper() == "SELECT"), None)
+    opening = next((t for t in found[select:] if t.text == "{"), None) if select is not None else None
+    if opening is None:
+        return None
+    names = " ".join(f"?{name}" for name in bindings)
+    terms = " ".join(str(term) for term in bindings.values())
+    return f"{text[: opening.end]} VALUES ({names}) {{ ({terms}) }} {text[opening.end :]}"
+
+
 def evaluate(db: ox.Store, text: str, bindings: Mapping[str, Term]):
     """`db.query` with the predeclared prefixes, translating its errors for the user.
 
-    Oxigraph substitutes a bound variable only where the query projects it (SEP-0007); the
-    message says so instead of the engine's.
+    The bound terms go to the engine as substitutions, which Oxigraph applies only where the query
+    projects the variable (SEP-0007; the message says so instead of the engine's), and a SELECT
+    query also gets them as `leading_values`: substituted, a variable inside a sub-SELECT is bound
+    (`cooccurring-entities` 60 s with the VALUES block alone), and bound first, a plain group
+    starts from them (`entity-relations` 6 s with substitutions alone); both, 0.6 s and 0.25 s.
     """
+    bound = leading_values(text, bindings) if bindings else None
     try:
+        if bound is not None:
+            with contextlib.suppress(SyntaxError):  # the user's own text says where its error is
+                return db.query(bound, prefixes=prefixes(), substitutions=substitutions(bindings))
         return db.query(text, prefixes=prefixes(), substitutions=substitutions(bindings))
     except SyntaxError as exc:
         raise syntax_error(exc, text) from exc

@@ -9,7 +9,7 @@ from query_support import ENTITY, PAPER, PKG
 from paperkg.kg.answers import Boolean, Solutions, Triples, limited
 from paperkg.kg.bindings import BindingError, parse_assignment, to_term
 from paperkg.kg.queries import UnknownQuery, named_queries, named_query, parse_named_query
-from paperkg.kg.query import StoreBackend, run
+from paperkg.kg.query import StoreBackend, leading_values, run
 from paperkg.kg.query_errors import QueryError, QuerySyntaxError, UpdateRefused
 from paperkg.kg.sparql import query_form
 from paperkg.schema.errors import PaperkgError
@@ -95,6 +95,18 @@ def test_syntax_error_carries_its_position(backend):
 def test_unprojected_binding_is_explained(backend):
     with pytest.raises(QueryError, match=r"does not select \?p"):
         run(backend, "SELECT ?o WHERE { ?p ?q ?o }", {"p": ox.NamedNode("urn:x")})
+
+
+def test_a_bound_select_query_reads_its_terms_first():
+    """The terms open the WHERE group as a VALUES block, written by Oxigraph's serialiser: a quote
+    or a brace in a literal stays inside it."""
+    text = "SELECT ?o WHERE { { SELECT ?p WHERE { ?p ?q ?r } } ?p ?x ?o }"
+    bound = leading_values(text, {"p": ox.NamedNode("urn:x"), "o": ox.Literal('a "b" } c')})
+    assert bound == (
+        'SELECT ?o WHERE { VALUES (?p ?o) { (<urn:x> "a \\"b\\" } c") }  { SELECT ?p WHERE { ?p ?q ?r } } ?p ?x ?o }'
+    )
+    assert leading_values("ASK { ?p ?q ?o }", {"p": ox.NamedNode("urn:x")}) is None
+    assert leading_values(text, {"p": ox.BlankNode("b")}) is None
 
 
 # -- the --bind rule --------------------------------------------------------------------------------
