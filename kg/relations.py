@@ -10,13 +10,13 @@ paper's own text and the types its extractor gave the mentions.
 from __future__ import annotations
 
 import re
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, cast
 
 from paperkg.extract.own_work import OWN_WORK, with_own_work
 from paperkg.kg.iris import sentence_iri
-from paperkg.kg.roles import about_own_work
+from paperkg.kg.roles import about_own_work, own_work_link
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from paperkg.kg.linking import LinkedMention, LinkedPaper, Sentence
 
 _ARTEFACTS = frozenset({"Method", "Model"})
+_USERS = _ARTEFACTS | {"Concept", "Dataset"}  # what "X for Y" says is used for Y
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,32 @@ def relation_mentions(
             pair = (d.subject, d.relation, d.object, d.sentence)
             known = found.get(pair)
             found[pair] = replace(d, score=known.score, patterns=known.patterns | d.patterns) if known else d
+    for d in _shared_by_conjuncts(found.values()):
+        found.setdefault((d.subject, d.relation, d.object, d.sentence), d)
     return sorted(found.values(), key=lambda r: (r.sentence, r.subject.value, r.relation, r.object.value))
+
+
+def _shared_by_conjuncts(relations: Iterable[RelationMention]) -> list[RelationMention]:
+    """What a sentence states of one of coordinated mentions it states of each ("X for detection
+    and segmentation": X is used for both), pattern `conjunct`; only through coordinations the
+    `coordinated` pattern read (a closed list of one kind), and not for the coordination itself."""
+    relations = list(relations)
+    partners: dict[tuple, set[ox.NamedNode]] = {}  # (sentence, mention) -> its conjuncts
+    for r in relations:
+        if r.relation == "conjunctionWith" and "coordinated" in r.patterns:
+            group = partners.get((r.sentence, r.subject), {r.subject})
+            group |= partners.get((r.sentence, r.object), {r.object})
+            for m in group:
+                partners[(r.sentence, m)] = group
+    shared = []
+    for r in relations:
+        if r.relation == "conjunctionWith" and "coordinated" in r.patterns:
+            continue
+        for m in partners.get((r.sentence, r.subject), set()) - {r.subject, r.object}:
+            shared.append(RelationMention(m, r.relation, r.object, r.sentence, None, frozenset({"conjunct"})))
+        for m in partners.get((r.sentence, r.object), set()) - {r.subject, r.object}:
+            shared.append(RelationMention(r.subject, r.relation, m, r.sentence, None, frozenset({"conjunct"})))
+    return shared
 
 
 # what the role a sentence gives a mention says of the method or model the paper proposes
@@ -112,34 +138,92 @@ _ROLE_RELATIONS = {
 # in a title, what comes before this names what the proposal is or is made of ("X: Dynamic
 # Dimension Selection for Reward Modeling"); what comes after, what it is for
 _TITLE_PURPOSE = re.compile(r"\b(?:for|towards?)\s", re.IGNORECASE)
+# in a title without that, what comes before this is what it is for ("Natural Human Motion Recovery
+# by Aligning High-Order Temporal Dynamics"), and after it what the proposal is made of
+_TITLE_MEANS = re.compile(r"\b(?:via|with|by|using|through|based on)\s", re.IGNORECASE)
 
 
 def _proposal_relations(
     sentences: dict[tuple[str, int], Sentence], mentions: Sequence[LinkedMention], proposal: LinkedMention
 ) -> list[RelationMention]:
-    """The paper's proposal evaluated on the datasets, evaluated with the metrics and used for the
-    tasks its sentences give those roles ("we evaluate on COCO": the proposal is evaluated on
-    COCO), in a sentence that names no other method or model: "we evaluate five LLMs on GSM8K"
-    evaluates the LLMs. A sentence of the abstract counts when it speaks of the paper's own work
-    or names the proposal: "current methods lack X, resulting in low accuracy" reports nothing of it."""
+    """What the paper's sentences say of its proposal, in a sentence that speaks of the paper's
+    own work or names the proposal ("current methods lack X, resulting in low accuracy" says
+    nothing of it):
+
+    - the datasets, metrics and tasks the sentence gives a role are what the proposal is
+      evaluated on, evaluated with and used for ("we evaluate on COCO": evaluated on COCO), when
+      every other method or model the sentence names is one the proposal is built with or
+      compared to ("we evaluate five LLMs on GSM8K" evaluates the LLMs; "built on LLaMA, our
+      method reaches 80% on GSM8K" the proposal), pattern `proposal-role`;
+    - a method, model or dataset the work is built with is used for the proposal ("we fine-tune
+      LLaMA", "based on CLIP", "we train on ImageNet"), pattern `proposal-uses`; a named
+      baseline the work is measured against is compared with it ("outperforms SAM"),
+      `proposal-compared` (`kg.roles.own_work_link`);
+    - a component the paper proposes in a sentence of its own ("we design a path-aware attention
+      module") is part of the proposal, pattern `proposal-part`."""
     by_sentence: dict[tuple[str, int], list[LinkedMention]] = {}
     for lm in mentions:
         by_sentence.setdefault((lm.mention.field, lm.mention.sentence), []).append(lm)
     found = []
+    named = proposal.mention.text.casefold()
+
+    def add(subject: LinkedMention, relation: str, obj: LinkedMention, key: tuple[str, int], pattern: str) -> None:
+        found.append(RelationMention(subject.iri, relation, obj.iri, key, None, frozenset({pattern})))
+
     for key, group in by_sentence.items():
-        if any(lm.type in _ARTEFACTS and lm.entity != proposal.entity for lm in group):
-            continue
-        s, after = sentences[key], sentences[key].start  # mentions from `after` on count
-        if key[0] != "title" and not (about_own_work(s.text) or any(lm.entity == proposal.entity for lm in group)):
+        s = sentences[key]
+        after, before = s.start, s.end  # mentions from `after` to `before` count
+        names_proposal = any(lm.entity == proposal.entity for lm in group)
+        if key[0] != "title" and not (about_own_work(s.text) or names_proposal):
             continue
         if key[0] == "title":
-            purpose = _TITLE_PURPOSE.search(s.text)
-            after = s.start + purpose.end() if purpose else s.end
+            purpose, means = _TITLE_PURPOSE.search(s.text), _TITLE_MEANS.search(s.text)
+            if purpose:
+                after = s.start + purpose.end()
+            else:
+                before = s.start + means.start() if means else s.start
+        links: dict[ox.NamedNode, str] = {}  # mention -> what it is to the proposal
         for lm in group:
-            relation = _ROLE_RELATIONS.get((lm.role, lm.type))
-            if relation is not None and lm.mention.start >= after:
-                found.append(RelationMention(proposal.iri, relation, lm.iri, key, None, frozenset({"proposal-role"})))
+            text = lm.mention.text.casefold()
+            # "the pre-trained SALAD model" in a paper proposing SALAD is SALAD
+            if (
+                (lm.role == "uses" or (lm.role == "mentions" and lm.type in _ARTEFACTS))
+                and lm.entity != proposal.entity
+                and named not in text
+                and text not in named
+            ):
+                link = own_work_link(s.text, lm.mention.start - s.start, lm.mention.end - s.start, lm.type)
+                if link is not None:
+                    links[lm.iri] = link
+        others = any(
+            lm.type in _ARTEFACTS and lm.entity != proposal.entity and lm.role != "proposes" and lm.iri not in links
+            for lm in group
+        )
+        for lm in group:
+            relation = None if others else _ROLE_RELATIONS.get((lm.role, lm.type))
+            if relation is not None and after <= lm.mention.start and lm.mention.end <= before:
+                add(proposal, relation, lm, key, "proposal-role")
+            if links.get(lm.iri) == "usedFor":
+                add(lm, "usedFor", proposal, key, "proposal-uses")
+            elif links.get(lm.iri) == "comparedWith":
+                add(proposal, "comparedWith", lm, key, "proposal-compared")
+            elif (
+                lm.role == "proposes"
+                and not names_proposal
+                and key[0] != "title"
+                and lm.type in ("Method", "Concept")
+                and _COMPONENT.search(lm.mention.text)
+            ):
+                add(lm, "partOf", proposal, key, "proposal-part")
     return found
+
+
+# the head of a name for a part of a system: "a path-aware attention module", "an occlusion-aware loss"
+_COMPONENT = re.compile(
+    r"\b(?:module|component|loss|mechanism|block|layer|head|encoder|decoder|branch|unit|adapter|regulari[sz]er|"
+    r"router|scheduler|strategy)s?(?: function)?$",
+    re.IGNORECASE,
+)
 
 
 def paper_relations(paper: LinkedPaper) -> set[tuple[ox.NamedNode, str, ox.NamedNode, ox.NamedNode]]:
@@ -231,6 +315,39 @@ _PART_OF = re.compile(
     re.IGNORECASE,
 )
 
+# a word of description that starts no clause or phrase of its own
+_WORD = r"(?!(?:that|which|who|where|whose|for|of|to|in|on|with|by|from|as|and|or|is|are|was|were)\b)[\w-]+"
+# an appositive that says what kind of thing a name is: "Voyager, a novel video diffusion
+# framework", "HemBLIP: A Vision-Language Model", "X (XX), the first Y", "X is a Y"
+_APPOSITION = re.compile(
+    rf"^{_TAIL}\s*(?:,|:|,?\s*(?:is|was)\b)\s*(?:a|an|the first|one)\s+(?:{_WORD}\s+){{0,2}}$", re.IGNORECASE
+)
+# ... and the appositive's class is the whole phrase, not a modifier of it ("a CIR framework")
+_PHRASE_END = re.compile(
+    r"^\s*(?:[,.;:()]|$|(?:that|which|who|where|for|to|with|in|on|of|and|or|by|from|using|via|designed|trained|"
+    r"built|based|capable|tailored|specifically|called|named)\b)",
+    re.IGNORECASE,
+)
+# an appositive that says what a name is for: "LaMP-Cap, a dataset for personalized figure caption
+# generation", "VOccl3D: A Video Benchmark Dataset for 3D Human Pose and Shape Estimation"
+_DESCRIBED_FOR = re.compile(
+    rf"^{_TAIL}\s*[,:]\s*(?:a|an|the first|one)\s+(?:{_WORD}\s+){{1,6}}(?:for|to)\s+{_DET}(?:task of\s+)?$",
+    re.IGNORECASE,
+)
+# coordinated mentions: "A and B", "A, B, or C", "A as well as B"; a bare comma only inside a list
+# that an "and" or "or" closes
+_COORDINATED = re.compile(
+    r"^\s*\)?\s*(?:\([^()]{1,20}\)\s*)?(?:,\s*|,?\s*(?:and|or|as well as|along with|together with)\s+)"
+    r"(?:the\s+|a\s+|an\s+)?$",
+    re.IGNORECASE,
+)
+_CLOSING = re.compile(r"\b(?:and|or|as well as)\b", re.IGNORECASE)
+# "combines A with B", "integrates A and B": used together
+_COMBINE_LEAD = re.compile(
+    r"\b(?:combin|integrat|pair|coupl|fus|unif|merg|bridg|marr|synergi[sz])\w*\s+(?:\w+\s+){0,2}?$", re.IGNORECASE
+)
+_COMBINE_MID = re.compile(rf"^{_TAIL}\s*(?:with|and)\s+{_DET}$", re.IGNORECASE)
+
 
 def sentence_relations(text: str, spans: Sequence[Span]) -> set[tuple[Hashable, str, Hashable]]:
     """`(subject entity, relation, object entity)` for the relations the sentence states."""
@@ -272,17 +389,55 @@ def sentence_relation_patterns(text: str, spans: Sequence[Span]) -> dict[tuple[H
                     if x.type == "Dataset":
                         add(a, "evaluatedOn", x, "evaluated-on")
             elif (
-                a.type in _ARTEFACTS | {"Concept", "Dataset"}
+                a.type in _USERS
                 and b.type in ("Task", "Method")
                 and _USED_FOR.match(gap)
                 and not (_RANGE_TO.match(gap) and _RANGE_FROM.search(lead))
             ):
-                add(a, "usedFor", b, "used-for")
+                for x in _list_from(spans, j, text, same_kind=True):
+                    add(a, "usedFor", x, "used-for")
             elif b.type in _ARTEFACTS | {"Dataset", "Concept"} and a.type in ("Task", "Method") and _USED_BY.match(gap):
-                add(b, "usedFor", a, "using")
+                for x in _list_from(spans, j, text, same_kind=True):
+                    add(x, "usedFor", a, "using")
             elif _PART_OF.match(gap):
                 add(a, "partOf", b, "part-of")
+            elif _APPOSITION.match(gap) and _is_name(text, a) and _PHRASE_END.match(text[b.end :]):
+                if not _spells(text[b.start : b.end], text[a.start : a.end]):
+                    add(a, "hyponymOf", b, "apposition")
+            elif a.type in _USERS and b.type in ("Task", "Method") and _DESCRIBED_FOR.match(gap):
+                for x in _list_from(spans, j, text, same_kind=True):
+                    add(a, "usedFor", x, "described-for")
+            elif _kind(a) == _kind(b) and (
+                (j == i + 1 and _COORDINATED.match(gap) and _closed_list(spans, i, text))
+                or (_COMBINE_LEAD.search(lead) and _COMBINE_MID.match(gap))
+            ):
+                add(a, "conjunctionWith", b, "coordinated")
     return found
+
+
+def _kind(span: Span) -> str:
+    """Methods and models are one kind of thing for coordination: "CLIP and contrastive learning"."""
+    return "artefact" if span.type in _ARTEFACTS else span.type
+
+
+def _is_name(text: str, span: Span) -> bool:
+    """A mention written as a name: a capital after its first letter or a digit (HemBLIP, T5), or a
+    capital word inside a sentence (Voyager)."""
+    name = text[span.start : span.end]
+    return bool(re.search(r"\d|.[A-Z]", name)) or (span.start > 0 and name[:1].isupper())
+
+
+def _spells(long: str, short: str) -> bool:
+    """Whether `long` is the long form of `short`: its capital initials open `short`'s capitals
+    ("Adaptive Query Expansion" of "AdaQE-CG"): the same thing, not its class."""
+    initials = "".join(w[0] for w in re.findall(r"[A-Za-z]\w*", long) if w[0].isupper())
+    return len(initials) >= 2 and "".join(c for c in short if c.isupper()).startswith(initials)
+
+
+def _closed_list(spans: Sequence[Span], i: int, text: str) -> bool:
+    """Whether the list that spans[i] opens ends with "and" or "or": "A, B and C", not "For A, B is"."""
+    items = _list_from(spans, i, text)
+    return any(_CLOSING.search(text[x.end : y.start]) for x, y in zip(items, items[1:]))
 
 
 def _hypernym(spans: Sequence[Span], i: int, hyponym: Span, text: str) -> Span:
@@ -301,13 +456,17 @@ def _hypernym(spans: Sequence[Span], i: int, hyponym: Span, text: str) -> Span:
     return spans[i]
 
 
-def _list_from(spans: Sequence[Span], j: int, text: str) -> list[Span]:
-    """The mentions of a list that starts at spans[j]: `X1, X2 (X2'), and X3`."""
+def _list_from(spans: Sequence[Span], j: int, text: str, same_kind: bool = False) -> list[Span]:
+    """The mentions of a list that starts at spans[j]: `X1, X2 (X2'), and X3`; with `same_kind`,
+    only while its items are of spans[j]'s kind ("for detection and segmentation", not "for
+    detection and CLIP")."""
     items = [spans[j]]
     for k in range(j + 1, len(spans)):
         if spans[k].start < items[-1].end:
             continue
-        if not _LIST_GAP.match(text[items[-1].end : spans[k].start]):
+        if not _LIST_GAP.match(text[items[-1].end : spans[k].start]) or (
+            same_kind and _kind(spans[k]) != _kind(spans[j])
+        ):
             break
         items.append(spans[k])
     return items
