@@ -10,7 +10,7 @@ paper's own text and the types its extractor gave the mentions.
 from __future__ import annotations
 
 import re
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, cast
 
@@ -99,32 +99,7 @@ def relation_mentions(
             pair = (d.subject, d.relation, d.object, d.sentence)
             known = found.get(pair)
             found[pair] = replace(d, score=known.score, patterns=known.patterns | d.patterns) if known else d
-    for d in _shared_by_conjuncts(found.values()):
-        found.setdefault((d.subject, d.relation, d.object, d.sentence), d)
     return sorted(found.values(), key=lambda r: (r.sentence, r.subject.value, r.relation, r.object.value))
-
-
-def _shared_by_conjuncts(relations: Iterable[RelationMention]) -> list[RelationMention]:
-    """What a sentence states of one of coordinated mentions it states of each ("X for detection
-    and segmentation": X is used for both), pattern `conjunct`; only through coordinations the
-    `coordinated` pattern read (a closed list of one kind), and not for the coordination itself."""
-    relations = list(relations)
-    partners: dict[tuple, set[ox.NamedNode]] = {}  # (sentence, mention) -> its conjuncts
-    for r in relations:
-        if r.relation == "conjunctionWith" and "coordinated" in r.patterns:
-            group = partners.get((r.sentence, r.subject), {r.subject})
-            group |= partners.get((r.sentence, r.object), {r.object})
-            for m in group:
-                partners[(r.sentence, m)] = group
-    shared = []
-    for r in relations:
-        if r.relation == "conjunctionWith" and "coordinated" in r.patterns:
-            continue
-        for m in partners.get((r.sentence, r.subject), set()) - {r.subject, r.object}:
-            shared.append(RelationMention(m, r.relation, r.object, r.sentence, None, frozenset({"conjunct"})))
-        for m in partners.get((r.sentence, r.object), set()) - {r.subject, r.object}:
-            shared.append(RelationMention(r.subject, r.relation, m, r.sentence, None, frozenset({"conjunct"})))
-    return shared
 
 
 # what the role a sentence gives a mention says of the method or model the paper proposes
@@ -322,12 +297,16 @@ _WORD = r"(?!(?:that|which|who|where|whose|for|of|to|in|on|with|by|from|as|and|o
 _APPOSITION = re.compile(
     rf"^{_TAIL}\s*(?:,|:|,?\s*(?:is|was)\b)\s*(?:a|an|the first|one)\s+(?:{_WORD}\s+){{0,2}}$", re.IGNORECASE
 )
-# ... and the appositive's class is the whole phrase, not a modifier of it ("a CIR framework")
+# ... and the appositive's class is the whole phrase, not a modifier of it ("a CIR framework",
+# "the first reinforcement learning (RL)-based framework")
 _PHRASE_END = re.compile(
-    r"^\s*(?:[,.;:()]|$|(?:that|which|who|where|for|to|with|in|on|of|and|or|by|from|using|via|designed|trained|"
-    r"built|based|capable|tailored|specifically|called|named)\b)",
+    r"^\s*(?:\([^()]*\)(?![\w-]))?\s*(?:[,.;:)]|$|(?:that|which|who|where|for|to|with|in|on|of|and|or|by|from|"
+    r"using|via|designed|trained|built|based|capable|tailored|specifically|called|named)\b)",
     re.IGNORECASE,
 )
+# the name is the whole subject of the appositive: not the last of several ("X plus ResNet18, a
+# two-stage framework"), nor the end of a title's longer opening ("Dissecting Agentic RAG: A ...")
+_NAME_LEAD = re.compile(r"(?:\b(?:and|or|plus|with)|,)\s*$", re.IGNORECASE)
 # an appositive that says what a name is for: "LaMP-Cap, a dataset for personalized figure caption
 # generation", "VOccl3D: A Video Benchmark Dataset for 3D Human Pose and Shape Estimation"
 _DESCRIBED_FOR = re.compile(
@@ -401,7 +380,13 @@ def sentence_relation_patterns(text: str, spans: Sequence[Span]) -> dict[tuple[H
                     add(x, "usedFor", a, "using")
             elif _PART_OF.match(gap):
                 add(a, "partOf", b, "part-of")
-            elif _APPOSITION.match(gap) and _is_name(text, a) and _PHRASE_END.match(text[b.end :]):
+            elif (
+                _APPOSITION.match(gap)
+                and _is_name(text, a)
+                and _PHRASE_END.match(text[b.end :])
+                and not _NAME_LEAD.search(lead)
+                and (a.start == 0 or ":" not in gap)
+            ):
                 if not _spells(text[b.start : b.end], text[a.start : a.end]):
                     add(a, "hyponymOf", b, "apposition")
             elif a.type in _USERS and b.type in ("Task", "Method") and _DESCRIBED_FOR.match(gap):
@@ -428,10 +413,16 @@ def _is_name(text: str, span: Span) -> bool:
 
 
 def _spells(long: str, short: str) -> bool:
-    """Whether `long` is the long form of `short`: its capital initials open `short`'s capitals
-    ("Adaptive Query Expansion" of "AdaQE-CG"): the same thing, not its class."""
-    initials = "".join(w[0] for w in re.findall(r"[A-Za-z]\w*", long) if w[0].isupper())
-    return len(initials) >= 2 and "".join(c for c in short if c.isupper()).startswith(initials)
+    """Whether `long` is the long form of `short`, the same thing and not its class: the initials
+    of its words, or of all but its last (a head noun), open `short`'s capitals ("Adaptive Query
+    Expansion" of "AdaQE-CG", "multi-turn adaptive prompting attack" of "MAPA", "Synergistic
+    Quantization-Aware Pruning Framework" of "SQAP-VLA"; not "video diffusion framework" of "Voyager")."""
+    capitals = "".join(c for c in short if c.isupper())
+    for words in (long.split(), re.split(r"[\s-]+", long)):  # "Quantization-Aware": Q or QA
+        initials = "".join(w[:1] for w in words).upper()
+        if any(len(i) >= 2 and capitals.startswith(i) for i in (initials, initials[:-1])):
+            return True
+    return False
 
 
 def _closed_list(spans: Sequence[Span], i: int, text: str) -> bool:

@@ -36,7 +36,7 @@ _SYSTEM = r"(?:method|approach|framework|model|system|pipeline|algorithm|archite
 # who acts in a sentence about the paper's own work: we, this paper, our method (a few words may
 # come before the verb: "we first introduce"), or a system's name right before it ("MMEL introduces")
 _AGENT = (
-    rf"(?:\bwe|\bthis (?:paper|work|study|article)|\bour (?:paper|work|study|[\w-]+ )?{_SYSTEM}|\bthe proposed \w+)"
+    rf"(?:\bwe\b|\bthis (?:paper|work|study|article)|\bour (?:paper|work|study|[\w-]+ )?{_SYSTEM}|\bthe proposed \w+)"
 )
 _NAME = r"(?-i:\b[A-Z][\w+]*[A-Z][\w+-]*)"
 _FILLER = r"(?:[\w-]+,?\s+){0,3}?"
