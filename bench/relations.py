@@ -54,13 +54,13 @@ ARXIV_SAMPLE = Path("/work/baseline/arxiv-2000.jsonl")
 AUDIT = ROOT / "tests" / "fixtures" / "relations" / "audit.jsonl"
 AUDIT_BEFORE = AUDIT.with_name("audit-814c09c.jsonl")  # the rows of a build with main 814c09c's pipeline
 AUDIT_PATTERNS = AUDIT.with_name("audit-patterns.jsonl")  # rows drawn per pattern (PATTERNS_AUDITED)
-# the patterns judged one by one when they were added (issue 26): coordination, appositives, what
-# conjuncts share, and what sentences about the paper's own work say of its proposal
+# the patterns judged one by one when they were added (issue 26): coordination, appositives, a
+# method's material, and what sentences about the paper's own work say of its proposal
 PATTERNS_AUDITED = {
     "coordinated": 15,
-    "conjunct": 15,
     "apposition": 15,
     "described-for": 12,
+    "builds-on": 6,
     "proposal-uses": 20,
     "proposal-compared": 12,
     "proposal-part": 12,

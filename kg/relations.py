@@ -230,6 +230,8 @@ def _mention_at(by_span, by_sentence, sentences, key, span: tuple[int, int]):
     return found
 
 
+# a word of description that starts no clause or phrase of its own
+_WORD = r"(?!(?:that|which|who|where|whose|for|of|to|in|on|with|by|from|as|and|or|is|are|was|were)\b)[\w-]+"
 # text between a mention and what comes next that still belongs to the mention: "(SAEs)", ","
 _TAIL = r"\s*(?:\([^()]{1,20}\)\s*)?"
 _DET = (
@@ -272,6 +274,14 @@ _USED_BY = re.compile(
     rf"by means of|built (?:on|upon)|relies on|relying on|leverag\w+|with the help of)\s+{_DET}$",
     re.IGNORECASE,
 )
+# a method that acts with another as its material, a few words of description between: "LLMRefiner
+# leverages the specific frozen layer of a pre-trained LLM", "Pun-RAG ... combining PunGPT2 with"
+_BUILDS_ON = re.compile(
+    rf"^{_TAIL},?\s*(?:(?:also|further|first|then)\s+)?(?:uses|employs|adopts|leverages|utili[sz]es|combines|"
+    rf"integrates|incorporates|builds (?:on|upon)|is built (?:on|upon)|relies on|extends|fine-tunes|distills|"
+    rf"combining|integrating|incorporating|leveraging|utili[sz]ing|employing|adopting)\s+(?:{_WORD}\s+){{0,4}}?{_DET}$",
+    re.IGNORECASE,
+)
 _EVALUATED_ON = re.compile(
     rf"^{_TAIL}[^.;:]{{0,80}}?\b(?:achiev|obtain|reach|perform|result|score|outperform|"
     rf"evaluat|test|benchmark|experiment)\w*[^.;:]{{0,60}}?\b(?:on|over|across)\s+{_DET}$",
@@ -290,8 +300,6 @@ _PART_OF = re.compile(
     re.IGNORECASE,
 )
 
-# a word of description that starts no clause or phrase of its own
-_WORD = r"(?!(?:that|which|who|where|whose|for|of|to|in|on|with|by|from|as|and|or|is|are|was|were)\b)[\w-]+"
 # an appositive that says what kind of thing a name is: "Voyager, a novel video diffusion
 # framework", "HemBLIP: A Vision-Language Model", "X (XX), the first Y", "X is a Y"
 _APPOSITION = re.compile(
@@ -378,6 +386,9 @@ def sentence_relation_patterns(text: str, spans: Sequence[Span]) -> dict[tuple[H
             elif b.type in _ARTEFACTS | {"Dataset", "Concept"} and a.type in ("Task", "Method") and _USED_BY.match(gap):
                 for x in _list_from(spans, j, text, same_kind=True):
                     add(x, "usedFor", a, "using")
+            elif a.type in _ARTEFACTS and b.type in _USERS and _BUILDS_ON.match(gap):
+                for x in _list_from(spans, j, text, same_kind=True):
+                    add(x, "usedFor", a, "builds-on")
             elif _PART_OF.match(gap):
                 add(a, "partOf", b, "part-of")
             elif (

@@ -158,7 +158,9 @@ def own_work_link(sentence: str, start: int, end: int, entity_type: str) -> str 
     before = sentence[:start]
     if entity_type in ("Method", "Model") and _compared(before):
         return "comparedWith"
-    if _governed(_BUILT_WITH, before) or (entity_type == "Dataset" and _TRAIN.search(before)):
+    # a cue that governs another clause ("Using these datasets, we benchmarked 41 LLMs") is not it
+    built = _governed(_BUILT_WITH, before) and not _AGENT_AT.search(before[_last_near(_BUILT_WITH, before) :])
+    if built or (entity_type == "Dataset" and _TRAIN.search(before)):
         return "usedFor"
     return None
 
