@@ -2,9 +2,13 @@
 
 Each pattern looks at two mentions and the text between them (Hearst patterns for hyponymy,
 "X outperforms Y" for comparison, "X for Y" for use, "X achieves ... on Y" for evaluation, "the X
-module of Y" for parthood). They favour precision over recall (on SciERC's dev relation
-annotations: precision 0.93 at recall 0.12, measured by `kg.relation_check`). Like roles, relations depend only on the
-paper's own text and the types its extractor gave the mentions.
+module of Y" for parthood, "A, B and C" for conjunction, "X, a Y for Z" for a name's class and
+purpose, "X leverages ... Y" for what X is built with); a paper's sentences about its own work
+also relate its proposal to what they name (`_proposal_relations`). They favour precision over
+recall (on SciERC's dev relation annotations with gold spans: precision 0.86 at recall 0.17,
+measured by `kg.relation_check`; audited precision per pattern on arXiv in docs/extraction.md).
+Like roles, relations depend only on the paper's own text and the types its extractor gave the
+mentions.
 """
 
 from __future__ import annotations
