@@ -244,7 +244,9 @@ _DET = (
 )
 # between the items of a list; an item's parenthesised acronym is a mention of its own
 _LIST_GAP = re.compile(
-    r"^\s*[()]?\s*(?:\([^()]{1,20}\))?\s*\)?\s*(?:,|and|or|,\s*and|,\s*or|,\s*as well as)?\s*(?:the\s+)?$"
+    r"^\s*[()]?\s*(?:\([^()]{1,20}\))?\s*\)?\s*"
+    r"(?:,|and|or|,\s*and|,\s*or|,?\s*(?:as well as|along with|together with))?\s*(?:(?:the|a|an)\s+)?$",
+    re.IGNORECASE,
 )
 # a head noun that may follow the hypernym: "CNN architectures such as VGG16"
 _HEAD = (
@@ -267,7 +269,8 @@ _COMPARE = re.compile(
     re.IGNORECASE,
 )
 _COMPARE_LEAD = re.compile(r"\bcompar\w*\s+(?:\w+\s+){0,2}?$", re.IGNORECASE)
-_COMPARE_MID = re.compile(rf"^{_TAIL}\s*(?:with|to|against)\s+{_DET}$", re.IGNORECASE)
+# the second of a pair a verb before the first governs: "compare A with B", "combines A and B"
+_PAIR_MID = re.compile(rf"^{_TAIL}\s*(?:with|to|against|and)\s+{_DET}$", re.IGNORECASE)
 _USED_FOR = re.compile(
     rf"^{_TAIL}\s*(?:(?:is|are|was|were)\s+)?(?:(?:\w+ly\s+)?(?:used|applied|designed|tailored|"
     rf"developed|proposed|employed|adapted|effective)\s+)?(?:for|to)\s+{_DET}(?:task of\s+)?$",
@@ -304,11 +307,11 @@ _PART_OF = re.compile(
     re.IGNORECASE,
 )
 
+# the opening of an appositive after a name: "Voyager, a novel ...", "HemBLIP: A ...", "X (XX), the first"
+_APPOSITIVE = rf"^{_TAIL}\s*(?:,|:|,?\s*(?:is|was)\b)\s*(?:a|an|the first|one)\s+"
 # an appositive that says what kind of thing a name is: "Voyager, a novel video diffusion
 # framework", "HemBLIP: A Vision-Language Model", "X (XX), the first Y", "X is a Y"
-_APPOSITION = re.compile(
-    rf"^{_TAIL}\s*(?:,|:|,?\s*(?:is|was)\b)\s*(?:a|an|the first|one)\s+(?:{_WORD}\s+){{0,2}}$", re.IGNORECASE
-)
+_APPOSITION = re.compile(rf"{_APPOSITIVE}(?:{_WORD}\s+){{0,2}}$", re.IGNORECASE)
 # ... and the appositive's class is the whole phrase, not a modifier of it ("a CIR framework",
 # "the first reinforcement learning (RL)-based framework")
 _PHRASE_END = re.compile(
@@ -321,23 +324,15 @@ _PHRASE_END = re.compile(
 _NAME_LEAD = re.compile(r"(?:\b(?:and|or|plus|with)|,)\s*$", re.IGNORECASE)
 # an appositive that says what a name is for: "LaMP-Cap, a dataset for personalized figure caption
 # generation", "VOccl3D: A Video Benchmark Dataset for 3D Human Pose and Shape Estimation"
-_DESCRIBED_FOR = re.compile(
-    rf"^{_TAIL}\s*[,:]\s*(?:a|an|the first|one)\s+(?:{_WORD}\s+){{1,6}}(?:for|to)\s+{_DET}(?:task of\s+)?$",
-    re.IGNORECASE,
-)
-# coordinated mentions: "A and B", "A, B, or C", "A as well as B"; a bare comma only inside a list
-# that an "and" or "or" closes
-_COORDINATED = re.compile(
-    r"^\s*\)?\s*(?:\([^()]{1,20}\)\s*)?(?:,\s*|,?\s*(?:and|or|as well as|along with|together with)\s+)"
-    r"(?:the\s+|a\s+|an\s+)?$",
-    re.IGNORECASE,
-)
+_DESCRIBED_FOR = re.compile(rf"{_APPOSITIVE}(?:{_WORD}\s+){{1,6}}(?:for|to)\s+{_DET}(?:task of\s+)?$", re.IGNORECASE)
+# coordinated mentions are items of a list (`_LIST_GAP`) with something between them ("A and B",
+# "A, B, or C", "A as well as B"); a bare comma only inside a list that an "and" or "or" closes
+_SEPARATOR = re.compile(r",|\b(?:and|or|as well as|along with|together with)\b", re.IGNORECASE)
 _CLOSING = re.compile(r"\b(?:and|or|as well as)\b", re.IGNORECASE)
 # "combines A with B", "integrates A and B": used together
 _COMBINE_LEAD = re.compile(
     r"\b(?:combin|integrat|pair|coupl|fus|unif|merg|bridg|marr|synergi[sz])\w*\s+(?:\w+\s+){0,2}?$", re.IGNORECASE
 )
-_COMBINE_MID = re.compile(rf"^{_TAIL}\s*(?:with|and)\s+{_DET}$", re.IGNORECASE)
 
 
 def sentence_relations(text: str, spans: Sequence[Span]) -> set[tuple[Hashable, str, Hashable]]:
@@ -368,7 +363,7 @@ def sentence_relation_patterns(text: str, spans: Sequence[Span]) -> dict[tuple[H
                     add(x, "hyponymOf", _hypernym(spans, i, x, text), "such-as")
             elif _AND_OTHER.match(gap) or _IS_A.match(gap):
                 add(a, "hyponymOf", b, "is-a")
-            elif _COMPARE.match(gap) or (_COMPARE_LEAD.search(lead) and _COMPARE_MID.match(gap)):
+            elif _COMPARE.match(gap) or (_COMPARE_LEAD.search(lead) and _PAIR_MID.match(gap)):
                 for x in _list_from(spans, j, text):
                     add(a, "comparedWith", x, "compared")
             elif (
@@ -408,8 +403,8 @@ def sentence_relation_patterns(text: str, spans: Sequence[Span]) -> dict[tuple[H
                 for x in _list_from(spans, j, text, same_kind=True):
                     add(a, "usedFor", x, "described-for")
             elif _kind(a) == _kind(b) and (
-                (j == i + 1 and _COORDINATED.match(gap) and _closed_list(spans, i, text))
-                or (_COMBINE_LEAD.search(lead) and _COMBINE_MID.match(gap))
+                (j == i + 1 and _LIST_GAP.match(gap) and _SEPARATOR.search(gap) and _closed_list(spans, i, text))
+                or (_COMBINE_LEAD.search(lead) and _PAIR_MID.match(gap))
             ):
                 add(a, "conjunctionWith", b, "coordinated")
     return found
