@@ -19,10 +19,11 @@ The ceiling is the share of gold relations whose two arguments both match some m
 graph holds in that abstract: no relation layer can find the others, since the entities are not
 there. Rows, from one run: the pipeline as shipped, and the same pipeline without the trained
 relation scorer (`paperkg_relations`), i.e. the patterns alone. With --arxiv N, the first N
-papers of the 2,000-abstract arXiv sample are built both ways too: typed relations per 1,000
-abstracts and the build's CPU time. With --audit, the precision of the 100 relation rows of an
-arXiv build judged by hand (tests/fixtures/relations/), overall, for reliable relations and by
-what found them, and the share of right answers among the top 10 of the five named questions
+papers of the 2,000-abstract arXiv sample (or of --arxiv-sample FILE) are built both ways too:
+typed relations per 1,000 abstracts and the build's CPU time. With --audit, the precision of the
+100 relation rows of an arXiv build judged by hand (tests/fixtures/relations/), overall, for
+reliable relations and by what found them, of the rows drawn per pattern (`--sample-patterns
+STORE` draws them), and the share of right answers among the top 10 of the five named questions
 judged by hand (`questions.jsonl` there). With --questions STORE, those questions are asked of a
 built graph and their top answers printed as unjudged rows of that fixture.
 """
@@ -52,6 +53,19 @@ SCIERC = Path(os.environ.get("PAPERKG_SCIERC") or ROOT.parent / "shared" / "data
 ARXIV_SAMPLE = Path("/work/baseline/arxiv-2000.jsonl")
 AUDIT = ROOT / "tests" / "fixtures" / "relations" / "audit.jsonl"
 AUDIT_BEFORE = AUDIT.with_name("audit-814c09c.jsonl")  # the rows of a build with main 814c09c's pipeline
+AUDIT_PATTERNS = AUDIT.with_name("audit-patterns.jsonl")  # rows drawn per pattern (PATTERNS_AUDITED)
+# the patterns judged one by one when they were added (issue 26): coordination, appositives, a
+# method's material, and what sentences about the paper's own work say of its proposal
+PATTERNS_AUDITED = {
+    "coordinated": 15,
+    "apposition": 15,
+    "described-for": 12,
+    "builds-on": 6,
+    "proposal-uses": 20,
+    "proposal-compared": 12,
+    "proposal-part": 12,
+    "proposal-role": 12,
+}
 QUESTIONS = AUDIT.with_name("questions.jsonl")
 # the same subjects judged before, newest first: which queries asked which build (README there)
 QUESTIONS_BEFORE = {
@@ -334,10 +348,10 @@ def _paper_iri(key: str) -> str:
     return paper_iri(key).value
 
 
-def run_arxiv(extractor, n: int, work: Path) -> dict:
+def run_arxiv(extractor, n: int, work: Path, sample: Path = ARXIV_SAMPLE) -> dict:
     from paperkg.extract.readers import read_inputs
 
-    papers = [p for p in read_inputs([str(ARXIV_SAMPLE)]) if isinstance(p, Paper)][:n]
+    papers = [p for p in read_inputs([str(sample)]) if isinstance(p, Paper)][:n]
     rows = {}
     for name, switch in (("shipped", contextlib.nullcontext), ("patterns only", lambda: without_scorer(extractor))):
         started = time.process_time()
@@ -396,16 +410,19 @@ SELECT ?rm ?sentence ?text ?stext ?ssentence ?relation ?otext ?osentence ?score 
 AUDIT_SEED = 26
 
 
-def audit_rows(store: Path, n: int = 100) -> list[dict]:
-    """`n` of the built graph's relation mentions, drawn with a seeded shuffle over the rows sorted
-    by relation-mention IRI, as unjudged rows of the audit fixture; an argument that is the paper's
-    own work is written as the sentence writes it ("our method")."""
+def audit_rows(store: Path, n: int = 100, pattern: str | None = None) -> list[dict]:
+    """`n` of the built graph's relation mentions (those `pattern` found, when given), drawn with a
+    seeded shuffle over the rows sorted by relation-mention IRI, as unjudged rows of the audit
+    fixture; an argument that is the paper's own work is written as the sentence writes it ("our
+    method")."""
     import random
 
     from paperkg.kg.store import Store
     from paperkg.kg.terms import PREFIXES
 
     rows = sorted(Store(store).query(_RELATION_MENTIONS, prefixes=PREFIXES), key=lambda r: r["rm"].value)
+    if pattern is not None:
+        rows = [r for r in rows if r["pattern"] is not None and pattern in r["pattern"].value.split()]
     random.Random(AUDIT_SEED).shuffle(rows)
     return [
         {
@@ -421,6 +438,23 @@ def audit_rows(store: Path, n: int = 100) -> list[dict]:
         }
         for r in rows[:n]
     ]
+
+
+def pattern_audit(path: Path = AUDIT_PATTERNS) -> dict:
+    """Precision of the judged rows of each pattern drawn for it (`--sample-patterns`)."""
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    by_pattern: dict[str, list[dict]] = defaultdict(list)
+    for r in rows:
+        by_pattern[r["drawn for"]].append(r)
+    return {
+        pattern: {
+            "rows": len(group),
+            "precision": round(sum(r["judged"] == "correct" for r in group) / len(group), 3),
+            "wrong type": sum(r["judged"] == "wrong type" for r in group),
+            "wrong arguments": sum(r["judged"] == "wrong arguments" for r in group),
+        }
+        for pattern, group in sorted(by_pattern.items())
+    }
 
 
 def _as_written(row, argument: str) -> str:
@@ -502,11 +536,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--audit", action="store_true", help="only the judged rows' precision (no model needed)")
     parser.add_argument("--questions", type=Path, default=None, help="print the audited questions' answers in STORE")
     parser.add_argument("--sample-audit", type=Path, default=None, help="print 100 seeded relation rows of STORE")
+    parser.add_argument(
+        "--sample-patterns", type=Path, default=None, help="print seeded relation rows of STORE per audited pattern"
+    )
+    parser.add_argument(
+        "--arxiv-sample", type=Path, default=ARXIV_SAMPLE, help="the JSON Lines papers --arxiv builds (default: the 2k)"
+    )
     args = parser.parse_args(argv)
     if args.audit:
         questions = {"now": question_audit()} | {name: question_audit(p) for name, p in QUESTIONS_BEFORE.items()}
-        relations = {"now": audit(), "814c09c": audit(AUDIT_BEFORE)}
+        relations = {"now": audit(), "814c09c": audit(AUDIT_BEFORE), "by pattern": pattern_audit()}
         print(json.dumps({"relations": relations, "named questions": questions}, indent=2))
+        return 0
+    if args.sample_patterns:
+        for pattern, n in PATTERNS_AUDITED.items():
+            for row in audit_rows(args.sample_patterns, n, pattern):
+                print(json.dumps({"drawn for": pattern, **row}, ensure_ascii=False))
         return 0
     if args.sample_audit:
         for row in audit_rows(args.sample_audit):
@@ -526,7 +571,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="paperkg-relations-") as tmp:
         results = {"scierc_dev": run_scierc(extractor, dev, Path(tmp), args.diagnose)}
         if args.arxiv:
-            results["arxiv"] = run_arxiv(extractor, args.arxiv, Path(tmp))
+            results["arxiv"] = run_arxiv(extractor, args.arxiv, Path(tmp), args.arxiv_sample)
     dev_results = results["scierc_dev"]
     print(f"SciERC dev: {dev_results['papers']} abstracts, {dev_results['gold_relations']} gold relations")
     print(f"ceiling set by the entities: {dev_results['ceiling']}")

@@ -2,9 +2,13 @@
 
 Each pattern looks at two mentions and the text between them (Hearst patterns for hyponymy,
 "X outperforms Y" for comparison, "X for Y" for use, "X achieves ... on Y" for evaluation, "the X
-module of Y" for parthood). They favour precision over recall (on SciERC's dev relation
-annotations: precision 0.93 at recall 0.12, measured by `kg.relation_check`). Like roles, relations depend only on the
-paper's own text and the types its extractor gave the mentions.
+module of Y" for parthood, "A, B and C" for conjunction, "X, a Y for Z" for a name's class and
+purpose, "X leverages ... Y" for what X is built with); a paper's sentences about its own work
+also relate its proposal to what they name (`_proposal_relations`). They favour precision over
+recall (on SciERC's dev relation annotations with gold spans: precision 0.86 at recall 0.17,
+measured by `kg.relation_check`; audited precision per pattern on arXiv in docs/extraction.md).
+Like roles, relations depend only on the paper's own text and the types its extractor gave the
+mentions.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from typing import TYPE_CHECKING, cast
 
 from paperkg.extract.own_work import OWN_WORK, with_own_work
 from paperkg.kg.iris import sentence_iri
-from paperkg.kg.roles import about_own_work
+from paperkg.kg.roles import about_own_work, own_work_link
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
@@ -25,6 +29,7 @@ if TYPE_CHECKING:
     from paperkg.kg.linking import LinkedMention, LinkedPaper, Sentence
 
 _ARTEFACTS = frozenset({"Method", "Model"})
+_USERS = _ARTEFACTS | {"Concept", "Dataset"}  # what "X for Y" says is used for Y
 
 
 @dataclass(frozen=True)
@@ -112,34 +117,92 @@ _ROLE_RELATIONS = {
 # in a title, what comes before this names what the proposal is or is made of ("X: Dynamic
 # Dimension Selection for Reward Modeling"); what comes after, what it is for
 _TITLE_PURPOSE = re.compile(r"\b(?:for|towards?)\s", re.IGNORECASE)
+# in a title without that, what comes before this is what it is for ("Natural Human Motion Recovery
+# by Aligning High-Order Temporal Dynamics"), and after it what the proposal is made of
+_TITLE_MEANS = re.compile(r"\b(?:via|with|by|using|through|based on)\s", re.IGNORECASE)
 
 
 def _proposal_relations(
     sentences: dict[tuple[str, int], Sentence], mentions: Sequence[LinkedMention], proposal: LinkedMention
 ) -> list[RelationMention]:
-    """The paper's proposal evaluated on the datasets, evaluated with the metrics and used for the
-    tasks its sentences give those roles ("we evaluate on COCO": the proposal is evaluated on
-    COCO), in a sentence that names no other method or model: "we evaluate five LLMs on GSM8K"
-    evaluates the LLMs. A sentence of the abstract counts when it speaks of the paper's own work
-    or names the proposal: "current methods lack X, resulting in low accuracy" reports nothing of it."""
+    """What the paper's sentences say of its proposal, in a sentence that speaks of the paper's
+    own work or names the proposal ("current methods lack X, resulting in low accuracy" says
+    nothing of it):
+
+    - the datasets, metrics and tasks the sentence gives a role are what the proposal is
+      evaluated on, evaluated with and used for ("we evaluate on COCO": evaluated on COCO), when
+      every other method or model the sentence names is one the proposal is built with or
+      compared to ("we evaluate five LLMs on GSM8K" evaluates the LLMs; "built on LLaMA, our
+      method reaches 80% on GSM8K" the proposal), pattern `proposal-role`;
+    - a method, model or dataset the work is built with is used for the proposal ("we fine-tune
+      LLaMA", "based on CLIP", "we train on ImageNet"), pattern `proposal-uses`; a named
+      baseline the work is measured against is compared with it ("outperforms SAM"),
+      `proposal-compared` (`kg.roles.own_work_link`);
+    - a component the paper proposes in a sentence of its own ("we design a path-aware attention
+      module") is part of the proposal, pattern `proposal-part`."""
     by_sentence: dict[tuple[str, int], list[LinkedMention]] = {}
     for lm in mentions:
         by_sentence.setdefault((lm.mention.field, lm.mention.sentence), []).append(lm)
     found = []
+    named = proposal.mention.text.casefold()
+
+    def add(subject: LinkedMention, relation: str, obj: LinkedMention, key: tuple[str, int], pattern: str) -> None:
+        found.append(RelationMention(subject.iri, relation, obj.iri, key, None, frozenset({pattern})))
+
     for key, group in by_sentence.items():
-        if any(lm.type in _ARTEFACTS and lm.entity != proposal.entity for lm in group):
-            continue
-        s, after = sentences[key], sentences[key].start  # mentions from `after` on count
-        if key[0] != "title" and not (about_own_work(s.text) or any(lm.entity == proposal.entity for lm in group)):
+        s = sentences[key]
+        after, before = s.start, s.end  # mentions from `after` to `before` count
+        names_proposal = any(lm.entity == proposal.entity for lm in group)
+        if key[0] != "title" and not (about_own_work(s.text) or names_proposal):
             continue
         if key[0] == "title":
-            purpose = _TITLE_PURPOSE.search(s.text)
-            after = s.start + purpose.end() if purpose else s.end
+            purpose, means = _TITLE_PURPOSE.search(s.text), _TITLE_MEANS.search(s.text)
+            if purpose:
+                after = s.start + purpose.end()
+            else:
+                before = s.start + means.start() if means else s.start
+        links: dict[ox.NamedNode, str] = {}  # mention -> what it is to the proposal
         for lm in group:
-            relation = _ROLE_RELATIONS.get((lm.role, lm.type))
-            if relation is not None and lm.mention.start >= after:
-                found.append(RelationMention(proposal.iri, relation, lm.iri, key, None, frozenset({"proposal-role"})))
+            text = lm.mention.text.casefold()
+            # "the pre-trained SALAD model" in a paper proposing SALAD is SALAD
+            if (
+                (lm.role == "uses" or (lm.role == "mentions" and lm.type in _ARTEFACTS))
+                and lm.entity != proposal.entity
+                and named not in text
+                and text not in named
+            ):
+                link = own_work_link(s.text, lm.mention.start - s.start, lm.mention.end - s.start, lm.type)
+                if link is not None:
+                    links[lm.iri] = link
+        others = any(
+            lm.type in _ARTEFACTS and lm.entity != proposal.entity and lm.role != "proposes" and lm.iri not in links
+            for lm in group
+        )
+        for lm in group:
+            relation = None if others else _ROLE_RELATIONS.get((lm.role, lm.type))
+            if relation is not None and after <= lm.mention.start and lm.mention.end <= before:
+                add(proposal, relation, lm, key, "proposal-role")
+            if links.get(lm.iri) == "usedFor":
+                add(lm, "usedFor", proposal, key, "proposal-uses")
+            elif links.get(lm.iri) == "comparedWith":
+                add(proposal, "comparedWith", lm, key, "proposal-compared")
+            elif (
+                lm.role == "proposes"
+                and not names_proposal
+                and key[0] != "title"
+                and lm.type in ("Method", "Concept")
+                and _COMPONENT.search(lm.mention.text)
+            ):
+                add(lm, "partOf", proposal, key, "proposal-part")
     return found
+
+
+# the head of a name for a part of a system: "a path-aware attention module", "an occlusion-aware loss"
+_COMPONENT = re.compile(
+    r"\b(?:module|component|loss|mechanism|block|layer|head|encoder|decoder|branch|unit|adapter|regulari[sz]er|"
+    r"router|scheduler|strategy)s?(?: function)?$",
+    re.IGNORECASE,
+)
 
 
 def paper_relations(paper: LinkedPaper) -> set[tuple[ox.NamedNode, str, ox.NamedNode, ox.NamedNode]]:
@@ -171,6 +234,8 @@ def _mention_at(by_span, by_sentence, sentences, key, span: tuple[int, int]):
     return found
 
 
+# a word of description that starts no clause or phrase of its own
+_WORD = r"(?!(?:that|which|who|where|whose|for|of|to|in|on|with|by|from|as|and|or|is|are|was|were)\b)[\w-]+"
 # text between a mention and what comes next that still belongs to the mention: "(SAEs)", ","
 _TAIL = r"\s*(?:\([^()]{1,20}\)\s*)?"
 _DET = (
@@ -179,7 +244,9 @@ _DET = (
 )
 # between the items of a list; an item's parenthesised acronym is a mention of its own
 _LIST_GAP = re.compile(
-    r"^\s*[()]?\s*(?:\([^()]{1,20}\))?\s*\)?\s*(?:,|and|or|,\s*and|,\s*or|,\s*as well as)?\s*(?:the\s+)?$"
+    r"^\s*[()]?\s*(?:\([^()]{1,20}\))?\s*\)?\s*"
+    r"(?:,|and|or|,\s*and|,\s*or|,?\s*(?:as well as|along with|together with))?\s*(?:(?:the|a|an)\s+)?$",
+    re.IGNORECASE,
 )
 # a head noun that may follow the hypernym: "CNN architectures such as VGG16"
 _HEAD = (
@@ -202,7 +269,8 @@ _COMPARE = re.compile(
     re.IGNORECASE,
 )
 _COMPARE_LEAD = re.compile(r"\bcompar\w*\s+(?:\w+\s+){0,2}?$", re.IGNORECASE)
-_COMPARE_MID = re.compile(rf"^{_TAIL}\s*(?:with|to|against)\s+{_DET}$", re.IGNORECASE)
+# the second of a pair a verb before the first governs: "compare A with B", "combines A and B"
+_PAIR_MID = re.compile(rf"^{_TAIL}\s*(?:with|to|against|and)\s+{_DET}$", re.IGNORECASE)
 _USED_FOR = re.compile(
     rf"^{_TAIL}\s*(?:(?:is|are|was|were)\s+)?(?:(?:\w+ly\s+)?(?:used|applied|designed|tailored|"
     rf"developed|proposed|employed|adapted|effective)\s+)?(?:for|to)\s+{_DET}(?:task of\s+)?$",
@@ -211,6 +279,14 @@ _USED_FOR = re.compile(
 _USED_BY = re.compile(
     rf"^{_TAIL},?\s*(?:(?:is|are|was|were)\s+)?(?:based on|using|uses|use|employing|employs|via|"
     rf"by means of|built (?:on|upon)|relies on|relying on|leverag\w+|with the help of)\s+{_DET}$",
+    re.IGNORECASE,
+)
+# a method that acts with another as its material, a few words of description between: "LLMRefiner
+# leverages the specific frozen layer of a pre-trained LLM", "Pun-RAG ... combining PunGPT2 with"
+_BUILDS_ON = re.compile(
+    rf"^{_TAIL},?\s*(?:(?:also|further|first|then)\s+)?(?:uses|employs|adopts|leverages|utili[sz]es|combines|"
+    rf"integrates|incorporates|builds (?:on|upon)|is built (?:on|upon)|relies on|extends|fine-tunes|distills|"
+    rf"combining|integrating|incorporating|leveraging|utili[sz]ing|employing|adopting)\s+(?:{_WORD}\s+){{0,4}}?{_DET}$",
     re.IGNORECASE,
 )
 _EVALUATED_ON = re.compile(
@@ -229,6 +305,33 @@ _PART_OF = re.compile(
     rf"^{_TAIL}\s*(?:module|component|layer|block|head|unit|part|subnetwork|encoder|decoder)s?\s+"
     rf"(?:of|in|within)\s+{_DET}$",
     re.IGNORECASE,
+)
+
+# the opening of an appositive after a name: "Voyager, a novel ...", "HemBLIP: A ...", "X (XX), the first"
+_APPOSITIVE = rf"^{_TAIL}\s*(?:,|:|,?\s*(?:is|was)\b)\s*(?:a|an|the first|one)\s+"
+# an appositive that says what kind of thing a name is: "Voyager, a novel video diffusion
+# framework", "HemBLIP: A Vision-Language Model", "X (XX), the first Y", "X is a Y"
+_APPOSITION = re.compile(rf"{_APPOSITIVE}(?:{_WORD}\s+){{0,2}}$", re.IGNORECASE)
+# ... and the appositive's class is the whole phrase, not a modifier of it ("a CIR framework",
+# "the first reinforcement learning (RL)-based framework")
+_PHRASE_END = re.compile(
+    r"^\s*(?:\([^()]*\)(?![\w-]))?\s*(?:[,.;:)]|$|(?:that|which|who|where|for|to|with|in|on|of|and|or|by|from|"
+    r"using|via|designed|trained|built|based|capable|tailored|specifically|called|named)\b)",
+    re.IGNORECASE,
+)
+# the name is the whole subject of the appositive: not the last of several ("X plus ResNet18, a
+# two-stage framework"), nor the end of a title's longer opening ("Dissecting Agentic RAG: A ...")
+_NAME_LEAD = re.compile(r"(?:\b(?:and|or|plus|with)|,)\s*$", re.IGNORECASE)
+# an appositive that says what a name is for: "LaMP-Cap, a dataset for personalized figure caption
+# generation", "VOccl3D: A Video Benchmark Dataset for 3D Human Pose and Shape Estimation"
+_DESCRIBED_FOR = re.compile(rf"{_APPOSITIVE}(?:{_WORD}\s+){{1,6}}(?:for|to)\s+{_DET}(?:task of\s+)?$", re.IGNORECASE)
+# coordinated mentions are items of a list (`_LIST_GAP`) with something between them ("A and B",
+# "A, B, or C", "A as well as B"); a bare comma only inside a list that an "and" or "or" closes
+_SEPARATOR = re.compile(r",|\b(?:and|or|as well as|along with|together with)\b", re.IGNORECASE)
+_CLOSING = re.compile(r"\b(?:and|or|as well as)\b", re.IGNORECASE)
+# "combines A with B", "integrates A and B": used together
+_COMBINE_LEAD = re.compile(
+    r"\b(?:combin|integrat|pair|coupl|fus|unif|merg|bridg|marr|synergi[sz])\w*\s+(?:\w+\s+){0,2}?$", re.IGNORECASE
 )
 
 
@@ -260,7 +363,7 @@ def sentence_relation_patterns(text: str, spans: Sequence[Span]) -> dict[tuple[H
                     add(x, "hyponymOf", _hypernym(spans, i, x, text), "such-as")
             elif _AND_OTHER.match(gap) or _IS_A.match(gap):
                 add(a, "hyponymOf", b, "is-a")
-            elif _COMPARE.match(gap) or (_COMPARE_LEAD.search(lead) and _COMPARE_MID.match(gap)):
+            elif _COMPARE.match(gap) or (_COMPARE_LEAD.search(lead) and _PAIR_MID.match(gap)):
                 for x in _list_from(spans, j, text):
                     add(a, "comparedWith", x, "compared")
             elif (
@@ -272,17 +375,70 @@ def sentence_relation_patterns(text: str, spans: Sequence[Span]) -> dict[tuple[H
                     if x.type == "Dataset":
                         add(a, "evaluatedOn", x, "evaluated-on")
             elif (
-                a.type in _ARTEFACTS | {"Concept", "Dataset"}
+                a.type in _USERS
                 and b.type in ("Task", "Method")
                 and _USED_FOR.match(gap)
                 and not (_RANGE_TO.match(gap) and _RANGE_FROM.search(lead))
             ):
-                add(a, "usedFor", b, "used-for")
+                for x in _list_from(spans, j, text, same_kind=True):
+                    add(a, "usedFor", x, "used-for")
             elif b.type in _ARTEFACTS | {"Dataset", "Concept"} and a.type in ("Task", "Method") and _USED_BY.match(gap):
-                add(b, "usedFor", a, "using")
+                for x in _list_from(spans, j, text, same_kind=True):
+                    add(x, "usedFor", a, "using")
+            elif a.type in _ARTEFACTS and b.type in _USERS and _BUILDS_ON.match(gap):
+                for x in _list_from(spans, j, text, same_kind=True):
+                    add(x, "usedFor", a, "builds-on")
             elif _PART_OF.match(gap):
                 add(a, "partOf", b, "part-of")
+            elif (
+                _APPOSITION.match(gap)
+                and _is_name(text, a)
+                and _PHRASE_END.match(text[b.end :])
+                and not _NAME_LEAD.search(lead)
+                and (a.start == 0 or ":" not in gap)
+            ):
+                if not _spells(text[b.start : b.end], text[a.start : a.end]):
+                    add(a, "hyponymOf", b, "apposition")
+            elif a.type in _USERS and b.type in ("Task", "Method") and _DESCRIBED_FOR.match(gap):
+                for x in _list_from(spans, j, text, same_kind=True):
+                    add(a, "usedFor", x, "described-for")
+            elif _kind(a) == _kind(b) and (
+                (j == i + 1 and _LIST_GAP.match(gap) and _SEPARATOR.search(gap) and _closed_list(spans, i, text))
+                or (_COMBINE_LEAD.search(lead) and _PAIR_MID.match(gap))
+            ):
+                add(a, "conjunctionWith", b, "coordinated")
     return found
+
+
+def _kind(span: Span) -> str:
+    """Methods and models are one kind of thing for coordination: "CLIP and contrastive learning"."""
+    return "artefact" if span.type in _ARTEFACTS else span.type
+
+
+def _is_name(text: str, span: Span) -> bool:
+    """A mention written as a name: a capital after its first letter or a digit (HemBLIP, T5), or a
+    capital word inside a sentence (Voyager)."""
+    name = text[span.start : span.end]
+    return bool(re.search(r"\d|.[A-Z]", name)) or (span.start > 0 and name[:1].isupper())
+
+
+def _spells(long: str, short: str) -> bool:
+    """Whether `long` is the long form of `short`, the same thing and not its class: the initials
+    of its words, or of all but its last (a head noun), open `short`'s capitals ("Adaptive Query
+    Expansion" of "AdaQE-CG", "multi-turn adaptive prompting attack" of "MAPA", "Synergistic
+    Quantization-Aware Pruning Framework" of "SQAP-VLA"; not "video diffusion framework" of "Voyager")."""
+    capitals = "".join(c for c in short if c.isupper())
+    for words in (long.split(), re.split(r"[\s-]+", long)):  # "Quantization-Aware": Q or QA
+        initials = "".join(w[:1] for w in words).upper()
+        if any(len(i) >= 2 and capitals.startswith(i) for i in (initials, initials[:-1])):
+            return True
+    return False
+
+
+def _closed_list(spans: Sequence[Span], i: int, text: str) -> bool:
+    """Whether the list that spans[i] opens ends with "and" or "or": "A, B and C", not "For A, B is"."""
+    items = _list_from(spans, i, text)
+    return any(_CLOSING.search(text[x.end : y.start]) for x, y in zip(items, items[1:]))
 
 
 def _hypernym(spans: Sequence[Span], i: int, hyponym: Span, text: str) -> Span:
@@ -301,13 +457,17 @@ def _hypernym(spans: Sequence[Span], i: int, hyponym: Span, text: str) -> Span:
     return spans[i]
 
 
-def _list_from(spans: Sequence[Span], j: int, text: str) -> list[Span]:
-    """The mentions of a list that starts at spans[j]: `X1, X2 (X2'), and X3`."""
+def _list_from(spans: Sequence[Span], j: int, text: str, same_kind: bool = False) -> list[Span]:
+    """The mentions of a list that starts at spans[j]: `X1, X2 (X2'), and X3`; with `same_kind`,
+    only while its items are of spans[j]'s kind ("for detection and segmentation", not "for
+    detection and CLIP")."""
     items = [spans[j]]
     for k in range(j + 1, len(spans)):
         if spans[k].start < items[-1].end:
             continue
-        if not _LIST_GAP.match(text[items[-1].end : spans[k].start]):
+        if not _LIST_GAP.match(text[items[-1].end : spans[k].start]) or (
+            same_kind and _kind(spans[k]) != _kind(spans[j])
+        ):
             break
         items.append(spans[k])
     return items

@@ -36,7 +36,7 @@ _SYSTEM = r"(?:method|approach|framework|model|system|pipeline|algorithm|archite
 # who acts in a sentence about the paper's own work: we, this paper, our method (a few words may
 # come before the verb: "we first introduce"), or a system's name right before it ("MMEL introduces")
 _AGENT = (
-    rf"(?:\bwe|\bthis (?:paper|work|study|article)|\bour (?:paper|work|study|[\w-]+ )?{_SYSTEM}|\bthe proposed \w+)"
+    rf"(?:\bwe\b|\bthis (?:paper|work|study|article)|\bour (?:paper|work|study|[\w-]+ )?{_SYSTEM}|\bthe proposed \w+)"
 )
 _NAME = r"(?-i:\b[A-Z][\w+]*[A-Z][\w+-]*)"
 _FILLER = r"(?:[\w-]+,?\s+){0,3}?"
@@ -47,16 +47,22 @@ _PROPOSE = re.compile(
     re.IGNORECASE,
 )
 _PROPOSED_AFTER = re.compile(rf"^\s*(?:\([^()]*\)\s*)?(?:is|are|was|were)\s+(?:\w+ly\s+)?{_MAKE}\w*ed\b", re.IGNORECASE)
-_USE = re.compile(
-    rf"{_ACTS}(?:use|utili[sz]|employ|leverag|adopt|appl(?:y|ie)|exploit|rel(?:y|ie)s? on|"
-    r"build on|fine-?tun|train|analy[sz]|prob|examin|investigat|stud|incorporat|integrat|combin|harness|"
-    r"implement|extend|select)\w*\b|"
+# verbs of building with something: what they govern becomes part of the work
+_BUILD_VERBS = (
+    r"use|utili[sz]|employ|leverag|adopt|appl(?:y|ie)|exploit|rel(?:y|ie)s? on|build on|fine-?tun|train|"
+    r"incorporat|integrat|combin|harness|implement|extend"
+)
+_MEANS = (
     r"\b(?:which|that|and) (?:uses|employs|leverages|utili[sz]es|incorporates|integrates|combines|applies)\b|"
     r"\b(?:using|utili[sz]ing|employing|leveraging|adopting|applying|harnessing|incorporating|integrating|"
     r"combining|implementing|based on|built on|build(?:ing)? (?:up)?on|via|with the help of|by means of|through|"
-    r"thanks to|owing to)\b",
-    re.IGNORECASE,
+    r"thanks to|owing to)\b"
 )
+_USE = re.compile(
+    rf"{_ACTS}(?:{_BUILD_VERBS}|analy[sz]|prob|examin|investigat|stud|select)\w*\b|{_MEANS}", re.IGNORECASE
+)
+# the same cues without the verbs of study: "we analyse LLMs" uses them as objects, not as parts
+_BUILT_WITH = re.compile(rf"{_ACTS}(?:{_BUILD_VERBS})\w*\b|{_MEANS}", re.IGNORECASE)
 # words that end the stretch of a sentence a cue governs
 _STOP = re.compile(
     r";|,\s*(?:which|where|while|whereas)\b|\b(?:which|that|where|whose|to|for|on|using|with|"
@@ -90,7 +96,7 @@ _COMPARED = re.compile(
 )
 _AGENT_AT = re.compile(_AGENT, re.IGNORECASE)
 _TWO_CAPITALS = re.compile(r"[A-Z].*[A-Z]")  # a name (`SAE`, `TopK vSAE`), not `existing methods`
-_NEGATION = re.compile(r"\b(?:not|never|no)\b|n't\b", re.IGNORECASE)
+_NEGATION = re.compile(r"\b(?:not|never|no|without)\b|n't\b", re.IGNORECASE)
 
 
 # a sentence on the paper's own experiments that names no agent: "Extensive experiments on X show ..."
@@ -142,6 +148,21 @@ def mention_role(sentence: str, start: int, end: int, entity_type: str, *, in_ti
     if entity_type == "Model" and (_AGENT_AT.search(context) or _EVALUATION.search(context)):
         return "uses"
     return "mentions"
+
+
+def own_work_link(sentence: str, start: int, end: int, entity_type: str) -> str | None:
+    """What the method, model or dataset at `sentence[start:end]`, named in a sentence about the
+    paper's own work, is to the proposal: "usedFor" when a cue of building governs it (`we
+    fine-tune LLaMA`, `based on CLIP`, `we train on ImageNet`), "comparedWith" when it is a
+    baseline the work is measured against (`outperforms SAM`), else None (`we study LLMs`)."""
+    before = sentence[:start]
+    if entity_type in ("Method", "Model") and _compared(before):
+        return "comparedWith"
+    # a cue that governs another clause ("Using these datasets, we benchmarked 41 LLMs") is not it
+    built = _governed(_BUILT_WITH, before) and not _AGENT_AT.search(before[_last_near(_BUILT_WITH, before) :])
+    if built or (entity_type == "Dataset" and _TRAIN.search(before)):
+        return "usedFor"
+    return None
 
 
 def _title_role(title: str, start: int, end: int, entity_type: str) -> str | None:
@@ -219,13 +240,13 @@ def _evaluated_on(before: str, after: str, context: str) -> bool:
 
 def _baseline(before: str, mention: str) -> bool:
     """`against a standard TopK SAE`: a name (two capitals or more) a few words after a cue of comparison."""
+    return _compared(before) and _TWO_CAPITALS.search(mention) is not None
+
+
+def _compared(before: str) -> bool:
+    """A mention a few words after a cue of comparison: `outperforms existing SSL methods`."""
     at = _last_near(_COMPARED, before)
-    return (
-        at >= 0
-        and len(before[at:].split()) <= 3
-        and not _STOP.search(before[at:])
-        and _TWO_CAPITALS.search(mention) is not None
-    )
+    return at >= 0 and len(before[at:].split()) <= 3 and not _STOP.search(before[at:])
 
 
 def _aimed_at(before: str) -> bool:

@@ -146,7 +146,8 @@ def test_hearst_patterns_give_hyponyms_through_lists_and_acronyms():
             ("multiple-choice questions", "Task", "mcq"),
         ),
     )
-    assert llms == {("gpt4", "hyponymOf", "llm"), ("llama", "hyponymOf", "llm")}
+    # the hyponyms are coordinated too, as SciERC annotates them
+    assert llms == {("gpt4", "hyponymOf", "llm"), ("llama", "hyponymOf", "llm"), ("gpt4", "conjunctionWith", "llama")}
 
 
 def test_comparison_and_evaluation_patterns():
@@ -170,7 +171,11 @@ def test_comparison_and_evaluation_patterns():
             ("IMDb", "Dataset", "imdb"),
         ),
     )
-    assert evaluated == {("tm", "evaluatedOn", "news"), ("tm", "evaluatedOn", "imdb")}
+    assert evaluated == {
+        ("tm", "evaluatedOn", "news"),
+        ("tm", "evaluatedOn", "imdb"),
+        ("news", "conjunctionWith", "imdb"),
+    }
 
 
 def test_no_relation_without_a_pattern():

@@ -1,0 +1,185 @@
+"""The relation patterns added for issue 26: coordination, appositives, a method's material, and
+what sentences about the paper's own work say of its proposal (`kg.relations`)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from graph_papers import ent, extraction, paper
+
+from paperkg.kg.linking import link_locally
+from paperkg.kg.relations import Span, sentence_relation_patterns
+
+
+def found(text: str, *mentions: tuple[str, str]) -> dict[tuple[str, str, str], set[str]]:
+    """(subject, relation, object) -> patterns, for mentions given as (text, type): the first
+    whole-word occurrence of each, named by its text."""
+    spans = []
+    for name, entity_type in mentions:
+        m = re.search(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", text)
+        assert m is not None, name
+        spans.append(Span(m.start(), m.end(), entity_type, name))
+    return {(str(s), r, str(o)): p for (s, r, o), p in sentence_relation_patterns(text, spans).items()}
+
+
+@pytest.mark.parametrize(
+    ("text", "mentions", "expected"),
+    [
+        (
+            "The model also outperforms strong baselines on RoboVQA and WorldPrediction.",
+            [("RoboVQA", "Dataset"), ("WorldPrediction", "Dataset")],
+            {("RoboVQA", "conjunctionWith", "WorldPrediction")},
+        ),
+        (  # a list closed by "and": each item with the next
+            "For retrieval, we ensemble similarity scores from CLIP, SigLIP, and DINOv2.",
+            [("CLIP", "Model"), ("SigLIP", "Model"), ("DINOv2", "Model")],
+            {("CLIP", "conjunctionWith", "SigLIP"), ("SigLIP", "conjunctionWith", "DINOv2")},
+        ),
+        (  # methods and models are one kind
+            "This fusion of ViT and dual attention enables the model to describe images.",
+            [("ViT", "Model"), ("dual attention", "Method")],
+            {("ViT", "conjunctionWith", "dual attention")},
+        ),
+        (  # used together
+            "These results highlight the benefit of combining slice-based representations with volumetric modeling.",
+            [("slice-based representations", "Method"), ("volumetric modeling", "Method")],
+            {("slice-based representations", "conjunctionWith", "volumetric modeling")},
+        ),
+    ],
+)
+def test_coordinated_mentions_of_one_kind_are_in_conjunction(text, mentions, expected):
+    relations = found(text, *mentions)
+    assert {k for k, p in relations.items() if "coordinated" in p} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "mentions"),
+    [
+        # a comma that no "and" closes ends a phrase, not a list item
+        ("For ViT, CLIP gives the best features.", [("ViT", "Model"), ("CLIP", "Model")]),
+        # different kinds: a clause joined by "and", not a list
+        ("LLSA reaches high accuracy and DiT training gets faster.", [("accuracy", "Metric"), ("DiT", "Method")]),
+    ],
+)
+def test_no_conjunction_outside_a_list_of_one_kind(text, mentions):
+    assert not any(r == "conjunctionWith" for _, r, _ in found(text, *mentions))
+
+
+@pytest.mark.parametrize(
+    ("text", "mentions", "expected"),
+    [
+        (
+            "In this work, we present Voyager, a novel video diffusion framework that generates point clouds.",
+            [("Voyager", "Method"), ("video diffusion framework", "Method")],
+            {("Voyager", "hyponymOf", "video diffusion framework")},
+        ),
+        (
+            "HemBLIP: A Vision-Language Model for Interpretable Leukemia Cell Morphology Analysis",
+            [
+                ("HemBLIP", "Model"),
+                ("Vision-Language Model", "Method"),
+                ("Interpretable Leukemia Cell Morphology Analysis", "Task"),
+            ],
+            {
+                ("HemBLIP", "hyponymOf", "Vision-Language Model"),
+                ("Vision-Language Model", "usedFor", "Interpretable Leukemia Cell Morphology Analysis"),
+                ("HemBLIP", "usedFor", "Interpretable Leukemia Cell Morphology Analysis"),
+            },
+        ),
+        (
+            "We present MedicalPatchNet, an inherently self-explainable architecture for chest X-ray classification.",
+            [("MedicalPatchNet", "Method"), ("chest X-ray classification", "Task")],
+            {("MedicalPatchNet", "usedFor", "chest X-ray classification")},
+        ),
+        (  # the class is the whole phrase: no "MetaSpatial is a reinforcement learning"
+            "We present MetaSpatial, the first reinforcement learning (RL)-based framework for layouts.",
+            [("MetaSpatial", "Method"), ("reinforcement learning", "Method")],
+            set(),
+        ),
+        (  # the long form of the name is the same thing, not its class
+            "We propose MAPA: a multi-turn adaptive prompting attack that alternates attack actions.",
+            [("MAPA", "Method"), ("multi-turn adaptive prompting attack", "Method")],
+            set(),
+        ),
+        (  # the appositive describes both conjuncts, not the last
+            "We combine a Hybrid Network plus ResNet18, a two-stage AI framework, for detection.",
+            [("Hybrid Network", "Method"), ("ResNet18", "Model"), ("two-stage AI framework", "Method")],
+            set(),
+        ),
+        (  # a lower-case phrase is a description, not a name with a class
+            "We build a probabilistic framework, a hierarchical sparse prior over the weights.",
+            [("probabilistic framework", "Method"), ("hierarchical sparse prior", "Concept")],
+            set(),
+        ),
+    ],
+)
+def test_an_appositive_gives_a_name_its_class_and_purpose(text, mentions, expected):
+    relations = found(text, *mentions)
+    appositive = {"apposition", "described-for", "used-for"}
+    assert {k for k, p in relations.items() if p & appositive and k[1] != "conjunctionWith"} == expected
+
+
+def test_a_method_built_from_another_uses_it():
+    text = "MambaAligner uses stacked Vision Mamba blocks as a backbone to model temporal dependencies."
+    relations = found(text, ("MambaAligner", "Method"), ("Vision Mamba", "Method"))
+    assert relations == {("Vision Mamba", "usedFor", "MambaAligner"): {"builds-on"}}
+
+
+def proposal_relations(title: str, abstract: str, *entities) -> set[tuple[str, str, str, str]]:
+    """(subject text, relation, object text, pattern) of the proposal patterns in a linked paper."""
+    links = link_locally(extraction(paper("title:p", title, abstract), *entities))
+    text = {lm.iri: lm.mention.text for lm in links.paper.mentions}
+    return {
+        (text[r.subject], r.relation, text[r.object], pattern)
+        for r in links.paper.relations
+        for pattern in r.patterns
+        if pattern.startswith("proposal-")
+    }
+
+
+def test_what_own_work_sentences_say_of_the_proposal():
+    relations = proposal_relations(
+        "DeCoNet: Prototype Detection for Open Scenes",
+        "We propose DeCoNet, a detector built on CLIPSeg. "
+        "Built on CLIPSeg, we reach 80% accuracy on COCO. "
+        "Our method outperforms SAM on LVIS. "
+        "We design a center-enhanced CAM consistency module to refine features. "
+        "We also analyse GPT-4 as a judge.",
+        ent("DeCoNet", "Method"),
+        ent("CLIPSeg", "Model"),
+        ent("SAM", "Model"),
+        ent("COCO", "Dataset"),
+        ent("LVIS", "Dataset"),
+        ent("center-enhanced CAM consistency module", "Method"),
+        ent("GPT-4", "Model"),
+    )
+    assert ("CLIPSeg", "usedFor", "DeCoNet", "proposal-uses") in relations
+    # the method it is built with does not make the sentence about another method
+    assert ("DeCoNet", "evaluatedOn", "COCO", "proposal-role") in relations
+    assert ("DeCoNet", "comparedWith", "SAM", "proposal-compared") in relations
+    assert ("center-enhanced CAM consistency module", "partOf", "DeCoNet", "proposal-part") in relations
+    # what the paper studies is not what it is built with
+    assert not any("GPT-4" in (s, o) for s, _, o, _ in relations)
+
+
+@pytest.mark.parametrize(
+    ("title", "abstract", "other", "expected"),
+    [
+        (  # a cue of use that governs another clause is not the proposal's
+            "DeCoNet: Prototype Detection for Open Scenes",
+            "We propose DeCoNet for detection. Using these datasets, we benchmark LLaMA-3 and DeCoNet.",
+            ("LLaMA-3", "Model"),
+            set(),
+        ),
+        (  # in a title without "for", what comes before its means is the purpose
+            "Natural Human Motion Recovery by Aligning Temporal Dynamics",
+            "We propose DeCoNet, which aligns temporal dynamics.",
+            ("Natural Human Motion Recovery", "Task"),
+            {("DeCoNet", "usedFor", "Natural Human Motion Recovery", "proposal-role")},
+        ),
+    ],
+)
+def test_what_one_sentence_says_of_the_proposal(title, abstract, other, expected):
+    relations = proposal_relations(title, abstract, ent("DeCoNet", "Method"), ent(*other))
+    assert {r for r in relations if other[0] in (r[0], r[2])} == expected
