@@ -478,7 +478,8 @@ def test_rules_mark_a_definition_before_a_collection_head_and_its_later_collecti
     text = (
         "We build the interpretable mental health instruction (IMHI) dataset from posts. "
         "We evaluate on the IMHI evaluation benchmark and on natural language inference (NLI) datasets. "
-        "Question answering (QA) is hard; the QA evaluation benchmark is small."
+        "Question answering (QA) is hard; the QA evaluation benchmark is small. "
+        "Magnetic Resonance Imaging (MRI) datasets vary, and we use IMHI to establish benchmarks."
     )
     doc = nlp.make_doc(text)
     at = text.index("interpretable mental health instruction")
@@ -492,13 +493,16 @@ def test_rules_mark_a_definition_before_a_collection_head_and_its_later_collecti
     } <= mentions
     # the scored span is the whole phrase, as SciERC marks a named dataset
     assert ("interpretable mental health instruction (IMHI) dataset", "Dataset") in found(doc)
-    # the data of a task (a task's long form, a plural head), and a collection of an acronym not
-    # defined as one, are no Dataset
+    # the data of a task or a kind (a plural head, a task's long form in common words), a
+    # collection of an acronym not defined as one, and a clause are no Dataset
     assert not {t for t, label in mentions if label == "Dataset"} & {
         "natural language inference",
         "NLI",
         "QA evaluation benchmark",
         "QA",
+        "Magnetic Resonance Imaging",
+        "MRI",
+        "IMHI to establish benchmarks",
     }
 
 
