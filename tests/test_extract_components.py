@@ -479,7 +479,8 @@ def test_rules_mark_a_definition_before_a_collection_head_and_its_later_collecti
         "We build the interpretable mental health instruction (IMHI) dataset from posts. "
         "We evaluate on the IMHI evaluation benchmark and on natural language inference (NLI) datasets. "
         "Question answering (QA) is hard; the QA evaluation benchmark is small. "
-        "Magnetic Resonance Imaging (MRI) datasets vary, and we use IMHI to establish benchmarks."
+        "Magnetic Resonance Imaging (MRI) datasets vary, and we use IMHI to establish benchmarks. "
+        "We score on multi-view photometric stereo (MVPS) benchmark datasets."
     )
     doc = nlp.make_doc(text)
     at = text.index("interpretable mental health instruction")
@@ -503,6 +504,8 @@ def test_rules_mark_a_definition_before_a_collection_head_and_its_later_collecti
         "Magnetic Resonance Imaging",
         "MRI",
         "IMHI to establish benchmarks",
+        "multi-view photometric stereo",
+        "MVPS",
     }
 
 
