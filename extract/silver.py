@@ -117,51 +117,35 @@ def label_corpus(
 
 
 def defined_collections(doc) -> int:
-    """Marks in `doc`'s entities every acronym definition followed by a collection head
-    (`interpretable mental health instruction (IMHI) dataset`, `the Fields of The World (FTW)
-    benchmark`) whose head no entity covers, as one Material span from the definition's first word
-    to the head; entities inside the phrase give way to it, and a phrase an entity crosses is left
-    as it is. Returns how many phrases it marked.
+    """Marks in `doc`'s entities every phrase naming a collection by an acronym definition
+    (`components.refine.defined_collections`: `interpretable mental health instruction (IMHI)
+    dataset`, `the IMHI evaluation benchmark`) whose head no entity covers, as one Material span;
+    entities inside the phrase give way to it, and a phrase an entity crosses is left as it is.
+    Returns how many phrases it marked.
 
-    The graph splits such a span into the long form and the acronym, both Datasets
+    The graph splits such a definition into the long form and the acronym, both Datasets
     (`split_definitions`). The teacher of several left the head of 30 of the 44 such phrases of its
     6,000 silver abstracts outside any entity, so a student of it did not find the demo's IMHI
-    dataset (docs/extraction.md); the rules' `NAME dataset` pattern does not reach across the
-    parenthesis."""
+    dataset (docs/extraction.md)."""
     from spacy.tokens import Span
 
-    from paperkg.extract.abbreviations import find_abbreviations
-    from paperkg.extract.components.refine import head_type, is_common_phrase
-    from paperkg.extract.naming import DATASET_HEADS
+    from paperkg.extract.components.abbreviations import abbreviations
+    from paperkg.extract.components.refine import defined_collections as collection_phrases
+    from paperkg.extract.keys import ABBR_LONG_KEY, ABBR_SHORT_KEY
 
+    abbreviations(doc)
     ents = list(doc.ents)
     added = 0
-    for abbr in find_abbreviations(doc.text):
-        forms = doc.char_span(
-            min(abbr.long_start, abbr.short_start), max(abbr.long_end, abbr.short_end), alignment_mode="expand"
-        )
-        head = forms.end + 1 if forms is not None else len(doc)  # after the closing parenthesis
-        if head >= len(doc) or doc[forms.end].text != ")" or doc[head].lower_ not in DATASET_HEADS:
-            continue
-        long_form = doc.char_span(abbr.long_start, abbr.long_end, alignment_mode="expand")
-        # the data of a task or of a kind, not one collection, shows two of three signs: a long
-        # form in common words, a plural head, a long form naming a task or method (`natural
-        # language inference (NLI) datasets`, `question answering (QA) benchmark`, `Visual Question
-        # Answering (VQA) datasets`, `multiple-choice (MC) benchmarks`)
-        signs = (
-            is_common_phrase(long_form),
-            doc[head].lower_ in ("datasets", "benchmarks", "corpora"),
-            head_type(long_form.text) != "Concept",
-        )
-        if sum(signs) >= 2:
-            continue
-        phrase = Span(doc, forms.start, head + 1, label="Material")
+    for found in collection_phrases(doc):
+        phrase = Span(doc, found.start, found.end, label="Material")
         overlapping = [e for e in ents if e.start < phrase.end and phrase.start < e.end]
         if any(e.start < phrase.start or phrase.end < e.end or e.end == phrase.end for e in overlapping):
             continue
         ents = sorted([e for e in ents if e not in overlapping] + [phrase], key=lambda e: e.start)
         added += 1
     doc.set_ents(ents, default="outside")
+    for key in (ABBR_LONG_KEY, ABBR_SHORT_KEY):  # the silver keeps its entities only
+        del doc.spans[key]
     return added
 
 

@@ -472,6 +472,46 @@ def test_common_words_are_a_kind_of_thing_not_a_dataset_in_the_graph(nlp):
     assert ("pulmonary diseases", "Dataset") in entities
 
 
+def test_rules_mark_a_definition_before_a_collection_head_and_its_later_collections(nlp):
+    # issue 28: a student typed the demo's `interpretable mental health instruction` OtherScientificTerm
+    # and found no span in `the IMHI evaluation benchmark`, so the paper's own dataset was a Concept
+    text = (
+        "We build the interpretable mental health instruction (IMHI) dataset from posts. "
+        "We evaluate on the IMHI evaluation benchmark and on natural language inference (NLI) datasets. "
+        "Question answering (QA) is hard; the QA evaluation benchmark is small. "
+        "Magnetic Resonance Imaging (MRI) datasets vary, and we use IMHI to establish benchmarks. "
+        "We score on multi-view photometric stereo (MVPS) benchmark datasets and on the Quad-State "
+        "Tornado Damage (QSTD) benchmark dataset."
+    )
+    doc = nlp.make_doc(text)
+    at = text.index("interpretable mental health instruction")
+    doc.ents = [doc.char_span(at, at + len("interpretable mental health instruction"), label="OtherScientificTerm")]
+    doc = nlp(doc)
+    mentions = {(s.text, s.label_) for s in doc.spans[MENTIONS_KEY]}
+    assert {
+        ("interpretable mental health instruction", "Dataset"),
+        ("IMHI", "Dataset"),
+        ("IMHI evaluation benchmark", "Dataset"),
+        ("Quad-State Tornado Damage", "Dataset"),
+        ("QSTD", "Dataset"),
+    } <= mentions
+    # the scored span is the whole phrase, as SciERC marks a named dataset
+    assert ("interpretable mental health instruction (IMHI) dataset", "Dataset") in found(doc)
+    # the data of a task or a kind (a plural head, a task's long form in common words), a
+    # collection of an acronym not defined as one, and a clause are no Dataset
+    assert not {t for t, label in mentions if label == "Dataset"} & {
+        "natural language inference",
+        "NLI",
+        "QA evaluation benchmark",
+        "QA",
+        "Magnetic Resonance Imaging",
+        "MRI",
+        "IMHI to establish benchmarks",
+        "multi-view photometric stereo",
+        "MVPS",
+    }
+
+
 def test_a_vocabulary_keeps_a_kind_of_data_a_dataset():
     from paperkg.extract.gazetteers import GazetteerEntry
 

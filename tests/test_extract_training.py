@@ -284,6 +284,7 @@ def test_silver_marks_the_defined_collections_the_teacher_left_out(tmp_path):
     rules = silver_rules()
     doc = rules.make_doc(
         "We build the interpretable mental health instruction (IMHI) dataset from social media posts. "
+        "We test on the IMHI evaluation benchmark. "
         "The Fields of The World (FTW) benchmark covers farms. "
         "The Singing Head DeepFake (SHDF) dataset has songs. "
         "We score on natural language inference (NLI) datasets and multiple-choice (MC) benchmarks."
@@ -300,11 +301,12 @@ def test_silver_marks_the_defined_collections_the_teacher_left_out(tmp_path):
     )
     shard = tmp_path / "silver-000.spacy"
     DocBin(docs=[doc]).to_disk(shard)
-    assert retype_shard(shard, tmp_path / "retyped.spacy", rules) == (5, 0, 2)
+    assert retype_shard(shard, tmp_path / "retyped.spacy", rules) == (6, 0, 3)
     (out,) = DocBin().from_disk(tmp_path / "retyped.spacy").get_docs(rules.vocab)
     assert [(e.text, e.label_) for e in out.ents] == [
         ("interpretable mental health instruction (IMHI) dataset", "Material"),
         ("social media posts", "Material"),
+        ("IMHI evaluation benchmark", "Material"),  # a later collection of the defined acronym
         ("Fields of The World (FTW) benchmark", "Material"),
         ("SHDF) dataset", "Material"),
         # the data of a task, and of a kind: no one collection

@@ -241,21 +241,81 @@ def _acronym_forms(doc: Doc) -> dict[str, list[Span]]:
     return forms
 
 
-def split_definitions(doc: Doc, spans: list[Span]) -> list[Span]:
-    """Mentions for the graph: a span holding an acronym definition (`convolutional neural
-    networks (CNNs)`, `EMMA (Efficient Multi-Modal Adaptation)`, `Additive Operator Splitting (AOS)
-    techniques`, or one that starts inside the long form) gives way to the long form and the short
-    form, each of the span's type."""
-    # a definition's short form is the one right next to its long form, with the parenthesis
-    # between: `long form (SF)` or `SF (long form)`
-    definitions = [
+def definitions(doc: Doc) -> list[tuple[Span, Span]]:
+    """The (long form, short form) pairs `paperkg_abbreviations` found where the acronym is
+    defined: the short form right next to its long form, with the parenthesis between (`long form
+    (SF)` or `SF (long form)`), not its later uses."""
+    return [
         (long, short)
         for long in doc.spans.get(ABBR_LONG_KEY, [])
         for short in doc.spans.get(ABBR_SHORT_KEY, [])
         if short.label_ == long.label_ and (0 < short.start - long.end <= 3 or 0 < long.start - short.end <= 3)
     ]
+
+
+def defined_collections(doc: Doc) -> list[Span]:
+    """Phrases naming a collection of data by an acronym definition (`paperkg_abbreviations`' span
+    groups): a definition whose closing parenthesis is followed by a collection head
+    (`interpretable mental health instruction (IMHI) dataset`, `the Fields of The World (FTW)
+    benchmark`), from the definition's first word to the head; and a later use of such an acronym
+    followed by one or two lower-case words and a collection head (`the IMHI evaluation
+    benchmark`; `the IMHI dataset` is the rules' `NAME dataset` pattern's). Spans labelled
+    Dataset, in text order.
+
+    The rules' `NAME dataset` pattern cannot find these: its name tokens stop at the parenthesis
+    and at a lower-case word. `paperkg_rules` adds them to its spans at run time, and the silver
+    marks them where the teacher left them out (`silver.defined_collections`), so recogniser and
+    student are told the same phrases (docs/extraction.md)."""
+    found: list[Span] = []
+    collections: dict[str, int] = {}  # acronym -> the token after its definition's head
+    for long, short in definitions(doc):
+        end = max(long.end, short.end)
+        head = end + 1  # after the closing parenthesis
+        if head >= len(doc) or doc[end].text != ")" or doc[head].lower_ not in DATASET_HEADS:
+            continue
+        if head + 1 < len(doc) and doc[head + 1].lower_ in DATASET_HEADS:
+            head += 1  # `the Quad-State Tornado Damage (QSTD) benchmark dataset`
+        # the data of a task or of a kind, not one collection: a plural head (`Magnetic Resonance
+        # Imaging (MRI) datasets`, `multi-view photometric stereo (MVPS) benchmark datasets`: 11 of
+        # 14 plural heads of 20,000 arXiv abstracts), or a long form in common words naming a task or method
+        # (`question answering (QA) benchmark`); a capitalised one is mostly a name (`Multi-Hop
+        # Question Answering (MHQA) benchmark`, `Financial Instruction Tuning (FIT) dataset`)
+        if doc[head].lower_ in ("datasets", "benchmarks", "corpora") or (
+            is_common_phrase(long) and head_type(long.text) != "Concept"
+        ):
+            continue
+        found.append(Span(doc, min(long.start, short.start), head + 1, label="Dataset"))
+        collections.setdefault(short.label_, head + 1)
+    for use in doc.spans.get(ABBR_SHORT_KEY, []):
+        if use.start < collections.get(use.label_, len(doc)):
+            continue  # not a defined collection's acronym, or not after its definition
+        words = 0
+        while use.end + words < len(doc) and words < 2 and _lower_word(doc[use.end + words]):
+            words += 1
+        head = use.end + words
+        if words and head < len(doc) and doc[head].lower_ in DATASET_HEADS:
+            found.append(Span(doc, use.start, head + 1, label="Dataset"))
+    return sorted(found, key=lambda s: s.start)
+
+
+def _lower_word(token) -> bool:
+    """A lower-case word, hyphens allowed, that is neither a stop word (`we use GRW to establish
+    benchmarks`) nor a collection head."""
+    return (
+        token.is_lower
+        and not token.is_stop
+        and token.text.replace("-", "").isalpha()
+        and token.lower_ not in DATASET_HEADS
+    )
+
+
+def split_definitions(doc: Doc, spans: list[Span]) -> list[Span]:
+    """Mentions for the graph: a span holding an acronym definition (`convolutional neural
+    networks (CNNs)`, `EMMA (Efficient Multi-Modal Adaptation)`, `Additive Operator Splitting (AOS)
+    techniques`, or one that starts inside the long form) gives way to the long form and the short
+    form, each of the span's type."""
     out = list(spans)
-    for long, short in definitions:
+    for long, short in definitions(doc):
         forms = {(long.start, long.end), (short.start, short.end)}
         holders = [  # looked up among the original spans: one span may hold two definitions
             s

@@ -13,6 +13,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.training import Example
 
+from paperkg.extract.components.refine import defined_collections
 from paperkg.extract.gazetteers import GazetteerEntry, model_families
 from paperkg.extract.keys import FIELD_BREAK, RULES_KEY
 from paperkg.extract.naming import DATASET_HEADS, is_generic_reference
@@ -103,6 +104,9 @@ class ArtefactRules:
         for i, text in enumerate(texts):
             if _BENCH_NAME.match(text):
                 spans.append(Span(doc, i, i + 1, label="Dataset", span_id="rule:dataset"))
+        # after `paperkg_abbreviations`: its definitions name collections the pattern above misses
+        for found in defined_collections(doc):
+            spans.append(Span(doc, found.start, found.end, label="Dataset", span_id="rule:defined"))
         doc.spans[RULES_KEY] = _longest_first(spans)
         return doc
 
