@@ -23,9 +23,12 @@ papers of the 2,000-abstract arXiv sample (or of --arxiv-sample FILE) are built 
 typed relations per 1,000 abstracts and the build's CPU time. With --audit, the precision of the
 100 relation rows of an arXiv build judged by hand (tests/fixtures/relations/), overall, for
 reliable relations and by what found them, of the rows drawn per pattern (`--sample-patterns
-STORE` draws them), and the share of right answers among the top 10 of the five named questions
-judged by hand (`questions.jsonl` there). With --questions STORE, those questions are asked of a
-built graph and their top answers printed as unjudged rows of that fixture.
+STORE` draws them), of the rows the scorer alone found below its threshold (`--sample-band STORE`
+draws them from a build at a lower one, `--threshold` sets it for this bench's builds), and the
+share of right answers among the top 10 of the five named questions judged by hand
+(`questions.jsonl` there). With --weigh STORE, the precision a build's relations would have by
+those judged rows, each weighed by what found it. With --questions STORE, those questions are
+asked of a built graph and their top answers printed as unjudged rows of that fixture.
 """
 
 from __future__ import annotations
@@ -66,6 +69,11 @@ PATTERNS_AUDITED = {
     "proposal-part": 12,
     "proposal-role": 12,
 }
+# rows the relation scorer alone found with a score in [low, high): what lowering its threshold from
+# the shipped pipeline's `high` to `low` would add (`--sample-band`)
+AUDIT_BAND = AUDIT.with_name("audit-band.jsonl")
+BAND = (0.30, 0.45)
+BAND_AUDITED = 40
 QUESTIONS = AUDIT.with_name("questions.jsonl")
 # the same subjects judged before, newest first: which queries asked which build (README there)
 QUESTIONS_BEFORE = {
@@ -375,7 +383,7 @@ def _count(store) -> int:
 
 def audit(path: Path = AUDIT) -> dict:
     """Precision of the judged relation rows: all, reliable or not, and by what found them."""
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = _judged(path)
     groups = {
         "all": rows,
         "reliable": [r for r in rows if r["reliable"]],
@@ -410,11 +418,13 @@ SELECT ?rm ?sentence ?text ?stext ?ssentence ?relation ?otext ?osentence ?score 
 AUDIT_SEED = 26
 
 
-def audit_rows(store: Path, n: int = 100, pattern: str | None = None) -> list[dict]:
-    """`n` of the built graph's relation mentions (those `pattern` found, when given), drawn with a
-    seeded shuffle over the rows sorted by relation-mention IRI, as unjudged rows of the audit
-    fixture; an argument that is the paper's own work is written as the sentence writes it ("our
-    method")."""
+def audit_rows(
+    store: Path, n: int | None = 100, pattern: str | None = None, band: tuple[float, float] | None = None
+) -> list[dict]:
+    """`n` of the built graph's relation mentions (those `pattern` found, when given; those the scorer
+    alone found with a score in `band`'s [low, high), when given), drawn with a seeded shuffle over
+    the rows sorted by relation-mention IRI, as unjudged rows of the audit fixture; an argument that
+    is the paper's own work is written as the sentence writes it ("our method")."""
     import random
 
     from paperkg.kg.store import Store
@@ -423,6 +433,10 @@ def audit_rows(store: Path, n: int = 100, pattern: str | None = None) -> list[di
     rows = sorted(Store(store).query(_RELATION_MENTIONS, prefixes=PREFIXES), key=lambda r: r["rm"].value)
     if pattern is not None:
         rows = [r for r in rows if r["pattern"] is not None and pattern in r["pattern"].value.split()]
+    if band is not None:
+        low, high = band
+        rows = [r for r in rows if r["pattern"] is None and r["score"] is not None]
+        rows = [r for r in rows if low <= float(r["score"].value) < high]
     random.Random(AUDIT_SEED).shuffle(rows)
     return [
         {
@@ -441,20 +455,73 @@ def audit_rows(store: Path, n: int = 100, pattern: str | None = None) -> list[di
 
 
 def pattern_audit(path: Path = AUDIT_PATTERNS) -> dict:
-    """Precision of the judged rows of each pattern drawn for it (`--sample-patterns`)."""
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    by_pattern: dict[str, list[dict]] = defaultdict(list)
-    for r in rows:
-        by_pattern[r["drawn for"]].append(r)
+    """Precision of the judged rows of each pattern drawn for it (`--sample-patterns`), or of each
+    score band (`--sample-band`)."""
     return {
         pattern: {
             "rows": len(group),
-            "precision": round(sum(r["judged"] == "correct" for r in group) / len(group), 3),
+            "precision": round(_precision(group), 3),
             "wrong type": sum(r["judged"] == "wrong type" for r in group),
             "wrong arguments": sum(r["judged"] == "wrong arguments" for r in group),
         }
-        for pattern, group in sorted(by_pattern.items())
+        for pattern, group in sorted(_by_drawn(_judged(path)).items())
     }
+
+
+def _judged(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _precision(rows: list[dict]) -> float:
+    return sum(r["judged"] == "correct" for r in rows) / len(rows)
+
+
+def weighed(rows: list[dict], band: tuple[float, float] = BAND) -> dict:
+    """The precision a build's relation rows (`audit_rows`) would have by the judged fixtures: each
+    row counts with the precision of what found it: the mean of its audited patterns'
+    (`audit-patterns.jsonl`), the other patterns' and the scorer's alone at `band`'s high or over
+    (`audit.jsonl`), the scorer's alone below it (`audit-band.jsonl`'s rows in `band`)."""
+    low, high = band
+    judged = _judged(AUDIT)
+    by_pattern = {name: _precision(group) for name, group in _by_drawn(_judged(AUDIT_PATTERNS)).items()}
+    in_band = [r for r in _judged(AUDIT_BAND) if low <= r["score"] < high]
+    precision = {
+        "other patterns": _precision([r for r in judged if r["patterns"]]),
+        "scorer alone": _precision([r for r in judged if not r["patterns"]]),
+    }
+    counts: Counter = Counter()
+    expected: Counter = Counter()
+    for r in rows:
+        audited = [by_pattern[name] for name in r["patterns"] if name in by_pattern]
+        source = (
+            "audited patterns"
+            if audited
+            else "other patterns"
+            if r["patterns"]
+            else "scorer alone"
+            if r["score"] >= high
+            else "scorer alone, band"
+        )
+        if source == "scorer alone, band" and r["score"] < low:
+            raise ValueError(f"a row scored {r['score']}, below the band {band}")
+        if source == "scorer alone, band" and source not in precision:
+            if not in_band:
+                raise ValueError(f"a row scored {r['score']}, and no judged row of {AUDIT_BAND.name} in {band}")
+            precision[source] = _precision(in_band)
+        counts[source] += 1
+        expected[source] += sum(audited) / len(audited) if audited else precision[source]
+    return {
+        "rows": len(rows),
+        "precision": round(sum(expected.values()) / len(rows), 3),
+        **{source: {"rows": n, "precision": round(expected[source] / n, 3)} for source, n in counts.items()},
+    }
+
+
+def _by_drawn(rows: list[dict]) -> dict[str, list[dict]]:
+    by: dict[str, list[dict]] = defaultdict(list)
+    for r in rows:
+        by[r["drawn for"]].append(r)
+    return by
 
 
 def _as_written(row, argument: str) -> str:
@@ -495,7 +562,7 @@ def question_audit(path: Path = QUESTIONS) -> dict:
     """Per named question: the share of its answers judged right, and the right answers per ten
     places asked for (a subject with fewer than ten answers leaves places empty); the means over
     the questions."""
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = _judged(path)
     by_question: dict[str, list[dict]] = defaultdict(list)
     for r in rows:
         by_question[r["question"]].append(r)
@@ -540,18 +607,45 @@ def main(argv: list[str] | None = None) -> int:
         "--sample-patterns", type=Path, default=None, help="print seeded relation rows of STORE per audited pattern"
     )
     parser.add_argument(
+        "--sample-band",
+        type=Path,
+        default=None,
+        help=f"print {BAND_AUDITED} seeded rows of STORE the scorer alone found with a score in --band",
+    )
+    parser.add_argument(
+        "--weigh", type=Path, default=None, help="the precision STORE's relations would have by the judged fixtures"
+    )
+    parser.add_argument(
+        "--band", type=float, nargs=2, default=BAND, metavar=("LOW", "HIGH"), help="--sample-band's and --weigh's"
+    )
+    parser.add_argument("--threshold", type=float, default=None, help="the relation scorer's (default: the model's)")
+    parser.add_argument("--keep", type=Path, default=None, help="build into this new folder and keep the stores")
+    parser.add_argument(
         "--arxiv-sample", type=Path, default=ARXIV_SAMPLE, help="the JSON Lines papers --arxiv builds (default: the 2k)"
     )
     args = parser.parse_args(argv)
     if args.audit:
         questions = {"now": question_audit()} | {name: question_audit(p) for name, p in QUESTIONS_BEFORE.items()}
-        relations = {"now": audit(), "814c09c": audit(AUDIT_BEFORE), "by pattern": pattern_audit()}
+        relations = {
+            "now": audit(),
+            "814c09c": audit(AUDIT_BEFORE),
+            "by pattern": pattern_audit(),
+            "by score band": pattern_audit(AUDIT_BAND),
+        }
         print(json.dumps({"relations": relations, "named questions": questions}, indent=2))
         return 0
     if args.sample_patterns:
         for pattern, n in PATTERNS_AUDITED.items():
             for row in audit_rows(args.sample_patterns, n, pattern):
                 print(json.dumps({"drawn for": pattern, **row}, ensure_ascii=False))
+        return 0
+    if args.sample_band:
+        low, high = args.band
+        for row in audit_rows(args.sample_band, BAND_AUDITED, band=(low, high)):
+            print(json.dumps({"drawn for": f"score {low}-{high}", **row}, ensure_ascii=False))
+        return 0
+    if args.weigh:
+        print(json.dumps(weighed(audit_rows(args.weigh, None), tuple(args.band)), indent=2))
         return 0
     if args.sample_audit:
         for row in audit_rows(args.sample_audit):
@@ -568,7 +662,12 @@ def main(argv: list[str] | None = None) -> int:
     from paperkg.extract.pipeline import load_extractor
 
     extractor = load_extractor(args.model)
-    with tempfile.TemporaryDirectory(prefix="paperkg-relations-") as tmp:
+    if args.threshold is not None and SCORER in extractor.nlp.pipe_names:
+        extractor.nlp.get_pipe(SCORER).threshold = args.threshold
+    if args.keep:
+        args.keep.mkdir(parents=True)
+    work = contextlib.nullcontext(args.keep) if args.keep else tempfile.TemporaryDirectory(prefix="paperkg-relations-")
+    with work as tmp:
         results = {"scierc_dev": run_scierc(extractor, dev, Path(tmp), args.diagnose)}
         if args.arxiv:
             results["arxiv"] = run_arxiv(extractor, args.arxiv, Path(tmp), args.arxiv_sample)

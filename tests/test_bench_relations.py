@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from graph_papers import ent, extraction, paper, scored
 
+import bench.relations as bench_relations
 from bench.relations import (
     AUDIT,
+    AUDIT_BAND,
+    BAND,
     QUESTION_SUBJECTS,
     QUESTIONS,
     QUESTIONS_BEFORE,
@@ -19,6 +23,7 @@ from bench.relations import (
     one_to_one,
     question_audit,
     score,
+    weighed,
 )
 from paperkg.extract.scierc import running_text, spans_match
 from paperkg.schema.namespaces import RELATIONS
@@ -156,3 +161,60 @@ def test_the_question_audit_judges_every_asked_answer(tmp_path):
     assert found["methods-for-task"] == {"answers": 4, "precision": 0.75, "right of 10": 0.6}
     assert found["most-used-datasets"] == {"answers": 1, "precision": 1.0, "right of 10": 0.2}
     assert found["mean precision"] == 0.875 and found["mean right of 10"] == 0.4
+
+
+def test_the_band_fixture_holds_rows_the_scorer_alone_found_in_the_band():
+    rows = [json.loads(line) for line in AUDIT_BAND.read_text(encoding="utf-8").splitlines()]
+    assert len(rows) == 40
+    assert {r["judged"] for r in rows} <= {"correct", "wrong type", "wrong arguments"}
+    assert all(BAND[0] <= r["score"] < BAND[1] and not r["patterns"] for r in rows)
+    assert all(r["relation"] in RELATIONS and r["subject"] in r["sentence"] for r in rows)
+
+
+def _write(path, rows):
+    path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    return path
+
+
+def test_a_builds_rows_are_weighed_by_the_precision_of_what_found_them(tmp_path, monkeypatch):
+    correct, wrong = {"judged": "correct"}, {"judged": "wrong type"}
+    # audit.jsonl: patterns 1 of 2 right, the scorer alone 1 of 4
+    monkeypatch.setattr(
+        bench_relations,
+        "AUDIT",
+        _write(
+            tmp_path / "a.jsonl",
+            [{"patterns": ["using"], **correct}, {"patterns": ["using"], **wrong}]
+            + [{"patterns": [], **correct}]
+            + [{"patterns": [], **wrong}] * 3,
+        ),
+    )
+    # per pattern: coordinated 1 of 1, apposition 0 of 1
+    monkeypatch.setattr(
+        bench_relations,
+        "AUDIT_PATTERNS",
+        _write(tmp_path / "p.jsonl", [{"drawn for": "coordinated", **correct}, {"drawn for": "apposition", **wrong}]),
+    )
+    # the band: 0.2 to 0.3 none right, 0.3 to 0.45 1 of 1
+    monkeypatch.setattr(
+        bench_relations,
+        "AUDIT_BAND",
+        _write(tmp_path / "b.jsonl", [{"score": 0.25, **wrong}, {"score": 0.3, **correct}]),
+    )
+    rows = [
+        {"patterns": ["coordinated", "using"], "score": None},  # an audited pattern's: 1.0
+        {"patterns": ["coordinated", "apposition"], "score": 0.9},  # the mean of two: 0.5
+        {"patterns": ["using"], "score": None},  # another pattern's: 0.5
+        {"patterns": [], "score": 0.5},  # the scorer alone: 0.25
+        {"patterns": [], "score": 0.35},  # in the band: 0.5 for 0.2-0.45
+    ]
+    found = weighed(rows, (0.2, 0.45))
+    assert found["precision"] == round((1.0 + 0.5 + 0.5 + 0.25 + 0.5) / 5, 3)
+    assert found["audited patterns"] == {"rows": 2, "precision": 0.75}
+    assert found["scorer alone, band"] == {"rows": 1, "precision": 0.5}
+    assert weighed(rows, (0.3, 0.45))["scorer alone, band"]["precision"] == 1.0
+    assert "scorer alone, band" not in weighed(rows[:4], (0.45, 0.45))
+    with pytest.raises(ValueError, match="below the band"):
+        weighed(rows, (0.4, 0.45))
+    with pytest.raises(ValueError, match="no judged row"):
+        weighed([{"patterns": [], "score": 0.1}], (0.1, 0.2))
