@@ -29,9 +29,11 @@ families (`kg.families`) are linked again from all models' names.
 
 from __future__ import annotations
 
+import gc
 import io
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from itertools import islice
@@ -130,23 +132,48 @@ def add_prepared(
     clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
 ) -> IngestReport:
     """Add `papers`, each made by `prepare`, to `db` (papers already there are skipped)."""
-    with one_base():  # the base IRI is read once per build
+    with one_base(), _settled_objects_frozen() as settle:  # the base IRI is read once per build
         _require_surface_forms(db)
         started = clock()
         build = build_iri(sum(1 for _ in db.quads_for_pattern(None, rdf.type, pkg.Build)) + 1)
         report = IngestReport()
-        pending = _Pending(Descriptions(db))
+        pending = _Pending(Descriptions(db), stored_statements=any(db.quads_for_pattern(None, rdf.type, rdf.Statement)))
         iterator = iter(papers)
         while chunk := list(islice(iterator, chunk_size)):
             fresh = _new_papers(db, chunk)
             if fresh:
                 _add_chunk(db, fresh, build, report, pending)
+            settle()
         if report.papers:
             pending.write(db)
             refresh_families(db)
             report.build = build
             db.extend(build_quads(build, started, clock(), report.extractors, report.generic_dropped))
         return report
+
+
+@contextmanager
+def _settled_objects_frozen() -> Iterator[Callable[[], None]]:
+    """Yield `settle`, which takes every object alive now out of the cyclic garbage collector's
+    sight (`gc.freeze`); they are handed back when the block ends.
+
+    What a build keeps from chunk to chunk (`_Pending`: a description and time data per entity)
+    only grows and holds no reference cycles (a 2,000-paper build left no cyclic garbage), yet
+    every full collection walked all of it: a sixth of the writing process's CPU on 10,000
+    papers. Objects freed by their reference counts are freed as before. A caller who froze
+    objects of their own keeps them frozen.
+    """
+    owned = gc.get_freeze_count() == 0
+
+    def settle() -> None:
+        gc.collect(1)  # the young objects' garbage, cheap to find, is not frozen with them
+        gc.freeze()
+
+    try:
+        yield settle
+    finally:
+        if owned:
+            gc.unfreeze()
 
 
 def _require_surface_forms(db: ox.Store) -> None:
@@ -251,7 +278,7 @@ def _add_chunk(
     pending.time_data.add(delta.changes)
 
     # 4. relation evidence and support
-    _apply_evidence(db, delta.evidence, build, pending.unread)
+    _apply_evidence(db, delta.evidence, build, pending)
 
     # 5. what the chunk changes in the description of every entity it touched
     pending.descriptions.update(delta, keys, new_acronyms, form_keys)
@@ -292,10 +319,9 @@ def _stored_int(db: ox.Store, node: ox.NamedNode, predicate: ox.NamedNode) -> ox
     return next(iter(db.quads_for_pattern(node, predicate, None)), None)
 
 
-def _apply_evidence(db: ox.Store, deltas: Counter, build: ox.NamedNode, unread: dict[ox.NamedNode, bool]) -> None:
-    """Add and remove the sentences each relation's evidence node derives from. `unread` records
-    the evidence nodes the build made (True) or removed (False): only one made and never removed
-    is known to have no support stored."""
+def _apply_evidence(db: ox.Store, deltas: Counter, build: ox.NamedNode, pending: _Pending) -> None:
+    """Add and remove the sentences each relation's evidence node derives from, noting in
+    `pending` the evidence nodes the build made and removed."""
     by_statement: dict[tuple, dict[ox.NamedNode, int]] = defaultdict(dict)
     for (s, relation, o, sentence), delta in deltas.items():
         if delta:
@@ -303,7 +329,7 @@ def _apply_evidence(db: ox.Store, deltas: Counter, build: ox.NamedNode, unread: 
     add: list[ox.Quad] = []
     for (s, relation, o), sentences in by_statement.items():
         node = statement_iri(s, getattr(pkg, relation), o)
-        exists = any(db.quads_for_pattern(node, rdf.type, None))
+        exists = pending.has_statement(db, node)
         gained = [sentence for sentence, delta in sentences.items() if delta > 0]
         for sentence, delta in sentences.items():
             if delta < 0:
@@ -314,10 +340,12 @@ def _apply_evidence(db: ox.Store, deltas: Counter, build: ox.NamedNode, unread: 
             made_by = _stored_int(db, node, prov.wasGeneratedBy)
             for q in statement_quads(s, relation, o, named(made_by.object) if made_by else build):
                 db.remove(q)
-            unread[node] = False
+            pending.statements[node] = False
+            pending.unread[node] = False
         elif not exists and gained:
             add.extend(statement_quads(s, relation, o, build))
-            unread.setdefault(node, True)
+            pending.statements[node] = True
+            pending.unread.setdefault(node, True)
     bulk_write(db, add)
 
 
@@ -356,7 +384,18 @@ class _Pending:
     time_data: TimeChanges = field(default_factory=TimeChanges)
     support: dict[Key, Support] = field(default_factory=lambda: defaultdict(Support))  # the new papers' support
     recounted: set[Key] = field(default_factory=set)  # relations stored papers gained or lost: counted again
-    unread: dict[ox.NamedNode, bool] = field(default_factory=dict)  # see `_apply_evidence`
+    # evidence nodes the build made (True) or removed (False): only one made and never removed is
+    # known to have no support stored
+    unread: dict[ox.NamedNode, bool] = field(default_factory=dict)
+    # whether each evidence node the build made or removed is there now; the others are as stored
+    statements: dict[ox.NamedNode, bool] = field(default_factory=dict)
+    # whether the store held any evidence node before the build (a first build's hold none: never asked)
+    stored_statements: bool = True
+
+    def has_statement(self, db: ox.Store, node: ox.NamedNode) -> bool:
+        if node in self.statements:
+            return self.statements[node]
+        return self.stored_statements and any(db.quads_for_pattern(node, rdf.type, None))
 
     def write(self, db: ox.Store) -> None:
         """After the last chunk: every paper, mention and relation evidence is in the store."""
@@ -426,15 +465,18 @@ class Descriptions:
             if any(n <= 0 for n in delta.tallies[e].values()):  # only a relinked paper takes mentions away
                 d.tallies = +d.tallies  # forms whose mentions all moved away are gone
             if d.tallies:
-                d.acronyms |= new_acronyms.get(d.key, set())
+                gained = new_acronyms.get(d.key, set()) - d.acronyms
+                d.acronyms |= gained
+                self._index_acronyms(e, gained)
                 d.papers += delta.papers[e]
             else:  # no mention names it any more: it has no description, nor acronyms
                 d.acronyms, d.papers = set(), 0
-            for a in list(d.acronyms):
-                self._by_acronym[lookup_key(a)].add(e)
-            if not d.tallies:
                 for entities in self._by_acronym.values():
                     entities.discard(e)
+
+    def _index_acronyms(self, e: ox.NamedNode, acronyms: Iterable[str]) -> None:
+        for a in acronyms:
+            self._by_acronym[lookup_key(a)].add(e)
 
     def _read(self, e: ox.NamedNode, key: str | None) -> _Described:
         # most entities of a large build are new to it: one lookup tells, the description takes a dozen
@@ -448,6 +490,7 @@ class Descriptions:
         papers = sum(int(term_value(q.object)) for q in old if q.predicate == pkg.paperCount)
         tallies = stored_tallies(old)
         self._note_keys((text for text, _ in tallies), key, {})
+        self._index_acronyms(e, acronyms)
         return _Described(key, tallies, acronyms, papers, old)
 
     def _note_keys(self, texts: Iterable[str], entity_key: str, known: dict[str, str]) -> None:

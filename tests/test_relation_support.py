@@ -85,3 +85,27 @@ def test_one_build_a_paper_a_chunk_gives_the_support_of_one_chunk(tmp_path, sa_s
     for papers in [undefined_sa(), defining_sa()], [defining_sa(), undefined_sa()]:
         chunked = build(tmp_path / f"chunked-{papers[0].paper.key}", papers, chunk_size=1)
         assert triples(chunked) == triples(at_once)
+
+
+def sentiment_sa() -> PaperExtraction:
+    """Defines SA otherwise than `defining_sa`: with both, SA is contested and links to itself again."""
+    p = replace(
+        paper("title:sentiment analysis", "Sentiment Analysis", "We study sentiment analysis (SA) of reviews."),
+        year=2025,
+    )
+    return extraction(
+        p,
+        ent("sentiment analysis", "Task", "sentiment analysis", "SA", acronym="SA"),
+        abbreviations=[("SA", "sentiment analysis")],
+    )
+
+
+def test_a_relation_removed_and_made_again_in_one_build_is_there(tmp_path, sa_settled):
+    # chunk by chunk: SA usedFor prototype scoring is made, taken away when a paper defines SA,
+    # and made again when another defines it otherwise; the build must know it is there again
+    papers = [undefined_sa(), defining_sa(), sentiment_sa()]
+    at_once = build(tmp_path / "once", papers)
+    chunked = build(tmp_path / "chunked", papers, chunk_size=1)
+    assert triples(chunked) == triples(at_once)
+    again = support_of(chunked, "SA", "usedFor", "prototype scoring")
+    assert again is not None and again.papers == 1
