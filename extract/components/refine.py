@@ -263,9 +263,8 @@ def defined_collections(doc: Doc) -> list[Span]:
     Dataset, in text order.
 
     The rules' `NAME dataset` pattern cannot find these: its name tokens stop at the parenthesis
-    and at a lower-case word. `paperkg_rules` adds them to its spans at run time, and the silver
-    marks them where the teacher left them out (`silver.defined_collections`), so recogniser and
-    student are told the same phrases (docs/extraction.md)."""
+    and at a lower-case word. `paperkg_rules` adds them to its spans at run time; marking them in
+    the silver as well did not teach a student the pattern (docs/extraction.md)."""
     found: list[Span] = []
     collections: dict[str, int] = {}  # acronym -> the token after its definition's head
     for long, short in definitions(doc):
