@@ -474,6 +474,19 @@ def test_common_words_are_a_kind_of_thing_not_a_dataset_in_the_graph(nlp):
     assert ("pulmonary diseases", "Dataset") in entities
 
 
+def test_a_defined_acronyms_stem_takes_its_type_in_the_graph(nlp):
+    # issue 28: a student typed "CD" Dataset in the demo, a paper extending contextual decomposition
+    text = (
+        "Prior work on CD covers RNNs. We introduce contextual decomposition for transformers "
+        "(CD-T). CD-T is fast. We also score on GLUE-X and on MT."
+    )
+    entities, mentions = _typed_after_refine(nlp, text, ["CD", "MT"])
+    assert ("CD-T", "Method") in mentions
+    assert ("CD", "Method") in mentions
+    assert ("CD", "Dataset") in entities  # the scored span keeps the recogniser's label
+    assert ("MT", "Dataset") in mentions  # no defined acronym has it as its stem
+
+
 def test_rules_mark_a_definition_before_a_collection_head_and_its_later_collections(nlp):
     # issue 28: a student typed the demo's `interpretable mental health instruction` OtherScientificTerm
     # and found no span in `the IMHI evaluation benchmark`, so the paper's own dataset was a Concept

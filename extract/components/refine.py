@@ -173,6 +173,7 @@ class TypeRefiner:
             mentions += nested_short_forms(doc, mentions)
             taken = {i for s in mentions for i in range(s.start, s.end)}
             mentions += [s for s in unsupported if not taken.intersection(range(s.start, s.end))]
+            mentions = acronym_stems(doc, mentions)
             spans = sorted(mentions, key=lambda s: s.start)
         if self.use_rules and RULES_KEY in doc.spans:
             spans = split_named(spans, doc.spans[RULES_KEY])
@@ -351,6 +352,28 @@ def nested_short_forms(doc: Doc, mentions: list[Span]) -> list[Span]:
             out.append(Span(doc, short.start, short.end, label=type_of[short.label_], span_id="abbreviation"))
             at[key] = out[-1]
     return out
+
+
+def acronym_stems(doc: Doc, mentions: list[Span]) -> list[Span]:
+    """Mentions for the graph: a recogniser's mention that is the stem of a defined acronym, its
+    part before a hyphen, takes the acronym's type when the stem is not defined itself (`a prior
+    work on CD` beside `contextual decomposition for transformers (CD-T)`: a paper names the work
+    it extends by the stem, and the recogniser, seeing a bare acronym, may call it anything)."""
+    forms = [*doc.spans.get(ABBR_LONG_KEY, []), *doc.spans.get(ABBR_SHORT_KEY, [])]
+    at = {(m.start, m.end): m for m in mentions}
+    defined = {f.label_ for f in forms}
+    stems: dict[str, str] = {}
+    for form in forms:
+        stem, hyphen, _ = form.label_.partition("-")
+        mention = at.get((form.start, form.end))
+        if hyphen and len(stem) > 1 and stem.isupper() and stem not in defined and mention is not None:
+            stems.setdefault(stem, mention.label_)
+    return [
+        Span(doc, m.start, m.end, label=stems[m.text], kb_id=m.kb_id_, span_id=m.id_)
+        if m.id_ == "ner" and m.text in stems
+        else m
+        for m in mentions
+    ]
 
 
 def _colon_parts(span: Span) -> list[Span]:
