@@ -8,8 +8,7 @@ teacher's recogniser entities (SciERC labels, after the vote) become the Doc's e
 spaCy DocBin shards that `kg train --silver` trains on next to the gold data.
 
 When a student reads the silver (`kg train --silver`), `retype_shard` types the teacher's
-entities as paperkg's graph types them, so that the student's Material is the graph's Dataset, and
-marks the `LONG (ACRONYM) dataset` phrases the teacher left out (`defined_collections`).
+entities as paperkg's graph types them, so that the student's Material is the graph's Dataset.
 
 The corpus is JSON Lines, optionally gzipped, one object a line with `title` and `abstract`
 (the format of ../shared/data/arxiv-ai/). Which abstracts are labelled is a seeded random
@@ -28,7 +27,6 @@ from paperkg.schema.errors import InputError
 
 __all__ = [
     "corpus_sample",
-    "defined_collections",
     "label_corpus",
     "read_corpus_texts",
     "retype",
@@ -116,39 +114,6 @@ def label_corpus(
     return shards
 
 
-def defined_collections(doc) -> int:
-    """Marks in `doc`'s entities every phrase naming a collection by an acronym definition
-    (`components.refine.defined_collections`: `interpretable mental health instruction (IMHI)
-    dataset`, `the IMHI evaluation benchmark`) whose head no entity covers, as one Material span;
-    entities inside the phrase give way to it, and a phrase an entity crosses is left as it is.
-    Returns how many phrases it marked.
-
-    The graph splits such a definition into the long form and the acronym, both Datasets
-    (`split_definitions`). The teacher of several left the head of 30 of the 44 such phrases of its
-    6,000 silver abstracts outside any entity, so a student of it did not find the demo's IMHI
-    dataset (docs/extraction.md)."""
-    from spacy.tokens import Span
-
-    from paperkg.extract.components.abbreviations import abbreviations
-    from paperkg.extract.components.refine import defined_collections as collection_phrases
-    from paperkg.extract.keys import ABBR_LONG_KEY, ABBR_SHORT_KEY
-
-    abbreviations(doc)
-    ents = list(doc.ents)
-    added = 0
-    for found in collection_phrases(doc):
-        phrase = Span(doc, found.start, found.end, label="Material")
-        overlapping = [e for e in ents if e.start < phrase.end and phrase.start < e.end]
-        if any(e.start < phrase.start or phrase.end < e.end or e.end == phrase.end for e in overlapping):
-            continue
-        ents = sorted([e for e in ents if e not in overlapping] + [phrase], key=lambda e: e.start)
-        added += 1
-    doc.set_ents(ents, default="outside")
-    for key in (ABBR_LONG_KEY, ABBR_SHORT_KEY):  # the silver keeps its entities only
-        del doc.spans[key]
-    return added
-
-
 def retype(doc, rule_spans) -> int:
     """The teacher's entities of `doc` typed as `paperkg_refine` types the graph's mentions;
     returns how many changed label. A span the rules (gazetteers, model-name and `NAME dataset`
@@ -196,20 +161,18 @@ def silver_rules(gazetteer_dir: str | Path | None = None):
     return nlp
 
 
-def retype_shard(shard: str | Path, out_path: str | Path, rules) -> tuple[int, int, int]:
-    """`shard` (a `kg label` DocBin) written to `out_path` with every Doc's `defined_collections`
-    marked and its entities `retype`d by the `rules` pipeline (`silver_rules`); returns (entities,
-    entities retyped, collections marked)."""
+def retype_shard(shard: str | Path, out_path: str | Path, rules) -> tuple[int, int]:
+    """`shard` (a `kg label` DocBin) written to `out_path` with every Doc's entities `retype`d by
+    the `rules` pipeline (`silver_rules`); returns (entities, entities retyped)."""
     from spacy.tokens import DocBin
 
     from paperkg.extract.keys import RULES_KEY
 
     db = DocBin(attrs=["ORTH", "SPACY", "SENT_START", "ENT_IOB", "ENT_TYPE"])
-    total = changed = added = 0
+    total = changed = 0
     for doc in DocBin().from_disk(shard).get_docs(rules.vocab):
-        added += defined_collections(doc)
         changed += retype(doc, rules(doc).spans[RULES_KEY])
         total += len(doc.ents)
         db.add(doc)
     db.to_disk(out_path)
-    return total, changed, added
+    return total, changed

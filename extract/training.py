@@ -140,6 +140,6 @@ def _mixed_corpus(gold: Path, out: Path, silver: Sequence[str | Path], gold_copi
             if rules is None:
                 shutil.copyfile(shard, target)
                 continue
-            total, changed, added = retype_shard(shard, target, rules)
-            print(f"{shard}: {changed} of {total} entities retyped as the graph types them, {added} collections marked")
+            total, changed = retype_shard(shard, target, rules)
+            print(f"{shard}: {changed} of {total} entities retyped as the graph types them")
     return out

@@ -442,7 +442,8 @@ def test_common_words_are_a_kind_of_thing_not_a_dataset_in_the_graph(nlp):
     # issue 28, item 4: a student trained on the teacher's silver typed these Dataset on the demo
     text = (
         "Prices in financial markets move. We study pulmonary diseases, fungi, "
-        "the finite state machine dataset and 3D scans. We build the interpretable mental health "
+        "the finite state machine dataset and 3D scans. UG2 is a large-scale benchmark. "
+        "We build the interpretable mental health "
         "instruction (IMHI) dataset. Whole slide images (WSI) vary, unlike our WSI datasets."
     )
     found_by_recogniser = [
@@ -451,17 +452,18 @@ def test_common_words_are_a_kind_of_thing_not_a_dataset_in_the_graph(nlp):
         "fungi",
         "finite state machine dataset",
         "3D scans",
+        "large-scale benchmark",
         "interpretable mental health instruction (IMHI) dataset",
         "Whole slide images",
         "WSI datasets",
     ]
     entities, mentions = _typed_after_refine(nlp, text, found_by_recogniser)
-    # common words only, no collection head: kinds of things
+    # common words only: kinds of things; with a collection head, a description of one
     assert {("financial markets", "Concept"), ("pulmonary diseases", "Concept"), ("fungi", "Concept")} <= mentions
-    # a digit or a collection head keeps a Dataset; so does an acronym that a collection phrase
-    # names (`IMHI ... dataset`), unless its long form is a kind of data (`WSI datasets`)
+    assert {("finite state machine dataset", "Concept"), ("large-scale benchmark", "Concept")} <= mentions
+    # a digit keeps a Dataset; so does an acronym that a collection phrase names (`IMHI ...
+    # dataset`), unless its long form is a kind of data (`WSI datasets`)
     assert {
-        ("finite state machine dataset", "Dataset"),
         ("3D scans", "Dataset"),
         ("interpretable mental health instruction", "Dataset"),
         ("IMHI", "Dataset"),
@@ -470,6 +472,19 @@ def test_common_words_are_a_kind_of_thing_not_a_dataset_in_the_graph(nlp):
     assert ("WSI", "Dataset") not in mentions
     # the scored entity spans keep SciERC's Material
     assert ("pulmonary diseases", "Dataset") in entities
+
+
+def test_a_defined_acronyms_stem_takes_its_type_in_the_graph(nlp):
+    # issue 28: a student typed "CD" Dataset in the demo, a paper extending contextual decomposition
+    text = (
+        "Prior work on CD covers RNNs. We introduce contextual decomposition for transformers "
+        "(CD-T). CD-T is fast. We also score on GLUE-X and on MT."
+    )
+    entities, mentions = _typed_after_refine(nlp, text, ["CD", "MT"])
+    assert ("CD-T", "Method") in mentions
+    assert ("CD", "Method") in mentions
+    assert ("CD", "Dataset") in entities  # the scored span keeps the recogniser's label
+    assert ("MT", "Dataset") in mentions  # no defined acronym has it as its stem
 
 
 def test_rules_mark_a_definition_before_a_collection_head_and_its_later_collections(nlp):

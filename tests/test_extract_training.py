@@ -263,7 +263,7 @@ def test_silver_is_retyped_as_the_graph_types_it(tmp_path):
     rules = silver_rules()
     shard = tmp_path / "silver-000.spacy"
     DocBin(docs=[_teacher_doc(rules.vocab)]).to_disk(shard)
-    assert retype_shard(shard, tmp_path / "retyped.spacy", rules) == (6, 4, 0)
+    assert retype_shard(shard, tmp_path / "retyped.spacy", rules) == (6, 4)
     (doc,) = DocBin().from_disk(tmp_path / "retyped.spacy").get_docs(rules.vocab)
     assert [(e.text, e.label_) for e in doc.ents] == [
         ("BERT", "Method"),  # the rules' model name
@@ -276,7 +276,9 @@ def test_silver_is_retyped_as_the_graph_types_it(tmp_path):
     assert [t.text for t in doc] == [t.text for t in _teacher_doc(rules.vocab)]
 
 
-def test_silver_marks_the_defined_collections_the_teacher_left_out(tmp_path):
+def test_silver_leaves_the_defined_collections_to_the_run_time_rule(tmp_path):
+    """`paperkg_rules` marks `LONG (ACRONYM) dataset` phrases at run time; the silver keeps the
+    teacher's spans there, so `kg train --silver` learns the silver the shipped student learnt."""
     from spacy.tokens import DocBin
 
     from paperkg.extract.silver import retype_shard, silver_rules
@@ -285,33 +287,22 @@ def test_silver_marks_the_defined_collections_the_teacher_left_out(tmp_path):
     doc = rules.make_doc(
         "We build the interpretable mental health instruction (IMHI) dataset from social media posts. "
         "We test on the IMHI evaluation benchmark. "
-        "The Fields of The World (FTW) benchmark covers farms. "
-        "The Singing Head DeepFake (SHDF) dataset has songs. "
-        "We score on natural language inference (NLI) datasets and multiple-choice (MC) benchmarks."
+        "The Fields of The World (FTW) benchmark covers farms."
     )
     labels = {  # as the teacher of several labelled such abstracts
+        "interpretable mental health instruction": "OtherScientificTerm",
         "social media posts": "Material",
-        "Fields of The World": "OtherScientificTerm",  # inside the phrase: gives way to it
+        "Fields of The World": "OtherScientificTerm",
         "FTW": "Method",
-        "SHDF) dataset": "Material",  # covers the head: the teacher's span stays
-        "natural language inference": "Task",
     }
     doc.set_ents(
         [doc.char_span(doc.text.index(t), doc.text.index(t) + len(t), label=label) for t, label in labels.items()]
     )
     shard = tmp_path / "silver-000.spacy"
     DocBin(docs=[doc]).to_disk(shard)
-    assert retype_shard(shard, tmp_path / "retyped.spacy", rules) == (6, 0, 3)
+    assert retype_shard(shard, tmp_path / "retyped.spacy", rules) == (4, 0)
     (out,) = DocBin().from_disk(tmp_path / "retyped.spacy").get_docs(rules.vocab)
-    assert [(e.text, e.label_) for e in out.ents] == [
-        ("interpretable mental health instruction (IMHI) dataset", "Material"),
-        ("social media posts", "Material"),
-        ("IMHI evaluation benchmark", "Material"),  # a later collection of the defined acronym
-        ("Fields of The World (FTW) benchmark", "Material"),
-        ("SHDF) dataset", "Material"),
-        # the data of a task, and of a kind: no one collection
-        ("natural language inference", "Task"),
-    ]
+    assert [(e.text, e.label_) for e in out.ents] == list(labels.items())
 
 
 @pytest.mark.parametrize("types, expected", [("paperkg", "Material"), ("teacher", "Method")])

@@ -30,9 +30,9 @@ READERS = Path(__file__).parent / "fixtures" / "readers"
 
 SKIPPED = {
     "kg train rules": "rewrites the shipped pipeline in place; tests/test_extract_training.py runs it on a copy",
-    "kg train": "trains three recognisers for about 30 minutes on SciERC; tests/test_extract_training.py "
+    "kg train": "trains recognisers for 15-30 minutes on SciERC; tests/test_extract_training.py "
     "runs kg train on a tiny corpus",
-    "kg label": "labels 10,000 arXiv abstracts with the three-member vote (7-14 minutes); "
+    "kg label": "labels 6,000 arXiv abstracts with a teacher (10-40 minutes); "
     "tests/test_extract_training.py runs kg label on a tiny corpus and on 4 abstracts of the shared one",
     "runs/teacher/model": "needs a teacher from `kg train teacher` (PyTorch, in a venv of its own); "
     "tests/test_extract_teacher.py trains a tiny one and runs its pipeline where PyTorch is installed",
