@@ -120,6 +120,21 @@ def preferred_label(
 
 # One token with letters then a number is a model or dataset name (GPT-4o, Qwen2.5, ResNet50, X-v2-7B).
 _VERSIONED = re.compile(r"^[A-Za-z][\w.-]*[A-Za-z]-?\d[\w.-]*$")
+# Where a coined one-token name may end in another name: a capital after a lower-case letter or a
+# hyphen (Med|SAM, Tiny|Llama, Mental|LLaMA, Face-|LLaVA, m|BERT).
+_NAME_JOINT = re.compile(r"(?<=[a-z-])(?=[A-Z])")
+
+
+def _derived_model(label: str, quality: Quality) -> bool:
+    """A coined name ending in a curated model's name is a model made from it (MedSAM, TinyLlama),
+    whatever its mentions say: a paper writes "we train MentalLLaMA" as it writes a method."""
+    if " " in label:
+        return False
+    return any(
+        quality.curated_type(key) == "Model"
+        for joint in _NAME_JOINT.finditer(label)
+        if len(key := lookup_key(label[joint.start() :])) >= 3
+    )
 
 
 def resolve_entity_type(
@@ -127,7 +142,8 @@ def resolve_entity_type(
 ) -> str:
     """The curated gazetteers' type; else the mentions' majority type, corrected by the vocabularies
     for named artefacts (PSNR is a Metric, nuScenes a Dataset) and by the shape of versioned names
-    (`GPT-4o` is a Model). `label_key` is the label's key, when the caller has it."""
+    (`GPT-4o` is a Model) and of names made from a curated model (`MedSAM`). `label_key` is the
+    label's key, when the caller has it."""
     label_key = label_key if label_key is not None else lookup_key(label)
     curated = quality.curated_type(key) or quality.curated_type(label_key)
     if curated:
@@ -142,6 +158,8 @@ def resolve_entity_type(
         return known
     if known is None and voted in ("Method", "Concept") and _VERSIONED.match(label):
         return "Dataset" if type_counts.get("Dataset") else "Model"
+    if known is None and voted in ("Method", "Concept") and _derived_model(label, quality):
+        return "Model"
     return voted
 
 

@@ -245,6 +245,13 @@ def test_types_follow_the_vocabularies_and_name_shapes():
     assert quality.type_of("medlordv27b") is None
     assert resolve_entity_type("medlordv27b", "MedLoRD-v2-7B", Counter({"Method": 2}), quality) == "Model"
     assert resolve_entity_type("medlord", "MedLoRD", Counter({"Method": 2}), quality) == "Method"
+    # a coined name ending in a curated model's name is a model made from it
+    assert resolve_entity_type("mentalllama", "MentalLLaMA", Counter({"Method": 2, "Model": 1}), quality) == "Model"
+    assert resolve_entity_type("facellava", "Face-LLaVA", Counter({"Concept": 1}), quality) == "Model"
+    assert resolve_entity_type("tinyllama", "TinyLlama", Counter({"Method": 3}), quality) == "Model"
+    # not a name written with a space, nor a tail no curated model has
+    assert resolve_entity_type("finetunedbert", "fine-tuned BERT", Counter({"Method": 1}), quality) == "Method"
+    assert resolve_entity_type("genfusion", "GenFusion", Counter({"Method": 2}), quality) == "Method"
 
 
 def test_entities_link_to_papers_with_code(tmp_path):
