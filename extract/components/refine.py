@@ -263,7 +263,7 @@ def defined_collections(doc: Doc) -> list[Span]:
     benchmark`), from the definition's first word to the head; and a later use of such an acronym
     followed by one or two lower-case words and a collection head (`the IMHI evaluation
     benchmark`; `the IMHI dataset` is the rules' `NAME dataset` pattern's). Spans labelled
-    Dataset, in text order.
+    Dataset, with the rule's id (`rule:defined`), in text order.
 
     The rules' `NAME dataset` pattern cannot find these: its name tokens stop at the parenthesis
     and at a lower-case word. `paperkg_rules` adds them to its spans at run time; marking them in
@@ -286,7 +286,7 @@ def defined_collections(doc: Doc) -> list[Span]:
             is_common_phrase(long) and head_type(long.text) != "Concept"
         ):
             continue
-        found.append(Span(doc, min(long.start, short.start), head + 1, label="Dataset"))
+        found.append(Span(doc, min(long.start, short.start), head + 1, label="Dataset", span_id="rule:defined"))
         collections.setdefault(short.label_, head + 1)
     for use in doc.spans.get(ABBR_SHORT_KEY, []):
         if use.start < collections.get(use.label_, len(doc)):
@@ -296,7 +296,7 @@ def defined_collections(doc: Doc) -> list[Span]:
             words += 1
         head = use.end + words
         if words and head < len(doc) and doc[head].lower_ in DATASET_HEADS:
-            found.append(Span(doc, use.start, head + 1, label="Dataset"))
+            found.append(Span(doc, use.start, head + 1, label="Dataset", span_id="rule:defined"))
     return sorted(found, key=lambda s: s.start)
 
 

@@ -105,8 +105,7 @@ class ArtefactRules:
             if _BENCH_NAME.match(text):
                 spans.append(Span(doc, i, i + 1, label="Dataset", span_id="rule:dataset"))
         # after `paperkg_abbreviations`: its definitions name collections the pattern above misses
-        for found in defined_collections(doc):
-            spans.append(Span(doc, found.start, found.end, label="Dataset", span_id="rule:defined"))
+        spans.extend(defined_collections(doc))
         doc.spans[RULES_KEY] = _longest_first(spans)
         return doc
 
