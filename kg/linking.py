@@ -95,7 +95,7 @@ def _link_locally(ex: PaperExtraction) -> LocalLinks:
     definitions = _definitions(ex, quality)
     short_to_long, acronyms = definitions.short_to_long, definitions.acronyms
     sentences = _sentences(ex)
-    staged: list[tuple[Mention, str, str, bool]] = []  # mention, type, key, pending
+    staged: list[tuple[Mention, str, str, bool, bool]] = []  # mention, type, key, pending, established
     dropped = 0
     # `ImageNet dataset` is ImageNet, `object detection task` object detection: no generic names
     names = {ent.name: quality.kind_head_name(ent.name) or ent.name for ent in ex.entities}
@@ -125,13 +125,14 @@ def _link_locally(ex: PaperExtraction) -> LocalLinks:
                 acronyms.setdefault(key, set()).add(singular_surface(ent.name.strip()))
             else:  # a name of its own (COCO), or unsettled: resolved against the store
                 pending = not quality.is_known_name(ent.name)
+        established = quality.is_named(ent.name)
         for m in mentions:
             mtype = m.type if m.type in ENTITY_TYPES else ent.type if ent.type in ENTITY_TYPES else "Concept"
-            staged.append((m, mtype, definitions.redirects.get(lookup_key(m.text), key), pending))
+            staged.append((m, mtype, definitions.redirects.get(lookup_key(m.text), key), pending, established))
     staged.sort(key=lambda s: (s[0].field != "title", s[0].start, s[0].end, s[0].text, s[2]))
     links = LocalLinks(ex.paper, ex.extractor, LinkedPaper(piri, sentences, []), {}, generic_dropped=dropped)
     seen_spans = set()
-    for m, mtype, key, pending in staged:
+    for m, mtype, key, pending, established in staged:
         span = (m.field, m.start, m.end)
         if span in seen_spans or m.end <= m.start:
             continue  # one entity per span: the extractor may offer the same span twice
@@ -144,6 +145,7 @@ def _link_locally(ex: PaperExtraction) -> LocalLinks:
             m.end - sentence.start,
             mtype,
             in_title=m.field == "title",
+            established=established,
         )
         if role == "evaluatesOn" and mtype in ("Concept", "Method") and _is_benchmark(m, sentence):
             mtype = "Dataset"  # a name papers evaluate on is a benchmark: `on Humanity's Last Exam`

@@ -112,16 +112,21 @@ def about_own_work(sentence: str) -> bool:
     return bool(_AGENT_AT.search(sentence) or _OWN_EXPERIMENTS.match(sentence))
 
 
-def mention_role(sentence: str, start: int, end: int, entity_type: str, *, in_title: bool = False) -> str:
-    """The role of the mention at `sentence[start:end]` (offsets within the sentence)."""
+def mention_role(
+    sentence: str, start: int, end: int, entity_type: str, *, in_title: bool = False, established: bool = False
+) -> str:
+    """The role of the mention at `sentence[start:end]` (offsets within the sentence). `established`:
+    the mention names a term the field already has (the shipped vocabularies or arXiv's acronym
+    definitions know it: LLM, RAG, CLIP), which a paper builds on rather than proposes when it
+    describes its proposal by it (`X, a specialized LLM`, `SPD-RAG: Sub-Agent Per Document RAG`)."""
     before, after = sentence[:start], sentence[end:]
     context = before + " " + after  # the sentence without the mention's own words
     if in_title:
-        named = _title_role(sentence, start, end, entity_type)
+        named = _title_role(sentence, start, end, entity_type, established)
         if named:
             return named
     proposal = _governed(_PROPOSE, before) or _bracketed_proposal(before, after)
-    if proposal and _describes_proposal(before, after):
+    if proposal and (_describes_proposal(before, after) or (established and _appositive(before))):
         return "uses" if entity_type in ("Method", "Model") else "mentions"
     if proposal or _PROPOSED_AFTER.match(after):
         return "proposes"
@@ -165,17 +170,24 @@ def own_work_link(sentence: str, start: int, end: int, entity_type: str) -> str 
     return None
 
 
-def _title_role(title: str, start: int, end: int, entity_type: str) -> str | None:
+def _title_role(title: str, start: int, end: int, entity_type: str, established: bool) -> str | None:
     """A title `NAME: subtitle`: NAME, and a method or dataset opening the subtitle, are the
-    paper's own; a task anywhere in a title is what the paper addresses."""
+    paper's own; a task anywhere in a title is what the paper addresses. NAME is a name only when
+    the mention is all of it (`Structure-Aware RAG` is built on RAG) and it does not open with a
+    verb or a preposition (`Rethinking SFT`, `Beyond Accuracy`); a survey's NAME is studied, and
+    an established term opening the subtitle describes the proposal named before the colon."""
     colon = title.find(":")
     name = title[:colon].split()
     if 0 < colon and len(name) <= 3:
+        kind = "uses" if entity_type in ("Method", "Model") else None
         if end <= colon:
+            whole = _NAME_OPENS.search(title, 0, start) is not None and _KIND_ONLY.match(title, end, colon) is not None
+            if not whole or _NOT_A_NAME.match(title) or _SURVEY.match(title, colon + 1):
+                return kind
             return "proposes"
         opening = title[colon + 1 : start].split()
         if len(name) == 1 and entity_type != "Task" and len(opening) <= 3 and not _LEADS.intersection(opening):
-            return "proposes"
+            return kind if established else "proposes"
     return "addresses" if entity_type == "Task" else None
 
 
@@ -198,6 +210,18 @@ _CONTINUED = re.compile(
     rf"^(?:\)\s*)?(?:-[a-z]|(?:\s+{_PHRASE_WORD}){{1,2}}\s+{_HEAD_NOUN}\b)",
     re.IGNORECASE,
 )
+# a title that opens with a verb or a preposition names no system: `Rethinking SFT: ...`
+_NOT_A_NAME = re.compile(r"^\W*(?:(?-i:[A-Z][a-z]+ing)|beyond|towards?|on|when|why|how|what|from)\b", re.IGNORECASE)
+_KIND_ONLY = re.compile(rf"(?:\s+{_HEAD_NOUN})?\s*$", re.IGNORECASE)  # `The MixCount Dataset: ...`
+# where a name before the colon may start: the title's start, after `The`, or after another name and
+# `and` or a comma (`Quantum-RAG and PunGPT2: ...`)
+_NAME_OPENS = re.compile(r"(?:^(?:The\s+)?|(?:\s+and|,)\s+)$")
+# a subtitle that says the paper surveys what stands before the colon: `RAG: A Comprehensive Survey of ...`
+_SURVEY = re.compile(
+    r"\s*(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}?(?:survey|review|overview|tutorial|primer)\b", re.IGNORECASE
+)
+# a mention in an appositive to what the proposal governs: `we propose X, a specialized LLM`
+_APPOSITIVE = re.compile(r",\s+(?:a|an|the)\s", re.IGNORECASE)
 # part of a longer name: `Visual Mamba`, `Contextual LVLM Agent`
 _IN_NAME = re.compile(r"(?!(?:The|This|These|Our|Its|Their|An|In|For)\s)(?-i:\b[A-Z][\w-]*[a-z][\w-]*)\s+$")
 # what is studied rather than made: `a comprehensive evaluation of five LLMs`
@@ -215,6 +239,13 @@ def _describes_proposal(before: str, after: str) -> bool:
     at = _last_near(_PROPOSE, before)
     stretch = before[at:] if at >= 0 else before
     return bool(_CONTINUED.match(after) or _IN_NAME.search(stretch) or _USE.search(stretch) or _STUDIED.search(stretch))
+
+
+def _appositive(before: str) -> bool:
+    """Whether the stretch a proposal governs reaches the mention through an appositive (`we
+    propose DisasterNet-LLM, a specialized`): the mention then says what kind of thing the proposal is."""
+    at = _last_near(_PROPOSE, before)
+    return at >= 0 and _APPOSITIVE.search(before, at) is not None
 
 
 def _bracketed_proposal(before: str, after: str) -> bool:

@@ -111,6 +111,38 @@ def test_a_title_naming_its_proposal_before_the_colon():
     assert role(title, "Graph Transformers", "Method", in_title=True) == "mentions"
 
 
+@pytest.mark.parametrize(
+    "title, mention, expected",
+    [
+        ("The MixCount Dataset: Bridging the Data Gap for Object Counting", "MixCount", "proposes"),
+        ("DAPO: An Open-Source LLM Reinforcement Learning System at Scale", "DAPO", "proposes"),
+        ("Quantum-RAG and PunGPT2: Advancing Low-Resource Language Generation", "PunGPT2", "proposes"),
+        ("MMReview: A Multimodal Benchmark for LLM-Based Peer Review Automation", "MMReview", "proposes"),
+        ("Structure-Aware RAG: Structured Retrieval from Noisy Data", "RAG", "uses"),  # part of a longer name
+        ("Dissecting Agentic RAG: A Component Ablation", "Agentic RAG", "uses"),  # a verb opens it
+        ("Beyond Accuracy: A Cognitive Load Framework", "Accuracy", None),  # a preposition opens it
+        ("Retrieval-Augmented Generation: A Comprehensive Survey", "Retrieval-Augmented Generation", "uses"),
+    ],
+)
+def test_a_title_names_its_proposal_only_with_all_of_what_stands_before_the_colon(title, mention, expected):
+    entity_type = "Dataset" if mention == "MixCount" else "Metric" if mention == "Accuracy" else "Method"
+    got = role(title, mention, entity_type, in_title=True)
+    assert got == (expected or "mentions")
+
+
+def test_an_established_term_describing_the_proposal_is_built_on_not_proposed():
+    title = "SPD-RAG: Sub-Agent Per Document Retrieval-Augmented Generation"
+    sentence = "We propose DisasterNet-LLM, a specialized Large Language Model (LLM) designed for disaster analysis."
+    for text, mention in ((title, "Retrieval-Augmented Generation"), (sentence, "Large Language Model")):
+        in_title = text is title
+        assert role(text, mention, "Method", in_title=in_title) == "proposes"  # a term of its own making
+        assert role(text, mention, "Method", in_title=in_title, established=True) == "uses"
+    # the proposal's own name, and an established term it proposes outright, stay proposed
+    assert role(sentence, "DisasterNet-LLM", "Model", established=True) == "proposes"
+    outright = "We propose a novel decoder-only Large Language Model (LLM) to detect anomalies."
+    assert role(outright, "Large Language Model", "Method", established=True) == "proposes"
+
+
 def spans(sentence: str, *mentions: tuple[str, str, str]) -> list[Span]:
     """(text, type, entity) -> spans; the first whole-word occurrence of each text."""
     found = []
