@@ -4,7 +4,8 @@ Cues read from the mention's own sentence; anything without a cue is a plain `me
 depend only on the paper's own text and the type its extractor gave the mention, so a paper's
 roles never change when other papers are added. The cues, in the order they are tried:
 
-- the title: `NAME: subtitle` names what the paper proposes, and so does the phrase that opens
+- the title: `NAME: subtitle` names what the paper proposes when the mention is all of NAME (not
+  `Structure-Aware RAG`, `Rethinking SFT`, nor a survey's NAME), and so does the phrase that opens
   the subtitle (`PixNerd: Pixel Neural Field Diffusion`); a task in the title is addressed;
 - proposal: an agent (we, this paper, our method, a system's name such as `MMEL`) with a verb of
   making (propose, introduce, present, develop, derive, ...) governs the words that follow, up to
@@ -12,7 +13,8 @@ roles never change when other papers are added. The cues, in the order they are 
   and an acronym in brackets right after what was proposed. What the proposal is made of is not
   proposed: a modifier (`an RL-based framework`, `a MoE compression framework`), a word inside a
   longer name (`Visual Mamba`), and what the proposal uses or studies (`we propose utilizing
-  X`, `an evaluation of five LLMs`); a method or model there is used;
+  X`, `an evaluation of five LLMs`), nor an established term (LLM, RAG) the proposal is described
+  by in an appositive or a subtitle (`X, a specialized LLM`); a method or model there is used;
 - evaluation: a sentence about experiments, results or evaluation, with the mention after `on`,
   `across` or `with` (`experiments on Y`, `achieves ... on Y`, `evaluate on Y`), or a name
   followed by `dataset`, `benchmark` or `tasks`: a dataset, benchmark or task is evaluated on, a
