@@ -128,7 +128,7 @@ def mention_role(
         if named:
             return named
     proposal = _governed(_PROPOSE, before) or _bracketed_proposal(before, after)
-    if proposal and (_describes_proposal(before, after) or (established and _appositive(before))):
+    if proposal and (_describes_proposal(before, after) or (established and _described_by(before, after))):
         return "uses" if entity_type in ("Method", "Model") else "mentions"
     if proposal or _PROPOSED_AFTER.match(after):
         return "proposes"
@@ -222,8 +222,13 @@ _NAME_OPENS = re.compile(r"(?:^(?:The\s+)?|(?:\s+and|,)\s+)$")
 _SURVEY = re.compile(
     r"\s*(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}?(?:survey|review|overview|tutorial|primer)\b", re.IGNORECASE
 )
-# a mention in an appositive to what the proposal governs: `we propose X, a specialized LLM`
-_APPOSITIVE = re.compile(r",\s+(?:a|an|the)\s", re.IGNORECASE)
+# before an established term, what shows that the proposal is another thing the term describes:
+# an appositive (`X, a specialized LLM`), a bracket (`PERL (Parameter-Efficient Reasoning in CLIP`)
+# or a name (`Yuvion LLM`)
+_PROPOSAL_BEFORE = re.compile(r",\s+(?:a|an|the)\s|\(|(?-i:\b[A-Z][\w-]*[A-Z\d][\w-]*)", re.IGNORECASE)
+_NAMING = re.compile(r"\b(?:called|named|dubbed|termed|coined(?: as)?)\s*$", re.IGNORECASE)
+# an established term right before a head noun modifies it: `a two-stream CLIP model`, `an RL framework`
+_MODIFIES = re.compile(rf"^(?:\s*\([^()]*\))?(?:\s+{_PHRASE_WORD}){{0,2}}?\s+{_HEAD_NOUN}\b", re.IGNORECASE)
 # part of a longer name: `Visual Mamba`, `Contextual LVLM Agent`
 _IN_NAME = re.compile(r"(?!(?:The|This|These|Our|Its|Their|An|In|For)\s)(?-i:\b[A-Z][\w-]*[a-z][\w-]*)\s+$")
 # what is studied rather than made: `a comprehensive evaluation of five LLMs`
@@ -243,11 +248,21 @@ def _describes_proposal(before: str, after: str) -> bool:
     return bool(_CONTINUED.match(after) or _IN_NAME.search(stretch) or _USE.search(stretch) or _STUDIED.search(stretch))
 
 
-def _appositive(before: str) -> bool:
-    """Whether the stretch a proposal governs reaches the mention through an appositive (`we
-    propose DisasterNet-LLM, a specialized`): the mention then says what kind of thing the proposal is."""
+def _described_by(before: str, after: str) -> bool:
+    """Whether an established term that a proposal governs describes the proposal rather than being
+    it: another name, a bracket or an appositive stands between the cue and the term (`we propose
+    X, a specialized LLM`), the term modifies a head noun (`a two-stream CLIP model`), or it is the
+    name of something the paper uses (`using an algorithm called GRPO`)."""
+    if _MODIFIES.match(after):
+        return True
     at = _last_near(_PROPOSE, before)
-    return at >= 0 and _APPOSITIVE.search(before, at) is not None
+    if at < 0:
+        return False
+    # `using an algorithm called GRPO`: the name of what the paper uses, not one it coins
+    named = _NAMING.search(before, 0, at)
+    return _PROPOSAL_BEFORE.search(before, at) is not None or (
+        named is not None and _governed(_USE, before[: named.start()])
+    )
 
 
 def _bracketed_proposal(before: str, after: str) -> bool:

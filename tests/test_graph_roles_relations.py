@@ -137,6 +137,19 @@ def test_an_established_term_describing_the_proposal_is_built_on_not_proposed():
         in_title = text is title
         assert role(text, mention, "Method", in_title=in_title) == "proposes"  # a term of its own making
         assert role(text, mention, "Method", in_title=in_title, established=True) == "uses"
+    for text, mention in (
+        ("Second, we propose FogNet, a two-stream CLIP model that discovers invariant features.", "CLIP"),
+        ("We introduce PERL (Parameter-Efficient Reasoning in CLIP Latent Space), a light adaptation.", "CLIP"),
+        ("We propose a two-stage RL framework comprising two parts.", "RL"),
+        (
+            "We train a VLM, using a reinforcement learning algorithm called Group Relative Policy Optimization.",
+            "Group",
+        ),
+    ):
+        start = text.index(mention)
+        end = start + len(mention) if mention != "Group" else len(text) - 1
+        assert mention_role(text, start, end, "Method") == "proposes"
+        assert mention_role(text, start, end, "Method", established=True) == "uses"
     # the proposal's own name, and an established term it proposes outright, stay proposed
     assert role(sentence, "DisasterNet-LLM", "Model", established=True) == "proposes"
     outright = "We propose a novel decoder-only Large Language Model (LLM) to detect anomalies."
