@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping
 
 from paperkg.extract.paper_keys import normalise_arxiv_id, normalise_doi, paper_key
 from paperkg.extract.readers.dates import parse_date
+from paperkg.extract.readers.markup import plain_text
 from paperkg.extract.readers.problems import ReadProblem
 from paperkg.extract.readers.urls import code_urls, find_urls, is_web_url
 from paperkg.extract.records import Paper
@@ -42,15 +43,16 @@ def make_paper(
     doi: str | None = None,
     urls: Iterable[str] = (),
 ) -> Paper:
-    """A Paper with its key, parsed date and URLs worked out.
+    """A Paper with its key, parsed date and URLs worked out, its title and abstract as plain text
+    (LaTeX styling read as the words it marks, runs of white space as one space).
 
     `arxiv_id` and `doi` must already be normalised. When absent they are taken from the
     record's own `urls` (an arxiv.org or doi.org link), never from URLs in the abstract, which
     usually cite other work. Values of `urls` that are not http(s) URLs valid as IRIs (``n/a``,
     a bare file name) are dropped: the graph can only hold URLs as IRIs.
     """
-    title = " ".join(title.split())
-    abstract = " ".join(abstract.split())
+    title = " ".join(plain_text(title).split())
+    abstract = " ".join(plain_text(abstract).split())
     own_urls = list(dict.fromkeys(u for u in urls if is_web_url(u)))
     if arxiv_id is None:
         arxiv_id = next(filter(None, map(normalise_arxiv_id, own_urls)), None)
