@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, cast
 
 from paperkg.extract.own_work import OWN_WORK, with_own_work
 from paperkg.kg.iris import sentence_iri
+from paperkg.kg.names import lookup_key
 from paperkg.kg.roles import about_own_work, own_work_link
 
 if TYPE_CHECKING:
@@ -104,7 +105,36 @@ def relation_mentions(
             pair = (d.subject, d.relation, d.object, d.sentence)
             known = found.get(pair)
             found[pair] = replace(d, score=known.score, patterns=known.patterns | d.patterns) if known else d
+    for d in _name_bases(mentions):
+        pair = (d.subject, d.relation, d.object, d.sentence)
+        known = found.get(pair)
+        found[pair] = replace(d, score=known.score, patterns=known.patterns | d.patterns) if known else d
     return sorted(found.values(), key=lambda r: (r.sentence, r.subject.value, r.relation, r.object.value))
+
+
+# a name built on another the paper names: "LLM-based agents", "CLIP-guided editing", "GNN-driven search"
+_NAME_BASED = re.compile(r"^(?P<base>\S+?)-(?:based|driven|powered|guided|assisted|enhanced|augmented)\s+\S")
+
+
+def _name_bases(mentions: Sequence[LinkedMention]) -> list[RelationMention]:
+    """A method or model the paper names, used for a mention whose name says it is built on it
+    ("LLM-based agents": LLM usedFor them, through that entity's mention in the same sentence, else
+    its first), pattern `name-based`."""
+    first: dict[str, LinkedMention] = {}
+    for lm in mentions:
+        if lm.type in _ARTEFACTS:
+            first.setdefault(lookup_key(lm.mention.text), lm)
+    found = []
+    for lm in mentions:
+        based = _NAME_BASED.match(lm.mention.text)
+        base = first.get(lookup_key(based.group("base"))) if based else None
+        if base is None:
+            continue
+        key = (lm.mention.field, lm.mention.sentence)
+        here = (m for m in mentions if m.entity == base.entity and (m.mention.field, m.mention.sentence) == key)
+        near = next(here, base)
+        found.append(RelationMention(near.iri, "usedFor", lm.iri, key, None, frozenset({"name-based"})))
+    return found
 
 
 def _coined(lm: LinkedMention) -> bool:
@@ -527,6 +557,14 @@ def sentence_relation_patterns(text: str, spans: Sequence[Span]) -> dict[tuple[H
                 add(a, "conjunctionWith", b, "coordinated")
                 for x in _list_from(spans, j, text, same_kind=True)[1:]:  # "A, B and C": A and C too
                     add(a, "conjunctionWith", x, "listed")
+            elif (
+                j == i + 1
+                and _LIST_GAP.match(gap)
+                and _SEPARATOR.search(gap)
+                and _closed_list(spans, i, text)
+                and len(_list_from(spans, _list_start(spans, i, text), text)) >= 3
+            ):
+                add(a, "conjunctionWith", b, "list-of-kinds")
     return found
 
 
@@ -575,6 +613,16 @@ def _hypernym(spans: Sequence[Span], i: int, hyponym: Span, text: str) -> Span:
             return before
         head = before
     return spans[i]
+
+
+def _list_start(spans: Sequence[Span], i: int, text: str) -> int:
+    """The index of the first item of the list spans[i] is an item of: "A, B and C" for B is A."""
+    while i > 0 and spans[i - 1].end <= spans[i].start:
+        gap = text[spans[i - 1].end : spans[i].start]
+        if not (_LIST_GAP.match(gap) and _SEPARATOR.search(gap)):
+            break
+        i -= 1
+    return i
 
 
 def _list_from(spans: Sequence[Span], j: int, text: str, same_kind: bool = False) -> list[Span]:

@@ -340,6 +340,21 @@ def test_what_one_sentence_says_of_the_proposal(title, abstract, other, expected
             [("CLIP", "Model"), ("ALIGN", "Model"), ("BLIP", "Model")],
             set(),
         ),
+        (  # a list of three or more, its items of several kinds
+            "list-of-kinds",
+            "It organizes cache, sparse attention, token pruning, and quantization into a stack.",
+            [("sparse attention", "Method"), ("token pruning", "Task"), ("quantization", "Concept")],
+            {
+                ("sparse attention", "conjunctionWith", "token pruning"),
+                ("token pruning", "conjunctionWith", "quantization"),
+            },
+        ),
+        (  # two things of different kinds joined by "and" are two clauses' parts, not a list
+            "list-of-kinds",
+            "LLSA reaches high accuracy and DiT training gets faster.",
+            [("accuracy", "Metric"), ("DiT", "Method")],
+            set(),
+        ),
         (  # a relative clause of use
             "builds-on",
             "Vision-language models, notably CLIP, that utilize contrastive learning extract general features.",
@@ -384,3 +399,18 @@ def test_a_proposed_dataset_is_evaluated_on_no_other_dataset():
     )
     assert ("V2U4Real", "usedFor", "cooperative perception", "proposal-role") in relations
     assert not any(r[1] == "evaluatedOn" for r in relations)
+
+
+def test_a_name_built_on_another_the_paper_names_uses_it():
+    links = link_locally(
+        extraction(
+            paper("title:p", "Agents", "LLMs plan well. We study LLM-based agents and pose-based tracking."),
+            ent("LLMs", "Method"),
+            ent("LLM-based agents", "Method"),
+            ent("pose-based tracking", "Task"),
+        )
+    )
+    text = {lm.iri: lm.mention.text for lm in links.paper.mentions}
+    based = {(text[r.subject], r.relation, text[r.object]) for r in links.paper.relations if "name-based" in r.patterns}
+    # "pose" is no method the paper names
+    assert based == {("LLMs", "usedFor", "LLM-based agents")}
