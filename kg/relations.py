@@ -151,6 +151,15 @@ _ROLE_RELATIONS = {
 }
 
 
+# the kinds of proposal a role's relation holds for, where not only a method or model: a proposed
+# dataset is for the tasks its sentences address (and evaluated on no other dataset), a coined name
+# typed a concept also evaluated on datasets (it may be a metric itself, so not evaluated with one)
+_ROLE_HOLDERS = {
+    ("addresses", "Task"): _ARTEFACTS | {"Dataset", "Concept"},
+    ("evaluatesOn", "Dataset"): _ARTEFACTS | {"Concept"},
+}
+
+
 # in a title, what comes before this names what the proposal is or is made of ("X: Dynamic
 # Dimension Selection for Reward Modeling"); what comes after, what it is for
 _TITLE_PURPOSE = re.compile(r"\b(?:for|towards?)\s", re.IGNORECASE)
@@ -183,8 +192,11 @@ def _proposal_relations(
     found = []
     named = proposal.mention.text.casefold()
 
+    # a proposal that is no method or model (`_coined`) is marked, its relations judged apart
+    marks = frozenset() if proposal.type in _ARTEFACTS else frozenset({"coined-proposal"})
+
     def add(subject: LinkedMention, relation: str, obj: LinkedMention, key: tuple[str, int], pattern: str) -> None:
-        found.append(RelationMention(subject.iri, relation, obj.iri, key, None, frozenset({pattern})))
+        found.append(RelationMention(subject.iri, relation, obj.iri, key, None, frozenset({pattern}) | marks))
 
     for key, group in by_sentence.items():
         s = sentences[key]
@@ -209,15 +221,16 @@ def _proposal_relations(
                 and text not in named
             ):
                 link = own_work_link(s.text, lm.mention.start - s.start, lm.mention.end - s.start, lm.type)
-                if link is not None:
+                # what a proposed dataset is built with is another dataset; a model trained on it uses it
+                if link is not None and (proposal.type != "Dataset" or (lm.type, link) == ("Dataset", "usedFor")):
                     links[lm.iri] = link
         others = any(
             lm.type in _ARTEFACTS and lm.entity != proposal.entity and lm.role != "proposes" and lm.iri not in links
             for lm in group
         )
         for lm in group:
-            relation = _ROLE_RELATIONS.get((lm.role, lm.type))
-            if others or proposal.type == lm.type == "Dataset":  # a dataset is evaluated on no other dataset
+            relation = None if others else _ROLE_RELATIONS.get((lm.role, lm.type))
+            if relation is not None and proposal.type not in _ROLE_HOLDERS.get((lm.role, lm.type), _ARTEFACTS):
                 relation = None
             if relation is not None and after <= lm.mention.start and lm.mention.end <= before:
                 add(proposal, relation, lm, key, "proposal-role")
@@ -434,19 +447,6 @@ _IMPROVES = re.compile(
     rf"augment|equip)\w*\s+(?:the\s+(?:[\w-]+\s+){{0,3}}?(?:of|in)\s+)?{_DET}$",
     re.IGNORECASE,
 )
-# a task done by means of a method: "instruction-guided image editing with diffusion models"
-_TASK_MEANS = re.compile(rf"^{_TAIL}\s*(?:with|through)\s+{_DET}$", re.IGNORECASE)
-# what a method is good for, said of it: "ViTs are a robust, scalable solution for phenological
-# monitoring", "RFT is crucial for preference alignment", "VLMs hold considerable promise for AQA"
-_SUITED_FOR = re.compile(
-    rf"^{_TAIL}\s*(?:(?:is|are|remains?|has been|have been|becomes?|plays?|holds?|shows?|(?:has|have) emerged as)\s+)"
-    rf"(?:\w+ly\s+)?"
-    rf"(?:(?:a|an|the)\s+)?(?:(?:(?:[\w-]+,?\s+){{0,3}}?(?:solution|tool|approach|technique|paradigm|choice|"
-    rf"option|backbone|candidate|foundation)s?)|crucial|essential|key|critical|vital|important|promising|useful|"
-    rf"beneficial|well-suited|suitable|effective|instrumental|(?:(?:\w+\s+)?(?:role|promise|potential)))\s+"
-    rf"(?:for|in)\s+{_DET}$",
-    re.IGNORECASE,
-)
 
 
 def sentence_relations(text: str, spans: Sequence[Span]) -> set[tuple[Hashable, str, Hashable]]:
@@ -542,14 +542,6 @@ def sentence_relation_patterns(text: str, spans: Sequence[Span]) -> dict[tuple[H
                 add(a, "evaluatedWith", b, "measured-by")
             elif a.type in _ARTEFACTS and b.type in _ARTEFACTS and _IMPROVES.match(gap):
                 add(a, "usedFor", b, "improves")
-            elif (
-                a.type == "Task" and b.type in _ARTEFACTS and _TASK_MEANS.match(gap) and not _COMBINE_LEAD.search(lead)
-            ):
-                for x in _list_from(spans, j, text, same_kind=True):
-                    add(x, "usedFor", a, "task-means")
-            elif a.type in _ARTEFACTS and b.type == "Task" and _SUITED_FOR.match(gap):
-                for x in _list_from(spans, j, text, same_kind=True):
-                    add(a, "usedFor", x, "suited-for")
             elif _kind(a) == _kind(b) and (
                 (j == i + 1 and _LIST_GAP.match(gap) and _SEPARATOR.search(gap) and _closed_list(spans, i, text))
                 or (_COMBINE_LEAD.search(lead) and _PAIR_MID.match(gap))

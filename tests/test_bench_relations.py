@@ -195,6 +195,10 @@ def test_a_builds_rows_are_weighed_by_the_precision_of_what_found_them(tmp_path,
         "AUDIT_PATTERNS",
         _write(tmp_path / "p.jsonl", [{"drawn for": "coordinated", **correct}, {"drawn for": "apposition", **wrong}]),
     )
+    # the second round's rows of a pattern count with the first's: apposition 1 of 2 in all
+    monkeypatch.setattr(
+        bench_relations, "AUDIT_PATTERNS_2", _write(tmp_path / "p2.jsonl", [{"drawn for": "apposition", **correct}])
+    )
     # the band: 0.2 to 0.3 none right, 0.3 to 0.45 1 of 1
     monkeypatch.setattr(
         bench_relations,
@@ -203,14 +207,14 @@ def test_a_builds_rows_are_weighed_by_the_precision_of_what_found_them(tmp_path,
     )
     rows = [
         {"patterns": ["coordinated", "using"], "score": None},  # an audited pattern's: 1.0
-        {"patterns": ["coordinated", "apposition"], "score": 0.9},  # the mean of two: 0.5
+        {"patterns": ["coordinated", "apposition"], "score": 0.9},  # the mean of two: 0.75
         {"patterns": ["using"], "score": None},  # another pattern's: 0.5
         {"patterns": [], "score": 0.5},  # the scorer alone: 0.25
         {"patterns": [], "score": 0.35},  # in the band: 0.5 for 0.2-0.45
     ]
     found = weighed(rows, (0.2, 0.45))
-    assert found["precision"] == round((1.0 + 0.5 + 0.5 + 0.25 + 0.5) / 5, 3)
-    assert found["audited patterns"] == {"rows": 2, "precision": 0.75}
+    assert found["precision"] == round((1.0 + 0.75 + 0.5 + 0.25 + 0.5) / 5, 3)
+    assert found["audited patterns"] == {"rows": 2, "precision": 0.875}
     assert found["scorer alone, band"] == {"rows": 1, "precision": 0.5}
     assert weighed(rows, (0.3, 0.45))["scorer alone, band"]["precision"] == 1.0
     assert "scorer alone, band" not in weighed(rows[:4], (0.45, 0.45))
