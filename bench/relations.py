@@ -366,7 +366,51 @@ def run_scierc(extractor, path: Path, work: Path, diagnosed: bool = False) -> di
         out.setdefault("ceiling", ceiling(gold, mentions))  # the shipped graph's: it links related phrases
         if diagnosed and name.startswith("shipped"):
             out["diagnosis"] = diagnose(extractor, papers, gold, set(matching(predicted, gold)))
+            out["arguments lost"] = argument_losses(extractor, path, papers, mentions)
     return out
+
+
+# why a gold relation's argument has no mention in the graph, in the order tried
+ARGUMENT_LOSSES = (
+    "in the graph",  # a graph mention matches it (`spans_match`)
+    "generic",  # SciERC's Generic mention ("method", "it", "this approach") that is no own-work phrase
+    "not found",  # no mention the extractor found overlaps it
+    "boundary",  # the extractor's mentions overlap it, none matches: a span cut or run on
+    "not linked",  # the extractor found a matching mention that the graph leaves out (a generic name)
+)
+
+
+def argument_losses(extractor, path: Path, papers: list[Paper], graph: dict[str, list[Span]]) -> dict:
+    """The gold relations' arguments (each span once) by `ARGUMENT_LOSSES`, all and per SciERC label:
+    what bounds the share of gold relations the graph can reach (`ceiling`)."""
+    docs = {f"scierc:{doc.key}": doc for doc in read_scierc(path)}
+    found: Counter[str] = Counter()
+    by_label: dict[str, Counter[str]] = defaultdict(Counter)
+    for ex in extractor.extract(papers):
+        doc, key, text = docs[ex.paper.key], ex.paper.key, ex.paper.abstract
+        _, starts = running_text(doc.words)
+        label = {(s, e): name for s, e, name in doc.spans}
+        extracted = [(m.start, m.end) for e in ex.entities for m in e.mentions]
+        own = _own_work(text)
+        arguments = {(s, e) for s1, e1, s2, e2, _ in doc.relations for s, e in ((s1, e1), (s2, e2))}
+        for s, e in sorted(arguments):
+            span = (starts[s], starts[e - 1] + len(doc.words[e - 1]))
+            name = label.get((s, e), "none")
+            if any(spans_match(m, span) for m in graph[key]):
+                why = "in the graph"
+            elif name == "Generic" and not any(spans_match(m, span) for m in own):
+                why = "generic"
+            elif not any(m[0] < span[1] and span[0] < m[1] for m in extracted):
+                why = "not found"
+            elif not any(spans_match(m, span) for m in extracted):
+                why = "boundary"
+            else:
+                why = "not linked"
+            found[why] += 1
+            by_label[name][why] += 1
+    return {"arguments": sum(found.values()), **{w: found[w] for w in ARGUMENT_LOSSES}} | {
+        "by label": {name: {w: c[w] for w in ARGUMENT_LOSSES} for name, c in sorted(by_label.items())}
+    }
 
 
 def _paper_iri(key: str) -> str:
@@ -716,6 +760,7 @@ def main(argv: list[str] | None = None) -> int:
     print(table(dev_results["rows"]))
     if "diagnosis" in dev_results:
         print(f"where gold relations are lost (shipped): {dev_results['diagnosis']}")
+        print(f"gold arguments, why not in the graph: {json.dumps(dev_results['arguments lost'])}")
     if "arxiv" in results:
         print(json.dumps(results["arxiv"], indent=2))
     judged = audit()

@@ -17,6 +17,7 @@ from bench.relations import (
     QUESTIONS_BEFORE,
     Gold,
     Predicted,
+    argument_losses,
     audit,
     diagnose,
     matching,
@@ -116,6 +117,42 @@ def test_the_diagnosis_counts_where_each_gold_relation_is_lost():
     assert stages == [2, 1, 2]
     assert (found["relation mention"], found["statement"]) == (1, 1)
     assert found["scored, no relation mention"] == {"common kind": 1}
+
+
+def test_each_gold_argument_is_counted_where_the_graph_loses_it(tmp_path):
+    words = "GIZA++ uses statistical machine translation features . The method helps Moses .".split()
+    text, starts = running_text(words)
+    dev = tmp_path / "dev.jsonl"
+    # token spans, SciERC's inclusive ends: GIZA++ 0, the translation 2-4, features 5, method 8, Moses 10
+    doc = {
+        "doc_key": "x",
+        "sentences": [words],
+        "ner": [
+            [[0, 0, "Method"], [2, 4, "Task"], [5, 5, "OtherScientificTerm"], [8, 8, "Generic"], [10, 10, "Method"]]
+        ],
+        "relations": [[[0, 0, 2, 4, "USED-FOR"], [5, 5, 0, 0, "FEATURE-OF"], [8, 8, 10, 10, "USED-FOR"]]],
+    }
+    dev.write_text(json.dumps(doc), encoding="utf-8")
+    p = paper("scierc:x", "", text)
+    # the extractor runs the task on into "features" (which it contains) and finds no Moses; the graph
+    # leaves that mention out
+    ex = extraction(p, ent("GIZA++", "Method"), ent("machine translation features", "Task"))
+
+    class Extractor:
+        def extract(self, papers):
+            return [ex]
+
+    giza = (starts[0], starts[0] + len("GIZA++"))
+    found = argument_losses(Extractor(), dev, [p], {p.key: [giza]})
+    assert {k: found[k] for k in ("arguments", "in the graph", "generic", "not found", "boundary", "not linked")} == {
+        "arguments": 5,
+        "in the graph": 1,
+        "generic": 1,
+        "not found": 1,
+        "boundary": 1,
+        "not linked": 1,
+    }
+    assert found["by label"]["Task"]["boundary"] == 1 and found["by label"]["Method"]["not found"] == 1
 
 
 def test_the_audit_fixture_is_judged_row_by_row(tmp_path):
