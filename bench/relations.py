@@ -374,6 +374,7 @@ def run_scierc(extractor, path: Path, work: Path, diagnosed: bool = False) -> di
 ARGUMENT_LOSSES = (
     "in the graph",  # a graph mention matches it (`spans_match`)
     "generic",  # SciERC's Generic mention ("method", "it", "this approach") that is no own-work phrase
+    "own work",  # an own-work phrase ("our method"): it stands for a proposal the abstract does not name
     "not found",  # no mention the extractor found overlaps it
     "boundary",  # the extractor's mentions overlap it, none matches: a span cut or run on
     "not linked",  # the extractor found a matching mention that the graph leaves out (a generic name)
@@ -386,6 +387,7 @@ def argument_losses(extractor, path: Path, papers: list[Paper], graph: dict[str,
     docs = {f"scierc:{doc.key}": doc for doc in read_scierc(path)}
     found: Counter[str] = Counter()
     by_label: dict[str, Counter[str]] = defaultdict(Counter)
+    examples: dict[str, list[str]] = defaultdict(list)
     for ex in extractor.extract(papers):
         doc, key, text = docs[ex.paper.key], ex.paper.key, ex.paper.abstract
         _, starts = running_text(doc.words)
@@ -398,8 +400,8 @@ def argument_losses(extractor, path: Path, papers: list[Paper], graph: dict[str,
             name = label.get((s, e), "none")
             if any(spans_match(m, span) for m in graph[key]):
                 why = "in the graph"
-            elif name == "Generic" and not any(spans_match(m, span) for m in own):
-                why = "generic"
+            elif name == "Generic":
+                why = "own work" if any(spans_match(m, span) for m in own) else "generic"
             elif not any(m[0] < span[1] and span[0] < m[1] for m in extracted):
                 why = "not found"
             elif not any(spans_match(m, span) for m in extracted):
@@ -408,8 +410,10 @@ def argument_losses(extractor, path: Path, papers: list[Paper], graph: dict[str,
                 why = "not linked"
             found[why] += 1
             by_label[name][why] += 1
+            examples[why].append(text[span[0] : span[1]])
     return {"arguments": sum(found.values()), **{w: found[w] for w in ARGUMENT_LOSSES}} | {
-        "by label": {name: {w: c[w] for w in ARGUMENT_LOSSES} for name, c in sorted(by_label.items())}
+        "by label": {name: {w: c[w] for w in ARGUMENT_LOSSES} for name, c in sorted(by_label.items())},
+        "examples": {w: sorted(examples[w])[:12] for w in ARGUMENT_LOSSES[1:]},
     }
 
 

@@ -120,17 +120,32 @@ def test_the_diagnosis_counts_where_each_gold_relation_is_lost():
 
 
 def test_each_gold_argument_is_counted_where_the_graph_loses_it(tmp_path):
-    words = "GIZA++ uses statistical machine translation features . The method helps Moses .".split()
+    words = "GIZA++ uses statistical machine translation features . The method helps Moses . Our method wins .".split()
     text, starts = running_text(words)
     dev = tmp_path / "dev.jsonl"
-    # token spans, SciERC's inclusive ends: GIZA++ 0, the translation 2-4, features 5, method 8, Moses 10
+    # token spans, SciERC's inclusive ends: GIZA++ 0, the translation 2-4, features 5, method 8, Moses 10,
+    # "Our method" 12-13
     doc = {
         "doc_key": "x",
         "sentences": [words],
         "ner": [
-            [[0, 0, "Method"], [2, 4, "Task"], [5, 5, "OtherScientificTerm"], [8, 8, "Generic"], [10, 10, "Method"]]
+            [
+                [0, 0, "Method"],
+                [2, 4, "Task"],
+                [5, 5, "OtherScientificTerm"],
+                [8, 8, "Generic"],
+                [10, 10, "Method"],
+                [12, 13, "Generic"],
+            ]
         ],
-        "relations": [[[0, 0, 2, 4, "USED-FOR"], [5, 5, 0, 0, "FEATURE-OF"], [8, 8, 10, 10, "USED-FOR"]]],
+        "relations": [
+            [
+                [0, 0, 2, 4, "USED-FOR"],
+                [5, 5, 0, 0, "FEATURE-OF"],
+                [8, 8, 10, 10, "USED-FOR"],
+                [12, 13, 0, 0, "COMPARE"],
+            ]
+        ],
     }
     dev.write_text(json.dumps(doc), encoding="utf-8")
     p = paper("scierc:x", "", text)
@@ -144,15 +159,18 @@ def test_each_gold_argument_is_counted_where_the_graph_loses_it(tmp_path):
 
     giza = (starts[0], starts[0] + len("GIZA++"))
     found = argument_losses(Extractor(), dev, [p], {p.key: [giza]})
-    assert {k: found[k] for k in ("arguments", "in the graph", "generic", "not found", "boundary", "not linked")} == {
-        "arguments": 5,
+    losses = ("arguments", "in the graph", "generic", "own work", "not found", "boundary", "not linked")
+    assert {k: found[k] for k in losses} == {
+        "arguments": 6,
         "in the graph": 1,
         "generic": 1,
+        "own work": 1,
         "not found": 1,
         "boundary": 1,
         "not linked": 1,
     }
     assert found["by label"]["Task"]["boundary"] == 1 and found["by label"]["Method"]["not found"] == 1
+    assert found["examples"]["own work"] == ["Our method"] and found["examples"]["generic"] == ["method"]
 
 
 def test_the_audit_fixture_is_judged_row_by_row(tmp_path):
