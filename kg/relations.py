@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, cast
 
 from paperkg.extract.own_work import OWN_WORK, with_own_work
 from paperkg.kg.iris import sentence_iri
+from paperkg.kg.names import lookup_key
 from paperkg.kg.roles import about_own_work, own_work_link
 
 if TYPE_CHECKING:
@@ -65,11 +66,12 @@ def relation_mentions(
     that proposes none it is nothing."""
     found: dict[tuple, RelationMention] = {}
     by_span = {(lm.mention.field, lm.mention.start, lm.mention.end): lm.iri for lm in mentions}
-    proposal = next(
+    artefact = next(
         (lm for lm in mentions if lm.role == "proposes" and lm.type in _ARTEFACTS),
         None,  # mentions come title first, then in text order
     )
-    proposed = proposal.iri if proposal else None
+    proposal = artefact or next((lm for lm in mentions if lm.role == "proposes" and _coined(lm)), None)
+    proposed = artefact.iri if artefact else None  # what "our method" stands for
     by_sentence: dict[tuple[str, int], list[Span]] = {key: [] for key in sentences}
     for lm in mentions:
         m = lm.mention
@@ -103,7 +105,42 @@ def relation_mentions(
             pair = (d.subject, d.relation, d.object, d.sentence)
             known = found.get(pair)
             found[pair] = replace(d, score=known.score, patterns=known.patterns | d.patterns) if known else d
+    for d in _name_bases(mentions):
+        pair = (d.subject, d.relation, d.object, d.sentence)
+        known = found.get(pair)
+        found[pair] = replace(d, score=known.score, patterns=known.patterns | d.patterns) if known else d
     return sorted(found.values(), key=lambda r: (r.sentence, r.subject.value, r.relation, r.object.value))
+
+
+# a name built on another the paper names: "LLM-based agents", "CLIP-guided editing", "GNN-driven search"
+_NAME_BASED = re.compile(r"^(?P<base>\S+?)-(?:based|driven|powered|guided|assisted|enhanced|augmented)\s+\S")
+
+
+def _name_bases(mentions: Sequence[LinkedMention]) -> list[RelationMention]:
+    """A method or model the paper names, used for a mention whose name says it is built on it
+    ("LLM-based agents": LLM usedFor them, through that entity's mention in the same sentence, else
+    its first), pattern `name-based`."""
+    first: dict[str, LinkedMention] = {}
+    for lm in mentions:
+        if lm.type in _ARTEFACTS:
+            first.setdefault(lookup_key(lm.mention.text), lm)
+    found = []
+    for lm in mentions:
+        based = _NAME_BASED.match(lm.mention.text)
+        base = first.get(lookup_key(based.group("base"))) if based else None
+        if base is None:
+            continue
+        key = (lm.mention.field, lm.mention.sentence)
+        here = (m for m in mentions if m.entity == base.entity and (m.mention.field, m.mention.sentence) == key)
+        near = next(here, base)
+        found.append(RelationMention(near.iri, "usedFor", lm.iri, key, None, frozenset({"name-based"})))
+    return found
+
+
+def _coined(lm: LinkedMention) -> bool:
+    """A proposed dataset, or a proposed name the recogniser typed a concept that is written as a
+    coined name ("CoPe", "LoPE", "YOTO"): what the paper proposes when it proposes no method or model."""
+    return lm.type == "Dataset" or (lm.type == "Concept" and bool(re.search(r"\d|.[A-Z]", lm.mention.text)))
 
 
 # what the role a sentence gives a mention says of the method or model the paper proposes
@@ -111,6 +148,15 @@ _ROLE_RELATIONS = {
     ("evaluatesOn", "Dataset"): "evaluatedOn",
     ("reports", "Metric"): "evaluatedWith",
     ("addresses", "Task"): "usedFor",
+}
+
+
+# the kinds of proposal a role's relation holds for, where not only a method or model: a proposed
+# dataset is for the tasks its sentences address (and evaluated on no other dataset), a coined name
+# typed a concept also evaluated on datasets (it may be a metric itself, so not evaluated with one)
+_ROLE_HOLDERS = {
+    ("addresses", "Task"): _ARTEFACTS | {"Dataset", "Concept"},
+    ("evaluatesOn", "Dataset"): _ARTEFACTS | {"Concept"},
 }
 
 
@@ -146,8 +192,11 @@ def _proposal_relations(
     found = []
     named = proposal.mention.text.casefold()
 
+    # a proposal that is no method or model (`_coined`) is marked, its relations judged apart
+    marks = frozenset() if proposal.type in _ARTEFACTS else frozenset({"coined-proposal"})
+
     def add(subject: LinkedMention, relation: str, obj: LinkedMention, key: tuple[str, int], pattern: str) -> None:
-        found.append(RelationMention(subject.iri, relation, obj.iri, key, None, frozenset({pattern})))
+        found.append(RelationMention(subject.iri, relation, obj.iri, key, None, frozenset({pattern}) | marks))
 
     for key, group in by_sentence.items():
         s = sentences[key]
@@ -172,7 +221,8 @@ def _proposal_relations(
                 and text not in named
             ):
                 link = own_work_link(s.text, lm.mention.start - s.start, lm.mention.end - s.start, lm.type)
-                if link is not None:
+                # what a proposed dataset is built with is another dataset; a model trained on it uses it
+                if link is not None and (proposal.type != "Dataset" or (lm.type, link) == ("Dataset", "usedFor")):
                     links[lm.iri] = link
         others = any(
             lm.type in _ARTEFACTS and lm.entity != proposal.entity and lm.role != "proposes" and lm.iri not in links
@@ -180,6 +230,8 @@ def _proposal_relations(
         )
         for lm in group:
             relation = None if others else _ROLE_RELATIONS.get((lm.role, lm.type))
+            if relation is not None and proposal.type not in _ROLE_HOLDERS.get((lm.role, lm.type), _ARTEFACTS):
+                relation = None
             if relation is not None and after <= lm.mention.start and lm.mention.end <= before:
                 add(proposal, relation, lm, key, "proposal-role")
             if links.get(lm.iri) == "usedFor":
@@ -284,8 +336,8 @@ _USED_BY = re.compile(
 # a method that acts with another as its material, a few words of description between: "LLMRefiner
 # leverages the specific frozen layer of a pre-trained LLM", "Pun-RAG ... combining PunGPT2 with"
 _BUILDS_ON = re.compile(
-    rf"^{_TAIL},?\s*(?:(?:also|further|first|then)\s+)?(?:uses|employs|adopts|leverages|utili[sz]es|combines|"
-    rf"integrates|incorporates|builds (?:on|upon)|is built (?:on|upon)|relies on|extends|fine-tunes|distills|"
+    rf"^{_TAIL},?\s*(?:(?:that|which|also|further|first|then)\s+)?(?:(?:use|employ|adopt|leverage|utili[sz]e|combine|"
+    rf"integrate|incorporate)s?|builds (?:on|upon)|is built (?:on|upon)|relies on|extends|fine-tunes|distills|"
     rf"combining|integrating|incorporating|leveraging|utili[sz]ing|employing|adopting)\s+(?:{_WORD}\s+){{0,4}}?{_DET}$",
     re.IGNORECASE,
 )
@@ -332,6 +384,68 @@ _CLOSING = re.compile(r"\b(?:and|or|as well as)\b", re.IGNORECASE)
 # "combines A with B", "integrates A and B": used together
 _COMBINE_LEAD = re.compile(
     r"\b(?:combin|integrat|pair|coupl|fus|unif|merg|bridg|marr|synergi[sz])\w*\s+(?:\w+\s+){0,2}?$", re.IGNORECASE
+)
+
+# a clause that reports experiments on the datasets it names, whose result names what was run:
+# "Extensive experiments on COCO and LVIS demonstrate that X ...", "Results on D show that our method"
+_EXPERIMENTS_ON = re.compile(
+    r"\b(?:experiments?|evaluations?|results|tests|studies|benchmarks)\s+(?:\w+\s+){0,3}?(?:on|across|over)\s+"
+    r"[^.;:]{0,100}$",
+    re.IGNORECASE,
+)
+_SHOW_THAT = re.compile(
+    rf"^{_TAIL}[^.;:]{{0,100}}?\b(?:show|demonstrate|reveal|confirm|indicate|verify|validate|prove|suggest)s?\s+"
+    rf"that\s+(?:both\s+)?{_DET}(?:proposed\s+)?$",
+    re.IGNORECASE,
+)
+# ... and a sentence that opens with the dataset its result is on: "On the Waterbirds dataset, LaViD improves"
+_ON_LEAD = re.compile(rf"^\s*(?:on|across)\s+{_DET}$", re.IGNORECASE)
+_ON_RESULT = re.compile(rf"^{_TAIL}\s*(?:(?:dataset|benchmark)s?\s*)?,\s*{_DET}(?:proposed\s+)?$", re.IGNORECASE)
+# what a method reaches on a task: "X achieves state-of-the-art performance in 3D object detection",
+# "VLMs have achieved remarkable breakthroughs in the field of remote sensing"
+_ACHIEVES_IN = re.compile(
+    rf"^{_TAIL}\s*(?:(?:has|have|also|further|consistently)\s+)*(?:achiev|attain|deliver|set|establish|"
+    rf"yield|reach)\w*\s+(?:[\w-]+,?\s+){{0,4}}?(?:performance|results?|progress|success|breakthroughs?|"
+    rf"advances|gains|improvements?)\s+(?:in|on|for|across)\s+(?:the\s+(?:field|area|domain|task)s?\s+of\s+)?"
+    rf"(?:a\s+(?:variety|range|number)\s+of\s+|many\s+|diverse\s+|multiple\s+)?{_DET}$",
+    re.IGNORECASE,
+)
+# a sentence opened by a purpose whose main clause gives the means: "For decoding audio tokens in a
+# streaming manner, we introduce a sliding-window DiT", "To address X, this paper proposes Y"
+_PURPOSE_LEAD = re.compile(
+    r"^\s*(?:(?:specifically|moreover|additionally|furthermore|finally|first|second|third|then|here|"
+    r"in addition),?\s+)?(?:for|to\s+(?:address|tackle|solve|handle|improve|enable|support|perform|achieve|"
+    rf"facilitate|advance|enhance))\s+{_DET}$",
+    re.IGNORECASE,
+)
+_PURPOSE_MEANS = re.compile(
+    rf"^{_TAIL}[^.;:]{{0,80}}?,\s*(?:we|this\s+(?:paper|work|study))\s+(?:\w+ly\s+|further\s+|also\s+|first\s+)?"
+    r"(?:propose|introduce|present|develop|design|use|adopt|employ|leverage|utili[sz]e|build|devise|construct)"
+    rf"s?\s+{_DET}(?:(?:novel|new|simple|lightweight|efficient|unified|effective)\s+)*$",
+    re.IGNORECASE,
+)
+# a model named with what it was trained from: "Datarus-R1-14B, a 14B-parameter model fine-tuned from
+# Qwen", "X, distilled from Y", "a ResNet pre-trained on ImageNet"
+_TRAINED_FROM = re.compile(
+    rf"^{_TAIL},?\s*(?:(?:a|an)\s+[^,.;:()]{{0,60}}?\s+)?(?:(?:is|are|was|were)\s+)?(?:fine-?tuned|distilled|"
+    rf"initiali[sz]ed|pre-?trained|trained|post-trained|adapted)\s+(?:\w+ly\s+)?(?:from|on|upon)\s+{_DET}$",
+    re.IGNORECASE,
+)
+
+# a method with the metric it is measured by: "TASER achieves the highest soft pairwise accuracy",
+# "SME-YOLO improves mAP by 2.2%", "X reaches 84.9% top-1 accuracy"
+_MEASURED_BY = re.compile(
+    rf"^{_TAIL}{_HEAD},?\s*(?:(?:\w+ly|also|further|still|even|has|have)\s+)*(?:achiev|attain|obtain|reach|record|"
+    rf"deliver|yield|improv|boost|increas|rais|lift|enhanc|reduc|lower|cut)\w*\s+(?:by\s+)?"
+    rf"(?:[^\s.;:,()]+\s+){{0,5}}?(?:in\s+(?:terms\s+of\s+)?)?{_DET}$",
+    re.IGNORECASE,
+)
+# a method that improves another: "FRAG substantially improves InternVL2-76B", "Recent advances in RL
+# have strengthened the reasoning capabilities of VLMs"
+_IMPROVES = re.compile(
+    rf"^{_TAIL},?\s*(?:(?:\w+ly|also|further|has|have|can)\s+)*(?:improv|enhanc|boost|strengthen|empower|"
+    rf"augment|equip)\w*\s+(?:the\s+(?:[\w-]+\s+){{0,3}}?(?:of|in)\s+)?{_DET}$",
+    re.IGNORECASE,
 )
 
 
@@ -402,11 +516,47 @@ def sentence_relation_patterns(text: str, spans: Sequence[Span]) -> dict[tuple[H
             elif a.type in _USERS and b.type in ("Task", "Method") and _DESCRIBED_FOR.match(gap):
                 for x in _list_from(spans, j, text, same_kind=True):
                     add(a, "usedFor", x, "described-for")
+            elif (
+                a.type == "Dataset"
+                and b.type in _ARTEFACTS
+                and (
+                    (_EXPERIMENTS_ON.search(lead) and _SHOW_THAT.match(gap))
+                    or (_ON_LEAD.match(lead) and _ON_RESULT.match(gap))
+                )
+            ):
+                add(b, "evaluatedOn", a, "experiments-show")
+            elif a.type in _ARTEFACTS and b.type == "Task" and _ACHIEVES_IN.match(gap):
+                for x in _list_from(spans, j, text, same_kind=True):
+                    add(a, "usedFor", x, "achieves-in")
+            elif a.type == "Task" and b.type in _ARTEFACTS and _PURPOSE_LEAD.match(lead) and _PURPOSE_MEANS.match(gap):
+                add(b, "usedFor", a, "purpose-lead")
+            elif (
+                a.type in _ARTEFACTS
+                and b.type in _ARTEFACTS | {"Dataset"}
+                and _TRAINED_FROM.match(gap)
+                and not _NAME_LEAD.search(lead)
+            ):
+                for x in _list_from(spans, j, text, same_kind=True):
+                    add(x, "usedFor", a, "trained-from")
+            elif a.type in _ARTEFACTS and b.type == "Metric" and _MEASURED_BY.match(gap):
+                add(a, "evaluatedWith", b, "measured-by")
+            elif a.type in _ARTEFACTS and b.type in _ARTEFACTS and _IMPROVES.match(gap):
+                add(a, "usedFor", b, "improves")
             elif _kind(a) == _kind(b) and (
                 (j == i + 1 and _LIST_GAP.match(gap) and _SEPARATOR.search(gap) and _closed_list(spans, i, text))
                 or (_COMBINE_LEAD.search(lead) and _PAIR_MID.match(gap))
             ):
                 add(a, "conjunctionWith", b, "coordinated")
+                for x in _list_from(spans, j, text, same_kind=True)[1:]:  # "A, B and C": A and C too
+                    add(a, "conjunctionWith", x, "listed")
+            elif (
+                j == i + 1
+                and _LIST_GAP.match(gap)
+                and _SEPARATOR.search(gap)
+                and _closed_list(spans, i, text)
+                and len(_list_from(spans, _list_start(spans, i, text), text)) >= 3
+            ):
+                add(a, "conjunctionWith", b, "list-of-kinds")
     return found
 
 
@@ -455,6 +605,16 @@ def _hypernym(spans: Sequence[Span], i: int, hyponym: Span, text: str) -> Span:
             return before
         head = before
     return spans[i]
+
+
+def _list_start(spans: Sequence[Span], i: int, text: str) -> int:
+    """The index of the first item of the list spans[i] is an item of: "A, B and C" for B is A."""
+    while i > 0 and spans[i - 1].end <= spans[i].start:
+        gap = text[spans[i - 1].end : spans[i].start]
+        if not (_LIST_GAP.match(gap) and _SEPARATOR.search(gap)):
+            break
+        i -= 1
+    return i
 
 
 def _list_from(spans: Sequence[Span], j: int, text: str, same_kind: bool = False) -> list[Span]:

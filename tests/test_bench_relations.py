@@ -17,6 +17,7 @@ from bench.relations import (
     QUESTIONS_BEFORE,
     Gold,
     Predicted,
+    argument_losses,
     audit,
     diagnose,
     matching,
@@ -118,6 +119,60 @@ def test_the_diagnosis_counts_where_each_gold_relation_is_lost():
     assert found["scored, no relation mention"] == {"common kind": 1}
 
 
+def test_each_gold_argument_is_counted_where_the_graph_loses_it(tmp_path):
+    words = "GIZA++ uses statistical machine translation features . The method helps Moses . Our method wins .".split()
+    text, starts = running_text(words)
+    dev = tmp_path / "dev.jsonl"
+    # token spans, SciERC's inclusive ends: GIZA++ 0, the translation 2-4, features 5, method 8, Moses 10,
+    # "Our method" 12-13
+    doc = {
+        "doc_key": "x",
+        "sentences": [words],
+        "ner": [
+            [
+                [0, 0, "Method"],
+                [2, 4, "Task"],
+                [5, 5, "OtherScientificTerm"],
+                [8, 8, "Generic"],
+                [10, 10, "Method"],
+                [12, 13, "Generic"],
+            ]
+        ],
+        "relations": [
+            [
+                [0, 0, 2, 4, "USED-FOR"],
+                [5, 5, 0, 0, "FEATURE-OF"],
+                [8, 8, 10, 10, "USED-FOR"],
+                [12, 13, 0, 0, "COMPARE"],
+            ]
+        ],
+    }
+    dev.write_text(json.dumps(doc), encoding="utf-8")
+    p = paper("scierc:x", "", text)
+    # the extractor runs the task on into "features" (which it contains) and finds no Moses; the graph
+    # leaves that mention out
+    ex = extraction(p, ent("GIZA++", "Method"), ent("machine translation features", "Task"))
+
+    class Extractor:
+        def extract(self, papers):
+            return [ex]
+
+    giza = (starts[0], starts[0] + len("GIZA++"))
+    found = argument_losses(Extractor(), dev, [p], {p.key: [giza]})
+    losses = ("arguments", "in the graph", "generic", "own work", "not found", "boundary", "not linked")
+    assert {k: found[k] for k in losses} == {
+        "arguments": 6,
+        "in the graph": 1,
+        "generic": 1,
+        "own work": 1,
+        "not found": 1,
+        "boundary": 1,
+        "not linked": 1,
+    }
+    assert found["by label"]["Task"]["boundary"] == 1 and found["by label"]["Method"]["not found"] == 1
+    assert found["examples"]["own work"] == ["Our method"] and found["examples"]["generic"] == ["method"]
+
+
 def test_the_audit_fixture_is_judged_row_by_row(tmp_path):
     rows = [json.loads(line) for line in AUDIT.read_text(encoding="utf-8").splitlines()]
     assert len(rows) == 100
@@ -195,6 +250,10 @@ def test_a_builds_rows_are_weighed_by_the_precision_of_what_found_them(tmp_path,
         "AUDIT_PATTERNS",
         _write(tmp_path / "p.jsonl", [{"drawn for": "coordinated", **correct}, {"drawn for": "apposition", **wrong}]),
     )
+    # the second round's rows of a pattern count with the first's: apposition 1 of 2 in all
+    monkeypatch.setattr(
+        bench_relations, "AUDIT_PATTERNS_2", _write(tmp_path / "p2.jsonl", [{"drawn for": "apposition", **correct}])
+    )
     # the band: 0.2 to 0.3 none right, 0.3 to 0.45 1 of 1
     monkeypatch.setattr(
         bench_relations,
@@ -203,14 +262,14 @@ def test_a_builds_rows_are_weighed_by_the_precision_of_what_found_them(tmp_path,
     )
     rows = [
         {"patterns": ["coordinated", "using"], "score": None},  # an audited pattern's: 1.0
-        {"patterns": ["coordinated", "apposition"], "score": 0.9},  # the mean of two: 0.5
+        {"patterns": ["coordinated", "apposition"], "score": 0.9},  # the mean of two: 0.75
         {"patterns": ["using"], "score": None},  # another pattern's: 0.5
         {"patterns": [], "score": 0.5},  # the scorer alone: 0.25
         {"patterns": [], "score": 0.35},  # in the band: 0.5 for 0.2-0.45
     ]
     found = weighed(rows, (0.2, 0.45))
-    assert found["precision"] == round((1.0 + 0.5 + 0.5 + 0.25 + 0.5) / 5, 3)
-    assert found["audited patterns"] == {"rows": 2, "precision": 0.75}
+    assert found["precision"] == round((1.0 + 0.75 + 0.5 + 0.25 + 0.5) / 5, 3)
+    assert found["audited patterns"] == {"rows": 2, "precision": 0.875}
     assert found["scorer alone, band"] == {"rows": 1, "precision": 0.5}
     assert weighed(rows, (0.3, 0.45))["scorer alone, band"]["precision"] == 1.0
     assert "scorer alone, band" not in weighed(rows[:4], (0.45, 0.45))

@@ -134,7 +134,7 @@ def proposal_relations(title: str, abstract: str, *entities) -> set[tuple[str, s
         (text[r.subject], r.relation, text[r.object], pattern)
         for r in links.paper.relations
         for pattern in r.patterns
-        if pattern.startswith("proposal-")
+        if pattern.startswith(("proposal-", "coined-"))
     }
 
 
@@ -183,3 +183,219 @@ def test_what_own_work_sentences_say_of_the_proposal():
 def test_what_one_sentence_says_of_the_proposal(title, abstract, other, expected):
     relations = proposal_relations(title, abstract, ent("DeCoNet", "Method"), ent(*other))
     assert {r for r in relations if other[0] in (r[0], r[2])} == expected
+
+
+# the patterns added from reading sentences with two or more linked mentions and no relation: each
+# case names one pattern and what it alone finds in the sentence (nothing, for the negatives)
+@pytest.mark.parametrize(
+    ("pattern", "text", "mentions", "expected"),
+    [
+        (
+            "experiments-show",
+            "Extensive experiments on PASCAL VOC and MS COCO validate that CPF-CTE surpasses prior methods.",
+            [("PASCAL VOC", "Dataset"), ("MS COCO", "Dataset"), ("CPF-CTE", "Method")],
+            {("CPF-CTE", "evaluatedOn", "PASCAL VOC"), ("CPF-CTE", "evaluatedOn", "MS COCO")},
+        ),
+        (
+            "experiments-show",
+            "On the Waterbirds dataset, LaViD substantially improves worst-group accuracy.",
+            [("Waterbirds", "Dataset"), ("LaViD", "Method")],
+            {("LaViD", "evaluatedOn", "Waterbirds")},
+        ),
+        (  # what follows "show that" is what was run, not a method the result is about
+            "experiments-show",
+            "Experiments on COCO show that while existing MLLMs falter, our model holds up.",
+            [("COCO", "Dataset"), ("MLLMs", "Method")],
+            set(),
+        ),
+        (  # a dataset outside a clause of experiments
+            "experiments-show",
+            "We release COCO-Text and show that CLIP fails on it.",
+            [("COCO-Text", "Dataset"), ("CLIP", "Model")],
+            set(),
+        ),
+        (
+            "achieves-in",
+            "Vision Language Models have achieved remarkable breakthroughs in the field of remote sensing.",
+            [("Vision Language Models", "Method"), ("remote sensing", "Task")],
+            {("Vision Language Models", "usedFor", "remote sensing")},
+        ),
+        (
+            "achieves-in",
+            "Experiments show that MIC-BEV achieves state-of-the-art performance in 3D object detection.",
+            [("MIC-BEV", "Method"), ("3D object detection", "Task")],
+            {("MIC-BEV", "usedFor", "3D object detection")},
+        ),
+        (  # a shortcoming in the task is no use for it
+            "achieves-in",
+            "GNNs often suffer from degree bias in node classification.",
+            [("GNNs", "Method"), ("node classification", "Task")],
+            set(),
+        ),
+        (
+            "purpose-lead",
+            "For decoding audio tokens in a streaming manner, we introduce a sliding-window DiT that restricts it.",
+            [("decoding audio tokens", "Task"), ("sliding-window DiT", "Method")],
+            {("sliding-window DiT", "usedFor", "decoding audio tokens")},
+        ),
+        (  # the purpose must open the sentence
+            "purpose-lead",
+            "Beyond segmentation, we introduce U-Net++ for detection.",
+            [("segmentation", "Task"), ("U-Net++", "Model")],
+            set(),
+        ),
+        (
+            "trained-from",
+            "We present Datarus-R1-14B, a 14B-parameter language model fine-tuned from Qwen to act as an analyst.",
+            [("Datarus-R1-14B", "Model"), ("Qwen", "Model")],
+            {("Qwen", "usedFor", "Datarus-R1-14B")},
+        ),
+        (  # the last of several names is not the one trained
+            "trained-from",
+            "We compare GPT-4 and Llama-3, fine-tuned from Llama-2.",
+            [("GPT-4", "Model"), ("Llama-3", "Model"), ("Llama-2", "Model")],
+            set(),
+        ),
+        (
+            "measured-by",
+            "In system-level evaluation, TASER achieves the highest soft pairwise accuracy in both settings.",
+            [("TASER", "Method"), ("soft pairwise accuracy", "Metric")],
+            {("TASER", "evaluatedWith", "soft pairwise accuracy")},
+        ),
+        (
+            "measured-by",
+            "Notably, DeNuC improves F1 scores by 4.2% on two datasets.",
+            [("DeNuC", "Method"), ("F1 scores", "Metric")],
+            {("DeNuC", "evaluatedWith", "F1 scores")},
+        ),
+        (  # a metric the sentence does not measure the method by
+            "measured-by",
+            "DeNuC, unlike methods tuned for accuracy, is fast.",
+            [("DeNuC", "Method"), ("accuracy", "Metric")],
+            set(),
+        ),
+        (
+            "improves",
+            "For videos, FRAG substantially improves InternVL2-76B by 5.8% on MLVU.",
+            [("FRAG", "Method"), ("InternVL2-76B", "Model")],
+            {("FRAG", "usedFor", "InternVL2-76B")},
+        ),
+        (
+            "improves",
+            "Recent advances in RL have strengthened the reasoning capabilities of VLMs.",
+            [("RL", "Method"), ("VLMs", "Method")],
+            {("RL", "usedFor", "VLMs")},
+        ),
+        (  # improving over a baseline is a comparison, not a use
+            "improves",
+            "FRAG improves over InternVL2-76B by 5.8%.",
+            [("FRAG", "Method"), ("InternVL2-76B", "Model")],
+            set(),
+        ),
+        (
+            "listed",
+            "We compare CLIP, ALIGN, and BLIP on retrieval.",
+            [("CLIP", "Model"), ("ALIGN", "Model"), ("BLIP", "Model")],
+            {("CLIP", "conjunctionWith", "BLIP")},
+        ),
+        (  # what is combined with a list is in conjunction with each of its items
+            "listed",
+            "The method combines CLIP with ALIGN and BLIP.",
+            [("CLIP", "Model"), ("ALIGN", "Model"), ("BLIP", "Model")],
+            {("CLIP", "conjunctionWith", "BLIP")},
+        ),
+        (  # a list closed by "and" takes no item after it
+            "listed",
+            "We compare CLIP and ALIGN with BLIP.",
+            [("CLIP", "Model"), ("ALIGN", "Model"), ("BLIP", "Model")],
+            set(),
+        ),
+        (  # a list of three or more, its items of several kinds
+            "list-of-kinds",
+            "It organizes cache, sparse attention, token pruning, and quantization into a stack.",
+            [("sparse attention", "Method"), ("token pruning", "Task"), ("quantization", "Concept")],
+            {
+                ("sparse attention", "conjunctionWith", "token pruning"),
+                ("token pruning", "conjunctionWith", "quantization"),
+            },
+        ),
+        (  # two things of different kinds joined by "and" are two clauses' parts, not a list
+            "list-of-kinds",
+            "LLSA reaches high accuracy and DiT training gets faster.",
+            [("accuracy", "Metric"), ("DiT", "Method")],
+            set(),
+        ),
+        (  # a relative clause of use
+            "builds-on",
+            "Vision-language models, notably CLIP, that utilize contrastive learning extract general features.",
+            [("CLIP", "Model"), ("contrastive learning", "Method")],
+            {("contrastive learning", "usedFor", "CLIP")},
+        ),
+    ],
+)
+def test_each_new_pattern_finds_its_relations_and_no_others(pattern, text, mentions, expected):
+    assert {k for k, p in found(text, *mentions).items() if pattern in p} == expected
+
+
+def test_a_coined_name_the_paper_proposes_is_its_proposal_when_it_proposes_no_method():
+    relations = proposal_relations(
+        "CoPe: Personalized Decoding",
+        "We propose CoPe, a decoding approach built on LLaMA-3. CoPe is evaluated on LaMP.",
+        ent("CoPe", "Concept"),
+        ent("LLaMA-3", "Model"),
+        ent("LaMP", "Dataset"),
+    )
+    assert ("LLaMA-3", "usedFor", "CoPe", "proposal-uses") in relations
+    assert ("CoPe", "evaluatedOn", "LaMP", "proposal-role") in relations
+    assert ("CoPe", "evaluatedOn", "LaMP", "coined-proposal") in relations  # marked, to be judged apart
+
+
+def test_a_lower_case_concept_is_no_proposal():
+    relations = proposal_relations(
+        "Personalized decoding",
+        "We propose contrastive decoding, an approach built on LLaMA-3.",
+        ent("contrastive decoding", "Concept"),
+        ent("LLaMA-3", "Model"),
+    )
+    assert relations == set()
+
+
+def test_a_proposed_dataset_is_for_its_tasks_and_uses_no_model_trained_on_it():
+    relations = proposal_relations(
+        "V2U4Real: A Dataset for Cooperative Perception",
+        "We present V2U4Real, a dataset for cooperative perception. We evaluate on V2U4Real and OPV2V. "
+        "We fine-tune BEVFusion on our data, built on nuScenes.",
+        ent("V2U4Real", "Dataset"),
+        ent("cooperative perception", "Task"),
+        ent("OPV2V", "Dataset"),
+        ent("BEVFusion", "Model"),
+        ent("nuScenes", "Dataset"),
+    )
+    assert ("V2U4Real", "usedFor", "cooperative perception", "proposal-role") in relations
+    assert ("nuScenes", "usedFor", "V2U4Real", "proposal-uses") in relations
+    assert not any(r[1] == "evaluatedOn" or "BEVFusion" in r for r in relations)
+
+
+def test_a_coined_concept_is_not_evaluated_with_the_metrics_its_sentences_report():
+    relations = proposal_relations(
+        "ASI: An Agent Stability Index",
+        "We propose ASI to measure drift. With ASI, we report higher accuracy on long tasks.",
+        ent("ASI", "Concept"),
+        ent("accuracy", "Metric"),
+    )
+    assert not any(r[1] == "evaluatedWith" for r in relations)
+
+
+def test_a_name_built_on_another_the_paper_names_uses_it():
+    links = link_locally(
+        extraction(
+            paper("title:p", "Agents", "LLMs plan well. We study LLM-based agents and pose-based tracking."),
+            ent("LLMs", "Method"),
+            ent("LLM-based agents", "Method"),
+            ent("pose-based tracking", "Task"),
+        )
+    )
+    text = {lm.iri: lm.mention.text for lm in links.paper.mentions}
+    based = {(text[r.subject], r.relation, text[r.object]) for r in links.paper.relations if "name-based" in r.patterns}
+    # "pose" is no method the paper names
+    assert based == {("LLMs", "usedFor", "LLM-based agents")}
