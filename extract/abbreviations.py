@@ -42,18 +42,15 @@ _CLAUSE_WORDS = frozenset(  # written in lower case: `No-Reference IQA`, `Can` a
 
 
 def _paren_groups(text: str) -> list[tuple[int, int]]:
-    """(open, close) offsets of the outermost balanced parenthesis pairs."""
-    groups, depth, start = [], 0, 0
+    """(open, close) offsets of the balanced parenthesis pairs, nested ones too (`(R^2 = 0.91, mean
+    absolute percentage error (MAPE) = 4.37%)` defines MAPE), in the order they open."""
+    groups, opened = [], []
     for i, ch in enumerate(text):
         if ch == "(":
-            if depth == 0:
-                start = i
-            depth += 1
-        elif ch == ")" and depth:
-            depth -= 1
-            if depth == 0:
-                groups.append((start, i))
-    return groups
+            opened.append(i)
+        elif ch == ")" and opened:
+            groups.append((opened.pop(), i))
+    return sorted(groups)
 
 
 def _first_part(text: str, start: int, end: int) -> tuple[int, int]:
