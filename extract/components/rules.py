@@ -1,5 +1,6 @@
 """`paperkg_rules`: named models, datasets, metrics, tasks and methods from the curated
-gazetteers and token-pattern rules; its state is the gazetteer, saved with the pipeline."""
+gazetteers, the reference vocabularies' names of distinctive shape and token-pattern rules; its
+state is the gazetteer and those names, saved with the pipeline."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from spacy.training import Example
 
 from paperkg.extract.components.refine import defined_collections
 from paperkg.extract.gazetteers import GazetteerEntry, model_families
-from paperkg.extract.keys import FIELD_BREAK, RULES_KEY
+from paperkg.extract.keys import ABBR_SHORT_KEY, FIELD_BREAK, RULES_KEY
 from paperkg.extract.naming import DATASET_HEADS, is_generic_reference
 
 _SIZE = r"\d+(?:\.\d+)?[MBKT]"
@@ -37,6 +38,12 @@ class ArtefactRules:
 
     Spans go to `doc.spans["paperkg_rules"]` labelled with the graph type; `kb_id_` carries the
     gazetteer's canonical name when there is one, `id_` the rule that fired.
+
+    `names` (`extract.vocabulary.vocabulary_names`) are matched exactly as written and typed as
+    the vocabularies type them (`rule:vocabulary`): a named dataset or model is a mention where
+    the recogniser gives it no span (`ScanNet`, `Kinetics-400` in a list of benchmarks). Every
+    other rule wins over them where they overlap, and a paper's own acronym (`EMMA (Efficient
+    Multi-Modal Adaptation)`) is not the vocabulary's name spelled so.
     """
 
     def __init__(self, nlp: Language, name: str, entries: list[GazetteerEntry] | None = None):
@@ -44,6 +51,7 @@ class ArtefactRules:
         self.name = name
         self.entries: list[GazetteerEntry] = []
         self._compile(entries or [])
+        self._compile_names([])
         self.dataset_matcher = Matcher(nlp.vocab)
         self.dataset_matcher.add(
             "Dataset",
@@ -62,12 +70,22 @@ class ArtefactRules:
         *,
         nlp: Language | None = None,
         entries: Sequence[GazetteerEntry] | None = None,
+        names: Sequence[GazetteerEntry] | None = None,
     ) -> None:
-        """Set the gazetteer, as `SpanRuler.initialize` sets its patterns: when the pipeline is
-        assembled (`nlp.initialize`, or directly) and again whenever the gazetteers change.
-        The patterns need no examples; `entries` None keeps the current ones."""
+        """Set the gazetteer and the vocabularies' names, as `SpanRuler.initialize` sets its
+        patterns: when the pipeline is assembled (`nlp.initialize`, or directly) and again
+        whenever they change. The patterns need no examples; None keeps the current ones."""
         if entries is not None:
             self._compile(entries)
+        if names is not None:
+            self._compile_names(names)
+
+    def _compile_names(self, names: Sequence[GazetteerEntry]) -> None:
+        self.names = list(names)
+        self.named = PhraseMatcher(self.nlp.vocab, attr="ORTH")
+        for type_ in sorted({n.type for n in self.names}):
+            phrases = [n.name for n in self.names if n.type == type_]
+            self.named.add(type_, list(self.nlp.tokenizer.pipe(phrases)))
 
     def _compile(self, entries: Sequence[GazetteerEntry]) -> None:
         self.entries = list(entries)
@@ -106,8 +124,18 @@ class ArtefactRules:
                 spans.append(Span(doc, i, i + 1, label="Dataset", span_id="rule:dataset"))
         # after `paperkg_abbreviations`: its definitions name collections the pattern above misses
         spans.extend(defined_collections(doc))
+        spans.extend(self._vocabulary_names(doc))  # last: the other rules win ties
         doc.spans[RULES_KEY] = _longest_first(spans)
         return doc
+
+    def _vocabulary_names(self, doc: Doc) -> list[Span]:
+        own = {s.label_ for s in doc.spans.get(ABBR_SHORT_KEY, [])}
+        found = []
+        for key, s, e in self.named(doc):
+            text = doc[s:e].text
+            if text not in own:
+                found.append(Span(doc, s, e, label=key, kb_id=text, span_id="rule:vocabulary"))
+        return found
 
     def _model_names(self, doc: Doc, texts: list[str]) -> list[Span]:
         found = []
@@ -151,9 +179,13 @@ class ArtefactRules:
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
         srsly.write_jsonl(path / "gazetteer.jsonl", [e.to_json() for e in self.entries])
+        if self.names:
+            srsly.write_jsonl(path / "names.jsonl", [e.to_json() for e in self.names])
 
     def from_disk(self, path, exclude=()):
         self._compile([GazetteerEntry.from_json(o) for o in srsly.read_jsonl(Path(path) / "gazetteer.jsonl")])
+        names = Path(path) / "names.jsonl"  # pipelines saved before the vocabularies' names have none
+        self._compile_names([GazetteerEntry.from_json(o) for o in srsly.read_jsonl(names)] if names.is_file() else [])
         return self
 
 
