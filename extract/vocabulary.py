@@ -96,12 +96,12 @@ def vocabulary_names(directory: str | Path | None = None) -> list[GazetteerEntry
         by_key.setdefault(key, []).append(VocabularyEntry(name, type_, family, iri))
     names: dict[str, str] = {}
     for entries in by_key.values():
-        type_ = vocabulary_type(entries)
-        if type_ not in _NAMED_TYPES:
+        voted = vocabulary_type(entries)
+        if voted not in _NAMED_TYPES:
             continue
         for entry in entries:
             if entry.family not in TOPIC_FAMILIES and _distinctive(entry.name, common, acronyms):
-                names.setdefault(entry.name, type_)
+                names.setdefault(entry.name, voted)
     return [GazetteerEntry(name, type_) for name, type_ in sorted(names.items())]
 
 

@@ -85,7 +85,7 @@ class ArtefactRules:
         self.named = PhraseMatcher(self.nlp.vocab, attr="ORTH")
         for type_ in sorted({n.type for n in self.names}):
             phrases = [n.name for n in self.names if n.type == type_]
-            self.named.add(type_, list(self.nlp.tokenizer.pipe(phrases)))
+            self.named.add(type_, [self.nlp.make_doc(p) for p in phrases])
 
     def _compile(self, entries: Sequence[GazetteerEntry]) -> None:
         self.entries = list(entries)
