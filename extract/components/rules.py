@@ -14,9 +14,9 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.training import Example
 
-from paperkg.extract.components.refine import defined_collections
+from paperkg.extract.components.refine import defined_collections, title_of
 from paperkg.extract.gazetteers import GazetteerEntry, model_families
-from paperkg.extract.keys import ABBR_SHORT_KEY, FIELD_BREAK, RULES_KEY
+from paperkg.extract.keys import ABBR_SHORT_KEY, RULES_KEY
 from paperkg.extract.naming import DATASET_HEADS, is_generic_reference
 
 _SIZE = r"\d+(?:\.\d+)?[MBKT]"
@@ -162,9 +162,9 @@ class ArtefactRules:
         Method otherwise."""
         if len(doc) < 3 or doc[1].text != ":" or not _TITLE_NAME.match(doc[0].text):
             return []
-        title = next(doc.sents)  # paperkg_sentences ends the title at the field break
-        if FIELD_BREAK not in title[-1].text + title[-1].whitespace_:
-            return []  # no title: the text starts with the abstract
+        title = title_of(doc)
+        if title is None:
+            return []
         name = doc[0].text
         if any(t.lower_ in DATASET_HEADS for t in title[2:]):
             type_ = "Dataset"
