@@ -71,3 +71,20 @@ def test_the_shipped_pipeline_carries_todays_names(names):
 
     shipped = load_nlp().get_pipe("paperkg_rules")
     assert {e.name: e.type for e in shipped.names} == names
+
+
+def test_a_vocabularys_name_never_cuts_or_splits_a_recognisers_span(nlp, names):
+    assert names["AIME"] == "Dataset" and names["RadGraph"] == "Dataset"
+    text = "We report RadGraph F1 and accuracy on AIME 2024 and on AIME."
+    doc = nlp.make_doc(text)
+    doc.ents = [
+        doc.char_span(text.index(t), text.index(t) + len(t), label=label)
+        for t, label in (("RadGraph F1", "Metric"), ("AIME 2024", "Material"))
+    ]
+    mentions = [(s.text, s.label_) for s in nlp(doc).spans[MENTIONS_KEY]]
+    assert mentions == [
+        ("RadGraph F1", "Metric"),
+        ("accuracy", "Metric"),
+        ("AIME 2024", "Dataset"),
+        ("AIME", "Dataset"),
+    ]

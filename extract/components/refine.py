@@ -11,6 +11,8 @@ from paperkg.extract.keys import ABBR_LONG_KEY, ABBR_SHORT_KEY, ENTITIES_KEY, FI
 from paperkg.extract.naming import ARTEFACT_HEADS, DATASET_HEADS, is_generic_reference
 from paperkg.extract.scierc import SCIERC_TO_GRAPH
 
+VOCABULARY_RULE = "rule:vocabulary"  # the id of `paperkg_rules`' spans of the vocabularies' names
+
 _HEAD_TYPES = [
     (re.compile(r"(dataset|corpus|corpora|benchmark|treebank|collection)s?$", re.I), "Dataset"),
     (re.compile(r"(score|rate|accuracy|error|precision|recall|loss|distance|divergence)s?$", re.I), "Metric"),
@@ -176,10 +178,17 @@ def _common_word(token) -> bool:
     return text.islower() or (token.is_sent_start and text[1:].islower())
 
 
+def _named_artefacts(rules) -> list[Span]:
+    """The rules' named models and datasets that may stand alone inside a longer span; not the
+    vocabularies' names, which only fill gaps: inside `AIME 2024`, `RadGraph F1` or `R-Sparse
+    R-CNN` they are part of another name."""
+    return [r for r in rules if r.label_ in ("Model", "Dataset") and r.id_ != VOCABULARY_RULE]
+
+
 def split_named(spans: list[Span], rules) -> list[Span]:
     """Mentions for the graph: named models and datasets inside a longer span stand alone
     (`MedQA clinical cases` -> `MedQA`, `IMDb datasets` -> `IMDb`), with the rule's type and name."""
-    named = [r for r in rules if r.label_ in ("Model", "Dataset")]
+    named = _named_artefacts(rules)
     out = []
     for span in spans:
         inner = [r for r in named if span.start <= r.start and r.end <= span.end and len(r) < len(span)]
@@ -239,7 +248,7 @@ class TypeRefiner:
     def _unwrap_artefacts(doc: Doc, chosen: dict, rules) -> None:
         """Drop recognised spans that only wrap named models or datasets in generic words
         ("the Pythia-70M transformer", "SST-2 and AGNews datasets"), so the names stand alone."""
-        named = [r for r in rules if r.label_ in ("Model", "Dataset")]
+        named = _named_artefacts(rules)
         for k in list(chosen):
             within = [r for r in named if k[0] <= r.start and r.end <= k[1]]
             inside = {i for r in within for i in range(r.start, r.end)}
@@ -257,6 +266,8 @@ class TypeRefiner:
         overlapping = [k for k in chosen if k[0] < rule.end and rule.start < k[1]]
         if any(k[0] <= rule.start and rule.end <= k[1] and k != key for k in overlapping):
             return  # inside a longer recognised span
+        if rule.id_ == VOCABULARY_RULE and any(k != key for k in overlapping):
+            return  # a vocabulary's name fills a gap or types a span; it never cuts one
         for k in overlapping:
             del chosen[k]
         chosen[key] = Span(doc, rule.start, rule.end, label=rule.label_, kb_id=rule.kb_id_, span_id=rule.id_)

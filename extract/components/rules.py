@@ -14,7 +14,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.training import Example
 
-from paperkg.extract.components.refine import defined_collections, title_of
+from paperkg.extract.components.refine import VOCABULARY_RULE, defined_collections, title_of
 from paperkg.extract.gazetteers import GazetteerEntry, model_families
 from paperkg.extract.keys import ABBR_SHORT_KEY, RULES_KEY
 from paperkg.extract.naming import DATASET_HEADS, is_generic_reference
@@ -41,9 +41,10 @@ class ArtefactRules:
 
     `names` (`extract.vocabulary.vocabulary_names`) are matched exactly as written and typed as
     the vocabularies type them (`rule:vocabulary`): a named dataset or model is a mention where
-    the recogniser gives it no span (`ScanNet`, `Kinetics-400` in a list of benchmarks). Every
-    other rule wins over them where they overlap, and a paper's own acronym (`EMMA (Efficient
-    Multi-Modal Adaptation)`) is not the vocabulary's name spelled so.
+    the recogniser gives it no span (`ScanNet`, `Kinetics-400` in a list of benchmarks). The
+    other rules win ties, `paperkg_refine` lets them neither cut nor split a recogniser's span,
+    and a paper's own acronym (`EMMA (Efficient Multi-Modal Adaptation)`) is not the vocabulary's
+    name spelled so.
     """
 
     def __init__(self, nlp: Language, name: str, entries: list[GazetteerEntry] | None = None):
@@ -134,7 +135,7 @@ class ArtefactRules:
         for key, s, e in self.named(doc):
             text = doc[s:e].text
             if text not in own:
-                found.append(Span(doc, s, e, label=key, kb_id=text, span_id="rule:vocabulary"))
+                found.append(Span(doc, s, e, label=key, kb_id=text, span_id=VOCABULARY_RULE))
         return found
 
     def _model_names(self, doc: Doc, texts: list[str]) -> list[Span]:
