@@ -88,3 +88,14 @@ def test_a_vocabularys_name_never_cuts_or_splits_a_recognisers_span(nlp, names):
         ("AIME 2024", "Dataset"),
         ("AIME", "Dataset"),
     ]
+
+
+def test_the_papers_own_name_is_not_the_vocabularys(nlp, names):
+    # issue 28: a 2,000-abstract build typed two papers' own methods Dataset by a vocabulary's
+    # dataset of the same name
+    assert names["CAMEO"] == "Dataset" and names["CellNet"] == "Dataset"
+    for text in (
+        "CellNet -- Localizing Cells using Sparse Point Annotations\n\nCellNet finds cells.",
+        "Motion video\n\nWe propose CAMEO, a cascaded framework. CAMEO is fast.",
+    ):
+        assert not [s for s in nlp(text).spans[RULES_KEY] if s.id_ == "rule:vocabulary"]

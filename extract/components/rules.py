@@ -31,6 +31,9 @@ _BENCH_NAME = re.compile(r"^[A-Z][\w-]*(?:QA|Bench|bench|NLI|GLUE)$")
 # A title's own name: one word with a capital after its first letter (SeeBel, iReason, FG-CXR,
 # DARTS-GT), so that ordinary words before a colon ("Position:", "Review:") are not names.
 _TITLE_NAME = re.compile(r"^[A-Za-z](?=[\w.+-]*[A-Z])[\w.+-]*$")
+# verbs after which a paper names its own work: `we propose CAMEO`, `we introduce ScanNet` (another
+# ScanNet than the dataset), `dubbed X`
+_INTRODUCING = frozenset("propose proposes present presents introduce introduces named called dubbed".split())
 
 
 class ArtefactRules:
@@ -130,7 +133,13 @@ class ArtefactRules:
         return doc
 
     def _vocabulary_names(self, doc: Doc) -> list[Span]:
+        """The vocabularies' names in `doc`, but not the paper's own names: an acronym it defines,
+        a name it introduces (`we propose CAMEO, a cascaded framework`) or titles itself with
+        (`CellNet -- Localizing Cells ...`), which a vocabulary may list for another work."""
         own = {s.label_ for s in doc.spans.get(ABBR_SHORT_KEY, [])}
+        own.update(doc[i + 1].text for i in range(len(doc) - 1) if doc[i].lower_ in _INTRODUCING)
+        if len(doc) > 1 and doc[1].text in (":", "-", "--", "—"):
+            own.add(doc[0].text)
         found = []
         for key, s, e in self.named(doc):
             text = doc[s:e].text
