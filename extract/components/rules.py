@@ -18,6 +18,7 @@ from paperkg.extract.components.refine import VOCABULARY_RULE, defined_collectio
 from paperkg.extract.gazetteers import GazetteerEntry, model_families
 from paperkg.extract.keys import ABBR_SHORT_KEY, RULES_KEY
 from paperkg.extract.naming import DATASET_HEADS, is_generic_reference
+from paperkg.extract.tokenizer import make_tokenizer
 
 _SIZE = r"\d+(?:\.\d+)?[MBKT]"
 _VERSION_TOKEN = re.compile(
@@ -87,9 +88,14 @@ class ArtefactRules:
     def _compile_names(self, names: Sequence[GazetteerEntry]) -> None:
         self.names = list(names)
         self.named = PhraseMatcher(self.nlp.vocab, attr="ORTH")
+        # tokenized by a tokenizer of the same rules with a vocabulary of its own: the pipeline's,
+        # having tokenized ten thousand names as the pipeline loads, tokenized every text after
+        # that 2-3 times slower (docs/extraction.md); ORTH is matched by hash, the same in both
+        scratch = type(self.nlp)()
+        scratch.tokenizer = make_tokenizer(scratch)
         for type_ in sorted({n.type for n in self.names}):
             phrases = [n.name for n in self.names if n.type == type_]
-            self.named.add(type_, [self.nlp.make_doc(p) for p in phrases])
+            self.named.add(type_, [scratch.make_doc(p) for p in phrases])
 
     def _compile(self, entries: Sequence[GazetteerEntry]) -> None:
         self.entries = list(entries)
