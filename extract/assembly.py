@@ -32,11 +32,12 @@ def add_paperkg_components(nlp, gazetteer_dir: str | Path | None = None):
     """Wrap a trained recogniser (tok2vec + ner) with paperkg's rule-based components, in place."""
     from paperkg.extract.gazetteers import load_gazetteers
     from paperkg.extract.tokenizer import make_tokenizer
+    from paperkg.extract.vocabulary import vocabulary_names
 
     nlp.tokenizer = make_tokenizer(nlp)  # today's rules, not the ones saved with the recogniser
     nlp.add_pipe("paperkg_sentences", first=True)
     nlp.add_pipe("paperkg_abbreviations")
-    nlp.add_pipe("paperkg_rules").initialize(entries=load_gazetteers(gazetteer_dir))
+    nlp.add_pipe("paperkg_rules").initialize(entries=load_gazetteers(gazetteer_dir), names=vocabulary_names())
     nlp.add_pipe("paperkg_refine")
     return nlp
 
@@ -150,8 +151,9 @@ _MEMBER_NAME = re.compile(r"^(?:ner|ballot)_\d+$")
 
 def refresh_rules(model_dir: str | Path, gazetteer_dir: str | Path | None = None) -> Path:
     """Compile today's rule-based parts into an assembled pipeline, in place, so that editing
-    them needs no retraining: the gazetteers (default: data/gazetteers) and the tokenizer's
-    rules (extract/tokenizer.py), which the pipeline keeps a saved copy of.
+    them needs no retraining: the gazetteers (default: data/gazetteers), the reference
+    vocabularies' names (data/quality, `vocabulary_names`) and the tokenizer's rules
+    (extract/tokenizer.py), which the pipeline keeps a saved copy of.
 
     The recognisers' directories are copied, not saved again: a re-save writes equal weights in
     different bytes, which would put megabytes of unchanged model into every gazetteer commit.
@@ -161,13 +163,14 @@ def refresh_rules(model_dir: str | Path, gazetteer_dir: str | Path | None = None
     from paperkg.extract.components.rules import ArtefactRules
     from paperkg.extract.gazetteers import load_gazetteers
     from paperkg.extract.tokenizer import make_tokenizer
+    from paperkg.extract.vocabulary import vocabulary_names
 
     model = Path(model_dir)
     nlp = spacy.load(model)
     nlp.tokenizer = make_tokenizer(nlp)
     rules = nlp.get_pipe("paperkg_rules")
     assert isinstance(rules, ArtefactRules)
-    rules.initialize(entries=load_gazetteers(gazetteer_dir))
+    rules.initialize(entries=load_gazetteers(gazetteer_dir), names=vocabulary_names())
     return save_in_place(nlp, model, "paperkg_rules")
 
 

@@ -141,7 +141,8 @@ def resolve_entity_type(
     key: str, label: str, type_counts: Counter, quality: Quality, label_key: str | None = None
 ) -> str:
     """The curated gazetteers' type; else the mentions' majority type, corrected by the vocabularies
-    for named artefacts (PSNR is a Metric, nuScenes a Dataset) and by the shape of versioned names
+    for named artefacts (PSNR is a Metric, nuScenes a Dataset) and for methods the mentions call a
+    Concept (`long short-term memory`), and by the shape of versioned names
     (`GPT-4o` is a Model) and of names made from a curated model (`MedSAM`). `label_key` is the
     label's key, when the caller has it."""
     label_key = label_key if label_key is not None else lookup_key(label)
@@ -155,6 +156,11 @@ def resolve_entity_type(
     if known is None and voted == "Concept":  # an acronym's entries are trusted only over a guess (PSNR)
         known = quality.type_of(label_key)
     if known in ("Model", "Dataset", "Metric"):
+        return known
+    if known == "Method" and voted == "Concept":
+        # a method spelled out in words, which the recogniser often calls a term (`long short-term
+        # memory`, `Naive Bayes`, `gradient descent`): the vocabularies' Method pages over the
+        # least specific type; not their Task pages, half of which name topics (`time series`)
         return known
     if known is None and voted in ("Method", "Concept") and _VERSIONED.match(label):
         return "Dataset" if type_counts.get("Dataset") else "Model"

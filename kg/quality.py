@@ -25,36 +25,28 @@ and any recogniser's output goes through the same decisions.
 
 from __future__ import annotations
 
-import gzip
 import re
-from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from paperkg.extract.naming import HEAD_KINDS, KIND_HEADS, TASK_HEAD_KINDS, lookup_key, singular_word, strip_latex
+from paperkg.extract.vocabulary import (
+    COMMON_DF,
+    COMMON_ZIPF,
+    TOPIC_FAMILIES,
+    VocabularyEntry,
+    default_quality_dir,
+    read_rows,
+    vocabulary_type,
+)
 
-COMMON_ZIPF = 3.0
-COMMON_DF = 200  # arXiv AI abstracts per 10,000
 MIN_PAPERS = 5  # papers defining an acronym's long form before the corpus's reading is trusted
 KIND_MIN_PAPERS = 50
 
 _WORD = re.compile(r"[^\W_]+")
 _NAME_WORD = re.compile(r"\d|^.+[A-Z]")
 _DIMENSION = re.compile(r"\d[Dd]")  # 2D, 3D: as common as any word
-
-
-# CSO's topics and the AI Ontology's classes are categories ("pretrained model", "computational
-# cost"): evidence for links, not that a phrase names something or what type it is
-_CLASSES = _UNTYPED = ("cso", "aio")
-
-
-@dataclass(frozen=True)
-class VocabularyEntry:
-    name: str
-    type: str
-    family: str  # pwc, epoch, modelsdev, aio, cso
-    iri: str  # "" when the source has no IRI for it
 
 
 @dataclass(frozen=True)
@@ -100,7 +92,7 @@ class Quality:
     def is_known_name(self, text: str) -> bool:
         """True when a vocabulary or the curated gazetteers list `text` as a name of its own (`COCO`)."""
         key = lookup_key(text)
-        return key in self._gazetteer or any(e.family not in _CLASSES for e in self._vocabulary.get(key, ()))
+        return key in self._gazetteer or any(e.family not in TOPIC_FAMILIES for e in self._vocabulary.get(key, ()))
 
     # ------------------------------------------------------------ specificity
 
@@ -118,7 +110,7 @@ class Quality:
         key = lookup_key(text)
         if key in self._gazetteer or key in self._named_long or self.long_form(text):
             return True
-        families = {e.family for e in self._vocabulary.get(key, ()) if e.family not in _CLASSES}
+        families = {e.family for e in self._vocabulary.get(key, ()) if e.family not in TOPIC_FAMILIES}
         return len(families) >= (2 if len(_WORD.findall(text)) == 1 else 1)
 
     @staticmethod
@@ -163,25 +155,7 @@ class Quality:
     def type_of(self, key: str) -> str | None:
         """The type Papers with Code, Epoch AI and models.dev give `key`, when more than half their
         entries agree (CSO's types are guesses from topic names, the AI Ontology's classes are not types)."""
-        votes = Counter(e.type for e in self._vocabulary.get(key, ()) if e.family not in _UNTYPED)
-        if not votes:
-            return None
-        type_, n = min(votes.items(), key=lambda kv: (-kv[1], kv[0]))
-        return type_ if 2 * n > sum(votes.values()) else None
-
-
-def default_quality_dir() -> Path:
-    from paperkg.extract.resources import data_dir
-
-    return data_dir() / "quality"
-
-
-def _rows(path: Path):
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8") as f:
-        for line in f:
-            if line.strip() and not line.startswith("#"):
-                yield line.rstrip("\n").split("\t")
+        return vocabulary_type(self._vocabulary.get(key, ()))
 
 
 @lru_cache(maxsize=4)
@@ -190,10 +164,10 @@ def load_quality(directory: str | None = None) -> Quality:
     from paperkg.extract.gazetteers import load_gazetteers
 
     root = Path(directory) if directory else default_quality_dir()
-    words = {w: (float(z), int(df)) for w, z, df in _rows(root / "words.tsv")}
-    acronyms = {a: Acronym(long, int(p), int(d)) for a, long, p, d in _rows(root / "acronyms.tsv")}
+    words = {w: (float(z), int(df)) for w, z, df in read_rows(root / "words.tsv")}
+    acronyms = {a: Acronym(long, int(p), int(d)) for a, long, p, d in read_rows(root / "acronyms.tsv")}
     vocabulary: dict[str, list[VocabularyEntry]] = {}
-    for key, name, type_, family, iri in _rows(root / "vocabulary.tsv.gz"):
+    for key, name, type_, family, iri in read_rows(root / "vocabulary.tsv.gz"):
         vocabulary.setdefault(key, []).append(VocabularyEntry(name, type_, family, iri))
     gazetteer = {lookup_key(n): e.type for e in load_gazetteers() for n in (e.name, *e.aliases)}
     return Quality(words, acronyms, vocabulary, gazetteer)

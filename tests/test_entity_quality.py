@@ -252,6 +252,13 @@ def test_types_follow_the_vocabularies_and_name_shapes():
     # not a name written with a space, nor a tail no curated model has
     assert resolve_entity_type("finetunedbert", "fine-tuned BERT", Counter({"Method": 1}), quality) == "Method"
     assert resolve_entity_type("genfusion", "GenFusion", Counter({"Method": 2}), quality) == "Method"
+    # a method spelled out in words that the mentions call a term (issue 28: the demo's `long
+    # short-term memory` and `Naive Bayes` were Concepts with the new recogniser); a vocabulary's
+    # Task page leaves a Concept alone, since half of those pages name topics
+    lstm = "long short-term memory"
+    assert resolve_entity_type("longshorttermmemory", lstm, Counter({"Concept": 1}), quality) == "Method"
+    assert resolve_entity_type("naivebayes", 'Na\\"ive Bayes', Counter({"Concept": 1}), quality) == "Method"
+    assert resolve_entity_type("timeseries", "time series", Counter({"Concept": 2}), quality) == "Concept"
 
 
 def test_entities_link_to_papers_with_code(tmp_path):

@@ -1,5 +1,6 @@
 """`paperkg_rules`: named models, datasets, metrics, tasks and methods from the curated
-gazetteers and token-pattern rules; its state is the gazetteer, saved with the pipeline."""
+gazetteers, the reference vocabularies' names of distinctive shape and token-pattern rules; its
+state is the gazetteer and those names, saved with the pipeline."""
 
 from __future__ import annotations
 
@@ -13,10 +14,11 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.training import Example
 
-from paperkg.extract.components.refine import defined_collections
+from paperkg.extract.components.refine import VOCABULARY_RULE, defined_collections, title_of
 from paperkg.extract.gazetteers import GazetteerEntry, model_families
-from paperkg.extract.keys import FIELD_BREAK, RULES_KEY
+from paperkg.extract.keys import ABBR_SHORT_KEY, RULES_KEY
 from paperkg.extract.naming import DATASET_HEADS, is_generic_reference
+from paperkg.extract.tokenizer import make_tokenizer
 
 _SIZE = r"\d+(?:\.\d+)?[MBKT]"
 _VERSION_TOKEN = re.compile(
@@ -30,6 +32,9 @@ _BENCH_NAME = re.compile(r"^[A-Z][\w-]*(?:QA|Bench|bench|NLI|GLUE)$")
 # A title's own name: one word with a capital after its first letter (SeeBel, iReason, FG-CXR,
 # DARTS-GT), so that ordinary words before a colon ("Position:", "Review:") are not names.
 _TITLE_NAME = re.compile(r"^[A-Za-z](?=[\w.+-]*[A-Z])[\w.+-]*$")
+# verbs after which a paper names its own work: `we propose CAMEO`, `we introduce ScanNet` (another
+# ScanNet than the dataset), `dubbed X`
+_INTRODUCING = frozenset("propose proposes present presents introduce introduces named called dubbed".split())
 
 
 class ArtefactRules:
@@ -37,6 +42,13 @@ class ArtefactRules:
 
     Spans go to `doc.spans["paperkg_rules"]` labelled with the graph type; `kb_id_` carries the
     gazetteer's canonical name when there is one, `id_` the rule that fired.
+
+    `names` (`extract.vocabulary.vocabulary_names`) are matched exactly as written and typed as
+    the vocabularies type them (`rule:vocabulary`): a named dataset or model is a mention where
+    the recogniser gives it no span (`ScanNet`, `Kinetics-400` in a list of benchmarks). The
+    other rules win ties, `paperkg_refine` lets them neither cut nor split a recogniser's span,
+    and a paper's own acronym (`EMMA (Efficient Multi-Modal Adaptation)`) is not the vocabulary's
+    name spelled so.
     """
 
     def __init__(self, nlp: Language, name: str, entries: list[GazetteerEntry] | None = None):
@@ -44,6 +56,7 @@ class ArtefactRules:
         self.name = name
         self.entries: list[GazetteerEntry] = []
         self._compile(entries or [])
+        self._compile_names([])
         self.dataset_matcher = Matcher(nlp.vocab)
         self.dataset_matcher.add(
             "Dataset",
@@ -62,12 +75,27 @@ class ArtefactRules:
         *,
         nlp: Language | None = None,
         entries: Sequence[GazetteerEntry] | None = None,
+        names: Sequence[GazetteerEntry] | None = None,
     ) -> None:
-        """Set the gazetteer, as `SpanRuler.initialize` sets its patterns: when the pipeline is
-        assembled (`nlp.initialize`, or directly) and again whenever the gazetteers change.
-        The patterns need no examples; `entries` None keeps the current ones."""
+        """Set the gazetteer and the vocabularies' names, as `SpanRuler.initialize` sets its
+        patterns: when the pipeline is assembled (`nlp.initialize`, or directly) and again
+        whenever they change. The patterns need no examples; None keeps the current ones."""
         if entries is not None:
             self._compile(entries)
+        if names is not None:
+            self._compile_names(names)
+
+    def _compile_names(self, names: Sequence[GazetteerEntry]) -> None:
+        self.names = list(names)
+        self.named = PhraseMatcher(self.nlp.vocab, attr="ORTH")
+        # tokenized by a tokenizer of the same rules with a vocabulary of its own: the pipeline's,
+        # having tokenized ten thousand names as the pipeline loads, tokenized every text after
+        # that 2-3 times slower (docs/extraction.md); ORTH is matched by hash, the same in both
+        scratch = type(self.nlp)()
+        scratch.tokenizer = make_tokenizer(scratch)
+        for type_ in sorted({n.type for n in self.names}):
+            phrases = [n.name for n in self.names if n.type == type_]
+            self.named.add(type_, [scratch.make_doc(p) for p in phrases])
 
     def _compile(self, entries: Sequence[GazetteerEntry]) -> None:
         self.entries = list(entries)
@@ -106,8 +134,24 @@ class ArtefactRules:
                 spans.append(Span(doc, i, i + 1, label="Dataset", span_id="rule:dataset"))
         # after `paperkg_abbreviations`: its definitions name collections the pattern above misses
         spans.extend(defined_collections(doc))
+        spans.extend(self._vocabulary_names(doc))  # last: the other rules win ties
         doc.spans[RULES_KEY] = _longest_first(spans)
         return doc
+
+    def _vocabulary_names(self, doc: Doc) -> list[Span]:
+        """The vocabularies' names in `doc`, but not the paper's own names: an acronym it defines,
+        a name it introduces (`we propose CAMEO, a cascaded framework`) or titles itself with
+        (`CellNet -- Localizing Cells ...`), which a vocabulary may list for another work."""
+        own = {s.label_ for s in doc.spans.get(ABBR_SHORT_KEY, [])}
+        own.update(doc[i + 1].text for i in range(len(doc) - 1) if doc[i].lower_ in _INTRODUCING)
+        if len(doc) > 1 and doc[1].text in (":", "-", "--", "—"):
+            own.add(doc[0].text)
+        found = []
+        for key, s, e in self.named(doc):
+            text = doc[s:e].text
+            if text not in own:
+                found.append(Span(doc, s, e, label=key, kb_id=text, span_id=VOCABULARY_RULE))
+        return found
 
     def _model_names(self, doc: Doc, texts: list[str]) -> list[Span]:
         found = []
@@ -134,9 +178,9 @@ class ArtefactRules:
         Method otherwise."""
         if len(doc) < 3 or doc[1].text != ":" or not _TITLE_NAME.match(doc[0].text):
             return []
-        title = next(doc.sents)  # paperkg_sentences ends the title at the field break
-        if FIELD_BREAK not in title[-1].text + title[-1].whitespace_:
-            return []  # no title: the text starts with the abstract
+        title = title_of(doc)
+        if title is None:
+            return []
         name = doc[0].text
         if any(t.lower_ in DATASET_HEADS for t in title[2:]):
             type_ = "Dataset"
@@ -151,9 +195,13 @@ class ArtefactRules:
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
         srsly.write_jsonl(path / "gazetteer.jsonl", [e.to_json() for e in self.entries])
+        if self.names:
+            srsly.write_jsonl(path / "names.jsonl", [e.to_json() for e in self.names])
 
     def from_disk(self, path, exclude=()):
         self._compile([GazetteerEntry.from_json(o) for o in srsly.read_jsonl(Path(path) / "gazetteer.jsonl")])
+        names = Path(path) / "names.jsonl"  # pipelines saved before the vocabularies' names have none
+        self._compile_names([GazetteerEntry.from_json(o) for o in srsly.read_jsonl(names)] if names.is_file() else [])
         return self
 
 

@@ -169,14 +169,14 @@ def train(
     help="Gazetteer directory [default: data/gazetteers].",
 )
 def rules(model: str | None, gazetteers: str | None) -> None:
-    """Compile the gazetteers and the tokenizer rules into a pipeline, without retraining.
+    """Compile the gazetteers, the vocabularies' names and the tokenizer rules into a pipeline, without retraining.
 
     MODEL is an assembled pipeline (default: the shipped one, extract/model). Its recognisers
     are copied byte for byte; only the rule component and the tokenizer are written again.
 
     \b
     Examples:
-      kg train rules                       # after editing data/gazetteers/*.tsv or extract/tokenizer.py
+      kg train rules                       # after editing data/gazetteers/*.tsv, data/quality or extract/tokenizer.py
       kg train rules runs/ner/model --gazetteers my-gazetteers/
     """
     from paperkg.extract.assembly import refresh_rules

@@ -1,0 +1,117 @@
+"""The quality tables in `data/quality/` (built by `python -m paperkg.extract.corpus_tables`): how
+they are read, what type the reference vocabularies give a name, and which of their names the
+rules component may find in text on its own.
+
+The graph's quality layer (`kg.quality`) reads the tables for its decisions; the extractor's rules
+(`paperkg_rules`) carry `vocabulary_names`, compiled into the pipeline by `kg train rules`, so that
+a named dataset or model the recogniser gives no span (`ScanNet`, `Kinetics-400`, `DeBERTa` in a
+list of names) is still a mention, typed by the vocabularies.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from paperkg.extract.gazetteers import GazetteerEntry
+
+__all__ = [
+    "COMMON_DF",
+    "COMMON_ZIPF",
+    "TOPIC_FAMILIES",
+    "VocabularyEntry",
+    "default_quality_dir",
+    "read_rows",
+    "vocabulary_names",
+    "vocabulary_type",
+]
+
+COMMON_ZIPF = 3.0  # general English (wordfreq)
+COMMON_DF = 200  # arXiv AI abstracts per 10,000
+
+# CSO's topics and the AI Ontology's classes are categories ("pretrained model", "computational
+# cost"): evidence for links, not that a phrase names something or what type it is
+TOPIC_FAMILIES = ("cso", "aio")
+
+
+@dataclass(frozen=True)
+class VocabularyEntry:
+    name: str
+    type: str
+    family: str  # pwc, epoch, modelsdev, aio, cso
+    iri: str  # "" when the source has no IRI for it
+
+
+def default_quality_dir() -> Path:
+    from paperkg.extract.resources import data_dir
+
+    return data_dir() / "quality"
+
+
+def read_rows(path: Path) -> Iterator[list[str]]:
+    """The tab-separated rows of a table, without comment and blank lines; `.gz` read as gzip."""
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as f:
+        for line in f:
+            if line.strip() and not line.startswith("#"):
+                yield line.rstrip("\n").split("\t")
+
+
+def vocabulary_type(entries: Iterable[VocabularyEntry]) -> str | None:
+    """The type Papers with Code, Epoch AI and models.dev give a name, when more than half their
+    entries agree (CSO's types are guesses from topic names, the AI Ontology's classes are not types)."""
+    votes = Counter(e.type for e in entries if e.family not in TOPIC_FAMILIES)
+    if not votes:
+        return None
+    type_, n = min(votes.items(), key=lambda kv: (-kv[1], kv[0]))
+    return type_ if 2 * n > sum(votes.values()) else None
+
+
+# A word of a name: a capital after its first letter (ScanNet, DeBERTa, iNaturalist, RGB-D), or a
+# capital first and a digit (Kinetics-400); "Breakfast", "Replica" and "data2vec" are not names by shape.
+_NAME_WORD = re.compile(r"^.+[A-Z]|^[A-Z].*\d")
+_CAPITALS = re.compile(r"^[A-Z]+$")
+# names written with brackets, commas, colons or slashes are table rows ("CIFAR-10, 1000 Labels",
+# "OpenAI: GPT-5.4"), not what an abstract writes
+_PLAIN = re.compile(r"^[\w.+-]+(?: [\w.+-]+)*$")
+_NAMED_TYPES = ("Dataset", "Model", "Method")
+
+
+def vocabulary_names(directory: str | Path | None = None) -> list[GazetteerEntry]:
+    """The Dataset, Model and Method names of the reference vocabularies that text cannot write by
+    chance, typed by `vocabulary_type`: a name with a word of a name's shape (`_NAME_WORD`) which,
+    if it is one word, is not an English or arXiv word in other case (`GitHub`, `YouTube`, `PaLM`;
+    a hyphenated one is: the field writes `u-net`, `ms-coco`, `office-home` in lower case too),
+    nor an acronym arXiv papers define (`SAR`, `E2E`, `NeRF`: a paper may mean something else by
+    it, and defines it when it does not), nor capitals of fewer than four letters. Sorted by name."""
+    root = Path(directory) if directory else default_quality_dir()
+    common = {w for w, zipf, df in read_rows(root / "words.tsv") if float(zipf) >= COMMON_ZIPF or int(df) >= COMMON_DF}
+    acronyms = {row[0] for row in read_rows(root / "acronyms.tsv")}
+    by_key: dict[str, list[VocabularyEntry]] = {}
+    for key, name, type_, family, iri in read_rows(root / "vocabulary.tsv.gz"):
+        by_key.setdefault(key, []).append(VocabularyEntry(name, type_, family, iri))
+    names: dict[str, str] = {}
+    for entries in by_key.values():
+        voted = vocabulary_type(entries)
+        if voted not in _NAMED_TYPES:
+            continue
+        for entry in entries:
+            if entry.family not in TOPIC_FAMILIES and _distinctive(entry.name, common, acronyms):
+                names.setdefault(entry.name, voted)
+    return [GazetteerEntry(name, type_) for name, type_ in sorted(names.items())]
+
+
+def _distinctive(name: str, common: set[str], acronyms: set[str]) -> bool:
+    words = name.split()
+    if len(name) < 3 or not _PLAIN.match(name) or not any(_NAME_WORD.search(w) for w in words):
+        return False
+    if len(words) > 1:
+        return True
+    word = words[0]
+    if "-" not in word and word.lower() in common:
+        return False
+    return word not in acronyms and not (_CAPITALS.match(word) and len(word) < 4)
