@@ -248,6 +248,28 @@ def test_a_bracket_glued_to_a_name_opens_a_token(nlp):
     assert {(s.text, s.label_) for s in doc.spans[ABBR_LONG_KEY]} == {("Group Relative Policy Optimization", "GRPO")}
 
 
+def test_graph_mentions_end_before_a_bracket_a_recognised_span_ends_in(nlp):
+    from paperkg.extract.components.refine import split_brackets
+
+    doc = nlp("We render 3D point clouds (ScanObjectNN) with appearance (color image) by an end-to-end (E2E) model.")
+
+    def recognised(text: str) -> Span:
+        start = doc.text.index(text)
+        return doc.char_span(start, start + len(text), label="Concept", span_id="ner")
+
+    spans = [recognised(t) for t in ("3D point clouds (ScanObjectNN)", "appearance (color image)")]
+    inside = recognised("end-to-end (E2E) model")  # a bracket inside a span stays, as SciERC marks it
+    ruled = Span(doc, inside.start, inside.end, label="Method", span_id="rule:gazetteer")
+    got = split_brackets([*spans, inside, ruled])
+    assert [(s.text, s.label_) for s in got] == [
+        ("3D point clouds", "Concept"),
+        ("ScanObjectNN", "Concept"),  # a one-word name in the bracket: a mention of its own
+        ("appearance", "Concept"),  # a gloss is no name
+        ("end-to-end (E2E) model", "Concept"),
+        ("end-to-end (E2E) model", "Method"),  # only the recogniser's spans are cut
+    ]
+
+
 def test_graph_mentions_split_a_definition_written_short_form_first(nlp):
     from paperkg.extract.components.refine import split_definitions
 

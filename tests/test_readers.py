@@ -313,14 +313,14 @@ def test_paper_dicts_read_back_as_the_same_papers(tmp_path):
 def test_latex_styling_is_read_as_the_words_it_marks_and_reads_back_the_same(tmp_path):
     record = {
         "id": "2501.00001",
-        "title": "\\textbf{GRPO}-Zero: \\emph{Simple} RL",
+        "title": "\\textbf{GRPO}-Zero: \\emph{Simple} RL with language models~(LMs)",
         "abstract": "We train \\textbf{\\textit{Dynamic Entropy Weighting}} (DEW) on H\\&E slides: +3.1\\% at "
         "$O(n^2)$ cost; code at \\href{https://github.com/a/b}{this link}.",
     }
     path = tmp_path / "latex.jsonl"
     path.write_text(json.dumps(record) + "\n", encoding="utf-8")
     [paper], _ = papers_and_problems(path)
-    assert paper.title == "GRPO-Zero: Simple RL"
+    assert paper.title == "GRPO-Zero: Simple RL with language models (LMs)"
     assert paper.abstract == (
         "We train Dynamic Entropy Weighting (DEW) on H&E slides: +3.1% at $O(n^2)$ cost; "
         "code at \\href{https://github.com/a/b}{this link}."  # mathematics and links kept as written

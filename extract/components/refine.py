@@ -196,6 +196,32 @@ def split_named(spans: list[Span], rules) -> list[Span]:
     return out
 
 
+# what a bracket at the end of a recognised span may hold to be a name of its own: one word with a
+# capital (`Gaussian Splatting (3DGS)`, `masked language model (SciBERT)`), not a gloss (`(color image)`)
+_BRACKETED_NAME = re.compile(r"^(?![vV]\d)[\w.&/+-]*[A-Z][\w.&/+-]*$")  # a version (`V1.0`) is no name
+
+
+def split_brackets(spans: list[Span]) -> list[Span]:
+    """Mentions for the graph: a recognised span that ends in a bracket it opened after its start
+    (`Action Gradient Reward (ARG)`, `3D point clouds (ScanObjectNN)`, `intrinsic (biological)`,
+    where `paperkg_abbreviations` found no definition) names what stands before the bracket; a
+    one-word name in the bracket is a mention of its own, of the same type. A bracket inside the
+    span (`end-to-end (E2E) model`) stays, as SciERC marks such phrases."""
+    out = []
+    for span in spans:
+        opened = [t.i for t in span[1:-1] if t.text == "("]
+        if span.id_ != "ner" or span[-1].text != ")" or len(opened) != 1:
+            out.append(span)
+            continue
+        doc, start, open_ = span.doc, span.start, opened[0]
+        before = Span(doc, start, open_, label=span.label_, span_id=span.id_)
+        inside = doc[open_ + 1 : span.end - 1]
+        out.append(before)
+        if len(inside) == 1 and _BRACKETED_NAME.match(inside.text):
+            out.append(Span(doc, inside.start, inside.end, label=span.label_, span_id=span.id_))
+    return out
+
+
 class TypeRefiner:
     """Merges recogniser, rule and abbreviation spans into typed, non-generic graph mentions.
 
@@ -241,6 +267,7 @@ class TypeRefiner:
             spans = sorted(mentions, key=lambda s: s.start)
         if self.use_rules and RULES_KEY in doc.spans:
             spans = split_named(spans, doc.spans[RULES_KEY])
+        spans = split_brackets(spans)
         doc.spans[MENTIONS_KEY] = kind_concepts(doc, doc.spans[ENTITIES_KEY], spans)
         return doc
 
