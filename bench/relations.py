@@ -94,8 +94,10 @@ AUDIT_BAND = AUDIT.with_name("audit-band.jsonl")
 BAND = (0.30, 0.45)
 BAND_AUDITED = 40
 QUESTIONS = AUDIT.with_name("questions.jsonl")
-# the same subjects judged before, newest first: which queries asked which build (README there)
-QUESTIONS_BEFORE = {
+# the same subjects judged on other builds or with other queries, newest first: which queries asked
+# which build (README there)
+QUESTIONS_OTHERS = {
+    "f7052c7": AUDIT.with_name("questions-f7052c7.jsonl"),  # main f7052c7's queries and build
     "2f01a65": AUDIT.with_name("questions-2f01a65.jsonl"),  # main 2f01a65's queries, its build
     "2f01a65 queries, 3a9b450 build": AUDIT.with_name("questions-3a9b450-build.jsonl"),
     "3a9b450": AUDIT.with_name("questions-3a9b450.jsonl"),  # main 3a9b450's queries and build
@@ -706,7 +708,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     if args.audit:
-        questions = {"now": question_audit()} | {name: question_audit(p) for name, p in QUESTIONS_BEFORE.items()}
+        questions = {"now": question_audit()} | {name: question_audit(p) for name, p in QUESTIONS_OTHERS.items()}
         relations = {
             "now": audit(),
             "814c09c": audit(AUDIT_BEFORE),

@@ -14,7 +14,7 @@ from bench.relations import (
     BAND,
     QUESTION_SUBJECTS,
     QUESTIONS,
-    QUESTIONS_BEFORE,
+    QUESTIONS_OTHERS,
     Gold,
     Predicted,
     argument_losses,
@@ -196,7 +196,7 @@ def test_the_audit_fixture_is_judged_row_by_row(tmp_path):
 
 
 def test_the_question_audit_judges_every_asked_answer(tmp_path):
-    for path in [QUESTIONS, *QUESTIONS_BEFORE.values()]:
+    for path in [QUESTIONS, *QUESTIONS_OTHERS.values()]:
         rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
         assert {r["judged"] for r in rows} == {"right", "wrong"}, path.name
         assert {(r["question"], r["subject"]) for r in rows} == {
