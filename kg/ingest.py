@@ -30,6 +30,7 @@ families (`kg.families`) are linked again from all models' names.
 from __future__ import annotations
 
 import gc
+import io
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -100,9 +101,11 @@ def prepare(ex: PaperExtraction) -> PreparedPaper:
     """Link a paper on its own and write its own quads: `kg build`'s finish step, run where the
     paper was extracted (`kg.engines`)."""
     links = link_locally(ex)
+    nquads = io.BytesIO()
     with one_base():
-        record = ox.serialize(paper_quads(links.record), format=ox.RdfFormat.N_QUADS)
-        return PreparedPaper(links, record + _own_nquads(links))
+        ox.serialize(paper_quads(links.record), nquads, ox.RdfFormat.N_QUADS)
+        nquads.write(_own_nquads(links))
+    return PreparedPaper(links, nquads.getvalue())
 
 
 def _own_nquads(links: LocalLinks) -> bytes:
