@@ -36,7 +36,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
-from itertools import chain, islice
+from itertools import islice
 from typing import Any
 
 import pyoxigraph as ox
@@ -269,14 +269,16 @@ def _add_chunk(
         report.generic_dropped += ex_dropped[linked.iri]
         if links.extractor:
             report.extractors.add(links.extractor)
-    # 3. the new papers, 4. relation evidence and support: removals now, and what is added in one
-    # bulk load (each load costs RocksDB a compaction of its own, `kg.store.bulk_write`)
+    # 3. the new papers
     for q in sorted(stale, key=str):
         db.remove(q)
-    evidence = _apply_evidence(db, delta.evidence, build, pending)
-    written = _paper_write([linked for _, linked in papers], fixed, build)
-    bulk_write(db, chain(written, evidence), b"".join(prepared.nquads for prepared in chunk))
+    # lenient: the worker's N-Quads were written from terms Oxigraph had already checked
+    db.bulk_load(b"".join(prepared.nquads for prepared in chunk), ox.RdfFormat.N_QUADS, lenient=True)
+    bulk_write(db, _paper_write([linked for _, linked in papers], fixed, build))
     pending.time_data.add(delta.changes)
+
+    # 4. relation evidence and support
+    _apply_evidence(db, delta.evidence, build, pending)
 
     # 5. what the chunk changes in the description of every entity it touched
     pending.descriptions.update(delta, keys, new_acronyms, form_keys)
@@ -317,10 +319,9 @@ def _stored_int(db: ox.Store, node: ox.NamedNode, predicate: ox.NamedNode) -> ox
     return next(iter(db.quads_for_pattern(node, predicate, None)), None)
 
 
-def _apply_evidence(db: ox.Store, deltas: Counter, build: ox.NamedNode, pending: _Pending) -> list[ox.Quad]:
-    """Remove the sentences each relation's evidence node no longer derives from, noting in
-    `pending` the evidence nodes the build made and removed; returns the quads to add (the
-    sentences gained and the evidence nodes made), for the chunk's one bulk load."""
+def _apply_evidence(db: ox.Store, deltas: Counter, build: ox.NamedNode, pending: _Pending) -> None:
+    """Add and remove the sentences each relation's evidence node derives from, noting in
+    `pending` the evidence nodes the build made and removed."""
     by_statement: dict[tuple, dict[ox.NamedNode, int]] = defaultdict(dict)
     for (s, relation, o, sentence), delta in deltas.items():
         if delta:
@@ -345,7 +346,7 @@ def _apply_evidence(db: ox.Store, deltas: Counter, build: ox.NamedNode, pending:
             add.extend(statement_quads(s, relation, o, build))
             pending.statements[node] = True
             pending.unread.setdefault(node, True)
-    return add
+    bulk_write(db, add)
 
 
 def _support_changes(
@@ -398,17 +399,10 @@ class _Pending:
 
     def write(self, db: ox.Store) -> None:
         """After the last chunk: every paper, mention and relation evidence is in the store."""
+        self.descriptions.write()
+        self.time_data.write(db, new=self.descriptions.new_entities())
         made = {n for n, new in self.unread.items() if new}
-        # one stream, so that the store takes it in few large loads; each part reads only what
-        # the chunks wrote or the store held before the build, never what another part writes
-        bulk_write(
-            db,
-            chain(
-                self.descriptions.changes(),
-                self.time_data.changes(db, new=self.descriptions.new_entities()),
-                _support_changes(db, self.support, self.recounted, made),
-            ),
-        )
+        bulk_write(db, _support_changes(db, self.support, self.recounted, made))
 
 
 @dataclass
@@ -514,10 +508,13 @@ class Descriptions:
         """The entities the build touched that had no description before it."""
         return {e for e, d in self._entities.items() if not d.stored}
 
-    def changes(self) -> Iterator[ox.Quad]:
-        """Every touched entity's description (only what changed), streamed: the quads of all
-        the entities of a large build would not fit in memory at once. Yields the quads to add;
-        what is no longer true is removed on the way."""
+    def write(self) -> None:
+        """Write every touched entity's description (only what changed), streamed: the quads of
+        all the entities of a large build would not fit in memory at once."""
+        bulk_write(self._db, self._changes())
+
+    def _changes(self) -> Iterator[ox.Quad]:
+        """The quads to add; what is no longer true is removed on the way."""
         for e in sorted(self._entities, key=lambda e: e.value):
             d = self._entities[e]
             new = (

@@ -29,7 +29,6 @@ graph is 10-100x faster, and it persists to disk natively.
 from __future__ import annotations
 
 import fcntl
-import io
 import json
 import os
 import re
@@ -53,37 +52,17 @@ _BASE_LINE = "base "
 _GENERATION = re.compile(r"gen-\d{6}")
 
 
-# Quads serialized at a time, and the N-Quads bytes one bulk load takes (about a million quads).
-# Each bulk load becomes a set of files that RocksDB's background threads compact into the rest
-# of the database; with hashed keys every load overlaps the whole database, so fewer, larger
-# loads make RocksDB rewrite less (loading a 10,000-paper graph in loads of 200,000 quads took
-# about a third more CPU than in loads of a million: bench/store_loads.py).
-SERIALIZE_BATCH = 100_000
-LOAD_BYTES = 128 * 2**20
+WRITE_BATCH = 200_000
 
 
-def bulk_write(db: ox.Store, quads: Iterable[ox.Quad], nquads: bytes = b"") -> None:
-    """Bulk-load `nquads` (N-Quads bytes) and `quads`, serialized a batch at a time into loads
-    of about `LOAD_BYTES`: memory stays bounded however many `quads` yields.
+def bulk_write(db: ox.Store, quads: Iterable[ox.Quad]) -> None:
+    """Bulk-load quads a bounded batch at a time: memory stays flat however many `quads` yields.
 
     Bulk loads are not atomic on their own; `Store.transaction` makes the whole build atomic.
     """
-    buffer = io.BytesIO(nquads)
-    buffer.seek(0, io.SEEK_END)
     iterator = iter(quads)
-    while batch := list(islice(iterator, SERIALIZE_BATCH)):
-        ox.serialize(batch, buffer, ox.RdfFormat.N_QUADS)
-        if buffer.tell() >= LOAD_BYTES:
-            _load(db, buffer)
-            buffer = io.BytesIO()
-    if buffer.tell():
-        _load(db, buffer)
-
-
-def _load(db: ox.Store, buffer: io.BytesIO) -> None:
-    # lenient: the bytes were written from terms Oxigraph had already checked
-    buffer.seek(0)
-    db.bulk_load(buffer, ox.RdfFormat.N_QUADS, lenient=True)
+    while batch := list(islice(iterator, WRITE_BATCH)):
+        db.bulk_extend(batch)
 
 
 class StoreError(PaperkgError):

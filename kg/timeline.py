@@ -136,9 +136,9 @@ class TimeChanges:
     def write(self, db: ox.Store, new: Collection[ox.NamedNode] = ()) -> None:
         """Apply the changes to the store; `new` are entities known to have no time data stored,
         whose reads are skipped (most of a large build's)."""
-        bulk_write(db, self.changes(db, new))
+        bulk_write(db, self._changes(db, new))
 
-    def changes(self, db: ox.Store, new: Collection[ox.NamedNode]) -> Iterator[ox.Quad]:
+    def _changes(self, db: ox.Store, new: Collection[ox.NamedNode]) -> Iterator[ox.Quad]:
         """The quads to add, an entity at a time; what is no longer true is removed on the way."""
         add: list[ox.Quad] = []
         if +self.corpus or self.undated:
