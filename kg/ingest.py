@@ -59,10 +59,10 @@ from paperkg.kg.rdf import (
     build_quads,
     entity_quads,
     link_quads,
-    mention_quads,
+    mention_nquads,
     paper_quads,
-    relation_mention_quads,
-    sentence_quads,
+    relation_mention_nquads,
+    sentence_nquads,
     statement_quads,
     stored_entity_quads,
     stored_tallies,
@@ -103,18 +103,18 @@ def prepare(ex: PaperExtraction) -> PreparedPaper:
     links = link_locally(ex)
     nquads = io.BytesIO()
     with one_base():
-        ox.serialize(_own_quads(links), nquads, ox.RdfFormat.N_QUADS)
+        ox.serialize(paper_quads(links.record), nquads, ox.RdfFormat.N_QUADS)
+        nquads.write(_own_nquads(links))
     return PreparedPaper(links, nquads.getvalue())
 
 
-def _own_quads(links: LocalLinks) -> Iterator[ox.Quad]:
+def _own_nquads(links: LocalLinks) -> bytes:
+    """The paper's sentences, mentions and relation mentions as N-Quads (`kg.rdf.sentence_nquads`)."""
     paper = links.paper
-    yield from paper_quads(links.record)
-    for s in paper.sentences.values():
-        yield from sentence_quads(paper.iri, s)
-    for lm in paper.mentions:
-        yield from mention_quads(paper.iri, lm)
-    yield from relation_mention_quads(paper)
+    lines = [line for s in paper.sentences.values() for line in sentence_nquads(paper.iri, s)]
+    lines += [line for lm in paper.mentions for line in mention_nquads(paper.iri, lm)]
+    lines += relation_mention_nquads(paper)
+    return "".join(lines).encode()
 
 
 def add_extractions(db: ox.Store, extractions: Iterable[PaperExtraction], **options: Any) -> IngestReport:
