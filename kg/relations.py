@@ -547,8 +547,12 @@ def sentence_relation_patterns(text: str, spans: Sequence[Span]) -> dict[tuple[H
                 or (_COMBINE_LEAD.search(lead) and _PAIR_MID.match(gap))
             ):
                 add(a, "conjunctionWith", b, "coordinated")
-                for x in _list_from(spans, j, text, same_kind=True)[1:]:  # "A, B and C": A and C too
-                    add(a, "conjunctionWith", x, "listed")
+                # what is combined with a list goes with each item ("combines CLIP with ALIGN and
+                # BLIP"); in a plain list only neighbours, as SciERC marks conjunctions ("A, B and C":
+                # not A with C, which its dev annotates once in the 27 times it was proposed)
+                if _COMBINE_LEAD.search(lead) and _PAIR_MID.match(gap):
+                    for x in _list_from(spans, j, text, same_kind=True)[1:]:
+                        add(a, "conjunctionWith", x, "listed")
             elif (
                 j == i + 1
                 and _LIST_GAP.match(gap)
