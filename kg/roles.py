@@ -226,6 +226,8 @@ _SURVEY = re.compile(
 # an appositive (`X, a specialized LLM`), a bracket (`PERL (Parameter-Efficient Reasoning in CLIP`)
 # or a name (`Yuvion LLM`)
 _PROPOSAL_BEFORE = re.compile(r",\s+(?:a|an|the)\s|\(|(?-i:\b[A-Z][\w-]*[A-Z\d][\w-]*)", re.IGNORECASE)
+_WORD = re.compile(r"[^\W\d_][\w-]*")
+_DETERMINERS = frozenset({"a", "an", "the", "our", "its", "their", "this", "these"})
 _NAMING = re.compile(r"\b(?:called|named|dubbed|termed|coined(?: as)?)\s*$", re.IGNORECASE)
 # an established term right before a head noun modifies it: `a two-stream CLIP model`, `an RL framework`
 _MODIFIES = re.compile(rf"^(?:\s*\([^()]*\))?(?:\s+{_PHRASE_WORD}){{0,2}}?\s+{_HEAD_NOUN}\b", re.IGNORECASE)
@@ -251,8 +253,9 @@ def _describes_proposal(before: str, after: str) -> bool:
 def _described_by(before: str, after: str) -> bool:
     """Whether an established term that a proposal governs describes the proposal rather than being
     it: another name, a bracket or an appositive stands between the cue and the term (`we propose
-    X, a specialized LLM`), the term modifies a head noun (`a two-stream CLIP model`), or it is the
-    name of something the paper uses (`using an algorithm called GRPO`)."""
+    X, a specialized LLM`), a word qualifies it (`a difficulty-aware GRPO`: a variant of it is
+    proposed), it modifies a head noun (`a two-stream CLIP model`), or it is the name of something
+    the paper uses (`using an algorithm called GRPO`)."""
     if _MODIFIES.match(after):
         return True
     at = _last_near(_PROPOSE, before)
@@ -260,8 +263,12 @@ def _described_by(before: str, after: str) -> bool:
         return False
     # `using an algorithm called GRPO`: the name of what the paper uses, not one it coins
     named = _NAMING.search(before, 0, at)
-    return _PROPOSAL_BEFORE.search(before, at) is not None or (
-        named is not None and _governed(_USE, before[: named.start()])
+    # `we propose a difficulty-aware GRPO`, `multi-context GRPO`: a variant of the term is proposed
+    modified = any(w.lower() not in _DETERMINERS for w in _WORD.findall(before, at))
+    return (
+        modified
+        or _PROPOSAL_BEFORE.search(before, at) is not None
+        or (named is not None and _governed(_USE, before[: named.start()]))
     )
 
 

@@ -150,10 +150,14 @@ def test_an_established_term_describing_the_proposal_is_built_on_not_proposed():
         end = start + len(mention) if mention != "Group" else len(text) - 1
         assert mention_role(text, start, end, "Method") == "proposes"
         assert mention_role(text, start, end, "Method", established=True) == "uses"
-    # the proposal's own name, and an established term it proposes outright, stay proposed
+    # the proposal's own name, and an established term a proposal names bare, stay proposed
     assert role(sentence, "DisasterNet-LLM", "Model", established=True) == "proposes"
-    outright = "We propose a novel decoder-only Large Language Model (LLM) to detect anomalies."
-    assert role(outright, "Large Language Model", "Method", established=True) == "proposes"
+    bare = "We present Qwen3, the latest version of the Qwen model family."
+    assert role(bare, "Qwen3", "Model", established=True) == "proposes"
+    # a qualified one is a variant of the term: the paper builds on the term
+    qualified = "We propose a difficulty-aware GRPO that extends the original GRPO."
+    assert role(qualified, "GRPO", "Method") == "proposes"
+    assert role(qualified, "GRPO", "Method", established=True) == "uses"
 
 
 def spans(sentence: str, *mentions: tuple[str, str, str]) -> list[Span]:
