@@ -222,10 +222,6 @@ _NAME_OPENS = re.compile(r"(?:^(?:The\s+)?|(?:\s+and|,)\s+)$")
 _SURVEY = re.compile(
     r"\s*(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}?(?:survey|review|overview|tutorial|primer)\b", re.IGNORECASE
 )
-# before an established term, what shows that the proposal is another thing the term describes:
-# an appositive (`X, a specialized LLM`), a bracket (`PERL (Parameter-Efficient Reasoning in CLIP`)
-# or a name (`Yuvion LLM`)
-_PROPOSAL_BEFORE = re.compile(r",\s+(?:a|an|the)\s|\(|(?-i:\b[A-Z][\w-]*[A-Z\d][\w-]*)", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_][\w-]*")
 _DETERMINERS = frozenset({"a", "an", "the", "our", "its", "their", "this", "these"})
 _NAMING = re.compile(r"\b(?:called|named|dubbed|termed|coined(?: as)?)\s*$", re.IGNORECASE)
@@ -252,10 +248,10 @@ def _describes_proposal(before: str, after: str) -> bool:
 
 def _described_by(before: str, after: str) -> bool:
     """Whether an established term that a proposal governs describes the proposal rather than being
-    it: another name, a bracket or an appositive stands between the cue and the term (`we propose
-    X, a specialized LLM`), a word qualifies it (`a difficulty-aware GRPO`: a variant of it is
-    proposed), it modifies a head noun (`a two-stream CLIP model`), or it is the name of something
-    the paper uses (`using an algorithm called GRPO`)."""
+    it: a word other than a determiner stands between the cue and the term (another name or an
+    appositive: `we propose X, a specialized LLM`, `PERL (Parameter-Efficient Reasoning in CLIP`; a
+    qualifier: `a difficulty-aware GRPO`, a variant of it), it modifies a head noun (`a two-stream
+    CLIP model`), or it is the name of something the paper uses (`using an algorithm called GRPO`)."""
     if _MODIFIES.match(after):
         return True
     at = _last_near(_PROPOSE, before)
@@ -263,13 +259,8 @@ def _described_by(before: str, after: str) -> bool:
         return False
     # `using an algorithm called GRPO`: the name of what the paper uses, not one it coins
     named = _NAMING.search(before, 0, at)
-    # `we propose a difficulty-aware GRPO`, `multi-context GRPO`: a variant of the term is proposed
-    modified = any(w.lower() not in _DETERMINERS for w in _WORD.findall(before, at))
-    return (
-        modified
-        or _PROPOSAL_BEFORE.search(before, at) is not None
-        or (named is not None and _governed(_USE, before[: named.start()]))
-    )
+    qualified = any(w.lower() not in _DETERMINERS for w in _WORD.findall(before, at))
+    return qualified or (named is not None and _governed(_USE, before[: named.start()]))
 
 
 def _bracketed_proposal(before: str, after: str) -> bool:
