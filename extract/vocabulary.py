@@ -74,6 +74,9 @@ def vocabulary_type(entries: Iterable[VocabularyEntry]) -> str | None:
 # A word of a name: a capital after its first letter (ScanNet, DeBERTa, iNaturalist, RGB-D), or a
 # capital first and a digit (Kinetics-400); "Breakfast", "Replica" and "data2vec" are not names by shape.
 _NAME_WORD = re.compile(r"^.+[A-Z]|^[A-Z].*\d")
+# A model's API identifier: lower case with a digit (o3, o4-mini, gpt-oss-120b, claude-sonnet-4-5), as
+# papers write the model they called; 131 of them occur in the arXiv corpus, each time naming the model.
+_MODEL_ID = re.compile(r"^(?=.*\d)[a-z][a-z0-9.-]*$")
 _CAPITALS = re.compile(r"^[A-Z]+$")
 # names written with brackets, commas, colons or slashes are table rows ("CIFAR-10, 1000 Labels",
 # "OpenAI: GPT-5.4"), not what an abstract writes
@@ -87,7 +90,8 @@ def vocabulary_names(directory: str | Path | None = None) -> list[GazetteerEntry
     if it is one word, is not an English or arXiv word in other case (`GitHub`, `YouTube`, `PaLM`;
     a hyphenated one is: the field writes `u-net`, `ms-coco`, `office-home` in lower case too),
     nor an acronym arXiv papers define (`SAR`, `E2E`, `NeRF`: a paper may mean something else by
-    it, and defines it when it does not), nor capitals of fewer than four letters. Sorted by name."""
+    it, and defines it when it does not), nor capitals of fewer than four letters; and a Model's
+    identifier in lower case with a digit (`_MODEL_ID`) that is no common word. Sorted by name."""
     root = Path(directory) if directory else default_quality_dir()
     common = {w for w, zipf, df in read_rows(root / "words.tsv") if float(zipf) >= COMMON_ZIPF or int(df) >= COMMON_DF}
     acronyms = {row[0] for row in read_rows(root / "acronyms.tsv")}
@@ -100,13 +104,15 @@ def vocabulary_names(directory: str | Path | None = None) -> list[GazetteerEntry
         if voted not in _NAMED_TYPES:
             continue
         for entry in entries:
-            if entry.family not in TOPIC_FAMILIES and _distinctive(entry.name, common, acronyms):
+            if entry.family not in TOPIC_FAMILIES and _distinctive(entry.name, voted, common, acronyms):
                 names.setdefault(entry.name, voted)
     return [GazetteerEntry(name, type_) for name, type_ in sorted(names.items())]
 
 
-def _distinctive(name: str, common: set[str], acronyms: set[str]) -> bool:
+def _distinctive(name: str, type_: str, common: set[str], acronyms: set[str]) -> bool:
     words = name.split()
+    if type_ == "Model" and _MODEL_ID.match(name) and name not in common:
+        return True
     if len(name) < 3 or not _PLAIN.match(name) or not any(_NAME_WORD.search(w) for w in words):
         return False
     if len(words) > 1:

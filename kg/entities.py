@@ -37,6 +37,7 @@ MERGE_RULES = (
     "latex",
     "accent",
     "acronym",
+    "maker",
     "kind-head",
     "extractor-group",
 )
@@ -239,9 +240,15 @@ def merge_rules(alias: str, label: str, acronyms: Iterable[str], quality: Qualit
     for acronym in sorted(acronyms):
         if lookup_key(acronym) == alias_key:
             return ("acronym",) + surface_differences(alias, acronym)
-    name = quality.kind_head_name(alias) if quality else None
-    if name and lookup_key(name) == lookup_key(label):
-        return ("kind-head",)
+    rules: list[str] = []
+    name = alias
+    if quality:
+        for rule, bare in (("maker", quality.maker_free_name), ("kind-head", quality.kind_head_name)):
+            if shorter := bare(name):
+                rules.append(rule)
+                name = shorter
+    if rules and lookup_key(name) == lookup_key(label):
+        return tuple(rules)
     return ("extractor-group",)
 
 

@@ -97,8 +97,9 @@ def _link_locally(ex: PaperExtraction) -> LocalLinks:
     sentences = _sentences(ex)
     staged: list[tuple[Mention, str, str, bool, bool]] = []  # mention, type, key, pending, established
     dropped = 0
-    # `ImageNet dataset` is ImageNet, `object detection task` object detection: no generic names
-    names = {ent.name: quality.kind_head_name(ent.name) or ent.name for ent in ex.entities}
+    # `ImageNet dataset` is ImageNet, `object detection task` object detection, `OpenAI's o3` o3: no
+    # generic names
+    names = {ent.name: _bare_name(ent.name, quality) for ent in ex.entities}
     generic = {  # generic name -> whether a term of art qualifies it
         ent.name: _qualified(names[ent.name], quality)
         for ent in ex.entities
@@ -169,6 +170,11 @@ def _link_locally(ex: PaperExtraction) -> LocalLinks:
         if long_key in named and long_key not in short_to_long.values():
             links.acronyms.setdefault(long_key, set()).update(shorts)
     return links
+
+
+def _bare_name(name: str, quality: Quality) -> str:
+    name = quality.maker_free_name(name) or name
+    return quality.kind_head_name(name) or name
 
 
 def _qualified(name: str, quality: Quality) -> bool:

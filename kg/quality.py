@@ -47,6 +47,14 @@ KIND_MIN_PAPERS = 50
 _WORD = re.compile(r"[^\W_]+")
 _NAME_WORD = re.compile(r"\d|^.+[A-Z]")
 _DIMENSION = re.compile(r"\d[Dd]")  # 2D, 3D: as common as any word
+# Organisations papers name before their models and datasets ("OpenAI o3", "Google's Gemini 2.5
+# Pro", "Microsoft COCO", "Meta-Llama-3-8B"): the name after them is the model or dataset itself
+MAKERS = (
+    "Alibaba", "Amazon", "Anthropic", "Apple", "Baidu", "ByteDance", "Cohere", "DeepMind", "Google",
+    "Google DeepMind", "IBM", "Meta", "Meta AI", "Microsoft", "Mistral AI", "Moonshot AI", "NVIDIA",
+    "Nvidia", "OpenAI", "Tencent", "xAI", "Zhipu AI",
+)  # fmt: skip
+_MAKER = re.compile(r"(?:%s)(?:['\u2019]s)?[ -]+" % "|".join(sorted(map(re.escape, MAKERS), key=len, reverse=True)))  # noqa: UP031
 
 
 @dataclass(frozen=True)
@@ -144,6 +152,18 @@ class Quality:
             return None
         key = lookup_key(name)
         return name.strip() if (self.curated_type(key) or self.type_of(key)) == kind else None
+
+    def maker_free_name(self, text: str) -> str | None:
+        """The name in `text` after the organisation that made it (`OpenAI's o3` -> `o3`, `Microsoft
+        COCO` -> `COCO`), when the curated gazetteers or the vocabularies know that name (with a kind
+        head after it: `OpenAI o3 model`) as a Model or Dataset; None otherwise (`Google Scholar`)."""
+        text = text.strip()
+        maker = _MAKER.match(text)
+        if not maker:
+            return None
+        rest = text[maker.end() :]
+        key = lookup_key(self.kind_head_name(rest) or rest)
+        return rest if (self.curated_type(key) or self.type_of(key)) in ("Model", "Dataset") else None
 
     def vocabulary(self, key: str) -> list[VocabularyEntry]:
         return self._vocabulary.get(key, [])

@@ -78,6 +78,29 @@ def test_a_mention_lands_in_the_entity_of_its_own_key(words, joiner):
 # -- specificity ------------------------------------------------------------------------------------
 
 
+def test_a_name_after_its_maker_is_the_name_when_the_vocabularies_know_it():
+    quality = load_quality()
+    assert quality.maker_free_name("OpenAI o3") == "o3"
+    assert quality.maker_free_name("OpenAI's o1") == "o1"
+    assert quality.maker_free_name("OpenAI-o3") == "o3"
+    assert quality.maker_free_name("Google\u2019s Gemini 2.5 Pro") == "Gemini 2.5 Pro"
+    assert quality.maker_free_name("Microsoft COCO") == "COCO"
+    assert quality.maker_free_name("OpenAI o3 model") == "o3 model"  # the kind head is the next rule's
+    assert quality.maker_free_name("Google Scholar") is None  # no model or dataset of that name
+    assert quality.maker_free_name("NVIDIA A100") is None
+    assert quality.maker_free_name("o3") is None
+
+
+def test_a_mention_with_its_maker_lands_in_the_models_entity(tmp_path):
+    p = paper("arxiv:2503.00009", "Reasoning", "OpenAI's o3 and o3 solve puzzles that OpenAI o3 model cannot.")
+    store = build(
+        tmp_path / "s",
+        [extraction(p, ent("OpenAI's o3", "Model"), ent("o3", "Model"), ent("OpenAI o3 model", "Model"))],
+    )
+    keys = {q.object.value for q in store.oxigraph.quads_for_pattern(None, pkg.key, None)}
+    assert keys == {"o3"}
+
+
 def test_common_words_without_a_name_are_generic():
     quality = load_quality()
     # "... and downstream tasks show that MedLoRD generates high-fidelity images ..."

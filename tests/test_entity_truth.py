@@ -188,6 +188,7 @@ def test_every_alias_keeps_the_reason_it_merged():
     assert merge_rules("Group Relative Policy Optimisation", "Group Relative Policy Optimization", []) == ("spelling",)
     assert merge_rules("Large Language Model's", "Large Language Model", []) == ("possessive",)
     assert merge_rules("ImageNet dataset", "ImageNet", [], load_quality()) == ("kind-head",)
+    assert merge_rules("OpenAI's o3 model", "o3", [], load_quality()) == ("maker", "kind-head")
     assert merge_rules("RAG datasets", "RAG", [], load_quality()) == ("extractor-group",)
 
 

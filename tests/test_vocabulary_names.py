@@ -39,6 +39,15 @@ def test_names_of_a_names_shape_are_kept_with_the_vocabularies_type(names):
     assert names["DeBERTa"] == "Model"  # Papers with Code's method page is outvoted by two Model entries
 
 
+def test_a_models_identifier_in_lower_case_is_a_name(names):
+    # papers write the model they called by its API identifier: `o3`, `gpt-oss-120b`
+    for name in ("o1", "o3", "o4-mini", "gpt-oss-120b", "claude-sonnet-4-5"):
+        assert names[name] == "Model"
+    # lower case without a digit is a word (`breakfast`), and a lower-case Dataset name is not an identifier
+    assert not {n for n, t in names.items() if n == n.lower() and not any(c.isdigit() for c in n)}
+    assert all(t == "Model" for n, t in names.items() if n == n.lower() and not any(c.isupper() for c in n))
+
+
 def test_words_text_writes_by_chance_are_not_names(names):
     # an English word in capitals or capitalised (`COIN`, `Breakfast`, `PaLM`), an acronym arXiv
     # papers define for other words (`SAR`, `NeRF`), capitals of three letters (`TUM`)
@@ -48,7 +57,7 @@ def test_words_text_writes_by_chance_are_not_names(names):
 def test_rules_find_a_vocabularys_name_where_the_recogniser_gives_no_span(nlp):
     text = (
         "VideoMAP outperforms existing models across datasets including Kinetics-400, Something-Something V2, "
-        "Breakfast, and COIN. We compare with DeBERTa on ScanNet. "
+        "Breakfast, and COIN. We compare o3 and gpt-oss-120b with DeBERTa on ScanNet. "
         "We propose EMMA (Efficient Multi-Modal Adaptation), and EMMA is fast."
     )
     doc = nlp(text)  # a blank pipeline: no recogniser spans at all
@@ -58,6 +67,8 @@ def test_rules_find_a_vocabularys_name_where_the_recogniser_gives_no_span(nlp):
         ("Something-Something V2", "Dataset"),
         ("DeBERTa", "Model"),
         ("ScanNet", "Dataset"),
+        ("o3", "Model"),
+        ("gpt-oss-120b", "Model"),
     }
     mentions = {(s.text, s.label_) for s in doc.spans[MENTIONS_KEY]}
     assert {("Kinetics-400", "Dataset"), ("DeBERTa", "Model"), ("ScanNet", "Dataset")} <= mentions
