@@ -140,6 +140,27 @@ def _match_long_form(short: str, candidate: str) -> int | None:
     return start
 
 
+def _initials_start(short: str, candidate: str) -> int | None:
+    """Offset in `candidate` of the fewest last words whose initials spell `short` exactly, the
+    parts of a hyphenated word each giving one (`Proximal Policy Optimization` for PPO, where
+    Schwartz-Hearst takes the `p` and `o` inside `Optimization` and stops at `Policy`;
+    `Retrieval-Augmented Generation` for RAG), or None."""
+    spelled = "".join(c.lower() for c in short if c.isalnum())
+    if is_acronym_plural(short) and len(spelled) > 2:
+        spelled = spelled[:-1]
+    initials = ""
+    for word in reversed(list(_WORD.finditer(candidate))):
+        parts = [m for m in re.finditer(r"[^-/]+", word.group()) if m.group()[0].isalnum()]
+        if not parts:
+            continue
+        initials = "".join(m.group()[0].lower() for m in parts) + initials
+        if initials == spelled:
+            return word.start() + parts[0].start()
+        if len(initials) >= len(spelled):
+            return None
+    return None
+
+
 def _long_form_window(text: str, end: int, short: str) -> int:
     """Start offset of the words Schwartz-Hearst allows before `end`: min(|SF| + 5, 2|SF|)."""
     limit = min(len(short) + 5, 2 * len(short))
@@ -167,14 +188,16 @@ def _long_then_short(text: str, open_: int, close: int) -> Abbreviation | None:
     citation = _CITATION.search(before)
     end = citation.start() if citation else len(before.rstrip())
     window = _long_form_window(text, end, short)
-    rel = _match_long_form(short, text[window:end])
-    if rel is None:
-        return None
-    ls, le = _strip_edges(text, window + rel, end)
-    long = text[ls:le]
-    if len(long) <= len(short) or long.lower() == short.lower() or long.count(" ") > len(short) + 4:
-        return None
-    return Abbreviation(short, long, s, e, ls, le) if _is_definition(short, long) else None
+    for rel in (_initials_start(short, text[window:end]), _match_long_form(short, text[window:end])):
+        if rel is None:
+            continue
+        ls, le = _strip_edges(text, window + rel, end)
+        long = text[ls:le]
+        if len(long) <= len(short) or long.lower() == short.lower() or long.count(" ") > len(short) + 4:
+            continue
+        if _is_definition(short, long):
+            return Abbreviation(short, long, s, e, ls, le)
+    return None
 
 
 def _short_then_long(text: str, open_: int, close: int) -> Abbreviation | None:

@@ -22,6 +22,31 @@ def test_capitals_inside_words():
     ]
 
 
+def test_every_word_of_a_long_form_its_initials_spell_belongs_to_it():
+    # Schwartz-Hearst alone matches the `p` and `o` inside "Optimization" and stops at "Policy"
+    text = (
+        "We compare Proximal Policy Optimization (PPO) with Retrieval-Augmented Generation (RAG) and "
+        "multimodal misinformation detection (MMD), and use Low-Rank Adaptation (LoRA)."
+    )
+    assert pairs(text) == [
+        ("PPO", "Proximal Policy Optimization"),
+        ("RAG", "Retrieval-Augmented Generation"),
+        ("MMD", "multimodal misinformation detection"),
+        ("LoRA", "Low-Rank Adaptation"),  # initials do not spell it: the letters inside words do
+    ]
+
+
+def test_initials_that_reach_a_word_of_the_sentence_give_way_to_the_name():
+    # "introduce" and the name's initials spell ICAs; the long form is the name, not the clause
+    assert pairs("we introduce Inquisitive Conversational Agents (ICAs)") == [
+        ("ICAs", "Inquisitive Conversational Agents")
+    ]
+    assert pairs("multiple-output (MIMO)-Orthogonal Frequency-Division Multiplexing (OFDM)")[-1] == (
+        "OFDM",
+        "Orthogonal Frequency-Division Multiplexing",
+    )
+
+
 def test_short_form_then_long_form():
     assert pairs("We train a CNN (convolutional neural network) on images.") == [
         ("CNN", "convolutional neural network")
