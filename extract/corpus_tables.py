@@ -10,6 +10,11 @@ needs `pip install wordfreq` (build time only; what ships is the derived tables)
 - `acronyms.tsv`: `acronym, long form, papers, defined`: for each short form (case-sensitive)
   that arXiv abstracts define, the long form most of them give, in how many papers, and how
   many papers define the short form at all.
+- `benchmarks.tsv`: `name, papers`: names of a name's shape that at least `MIN_BENCHMARK_PAPERS`
+  arXiv abstracts write as `the NAME benchmark`, `on NAME dataset` or `the NAME corpus` (singular:
+  `MRI datasets` are kinds of data), which neither the reference vocabularies give another type
+  nor papers define as an acronym: the field's new benchmarks (LIBERO, OSWorld, GenEval, MMMU)
+  that no vocabulary lists yet, read as Datasets (`extract.vocabulary.vocabulary_rows`).
 - `vocabulary.tsv.gz`: `key, name, type, family, iri`: the reference vocabularies' names (Papers
   with Code, Epoch AI, models.dev, the AI Ontology, CSO topics) under `naming.lookup_key`, with
   their identifiers. Names of fewer than `MIN_NAME` characters, short forms that are English
@@ -29,10 +34,13 @@ from pathlib import Path
 
 from paperkg.extract.abbreviations import find_abbreviations
 from paperkg.extract.naming import lookup_key, singular
+from paperkg.extract.vocabulary import NAME_WORD
 
 MIN_WORD_DF = 20  # abstracts
 MIN_DEFINITIONS = 3  # papers defining a short form before it is listed
 MIN_NAME = 2
+MIN_BENCHMARK_PAPERS = 3
+_BENCHMARK = re.compile(r"\b(?:the|on) ([A-Z][\w.+-]*(?: [A-Z0-9][\w.+-]*)?) (?:benchmark|dataset|corpus)\b")
 _WORDS = re.compile(r"[a-z][a-z'-]*[a-z]|[a-z]")
 _ACRONYM = re.compile(r"[A-Z]{2}|\d")
 
@@ -56,15 +64,19 @@ def _abstracts(shared: Path):
             yield f"{record.get('title') or ''}\n\n{record.get('abstract') or ''}"
 
 
-def corpus_counts(texts) -> tuple[int, Counter, dict[str, Counter]]:
-    """Abstracts read, word document frequencies, and long-form keys per short form (one vote a paper)."""
+def corpus_counts(texts) -> tuple[int, Counter, dict[str, Counter], Counter]:
+    """Abstracts read, word document frequencies, long-form keys per short form (one vote a
+    paper) and the papers writing each name as a benchmark (`_BENCHMARK`)."""
     n = 0
     df: Counter = Counter()
+    benchmarks: Counter = Counter()
     definitions: dict[str, Counter] = defaultdict(Counter)
     forms: dict[str, Counter] = defaultdict(Counter)
     for text in texts:
         n += 1
         df.update(set(_WORDS.findall(text.lower())))
+        named = {m.group(1) for m in _BENCHMARK.finditer(text)}
+        benchmarks.update(name for name in named if any(map(NAME_WORD.search, name.split())))
         seen = set()
         for abbr in find_abbreviations(text):
             short = singular(abbr.short)
@@ -78,7 +90,7 @@ def corpus_counts(texts) -> tuple[int, Counter, dict[str, Counter]]:
         short: Counter({forms[k].most_common(1)[0][0]: c for k, c in counts.items()})
         for short, counts in definitions.items()
     }
-    return n, df, longs
+    return n, df, longs, benchmarks
 
 
 def write_words(path: Path, n: int, df: Counter) -> None:
@@ -103,7 +115,22 @@ def write_acronyms(path: Path, longs: dict[str, Counter]) -> None:
         f.write("\n".join(rows) + "\n")
 
 
-def write_vocabulary(path: Path, shared: Path, english: set[str]) -> None:
+def write_benchmarks(
+    path: Path, benchmarks: Counter, longs: dict[str, Counter], vocabulary: set[tuple[str, ...]]
+) -> None:
+    """`benchmarks.tsv`: see the module's docstring."""
+    acronyms = {short for short, counts in longs.items() if sum(counts.values()) >= MIN_DEFINITIONS}
+    typed = {key for key, _, type_, family, _ in vocabulary if type_ != "Dataset" and family not in ("aio", "cso")}
+    rows = [
+        f"{name}\t{papers}"
+        for name, papers in sorted(benchmarks.items())
+        if papers >= MIN_BENCHMARK_PAPERS and singular(name) not in acronyms and lookup_key(name) not in typed
+    ]
+    header = "# name\tarXiv AI abstracts writing 'the NAME benchmark', 'dataset' or 'corpus'\n"
+    path.write_text(header + "\n".join(rows) + "\n")
+
+
+def write_vocabulary(path: Path, shared: Path, english: set[str]) -> set[tuple[str, ...]]:
     rows = set()
     for file in sorted((shared / "vocab").glob("*.jsonl.gz")):
         family = FAMILIES.get(file.name.split(".")[0])
@@ -133,16 +160,18 @@ def write_vocabulary(path: Path, shared: Path, english: set[str]) -> None:
     header = "# key\tname\ttype\tfamily\tiri\n"
     with gzip.open(path, "wt", encoding="utf-8", compresslevel=9) as f:
         f.write(header + "\n".join("\t".join(r) for r in sorted(rows)) + "\n")
+    return rows
 
 
 def main(argv: list[str]) -> None:
     shared = Path(argv[0])
     out = Path(argv[1]) if len(argv) > 1 else Path(__file__).with_name("data") / "quality"
     out.mkdir(parents=True, exist_ok=True)
-    n, df, longs = corpus_counts(_abstracts(shared))
+    n, df, longs, benchmarks = corpus_counts(_abstracts(shared))
     write_words(out / "words.tsv", n, df)
     write_acronyms(out / "acronyms.tsv", longs)
-    write_vocabulary(out / "vocabulary.tsv.gz", shared, set(df))
+    vocabulary = write_vocabulary(out / "vocabulary.tsv.gz", shared, set(df))
+    write_benchmarks(out / "benchmarks.tsv", benchmarks, longs, vocabulary)
     print(f"{n} abstracts -> {out}")
 
 

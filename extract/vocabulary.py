@@ -22,11 +22,13 @@ from paperkg.extract.gazetteers import GazetteerEntry
 __all__ = [
     "COMMON_DF",
     "COMMON_ZIPF",
+    "NAME_WORD",
     "TOPIC_FAMILIES",
     "VocabularyEntry",
     "default_quality_dir",
     "read_rows",
     "vocabulary_names",
+    "vocabulary_rows",
     "vocabulary_type",
 ]
 
@@ -61,6 +63,18 @@ def read_rows(path: Path) -> Iterator[list[str]]:
                 yield line.rstrip("\n").split("\t")
 
 
+def vocabulary_rows(root: Path) -> Iterator[tuple[str, str, str, str, str]]:
+    """`(key, name, type, family, iri)` of every name the reference vocabularies give, and of the
+    benchmarks arXiv papers name that no vocabulary lists yet (`benchmarks.tsv`, family "arxiv",
+    type Dataset)."""
+    from paperkg.extract.naming import lookup_key
+
+    for key, name, type_, family, iri in read_rows(root / "vocabulary.tsv.gz"):
+        yield key, name, type_, family, iri
+    for name, _papers in read_rows(root / "benchmarks.tsv"):
+        yield lookup_key(name), name, "Dataset", "arxiv", ""
+
+
 def vocabulary_type(entries: Iterable[VocabularyEntry]) -> str | None:
     """The type Papers with Code, Epoch AI and models.dev give a name, when more than half their
     entries agree (CSO's types are guesses from topic names, the AI Ontology's classes are not types)."""
@@ -73,7 +87,7 @@ def vocabulary_type(entries: Iterable[VocabularyEntry]) -> str | None:
 
 # A word of a name: a capital after its first letter (ScanNet, DeBERTa, iNaturalist, RGB-D), or a
 # capital first and a digit (Kinetics-400); "Breakfast", "Replica" and "data2vec" are not names by shape.
-_NAME_WORD = re.compile(r"^.+[A-Z]|^[A-Z].*\d")
+NAME_WORD = re.compile(r"^.+[A-Z]|^[A-Z].*\d")
 # A model's API identifier: lower case with a digit (o3, o4-mini, gpt-oss-120b, claude-sonnet-4-5), as
 # papers write the model they called; 131 of them occur in the arXiv corpus, each time naming the model.
 _MODEL_ID = re.compile(r"^(?=.*\d)[a-z][a-z0-9.-]*$")
@@ -86,7 +100,7 @@ _NAMED_TYPES = ("Dataset", "Model", "Method")
 
 def vocabulary_names(directory: str | Path | None = None) -> list[GazetteerEntry]:
     """The Dataset, Model and Method names of the reference vocabularies that text cannot write by
-    chance, typed by `vocabulary_type`: a name with a word of a name's shape (`_NAME_WORD`) which,
+    chance, typed by `vocabulary_type`: a name with a word of a name's shape (`NAME_WORD`) which,
     if it is one word, is not an English or arXiv word in other case (`GitHub`, `YouTube`, `PaLM`;
     a hyphenated one is: the field writes `u-net`, `ms-coco`, `office-home` in lower case too),
     nor an acronym arXiv papers define (`SAR`, `E2E`, `NeRF`: a paper may mean something else by
@@ -96,7 +110,7 @@ def vocabulary_names(directory: str | Path | None = None) -> list[GazetteerEntry
     common = {w for w, zipf, df in read_rows(root / "words.tsv") if float(zipf) >= COMMON_ZIPF or int(df) >= COMMON_DF}
     acronyms = {row[0] for row in read_rows(root / "acronyms.tsv")}
     by_key: dict[str, list[VocabularyEntry]] = {}
-    for key, name, type_, family, iri in read_rows(root / "vocabulary.tsv.gz"):
+    for key, name, type_, family, iri in vocabulary_rows(root):
         by_key.setdefault(key, []).append(VocabularyEntry(name, type_, family, iri))
     names: dict[str, str] = {}
     for entries in by_key.values():
@@ -113,7 +127,7 @@ def _distinctive(name: str, type_: str, common: set[str], acronyms: set[str]) ->
     words = name.split()
     if type_ == "Model" and _MODEL_ID.match(name) and name not in common:
         return True
-    if len(name) < 3 or not _PLAIN.match(name) or not any(_NAME_WORD.search(w) for w in words):
+    if len(name) < 3 or not _PLAIN.match(name) or not any(NAME_WORD.search(w) for w in words):
         return False
     if len(words) > 1:
         return True

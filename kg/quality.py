@@ -38,6 +38,7 @@ from paperkg.extract.vocabulary import (
     VocabularyEntry,
     default_quality_dir,
     read_rows,
+    vocabulary_rows,
     vocabulary_type,
 )
 
@@ -187,7 +188,7 @@ def load_quality(directory: str | None = None) -> Quality:
     words = {w: (float(z), int(df)) for w, z, df in read_rows(root / "words.tsv")}
     acronyms = {a: Acronym(long, int(p), int(d)) for a, long, p, d in read_rows(root / "acronyms.tsv")}
     vocabulary: dict[str, list[VocabularyEntry]] = {}
-    for key, name, type_, family, iri in read_rows(root / "vocabulary.tsv.gz"):
+    for key, name, type_, family, iri in vocabulary_rows(root):
         vocabulary.setdefault(key, []).append(VocabularyEntry(name, type_, family, iri))
     gazetteer = {lookup_key(n): e.type for e in load_gazetteers() for n in (e.name, *e.aliases)}
     return Quality(words, acronyms, vocabulary, gazetteer)

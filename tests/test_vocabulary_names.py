@@ -48,6 +48,14 @@ def test_a_models_identifier_in_lower_case_is_a_name(names):
     assert all(t == "Model" for n, t in names.items() if n == n.lower() and not any(c.isupper() for c in n))
 
 
+def test_a_benchmark_arxiv_papers_name_and_no_vocabulary_lists_is_a_dataset(names):
+    from paperkg.kg.quality import load_quality
+
+    for name in ("LIBERO", "OSWorld", "GenEval", "MMMU"):
+        assert names[name] == "Dataset"
+        assert load_quality().type_of(name.lower()) == "Dataset"
+
+
 def test_words_text_writes_by_chance_are_not_names(names):
     # an English word in capitals or capitalised (`COIN`, `Breakfast`, `PaLM`), an acronym arXiv
     # papers define for other words (`SAR`, `NeRF`), capitals of three letters (`TUM`)
