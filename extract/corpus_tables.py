@@ -40,6 +40,7 @@ MIN_WORD_DF = 20  # abstracts
 MIN_DEFINITIONS = 3  # papers defining a short form before it is listed
 MIN_NAME = 2
 MIN_BENCHMARK_PAPERS = 3
+_RESOLUTION = re.compile(r"\d+x\d+")  # `ImageNet 256x256` is ImageNet at a resolution, not a dataset of its own
 _BENCHMARK = re.compile(r"\b(?:the|on) ([A-Z][\w.+-]*(?: [A-Z0-9][\w.+-]*)?) (?:benchmark|dataset|corpus)\b")
 _WORDS = re.compile(r"[a-z][a-z'-]*[a-z]|[a-z]")
 _ACRONYM = re.compile(r"[A-Z]{2}|\d")
@@ -124,7 +125,10 @@ def write_benchmarks(
     rows = [
         f"{name}\t{papers}"
         for name, papers in sorted(benchmarks.items())
-        if papers >= MIN_BENCHMARK_PAPERS and singular(name) not in acronyms and lookup_key(name) not in typed
+        if papers >= MIN_BENCHMARK_PAPERS
+        and singular(name) not in acronyms
+        and lookup_key(name) not in typed
+        and not _RESOLUTION.search(name)
     ]
     header = "# name\tarXiv AI abstracts writing 'the NAME benchmark', 'dataset' or 'corpus'\n"
     path.write_text(header + "\n".join(rows) + "\n")
