@@ -57,9 +57,10 @@ from paperkg.kg.linking import (
 from paperkg.kg.names import lookup_key
 from paperkg.kg.rdf import (
     build_quads,
-    entity_quads,
+    entity_nquads,
     link_quads,
     mention_nquads,
+    nquads_by_quad,
     paper_quads,
     relation_mention_nquads,
     sentence_nquads,
@@ -68,7 +69,7 @@ from paperkg.kg.rdf import (
     stored_tallies,
 )
 from paperkg.kg.relations import paper_relations
-from paperkg.kg.store import StoreError, bulk_write
+from paperkg.kg.store import StoreError, bulk_write, bulk_write_nquads
 from paperkg.kg.support import Key, Support, paper_support, recount, stored_support, support_quads
 from paperkg.kg.terms import named, pkg, prov, rdf, term_value
 from paperkg.kg.timeline import PaperChange, TimeChanges, stored_paper_change
@@ -511,17 +512,21 @@ class Descriptions:
     def write(self) -> None:
         """Write every touched entity's description (only what changed), streamed: the quads of
         all the entities of a large build would not fit in memory at once."""
-        bulk_write(self._db, self._changes())
+        bulk_write_nquads(self._db, self._changes())
 
-    def _changes(self) -> Iterator[ox.Quad]:
-        """The quads to add; what is no longer true is removed on the way."""
+    def _changes(self) -> Iterator[str]:
+        """The quads to add, as N-Quads lines; what is no longer true is removed on the way."""
         for e in sorted(self._entities, key=lambda e: e.value):
             d = self._entities[e]
-            new = (
-                entity_quads(e, summarise(d.key, d.tallies, d.acronyms, d.papers, self._form_keys(d)))
+            lines = (
+                entity_nquads(e, summarise(d.key, d.tallies, d.acronyms, d.papers, self._form_keys(d)))
                 if d.tallies
-                else set()
+                else []
             )
-            for q in d.stored - new:
+            if not d.stored:  # most of a large build's entities: nothing to compare with
+                yield from lines
+                continue
+            new = nquads_by_quad(lines)
+            for q in d.stored - new.keys():
                 self._db.remove(q)
-            yield from new - d.stored
+            yield from (line for q, line in new.items() if q not in d.stored)

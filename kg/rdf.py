@@ -162,33 +162,42 @@ SUMMARY_PREDICATES = frozenset(
 )
 
 
-def entity_quads(entity: ox.NamedNode, s: EntitySummary) -> set[ox.Quad]:
-    """An entity's description and the explanation of each of its aliases."""
-    quads = {
-        ox.Quad(entity, rdf.type, getattr(pkg, s.type)),
-        ox.Quad(entity, skos.prefLabel, ox.Literal(s.label)),
-        ox.Quad(entity, pkg.key, ox.Literal(s.key)),
-        ox.Quad(entity, pkg.paperCount, integer(s.papers)),
-        ox.Quad(entity, pkg.mentionCount, integer(s.mentions)),
-    }
-    quads.update(ox.Quad(entity, pkg.lookupKey, ox.Literal(k)) for k in s.lookup_keys)
-    quads.update(ox.Quad(entity, skos.altLabel, ox.Literal(a)) for a in s.aliases)
-    quads.update(ox.Quad(entity, pkg.acronym, ox.Literal(a)) for a in s.acronyms)
-    quads.update(ox.Quad(entity, getattr(skos, relation), ox.NamedNode(iri)) for relation, iri in s.links)
+def entity_nquads(entity: ox.NamedNode, s: EntitySummary) -> list[str]:
+    """An entity's description and the explanation of each of its aliases, as N-Quads lines:
+    most of them hold literals, and a build writes one description per entity it touched (see
+    the note on the paper's own quads above)."""
+    node, integer_type = _iri(entity), xsd.integer
+    lines = [
+        _line(node, rdf.type, _iri(getattr(pkg, s.type))),
+        _line(node, skos.prefLabel, _literal(s.label)),
+        _line(node, pkg.key, _literal(s.key)),
+        _line(node, pkg.paperCount, _literal(str(s.papers), integer_type)),
+        _line(node, pkg.mentionCount, _literal(str(s.mentions), integer_type)),
+    ]
+    lines += [_line(node, pkg.lookupKey, _literal(k)) for k in s.lookup_keys]
+    lines += [_line(node, skos.altLabel, _literal(a)) for a in s.aliases]
+    lines += [_line(node, pkg.acronym, _literal(a)) for a in s.acronyms]
+    lines += [_line(node, getattr(skos, relation), f"<{iri}>") for relation, iri in s.links]
     for alias, rules in s.merges:
-        node = merge_iri(entity, alias)
-        quads.add(ox.Quad(entity, pkg.hasMerge, node))
-        quads.add(ox.Quad(node, rdf.type, pkg.AliasMerge))
-        quads.add(ox.Quad(node, pkg.alias, ox.Literal(alias)))
-        quads.update(ox.Quad(node, pkg.mergeRule, ox.Literal(r)) for r in rules)
+        merge = _iri(merge_iri(entity, alias))
+        lines.append(_line(node, pkg.hasMerge, merge))
+        lines.append(_line(merge, rdf.type, _iri(pkg.AliasMerge)))
+        lines.append(_line(merge, pkg.alias, _literal(alias)))
+        lines += [_line(merge, pkg.mergeRule, _literal(r)) for r in rules]
     for text, type_, n in s.forms:
-        node = form_iri(entity, text, type_)
-        quads.add(ox.Quad(entity, pkg.surfaceForm, node))
-        quads.add(ox.Quad(node, rdf.type, pkg.SurfaceForm))
-        quads.add(ox.Quad(node, oa.exact, ox.Literal(text)))
-        quads.add(ox.Quad(node, pkg.entityType, getattr(pkg, type_)))
-        quads.add(ox.Quad(node, pkg.mentionCount, integer(n)))
-    return quads
+        form = _iri(form_iri(entity, text, type_))
+        lines.append(_line(node, pkg.surfaceForm, form))
+        lines.append(_line(form, rdf.type, _iri(pkg.SurfaceForm)))
+        lines.append(_line(form, oa.exact, _literal(text)))
+        lines.append(_line(form, pkg.entityType, _iri(getattr(pkg, type_))))
+        lines.append(_line(form, pkg.mentionCount, _literal(str(n), integer_type)))
+    return lines
+
+
+def nquads_by_quad(lines: list[str]) -> dict[ox.Quad, str]:
+    """Each of `lines` (one quad a line, as this module writes them) under the quad it reads as:
+    what to compare with quads read from the store."""
+    return dict(zip(ox.parse("".join(lines).encode(), ox.RdfFormat.N_QUADS), lines))
 
 
 def stored_tallies(quads: set[ox.Quad]) -> Counter:
@@ -208,7 +217,7 @@ def stored_tallies(quads: set[ox.Quad]) -> Counter:
 
 
 def stored_entity_quads(db: ox.Store, entity: ox.NamedNode) -> set[ox.Quad]:
-    """What `entity_quads` wrote for `entity` (its relations to other entities excluded)."""
+    """What `entity_nquads` wrote for `entity` (its relations to other entities excluded)."""
     # one lookup per predicate, not a scan of the entity's triples: a frequent entity can have
     # thousands of relation edges, none of them part of its description
     quads: set[ox.Quad] = set()
