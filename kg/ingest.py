@@ -55,12 +55,12 @@ from paperkg.kg.linking import (
     resolve_acronym,
 )
 from paperkg.kg.names import lookup_key
+from paperkg.kg.nquads import replace_nquads
 from paperkg.kg.rdf import (
     build_quads,
     entity_nquads,
     link_quads,
     mention_nquads,
-    nquads_by_quad,
     paper_quads,
     relation_mention_nquads,
     sentence_nquads,
@@ -523,10 +523,4 @@ class Descriptions:
                 if d.tallies
                 else []
             )
-            if not d.stored:  # most of a large build's entities: nothing to compare with
-                yield from lines
-                continue
-            new = nquads_by_quad(lines)
-            for q in d.stored - new.keys():
-                self._db.remove(q)
-            yield from (line for q, line in new.items() if q not in d.stored)
+            yield from replace_nquads(self._db, d.stored, lines)

@@ -13,6 +13,7 @@ from paperkg.extract.records import Paper, Sentence
 from paperkg.kg.entities import EntitySummary
 from paperkg.kg.iris import form_iri, merge_iri, paper_iri, relation_mention_iri, sentence_iri, statement_iri
 from paperkg.kg.linking import LinkedMention, LinkedPaper
+from paperkg.kg.nquads import iri, literal, nquad
 from paperkg.kg.terms import Term, dcterms, fabio, integer, named, oa, pkg, prism, prov, rdf, sdo, skos, term_value, xsd
 
 
@@ -59,59 +60,41 @@ def location_quads(paper: Paper) -> Iterator[ox.Quad]:
         yield ox.Quad(s, pkg.sourceLocation, ox.Literal(location))
 
 
-# -- a paper's sentences and mentions, as N-Quads lines -------------------------------------------
-# A pyoxigraph quad whose object is a literal takes about 5 µs to make (one whose object is an
-# IRI 0.4 µs), and most of a paper's own quads are literals: the extraction workers write these
-# as N-Quads text, which Oxigraph parses when the writing process loads them (`kg.ingest.prepare`).
-
-_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
-
-
-def _iri(node: ox.NamedNode) -> str:
-    return f"<{node.value}>"
-
-
-def _literal(value: str, datatype: ox.NamedNode | None = None) -> str:
-    """A literal as N-Quads writes it: the four characters a quoted string cannot hold escaped."""
-    quoted = '"' + value.translate(_ESCAPES) + '"'
-    return quoted if datatype is None else f"{quoted}^^<{datatype.value}>"
-
-
-def _line(s: str, p: ox.NamedNode, o: str) -> str:
-    return f"{s} <{p.value}> {o} .\n"
+# -- a paper's sentences and mentions, as N-Quads lines (`kg.nquads` says why) ---------------------
+# The extraction workers write these; the writing process loads them (`kg.ingest.prepare`).
 
 
 def sentence_nquads(paper: ox.NamedNode, s: Sentence) -> list[str]:
-    node, integer_type = _iri(sentence_iri(paper, s.field, s.index)), xsd.integer
+    node, integer_type = iri(sentence_iri(paper, s.field, s.index)), xsd.integer
     return [
-        _line(node, rdf.type, _iri(pkg.Sentence)),
-        _line(node, pkg.paper, _iri(paper)),
-        _line(node, pkg.field, _literal(s.field)),
-        _line(node, pkg.sentenceIndex, _literal(str(s.index), integer_type)),
-        _line(node, rdf.value, _literal(s.text)),
-        _line(node, oa.start, _literal(str(s.start), integer_type)),
-        _line(node, oa.end, _literal(str(s.end), integer_type)),
+        nquad(node, rdf.type, iri(pkg.Sentence)),
+        nquad(node, pkg.paper, iri(paper)),
+        nquad(node, pkg.field, literal(s.field)),
+        nquad(node, pkg.sentenceIndex, literal(str(s.index), integer_type)),
+        nquad(node, rdf.value, literal(s.text)),
+        nquad(node, oa.start, literal(str(s.start), integer_type)),
+        nquad(node, oa.end, literal(str(s.end), integer_type)),
     ]
 
 
 def mention_nquads(paper: ox.NamedNode, lm: LinkedMention) -> list[str]:
     """A mention node without its body (the link to the entity is in `link_quads`) and without
     the build that made it (`prov:wasGeneratedBy`, added where the build is known)."""
-    m, node, integer_type = lm.mention, _iri(lm.iri), xsd.integer
+    m, node, integer_type = lm.mention, iri(lm.iri), xsd.integer
     lines = [
-        _line(node, rdf.type, _iri(pkg.Mention)),
-        _line(node, pkg.paper, _iri(paper)),
-        _line(node, pkg.field, _literal(m.field)),
-        _line(node, pkg.sentence, _iri(sentence_iri(paper, m.field, m.sentence))),
-        _line(node, oa.exact, _literal(m.text)),
-        _line(node, oa.start, _literal(str(m.start), integer_type)),
-        _line(node, oa.end, _literal(str(m.end), integer_type)),
-        _line(node, pkg.role, _iri(getattr(pkg, lm.role))),
-        _line(node, pkg.extractor, _literal(m.source or "unknown")),
-        _line(node, pkg.entityType, _iri(getattr(pkg, lm.type))),
+        nquad(node, rdf.type, iri(pkg.Mention)),
+        nquad(node, pkg.paper, iri(paper)),
+        nquad(node, pkg.field, literal(m.field)),
+        nquad(node, pkg.sentence, iri(sentence_iri(paper, m.field, m.sentence))),
+        nquad(node, oa.exact, literal(m.text)),
+        nquad(node, oa.start, literal(str(m.start), integer_type)),
+        nquad(node, oa.end, literal(str(m.end), integer_type)),
+        nquad(node, pkg.role, iri(getattr(pkg, lm.role))),
+        nquad(node, pkg.extractor, literal(m.source or "unknown")),
+        nquad(node, pkg.entityType, iri(getattr(pkg, lm.type))),
     ]
     if lm.acronym_key is not None:
-        lines.append(_line(node, pkg.acronymKey, _literal(lm.acronym_key)))
+        lines.append(nquad(node, pkg.acronymKey, literal(lm.acronym_key)))
     return lines
 
 
@@ -129,17 +112,17 @@ def link_quads(paper: LinkedPaper) -> set[ox.Quad]:
 def relation_mention_nquads(paper: LinkedPaper) -> Iterator[str]:
     """The relations the paper's sentences state between its mentions, and what found each."""
     for n, r in enumerate(paper.relations):
-        node = _iri(relation_mention_iri(paper.iri, n))
-        yield _line(node, rdf.type, _iri(pkg.RelationMention))
-        yield _line(node, pkg.paper, _iri(paper.iri))
-        yield _line(node, pkg.sentence, _iri(sentence_iri(paper.iri, *r.sentence)))
-        yield _line(node, pkg.subjectMention, _iri(r.subject))
-        yield _line(node, pkg.relation, _iri(getattr(pkg, r.relation)))
-        yield _line(node, pkg.objectMention, _iri(r.object))
+        node = iri(relation_mention_iri(paper.iri, n))
+        yield nquad(node, rdf.type, iri(pkg.RelationMention))
+        yield nquad(node, pkg.paper, iri(paper.iri))
+        yield nquad(node, pkg.sentence, iri(sentence_iri(paper.iri, *r.sentence)))
+        yield nquad(node, pkg.subjectMention, iri(r.subject))
+        yield nquad(node, pkg.relation, iri(getattr(pkg, r.relation)))
+        yield nquad(node, pkg.objectMention, iri(r.object))
         if r.score is not None:
-            yield _line(node, pkg.score, _literal(f"{r.score:.3f}", xsd.decimal))
+            yield nquad(node, pkg.score, literal(f"{r.score:.3f}", xsd.decimal))
         if r.patterns:
-            yield _line(node, pkg.pattern, _literal(" ".join(sorted(r.patterns))))
+            yield nquad(node, pkg.pattern, literal(" ".join(sorted(r.patterns))))
 
 
 # -- entities --------------------------------------------------------------------------------------
@@ -163,41 +146,34 @@ SUMMARY_PREDICATES = frozenset(
 
 
 def entity_nquads(entity: ox.NamedNode, s: EntitySummary) -> list[str]:
-    """An entity's description and the explanation of each of its aliases, as N-Quads lines:
-    most of them hold literals, and a build writes one description per entity it touched (see
-    the note on the paper's own quads above)."""
-    node, integer_type = _iri(entity), xsd.integer
+    """An entity's description and the explanation of each of its aliases, as N-Quads lines
+    (`kg.nquads`): a build writes one for every entity it touched."""
+    node, integer_type = iri(entity), xsd.integer
     lines = [
-        _line(node, rdf.type, _iri(getattr(pkg, s.type))),
-        _line(node, skos.prefLabel, _literal(s.label)),
-        _line(node, pkg.key, _literal(s.key)),
-        _line(node, pkg.paperCount, _literal(str(s.papers), integer_type)),
-        _line(node, pkg.mentionCount, _literal(str(s.mentions), integer_type)),
+        nquad(node, rdf.type, iri(getattr(pkg, s.type))),
+        nquad(node, skos.prefLabel, literal(s.label)),
+        nquad(node, pkg.key, literal(s.key)),
+        nquad(node, pkg.paperCount, literal(str(s.papers), integer_type)),
+        nquad(node, pkg.mentionCount, literal(str(s.mentions), integer_type)),
     ]
-    lines += [_line(node, pkg.lookupKey, _literal(k)) for k in s.lookup_keys]
-    lines += [_line(node, skos.altLabel, _literal(a)) for a in s.aliases]
-    lines += [_line(node, pkg.acronym, _literal(a)) for a in s.acronyms]
-    lines += [_line(node, getattr(skos, relation), f"<{iri}>") for relation, iri in s.links]
+    lines += [nquad(node, pkg.lookupKey, literal(k)) for k in s.lookup_keys]
+    lines += [nquad(node, skos.altLabel, literal(a)) for a in s.aliases]
+    lines += [nquad(node, pkg.acronym, literal(a)) for a in s.acronyms]
+    lines += [nquad(node, getattr(skos, relation), f"<{target}>") for relation, target in s.links]
     for alias, rules in s.merges:
-        merge = _iri(merge_iri(entity, alias))
-        lines.append(_line(node, pkg.hasMerge, merge))
-        lines.append(_line(merge, rdf.type, _iri(pkg.AliasMerge)))
-        lines.append(_line(merge, pkg.alias, _literal(alias)))
-        lines += [_line(merge, pkg.mergeRule, _literal(r)) for r in rules]
+        merge = iri(merge_iri(entity, alias))
+        lines.append(nquad(node, pkg.hasMerge, merge))
+        lines.append(nquad(merge, rdf.type, iri(pkg.AliasMerge)))
+        lines.append(nquad(merge, pkg.alias, literal(alias)))
+        lines += [nquad(merge, pkg.mergeRule, literal(r)) for r in rules]
     for text, type_, n in s.forms:
-        form = _iri(form_iri(entity, text, type_))
-        lines.append(_line(node, pkg.surfaceForm, form))
-        lines.append(_line(form, rdf.type, _iri(pkg.SurfaceForm)))
-        lines.append(_line(form, oa.exact, _literal(text)))
-        lines.append(_line(form, pkg.entityType, _iri(getattr(pkg, type_))))
-        lines.append(_line(form, pkg.mentionCount, _literal(str(n), integer_type)))
+        form = iri(form_iri(entity, text, type_))
+        lines.append(nquad(node, pkg.surfaceForm, form))
+        lines.append(nquad(form, rdf.type, iri(pkg.SurfaceForm)))
+        lines.append(nquad(form, oa.exact, literal(text)))
+        lines.append(nquad(form, pkg.entityType, iri(getattr(pkg, type_))))
+        lines.append(nquad(form, pkg.mentionCount, literal(str(n), integer_type)))
     return lines
-
-
-def nquads_by_quad(lines: list[str]) -> dict[ox.Quad, str]:
-    """Each of `lines` (one quad a line, as this module writes them) under the quad it reads as:
-    what to compare with quads read from the store."""
-    return dict(zip(ox.parse("".join(lines).encode(), ox.RdfFormat.N_QUADS), lines))
 
 
 def stored_tallies(quads: set[ox.Quad]) -> Counter:
