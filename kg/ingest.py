@@ -55,9 +55,10 @@ from paperkg.kg.linking import (
     resolve_acronym,
 )
 from paperkg.kg.names import lookup_key
+from paperkg.kg.nquads import replace_nquads
 from paperkg.kg.rdf import (
     build_quads,
-    entity_quads,
+    entity_nquads,
     link_quads,
     mention_nquads,
     paper_quads,
@@ -68,8 +69,8 @@ from paperkg.kg.rdf import (
     stored_tallies,
 )
 from paperkg.kg.relations import paper_relations
-from paperkg.kg.store import StoreError, bulk_write
-from paperkg.kg.support import Key, Support, paper_support, recount, stored_support, support_quads
+from paperkg.kg.store import StoreError, bulk_write, bulk_write_nquads
+from paperkg.kg.support import Key, Support, paper_support, recount, stored_support, support_nquads
 from paperkg.kg.terms import named, pkg, prov, rdf, term_value
 from paperkg.kg.timeline import PaperChange, TimeChanges, stored_paper_change
 
@@ -351,26 +352,24 @@ def _apply_evidence(db: ox.Store, deltas: Counter, build: ox.NamedNode, pending:
 
 def _support_changes(
     db: ox.Store, added: dict[Key, Support], recounted: set[Key], created: set[ox.NamedNode]
-) -> Iterator[ox.Quad]:
+) -> Iterator[str]:
     """Add the new papers' support to the stored support of each relation; count the relations in
     `recounted` again from their relation mentions (which already include the new papers').
-    Relations `created` by this build have no stored support to read. Yields the quads to add
-    (streamed into the store: a large build's relations are many); removes on the way."""
+    Relations `created` by this build have no stored support to read. Yields the quads to add as
+    N-Quads lines (streamed into the store: a large build's relations are many); removes on the way."""
     for key in sorted(set(added) | recounted, key=lambda k: (k[0].value, k[1], k[2].value)):
         s, relation, o = key
         node = statement_iri(s, getattr(pkg, relation), o)
         support, old = stored_support(db, node) if node not in created else (Support(), set())
         # one the build created is there: only a relation that had evidence before may have lost it
         if node not in created and not any(db.quads_for_pattern(node, rdf.type, None)):
-            new: set[ox.Quad] = set()  # the relation lost its last sentence
+            new: list[str] = []  # the relation lost its last sentence
         elif key in recounted:
-            new = support_quads(node, recount(db, key, node))
+            new = support_nquads(node, recount(db, key, node))
         else:
             support.add(added[key])
-            new = support_quads(node, support)
-        for q in old - new:
-            db.remove(q)
-        yield from new - old
+            new = support_nquads(node, support)
+        yield from replace_nquads(db, old, new)
 
 
 @dataclass
@@ -402,7 +401,7 @@ class _Pending:
         self.descriptions.write()
         self.time_data.write(db, new=self.descriptions.new_entities())
         made = {n for n, new in self.unread.items() if new}
-        bulk_write(db, _support_changes(db, self.support, self.recounted, made))
+        bulk_write_nquads(db, _support_changes(db, self.support, self.recounted, made))
 
 
 @dataclass
@@ -511,17 +510,15 @@ class Descriptions:
     def write(self) -> None:
         """Write every touched entity's description (only what changed), streamed: the quads of
         all the entities of a large build would not fit in memory at once."""
-        bulk_write(self._db, self._changes())
+        bulk_write_nquads(self._db, self._changes())
 
-    def _changes(self) -> Iterator[ox.Quad]:
-        """The quads to add; what is no longer true is removed on the way."""
+    def _changes(self) -> Iterator[str]:
+        """The quads to add, as N-Quads lines; what is no longer true is removed on the way."""
         for e in sorted(self._entities, key=lambda e: e.value):
             d = self._entities[e]
-            new = (
-                entity_quads(e, summarise(d.key, d.tallies, d.acronyms, d.papers, self._form_keys(d)))
+            lines = (
+                entity_nquads(e, summarise(d.key, d.tallies, d.acronyms, d.papers, self._form_keys(d)))
                 if d.tallies
-                else set()
+                else []
             )
-            for q in d.stored - new:
-                self._db.remove(q)
-            yield from new - d.stored
+            yield from replace_nquads(self._db, d.stored, lines)

@@ -13,6 +13,7 @@ from paperkg.extract.records import Paper, Sentence
 from paperkg.kg.entities import EntitySummary
 from paperkg.kg.iris import form_iri, merge_iri, paper_iri, relation_mention_iri, sentence_iri, statement_iri
 from paperkg.kg.linking import LinkedMention, LinkedPaper
+from paperkg.kg.nquads import iri, literal, nquad
 from paperkg.kg.terms import Term, dcterms, fabio, integer, named, oa, pkg, prism, prov, rdf, sdo, skos, term_value, xsd
 
 
@@ -59,59 +60,41 @@ def location_quads(paper: Paper) -> Iterator[ox.Quad]:
         yield ox.Quad(s, pkg.sourceLocation, ox.Literal(location))
 
 
-# -- a paper's sentences and mentions, as N-Quads lines -------------------------------------------
-# A pyoxigraph quad whose object is a literal takes about 5 µs to make (one whose object is an
-# IRI 0.4 µs), and most of a paper's own quads are literals: the extraction workers write these
-# as N-Quads text, which Oxigraph parses when the writing process loads them (`kg.ingest.prepare`).
-
-_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
-
-
-def _iri(node: ox.NamedNode) -> str:
-    return f"<{node.value}>"
-
-
-def _literal(value: str, datatype: ox.NamedNode | None = None) -> str:
-    """A literal as N-Quads writes it: the four characters a quoted string cannot hold escaped."""
-    quoted = '"' + value.translate(_ESCAPES) + '"'
-    return quoted if datatype is None else f"{quoted}^^<{datatype.value}>"
-
-
-def _line(s: str, p: ox.NamedNode, o: str) -> str:
-    return f"{s} <{p.value}> {o} .\n"
+# -- a paper's sentences and mentions, as N-Quads lines (`kg.nquads` says why) ---------------------
+# The extraction workers write these; the writing process loads them (`kg.ingest.prepare`).
 
 
 def sentence_nquads(paper: ox.NamedNode, s: Sentence) -> list[str]:
-    node, integer_type = _iri(sentence_iri(paper, s.field, s.index)), xsd.integer
+    node, integer_type = iri(sentence_iri(paper, s.field, s.index)), xsd.integer
     return [
-        _line(node, rdf.type, _iri(pkg.Sentence)),
-        _line(node, pkg.paper, _iri(paper)),
-        _line(node, pkg.field, _literal(s.field)),
-        _line(node, pkg.sentenceIndex, _literal(str(s.index), integer_type)),
-        _line(node, rdf.value, _literal(s.text)),
-        _line(node, oa.start, _literal(str(s.start), integer_type)),
-        _line(node, oa.end, _literal(str(s.end), integer_type)),
+        nquad(node, rdf.type, iri(pkg.Sentence)),
+        nquad(node, pkg.paper, iri(paper)),
+        nquad(node, pkg.field, literal(s.field)),
+        nquad(node, pkg.sentenceIndex, literal(str(s.index), integer_type)),
+        nquad(node, rdf.value, literal(s.text)),
+        nquad(node, oa.start, literal(str(s.start), integer_type)),
+        nquad(node, oa.end, literal(str(s.end), integer_type)),
     ]
 
 
 def mention_nquads(paper: ox.NamedNode, lm: LinkedMention) -> list[str]:
     """A mention node without its body (the link to the entity is in `link_quads`) and without
     the build that made it (`prov:wasGeneratedBy`, added where the build is known)."""
-    m, node, integer_type = lm.mention, _iri(lm.iri), xsd.integer
+    m, node, integer_type = lm.mention, iri(lm.iri), xsd.integer
     lines = [
-        _line(node, rdf.type, _iri(pkg.Mention)),
-        _line(node, pkg.paper, _iri(paper)),
-        _line(node, pkg.field, _literal(m.field)),
-        _line(node, pkg.sentence, _iri(sentence_iri(paper, m.field, m.sentence))),
-        _line(node, oa.exact, _literal(m.text)),
-        _line(node, oa.start, _literal(str(m.start), integer_type)),
-        _line(node, oa.end, _literal(str(m.end), integer_type)),
-        _line(node, pkg.role, _iri(getattr(pkg, lm.role))),
-        _line(node, pkg.extractor, _literal(m.source or "unknown")),
-        _line(node, pkg.entityType, _iri(getattr(pkg, lm.type))),
+        nquad(node, rdf.type, iri(pkg.Mention)),
+        nquad(node, pkg.paper, iri(paper)),
+        nquad(node, pkg.field, literal(m.field)),
+        nquad(node, pkg.sentence, iri(sentence_iri(paper, m.field, m.sentence))),
+        nquad(node, oa.exact, literal(m.text)),
+        nquad(node, oa.start, literal(str(m.start), integer_type)),
+        nquad(node, oa.end, literal(str(m.end), integer_type)),
+        nquad(node, pkg.role, iri(getattr(pkg, lm.role))),
+        nquad(node, pkg.extractor, literal(m.source or "unknown")),
+        nquad(node, pkg.entityType, iri(getattr(pkg, lm.type))),
     ]
     if lm.acronym_key is not None:
-        lines.append(_line(node, pkg.acronymKey, _literal(lm.acronym_key)))
+        lines.append(nquad(node, pkg.acronymKey, literal(lm.acronym_key)))
     return lines
 
 
@@ -129,17 +112,17 @@ def link_quads(paper: LinkedPaper) -> set[ox.Quad]:
 def relation_mention_nquads(paper: LinkedPaper) -> Iterator[str]:
     """The relations the paper's sentences state between its mentions, and what found each."""
     for n, r in enumerate(paper.relations):
-        node = _iri(relation_mention_iri(paper.iri, n))
-        yield _line(node, rdf.type, _iri(pkg.RelationMention))
-        yield _line(node, pkg.paper, _iri(paper.iri))
-        yield _line(node, pkg.sentence, _iri(sentence_iri(paper.iri, *r.sentence)))
-        yield _line(node, pkg.subjectMention, _iri(r.subject))
-        yield _line(node, pkg.relation, _iri(getattr(pkg, r.relation)))
-        yield _line(node, pkg.objectMention, _iri(r.object))
+        node = iri(relation_mention_iri(paper.iri, n))
+        yield nquad(node, rdf.type, iri(pkg.RelationMention))
+        yield nquad(node, pkg.paper, iri(paper.iri))
+        yield nquad(node, pkg.sentence, iri(sentence_iri(paper.iri, *r.sentence)))
+        yield nquad(node, pkg.subjectMention, iri(r.subject))
+        yield nquad(node, pkg.relation, iri(getattr(pkg, r.relation)))
+        yield nquad(node, pkg.objectMention, iri(r.object))
         if r.score is not None:
-            yield _line(node, pkg.score, _literal(f"{r.score:.3f}", xsd.decimal))
+            yield nquad(node, pkg.score, literal(f"{r.score:.3f}", xsd.decimal))
         if r.patterns:
-            yield _line(node, pkg.pattern, _literal(" ".join(sorted(r.patterns))))
+            yield nquad(node, pkg.pattern, literal(" ".join(sorted(r.patterns))))
 
 
 # -- entities --------------------------------------------------------------------------------------
@@ -162,33 +145,35 @@ SUMMARY_PREDICATES = frozenset(
 )
 
 
-def entity_quads(entity: ox.NamedNode, s: EntitySummary) -> set[ox.Quad]:
-    """An entity's description and the explanation of each of its aliases."""
-    quads = {
-        ox.Quad(entity, rdf.type, getattr(pkg, s.type)),
-        ox.Quad(entity, skos.prefLabel, ox.Literal(s.label)),
-        ox.Quad(entity, pkg.key, ox.Literal(s.key)),
-        ox.Quad(entity, pkg.paperCount, integer(s.papers)),
-        ox.Quad(entity, pkg.mentionCount, integer(s.mentions)),
-    }
-    quads.update(ox.Quad(entity, pkg.lookupKey, ox.Literal(k)) for k in s.lookup_keys)
-    quads.update(ox.Quad(entity, skos.altLabel, ox.Literal(a)) for a in s.aliases)
-    quads.update(ox.Quad(entity, pkg.acronym, ox.Literal(a)) for a in s.acronyms)
-    quads.update(ox.Quad(entity, getattr(skos, relation), ox.NamedNode(iri)) for relation, iri in s.links)
+def entity_nquads(entity: ox.NamedNode, s: EntitySummary) -> list[str]:
+    """An entity's description and the explanation of each of its aliases, as N-Quads lines
+    (`kg.nquads`): a build writes one for every entity it touched."""
+    node, integer_type = iri(entity), xsd.integer
+    lines = [
+        nquad(node, rdf.type, iri(getattr(pkg, s.type))),
+        nquad(node, skos.prefLabel, literal(s.label)),
+        nquad(node, pkg.key, literal(s.key)),
+        nquad(node, pkg.paperCount, literal(str(s.papers), integer_type)),
+        nquad(node, pkg.mentionCount, literal(str(s.mentions), integer_type)),
+    ]
+    lines += [nquad(node, pkg.lookupKey, literal(k)) for k in s.lookup_keys]
+    lines += [nquad(node, skos.altLabel, literal(a)) for a in s.aliases]
+    lines += [nquad(node, pkg.acronym, literal(a)) for a in s.acronyms]
+    lines += [nquad(node, getattr(skos, relation), f"<{target}>") for relation, target in s.links]
     for alias, rules in s.merges:
-        node = merge_iri(entity, alias)
-        quads.add(ox.Quad(entity, pkg.hasMerge, node))
-        quads.add(ox.Quad(node, rdf.type, pkg.AliasMerge))
-        quads.add(ox.Quad(node, pkg.alias, ox.Literal(alias)))
-        quads.update(ox.Quad(node, pkg.mergeRule, ox.Literal(r)) for r in rules)
+        merge = iri(merge_iri(entity, alias))
+        lines.append(nquad(node, pkg.hasMerge, merge))
+        lines.append(nquad(merge, rdf.type, iri(pkg.AliasMerge)))
+        lines.append(nquad(merge, pkg.alias, literal(alias)))
+        lines += [nquad(merge, pkg.mergeRule, literal(r)) for r in rules]
     for text, type_, n in s.forms:
-        node = form_iri(entity, text, type_)
-        quads.add(ox.Quad(entity, pkg.surfaceForm, node))
-        quads.add(ox.Quad(node, rdf.type, pkg.SurfaceForm))
-        quads.add(ox.Quad(node, oa.exact, ox.Literal(text)))
-        quads.add(ox.Quad(node, pkg.entityType, getattr(pkg, type_)))
-        quads.add(ox.Quad(node, pkg.mentionCount, integer(n)))
-    return quads
+        form = iri(form_iri(entity, text, type_))
+        lines.append(nquad(node, pkg.surfaceForm, form))
+        lines.append(nquad(form, rdf.type, iri(pkg.SurfaceForm)))
+        lines.append(nquad(form, oa.exact, literal(text)))
+        lines.append(nquad(form, pkg.entityType, iri(getattr(pkg, type_))))
+        lines.append(nquad(form, pkg.mentionCount, literal(str(n), integer_type)))
+    return lines
 
 
 def stored_tallies(quads: set[ox.Quad]) -> Counter:
@@ -208,7 +193,7 @@ def stored_tallies(quads: set[ox.Quad]) -> Counter:
 
 
 def stored_entity_quads(db: ox.Store, entity: ox.NamedNode) -> set[ox.Quad]:
-    """What `entity_quads` wrote for `entity` (its relations to other entities excluded)."""
+    """What `entity_nquads` wrote for `entity` (its relations to other entities excluded)."""
     # one lookup per predicate, not a scan of the entity's triples: a frequent entity can have
     # thousands of relation edges, none of them part of its description
     quads: set[ox.Quad] = set()

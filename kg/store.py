@@ -65,6 +65,15 @@ def bulk_write(db: ox.Store, quads: Iterable[ox.Quad]) -> None:
         db.bulk_extend(batch)
 
 
+def bulk_write_nquads(db: ox.Store, lines: Iterable[str]) -> None:
+    """`bulk_write` for quads written as N-Quads lines (`kg.nquads`), which Oxigraph parses faster
+    than Python makes the quads. Lenient (IRIs not checked again): paperkg wrote the lines from
+    IRIs it minted or read from its own vocabularies."""
+    iterator = iter(lines)
+    while batch := list(islice(iterator, WRITE_BATCH)):
+        db.bulk_load("".join(batch).encode(), ox.RdfFormat.N_QUADS, lenient=True)
+
+
 class StoreError(PaperkgError):
     """A store that cannot be opened or written; the message is meant for the user."""
 

@@ -23,7 +23,8 @@ import pyoxigraph as ox
 
 from paperkg.kg.iris import year_support_iri
 from paperkg.kg.linking import LinkedPaper
-from paperkg.kg.terms import integer, named, oa, pkg, prov, rdf, term_value, xsd
+from paperkg.kg.nquads import iri, literal, nquad
+from paperkg.kg.terms import named, oa, pkg, prov, rdf, term_value, xsd
 
 Key = tuple[ox.NamedNode, str, ox.NamedNode]  # subject entity, relation, object entity
 Found = tuple[float | None, frozenset[str]]  # a relation mention's scorer probability and patterns
@@ -72,30 +73,32 @@ def _support_of(found: Iterable[Found], year: int | None) -> Support:
     return support
 
 
-def support_quads(node: ox.NamedNode, support: Support) -> set[ox.Quad]:
-    quads = {
-        ox.Quad(node, pkg.supportPapers, integer(support.papers)),
-        ox.Quad(node, pkg.agreementPapers, integer(support.agreement)),
-        ox.Quad(node, pkg.reliable, ox.Literal("true" if support.reliable else "false", datatype=xsd.boolean)),
-    }
+def support_nquads(node: ox.NamedNode, support: Support) -> list[str]:
+    """The statement `node`'s support as N-Quads lines (`kg.nquads`)."""
+    at, integer_type = iri(node), xsd.integer
+    lines = [
+        nquad(at, pkg.supportPapers, literal(str(support.papers), integer_type)),
+        nquad(at, pkg.agreementPapers, literal(str(support.agreement), integer_type)),
+        nquad(at, pkg.reliable, literal("true" if support.reliable else "false", xsd.boolean)),
+    ]
     if support.confidence is not None:
-        quads.add(ox.Quad(node, pkg.confidence, ox.Literal(f"{support.confidence:.3f}", datatype=xsd.decimal)))
+        lines.append(nquad(at, pkg.confidence, literal(f"{support.confidence:.3f}", xsd.decimal)))
     if support.patterns:
-        quads.add(ox.Quad(node, pkg.pattern, ox.Literal(" ".join(sorted(support.patterns)))))
+        lines.append(nquad(at, pkg.pattern, literal(" ".join(sorted(support.patterns)))))
     for year, n in support.years.items():
         if n:
-            at = year_support_iri(node, year)
-            quads |= {
-                ox.Quad(node, pkg.yearSupport, at),
-                ox.Quad(at, rdf.type, pkg.YearSupport),
-                ox.Quad(at, pkg.year, integer(year)),
-                ox.Quad(at, pkg.supportPapers, integer(n)),
-            }
-    return quads
+            in_year = iri(year_support_iri(node, year))
+            lines += [
+                nquad(at, pkg.yearSupport, in_year),
+                nquad(in_year, rdf.type, iri(pkg.YearSupport)),
+                nquad(in_year, pkg.year, literal(str(year), integer_type)),
+                nquad(in_year, pkg.supportPapers, literal(str(n), integer_type)),
+            ]
+    return lines
 
 
 def stored_support(db: ox.Store, node: ox.NamedNode) -> tuple[Support, set[ox.Quad]]:
-    """The `Support` that `support_quads` wrote for the statement `node`, and those quads."""
+    """The `Support` that `support_nquads` wrote for the statement `node`, and those quads."""
     support, quads = Support(), set[ox.Quad]()
     for q in db.quads_for_pattern(node, pkg.supportPapers, None):
         support.papers = int(term_value(q.object))

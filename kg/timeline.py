@@ -32,7 +32,8 @@ from functools import lru_cache
 import pyoxigraph as ox
 
 from paperkg.kg.iris import corpus_iri, period_iri
-from paperkg.kg.store import bulk_write
+from paperkg.kg.nquads import iri, literal, nquad, replace_nquads
+from paperkg.kg.store import bulk_write_nquads
 from paperkg.kg.terms import dcterms, integer, named, pkg, rdf, term_value, xsd
 from paperkg.kg.trends import month_range, quartile_months
 
@@ -78,9 +79,18 @@ def _stored_date(db: ox.Store, paper: ox.NamedNode) -> tuple[str | None, int | N
     )
 
 
+def _period_type(period: str) -> ox.NamedNode:
+    return xsd.gYearMonth if len(period) == 7 else xsd.gYear
+
+
 @lru_cache(maxsize=1024)  # a few hundred periods, each written for every entity named in it
 def _period_literal(period: str) -> ox.Literal:
-    return ox.Literal(period, datatype=xsd.gYearMonth if len(period) == 7 else xsd.gYear)
+    return ox.Literal(period, datatype=_period_type(period))
+
+
+@lru_cache(maxsize=1024)
+def _period_text(period: str) -> str:
+    return literal(period, _period_type(period))
 
 
 def stored_periods(db: ox.Store, entity: ox.NamedNode) -> Counter:
@@ -136,29 +146,26 @@ class TimeChanges:
     def write(self, db: ox.Store, new: Collection[ox.NamedNode] = ()) -> None:
         """Apply the changes to the store; `new` are entities known to have no time data stored,
         whose reads are skipped (most of a large build's)."""
-        bulk_write(db, self._changes(db, new))
+        bulk_write_nquads(db, self._changes(db, new))
 
-    def _changes(self, db: ox.Store, new: Collection[ox.NamedNode]) -> Iterator[ox.Quad]:
-        """The quads to add, an entity at a time; what is no longer true is removed on the way."""
-        add: list[ox.Quad] = []
+    def _changes(self, db: ox.Store, new: Collection[ox.NamedNode]) -> Iterator[str]:
+        """The quads to add as N-Quads lines (`kg.nquads` says why), an entity at a
+        time; what is no longer true is removed on the way."""
+        add: list[str] = []
         if +self.corpus or self.undated:
             _update_corpus(db, self.corpus, self.undated, add)
         for e in sorted(self.deltas, key=lambda n: n.value):
             stored = e not in new
             counts = _update_periods(db, e, self.deltas[e], add, stored)
             old = _stored_summary(db, e) if stored else set()
-            new_summary = _summary(db, e, counts, old, self.earliest.get(e), self.lost.get(e, set()))
-            for q in old - new_summary:
-                db.remove(q)
+            summary = _summary(db, e, counts, old, self.earliest.get(e), self.lost.get(e, set()))
             yield from add
-            yield from new_summary - old
+            yield from replace_nquads(db, old, summary)
             add = []
         yield from add
 
 
-def _update_periods(
-    db: ox.Store, node: ox.NamedNode, deltas: Counter, add: list[ox.Quad], stored: bool = True
-) -> Counter:
+def _update_periods(db: ox.Store, node: ox.NamedNode, deltas: Counter, add: list[str], stored: bool = True) -> Counter:
     """Apply `deltas` to the stored period counts of `node` (removals now, additions into `add`);
     returns the counts as they are after."""
     counts = stored_periods(db, node) if stored else Counter()
@@ -170,24 +177,24 @@ def _update_periods(
             db.remove(ox.Quad(count, pkg.papersInPeriod, integer(counts[period])))
         counts[period] += delta
         if counts[period] > 0:
-            add.append(ox.Quad(count, pkg.papersInPeriod, integer(counts[period])))
-            add.append(ox.Quad(count, pkg.period, _period_literal(period)))
-            add.append(ox.Quad(node, pkg.periodCount, count))
+            add.append(nquad(iri(count), pkg.papersInPeriod, literal(str(counts[period]), xsd.integer)))
+            add.append(nquad(iri(count), pkg.period, _period_text(period)))
+            add.append(nquad(iri(node), pkg.periodCount, iri(count)))
         else:
             db.remove(ox.Quad(count, pkg.period, _period_literal(period)))
             db.remove(ox.Quad(node, pkg.periodCount, count))
     return +counts
 
 
-def _update_corpus(db: ox.Store, deltas: Counter, undated: int, add: list[ox.Quad]) -> None:
+def _update_corpus(db: ox.Store, deltas: Counter, undated: int, add: list[str]) -> None:
     node = corpus_iri()
-    add.append(ox.Quad(node, rdf.type, pkg.Corpus))
+    add.append(nquad(iri(node), rdf.type, iri(pkg.Corpus)))
     _update_periods(db, node, deltas, add)
     if undated:
         before = _stored_undated(db)
         if before:
             db.remove(ox.Quad(node, pkg.undatedPapers, integer(before)))
-        add.append(ox.Quad(node, pkg.undatedPapers, integer(before + undated)))
+        add.append(nquad(iri(node), pkg.undatedPapers, literal(str(before + undated), xsd.integer)))
 
 
 def _stored_undated(db: ox.Store) -> int:
@@ -209,7 +216,8 @@ def _summary(
     old: set[ox.Quad],
     gained: tuple[str, str] | None,
     lost: set[ox.NamedNode],
-) -> set[ox.Quad]:
+) -> list[str]:
+    """The first appearance and quartile months of `entity` as N-Quads lines."""
     first = {q.predicate: q.object for q in old if q.predicate in (pkg.firstSeen, pkg.firstPaper)}
     candidates = [gained] if gained else []
     if pkg.firstPaper in first:
@@ -217,16 +225,17 @@ def _summary(
     if any(ox.NamedNode(paper) in lost for _, paper in candidates):
         # a paper that would be the first no longer names the entity: find the first among its papers
         candidates = _dated_papers(db, entity)
-    quads = set()
+    node, lines = iri(entity), []
     if candidates:
         date, paper = min(candidates)
-        quads.add(ox.Quad(entity, pkg.firstSeen, ox.Literal(date, datatype=xsd.date)))
-        quads.add(ox.Quad(entity, pkg.firstPaper, ox.NamedNode(paper)))
+        lines.append(nquad(node, pkg.firstSeen, literal(date, xsd.date)))
+        lines.append(nquad(node, pkg.firstPaper, f"<{paper}>"))
     quartiles = quartile_months({p: n for p, n in counts.items() if len(p) == 7})
-    if quartiles:
-        for predicate, month in zip((pkg.q1Month, pkg.medianMonth, pkg.q3Month), quartiles):
-            quads.add(ox.Quad(entity, predicate, _period_literal(month)))
-    return quads
+    lines += [
+        nquad(node, predicate, _period_text(month))
+        for predicate, month in zip((pkg.q1Month, pkg.medianMonth, pkg.q3Month), quartiles or ())
+    ]
+    return lines
 
 
 def _dated_papers(db: ox.Store, entity: ox.NamedNode) -> list[tuple[str, str]]:

@@ -1,0 +1,78 @@
+"""The end of a build writes descriptions, support and time data as N-Quads text (`kg.nquads`):
+what Oxigraph reads back must be the terms the text was written from, and replacing a stored
+summary must leave exactly the new one."""
+
+from collections import Counter
+
+import pyoxigraph as ox
+
+from paperkg.kg.entities import EntitySummary
+from paperkg.kg.iris import entity_iri, statement_iri
+from paperkg.kg.nquads import replace_nquads
+from paperkg.kg.rdf import entity_nquads
+from paperkg.kg.store import bulk_write_nquads
+from paperkg.kg.support import Support, stored_support, support_nquads
+from paperkg.kg.terms import oa, pkg, skos, xsd
+
+HOSTILE = 'a "quoted" C:\\path\nnext line\r\ttab \u2028 \x00 \x7f 😀 <script>'
+
+
+def _summary(label: str) -> EntitySummary:
+    return EntitySummary(
+        key="hostile",
+        type="Method",
+        label=label,
+        aliases=(label + " v2",),
+        acronyms=("H\\A",),
+        lookup_keys=("hostile",),
+        merges=((label + " v2", ("plural", 'a "rule"')),),
+        papers=3,
+        mentions=5,
+        forms=((label, "Method", 4), (label + " v2", "Concept", 1)),
+        links=(("exactMatch", "https://example.org/id/1"),),
+    )
+
+
+def test_a_description_with_hostile_text_reads_back_as_the_terms_it_was_written_from():
+    db, entity = ox.Store(), entity_iri("hostile")
+    bulk_write_nquads(db, entity_nquads(entity, _summary(HOSTILE)))
+    assert [q.object for q in db.quads_for_pattern(entity, skos.prefLabel, None)] == [ox.Literal(HOSTILE)]
+    assert [q.object for q in db.quads_for_pattern(entity, pkg.acronym, None)] == [ox.Literal("H\\A")]
+    assert [q.object for q in db.quads_for_pattern(entity, pkg.paperCount, None)] == [
+        ox.Literal("3", datatype=xsd.integer)
+    ]
+    forms = {q.object.value for q in db.quads_for_pattern(None, oa.exact, None)}
+    assert forms == {HOSTILE, HOSTILE + " v2"}
+    rules = {q.object.value for q in db.quads_for_pattern(None, pkg.mergeRule, None)}
+    assert rules == {"plural", 'a "rule"'}
+    assert next(db.quads_for_pattern(entity, skos.exactMatch, None)).object == ox.NamedNode("https://example.org/id/1")
+
+
+def test_replacing_a_stored_summary_leaves_exactly_the_new_one_and_writes_only_what_changed():
+    db = ox.Store()
+    node = statement_iri(entity_iri("a"), pkg.evaluatedOn, entity_iri("b"))
+    bulk_write_nquads(db, support_nquads(node, Support(1, 0, Counter({2024: 1}), 0.5, {"p1"})))
+    before, stored = stored_support(db, node)
+    after = Support(2, 1, Counter({2024: 1, 2025: 1}), 0.9, {"p1"})
+    written = replace_nquads(db, stored, support_nquads(node, after))
+    # the 2024 year node and the pattern were stored already: not written again
+    assert not any("2024" in line for line in written)
+    assert not any("#pattern>" in line for line in written)
+    bulk_write_nquads(db, written)
+    support, quads = stored_support(db, node)
+    assert (support.papers, support.agreement, support.years, support.confidence, support.patterns) == (
+        2,
+        1,
+        Counter({2024: 1, 2025: 1}),
+        0.9,
+        {"p1"},
+    )
+    assert len(db) == len(quads) == len(support_nquads(node, after))
+
+
+def test_a_summary_replaced_by_nothing_is_removed():
+    db, entity = ox.Store(), entity_iri("gone")
+    bulk_write_nquads(db, entity_nquads(entity, _summary("gone")))
+    stored = set(db)
+    assert replace_nquads(db, stored, []) == []
+    assert len(db) == 0
