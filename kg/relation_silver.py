@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> None:
     from paperkg.extract.pipeline import load_nlp
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("papers", type=Path, help="JSON Lines papers (`id`, `abstract`)")
+    parser.add_argument("source", type=Path, help="JSON Lines papers (`id`, `abstract`)")
     parser.add_argument("out", type=Path)
     parser.add_argument("--start", type=int, default=1, help="the first line of PAPERS to read")
     parser.add_argument("--papers", type=int, default=3000, help="how many abstracts to label")
@@ -88,7 +88,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     held_out = {json.loads(line)["id"] for path in args.exclude for line in path.open(encoding="utf-8") if line.strip()}
     with args.out.open("w", encoding="utf-8") as out:
-        for record in silver(load_nlp(None), abstracts(args.papers, args.start, args.papers, held_out)):
+        for record in silver(load_nlp(None), abstracts(args.source, args.start, args.papers, held_out)):
             out.write(json.dumps(record) + "\n")
 
 

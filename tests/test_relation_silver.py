@@ -38,3 +38,11 @@ def test_training_reads_a_silver_pair_in_its_direction_and_the_others_as_none(tm
     # pairs nearest first: (BERT, parsing), (parsing, tagging), then (BERT, tagging)
     assert pairs.labels == ["none", "none", "partOf<"]
     assert "bs=for parsing and" in pairs.features[2]
+
+
+def test_silver_reads_abstracts_from_a_line_on_leaving_held_out_papers_out(tmp_path):
+    from paperkg.kg.relation_silver import abstracts
+
+    path = tmp_path / "papers.jsonl"
+    path.write_text("".join(json.dumps({"id": f"p{i}", "abstract": f"text {i}"}) + "\n" for i in range(1, 8)))
+    assert list(abstracts(path, 3, 3, {"p4"})) == ["text 3", "text 5", "text 6"]
