@@ -93,6 +93,10 @@ PATTERNS_AUDITED_2 = {
 AUDIT_BAND = AUDIT.with_name("audit-band.jsonl")
 BAND = (0.30, 0.45)
 BAND_AUDITED = 40
+# rows a scorer trained with arXiv silver (`relation_training --silver`, weight 0.3, threshold
+# 0.60; not shipped) found in a build of the first 300 papers of the 2k sample that the shipped
+# pipeline's build does not have: how precise the relations it adds are
+AUDIT_SILVER = AUDIT.with_name("audit-silver.jsonl")
 QUESTIONS = AUDIT.with_name("questions.jsonl")
 # the same subjects judged on other builds or with other queries, newest first: which queries asked
 # which build (README there)
@@ -715,6 +719,7 @@ def main(argv: list[str] | None = None) -> int:
             "by pattern": pattern_audit(),
             "by pattern, second round": pattern_audit(AUDIT_PATTERNS_2),
             "by score band": pattern_audit(AUDIT_BAND),
+            "added by a scorer trained with silver": pattern_audit(AUDIT_SILVER),
         }
         print(json.dumps({"relations": relations, "named questions": questions}, indent=2))
         return 0

@@ -7,15 +7,18 @@ running text, the gold mentions in characters with their graph types (Generic me
 as the pipeline leaves them out), and the gold relations in graph terms through the ontology's
 mapping (`schema.relations`). The model is a multinomial logistic regression trained by full-batch
 Adam with an L2 penalty; features seen fewer than `min_count` times in training are dropped. The
-epoch count and the keeping threshold are chosen on dev, on gold mentions: the best F1 at a
-precision of at least `min_precision`. The scorer is then saved into the pipeline at `--model`
-(default: the shipped one) as `paperkg_relations`, after `paperkg_refine`, and nothing else of the
-pipeline is rewritten.
+epoch count and the keeping threshold are chosen on dev, on the mentions the pipeline finds there:
+the best F1 at a precision of at least `min_precision`. With `--silver FILE` (`kg.relation_silver`)
+the scorer also learns from arXiv sentences the precise patterns label (measured, not shipped: more
+relations on arXiv, fewer right on SciERC; docs/extraction.md). The scorer is then saved into the
+pipeline at `--model` (default: the shipped one) as `paperkg_relations`, after `paperkg_refine`,
+and nothing else of the pipeline is rewritten.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -59,6 +62,21 @@ def scierc_pairs(path: str | Path, nlp=None) -> PairSet:
         pairs, features, _ = text_pairs(text, sentences, MAX_PAIRS)
         out.features.extend(features)
         out.labels.extend(_class(gold, a, b) for a, b in pairs)
+    return out
+
+
+def silver_pairs(path: str | Path) -> PairSet:
+    """Every pair of mentions in the sentences of a silver file (`kg.relation_silver`), with the
+    class of the relation the precise patterns state between them, or none."""
+    out = PairSet([], [])
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            record = json.loads(line)
+            sentences = [[(s, e, t) for s, e, t in mentions] for mentions in record["sentences"]]
+            gold = {((s1, e1), (s2, e2)): relation for s1, e1, s2, e2, relation in record["relations"]}
+            pairs, features, _ = text_pairs(record["text"], sentences, MAX_PAIRS)
+            out.features.extend(features)
+            out.labels.extend(_class(gold, a, b) for a, b in pairs)
     return out
 
 
@@ -132,11 +150,20 @@ def encode(pairs: PairSet, features: dict[str, int], classes: list[str]) -> Enco
 
 
 def _probabilities(data: Encoded, weights: numpy.ndarray) -> numpy.ndarray:
-    logits = numpy.zeros((data.n, weights.shape[1]))
-    numpy.add.at(logits, data.rows, weights[data.cols])
+    # rows come sorted and every pair has the bias feature, so each row's features are one run
+    logits = numpy.add.reduceat(weights[data.cols], numpy.searchsorted(data.rows, numpy.arange(data.n)), axis=0)
     logits -= logits.max(axis=1, keepdims=True)
     numpy.exp(logits, out=logits)
     return logits / logits.sum(axis=1, keepdims=True)
+
+
+def _feature_gradient(data: Encoded, grad_logits: numpy.ndarray, n_features: int) -> numpy.ndarray:
+    """The gradient of the weights given that of the logits: each row's summed into its features."""
+    per_entry = grad_logits[data.rows]
+    return numpy.stack(
+        [numpy.bincount(data.cols, weights=per_entry[:, c], minlength=n_features) for c in range(per_entry.shape[1])],
+        axis=1,
+    )
 
 
 def prf(probabilities: numpy.ndarray, labels: numpy.ndarray, threshold: float) -> tuple[float, float, float]:
@@ -154,6 +181,9 @@ def train(
     dev_path: str | Path,
     nlp,
     *,
+    silver: str | Path | None = None,
+    silver_weight: float = 0.3,
+    silver_none_weight: float = 0.0,
     epochs: int = 300,
     rate: float = 0.05,
     l2: float = 1e-4,
@@ -163,11 +193,21 @@ def train(
 ) -> dict:
     """The trained scorer's features, classes, weights and threshold, with its dev scores.
 
-    Trained on the gold mentions' pairs and the pairs of the mentions `nlp` finds; chosen on the
-    dev pairs of the mentions `nlp` finds, the pairs the scorer meets at run time."""
-    gold_pairs = scierc_pairs(train_path)
-    found_pairs = scierc_pairs(train_path, nlp)
-    train_pairs = PairSet(gold_pairs.features + found_pairs.features, gold_pairs.labels + found_pairs.labels)
+    Trained on the gold mentions' pairs and the pairs of the mentions `nlp` finds, and on the
+    pairs of a `silver` file (`kg.relation_silver`): a related pair weighing `silver_weight` of a
+    SciERC pair, an unrelated one `silver_none_weight` (the patterns miss most relations, so their
+    silence says little); chosen on the dev pairs of the mentions `nlp` finds, the pairs the scorer meets at run
+    time."""
+    parts = [(scierc_pairs(train_path), 1.0), (scierc_pairs(train_path, nlp), 1.0)]
+    if silver is not None:
+        pairs = silver_pairs(silver)
+        for weight, related in ((silver_weight, True), (silver_none_weight, False)):
+            if weight > 0:
+                kept = [i for i, label in enumerate(pairs.labels) if (label != NONE) == related]
+                parts.append((PairSet([pairs.features[i] for i in kept], [pairs.labels[i] for i in kept]), weight))
+    train_pairs = PairSet([f for p, _ in parts for f in p.features], [label for p, _ in parts for label in p.labels])
+    pair_weights = numpy.concatenate([numpy.full(len(p.labels), w) for p, w in parts])
+    pair_weights /= pair_weights.sum()
     dev_pairs = scierc_pairs(dev_path, nlp)
     counts = Counter(f for names in train_pairs.features for f in set(names))
     names = sorted(f for f, n in counts.items() if n >= min_count)
@@ -181,9 +221,8 @@ def train(
     best: dict = {"f1": -1.0}
     thresholds = numpy.arange(0.3, 0.91, 0.05)
     for epoch in range(1, epochs + 1):
-        grad_logits = (_probabilities(tr, weights) - onehot) / tr.n
-        grad = l2 * weights
-        numpy.add.at(grad, tr.cols, grad_logits[tr.rows])
+        grad_logits = (_probabilities(tr, weights) - onehot) * pair_weights[:, None]
+        grad = l2 * weights + _feature_gradient(tr, grad_logits, len(names))
         m = 0.9 * m + 0.1 * grad
         v = 0.999 * v + 0.001 * grad**2
         weights -= rate * (m / (1 - 0.9**epoch)) / (numpy.sqrt(v / (1 - 0.999**epoch)) + 1e-8)
@@ -224,12 +263,23 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("dev", type=Path)
     parser.add_argument("--model", type=Path, default=MODEL_DIR, help="the pipeline to add the scorer to")
     parser.add_argument("--epochs", type=int, default=300)
+    parser.add_argument("--silver", type=Path, default=None, help="silver relations (kg.relation_silver) too")
+    parser.add_argument("--silver-weight", type=float, default=0.3, help="a related silver pair's weight (SciERC's: 1)")
+    parser.add_argument("--silver-none-weight", type=float, default=0.0, help="an unrelated silver pair's weight")
     args = parser.parse_args(argv)
     from paperkg.extract.pipeline import load_nlp
 
     nlp = load_nlp(args.model)
     with nlp.select_pipes(disable=[n for n in nlp.pipe_names if n == "paperkg_relations"]):
-        trained = train(args.train, args.dev, nlp, epochs=args.epochs)
+        trained = train(
+            args.train,
+            args.dev,
+            nlp,
+            silver=args.silver,
+            silver_weight=args.silver_weight,
+            silver_none_weight=args.silver_none_weight,
+            epochs=args.epochs,
+        )
     print(add_to_pipeline(args.model, trained))
 
 

@@ -97,3 +97,19 @@ def test_training_takes_a_generic_mention_of_the_papers_own_work_as_the_phrase_f
     pairs = scierc_pairs(path)
     assert pairs.labels == ["usedFor>"]
     assert "pa=apply" in pairs.features[0]  # the word before "our approach", not "our"
+
+
+def test_training_sums_each_pairs_features_into_its_logits_and_its_gradient_back():
+    from paperkg.extract.relation_training import Encoded, _feature_gradient, _probabilities
+
+    # three pairs over four features: pair 0 has features 0 and 2, pair 1 features 1, 2 and 3, pair 2 feature 0
+    data = Encoded(numpy.array([0, 0, 1, 1, 1, 2]), numpy.array([0, 2, 1, 2, 3, 0]), numpy.array([0, 1, 0]), 3)
+    weights = numpy.arange(12, dtype="float64").reshape(4, 3) / 10
+    logits = numpy.array([weights[0] + weights[2], weights[1] + weights[2] + weights[3], weights[0]])
+    expected = numpy.exp(logits) / numpy.exp(logits).sum(axis=1, keepdims=True)
+    assert numpy.allclose(_probabilities(data, weights), expected)
+    grad_logits = numpy.arange(9, dtype="float64").reshape(3, 3)
+    gradient = _feature_gradient(data, grad_logits, 4)
+    assert numpy.allclose(gradient[0], grad_logits[0] + grad_logits[2])
+    assert numpy.allclose(gradient[2], grad_logits[0] + grad_logits[1])
+    assert numpy.allclose(gradient[3], grad_logits[1])
