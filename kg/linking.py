@@ -102,7 +102,7 @@ def _link_locally(ex: PaperExtraction) -> LocalLinks:
     generic = {  # generic name -> whether a term of art qualifies it
         ent.name: _qualified(names[ent.name], quality)
         for ent in ex.entities
-        if not ent.acronym and quality.is_common_kind(names[ent.name])
+        if not ent.acronym and quality.is_common_kind(names[ent.name]) and not _proper_name_in(ent.mentions, ex.paper)
     }
     related = _related_phrases(ex, generic)
     for ent in ex.entities:
@@ -177,6 +177,29 @@ def _qualified(name: str, quality: Quality) -> bool:
     "large-scale dataset") nor a generic phrase itself."""
     modifier = name.strip().rpartition(" ")[0]
     return bool(modifier) and not quality.is_common_kind(modifier)
+
+
+# A word written with a capital among lower-case words is a proper name ("a hidden Markov model",
+# "the Monte Carlo method", "Chinese texts", "in Polish."), however common the word is: general
+# English and the field's tables are read in lower case, where "markov" and "polish" look common.
+# The capitalised run sits in running text after a lower-case word and before a lower-case word or
+# the end of a sentence, so a sentence's first word, a title-cased name ("the Bias Benchmark for
+# QA"), capitalised list items ("Speed, Quality, and Usability") and a capital fused to another word
+# ("Transformer-based") are no proper names.
+_PROPER_RUN = re.compile(r"(?<=[a-z] )(?:[A-Z][a-z]+ )*[A-Z][a-z]+(?=\s[a-z]|[.;](?:\s|$))")
+
+
+def _proper_name_in(mentions: Iterable[Mention], paper: Paper) -> bool:
+    """Whether a mention in the abstract (a title capitalises every word) holds a capitalised run
+    (`_PROPER_RUN`) before a lower-case word of its own ("Monte Carlo method", not the title-cased
+    "Synthetic Data") or is one capitalised word ("Polish")."""
+    runs = [r.span() for r in _PROPER_RUN.finditer(paper.abstract or "")]
+    return any(
+        m.start <= start and (end < m.end or (m.start, m.end) == (start, end) and " " not in m.text)
+        for m in mentions
+        if m.field == "abstract"
+        for start, end in runs
+    )
 
 
 def _related_phrases(ex: PaperExtraction, generic: dict[str, bool]) -> set[tuple[Field, int, int]]:
