@@ -102,7 +102,9 @@ def _link_locally(ex: PaperExtraction) -> LocalLinks:
     generic = {  # generic name -> whether a term of art qualifies it
         ent.name: _qualified(names[ent.name], quality)
         for ent in ex.entities
-        if not ent.acronym and quality.is_common_kind(names[ent.name]) and not _proper_name_in(ent.mentions, ex.paper)
+        if not ent.acronym
+        and quality.is_common_kind(names[ent.name])
+        and not _proper_name_in(ent.mentions, ex.paper, quality)
     }
     related = _related_phrases(ex, generic)
     for ent in ex.entities:
@@ -179,21 +181,27 @@ def _qualified(name: str, quality: Quality) -> bool:
     return bool(modifier) and not quality.is_common_kind(modifier)
 
 
-# A word written with a capital among lower-case words is a proper name ("a hidden Markov model",
-# "the Monte Carlo method", "Chinese texts", "in Polish."), however common the word is: general
-# English and the field's tables are read in lower case, where "markov" and "polish" look common.
-# The capitalised run sits in running text after a lower-case word and before a lower-case word or
-# the end of a sentence, so a sentence's first word, a title-cased name ("the Bias Benchmark for
-# QA"), capitalised list items ("Speed, Quality, and Usability") and a capital fused to another word
-# ("Transformer-based") are no proper names.
+# A capitalised run of words in running text, after a lower-case word and before a lower-case word
+# or the end of a sentence: not a sentence's first word, not a title-cased name ("the Bias Benchmark
+# for QA"), not capitalised list items ("Speed, Quality, and Usability"), not a capital fused to
+# another word ("Transformer-based").
 _PROPER_RUN = re.compile(r"(?<=[a-z] )(?:[A-Z][a-z]+ )*[A-Z][a-z]+(?=\s[a-z]|[.;](?:\s|$))")
 
 
-def _proper_name_in(mentions: Iterable[Mention], paper: Paper) -> bool:
-    """Whether a mention in the abstract (a title capitalises every word) holds a capitalised run
-    (`_PROPER_RUN`) before a lower-case word of its own ("Monte Carlo method", not the title-cased
-    "Synthetic Data") or is one capitalised word ("Polish")."""
-    runs = [r.span() for r in _PROPER_RUN.finditer(paper.abstract or "")]
+def _proper_name_in(mentions: Iterable[Mention], paper: Paper, quality: Quality) -> bool:
+    """Whether a mention in the abstract (a title capitalises every word) writes a common word as a
+    proper name: a `_PROPER_RUN` of words general English uses but the field's writing does not
+    ("a hidden Markov model", "a Monte Carlo method", "in Polish.", "Chinese texts"). The word
+    tables are lower case, where "markov" and "polish" look common. Words the field uses often,
+    capitalised, coin a paper's own name for a part of its method ("the Forward Predictive
+    Reasoning module") or stress a term ("Transformer model"), and say nothing new. The run must
+    stand before a lower-case word of the mention ("Monte Carlo method", not the title-cased
+    "Synthetic Data") or be all of a one-word mention ("Polish")."""
+    runs = [
+        r.span()
+        for r in _PROPER_RUN.finditer(paper.abstract or "")
+        if not any(quality.is_common_in_field(word) for word in r.group().split())
+    ]
     return any(
         m.start <= start and (end < m.end or (m.start, m.end) == (start, end) and " " not in m.text)
         for m in mentions
