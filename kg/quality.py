@@ -114,6 +114,10 @@ class Quality:
         zipf, df = self._words.get(word.lower(), (0.0, 0))
         return zipf >= COMMON_ZIPF or df >= COMMON_DF
 
+    def is_common_in_field(self, word: str) -> bool:
+        """True when the field's own writing uses `word` often (`COMMON_DF`), whatever English does."""
+        return self._words.get(word.lower(), (0.0, 0))[1] >= COMMON_DF
+
     def is_named(self, text: str) -> bool:
         """Evidence that `text` names something: a vocabulary, the gazetteers, or acronym definitions."""
         key = lookup_key(text)

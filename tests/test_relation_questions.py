@@ -7,6 +7,7 @@ import json
 
 import pyoxigraph as ox
 import pytest
+from graph_papers import build, ent, extraction, paper
 from query_support import PAPER, bindings_of, kg, values
 
 ENTITY = "https://w3id.org/paperkg/id/entity/"
@@ -18,6 +19,7 @@ PREFIXES = """
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 @prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
 @prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix oa: <http://www.w3.org/ns/oa#> .
 """
 
 
@@ -59,7 +61,8 @@ def test_most_used_datasets_are_named_datasets(store):
         f"""
         entity:dialogue a pkg:Dataset ; skos:prefLabel "multi-turn dialogue" ; pkg:paperCount 3 .
         entity:sar a pkg:Dataset ; skos:prefLabel "SAR" ; skos:altLabel "synthetic aperture radar" ;
-            pkg:paperCount 3 .
+            pkg:paperCount 3 ; pkg:surfaceForm entity:sar-spelled .
+        entity:sar-spelled oa:exact "synthetic aperture radar" ; pkg:mentionCount 1 .
         entity:cifar a pkg:Dataset ; skos:prefLabel "CIFAR-10" ; skos:altLabel "Cifar 10" ; pkg:paperCount 3 .
         <{P1}> pkg:uses entity:dialogue, entity:sar, entity:cifar .
         <{P2}> pkg:uses entity:dialogue, entity:sar .
@@ -68,6 +71,42 @@ def test_most_used_datasets_are_named_datasets(store):
     )
     found = ask(store, "most-used-datasets")
     assert labels(found) == ["The Pile", "CIFAR-10", "OpenWebText"]  # ties go to the more mentioned
+
+
+def test_a_benchmark_one_paper_spells_out_stays_and_a_task_papers_spell_out_goes(tmp_path):
+    """MMLU is a name: one paper in twelve writes "massive multitask language understanding (MMLU)",
+    the others only "MMLU". KGQA is a task the extractor typed as a dataset: one paper in three
+    spells it out in lower case, as papers spell out a kind of thing; its spelled-out form is as
+    rare as MMLU's and has fewer mentions than "KGQA", so only their share of its papers tells."""
+    mmlu = "massive multitask language understanding"
+    kgqa = "knowledge graph question answering"
+    batch = [
+        extraction(paper(f"arxiv:2501.{i:05d}", f"Model {i}", "We evaluate the model on MMLU."), ent("MMLU", "Dataset"))
+        for i in range(11)
+    ]
+    batch.append(
+        extraction(
+            paper("arxiv:2501.00011", "Model 11", f"We evaluate the model on {mmlu} (MMLU)."),
+            ent(mmlu, "Dataset", mmlu, "MMLU", acronym="MMLU"),
+            abbreviations=[("MMLU", mmlu)],
+        )
+    )
+    batch.append(
+        extraction(
+            paper("arxiv:2502.00000", "Graph QA 0", f"We evaluate the model on {kgqa} (KGQA). KGQA is hard."),
+            ent(kgqa, "Dataset", kgqa, "KGQA", acronym="KGQA"),
+            abbreviations=[("KGQA", kgqa)],
+        )
+    )
+    batch += [
+        extraction(
+            paper(f"arxiv:2502.{i:05d}", f"Graph QA {i}", "We evaluate the model on KGQA."), ent("KGQA", "Dataset")
+        )
+        for i in (1, 2)
+    ]
+    store = build(tmp_path / "s", batch)
+    found = ask(store, "most-used-datasets")
+    assert list(zip(labels(found), values(found, "papers"))) == [("MMLU", "12")]
 
 
 def test_a_dataset_is_a_name_in_every_word_not_a_description_of_data(store):
