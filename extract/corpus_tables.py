@@ -135,7 +135,7 @@ def write_benchmarks(
 
 
 def write_vocabulary(path: Path, shared: Path, english: set[str]) -> set[tuple[str, ...]]:
-    rows = set()
+    rows: set[tuple[str, ...]] = set()
     for file in sorted((shared / "vocab").glob("*.jsonl.gz")):
         family = FAMILIES.get(file.name.split(".")[0])
         if family is None:
