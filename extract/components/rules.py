@@ -134,20 +134,23 @@ class ArtefactRules:
                 spans.append(Span(doc, i, i + 1, label="Dataset", span_id="rule:dataset"))
         # after `paperkg_abbreviations`: its definitions name collections the pattern above misses
         spans.extend(defined_collections(doc))
-        spans.extend(self._vocabulary_names(doc))  # last: the other rules win ties
+        spans.extend(self._vocabulary_names(doc, texts))  # last: the other rules win ties
         doc.spans[RULES_KEY] = _longest_first(spans)
         return doc
 
-    def _vocabulary_names(self, doc: Doc) -> list[Span]:
+    def _vocabulary_names(self, doc: Doc, texts: list[str]) -> list[Span]:
         """The vocabularies' names in `doc`, but not the paper's own names: an acronym it defines,
         a name it introduces (`we propose CAMEO, a cascaded framework`) or titles itself with
         (`CellNet -- Localizing Cells ...`), which a vocabulary may list for another work."""
+        matches = self.named(doc)
+        if not matches:  # most papers: the paper's own names need not be read
+            return []
         own = {s.label_ for s in doc.spans.get(ABBR_SHORT_KEY, [])}
-        own.update(doc[i + 1].text for i in range(len(doc) - 1) if doc[i].lower_ in _INTRODUCING)
-        if len(doc) > 1 and doc[1].text in (":", "-", "--", "—"):
-            own.add(doc[0].text)
+        own.update(texts[i + 1] for i in range(len(texts) - 1) if texts[i].lower() in _INTRODUCING)
+        if len(texts) > 1 and texts[1] in (":", "-", "--", "—"):
+            own.add(texts[0])
         found = []
-        for key, s, e in self.named(doc):
+        for key, s, e in matches:
             text = doc[s:e].text
             if text not in own:
                 found.append(Span(doc, s, e, label=key, kb_id=text, span_id=VOCABULARY_RULE))
