@@ -211,7 +211,7 @@ def _dataset_phrases(doc: Doc, texts: list[str]) -> list[tuple[int, int]]:
     What spaCy's `Matcher` returns for that token pattern with `+` and `greedy="LONGEST"`, in its
     order; the Matcher tests a regular expression on every token through a Python call, which
     took half of this component's time, while a head word comes a few times an abstract."""
-    pairs = []
+    pairs: list[tuple[int, int]] = []
     for head, text in enumerate(texts):
         if text.lower() in DATASET_HEADS:
             start = head
