@@ -595,3 +595,36 @@ def test_a_titles_task_is_added_only_where_nothing_was_found(nlp):
     # an abstract's sentence is no title
     doc = nlp("We route LLM experts for Financial Trading. It works.")
     assert not [s for s in doc.spans[MENTIONS_KEY] if s.id_ == "rule:purpose"]
+
+
+def test_dataset_phrases_are_what_spacys_matcher_finds(nlp):
+    """`paperkg_rules` finds `NAME... dataset` phrases without spaCy's Matcher (issue 28: its
+    per-token regular expression was half the component's time); every phrase, and their order,
+    must stay what the Matcher's pattern with `greedy="LONGEST"` gives."""
+    import random
+
+    from spacy.matcher import Matcher
+    from spacy.tokens import Doc
+
+    from paperkg.extract.components.rules import _DATASET_WORD, _dataset_phrases
+    from paperkg.extract.naming import DATASET_HEADS
+    from paperkg.extract.readers import read_papers
+    from paperkg.extract.resources import data_dir
+
+    matcher = Matcher(nlp.vocab)
+    pattern = [
+        {"TEXT": {"REGEX": _DATASET_WORD.pattern}, "IS_STOP": False, "OP": "+"},
+        {"LOWER": {"IN": sorted(DATASET_HEADS)}},
+    ]
+    matcher.add("Dataset", [pattern], greedy="LONGEST")
+    # runs of name words, heads that are name words too (`Dataset`), stop words in capitals
+    words = "Dataset dataset Benchmark benchmarks CORPUS Treebank ImageNet The A of MS-COCO x iNat 2024 THE and v2.1"
+    rng = random.Random(0)
+    docs = [Doc(nlp.vocab, words=rng.choices(words.split(), k=rng.randint(1, 9))) for _ in range(3000)]
+    docs += [nlp.make_doc(f"{p.title}\n\n{p.abstract}") for p in read_papers(data_dir() / "demo").papers]
+    found = 0
+    for doc in docs:
+        expected = [(s, e) for _, s, e in matcher(doc)]
+        assert _dataset_phrases(doc, [t.text for t in doc]) == expected, doc.text
+        found += len(expected)
+    assert found > 1000  # the comparison covers many phrases, overlapping ones among them

@@ -105,3 +105,13 @@ def test_a_new_component_decodes_as_spacys(weights):
 def _offsets(words, spans):
     starts = [sum(len(w) + 1 for w in words[:i]) for i in range(len(words) + 1)]
     return [(starts[s], starts[e] - 1, label) for s, e, label in spans]
+
+
+@pytest.mark.parametrize("pieces", [1, 2, 3])
+def test_maxout_takes_the_largest_piece(pieces):
+    from paperkg.extract.recogniser import _maxout
+
+    unmaxed = numpy.random.default_rng(pieces).standard_normal((50, 8, pieces)).astype("f")
+    got = _maxout(unmaxed)
+    assert got.shape == (50, 8) and got.flags.c_contiguous
+    assert numpy.array_equal(got, unmaxed.max(axis=2))

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import srsly
 from spacy.language import Language
-from spacy.matcher import Matcher, PhraseMatcher
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.training import Example
 
@@ -29,6 +29,8 @@ _VERSION_TOKEN = re.compile(
 _SIZED_NAME = re.compile(rf"^[A-Za-z][\w.]*(?:-[\w.]+)*-{_SIZE}(?:-[\w.]+)*$")
 # Benchmark-style names: MedQA, TruthfulQA, MT-Bench, MultiNLI.
 _BENCH_NAME = re.compile(r"^[A-Z][\w-]*(?:QA|Bench|bench|NLI|GLUE)$")
+# A word of a dataset's name before a head word (`ImageNet-1K`, `MS-COCO`, `iNaturalist`)
+_DATASET_WORD = re.compile(r"^(?:[A-Z0-9][\w.-]*|[a-z]+[A-Z0-9][\w.-]*)$")
 # A title's own name: one word with a capital after its first letter (SeeBel, iReason, FG-CXR,
 # DARTS-GT), so that ordinary words before a colon ("Position:", "Review:") are not names.
 _TITLE_NAME = re.compile(r"^[A-Za-z](?=[\w.+-]*[A-Z])[\w.+-]*$")
@@ -57,17 +59,6 @@ class ArtefactRules:
         self.entries: list[GazetteerEntry] = []
         self._compile(entries or [])
         self._compile_names([])
-        self.dataset_matcher = Matcher(nlp.vocab)
-        self.dataset_matcher.add(
-            "Dataset",
-            [
-                [
-                    {"TEXT": {"REGEX": r"^(?:[A-Z0-9][\w.-]*|[a-z]+[A-Z0-9][\w.-]*)$"}, "IS_STOP": False, "OP": "+"},
-                    {"LOWER": {"IN": sorted(DATASET_HEADS)}},
-                ]
-            ],
-            greedy="LONGEST",
-        )
 
     def initialize(
         self,
@@ -123,7 +114,7 @@ class ArtefactRules:
         texts = [t.text for t in doc]  # once: every Token made from a Doc is a new Python object
         spans.extend(self._model_names(doc, texts))
         spans.extend(self._title_name(doc))
-        for _, s, e in self.dataset_matcher(doc):
+        for s, e in _dataset_phrases(doc, texts):
             span = doc[s : e - 1]
             # "the camera SONAR dataset": a lower-case modifier means the name is not all capitals
             modified = s > 0 and doc[s - 1].is_lower and doc[s - 1].is_alpha and not doc[s - 1].is_stop
@@ -134,20 +125,23 @@ class ArtefactRules:
                 spans.append(Span(doc, i, i + 1, label="Dataset", span_id="rule:dataset"))
         # after `paperkg_abbreviations`: its definitions name collections the pattern above misses
         spans.extend(defined_collections(doc))
-        spans.extend(self._vocabulary_names(doc))  # last: the other rules win ties
+        spans.extend(self._vocabulary_names(doc, texts))  # last: the other rules win ties
         doc.spans[RULES_KEY] = _longest_first(spans)
         return doc
 
-    def _vocabulary_names(self, doc: Doc) -> list[Span]:
+    def _vocabulary_names(self, doc: Doc, texts: list[str]) -> list[Span]:
         """The vocabularies' names in `doc`, but not the paper's own names: an acronym it defines,
         a name it introduces (`we propose CAMEO, a cascaded framework`) or titles itself with
         (`CellNet -- Localizing Cells ...`), which a vocabulary may list for another work."""
+        matches = self.named(doc)
+        if not matches:  # most papers: the paper's own names need not be read
+            return []
         own = {s.label_ for s in doc.spans.get(ABBR_SHORT_KEY, [])}
-        own.update(doc[i + 1].text for i in range(len(doc) - 1) if doc[i].lower_ in _INTRODUCING)
-        if len(doc) > 1 and doc[1].text in (":", "-", "--", "—"):
-            own.add(doc[0].text)
+        own.update(texts[i + 1] for i in range(len(texts) - 1) if texts[i].lower() in _INTRODUCING)
+        if len(texts) > 1 and texts[1] in (":", "-", "--", "—"):
+            own.add(texts[0])
         found = []
-        for key, s, e in self.named(doc):
+        for key, s, e in matches:
             text = doc[s:e].text
             if text not in own:
                 found.append(Span(doc, s, e, label=key, kb_id=text, span_id=VOCABULARY_RULE))
@@ -208,6 +202,29 @@ class ArtefactRules:
 @Language.factory("paperkg_rules")
 def make_rules(nlp: Language, name: str) -> ArtefactRules:
     return ArtefactRules(nlp, name)
+
+
+def _dataset_phrases(doc: Doc, texts: list[str]) -> list[tuple[int, int]]:
+    """(start, end) of each `NAME... head` phrase (`ImageNet-1K benchmark`, `SONAR dataset`): one
+    or more name-like words that are not stop words (`_DATASET_WORD`), then a `DATASET_HEADS`
+    word; all such phrases, non-overlapping, the longest first and the earlier of two as long.
+    What spaCy's `Matcher` returns for that token pattern with `+` and `greedy="LONGEST"`, in its
+    order; the Matcher tests a regular expression on every token through a Python call, which
+    took half of this component's time, while a head word comes a few times an abstract."""
+    pairs: list[tuple[int, int]] = []
+    for head, text in enumerate(texts):
+        if text.lower() in DATASET_HEADS:
+            start = head
+            while start > 0 and _DATASET_WORD.search(texts[start - 1]) and not doc[start - 1].is_stop:
+                start -= 1
+            pairs.extend((s, head + 1) for s in range(start, head))
+    taken = [False] * len(texts)
+    found = []
+    for s, e in sorted(pairs, key=lambda p: (p[1] - p[0], -p[0]), reverse=True):
+        if not any(taken[s:e]):
+            found.append((s, e))
+            taken[s:e] = [True] * (e - s)
+    return found
 
 
 def _longest_first(spans: list[Span]) -> list[Span]:
