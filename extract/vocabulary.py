@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from paperkg.extract.gazetteers import GazetteerEntry
+from paperkg.extract.naming import lookup_key
 
 __all__ = [
     "COMMON_DF",
@@ -67,8 +68,6 @@ def vocabulary_rows(root: Path) -> Iterator[tuple[str, str, str, str, str]]:
     """`(key, name, type, family, iri)` of every name the reference vocabularies give, and of the
     benchmarks arXiv papers name that no vocabulary lists yet (`benchmarks.tsv`, family "arxiv",
     type Dataset)."""
-    from paperkg.extract.naming import lookup_key
-
     for key, name, type_, family, iri in read_rows(root / "vocabulary.tsv.gz"):
         yield key, name, type_, family, iri
     for name, _papers in read_rows(root / "benchmarks.tsv"):
@@ -89,7 +88,8 @@ def vocabulary_type(entries: Iterable[VocabularyEntry]) -> str | None:
 # capital first and a digit (Kinetics-400); "Breakfast", "Replica" and "data2vec" are not names by shape.
 NAME_WORD = re.compile(r"^.+[A-Z]|^[A-Z].*\d")
 # A model's API identifier: lower case with a digit (o3, o4-mini, gpt-oss-120b, claude-sonnet-4-5), as
-# papers write the model they called; 131 of them occur in the arXiv corpus, each time naming the model.
+# papers write the model they called; 131 of them occur in the arXiv corpus, and every occurrence read
+# named the model.
 _MODEL_ID = re.compile(r"^(?=.*\d)[a-z][a-z0-9.-]*$")
 _CAPITALS = re.compile(r"^[A-Z]+$")
 # names written with brackets, commas, colons or slashes are table rows ("CIFAR-10, 1000 Labels",

@@ -100,12 +100,11 @@ def _link_locally(ex: PaperExtraction) -> LocalLinks:
     # `ImageNet dataset` is ImageNet, `object detection task` object detection, `OpenAI's o3` o3: no
     # generic names
     names = {ent.name: _bare_name(ent.name, quality) for ent in ex.entities}
+    runs = _proper_runs(ex.paper, quality)
     generic = {  # generic name -> whether a term of art qualifies it
         ent.name: _qualified(names[ent.name], quality)
         for ent in ex.entities
-        if not ent.acronym
-        and quality.is_common_kind(names[ent.name])
-        and not _proper_name_in(ent.mentions, ex.paper, quality)
+        if not ent.acronym and quality.is_common_kind(names[ent.name]) and not _proper_name_in(ent.mentions, runs)
     }
     related = _related_phrases(ex, generic)
     for ent in ex.entities:
@@ -193,9 +192,9 @@ def _qualified(name: str, quality: Quality) -> bool:
 _PROPER_RUN = re.compile(r"(?<=[a-z] )(?:[A-Z][a-z]+ )*[A-Z][a-z]+(?=\s[a-z])")
 
 
-def _proper_name_in(mentions: Iterable[Mention], paper: Paper, quality: Quality) -> bool:
-    """Whether a mention in the abstract (a title capitalises every word) writes a common word as a
-    proper name before a lower-case word of its own: a `_PROPER_RUN` of words general English uses
+def _proper_runs(paper: Paper, quality: Quality) -> list[tuple[int, int]]:
+    """Where the abstract (a title capitalises every word) writes common words as a proper name: a
+    `_PROPER_RUN` of words general English uses
     but the field's writing does not ("a hidden Markov model", "a Monte Carlo method", "Chinese
     texts"). The word tables are lower case, where "markov" and "chinese" look common. Words the
     field uses often, capitalised, coin a paper's own name for a part of its method ("the Forward
@@ -204,11 +203,15 @@ def _proper_name_in(mentions: Iterable[Mention], paper: Paper, quality: Quality)
     alone: a language or a place ("in Polish", "on Russian and Ukrainian") that the recogniser
     types a dataset, which the dataset questions would then answer with (two of GPT-4's ten on a
     10,000-abstract build)."""
-    runs = [
+    return [
         r.span()
         for r in _PROPER_RUN.finditer(paper.abstract or "")
         if not any(quality.is_common_in_field(word) for word in r.group().split())
     ]
+
+
+def _proper_name_in(mentions: Iterable[Mention], runs: list[tuple[int, int]]) -> bool:
+    """Whether a mention in the abstract holds one of `_proper_runs` before a lower-case word of its own."""
     return any(m.start <= start and end < m.end for m in mentions if m.field == "abstract" for start, end in runs)
 
 

@@ -49,13 +49,13 @@ _WORD = re.compile(r"[^\W_]+")
 _NAME_WORD = re.compile(r"\d|^.+[A-Z]")
 _DIMENSION = re.compile(r"\d[Dd]")  # 2D, 3D: as common as any word
 # Organisations papers name before their models and datasets ("OpenAI o3", "Google's Gemini 2.5
-# Pro", "Microsoft COCO", "Meta-Llama-3-8B"): the name after them is the model or dataset itself
+# Pro", "Microsoft COCO"): the name after them is the model or dataset itself
 MAKERS = (
     "Alibaba", "Amazon", "Anthropic", "Apple", "Baidu", "ByteDance", "Cohere", "DeepMind", "Google",
     "Google DeepMind", "IBM", "Meta", "Meta AI", "Microsoft", "Mistral AI", "Moonshot AI", "NVIDIA",
     "Nvidia", "OpenAI", "Tencent", "xAI", "Zhipu AI",
 )  # fmt: skip
-_MAKER = re.compile(r"(?:%s)(?:['\u2019]s)?[ -]+" % "|".join(sorted(map(re.escape, MAKERS), key=len, reverse=True)))  # noqa: UP031
+_MAKER = re.compile("(?:" + "|".join(sorted(map(re.escape, MAKERS), key=len, reverse=True)) + r")(?:['\u2019]s)?[ -]+")
 
 
 @dataclass(frozen=True)
@@ -155,8 +155,7 @@ class Quality:
         kind = HEAD_KINDS.get(word) or TASK_HEAD_KINDS.get(word)
         if not kind or not name.strip():
             return None
-        key = lookup_key(name)
-        return name.strip() if (self.curated_type(key) or self.type_of(key)) == kind else None
+        return name.strip() if self.named_type(lookup_key(name)) == kind else None
 
     def maker_free_name(self, text: str) -> str | None:
         """The name in `text` after the organisation that made it (`OpenAI's o3` -> `o3`, `Microsoft
@@ -167,8 +166,7 @@ class Quality:
         if not maker:
             return None
         rest = text[maker.end() :]
-        key = lookup_key(self.kind_head_name(rest) or rest)
-        return rest if (self.curated_type(key) or self.type_of(key)) in ("Model", "Dataset") else None
+        return rest if self.named_type(lookup_key(self.kind_head_name(rest) or rest)) in ("Model", "Dataset") else None
 
     def vocabulary(self, key: str) -> list[VocabularyEntry]:
         return self._vocabulary.get(key, [])
@@ -176,6 +174,10 @@ class Quality:
     def curated_type(self, key: str) -> str | None:
         """The type the curated gazetteers (data/gazetteers) give `key`."""
         return self._gazetteer.get(key)
+
+    def named_type(self, key: str) -> str | None:
+        """The type the curated gazetteers give `key`, else the vocabularies' (`type_of`)."""
+        return self.curated_type(key) or self.type_of(key)
 
     def type_of(self, key: str) -> str | None:
         """The type Papers with Code, Epoch AI and models.dev give `key`, when more than half their
