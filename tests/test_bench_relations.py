@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 
+import numpy
 import pytest
-from graph_papers import ent, extraction, paper, scored
+from graph_papers import ent, extraction, paper
 
 import bench.relations as bench_relations
 from bench.relations import (
@@ -20,12 +21,14 @@ from bench.relations import (
     argument_losses,
     audit,
     diagnose,
+    loss_table,
     matching,
     one_to_one,
     question_audit,
     score,
     weighed,
 )
+from paperkg.extract.relation_scorer import RelationScorer
 from paperkg.extract.scierc import running_text, spans_match
 from paperkg.schema.namespaces import RELATIONS
 from paperkg.schema.relations import scierc_relation
@@ -85,8 +88,43 @@ def test_the_matching_says_which_prediction_each_gold_relation_took():
     assert matching([wide, narrow], gold) == {0: 1, 1: 0}
 
 
-def test_the_diagnosis_counts_where_each_gold_relation_is_lost():
-    text = "GIZA++ is used for machine translation. Features help Moses. Parsing helps tagging."
+def test_the_diagnosis_counts_each_gold_relation_where_it_is_first_lost(tmp_path):
+    sentences = [
+        "GIZA++ is used for machine translation .",  # found
+        "Features help Moses .",  # "features": a generic word, not linked
+        "It helps Moses .",  # "It": SciERC's Generic mention
+        "Parsing helps tagging .",  # no mentions
+        "BLEU helps Moses .",  # the scorer's best, below its threshold
+        "BLEU goes with Moses .",  # the scorer's best is a conjunction
+        "BLEU , GIZA++ , Moses and Pharaoh help SRILM .",  # three mentions between: no pair scored
+    ]
+    words = [w for s in sentences for w in s.split()]
+    text, starts = running_text(words)
+    at = {}  # (sentence, word) -> token index
+    for n, (i, w) in enumerate((i, w) for i, s in enumerate(sentences) for w in s.split()):
+        at.setdefault((i, w), n)
+    relations = [
+        ((0, "GIZA++"), (0, "translation"), (0, "machine")),
+        ((1, "Features"), (1, "Moses"), None),
+        ((2, "It"), (2, "Moses"), None),
+        ((3, "Parsing"), (3, "tagging"), None),
+        ((4, "BLEU"), (4, "Moses"), None),
+        ((5, "BLEU"), (5, "Moses"), None),
+        ((6, "BLEU"), (6, "SRILM"), None),
+    ]
+    tokens = []
+    for first, second, opening in relations:
+        a = at[first]
+        b = at[opening] if opening else at[second]
+        tokens.append((a, a, b, at[second], "USED-FOR"))
+    doc = {
+        "doc_key": "x",
+        "sentences": [words],
+        "ner": [[[at[(2, "It")], at[(2, "It")], "Generic"]]],
+        "relations": [[[a1, a2, b1, b2, label] for a1, a2, b1, b2, label in tokens]],
+    }
+    dev = tmp_path / "dev.jsonl"
+    dev.write_text(json.dumps(doc), encoding="utf-8")
     p = paper("scierc:x", "", text)
     ex = extraction(
         p,
@@ -94,29 +132,39 @@ def test_the_diagnosis_counts_where_each_gold_relation_is_lost():
         ent("machine translation", "Task"),
         ent("features", "Concept", "Features"),
         ent("Moses", "Method"),
+        ent("BLEU", "Metric"),
+        ent("Pharaoh", "Method"),
+        ent("SRILM", "Method"),
     )
-    ex = scored(scored(ex, "GIZA++", "usedFor", "machine translation", 0.9), "Features", "usedFor", "Moses", 0.9)
-
-    def at(word: str, start: int = 0) -> tuple[int, int]:
-        s = text.index(word, start)
-        return s, s + len(word)
-
-    gold = [
-        Gold(p.key, "USED-FOR", at("GIZA++"), at("machine translation")),
-        Gold(p.key, "USED-FOR", at("Features"), at("Moses")),  # "features": a generic word, not linked
-        Gold(p.key, "USED-FOR", at("Parsing"), at("tagging")),  # no mentions
-    ]
+    papers, gold = bench_relations.scierc_papers(dev)
+    assert [x.abstract for x in papers] == [text] and len(gold) == 7
 
     class Extractor:
         def extract(self, papers):
             assert [x.key for x in papers] == [p.key]
             return [ex]
 
-    found = diagnose(Extractor(), [p], gold, matched={0})
-    stages = [found[k] for k in ("arguments extracted", "arguments linked", "scored, right label")]
-    assert stages == [2, 1, 2]
-    assert (found["relation mention"], found["statement"]) == (1, 1)
-    assert found["scored, no relation mention"] == {"common kind": 1}
+    # "for" between two mentions makes a use, "helps" one below the threshold, "with" a conjunction
+    scorer = RelationScorer(None, "paperkg_relations", max_pairs=200, threshold=0.5)
+    features = ["bias", "bw=for", "bw=helps", "bw=with"]
+    weights = numpy.zeros((4, 4))
+    weights[0, 0], weights[1, 1], weights[2, 1], weights[3, 3] = 2, 5, 1.5, 5
+    scorer.initialize(features=features, classes=["none", "usedFor>", "usedFor<", "conjunctionWith"], weights=weights)
+    giza = next(j for j, g in enumerate(gold) if g.first[0] == 0)  # the graph's statement matches it
+    found = diagnose(Extractor(), scorer, dev, papers, gold, matched={giza})
+    assert dict(found["all"]) == {
+        "in the graph": 1,
+        "argument dropped as generic": 1,
+        "argument generic": 1,
+        "argument not found": 1,
+        "scored below threshold": 1,
+        "scored another relation": 1,
+        "pair not scored": 1,
+    }
+    assert found["USED-FOR"] == found["all"]
+    # not matched, the first relation is what the graph states: the matching gave it to none
+    assert diagnose(Extractor(), scorer, dev, papers, gold, matched=set())["all"]["relation mention, no statement"] == 1
+    assert "in the graph" in loss_table(found).splitlines()[2]
 
 
 def test_each_gold_argument_is_counted_where_the_graph_loses_it(tmp_path):
