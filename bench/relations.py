@@ -23,12 +23,13 @@ papers of the 2,000-abstract arXiv sample (or of --arxiv-sample FILE) are built 
 typed relations per 1,000 abstracts and the build's CPU time. With --diagnose, each gold relation
 the shipped graph does not state is counted where it is first lost (`LOSSES`: an argument the
 extractor does not find or linking leaves out, a pair the scorer does not score, scores too low or
-labels otherwise), and each gold argument the graph lacks by why (`ARGUMENT_LOSSES`). With --audit, the precision of the
-100 relation rows of an arXiv build judged by hand (tests/fixtures/relations/), overall, for
-reliable relations and by what found them, of the rows drawn per pattern (`--sample-patterns
-STORE` and `--sample-patterns-2 STORE...` draw them), of the rows the scorer alone found below its
-threshold (`--sample-band STORE` draws them from a build at a lower one, `--threshold` sets it for
-this bench's builds), and the
+labels otherwise), and each gold argument the graph lacks by why (`ARGUMENT_LOSSES`). With
+--audit, the precision of the 100 relation rows of an arXiv build judged by hand
+(tests/fixtures/relations/), overall, for reliable relations and by what found them, of the rows
+drawn per pattern (`--sample-patterns STORE`, `--sample-patterns-2 STORE...` and
+`--sample-conjunct STORE...` draw them), of the rows the scorer alone found below its threshold
+(`--sample-band STORE` draws them from a build at a lower one, `--threshold` sets it for this
+bench's builds), and the
 share of right answers among the top 10 of the five named questions judged by hand
 (`questions.jsonl` there). With --weigh STORE, the precision a build's relations would have by
 those judged rows, each weighed by what found it. With --questions STORE, those questions are
@@ -91,6 +92,10 @@ PATTERNS_AUDITED_2 = {
     "builds-on": 8,
     "coined-proposal": 10,
 }
+# rows of the `conjunct` pattern (a list's items share what one of them is related to), drawn from
+# builds of three 300-abstract samples outside the 2k sample (`--sample-conjunct`)
+AUDIT_CONJUNCT = AUDIT.with_name("audit-conjunct.jsonl")
+CONJUNCT_AUDITED = {"conjunct": 40}
 # rows the relation scorer alone found with a score in [low, high): what lowering its threshold from
 # the shipped pipeline's `high` to `low` would add (`--sample-band`)
 AUDIT_BAND = AUDIT.with_name("audit-band.jsonl")
@@ -627,12 +632,13 @@ def _precision(rows: list[dict]) -> float:
 def weighed(rows: list[dict], band: tuple[float, float] = BAND) -> dict:
     """The precision a build's relation rows (`audit_rows`) would have by the judged fixtures: each
     row counts with the precision of what found it: the mean of its audited patterns'
-    (`audit-patterns.jsonl` and `audit-patterns-2.jsonl`, a pattern's rows of both together), the
+    (`audit-patterns.jsonl`, `audit-patterns-2.jsonl` and `audit-conjunct.jsonl`, a pattern's rows of
+    all together), the
     other patterns' and the scorer's alone at `band`'s high or over (`audit.jsonl`), the scorer's
     alone below it (`audit-band.jsonl`'s rows in `band`)."""
     low, high = band
     judged = _judged(AUDIT)
-    drawn = _by_drawn(_judged(AUDIT_PATTERNS) + _judged(AUDIT_PATTERNS_2))
+    drawn = _by_drawn(_judged(AUDIT_PATTERNS) + _judged(AUDIT_PATTERNS_2) + _judged(AUDIT_CONJUNCT))
     by_pattern = {name: _precision(group) for name, group in drawn.items()}
     in_band = [r for r in _judged(AUDIT_BAND) if low <= r["score"] < high]
     precision = {
@@ -766,6 +772,14 @@ def main(argv: list[str] | None = None) -> int:
         help="print seeded relation rows of the STOREs together per pattern of the second round",
     )
     parser.add_argument(
+        "--sample-conjunct",
+        type=Path,
+        nargs="+",
+        default=None,
+        metavar="STORE",
+        help="print seeded relation rows of the STOREs together that the conjunct pattern found",
+    )
+    parser.add_argument(
         "--sample-band",
         type=Path,
         default=None,
@@ -790,6 +804,7 @@ def main(argv: list[str] | None = None) -> int:
             "814c09c": audit(AUDIT_BEFORE),
             "by pattern": pattern_audit(),
             "by pattern, second round": pattern_audit(AUDIT_PATTERNS_2),
+            "a list's items sharing a relation": pattern_audit(AUDIT_CONJUNCT),
             "by score band": pattern_audit(AUDIT_BAND),
             "added by a scorer trained with silver": pattern_audit(AUDIT_SILVER),
         }
@@ -800,11 +815,12 @@ def main(argv: list[str] | None = None) -> int:
             for row in audit_rows(args.sample_patterns, n, pattern):
                 print(json.dumps({"drawn for": pattern, **row}, ensure_ascii=False))
         return 0
-    if args.sample_patterns_2:
-        for pattern, n in PATTERNS_AUDITED_2.items():
-            for row in audit_rows(args.sample_patterns_2, n, pattern):
-                print(json.dumps({"drawn for": pattern, **row}, ensure_ascii=False))
-        return 0
+    for stores, counts in ((args.sample_patterns_2, PATTERNS_AUDITED_2), (args.sample_conjunct, CONJUNCT_AUDITED)):
+        if stores:
+            for pattern, n in counts.items():
+                for row in audit_rows(stores, n, pattern):
+                    print(json.dumps({"drawn for": pattern, **row}, ensure_ascii=False))
+            return 0
     if args.sample_band:
         low, high = args.band
         for row in audit_rows(args.sample_band, BAND_AUDITED, band=(low, high)):
