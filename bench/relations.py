@@ -23,11 +23,12 @@ papers of the 2,000-abstract arXiv sample (or of --arxiv-sample FILE) are built 
 typed relations per 1,000 abstracts and the build's CPU time. With --diagnose, each gold relation
 the shipped graph does not state is counted where it is first lost (`LOSSES`: an argument the
 extractor does not find or linking leaves out, a pair the scorer does not score, scores too low or
-labels otherwise), and each gold argument the graph lacks by why (`ARGUMENT_LOSSES`). With
---audit, the precision of the 100 relation rows of an arXiv build judged by hand
+labels otherwise), and each gold argument the graph lacks by why (`ARGUMENT_LOSSES`); with
+--arxiv too, the relations the scorer keeps in those papers by what linking leaves of their
+arguments (`FATES`). With --audit, the precision of the 100 relation rows of an arXiv build judged by hand
 (tests/fixtures/relations/), overall, for reliable relations and by what found them, of the rows
-drawn per pattern (`--sample-patterns STORE`, `--sample-patterns-2 STORE...` and
-`--sample-conjunct STORE...` draw them), of the rows the scorer alone found below its threshold
+drawn per pattern (`--sample-patterns STORE` and `--sample-patterns-2 STORE...` draw them), of
+the rows the scorer alone found below its threshold
 (`--sample-band STORE` draws them from a build at a lower one, `--threshold` sets it for this
 bench's builds), and the
 share of right answers among the top 10 of the five named questions judged by hand
@@ -92,10 +93,9 @@ PATTERNS_AUDITED_2 = {
     "builds-on": 8,
     "coined-proposal": 10,
 }
-# rows of the `conjunct` pattern (a list's items share what one of them is related to), drawn from
-# builds of three 300-abstract samples outside the 2k sample (`--sample-conjunct`)
+# rows of a `conjunct` pattern (a list's items share what one of them is related to; measured at
+# 168b3ad, not shipped) drawn from builds of three 300-abstract samples outside the 2k sample
 AUDIT_CONJUNCT = AUDIT.with_name("audit-conjunct.jsonl")
-CONJUNCT_AUDITED = {"conjunct": 40}
 # rows the relation scorer alone found with a score in [low, high): what lowering its threshold from
 # the shipped pipeline's `high` to `low` would add (`--sample-band`)
 AUDIT_BAND = AUDIT.with_name("audit-band.jsonl")
@@ -506,10 +506,13 @@ def _paper_iri(key: str) -> str:
     return paper_iri(key).value
 
 
-def run_arxiv(extractor, n: int, work: Path, sample: Path = ARXIV_SAMPLE) -> dict:
+def run_arxiv(extractor, n: int, work: Path, sample: Path = ARXIV_SAMPLE, diagnosed: bool = False) -> dict:
     from paperkg.extract.readers import read_inputs
 
     papers = [p for p in read_inputs([str(sample)]) if isinstance(p, Paper)][:n]
+    out: dict = {"papers": len(papers)}
+    if diagnosed:
+        out["scorer's relations"] = dict(scorer_fates(extractor, papers))
     rows = {}
     for name, switch in (("shipped", contextlib.nullcontext), ("patterns only", lambda: without_scorer(extractor))):
         started = time.process_time()
@@ -522,7 +525,44 @@ def run_arxiv(extractor, n: int, work: Path, sample: Path = ARXIV_SAMPLE) -> dic
             "build_cpu_s": round(cpu, 2),
             "abstracts_per_cpu_s": round(len(papers) / cpu, 1),
         }
-    return {"papers": len(papers), "rows": rows}
+    return out | {"rows": rows}
+
+
+# what becomes of a relation the scorer keeps (an own-work argument in a paper proposing nothing first)
+FATES = (
+    "arguments linked",  # both linked (or "our method" standing for the paper's proposal): the graph can keep it
+    "argument generic",  # an argument is a name linking leaves out as a common kind ("training strategy")
+    "own work, no proposal",  # an argument is "our method" in a paper that proposes no method or model
+    "other",  # an argument linking leaves out otherwise
+)
+
+
+def scorer_fates(extractor, papers: list[Paper]) -> Counter[str]:
+    """How many of the relations the scorer keeps in `papers` meet each of `FATES`: the volume
+    the graph loses between the scorer and its relation mentions."""
+    from paperkg.kg.linking import link_locally
+    from paperkg.kg.quality import load_quality
+
+    quality = load_quality()
+    fates: Counter[str] = Counter()
+    for ex in extractor.extract(papers):
+        links = link_locally(ex)
+        spans = {(lm.mention.field, lm.mention.start, lm.mention.end) for lm in links.paper.mentions}
+        proposal = any(lm.role == "proposes" and lm.type in ("Method", "Model") for lm in links.paper.mentions)
+        for r in ex.relations:
+            text = ex.paper.title if r.field == "title" else ex.paper.abstract
+            left = [text[a:b] for a, b in (r.subject, r.object) if (r.field, a, b) not in spans]
+            names = [t for t in left if not OWN_WORK.fullmatch(t)]
+            fates[
+                "own work, no proposal"
+                if len(names) < len(left) and not proposal
+                else "arguments linked"
+                if not names
+                else "argument generic"
+                if any(quality.is_common_kind(t) for t in names)
+                else "other"
+            ] += 1
+    return fates
 
 
 def _count(store) -> int:
@@ -632,13 +672,12 @@ def _precision(rows: list[dict]) -> float:
 def weighed(rows: list[dict], band: tuple[float, float] = BAND) -> dict:
     """The precision a build's relation rows (`audit_rows`) would have by the judged fixtures: each
     row counts with the precision of what found it: the mean of its audited patterns'
-    (`audit-patterns.jsonl`, `audit-patterns-2.jsonl` and `audit-conjunct.jsonl`, a pattern's rows of
-    all together), the
+    (`audit-patterns.jsonl` and `audit-patterns-2.jsonl`, a pattern's rows of both together), the
     other patterns' and the scorer's alone at `band`'s high or over (`audit.jsonl`), the scorer's
     alone below it (`audit-band.jsonl`'s rows in `band`)."""
     low, high = band
     judged = _judged(AUDIT)
-    drawn = _by_drawn(_judged(AUDIT_PATTERNS) + _judged(AUDIT_PATTERNS_2) + _judged(AUDIT_CONJUNCT))
+    drawn = _by_drawn(_judged(AUDIT_PATTERNS) + _judged(AUDIT_PATTERNS_2))
     by_pattern = {name: _precision(group) for name, group in drawn.items()}
     in_band = [r for r in _judged(AUDIT_BAND) if low <= r["score"] < high]
     precision = {
@@ -772,14 +811,6 @@ def main(argv: list[str] | None = None) -> int:
         help="print seeded relation rows of the STOREs together per pattern of the second round",
     )
     parser.add_argument(
-        "--sample-conjunct",
-        type=Path,
-        nargs="+",
-        default=None,
-        metavar="STORE",
-        help="print seeded relation rows of the STOREs together that the conjunct pattern found",
-    )
-    parser.add_argument(
         "--sample-band",
         type=Path,
         default=None,
@@ -804,7 +835,7 @@ def main(argv: list[str] | None = None) -> int:
             "814c09c": audit(AUDIT_BEFORE),
             "by pattern": pattern_audit(),
             "by pattern, second round": pattern_audit(AUDIT_PATTERNS_2),
-            "a list's items sharing a relation": pattern_audit(AUDIT_CONJUNCT),
+            "a list's items sharing a relation (not shipped)": pattern_audit(AUDIT_CONJUNCT),
             "by score band": pattern_audit(AUDIT_BAND),
             "added by a scorer trained with silver": pattern_audit(AUDIT_SILVER),
         }
@@ -815,12 +846,11 @@ def main(argv: list[str] | None = None) -> int:
             for row in audit_rows(args.sample_patterns, n, pattern):
                 print(json.dumps({"drawn for": pattern, **row}, ensure_ascii=False))
         return 0
-    for stores, counts in ((args.sample_patterns_2, PATTERNS_AUDITED_2), (args.sample_conjunct, CONJUNCT_AUDITED)):
-        if stores:
-            for pattern, n in counts.items():
-                for row in audit_rows(stores, n, pattern):
-                    print(json.dumps({"drawn for": pattern, **row}, ensure_ascii=False))
-            return 0
+    if args.sample_patterns_2:
+        for pattern, n in PATTERNS_AUDITED_2.items():
+            for row in audit_rows(args.sample_patterns_2, n, pattern):
+                print(json.dumps({"drawn for": pattern, **row}, ensure_ascii=False))
+        return 0
     if args.sample_band:
         low, high = args.band
         for row in audit_rows(args.sample_band, BAND_AUDITED, band=(low, high)):
@@ -852,7 +882,7 @@ def main(argv: list[str] | None = None) -> int:
     with work as tmp:
         results = {"scierc_dev": run_scierc(extractor, dev, Path(tmp), args.diagnose)}
         if args.arxiv:
-            results["arxiv"] = run_arxiv(extractor, args.arxiv, Path(tmp), args.arxiv_sample)
+            results["arxiv"] = run_arxiv(extractor, args.arxiv, Path(tmp), args.arxiv_sample, args.diagnose)
     dev_results = results["scierc_dev"]
     print(f"SciERC dev: {dev_results['papers']} abstracts, {dev_results['gold_relations']} gold relations")
     print(f"ceiling set by the entities: {dev_results['ceiling']}")

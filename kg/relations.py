@@ -14,7 +14,7 @@ mentions.
 from __future__ import annotations
 
 import re
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, cast
 
@@ -109,70 +109,7 @@ def relation_mentions(
         pair = (d.subject, d.relation, d.object, d.sentence)
         known = found.get(pair)
         found[pair] = replace(d, score=known.score, patterns=known.patterns | d.patterns) if known else d
-    for d in _distributed(found.values(), sentences, by_sentence):
-        found.setdefault((d.subject, d.relation, d.object, d.sentence), d)
     return sorted(found.values(), key=lambda r: (r.sentence, r.subject.value, r.relation, r.object.value))
-
-
-# the relations a list's items share: what they are used for, evaluated on or with, compared with; a
-# hyponym's list is the `such-as` pattern's already, and a feature or part belongs to one item
-_SHARED = frozenset({"usedFor", "evaluatedOn", "evaluatedWith", "comparedWith"})
-# the scorer's probability from which its relation is carried to a list's other items
-_SHARED_SCORE = 0.6
-
-
-def _distributed(
-    found: Iterable[RelationMention],
-    sentences: dict[tuple[str, int], Sentence],
-    by_sentence: dict[tuple[str, int], list[Span]],
-) -> list[RelationMention]:
-    """What a relation says of one item of a list it says of the list's other items ("A and B are
-    used for C": B is used for C too; "evaluated on D1, D2 and D3"), pattern `conjunct`: SciERC's
-    annotators wrote 91% of the relations of a conjunct's partners so (672 of 735 in train). Only
-    the relations of `_SHARED`, found by a pattern or by the scorer at `_SHARED_SCORE` or more (a
-    list's items inherit its errors); not between items of one list, nor where the sentence already
-    relates the two mentions: then the scorer or a pattern said what holds."""
-    related: dict[tuple[str, int], set[frozenset]] = {}
-    for r in found:
-        related.setdefault(r.sentence, set()).add(frozenset((r.subject, r.object)))
-    out = []
-    lists = {key: _conjuncts(sentences[key].text, spans) for key, spans in by_sentence.items()}
-    for r in found:
-        if r.relation not in _SHARED or not (r.patterns or (r.score or 0.0) >= _SHARED_SCORE):
-            continue
-        items = lists[r.sentence]
-        both = items.get(r.subject, ()), items.get(r.object, ())
-        if r.object in both[0]:
-            continue
-        pairs = [(x, r.object) for x in both[0]] + [(r.subject, x) for x in both[1]]
-        for subject, obj in pairs:
-            if frozenset((subject, obj)) not in related[r.sentence] and subject != obj:
-                a, b = cast("ox.NamedNode", subject), cast("ox.NamedNode", obj)  # spans carry mention IRIs
-                out.append(RelationMention(a, r.relation, b, r.sentence, None, frozenset({"conjunct"})))
-    return out
-
-
-def _conjuncts(text: str, spans: Sequence[Span]) -> dict[Hashable, list[Hashable]]:
-    """Mention -> the other items of the list it is an item of: mentions of one kind one after
-    another, each gap a separator (`_SEPARATOR`) or the bracket before an item's acronym, closed by
-    "and", "or" or "as well as" ("A, B (BB) and C"; not "for A, B is")."""
-    spans = sorted(spans, key=lambda x: (x.start, x.end))
-    runs: list[list[Span]] = []
-    for i, a in enumerate(spans):
-        b = spans[i + 1] if i + 1 < len(spans) else None
-        if not runs or runs[-1][-1] is not a:
-            runs.append([a])
-        if b is None or b.start < a.end or _kind(a) != _kind(b):
-            continue
-        gap = text[a.end : b.start]
-        if _LIST_GAP.match(gap) and (_SEPARATOR.search(gap) or gap.strip() == "("):
-            runs[-1].append(b)
-    items: dict[Hashable, list[Hashable]] = {}
-    for run in runs:
-        closed = any(_CLOSING.search(text[x.end : y.start]) for x, y in zip(run, run[1:]))
-        for x in run if closed else ():
-            items[x.entity] = [y.entity for y in run if y.entity != x.entity]
-    return items
 
 
 # a name built on another the paper names: "LLM-based agents", "CLIP-guided editing", "GNN-driven search"

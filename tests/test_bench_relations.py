@@ -6,7 +6,7 @@ import json
 
 import numpy
 import pytest
-from graph_papers import ent, extraction, paper
+from graph_papers import ent, extraction, paper, scored
 
 import bench.relations as bench_relations
 from bench.relations import (
@@ -325,3 +325,24 @@ def test_a_builds_rows_are_weighed_by_the_precision_of_what_found_them(tmp_path,
         weighed(rows, (0.4, 0.45))
     with pytest.raises(ValueError, match="no judged row"):
         weighed([{"patterns": [], "score": 0.1}], (0.1, 0.2))
+
+
+def test_the_scorers_relations_are_counted_by_what_linking_leaves_of_their_arguments():
+    text = "GIZA++ is used for machine translation. Features help Moses. Our method helps Moses."
+    p = paper("x:1", "", text)
+    ex = extraction(
+        p,
+        ent("GIZA++", "Method"),
+        ent("machine translation", "Task"),
+        ent("features", "Concept", "Features"),
+        ent("Moses", "Method"),
+    )
+    ex = scored(scored(ex, "GIZA++", "usedFor", "machine translation", 0.9), "Features", "usedFor", "Moses", 0.9)
+    ex = scored(ex, "Our method", "usedFor", "Moses", 0.9)  # the paper proposes nothing
+
+    class Extractor:
+        def extract(self, papers):
+            return [ex]
+
+    found = bench_relations.scorer_fates(Extractor(), [p])
+    assert found == {"arguments linked": 1, "argument generic": 1, "own work, no proposal": 1}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from graph_papers import ent, extraction, paper, scored
+from graph_papers import ent, extraction, paper
 
 from paperkg.kg.linking import link_locally
 from paperkg.kg.relations import Span, sentence_relation_patterns
@@ -399,62 +399,3 @@ def test_a_name_built_on_another_the_paper_names_uses_it():
     based = {(text[r.subject], r.relation, text[r.object]) for r in links.paper.relations if "name-based" in r.patterns}
     # "pose" is no method the paper names
     assert based == {("LLMs", "usedFor", "LLM-based agents")}
-
-
-def _conjunct(abstract: str, relation: tuple[str, str, str, float], *entities) -> set[tuple[str, str, str]]:
-    """The relations the `conjunct` pattern adds when the scorer found `relation` in `abstract`."""
-    ex = scored(extraction(paper("title:p", "", abstract), *entities), *relation)
-    links = link_locally(ex)
-    text = {lm.iri: lm.mention.text for lm in links.paper.mentions}
-    return {(text[r.subject], r.relation, text[r.object]) for r in links.paper.relations if "conjunct" in r.patterns}
-
-
-_TOOLS = (ent("GIZA++", "Method"), ent("Moses", "Method"), ent("Pharaoh", "Method"), ent("machine translation", "Task"))
-
-
-@pytest.mark.parametrize(
-    ("abstract", "relation", "expected"),
-    [
-        # what one item of a list closed by "and" or "or" is used for, its other items are
-        (
-            "GIZA++, Moses and Pharaoh help machine translation.",
-            ("Moses", "usedFor", "machine translation", 0.7),
-            {("GIZA++", "usedFor", "machine translation"), ("Pharaoh", "usedFor", "machine translation")},
-        ),
-        (
-            "We improve machine translation with GIZA++ or Moses.",
-            ("GIZA++", "usedFor", "machine translation", 0.7),
-            {("Moses", "usedFor", "machine translation")},
-        ),
-        # a list on the object's side, and an item's bracketed acronym inside the list
-        (
-            "Pharaoh is ahead of Moses (MS) and GIZA++.",
-            ("Pharaoh", "comparedWith", "GIZA++", 0.7),
-            {("Pharaoh", "comparedWith", "Moses"), ("Pharaoh", "comparedWith", "MS")},
-        ),
-        # the scorer not sure enough, a list not closed, a relation of one item only
-        (
-            "GIZA++, Moses and Pharaoh help machine translation.",
-            ("Moses", "usedFor", "machine translation", 0.5),
-            set(),
-        ),
-        ("For GIZA++, Moses helps machine translation.", ("Moses", "usedFor", "machine translation", 0.7), set()),
-        ("GIZA++ and Moses help machine translation.", ("Moses", "featureOf", "machine translation", 0.7), set()),
-        # two items of one list: nothing for the third
-        ("GIZA++, Moses and Pharaoh help MS.", ("Moses", "usedFor", "GIZA++", 0.7), set()),
-    ],
-)
-def test_a_list_shares_what_one_of_its_items_is_related_to(abstract, relation, expected):
-    entities = (*_TOOLS, ent("MS", "Method"))
-    assert _conjunct(abstract, relation, *entities) == expected
-
-
-def test_a_list_item_the_sentence_relates_otherwise_keeps_that_relation():
-    abstract = "GIZA++ and Moses help machine translation. Pharaoh and Moses help machine translation."
-    ex = scored(extraction(paper("title:p", "", abstract), *_TOOLS), "Moses", "usedFor", "machine translation", 0.7)
-    ex = scored(ex, "GIZA++", "comparedWith", "machine translation", 0.7)
-    links = link_locally(ex)
-    text = {lm.iri: lm.mention.text for lm in links.paper.mentions}
-    found = {(text[r.subject], r.relation, text[r.object]) for r in links.paper.relations}
-    assert ("GIZA++", "comparedWith", "machine translation") in found
-    assert ("GIZA++", "usedFor", "machine translation") not in found
