@@ -23,7 +23,8 @@ papers of the 2,000-abstract arXiv sample (or of --arxiv-sample FILE) are built 
 typed relations per 1,000 abstracts and the build's CPU time. With --diagnose, each gold relation
 the shipped graph does not state is counted where it is first lost (`LOSSES`: an argument the
 extractor does not find or linking leaves out, a pair the scorer does not score, scores too low or
-labels otherwise), and each gold argument the graph lacks by why (`ARGUMENT_LOSSES`); with
+labels otherwise), each gold argument the graph lacks by why (`ARGUMENT_LOSSES`), and what each
+relation's own threshold would keep (`label_thresholds`); with
 --arxiv too, the relations the scorer keeps in those papers by what linking leaves of their
 arguments (`FATES`). With --audit, the precision of the 100 relation rows of an arXiv build judged by hand
 (tests/fixtures/relations/), overall, for reliable relations and by what found them, of the rows
@@ -413,6 +414,28 @@ def _relation_loss(scorer, g: Gold, stated: list[Predicted], pairs: list, senten
     return min(verdicts, key=LOSSES.index, default="pair not scored")
 
 
+THRESHOLDS = (0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7)
+
+
+def label_thresholds(scorer, pairs) -> dict[str, dict]:
+    """Per graph relation, on `pairs` (`extract.relation_training.PairSet`, features and gold
+    classes): the gold pairs, and at each of `THRESHOLDS` the pairs the scorer would keep with that
+    relation as its best and how many of them are right: what a threshold of its own would buy
+    each relation."""
+    probabilities = scorer.probabilities(pairs.features)
+    relation = [c.rstrip("<>") for c in scorer.classes]
+    gold = [scorer.classes.index(label) for label in pairs.labels]
+    best = probabilities[:, 1:].argmax(axis=1) + 1
+    out: dict[str, dict] = {}
+    for name in dict.fromkeys(relation[1:]):
+        row: dict = {"gold": sum(1 for g in gold if g and relation[g] == name)}
+        for t in THRESHOLDS:
+            kept = [i for i, b in enumerate(best.tolist()) if relation[b] == name and probabilities[i, b] >= t]
+            row[f"{t:.2f}"] = f"{sum(best[i] == gold[i] for i in kept)}/{len(kept)}"
+        out[name] = row
+    return out
+
+
 def loss_table(table: dict[str, Counter[str]]) -> str:
     """`diagnose`'s counts, a row per loss and a column per SciERC label."""
     labels = [*SCIERC_RELATION_LABELS, "all"]
@@ -450,6 +473,12 @@ def run_scierc(extractor, path: Path, work: Path, diagnosed: bool = False) -> di
             scorer = extractor.nlp.get_pipe(SCORER) if SCORER in extractor.nlp.pipe_names else None
             out["diagnosis"] = diagnose(extractor, scorer, path, papers, gold, set(matching(predicted, gold)))
             out["arguments lost"] = argument_losses(extractor, path, papers, mentions)
+            if scorer is not None:  # on the pairs of the mentions the pipeline finds, which the scorer is chosen on
+                from paperkg.extract.relation_training import scierc_pairs
+
+                with extractor.nlp.select_pipes(disable=[SCORER]):
+                    pairs = scierc_pairs(path, extractor.nlp)
+                out["right/kept by threshold"] = label_thresholds(scorer, pairs)
     return out
 
 
@@ -891,6 +920,10 @@ def main(argv: list[str] | None = None) -> int:
         print("where gold relations are lost (shipped; each at the first loss it meets):")
         print(loss_table(dev_results["diagnosis"]))
         print(f"gold arguments, why not in the graph: {json.dumps(dev_results['arguments lost'])}")
+    if "right/kept by threshold" in dev_results:
+        print("the scorer on the pairs of found mentions, per relation: gold, right/kept at each threshold")
+        for name, row in dev_results["right/kept by threshold"].items():
+            print(f"{name:<16}" + "  ".join(f"{k}:{v}" for k, v in row.items()))
     if "arxiv" in results:
         print(json.dumps(results["arxiv"], indent=2))
     judged = audit()

@@ -346,3 +346,26 @@ def test_the_scorers_relations_are_counted_by_what_linking_leaves_of_their_argum
 
     found = bench_relations.scorer_fates(Extractor(), [p])
     assert found == {"arguments linked": 1, "argument generic": 1, "own work, no proposal": 1}
+
+
+def test_each_relation_is_counted_right_and_kept_at_each_threshold():
+    from paperkg.extract.relation_training import PairSet
+
+    scorer = RelationScorer(None, "paperkg_relations", max_pairs=200, threshold=0.5)
+    # "for" makes a sure use, "with" a conjunction at 0.49; a pair of no feature is a use at 0.25
+    # (every class alike), the wrong way round here
+    weights = numpy.zeros((3, 4))
+    weights[1, 1], weights[2, 0], weights[2, 3] = 6, 1.0, 1.5
+    scorer.initialize(
+        features=["bias", "bw=for", "bw=with"],
+        classes=["none", "usedFor>", "usedFor<", "conjunctionWith"],
+        weights=weights,
+    )
+    pairs = PairSet(
+        [["bias", "bw=for"], ["bias", "bw=for"], ["bias", "bw=with"], ["bias"]],
+        ["usedFor>", "none", "conjunctionWith", "usedFor<"],
+    )
+    rows = bench_relations.label_thresholds(scorer, pairs)
+    assert rows["usedFor"]["gold"] == 2 and (rows["usedFor"]["0.25"], rows["usedFor"]["0.70"]) == ("1/3", "1/2")
+    assert rows["conjunctionWith"]["gold"] == 1
+    assert (rows["conjunctionWith"]["0.45"], rows["conjunctionWith"]["0.50"]) == ("1/1", "0/0")
