@@ -33,6 +33,25 @@ from paperkg.extract.scierc import running_text, spans_match
 from paperkg.schema.namespaces import RELATIONS
 from paperkg.schema.relations import scierc_relation
 
+# the entities of the hand-made extractions below: two tools, their task, a generic word
+TOOLS = (
+    ent("GIZA++", "Method"),
+    ent("machine translation", "Task"),
+    ent("features", "Concept", "Features"),
+    ent("Moses", "Method"),
+)
+
+
+class Extracted:
+    """An extractor that gives extractions made by hand."""
+
+    def __init__(self, *extractions):
+        self.extractions = extractions
+
+    def extract(self, papers):
+        assert [p.key for p in papers] == [ex.paper.key for ex in self.extractions]
+        return list(self.extractions)
+
 
 def test_spans_match_leniently_by_containment_or_a_shared_end():
     assert spans_match((0, 10), (4, 10))  # "deep networks" for "networks"
@@ -126,23 +145,9 @@ def test_the_diagnosis_counts_each_gold_relation_where_it_is_first_lost(tmp_path
     dev = tmp_path / "dev.jsonl"
     dev.write_text(json.dumps(doc), encoding="utf-8")
     p = paper("scierc:x", "", text)
-    ex = extraction(
-        p,
-        ent("GIZA++", "Method"),
-        ent("machine translation", "Task"),
-        ent("features", "Concept", "Features"),
-        ent("Moses", "Method"),
-        ent("BLEU", "Metric"),
-        ent("Pharaoh", "Method"),
-        ent("SRILM", "Method"),
-    )
+    ex = extraction(p, *TOOLS, ent("BLEU", "Metric"), ent("Pharaoh", "Method"), ent("SRILM", "Method"))
     papers, gold = bench_relations.scierc_papers(dev)
     assert [x.abstract for x in papers] == [text] and len(gold) == 7
-
-    class Extractor:
-        def extract(self, papers):
-            assert [x.key for x in papers] == [p.key]
-            return [ex]
 
     # "for" between two mentions makes a use, "helps" one below the threshold, "with" a conjunction
     scorer = RelationScorer(None, "paperkg_relations", max_pairs=200, threshold=0.5)
@@ -151,7 +156,7 @@ def test_the_diagnosis_counts_each_gold_relation_where_it_is_first_lost(tmp_path
     weights[0, 0], weights[1, 1], weights[2, 1], weights[3, 3] = 2, 5, 1.5, 5
     scorer.initialize(features=features, classes=["none", "usedFor>", "usedFor<", "conjunctionWith"], weights=weights)
     giza = next(j for j, g in enumerate(gold) if g.first[0] == 0)  # the graph's statement matches it
-    found = diagnose(Extractor(), scorer, dev, papers, gold, matched={giza})
+    found = diagnose(Extracted(ex), scorer, dev, papers, gold, matched={giza})
     assert dict(found["all"]) == {
         "in the graph": 1,
         "argument dropped as generic": 1,
@@ -163,7 +168,9 @@ def test_the_diagnosis_counts_each_gold_relation_where_it_is_first_lost(tmp_path
     }
     assert found["USED-FOR"] == found["all"]
     # not matched, the first relation is what the graph states: the matching gave it to none
-    assert diagnose(Extractor(), scorer, dev, papers, gold, matched=set())["all"]["relation mention, no statement"] == 1
+    assert (
+        diagnose(Extracted(ex), scorer, dev, papers, gold, matched=set())["all"]["relation mention, no statement"] == 1
+    )
     assert "in the graph" in loss_table(found).splitlines()[2]
 
 
@@ -200,13 +207,8 @@ def test_each_gold_argument_is_counted_where_the_graph_loses_it(tmp_path):
     # the extractor runs the task on into "features" (which it contains) and finds no Moses; the graph
     # leaves that mention out
     ex = extraction(p, ent("GIZA++", "Method"), ent("machine translation features", "Task"))
-
-    class Extractor:
-        def extract(self, papers):
-            return [ex]
-
     giza = (starts[0], starts[0] + len("GIZA++"))
-    found = argument_losses(Extractor(), dev, [p], {p.key: [giza]})
+    found = argument_losses(Extracted(ex), dev, [p], {p.key: [giza]})
     losses = ("arguments", "in the graph", "generic", "own work", "not found", "boundary", "not linked")
     assert {k: found[k] for k in losses} == {
         "arguments": 6,
@@ -330,21 +332,10 @@ def test_a_builds_rows_are_weighed_by_the_precision_of_what_found_them(tmp_path,
 def test_the_scorers_relations_are_counted_by_what_linking_leaves_of_their_arguments():
     text = "GIZA++ is used for machine translation. Features help Moses. Our method helps Moses."
     p = paper("x:1", "", text)
-    ex = extraction(
-        p,
-        ent("GIZA++", "Method"),
-        ent("machine translation", "Task"),
-        ent("features", "Concept", "Features"),
-        ent("Moses", "Method"),
-    )
+    ex = extraction(p, *TOOLS)
     ex = scored(scored(ex, "GIZA++", "usedFor", "machine translation", 0.9), "Features", "usedFor", "Moses", 0.9)
     ex = scored(ex, "Our method", "usedFor", "Moses", 0.9)  # the paper proposes nothing
-
-    class Extractor:
-        def extract(self, papers):
-            return [ex]
-
-    found = bench_relations.scorer_fates(Extractor(), [p])
+    found = bench_relations.scorer_fates(Extracted(ex), [p])
     assert found == {"arguments linked": 1, "argument generic": 1, "own work, no proposal": 1}
 
 
