@@ -20,12 +20,18 @@ graph holds in that abstract: no relation layer can find the others, since the e
 there. Rows, from one run: the pipeline as shipped, and the same pipeline without the trained
 relation scorer (`paperkg_relations`), i.e. the patterns alone. With --arxiv N, the first N
 papers of the 2,000-abstract arXiv sample (or of --arxiv-sample FILE) are built both ways too:
-typed relations per 1,000 abstracts and the build's CPU time. With --audit, the precision of the
-100 relation rows of an arXiv build judged by hand (tests/fixtures/relations/), overall, for
-reliable relations and by what found them, of the rows drawn per pattern (`--sample-patterns
-STORE` and `--sample-patterns-2 STORE...` draw them), of the rows the scorer alone found below its
-threshold (`--sample-band STORE` draws them from a build at a lower one, `--threshold` sets it for
-this bench's builds), and the
+typed relations per 1,000 abstracts and the build's CPU time. With --diagnose, each gold relation
+the shipped graph does not state is counted where it is first lost (`LOSSES`: an argument the
+extractor does not find or linking leaves out, a pair the scorer does not score, scores too low or
+labels otherwise), each gold argument the graph lacks by why (`ARGUMENT_LOSSES`), and what each
+relation's own threshold would keep (`label_thresholds`); with
+--arxiv too, the relations the scorer keeps in those papers by what linking leaves of their
+arguments (`FATES`). With --audit, the precision of the 100 relation rows of an arXiv build judged by hand
+(tests/fixtures/relations/), overall, for reliable relations and by what found them, of the rows
+drawn per pattern (`--sample-patterns STORE` and `--sample-patterns-2 STORE...` draw them), of
+the rows the scorer alone found below its threshold
+(`--sample-band STORE` draws them from a build at a lower one, `--threshold` sets it for this
+bench's builds), and the
 share of right answers among the top 10 of the five named questions judged by hand
 (`questions.jsonl` there). With --weigh STORE, the precision a build's relations would have by
 those judged rows, each weighed by what found it. With --questions STORE, those questions are
@@ -88,6 +94,9 @@ PATTERNS_AUDITED_2 = {
     "builds-on": 8,
     "coined-proposal": 10,
 }
+# rows of a `conjunct` pattern (a list's items share what one of them is related to; measured at
+# 168b3ad, not shipped) drawn from builds of three 300-abstract samples outside the 2k sample
+AUDIT_CONJUNCT = AUDIT.with_name("audit-conjunct.jsonl")
 # rows the relation scorer alone found with a score in [low, high): what lowering its threshold from
 # the shipped pipeline's `high` to `low` would add (`--sample-band`)
 AUDIT_BAND = AUDIT.with_name("audit-band.jsonl")
@@ -283,69 +292,159 @@ def _own_work(text: str, start: int = 0) -> set[Span]:
     return {(start + m.start(), start + m.end()) for m in OWN_WORK.finditer(text)}
 
 
-# where a gold relation can be lost between the text and the graph, in order
-STAGES = (
-    "arguments extracted",  # both arguments match a mention the extractor found (or "our method")
-    "arguments linked",  # both match a mention the graph links to an entity
-    "scored, right label",  # the trained scorer kept it, with its label
-    "relation mention",  # the linker kept a relation mention of it (scorer or patterns)
-    "statement",  # the graph's statements match it (one to one)
+# where a gold relation is lost between the text and the graph: each gold relation is counted at the
+# first of these it meets (of its two arguments' losses, the earlier)
+LOSSES = (
+    "in the graph",  # a statement of the graph matches it (one to one)
+    "argument generic",  # SciERC's Generic mention ("method", "it") that is no own-work phrase: no entity
+    "argument not found",  # no mention the extractor found (or own-work phrase) overlaps it
+    "argument span differs",  # mentions overlap it, none matches: a span cut or run on
+    "argument dropped as generic",  # the matching mentions are left out by linking as a common kind
+    "argument not linked",  # ... left out by linking otherwise
+    "relation mention, no statement",  # stated, but the one-to-one matching gave the statement to another
+    "arguments in two sentences",  # the extractor's sentences part them: the scorer sees no pair
+    "pair not scored",  # more than `MAX_BETWEEN` mentions between them, or the sentence was capped
+    "scored below threshold",  # the right relation is the scorer's best, below its threshold
+    "scored another relation",  # another relation, or the other direction, scores higher
+    "scored, not linked",  # scored right between mentions linking leaves out (other mentions match)
 )
 
 
-def diagnose(extractor, papers: list[Paper], gold: list[Gold], matched: set[int]) -> dict:
-    """How many gold relations reach each of `STAGES` (`matched`: the gold relations the graph's
-    statements match), and why those the scorer found with the right label have no relation
-    mention: an argument the linker leaves out as a common kind ("downstream task"), an argument
-    left out otherwise, or both arguments the same mention."""
+def diagnose(
+    extractor, scorer, path: Path, papers: list[Paper], gold: list[Gold], matched: set[int]
+) -> dict[str, Counter[str]]:
+    """SciERC label (and "all") -> how many of its gold relations meet each of `LOSSES` first
+    (`matched`: the gold relations the graph's statements match). The scorer's stages recompute
+    `scorer`'s probabilities for every pair of the mentions the extractor found, as the pipeline's
+    `paperkg_relations` saw them; without a scorer (None) the last five stages read "pair not scored"."""
+    from paperkg.extract.keys import FIELD_BREAK
+    from paperkg.extract.own_work import with_own_work
+    from paperkg.extract.pipeline import text_of
+    from paperkg.extract.relation_scorer import sentence_mentions
     from paperkg.kg.linking import link_locally
     from paperkg.kg.quality import load_quality
 
     quality = load_quality()
+    generic = {}
+    for doc in read_scierc(path):
+        _, starts = running_text(doc.words)
+        generic[f"scierc:{doc.key}"] = {
+            (starts[s], starts[e - 1] + len(doc.words[e - 1])) for s, e, label in doc.spans if label == "Generic"
+        }
     by_paper: dict[str, list[int]] = defaultdict(list)
     for j, g in enumerate(gold):
         by_paper[g.paper].append(j)
-    reached: Counter[str] = Counter()
-    lost: Counter[str] = Counter()
+    table: dict[str, Counter[str]] = defaultdict(Counter)
     for ex in extractor.extract(papers):
-        text, own = ex.paper.abstract, _own_work(ex.paper.abstract)
+        key, text, own = ex.paper.key, ex.paper.abstract, _own_work(ex.paper.abstract)
         links = link_locally(ex)
+        found = {(m.start, m.end): m.type for e in ex.entities for m in e.mentions if m.field == "abstract"}
+        extracted = set(found) | own
+        linked = {(lm.mention.start, lm.mention.end) for lm in links.paper.mentions} | own
         span = {lm.iri: (lm.mention.start, lm.mention.end) for lm in links.paper.mentions}
-        extracted = {(m.start, m.end) for e in ex.entities for m in e.mentions} | own
-        linked = set(span.values()) | own
-        scored = [(r, Predicted.of(ex.paper.key, r.relation)) for r in ex.relations if r.field == "abstract"]
-        for r, p in scored:
-            p.add({r.subject}, {r.object})
-        kept = []
+        stated = []
         for r in links.paper.relations:
-            p = Predicted.of(ex.paper.key, r.relation)
+            p = Predicted.of(key, r.relation)
             p.add({span.get(r.subject, (-1, -1))}, {span.get(r.object, (-1, -1))})
-            kept.append(p)
-        for j in by_paper[ex.paper.key]:
+            stated.append(p)
+        sentences = [(s.start, s.end) for s in ex.sentences if s.field == "abstract"]
+        pairs: list[tuple[Span, Span, list[float]]] = []
+        if scorer is not None:  # in the offsets of the paper's one text, title first, as the pipeline has them
+            base = len(ex.paper.title) + len(FIELD_BREAK)
+            whole = text_of(ex.paper)
+            mentions = with_own_work(whole, sorted((a + base, b + base, t) for (a, b), t in found.items()))
+            grouped = list(sentence_mentions([(a + base, b + base) for a, b in sentences], mentions))
+            scored, probabilities, _ = scorer.pair_probabilities(whole, grouped)
+            for (a, b), row in zip(scored, probabilities.tolist()):
+                pairs.append(((a[0] - base, a[1] - base), (b[0] - base, b[1] - base), row))
+
+        for j in by_paper[key]:
             g = gold[j]
+            losses = (_argument_loss(a, linked, generic[key], extracted, text, quality) for a in (g.first, g.second))
+            lost = min((x for x in losses if x), default=0)
+            if j in matched:
+                lost = 0
+            elif not lost:
+                lost = LOSSES.index(_relation_loss(scorer, g, stated, pairs, sentences))
+            table[g.label][LOSSES[lost]] += 1
+    table["all"] = sum(table.values(), Counter())
+    return dict(table)
 
-            def reaches(spans: set[Span]) -> bool:
-                return all(any(spans_match(m, a) for m in spans) for a in (g.first, g.second))  # noqa: B023
 
-            found = next((r for r, p in scored if matches(p, g)), None)
-            stages = [
-                reaches(extracted),
-                reaches(linked),
-                found is not None,
-                any(matches(p, g) for p in kept),
-                j in matched,
-            ]
-            reached.update(name for name, ok in zip(STAGES, stages) if ok)
-            if found is not None and not stages[3]:
-                left_out = [text[a:b] for a, b in (found.subject, found.object) if (a, b) not in linked]
-                lost[
-                    "common kind"
-                    if any(quality.is_common_kind(t) for t in left_out)
-                    else "not linked"
-                    if left_out
-                    else "other"
-                ] += 1
-    return {"gold": len(gold), **{name: reached[name] for name in STAGES}, "scored, no relation mention": dict(lost)}
+def _argument_loss(a: Span, linked: set[Span], generic: set[Span], extracted: set[Span], text: str, quality) -> int:
+    """The index in `LOSSES` of where the gold argument `a` is lost; 0 when the graph links it."""
+    if any(spans_match(m, a) for m in linked):
+        return 0
+    if a in generic:
+        return 1
+    if not any(m[0] < a[1] and a[0] < m[1] for m in extracted):
+        return 2
+    hits = [m for m in extracted if spans_match(m, a)]
+    if not hits:
+        return 3
+    return 4 if any(quality.is_common_kind(text[m[0] : m[1]]) for m in hits) else 5
+
+
+def _relation_loss(scorer, g: Gold, stated: list[Predicted], pairs: list, sentences: list[Span]) -> str:
+    """Where a gold relation whose arguments the graph links is lost (`LOSSES`): `stated`, the
+    graph's relation mentions; `pairs`, the scorer's `(first mention, second mention, class
+    probabilities)`; `sentences`, the extractor's sentence bounds."""
+    if any(matches(p, g) for p in stated):
+        return "relation mention, no statement"
+    if not any(a <= min(g.first[0], g.second[0]) and max(g.first[1], g.second[1]) <= b for a, b in sentences):
+        return "arguments in two sentences"
+    verdicts = []
+    for a, b, row in pairs:
+        if not (spans_match(a, g.first) and spans_match(b, g.second)) and not (
+            spans_match(b, g.first) and spans_match(a, g.second)
+        ):
+            continue
+        best = max(range(1, len(row)), key=row.__getitem__)
+        name = scorer.classes[best]
+        subject, obj = (b, a) if name.endswith("<") else (a, b)
+        p = Predicted.of(g.paper, name.rstrip("<>"))
+        p.add({subject}, {obj})
+        verdicts.append(
+            "scored, not linked"
+            if matches(p, g) and row[best] >= scorer.threshold
+            else "scored below threshold"
+            if matches(p, g)
+            else "scored another relation"
+        )
+    return min(verdicts, key=LOSSES.index, default="pair not scored")
+
+
+THRESHOLDS = (0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7)
+
+
+def label_thresholds(scorer, pairs) -> dict[str, dict]:
+    """Per graph relation, on `pairs` (`extract.relation_training.PairSet`, features and gold
+    classes): the gold pairs, and at each of `THRESHOLDS` the pairs the scorer would keep with that
+    relation as its best and how many of them are right: what a threshold of its own would buy
+    each relation."""
+    probabilities = scorer.probabilities(pairs.features)
+    relation = [c.rstrip("<>") for c in scorer.classes]
+    gold = [scorer.classes.index(label) for label in pairs.labels]
+    best = probabilities[:, 1:].argmax(axis=1) + 1
+    out: dict[str, dict] = {}
+    for name in dict.fromkeys(relation[1:]):
+        row: dict = {"gold": sum(1 for g in gold if g and relation[g] == name)}
+        for t in THRESHOLDS:
+            kept = [i for i, b in enumerate(best.tolist()) if relation[b] == name and probabilities[i, b] >= t]
+            row[f"{t:.2f}"] = f"{sum(best[i] == gold[i] for i in kept)}/{len(kept)}"
+        out[name] = row
+    return out
+
+
+def loss_table(table: dict[str, Counter[str]]) -> str:
+    """`diagnose`'s counts, a row per loss and a column per SciERC label."""
+    labels = [*SCIERC_RELATION_LABELS, "all"]
+    counts = [table.get(label, Counter()) for label in labels]
+    lines = [f"{'':<32}" + "".join(f"{label:>13}" for label in labels)]
+    lines.append(f"{'gold relations':<32}" + "".join(f"{sum(c.values()):>13}" for c in counts))
+    for loss in LOSSES:
+        lines.append(f"{loss:<32}" + "".join(f"{c[loss]:>13}" for c in counts))
+    return "\n".join(lines)
 
 
 @contextlib.contextmanager
@@ -371,8 +470,15 @@ def run_scierc(extractor, path: Path, work: Path, diagnosed: bool = False) -> di
         out["rows"][name] = score(predicted, gold)
         out.setdefault("ceiling", ceiling(gold, mentions))  # the shipped graph's: it links related phrases
         if diagnosed and name.startswith("shipped"):
-            out["diagnosis"] = diagnose(extractor, papers, gold, set(matching(predicted, gold)))
+            scorer = extractor.nlp.get_pipe(SCORER) if SCORER in extractor.nlp.pipe_names else None
+            out["diagnosis"] = diagnose(extractor, scorer, path, papers, gold, set(matching(predicted, gold)))
             out["arguments lost"] = argument_losses(extractor, path, papers, mentions)
+            if scorer is not None:  # on the pairs of the mentions the pipeline finds, which the scorer is chosen on
+                from paperkg.extract.relation_training import scierc_pairs
+
+                with extractor.nlp.select_pipes(disable=[SCORER]):
+                    pairs = scierc_pairs(path, extractor.nlp)
+                out["right/kept by threshold"] = label_thresholds(scorer, pairs)
     return out
 
 
@@ -429,10 +535,13 @@ def _paper_iri(key: str) -> str:
     return paper_iri(key).value
 
 
-def run_arxiv(extractor, n: int, work: Path, sample: Path = ARXIV_SAMPLE) -> dict:
+def run_arxiv(extractor, n: int, work: Path, sample: Path = ARXIV_SAMPLE, diagnosed: bool = False) -> dict:
     from paperkg.extract.readers import read_inputs
 
     papers = [p for p in read_inputs([str(sample)]) if isinstance(p, Paper)][:n]
+    out: dict = {"papers": len(papers)}
+    if diagnosed:
+        out["scorer's relations"] = dict(scorer_fates(extractor, papers))
     rows = {}
     for name, switch in (("shipped", contextlib.nullcontext), ("patterns only", lambda: without_scorer(extractor))):
         started = time.process_time()
@@ -445,7 +554,44 @@ def run_arxiv(extractor, n: int, work: Path, sample: Path = ARXIV_SAMPLE) -> dic
             "build_cpu_s": round(cpu, 2),
             "abstracts_per_cpu_s": round(len(papers) / cpu, 1),
         }
-    return {"papers": len(papers), "rows": rows}
+    return out | {"rows": rows}
+
+
+# what becomes of a relation the scorer keeps (an own-work argument in a paper proposing nothing first)
+FATES = (
+    "arguments linked",  # both linked (or "our method" standing for the paper's proposal): the graph can keep it
+    "argument generic",  # an argument is a name linking leaves out as a common kind ("training strategy")
+    "own work, no proposal",  # an argument is "our method" in a paper that proposes no method or model
+    "other",  # an argument linking leaves out otherwise
+)
+
+
+def scorer_fates(extractor, papers: list[Paper]) -> Counter[str]:
+    """How many of the relations the scorer keeps in `papers` meet each of `FATES`: the volume
+    the graph loses between the scorer and its relation mentions."""
+    from paperkg.kg.linking import link_locally
+    from paperkg.kg.quality import load_quality
+
+    quality = load_quality()
+    fates: Counter[str] = Counter()
+    for ex in extractor.extract(papers):
+        links = link_locally(ex)
+        spans = {(lm.mention.field, lm.mention.start, lm.mention.end) for lm in links.paper.mentions}
+        proposal = any(lm.role == "proposes" and lm.type in ("Method", "Model") for lm in links.paper.mentions)
+        for r in ex.relations:
+            text = ex.paper.title if r.field == "title" else ex.paper.abstract
+            left = [text[a:b] for a, b in (r.subject, r.object) if (r.field, a, b) not in spans]
+            names = [t for t in left if not OWN_WORK.fullmatch(t)]
+            fates[
+                "own work, no proposal"
+                if len(names) < len(left) and not proposal
+                else "arguments linked"
+                if not names
+                else "argument generic"
+                if any(quality.is_common_kind(t) for t in names)
+                else "other"
+            ] += 1
+    return fates
 
 
 def _count(store) -> int:
@@ -718,6 +864,7 @@ def main(argv: list[str] | None = None) -> int:
             "814c09c": audit(AUDIT_BEFORE),
             "by pattern": pattern_audit(),
             "by pattern, second round": pattern_audit(AUDIT_PATTERNS_2),
+            "a list's items sharing a relation (not shipped)": pattern_audit(AUDIT_CONJUNCT),
             "by score band": pattern_audit(AUDIT_BAND),
             "added by a scorer trained with silver": pattern_audit(AUDIT_SILVER),
         }
@@ -764,14 +911,19 @@ def main(argv: list[str] | None = None) -> int:
     with work as tmp:
         results = {"scierc_dev": run_scierc(extractor, dev, Path(tmp), args.diagnose)}
         if args.arxiv:
-            results["arxiv"] = run_arxiv(extractor, args.arxiv, Path(tmp), args.arxiv_sample)
+            results["arxiv"] = run_arxiv(extractor, args.arxiv, Path(tmp), args.arxiv_sample, args.diagnose)
     dev_results = results["scierc_dev"]
     print(f"SciERC dev: {dev_results['papers']} abstracts, {dev_results['gold_relations']} gold relations")
     print(f"ceiling set by the entities: {dev_results['ceiling']}")
     print(table(dev_results["rows"]))
     if "diagnosis" in dev_results:
-        print(f"where gold relations are lost (shipped): {dev_results['diagnosis']}")
+        print("where gold relations are lost (shipped; each at the first loss it meets):")
+        print(loss_table(dev_results["diagnosis"]))
         print(f"gold arguments, why not in the graph: {json.dumps(dev_results['arguments lost'])}")
+    if "right/kept by threshold" in dev_results:
+        print("the scorer on the pairs of found mentions, per relation: gold, right/kept at each threshold")
+        for name, row in dev_results["right/kept by threshold"].items():
+            print(f"{name:<16}" + "  ".join(f"{k}:{v}" for k, v in row.items()))
     if "arxiv" in results:
         print(json.dumps(results["arxiv"], indent=2))
     judged = audit()

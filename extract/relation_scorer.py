@@ -212,10 +212,9 @@ class RelationScorer:
     def score(self, text: str, sentences: Sequence[Sequence[Mention]]) -> tuple[list, int]:
         """The relations kept among each sentence's mentions (sorted by start), and how many
         sentences were capped."""
-        pairs, features, capped = text_pairs(text, sentences, self.max_pairs)
+        pairs, probabilities, capped = self.pair_probabilities(text, sentences)
         if not pairs:
             return [], capped
-        probabilities = self.probabilities(features)
         best = probabilities[:, 1:].argmax(axis=1) + 1
         kept = []
         for (a, b), c, p in zip(pairs, best.tolist(), probabilities[numpy.arange(len(pairs)), best].tolist()):
@@ -224,6 +223,14 @@ class RelationScorer:
                 subject, obj = (b, a) if name.endswith("<") else (a, b)
                 kept.append((subject[0], subject[1], obj[0], obj[1], name.rstrip("<>"), round(p, 3)))
         return kept, capped
+
+    def pair_probabilities(
+        self, text: str, sentences: Sequence[Sequence[Mention]]
+    ) -> tuple[list[tuple[Mention, Mention]], numpy.ndarray, int]:
+        """The pairs `score` considers, their class probabilities (one row per pair, columns as
+        `classes`) and how many sentences were capped, before any threshold."""
+        pairs, features, capped = text_pairs(text, sentences, self.max_pairs)
+        return pairs, self.probabilities(features) if pairs else numpy.zeros((0, len(self.classes))), capped
 
     def probabilities(self, pairs: Sequence[Sequence[str]]) -> numpy.ndarray:
         """Class probabilities, one row per pair of feature lists."""
@@ -257,8 +264,13 @@ class RelationScorer:
 
 
 def mentions_by_sentence(doc: Doc, spans: list[Mention]) -> Iterator[list[Mention]]:
-    """The mentions of each sentence, in order; a mention belongs to the sentence it starts in."""
-    bounds = [(s.start_char, s.end_char) for s in doc.sents]
+    """The mentions of each sentence of `doc` with two or more, in order."""
+    return sentence_mentions([(s.start_char, s.end_char) for s in doc.sents], spans)
+
+
+def sentence_mentions(bounds: Sequence[tuple[int, int]], spans: list[Mention]) -> Iterator[list[Mention]]:
+    """The mentions (sorted by start) inside each sentence's `(start, end)` that holds two or more,
+    in order; a mention belongs to the sentence it starts in."""
     k = 0
     for start, end in bounds:
         sentence = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import numpy
 import pytest
 from graph_papers import ent, extraction, paper, scored
 
@@ -20,15 +21,36 @@ from bench.relations import (
     argument_losses,
     audit,
     diagnose,
+    loss_table,
     matching,
     one_to_one,
     question_audit,
     score,
     weighed,
 )
+from paperkg.extract.relation_scorer import RelationScorer
 from paperkg.extract.scierc import running_text, spans_match
 from paperkg.schema.namespaces import RELATIONS
 from paperkg.schema.relations import scierc_relation
+
+# the entities of the hand-made extractions below: two tools, their task, a generic word
+TOOLS = (
+    ent("GIZA++", "Method"),
+    ent("machine translation", "Task"),
+    ent("features", "Concept", "Features"),
+    ent("Moses", "Method"),
+)
+
+
+class Extracted:
+    """An extractor that gives extractions made by hand."""
+
+    def __init__(self, *extractions):
+        self.extractions = extractions
+
+    def extract(self, papers):
+        assert [p.key for p in papers] == [ex.paper.key for ex in self.extractions]
+        return list(self.extractions)
 
 
 def test_spans_match_leniently_by_containment_or_a_shared_end():
@@ -85,38 +107,71 @@ def test_the_matching_says_which_prediction_each_gold_relation_took():
     assert matching([wide, narrow], gold) == {0: 1, 1: 0}
 
 
-def test_the_diagnosis_counts_where_each_gold_relation_is_lost():
-    text = "GIZA++ is used for machine translation. Features help Moses. Parsing helps tagging."
-    p = paper("scierc:x", "", text)
-    ex = extraction(
-        p,
-        ent("GIZA++", "Method"),
-        ent("machine translation", "Task"),
-        ent("features", "Concept", "Features"),
-        ent("Moses", "Method"),
-    )
-    ex = scored(scored(ex, "GIZA++", "usedFor", "machine translation", 0.9), "Features", "usedFor", "Moses", 0.9)
-
-    def at(word: str, start: int = 0) -> tuple[int, int]:
-        s = text.index(word, start)
-        return s, s + len(word)
-
-    gold = [
-        Gold(p.key, "USED-FOR", at("GIZA++"), at("machine translation")),
-        Gold(p.key, "USED-FOR", at("Features"), at("Moses")),  # "features": a generic word, not linked
-        Gold(p.key, "USED-FOR", at("Parsing"), at("tagging")),  # no mentions
+def test_the_diagnosis_counts_each_gold_relation_where_it_is_first_lost(tmp_path):
+    sentences = [
+        "GIZA++ is used for machine translation .",  # found
+        "Features help Moses .",  # "features": a generic word, not linked
+        "It helps Moses .",  # "It": SciERC's Generic mention
+        "Parsing helps tagging .",  # no mentions
+        "BLEU helps Moses .",  # the scorer's best, below its threshold
+        "BLEU goes with Moses .",  # the scorer's best is a conjunction
+        "BLEU , GIZA++ , Moses and Pharaoh help SRILM .",  # three mentions between: no pair scored
     ]
+    words = [w for s in sentences for w in s.split()]
+    text, starts = running_text(words)
+    at = {}  # (sentence, word) -> token index
+    for n, (i, w) in enumerate((i, w) for i, s in enumerate(sentences) for w in s.split()):
+        at.setdefault((i, w), n)
+    relations = [
+        ((0, "GIZA++"), (0, "translation"), (0, "machine")),
+        ((1, "Features"), (1, "Moses"), None),
+        ((2, "It"), (2, "Moses"), None),
+        ((3, "Parsing"), (3, "tagging"), None),
+        ((4, "BLEU"), (4, "Moses"), None),
+        ((5, "BLEU"), (5, "Moses"), None),
+        ((6, "BLEU"), (6, "SRILM"), None),
+    ]
+    tokens = []
+    for first, second, opening in relations:
+        a = at[first]
+        b = at[opening] if opening else at[second]
+        tokens.append((a, a, b, at[second], "USED-FOR"))
+    doc = {
+        "doc_key": "x",
+        "sentences": [words],
+        "ner": [[[at[(2, "It")], at[(2, "It")], "Generic"]]],
+        "relations": [[[a1, a2, b1, b2, label] for a1, a2, b1, b2, label in tokens]],
+    }
+    dev = tmp_path / "dev.jsonl"
+    dev.write_text(json.dumps(doc), encoding="utf-8")
+    p = paper("scierc:x", "", text)
+    ex = extraction(p, *TOOLS, ent("BLEU", "Metric"), ent("Pharaoh", "Method"), ent("SRILM", "Method"))
+    papers, gold = bench_relations.scierc_papers(dev)
+    assert [x.abstract for x in papers] == [text] and len(gold) == 7
 
-    class Extractor:
-        def extract(self, papers):
-            assert [x.key for x in papers] == [p.key]
-            return [ex]
-
-    found = diagnose(Extractor(), [p], gold, matched={0})
-    stages = [found[k] for k in ("arguments extracted", "arguments linked", "scored, right label")]
-    assert stages == [2, 1, 2]
-    assert (found["relation mention"], found["statement"]) == (1, 1)
-    assert found["scored, no relation mention"] == {"common kind": 1}
+    # "for" between two mentions makes a use, "helps" one below the threshold, "with" a conjunction
+    scorer = RelationScorer(None, "paperkg_relations", max_pairs=200, threshold=0.5)
+    features = ["bias", "bw=for", "bw=helps", "bw=with"]
+    weights = numpy.zeros((4, 4))
+    weights[0, 0], weights[1, 1], weights[2, 1], weights[3, 3] = 2, 5, 1.5, 5
+    scorer.initialize(features=features, classes=["none", "usedFor>", "usedFor<", "conjunctionWith"], weights=weights)
+    giza = next(j for j, g in enumerate(gold) if g.first[0] == 0)  # the graph's statement matches it
+    found = diagnose(Extracted(ex), scorer, dev, papers, gold, matched={giza})
+    assert dict(found["all"]) == {
+        "in the graph": 1,
+        "argument dropped as generic": 1,
+        "argument generic": 1,
+        "argument not found": 1,
+        "scored below threshold": 1,
+        "scored another relation": 1,
+        "pair not scored": 1,
+    }
+    assert found["USED-FOR"] == found["all"]
+    # not matched, the first relation is what the graph states: the matching gave it to none
+    assert (
+        diagnose(Extracted(ex), scorer, dev, papers, gold, matched=set())["all"]["relation mention, no statement"] == 1
+    )
+    assert "in the graph" in loss_table(found).splitlines()[2]
 
 
 def test_each_gold_argument_is_counted_where_the_graph_loses_it(tmp_path):
@@ -152,13 +207,8 @@ def test_each_gold_argument_is_counted_where_the_graph_loses_it(tmp_path):
     # the extractor runs the task on into "features" (which it contains) and finds no Moses; the graph
     # leaves that mention out
     ex = extraction(p, ent("GIZA++", "Method"), ent("machine translation features", "Task"))
-
-    class Extractor:
-        def extract(self, papers):
-            return [ex]
-
     giza = (starts[0], starts[0] + len("GIZA++"))
-    found = argument_losses(Extractor(), dev, [p], {p.key: [giza]})
+    found = argument_losses(Extracted(ex), dev, [p], {p.key: [giza]})
     losses = ("arguments", "in the graph", "generic", "own work", "not found", "boundary", "not linked")
     assert {k: found[k] for k in losses} == {
         "arguments": 6,
@@ -277,3 +327,36 @@ def test_a_builds_rows_are_weighed_by_the_precision_of_what_found_them(tmp_path,
         weighed(rows, (0.4, 0.45))
     with pytest.raises(ValueError, match="no judged row"):
         weighed([{"patterns": [], "score": 0.1}], (0.1, 0.2))
+
+
+def test_the_scorers_relations_are_counted_by_what_linking_leaves_of_their_arguments():
+    text = "GIZA++ is used for machine translation. Features help Moses. Our method helps Moses."
+    p = paper("x:1", "", text)
+    ex = extraction(p, *TOOLS)
+    ex = scored(scored(ex, "GIZA++", "usedFor", "machine translation", 0.9), "Features", "usedFor", "Moses", 0.9)
+    ex = scored(ex, "Our method", "usedFor", "Moses", 0.9)  # the paper proposes nothing
+    found = bench_relations.scorer_fates(Extracted(ex), [p])
+    assert found == {"arguments linked": 1, "argument generic": 1, "own work, no proposal": 1}
+
+
+def test_each_relation_is_counted_right_and_kept_at_each_threshold():
+    from paperkg.extract.relation_training import PairSet
+
+    scorer = RelationScorer(None, "paperkg_relations", max_pairs=200, threshold=0.5)
+    # "for" makes a sure use, "with" a conjunction at 0.49; a pair of no feature is a use at 0.25
+    # (every class alike), the wrong way round here
+    weights = numpy.zeros((3, 4))
+    weights[1, 1], weights[2, 0], weights[2, 3] = 6, 1.0, 1.5
+    scorer.initialize(
+        features=["bias", "bw=for", "bw=with"],
+        classes=["none", "usedFor>", "usedFor<", "conjunctionWith"],
+        weights=weights,
+    )
+    pairs = PairSet(
+        [["bias", "bw=for"], ["bias", "bw=for"], ["bias", "bw=with"], ["bias"]],
+        ["usedFor>", "none", "conjunctionWith", "usedFor<"],
+    )
+    rows = bench_relations.label_thresholds(scorer, pairs)
+    assert rows["usedFor"]["gold"] == 2 and (rows["usedFor"]["0.25"], rows["usedFor"]["0.70"]) == ("1/3", "1/2")
+    assert rows["conjunctionWith"]["gold"] == 1
+    assert (rows["conjunctionWith"]["0.45"], rows["conjunctionWith"]["0.50"]) == ("1/1", "0/0")
