@@ -76,12 +76,25 @@ def vocabulary_rows(root: Path) -> Iterator[tuple[str, str, str, str, str]]:
 
 def vocabulary_type(entries: Iterable[VocabularyEntry]) -> str | None:
     """The type Papers with Code, Epoch AI and models.dev give a name, when more than half their
-    entries agree (CSO's types are guesses from topic names, the AI Ontology's classes are not types)."""
-    votes = Counter(e.type for e in entries if e.family not in TOPIC_FAMILIES)
+    entries agree (CSO's types are guesses from topic names, the AI Ontology's classes are not types).
+
+    Papers with Code split evenly between Method and Model is no disagreement: MLSea copies its
+    method list typing every entry Method, where pwc_methods types some by their collection (CodeT5,
+    UNet++, but also Logistic Regression, a "Generalized Linear Model"). Such a name is a Model when a
+    word of it has a name's shape (`NAME_WORD`: CodeT5, GPT), a Method when it is words (Logistic
+    Regression). Two sources split (Papers with Code's Method, Epoch AI's Model for ReLU or PointNet)
+    stay undecided."""
+    entries = [e for e in entries if e.family not in TOPIC_FAMILIES]
+    votes = Counter(e.type for e in entries)
     if not votes:
         return None
     type_, n = min(votes.items(), key=lambda kv: (-kv[1], kv[0]))
-    return type_ if 2 * n > sum(votes.values()) else None
+    if 2 * n > sum(votes.values()):
+        return type_
+    one_source = len({e.family for e in entries}) == 1
+    if one_source and votes["Method"] == votes["Model"] == n and 2 * n == sum(votes.values()):
+        return "Model" if any(NAME_WORD.search(w) for e in entries for w in e.name.split()) else "Method"
+    return None
 
 
 # A word of a name: a capital after its first letter (ScanNet, DeBERTa, iNaturalist, RGB-D), or a
