@@ -75,9 +75,12 @@ def test_a_models_identifier_in_lower_case_is_a_name(names):
 def test_a_benchmark_arxiv_papers_name_and_no_vocabulary_lists_is_a_dataset(names):
     from paperkg.kg.quality import load_quality
 
-    for name in ("LIBERO", "OSWorld", "GenEval", "MMMU"):
+    for name in ("LIBERO", "OSWorld", "GenEval", "MMMU", "MathVista"):
         assert names[name] == "Dataset"
         assert load_quality().type_of(name.lower()) == "Dataset"
+    # papers write them in lists (`benchmarks such as POPE, MME and AMBER`, `on MathVista and MMMU`);
+    # MME, capitals of three letters, is no name the rules find on their own, but it is a Dataset
+    assert "MME" not in names and load_quality().type_of("mme") == "Dataset"
 
 
 def test_words_text_writes_by_chance_are_not_names(names):
