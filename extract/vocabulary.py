@@ -78,12 +78,13 @@ def vocabulary_type(entries: Iterable[VocabularyEntry]) -> str | None:
     """The type Papers with Code, Epoch AI and models.dev give a name, when more than half their
     entries agree (CSO's types are guesses from topic names, the AI Ontology's classes are not types).
 
-    Papers with Code split evenly between Method and Model is no disagreement: MLSea copies its
-    method list typing every entry Method, where pwc_methods types some by their collection (CodeT5,
-    UNet++, but also Logistic Regression, a "Generalized Linear Model"). Such a name is a Model when a
-    word of it has a name's shape (`NAME_WORD`: CodeT5, GPT), a Method when it is words (Logistic
-    Regression). Two sources split (Papers with Code's Method, Epoch AI's Model for ReLU or PointNet)
-    stay undecided."""
+    An even split between Method and Model still says the name names a method or a model, and the
+    rules should find it. Inside Papers with Code, MLSea copies the
+    method list typing every entry Method where pwc_methods types some by their collection (CodeT5,
+    UNet++, but also Logistic Regression, a "Generalized Linear Model"): a Model when a word of the
+    name has a name's shape (`NAME_WORD`: CodeT5, GPT), a Method when it is words (Logistic
+    Regression). Between sources it is Papers with Code's Method against the blanket Model of a
+    catalogue of systems (Epoch AI lists PointNet, ReLU, BPE): a Method."""
     entries = [e for e in entries if e.family not in TOPIC_FAMILIES]
     votes = Counter(e.type for e in entries)
     if not votes:
@@ -91,8 +92,9 @@ def vocabulary_type(entries: Iterable[VocabularyEntry]) -> str | None:
     type_, n = min(votes.items(), key=lambda kv: (-kv[1], kv[0]))
     if 2 * n > sum(votes.values()):
         return type_
-    one_source = len({e.family for e in entries}) == 1
-    if one_source and votes["Method"] == votes["Model"] == n and 2 * n == sum(votes.values()):
+    if votes["Method"] == votes["Model"] == n and 2 * n == sum(votes.values()):
+        if len({e.family for e in entries}) > 1:
+            return "Method"
         return "Model" if any(NAME_WORD.search(w) for e in entries for w in e.name.split()) else "Method"
     return None
 
