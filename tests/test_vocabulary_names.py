@@ -51,6 +51,9 @@ def test_an_even_split_between_method_and_model_names_a_method_or_a_model(names)
     # Regression ("Generalized Linear Models") Model
     assert vocabulary_type([entry("CodeT5", "Method"), entry("CodeT5", "Model")]) == "Model"
     assert vocabulary_type([entry("Logistic Regression", "Method"), entry("Logistic Regression", "Model")]) == "Method"
+    # capitals are acronyms as often as names (PCA: "PCa" is prostate cancer, "PCB" a circuit board)
+    assert vocabulary_type([entry("PCA", "Method"), entry("PCA", "Model")]) is None
+    assert load_quality().type_of(lookup_key("PCa")) is None
     # Papers with Code's Method against a catalogue of systems that types everything Model (Epoch AI
     # lists ReLU); any other split stays undecided
     assert vocabulary_type([entry("ReLU", "Method"), entry("ReLU", "Model", "epoch")]) == "Method"
