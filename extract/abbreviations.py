@@ -32,6 +32,12 @@ _MAX_SHORT = 12
 # ImageNet, object detection (COCO)`, `8B range often outperform best encoder model (BERT)`):
 # markup, a decimal number, a list, an unbalanced bracket, or the words of a clause.
 _MARKUP = re.compile(r"[\\{}$^=<>|@#%;,]|\d\.\d")
+# A bracket after a space holding a short form or an enumerator inside a long form: the sentence
+# defined something else on the way (`penalties (SPO) and hard-thresholding (PPO)`, `text-to-image
+# (T2I) and image-to-image (I2I)`, `components: (1) a Multi-Directional Cost Map Aggregation
+# (RS-CMA)`); a bracket glued to a word (`E(3)-Equivariant`, `B(asic)`) is part of a name.
+_SPACED_BRACKET = re.compile(r"(?<=\s)\(([^()]*)\)")
+_ENUMERATOR = re.compile(r"^(?:\d+|[ivx]+|[a-z])$")
 _CLAUSE_WORDS = frozenset(  # written in lower case: `No-Reference IQA`, `Can` as a name stay names
     """we our us is are was were be been being has have had do does did can could will would should
     may might must shall this these those that which who whom whose it its they their them he she his her
@@ -82,6 +88,8 @@ def _is_short_form(s: str) -> bool:
 def is_name_like(long: str) -> bool:
     """False for a long form that is a sentence fragment, a list or markup rather than a name."""
     if _MARKUP.search(long) or long.count("(") != long.count(")") or long.count("[") != long.count("]"):
+        return False
+    if any(_is_short_form(inner) or _ENUMERATOR.match(inner) for inner in _SPACED_BRACKET.findall(long)):
         return False
     return not any(w.strip(".") in _CLAUSE_WORDS for w in re.findall(r"[\w.]+", long))
 

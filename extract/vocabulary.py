@@ -76,12 +76,30 @@ def vocabulary_rows(root: Path) -> Iterator[tuple[str, str, str, str, str]]:
 
 def vocabulary_type(entries: Iterable[VocabularyEntry]) -> str | None:
     """The type Papers with Code, Epoch AI and models.dev give a name, when more than half their
-    entries agree (CSO's types are guesses from topic names, the AI Ontology's classes are not types)."""
-    votes = Counter(e.type for e in entries if e.family not in TOPIC_FAMILIES)
+    entries agree (CSO's types are guesses from topic names, the AI Ontology's classes are not types).
+
+    An even split between Method and Model still says the name names a method or a model, and the
+    rules should find it. Inside Papers with Code, MLSea copies the method list typing every entry
+    Method where pwc_methods types some by their collection (CodeT5, UNet++, but also Logistic
+    Regression, a "Generalized Linear Model"): a Model when a word of the name is written in mixed
+    case with a capital inside or with a digit (`_MODEL_WORD`: CodeT5, UNet++, GPT-3), a Method when
+    it is words (Logistic Regression), undecided when it is capitals (PCA and CAM are acronyms as
+    often as BART is a model). Between sources it is Papers with Code's Method against the blanket
+    Model of a catalogue of systems (Epoch AI lists PointNet, ReLU, BPE): a Method."""
+    entries = [e for e in entries if e.family not in TOPIC_FAMILIES]
+    votes = Counter(e.type for e in entries)
     if not votes:
         return None
     type_, n = min(votes.items(), key=lambda kv: (-kv[1], kv[0]))
-    return type_ if 2 * n > sum(votes.values()) else None
+    if 2 * n > sum(votes.values()):
+        return type_
+    if votes["Method"] == votes["Model"] == n and 2 * n == sum(votes.values()):
+        if len({e.family for e in entries}) > 1:
+            return "Method"
+        if any(_MODEL_WORD.search(w) for e in entries for w in e.name.split()):
+            return "Model"
+        return None if any(_CAPITALS.match(w.replace("-", "")) for e in entries for w in e.name.split()) else "Method"
+    return None
 
 
 # A word of a name: a capital after its first letter (ScanNet, DeBERTa, iNaturalist, RGB-D), or a
@@ -92,6 +110,7 @@ NAME_WORD = re.compile(r"^.+[A-Z]|^[A-Z].*\d")
 # named the model.
 _MODEL_ID = re.compile(r"^(?=.*\d)[a-z][a-z0-9.-]*$")
 _CAPITALS = re.compile(r"^[A-Z]+$")
+_MODEL_WORD = re.compile(r"^(?=.*[a-z]).+[A-Z]|^[A-Z].*\d")
 # names written with brackets, commas, colons or slashes are table rows ("CIFAR-10, 1000 Labels",
 # "OpenAI: GPT-5.4"), not what an abstract writes
 _PLAIN = re.compile(r"^[\w.+-]+(?: [\w.+-]+)*$")

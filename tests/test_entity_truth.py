@@ -109,6 +109,10 @@ def test_a_suffix_a_head_noun_or_a_plus_makes_a_different_name(a, b):
         "Models in the 8B range often outperform best encoder model (BERT) baselines.",  # a clause
         "We apply Token Merging for vision transformers (ToMe).",  # one word, no capitals to spell ToMe
         "Points in 3) three-dimensional (3D) space.",  # an unbalanced bracket
+        # a bracketed short form or an enumerator inside: the sentence defined something else on the way
+        "We move from monotonic penalties (SPO) and hard-thresholding (PPO) to outlier suppression.",
+        "It handles text-to-image (T2I) and image-to-image (I2I) generation.",
+        "RSKT-Seg integrates three key components: (1) a Multi-Directional Cost Map Aggregation (RS-CMA).",
     ],
 )
 def test_a_fragment_a_list_or_markup_is_no_long_form(text):
@@ -122,6 +126,8 @@ def test_a_fragment_a_list_or_markup_is_no_long_form(text):
         ("We train Group Relative Policy Optimization(GRPO) agents.", "GRPO", "Group Relative Policy Optimization"),
         ("Bidirectional Encoder Representations from Transformers (BERT)", "BERT", None),
         ("the ResNet (RN) backbone", "RN", "ResNet"),
+        # a bracket glued to a word is part of the name
+        ("Thickness-aware E(3)-Equivariant 3D Mesh Neural Network (T-EMNN)", "T-EMNN", None),
     ],
 )
 def test_a_definition_is_read_whole(text, short, long):
