@@ -45,14 +45,17 @@ def group_mentions(
     for short_form, long_form in abbreviations:
         groups.union(grouping_key(short_form), grouping_key(long_form))
         pairs.setdefault(grouping_key(short_form), (short_form, long_form))
-    for mention, canonical in mentions:
-        groups.find(grouping_key(mention.text))
+    keys = [grouping_key(mention.text) for mention, _ in mentions]  # one key a mention, read thrice below
+    for key, (_, canonical) in zip(keys, mentions):
+        groups.find(key)
         if canonical:
-            groups.union(grouping_key(mention.text), grouping_key(canonical))
+            groups.union(key, grouping_key(canonical))
 
     members: dict[str, list[tuple[Mention, str | None]]] = {}
-    for mention, canonical in sorted(mentions, key=lambda mc: (mc[0].field != "title", mc[0].start)):
-        members.setdefault(groups.find(grouping_key(mention.text)), []).append((mention, canonical))
+    for key, (mention, canonical) in sorted(
+        zip(keys, mentions), key=lambda km: (km[1][0].field != "title", km[1][0].start)
+    ):
+        members.setdefault(groups.find(key), []).append((mention, canonical))
 
     entities = []
     for root, items in members.items():
@@ -80,10 +83,14 @@ def _acronym_pair(root: str, groups: _Groups, pairs: dict[str, tuple[str, str]])
     return None, None
 
 
+_SPECIFIC_FIRST = {t: i for i, t in enumerate(("Model", "Dataset", "Metric", "Task", "Method", "Concept"))}
+
+
 def _vote_type(mentions: list[Mention]) -> str:
     """Rules count double; ties go to the more specific type (Model before Method, ...)."""
     votes: dict[str, int] = {}
     for m in mentions:
         votes[m.type] = votes.get(m.type, 0) + (2 if m.source.startswith("rule") else 1)
-    order = {t: i for i, t in enumerate(("Model", "Dataset", "Metric", "Task", "Method", "Concept"))}
-    return min(votes, key=lambda t: (-votes[t], order.get(t, len(ENTITY_TYPES))))
+    if len(votes) == 1:  # most entities: one type
+        return next(iter(votes))
+    return min(votes, key=lambda t: (-votes[t], _SPECIFIC_FIRST.get(t, len(ENTITY_TYPES))))

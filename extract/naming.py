@@ -88,6 +88,8 @@ def latex_to_unicode(text: str) -> str:
 
 
 def strip_accents(text: str) -> str:
+    if text.isascii():  # most names: NFKD leaves ASCII as it is and it has no combining marks
+        return text
     text = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in text if not unicodedata.combining(ch))
 

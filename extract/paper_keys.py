@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 from urllib.parse import unquote
 
 __all__ = ["normalise_arxiv_id", "normalise_doi", "normalise_title", "paper_key", "slug"]
@@ -93,6 +94,7 @@ def paper_key(title: str, arxiv_id: str | None = None, doi: str | None = None) -
     return f"title:{normalise_title(title)}"
 
 
+@lru_cache(maxsize=65536)  # an entity's IRI is made for each of its mentions; a pure function of the key
 def slug(key: str) -> str:
     """An IRI-safe, stable slug for a paper key or an entity key.
 

@@ -12,6 +12,7 @@ module-level function) and its results too.
 from __future__ import annotations
 
 import bisect
+import gc
 import itertools
 import multiprocessing
 import re
@@ -160,7 +161,11 @@ def _extract_in_processes(
     global _WORKER_EXTRACTOR, _WORKER_FINISH
     _WORKER_EXTRACTOR, _WORKER_FINISH = extractor, finish
     context = multiprocessing.get_context("fork")
-    with context.Pool(n_process) as pool:
+    # A worker's cyclic garbage collector leaves alone what it inherited (the model, the caller's
+    # papers), which is never its garbage: every full collection walked all of it (1.4% of the CPU
+    # of 2,000 abstracts beside 20,000 papers read, 0.1% frozen), and writing its bookkeeping
+    # into the inherited objects copied their memory pages.
+    with context.Pool(n_process, initializer=gc.freeze) as pool:
         for batch in pool.imap(_extract_batch, _batches(papers, batch_size)):
             yield from batch
 

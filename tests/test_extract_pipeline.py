@@ -119,6 +119,22 @@ def test_parallel_extraction_matches_serial(extractions):
     assert [x.entities for x in parallel] == [extractions[x.paper.key].entities for x in parallel]
 
 
+def _objects_frozen(extraction) -> int:
+    import gc
+
+    return gc.get_freeze_count()
+
+
+def test_workers_garbage_collector_leaves_what_they_inherited_alone():
+    import gc
+
+    frozen_here = gc.get_freeze_count()
+    counts = list(load_extractor().extract(_papers()[:2], n_process=2, batch_size=1, finish=_objects_frozen))
+    # the extractor and the papers a worker inherited are frozen there, not in this process
+    assert len(counts) == 2 and min(counts) > frozen_here + 10_000
+    assert gc.get_freeze_count() == frozen_here
+
+
 def test_the_extractor_keeps_freed_memory_for_its_next_batch():
     import sys
 

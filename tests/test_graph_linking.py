@@ -116,6 +116,17 @@ def test_latex_escaped_letters_merge_with_the_plain_spelling(tmp_path):
     assert "latex" in merges(store, e)['Na\\"ive Bayes']
 
 
+def test_accents_leave_keys_and_ascii_names_stay_as_written():
+    import unicodedata
+
+    from paperkg.extract.naming import strip_accents
+
+    assert strip_accents("Na\u00efve Bayes") == "Naive Bayes" and strip_accents("\ufb01ne-tuning") == "fine-tuning"
+    assert lookup_key("Na\u00efve Bayes") == lookup_key("Naive Bayes")
+    ascii_text = "".join(map(chr, range(128)))  # what strip_accents returns unread: NFKD keeps it whole
+    assert strip_accents(ascii_text) == unicodedata.normalize("NFKD", ascii_text) == ascii_text
+
+
 def test_a_latex_only_name_is_labelled_with_the_letter_it_stands_for(tmp_path):
     store = build(tmp_path / "g", [tsetlin()])
     assert one(store, the_entity(store, "Naive Bayes"), skos.prefLabel) == "Naïve Bayes"
