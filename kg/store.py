@@ -29,6 +29,7 @@ graph is 10-100x faster, and it persists to disk natively.
 from __future__ import annotations
 
 import fcntl
+import io
 import json
 import os
 import re
@@ -66,8 +67,13 @@ def bulk_write_nquads(db: ox.Store, lines: Iterable[str]) -> None:
     Bulk loads are not atomic on their own; `Store.transaction` makes the whole build atomic.
     """
     iterator = iter(lines)
-    while batch := list(islice(iterator, WRITE_BATCH)):
-        db.bulk_load("".join(batch).encode(), ox.RdfFormat.N_QUADS, lenient=True)
+    while True:
+        batch = io.BytesIO()  # the batch's bytes only: no list of its lines, no joined copy
+        batch.writelines(line.encode() for line in islice(iterator, WRITE_BATCH))
+        if not batch.tell():
+            return
+        batch.seek(0)
+        db.bulk_load(batch, ox.RdfFormat.N_QUADS, lenient=True)
 
 
 class StoreError(PaperkgError):
