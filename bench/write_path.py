@@ -1,14 +1,19 @@
 """The writing process of `kg build` alone, on real extractions, before and after, in one run.
 
-    python -m bench.write_path --before /path/to/old/venv/bin/python [--papers 10000]
+    python -m bench.write_path --before /path/to/old/venv/bin/python [--papers 10000] [--pace 8]
 
 The papers (a seeded sample of the shared arXiv corpus, as `bench.full_corpus` takes them) are
 extracted once, by this checkout's pipeline with --workers, and kept. Then, for each Python (the
 one given with --before, and this environment's), one fresh process links each paper and writes
 its own quads as the extraction workers do (`kg.ingest.prepare`, not timed), empties the name
 caches (a build's writing process never linked a paper, so its caches start cold) and times
-`add_prepared` into a fresh store: the process's CPU, of which the end-of-build write
-(`_Pending.write`), and wall. The two sides run at the same time, so a machine shared with other
+`add_prepared` into a fresh store, compacted at the end as `kg build` compacts a first build: the
+process's CPU, of which the end-of-build write (`_Pending.write`), the Python thread's and
+RocksDB's compaction threads' (`rocksdb:*`), and wall. After each chunk the writer waits --pace
+seconds per 1,000 papers, as it waits for the extraction workers in a real build (about 8 s on
+two workers): RocksDB compacts meanwhile, and how often it compacts depends on that pace. Each
+chunk's cost per paper is kept beside the papers written before it (`per_chunk`), so a cost that
+grows with the store shows. The two sides run at the same time, so a machine shared with other
 jobs loads both alike; compare CPU seconds.
 
 This is the main process of `kg build --workers N` without the extraction it waits for and
@@ -29,9 +34,9 @@ from bench.machine import describe
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# Run by each side's Python: argv = extractions pickle, store directory.
+# Run by each side's Python: argv = extractions pickle, store directory, pace (s per 1,000 papers).
 CHILD = """
-import json, pickle, shutil, sys, time
+import json, os, pickle, shutil, sys, time
 from paperkg.extract import naming
 from paperkg.kg import ingest
 from paperkg.kg.store import Store
@@ -41,23 +46,49 @@ with open(sys.argv[1], "rb") as fh:
 for f in vars(naming).values():
     if hasattr(f, "cache_clear"):
         f.cache_clear()
-end = []
-write = ingest._Pending.write
+pace = float(sys.argv[3])
+
+def threads_cpu():  # CPU seconds of this process's live threads, summed by thread name
+    found = {}
+    for task in os.listdir("/proc/self/task"):
+        with open(f"/proc/self/task/{task}/stat") as fh:
+            stat = fh.read()
+        name, fields = stat[stat.index("(") + 1 : stat.rindex(")")], stat[stat.rindex(")") + 2 :].split()
+        found[name] = found.get(name, 0) + (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return found
+
+def compaction():
+    return sum(cpu for name, cpu in threads_cpu().items() if name.startswith("rocksdb"))
+
+end, per_chunk = [], []
+write, add_chunk = ingest._Pending.write, ingest._add_chunk
 
 def timed(self, db):
     started = time.process_time()
     write(self, db)
     end.append(time.process_time() - started)
 
-ingest._Pending.write = timed
+def paced(db, chunk, *args):
+    before, python, compacted = args[1].papers, time.thread_time(), compaction()
+    add_chunk(db, chunk, *args)
+    python = time.thread_time() - python
+    time.sleep(pace * len(chunk) / 1000)
+    n = len(chunk) / 1000
+    per_chunk.append([before, round(python / n, 2), round((compaction() - compacted) / n, 2)])
+
+ingest._Pending.write, ingest._add_chunk = timed, paced
 shutil.rmtree(sys.argv[2], ignore_errors=True)
-cpu, wall = time.process_time(), time.perf_counter()
-with Store(sys.argv[2]).transaction() as db:
+cpu, wall, python = time.process_time(), time.perf_counter(), time.thread_time()
+with Store(sys.argv[2]).transaction(compact=True) as db:
     ingest.add_prepared(db, prepared)
 print(json.dumps({
     "cpu_s": round(time.process_time() - cpu, 1),
+    "python_thread_cpu_s": round(time.thread_time() - python, 1),
+    "compaction_cpu_s": round(compaction(), 1),
     "end_write_cpu_s": round(sum(end), 1),
     "wall_s": round(time.perf_counter() - wall, 1),
+    # papers written before the chunk, its Python thread's and RocksDB's compaction CPU (s per 1,000 papers)
+    "per_chunk": per_chunk,
 }))
 """
 
@@ -83,6 +114,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--after", default=sys.executable, help="the Python measured [this one]")
     parser.add_argument("--papers", type=int, default=10_000)
     parser.add_argument("--workers", type=int, default=2, help="extraction processes (extraction is not timed)")
+    parser.add_argument(
+        "--pace", type=float, default=8.0, help="seconds the writer waits after each chunk, per 1,000 papers [8]"
+    )
     parser.add_argument("--work", type=Path, default=ROOT / "bench" / "out" / "write-path")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "write-path.json")
     args = parser.parse_args(argv)
@@ -91,7 +125,9 @@ def main(argv: list[str] | None = None) -> None:
     sides = {"before": args.before, "after": args.after}
     running = {
         which: subprocess.Popen(
-            [python, "-c", CHILD, str(kept), str(args.work / f"store-{which}")], stdout=subprocess.PIPE, text=True
+            [python, "-c", CHILD, str(kept), str(args.work / f"store-{which}"), str(args.pace)],
+            stdout=subprocess.PIPE,
+            text=True,
         )
         for which, python in sides.items()
     }

@@ -230,15 +230,23 @@ def external_links(key: str, type_: str, label: str, quality: Quality) -> tuple[
 MAX_LINKS = 8
 
 
-def merge_rules(alias: str, label: str, acronyms: Iterable[str], quality: Quality | None = None) -> tuple[str, ...]:
-    """Why `alias` names the same entity as `label`: the rules that make the two equal."""
-    alias_key = lookup_key(alias)
-    if alias_key == lookup_key(label):
+def merge_rules(
+    alias: str,
+    label: str,
+    acronyms: Iterable[str],
+    quality: Quality | None = None,
+    keys: Mapping[str, str] | None = None,
+) -> tuple[str, ...]:
+    """Why `alias` names the same entity as `label`: the rules that make the two equal. `keys`
+    holds the `lookup_key` of names the caller knows it for (`summarise` has every alias's)."""
+    keys = form_keys_of((alias, label, *acronyms), keys)
+    alias_key = keys[alias]
+    if alias_key == keys[label]:
         return surface_differences(alias, label) or ("hyphen-space",)
     if label in acronyms:  # the label is the acronym, the alias its long form
         return ("acronym",)
     for acronym in sorted(acronyms):
-        if lookup_key(acronym) == alias_key:
+        if keys[acronym] == alias_key:
             return ("acronym",) + surface_differences(alias, acronym)
     rules: list[str] = []
     name = alias
@@ -247,7 +255,7 @@ def merge_rules(alias: str, label: str, acronyms: Iterable[str], quality: Qualit
             if shorter := bare(name):
                 rules.append(rule)
                 name = shorter
-    if rules and lookup_key(name) == lookup_key(label):
+    if rules and lookup_key(name) == keys[label]:
         return tuple(rules)
     return ("extractor-group",)
 
@@ -311,8 +319,9 @@ def summarise(
     short_keys = {lookup_key(a) for a in acronyms}
     borrowed = {f for f in form_counts if _borrowed_acronym(f, keys_of[f], key, short_keys, quality)}
     aliases = tuple(sorted((set(form_counts) | set(acronyms)) - {label} - borrowed))
+    name_keys = form_keys_of((label, *aliases), keys_of)
     # the key is a name too: the long form papers define (`Efficient Multi-Modal Adaptation`)
-    keys = ({key} | set(form_keys_of((label, *aliases), keys_of).values())) - {""}
+    keys = ({key} | set(name_keys.values())) - {""}
     return EntitySummary(
         key=key,
         type=type_,
@@ -320,7 +329,7 @@ def summarise(
         aliases=aliases,
         acronyms=acronyms,
         lookup_keys=tuple(sorted(keys)),
-        merges=tuple((alias, merge_rules(alias, label, acronyms, quality)) for alias in aliases),
+        merges=tuple((alias, merge_rules(alias, label, acronyms, quality, name_keys)) for alias in aliases),
         papers=papers,
         mentions=sum(form_counts.values()),
         forms=tuple(sorted((text, type_, n) for (text, type_, n) in _forms(tallies))),
