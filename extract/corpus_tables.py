@@ -39,7 +39,7 @@ from pathlib import Path
 
 from paperkg.extract.abbreviations import find_abbreviations
 from paperkg.extract.naming import lookup_key, singular
-from paperkg.extract.vocabulary import NAME_WORD, TOPIC_FAMILIES, VocabularyEntry, vocabulary_type
+from paperkg.extract.vocabulary import NAME_WORD, TOPIC_FAMILIES, entries_by_key, vocabulary_type
 
 MIN_WORD_DF = 20  # abstracts
 MIN_DEFINITIONS = 3  # papers defining a short form before it is listed
@@ -174,10 +174,7 @@ def benchmark_papers(
     enough of the papers writing the name name a benchmark."""
     acronyms = {short for short, counts in longs.items() if sum(counts.values()) >= MIN_DEFINITIONS}
     typed = {key for key, _, type_, family, _ in vocabulary if type_ != "Dataset" and family not in TOPIC_FAMILIES}
-    entries: dict[str, list[VocabularyEntry]] = defaultdict(list)
-    for key, name, type_, family, iri in vocabulary:
-        entries[key].append(VocabularyEntry(name, type_, family, iri))
-    datasets = {key for key, found in entries.items() if vocabulary_type(found) == "Dataset"}
+    datasets = {key for key, found in entries_by_key(vocabulary).items() if vocabulary_type(found) == "Dataset"}
     datasets.update(lookup_key(name) for name, papers in benchmarks.items() if papers >= MIN_BENCHMARK_PAPERS)
     papers = Counter(benchmarks)
     for named, lists in on_lists:

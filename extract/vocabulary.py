@@ -13,7 +13,7 @@ from __future__ import annotations
 import gzip
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,6 +74,14 @@ def vocabulary_rows(root: Path) -> Iterator[tuple[str, str, str, str, str]]:
         yield lookup_key(name), name, "Dataset", "arxiv", ""
 
 
+def entries_by_key(rows: Iterable[Sequence[str]]) -> dict[str, list[VocabularyEntry]]:
+    """`(key, name, type, family, iri)` rows (`vocabulary_rows`) as the entries of each key."""
+    by_key: dict[str, list[VocabularyEntry]] = {}
+    for key, name, type_, family, iri in rows:
+        by_key.setdefault(key, []).append(VocabularyEntry(name, type_, family, iri))
+    return by_key
+
+
 def vocabulary_type(entries: Iterable[VocabularyEntry]) -> str | None:
     """The type Papers with Code, Epoch AI and models.dev give a name, when more than half their
     entries agree (CSO's types are guesses from topic names, the AI Ontology's classes are not types).
@@ -128,11 +136,8 @@ def vocabulary_names(directory: str | Path | None = None) -> list[GazetteerEntry
     root = Path(directory) if directory else default_quality_dir()
     common = {w for w, zipf, df in read_rows(root / "words.tsv") if float(zipf) >= COMMON_ZIPF or int(df) >= COMMON_DF}
     acronyms = {row[0] for row in read_rows(root / "acronyms.tsv")}
-    by_key: dict[str, list[VocabularyEntry]] = {}
-    for key, name, type_, family, iri in vocabulary_rows(root):
-        by_key.setdefault(key, []).append(VocabularyEntry(name, type_, family, iri))
     names: dict[str, str] = {}
-    for entries in by_key.values():
+    for entries in entries_by_key(vocabulary_rows(root)).values():
         voted = vocabulary_type(entries)
         if voted not in _NAMED_TYPES:
             continue

@@ -37,6 +37,7 @@ from paperkg.extract.vocabulary import (
     TOPIC_FAMILIES,
     VocabularyEntry,
     default_quality_dir,
+    entries_by_key,
     read_rows,
     vocabulary_rows,
     vocabulary_type,
@@ -193,8 +194,6 @@ def load_quality(directory: str | None = None) -> Quality:
     root = Path(directory) if directory else default_quality_dir()
     words = {w: (float(z), int(df)) for w, z, df in read_rows(root / "words.tsv")}
     acronyms = {a: Acronym(long, int(p), int(d)) for a, long, p, d in read_rows(root / "acronyms.tsv")}
-    vocabulary: dict[str, list[VocabularyEntry]] = {}
-    for key, name, type_, family, iri in vocabulary_rows(root):
-        vocabulary.setdefault(key, []).append(VocabularyEntry(name, type_, family, iri))
+    vocabulary = entries_by_key(vocabulary_rows(root))
     gazetteer = {lookup_key(n): e.type for e in load_gazetteers() for n in (e.name, *e.aliases)}
     return Quality(words, acronyms, vocabulary, gazetteer)
