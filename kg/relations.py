@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, cast
 from paperkg.extract.own_work import OWN_WORK, with_own_work
 from paperkg.kg.iris import sentence_iri
 from paperkg.kg.names import lookup_key
-from paperkg.kg.roles import about_own_work, own_work_link
+from paperkg.kg.roles import about_own_work, mention_role, own_work_link
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
@@ -82,6 +82,16 @@ def relation_mentions(
             s = sentences[key]
             own = with_own_work(s.text, [(x.start, x.end, x.type) for x in spans])
             spans.extend(Span(a, b, "Method", proposed) for a, b, _ in own if OWN_WORK.fullmatch(s.text[a:b]))
+    unlinked: dict[tuple[str, int], set[tuple[int, int]]] = {}  # the scorer's arguments no mention holds
+    for r in scored:
+        at = _sentence_of(sentences, r.field, r.subject[0])
+        if at is not None:
+            offset = sentences[at].start
+            for start, end in (r.subject, r.object):
+                if (r.field, start, end) not in by_span:
+                    unlinked.setdefault(at, set()).add((start - offset, end - offset))
+    for key, phrases in unlinked.items():
+        by_sentence[key].extend(_standing_for(sentences[key], by_sentence[key], phrases, proposed))
     for r in scored:
         at = _sentence_of(sentences, r.field, r.subject[0])
         if at is None:
@@ -105,11 +115,90 @@ def relation_mentions(
             pair = (d.subject, d.relation, d.object, d.sentence)
             known = found.get(pair)
             found[pair] = replace(d, score=known.score, patterns=known.patterns | d.patterns) if known else d
+    if artefact is not None:
+        for d in _title_descriptions(sentences, mentions, artefact, list(found.values())):
+            found.setdefault((d.subject, d.relation, d.object, d.sentence), d)
     for d in _name_bases(mentions):
         pair = (d.subject, d.relation, d.object, d.sentence)
         known = found.get(pair)
         found[pair] = replace(d, score=known.score, patterns=known.patterns | d.patterns) if known else d
     return sorted(found.values(), key=lambda r: (r.sentence, r.subject.value, r.relation, r.object.value))
+
+
+# the head of a phrase that describes a method by its kind: "a training-free framework"
+_KIND_HEAD = re.compile(
+    r"\b(?:method|approach|model|framework|system|architecture|algorithm|technique|pipeline|network|scheme|"
+    r"strategy|solution|agent|procedure|paradigm|toolkit|estimator)$",
+    re.IGNORECASE,
+)
+# what makes a kind phrase the paper's own: "our training-free framework", "the proposed two-stage pipeline"
+_OWN_LEAD = re.compile(r"\b(?:our|the proposed|this)\s+(?:(?:new|novel|proposed)\s+)?$", re.IGNORECASE)
+
+
+def _standing_for(
+    sentence: Sentence, spans: Sequence[Span], phrases: set[tuple[int, int]], proposed: ox.NamedNode | None
+) -> list[Span]:
+    """Spans for the scorer's arguments that no linked mention holds (`phrases`, offsets in the
+    sentence; linking leaves generic phrases out) but that stand for a named thing: a phrase in
+    apposition to a name ("DraftAttention, a training-free framework for X", "KD is a natural
+    approach for model compression") is that name; a method's kind the sentence proposes or calls
+    the paper's own ("we propose a novel state-based approach", "our two-stage framework") is the
+    method or model the paper proposes (`proposed`), as "our method" is."""
+    text = sentence.text
+    named = [x for x in spans if _is_name(text, x)]
+    found = []
+    for a, b in sorted(phrases):
+        before = max((x for x in named if x.end <= a), key=lambda x: x.end, default=None)
+        if before is not None and _appositive(text, before, a, b):
+            found.append(Span(a, b, before.type, before.entity))
+        elif (
+            proposed is not None
+            and _KIND_HEAD.search(text[a:b])
+            and (
+                _OWN_LEAD.search(text[:a])
+                or mention_role(text, a, b, "Method", in_title=sentence.field == "title") == "proposes"
+            )
+        ):
+            found.append(Span(a, b, "Method", proposed))
+    return found
+
+
+def _title_descriptions(
+    sentences: dict[tuple[str, int], Sentence],
+    mentions: Sequence[LinkedMention],
+    proposal: LinkedMention,
+    relations: Sequence[RelationMention],
+) -> list[RelationMention]:
+    """A title "NAME: DESCRIPTION ..." describes its proposal NAME by the method or model opening
+    its subtitle ("MoAlign: Motion-Centric Representation Alignment for Video Diffusion Models"),
+    which `kg.roles` gives the paper too: what the title relates that description to, it relates
+    NAME to, pattern `title-description`."""
+    title = sentences.get(("title", 0))
+    if title is None or proposal.mention.field != "title":
+        return []
+    colon = title.text.find(":")
+    opening = {
+        lm.iri
+        for lm in mentions
+        if lm.mention.field == "title"
+        and lm.role == "proposes"
+        and lm.type in _ARTEFACTS
+        and lm.entity != proposal.entity
+        and 0 < colon < lm.mention.start
+        and not title.text[colon + 1 : lm.mention.start - title.start].strip()
+    }
+    entity = {lm.iri: lm.entity for lm in mentions}
+    found = []
+    for r in relations:
+        if r.sentence != ("title", 0):
+            continue
+        for description, other, swap in ((r.subject, r.object, False), (r.object, r.subject, True)):
+            if description in opening and entity[other] != proposal.entity:
+                subject, obj = (other, proposal.iri) if swap else (proposal.iri, other)
+                found.append(
+                    RelationMention(subject, r.relation, obj, r.sentence, None, frozenset({"title-description"}))
+                )
+    return found
 
 
 # a name built on another the paper names: "LLM-based agents", "CLIP-guided editing", "GNN-driven search"
@@ -224,6 +313,9 @@ def _proposal_relations(
                 # what a proposed dataset is built with is another dataset; a model trained on it uses it
                 if link is not None and (proposal.type != "Dataset" or (lm.type, link) == ("Dataset", "usedFor")):
                     links[lm.iri] = link
+                elif link is None and key[0] == "title" and purpose and lm.mention.start >= after:
+                    # "X: ... for Video Diffusion Models": what the proposal is for
+                    links[lm.iri] = "for"
         others = any(
             lm.type in _ARTEFACTS and lm.entity != proposal.entity and lm.role != "proposes" and lm.iri not in links
             for lm in group
@@ -238,6 +330,8 @@ def _proposal_relations(
                 add(lm, "usedFor", proposal, key, "proposal-uses")
             elif links.get(lm.iri) == "comparedWith":
                 add(proposal, "comparedWith", lm, key, "proposal-compared")
+            elif links.get(lm.iri) == "for" and proposal.type in _ARTEFACTS:
+                add(proposal, "usedFor", lm, key, "title-for")
             elif (
                 lm.role == "proposes"
                 and not names_proposal
@@ -280,7 +374,7 @@ def _mention_at(by_span, by_sentence, sentences, key, span: tuple[int, int]):
     if found is None:
         offset = sentences[key].start
         found = next(
-            (x.entity for x in by_sentence[key] if (x.start + offset, x.end + offset) == span and x.type == "Method"),
+            (x.entity for x in by_sentence[key] if (x.start + offset, x.end + offset) == span),
             None,
         )
     return found
@@ -504,13 +598,7 @@ def sentence_relation_patterns(text: str, spans: Sequence[Span]) -> dict[tuple[H
                     add(x, "usedFor", a, "builds-on")
             elif _PART_OF.match(gap):
                 add(a, "partOf", b, "part-of")
-            elif (
-                _APPOSITION.match(gap)
-                and _is_name(text, a)
-                and _PHRASE_END.match(text[b.end :])
-                and not _NAME_LEAD.search(lead)
-                and (a.start == 0 or ":" not in gap)
-            ):
+            elif _is_name(text, a) and _appositive(text, a, b.start, b.end):
                 if not _spells(text[b.start : b.end], text[a.start : a.end]):
                     add(a, "hyponymOf", b, "apposition")
             elif a.type in _USERS and b.type in ("Task", "Method") and _DESCRIBED_FOR.match(gap):
@@ -562,6 +650,18 @@ def sentence_relation_patterns(text: str, spans: Sequence[Span]) -> dict[tuple[H
             ):
                 add(a, "conjunctionWith", b, "list-of-kinds")
     return found
+
+
+def _appositive(text: str, name: Span, start: int, end: int) -> bool:
+    """Whether the phrase at `text[start:end]` is an appositive saying what kind of thing `name`
+    is: "Voyager, a novel video diffusion framework", "HemBLIP: A Vision-Language Model"."""
+    gap = text[name.end : start]
+    return bool(
+        _APPOSITION.match(gap)
+        and _PHRASE_END.match(text[end:])
+        and not _NAME_LEAD.search(text[: name.start])
+        and (name.start == 0 or ":" not in gap)
+    )
 
 
 def _kind(span: Span) -> str:

@@ -9,6 +9,7 @@ from graph_papers import build, ent, extraction, paper
 from paperkg.extract.own_work import with_own_work
 from paperkg.extract.records import PaperExtraction, ScoredRelation
 from paperkg.kg.iris import entity_iri, statement_iri
+from paperkg.kg.linking import link_locally
 from paperkg.kg.names import lookup_key
 from paperkg.kg.terms import pkg, prov, rdf
 
@@ -84,3 +85,63 @@ def test_the_roles_of_a_sentence_about_the_papers_work_relate_its_proposal(tmp_p
     assert statement(store, "XNet", "evaluatedOn", "Cityscapes") is None  # not the paper's work
     assert statement(store, "XNet", "evaluatedWith", "accuracy") is None
     assert statement(store, "XNet", "usedFor", "Mask Pooling") is None  # what XNet is, not what it is for
+
+
+def related(ex: PaperExtraction, *found: tuple[str, str, str]) -> set[tuple[str, str, str]]:
+    """(subject, relation, object) as the linked mentions' text, of `ex` with the relation scorer
+    having found each of `found` (the first occurrence of each argument in the abstract)."""
+    text = ex.paper.abstract
+    scored = []
+    for subject, relation, obj in found:
+        s, o = text.index(subject), text.index(obj)
+        scored.append(ScoredRelation("abstract", (s, s + len(subject)), (o, o + len(obj)), relation, 0.8))
+    links = link_locally(replace(ex, relations=tuple(scored)))
+    name = {lm.iri: lm.mention.text for lm in links.paper.mentions}
+    return {(name[r.subject], r.relation, name[r.object]) for r in links.paper.relations}
+
+
+def test_a_generic_phrase_in_apposition_to_a_name_is_that_name():
+    abstract = (
+        "We present DraftNet for speed. DraftNet, a training-free framework, speeds up video generation. "
+        "Hence Knowledge Distillation is a natural approach that helps model compression."
+    )
+    ex = extraction(
+        paper("title:d", "DraftNet", abstract),
+        ent("DraftNet", "Method"),
+        ent("training-free framework", "Method"),
+        ent("video generation", "Task"),
+        ent("Knowledge Distillation", "Method"),
+        ent("natural approach", "Method"),
+        ent("model compression", "Task"),
+    )
+    found = related(
+        ex,
+        ("training-free framework", "usedFor", "video generation"),
+        ("natural approach", "usedFor", "model compression"),
+    )
+    assert ("DraftNet", "usedFor", "video generation") in found
+    assert ("Knowledge Distillation", "usedFor", "model compression") in found
+    # the phrase itself stays no entity: linking left it out
+    assert not any("training-free framework" in (s, o) or "natural approach" in (s, o) for s, _, o in found)
+
+
+def test_a_kind_phrase_the_paper_calls_its_own_is_its_proposal():
+    abstract = (
+        "We propose XNet for segmentation. Our two-stage framework builds depth maps. "
+        "Existing two-stage framework designs fail on depth maps."
+    )
+    entities = (ent("XNet", "Method"), ent("two-stage framework", "Method"), ent("depth maps", "Concept"))
+    ex = extraction(paper("title:x", "XNet: Segmentation", abstract), *entities)
+    found = related(ex, ("two-stage framework", "usedFor", "depth maps"))
+    assert ("XNet", "usedFor", "depth maps") in found
+    # not the paper's own where the sentence does not say so (the scorer's span is the first one)
+    later = abstract.index("Existing") + len("Existing ")
+    ex = extraction(paper("title:x", "XNet: Segmentation", abstract[:later] + abstract[later:]), *entities)
+    text = ex.paper.abstract
+    own, maps = text.index("two-stage framework", later), text.rindex("depth maps")
+    scored = ScoredRelation("abstract", (own, own + 19), (maps, maps + 10), "usedFor", 0.8)
+    links = link_locally(replace(ex, relations=(scored,)))
+    assert not links.paper.relations
+    # nor in a paper that proposes nothing
+    ex = extraction(paper("title:y", "A Study", "Our two-stage framework builds depth maps."), *entities[1:])
+    assert not related(ex, ("two-stage framework", "usedFor", "depth maps"))

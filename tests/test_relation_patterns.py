@@ -4,10 +4,12 @@ what sentences about the paper's own work say of its proposal (`kg.relations`)."
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 from graph_papers import ent, extraction, paper
 
+from paperkg.extract.records import ScoredRelation
 from paperkg.kg.linking import link_locally
 from paperkg.kg.relations import Span, sentence_relation_patterns
 
@@ -399,3 +401,24 @@ def test_a_name_built_on_another_the_paper_names_uses_it():
     based = {(text[r.subject], r.relation, text[r.object]) for r in links.paper.relations if "name-based" in r.patterns}
     # "pose" is no method the paper names
     assert based == {("LLMs", "usedFor", "LLM-based agents")}
+
+
+def test_a_title_relates_its_proposal_to_what_it_is_for_and_to_what_its_description_is_related_to():
+    title = "MoAlign: Motion-Centric Alignment of Optical Flow for Stable Diffusion"
+    ex = extraction(
+        paper("title:m", title, "We propose MoAlign."),
+        ent("MoAlign", "Method"),
+        ent("Motion-Centric Alignment", "Method"),
+        ent("Optical Flow", "Method"),
+        ent("Stable Diffusion", "Model"),
+    )
+    start, end, flow = title.index("Motion"), title.index(" of"), title.index("Optical")
+    # the scorer's: the description is built with optical flow
+    ex = replace(ex, relations=(ScoredRelation("title", (flow, flow + 12), (start, end), "usedFor", 0.8),))
+    links = link_locally(ex)
+    text = {lm.iri: lm.mention.text for lm in links.paper.mentions}
+    relations = {(text[r.subject], r.relation, text[r.object]): r.patterns for r in links.paper.relations}
+    assert relations[("MoAlign", "usedFor", "Stable Diffusion")] == {"title-for"}
+    assert relations[("Optical Flow", "usedFor", "MoAlign")] == {"title-description"}
+    # what comes before "for" is what the proposal is or is made of, not what it is for
+    assert ("MoAlign", "usedFor", "Optical Flow") not in relations
