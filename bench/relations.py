@@ -106,6 +106,11 @@ BAND_AUDITED = 40
 # 0.60; not shipped) found in a build of the first 300 papers of the 2k sample that the shipped
 # pipeline's build does not have: how precise the relations it adds are
 AUDIT_SILVER = AUDIT.with_name("audit-silver.jsonl")
+# rows a change adds to builds of three 300-abstract samples outside the 2k sample (`--sample-added`):
+# phrases standing for the name they are in apposition to or for the paper's proposal, and a title's
+# proposal related to what it is for and to what its description is related to (issue 26)
+AUDIT_ADDED = AUDIT.with_name("audit-standing-for.jsonl")
+ADDED_AUDITED = 48
 QUESTIONS = AUDIT.with_name("questions.jsonl")
 # the same subjects judged on other builds or with other queries, newest first: which queries asked
 # which build (README there)
@@ -676,6 +681,21 @@ def audit_rows(
     ]
 
 
+def added_rows(stores: list[Path], bases: list[Path], n: int | None = ADDED_AUDITED) -> list[dict]:
+    """`n` of the relation rows (`audit_rows`) of `stores` that `bases`, builds of the same papers
+    before a change, do not have (the same sentence, argument texts and relation): what the change
+    adds, drawn with a seeded shuffle over them sorted by those."""
+    import random
+
+    def key(row: dict) -> tuple[str, str, str, str]:
+        return row["sentence"], row["subject"], row["relation"], row["object"]
+
+    before = {key(r) for r in audit_rows(bases, None)}
+    rows = sorted({key(r): r for r in audit_rows(stores, None) if key(r) not in before}.values(), key=key)
+    random.Random(AUDIT_SEED).shuffle(rows)
+    return rows[:n]
+
+
 def pattern_audit(path: Path = AUDIT_PATTERNS) -> dict:
     """Precision of the judged rows of each pattern drawn for it (`--sample-patterns`), or of each
     score band (`--sample-band`)."""
@@ -846,6 +866,15 @@ def main(argv: list[str] | None = None) -> int:
         help=f"print {BAND_AUDITED} seeded rows of STORE the scorer alone found with a score in --band",
     )
     parser.add_argument(
+        "--sample-added",
+        type=Path,
+        nargs="+",
+        default=None,
+        metavar="STORE",
+        help=f"print {ADDED_AUDITED} seeded relation rows of the STOREs that the --base STOREs do not have",
+    )
+    parser.add_argument("--base", type=Path, nargs="+", default=[], metavar="STORE", help="--sample-added's")
+    parser.add_argument(
         "--weigh", type=Path, default=None, help="the precision STORE's relations would have by the judged fixtures"
     )
     parser.add_argument(
@@ -884,6 +913,10 @@ def main(argv: list[str] | None = None) -> int:
         low, high = args.band
         for row in audit_rows(args.sample_band, BAND_AUDITED, band=(low, high)):
             print(json.dumps({"drawn for": f"score {low}-{high}", **row}, ensure_ascii=False))
+        return 0
+    if args.sample_added:
+        for row in added_rows(args.sample_added, args.base):
+            print(json.dumps({"drawn for": "added", **row}, ensure_ascii=False))
         return 0
     if args.weigh:
         print(json.dumps(weighed(audit_rows(args.weigh, None), tuple(args.band)), indent=2))

@@ -6,7 +6,7 @@ import json
 
 import numpy
 import pytest
-from graph_papers import ent, extraction, paper, scored
+from graph_papers import build, ent, extraction, paper, scored
 
 import bench.relations as bench_relations
 from bench.relations import (
@@ -360,3 +360,16 @@ def test_each_relation_is_counted_right_and_kept_at_each_threshold():
     assert rows["usedFor"]["gold"] == 2 and (rows["usedFor"]["0.25"], rows["usedFor"]["0.70"]) == ("1/3", "1/2")
     assert rows["conjunctionWith"]["gold"] == 1
     assert (rows["conjunctionWith"]["0.45"], rows["conjunctionWith"]["0.50"]) == ("1/1", "0/0")
+
+
+def test_the_rows_a_change_adds_are_those_the_builds_before_it_lack(tmp_path):
+    text = "GIZA++ is used for machine translation. Moses helps machine translation."
+    ex = extraction(paper("x:1", "", text), *TOOLS)
+    before = scored(ex, "GIZA++", "usedFor", "machine translation", 0.9)
+    after = scored(before, "Moses", "usedFor", "machine translation", 0.9)
+    build(tmp_path / "before", [before])
+    build(tmp_path / "after", [after])
+    rows = bench_relations.added_rows([tmp_path / "after"], [tmp_path / "before"])
+    assert [(r["subject"], r["relation"], r["object"]) for r in rows] == [("Moses", "usedFor", "machine translation")]
+    assert rows[0]["sentence"] == "Moses helps machine translation." and rows[0]["judged"] is None
+    assert bench_relations.added_rows([tmp_path / "before"], [tmp_path / "before"]) == []
