@@ -145,12 +145,14 @@ def _standing_for(
     the paper's own ("we propose a novel state-based approach", "our two-stage framework") is the
     method or model the paper proposes (`proposed`), as "our method" is."""
     text = sentence.text
-    named = [x for x in spans if _is_name(text, x)]
+    named = sorted((x for x in spans if _is_name(text, x)), key=lambda x: -x.end)
     found = []
     for a, b in sorted(phrases):
-        before = max((x for x in named if x.end <= a), key=lambda x: x.end, default=None)
-        if before is not None and _appositive(text, before, a, b):
-            found.append(Span(a, b, before.type, before.entity))
+        # the nearest name the phrase is an appositive of: "Intermediate Representation Injection (IRI), a
+        # training-free technique" is the acronym's as much as its long form's
+        name = next((x for x in named if x.end <= a and _appositive(text, x, a, b)), None)
+        if name is not None:
+            found.append(Span(a, b, name.type, name.entity))
         elif (
             proposed is not None
             and _KIND_HEAD.search(text[a:b])
