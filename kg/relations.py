@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, cast
 from paperkg.extract.own_work import OWN_WORK, with_own_work
 from paperkg.kg.iris import sentence_iri
 from paperkg.kg.names import lookup_key
-from paperkg.kg.roles import about_own_work, mention_role, own_work_link
+from paperkg.kg.roles import about_own_work, own_work_link
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
@@ -91,7 +91,7 @@ def relation_mentions(
                 if (r.field, start, end) not in by_span:
                     unlinked.setdefault(at, set()).add((start - offset, end - offset))
     for key, phrases in unlinked.items():
-        by_sentence[key].extend(_standing_for(sentences[key], by_sentence[key], phrases, proposed))
+        by_sentence[key].extend(_standing_for(sentences[key], by_sentence[key], phrases))
     for r in scored:
         at = _sentence_of(sentences, r.field, r.subject[0])
         if at is None:
@@ -125,44 +125,34 @@ def relation_mentions(
     return sorted(found.values(), key=lambda r: (r.sentence, r.subject.value, r.relation, r.object.value))
 
 
-# the head of a phrase that describes a method by its kind: "a training-free framework"
-_KIND_HEAD = re.compile(
-    r"\b(?:method|approach|model|framework|system|architecture|algorithm|technique|pipeline|network|scheme|"
-    r"strategy|solution|agent|procedure|paradigm|toolkit|estimator)$",
-    re.IGNORECASE,
-)
-# what makes a kind phrase the paper's own: "our training-free framework", "the proposed two-stage pipeline"
-_OWN_LEAD = re.compile(r"\b(?:our|the proposed|this)\s+(?:(?:new|novel|proposed)\s+)?$", re.IGNORECASE)
-
-
-def _standing_for(
-    sentence: Sentence, spans: Sequence[Span], phrases: set[tuple[int, int]], proposed: ox.NamedNode | None
-) -> list[Span]:
+def _standing_for(sentence: Sentence, spans: Sequence[Span], phrases: set[tuple[int, int]]) -> list[Span]:
     """Spans for the scorer's arguments that no linked mention holds (`phrases`, offsets in the
-    sentence; linking leaves generic phrases out) but that stand for a named thing: a phrase in
-    apposition to a name ("DraftAttention, a training-free framework for X", "KD is a natural
-    approach for model compression") is that name; a method's kind the sentence proposes or calls
-    the paper's own ("we propose a novel state-based approach", "our two-stage framework") is the
-    method or model the paper proposes (`proposed`), as "our method" is."""
+    sentence; linking leaves generic phrases out) but that stand for a method, model or dataset
+    they are in apposition to ("DraftAttention, a training-free framework for X", "Intermediate
+    Representation Injection (IRI), a training-free technique", "SPECTRAL, our iterative method
+    with closed-form updates"): the scorer's relations of the phrase are the name's."""
     text = sentence.text
-    named = sorted((x for x in spans if _is_name(text, x)), key=lambda x: -x.end)
+    named = sorted((x for x in spans if x.type in _ARTEFACTS | {"Dataset"} and _is_name(text, x)), key=lambda x: -x.end)
     found = []
     for a, b in sorted(phrases):
-        # the nearest name the phrase is an appositive of: "Intermediate Representation Injection (IRI), a
-        # training-free technique" is the acronym's as much as its long form's
-        name = next((x for x in named if x.end <= a and _appositive(text, x, a, b)), None)
+        name = next(
+            (
+                x
+                for x in named
+                if x.end <= a
+                and (
+                    _appositive(text, x, a, b)
+                    or (_OWN_APPOSITIVE.match(text[x.end : a]) and _PHRASE_END.match(text[b:]))
+                )
+            ),
+            None,
+        )
         if name is not None:
             found.append(Span(a, b, name.type, name.entity))
-        elif (
-            proposed is not None
-            and _KIND_HEAD.search(text[a:b])
-            and (
-                _OWN_LEAD.search(text[:a])
-                or mention_role(text, a, b, "Method", in_title=sentence.field == "title") == "proposes"
-            )
-        ):
-            found.append(Span(a, b, "Method", proposed))
     return found
+
+
+_DESCRIBED_RELATIONS = frozenset({"usedFor", "evaluatedOn", "evaluatedWith", "comparedWith"})
 
 
 def _title_descriptions(
@@ -192,7 +182,9 @@ def _title_descriptions(
     entity = {lm.iri: lm.entity for lm in mentions}
     found = []
     for r in relations:
-        if r.sentence != ("title", 0):
+        # a description's conjunct or class is a part or kind of NAME ("FreqFormer: Hierarchical
+        # Frequency-Domain Attention with Adaptive Spectral Routing"), not NAME's
+        if r.sentence != ("title", 0) or r.relation not in _DESCRIBED_RELATIONS:
             continue
         for description, other, swap in ((r.subject, r.object, False), (r.object, r.subject, True)):
             if description in opening and entity[other] != proposal.entity:
@@ -302,6 +294,7 @@ def _proposal_relations(
             else:
                 before = s.start + means.start() if means else s.start
         links: dict[ox.NamedNode, str] = {}  # mention -> what it is to the proposal
+        window = _title_for(s.text, proposal) if key[0] == "title" else (0, -1)
         for lm in group:
             text = lm.mention.text.casefold()
             # "the pre-trained SALAD model" in a paper proposing SALAD is SALAD
@@ -315,8 +308,7 @@ def _proposal_relations(
                 # what a proposed dataset is built with is another dataset; a model trained on it uses it
                 if link is not None and (proposal.type != "Dataset" or (lm.type, link) == ("Dataset", "usedFor")):
                     links[lm.iri] = link
-                elif link is None and key[0] == "title" and purpose and lm.mention.start >= after:
-                    # "X: ... for Video Diffusion Models": what the proposal is for
+                elif link is None and window[0] <= lm.mention.start - s.start and lm.mention.end - s.start <= window[1]:
                     links[lm.iri] = "for"
         others = any(
             lm.type in _ARTEFACTS and lm.entity != proposal.entity and lm.role != "proposes" and lm.iri not in links
@@ -343,6 +335,20 @@ def _proposal_relations(
             ):
                 add(lm, "partOf", proposal, key, "proposal-part")
     return found
+
+
+_FOR = re.compile(r"\bfor\s", re.IGNORECASE)
+
+
+def _title_for(title: str, proposal: LinkedMention) -> tuple[int, int]:
+    """Where a title "NAME: ... for X with Y", NAME the proposal, says what the proposal is for: from
+    the first "for" after the colon up to a cue of means ("with", "via", ...); (0, -1) for none."""
+    colon = title.find(":")
+    purpose = _FOR.search(title, colon + 1) if proposal.mention.field == "title" and colon > 0 else None
+    if purpose is None or proposal.mention.end > colon:
+        return 0, -1
+    means = _TITLE_MEANS.search(title, purpose.end())
+    return purpose.end(), means.start() if means else len(title)
 
 
 # the head of a name for a part of a system: "a path-aware attention module", "an occlusion-aware loss"
@@ -460,6 +466,8 @@ _APPOSITIVE = rf"^{_TAIL}\s*(?:,|:|,?\s*(?:is|was)\b)\s*(?:a|an|the first|one)\s
 # an appositive that says what kind of thing a name is: "Voyager, a novel video diffusion
 # framework", "HemBLIP: A Vision-Language Model", "X (XX), the first Y", "X is a Y"
 _APPOSITION = re.compile(rf"{_APPOSITIVE}(?:{_WORD}\s+){{0,2}}$", re.IGNORECASE)
+# a name's appositive that the paper writes as its own: "SPECTRAL, our iterative method"
+_OWN_APPOSITIVE = re.compile(rf"^{_TAIL}\s*,\s*our\s+(?:{_WORD}\s+){{0,2}}$", re.IGNORECASE)
 # ... and the appositive's class is the whole phrase, not a modifier of it ("a CIR framework",
 # "the first reinforcement learning (RL)-based framework")
 _PHRASE_END = re.compile(

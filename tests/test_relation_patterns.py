@@ -403,22 +403,48 @@ def test_a_name_built_on_another_the_paper_names_uses_it():
     assert based == {("LLMs", "usedFor", "LLM-based agents")}
 
 
+def title_relations(title: str, abstract: str, scored: tuple, *entities) -> dict[tuple[str, str, str], set[str]]:
+    """(subject, relation, object) -> patterns of a linked paper whose title the scorer related
+    `scored` in ((subject, relation, object) texts, each argument's first occurrence in the title)."""
+    found = tuple(
+        ScoredRelation(
+            "title", (title.index(a), title.index(a) + len(a)), (title.index(b), title.index(b) + len(b)), r, 0.8
+        )
+        for a, r, b in scored
+    )
+    links = link_locally(replace(extraction(paper("title:t", title, abstract), *entities), relations=found))
+    text = {lm.iri: lm.mention.text for lm in links.paper.mentions}
+    return {(text[r.subject], r.relation, text[r.object]): set(r.patterns) for r in links.paper.relations}
+
+
 def test_a_title_relates_its_proposal_to_what_it_is_for_and_to_what_its_description_is_related_to():
-    title = "MoAlign: Motion-Centric Alignment of Optical Flow for Stable Diffusion"
-    ex = extraction(
-        paper("title:m", title, "We propose MoAlign."),
+    relations = title_relations(
+        "MoAlign: Motion-Centric Alignment of Optical Flow for Stable Diffusion with Flow Matching",
+        "We propose MoAlign.",
+        (
+            ("Optical Flow", "usedFor", "Motion-Centric Alignment"),
+            ("Motion-Centric Alignment", "conjunctionWith", "Flow Matching"),
+        ),
         ent("MoAlign", "Method"),
         ent("Motion-Centric Alignment", "Method"),
         ent("Optical Flow", "Method"),
         ent("Stable Diffusion", "Model"),
+        ent("Flow Matching", "Method"),
     )
-    start, end, flow = title.index("Motion"), title.index(" of"), title.index("Optical")
-    # the scorer's: the description is built with optical flow
-    ex = replace(ex, relations=(ScoredRelation("title", (flow, flow + 12), (start, end), "usedFor", 0.8),))
-    links = link_locally(ex)
-    text = {lm.iri: lm.mention.text for lm in links.paper.mentions}
-    relations = {(text[r.subject], r.relation, text[r.object]): r.patterns for r in links.paper.relations}
     assert relations[("MoAlign", "usedFor", "Stable Diffusion")] == {"title-for"}
     assert relations[("Optical Flow", "usedFor", "MoAlign")] == {"title-description"}
-    # what comes before "for" is what the proposal is or is made of, not what it is for
-    assert ("MoAlign", "usedFor", "Optical Flow") not in relations
+    # what comes before "for" is what the proposal is or is made of, what comes after "with" its means
+    assert not any(s == "MoAlign" and o in ("Optical Flow", "Flow Matching") for s, _, o in relations)
+    # the description's conjunct is part of MoAlign, not MoAlign's conjunct
+    assert not any("MoAlign" in (s, o) and r == "conjunctionWith" for s, r, o in relations)
+
+
+def test_a_title_says_what_its_proposal_is_for_only_when_it_names_it_before_the_colon():
+    relations = title_relations(
+        "Faster Decoding: Sparse Attention for Stable Diffusion",
+        "We propose MoAlign.",
+        (),
+        ent("MoAlign", "Method"),
+        ent("Stable Diffusion", "Model"),
+    )
+    assert not any(p & {"title-for", "title-description"} for p in relations.values())
