@@ -33,7 +33,8 @@ the rows the scorer alone found below its threshold
 (`--sample-band STORE` draws them from a build at a lower one, `--threshold` sets it for this
 bench's builds), and the
 share of right answers among the top 10 of the five named questions judged by hand
-(`questions.jsonl` there). With --weigh STORE, the precision a build's relations would have by
+(`questions.jsonl` there); `--sample-added STORE... --base STORE...` draws the rows a change adds
+to builds of the same papers, to judge them. With --weigh STORE, the precision a build's relations would have by
 those judged rows, each weighed by what found it. With --questions STORE, those questions are
 asked of a built graph and their top answers printed as unjudged rows of that fixture.
 """
@@ -110,7 +111,7 @@ AUDIT_SILVER = AUDIT.with_name("audit-silver.jsonl")
 # phrases standing for the name they are in apposition to or for the paper's proposal, and a title's
 # proposal related to what it is for and to what its description is related to (issue 26)
 AUDIT_ADDED = AUDIT.with_name("audit-standing-for.jsonl")
-ADDED_AUDITED = 48
+ADDED_AUDITED = 40
 QUESTIONS = AUDIT.with_name("questions.jsonl")
 # the same subjects judged on other builds or with other queries, newest first: which queries asked
 # which build (README there)
@@ -896,6 +897,7 @@ def main(argv: list[str] | None = None) -> int:
             "a list's items sharing a relation (not shipped)": pattern_audit(AUDIT_CONJUNCT),
             "by score band": pattern_audit(AUDIT_BAND),
             "added by a scorer trained with silver": pattern_audit(AUDIT_SILVER),
+            "added by phrases standing for names and a title's proposal (shipped)": pattern_audit(AUDIT_ADDED),
         }
         print(json.dumps({"relations": relations, "named questions": questions}, indent=2))
         return 0

@@ -10,7 +10,9 @@ from graph_papers import build, ent, extraction, paper, scored
 
 import bench.relations as bench_relations
 from bench.relations import (
+    ADDED_AUDITED,
     AUDIT,
+    AUDIT_ADDED,
     AUDIT_BAND,
     BAND,
     QUESTION_SUBJECTS,
@@ -274,6 +276,14 @@ def test_the_band_fixture_holds_rows_the_scorer_alone_found_in_the_band():
     assert {r["judged"] for r in rows} <= {"correct", "wrong type", "wrong arguments"}
     assert all(BAND[0] <= r["score"] < BAND[1] and not r["patterns"] for r in rows)
     assert all(r["relation"] in RELATIONS and r["subject"] in r["sentence"] for r in rows)
+
+
+def test_the_added_fixture_holds_judged_rows_of_what_the_change_added():
+    rows = [json.loads(line) for line in AUDIT_ADDED.read_text(encoding="utf-8").splitlines()]
+    assert len(rows) == ADDED_AUDITED and {r["drawn for"] for r in rows} == {"added"}
+    assert {r["judged"] for r in rows} <= {"correct", "wrong type", "wrong arguments"}
+    assert all(r["relation"] in RELATIONS and r["subject"] in r["sentence"] for r in rows)
+    assert bench_relations.pattern_audit(AUDIT_ADDED)["added"]["rows"] == ADDED_AUDITED
 
 
 def _write(path, rows):
