@@ -7,6 +7,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from paperkg.extract.doc_text import token_texts
 from paperkg.extract.keys import ABBR_LONG_KEY, ABBR_SHORT_KEY, ENTITIES_KEY, FIELD_BREAK, MENTIONS_KEY, RULES_KEY
 from paperkg.extract.naming import ARTEFACT_HEADS, DATASET_HEADS, is_generic_reference
 from paperkg.extract.scierc import SCIERC_TO_GRAPH
@@ -239,10 +240,11 @@ class TypeRefiner:
 
     def __call__(self, doc: Doc) -> Doc:
         chosen: dict[tuple[int, int], Span] = {}
+        texts = token_texts(doc)
         for part in (p for ent in doc.ents for p in _colon_parts(ent)):
             type_ = SCIERC_TO_GRAPH.get(part.label_)
             start, end = _trim(part)
-            if type_ and end > start and not is_generic_reference([t.text for t in doc[start:end]]):
+            if type_ and end > start and not is_generic_reference(texts[start:end]):
                 if names_collection(doc[start:end]):
                     type_ = "Dataset"
                 chosen[(start, end)] = Span(doc, start, end, label=type_, span_id="ner")

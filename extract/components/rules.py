@@ -15,6 +15,7 @@ from spacy.tokens import Doc, Span
 from spacy.training import Example
 
 from paperkg.extract.components.refine import VOCABULARY_RULE, defined_collections, title_of
+from paperkg.extract.doc_text import token_texts
 from paperkg.extract.gazetteers import GazetteerEntry, model_families
 from paperkg.extract.keys import ABBR_SHORT_KEY, RULES_KEY
 from paperkg.extract.naming import DATASET_HEADS, is_generic_reference
@@ -111,7 +112,7 @@ class ArtefactRules:
             for key, s, e in matcher(doc):
                 canonical, type_ = self.canonical[self.nlp.vocab.strings[key]]
                 spans.append(Span(doc, s, e, label=type_, kb_id=canonical, span_id="rule:gazetteer"))
-        texts = [t.text for t in doc]  # once: every Token made from a Doc is a new Python object
+        texts = token_texts(doc)
         spans.extend(self._model_names(doc, texts))
         spans.extend(self._title_name(doc))
         for s, e in _dataset_phrases(doc, texts):
