@@ -242,7 +242,7 @@ class RelationScorer:
         for names in pairs:
             offsets.append(len(cols))
             cols.append(zero)
-            cols.extend(i for i in map(get, names) if i is not None)
+            cols.extend([i for i in map(get, names) if i is not None])  # a list: extending by a generator is slower
         logits = numpy.add.reduceat(self._rows[numpy.asarray(cols)], numpy.asarray(offsets), axis=0)
         logits -= logits.max(axis=1, keepdims=True)
         numpy.exp(logits, out=logits)

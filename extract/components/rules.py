@@ -102,9 +102,9 @@ class ArtefactRules:
                 matcher = self.lower if phrase.islower() else self.exact
                 matcher.add(key, [self.nlp.make_doc(phrase)])
         families = self.families = model_families(self.entries)
-        self.family = re.compile(
-            rf"^(?:{'|'.join(map(re.escape, families))})(?:[-_.]?\d[\w.]*|-[\w.]+)*$" if families else r"(?!)"
-        )
+        family = rf"^(?:{'|'.join(map(re.escape, families))})(?:[-_.]?\d[\w.]*|-[\w.]+)*$" if families else r"(?!)"
+        # a token that opens a model's name, sized or of a family: one match a token, and every token is read
+        self.model_start = re.compile(f"{_SIZED_NAME.pattern}|{family}")
 
     def __call__(self, doc: Doc) -> Doc:
         spans: list[Span] = []
@@ -153,7 +153,7 @@ class ArtefactRules:
         i = 0
         while i < len(texts):
             text = texts[i]
-            if _SIZED_NAME.match(text) or self.family.match(text):
+            if self.model_start.match(text):
                 end = i + 1
                 while end < len(texts) and end - i < 4 and _VERSION_TOKEN.match(texts[end]):
                     end += 1
