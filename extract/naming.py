@@ -78,6 +78,8 @@ def is_acronym_plural(word: str) -> bool:
 
 
 def strip_latex(text: str) -> str:
+    if "\\" not in text and "{" not in text and "}" not in text:  # most names: nothing to strip, read once
+        return text
     return _LATEX_BRACES.sub("", _LATEX_ACCENT_CMD.sub(r"\2", text))
 
 
@@ -98,6 +100,7 @@ def strip_accents(text: str) -> str:
 _NAME_WORD = re.compile(r"^.[^A-Z]*[A-Z]|\d")
 
 
+@lru_cache(maxsize=65536)  # every last word of every key and name; words repeat far more than names do
 def singular_word(word: str) -> str:
     """The English singular of a word, keeping its case: `autoencoders` -> `autoencoder`,
     `SAEs` -> `SAE`, `biases` -> `bias`, `analyses` -> `analysis`; names as written (`FinePhys`)."""

@@ -33,6 +33,7 @@ import numpy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from paperkg.extract.doc_text import doc_text
 from paperkg.extract.keys import MENTIONS_KEY, RELATIONS_CAPPED_KEY, RELATIONS_KEY
 from paperkg.extract.own_work import Mention, with_own_work
 
@@ -201,7 +202,7 @@ class RelationScorer:
         capped = 0
         if self.classes and MENTIONS_KEY in doc.spans:
             spans = sorted((s.start_char, s.end_char, s.label_) for s in doc.spans[MENTIONS_KEY])
-            text = doc.text
+            text = doc_text(doc)
             found, capped = self.score(text, list(mentions_by_sentence(doc, with_own_work(text, spans))))
         if capped:
             log.warning("%d sentence(s) had over %d mention pairs; the nearest were scored", capped, self.max_pairs)
@@ -241,7 +242,7 @@ class RelationScorer:
         for names in pairs:
             offsets.append(len(cols))
             cols.append(zero)
-            cols.extend(i for i in map(get, names) if i is not None)
+            cols.extend([i for i in map(get, names) if i is not None])  # a list: extending by a generator is slower
         logits = numpy.add.reduceat(self._rows[numpy.asarray(cols)], numpy.asarray(offsets), axis=0)
         logits -= logits.max(axis=1, keepdims=True)
         numpy.exp(logits, out=logits)

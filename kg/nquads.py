@@ -20,7 +20,9 @@ def iri(node: ox.NamedNode) -> str:
 
 def literal(value: str, datatype: ox.NamedNode | None = None) -> str:
     """A literal as N-Quads writes it: the four characters a quoted string cannot hold escaped."""
-    quoted = '"' + value.translate(_ESCAPES) + '"'
+    if '"' in value or "\\" in value or "\n" in value or "\r" in value:  # few do: `translate` reads every character
+        value = value.translate(_ESCAPES)
+    quoted = '"' + value + '"'
     return quoted if datatype is None else f"{quoted}^^<{datatype.value}>"
 
 

@@ -72,6 +72,9 @@ class Quality:
         self._acronyms = acronyms
         self._vocabulary: dict[str, list[VocabularyEntry]] = vocabulary
         self._gazetteer: dict[str, str] = gazetteer  # key of a curated gazetteer name or alias -> its type
+        # every name's words are judged, and words repeat far more than names do (5x less time a
+        # word); the tables never change
+        self._common_word = lru_cache(maxsize=65536)(self._judge_word)
         self._named_long = {
             lookup_key(a.long): a.long
             for a in acronyms.values()
@@ -107,6 +110,9 @@ class Quality:
     # ------------------------------------------------------------ specificity
 
     def is_common_word(self, word: str) -> bool:
+        return self._common_word(word)
+
+    def _judge_word(self, word: str) -> bool:
         if _DIMENSION.fullmatch(word):
             return True
         if _NAME_WORD.search(word):

@@ -44,8 +44,13 @@ _NAME = r"(?-i:\b[A-Z][\w+]*[A-Z][\w+-]*)"
 _FILLER = r"(?:[\w-]+,?\s+){0,3}?"
 _ACTS = rf"(?:{_AGENT}\s+{_FILLER}|{_NAME}\s+(?:\w+ly\s+)?)"
 _MAKE = r"(?:propos|introduc|present|develop|design|devis|contribut|releas|creat|build|construct|formulat)"
+# Every cue below opens at the start of a word (`\b` and a letter: an agent, a name, a verb of
+# means), so a scan that first checks for a word start tries the same places and finds the same
+# matches; it skips the other positions at once instead of trying a dozen alternatives at each,
+# a third to a half of these cues' time.
+_WORD_START = r"\b(?=\w)"
 _PROPOSE = re.compile(
-    rf"{_ACTS}{_MAKE}\w*\b|\b(?:called|named|dubbed|termed|coined(?: as)?)\b|\bour proposed\b",
+    rf"{_WORD_START}(?:{_ACTS}{_MAKE}\w*\b|\b(?:called|named|dubbed|termed|coined(?: as)?)\b|\bour proposed\b)",
     re.IGNORECASE,
 )
 _PROPOSED_AFTER = re.compile(rf"^\s*(?:\([^()]*\)\s*)?(?:is|are|was|were)\s+(?:\w+ly\s+)?{_MAKE}\w*ed\b", re.IGNORECASE)
@@ -61,10 +66,11 @@ _MEANS = (
     r"thanks to|owing to)\b"
 )
 _USE = re.compile(
-    rf"{_ACTS}(?:{_BUILD_VERBS}|analy[sz]|prob|examin|investigat|stud|select)\w*\b|{_MEANS}", re.IGNORECASE
+    rf"{_WORD_START}(?:{_ACTS}(?:{_BUILD_VERBS}|analy[sz]|prob|examin|investigat|stud|select)\w*\b|{_MEANS})",
+    re.IGNORECASE,
 )
 # the same cues without the verbs of study: "we analyse LLMs" uses them as objects, not as parts
-_BUILT_WITH = re.compile(rf"{_ACTS}(?:{_BUILD_VERBS})\w*\b|{_MEANS}", re.IGNORECASE)
+_BUILT_WITH = re.compile(rf"{_WORD_START}(?:{_ACTS}(?:{_BUILD_VERBS})\w*\b|{_MEANS})", re.IGNORECASE)
 # words that end the stretch of a sentence a cue governs
 _STOP = re.compile(
     r";|,\s*(?:which|where|while|whereas)\b|\b(?:which|that|where|whose|to|for|on|using|with|"

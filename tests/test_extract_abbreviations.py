@@ -77,6 +77,11 @@ def test_nested_brackets_and_trailing_citation():
         ("NER", "named entity recognition"),
         ("RE", "relation extraction"),
     ]
+    # a closing bracket nothing opened (an enumeration) and one never closed leave the others paired
+    assert pairs("1) the mean absolute error (MAE) and 2) root mean square error (RMSE) (see") == [
+        ("MAE", "mean absolute error"),
+        ("RMSE", "root mean square error"),
+    ]
 
 
 def test_parentheses_that_define_nothing():

@@ -7,6 +7,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from paperkg.extract.abbreviations import find_abbreviations, find_short_form_uses
+from paperkg.extract.doc_text import doc_text
 from paperkg.extract.keys import ABBR_LONG_KEY, ABBR_SHORT_KEY
 
 
@@ -18,7 +19,7 @@ def abbreviations(doc: Doc) -> Doc:
     """
     shorts: dict[tuple[int, int], Span] = {}
     longs = []
-    text = doc.text  # once: Doc.text joins a new Python Token per token on every call
+    text = doc_text(doc)
     for abbr in find_abbreviations(text):
         long_span = doc.char_span(abbr.long_start, abbr.long_end, label=abbr.short, alignment_mode="expand")
         short_span = doc.char_span(abbr.short_start, abbr.short_end, label=abbr.short, alignment_mode="expand")

@@ -7,6 +7,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from paperkg.extract.doc_text import token_texts
 from paperkg.extract.keys import ABBR_LONG_KEY, ABBR_SHORT_KEY, ENTITIES_KEY, FIELD_BREAK, MENTIONS_KEY, RULES_KEY
 from paperkg.extract.naming import ARTEFACT_HEADS, DATASET_HEADS, is_generic_reference
 from paperkg.extract.scierc import SCIERC_TO_GRAPH
@@ -239,10 +240,11 @@ class TypeRefiner:
 
     def __call__(self, doc: Doc) -> Doc:
         chosen: dict[tuple[int, int], Span] = {}
+        texts = token_texts(doc)
         for part in (p for ent in doc.ents for p in _colon_parts(ent)):
             type_ = SCIERC_TO_GRAPH.get(part.label_)
             start, end = _trim(part)
-            if type_ and end > start and not is_generic_reference([t.text for t in doc[start:end]]):
+            if type_ and end > start and not is_generic_reference(texts[start:end]):
                 if names_collection(doc[start:end]):
                     type_ = "Dataset"
                 chosen[(start, end)] = Span(doc, start, end, label=type_, span_id="ner")
@@ -473,7 +475,8 @@ def _colon_parts(span: Span) -> list[Span]:
     """The span split at its colons, each side with its label: a colon separates a name from
     what follows (`MM-DREX: Multimodal-Driven Dynamic Routing of LLM Experts`, a title the
     recogniser took whole); no SciERC entity contains one."""
-    cuts = [t.i for t in span if t.text == ":"]
+    texts = token_texts(span.doc)
+    cuts = [i for i in range(span.start, span.end) if texts[i] == ":"]
     bounds = zip([span.start, *(c + 1 for c in cuts)], [*cuts, span.end])
     return [Span(span.doc, s, e, label=span.label) for s, e in bounds if e > s]
 
@@ -490,16 +493,17 @@ def _trim(span: Span) -> tuple[int, int]:
     inside), and without result values at either end: a value is not part of a name."""
     start, end = span.start, span.end
     doc = span.doc
+    texts = token_texts(doc)
     depth = 0
-    for tok in doc[start:end]:  # an unbalanced bracket cuts the span there
-        if tok.text in "([":
+    for i in range(start, end):  # an unbalanced bracket cuts the span there
+        if texts[i] in "([":
             depth += 1
-        elif tok.text in ")]":
+        elif texts[i] in ")]":
             if depth == 0:
-                start = tok.i + 1
+                start = i + 1
             depth = max(0, depth - 1)
     if depth:
-        opens = [t.i for t in doc[start:end] if t.text in "(["]
+        opens = [i for i in range(start, end) if texts[i] in "(["]
         end = opens[-depth]
     while start < end and (doc[start].is_space or doc[start].is_punct or _VALUE.match(doc[start].text)):
         start += 1

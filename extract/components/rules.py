@@ -15,6 +15,7 @@ from spacy.tokens import Doc, Span
 from spacy.training import Example
 
 from paperkg.extract.components.refine import VOCABULARY_RULE, defined_collections, title_of
+from paperkg.extract.doc_text import token_texts
 from paperkg.extract.gazetteers import GazetteerEntry, model_families
 from paperkg.extract.keys import ABBR_SHORT_KEY, RULES_KEY
 from paperkg.extract.naming import DATASET_HEADS, is_generic_reference
@@ -101,9 +102,9 @@ class ArtefactRules:
                 matcher = self.lower if phrase.islower() else self.exact
                 matcher.add(key, [self.nlp.make_doc(phrase)])
         families = self.families = model_families(self.entries)
-        self.family = re.compile(
-            rf"^(?:{'|'.join(map(re.escape, families))})(?:[-_.]?\d[\w.]*|-[\w.]+)*$" if families else r"(?!)"
-        )
+        family = rf"^(?:{'|'.join(map(re.escape, families))})(?:[-_.]?\d[\w.]*|-[\w.]+)*$" if families else r"(?!)"
+        # a token that opens a model's name, sized or of a family: one match a token, and every token is read
+        self.model_start = re.compile(f"{_SIZED_NAME.pattern}|{family}")
 
     def __call__(self, doc: Doc) -> Doc:
         spans: list[Span] = []
@@ -111,7 +112,7 @@ class ArtefactRules:
             for key, s, e in matcher(doc):
                 canonical, type_ = self.canonical[self.nlp.vocab.strings[key]]
                 spans.append(Span(doc, s, e, label=type_, kb_id=canonical, span_id="rule:gazetteer"))
-        texts = [t.text for t in doc]  # once: every Token made from a Doc is a new Python object
+        texts = token_texts(doc)
         spans.extend(self._model_names(doc, texts))
         spans.extend(self._title_name(doc))
         for s, e in _dataset_phrases(doc, texts):
@@ -152,7 +153,7 @@ class ArtefactRules:
         i = 0
         while i < len(texts):
             text = texts[i]
-            if _SIZED_NAME.match(text) or self.family.match(text):
+            if self.model_start.match(text):
                 end = i + 1
                 while end < len(texts) and end - i < 4 and _VERSION_TOKEN.match(texts[end]):
                     end += 1

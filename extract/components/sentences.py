@@ -7,6 +7,8 @@ from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from paperkg.extract.doc_text import token_texts
+
 _ENDS = {".", "?", "!"}
 _NOT_START = numpy.iinfo("uint64").max  # SENT_START -1 as Doc.from_array reads it
 _NOT_ENDS = {"al", "fig", "figs", "eq", "eqs", "sec", "vs", "cf", "approx", "resp", "no", "e.g", "i.e", "etc"}
@@ -18,7 +20,7 @@ def sentence_boundaries(doc: Doc) -> Doc:
     `e.g.`-like abbreviations; always after a blank line (the title/abstract break)."""
     if doc.has_annotation("SENT_START") or not len(doc):
         return doc
-    words, spaces = zip(*((t.text, t.whitespace_) for t in doc))  # one pass: each Token is a new object
+    words = token_texts(doc)
     starts = numpy.full((len(doc), 1), _NOT_START, dtype="uint64")
     starts[0, 0] = 1
     in_math = False
@@ -27,7 +29,7 @@ def sentence_boundaries(doc: Doc) -> Doc:
             in_math = not in_math
         if in_math:
             continue
-        if "\n\n" in spaces[i] or ("\n\n" in word and not word.strip()):
+        if "\n\n" in word and not word.strip():  # a token's own whitespace is one space at most
             starts[i + 1, 0] = 1
         elif word in _ENDS:
             prev = words[i - 1].lower() if i else ""
