@@ -143,11 +143,13 @@ def add_prepared(
         report = IngestReport()
         pending = _Pending(Descriptions(db), stored_statements=any(db.quads_for_pattern(None, rdf.type, rdf.Statement)))
         iterator = iter(papers)
-        while chunk := list(islice(iterator, chunk_size)):
-            fresh = _new_papers(db, chunk)
-            if fresh:
-                _add_chunk(db, fresh, build, report, pending)
-            settle()
+        with _collector_paused():
+            while chunk := list(islice(iterator, chunk_size)):
+                fresh = _new_papers(db, chunk)
+                if fresh:
+                    _add_chunk(db, fresh, build, report, pending)
+                del chunk, fresh  # freed here, not walked by `settle`
+                settle()
         if report.papers:
             pending.write(db)
             refresh_families(db)
@@ -178,6 +180,26 @@ def _settled_objects_frozen() -> Iterator[Callable[[], None]]:
     finally:
         if owned:
             gc.unfreeze()
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Turn the cyclic garbage collector's own runs off for the block (`settle` still collects).
+
+    A chunk's papers as they arrive (about half a million objects for 2,000 papers: links,
+    mentions, sentences) stay alive until the chunk is written, and every full collection
+    meanwhile walked them all: eight a chunk, longer as it grows, an eighth of the writing
+    thread's CPU on 4,000 papers. Off, nothing is walked until `settle` collects the young
+    objects once a chunk (a 4,000-paper build left no cyclic garbage there, nor in the rest of
+    the build).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _require_surface_forms(db: ox.Store) -> None:

@@ -189,7 +189,8 @@ class Quality:
     def type_of(self, key: str) -> str | None:
         """The type Papers with Code, Epoch AI and models.dev give `key`, when more than half their
         entries agree (CSO's types are guesses from topic names, the AI Ontology's classes are not types)."""
-        return vocabulary_type(self._vocabulary.get(key, ()))
+        entries = self._vocabulary.get(key)
+        return vocabulary_type(entries) if entries else None  # most keys have no entry
 
 
 @lru_cache(maxsize=4)

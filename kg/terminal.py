@@ -26,3 +26,8 @@ def _escape(match: re.Match) -> str:
 def printable(text: str, *, newlines: bool = False) -> str:
     """`text` with its control characters escaped; line breaks too unless `newlines`."""
     return (_CONTROL if newlines else _CONTROL_OR_NEWLINE).sub(_escape, text)
+
+
+def plural(n: int, word: str) -> str:
+    """`n` and `word`, in the plural unless `n` is one: "1 paper", "2 papers"."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"

@@ -75,6 +75,14 @@ def test_a_folder_with_hostile_records_builds_everything_else(hostile_folder, tm
     assert "A lone \ufffd surrogate" in titles.stdout
 
 
+def test_the_summary_of_a_one_paper_build_speaks_of_one_paper(tmp_path):
+    listing = tmp_path / "one.jsonl"
+    listing.write_text(json.dumps(GOOD[0]) + "\n")
+    result = kg("build", listing, "--store", tmp_path / "store")
+    assert result.exit_code == 0, result.output
+    assert "1 paper read (1 record, 0 skipped), 1 new;" in result.stderr
+
+
 def test_strict_stops_at_the_bad_record_but_not_at_a_cut_abstract(hostile_folder, tmp_path):
     store = tmp_path / "store"
     (hostile_folder / "nested.json").unlink()

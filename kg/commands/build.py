@@ -3,7 +3,7 @@ from __future__ import annotations
 import click
 
 from paperkg.kg.commands._options import fast_option, store_option
-from paperkg.kg.terminal import printable
+from paperkg.kg.terminal import plural, printable
 from paperkg.schema.errors import InputError
 
 
@@ -80,7 +80,8 @@ def build(
         raise InputError("no paper could be read from the input; nothing was added")
     if not quiet:
         click.echo(
-            f"{report.papers} papers read ({report.records} records, {skipped(report.problems)} skipped), "
+            f"{plural(report.papers, 'paper')} read ({plural(report.records, 'record')}, "
+            f"{skipped(report.problems)} skipped), "
             f"{report.new_papers} new; {report.triples_after - report.triples_before:+,} triples "
             f"({report.triples_after:,} in all) in {report.seconds:.1f}s -> {store.path}",
             err=True,

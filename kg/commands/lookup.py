@@ -5,7 +5,7 @@ import click
 from paperkg.kg.commands._options import echo_json, store_option
 from paperkg.kg.lookup import COOCCURRENCE_PAPERS
 from paperkg.kg.lookup import lookup as find
-from paperkg.kg.terminal import printable
+from paperkg.kg.terminal import plural, printable
 from paperkg.schema.errors import NothingFound
 from paperkg.schema.namespaces import CO_OCCURRENCE, ENTITY_TYPES
 
@@ -102,7 +102,7 @@ def _print(result) -> None:
     for match in result.matches:
         _print_match(console, match)
     if result.definitions:
-        papers = _plural(sum(d.papers for d in result.definitions), "paper")
+        papers = plural(sum(d.papers for d in result.definitions), "paper")
         console.print(Text(f"also defined in {papers} as: " + _listing(result.definitions, FOLDED, counts=False)))
     if result.others:
         console.print(
@@ -118,7 +118,7 @@ def _print_match(console, match) -> None:
 
     count = match.paper_count if match.paper_count is not None else len(match.papers)
     head = Text.assemble(
-        (printable(match.name), "bold"), "  ", (printable(match.type), "cyan"), f"  {_plural(count, 'paper')}"
+        (printable(match.name), "bold"), "  ", (printable(match.type), "cyan"), f"  {plural(count, 'paper')}"
     )
     console.print(head)
     if match.aliases:
@@ -129,7 +129,7 @@ def _print_match(console, match) -> None:
         console.print(
             Text(
                 f"variants: {_listing(match.variants, len(match.variants))}; the family in all: "
-                + _plural(match.family_papers or 0, "paper")
+                + plural(match.family_papers or 0, "paper")
             )
         )
     console.print(Text(match.iri, style="dim"), soft_wrap=True)  # an IRI is copied whole, never broken
@@ -171,11 +171,11 @@ def _print_match(console, match) -> None:
         related.add_column("seen in", justify="right")
         for r in match.related:
             if r.relation == CO_OCCURRENCE:
-                words, seen = "co-occurs", _plural(r.count, "paper")
+                words, seen = "co-occurs", plural(r.count, "paper")
             else:
                 out, inverse = RELATION_WORDS.get(r.relation.lstrip("^"), (r.relation, r.relation))
                 words = inverse if r.relation.startswith("^") else out
-                seen = _plural(r.count, "paper") + ("" if r.reliable else ", unconfirmed")
+                seen = plural(r.count, "paper") + ("" if r.reliable else ", unconfirmed")
             related.add_row(Text(words), Text(printable(r.name)), Text(printable(r.type)), Text(seen))
         console.print(related)
 
@@ -219,12 +219,8 @@ def _highlighted(evidence, plain: bool):
 def _listing(entities, most: int, counts: bool = True) -> str:
     """`most` entities by name (with their type and papers when `counts`), then how many more."""
     shown = [
-        printable(e.name) + (f" ({printable(e.type)}, {_plural(e.papers, 'paper')})" if counts else "")
+        printable(e.name) + (f" ({printable(e.type)}, {plural(e.papers, 'paper')})" if counts else "")
         for e in entities[:most]
     ]
     more = f"; {len(entities) - most:,} more" if len(entities) > most else ""
     return "; ".join(shown) + more
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
