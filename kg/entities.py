@@ -39,6 +39,7 @@ MERGE_RULES = (
     "acronym",
     "maker",
     "kind-head",
+    "curated",
     "extractor-group",
 )
 # Types whose names are proper names, kept in the number and case the field writes them
@@ -248,6 +249,8 @@ def merge_rules(
     for acronym in sorted(acronyms):
         if keys[acronym] == alias_key:
             return ("acronym",) + surface_differences(alias, acronym)
+    if quality and quality.curated_key(alias_key) == quality.curated_key(keys[label]):
+        return ("curated",)
     rules: list[str] = []
     name = alias
     if quality:
@@ -343,8 +346,10 @@ def _borrowed_acronym(form: str, form_key: str, key: str, short_keys: set[str], 
     its mentions stay here, in their paper, but it is no name of the entity."""
     if form_key == key or form_key in short_keys or not is_acronym_like(form):
         return False
+    if quality.curated_key(form_key) == key:  # the curated gazetteers' own acronym (ASR)
+        return False
     long = quality.long_form(form)
-    return (long is not None and lookup_key(long) != key) or quality.is_contested(form)
+    return (long is not None and quality.curated_key(lookup_key(long)) != key) or quality.is_contested(form)
 
 
 def _forms(tallies: Counter) -> list[tuple[str, str, int]]:

@@ -119,11 +119,12 @@ def _link_locally(ex: PaperExtraction) -> LocalLinks:
                 dropped += 1  # its sentence stays evidence
                 continue
         pending = False
-        key = short_to_long.get(name_key, name_key)
+        # a curated alias is its name's key (`ASR`, `automatic speech recognition`: speech recognition)
+        key = short_to_long.get(name_key, quality.curated_key(name_key))
         if key == name_key and is_acronym_like(ent.name):
             long = quality.long_form(ent.name)
             if long:  # the corpus says what it stands for: CNN is convolutional neural network
-                key = lookup_key(long)
+                key = quality.curated_key(lookup_key(long))
                 acronyms.setdefault(key, set()).add(singular_surface(ent.name.strip()))
             else:  # a name of its own (COCO), or unsettled: resolved against the store
                 pending = not quality.is_known_name(ent.name)
@@ -269,11 +270,11 @@ def _definitions(ex: PaperExtraction, quality: Quality) -> _Definitions:
     pairs += [(e.acronym, e.name) for e in ex.entities if e.acronym]
     found = _Definitions({}, {}, set(), {})
     for short, long in sorted(pairs):
-        short_key, long_key = lookup_key(short), lookup_key(long)
+        short_key, long_key = lookup_key(short), quality.curated_key(lookup_key(long))
         if not short_key or not long_key or short_key == long_key or short_key in found.short_to_long:
             continue
         corpus = quality.long_form(short)
-        corpus_key = lookup_key(corpus) if corpus else long_key
+        corpus_key = quality.curated_key(lookup_key(corpus)) if corpus else long_key
         if corpus_key != long_key and long_key.endswith(corpus_key):
             found.redirects[short_key] = corpus_key
             found.acronyms.setdefault(corpus_key, set()).add(singular_surface(short.strip()))

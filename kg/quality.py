@@ -67,11 +67,19 @@ class Acronym:
 
 
 class Quality:
-    def __init__(self, words: dict[str, tuple[float, int]], acronyms: dict[str, Acronym], vocabulary, gazetteer):
+    def __init__(
+        self,
+        words: dict[str, tuple[float, int]],
+        acronyms: dict[str, Acronym],
+        vocabulary,
+        gazetteer,
+        curated_keys: dict[str, str] | None = None,
+    ):
         self._words = words
         self._acronyms = acronyms
         self._vocabulary: dict[str, list[VocabularyEntry]] = vocabulary
         self._gazetteer: dict[str, str] = gazetteer  # key of a curated gazetteer name or alias -> its type
+        self._curated_keys = curated_keys or {}  # key of a curated alias -> its name's key
         self._named_long = {
             lookup_key(a.long): a.long
             for a in acronyms.values()
@@ -172,6 +180,12 @@ class Quality:
     def vocabulary(self, key: str) -> list[VocabularyEntry]:
         return self._vocabulary.get(key, [])
 
+    def curated_key(self, key: str) -> str:
+        """The key of the curated gazetteers' name for which `key` is an alias's key, else `key`:
+        `automatic speech recognition`, `ASR` -> `speech recognition`, `MSCOCO` -> `COCO`, in every
+        paper, not only where the rules found the alias and grouped it with its name."""
+        return self._curated_keys.get(key, key)
+
     def curated_type(self, key: str) -> str | None:
         """The type the curated gazetteers (data/gazetteers) give `key`."""
         return self._gazetteer.get(key)
@@ -195,5 +209,7 @@ def load_quality(directory: str | None = None) -> Quality:
     words = {w: (float(z), int(df)) for w, z, df in read_rows(root / "words.tsv")}
     acronyms = {a: Acronym(long, int(p), int(d)) for a, long, p, d in read_rows(root / "acronyms.tsv")}
     vocabulary = entries_by_key(vocabulary_rows(root))
-    gazetteer = {lookup_key(n): e.type for e in load_gazetteers() for n in (e.name, *e.aliases)}
-    return Quality(words, acronyms, vocabulary, gazetteer)
+    entries = load_gazetteers()
+    gazetteer = {lookup_key(n): e.type for e in entries for n in (e.name, *e.aliases)}
+    curated_keys = {lookup_key(a): lookup_key(e.name) for e in entries for a in e.aliases}
+    return Quality(words, acronyms, vocabulary, gazetteer, {a: n for a, n in curated_keys.items() if a != n})
