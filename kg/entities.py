@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from paperkg.extract.naming import HEAD_TYPES
 from paperkg.kg.names import (
     american,
     is_acronym_like,
@@ -144,9 +145,10 @@ def resolve_entity_type(
 ) -> str:
     """The curated gazetteers' type; else the mentions' majority type, corrected by the vocabularies
     for named artefacts (PSNR is a Metric, nuScenes a Dataset) and for methods the mentions call a
-    Concept (`long short-term memory`), and by the shape of versioned names
-    (`GPT-4o` is a Model) and of names made from a curated model (`MedSAM`). `label_key` is the
-    label's key, when the caller has it."""
+    Concept (`long short-term memory`), by the shape of versioned names
+    (`GPT-4o` is a Model) and of names made from a curated model (`MedSAM`), and by a head that says
+    the type (`HEAD_TYPES`: in-context learning is a Method, latent representation a Concept).
+    `label_key` is the label's key, when the caller has it."""
     label_key = label_key if label_key is not None else lookup_key(label)
     curated = quality.curated_type(key) or quality.curated_type(label_key)
     if curated:
@@ -168,6 +170,8 @@ def resolve_entity_type(
         return "Dataset" if type_counts.get("Dataset") else "Model"
     if known is None and voted in ("Method", "Concept") and _derived_model(label, quality):
         return "Model"
+    if known is None and voted in ("Method", "Task", "Concept"):
+        return next((t for head, t in HEAD_TYPES.items() if key.endswith(head) and key != head), voted)
     return voted
 
 

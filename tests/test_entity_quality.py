@@ -311,6 +311,16 @@ def test_types_follow_the_vocabularies_and_name_shapes():
     assert resolve_entity_type("longshorttermmemory", lstm, Counter({"Concept": 1}), quality) == "Method"
     assert resolve_entity_type("naivebayes", 'Na\\"ive Bayes', Counter({"Concept": 1}), quality) == "Method"
     assert resolve_entity_type("timeseries", "time series", Counter({"Concept": 2}), quality) == "Concept"
+    # a head that says the type, over the whole corpus's votes (issue 27): the recogniser calls
+    # in-context learning a Task as often as a Method, and every representation a Method
+    assert resolve_entity_type("incontextlearning", "ICL", Counter({"Task": 633, "Method": 508}), quality) == "Method"
+    augmentation = Counter({"Task": 199, "Method": 189})
+    assert resolve_entity_type("dataaugmentation", "data augmentation", augmentation, quality) == "Method"
+    latent = "latent representation"
+    assert resolve_entity_type("latentrepresentation", latent, Counter({"Method": 288}), quality) == "Concept"
+    assert resolve_entity_type("multimodallearning", "multimodal learning", Counter({"Task": 3}), quality) == "Method"
+    assert resolve_entity_type("learning", "learning", Counter({"Task": 2}), quality) == "Task"  # no head alone
+    assert resolve_entity_type("mlrepresentation", "ML-Representation", Counter({"Dataset": 2}), quality) == "Dataset"
 
 
 def test_entities_link_to_papers_with_code(tmp_path):
