@@ -156,9 +156,9 @@ def resolve_entity_type(
     voted = majority_type(type_counts)
     if _unresolved_acronym(key, label, quality):
         return voted  # `SSL` is not the dataset the vocabulary spells so
-    known = quality.type_of(key)
+    known = quality.type_of(key, label)
     if known is None and voted == "Concept":  # an acronym's entries are trusted only over a guess (PSNR)
-        known = quality.type_of(label_key)
+        known = quality.type_of(label_key, label)
     if known in ("Model", "Dataset", "Metric"):
         return known
     if known == "Method" and voted == "Concept":

@@ -120,7 +120,7 @@ class Quality:
         if _NAME_WORD.search(word):
             long = self.long_form(word)
             return long is not None and all(self.is_common_word(w) for w in _WORD.findall(long))
-        zipf, df = self._words.get(word.lower(), (0.0, 0))
+        zipf, df = self._words.get(singular_word(word.lower()), (0.0, 0))
         return zipf >= COMMON_ZIPF or df >= COMMON_DF
 
     def is_common_in_field(self, word: str) -> bool:
@@ -132,7 +132,7 @@ class Quality:
         key = lookup_key(text)
         if key in self._gazetteer or key in self._named_long or self.long_form(text):
             return True
-        families = {e.family for e in self._vocabulary.get(key, ()) if e.family not in TOPIC_FAMILIES}
+        families = {e.family for e in self.written_entries(key, text) if e.family not in TOPIC_FAMILIES}
         return len(families) >= (2 if len(_WORD.findall(text)) == 1 else 1)
 
     @staticmethod
@@ -180,6 +180,19 @@ class Quality:
     def vocabulary(self, key: str) -> list[VocabularyEntry]:
         return self._vocabulary.get(key, [])
 
+    def written_entries(self, key: str, text: str | None = None) -> list[VocabularyEntry]:
+        """The vocabularies' entries for `key`; for a name written `text`, without the entries that
+        are one English word written otherwise: the benchmarks DRIVE, STARE and CHAIR and the dataset
+        "Badminton" name nothing where papers write the words `drive`, `chair` or `badminton`."""
+        entries = self._vocabulary.get(key, [])
+        if text is None:
+            return entries
+        return [e for e in entries if e.name == text or " " in e.name or not self._is_english_word(e.name)]
+
+    def _is_english_word(self, word: str) -> bool:
+        zipf, df = self._words.get(singular_word(word.lower()), (0.0, 0))
+        return zipf >= COMMON_ZIPF or df >= COMMON_DF
+
     def curated_key(self, key: str) -> str:
         """The key of the curated gazetteers' name for which `key` is an alias's key, else `key`:
         `automatic speech recognition`, `ASR` -> `speech recognition`, `MSCOCO` -> `COCO`, in every
@@ -194,10 +207,11 @@ class Quality:
         """The type the curated gazetteers give `key`, else the vocabularies' (`type_of`)."""
         return self.curated_type(key) or self.type_of(key)
 
-    def type_of(self, key: str) -> str | None:
-        """The type Papers with Code, Epoch AI and models.dev give `key`, when more than half their
-        entries agree (CSO's types are guesses from topic names, the AI Ontology's classes are not types)."""
-        return vocabulary_type(self._vocabulary.get(key, ()))
+    def type_of(self, key: str, text: str | None = None) -> str | None:
+        """The type Papers with Code, Epoch AI and models.dev give `key` (written `text`, when
+        given: `written_entries`), when more than half their entries agree (CSO's types are guesses
+        from topic names, the AI Ontology's classes are not types)."""
+        return vocabulary_type(self.written_entries(key, text))
 
 
 @lru_cache(maxsize=4)

@@ -323,6 +323,23 @@ def test_types_follow_the_vocabularies_and_name_shapes():
     assert resolve_entity_type("mlrepresentation", "ML-Representation", Counter({"Dataset": 2}), quality) == "Dataset"
 
 
+def test_a_benchmark_named_by_an_english_word_types_only_the_name_written_so():
+    from collections import Counter
+
+    quality = load_quality()
+    # the benchmarks CHAIR (hallucination), POPE and DRIVE (retinal vessels) are filed under the
+    # keys of the words `chair`, `pope`, `drive`, which papers write as words
+    for name in ("CHAIR", "POPE", "DRIVE"):
+        assert quality.type_of(name.lower(), name) == "Dataset" and not quality.is_common_kind(name), name
+        assert quality.type_of(name.lower(), name.lower()) is None and not quality.is_named(name.lower()), name
+        assert quality.is_common_kind(name.lower()), name
+    assert resolve_entity_type("chair", "chair", Counter({"Concept": 3}), quality) == "Concept"
+    assert resolve_entity_type("pope", "POPE", Counter({"Method": 3}), quality) == "Dataset"
+    # a name no English word spells, or of several words, types every spelling
+    assert quality.type_of("mathvista", "mathvista") == "Dataset"
+    assert quality.type_of("nuscenes", "NUSCENES") == "Dataset"
+
+
 def test_entities_link_to_papers_with_code(tmp_path):
     p = paper("arxiv:2503.00014", "Contrastive learning at scale", "We study contrastive learning for retrieval.")
     store = build(tmp_path / "s", [extraction(p, ent("contrastive learning", "Method"))])
