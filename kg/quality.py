@@ -34,6 +34,7 @@ from paperkg.extract.naming import HEAD_KINDS, KIND_HEADS, TASK_HEAD_KINDS, look
 from paperkg.extract.vocabulary import (
     COMMON_DF,
     COMMON_ZIPF,
+    NAME_WORD,
     TOPIC_FAMILIES,
     VocabularyEntry,
     default_quality_dir,
@@ -211,7 +212,21 @@ class Quality:
         """The type Papers with Code, Epoch AI and models.dev give `key` (written `text`, when
         given: `written_entries`), when more than half their entries agree (CSO's types are guesses
         from topic names, the AI Ontology's classes are not types)."""
-        return vocabulary_type(self.written_entries(key, text))
+        entries = self.written_entries(key, text)
+        return None if self._epoch_words_only(entries) else vocabulary_type(entries)
+
+    def _epoch_words_only(self, entries: list[VocabularyEntry]) -> bool:
+        """True when Epoch AI's catalogue, which calls every system it lists a Model, is the only
+        source of a name made of common words, none of a name's shape (`Error Propagation`,
+        `Decision Tree`, `Boosting`, not `Qwen-VL`): the words name a method or an idea as often
+        as the catalogue's system."""
+        named = [e for e in entries if e.family not in TOPIC_FAMILIES]
+        return bool(named) and all(
+            e.family == "epoch"
+            and not any(NAME_WORD.search(w) for w in e.name.split())
+            and all(self.is_common_word(w) for w in _WORD.findall(e.name))
+            for e in named
+        )
 
 
 @lru_cache(maxsize=4)
