@@ -13,6 +13,7 @@ from functools import lru_cache
 
 __all__ = [
     "ARTEFACT_HEADS",
+    "BASED_HEADS",
     "DATASET_HEADS",
     "GENERIC_MODIFIERS",
     "GENERIC_NOUNS",
@@ -22,6 +23,7 @@ __all__ = [
     "NAME_HEADS",
     "TASK_HEAD_KINDS",
     "american",
+    "based_free",
     "grouping_key",
     "is_acronym_like",
     "is_acronym_plural",
@@ -162,6 +164,27 @@ ARTEFACT_HEADS = NAME_HEADS | frozenset(
     "models datasets benchmarks transformer transformers checkpoint checkpoints family families series suite "
     "lm lms variant variants architecture network and or".split()
 )
+
+
+# Things built on what names them: `an LLM-based agent` is an LLM agent, `a Transformer-based
+# encoder` a Transformer encoder. Not activities (`LLM-based inference` is inference by an LLM,
+# `LLM inference` serving one) nor models (`agent-based models` simulate agents).
+BASED_HEADS = frozenset(
+    """agent system evaluator judge encoder decoder simulator detector classifier retriever planner
+    controller""".split()
+)
+_BASED = re.compile(r"^(?P<what>.+?)(?:-| +)based +(?P<rest>.+)$", re.IGNORECASE)
+
+
+def based_free(text: str) -> str | None:
+    """`text` without the `based` of "X-based Y" when Y is a thing built on X (`BASED_HEADS`):
+    `LLM-based agents` -> `LLM agents`, `LLM based search agent` -> `LLM search agent`; else None."""
+    match = _BASED.match(text.strip())
+    if not match:
+        return None
+    rest = match.group("rest")
+    head = singular_word(rest.split()[-1]).lower()
+    return f"{match.group('what')} {rest}" if head in BASED_HEADS else None
 
 
 # a possessive at the end of a name: `Large Language Model's`, `Transformers'`

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from paperkg.extract.naming import HEAD_TYPES
 from paperkg.kg.names import (
     american,
+    based_free,
     is_acronym_like,
     is_acronym_plural,
     latex_to_unicode,
@@ -39,6 +40,7 @@ MERGE_RULES = (
     "accent",
     "acronym",
     "maker",
+    "based",
     "kind-head",
     "curated",
     "extractor-group",
@@ -258,7 +260,8 @@ def merge_rules(
     rules: list[str] = []
     name = alias
     if quality:
-        for rule, bare in (("maker", quality.maker_free_name), ("kind-head", quality.kind_head_name)):
+        bare_names = (("maker", quality.maker_free_name), ("based", based_free), ("kind-head", quality.kind_head_name))
+        for rule, bare in bare_names:
             if shorter := bare(name):
                 rules.append(rule)
                 name = shorter

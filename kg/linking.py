@@ -28,7 +28,7 @@ import pyoxigraph as ox
 
 from paperkg.extract.records import Field, Mention, Paper, PaperExtraction, Sentence
 from paperkg.kg.iris import entity_iri, mention_iri, one_base, paper_iri
-from paperkg.kg.names import is_acronym_like, lookup_key, singular_surface
+from paperkg.kg.names import based_free, is_acronym_like, lookup_key, singular_surface
 from paperkg.kg.quality import Quality, load_quality
 from paperkg.kg.relations import RelationMention, relation_mentions
 from paperkg.kg.roles import mention_role
@@ -97,8 +97,8 @@ def _link_locally(ex: PaperExtraction) -> LocalLinks:
     sentences = _sentences(ex)
     staged: list[tuple[Mention, str, str, bool, bool]] = []  # mention, type, key, pending, established
     dropped = 0
-    # `ImageNet dataset` is ImageNet, `object detection task` object detection, `OpenAI's o3` o3: no
-    # generic names
+    # `ImageNet dataset` is ImageNet, `object detection task` object detection, `OpenAI's o3` o3,
+    # `LLM-based agent` LLM agent: no generic names
     names = {ent.name: _bare_name(ent.name, quality) for ent in ex.entities}
     runs = _proper_runs(ex.paper, quality)
     generic = {  # generic name -> whether a term of art qualifies it
@@ -176,6 +176,7 @@ def _link_locally(ex: PaperExtraction) -> LocalLinks:
 
 def _bare_name(name: str, quality: Quality) -> str:
     name = quality.maker_free_name(name) or name
+    name = based_free(name) or name
     return quality.kind_head_name(name) or name
 
 

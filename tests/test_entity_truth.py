@@ -184,6 +184,25 @@ def test_a_curated_alias_names_its_entity_in_every_paper(tmp_path):
     assert entities_keyed(store, "automatic speech recognition") == entities_keyed(store, "ASR") == speech
 
 
+def test_a_thing_built_on_a_name_is_that_name_before_its_head(tmp_path):
+    # the whole corpus had `LLM-based agent` (260 papers) beside `LLM agent` (770)
+    store = one_paper(
+        tmp_path,
+        "LLM-based agents plan tools. An LLM agent acts. LLM based Agents err. "
+        "LLM-based inference is slow, unlike LLM inference on GPUs.",
+        ent("LLM-based agents", "Method"),
+        ent("LLM agent", "Method"),
+        ent("LLM based Agents", "Method"),
+        ent("LLM-based inference", "Task"),
+        ent("LLM inference", "Task"),
+    )
+    (agent,) = entities_keyed(store, "LLM agent")
+    assert bodies(store, "LLM-based agents") == bodies(store, "LLM based Agents") == {agent}
+    assert merges(store, ox.NamedNode(agent))["LLM-based agents"] == {"based"}
+    assert bodies(store, "LLM-based inference") != bodies(store, "LLM inference")  # inference by, not of, an LLM
+    assert entities_keyed(store, "LLM-based agent") == {agent}
+
+
 def test_an_acronym_the_corpus_reads_otherwise_is_no_alias_of_a_papers_long_form(tmp_path):
     # arXiv papers define DM as diffusion model (83 of 103), and MLM several ways (data/quality/acronyms.tsv)
     named = (defined("decision-making", "DM", "Task"), defined("multimodal large language models", "MLMs", "Method"))
@@ -226,6 +245,8 @@ def test_every_alias_keeps_the_reason_it_merged():
     assert merge_rules("OpenAI's o3 model", "o3", [], load_quality()) == ("maker", "kind-head")
     assert merge_rules("RAG datasets", "RAG", [], load_quality()) == ("extractor-group",)
     assert merge_rules("automatic speech recognition", "ASR", [], load_quality()) == ("curated",)
+    assert merge_rules("Transformer-based encoders", "Transformer encoder", [], load_quality()) == ("based",)
+    assert merge_rules("agent-based model", "agent model", [], load_quality()) == ("extractor-group",)
 
 
 # -- links that agree with the entity --------------------------------------------------------------
