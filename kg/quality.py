@@ -121,7 +121,7 @@ class Quality:
         if _NAME_WORD.search(word):
             long = self.long_form(word)
             return long is not None and all(self.is_common_word(w) for w in _WORD.findall(long))
-        zipf, df = self._words.get(singular_word(word.lower()), (0.0, 0))
+        zipf, df = self._words.get(word.lower(), (0.0, 0))
         return zipf >= COMMON_ZIPF or df >= COMMON_DF
 
     def is_common_in_field(self, word: str) -> bool:
