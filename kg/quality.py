@@ -26,11 +26,21 @@ and any recogniser's output goes through the same decisions.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from paperkg.extract.naming import HEAD_KINDS, KIND_HEADS, TASK_HEAD_KINDS, lookup_key, singular_word, strip_latex
+from paperkg.extract.gazetteers import GazetteerEntry
+from paperkg.extract.naming import (
+    HEAD_KINDS,
+    KIND_HEADS,
+    TASK_HEAD_KINDS,
+    is_acronym_like,
+    lookup_key,
+    singular_word,
+    strip_latex,
+)
 from paperkg.extract.vocabulary import (
     COMMON_DF,
     COMMON_ZIPF,
@@ -74,13 +84,20 @@ class Quality:
         acronyms: dict[str, Acronym],
         vocabulary,
         gazetteer,
-        curated_keys: dict[str, str] | None = None,
+        curated: Iterable[GazetteerEntry] = (),
     ):
         self._words = words
         self._acronyms = acronyms
         self._vocabulary: dict[str, list[VocabularyEntry]] = vocabulary
         self._gazetteer: dict[str, str] = gazetteer  # key of a curated gazetteer name or alias -> its type
-        self._curated_keys = curated_keys or {}  # key of a curated alias -> its name's key
+        self._curated_keys: dict[str, str] = {}  # key of a curated name or alias -> the key its entity has
+        for entry in curated:
+            names = {lookup_key(n) for n in (entry.name, *entry.aliases)}
+            target = lookup_key(entry.name)
+            long = self.long_form(entry.name) if is_acronym_like(entry.name) else None
+            if long and lookup_key(long) in names:  # `SAM`: linking keys it by its long form, as ever
+                target = lookup_key(long)
+            self._curated_keys.update((k, target) for k in names if k != target)
         self._named_long = {
             lookup_key(a.long): a.long
             for a in acronyms.values()
@@ -240,5 +257,4 @@ def load_quality(directory: str | None = None) -> Quality:
     vocabulary = entries_by_key(vocabulary_rows(root))
     entries = load_gazetteers()
     gazetteer = {lookup_key(n): e.type for e in entries for n in (e.name, *e.aliases)}
-    curated_keys = {lookup_key(a): lookup_key(e.name) for e in entries for a in e.aliases}
-    return Quality(words, acronyms, vocabulary, gazetteer, {a: n for a, n in curated_keys.items() if a != n})
+    return Quality(words, acronyms, vocabulary, gazetteer, entries)

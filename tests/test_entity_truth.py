@@ -182,6 +182,10 @@ def test_a_curated_alias_names_its_entity_in_every_paper(tmp_path):
     assert bodies(store, "MSCOCO") == bodies(store, "COCO") == {entity_iri("coco").value}
     assert merges(store, ox.NamedNode(entity_iri("coco").value))["MSCOCO"] == {"curated"}
     assert entities_keyed(store, "automatic speech recognition") == entities_keyed(store, "ASR") == speech
+    # a curated acronym the corpus spells out keeps its long form's key (its IRI as ever)
+    quality = load_quality()
+    assert quality.curated_key("sam") == quality.curated_key("segmentanythingmodel") == "segmentanythingmodel"
+    assert quality.curated_key("auroc") == quality.curated_key("auc") == "areaunderthecurve"
 
 
 def test_a_thing_built_on_a_name_is_that_name_before_its_head(tmp_path):
