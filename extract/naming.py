@@ -13,14 +13,17 @@ from functools import lru_cache
 
 __all__ = [
     "ARTEFACT_HEADS",
+    "BASED_HEADS",
     "DATASET_HEADS",
     "GENERIC_MODIFIERS",
     "GENERIC_NOUNS",
     "HEAD_KINDS",
+    "HEAD_TYPES",
     "KIND_HEADS",
     "NAME_HEADS",
     "TASK_HEAD_KINDS",
     "american",
+    "based_free",
     "grouping_key",
     "is_acronym_like",
     "is_acronym_plural",
@@ -150,6 +153,12 @@ NAME_HEADS = frozenset(HEAD_KINDS)
 # The same for a task: `the object detection task`, `text classification problems` name the task
 # (not artefact heads: a task's name is no artefact's).
 TASK_HEAD_KINDS = {"task": "Task", "problem": "Task"}
+# Heads that say which type a name of common words is, whatever the recogniser's mentions vote: a
+# kind of learning or augmentation is a technique (`in-context learning` was a Task in 633 of 1,141
+# mentions on the whole corpus, `data augmentation` in 199 of 396), a representation is what a model
+# holds, not a technique (`latent representation` a Method in all 288). Read from the key's end, so
+# an acronym the key spells out (`ICL`) is typed by its long form.
+HEAD_TYPES = {"learning": "Method", "augmentation": "Method", "representation": "Concept"}
 # Heads that make a phrase a dataset (`the PASCAL VOC 2007 dataset`, `Penn Treebank`), as written.
 DATASET_HEADS = frozenset("dataset datasets benchmark benchmarks corpus corpora treebank".split())
 # Words that may wrap a named model or dataset without changing what it names
@@ -158,6 +167,27 @@ ARTEFACT_HEADS = NAME_HEADS | frozenset(
     "models datasets benchmarks transformer transformers checkpoint checkpoints family families series suite "
     "lm lms variant variants architecture network and or".split()
 )
+
+
+# Things built on what names them: `an LLM-based agent` is an LLM agent, `a Transformer-based
+# encoder` a Transformer encoder. Not activities (`LLM-based inference` is inference by an LLM,
+# `LLM inference` serving one) nor models (`agent-based models` simulate agents).
+BASED_HEADS = frozenset(
+    """agent system evaluator judge encoder decoder simulator detector classifier retriever planner
+    controller""".split()
+)
+_BASED = re.compile(r"^(?P<what>.+?)(?:-| +)based +(?P<rest>.+)$", re.IGNORECASE)
+
+
+def based_free(text: str) -> str | None:
+    """`text` without the `based` of "X-based Y" when Y is a thing built on X (`BASED_HEADS`):
+    `LLM-based agents` -> `LLM agents`, `LLM based search agent` -> `LLM search agent`; else None."""
+    match = _BASED.match(text.strip())
+    if not match:
+        return None
+    rest = match.group("rest")
+    head = singular_word(rest.split()[-1]).lower()
+    return f"{match.group('what')} {rest}" if head in BASED_HEADS else None
 
 
 # a possessive at the end of a name: `Large Language Model's`, `Transformers'`
@@ -274,13 +304,18 @@ GENERIC_NOUNS = frozenset(
 
 # Heads that say what kind of thing a phrase is, not which: the nouns "this method" is made of
 # (GENERIC_NOUNS) and the measures, settings and resources abstracts qualify ("computational
-# overhead", "real-world application", "synthetic data"); kg.quality drops such phrases.
+# overhead", "real-world application", "synthetic data", and the whole corpus's hubs "visual input",
+# "3D scene", "external knowledge", "human annotation", "human judgment", "failure mode", "visual
+# cue", "global context", and accuracy qualified by what it measures: "detection accuracy",
+# "average accuracy"; the curated gazetteers name the accuracies that are metrics of their own);
+# kg.quality drops such phrases.
 KIND_HEADS = GENERIC_NOUNS | frozenset(
     """application applications scenario setting environment overhead cost efficiency performance quality
     capability ability data information time evaluation analysis process pipeline module component
     architecture feature resource domain device condition level aspect issue challenge factor property
     limitation advantage improvement mechanism design paradigm protocol scale size parameter deployment
-    page fidelity image video text language""".split()
+    page fidelity image video text language input scene knowledge annotation judgment judgement mode cue context
+    accuracy""".split()
 )
 
 # Words in front of a generic noun that still leave it generic ("our proposed approach").

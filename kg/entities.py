@@ -12,8 +12,10 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from paperkg.extract.naming import HEAD_TYPES
 from paperkg.kg.names import (
     american,
+    based_free,
     is_acronym_like,
     is_acronym_plural,
     latex_to_unicode,
@@ -38,7 +40,9 @@ MERGE_RULES = (
     "accent",
     "acronym",
     "maker",
+    "based",
     "kind-head",
+    "curated",
     "extractor-group",
 )
 # Types whose names are proper names, kept in the number and case the field writes them
@@ -143,9 +147,10 @@ def resolve_entity_type(
 ) -> str:
     """The curated gazetteers' type; else the mentions' majority type, corrected by the vocabularies
     for named artefacts (PSNR is a Metric, nuScenes a Dataset) and for methods the mentions call a
-    Concept (`long short-term memory`), and by the shape of versioned names
-    (`GPT-4o` is a Model) and of names made from a curated model (`MedSAM`). `label_key` is the
-    label's key, when the caller has it."""
+    Concept (`long short-term memory`), by the shape of versioned names
+    (`GPT-4o` is a Model) and of names made from a curated model (`MedSAM`), and by a head that says
+    the type (`HEAD_TYPES`: in-context learning is a Method, latent representation a Concept).
+    `label_key` is the label's key, when the caller has it."""
     label_key = label_key if label_key is not None else lookup_key(label)
     curated = quality.curated_type(key) or quality.curated_type(label_key)
     if curated:
@@ -153,9 +158,9 @@ def resolve_entity_type(
     voted = majority_type(type_counts)
     if _unresolved_acronym(key, label, quality):
         return voted  # `SSL` is not the dataset the vocabulary spells so
-    known = quality.type_of(key)
+    known = quality.type_of(key, label)
     if known is None and voted == "Concept":  # an acronym's entries are trusted only over a guess (PSNR)
-        known = quality.type_of(label_key)
+        known = quality.type_of(label_key, label)
     if known in ("Model", "Dataset", "Metric"):
         return known
     if known == "Method" and voted == "Concept":
@@ -167,6 +172,8 @@ def resolve_entity_type(
         return "Dataset" if type_counts.get("Dataset") else "Model"
     if known is None and voted in ("Method", "Concept") and _derived_model(label, quality):
         return "Model"
+    if known is None and voted in ("Method", "Task", "Concept"):
+        return next((t for head, t in HEAD_TYPES.items() if key.endswith(head) and key != head), voted)
     return voted
 
 
@@ -248,10 +255,13 @@ def merge_rules(
     for acronym in sorted(acronyms):
         if keys[acronym] == alias_key:
             return ("acronym",) + surface_differences(alias, acronym)
+    if quality and quality.curated_key(alias_key) == quality.curated_key(keys[label]):
+        return ("curated",)
     rules: list[str] = []
     name = alias
     if quality:
-        for rule, bare in (("maker", quality.maker_free_name), ("kind-head", quality.kind_head_name)):
+        bare_names = (("maker", quality.maker_free_name), ("based", based_free), ("kind-head", quality.kind_head_name))
+        for rule, bare in bare_names:
             if shorter := bare(name):
                 rules.append(rule)
                 name = shorter
@@ -343,8 +353,10 @@ def _borrowed_acronym(form: str, form_key: str, key: str, short_keys: set[str], 
     its mentions stay here, in their paper, but it is no name of the entity."""
     if form_key == key or form_key in short_keys or not is_acronym_like(form):
         return False
+    if quality.curated_key(form_key) == key:  # the curated gazetteers' own acronym (ASR)
+        return False
     long = quality.long_form(form)
-    return (long is not None and lookup_key(long) != key) or quality.is_contested(form)
+    return (long is not None and quality.curated_key(lookup_key(long)) != key) or quality.is_contested(form)
 
 
 def _forms(tallies: Counter) -> list[tuple[str, str, int]]:

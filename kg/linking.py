@@ -28,7 +28,7 @@ import pyoxigraph as ox
 
 from paperkg.extract.records import Field, Mention, Paper, PaperExtraction, Sentence
 from paperkg.kg.iris import entity_iri, mention_iri, one_base, paper_iri
-from paperkg.kg.names import is_acronym_like, lookup_key, singular_surface
+from paperkg.kg.names import based_free, is_acronym_like, lookup_key, singular_surface
 from paperkg.kg.quality import Quality, load_quality
 from paperkg.kg.relations import RelationMention, relation_mentions
 from paperkg.kg.roles import mention_role
@@ -97,8 +97,8 @@ def _link_locally(ex: PaperExtraction) -> LocalLinks:
     sentences = _sentences(ex)
     staged: list[tuple[Mention, str, str, bool, bool]] = []  # mention, type, key, pending, established
     dropped = 0
-    # `ImageNet dataset` is ImageNet, `object detection task` object detection, `OpenAI's o3` o3: no
-    # generic names
+    # `ImageNet dataset` is ImageNet, `object detection task` object detection, `OpenAI's o3` o3,
+    # `LLM-based agent` LLM agent: no generic names
     names = {ent.name: _bare_name(ent.name, quality) for ent in ex.entities}
     runs = _proper_runs(ex.paper, quality)
     generic = {  # generic name -> whether a term of art qualifies it
@@ -119,11 +119,12 @@ def _link_locally(ex: PaperExtraction) -> LocalLinks:
                 dropped += 1  # its sentence stays evidence
                 continue
         pending = False
-        key = short_to_long.get(name_key, name_key)
+        # a curated alias is its name's key (`ASR`, `automatic speech recognition`: speech recognition)
+        key = short_to_long.get(name_key, quality.curated_key(name_key))
         if key == name_key and is_acronym_like(ent.name):
             long = quality.long_form(ent.name)
             if long:  # the corpus says what it stands for: CNN is convolutional neural network
-                key = lookup_key(long)
+                key = quality.curated_key(lookup_key(long))
                 acronyms.setdefault(key, set()).add(singular_surface(ent.name.strip()))
             else:  # a name of its own (COCO), or unsettled: resolved against the store
                 pending = not quality.is_known_name(ent.name)
@@ -175,6 +176,7 @@ def _link_locally(ex: PaperExtraction) -> LocalLinks:
 
 def _bare_name(name: str, quality: Quality) -> str:
     name = quality.maker_free_name(name) or name
+    name = based_free(name) or name
     return quality.kind_head_name(name) or name
 
 
@@ -269,11 +271,11 @@ def _definitions(ex: PaperExtraction, quality: Quality) -> _Definitions:
     pairs += [(e.acronym, e.name) for e in ex.entities if e.acronym]
     found = _Definitions({}, {}, set(), {})
     for short, long in sorted(pairs):
-        short_key, long_key = lookup_key(short), lookup_key(long)
+        short_key, long_key = lookup_key(short), quality.curated_key(lookup_key(long))
         if not short_key or not long_key or short_key == long_key or short_key in found.short_to_long:
             continue
         corpus = quality.long_form(short)
-        corpus_key = lookup_key(corpus) if corpus else long_key
+        corpus_key = quality.curated_key(lookup_key(corpus)) if corpus else long_key
         if corpus_key != long_key and long_key.endswith(corpus_key):
             found.redirects[short_key] = corpus_key
             found.acronyms.setdefault(corpus_key, set()).add(singular_surface(short.strip()))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from paperkg.extract.naming import (
     american,
+    based_free,
     is_acronym_like,
     is_acronym_plural,
     latex_to_unicode,
@@ -24,6 +25,7 @@ from paperkg.extract.naming import (
 
 __all__ = [
     "american",
+    "based_free",
     "is_acronym_like",
     "is_acronym_plural",
     "latex_to_unicode",

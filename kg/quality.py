@@ -26,14 +26,25 @@ and any recogniser's output goes through the same decisions.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from paperkg.extract.naming import HEAD_KINDS, KIND_HEADS, TASK_HEAD_KINDS, lookup_key, singular_word, strip_latex
+from paperkg.extract.gazetteers import GazetteerEntry
+from paperkg.extract.naming import (
+    HEAD_KINDS,
+    KIND_HEADS,
+    TASK_HEAD_KINDS,
+    is_acronym_like,
+    lookup_key,
+    singular_word,
+    strip_latex,
+)
 from paperkg.extract.vocabulary import (
     COMMON_DF,
     COMMON_ZIPF,
+    NAME_WORD,
     TOPIC_FAMILIES,
     VocabularyEntry,
     default_quality_dir,
@@ -67,7 +78,14 @@ class Acronym:
 
 
 class Quality:
-    def __init__(self, words: dict[str, tuple[float, int]], acronyms: dict[str, Acronym], vocabulary, gazetteer):
+    def __init__(
+        self,
+        words: dict[str, tuple[float, int]],
+        acronyms: dict[str, Acronym],
+        vocabulary,
+        gazetteer,
+        curated: Iterable[GazetteerEntry] = (),
+    ):
         self._words = words
         self._acronyms = acronyms
         self._vocabulary: dict[str, list[VocabularyEntry]] = vocabulary
@@ -75,6 +93,14 @@ class Quality:
         # every name's words are judged, and words repeat far more than names do (5x less time a
         # word); the tables never change
         self._common_word = lru_cache(maxsize=65536)(self._judge_word)
+        self._curated_keys: dict[str, str] = {}  # key of a curated name or alias -> the key its entity has
+        for entry in curated:
+            names = {lookup_key(n) for n in (entry.name, *entry.aliases)}
+            target = lookup_key(entry.name)
+            long = self.long_form(entry.name) if is_acronym_like(entry.name) else None
+            if long and lookup_key(long) in names:  # `SAM`: linking keys it by its long form, as ever
+                target = lookup_key(long)
+            self._curated_keys.update((k, target) for k in names if k != target)
         self._named_long = {
             lookup_key(a.long): a.long
             for a in acronyms.values()
@@ -130,7 +156,7 @@ class Quality:
         key = lookup_key(text)
         if key in self._gazetteer or key in self._named_long or self.long_form(text):
             return True
-        families = {e.family for e in self._vocabulary.get(key, ()) if e.family not in TOPIC_FAMILIES}
+        families = {e.family for e in self.written_entries(key, text) if e.family not in TOPIC_FAMILIES}
         return len(families) >= (2 if len(_WORD.findall(text)) == 1 else 1)
 
     @staticmethod
@@ -178,6 +204,25 @@ class Quality:
     def vocabulary(self, key: str) -> list[VocabularyEntry]:
         return self._vocabulary.get(key, [])
 
+    def written_entries(self, key: str, text: str | None = None) -> list[VocabularyEntry]:
+        """The vocabularies' entries for `key`; for a name written `text`, without the entries that
+        are one English word written otherwise: the benchmarks DRIVE, STARE and CHAIR and the dataset
+        "Badminton" name nothing where papers write the words `drive`, `chair` or `badminton`."""
+        entries = self._vocabulary.get(key, [])
+        if text is None:
+            return entries
+        return [e for e in entries if e.name == text or " " in e.name or not self._is_english_word(e.name)]
+
+    def _is_english_word(self, word: str) -> bool:
+        zipf, df = self._words.get(singular_word(word.lower()), (0.0, 0))
+        return zipf >= COMMON_ZIPF or df >= COMMON_DF
+
+    def curated_key(self, key: str) -> str:
+        """The key of the curated gazetteers' name for which `key` is an alias's key, else `key`:
+        `automatic speech recognition`, `ASR` -> `speech recognition`, `MSCOCO` -> `COCO`, in every
+        paper, not only where the rules found the alias and grouped it with its name."""
+        return self._curated_keys.get(key, key)
+
     def curated_type(self, key: str) -> str | None:
         """The type the curated gazetteers (data/gazetteers) give `key`."""
         return self._gazetteer.get(key)
@@ -186,11 +231,27 @@ class Quality:
         """The type the curated gazetteers give `key`, else the vocabularies' (`type_of`)."""
         return self.curated_type(key) or self.type_of(key)
 
-    def type_of(self, key: str) -> str | None:
-        """The type Papers with Code, Epoch AI and models.dev give `key`, when more than half their
-        entries agree (CSO's types are guesses from topic names, the AI Ontology's classes are not types)."""
-        entries = self._vocabulary.get(key)
-        return vocabulary_type(entries) if entries else None  # most keys have no entry
+    def type_of(self, key: str, text: str | None = None) -> str | None:
+        """The type Papers with Code, Epoch AI and models.dev give `key` (written `text`, when
+        given: `written_entries`), when more than half their entries agree (CSO's types are guesses
+        from topic names, the AI Ontology's classes are not types)."""
+        entries = self.written_entries(key, text)
+        if not entries:  # most keys have none
+            return None
+        return None if self._epoch_words_only(entries) else vocabulary_type(entries)
+
+    def _epoch_words_only(self, entries: list[VocabularyEntry]) -> bool:
+        """True when Epoch AI's catalogue, which calls every system it lists a Model, is the only
+        source of a name made of common words, none of a name's shape (`Error Propagation`,
+        `Decision Tree`, `Boosting`, not `Qwen-VL`): the words name a method or an idea as often
+        as the catalogue's system."""
+        named = [e for e in entries if e.family not in TOPIC_FAMILIES]
+        return bool(named) and all(
+            e.family == "epoch"
+            and not any(NAME_WORD.search(w) for w in e.name.split())
+            and all(self.is_common_word(w) for w in _WORD.findall(e.name))
+            for e in named
+        )
 
 
 @lru_cache(maxsize=4)
@@ -202,5 +263,6 @@ def load_quality(directory: str | None = None) -> Quality:
     words = {w: (float(z), int(df)) for w, z, df in read_rows(root / "words.tsv")}
     acronyms = {a: Acronym(long, int(p), int(d)) for a, long, p, d in read_rows(root / "acronyms.tsv")}
     vocabulary = entries_by_key(vocabulary_rows(root))
-    gazetteer = {lookup_key(n): e.type for e in load_gazetteers() for n in (e.name, *e.aliases)}
-    return Quality(words, acronyms, vocabulary, gazetteer)
+    entries = load_gazetteers()
+    gazetteer = {lookup_key(n): e.type for e in entries for n in (e.name, *e.aliases)}
+    return Quality(words, acronyms, vocabulary, gazetteer, entries)

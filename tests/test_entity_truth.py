@@ -12,6 +12,7 @@ from graph_papers import build, ent, extraction, paper
 
 from paperkg.extract.abbreviations import find_abbreviations
 from paperkg.kg.entities import merge_rules, summarise
+from paperkg.kg.iris import entity_iri
 from paperkg.kg.lookup import lookup
 from paperkg.kg.names import lookup_key
 from paperkg.kg.quality import load_quality
@@ -155,6 +156,57 @@ def test_a_kind_of_thing_after_a_name_joins_it_only_when_the_name_is_that_kind(t
     assert bodies(store, "RAG datasets") != bodies(store, "RAG")
 
 
+def test_a_curated_alias_names_its_entity_in_every_paper(tmp_path):
+    # the whole corpus had `ASR` (274 papers) and `speech recognition` (254) apart: only where the
+    # rules found the gazetteer's alias were the two grouped; `MSCOCO` (25 papers) apart from COCO
+    papers = [
+        paper("arxiv:2501.10011", "Speech", "We study automatic speech recognition (ASR) for Welsh."),
+        paper("arxiv:2501.10012", "Speech 2", "Speech recognition in noise remains hard for ASR systems."),
+        paper("arxiv:2501.10013", "Detection", "We train on MSCOCO and report results on COCO."),
+    ]
+    store = build(
+        tmp_path / "g",
+        [
+            extraction(
+                papers[0],
+                defined("automatic speech recognition", "ASR", "Task"),
+                abbreviations=[("ASR", "automatic speech recognition")],
+            ),
+            extraction(papers[1], ent("Speech recognition", "Task"), ent("ASR", "Task")),
+            extraction(papers[2], ent("MSCOCO", "Dataset"), ent("COCO", "Dataset")),
+        ],
+    )
+    speech = {entity_iri("speechrecognition").value}
+    for text in ("automatic speech recognition", "ASR", "Speech recognition"):
+        assert bodies(store, text) == speech, text
+    assert bodies(store, "MSCOCO") == bodies(store, "COCO") == {entity_iri("coco").value}
+    assert merges(store, ox.NamedNode(entity_iri("coco").value))["MSCOCO"] == {"curated"}
+    assert entities_keyed(store, "automatic speech recognition") == entities_keyed(store, "ASR") == speech
+    # a curated acronym the corpus spells out keeps its long form's key (its IRI as ever)
+    quality = load_quality()
+    assert quality.curated_key("sam") == quality.curated_key("segmentanythingmodel") == "segmentanythingmodel"
+    assert quality.curated_key("auroc") == quality.curated_key("auc") == "areaunderthecurve"
+
+
+def test_a_thing_built_on_a_name_is_that_name_before_its_head(tmp_path):
+    # the whole corpus had `LLM-based agent` (260 papers) beside `LLM agent` (770)
+    store = one_paper(
+        tmp_path,
+        "LLM-based agents plan tools. An LLM agent acts. LLM based Agents err. "
+        "LLM-based inference is slow, unlike LLM inference on GPUs.",
+        ent("LLM-based agents", "Method"),
+        ent("LLM agent", "Method"),
+        ent("LLM based Agents", "Method"),
+        ent("LLM-based inference", "Task"),
+        ent("LLM inference", "Task"),
+    )
+    (agent,) = entities_keyed(store, "LLM agent")
+    assert bodies(store, "LLM-based agents") == bodies(store, "LLM based Agents") == {agent}
+    assert merges(store, ox.NamedNode(agent))["LLM-based agents"] == {"based"}
+    assert bodies(store, "LLM-based inference") != bodies(store, "LLM inference")  # inference by, not of, an LLM
+    assert entities_keyed(store, "LLM-based agent") == {agent}
+
+
 def test_an_acronym_the_corpus_reads_otherwise_is_no_alias_of_a_papers_long_form(tmp_path):
     # arXiv papers define DM as diffusion model (83 of 103), and MLM several ways (data/quality/acronyms.tsv)
     named = (defined("decision-making", "DM", "Task"), defined("multimodal large language models", "MLMs", "Method"))
@@ -196,6 +248,9 @@ def test_every_alias_keeps_the_reason_it_merged():
     assert merge_rules("ImageNet dataset", "ImageNet", [], load_quality()) == ("kind-head",)
     assert merge_rules("OpenAI's o3 model", "o3", [], load_quality()) == ("maker", "kind-head")
     assert merge_rules("RAG datasets", "RAG", [], load_quality()) == ("extractor-group",)
+    assert merge_rules("automatic speech recognition", "ASR", [], load_quality()) == ("curated",)
+    assert merge_rules("Transformer-based encoders", "Transformer encoder", [], load_quality()) == ("based",)
+    assert merge_rules("agent-based model", "agent model", [], load_quality()) == ("extractor-group",)
 
 
 # -- links that agree with the entity --------------------------------------------------------------
