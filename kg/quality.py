@@ -144,7 +144,11 @@ class Quality:
         if _NAME_WORD.search(word):
             long = self.long_form(word)
             return long is not None and all(self.is_common_word(w) for w in _WORD.findall(long))
-        zipf, df = self._words.get(word.lower(), (0.0, 0))
+        return self._frequent(word.lower())
+
+    def _frequent(self, word: str) -> bool:
+        """Whether English (`COMMON_ZIPF`) or the field's own writing (`COMMON_DF`) uses `word` often."""
+        zipf, df = self._words.get(word, (0.0, 0))
         return zipf >= COMMON_ZIPF or df >= COMMON_DF
 
     def is_common_in_field(self, word: str) -> bool:
@@ -211,11 +215,9 @@ class Quality:
         entries = self._vocabulary.get(key, [])
         if text is None:
             return entries
-        return [e for e in entries if e.name == text or " " in e.name or not self._is_english_word(e.name)]
-
-    def _is_english_word(self, word: str) -> bool:
-        zipf, df = self._words.get(singular_word(word.lower()), (0.0, 0))
-        return zipf >= COMMON_ZIPF or df >= COMMON_DF
+        return [
+            e for e in entries if e.name == text or " " in e.name or not self._frequent(singular_word(e.name.lower()))
+        ]
 
     def curated_key(self, key: str) -> str:
         """The key of the curated gazetteers' name for which `key` is an alias's key, else `key`:
