@@ -140,9 +140,14 @@ def wide_store(tmp_path_factory) -> Store:
     return store
 
 
+_AS_IN_A_TERMINAL = "import signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
+
+
 def kg_process(*args) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-c", "from paperkg.kg.cli import main; main()", *map(str, args)],
+        # a shell that starts a job in the background sets it to ignore Ctrl-C, and Python then keeps
+        # ignoring it: the child takes back the handler an interactive `kg` has
+        [sys.executable, "-c", _AS_IN_A_TERMINAL + "from paperkg.kg.cli import main; main()", *map(str, args)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
