@@ -22,10 +22,12 @@ from bench.relations import (
     Predicted,
     argument_losses,
     audit,
+    construction,
     diagnose,
     loss_table,
     matching,
     one_to_one,
+    pair_fates,
     question_audit,
     score,
     weighed,
@@ -347,6 +349,36 @@ def test_the_scorers_relations_are_counted_by_what_linking_leaves_of_their_argum
     ex = scored(ex, "Our method", "usedFor", "Moses", 0.9)  # the paper proposes nothing
     found = bench_relations.scorer_fates(Extracted(ex), [p])
     assert found == {"arguments linked": 1, "argument generic": 1, "own work, no proposal": 1}
+
+
+@pytest.mark.parametrize(
+    ("gap", "expected"),
+    [
+        (", ", "list"),
+        (" (LLMs), and ", "list"),  # the first mention's acronym is its own, not a bracket between
+        (" (", "bracket"),
+        (", a training-free framework built on ", "apposition"),
+        (" significantly outperforms ", "comparison"),
+        (" achieves 80.1% ", "achieves, reports"),
+        (" is evaluated on the ", "on, across (a dataset)"),
+        (" is fine-tuned with ", "with, using, built on"),
+        (" is used for ", "for, to"),
+        (" remains limited because ", "other"),
+        ("x" * 121, "far apart"),
+    ],
+)
+def test_the_wording_between_two_mentions_is_named_by_the_first_construction_that_applies(gap, expected):
+    assert construction(gap) == expected
+
+
+def test_the_pairs_of_a_sentences_mentions_are_counted_related_or_by_what_stands_between():
+    text = "GIZA++ is used for machine translation, unlike Moses. Moses remains limited because of GIZA++."
+    p = paper("x:1", "", text)
+    found = pair_fates(Extracted(extraction(p, *TOOLS)), [p])
+    assert found["pairs"] == 4 and found["related"] == 1  # GIZA++ usedFor machine translation
+    assert found["by linked mentions between"] == {"0": {"pairs": 3, "related": 1}, "1": {"pairs": 1}}
+    assert found["unrelated, by the wording between"] == {"other": 1, "in, of, from": 1, "for, to": 1}
+    assert found["unrelated, by types"] == {"Method / Method": 2, "Task / Method": 1}
 
 
 def test_each_relation_is_counted_right_and_kept_at_each_threshold():
