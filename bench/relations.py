@@ -116,6 +116,10 @@ AUDIT_SILVER = AUDIT.with_name("audit-silver.jsonl")
 # proposal related to what it is for and to what its description is related to (issue 26)
 AUDIT_ADDED = AUDIT.with_name("audit-standing-for.jsonl")
 ADDED_AUDITED = 40
+# every row the `described-builds-on` pattern (a name's appositive or subtitle saying what it is
+# built on) adds to a build of 4,200 papers outside the 2k sample (`--sample-added`; 22, fewer than
+# ADDED_AUDITED)
+AUDIT_BUILT_ON = AUDIT.with_name("audit-described-builds-on.jsonl")
 QUESTIONS = AUDIT.with_name("questions.jsonl")
 # the same subjects judged on other builds or with other queries, newest first: which queries asked
 # which build (README there)
@@ -984,6 +988,9 @@ def main(argv: list[str] | None = None) -> int:
             "by score band": pattern_audit(AUDIT_BAND),
             "added by a scorer trained with silver": pattern_audit(AUDIT_SILVER),
             "added by phrases standing for names and a title's proposal (shipped)": pattern_audit(AUDIT_ADDED),
+            "added by what a name's appositive or subtitle says it is built on (shipped)": pattern_audit(
+                AUDIT_BUILT_ON
+            ),
         }
         print(json.dumps({"relations": relations, "named questions": questions}, indent=2))
         return 0

@@ -3,7 +3,8 @@
 Each pattern looks at two mentions and the text between them (Hearst patterns for hyponymy,
 "X outperforms Y" for comparison, "X for Y" for use, "X achieves ... on Y" for evaluation, "the X
 module of Y" for parthood, "A, B and C" for conjunction, "X, a Y for Z" for a name's class and
-purpose, "X leverages ... Y" for what X is built with); a paper's sentences about its own work
+purpose, "X leverages ... Y" for what X is built with, and so "X, a framework built upon Y" or a
+title "X: Leveraging Y" for what a name's appositive or subtitle says); a paper's sentences about its own work
 also relate its proposal to what they name (`_proposal_relations`), and its title "NAME: ... for X"
 to what it is for; a generic phrase in apposition to a name stands for it (`_standing_for`). They favour precision over
 recall (on SciERC's dev relation annotations with gold spans: precision 0.86 at recall 0.17,
@@ -445,6 +446,16 @@ _BUILDS_ON = re.compile(
     rf"combining|integrating|incorporating|leveraging|utili[sz]ing|employing|adopting)\s+(?:{_WORD}\s+){{0,4}}?{_DET}$",
     re.IGNORECASE,
 )
+# a name whose appositive, or a title's subtitle, says what it is built on: "TAPO, a novel reinforcement
+# learning framework built upon GRPO", "Pun-RAG, a retrieval-augmented generation framework combining
+# PunGPT2 with ...", "a single ViT, built on DINOv3", "Geo4D: Leveraging Video Generators for ..."
+_DESCRIBED_BUILDS_ON = re.compile(
+    rf"^{_TAIL}(?:,\s*(?:(?:a|an)\s+(?:{_WORD}\s+){{1,6}}?)?|:\s*)(?:(?:that|which)\s+)?(?:(?:is\s+)?(?:built|based)\s+"
+    rf"(?:on|upon)|powered by|(?:use|employ|adopt|leverage|utili[sz]e|combine|integrate|incorporate|extend)s?|"
+    rf"combining|integrating|incorporating|leveraging|utili[sz]ing|employing|adopting|extending)\s+"
+    rf"(?:{_WORD}\s+){{0,4}}?{_DET}$",
+    re.IGNORECASE,
+)
 _EVALUATED_ON = re.compile(
     rf"^{_TAIL}[^.;:]{{0,80}}?\b(?:achiev|obtain|reach|perform|result|score|outperform|"
     rf"evaluat|test|benchmark|experiment)\w*[^.;:]{{0,60}}?\b(?:on|over|across)\s+{_DET}$",
@@ -608,6 +619,15 @@ def sentence_relation_patterns(text: str, spans: Sequence[Span]) -> dict[tuple[H
             elif a.type in _ARTEFACTS and b.type in _USERS and _BUILDS_ON.match(gap):
                 for x in _list_from(spans, j, text, same_kind=True):
                     add(x, "usedFor", a, "builds-on")
+            elif (
+                a.type in _ARTEFACTS
+                and b.type in _USERS
+                and _is_name(text, a)
+                and _DESCRIBED_BUILDS_ON.match(gap)
+                and not _NAME_LEAD.search(lead)
+            ):
+                for x in _list_from(spans, j, text, same_kind=True):
+                    add(x, "usedFor", a, "described-builds-on")
             elif _PART_OF.match(gap):
                 add(a, "partOf", b, "part-of")
             elif _is_name(text, a) and _appositive(text, a, b.start, b.end):

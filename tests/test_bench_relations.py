@@ -14,6 +14,7 @@ from bench.relations import (
     AUDIT,
     AUDIT_ADDED,
     AUDIT_BAND,
+    AUDIT_BUILT_ON,
     BAND,
     QUESTION_SUBJECTS,
     QUESTIONS,
@@ -286,6 +287,15 @@ def test_the_added_fixture_holds_judged_rows_of_what_the_change_added():
     assert {r["judged"] for r in rows} <= {"correct", "wrong type", "wrong arguments"}
     assert all(r["relation"] in RELATIONS and r["subject"] in r["sentence"] for r in rows)
     assert bench_relations.pattern_audit(AUDIT_ADDED)["added"]["rows"] == ADDED_AUDITED
+
+
+def test_the_built_on_fixture_holds_judged_rows_of_the_pattern_it_audits():
+    rows = [json.loads(line) for line in AUDIT_BUILT_ON.read_text(encoding="utf-8").splitlines()]
+    assert len(rows) == 22 and {r["drawn for"] for r in rows} == {"added"}
+    assert all(r["patterns"] == ["described-builds-on"] and r["relation"] == "usedFor" for r in rows)
+    assert {r["judged"] for r in rows} <= {"correct", "wrong type", "wrong arguments"}
+    audited = bench_relations.pattern_audit(AUDIT_BUILT_ON)["added"]
+    assert (audited["rows"], audited["precision"], audited["wrong arguments"]) == (22, 0.955, 1)
 
 
 def _write(path, rows):

@@ -327,6 +327,30 @@ def test_what_one_sentence_says_of_the_proposal(title, abstract, other, expected
             [("accuracy", "Metric"), ("DiT", "Method")],
             set(),
         ),
+        (  # what a name's appositive says it is built on
+            "described-builds-on",
+            "We introduce TAPO, a novel reinforcement learning framework built upon GRPO and DAPO.",
+            [("TAPO", "Method"), ("reinforcement learning", "Method"), ("GRPO", "Method"), ("DAPO", "Method")],
+            {("GRPO", "usedFor", "TAPO"), ("DAPO", "usedFor", "TAPO")},
+        ),
+        (  # ... or a title's subtitle
+            "described-builds-on",
+            "Geo4D: Leveraging Video Generators for Geometric 4D Scene Reconstruction",
+            [("Geo4D", "Method"), ("Video Generators", "Method"), ("Geometric 4D Scene Reconstruction", "Task")],
+            {("Video Generators", "usedFor", "Geo4D")},
+        ),
+        (  # a clause after a common phrase, not a name's appositive: "our approach" uses it
+            "described-builds-on",
+            "Instead of relying on parameter sampling, our approach utilizes Sequential Event-Space Calibrator.",
+            [("parameter sampling", "Method"), ("Sequential Event-Space Calibrator", "Method")],
+            set(),
+        ),
+        (  # the last of several names is not the whole subject
+            "described-builds-on",
+            "We pair LoRA and QLoRA, a method built on quantized weights.",
+            [("LoRA", "Method"), ("QLoRA", "Method"), ("quantized weights", "Concept")],
+            set(),
+        ),
         (  # a relative clause of use
             "builds-on",
             "Vision-language models, notably CLIP, that utilize contrastive learning extract general features.",
