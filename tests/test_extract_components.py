@@ -105,6 +105,20 @@ def test_title_and_abstract_are_separate_sentences(nlp):
     assert len(list(doc.sents)) == 2
 
 
+def test_a_dollar_inside_a_token_opens_math_and_a_title_break_ends_it(nlp):
+    """ "MoS$_2$" is tokens "MoS$_2" and "$": the two dollars open and close; a title's unclosed
+    dollar does not keep the abstract's sentences together."""
+    doc = nlp("Imaging MoS$_2$ with C-AFM\n\nWe image MoS$_2$. It is fast. A $x title\n\nStill. Two.")
+    assert [s.text.strip() for s in doc.sents] == [
+        "Imaging MoS$_2$ with C-AFM",
+        "We image MoS$_2$.",
+        "It is fast.",
+        "A $x title",
+        "Still.",
+        "Two.",
+    ]
+
+
 @pytest.mark.parametrize(
     "text", ["A Title: Sub-title\n\nWe train  GPT-4o (see $x^2$), e.g. on COCO.\n", "   ", "one", ""]
 )
