@@ -549,12 +549,14 @@ _TRAINED_FROM = re.compile(
     re.IGNORECASE,
 )
 
+# a value as results write it, its decimal point no end of a clause: "84.9%", "+1.8", "0.8513"
+_NUMBER = r"[-+~]?\d+(?:[.,]\d+)*\s*%?"
 # a method with the metric it is measured by: "TASER achieves the highest soft pairwise accuracy",
 # "SME-YOLO improves mAP by 2.2%", "X reaches 84.9% top-1 accuracy"
 _MEASURED_BY = re.compile(
     rf"^{_TAIL}{_HEAD},?\s*(?:(?:\w+ly|also|further|still|even|has|have)\s+)*(?:achiev|attain|obtain|reach|record|"
     rf"deliver|yield|improv|boost|increas|rais|lift|enhanc|reduc|lower|cut)\w*\s+(?:by\s+)?"
-    rf"(?:[^\s.;:,()]+\s+){{0,5}}?(?:in\s+(?:terms\s+of\s+)?)?{_DET}$",
+    rf"(?:(?:{_NUMBER}|[^\s.;:,()]+)\s+){{0,5}}?(?:in\s+(?:terms\s+of\s+)?)?{_DET}$",
     re.IGNORECASE,
 )
 # a method that improves another: "FRAG substantially improves InternVL2-76B", "Recent advances in RL

@@ -270,6 +270,12 @@ def test_what_one_sentence_says_of_the_proposal(title, abstract, other, expected
             [("DeNuC", "Method"), ("F1 scores", "Metric")],
             {("DeNuC", "evaluatedWith", "F1 scores")},
         ),
+        (  # a value with a decimal point before the metric
+            "measured-by",
+            "On this benchmark, GPT-5.4 reaches 51.90% top-1 accuracy.",
+            [("GPT-5.4", "Model"), ("top-1 accuracy", "Metric")],
+            {("GPT-5.4", "evaluatedWith", "top-1 accuracy")},
+        ),
         (  # a metric the sentence does not measure the method by
             "measured-by",
             "DeNuC, unlike methods tuned for accuracy, is fast.",
