@@ -456,9 +456,17 @@ _DESCRIBED_BUILDS_ON = re.compile(
     rf"(?:{_WORD}\s+){{0,4}}?{_DET}$",
     re.IGNORECASE,
 )
+# a character of the same clause: no end of one, but the point of a value ("92.5% accuracy on COCO")
+_IN_CLAUSE = r"(?:[^.;:]|(?<=\d)\.(?=\d))"
 _EVALUATED_ON = re.compile(
-    rf"^{_TAIL}[^.;:]{{0,80}}?\b(?:achiev|obtain|reach|perform|result|score|outperform|"
-    rf"evaluat|test|benchmark|experiment)\w*[^.;:]{{0,60}}?\b(?:on|over|across)\s+{_DET}$",
+    rf"^{_TAIL}{_IN_CLAUSE}{{0,80}}?\b(?:achiev|obtain|reach|perform|result|score|outperform|"
+    rf"evaluat|test|benchmark|experiment)\w*{_IN_CLAUSE}{{0,60}}?\b(?:on|over|across)\s+{_DET}$",
+    re.IGNORECASE,
+)
+# a mention a preposition or participle governs is no subject of the clause: "With ResNet-18,
+# SaluNet-C-18 achieves 97.35% on CIFAR-10", "experiments within the LLaVA-Next framework show"
+_OBJECT_LEAD = re.compile(
+    r"\b(?:with|using|within|utili[sz]ing|employing|via|under|from|of|by)\s+(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,2}$",
     re.IGNORECASE,
 )
 _EVALUATE_LEAD = re.compile(r"\b(?:evaluat|test|benchmark|validat|assess)\w*\s+(?:\w+\s+){0,2}?$", re.IGNORECASE)
@@ -507,11 +515,11 @@ _COMBINE_LEAD = re.compile(
 # "Extensive experiments on COCO and LVIS demonstrate that X ...", "Results on D show that our method"
 _EXPERIMENTS_ON = re.compile(
     r"\b(?:experiments?|evaluations?|results|tests|studies|benchmarks)\s+(?:\w+\s+){0,3}?(?:on|across|over)\s+"
-    r"[^.;:]{0,100}$",
+    rf"{_IN_CLAUSE}{{0,100}}$",
     re.IGNORECASE,
 )
 _SHOW_THAT = re.compile(
-    rf"^{_TAIL}[^.;:]{{0,100}}?\b(?:show|demonstrate|reveal|confirm|indicate|verify|validate|prove|suggest)s?\s+"
+    rf"^{_TAIL}{_IN_CLAUSE}{{0,100}}?\b(?:show|demonstrate|reveal|confirm|indicate|verify|validate|prove|suggest)s?\s+"
     rf"that\s+(?:both\s+)?{_DET}(?:proposed\s+)?$",
     re.IGNORECASE,
 )
@@ -536,7 +544,7 @@ _PURPOSE_LEAD = re.compile(
     re.IGNORECASE,
 )
 _PURPOSE_MEANS = re.compile(
-    rf"^{_TAIL}[^.;:]{{0,80}}?,\s*(?:we|this\s+(?:paper|work|study))\s+(?:\w+ly\s+|further\s+|also\s+|first\s+)?"
+    rf"^{_TAIL}{_IN_CLAUSE}{{0,80}}?,\s*(?:we|this\s+(?:paper|work|study))\s+(?:\w+ly\s+|further\s+|also\s+|first\s+)?"
     r"(?:propose|introduce|present|develop|design|use|adopt|employ|leverage|utili[sz]e|build|devise|construct)"
     rf"s?\s+{_DET}(?:(?:novel|new|simple|lightweight|efficient|unified|effective)\s+)*$",
     re.IGNORECASE,
@@ -603,6 +611,7 @@ def sentence_relation_patterns(text: str, spans: Sequence[Span]) -> dict[tuple[H
                 a.type in _ARTEFACTS
                 and b.type == "Dataset"
                 and (_EVALUATED_ON.match(gap) or (_EVALUATE_LEAD.search(lead) and _ON.match(gap)))
+                and not _OBJECT_LEAD.search(lead)
             ):
                 for x in _list_from(spans, j, text):
                     if x.type == "Dataset":

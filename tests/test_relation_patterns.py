@@ -270,6 +270,18 @@ def test_what_one_sentence_says_of_the_proposal(title, abstract, other, expected
             [("DeNuC", "Method"), ("F1 scores", "Metric")],
             {("DeNuC", "evaluatedWith", "F1 scores")},
         ),
+        (  # values with decimal points before the datasets
+            "evaluated-on",
+            "Dynin-Omni achieves 87.6 on GSM8K and 61.4 on VideoMME.",
+            [("Dynin-Omni", "Model"), ("GSM8K", "Dataset"), ("VideoMME", "Dataset")],
+            {("Dynin-Omni", "evaluatedOn", "GSM8K"), ("Dynin-Omni", "evaluatedOn", "VideoMME")},
+        ),
+        (  # a backbone a preposition governs is not what reaches the result
+            "evaluated-on",
+            "With ResNet-18, SaluNet-C-18 achieves 97% on CIFAR-10.",
+            [("ResNet-18", "Model"), ("CIFAR-10", "Dataset")],
+            set(),
+        ),
         (  # a value with a decimal point before the metric
             "measured-by",
             "On this benchmark, GPT-5.4 reaches 51.90% top-1 accuracy.",
