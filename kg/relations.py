@@ -456,8 +456,10 @@ _DESCRIBED_BUILDS_ON = re.compile(
     rf"(?:{_WORD}\s+){{0,4}}?{_DET}$",
     re.IGNORECASE,
 )
-# a character of the same clause: no end of one, but the point of a value ("92.5% accuracy on COCO")
-_IN_CLAUSE = r"(?:[^.;:]|(?<=\d)\.(?=\d))"
+# the point of a value ("92.5% accuracy on COCO", "a 1.5B-parameter model"), no end of a clause
+_POINT = r"(?<=\d)\.(?=\d)"
+# a character of the same clause
+_IN_CLAUSE = rf"(?:[^.;:]|{_POINT})"
 _EVALUATED_ON = re.compile(
     rf"^{_TAIL}{_IN_CLAUSE}{{0,80}}?\b(?:achiev|obtain|reach|perform|result|score|outperform|"
     rf"evaluat|test|benchmark|experiment)\w*{_IN_CLAUSE}{{0,60}}?\b(?:on|over|across)\s+{_DET}$",
@@ -552,7 +554,7 @@ _PURPOSE_MEANS = re.compile(
 # a model named with what it was trained from: "Datarus-R1-14B, a 14B-parameter model fine-tuned from
 # Qwen", "X, distilled from Y", "a ResNet pre-trained on ImageNet"
 _TRAINED_FROM = re.compile(
-    rf"^{_TAIL},?\s*(?:(?:a|an)\s+[^,.;:()]{{0,60}}?\s+)?(?:(?:is|are|was|were)\s+)?(?:fine-?tuned|distilled|"
+    rf"^{_TAIL},?\s*(?:(?:a|an)\s+(?:[^,.;:()]|{_POINT}){{0,60}}?\s+)?(?:(?:is|are|was|were)\s+)?(?:fine-?tuned|distilled|"
     rf"initiali[sz]ed|pre-?trained|trained|post-trained|adapted)\s+(?:\w+ly\s+)?(?:from|on|upon)\s+{_DET}$",
     re.IGNORECASE,
 )

@@ -270,6 +270,12 @@ def test_what_one_sentence_says_of_the_proposal(title, abstract, other, expected
             [("DeNuC", "Method"), ("F1 scores", "Metric")],
             {("DeNuC", "evaluatedWith", "F1 scores")},
         ),
+        (  # a size with a decimal point in the appositive
+            "trained-from",
+            "We release Nano-R1, a 1.5B-parameter model fine-tuned from Qwen2.5.",
+            [("Nano-R1", "Model"), ("Qwen2.5", "Model")],
+            {("Qwen2.5", "usedFor", "Nano-R1")},
+        ),
         (  # values with decimal points before the datasets
             "evaluated-on",
             "Dynin-Omni achieves 87.6 on GSM8K and 61.4 on VideoMME.",
