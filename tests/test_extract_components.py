@@ -119,6 +119,11 @@ def test_a_dollar_inside_a_token_opens_math_and_a_title_break_ends_it(nlp):
     ]
 
 
+def test_an_escaped_dollar_is_money_not_math(nlp):
+    doc = nlp("It costs under \\$2,000 USD. Quality stays high. Best-of-$N$ sampling helps. It is cheap.")
+    assert len(list(doc.sents)) == 4
+
+
 @pytest.mark.parametrize(
     "text", ["A Title: Sub-title\n\nWe train  GPT-4o (see $x^2$), e.g. on COCO.\n", "   ", "one", ""]
 )

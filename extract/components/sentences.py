@@ -30,8 +30,8 @@ def sentence_boundaries(doc: Doc) -> Doc:
             starts[i + 1, 0] = 1
             in_math = False
             continue
-        # a token may hold a dollar of its own: "MoS$_2" opens what the next "$" closes
-        if word.count("$") % 2:
+        # a token may hold a dollar of its own: "MoS$_2" opens what the next "$" closes; "\\$13" is money
+        if (word.count("$") - word.count("\\$")) % 2:
             in_math = not in_math
         if in_math:
             continue
