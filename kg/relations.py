@@ -466,9 +466,11 @@ _EVALUATED_ON = re.compile(
     re.IGNORECASE,
 )
 # a mention a preposition or participle governs is no subject of the clause: "With ResNet-18,
-# SaluNet-C-18 achieves 97.35% on CIFAR-10", "experiments within the LLaVA-Next framework show"
+# SaluNet-C-18 achieves 97.35% on CIFAR-10", "on Qwen3-1.7B, SGSD outperforms GRPO on AIME24",
+# "rivaling models like Qwen3-235B-A22B, AM-Thinking-v1 achieves 85.3 on AIME 2024"
 _OBJECT_LEAD = re.compile(
-    r"\b(?:with|using|within|utili[sz]ing|employing|via|under|from|of|by)\s+(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,2}$",
+    r"\b(?:with|using|within|utili[sz]ing|employing|via|under|from|of|by|on|like|including|than|against)\s+"
+    r"(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,2}$",
     re.IGNORECASE,
 )
 _EVALUATE_LEAD = re.compile(r"\b(?:evaluat|test|benchmark|validat|assess)\w*\s+(?:\w+\s+){0,2}?$", re.IGNORECASE)

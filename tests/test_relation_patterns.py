@@ -288,6 +288,12 @@ def test_what_one_sentence_says_of_the_proposal(title, abstract, other, expected
             [("ResNet-18", "Model"), ("CIFAR-10", "Dataset")],
             set(),
         ),
+        (  # ... nor a model a comparison names before the subject
+            "evaluated-on",
+            "Rivaling models like Qwen3-235B and o3, AM-Thinking-v1 achieves 85 on AIME 2024.",
+            [("Qwen3-235B", "Model"), ("o3", "Model"), ("AIME 2024", "Dataset")],
+            set(),
+        ),
         (  # a value with a decimal point before the metric
             "measured-by",
             "On this benchmark, GPT-5.4 reaches 51.90% top-1 accuracy.",
