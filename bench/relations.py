@@ -120,6 +120,9 @@ ADDED_AUDITED = 40
 # built on) adds to a build of 4,200 papers outside the 2k sample (`--sample-added`; 22, fewer than
 # ADDED_AUDITED)
 AUDIT_BUILT_ON = AUDIT.with_name("audit-described-builds-on.jsonl")
+# rows that sentences split after a token holding a dollar ("$A$daptive") and values' decimal points
+# read inside a clause ("87.6 on GSM8K") add to the same 4,200 papers' build (`--sample-added`)
+AUDIT_SPLIT = AUDIT.with_name("audit-split-and-values.jsonl")
 QUESTIONS = AUDIT.with_name("questions.jsonl")
 # the same subjects judged on other builds or with other queries, newest first: which queries asked
 # which build (README there)
@@ -991,6 +994,7 @@ def main(argv: list[str] | None = None) -> int:
             "added by what a name's appositive or subtitle says it is built on (shipped)": pattern_audit(
                 AUDIT_BUILT_ON
             ),
+            "added by sentences split after dollars and values' decimal points (shipped)": pattern_audit(AUDIT_SPLIT),
         }
         print(json.dumps({"relations": relations, "named questions": questions}, indent=2))
         return 0

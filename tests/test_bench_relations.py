@@ -15,6 +15,7 @@ from bench.relations import (
     AUDIT_ADDED,
     AUDIT_BAND,
     AUDIT_BUILT_ON,
+    AUDIT_SPLIT,
     BAND,
     QUESTION_SUBJECTS,
     QUESTIONS,
@@ -289,13 +290,18 @@ def test_the_added_fixture_holds_judged_rows_of_what_the_change_added():
     assert bench_relations.pattern_audit(AUDIT_ADDED)["added"]["rows"] == ADDED_AUDITED
 
 
-def test_the_built_on_fixture_holds_judged_rows_of_the_pattern_it_audits():
+@pytest.mark.parametrize(("path", "rows", "precision"), [(AUDIT_BUILT_ON, 22, 0.955), (AUDIT_SPLIT, 40, 0.65)])
+def test_the_fixtures_of_added_rows_are_judged_row_by_row(path, rows, precision):
+    judged = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    assert len(judged) == rows and {r["drawn for"] for r in judged} == {"added"}
+    assert {r["judged"] for r in judged} <= {"correct", "wrong type", "wrong arguments"}
+    assert all(r["relation"] in RELATIONS for r in judged)  # a proposal's argument is written elsewhere
+    assert bench_relations.pattern_audit(path)["added"]["precision"] == precision
+
+
+def test_the_built_on_fixture_holds_rows_of_the_pattern_it_audits():
     rows = [json.loads(line) for line in AUDIT_BUILT_ON.read_text(encoding="utf-8").splitlines()]
-    assert len(rows) == 22 and {r["drawn for"] for r in rows} == {"added"}
     assert all(r["patterns"] == ["described-builds-on"] and r["relation"] == "usedFor" for r in rows)
-    assert {r["judged"] for r in rows} <= {"correct", "wrong type", "wrong arguments"}
-    audited = bench_relations.pattern_audit(AUDIT_BUILT_ON)["added"]
-    assert (audited["rows"], audited["precision"], audited["wrong arguments"]) == (22, 0.955, 1)
 
 
 def _write(path, rows):
