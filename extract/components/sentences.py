@@ -31,7 +31,7 @@ def sentence_boundaries(doc: Doc) -> Doc:
             in_math = False
             continue
         # a token may hold a dollar of its own: "MoS$_2" opens what the next "$" closes; "\\$13" is money
-        if (word.count("$") - word.count("\\$")) % 2:
+        if "$" in word and (word.count("$") - word.count("\\$")) % 2:
             in_math = not in_math
         if in_math:
             continue
