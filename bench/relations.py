@@ -36,7 +36,10 @@ share of right answers among the top 10 of the five named questions judged by ha
 (`questions.jsonl` there); `--sample-added STORE... --base STORE...` draws the rows a change adds
 to builds of the same papers, to judge them. With --weigh STORE, the precision a build's relations would have by
 those judged rows, each weighed by what found it. With --questions STORE, those questions are
-asked of a built graph and their top answers printed as unjudged rows of that fixture.
+asked of a built graph and their top answers printed as unjudged rows of that fixture. With
+--pairs N, where the pairs of linked mentions of one sentence in the first N papers of
+--arxiv-sample go: related or not, by the mentions between them, and for the unrelated ones the
+wording between (`CONSTRUCTIONS`) and their types.
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ import argparse
 import contextlib
 import json
 import os
+import re
 import sys
 import tempfile
 import time
@@ -112,6 +116,13 @@ AUDIT_SILVER = AUDIT.with_name("audit-silver.jsonl")
 # proposal related to what it is for and to what its description is related to (issue 26)
 AUDIT_ADDED = AUDIT.with_name("audit-standing-for.jsonl")
 ADDED_AUDITED = 40
+# every row the `described-builds-on` pattern (a name's appositive or subtitle saying what it is
+# built on) adds to a build of 4,200 papers outside the 2k sample (`--sample-added`; 22, fewer than
+# ADDED_AUDITED)
+AUDIT_BUILT_ON = AUDIT.with_name("audit-described-builds-on.jsonl")
+# rows that sentences split after a token holding a dollar ("$A$daptive") and values' decimal points
+# read inside a clause ("87.6 on GSM8K") add to the same 4,200 papers' build (`--sample-added`)
+AUDIT_SPLIT = AUDIT.with_name("audit-split-and-values.jsonl")
 QUESTIONS = AUDIT.with_name("questions.jsonl")
 # the same subjects judged on other builds or with other queries, newest first: which queries asked
 # which build (README there)
@@ -600,6 +611,81 @@ def scorer_fates(extractor, papers: list[Paper]) -> Counter[str]:
     return fates
 
 
+# what a sentence writes between two of its mentions, the first that applies (`construction`): the
+# kinds of wording a relation pattern would read, to see which of them leave the most pairs unrelated
+CONSTRUCTIONS = (
+    ("list", re.compile(r"^[\s,;]*(?:(?:and|or|as well as|along with)\b\s*)?(?:(?:the|a|an)\s+)?$")),
+    ("bracket", re.compile(r"^\s*\(|\(\s*$")),
+    ("apposition", re.compile(r"^\s*[,:]\s*(?:a|an|the first|our)\s")),
+    ("colon", re.compile(r"^\s*:")),
+    ("such as", re.compile(r"\b(?:such as|including|e\.g\.|like)\b")),
+    ("comparison", re.compile(r"\b(?:outperform|surpass|exceed|beat|rival|compar|versus|vs\b|than\b)")),
+    ("achieves, reports", re.compile(r"\b(?:achiev|reach|attain|obtain|report|scor|improv|reduc)")),
+    ("on, across (a dataset)", re.compile(r"\b(?:on|across|over)\s+(?:\S+\s+){0,2}$")),
+    (
+        "with, using, built on",
+        re.compile(
+            r"\b(?:with|using|uses?\b|via|through|based on|built (?:on|upon)|leverag|incorporat|integrat|combin|"
+            r"employ|adopt)"
+        ),
+    ),
+    ("for, to", re.compile(r"\b(?:for|to|towards?)\b")),
+    ("in, of, from", re.compile(r"\b(?:in|of|within|from|into)\b")),
+)
+FAR = 120  # characters between two mentions beyond which a pair is counted as far apart
+_OWN_ACRONYM = re.compile(r"^\s*\([^()]{1,20}\)")  # the first mention's bracketed acronym: "(LLMs) use"
+
+
+def construction(gap: str) -> str:
+    """The kind of wording between two mentions (`CONSTRUCTIONS`); "far apart" beyond `FAR`
+    characters, "other" when none applies (a clause of its own verb). The first mention's bracketed
+    acronym is part of it, not wording between."""
+    if len(gap) > FAR:
+        return "far apart"
+    gap = _OWN_ACRONYM.sub("", gap.lower())
+    return next((name for name, pattern in CONSTRUCTIONS if pattern.search(gap)), "other")
+
+
+def pair_fates(extractor, papers: list[Paper]) -> dict:
+    """Where the pairs of mentions of one sentence that become two different entities go: how many
+    the paper's graph relates (any relation between the two entities), by the number of linked
+    mentions between them, and for the others the wording between (`construction`) and the types."""
+    from paperkg.kg.linking import link_locally
+
+    between: dict[str, Counter[str]] = defaultdict(Counter)
+    unrelated: Counter[str] = Counter()
+    types: Counter[str] = Counter()
+    for ex in extractor.extract(papers):
+        linked = link_locally(ex).paper
+        entity = {lm.iri: lm.entity for lm in linked.mentions}
+        related = {frozenset((entity[r.subject], entity[r.object])) for r in linked.relations}
+        by_sentence: dict[tuple[str, int], list] = defaultdict(list)
+        for lm in linked.mentions:
+            by_sentence[(lm.mention.field, lm.mention.sentence)].append(lm)
+        for key, group in by_sentence.items():
+            text, offset = linked.sentences[key].text, linked.sentences[key].start
+            group.sort(key=lambda lm: (lm.mention.start, lm.mention.end))
+            for i, a in enumerate(group):
+                for k, b in enumerate(group[i + 1 :], i + 1):
+                    if b.mention.start < a.mention.end or a.entity == b.entity:
+                        continue
+                    inside = sum(1 for m in group[i + 1 : k] if m.mention.start >= a.mention.end)
+                    row = between[str(min(inside, 3)) + ("+" if inside >= 3 else "")]
+                    row["pairs"] += 1
+                    if frozenset((a.entity, b.entity)) in related:
+                        row["related"] += 1
+                        continue
+                    unrelated[construction(text[a.mention.end - offset : b.mention.start - offset])] += 1
+                    types[f"{a.type} / {b.type}"] += 1
+    return {
+        "pairs": sum(r["pairs"] for r in between.values()),
+        "related": sum(r["related"] for r in between.values()),
+        "by linked mentions between": {n: dict(between[n]) for n in sorted(between)},
+        "unrelated, by the wording between": dict(unrelated.most_common()),
+        "unrelated, by types": dict(types.most_common(12)),
+    }
+
+
 def _count(store) -> int:
     from paperkg.kg.terms import rdf
 
@@ -881,6 +967,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--band", type=float, nargs=2, default=BAND, metavar=("LOW", "HIGH"), help="--sample-band's and --weigh's"
     )
+    parser.add_argument(
+        "--pairs",
+        type=int,
+        default=0,
+        metavar="N",
+        help="only where the same-sentence mention pairs of the first N papers of --arxiv-sample go",
+    )
     parser.add_argument("--threshold", type=float, default=None, help="the relation scorer's (default: the model's)")
     parser.add_argument("--keep", type=Path, default=None, help="build into this new folder and keep the stores")
     parser.add_argument(
@@ -898,6 +991,10 @@ def main(argv: list[str] | None = None) -> int:
             "by score band": pattern_audit(AUDIT_BAND),
             "added by a scorer trained with silver": pattern_audit(AUDIT_SILVER),
             "added by phrases standing for names and a title's proposal (shipped)": pattern_audit(AUDIT_ADDED),
+            "added by what a name's appositive or subtitle says it is built on (shipped)": pattern_audit(
+                AUDIT_BUILT_ON
+            ),
+            "added by sentences split after dollars and values' decimal points (shipped)": pattern_audit(AUDIT_SPLIT),
         }
         print(json.dumps({"relations": relations, "named questions": questions}, indent=2))
         return 0
@@ -930,6 +1027,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.questions:
         for row in question_rows(args.questions):
             print(json.dumps(row, ensure_ascii=False))
+        return 0
+    if args.pairs:
+        from paperkg.extract.pipeline import load_extractor
+        from paperkg.extract.readers import read_inputs
+
+        papers = [p for p in read_inputs([str(args.arxiv_sample)]) if isinstance(p, Paper)][: args.pairs]
+        print(json.dumps(pair_fates(load_extractor(args.model), papers), indent=2))
         return 0
     dev = args.scierc / "dev.jsonl"
     if not dev.is_file():

@@ -3,7 +3,8 @@
 Each pattern looks at two mentions and the text between them (Hearst patterns for hyponymy,
 "X outperforms Y" for comparison, "X for Y" for use, "X achieves ... on Y" for evaluation, "the X
 module of Y" for parthood, "A, B and C" for conjunction, "X, a Y for Z" for a name's class and
-purpose, "X leverages ... Y" for what X is built with); a paper's sentences about its own work
+purpose, "X leverages ... Y" for what X is built with, and so "X, a framework built upon Y" or a
+title "X: Leveraging Y" for what a name's appositive or subtitle says); a paper's sentences about its own work
 also relate its proposal to what they name (`_proposal_relations`), and its title "NAME: ... for X"
 to what it is for; a generic phrase in apposition to a name stands for it (`_standing_for`). They favour precision over
 recall (on SciERC's dev relation annotations with gold spans: precision 0.86 at recall 0.17,
@@ -445,9 +446,31 @@ _BUILDS_ON = re.compile(
     rf"combining|integrating|incorporating|leveraging|utili[sz]ing|employing|adopting)\s+(?:{_WORD}\s+){{0,4}}?{_DET}$",
     re.IGNORECASE,
 )
+# a name whose appositive, or a title's subtitle, says what it is built on: "TAPO, a novel reinforcement
+# learning framework built upon GRPO", "Pun-RAG, a retrieval-augmented generation framework combining
+# PunGPT2 with ...", "a single ViT, built on DINOv3", "Geo4D: Leveraging Video Generators for ..."
+_DESCRIBED_BUILDS_ON = re.compile(
+    rf"^{_TAIL}(?:,\s*(?:(?:a|an)\s+(?:{_WORD}\s+){{1,6}}?)?|:\s*)(?:(?:that|which)\s+)?(?:(?:is\s+)?(?:built|based)\s+"
+    rf"(?:on|upon)|powered by|(?:use|employ|adopt|leverage|utili[sz]e|combine|integrate|incorporate|extend)s?|"
+    rf"combining|integrating|incorporating|leveraging|utili[sz]ing|employing|adopting|extending)\s+"
+    rf"(?:{_WORD}\s+){{0,4}}?{_DET}$",
+    re.IGNORECASE,
+)
+# the point of a value ("92.5% accuracy on COCO", "a 1.5B-parameter model"), no end of a clause
+_POINT = r"(?<=\d)\.(?=\d)"
+# a character of the same clause
+_IN_CLAUSE = rf"(?:[^.;:]|{_POINT})"
 _EVALUATED_ON = re.compile(
-    rf"^{_TAIL}[^.;:]{{0,80}}?\b(?:achiev|obtain|reach|perform|result|score|outperform|"
-    rf"evaluat|test|benchmark|experiment)\w*[^.;:]{{0,60}}?\b(?:on|over|across)\s+{_DET}$",
+    rf"^{_TAIL}{_IN_CLAUSE}{{0,80}}?\b(?:achiev|obtain|reach|perform|result|score|outperform|"
+    rf"evaluat|test|benchmark|experiment)\w*{_IN_CLAUSE}{{0,60}}?\b(?:on|over|across)\s+{_DET}$",
+    re.IGNORECASE,
+)
+# a mention a preposition or participle governs is no subject of the clause: "With ResNet-18,
+# SaluNet-C-18 achieves 97.35% on CIFAR-10", "on Qwen3-1.7B, SGSD outperforms GRPO on AIME24",
+# "rivaling models like Qwen3-235B-A22B, AM-Thinking-v1 achieves 85.3 on AIME 2024"
+_OBJECT_LEAD = re.compile(
+    r"\b(?:with|using|within|utili[sz]ing|employing|via|under|from|of|by|on|like|including|than|against)\s+"
+    r"(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,2}$",
     re.IGNORECASE,
 )
 _EVALUATE_LEAD = re.compile(r"\b(?:evaluat|test|benchmark|validat|assess)\w*\s+(?:\w+\s+){0,2}?$", re.IGNORECASE)
@@ -496,11 +519,11 @@ _COMBINE_LEAD = re.compile(
 # "Extensive experiments on COCO and LVIS demonstrate that X ...", "Results on D show that our method"
 _EXPERIMENTS_ON = re.compile(
     r"\b(?:experiments?|evaluations?|results|tests|studies|benchmarks)\s+(?:\w+\s+){0,3}?(?:on|across|over)\s+"
-    r"[^.;:]{0,100}$",
+    rf"{_IN_CLAUSE}{{0,100}}$",
     re.IGNORECASE,
 )
 _SHOW_THAT = re.compile(
-    rf"^{_TAIL}[^.;:]{{0,100}}?\b(?:show|demonstrate|reveal|confirm|indicate|verify|validate|prove|suggest)s?\s+"
+    rf"^{_TAIL}{_IN_CLAUSE}{{0,100}}?\b(?:show|demonstrate|reveal|confirm|indicate|verify|validate|prove|suggest)s?\s+"
     rf"that\s+(?:both\s+)?{_DET}(?:proposed\s+)?$",
     re.IGNORECASE,
 )
@@ -525,7 +548,7 @@ _PURPOSE_LEAD = re.compile(
     re.IGNORECASE,
 )
 _PURPOSE_MEANS = re.compile(
-    rf"^{_TAIL}[^.;:]{{0,80}}?,\s*(?:we|this\s+(?:paper|work|study))\s+(?:\w+ly\s+|further\s+|also\s+|first\s+)?"
+    rf"^{_TAIL}{_IN_CLAUSE}{{0,80}}?,\s*(?:we|this\s+(?:paper|work|study))\s+(?:\w+ly\s+|further\s+|also\s+|first\s+)?"
     r"(?:propose|introduce|present|develop|design|use|adopt|employ|leverage|utili[sz]e|build|devise|construct)"
     rf"s?\s+{_DET}(?:(?:novel|new|simple|lightweight|efficient|unified|effective)\s+)*$",
     re.IGNORECASE,
@@ -533,17 +556,19 @@ _PURPOSE_MEANS = re.compile(
 # a model named with what it was trained from: "Datarus-R1-14B, a 14B-parameter model fine-tuned from
 # Qwen", "X, distilled from Y", "a ResNet pre-trained on ImageNet"
 _TRAINED_FROM = re.compile(
-    rf"^{_TAIL},?\s*(?:(?:a|an)\s+[^,.;:()]{{0,60}}?\s+)?(?:(?:is|are|was|were)\s+)?(?:fine-?tuned|distilled|"
+    rf"^{_TAIL},?\s*(?:(?:a|an)\s+(?:[^,.;:()]|{_POINT}){{0,60}}?\s+)?(?:(?:is|are|was|were)\s+)?(?:fine-?tuned|distilled|"
     rf"initiali[sz]ed|pre-?trained|trained|post-trained|adapted)\s+(?:\w+ly\s+)?(?:from|on|upon)\s+{_DET}$",
     re.IGNORECASE,
 )
 
+# a value as results write it, its decimal point no end of a clause: "84.9%", "+1.8", "0.8513"
+_NUMBER = r"[-+~]?\d+(?:[.,]\d+)*\s*%?"
 # a method with the metric it is measured by: "TASER achieves the highest soft pairwise accuracy",
 # "SME-YOLO improves mAP by 2.2%", "X reaches 84.9% top-1 accuracy"
 _MEASURED_BY = re.compile(
     rf"^{_TAIL}{_HEAD},?\s*(?:(?:\w+ly|also|further|still|even|has|have)\s+)*(?:achiev|attain|obtain|reach|record|"
     rf"deliver|yield|improv|boost|increas|rais|lift|enhanc|reduc|lower|cut)\w*\s+(?:by\s+)?"
-    rf"(?:[^\s.;:,()]+\s+){{0,5}}?(?:in\s+(?:terms\s+of\s+)?)?{_DET}$",
+    rf"(?:(?:{_NUMBER}|[^\s.;:,()]+)\s+){{0,5}}?(?:in\s+(?:terms\s+of\s+)?)?{_DET}$",
     re.IGNORECASE,
 )
 # a method that improves another: "FRAG substantially improves InternVL2-76B", "Recent advances in RL
@@ -590,6 +615,7 @@ def sentence_relation_patterns(text: str, spans: Sequence[Span]) -> dict[tuple[H
                 a.type in _ARTEFACTS
                 and b.type == "Dataset"
                 and (_EVALUATED_ON.match(gap) or (_EVALUATE_LEAD.search(lead) and _ON.match(gap)))
+                and not _OBJECT_LEAD.search(lead)
             ):
                 for x in _list_from(spans, j, text):
                     if x.type == "Dataset":
@@ -608,6 +634,15 @@ def sentence_relation_patterns(text: str, spans: Sequence[Span]) -> dict[tuple[H
             elif a.type in _ARTEFACTS and b.type in _USERS and _BUILDS_ON.match(gap):
                 for x in _list_from(spans, j, text, same_kind=True):
                     add(x, "usedFor", a, "builds-on")
+            elif (
+                a.type in _ARTEFACTS
+                and b.type in _USERS
+                and _is_name(text, a)
+                and _DESCRIBED_BUILDS_ON.match(gap)
+                and not _NAME_LEAD.search(lead)
+            ):
+                for x in _list_from(spans, j, text, same_kind=True):
+                    add(x, "usedFor", a, "described-builds-on")
             elif _PART_OF.match(gap):
                 add(a, "partOf", b, "part-of")
             elif _is_name(text, a) and _appositive(text, a, b.start, b.end):

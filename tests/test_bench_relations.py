@@ -14,6 +14,8 @@ from bench.relations import (
     AUDIT,
     AUDIT_ADDED,
     AUDIT_BAND,
+    AUDIT_BUILT_ON,
+    AUDIT_SPLIT,
     BAND,
     QUESTION_SUBJECTS,
     QUESTIONS,
@@ -22,10 +24,12 @@ from bench.relations import (
     Predicted,
     argument_losses,
     audit,
+    construction,
     diagnose,
     loss_table,
     matching,
     one_to_one,
+    pair_fates,
     question_audit,
     score,
     weighed,
@@ -286,6 +290,20 @@ def test_the_added_fixture_holds_judged_rows_of_what_the_change_added():
     assert bench_relations.pattern_audit(AUDIT_ADDED)["added"]["rows"] == ADDED_AUDITED
 
 
+@pytest.mark.parametrize(("path", "rows", "precision"), [(AUDIT_BUILT_ON, 22, 0.955), (AUDIT_SPLIT, 40, 0.65)])
+def test_the_fixtures_of_added_rows_are_judged_row_by_row(path, rows, precision):
+    judged = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    assert len(judged) == rows and {r["drawn for"] for r in judged} == {"added"}
+    assert {r["judged"] for r in judged} <= {"correct", "wrong type", "wrong arguments"}
+    assert all(r["relation"] in RELATIONS for r in judged)  # a proposal's argument is written elsewhere
+    assert bench_relations.pattern_audit(path)["added"]["precision"] == precision
+
+
+def test_the_built_on_fixture_holds_rows_of_the_pattern_it_audits():
+    rows = [json.loads(line) for line in AUDIT_BUILT_ON.read_text(encoding="utf-8").splitlines()]
+    assert all(r["patterns"] == ["described-builds-on"] and r["relation"] == "usedFor" for r in rows)
+
+
 def _write(path, rows):
     path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
     return path
@@ -347,6 +365,36 @@ def test_the_scorers_relations_are_counted_by_what_linking_leaves_of_their_argum
     ex = scored(ex, "Our method", "usedFor", "Moses", 0.9)  # the paper proposes nothing
     found = bench_relations.scorer_fates(Extracted(ex), [p])
     assert found == {"arguments linked": 1, "argument generic": 1, "own work, no proposal": 1}
+
+
+@pytest.mark.parametrize(
+    ("gap", "expected"),
+    [
+        (", ", "list"),
+        (" (LLMs), and ", "list"),  # the first mention's acronym is its own, not a bracket between
+        (" (", "bracket"),
+        (", a training-free framework built on ", "apposition"),
+        (" significantly outperforms ", "comparison"),
+        (" achieves 80.1% ", "achieves, reports"),
+        (" is evaluated on the ", "on, across (a dataset)"),
+        (" is fine-tuned with ", "with, using, built on"),
+        (" is used for ", "for, to"),
+        (" remains limited because ", "other"),
+        ("x" * 121, "far apart"),
+    ],
+)
+def test_the_wording_between_two_mentions_is_named_by_the_first_construction_that_applies(gap, expected):
+    assert construction(gap) == expected
+
+
+def test_the_pairs_of_a_sentences_mentions_are_counted_related_or_by_what_stands_between():
+    text = "GIZA++ is used for machine translation, unlike Moses. Moses remains limited because of GIZA++."
+    p = paper("x:1", "", text)
+    found = pair_fates(Extracted(extraction(p, *TOOLS)), [p])
+    assert found["pairs"] == 4 and found["related"] == 1  # GIZA++ usedFor machine translation
+    assert found["by linked mentions between"] == {"0": {"pairs": 3, "related": 1}, "1": {"pairs": 1}}
+    assert found["unrelated, by the wording between"] == {"other": 1, "in, of, from": 1, "for, to": 1}
+    assert found["unrelated, by types"] == {"Method / Method": 2, "Task / Method": 1}
 
 
 def test_each_relation_is_counted_right_and_kept_at_each_threshold():

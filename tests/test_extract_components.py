@@ -89,15 +89,32 @@ def test_an_acronym_in_brackets_before_a_hyphen_is_a_token(nlp):
     ]
 
 
-def test_sentence_boundaries(nlp):
-    doc = nlp("We use e.g. BERT. The loss is $x^2$. See https://example.org/a.b for code. Et al. work. Done.")
-    assert [s.text for s in doc.sents] == [
-        "We use e.g. BERT.",
-        "The loss is $x^2$.",
-        "See https://example.org/a.b for code.",
-        "Et al. work.",
-        "Done.",
-    ]
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "We use e.g. BERT. The loss is $x^2$. See https://example.org/a.b for code. Et al. work. Done.",
+            [
+                "We use e.g. BERT.",
+                "The loss is $x^2$.",
+                "See https://example.org/a.b for code.",
+                "Et al. work.",
+                "Done.",
+            ],
+        ),
+        (  # "MoS$_2$" is tokens "MoS$_2" and "$": the two dollars open and close; a title's unclosed
+            # dollar does not keep the abstract's sentences together
+            "Imaging MoS$_2$ with C-AFM\n\nWe image MoS$_2$. It is fast. A $x title\n\nStill. Two.",
+            ["Imaging MoS$_2$ with C-AFM", "We image MoS$_2$.", "It is fast.", "A $x title", "Still.", "Two."],
+        ),
+        (  # an escaped dollar is money, not math
+            "It costs under \\$2,000 USD. Quality stays high. Best-of-$N$ sampling helps.",
+            ["It costs under \\$2,000 USD.", "Quality stays high.", "Best-of-$N$ sampling helps."],
+        ),
+    ],
+)
+def test_sentence_boundaries(nlp, text, expected):
+    assert [s.text.strip() for s in nlp(text).sents] == expected
 
 
 def test_title_and_abstract_are_separate_sentences(nlp):

@@ -270,6 +270,36 @@ def test_what_one_sentence_says_of_the_proposal(title, abstract, other, expected
             [("DeNuC", "Method"), ("F1 scores", "Metric")],
             {("DeNuC", "evaluatedWith", "F1 scores")},
         ),
+        (  # a size with a decimal point in the appositive
+            "trained-from",
+            "We release Nano-R1, a 1.5B-parameter model fine-tuned from Qwen2.5.",
+            [("Nano-R1", "Model"), ("Qwen2.5", "Model")],
+            {("Qwen2.5", "usedFor", "Nano-R1")},
+        ),
+        (  # values with decimal points before the datasets
+            "evaluated-on",
+            "Dynin-Omni achieves 87.6 on GSM8K and 61.4 on VideoMME.",
+            [("Dynin-Omni", "Model"), ("GSM8K", "Dataset"), ("VideoMME", "Dataset")],
+            {("Dynin-Omni", "evaluatedOn", "GSM8K"), ("Dynin-Omni", "evaluatedOn", "VideoMME")},
+        ),
+        (  # a backbone a preposition governs is not what reaches the result
+            "evaluated-on",
+            "With ResNet-18, SaluNet-C-18 achieves 97% on CIFAR-10.",
+            [("ResNet-18", "Model"), ("CIFAR-10", "Dataset")],
+            set(),
+        ),
+        (  # ... nor a model a comparison names before the subject
+            "evaluated-on",
+            "Rivaling models like Qwen3-235B and o3, AM-Thinking-v1 achieves 85 on AIME 2024.",
+            [("Qwen3-235B", "Model"), ("o3", "Model"), ("AIME 2024", "Dataset")],
+            set(),
+        ),
+        (  # a value with a decimal point before the metric
+            "measured-by",
+            "On this benchmark, GPT-5.4 reaches 51.90% top-1 accuracy.",
+            [("GPT-5.4", "Model"), ("top-1 accuracy", "Metric")],
+            {("GPT-5.4", "evaluatedWith", "top-1 accuracy")},
+        ),
         (  # a metric the sentence does not measure the method by
             "measured-by",
             "DeNuC, unlike methods tuned for accuracy, is fast.",
@@ -325,6 +355,30 @@ def test_what_one_sentence_says_of_the_proposal(title, abstract, other, expected
             "list-of-kinds",
             "LLSA reaches high accuracy and DiT training gets faster.",
             [("accuracy", "Metric"), ("DiT", "Method")],
+            set(),
+        ),
+        (  # what a name's appositive says it is built on
+            "described-builds-on",
+            "We introduce TAPO, a novel reinforcement learning framework built upon GRPO and DAPO.",
+            [("TAPO", "Method"), ("reinforcement learning", "Method"), ("GRPO", "Method"), ("DAPO", "Method")],
+            {("GRPO", "usedFor", "TAPO"), ("DAPO", "usedFor", "TAPO")},
+        ),
+        (  # ... or a title's subtitle
+            "described-builds-on",
+            "Geo4D: Leveraging Video Generators for Geometric 4D Scene Reconstruction",
+            [("Geo4D", "Method"), ("Video Generators", "Method"), ("Geometric 4D Scene Reconstruction", "Task")],
+            {("Video Generators", "usedFor", "Geo4D")},
+        ),
+        (  # a clause after a common phrase, not a name's appositive: "our approach" uses it
+            "described-builds-on",
+            "Instead of relying on parameter sampling, our approach utilizes Sequential Event-Space Calibrator.",
+            [("parameter sampling", "Method"), ("Sequential Event-Space Calibrator", "Method")],
+            set(),
+        ),
+        (  # the last of several names is not the whole subject
+            "described-builds-on",
+            "We pair LoRA and QLoRA, a method built on quantized weights.",
+            [("LoRA", "Method"), ("QLoRA", "Method"), ("quantized weights", "Concept")],
             set(),
         ),
         (  # a relative clause of use

@@ -17,7 +17,8 @@ _NOT_ENDS = {"al", "fig", "figs", "eq", "eqs", "sec", "vs", "cf", "approx", "res
 @Language.component("paperkg_sentences")
 def sentence_boundaries(doc: Doc) -> Doc:
     """Sentence starts after `.`/`?`/`!` before a capital or digit; never inside `$...$` or after
-    `e.g.`-like abbreviations; always after a blank line (the title/abstract break)."""
+    `e.g.`-like abbreviations; always after a blank line (the title/abstract break, which also
+    closes any `$` a title left open)."""
     if doc.has_annotation("SENT_START") or not len(doc):
         return doc
     words = token_texts(doc)
@@ -25,13 +26,16 @@ def sentence_boundaries(doc: Doc) -> Doc:
     starts[0, 0] = 1
     in_math = False
     for i, word in enumerate(words[:-1]):
-        if word == "$":
+        if "\n\n" in word and not word.strip():  # a token's own whitespace is one space at most
+            starts[i + 1, 0] = 1
+            in_math = False
+            continue
+        # a token may hold a dollar of its own: "MoS$_2" opens what the next "$" closes; "\\$13" is money
+        if "$" in word and (word.count("$") - word.count("\\$")) % 2:
             in_math = not in_math
         if in_math:
             continue
-        if "\n\n" in word and not word.strip():  # a token's own whitespace is one space at most
-            starts[i + 1, 0] = 1
-        elif word in _ENDS:
+        if word in _ENDS:
             prev = words[i - 1].lower() if i else ""
             nxt = words[i + 1][:1]
             if prev not in _NOT_ENDS and (nxt.isupper() or nxt.isdigit() or nxt in "\"'([`"):
