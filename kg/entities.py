@@ -172,8 +172,9 @@ def resolve_entity_type(
         return "Dataset" if type_counts.get("Dataset") else "Model"
     if known is None and voted in ("Method", "Concept") and _derived_model(label, quality):
         return "Model"
-    if known is None and voted in ("Method", "Task", "Concept"):
-        return next((t for head, t in HEAD_TYPES.items() if key.endswith(head) and key != head), voted)
+    head_type = next((t for head, t in HEAD_TYPES.items() if key.endswith(head) and key != head), None)
+    if head_type and known in (None, head_type) and voted in ("Method", "Task", "Concept"):
+        return head_type  # with the vocabularies' Task pages when they agree (`logical reasoning`)
     return voted
 
 

@@ -113,6 +113,15 @@ def test_common_words_without_a_name_are_generic():
     hubs += ("visual cue", "global context", "detection accuracy", "average accuracy", "diagnostic accuracy")
     for phrase in hubs:
         assert quality.is_common_kind(phrase), phrase
+    # hubs 151-400 of the 20k sample: what data holds or says, its shapes, behaviour, methodology
+    hubs = ("textual description", "user query", "LLM output", "visual content", "video frames", "imaging modality")
+    hubs += ("high-level semantics", "3D object", "graph structure", "human behavior", "human behaviour")
+    hubs += ("human cognition", "evaluation methodology", "architectural modification")
+    for phrase in hubs:
+        assert quality.is_common_kind(phrase), phrase
+    # the same heads after a name, or named by a vocabulary: kept
+    for phrase in ("GPT-4o output", "SAM2 frame", "natural-language query"):
+        assert not quality.is_common_kind(phrase), phrase
     # accuracies that are metrics of their own (curated), and names of other accuracies
     for phrase in ("knowledge distillation", "scene graph", "mode collapse", "input layer", "balanced accuracy"):
         assert not quality.is_common_kind(phrase), phrase
@@ -344,6 +353,12 @@ def test_types_follow_the_vocabularies_and_name_shapes():
     assert resolve_entity_type("latentrepresentation", latent, Counter({"Method": 288}), quality) == "Concept"
     assert resolve_entity_type("multimodallearning", "multimodal learning", Counter({"Task": 3}), quality) == "Method"
     assert resolve_entity_type("learning", "learning", Counter({"Task": 2}), quality) == "Task"  # no head alone
+    # a kind of reasoning is a capability, as mathematical reasoning is (`LLM reasoning` a Method in
+    # 298 papers on the whole corpus), also where a vocabulary's Task page agrees (`logical reasoning`)
+    assert resolve_entity_type("llmreasoning", "LLM reasoning", Counter({"Method": 9}), quality) == "Task"
+    logical = Counter({"Method": 30, "Task": 12})
+    assert resolve_entity_type("logicalreasoning", "logical reasoning", logical, quality) == "Task"
+    assert resolve_entity_type("reasoning", "reasoning", Counter({"Method": 2}), quality) == "Method"
     assert resolve_entity_type("mlrepresentation", "ML-Representation", Counter({"Dataset": 2}), quality) == "Dataset"
 
 
