@@ -19,6 +19,7 @@ __all__ = [
     "GENERIC_NOUNS",
     "HEAD_KINDS",
     "HEAD_TYPES",
+    "head_type",
     "KIND_HEADS",
     "NAME_HEADS",
     "TASK_HEAD_KINDS",
@@ -161,6 +162,14 @@ TASK_HEAD_KINDS = {"task": "Task", "problem": "Task"}
 # 298 papers, `logical reasoning` in 47 of the 20k sample's). Read from the key's end, so an acronym
 # the key spells out (`ICL`) is typed by its long form.
 HEAD_TYPES = {"learning": "Method", "augmentation": "Method", "representation": "Concept", "reasoning": "Task"}
+
+
+def head_type(key: str) -> str | None:
+    """The type `HEAD_TYPES` gives the name keyed `key` (`logicalreasoning`: Task), None for a key
+    that is only the head itself or has none of them."""
+    return next((t for head, t in HEAD_TYPES.items() if key.endswith(head) and key != head), None)
+
+
 # Heads that make a phrase a dataset (`the PASCAL VOC 2007 dataset`, `Penn Treebank`), as written.
 DATASET_HEADS = frozenset("dataset datasets benchmark benchmarks corpus corpora treebank".split())
 # Words that may wrap a named model or dataset without changing what it names
