@@ -320,9 +320,10 @@ GENERIC_NOUNS = frozenset(
 # cue", "global context", and accuracy qualified by what it measures: "detection accuracy",
 # "average accuracy"; the curated gazetteers name the accuracies that are metrics of their own;
 # and the 20k sample's hubs 151-400: what data holds or says, "textual description", "user query",
-# "LLM output", "visual content", "video frame", "imaging modality", "high-level semantics", its
-# shapes, "3D object", "graph structure", and "human behavior", "human cognition", "evaluation
-# methodology", "architectural modification"); kg.quality drops such phrases.
+# "LLM output", "LLM response", "visual content", "video frame", "imaging modality", "high-level
+# semantics", "QA pair", its shapes and parts, "3D object", "3D shape", "graph structure", "image
+# region", and "human behavior", "human cognition", "evaluation methodology", "architectural
+# modification"); kg.quality drops such phrases.
 KIND_HEADS = GENERIC_NOUNS | frozenset(
     """application applications scenario setting environment overhead cost efficiency performance quality
     capability ability data information time evaluation analysis process pipeline module component
@@ -330,7 +331,7 @@ KIND_HEADS = GENERIC_NOUNS | frozenset(
     limitation advantage improvement mechanism design paradigm protocol scale size parameter deployment
     page fidelity image video text language input scene knowledge annotation judgment judgement mode cue context
     accuracy description query output content frame modality semantics object structure behavior behaviour
-    cognition methodology modification""".split()
+    cognition methodology modification response region pair shape""".split()
 )
 
 # Words in front of a generic noun that still leave it generic ("our proposed approach").

@@ -121,7 +121,8 @@ def test_common_words_without_a_name_are_generic():
     # hubs 151-400 of the 20k sample: what data holds or says, its shapes, behaviour, methodology
     hubs = ("textual description", "user query", "LLM output", "visual content", "video frames", "imaging modality")
     hubs += ("high-level semantics", "3D object", "graph structure", "human behavior", "human behaviour")
-    hubs += ("human cognition", "evaluation methodology", "architectural modification")
+    hubs += ("human cognition", "evaluation methodology", "architectural modification", "LLM response")
+    hubs += ("QA pairs", "3D shape", "image regions")
     for phrase in hubs:
         assert quality.is_common_kind(phrase), phrase
     # the same heads after a name, or named by a vocabulary: kept
