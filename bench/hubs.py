@@ -8,6 +8,8 @@ reads only the fixtures, so it needs no store and no model:
     python bench/hubs.py sample STORE OUT.tsv             # the store's top hubs, unjudged
     python bench/hubs.py sample STORE OUT.tsv --judged FIXTURE.tsv   # ... with the verdicts a judged
                                                           # fixture gives the same label and type
+    python bench/hubs.py sample STORE OUT.tsv --skip 150 --top 400   # hubs 151-400, the ones a
+                                                          # user meets below the first 150
 
 A hub is `right`, of the `wrong type` (`should` says which), `not an entity` (a generic phrase, a
 fragment), or a `duplicate` of another hub (`should` names it; the hub in more papers is the one
@@ -28,8 +30,9 @@ VERDICTS = ("right", "wrong type", "not an entity", "duplicate")
 COLUMNS = ["verdict", "rank", "papers", "type", "label", "should", "entity", "note"]
 
 
-def hubs(store_dir: Path, top: int = TOP) -> list[dict]:
-    """The store's `top` entities by papers, as `kg stats --quality --top` lists them."""
+def hubs(store_dir: Path, top: int = TOP, skip: int = 0) -> list[dict]:
+    """The store's `top` entities by papers, as `kg stats --quality --top` lists them, without the
+    first `skip` (ranks stay the store's: `skip=150, top=400` gives ranks 151-400)."""
     from paperkg.kg.stats import quality_stats
     from paperkg.kg.store import Store
 
@@ -37,6 +40,7 @@ def hubs(store_dir: Path, top: int = TOP) -> list[dict]:
     return [
         {"rank": i, "papers": h["papers"], "type": h["type"], "label": h["label"], "entity": h["entity"]}
         for i, h in enumerate(found, 1)
+        if i > skip
     ]
 
 
@@ -101,11 +105,12 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("sample")
     p.add_argument("store", type=Path)
     p.add_argument("out", type=Path)
-    p.add_argument("--top", type=int, default=TOP)
+    p.add_argument("--top", type=int, default=TOP, help="the last rank listed")
+    p.add_argument("--skip", type=int, default=0, help="ranks left out at the top (150: list from rank 151)")
     p.add_argument("--judged", type=Path, default=None, help="a judged fixture whose verdicts to carry over")
     args = parser.parse_args(argv)
     if args.command == "sample":
-        rows = hubs(args.store, args.top)
+        rows = hubs(args.store, args.top, args.skip)
         write(carry(rows, read(args.judged)) if args.judged else rows, args.out)
     else:
         report()

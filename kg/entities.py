@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from paperkg.extract.naming import HEAD_TYPES
+from paperkg.extract.naming import head_type
 from paperkg.kg.names import (
     american,
     based_free,
@@ -172,8 +172,9 @@ def resolve_entity_type(
         return "Dataset" if type_counts.get("Dataset") else "Model"
     if known is None and voted in ("Method", "Concept") and _derived_model(label, quality):
         return "Model"
-    if known is None and voted in ("Method", "Task", "Concept"):
-        return next((t for head, t in HEAD_TYPES.items() if key.endswith(head) and key != head), voted)
+    by_head = head_type(key)
+    if by_head and known in (None, by_head) and voted in ("Method", "Task", "Concept"):
+        return by_head  # with the vocabularies' Task pages when they agree (`logical reasoning`)
     return voted
 
 

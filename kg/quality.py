@@ -36,6 +36,7 @@ from paperkg.extract.naming import (
     HEAD_KINDS,
     KIND_HEADS,
     TASK_HEAD_KINDS,
+    head_type,
     is_acronym_like,
     lookup_key,
     singular_word,
@@ -184,15 +185,17 @@ class Quality:
 
     def kind_head_name(self, text: str) -> str | None:
         """The name in `text` when `text` is that name followed by a head saying what kind of thing
-        it is and the vocabularies agree it is that kind (`ImageNet dataset` -> `ImageNet`,
-        `GPT-4o model` -> `GPT-4o`, `object detection task` -> `object detection`); None otherwise
-        (`RAG datasets` are datasets for RAG)."""
+        it is and the vocabularies (or the name's own head, `head_type`) agree it is that kind
+        (`ImageNet dataset` -> `ImageNet`, `GPT-4o model` -> `GPT-4o`, `object detection task` ->
+        `object detection`, `complex reasoning task` -> `complex reasoning`); None otherwise (`RAG
+        datasets` are datasets for RAG)."""
         name, _, head = text.strip().rpartition(" ")
         word = singular_word(head).lower()
         kind = HEAD_KINDS.get(word) or TASK_HEAD_KINDS.get(word)
         if not kind or not name.strip():
             return None
-        return name.strip() if self.named_type(lookup_key(name)) == kind else None
+        key = lookup_key(name)
+        return name.strip() if kind in (self.named_type(key), head_type(key)) else None
 
     def maker_free_name(self, text: str) -> str | None:
         """The name in `text` after the organisation that made it (`OpenAI's o3` -> `o3`, `Microsoft
