@@ -246,14 +246,12 @@ def synthetic_quads(n_papers: int, seed: int = 6):
                 ox.Quad(m, rdf.type, pkg.Mention),
                 ox.Quad(m, oa.hasBody, iris[e]),
                 ox.Quad(m, pkg.paper, p),
-                ox.Quad(m, pkg.field, ox.Literal("abstract")),
                 ox.Quad(m, pkg.sentence, sentence_nodes[k]),
                 ox.Quad(m, oa.exact, ox.Literal(surface)),
                 ox.Quad(m, oa.start, _int(offset)),
                 ox.Quad(m, oa.end, _int(offset + len(surface))),
                 ox.Quad(m, pkg.role, getattr(pkg, role)),
                 ox.Quad(m, pkg.extractor, ox.Literal("ner")),
-                ox.Quad(m, prov.wasGeneratedBy, build),
             )
             mentions_of[e] += 1
         for e, role in roles.items():

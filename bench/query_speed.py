@@ -162,19 +162,17 @@ class SyntheticGraph:
         return sentences
 
     def add_mention(self, paper, m: int, e: int, sentence, role: str) -> None:
-        node, (sentence_node, field), out = ox.NamedNode(f"{paper.value}/m{m}"), sentence, self.out
+        node, (sentence_node, _), out = ox.NamedNode(f"{paper.value}/m{m}"), sentence, self.out
         self.mentions_of[e] += 1
         out(node, term("rdf", "type"), term("pkg", "Mention"))
         out(node, term("oa", "hasBody"), self.entity(e))
         out(node, term("pkg", "paper"), paper)
-        out(node, term("pkg", "field"), ox.Literal(field))
         out(node, term("pkg", "sentence"), sentence_node)
         out(node, term("oa", "exact"), ox.Literal(label(e)))
         out(node, term("oa", "start"), integer(3 * m))
         out(node, term("oa", "end"), integer(3 * m + 10))
         out(node, term("pkg", "role"), term("pkg", role))
         out(node, term("pkg", "extractor"), ox.Literal("ner"))
-        out(node, term("prov", "wasGeneratedBy"), self.build)
 
     def add_relation(self, node, a: int, predicate: str, b: int, sentence) -> None:
         out = self.out

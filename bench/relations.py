@@ -159,7 +159,7 @@ SELECT ?paper ?s ?relation ?o ?sentence ?text ?start ?ss ?se ?os ?oe WHERE {
 }"""
 _MENTIONS = """
 SELECT ?paper ?start ?end WHERE {
-  ?m a pkg:Mention ; pkg:paper ?paper ; pkg:field "abstract" ; oa:start ?start ; oa:end ?end .
+  ?m a pkg:Mention ; pkg:paper ?paper ; pkg:sentence/pkg:field "abstract" ; oa:start ?start ; oa:end ?end .
 }"""
 
 

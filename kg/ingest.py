@@ -337,8 +337,6 @@ def _paper_write(papers: list[LinkedPaper], fixed: set[ox.Quad], build: ox.Named
     yield from fixed
     for paper in papers:
         yield ox.Quad(paper.iri, prov.wasGeneratedBy, build)
-        for lm in paper.mentions:
-            yield ox.Quad(lm.iri, prov.wasGeneratedBy, build)
         yield from link_quads(paper)
 
 

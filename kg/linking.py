@@ -373,7 +373,7 @@ def load_linked_paper(db: ox.Store, paper: ox.NamedNode) -> LinkedPaper:
             sentence = nodes[named(props["sentence"])]
             m = Mention(
                 term_value(props["exact"]),
-                _field(props["field"]),
+                _field(sentence["field"]),
                 int(term_value(props["start"])),
                 int(term_value(props["end"])),
                 int(term_value(sentence["sentenceIndex"])),

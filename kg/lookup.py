@@ -344,9 +344,9 @@ def _date(store: Store, paper: ox.NamedNode) -> str | None:
 
 _EVIDENCE = """
 SELECT ?e ?p ?text ?sentenceStart ?start ?end ?exact ?field ?role WHERE {
-  ?m pkg:paper ?p ; oa:hasBody ?e ; pkg:sentence ?s ; pkg:field ?field ;
+  ?m pkg:paper ?p ; oa:hasBody ?e ; pkg:sentence ?s ;
      oa:exact ?exact ; oa:start ?start ; oa:end ?end .
-  ?s rdf:value ?text ; oa:start ?sentenceStart .
+  ?s pkg:field ?field ; rdf:value ?text ; oa:start ?sentenceStart .
   OPTIONAL { ?m pkg:role ?role }
 }"""
 

@@ -78,13 +78,13 @@ def sentence_nquads(paper: ox.NamedNode, s: Sentence) -> list[str]:
 
 
 def mention_nquads(paper: ox.NamedNode, lm: LinkedMention) -> list[str]:
-    """A mention node without its body (the link to the entity is in `link_quads`) and without
-    the build that made it (`prov:wasGeneratedBy`, added where the build is known)."""
+    """A mention node without its body (the link to the entity is in `link_quads`). What its
+    sentence or paper says is not repeated: the field is its sentence's `pkg:field`, the build
+    that made it its paper's `prov:wasGeneratedBy` (a third of a build's quads are mentions')."""
     m, node, integer_type = lm.mention, iri(lm.iri), xsd.integer
     lines = [
         nquad(node, rdf.type, iri(pkg.Mention)),
         nquad(node, pkg.paper, iri(paper)),
-        nquad(node, pkg.field, literal(m.field)),
         nquad(node, pkg.sentence, iri(sentence_iri(paper, m.field, m.sentence))),
         nquad(node, oa.exact, literal(m.text)),
         nquad(node, oa.start, literal(str(m.start), integer_type)),

@@ -14,7 +14,7 @@ from paperkg.kg.cli import main
 from paperkg.kg.store import Store
 
 FIXTURE = Path(__file__).parent / "fixtures" / "query" / "graph.ttl"
-FIXTURE_TRIPLES = 377
+FIXTURE_TRIPLES = 369
 ENTITY = "https://w3id.org/paperkg/id/entity/"
 PAPER = "https://w3id.org/paperkg/id/paper/"
 PKG = "https://w3id.org/paperkg/ns#"

@@ -14,7 +14,7 @@ from rdflib.namespace import OWL, RDF, RDFS
 
 from paperkg.kg.cli import main
 from paperkg.kg.store import Store
-from paperkg.kg.terms import PREFIXES, pkg, skos
+from paperkg.kg.terms import PREFIXES, pkg, prov, rdf, skos
 from paperkg.kg.validate import validate_store
 from paperkg.schema import ONTOLOGY_PATH, SHAPES_PATH
 from paperkg.schema.namespaces import TERMS
@@ -148,3 +148,18 @@ def test_validate_needs_a_store(tmp_path):
     result = CliRunner().invoke(main, ["validate", "--store", str(tmp_path / "none")])
     assert result.exit_code == 1
     assert "no graph at" in result.output
+
+
+def test_a_mention_repeats_neither_its_sentences_field_nor_its_papers_build(built):
+    """A third of a graph's quads are mentions': what their sentence and paper say is read there."""
+    db = built.oxigraph
+    mentions = {q.subject for q in db.quads_for_pattern(None, rdf.type, pkg.Mention)}
+    assert mentions
+    for predicate in (pkg.field, prov.wasGeneratedBy):
+        assert not any(q.subject in mentions for q in db.quads_for_pattern(None, predicate, None)), predicate
+    traced = db.query(
+        "SELECT DISTINCT ?m WHERE { ?m a pkg:Mention ; pkg:sentence/pkg:field ?field ; "
+        "pkg:paper/prov:wasGeneratedBy ?build . ?build a pkg:Build }",
+        prefixes=PREFIXES,
+    )
+    assert {row["m"] for row in traced} == mentions
