@@ -183,11 +183,11 @@ def _bare_name(name: str, quality: Quality) -> str:
 def _qualified(name: str, quality: Quality) -> bool:
     """Whether a generic phrase is a kind of thing qualified by a term of art ("text-to-speech
     conversion system", "staged pre-training strategy"), not by a common word ("synthetic data",
-    "large-scale dataset"), a generic phrase itself, nor a field or class of common words that the
-    tables name ("deep learning model", "AI system", "LLM output", "RGB image": any model, system,
-    output or image of it; 20 of the 20k sample's 1,500 hubs)."""
+    "large-scale dataset") nor a generic phrase itself. A field the tables name qualifies too ("deep
+    learning model", "AI system"): dropping those cost 0.17 typed relations per arXiv abstract (4.59
+    -> 4.41 on 300) for one hub of the 150 biggest."""
     modifier = name.strip().rpartition(" ")[0]
-    return bool(modifier) and not quality.is_common_kind(modifier) and not quality.is_named(modifier)
+    return bool(modifier) and not quality.is_common_kind(modifier)
 
 
 # A capitalised run of words in running text between lower-case words: not a sentence's first word,
