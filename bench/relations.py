@@ -27,7 +27,8 @@ labels otherwise), each gold argument the graph lacks by why (`ARGUMENT_LOSSES`)
 relation's own threshold would keep (`label_thresholds`); with
 --arxiv too, the relations the scorer keeps in those papers by what linking leaves of their
 arguments (`FATES`). With --audit, the precision of the 100 relation rows of an arXiv build judged by hand
-(tests/fixtures/relations/), overall, for reliable relations and by what found them, of the rows
+(tests/fixtures/relations/), overall, for reliable relations, by what found them and by relation
+(`--sample-audit STORE` draws them, `--reliable` among reliable statements only), of the rows
 drawn per pattern (`--sample-patterns STORE` and `--sample-patterns-2 STORE...` draw them), of
 the rows the scorer alone found below its threshold
 (`--sample-band STORE` draws them from a build at a lower one, `--threshold` sets it for this
@@ -68,6 +69,9 @@ SCIERC = Path(os.environ.get("PAPERKG_SCIERC") or ROOT.parent / "shared" / "data
 ARXIV_SAMPLE = Path("/work/baseline/arxiv-2000.jsonl")
 AUDIT = ROOT / "tests" / "fixtures" / "relations" / "audit.jsonl"
 AUDIT_BEFORE = AUDIT.with_name("audit-814c09c.jsonl")  # the rows of a build with main 814c09c's pipeline
+# main a24f056's rows on papers no one tuned on: 100 of all, and 50 of the reliable statements'
+AUDIT_HELD_OUT = AUDIT.with_name("audit-a24f056.jsonl")
+AUDIT_HELD_OUT_RELIABLE = AUDIT.with_name("audit-a24f056-reliable.jsonl")
 AUDIT_PATTERNS = AUDIT.with_name("audit-patterns.jsonl")  # rows drawn per pattern (PATTERNS_AUDITED)
 # the patterns judged one by one when they were added (issue 26): coordination, appositives, a
 # method's material, and what sentences about the paper's own work say of its proposal
@@ -693,7 +697,7 @@ def _count(store) -> int:
 
 
 def audit(path: Path = AUDIT) -> dict:
-    """Precision of the judged relation rows: all, reliable or not, and by what found them."""
+    """Precision of the judged relation rows: all, reliable or not, by what found them and by relation."""
     rows = _judged(path)
     groups = {
         "all": rows,
@@ -703,14 +707,21 @@ def audit(path: Path = AUDIT) -> dict:
         "patterns only": [r for r in rows if r["score"] is None],
         "scorer and patterns": [r for r in rows if r["score"] is not None and r["patterns"]],
     }
+    by_relation = defaultdict(list)
+    for r in rows:
+        by_relation[r["relation"]].append(r)
+    return {name: _tally(group) for name, group in groups.items()} | {
+        "by relation": {relation: _tally(group) for relation, group in sorted(by_relation.items())}
+    }
+
+
+def _tally(group: list[dict]) -> dict:
+    """How many judged rows, the share correct, and the count of each kind of wrong."""
     return {
-        name: {
-            "rows": len(group),
-            "precision": round(sum(r["judged"] == "correct" for r in group) / len(group), 3) if group else None,
-            "wrong type": sum(r["judged"] == "wrong type" for r in group),
-            "wrong arguments": sum(r["judged"] == "wrong arguments" for r in group),
-        }
-        for name, group in groups.items()
+        "rows": len(group),
+        "precision": round(sum(r["judged"] == "correct" for r in group) / len(group), 3) if group else None,
+        "wrong type": sum(r["judged"] == "wrong type" for r in group),
+        "wrong arguments": sum(r["judged"] == "wrong arguments" for r in group),
     }
 
 
@@ -727,13 +738,19 @@ SELECT ?rm ?sentence ?text ?stext ?ssentence ?relation ?otext ?osentence ?score 
   OPTIONAL { ?rm pkg:pattern ?pattern }
 }"""
 AUDIT_SEED = 26
+RELIABLE_AUDITED = 50  # rows `--sample-audit --reliable` draws: reliable statements are a few of all rows
 
 
 def audit_rows(
-    store: Path | list[Path], n: int | None = 100, pattern: str | None = None, band: tuple[float, float] | None = None
+    store: Path | list[Path],
+    n: int | None = 100,
+    pattern: str | None = None,
+    band: tuple[float, float] | None = None,
+    reliable: bool = False,
 ) -> list[dict]:
     """`n` of the built graph's relation mentions (those `pattern` found, when given; those the scorer
-    alone found with a score in `band`'s [low, high), when given), drawn with a seeded shuffle over
+    alone found with a score in `band`'s [low, high), when given; those of reliable statements only,
+    when `reliable`), drawn with a seeded shuffle over
     the rows sorted by relation-mention IRI, as unjudged rows of the audit fixture; an argument that
     is the paper's own work is written as the sentence writes it ("our method"). Several stores'
     rows are drawn from as one (papers of different samples have different IRIs)."""
@@ -751,6 +768,8 @@ def audit_rows(
         low, high = band
         rows = [r for r in rows if r["pattern"] is None and r["score"] is not None]
         rows = [r for r in rows if low <= float(r["score"].value) < high]
+    if reliable:
+        rows = [r for r in rows if r["reliable"].value == "true"]
     random.Random(AUDIT_SEED).shuffle(rows)
     return [
         {
@@ -936,6 +955,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--questions", type=Path, default=None, help="print the audited questions' answers in STORE")
     parser.add_argument("--sample-audit", type=Path, default=None, help="print 100 seeded relation rows of STORE")
     parser.add_argument(
+        "--reliable",
+        action="store_true",
+        help=f"--sample-audit draws {RELIABLE_AUDITED} rows among the reliable statements' only",
+    )
+    parser.add_argument(
         "--sample-patterns", type=Path, default=None, help="print seeded relation rows of STORE per audited pattern"
     )
     parser.add_argument(
@@ -985,6 +1009,8 @@ def main(argv: list[str] | None = None) -> int:
         relations = {
             "now": audit(),
             "814c09c": audit(AUDIT_BEFORE),
+            "a24f056, held-out papers": audit(AUDIT_HELD_OUT),
+            "a24f056, held-out papers, reliable statements only": audit(AUDIT_HELD_OUT_RELIABLE),
             "by pattern": pattern_audit(),
             "by pattern, second round": pattern_audit(AUDIT_PATTERNS_2),
             "a list's items sharing a relation (not shipped)": pattern_audit(AUDIT_CONJUNCT),
@@ -1021,7 +1047,12 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(weighed(audit_rows(args.weigh, None), tuple(args.band)), indent=2))
         return 0
     if args.sample_audit:
-        for row in audit_rows(args.sample_audit):
+        drawn = (
+            audit_rows(args.sample_audit, RELIABLE_AUDITED, reliable=True)
+            if args.reliable
+            else audit_rows(args.sample_audit)
+        )
+        for row in drawn:
             print(json.dumps(row, ensure_ascii=False))
         return 0
     if args.questions:

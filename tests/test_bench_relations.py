@@ -15,15 +15,19 @@ from bench.relations import (
     AUDIT_ADDED,
     AUDIT_BAND,
     AUDIT_BUILT_ON,
+    AUDIT_HELD_OUT,
+    AUDIT_HELD_OUT_RELIABLE,
     AUDIT_SPLIT,
     BAND,
     QUESTION_SUBJECTS,
     QUESTIONS,
     QUESTIONS_OTHERS,
+    RELIABLE_AUDITED,
     Gold,
     Predicted,
     argument_losses,
     audit,
+    audit_rows,
     construction,
     diagnose,
     loss_table,
@@ -237,7 +241,7 @@ def test_the_audit_fixture_is_judged_row_by_row(tmp_path):
     judged = tmp_path / "audit.jsonl"
     judged.write_text(
         "\n".join(
-            json.dumps({"reliable": reliable, "score": 0.9, "patterns": [], "judged": j})
+            json.dumps({"relation": "usedFor", "reliable": reliable, "score": 0.9, "patterns": [], "judged": j})
             for reliable, j in [(True, "correct"), (True, "wrong type"), (False, "correct"), (False, "correct")]
         ),
         encoding="utf-8",
@@ -249,6 +253,43 @@ def test_the_audit_fixture_is_judged_row_by_row(tmp_path):
         1.0,
     )
     assert found["patterns only"]["rows"] == 0 and found["patterns only"]["precision"] is None
+    assert list(found["by relation"]) == ["usedFor"] and found["by relation"]["usedFor"]["rows"] == 4
+
+
+def test_the_audit_counts_each_relations_rows_apart(tmp_path):
+    judged = _write(
+        tmp_path / "audit.jsonl",
+        [
+            {"relation": relation, "reliable": False, "score": 0.9, "patterns": [], "judged": j}
+            for relation, j in [("usedFor", "correct"), ("usedFor", "wrong arguments"), ("hyponymOf", "wrong type")]
+        ],
+    )
+    found = audit(judged)["by relation"]
+    assert found["usedFor"] == {"rows": 2, "precision": 0.5, "wrong type": 0, "wrong arguments": 1}
+    assert found["hyponymOf"] == {"rows": 1, "precision": 0.0, "wrong type": 1, "wrong arguments": 0}
+
+
+@pytest.mark.parametrize(
+    ("path", "rows", "precision"), [(AUDIT_HELD_OUT, 100, 0.75), (AUDIT_HELD_OUT_RELIABLE, 50, 0.94)]
+)
+def test_the_held_out_audits_are_judged_row_by_row(path, rows, precision):
+    judged = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    assert len(judged) == rows and {r["judged"] for r in judged} <= {"correct", "wrong type", "wrong arguments"}
+    assert all(r["relation"] in RELATIONS for r in judged)  # a proposal's argument is written elsewhere
+    assert audit(path)["all"]["precision"] == precision
+
+
+def test_the_reliable_draw_takes_only_reliable_statements_rows(tmp_path):
+    # GIZA++ for machine translation in two papers is reliable; Moses for it, in one, is not
+    text = "GIZA++ is used for machine translation. Moses helps machine translation."
+    first = scored(extraction(paper("x:1", "", text), *TOOLS), "GIZA++", "usedFor", "machine translation", 0.9)
+    second = scored(extraction(paper("x:2", "", text), *TOOLS), "GIZA++", "usedFor", "machine translation", 0.9)
+    build(tmp_path / "s", [scored(first, "Moses", "usedFor", "machine translation", 0.9), second])
+    every = audit_rows(tmp_path / "s")
+    assert {r["subject"] for r in every} == {"GIZA++", "Moses"}
+    drawn = audit_rows(tmp_path / "s", RELIABLE_AUDITED, reliable=True)
+    assert [(r["subject"], r["reliable"]) for r in drawn] == [("GIZA++", True), ("GIZA++", True)]
+    assert drawn == audit_rows(tmp_path / "s", RELIABLE_AUDITED, reliable=True)  # seeded
 
 
 def test_the_question_audit_judges_every_asked_answer(tmp_path):
