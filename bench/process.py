@@ -13,7 +13,10 @@ Peak memory is taken two ways, without psutil:
 CPU time (user + system) also comes from ``wait4`` and includes waited-for descendants, so it is
 the work done whatever else the machine was running; wall time is not. ``main_cpu_s`` is the
 child's own CPU time (its last /proc sample): the part no worker process can take over, so on an
-idle machine the wall time is at least the larger of it and ``cpu_s`` / cores.
+idle machine the wall time is at least the larger of it and ``cpu_s`` / cores. ``main_threads_cpu_s``
+splits it by thread name (a thread's last sample; numbered threads of one pool summed), so the
+Python thread of a build shows apart from the store's own threads (RocksDB's compaction pool,
+``rocksdb:low``); a thread that ends between samples loses its last `interval` of CPU.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ class ChildRun:
     wall_s: float
     cpu_s: float
     main_cpu_s: float
+    main_threads_cpu_s: dict[str, float]
     peak_pss_mib: float
     max_rss_mib: float
     load_average: list[float]  # when the run ended
@@ -102,12 +106,49 @@ def _memory_kib(pid: int) -> int:
         return 0
 
 
+def _cpu_ticks(stat: str) -> tuple[str, int] | None:
+    """The name and CPU ticks of a process or thread from the text of its /proc `stat` file."""
+    try:
+        name, fields = stat.split("(", 1)[1].rsplit(")", 1)
+        numbers = fields.split()
+        return name, int(numbers[11]) + int(numbers[12])  # utime, stime (fields 14 and 15 of stat)
+    except (ValueError, IndexError):
+        return None
+
+
 def _own_cpu_ticks(pid: int) -> int | None:
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
-    except (OSError, ValueError, IndexError):
+        found = _cpu_ticks(Path(f"/proc/{pid}/stat").read_text())
+    except OSError:
         return None
+    return None if found is None else found[1]
+
+
+def _thread_ticks(pid: int) -> dict[str, tuple[str, int]]:
+    """Each thread of `pid` by thread id: its name and CPU ticks."""
+    found = {}
+    try:
+        tids = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return found
+    for tid in tids:
+        try:
+            ticks = _cpu_ticks(Path(f"/proc/{pid}/task/{tid}/stat").read_text())
+        except OSError:
+            continue  # the thread ended
+        if ticks is not None:
+            found[tid] = ticks
+    return found
+
+
+def threads_by_name(threads: dict[str, tuple[str, int]]) -> dict[str, float]:
+    """CPU seconds per thread name, most first; a pool's numbered threads (`rocksdb:low0`,
+    `rocksdb:low1`) count as one name."""
+    seconds: dict[str, float] = {}
+    for name, ticks in threads.values():
+        pool = name.rstrip("0123456789")
+        seconds[pool] = seconds.get(pool, 0.0) + ticks / _TICK
+    return {name: round(cpu, 2) for name, cpu in sorted(seconds.items(), key=lambda item: -item[1])}
 
 
 class _Sampler(threading.Thread):
@@ -117,6 +158,7 @@ class _Sampler(threading.Thread):
         self.peak_kib = 0
         self.largest_kib = 0
         self.own_ticks = 0
+        self.threads: dict[str, tuple[str, int]] = {}
         self.done = threading.Event()
 
     def run(self) -> None:
@@ -126,6 +168,7 @@ class _Sampler(threading.Thread):
             self.largest_kib = max([self.largest_kib, *(_high_water_kib(p) for p in tree)])
             ticks = _own_cpu_ticks(self.pid)
             self.own_ticks = self.own_ticks if ticks is None else ticks
+            self.threads.update(_thread_ticks(self.pid))
             self.done.wait(self.interval)
 
 
@@ -151,6 +194,7 @@ def run_measured(argv: list, *, cwd: Path | None = None, env: dict | None = None
             wall_s=round(wall, 3),
             cpu_s=round(usage.ru_utime + usage.ru_stime, 3),
             main_cpu_s=round(sampler.own_ticks / _TICK, 2),
+            main_threads_cpu_s=threads_by_name(sampler.threads),
             peak_pss_mib=round(sampler.peak_kib / 1024, 1),
             max_rss_mib=round(sampler.largest_kib / 1024, 1),
             load_average=load_average(),

@@ -14,6 +14,7 @@ import pytest
 
 from bench import corpus
 from bench.building import growth
+from bench.process import run_measured, threads_by_name
 from bench.targets import judge
 from paperkg.extract.readers import read_inputs
 from paperkg.extract.records import Paper
@@ -77,6 +78,42 @@ def test_growth_exponent_is_one_for_linear_and_two_for_quadratic():
     quadratic = growth([_row(1000, 10), _row(10000, 1000)])[0]
     assert quadratic["cpu_exponent"] == pytest.approx(2.0)
     assert quadratic["cpu_per_5x"] == pytest.approx(25.0)
+
+
+_BUSY_THREADS = """
+import threading, time
+def spin(seconds):
+    end = time.process_time() + seconds
+    while time.process_time() < end:
+        pass
+def named(name, seconds):
+    tid = threading.get_native_id()
+    with open(f"/proc/self/task/{tid}/comm", "w") as comm:
+        comm.write(name)
+    end = time.thread_time() + seconds
+    while time.thread_time() < end:
+        pass
+workers = [threading.Thread(target=named, args=(f"pool{i}", 0.3)) for i in range(2)]
+for w in workers:
+    w.start()
+for w in workers:
+    w.join()
+time.sleep(0.3)  # a sample after the pool's last tick
+"""
+
+
+def test_a_childs_cpu_is_split_by_thread_name_with_a_pool_counted_once():
+    run = run_measured([sys.executable, "-c", _BUSY_THREADS], interval=0.05).check()
+    threads = run.main_threads_cpu_s
+    assert threads["pool"] >= 0.4  # two threads of 0.3 s each, named pool0 and pool1: one pool
+    assert not {"pool0", "pool1"} & set(threads)
+    assert sum(threads.values()) == pytest.approx(run.main_cpu_s, abs=0.2)
+
+
+def test_threads_by_name_sums_numbered_threads_and_orders_by_cpu():
+    tick = __import__("os").sysconf("SC_CLK_TCK")
+    threads = {"1": ("kg", 2 * tick), "2": ("rocksdb:low0", 3 * tick), "3": ("rocksdb:low1", tick)}
+    assert threads_by_name(threads) == {"rocksdb:low": 4.0, "kg": 2.0}
 
 
 def test_targets_are_judged_only_at_the_sizes_they_name():
