@@ -438,12 +438,16 @@ _USED_BY = re.compile(
     rf"by means of|built (?:on|upon)|relies on|relying on|leverag\w+|with the help of)\s+{_DET}$",
     re.IGNORECASE,
 )
+# the verbs of acting with a material, in both patterns below
+_MATERIAL_VERBS = (
+    r"(?:use|employ|adopt|leverage|utili[sz]e|combine|integrate|incorporate)s?|"
+    r"combining|integrating|incorporating|leveraging|utili[sz]ing|employing|adopting"
+)
 # a method that acts with another as its material, a few words of description between: "LLMRefiner
 # leverages the specific frozen layer of a pre-trained LLM", "Pun-RAG ... combining PunGPT2 with"
 _BUILDS_ON = re.compile(
-    rf"^{_TAIL},?\s*(?:(?:that|which|also|further|first|then)\s+)?(?:(?:use|employ|adopt|leverage|utili[sz]e|combine|"
-    rf"integrate|incorporate)s?|builds (?:on|upon)|is built (?:on|upon)|relies on|extends|fine-tunes|distills|"
-    rf"combining|integrating|incorporating|leveraging|utili[sz]ing|employing|adopting)\s+(?:{_WORD}\s+){{0,4}}?{_DET}$",
+    rf"^{_TAIL},?\s*(?:(?:that|which|also|further|first|then)\s+)?(?:{_MATERIAL_VERBS}|builds (?:on|upon)|"
+    rf"is built (?:on|upon)|relies on|extends|fine-tunes|distills)\s+(?:{_WORD}\s+){{0,4}}?{_DET}$",
     re.IGNORECASE,
 )
 # a name whose appositive, or a title's subtitle, says what it is built on: "TAPO, a novel reinforcement
@@ -451,9 +455,7 @@ _BUILDS_ON = re.compile(
 # PunGPT2 with ...", "a single ViT, built on DINOv3", "Geo4D: Leveraging Video Generators for ..."
 _DESCRIBED_BUILDS_ON = re.compile(
     rf"^{_TAIL}(?:,\s*(?:(?:a|an)\s+(?:{_WORD}\s+){{1,6}}?)?|:\s*)(?:(?:that|which)\s+)?(?:(?:is\s+)?(?:built|based)\s+"
-    rf"(?:on|upon)|powered by|(?:use|employ|adopt|leverage|utili[sz]e|combine|integrate|incorporate|extend)s?|"
-    rf"combining|integrating|incorporating|leveraging|utili[sz]ing|employing|adopting|extending)\s+"
-    rf"(?:{_WORD}\s+){{0,4}}?{_DET}$",
+    rf"(?:on|upon)|powered by|{_MATERIAL_VERBS}|extends?|extending)\s+(?:{_WORD}\s+){{0,4}}?{_DET}$",
     re.IGNORECASE,
 )
 # the point of a value ("92.5% accuracy on COCO", "a 1.5B-parameter model"), no end of a clause
