@@ -3,8 +3,9 @@
     python -m bench.write_path --before /path/to/old/venv/bin/python [--papers 10000] [--pace 8]
 
 The papers (a seeded sample of the shared arXiv corpus, as `bench.full_corpus` takes them) are
-extracted once, by this checkout's pipeline with --workers, and kept. Then, for each Python (the
-one given with --before, and this environment's), one fresh process links each paper and writes
+extracted once, by this checkout's pipeline with --workers, and kept (--reuse takes those an
+earlier run kept in --work). Then, for each Python (the one given with --before, and this
+environment's), one fresh process links each paper and writes
 its own quads as the extraction workers do (`kg.ingest.prepare`, not timed), empties the name
 caches (a build's writing process never linked a paper, so its caches start cold) and times
 `add_prepared` into a fresh store, compacted at the end as `kg build` compacts a first build: the
@@ -117,11 +118,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--pace", type=float, default=8.0, help="seconds the writer waits after each chunk, per 1,000 papers [8]"
     )
+    parser.add_argument(
+        "--reuse", action="store_true", help="take the extractions an earlier run kept in --work, if there"
+    )
     parser.add_argument("--work", type=Path, default=ROOT / "bench" / "out" / "write-path")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "write-path.json")
     args = parser.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
-    kept = extract(args.papers, args.workers, args.work)
+    kept = args.work / f"extractions-{args.papers}.pickle"
+    if not (args.reuse and kept.exists()):
+        kept = extract(args.papers, args.workers, args.work)
     sides = {"before": args.before, "after": args.after}
     running = {
         which: subprocess.Popen(

@@ -222,7 +222,7 @@ def _summary(
     candidates = [gained] if gained else []
     if pkg.firstPaper in first:
         candidates.append((term_value(first[pkg.firstSeen]), term_value(first[pkg.firstPaper])))
-    if any(ox.NamedNode(paper) in lost for _, paper in candidates):
+    if lost and any(ox.NamedNode(paper) in lost for _, paper in candidates):
         # a paper that would be the first no longer names the entity: find the first among its papers
         candidates = _dated_papers(db, entity)
     node, lines = iri(entity), []

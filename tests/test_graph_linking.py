@@ -27,9 +27,9 @@ from graph_papers import (
     vsae,
 )
 
-from paperkg.kg.entities import majority_type, merge_rules, preferred_label
+from paperkg.kg.entities import is_singular, majority_type, merge_rules, preferred_label
 from paperkg.kg.iris import entity_iri
-from paperkg.kg.names import lookup_key
+from paperkg.kg.names import lookup_key, singular_surface
 from paperkg.kg.terms import oa, pkg, rdf, skos
 
 RDF_TYPE = rdf.type
@@ -194,6 +194,36 @@ def test_type_is_the_majority_of_mentions_with_specific_types_winning_ties():
     assert majority_type(Counter({"Method": 2, "Model": 2})) == "Model"
     assert majority_type(Counter({"Concept": 1, "Task": 1, "Metric": 1})) == "Metric"
     assert majority_type(Counter()) == "Concept"
+    assert majority_type(Counter({"Dataset": 4})) == "Dataset"  # one type: no vote
+    assert majority_type(Counter({"Dataset": 0, "Metric": 1})) == "Metric"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sparse Autoencoders",
+        "SAEs",
+        "ReLUs.",
+        "analyses)",
+        "biases",
+        "BLEU",
+        "GPT-4o",
+        "T5s",
+        "x_s",
+        "s",
+        "",
+        "Transformer",
+        "data sets (",
+        "Ｓｓ",
+        "ĳs",
+        "words²",
+        "v1s",
+        "...",
+        "lass",
+    ],
+)
+def test_is_singular_says_what_singular_surface_does(text):
+    assert is_singular(text) == (singular_surface(text) == text)
 
 
 def test_entity_type_follows_the_mentions_of_all_papers(tmp_path):
