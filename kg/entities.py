@@ -68,7 +68,7 @@ class EntitySummary:
     links: tuple[tuple[str, str], ...] = ()  # ("exactMatch" or "closeMatch", external IRI)
 
 
-def majority_type(type_counts: Counter) -> str:
+def majority_type(type_counts: Mapping[str, int]) -> str:
     """The type most mentions give, ties going to the earlier type in TYPE_PRECEDENCE."""
     if not type_counts:
         return "Concept"
@@ -81,7 +81,7 @@ def majority_type(type_counts: Counter) -> str:
 
 def preferred_label(
     key: str,
-    form_counts: Counter,
+    form_counts: Mapping[str, int],
     acronyms: Iterable[str] = (),
     as_written: bool = False,
     known: Iterable[str] = (),
@@ -172,7 +172,7 @@ def _derived_model(label: str, quality: Quality) -> bool:
 
 
 def resolve_entity_type(
-    key: str, label: str, type_counts: Counter, quality: Quality, label_key: str | None = None
+    key: str, label: str, type_counts: Mapping[str, int], quality: Quality, label_key: str | None = None
 ) -> str:
     """The curated gazetteers' type; else the mentions' majority type, corrected by the vocabularies
     for named artefacts (PSNR is a Metric, nuScenes a Dataset) and for methods the mentions call a
@@ -343,11 +343,11 @@ def summarise(
 ) -> EntitySummary:
     """The entity's description from its mentions, tallied by (text, extractor type), and its
     defined acronyms; `form_keys` holds the `lookup_key` of forms the caller knows it for."""
-    form_counts: Counter = Counter()
-    type_counts: Counter = Counter()
+    form_counts: dict[str, int] = {}  # dicts, not Counters: a Counter's missing key is a call of its own
+    type_counts: dict[str, int] = {}
     for (text, type_), n in tallies.items():
-        form_counts[text] += n
-        type_counts[type_] += n
+        form_counts[text] = form_counts.get(text, 0) + n
+        type_counts[type_] = type_counts.get(type_, 0) + n
     keys_of = form_keys_of(form_counts, form_keys)
     acronyms = tuple(sorted(set(acronyms)))
     quality = load_quality()

@@ -385,9 +385,12 @@ def _support_changes(
     for key in sorted(set(added) | recounted, key=lambda k: (k[0].value, k[1], k[2].value)):
         s, relation, o = key
         node = statement_iri(s, getattr(pkg, relation), o)
-        support, old = stored_support(db, node) if node not in created else (Support(), set())
+        if node in created:  # most of a large build's: nothing stored to read, add to or remove
+            yield from support_nquads(node, recount(db, key, node) if key in recounted else added[key])
+            continue
+        support, old = stored_support(db, node)
         # one the build created is there: only a relation that had evidence before may have lost it
-        if node not in created and not any(db.quads_for_pattern(node, rdf.type, None)):
+        if not any(db.quads_for_pattern(node, rdf.type, None)):
             new: list[str] = []  # the relation lost its last sentence
         elif key in recounted:
             new = support_nquads(node, recount(db, key, node))

@@ -169,17 +169,19 @@ def _update_periods(db: ox.Store, node: ox.NamedNode, deltas: Counter, add: list
     """Apply `deltas` to the stored period counts of `node` (removals now, additions into `add`);
     returns the counts as they are after."""
     counts = stored_periods(db, node) if stored else Counter()
+    at = iri(node)
     for period, delta in deltas.items():
         if not delta:
             continue
-        count = period_iri(node, period)
-        if counts[period]:
-            db.remove(ox.Quad(count, pkg.papersInPeriod, integer(counts[period])))
-        counts[period] += delta
-        if counts[period] > 0:
-            add.append(nquad(iri(count), pkg.papersInPeriod, literal(str(counts[period]), xsd.integer)))
-            add.append(nquad(iri(count), pkg.period, _period_text(period)))
-            add.append(nquad(iri(node), pkg.periodCount, iri(count)))
+        count, before = period_iri(node, period), counts[period]
+        if before:
+            db.remove(ox.Quad(count, pkg.papersInPeriod, integer(before)))
+        counts[period] = after = before + delta
+        if after > 0:
+            at_count = iri(count)
+            add.append(nquad(at_count, pkg.papersInPeriod, literal(str(after), xsd.integer)))
+            add.append(nquad(at_count, pkg.period, _period_text(period)))
+            add.append(nquad(at, pkg.periodCount, at_count))
         else:
             db.remove(ox.Quad(count, pkg.period, _period_literal(period)))
             db.remove(ox.Quad(node, pkg.periodCount, count))
