@@ -324,11 +324,12 @@ class _Delta:
     changes: list[PaperChange] = field(default_factory=list)  # each paper's entities before and after
 
     def count(self, paper: LinkedPaper, sign: int) -> None:
+        entities = paper.entities()
         self.evidence.update(dict.fromkeys(paper_relations(paper), sign))
-        self.papers.update(dict.fromkeys(paper.entities(), sign))
+        self.papers.update(dict.fromkeys(entities, sign))
         for lm in paper.mentions:
             self.tallies[lm.entity][(lm.mention.text, lm.type)] += sign
-        self.touched |= paper.entities()
+        self.touched |= entities
 
 
 def _paper_write(papers: list[LinkedPaper], fixed: set[ox.Quad], build: ox.NamedNode) -> Iterator[ox.Quad]:
@@ -492,9 +493,10 @@ class Descriptions:
             if any(n <= 0 for n in delta.tallies[e].values()):  # only a relinked paper takes mentions away
                 d.tallies = +d.tallies  # forms whose mentions all moved away are gone
             if d.tallies:
-                gained = new_acronyms.get(d.key, set()) - d.acronyms
-                d.acronyms |= gained
-                self._index_acronyms(e, gained)
+                if d.key in new_acronyms:  # few entities gain an acronym
+                    gained = new_acronyms[d.key] - d.acronyms
+                    d.acronyms |= gained
+                    self._index_acronyms(e, gained)
                 d.papers += delta.papers[e]
             else:  # no mention names it any more: it has no description, nor acronyms
                 d.acronyms, d.papers = set(), 0
