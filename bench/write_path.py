@@ -10,7 +10,9 @@ its own quads as the extraction workers do (`kg.ingest.prepare`, not timed), emp
 caches (a build's writing process never linked a paper, so its caches start cold) and times
 `add_prepared` into a fresh store, compacted at the end as `kg build` compacts a first build: the
 process's CPU, of which the end-of-build write (`_Pending.write`), the Python thread's and
-RocksDB's compaction threads' (`rocksdb:*`), and wall. After each chunk the writer waits --pace
+RocksDB's compaction threads' (`rocksdb:*`), and wall; the Python thread's CPU in the
+parts of the build's end (`end_write_thread_s`: the entities' descriptions and time data, each
+with its load into the store, and the model families' refresh after). After each chunk the writer waits --pace
 seconds per 1,000 papers, as it waits for the extraction workers in a real build (about 8 s on
 two workers): RocksDB compacts meanwhile, and how often it compacts depends on that pace. Each
 chunk's cost per paper is kept beside the papers written before it (`per_chunk`), so a cost that
@@ -78,6 +80,18 @@ def paced(db, chunk, *args):
     per_chunk.append([before, round(python / n, 2), round((compaction() - compacted) / n, 2)])
 
 ingest._Pending.write, ingest._add_chunk = timed, paced
+parts = {}  # the end write's parts: the Python thread's CPU, their loads into the store included
+
+def thread_timed(name, write):
+    def timed_part(*args, **kwargs):
+        started = time.thread_time()
+        write(*args, **kwargs)
+        parts[name] = round(parts.get(name, 0) + time.thread_time() - started, 1)
+    return timed_part
+
+ingest.Descriptions.write = thread_timed("descriptions", ingest.Descriptions.write)
+ingest.TimeChanges.write = thread_timed("time_data", ingest.TimeChanges.write)
+ingest.refresh_families = thread_timed("families", ingest.refresh_families)
 shutil.rmtree(sys.argv[2], ignore_errors=True)
 cpu, wall, python = time.process_time(), time.perf_counter(), time.thread_time()
 with Store(sys.argv[2]).transaction(compact=True) as db:
@@ -87,6 +101,7 @@ print(json.dumps({
     "python_thread_cpu_s": round(time.thread_time() - python, 1),
     "compaction_cpu_s": round(compaction(), 1),
     "end_write_cpu_s": round(sum(end), 1),
+    "end_write_thread_s": parts,
     "wall_s": round(time.perf_counter() - wall, 1),
     # papers written before the chunk, its Python thread's and RocksDB's compaction CPU (s per 1,000 papers)
     "per_chunk": per_chunk,
