@@ -17,6 +17,7 @@ alternating.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import pickle
 import sys
@@ -50,6 +51,7 @@ def main() -> None:
     if papers is None:
         sys.exit("needs the arXiv corpus (../shared/data/arxiv-ai/ or $PAPERKG_ARXIV)")
     extractor = load_extractor()
+    writer_gc = gc.get_threshold()
     start_worker()  # the garbage collector as a worker runs it, the model loaded
     name = f"{extractor.name} {extractor.version}"
     clock = time.process_time
@@ -69,9 +71,13 @@ def main() -> None:
         spent[LINKING], started = clock() - started, clock()
         sent = [pickle.dumps(prepared[i : i + BATCH], pickle.HIGHEST_PROTOCOL) for i in range(0, len(prepared), BATCH)]
         spent["pickling a batch back"], started = clock() - started, clock()
+        worker_gc = gc.get_threshold()
+        gc.set_threshold(*writer_gc)  # the writing process collects as Python does by default
+        started = clock()
         for batch in sent:
             pickle.loads(batch)
         spent[UNPICKLING] = clock() - started
+        gc.set_threshold(*worker_gc)
         return spent, prepared, sent
 
     split(papers[: args.warm])
