@@ -7,7 +7,8 @@ each Doc into records (`doc_to_extraction`), prepares each paper for the writing
 (`kg.ingest.prepare`: `link_locally`, then the paper's own quads as N-Quads) and pickles the batch
 back. This times each step on its own, in one process, over N real arXiv abstracts (the seeded
 sample `bench/extract_speed.py` reads, after the --warm papers that precede them in it fill the
-name caches as a worker's earlier papers would), and the writing process's unpickling of what the
+name caches as a worker's earlier papers would; the garbage collector set as a worker's,
+`start_worker`), and the writing process's unpickling of what the
 workers send. CPU time of this process (`time.process_time`), so other jobs on a shared machine
 distort it less; model load excluded. Compare checkouts by running each in its own environment,
 alternating.
@@ -16,6 +17,7 @@ alternating.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import pickle
 import sys
@@ -41,7 +43,7 @@ def main() -> None:
 
     from bench.extract_speed import arxiv_papers
     from paperkg.extract.ops import one_blas_thread
-    from paperkg.extract.pipeline import doc_to_extraction, load_extractor, text_of
+    from paperkg.extract.pipeline import doc_to_extraction, load_extractor, start_worker, text_of
     from paperkg.kg.ingest import prepare
     from paperkg.kg.linking import link_locally
 
@@ -49,6 +51,8 @@ def main() -> None:
     if papers is None:
         sys.exit("needs the arXiv corpus (../shared/data/arxiv-ai/ or $PAPERKG_ARXIV)")
     extractor = load_extractor()
+    writer_gc = gc.get_threshold()
+    start_worker()  # the garbage collector as a worker runs it, the model loaded
     name = f"{extractor.name} {extractor.version}"
     clock = time.process_time
 
@@ -67,9 +71,13 @@ def main() -> None:
         spent[LINKING], started = clock() - started, clock()
         sent = [pickle.dumps(prepared[i : i + BATCH], pickle.HIGHEST_PROTOCOL) for i in range(0, len(prepared), BATCH)]
         spent["pickling a batch back"], started = clock() - started, clock()
+        worker_gc = gc.get_threshold()
+        gc.set_threshold(*writer_gc)  # the writing process collects as Python does by default
+        started = clock()
         for batch in sent:
             pickle.loads(batch)
         spent[UNPICKLING] = clock() - started
+        gc.set_threshold(*worker_gc)
         return spent, prepared, sent
 
     split(papers[: args.warm])

@@ -9,11 +9,12 @@ retokenizes, and a Doc of another length (retokenized after all) is read again.
 
 from __future__ import annotations
 
-from spacy.attrs import ORTH, SPACY
+from spacy.attrs import IS_PUNCT, IS_SPACE, ORTH, SPACY
 from spacy.tokens import Doc
 
 _TOKENS = "paperkg_token_texts"  # (each token's text, 1 where a space follows it else 0)
 _TEXT = "paperkg_text"
+_FLAGS = "paperkg_token_flags"  # (1 where a token is whitespace else 0, 1 where it is punctuation)
 
 
 def _tokens(doc: Doc) -> tuple[list[str], list[int]]:
@@ -38,3 +39,13 @@ def doc_text(doc: Doc) -> str:
     if text is None:
         text = doc.user_data[_TEXT] = "".join([t + " " if s else t for t, s in zip(texts, spaces)])
     return text
+
+
+def token_flags(doc: Doc) -> tuple[list[int], list[int]]:
+    """`([t.is_space for t in doc], [t.is_punct for t in doc])` as 0 and 1, read once per Doc (the
+    same lists for every caller: not to be changed)."""
+    read = doc.user_data.get(_FLAGS)
+    if read is None or len(read[0]) != len(doc):
+        flags = doc.to_array([IS_SPACE, IS_PUNCT])
+        read = doc.user_data[_FLAGS] = (flags[:, 0].tolist(), flags[:, 1].tolist()) if len(doc) else ([], [])
+    return read

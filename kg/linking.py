@@ -141,7 +141,8 @@ def _link_locally(ex: PaperExtraction) -> LocalLinks:
             continue  # one entity per span: the extractor may offer the same span twice
         seen_spans.add(span)
         sentence = _sentence_of(m, sentences)
-        m = replace(m, sentence=sentence.index)
+        if m.sentence != sentence.index:  # most mentions know their sentence: no copy to make
+            m = replace(m, sentence=sentence.index)
         role = mention_role(
             sentence.text,
             m.start - sentence.start,

@@ -94,6 +94,10 @@ class Quality:
         # every name's words are judged, and words repeat far more than names do (5x less time a
         # word); the tables never change
         self._common_word = lru_cache(maxsize=65536)(self._judge_word)
+        # and a paper's names recur paper after paper (LLM, benchmark, downstream task): an
+        # extraction worker judged each every time, a tenth of its linking's CPU
+        self._named = lru_cache(maxsize=65536)(self._judge_named)
+        self._common_kind = lru_cache(maxsize=65536)(self._judge_common_kind)
         self._curated_keys: dict[str, str] = {}  # key of a curated name or alias -> the key its entity has
         for entry in curated:
             names = {lookup_key(n) for n in (entry.name, *entry.aliases)}
@@ -158,6 +162,9 @@ class Quality:
 
     def is_named(self, text: str) -> bool:
         """Evidence that `text` names something: a vocabulary, the gazetteers, or acronym definitions."""
+        return self._named(text)
+
+    def _judge_named(self, text: str) -> bool:
         key = lookup_key(text)
         if key in self._gazetteer or key in self._named_long or self.long_form(text):
             return True
@@ -174,6 +181,9 @@ class Quality:
         ends in a head that says only what kind of thing it is (`downstream task`, `AI system`), and
         nothing says it names something. A phrase of common words with another head (`catastrophic
         forgetting`, `latent space`) is a term of art and stays."""
+        return self._common_kind(text)
+
+    def _judge_common_kind(self, text: str) -> bool:
         text = strip_latex(text)
         words = _WORD.findall(text)
         if not words or not all(self.is_common_word(w) for w in words):

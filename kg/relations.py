@@ -85,20 +85,17 @@ def relation_mentions(
             s = sentences[key]
             own = with_own_work(s.text, [(x.start, x.end, x.type) for x in spans])
             spans.extend(Span(a, b, "Method", proposed) for a, b, _ in own if OWN_WORK.fullmatch(s.text[a:b]))
+    # each scored relation's sentence, found once: both loops below read it
+    located = [(r, at) for r in scored if (at := _sentence_of(sentences, r.field, r.subject[0])) is not None]
     unlinked: dict[tuple[str, int], set[tuple[int, int]]] = {}  # the scorer's arguments no mention holds
-    for r in scored:
-        at = _sentence_of(sentences, r.field, r.subject[0])
-        if at is not None:
-            offset = sentences[at].start
-            for start, end in (r.subject, r.object):
-                if (r.field, start, end) not in by_span:
-                    unlinked.setdefault(at, set()).add((start - offset, end - offset))
+    for r, at in located:
+        offset = sentences[at].start
+        for start, end in (r.subject, r.object):
+            if (r.field, start, end) not in by_span:
+                unlinked.setdefault(at, set()).add((start - offset, end - offset))
     for key, phrases in unlinked.items():
         by_sentence[key].extend(_standing_for(sentences[key], by_sentence[key], phrases))
-    for r in scored:
-        at = _sentence_of(sentences, r.field, r.subject[0])
-        if at is None:
-            continue
+    for r, at in located:
         a, b = (
             _mention_at(by_span, by_sentence, sentences, at, r.subject),
             _mention_at(by_span, by_sentence, sentences, at, r.object),

@@ -33,6 +33,7 @@ roles never change when other papers are added. The cues, in the order they are 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _SYSTEM = r"(?:method|approach|framework|model|system|pipeline|algorithm|architecture|technique)"
 # who acts in a sentence about the paper's own work: we, this paper, our method (a few words may
@@ -323,10 +324,16 @@ _NEAR = 24
 
 def _last_near(cue: re.Pattern, before: str) -> int:
     """`_last(cue, before)` for a cue whose stretch is a few words: read the last `_NEAR` words."""
-    words = before.rsplit(maxsplit=_NEAR)
     # every cue starts at a word boundary (`\b`): from the space before the first word read, it
     # matches there as it does in the whole text
-    return _last(cue, before, len(words[0]) if len(words) > _NEAR else 0)
+    return _last(cue, before, _near_start(before))
+
+
+@lru_cache(maxsize=16)  # a mention's role asks up to five cues about the same text before it
+def _near_start(before: str) -> int:
+    """Where the last `_NEAR` words of `before` start (the space before them), or 0."""
+    words = before.rsplit(maxsplit=_NEAR)
+    return len(words[0]) if len(words) > _NEAR else 0
 
 
 def _governed(cue: re.Pattern, before: str) -> bool:

@@ -11,7 +11,7 @@ spacy = pytest.importorskip("spacy")
 from spacy.tokens import Span  # noqa: E402
 
 from paperkg.extract.components.voting import ballot, vote  # noqa: E402
-from paperkg.extract.doc_text import doc_text, token_texts  # noqa: E402
+from paperkg.extract.doc_text import doc_text, token_flags, token_texts  # noqa: E402
 from paperkg.extract.gazetteers import load_gazetteers  # noqa: E402
 from paperkg.extract.grouping import group_mentions  # noqa: E402
 from paperkg.extract.keys import ABBR_LONG_KEY, BALLOTS_KEY, ENTITIES_KEY, MENTIONS_KEY  # noqa: E402
@@ -126,15 +126,21 @@ def test_title_and_abstract_are_separate_sentences(nlp):
     "text", ["A Title: Sub-title\n\nWe train  GPT-4o (see $x^2$), e.g. on COCO.\n", "   ", "one", ""]
 )
 def test_the_read_token_texts_are_the_docs(nlp, text):
-    """What the components read once (`extract.doc_text`) is each token's text and the Doc's text,
-    and a Doc retokenized since is read again."""
+    """What the components read once (`extract.doc_text`) is each token's text, whether it is
+    whitespace or punctuation, and the Doc's text, and a Doc retokenized since is read again."""
+
+    def flags(doc):
+        return [t.is_space for t in doc], [t.is_punct for t in doc]
+
     doc = nlp(text)
     assert token_texts(doc) == [t.text for t in doc]
+    assert token_flags(doc) == flags(doc)
     assert doc_text(doc) == doc.text == text
     if len(doc) > 1:
         with doc.retokenize() as retokenizer:
             retokenizer.merge(doc[0:2])
         assert token_texts(doc) == [t.text for t in doc]
+        assert token_flags(doc) == flags(doc)
         assert doc_text(doc) == doc.text
 
 

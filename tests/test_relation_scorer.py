@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 
 import numpy
+import pytest
 import spacy
 from spacy.tokens import Span
 
 from paperkg.extract.keys import MENTIONS_KEY, RELATIONS_CAPPED_KEY, RELATIONS_KEY
-from paperkg.extract.relation_scorer import MAX_BETWEEN, pair_classes, sentence_pairs
+from paperkg.extract.relation_scorer import MAX_BETWEEN, _Words, pair_classes, sentence_pairs
 from paperkg.schema.namespaces import RELATIONS, SYMMETRIC_RELATIONS
 
 CLASSES = pair_classes(RELATIONS, SYMMETRIC_RELATIONS)
@@ -113,3 +115,15 @@ def test_training_sums_each_pairs_features_into_its_logits_and_its_gradient_back
     assert numpy.allclose(gradient[0], grad_logits[0] + grad_logits[2])
     assert numpy.allclose(gradient[2], grad_logits[0] + grad_logits[1])
     assert numpy.allclose(gradient[3], grad_logits[1])
+
+
+@pytest.mark.parametrize(
+    "text", ["", "  ", "x", "We fine-tune GPT-4o (see $x^2$), e.g. on COCO-2017... ", "İstanbul -a- b-, ﬁne"]
+)
+def test_the_scorer_reads_each_word_and_where_it_starts(text):
+    """A text's words, lower-cased, each with its offset (in the lower-cased text), as a word
+    pattern finds them one match at a time."""
+    words = _Words(text)
+    found = list(re.finditer(r"\w[\w-]*|[^\w\s]", text.lower()))
+    assert words.words == [m.group() for m in found]
+    assert words.starts == [m.start() for m in found]
