@@ -11,7 +11,7 @@ Before a chunk, each paper has been prepared on its own (`prepare`): linked by w
 (`kg.linking.link_locally`), and its own quads (paper, sentences, mentions, relation mentions)
 written as N-Quads. `kg build` has its extraction engine do this where the paper is extracted, in
 the worker processes. Per chunk:
-1. drop the papers the store already has;
+1. drop the papers the store or the build's earlier chunks already have;
 2. resolve the acronyms its papers use without defining them against the definitions in the
    store and in the build so far; when a definition arrives that changes where an acronym links,
    relink the stored mentions of that acronym (and fix their papers' roles and relations);

@@ -7,6 +7,8 @@ term hashes) overlap the whole database, and RocksDB compacts each into all that
 compaction grew as n^1.6 with the papers (14.8 s of CPU at 10,000, 136.4 s at 40,000). Spooled to
 a file and bulk-loaded in one go at the end, the same quads cost about a third of that compaction
 (8M quads of a 40,000-paper graph: 10.7 s in one load against 32.2 s in loads of 660,000).
+The price is memory at the build's end: a load of more than a million quads makes Oxigraph build
+its batches on two threads at once (a few hundred MiB more; bench/results/2026-12-06-issue27-spool.md).
 
 The build reads its earlier papers' own quads in one place only, when an acronym's link moves
 and the papers that use it are relinked (`kg.ingest`); the spool answers that from the file
