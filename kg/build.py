@@ -104,7 +104,7 @@ def build(
             prepared = progress(engine.extract(new, extractor, on_failure=failed, finish=prepare), len(new))
         with store.transaction(compact=_is_large_write(store, len(new))) as db:
             db.extend(known)
-            add_prepared(db, prepared)
+            add_prepared(db, prepared, spool_dir=store.path)
         keep_reader_caches(Store(store.path))
     report.triples_after = store.triples() if store.exists() else 0
     report.seconds = time.perf_counter() - started

@@ -11,29 +11,33 @@ Before a chunk, each paper has been prepared on its own (`prepare`): linked by w
 (`kg.linking.link_locally`), and its own quads (paper, sentences, mentions, relation mentions)
 written as N-Quads. `kg build` has its extraction engine do this where the paper is extracted, in
 the worker processes. Per chunk:
-1. drop the papers the store already has;
+1. drop the papers the store or the build's earlier chunks already have;
 2. resolve the acronyms its papers use without defining them against the definitions in the
    store and in the build so far; when a definition arrives that changes where an acronym links,
    relink the stored mentions of that acronym (and fix their papers' roles and relations);
-3. write the papers' own N-Quads, and what the build and the store decide (each mention's entity,
-   the paper-entity links, the build that made them) with Oxigraph's bulk loader;
+3. write what the build and the store decide (each mention's entity, the paper-entity links, the
+   build that made them) with Oxigraph's bulk loader, and put the papers' own N-Quads in the
+   build's spool (`kg.spool`: a file on disk, loaded into the store once after the last chunk,
+   which costs RocksDB a third of the compaction of loading them chunk by chunk);
 4. add the chunk's relation evidence to the stored evidence;
 5. add what the chunk changes to the build's pending summaries (`_Pending`): each entity's
    mention tallies, papers and acronyms, its papers per period (`kg.timeline.TimeChanges`), and
    each relation's support (`kg.support`).
 
-After the last chunk, the summaries are written once: every touched entity's description (each
-stored one read once in the build), its time data and the relations' support; then the model
-families (`kg.families`) are linked again from all models' names.
+After the last chunk, the spooled papers are loaded, then the summaries are written once: every
+touched entity's description (each stored one read once in the build), its time data and the
+relations' support; then the model families (`kg.families`) are linked again from all models'
+names.
 """
 
 from __future__ import annotations
 
 import gc
 import io
+import os
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from itertools import chain, islice
@@ -69,6 +73,7 @@ from paperkg.kg.rdf import (
     stored_tallies,
 )
 from paperkg.kg.relations import paper_relations
+from paperkg.kg.spool import PaperSpool
 from paperkg.kg.store import StoreError, bulk_write_nquads
 from paperkg.kg.support import Key, Support, paper_support, recount, stored_support, support_nquads
 from paperkg.kg.terms import named, pkg, prov, rdf, term_value
@@ -134,9 +139,11 @@ def add_prepared(
     *,
     chunk_size: int = CHUNK_SIZE,
     clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+    spool_dir: str | os.PathLike[str] | None = None,
 ) -> IngestReport:
-    """Add `papers`, each made by `prepare`, to `db` (papers already there are skipped)."""
-    with one_base(), _settled_objects_frozen() as settle:  # the base IRI is read once per build
+    """Add `papers`, each made by `prepare`, to `db` (papers already there are skipped). The
+    papers' own quads wait in a file under `spool_dir` (`kg.spool`) until the last chunk."""
+    with one_base(), _settled_objects_frozen() as settle, closing(PaperSpool(spool_dir)) as spool:
         _require_surface_forms(db)
         started = clock()
         build = build_iri(sum(1 for _ in db.quads_for_pattern(None, rdf.type, pkg.Build)) + 1)
@@ -145,11 +152,12 @@ def add_prepared(
         iterator = iter(papers)
         with _collector_paused():
             while chunk := list(islice(iterator, chunk_size)):
-                fresh = _new_papers(db, chunk)
+                fresh = _new_papers(db, chunk, spool)
                 if fresh:
-                    _add_chunk(db, fresh, build, report, pending)
+                    _add_chunk(db, fresh, build, report, pending, spool)
                 del chunk, fresh  # freed here, not walked by `settle`
                 settle()
+        spool.load_into(db)  # the summaries read the papers' sentences and relation mentions
         if report.papers:
             pending.write(db)
             refresh_families(db)
@@ -213,12 +221,12 @@ def _require_surface_forms(db: ox.Store) -> None:
         )
 
 
-def _new_papers(db: ox.Store, chunk: list[PreparedPaper]) -> list[PreparedPaper]:
+def _new_papers(db: ox.Store, chunk: list[PreparedPaper], spool: PaperSpool) -> list[PreparedPaper]:
     seen = set()
     fresh = []
     for prepared in chunk:
         iri = prepared.links.paper.iri
-        if iri in seen or any(db.quads_for_pattern(iri, rdf.type, pkg.Paper)):
+        if iri in seen or iri in spool or any(db.quads_for_pattern(iri, rdf.type, pkg.Paper)):
             continue
         seen.add(iri)
         fresh.append(prepared)
@@ -231,6 +239,7 @@ def _add_chunk(
     build: ox.NamedNode,
     report: IngestReport,
     pending: _Pending,
+    spool: PaperSpool,
 ) -> None:
     local = [prepared.links for prepared in chunk]
     ex_dropped = {links.paper.iri: links.generic_dropped for links in local}
@@ -257,7 +266,8 @@ def _add_chunk(
         keys[targets[k]] = after
         if before != after:
             keys[entity_iri(before)] = before
-            for mention, paper in mentions_with_acronym_key(db, k).items():
+            stored = mentions_with_acronym_key(db, k) | spool.mentions_with_acronym_key(k)
+            for mention, paper in stored.items():
                 moves[paper][mention] = targets[k]
 
     papers = []
@@ -272,14 +282,15 @@ def _add_chunk(
     stale: set[ox.Quad] = set()
     fixed: set[ox.Quad] = set()
     for paper in sorted(moves, key=lambda p: p.value):
-        old = load_linked_paper(db, paper)
+        graph = spool.view(db, paper) if paper in spool else db
+        old = load_linked_paper(graph, paper)
         new = old.relinked(moves[paper])
         before_q, after_q = link_quads(old), link_quads(new)
         stale |= before_q - after_q
         fixed |= after_q - before_q
         delta.count(old, -1)
         delta.count(new, 1)
-        delta.changes.append(stored_paper_change(db, paper, old.entities(), new.entities()))
+        delta.changes.append(stored_paper_change(graph, paper, old.entities(), new.entities()))
         said, says = paper_support(old, None), paper_support(new, None)
         pending.recounted.update(k for k in said.keys() | says.keys() if said.get(k) != says.get(k))
         report.relinked += 1
@@ -295,16 +306,18 @@ def _add_chunk(
         report.generic_dropped += ex_dropped[linked.iri]
         if links.extractor:
             report.extractors.add(links.extractor)
-    # 3. the new papers, and 4. relation evidence, in one load of the store: each load is a set of
-    # files that RocksDB compacts into the rest of the database (about half of the writing
-    # process's CPU on 10,000 papers), and fewer, larger loads are compacted less often
+    # 3. the new papers' links, and 4. relation evidence, in one load of the store: each load is a
+    # set of files that RocksDB compacts into the rest of the database (about half of the writing
+    # process's CPU on 10,000 papers), and fewer, larger loads are compacted less often; the
+    # papers' own quads wait in the spool for one load at the build's end
     for q in sorted(stale, key=str):
         db.remove(q)
     decided = io.BytesIO()
     evidence = _apply_evidence(db, delta.evidence, build, pending)
     ox.serialize(chain(_paper_write([p for _, p in papers], fixed, build), evidence), decided, ox.RdfFormat.N_QUADS)
-    # lenient: the worker's N-Quads were written from terms Oxigraph had already checked
-    db.bulk_load(b"".join([*(p.nquads for p in chunk), decided.getvalue()]), ox.RdfFormat.N_QUADS, lenient=True)
+    db.bulk_load(decided.getvalue(), ox.RdfFormat.N_QUADS, lenient=True)
+    for prepared, (_, linked) in zip(chunk, papers):
+        spool.add(linked.iri, prepared.nquads, linked.mentions)
     pending.time_data.add(delta.changes)
 
     # 5. what the chunk changes in the description of every entity it touched
