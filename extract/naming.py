@@ -131,9 +131,24 @@ def singular_word(word: str) -> str:
     return word[:-1]
 
 
-@lru_cache(maxsize=65536)  # called several times per mention; a pure function of the text
 def singular(text: str) -> str:
     """`text` with its last word made singular, keeping its case: `Sparse Autoencoders` -> `Sparse Autoencoder`."""
+    if not _ends_in_s(text):  # most names: no plural ending to look for (half of the label work of a build)
+        return text
+    return _singular_last_word(text)
+
+
+def _ends_in_s(text: str) -> bool:
+    """Whether the last word character of `text` is an `s`: `singular_word` drops a plural ending
+    from such a word only."""
+    end = len(text)
+    while end and not (text[end - 1].isalnum() or text[end - 1] == "_"):  # what the pattern's `\W*$` skips
+        end -= 1
+    return bool(end) and text[end - 1] in "sS"
+
+
+@lru_cache(maxsize=65536)  # called several times per mention; a pure function of the text
+def _singular_last_word(text: str) -> str:
     match = re.search(r"([^\W\d_]+)(\W*)$", text)
     if match is None or (match.start(1) and text[match.start(1) - 1].isdigit()):
         return text

@@ -122,7 +122,7 @@ def preferred_label(
         if proper and (named or 2 * sum(proper.values()) >= sum(own.values())):
             best = _most(proper)
             return singular_surface(best) if is_acronym_plural(best.split()[-1]) else best  # `ViTs` is still ViT
-    singular_forms = {f: n for f, n in own.items() if is_singular(f)}
+    singular_forms = {f: n for f, n in own.items() if singular_surface(f) == f}
     if singular_forms:
         return _most(singular_forms)
     return singular_surface(_most(own))
@@ -140,16 +140,6 @@ def _most(form_counts: Mapping[str, int]) -> str:
     if len(form_counts) == 1:  # most entities have one form: nothing to compare
         return next(iter(form_counts))
     return min(form_counts, key=lambda f: (-form_counts[f], f))
-
-
-def is_singular(text: str) -> bool:
-    """Whether `singular_surface` leaves `text` as it is. It only drops a plural ending from a
-    last word ending in `s` (`singular_word`), so a name whose last letter is another is singular
-    without running its pattern (most names; half of `summarise`'s label work on 10,000 papers)."""
-    end = len(text)
-    while end and not (text[end - 1].isalnum() or text[end - 1] == "_"):  # what the pattern's `\W*$` skips
-        end -= 1
-    return (not end or text[end - 1] not in "sS") or singular_surface(text) == text
 
 
 # One token with letters then a number is a model or dataset name (GPT-4o, Qwen2.5, ResNet50, X-v2-7B).
