@@ -52,8 +52,11 @@ from paperkg.kg.iris import build_iri, entity_iri, one_base, statement_iri
 from paperkg.kg.linking import (
     AcronymIndex,
     LinkedPaper,
+    LinksWire,
     LocalLinks,
     link_locally,
+    links_from_wire,
+    links_to_wire,
     load_linked_paper,
     mentions_with_acronym_key,
     resolve_acronym,
@@ -104,6 +107,16 @@ class PreparedPaper:
 
     links: LocalLinks
     nquads: bytes
+
+    def __reduce__(self) -> tuple:
+        # sent as plain values (`kg.linking.links_to_wire`): the pool's result thread in the writing
+        # process unpickles every paper the workers send, beside the write, under the same lock
+        return _received, (links_to_wire(self.links), self.nquads)
+
+
+def _received(links: LinksWire, nquads: bytes) -> PreparedPaper:
+    """A `PreparedPaper` as the writing process receives it: its paper without sentences."""
+    return PreparedPaper(links_from_wire(links), nquads)
 
 
 def prepare(ex: PaperExtraction) -> PreparedPaper:
