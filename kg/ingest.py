@@ -82,9 +82,10 @@ from paperkg.kg.support import Key, Support, paper_support, recount, stored_supp
 from paperkg.kg.terms import named, pkg, prov, rdf, term_value
 from paperkg.kg.timeline import PaperChange, TimeChanges, stored_paper_change
 
-# About 660,000 quads a chunk (330 a paper on arXiv abstracts: their own and their links), one load
-# under Oxigraph's batch of a million (`kg.store.WRITE_BATCH`): 2,000 papers a chunk instead of
-# 1,000 halved the RocksDB compaction of a 10,000-paper build (44 -> 28 s of CPU)
+# A chunk's papers stay in memory until it is written (about half a million objects for 2,000).
+# The size was chosen when each chunk loaded its quads into the store (2,000 papers instead of
+# 1,000 halved the RocksDB compaction of a 10,000-paper build, 44 -> 28 s of CPU); since the
+# chunks only spool them (`kg.spool`), it has not been measured again
 CHUNK_SIZE = 2000
 
 
