@@ -15,16 +15,19 @@ the worker processes. Per chunk:
 2. resolve the acronyms its papers use without defining them against the definitions in the
    store and in the build so far; when a definition arrives that changes where an acronym links,
    relink the stored mentions of that acronym (and fix their papers' roles and relations);
-3. write what the build and the store decide (each mention's entity, the paper-entity links, the
-   build that made them) with Oxigraph's bulk loader, and put the papers' own N-Quads in the
-   build's spool (`kg.spool`: a file on disk, loaded into the store once after the last chunk,
-   which costs RocksDB a third of the compaction of loading them chunk by chunk);
-4. add the chunk's relation evidence to the stored evidence;
+3. put the papers' own N-Quads and what the build and the store decide of them (each mention's
+   entity, the paper-entity links, the build that made them) in the build's spool (`kg.spool`: a
+   file on disk, loaded into the store once after the last chunk, which costs RocksDB a fraction
+   of the compaction of loading them chunk by chunk); a relinked paper of the build's gets its
+   new links there, one stored before the build gets them in the store;
+4. add the chunk's relation evidence to the evidence stored and spooled: sentences gained go to
+   the spool, and one lost is taken from the store or, when the build added it, from the spool
+   (as is an evidence node the build made and that lost its last sentence);
 5. add what the chunk changes to the build's pending summaries (`_Pending`): each entity's
    mention tallies, papers and acronyms, its papers per period (`kg.timeline.TimeChanges`), and
    each relation's support (`kg.support`).
 
-After the last chunk, the spooled papers are loaded, then the summaries are written once: every
+After the last chunk, the spool is loaded, then the summaries are written once: every
 touched entity's description (each stored one read once in the build), its time data and the
 relations' support; then the model families (`kg.families`) are linked again from all models'
 names.
@@ -62,7 +65,7 @@ from paperkg.kg.linking import (
     resolve_acronym,
 )
 from paperkg.kg.names import lookup_key
-from paperkg.kg.nquads import replace_nquads
+from paperkg.kg.nquads import replace_nquads, serialized
 from paperkg.kg.rdf import (
     build_quads,
     entity_nquads,
@@ -82,9 +85,10 @@ from paperkg.kg.support import Key, Support, paper_support, recount, stored_supp
 from paperkg.kg.terms import named, pkg, prov, rdf, term_value
 from paperkg.kg.timeline import PaperChange, TimeChanges, stored_paper_change
 
-# About 660,000 quads a chunk (330 a paper on arXiv abstracts: their own and their links), one load
-# under Oxigraph's batch of a million (`kg.store.WRITE_BATCH`): 2,000 papers a chunk instead of
-# 1,000 halved the RocksDB compaction of a 10,000-paper build (44 -> 28 s of CPU)
+# A chunk's papers stay in memory until it is written (about half a million objects for 2,000).
+# The size was chosen when each chunk loaded its quads into the store (2,000 papers instead of
+# 1,000 halved the RocksDB compaction of a 10,000-paper build, 44 -> 28 s of CPU); since the
+# chunks only spool them (`kg.spool`), it has not been measured again
 CHUNK_SIZE = 2000
 
 
@@ -170,7 +174,7 @@ def add_prepared(
                     _add_chunk(db, fresh, build, report, pending, spool)
                 del chunk, fresh  # freed here, not walked by `settle`
                 settle()
-        spool.load_into(db)  # the summaries read the papers' sentences and relation mentions
+        spool.load_into(db)  # the summaries read the papers' sentences, relation mentions and evidence
         if report.papers:
             pending.write(db)
             refresh_families(db)
@@ -295,12 +299,15 @@ def _add_chunk(
     stale: set[ox.Quad] = set()
     fixed: set[ox.Quad] = set()
     for paper in sorted(moves, key=lambda p: p.value):
-        graph = spool.view(db, paper) if paper in spool else db
+        graph = spool.view(paper) if paper in spool else db
         old = load_linked_paper(graph, paper)
         new = old.relinked(moves[paper])
-        before_q, after_q = link_quads(old), link_quads(new)
-        stale |= before_q - after_q
-        fixed |= after_q - before_q
+        if paper in spool:
+            spool.relink(paper, _decided_nquads(new, build))
+        else:
+            before_q, after_q = link_quads(old), link_quads(new)
+            stale |= before_q - after_q
+            fixed |= after_q - before_q
         delta.count(old, -1)
         delta.count(new, 1)
         delta.changes.append(stored_paper_change(graph, paper, old.entities(), new.entities()))
@@ -319,18 +326,17 @@ def _add_chunk(
         report.generic_dropped += ex_dropped[linked.iri]
         if links.extractor:
             report.extractors.add(links.extractor)
-    # 3. the new papers' links, and 4. relation evidence, in one load of the store: each load is a
-    # set of files that RocksDB compacts into the rest of the database (about half of the writing
-    # process's CPU on 10,000 papers), and fewer, larger loads are compacted less often; the
-    # papers' own quads wait in the spool for one load at the build's end
+    # 3. the new papers' links, and 4. relation evidence, wait in the spool with the papers' own
+    # quads for one load at the build's end: each load is a set of files that RocksDB compacts
+    # into the rest of the database, and a load a chunk was compacted into an ever larger one;
+    # only the links of papers stored before the build are changed in the store
     for q in sorted(stale, key=str):
         db.remove(q)
-    decided = io.BytesIO()
-    evidence = _apply_evidence(db, delta.evidence, build, pending)
-    ox.serialize(chain(_paper_write([p for _, p in papers], fixed, build), evidence), decided, ox.RdfFormat.N_QUADS)
-    db.bulk_load(decided.getvalue(), ox.RdfFormat.N_QUADS, lenient=True)
+    db.extend(fixed)
     for prepared, (_, linked) in zip(chunk, papers):
-        spool.add(linked.iri, prepared.nquads, linked.mentions)
+        spool.add(linked.iri, prepared.nquads, _decided_nquads(linked, build), linked.mentions)
+    evidence = _apply_evidence(db, delta.evidence, build, pending, spool)
+    spool.add_evidence(serialized(evidence))
     pending.time_data.add(delta.changes)
 
     # 5. what the chunk changes in the description of every entity it touched
@@ -358,23 +364,24 @@ class _Delta:
         self.touched |= entities
 
 
-def _paper_write(papers: list[LinkedPaper], fixed: set[ox.Quad], build: ox.NamedNode) -> Iterator[ox.Quad]:
-    """What the build and the store decide of the new papers (their own quads are their
-    `PreparedPaper.nquads`), and the stored papers' links that moved (`fixed`)."""
-    yield from fixed
-    for paper in papers:
-        yield ox.Quad(paper.iri, prov.wasGeneratedBy, build)
-        yield from link_quads(paper)
+def _decided_nquads(paper: LinkedPaper, build: ox.NamedNode) -> bytes:
+    """What the build and the store decide of a new paper (its own quads are its
+    `PreparedPaper.nquads`), as N-Quads."""
+    quads = chain([ox.Quad(paper.iri, prov.wasGeneratedBy, build)], link_quads(paper))
+    return serialized(quads)
 
 
 def _stored_int(db: ox.Store, node: ox.NamedNode, predicate: ox.NamedNode) -> ox.Quad | None:
     return next(iter(db.quads_for_pattern(node, predicate, None)), None)
 
 
-def _apply_evidence(db: ox.Store, deltas: Counter, build: ox.NamedNode, pending: _Pending) -> list[ox.Quad]:
-    """Remove the sentences each relation's evidence node no longer derives from, and return the
-    quads to add for those it gained, noting in `pending` the evidence nodes the build made and
-    removed."""
+def _apply_evidence(
+    db: ox.Store, deltas: Counter, build: ox.NamedNode, pending: _Pending, spool: PaperSpool
+) -> list[ox.Quad]:
+    """Remove the sentences each relation's evidence node no longer derives from (from the store,
+    or from the spool when the build added them), and return the quads to add for those it
+    gained, noting in `pending` the evidence nodes the build made and removed and the sentences
+    each has in the spool."""
     by_statement: dict[tuple, dict[ox.NamedNode, int]] = defaultdict(dict)
     for (s, relation, o, sentence), delta in deltas.items():
         if delta:
@@ -386,13 +393,28 @@ def _apply_evidence(db: ox.Store, deltas: Counter, build: ox.NamedNode, pending:
         gained = [sentence for sentence, delta in sentences.items() if delta > 0]
         for sentence, delta in sentences.items():
             if delta < 0:
-                db.remove(ox.Quad(node, prov.wasDerivedFrom, sentence))
-        add.extend(ox.Quad(node, prov.wasDerivedFrom, sentence) for sentence in gained)
+                lost = ox.Quad(node, prov.wasDerivedFrom, sentence)
+                if pending.stored_statements and lost in db:
+                    db.remove(lost)
+                else:
+                    spool.kill([lost])
+                    pending.spooled_evidence[node] -= 1
+        if gained:
+            add.extend(ox.Quad(node, prov.wasDerivedFrom, sentence) for sentence in gained)
+            pending.spooled_evidence[node] += len(gained)
         # a frequent relation has many sentences: they are only read when some went away
-        if exists and not gained and not any(db.quads_for_pattern(node, prov.wasDerivedFrom, None)):
+        if (
+            exists
+            and not gained
+            and not pending.spooled_evidence[node]
+            and not any(db.quads_for_pattern(node, prov.wasDerivedFrom, None))
+        ):
             made_by = _stored_int(db, node, prov.wasGeneratedBy)
-            for q in statement_quads(s, relation, o, named(made_by.object) if made_by else build):
-                db.remove(q)
+            if made_by:
+                for q in statement_quads(s, relation, o, named(made_by.object)):
+                    db.remove(q)
+            else:  # the build made it: it waits in the spool
+                spool.kill(statement_quads(s, relation, o, build))
             pending.statements[node] = False
             pending.unread[node] = False
         elif not exists and gained:
@@ -445,6 +467,8 @@ class _Pending:
     statements: dict[ox.NamedNode, bool] = field(default_factory=dict)
     # whether the store held any evidence node before the build (a first build's hold none: never asked)
     stored_statements: bool = True
+    # evidence node -> sentences the build added to it that wait in the spool
+    spooled_evidence: Counter = field(default_factory=Counter)
 
     def has_statement(self, db: ox.Store, node: ox.NamedNode) -> bool:
         if node in self.statements:

@@ -9,6 +9,8 @@ makes them. Every line holds one quad.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pyoxigraph as ox
 
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
@@ -39,3 +41,10 @@ def replace_nquads(db: ox.Store, stored: set[ox.Quad], lines: list[str]) -> list
     for q in stored - new.keys():
         db.remove(q)
     return [line for q, line in new.items() if q not in stored]
+
+
+def serialized(quads: Iterable[ox.Quad]) -> bytes:
+    """`quads` as N-Quads, one a line, as Oxigraph writes them (and `kg.spool` matches them)."""
+    data = ox.serialize(quads, None, ox.RdfFormat.N_QUADS)
+    assert data is not None  # serialize returns the bytes when given no output
+    return data

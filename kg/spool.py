@@ -1,82 +1,175 @@
-"""A build's papers' own quads, kept in a file on disk and loaded into the store once, at its end.
+"""What a build adds to the store, kept in a file on disk and loaded into the store once, at its end.
 
-A paper's own quads (`kg.ingest.PreparedPaper.nquads`: the paper, its sentences, its mentions
-without their bodies, its relation mentions) are about 60% of what a build writes, and the build
-never changes them. Loaded a chunk at a time, each load is a set of files whose keys (Oxigraph's
-term hashes) overlap the whole database, and RocksDB compacts each into all that is stored: the
-compaction grew as n^1.6 with the papers (14.8 s of CPU at 10,000, 136.4 s at 40,000). Spooled to
-a file and bulk-loaded in one go at the end, the same quads cost about a third of that compaction
-(8M quads of a 40,000-paper graph: 10.7 s in one load against 32.2 s in loads of 660,000).
-The price is memory at the build's end: a load of more than a million quads makes Oxigraph build
-its batches on two threads at once (a few hundred MiB more; bench/results/2026-12-06-issue27-spool.md).
+Two kinds of quads wait there. A paper's own quads (`kg.ingest.PreparedPaper.nquads`: the paper,
+its sentences, its mentions without their bodies, its relation mentions) are about 60% of what a
+build writes, and the build never changes them. What the build decides (each mention's body, the
+paper-entity links and roles, the build that made the paper, the relations' evidence nodes and
+the sentences they derive from) can change before the build ends: an acronym's link that moves
+relinks the papers that use it, and a relinked paper takes evidence sentences (and with the last
+one, the evidence node) away.
 
-The build reads its earlier papers' own quads in one place only, when an acronym's link moves
-and the papers that use it are relinked (`kg.ingest`); the spool answers that from the file
+Loaded a chunk at a time, each load is a set of files whose keys (Oxigraph's term hashes) overlap
+the whole database, and RocksDB compacts each into all that is stored: the compaction grew as
+n^1.6 with the papers (14.8 s of CPU at 10,000, 136.4 s at 40,000). Spooled to a file and
+bulk-loaded in one go at the end, the same quads cost about a third of that compaction (8M quads
+of a 40,000-paper graph: 10.7 s in one load against 32.2 s in loads of 660,000). The price is
+memory at the build's end: a load of more than a million quads makes Oxigraph build its batches
+on two threads at once (a few hundred MiB more; bench/results/2026-12-06-issue27-spool.md).
+
+The file is only ever appended to. A paper's decided quads follow its own; a relinked paper's
+new ones are appended and the old extent is skipped by the end load. A chunk's evidence is one
+extent; a line the build takes back is counted as killed, and the end load skips that many of
+its copies (a line is only killed after it was spooled, and spooled again only after it was
+killed, so the copies skipped are the dead ones). Both are rare (relinks), so the end load reads
+the file nearly whole, through `_LiveBytes` when anything is skipped.
+
+The build reads its earlier papers' quads in one place only, when an acronym's link moves and the
+papers that use it are relinked (`kg.ingest`); the spool answers that from the file
 (`mentions_with_acronym_key`, `view`), so nothing is loaded early.
 """
 
 from __future__ import annotations
 
+import io
 import os
 import tempfile
-from collections import defaultdict
-from collections.abc import Iterable
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from typing import IO, cast
 
 import pyoxigraph as ox
 
 from paperkg.kg.linking import LinkedMention
-from paperkg.kg.terms import named, oa, pkg, rdf
+from paperkg.kg.nquads import serialized
+
+READ_SIZE = 1 << 24  # bytes the end load reads from the file at a time
 
 
 class PaperSpool:
-    """The own N-Quads of the papers a build added, in an unnamed file under `directory` (the
-    system's temporary directory when None) that vanishes when the spool is closed or the process
-    ends, whatever happens."""
+    """The N-Quads a build adds (the papers' own, what it decides of them, the relations'
+    evidence), in an unnamed file under `directory` (the system's temporary directory when None)
+    that vanishes when the spool is closed or the process ends, whatever happens."""
 
     def __init__(self, directory: str | os.PathLike[str] | None = None):
         self._file = tempfile.TemporaryFile(dir=directory)
-        self._extent: dict[ox.NamedNode, tuple[int, int]] = {}  # paper -> offset and length of its N-Quads
+        # paper -> offset and length of its own N-Quads, then of its decided ones
+        self._extent: dict[ox.NamedNode, tuple[int, int, int, int]] = {}
+        self._dead: list[tuple[int, int]] = []  # decided N-Quads of papers relinked since
+        self._evidence: list[tuple[int, int]] = []  # each chunk's evidence N-Quads
+        self._killed: Counter[bytes] = Counter()  # evidence lines taken back -> copies to skip
         # acronym key -> {mention -> paper} for the spooled mentions of an acronym their paper does not define
         self._acronyms: dict[str, dict[ox.NamedNode, ox.NamedNode]] = defaultdict(dict)
 
     def __contains__(self, paper: ox.NamedNode) -> bool:
         return paper in self._extent
 
-    def add(self, paper: ox.NamedNode, nquads: bytes, mentions: Iterable[LinkedMention]) -> None:
-        """Keep `paper`'s own `nquads` (its `mentions` as `kg.rdf.mention_nquads` wrote them)."""
+    def _append(self, nquads: bytes) -> tuple[int, int]:
         self._file.seek(0, os.SEEK_END)
-        self._extent[paper] = (self._file.tell(), len(nquads))
+        offset = self._file.tell()
         self._file.write(nquads)
+        return offset, len(nquads)
+
+    def _read(self, offset: int, length: int) -> bytes:
+        self._file.seek(offset)
+        return self._file.read(length)
+
+    def add(self, paper: ox.NamedNode, nquads: bytes, decided: bytes, mentions: Iterable[LinkedMention]) -> None:
+        """Keep `paper`'s own `nquads` (its `mentions` as `kg.rdf.mention_nquads` wrote them) and
+        the quads the build `decided` of it."""
+        self._extent[paper] = self._append(nquads) + self._append(decided)
         for lm in mentions:
             if lm.acronym_key is not None:
                 self._acronyms[lm.acronym_key][lm.iri] = paper
+
+    def relink(self, paper: ox.NamedNode, decided: bytes) -> None:
+        """Replace what the build decided of the spooled `paper` with `decided`."""
+        offset, length, *old = self._extent[paper]
+        self._dead.append((old[0], old[1]))
+        self._extent[paper] = (offset, length) + self._append(decided)
+
+    def add_evidence(self, nquads: bytes) -> None:
+        if nquads:
+            self._evidence.append(self._append(nquads))
+
+    def kill(self, quads: Iterable[ox.Quad]) -> None:
+        """Take back quads of spooled evidence (`add_evidence`): the end load leaves them out."""
+        self._killed.update(serialized([q]) for q in quads)
 
     def mentions_with_acronym_key(self, acronym_key: str) -> dict[ox.NamedNode, ox.NamedNode]:
         """Mention IRI -> paper IRI for the spooled mentions of the undefined acronym `acronym_key`
         (`kg.linking.mentions_with_acronym_key` for the store's)."""
         return dict(self._acronyms.get(acronym_key, {}))
 
-    def view(self, db: ox.Store, paper: ox.NamedNode) -> ox.Store:
-        """An in-memory graph of the spooled `paper` as the store would hold it: its own quads
-        and its mentions' bodies as they are in `db` now (what `kg.linking.load_linked_paper` and
+    def view(self, paper: ox.NamedNode) -> ox.Store:
+        """An in-memory graph of the spooled `paper` as the store would hold it: its own quads and
+        what the build decided of it (what `kg.linking.load_linked_paper` and
         `kg.timeline.stored_paper_change` read)."""
-        offset, length = self._extent[paper]
-        self._file.seek(offset)
+        offset, length, decided_offset, decided_length = self._extent[paper]
         graph = ox.Store()
-        graph.bulk_load(self._file.read(length), ox.RdfFormat.N_QUADS, lenient=True)
-        mentions = [named(q.subject) for q in graph.quads_for_pattern(None, rdf.type, pkg.Mention)]
-        graph.extend([q for m in mentions for q in db.quads_for_pattern(m, oa.hasBody, None)])
+        nquads = self._read(offset, length) + self._read(decided_offset, decided_length)
+        graph.bulk_load(nquads, ox.RdfFormat.N_QUADS, lenient=True)
         return graph
 
     def load_into(self, db: ox.Store) -> None:
-        """Bulk-load every spooled paper's quads into `db` (one load: Oxigraph streams the file)
-        and close the spool."""
-        self._file.seek(0)
-        if self._extent:
-            db.bulk_load(self._file, ox.RdfFormat.N_QUADS, lenient=True)
+        """Bulk-load every live spooled quad into `db` (one load: Oxigraph streams the file) and
+        close the spool."""
+        if self._extent or self._evidence:
+            if self._dead or self._killed:
+                db.bulk_load(cast(IO[bytes], _LiveBytes(self._live())), ox.RdfFormat.N_QUADS, lenient=True)
+            else:
+                self._file.seek(0)
+                db.bulk_load(self._file, ox.RdfFormat.N_QUADS, lenient=True)
         self.close()
+
+    def _live(self) -> Iterator[bytes]:
+        """The file's bytes without the dead extents and the killed evidence lines."""
+        skipped = [(offset, length, False) for offset, length in self._dead]
+        skipped += [(offset, length, True) for offset, length in self._evidence if self._killed]
+        position = 0
+        for offset, length, evidence in sorted(skipped):
+            yield from self._stretch(position, offset)
+            if evidence:
+                yield b"".join(self._unkilled(self._read(offset, length).splitlines(keepends=True)))
+            position = offset + length
+        yield from self._stretch(position, self._file.seek(0, os.SEEK_END))
+
+    def _stretch(self, start: int, end: int) -> Iterator[bytes]:
+        for offset in range(start, end, READ_SIZE):
+            yield self._read(offset, min(READ_SIZE, end - offset))
+
+    def _unkilled(self, lines: list[bytes]) -> Iterator[bytes]:
+        for line in lines:
+            if self._killed[line] > 0:
+                self._killed[line] -= 1
+            else:
+                yield line
 
     def close(self) -> None:
         self._file.close()
         self._extent.clear()
+        self._dead.clear()
+        self._evidence.clear()
+        self._killed.clear()
         self._acronyms.clear()
+
+
+class _LiveBytes(io.RawIOBase):
+    """A readable file over the pieces of bytes `pieces` yields, one after the other."""
+
+    def __init__(self, pieces: Iterator[bytes]):
+        self._pieces = pieces
+        self._piece = memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def,override]
+        while not self._piece:
+            piece = next(self._pieces, None)
+            if piece is None:
+                return 0
+            self._piece = memoryview(piece)
+        n = min(len(buffer), len(self._piece))
+        buffer[:n] = self._piece[:n]
+        self._piece = self._piece[n:]
+        return n

@@ -1,17 +1,24 @@
-"""A build's papers' own quads wait in a file (kg.spool) and reach the store in one load at its end."""
+"""What a build adds waits in a file (kg.spool) and reaches the store in one load at its end: the
+papers' own quads, what the build decides of them, and the relations' evidence."""
 
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 
 import pyoxigraph as ox
-from graph_papers import all_papers, build, protopnet, sa_undefined, triples
+from graph_papers import all_papers, build, ent, extraction, paper, protopnet, sa_undefined, scored, triples
+from test_relation_support import defining_sa, support_of, undefined_sa
 
+from paperkg.extract.records import PaperExtraction
 from paperkg.kg.ingest import add_extractions
+from paperkg.kg.spool import PaperSpool
 from paperkg.kg.store import Store
-from paperkg.kg.terms import pkg, rdf
+from paperkg.kg.terms import oa, pkg, prov, rdf
 
 SENTENCE_TYPE = f"<{rdf.type.value}> <{pkg.Sentence.value}>".encode()
+BODY = f"<{oa.hasBody.value}>".encode()
+EVIDENCE = f"<{prov.wasDerivedFrom.value}>".encode()
 
 
 class _LoadsRecorded:
@@ -31,13 +38,13 @@ class _LoadsRecorded:
         self._db.bulk_load(io.BytesIO(data), *args, **kwargs)
 
 
-def test_a_builds_own_quads_are_loaded_once_after_its_last_chunk(tmp_path):
+def test_a_builds_quads_are_loaded_once_after_its_last_chunk(tmp_path):
     with Store(tmp_path / "g").transaction() as db:
         recorded = _LoadsRecorded(db)
         add_extractions(recorded, all_papers(), chunk_size=1)
-    with_sentences = [n for n, data in enumerate(recorded.loads) if SENTENCE_TYPE in data]
-    chunks = len(all_papers())
-    assert with_sentences == [chunks]  # after the chunks' own loads, before the summaries'
+    # the first load, before the summaries', holds the papers, their mentions' bodies and the evidence
+    for marker in SENTENCE_TYPE, BODY, EVIDENCE:
+        assert [n for n, data in enumerate(recorded.loads) if marker in data] == [0]
 
 
 def test_a_paper_of_an_earlier_chunk_is_relinked_from_the_spool(tmp_path, sa_settled):
@@ -47,3 +54,51 @@ def test_a_paper_of_an_earlier_chunk_is_relinked_from_the_spool(tmp_path, sa_set
     with Store(tmp_path / "chunked").transaction() as db:
         assert add_extractions(db, papers, chunk_size=1).relinked == 1
     assert triples(Store(tmp_path / "chunked")) == triples(build(tmp_path / "once", papers))
+
+
+def _quad(n: int) -> ox.Quad:
+    return ox.Quad(ox.NamedNode(f"http://x/s{n}"), ox.NamedNode("http://x/p"), ox.NamedNode(f"http://x/o{n}"))
+
+
+def _nquads(*quads: ox.Quad) -> bytes:
+    return b"".join(f"{q} .\n".encode() for q in quads)
+
+
+def test_a_relinked_papers_earlier_decisions_are_neither_viewed_nor_loaded(tmp_path):
+    paper_iri = ox.NamedNode("http://x/paper")
+    spool = PaperSpool(tmp_path)
+    spool.add(paper_iri, _nquads(_quad(0)), _nquads(_quad(1)), [])
+    spool.add(ox.NamedNode("http://x/other"), _nquads(_quad(3)), _nquads(_quad(4)), [])
+    spool.relink(paper_iri, _nquads(_quad(2)))
+    assert set(spool.view(paper_iri)) == {_quad(0), _quad(2)}
+    db = ox.Store()
+    spool.load_into(db)
+    assert set(db) == {_quad(0), _quad(2), _quad(3), _quad(4)}
+
+
+def test_killed_evidence_is_left_out_unless_spooled_again(tmp_path):
+    spool = PaperSpool(tmp_path)
+    spool.add_evidence(_nquads(_quad(0), _quad(1), _quad(2)))
+    spool.kill([_quad(0), _quad(1)])
+    spool.add_evidence(_nquads(_quad(1)))  # made again by a later chunk
+    db = ox.Store()
+    spool.load_into(db)
+    assert set(db) == {_quad(1), _quad(2)}
+
+
+def undefined_sa_again() -> PaperExtraction:
+    """A second paper that uses SA undefined, for prototype scoring."""
+    p = replace(paper("title:sa ranking", "Ranking Prototypes", "The SA module helps prototype scoring."), year=2025)
+    return scored(
+        extraction(p, ent("SA", "Method"), ent("prototype scoring", "Task")), "SA", "usedFor", "prototype scoring", 0.8
+    )
+
+
+def test_evidence_a_build_adds_to_a_stored_relation_and_takes_back_is_gone(tmp_path, sa_settled):
+    """The stored relation SA usedFor prototype scoring gains a sentence in the spool (first chunk),
+    then loses it and its stored one when the second chunk defines SA: the graph is one build's."""
+    papers = [undefined_sa(), undefined_sa_again(), defining_sa()]
+    at_once = build(tmp_path / "once", papers)
+    bit_by_bit = build(tmp_path / "bits", papers[:1], papers[1:], chunk_size=1)
+    assert triples(bit_by_bit) == triples(at_once)
+    assert support_of(bit_by_bit, "SA", "usedFor", "prototype scoring") is None
