@@ -12,7 +12,8 @@ caches (a build's writing process never linked a paper, so its caches start cold
 process's CPU, of which the end-of-build write (`_Pending.write`), the Python thread's and
 RocksDB's compaction threads' (`rocksdb:*`), and wall; the Python thread's CPU in the
 parts of the build's end (`end_write_thread_s`: the entities' descriptions and time data, each
-with its load into the store, and the model families' refresh after). After each chunk the writer waits --pace
+with its load into the store where the code loads it on the build's thread (since h39-endp the
+loads run on a thread of their own), and the model families' refresh after). After each chunk the writer waits --pace
 seconds per 1,000 papers, as it waits for the extraction workers in a real build (about 8 s on
 two workers): RocksDB compacts meanwhile, and how often it compacts depends on that pace. Each
 chunk's cost per paper is kept beside the papers written before it (`per_chunk`), so a cost that
@@ -66,9 +67,9 @@ def compaction():
 end, per_chunk = [], []
 write, add_chunk = ingest._Pending.write, ingest._add_chunk
 
-def timed(self, db):
+def timed(self, *args):
     started = time.process_time()
-    write(self, db)
+    write(self, *args)
     end.append(time.process_time() - started)
 
 def paced(db, chunk, *args):

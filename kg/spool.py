@@ -25,6 +25,7 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 
 from paperkg.kg.linking import LinkedMention
+from paperkg.kg.store import load_nquads_file
 from paperkg.kg.terms import named, oa, pkg, rdf
 
 
@@ -69,11 +70,10 @@ class PaperSpool:
         return graph
 
     def load_into(self, db: ox.Store) -> None:
-        """Bulk-load every spooled paper's quads into `db` (one load: Oxigraph streams the file)
-        and close the spool."""
-        self._file.seek(0)
+        """Bulk-load every spooled paper's quads into `db` (one load: Oxigraph streams the file,
+        without the GIL) and close the spool."""
         if self._extent:
-            db.bulk_load(self._file, ox.RdfFormat.N_QUADS, lenient=True)
+            load_nquads_file(db, self._file)
         self.close()
 
     def close(self) -> None:
