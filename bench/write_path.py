@@ -10,7 +10,9 @@ its own quads as the extraction workers do (`kg.ingest.prepare`, not timed), emp
 caches (a build's writing process never linked a paper, so its caches start cold) and times
 `add_prepared` into a fresh store, compacted at the end as `kg build` compacts a first build: the
 process's CPU, of which the end-of-build write (`_Pending.write`), the Python thread's and
-RocksDB's compaction threads' (`rocksdb:*`), and wall; the Python thread's CPU in the
+RocksDB's compaction threads' (`rocksdb:*`), and wall; the build's end after the last chunk
+(`end_cpu_s`, `end_wall_s`: the spool's load, the summaries and their loads, the families;
+not the compaction of the commit); the Python thread's CPU in the
 parts of the build's end (`end_write_thread_s`: the entities' descriptions and time data, each
 with its load into the store where the code loads it on the build's thread (since h39-endp the
 loads run on a thread of their own), and the model families' refresh after). After each chunk the writer waits --pace
@@ -72,11 +74,14 @@ def timed(self, *args):
     write(self, *args)
     end.append(time.process_time() - started)
 
+chunked = {}  # the process's CPU and wall when the last chunk was written: the build's end starts there
+
 def paced(db, chunk, *args):
     before, python, compacted = args[1].papers, time.thread_time(), compaction()
     add_chunk(db, chunk, *args)
     python = time.thread_time() - python
     time.sleep(pace * len(chunk) / 1000)
+    chunked.update(cpu=time.process_time(), wall=time.perf_counter())
     n = len(chunk) / 1000
     per_chunk.append([before, round(python / n, 2), round((compaction() - compacted) / n, 2)])
 
@@ -97,7 +102,10 @@ shutil.rmtree(sys.argv[2], ignore_errors=True)
 cpu, wall, python = time.process_time(), time.perf_counter(), time.thread_time()
 with Store(sys.argv[2]).transaction(compact=True) as db:
     ingest.add_prepared(db, prepared)
+    end_cpu, end_wall = time.process_time() - chunked["cpu"], time.perf_counter() - chunked["wall"]
 print(json.dumps({
+    "end_cpu_s": round(end_cpu, 1),  # after the last chunk: loads, summaries and families, every thread's
+    "end_wall_s": round(end_wall, 1),
     "cpu_s": round(time.process_time() - cpu, 1),
     "python_thread_cpu_s": round(time.thread_time() - python, 1),
     "compaction_cpu_s": round(compaction(), 1),
