@@ -77,7 +77,7 @@ from paperkg.kg.rdf import (
 )
 from paperkg.kg.relations import paper_relations
 from paperkg.kg.spool import PaperSpool
-from paperkg.kg.store import StoreError, bulk_write_nquads, load_nquads_file
+from paperkg.kg.store import StoreError, load_nquads_file
 from paperkg.kg.support import Key, Support, paper_support, recount, stored_support, support_nquads
 from paperkg.kg.terms import named, pkg, prov, rdf, term_value
 from paperkg.kg.timeline import PaperChange, TimeChanges, stored_paper_change
@@ -608,10 +608,11 @@ class Descriptions:
         """The entities the build touched that had no description before it."""
         return {e for e, d in self._entities.items() if not d.stored}
 
-    def write(self, load: Callable[[ox.Store, Iterable[str]], None] = bulk_write_nquads) -> None:
-        """Write every touched entity's description (only what changed) with `load`, streamed:
-        the quads of all the entities of a large build would not fit in memory at once. What is
-        no longer true is removed from the store as the lines are made: it reads nothing else."""
+    def write(self, load: Callable[[ox.Store, Iterable[str]], None]) -> None:
+        """Write every touched entity's description (only what changed) with `load` (as
+        `kg.store.bulk_write_nquads` writes), streamed: the quads of all the entities of a large
+        build would not fit in memory at once. What is no longer true is removed from the store
+        as the lines are made: it reads nothing else."""
         load(self._db, self._changes())
 
     def _changes(self) -> Iterator[str]:
