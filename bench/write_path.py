@@ -10,9 +10,12 @@ its own quads as the extraction workers do (`kg.ingest.prepare`, not timed), emp
 caches (a build's writing process never linked a paper, so its caches start cold) and times
 `add_prepared` into a fresh store, compacted at the end as `kg build` compacts a first build: the
 process's CPU, of which the end-of-build write (`_Pending.write`), the Python thread's and
-RocksDB's compaction threads' (`rocksdb:*`), and wall; the Python thread's CPU in the
+RocksDB's compaction threads' (`rocksdb:*`), and wall; the build's end after the last chunk
+(`end_cpu_s`, `end_wall_s`: the spool's load, the summaries and their loads, the families;
+not the compaction of the commit); the Python thread's CPU in the
 parts of the build's end (`end_write_thread_s`: the entities' descriptions and time data, each
-with its load into the store, and the model families' refresh after). After each chunk the writer waits --pace
+with its load into the store where the code loads it on the build's thread (since h39-endp the
+loads run on a thread of their own), and the model families' refresh after). After each chunk the writer waits --pace
 seconds per 1,000 papers, as it waits for the extraction workers in a real build (about 8 s on
 two workers): RocksDB compacts meanwhile, and how often it compacts depends on that pace. Each
 chunk's cost per paper is kept beside the papers written before it (`per_chunk`), so a cost that
@@ -66,16 +69,19 @@ def compaction():
 end, per_chunk = [], []
 write, add_chunk = ingest._Pending.write, ingest._add_chunk
 
-def timed(self, db):
+def timed(self, *args):
     started = time.process_time()
-    write(self, db)
+    write(self, *args)
     end.append(time.process_time() - started)
+
+chunked = {}  # the process's CPU and wall when the last chunk was written: the build's end starts there
 
 def paced(db, chunk, *args):
     before, python, compacted = args[1].papers, time.thread_time(), compaction()
     add_chunk(db, chunk, *args)
     python = time.thread_time() - python
     time.sleep(pace * len(chunk) / 1000)
+    chunked.update(cpu=time.process_time(), wall=time.perf_counter())
     n = len(chunk) / 1000
     per_chunk.append([before, round(python / n, 2), round((compaction() - compacted) / n, 2)])
 
@@ -96,7 +102,10 @@ shutil.rmtree(sys.argv[2], ignore_errors=True)
 cpu, wall, python = time.process_time(), time.perf_counter(), time.thread_time()
 with Store(sys.argv[2]).transaction(compact=True) as db:
     ingest.add_prepared(db, prepared)
+    end_cpu, end_wall = time.process_time() - chunked["cpu"], time.perf_counter() - chunked["wall"]
 print(json.dumps({
+    "end_cpu_s": round(end_cpu, 1),  # after the last chunk: loads, summaries and families, every thread's
+    "end_wall_s": round(end_wall, 1),
     "cpu_s": round(time.process_time() - cpu, 1),
     "python_thread_cpu_s": round(time.thread_time() - python, 1),
     "compaction_cpu_s": round(compaction(), 1),

@@ -27,10 +27,11 @@ the worker processes. Per chunk:
    mention tallies, papers and acronyms, its papers per period (`kg.timeline.TimeChanges`), and
    each relation's support (`kg.support`).
 
-After the last chunk, the spool is loaded, then the summaries are written once: every
-touched entity's description (each stored one read once in the build), its time data and the
-relations' support; then the model families (`kg.families`) are linked again from all models'
-names.
+After the last chunk, the summaries are written once, each loaded into the store on a thread of
+its own (`_Loads`) while the next is computed: the spooled papers load while every touched
+entity's description is computed (each stored one read once in the build; they read nothing the
+papers hold), then its time data and the relations' support, which read the papers; then the
+model families (`kg.families`) are linked again from all models' names.
 """
 
 from __future__ import annotations
@@ -38,13 +39,15 @@ from __future__ import annotations
 import gc
 import io
 import os
+import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from itertools import chain, islice
-from typing import Any
+from typing import IO, Any
 
 import pyoxigraph as ox
 
@@ -80,7 +83,7 @@ from paperkg.kg.rdf import (
 )
 from paperkg.kg.relations import paper_relations
 from paperkg.kg.spool import PaperSpool
-from paperkg.kg.store import StoreError, bulk_write_nquads
+from paperkg.kg.store import StoreError, load_nquads_file
 from paperkg.kg.support import Key, Support, paper_support, recount, stored_support, support_nquads
 from paperkg.kg.terms import named, pkg, prov, rdf, term_value
 from paperkg.kg.timeline import PaperChange, TimeChanges, stored_paper_change
@@ -174,10 +177,12 @@ def add_prepared(
                     _add_chunk(db, fresh, build, report, pending, spool)
                 del chunk, fresh  # freed here, not walked by `settle`
                 settle()
-        spool.load_into(db)  # the summaries read the papers' sentences, relation mentions and evidence
+        with _Loads(spool_dir) as loads:
+            papers_loaded = loads.run(spool.load_into, db)
+            if report.papers:
+                pending.write(db, loads, papers_loaded)
         if report.papers:
-            pending.write(db)
-            refresh_families(db)
+            refresh_families(db)  # reads the models' names: their descriptions are loaded
             report.build = build
             db.extend(build_quads(build, started, clock(), report.extractors, report.generic_dropped))
         return report
@@ -449,6 +454,54 @@ def _support_changes(
         yield from replace_nquads(db, old, new)
 
 
+class _Loads:
+    """Bulk loads into the store at the build's end, run one at a time in the order given on a
+    thread of their own, while the build's thread computes what is loaded next.
+
+    Oxigraph loads without the GIL (`kg.store.load_nquads_file`), and each load keeps about one
+    core busy: the build's thread, computing the summaries meanwhile, has the other. One load at a
+    time, as before, keeps the loader's batches in memory once. The quads to load wait in
+    unnamed files under `directory` (a large build's descriptions do not fit in memory at once).
+    """
+
+    def __init__(self, directory: str | os.PathLike[str] | None):
+        self._directory = directory
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="paperkg-load")
+        self._queued: list[Future] = []
+
+    def __enter__(self) -> _Loads:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._thread.shutdown()  # every load queued runs to its end, whatever happened here
+
+    def run(self, load: Callable[..., None], *args: Any) -> Future:
+        """Queue `load(*args)`; the future's `result()` waits for it and raises what it raised."""
+        future = self._thread.submit(load, *args)
+        self._queued.append(future)
+        return future
+
+    def nquads(self, db: ox.Store, lines: Iterable[str]) -> None:
+        """Write `lines` (as `kg.store.bulk_write_nquads` takes them) to a file, here, and queue its load."""
+        file = tempfile.TemporaryFile(dir=self._directory)
+        try:
+            file.writelines(line.encode() for line in lines)
+        except BaseException:
+            file.close()
+            raise
+        self.run(_load_and_close, db, file)
+
+    def wait(self) -> None:
+        """Wait for every load queued so far; raise the first error of one."""
+        for future in self._queued:
+            future.result()
+
+
+def _load_and_close(db: ox.Store, file: IO[bytes]) -> None:
+    with file:
+        load_nquads_file(db, file)
+
+
 @dataclass
 class _Pending:
     """What a build's chunks change in summaries of many papers, kept from chunk to chunk and
@@ -475,12 +528,17 @@ class _Pending:
             return self.statements[node]
         return self.stored_statements and any(db.quads_for_pattern(node, rdf.type, None))
 
-    def write(self, db: ox.Store) -> None:
-        """After the last chunk: every paper, mention and relation evidence is in the store."""
-        self.descriptions.write()
-        self.time_data.write(db, new=self.descriptions.new_entities())
+    def write(self, db: ox.Store, loads: _Loads, papers_loaded: Future) -> None:
+        """After the last chunk, while `loads` loads the spooled papers (`papers_loaded`): the
+        descriptions read nothing the papers hold, and are computed meanwhile; the time data and
+        the support read the papers' dates and relation mentions, and wait for them. Each is
+        loaded while the next is computed; returns when all are in the store."""
+        self.descriptions.write(loads.nquads)
+        papers_loaded.result()
+        self.time_data.write(db, new=self.descriptions.new_entities(), load=loads.nquads)
         made = {n for n, new in self.unread.items() if new}
-        bulk_write_nquads(db, _support_changes(db, self.support, self.recounted, made))
+        loads.nquads(db, _support_changes(db, self.support, self.recounted, made))
+        loads.wait()
 
 
 @dataclass
@@ -587,10 +645,12 @@ class Descriptions:
         """The entities the build touched that had no description before it."""
         return {e for e, d in self._entities.items() if not d.stored}
 
-    def write(self) -> None:
-        """Write every touched entity's description (only what changed), streamed: the quads of
-        all the entities of a large build would not fit in memory at once."""
-        bulk_write_nquads(self._db, self._changes())
+    def write(self, load: Callable[[ox.Store, Iterable[str]], None]) -> None:
+        """Write every touched entity's description (only what changed) with `load` (as
+        `kg.store.bulk_write_nquads` writes), streamed: the quads of all the entities of a large
+        build would not fit in memory at once. What is no longer true is removed from the store
+        as the lines are made: it reads nothing else."""
+        load(self._db, self._changes())
 
     def _changes(self) -> Iterator[str]:
         """The quads to add, as N-Quads lines; what is no longer true is removed on the way."""

@@ -21,7 +21,7 @@ new ones are appended and the old extent is skipped by the end load. A chunk's e
 extent; a line the build takes back is counted as killed, and the end load skips that many of
 its copies (a line is only killed after it was spooled, and spooled again only after it was
 killed, so the copies skipped are the dead ones). Both are rare (relinks), so the end load reads
-the file nearly whole, through `_LiveBytes` when anything is skipped.
+the file nearly whole (a copy of its live bytes when anything is skipped).
 
 The build reads its earlier papers' quads in one place only, when an acronym's link moves and the
 papers that use it are relinked (`kg.ingest`); the spool answers that from the file
@@ -30,19 +30,18 @@ papers that use it are relinked (`kg.ingest`); the spool answers that from the f
 
 from __future__ import annotations
 
-import io
 import os
 import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
-from typing import IO, cast
 
 import pyoxigraph as ox
 
 from paperkg.kg.linking import LinkedMention
 from paperkg.kg.nquads import serialized
+from paperkg.kg.store import load_nquads_file
 
-READ_SIZE = 1 << 24  # bytes the end load reads from the file at a time
+READ_SIZE = 1 << 24  # bytes copied from the file at a time when something is skipped
 
 
 class PaperSpool:
@@ -51,6 +50,7 @@ class PaperSpool:
     that vanishes when the spool is closed or the process ends, whatever happens."""
 
     def __init__(self, directory: str | os.PathLike[str] | None = None):
+        self._directory = directory
         self._file = tempfile.TemporaryFile(dir=directory)
         # paper -> offset and length of its own N-Quads, then of its decided ones
         self._extent: dict[ox.NamedNode, tuple[int, int, int, int]] = {}
@@ -111,14 +111,17 @@ class PaperSpool:
         return graph
 
     def load_into(self, db: ox.Store) -> None:
-        """Bulk-load every live spooled quad into `db` (one load: Oxigraph streams the file) and
-        close the spool."""
+        """Bulk-load every live spooled quad into `db` (one load: Oxigraph reads the file by its
+        path, without the GIL) and close the spool. When something is skipped (rare), the live
+        bytes are first copied to a second file: loaded through a Python reader, Oxigraph would
+        take the GIL back for every read (`kg.store.load_nquads_file`)."""
         if self._extent or self._evidence:
             if self._dead or self._killed:
-                db.bulk_load(cast(IO[bytes], _LiveBytes(self._live())), ox.RdfFormat.N_QUADS, lenient=True)
+                with tempfile.TemporaryFile(dir=self._directory) as live:
+                    live.writelines(self._live())
+                    load_nquads_file(db, live)
             else:
-                self._file.seek(0)
-                db.bulk_load(self._file, ox.RdfFormat.N_QUADS, lenient=True)
+                load_nquads_file(db, self._file)
         self.close()
 
     def _live(self) -> Iterator[bytes]:
@@ -151,25 +154,3 @@ class PaperSpool:
         self._evidence.clear()
         self._killed.clear()
         self._acronyms.clear()
-
-
-class _LiveBytes(io.RawIOBase):
-    """A readable file over the pieces of bytes `pieces` yields, one after the other."""
-
-    def __init__(self, pieces: Iterator[bytes]):
-        self._pieces = pieces
-        self._piece = memoryview(b"")
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def,override]
-        while not self._piece:
-            piece = next(self._pieces, None)
-            if piece is None:
-                return 0
-            self._piece = memoryview(piece)
-        n = min(len(buffer), len(self._piece))
-        buffer[:n] = self._piece[:n]
-        self._piece = self._piece[n:]
-        return n

@@ -25,7 +25,7 @@ that building A and B together gives.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -143,10 +143,15 @@ class TimeChanges:
                 self.deltas[e][period] -= 1
                 self.lost[e].add(c.paper)
 
-    def write(self, db: ox.Store, new: Collection[ox.NamedNode] = ()) -> None:
-        """Apply the changes to the store; `new` are entities known to have no time data stored,
-        whose reads are skipped (most of a large build's)."""
-        bulk_write_nquads(db, self._changes(db, new))
+    def write(
+        self,
+        db: ox.Store,
+        new: Collection[ox.NamedNode] = (),
+        load: Callable[[ox.Store, Iterable[str]], None] = bulk_write_nquads,
+    ) -> None:
+        """Apply the changes to the store, the quads to add with `load`; `new` are entities
+        known to have no time data stored, whose reads are skipped (most of a large build's)."""
+        load(db, self._changes(db, new))
 
     def _changes(self, db: ox.Store, new: Collection[ox.NamedNode]) -> Iterator[str]:
         """The quads to add as N-Quads lines (`kg.nquads` says why), an entity at a

@@ -10,7 +10,7 @@ from paperkg.kg.entities import EntitySummary
 from paperkg.kg.iris import entity_iri, statement_iri
 from paperkg.kg.nquads import replace_nquads
 from paperkg.kg.rdf import entity_nquads
-from paperkg.kg.store import bulk_write_nquads
+from paperkg.kg.store import bulk_write_nquads, load_nquads_file
 from paperkg.kg.support import Support, stored_support, support_nquads
 from paperkg.kg.terms import oa, pkg, skos, xsd
 
@@ -76,3 +76,33 @@ def test_a_summary_replaced_by_nothing_is_removed():
     stored = set(db)
     assert replace_nquads(db, stored, []) == []
     assert len(db) == 0
+
+
+class _Unreadable:
+    """An open file on disk whose contents Python must not read (a loader reading them through
+    the file object holds the GIL for every read)."""
+
+    def __init__(self, file):
+        self._file = file
+
+    def fileno(self) -> int:
+        return self._file.fileno()
+
+    def flush(self) -> None:
+        self._file.flush()
+
+    def seek(self, *args) -> int:
+        return self._file.seek(*args)
+
+    def read(self, *args):
+        raise AssertionError("read through Python")
+
+    readinto = read
+
+
+def test_a_file_of_nquads_is_loaded_by_its_path_not_read_through_python(tmp_path):
+    with open(tmp_path / "q.nq", "w+b") as file:
+        file.write(b"<http://example.org/s> <http://example.org/p> <http://example.org/o> .\n")
+        db = ox.Store()
+        load_nquads_file(db, _Unreadable(file))
+    assert len(db) == 1

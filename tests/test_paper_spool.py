@@ -4,13 +4,16 @@ papers' own quads, what the build decides of them, and the relations' evidence."
 from __future__ import annotations
 
 import io
+import threading
 from dataclasses import replace
+from pathlib import Path
 
 import pyoxigraph as ox
 from graph_papers import all_papers, build, ent, extraction, paper, protopnet, sa_undefined, scored, triples
 from test_relation_support import defining_sa, support_of, undefined_sa
 
 from paperkg.extract.records import PaperExtraction
+from paperkg.kg import ingest
 from paperkg.kg.ingest import add_extractions
 from paperkg.kg.spool import PaperSpool
 from paperkg.kg.store import Store
@@ -31,8 +34,10 @@ class _LoadsRecorded:
     def __getattr__(self, name: str):
         return getattr(self._db, name)
 
-    def bulk_load(self, data, *args, **kwargs) -> None:
-        if not isinstance(data, bytes):  # a file: read it, and hand its bytes on
+    def bulk_load(self, data=None, *args, path=None, **kwargs) -> None:
+        if path is not None:  # a file by its path: read it, and hand its bytes on
+            data = Path(path).read_bytes()
+        elif not isinstance(data, bytes):  # a file object: the same
             data = data.read()
         self.loads.append(data)
         self._db.bulk_load(io.BytesIO(data), *args, **kwargs)
@@ -102,3 +107,24 @@ def test_evidence_a_build_adds_to_a_stored_relation_and_takes_back_is_gone(tmp_p
     bit_by_bit = build(tmp_path / "bits", papers[:1], papers[1:], chunk_size=1)
     assert triples(bit_by_bit) == triples(at_once)
     assert support_of(bit_by_bit, "SA", "usedFor", "prototype scoring") is None
+
+
+def test_the_descriptions_are_computed_while_the_papers_load(tmp_path, monkeypatch):
+    """At the build's end the spooled papers load on a thread of their own while the build's
+    thread computes the entities' descriptions, which read nothing the papers hold."""
+    describing = threading.Event()
+    write, load_into = ingest.Descriptions.write, PaperSpool.load_into
+
+    def noted_write(self, *args, **kwargs):
+        describing.set()
+        write(self, *args, **kwargs)
+
+    def load_when_describing(self, db):
+        assert describing.wait(timeout=10), "the papers were loaded before the descriptions began"
+        load_into(self, db)
+
+    monkeypatch.setattr(ingest.Descriptions, "write", noted_write)
+    monkeypatch.setattr(PaperSpool, "load_into", load_when_describing)
+    with Store(tmp_path / "g").transaction() as db:
+        add_extractions(db, all_papers())
+    assert any(Store(tmp_path / "g").oxigraph.quads_for_pattern(None, rdf.type, pkg.Sentence))
