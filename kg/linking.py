@@ -122,10 +122,11 @@ def links_from_wire(wire: LinksWire) -> LocalLinks:
     recurs (an entity several mentions name, a mention a relation joins) is one term."""
     record, extractor, paper, mentions, relations, keys, pending, definitions, acronyms, dropped, form_keys = wire
     terms: dict[str, ox.NamedNode] = {}
+    term = partial(_term, terms)
     linked = []
     for iri, *values, mtype, role, entity_at, acronym_key in mentions:
         mention = terms[iri] = ox.NamedNode(iri)  # each mention's own
-        entity = terms.get(entity_at) or _term(terms, entity_at)
+        entity = term(entity_at)
         linked.append(
             _frozen(
                 LinkedMention,
@@ -139,7 +140,6 @@ def links_from_wire(wire: LinksWire) -> LocalLinks:
                 },
             )
         )
-    term = partial(_term, terms)
     stated = [
         _frozen(
             RelationMention,
