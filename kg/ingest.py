@@ -472,8 +472,11 @@ class _Loads:
     def __enter__(self) -> _Loads:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
         self._thread.shutdown()  # every load queued runs to its end, whatever happened here
+        if exc_type is None:  # a load that failed raises here: none is left unsaid
+            for future in self._queued:
+                future.result()
 
     def run(self, load: Callable[..., None], *args: Any) -> Future:
         """Queue `load(*args)`; the future's `result()` waits for it and raises what it raised."""
@@ -490,11 +493,6 @@ class _Loads:
             file.close()
             raise
         self.run(_load_and_close, db, file)
-
-    def wait(self) -> None:
-        """Wait for every load queued so far; raise the first error of one."""
-        for future in self._queued:
-            future.result()
 
 
 def _load_and_close(db: ox.Store, file: IO[bytes]) -> None:
@@ -532,13 +530,12 @@ class _Pending:
         """After the last chunk, while `loads` loads the spooled papers (`papers_loaded`): the
         descriptions read nothing the papers hold, and are computed meanwhile; the time data and
         the support read the papers' dates and relation mentions, and wait for them. Each is
-        loaded while the next is computed; returns when all are in the store."""
+        loaded while the next is computed, the last after `loads` ends."""
         self.descriptions.write(loads.nquads)
         papers_loaded.result()
         self.time_data.write(db, new=self.descriptions.new_entities(), load=loads.nquads)
         made = {n for n, new in self.unread.items() if new}
         loads.nquads(db, _support_changes(db, self.support, self.recounted, made))
-        loads.wait()
 
 
 @dataclass

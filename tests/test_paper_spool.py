@@ -9,6 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pyoxigraph as ox
+import pytest
 from graph_papers import all_papers, build, ent, extraction, paper, protopnet, sa_undefined, scored, triples
 from test_relation_support import defining_sa, support_of, undefined_sa
 
@@ -16,7 +17,7 @@ from paperkg.extract.records import PaperExtraction
 from paperkg.kg import ingest
 from paperkg.kg.ingest import add_extractions
 from paperkg.kg.spool import PaperSpool
-from paperkg.kg.store import Store
+from paperkg.kg.store import Store, StoreError
 from paperkg.kg.terms import oa, pkg, prov, rdf
 
 SENTENCE_TYPE = f"<{rdf.type.value}> <{pkg.Sentence.value}>".encode()
@@ -128,3 +129,16 @@ def test_the_descriptions_are_computed_while_the_papers_load(tmp_path, monkeypat
     with Store(tmp_path / "g").transaction() as db:
         add_extractions(db, all_papers())
     assert any(Store(tmp_path / "g").oxigraph.quads_for_pattern(None, rdf.type, pkg.Sentence))
+
+
+def test_a_failed_end_load_is_raised_when_the_build_added_nothing(tmp_path, monkeypatch):
+    """Every paper is there already, so nothing waits for the spool's load: its error still
+    reaches the caller when the loads end, and the store says its graph is unchanged."""
+    build(tmp_path / "g", all_papers())
+
+    def broken_load(self, db):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(PaperSpool, "load_into", broken_load)
+    with pytest.raises(StoreError, match="disk full"), Store(tmp_path / "g").transaction() as db:
+        add_extractions(db, all_papers())
