@@ -110,6 +110,31 @@ def test_a_childs_cpu_is_split_by_thread_name_with_a_pool_counted_once():
     assert sum(threads.values()) == pytest.approx(run.main_cpu_s, abs=0.2)
 
 
+_GROWS_THEN_HOLDS = """
+import time
+held = []
+for _ in range(8):
+    held.append(bytearray(25 * 2**20))  # 200 MiB in steps, each page touched
+    time.sleep(0.1)
+time.sleep(1.5)
+"""
+
+
+def test_peak_pss_is_read_as_the_child_grows_not_at_every_sample(monkeypatch):
+    """Reading smaps_rollup walks a process's page tables: at a 3 GiB build's size, every 0.1 s
+    it took a fifth of a core from the build. It is read on growth, not on every cheap sample."""
+    import bench.process
+
+    reads = []
+    pss = bench.process._pss_kib
+    monkeypatch.setattr(bench.process, "_pss_kib", lambda pid: reads.append(pid) or pss(pid))
+    run = run_measured([sys.executable, "-c", _GROWS_THEN_HOLDS], interval=0.02).check()
+    assert run.peak_pss_mib >= 150  # the 200 MiB held, read while it grew
+    samples = run.wall_s / 0.02
+    assert 1 <= len(reads) <= run.wall_s / bench.process._Sampler.PSS_EVERY_S + 1 < samples / 4
+    assert run.harness_cpu_s > 0
+
+
 def test_threads_by_name_sums_numbered_threads_and_orders_by_cpu():
     tick = __import__("os").sysconf("SC_CLK_TCK")
     threads = {"1": ("kg", 2 * tick), "2": ("rocksdb:low0", 3 * tick), "3": ("rocksdb:low1", tick)}
