@@ -145,7 +145,7 @@ def main(argv: list[str] | None = None) -> None:
                 started = time.strftime("%H:%M:%S")
                 print(f"{started} {which}: build {n:,} papers ...", flush=True)
                 rows.append({"papers_in": n, **build(kg, corpora[n], args.work / f"{which}-{n}", args.workers)})
-                shown = ("wall_s", "main_cpu_s", "worker_cpu_s", "main_threads_cpu_s")
+                shown = ("wall_s", "main_cpu_s", "worker_cpu_s", "main_threads_cpu_s", "harness_cpu_s")
                 print(f"  {json.dumps({k: rows[-1][k] for k in shown})}")
                 results["builds"][which] = rows
                 save()
