@@ -593,7 +593,10 @@ def sentence_relation_patterns(text: str, spans: Sequence[Span]) -> dict[tuple[H
         if a.entity != b.entity:
             found.setdefault((a.entity, rel, b.entity), set()).add(pattern)
 
+    # a lead (what stands before the first mention) is read only after a gap (between the two)
+    # allows its cue: a lead is the sentence so far, a gap a few words that rarely match
     for i, a in enumerate(spans):
+        lead = text[: a.start]
         for j in range(i + 1, len(spans)):
             b = spans[j]
             if b.start < a.end:
@@ -601,19 +604,18 @@ def sentence_relation_patterns(text: str, spans: Sequence[Span]) -> dict[tuple[H
             gap = text[a.end : b.start]
             if len(gap) > 160:
                 break
-            lead = text[: a.start]
             if _SUCH_AS.match(gap):
                 for x in _list_from(spans, j, text):
                     add(x, "hyponymOf", _hypernym(spans, i, x, text), "such-as")
             elif _AND_OTHER.match(gap) or _IS_A.match(gap):
                 add(a, "hyponymOf", b, "is-a")
-            elif _COMPARE.match(gap) or (_COMPARE_LEAD.search(lead) and _PAIR_MID.match(gap)):
+            elif _COMPARE.match(gap) or (_PAIR_MID.match(gap) and _COMPARE_LEAD.search(lead)):
                 for x in _list_from(spans, j, text):
                     add(a, "comparedWith", x, "compared")
             elif (
                 a.type in _ARTEFACTS
                 and b.type == "Dataset"
-                and (_EVALUATED_ON.match(gap) or (_EVALUATE_LEAD.search(lead) and _ON.match(gap)))
+                and (_EVALUATED_ON.match(gap) or (_ON.match(gap) and _EVALUATE_LEAD.search(lead)))
                 and not _OBJECT_LEAD.search(lead)
             ):
                 for x in _list_from(spans, j, text):
@@ -678,13 +680,13 @@ def sentence_relation_patterns(text: str, spans: Sequence[Span]) -> dict[tuple[H
                 add(a, "usedFor", b, "improves")
             elif _kind(a) == _kind(b) and (
                 (j == i + 1 and _LIST_GAP.match(gap) and _SEPARATOR.search(gap) and _closed_list(spans, i, text))
-                or (_COMBINE_LEAD.search(lead) and _PAIR_MID.match(gap))
+                or (_PAIR_MID.match(gap) and _COMBINE_LEAD.search(lead))
             ):
                 add(a, "conjunctionWith", b, "coordinated")
                 # what is combined with a list goes with each item ("combines CLIP with ALIGN and
                 # BLIP"); in a plain list only neighbours, as SciERC marks conjunctions ("A, B and C":
                 # not A with C, which its dev annotates once in the 27 times it was proposed)
-                if _COMBINE_LEAD.search(lead) and _PAIR_MID.match(gap):
+                if _PAIR_MID.match(gap) and _COMBINE_LEAD.search(lead):
                     for x in _list_from(spans, j, text, same_kind=True)[1:]:
                         add(a, "conjunctionWith", x, "listed")
             elif (

@@ -169,6 +169,17 @@ def test_rules_find_named_models_datasets_and_metrics(nlp):
     } <= found(doc)
 
 
+def test_rules_ask_once_whether_a_word_opens_a_model_name(nlp):
+    """Every token is asked; a word seen before is answered from what was found for it."""
+    rules = nlp.get_pipe("paperkg_rules")
+    text = "We probe Pythia-70M and GPT-4 with prompts, then Pythia-70M and GPT-4 again."
+    first = found(nlp(text))
+    hits = rules.opens_model.cache_info().hits
+    assert found(nlp(text)) == first
+    assert rules.opens_model.cache_info().hits >= hits + len(nlp.make_doc(text))
+    assert ("Pythia-70M", "Model") in first and ("GPT-4", "Model") in first
+
+
 @pytest.mark.parametrize(
     "title, name, type_",
     [

@@ -144,3 +144,12 @@ def test_the_extractor_keeps_freed_memory_for_its_next_batch():
         pytest.skip("malloc thresholds are set on Linux (glibc) only")
     assert reuse_freed_memory() is True  # glibc accepted both thresholds
     assert reuse_freed_memory() is True  # and once is enough: the call is cached
+
+
+def test_the_shipped_tokenizer_keeps_the_splits_of_a_whole_corpus():
+    """spaCy's tokenizer keeps the tokens of 10,000 chunks by default, full after a few hundred
+    abstracts; the loaded pipeline's keeps them for a worker's share of the corpus."""
+    from paperkg.extract.tokenizer import TOKENIZER_CACHE
+
+    assert TOKENIZER_CACHE >= 500_000
+    assert load_extractor().nlp.tokenizer.max_cache_size == TOKENIZER_CACHE

@@ -210,8 +210,9 @@ def split_brackets(spans: list[Span]) -> list[Span]:
     span (`end-to-end (E2E) model`) stays, as SciERC marks such phrases."""
     out = []
     for span in spans:
-        opened = [t.i for t in span[1:-1] if t.text == "("]
-        if span.id_ != "ner" or span[-1].text != ")" or len(opened) != 1:
+        # the brackets inside are read only for a recognised span that ends in one: each token read
+        # from a Span is a new Token
+        if span.id_ != "ner" or span[-1].text != ")" or len(opened := [t.i for t in span[1:-1] if t.text == "("]) != 1:
             out.append(span)
             continue
         doc, start, open_ = span.doc, span.start, opened[0]
