@@ -30,8 +30,9 @@ the worker processes. Per chunk:
 After the last chunk, the summaries are written once, each loaded into the store on a thread of
 its own (`_Loads`) while the next is computed: the spooled papers load while every touched
 entity's description is computed (each stored one read once in the build; they read nothing the
-papers hold), then its time data and the relations' support, which read the papers; then the
-model families (`kg.families`) are linked again from all models' names.
+papers hold), then its time data and the relations' support, of which only the few parts that read
+the papers wait for them (`papers_read`); then the model families (`kg.families`) are linked again
+from all models' names.
 """
 
 from __future__ import annotations
@@ -430,17 +431,31 @@ def _apply_evidence(
 
 
 def _support_changes(
-    db: ox.Store, added: dict[Key, Support], recounted: set[Key], created: set[ox.NamedNode]
+    db: ox.Store,
+    added: dict[Key, Support],
+    recounted: set[Key],
+    created: set[ox.NamedNode],
+    papers_read: Callable[[], object] = lambda: None,
 ) -> Iterator[str]:
     """Add the new papers' support to the stored support of each relation; count the relations in
     `recounted` again from their relation mentions (which already include the new papers').
     Relations `created` by this build have no stored support to read. Yields the quads to add as
-    N-Quads lines (streamed into the store: a large build's relations are many); removes on the way."""
+    N-Quads lines (streamed into the store: a large build's relations are many); removes on the way.
+    The relations that read the build's papers (their relation mentions, or evidence nodes the
+    spool holds) come last, after `papers_read()` returns: most of a first build's read nothing."""
+    later: list[Key] = []  # the relations that read the build's papers
     for key in sorted(set(added) | recounted, key=lambda k: (k[0].value, k[1], k[2].value)):
-        s, relation, o = key
-        node = statement_iri(s, getattr(pkg, relation), o)
-        if node in created:  # most of a large build's: nothing stored to read, add to or remove
-            yield from support_nquads(node, recount(db, key, node) if key in recounted else added[key])
+        node = _statement_node(key)
+        if key in recounted or node not in created:
+            later.append(key)
+        else:  # most of a large build's: nothing stored or spooled to read, add to or remove
+            yield from support_nquads(node, added[key])
+    if later:
+        papers_read()
+    for key in later:
+        node = _statement_node(key)
+        if node in created:
+            yield from support_nquads(node, recount(db, key, node))
             continue
         support, old = stored_support(db, node)
         # one the build created is there: only a relation that had evidence before may have lost it
@@ -452,6 +467,11 @@ def _support_changes(
             support.add(added[key])
             new = support_nquads(node, support)
         yield from replace_nquads(db, old, new)
+
+
+def _statement_node(key: Key) -> ox.NamedNode:
+    s, relation, o = key
+    return statement_iri(s, getattr(pkg, relation), o)
 
 
 class _Loads:
@@ -528,14 +548,16 @@ class _Pending:
 
     def write(self, db: ox.Store, loads: _Loads, papers_loaded: Future) -> None:
         """After the last chunk, while `loads` loads the spooled papers (`papers_loaded`): the
-        descriptions read nothing the papers hold, and are computed meanwhile; the time data and
-        the support read the papers' dates and relation mentions, and wait for them. Each is
-        loaded while the next is computed, the last after `loads` ends."""
+        descriptions read nothing the papers hold, and are computed meanwhile, then the time data
+        and the support, of which only what reads the papers (an entity's dated papers when it
+        lost one, the relation mentions of a relation counted again) waits for them. Each is
+        loaded after the papers, in this order, while the next is computed."""
         self.descriptions.write(loads.nquads)
-        papers_loaded.result()
-        self.time_data.write(db, new=self.descriptions.new_entities(), load=loads.nquads)
+        self.time_data.write(
+            db, new=self.descriptions.new_entities(), load=loads.nquads, papers_read=papers_loaded.result
+        )
         made = {n for n, new in self.unread.items() if new}
-        loads.nquads(db, _support_changes(db, self.support, self.recounted, made))
+        loads.nquads(db, _support_changes(db, self.support, self.recounted, made, papers_loaded.result))
 
 
 @dataclass

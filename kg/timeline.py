@@ -148,21 +148,26 @@ class TimeChanges:
         db: ox.Store,
         new: Collection[ox.NamedNode] = (),
         load: Callable[[ox.Store, Iterable[str]], None] = bulk_write_nquads,
+        papers_read: Callable[[], object] = lambda: None,
     ) -> None:
         """Apply the changes to the store, the quads to add with `load`; `new` are entities
-        known to have no time data stored, whose reads are skipped (most of a large build's)."""
-        load(db, self._changes(db, new))
+        known to have no time data stored, whose reads are skipped (most of a large build's).
+        Only an entity that lost a paper may read the papers (its first one, found again): those
+        come last, after `papers_read()` returns (a build's papers are loading meanwhile)."""
+        load(db, self._changes(db, new, papers_read))
 
-    def _changes(self, db: ox.Store, new: Collection[ox.NamedNode]) -> Iterator[str]:
+    def _changes(self, db: ox.Store, new: Collection[ox.NamedNode], papers_read: Callable[[], object]) -> Iterator[str]:
         """The quads to add as N-Quads lines (`kg.nquads` says why), an entity at a
         time; what is no longer true is removed on the way."""
         add: list[str] = []
         if +self.corpus or self.undated:
             _update_corpus(db, self.corpus, self.undated, add)
-        for e in sorted(self.deltas, key=lambda n: n.value):
+        for e in sorted(self.deltas, key=lambda n: (n in self.lost, n.value)):
             stored = e not in new
             counts = _update_periods(db, e, self.deltas[e], add, stored)
             old = _stored_summary(db, e) if stored else set()
+            if e in self.lost:
+                papers_read()
             summary = _summary(db, e, counts, old, self.earliest.get(e), self.lost.get(e, set()))
             yield from add
             yield from replace_nquads(db, old, summary)

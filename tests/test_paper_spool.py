@@ -131,6 +131,76 @@ def test_the_descriptions_are_computed_while_the_papers_load(tmp_path, monkeypat
     assert any(Store(tmp_path / "g").oxigraph.quads_for_pattern(None, rdf.type, pkg.Sentence))
 
 
+def test_the_time_data_and_support_are_computed_while_the_papers_load(tmp_path, monkeypatch):
+    """A first build's time data and relations' support read nothing the papers hold (no entity
+    lost a paper, no relation is counted again): they are computed before the papers are loaded."""
+    supported = threading.Event()
+    support_changes, load_into = ingest._support_changes, PaperSpool.load_into
+
+    def noted_support_changes(*args, **kwargs):
+        yield from support_changes(*args, **kwargs)
+        supported.set()
+
+    def load_when_supported(self, db):
+        assert supported.wait(timeout=10), "the support was computed only after the papers were loaded"
+        load_into(self, db)
+
+    monkeypatch.setattr(ingest, "_support_changes", noted_support_changes)
+    monkeypatch.setattr(PaperSpool, "load_into", load_when_supported)
+    with Store(tmp_path / "g").transaction() as db:
+        add_extractions(db, all_papers())
+    assert triples(Store(tmp_path / "g")) == triples(build(tmp_path / "plain", all_papers()))
+
+
+def _dated(ex: PaperExtraction, date: str) -> PaperExtraction:
+    return replace(ex, paper=replace(ex.paper, date=date))
+
+
+def test_what_reads_the_papers_at_the_end_waits_for_them(tmp_path, sa_settled, monkeypatch):
+    """The build's papers relinked from the spool: an entity's first paper is found again among
+    its papers, and a relation is counted again from its mentions, only once the papers are
+    loaded. Here the papers load only when something asks for them: a read before the ask would
+    find them missing."""
+    from paperkg.kg import timeline
+
+    asked, loaded, reads = threading.Event(), threading.Event(), []
+    load_into, run = PaperSpool.load_into, ingest._Loads.run
+
+    def load_when_asked(self, db):
+        assert asked.wait(timeout=10), "nothing asked for the papers"
+        load_into(self, db)
+        loaded.set()
+
+    def run_noting_the_ask(self, load, *args):
+        future = run(self, load, *args)
+        result = future.result
+
+        def asked_result(timeout=None):
+            asked.set()
+            return result(timeout)
+
+        future.result = asked_result  # type: ignore[method-assign]
+        return future
+
+    def reading(name, read):
+        def noted(*args):
+            reads.append((name, loaded.is_set()))
+            return read(*args)
+
+        return noted
+
+    papers = [_dated(undefined_sa(), "2024-03-01"), _dated(undefined_sa_again(), "2024-02-01"), defining_sa()]
+    with monkeypatch.context() as patched:
+        patched.setattr(PaperSpool, "load_into", load_when_asked)
+        patched.setattr(ingest._Loads, "run", run_noting_the_ask)
+        patched.setattr(timeline, "_dated_papers", reading("first paper", timeline._dated_papers))
+        patched.setattr(ingest, "recount", reading("recount", ingest.recount))
+        relinked = build(tmp_path / "relinked", papers, chunk_size=1)
+    assert {name for name, _ in reads} == {"first paper", "recount"}
+    assert all(after_load for _, after_load in reads), reads
+    assert triples(relinked) == triples(build(tmp_path / "once", papers))
+
+
 def test_a_failed_end_load_is_raised_when_the_build_added_nothing(tmp_path, monkeypatch):
     """Every paper is there already, so nothing waits for the spool's load: its error still
     reaches the caller when the loads end, and the store says its graph is unchanged."""
