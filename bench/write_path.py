@@ -13,9 +13,10 @@ process's CPU, of which the end-of-build write (`_Pending.write`), the Python th
 RocksDB's compaction threads' (`rocksdb:*`), and wall; the build's end after the last chunk
 (`end_cpu_s`, `end_wall_s`: the spool's load, the summaries and their loads, the families;
 not the compaction of the commit); the Python thread's CPU in the
-parts of the build's end (`end_write_thread_s`: the entities' descriptions and time data, each
-with its load into the store where the code loads it on the build's thread (since h39-endp the
-loads run on a thread of their own), and the model families' refresh after). After each chunk the writer waits --pace
+parts of the build's end (`end_write_thread_s`: the entities' descriptions, with its load into
+the store where the code loads it on the build's thread (since h39-endp the loads run on a
+thread of their own), and the model families' refresh; the time data are made as the last load's
+file is written, since h40, and are not timed apart). After each chunk the writer waits --pace
 seconds per 1,000 papers, as it waits for the extraction workers in a real build (about 8 s on
 two workers): RocksDB compacts meanwhile, and how often it compacts depends on that pace. Each
 chunk's cost per paper is kept beside the papers written before it (`per_chunk`), so a cost that
@@ -91,12 +92,12 @@ parts = {}  # the end write's parts: the Python thread's CPU, their loads into t
 def thread_timed(name, write):
     def timed_part(*args, **kwargs):
         started = time.thread_time()
-        write(*args, **kwargs)
+        made = write(*args, **kwargs)
         parts[name] = round(parts.get(name, 0) + time.thread_time() - started, 1)
+        return made
     return timed_part
 
 ingest.Descriptions.write = thread_timed("descriptions", ingest.Descriptions.write)
-ingest.TimeChanges.write = thread_timed("time_data", ingest.TimeChanges.write)
 ingest.refresh_families = thread_timed("families", ingest.refresh_families)
 shutil.rmtree(sys.argv[2], ignore_errors=True)
 cpu, wall, python = time.process_time(), time.perf_counter(), time.thread_time()

@@ -68,8 +68,10 @@ def family_links(models: Iterable[EntityRef], keys: Iterable[tuple[str, str]]) -
     return links
 
 
-def refresh_families(db: ox.Store) -> None:
-    """Make the store's `pkg:variantOf` links those `family_links` gives for its models now."""
+def refresh_families(db: ox.Store) -> list[str]:
+    """Make the store's `pkg:variantOf` links those `family_links` gives for its models now: the
+    links no longer given are removed, the new ones returned as N-Quads lines for the caller to
+    load (a build loads them with its last quads, `kg.ingest`)."""
     models = [
         EntityRef(row["e"].value, row["label"].value, "Model", int(row["papers"].value))
         for row in solutions(db.query(_MODELS, prefixes=PREFIXES))
@@ -79,4 +81,4 @@ def refresh_families(db: ox.Store) -> None:
     stored = set(db.quads_for_pattern(None, pkg.variantOf, None))
     for q in stored - wanted:
         db.remove(q)
-    db.extend(wanted - stored)
+    return [f"{q} .\n" for q in sorted(wanted - stored, key=str)]

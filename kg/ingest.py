@@ -48,7 +48,7 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from itertools import chain, islice
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 import pyoxigraph as ox
 
@@ -94,6 +94,8 @@ from paperkg.kg.timeline import PaperChange, TimeChanges, stored_paper_change
 # 1,000 halved the RocksDB compaction of a 10,000-paper build, 44 -> 28 s of CPU); since the
 # chunks only spool them (`kg.spool`), it has not been measured again
 CHUNK_SIZE = 2000
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -181,12 +183,18 @@ def add_prepared(
         with _Loads(spool_dir) as loads:
             papers_loaded = loads.run(spool.load_into, db)
             if report.papers:
-                pending.write(db, loads, papers_loaded)
-        if report.papers:
-            refresh_families(db)  # reads the models' names: their descriptions are loaded
-            report.build = build
-            db.extend(build_quads(build, started, clock(), report.extractors, report.generic_dropped))
+                report.build = build
+                pending.write(db, loads, papers_loaded, lambda: _last_nquads(db, report, started, clock))
         return report
+
+
+def _last_nquads(db: ox.Store, report: IngestReport, started: datetime, clock: Callable[[], datetime]) -> Iterator[str]:
+    """The build's last quads, made once the entities' descriptions are loaded: the model families
+    linked again from all models' names (`kg.families`), and the build's own record, which ends
+    as they are written out for the last load."""
+    yield from refresh_families(db)
+    assert report.build is not None
+    yield serialized(build_quads(report.build, started, clock(), report.extractors, report.generic_dropped)).decode()
 
 
 @contextmanager
@@ -469,6 +477,12 @@ def _support_changes(
         yield from replace_nquads(db, old, new)
 
 
+def _once_done(future: Future, lines: Callable[[], Iterable[str]]) -> Iterator[str]:
+    """`lines()`, made once `future`'s load has ended."""
+    future.result()
+    yield from lines()
+
+
 def _statement_node(key: Key) -> ox.NamedNode:
     s, relation, o = key
     return statement_iri(s, getattr(pkg, relation), o)
@@ -504,15 +518,16 @@ class _Loads:
         self._queued.append(future)
         return future
 
-    def nquads(self, db: ox.Store, lines: Iterable[str]) -> None:
-        """Write `lines` (as `kg.store.bulk_write_nquads` takes them) to a file, here, and queue its load."""
+    def nquads(self, db: ox.Store, lines: Iterable[str]) -> Future:
+        """Write `lines` (as `kg.store.bulk_write_nquads` takes them) to a file, here, and queue its
+        load (`run`)."""
         file = tempfile.TemporaryFile(dir=self._directory)
         try:
             file.writelines(line.encode() for line in lines)
         except BaseException:
             file.close()
             raise
-        self.run(_load_and_close, db, file)
+        return self.run(_load_and_close, db, file)
 
 
 def _load_and_close(db: ox.Store, file: IO[bytes]) -> None:
@@ -546,18 +561,23 @@ class _Pending:
             return self.statements[node]
         return self.stored_statements and any(db.quads_for_pattern(node, rdf.type, None))
 
-    def write(self, db: ox.Store, loads: _Loads, papers_loaded: Future) -> None:
+    def write(self, db: ox.Store, loads: _Loads, papers_loaded: Future, last: Callable[[], Iterable[str]]) -> None:
         """After the last chunk, while `loads` loads the spooled papers (`papers_loaded`): the
-        descriptions read nothing the papers hold, and are computed meanwhile, then the time data
-        and the support, of which only what reads the papers (an entity's dated papers when it
-        lost one, the relation mentions of a relation counted again) waits for them. Each is
-        loaded after the papers, in this order, while the next is computed."""
-        self.descriptions.write(loads.nquads)
-        self.time_data.write(
-            db, new=self.descriptions.new_entities(), load=loads.nquads, papers_read=papers_loaded.result
-        )
+        descriptions read nothing the papers hold, and are computed meanwhile, then loaded; then
+        the time data and the support, of which only what reads the papers (an entity's dated
+        papers when it lost one, the relation mentions of a relation counted again) waits for
+        them, and `last()`, the build's last lines, made once the descriptions are loaded: these
+        three load as one, the build's last load.
+
+        Every load is a set of files RocksDB merges into the database (one load instead of two:
+        less merging); and nothing is written after the last: a few quads written to the database
+        after its bulk loads overlap every index file, and the commit's compaction then rewrote
+        them all (44 s of one core at the whole corpus)."""
+        described = self.descriptions.write(loads.nquads)
+        time_data = self.time_data.changes(db, self.descriptions.new_entities(), papers_loaded.result)
         made = {n for n, new in self.unread.items() if new}
-        loads.nquads(db, _support_changes(db, self.support, self.recounted, made, papers_loaded.result))
+        support = _support_changes(db, self.support, self.recounted, made, papers_loaded.result)
+        loads.nquads(db, chain(time_data, support, _once_done(described, last)))
 
 
 @dataclass
@@ -664,12 +684,12 @@ class Descriptions:
         """The entities the build touched that had no description before it."""
         return {e for e, d in self._entities.items() if not d.stored}
 
-    def write(self, load: Callable[[ox.Store, Iterable[str]], None]) -> None:
+    def write(self, load: Callable[[ox.Store, Iterable[str]], T]) -> T:
         """Write every touched entity's description (only what changed) with `load` (as
         `kg.store.bulk_write_nquads` writes), streamed: the quads of all the entities of a large
         build would not fit in memory at once. What is no longer true is removed from the store
-        as the lines are made: it reads nothing else."""
-        load(self._db, self._changes())
+        as the lines are made: it reads nothing else. Returns what `load` returns."""
+        return load(self._db, self._changes())
 
     def _changes(self) -> Iterator[str]:
         """The quads to add, as N-Quads lines; what is no longer true is removed on the way."""

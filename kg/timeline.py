@@ -147,18 +147,20 @@ class TimeChanges:
         self,
         db: ox.Store,
         new: Collection[ox.NamedNode] = (),
-        load: Callable[[ox.Store, Iterable[str]], None] = bulk_write_nquads,
+        load: Callable[[ox.Store, Iterable[str]], object] = bulk_write_nquads,
         papers_read: Callable[[], object] = lambda: None,
     ) -> None:
         """Apply the changes to the store, the quads to add with `load`; `new` are entities
         known to have no time data stored, whose reads are skipped (most of a large build's).
         Only an entity that lost a paper may read the papers (its first one, found again): those
         come last, after `papers_read()` returns (a build's papers are loading meanwhile)."""
-        load(db, self._changes(db, new, papers_read))
+        load(db, self.changes(db, new, papers_read))
 
-    def _changes(self, db: ox.Store, new: Collection[ox.NamedNode], papers_read: Callable[[], object]) -> Iterator[str]:
+    def changes(
+        self, db: ox.Store, new: Collection[ox.NamedNode] = (), papers_read: Callable[[], object] = lambda: None
+    ) -> Iterator[str]:
         """The quads to add as N-Quads lines (`kg.nquads` says why), an entity at a
-        time; what is no longer true is removed on the way."""
+        time; what is no longer true is removed on the way (`write` says what the arguments are)."""
         add: list[str] = []
         if +self.corpus or self.undated:
             _update_corpus(db, self.corpus, self.undated, add)

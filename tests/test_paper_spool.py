@@ -118,7 +118,7 @@ def test_the_descriptions_are_computed_while_the_papers_load(tmp_path, monkeypat
 
     def noted_write(self, *args, **kwargs):
         describing.set()
-        write(self, *args, **kwargs)
+        return write(self, *args, **kwargs)
 
     def load_when_describing(self, db):
         assert describing.wait(timeout=10), "the papers were loaded before the descriptions began"
@@ -212,3 +212,40 @@ def test_a_failed_end_load_is_raised_when_the_build_added_nothing(tmp_path, monk
     monkeypatch.setattr(PaperSpool, "load_into", broken_load)
     with pytest.raises(StoreError, match="disk full"), Store(tmp_path / "g").transaction() as db:
         add_extractions(db, all_papers())
+
+
+class _WritesRecorded(_LoadsRecorded):
+    """Notes each write to the database: a bulk load, or quads added one way or another."""
+
+    def __init__(self, db: ox.Store):
+        super().__init__(db)
+        self.writes: list[str] = []
+
+    def bulk_load(self, *args, **kwargs) -> None:
+        self.writes.append("load")
+        super().bulk_load(*args, **kwargs)
+
+    def extend(self, quads) -> None:
+        quads = list(quads)
+        if quads:
+            self.writes.append("extend")
+        self._db.extend(quads)
+
+    def add(self, quad) -> None:
+        self.writes.append("add")
+        self._db.add(quad)
+
+
+def test_nothing_is_written_after_a_first_builds_last_load(tmp_path):
+    """A few quads written after the bulk loads overlap every index file, and the commit's
+    compaction rewrites them all: the model families and the build's record load with the last,
+    with the time data and the support (each load is merged into the database: fewer, less)."""
+    with Store(tmp_path / "g").transaction() as db:
+        recorded = _WritesRecorded(db)
+        add_extractions(recorded, all_papers())
+    assert set(recorded.writes) == {"load"}
+    # the papers, the descriptions, then the rest as one load: time data, support, families, the build
+    assert len(recorded.loads) == 3
+    for predicate in pkg.undatedPapers, pkg.supportPapers, pkg.variantOf:
+        assert [n for n, data in enumerate(recorded.loads) if f"<{predicate.value}>".encode() in data] == [2]
+    assert f"<{rdf.type.value}> <{pkg.Build.value}>".encode() in recorded.loads[-1]
