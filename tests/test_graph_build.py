@@ -172,6 +172,22 @@ def test_a_build_leaves_the_readers_caches_of_its_generation(tmp_path, monkeypat
     trend_report.read_trends(built)  # answered from what the build kept
 
 
+def test_the_caches_a_build_derives_before_its_switch_are_those_a_reader_derives_after(tmp_path, monkeypatch):
+    from paperkg.kg import lookup
+    from paperkg.kg.build import keep_reader_caches
+
+    monkeypatch.setattr(lookup, "HUB_PAPERS", 2)
+    store = Store(tmp_path / "g")
+    build_listings(store, [str(LISTING)], extractor=HandExtractor())
+    cache = store.path / "cache"
+    derived = {f.name: f.read_bytes() for f in cache.iterdir()}
+    assert {name.split("-gen-")[0] for name in derived} == {"triples", "labels", "trends", "lookup-hubs"}
+    for f in cache.iterdir():
+        f.unlink()
+    keep_reader_caches(Store(store.path))
+    assert {f.name: f.read_bytes() for f in cache.iterdir()} == derived
+
+
 def test_the_hubs_a_build_keeps_are_renewed_by_an_incremental_build_as_one_build_keeps_them(tmp_path, monkeypatch):
     from paperkg.kg import lookup
 

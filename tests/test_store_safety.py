@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import threading
 
 import pyoxigraph as ox
 import pytest
@@ -193,3 +194,61 @@ def test_a_store_from_before_the_base_record_gets_one_at_its_next_write(tmp_path
     assert len(Store(store.path)) == 20
     write(Store(store.path), 1)
     assert marker.read_text().count("base https://w3id.org/paperkg/id/") == 1
+
+
+# -- what a write derives for its readers ----------------------------------------------------------
+
+
+def test_a_writes_derived_caches_read_its_graph_before_the_switch_and_are_kept_after(tmp_path):
+    store = Store(tmp_path / "g")
+    write(store, 0)
+    old = store.generation
+    seen = {}
+
+    def derive(new: Store) -> None:
+        seen["live"] = Store(store.path).generation  # still the old one
+        seen["count"] = new.triples()
+        new.keep_json("derived", {"generation": new.generation})
+        assert new.kept_json("derived") == {"generation": new.generation}
+        assert not list((store.path / "cache").glob(f"*-{new.generation}*"))  # nothing on disk yet
+
+    with store.transaction(compact=True, derive=derive) as db:
+        db.extend([ox.Quad(ox.NamedNode("http://example.org/new"), P, ox.Literal("1"))])
+    live = Store(store.path)
+    assert seen == {"live": old, "count": 21}
+    assert live.kept_json("derived") == {"generation": live.generation} and live.generation != old
+    assert (live.path / "cache" / f"triples-{live.generation}").read_text() == "21"
+
+
+def test_a_derive_that_fails_leaves_the_old_graph_and_keeps_nothing(tmp_path):
+    store = Store(tmp_path / "g")
+    write(store, 0)
+    old = store.generation
+
+    def derive(new: Store) -> None:
+        new.keep_json("derived", {})
+        raise RuntimeError("cannot derive")
+
+    with pytest.raises(RuntimeError, match="cannot derive"), store.transaction(compact=True, derive=derive) as db:
+        db.extend([ox.Quad(ox.NamedNode("http://example.org/new"), P, ox.Literal("1"))])
+    live = Store(store.path)
+    assert live.generation == old and len(live) == 20
+    assert live.kept_json("derived") is None and not list(live.path.glob("cache/derived-*"))
+
+
+def test_what_runs_beside_the_compaction_runs_at_the_same_time():
+    """`_beside` runs both at once: each waits here for the other to have started."""
+    from paperkg.kg.store import _beside
+
+    started = {"background": threading.Event(), "work": threading.Event()}
+
+    def run(me: str, other: str) -> None:
+        started[me].set()
+        assert started[other].wait(timeout=10), f"{other} did not run beside {me}"
+
+    def failing() -> None:
+        raise ValueError("background")
+
+    _beside(lambda: run("background", "work"), lambda: run("work", "background"))
+    with pytest.raises(ValueError, match="background"):
+        _beside(failing, lambda: None)
