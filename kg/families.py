@@ -23,6 +23,7 @@ import pyoxigraph as ox
 
 from paperkg.kg.label_index import EntityRef, which
 from paperkg.kg.names import lookup_key
+from paperkg.kg.nquads import serialized
 from paperkg.kg.terms import PREFIXES, pkg, solutions
 
 _SEPARATOR = re.compile(r"[-_ ]+")
@@ -68,10 +69,10 @@ def family_links(models: Iterable[EntityRef], keys: Iterable[tuple[str, str]]) -
     return links
 
 
-def refresh_families(db: ox.Store) -> list[str]:
+def refresh_families(db: ox.Store) -> str:
     """Make the store's `pkg:variantOf` links those `family_links` gives for its models now: the
-    links no longer given are removed, the new ones returned as N-Quads lines for the caller to
-    load (a build loads them with its last quads, `kg.ingest`)."""
+    links no longer given are removed, the new ones returned as N-Quads (`kg.nquads.serialized`) for the
+    caller to load (a build loads them with its last quads, `kg.ingest`)."""
     models = [
         EntityRef(row["e"].value, row["label"].value, "Model", int(row["papers"].value))
         for row in solutions(db.query(_MODELS, prefixes=PREFIXES))
@@ -81,4 +82,4 @@ def refresh_families(db: ox.Store) -> list[str]:
     stored = set(db.quads_for_pattern(None, pkg.variantOf, None))
     for q in stored - wanted:
         db.remove(q)
-    return [f"{q} .\n" for q in sorted(wanted - stored, key=str)]
+    return serialized(sorted(wanted - stored, key=str)).decode()

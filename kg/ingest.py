@@ -27,12 +27,13 @@ the worker processes. Per chunk:
    mention tallies, papers and acronyms, its papers per period (`kg.timeline.TimeChanges`), and
    each relation's support (`kg.support`).
 
-After the last chunk, the summaries are written once, each loaded into the store on a thread of
-its own (`_Loads`) while the next is computed: the spooled papers load while every touched
-entity's description is computed (each stored one read once in the build; they read nothing the
-papers hold), then its time data and the relations' support, of which only the few parts that read
-the papers wait for them (`papers_read`); then the model families (`kg.families`) are linked again
-from all models' names.
+After the last chunk, the summaries are written once, in three loads run on a thread of their own
+(`_Loads`) while the build's thread computes what is loaded next: the spooled papers load while
+every touched entity's description is computed (each stored one read once in the build; they read
+nothing the papers hold); the descriptions load while the time data and the relations' support are
+computed (only the few parts that read the papers wait for them, `papers_read`); the last load
+holds those, the model families (`kg.families`, linked again from all models' names once the
+descriptions are loaded) and the build's own record. Nothing is written after it.
 """
 
 from __future__ import annotations
@@ -192,7 +193,7 @@ def _last_nquads(db: ox.Store, report: IngestReport, started: datetime, clock: C
     """The build's last quads, made once the entities' descriptions are loaded: the model families
     linked again from all models' names (`kg.families`), and the build's own record, which ends
     as they are written out for the last load."""
-    yield from refresh_families(db)
+    yield refresh_families(db)
     assert report.build is not None
     yield serialized(build_quads(report.build, started, clock(), report.extractors, report.generic_dropped)).decode()
 
@@ -492,9 +493,9 @@ class _Loads:
     """Bulk loads into the store at the build's end, run one at a time in the order given on a
     thread of their own, while the build's thread computes what is loaded next.
 
-    Oxigraph loads without the GIL (`kg.store.load_nquads_file`), and each load keeps about one
-    core busy: the build's thread, computing the summaries meanwhile, has the other. One load at a
-    time, as before, keeps the loader's batches in memory once. The quads to load wait in
+    Oxigraph loads without the GIL (`kg.store.load_nquads_file`), on one to two cores, beside the
+    build's thread computing the summaries. One load at a time keeps the loader's batches in
+    memory once (two at once took 1.8 GB more at the whole corpus). The quads to load wait in
     unnamed files under `directory` (a large build's descriptions do not fit in memory at once).
     """
 

@@ -143,24 +143,18 @@ class TimeChanges:
                 self.deltas[e][period] -= 1
                 self.lost[e].add(c.paper)
 
-    def write(
-        self,
-        db: ox.Store,
-        new: Collection[ox.NamedNode] = (),
-        load: Callable[[ox.Store, Iterable[str]], object] = bulk_write_nquads,
-        papers_read: Callable[[], object] = lambda: None,
-    ) -> None:
-        """Apply the changes to the store, the quads to add with `load`; `new` are entities
-        known to have no time data stored, whose reads are skipped (most of a large build's).
-        Only an entity that lost a paper may read the papers (its first one, found again): those
-        come last, after `papers_read()` returns (a build's papers are loading meanwhile)."""
-        load(db, self.changes(db, new, papers_read))
+    def write(self, db: ox.Store, new: Collection[ox.NamedNode] = ()) -> None:
+        """Apply the changes to the store; `new` are entities known to have no time data stored,
+        whose reads are skipped (most of a large build's)."""
+        bulk_write_nquads(db, self.changes(db, new))
 
     def changes(
         self, db: ox.Store, new: Collection[ox.NamedNode] = (), papers_read: Callable[[], object] = lambda: None
     ) -> Iterator[str]:
-        """The quads to add as N-Quads lines (`kg.nquads` says why), an entity at a
-        time; what is no longer true is removed on the way (`write` says what the arguments are)."""
+        """The quads to add as N-Quads lines (`kg.nquads` says why), an entity at a time; what
+        is no longer true is removed on the way. `new` as for `write`. Only an entity that lost a
+        paper may read the papers (its first one, found again): those come last, after
+        `papers_read()` returns (a build's papers are loading meanwhile)."""
         add: list[str] = []
         if +self.corpus or self.undated:
             _update_corpus(db, self.corpus, self.undated, add)
