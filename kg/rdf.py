@@ -110,7 +110,7 @@ def mention_nquads(paper: str, lm: LinkedMention) -> str:
     sentence or paper says is not repeated: the field is its sentence's `pkg:field`, the build
     that made it its paper's `prov:wasGeneratedBy` (a third of a build's quads are mentions')."""
     m, node = lm.mention, f"<{lm.iri.value}> "
-    lines = (
+    lines: tuple[str, ...] = (
         "",
         _A_MENTION,
         f"{_PAPER}<{paper}> .\n",
@@ -142,7 +142,7 @@ def relation_mention_nquads(paper: LinkedPaper) -> Iterator[str]:
     """The relations the paper's sentences state between its mentions, and what found each."""
     at = paper.iri.value
     for n, r in enumerate(paper.relations):
-        lines = (
+        lines: tuple[str, ...] = (
             "",
             _A_RELATION_MENTION,
             f"{_PAPER}<{at}> .\n",
