@@ -143,9 +143,9 @@ def prepare(ex: PaperExtraction) -> PreparedPaper:
 
 def _own_nquads(links: LocalLinks) -> bytes:
     """The paper's sentences, mentions and relation mentions as N-Quads (`kg.rdf.sentence_nquads`)."""
-    paper = links.paper
-    lines = [line for s in paper.sentences.values() for line in sentence_nquads(paper.iri, s)]
-    lines += [line for lm in paper.mentions for line in mention_nquads(paper.iri, lm)]
+    paper, at = links.paper, links.paper.iri.value
+    lines = [sentence_nquads(at, s) for s in paper.sentences.values()]
+    lines += [mention_nquads(at, lm) for lm in paper.mentions]
     lines += relation_mention_nquads(paper)
     return "".join(lines).encode()
 

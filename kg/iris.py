@@ -42,7 +42,12 @@ def _digest(*parts: str) -> str:
 
 
 def sentence_iri(paper: ox.NamedNode, field: str, index: int) -> ox.NamedNode:
-    return ox.NamedNode(f"{paper.value}/{field}/s{index}")
+    return ox.NamedNode(sentence_iri_text(paper.value, field, index))
+
+
+def sentence_iri_text(paper: str, field: str, index: int) -> str:
+    """`sentence_iri` as a string, for N-Quads written without terms (`kg.rdf.sentence_nquads`)."""
+    return f"{paper}/{field}/s{index}"
 
 
 def mention_iri(paper: ox.NamedNode, n: int) -> ox.NamedNode:

@@ -6,15 +6,18 @@ from collections import Counter
 
 import pyoxigraph as ox
 
+from paperkg.extract.records import Mention, Sentence
 from paperkg.kg.entities import EntitySummary
-from paperkg.kg.iris import entity_iri, statement_iri
+from paperkg.kg.iris import entity_iri, mention_iri, paper_iri, relation_mention_iri, sentence_iri, statement_iri
+from paperkg.kg.linking import LinkedMention, LinkedPaper
 from paperkg.kg.nquads import replace_nquads
-from paperkg.kg.rdf import entity_nquads
+from paperkg.kg.rdf import entity_nquads, mention_nquads, relation_mention_nquads, sentence_nquads
+from paperkg.kg.relations import RelationMention
 from paperkg.kg.store import bulk_write_nquads, load_nquads_file
 from paperkg.kg.support import Support, stored_support, support_nquads
-from paperkg.kg.terms import oa, pkg, skos, xsd
+from paperkg.kg.terms import oa, pkg, rdf, skos, xsd
 
-HOSTILE = 'a "quoted" C:\\path\nnext line\r\ttab \u2028 \x00 \x7f 😀 <script>'
+HOSTILE = 'a "quoted" C:\\path\nnext line\r\ttab \u2028 \x00 \x7f 😀 <script> {node} {0} }{'
 
 
 def _summary(label: str) -> EntitySummary:
@@ -46,6 +49,57 @@ def test_a_description_with_hostile_text_reads_back_as_the_terms_it_was_written_
     rules = {q.object.value for q in db.quads_for_pattern(None, pkg.mergeRule, None)}
     assert rules == {"plural", 'a "rule"'}
     assert next(db.quads_for_pattern(entity, skos.exactMatch, None)).object == ox.NamedNode("https://example.org/id/1")
+
+
+def test_a_papers_own_nquads_with_hostile_text_read_back_as_the_terms_they_were_written_from():
+    # the worker writes them with the predicates rendered once (`kg.rdf.mention_nquads`): a text,
+    # braces, quotes and line breaks included, is the literal's text
+    paper = paper_iri("arxiv:2501.00001")
+    mention = Mention(HOSTILE, "abstract", 3, 9, 1, "Method", 'rule:"x"')
+    linked = LinkedMention(mention_iri(paper, 0), mention, "Dataset", "evaluatesOn", entity_iri("e"), HOSTILE)
+    patterns = frozenset({"b", "a"})
+    relation = RelationMention(linked.iri, "usedFor", mention_iri(paper, 1), ("abstract", 1), 0.12345, patterns)
+    lines = sentence_nquads(paper.value, Sentence("abstract", 1, 2, 40, HOSTILE)) + mention_nquads(paper.value, linked)
+    lines += "".join(relation_mention_nquads(LinkedPaper(paper, {}, [linked], [relation])))
+    db = ox.Store()
+    bulk_write_nquads(db, [lines])
+    sentence, node, stated = sentence_iri(paper, "abstract", 1), linked.iri, relation_mention_iri(paper, 0)
+    integer = xsd.integer
+
+    def objects(subject: ox.NamedNode) -> dict:
+        return {q.predicate: q.object for q in db.quads_for_pattern(subject, None, None)}
+
+    assert objects(sentence) == {
+        rdf.type: pkg.Sentence,
+        pkg.paper: paper,
+        pkg.field: ox.Literal("abstract"),
+        pkg.sentenceIndex: ox.Literal("1", datatype=integer),
+        rdf.value: ox.Literal(HOSTILE),
+        oa.start: ox.Literal("2", datatype=integer),
+        oa.end: ox.Literal("40", datatype=integer),
+    }
+    assert objects(node) == {
+        rdf.type: pkg.Mention,
+        pkg.paper: paper,
+        pkg.sentence: sentence,
+        oa.exact: ox.Literal(HOSTILE),
+        oa.start: ox.Literal("3", datatype=integer),
+        oa.end: ox.Literal("9", datatype=integer),
+        pkg.role: pkg.evaluatesOn,
+        pkg.extractor: ox.Literal('rule:"x"'),
+        pkg.entityType: pkg.Dataset,
+        pkg.acronymKey: ox.Literal(HOSTILE),
+    }
+    assert objects(stated) == {
+        rdf.type: pkg.RelationMention,
+        pkg.paper: paper,
+        pkg.sentence: sentence,
+        pkg.subjectMention: node,
+        pkg.relation: pkg.usedFor,
+        pkg.objectMention: mention_iri(paper, 1),
+        pkg.score: ox.Literal("0.123", datatype=xsd.decimal),
+        pkg.pattern: ox.Literal("a b"),
+    }
 
 
 def test_replacing_a_stored_summary_leaves_exactly_the_new_one_and_writes_only_what_changed():
