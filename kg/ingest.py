@@ -365,17 +365,24 @@ class _Delta:
 
     evidence: Counter = field(default_factory=Counter)  # (subject, relation, object, sentence) -> gained
     papers: Counter = field(default_factory=Counter)  # entity -> papers that name it now and did not before
-    # entity -> (text, extractor type) -> mentions gained
-    tallies: dict[ox.NamedNode, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    tallies: Counter = field(default_factory=Counter)  # (entity, text, extractor type) -> mentions gained
     touched: set[ox.NamedNode] = field(default_factory=set)
     changes: list[PaperChange] = field(default_factory=list)  # each paper's entities before and after
 
     def count(self, paper: LinkedPaper, sign: int) -> None:
+        """Count `paper` in (`sign` 1) or take it away (-1). Counter.update and subtract count an
+        iterable's items in C: a tally a mention, not a Counter an entity, is what a chunk makes."""
         entities = paper.entities()
-        self.evidence.update(dict.fromkeys(paper_relations(paper), sign))
-        self.papers.update(dict.fromkeys(entities, sign))
-        for lm in paper.mentions:
-            self.tallies[lm.entity][(lm.mention.text, lm.type)] += sign
+        counted = (
+            (self.evidence, paper_relations(paper)),
+            (self.papers, entities),
+            (self.tallies, [(lm.entity, lm.mention.text, lm.type) for lm in paper.mentions]),
+        )
+        for counter, items in counted:
+            if sign > 0:
+                counter.update(items)
+            else:
+                counter.subtract(items)
         self.touched |= entities
 
 
@@ -634,11 +641,16 @@ class Descriptions:
         holds the key of the new papers' mention texts."""
         for e in sorted(delta.touched - self._entities.keys(), key=lambda e: e.value):
             self._entities[e] = self._read(e, keys.get(e))
+        emptied = set()  # entities a form of which lost mentions: only a relinked paper takes them away
+        for (e, text, type_), n in delta.tallies.items():
+            d = self._entities[e]
+            d.tallies[(text, type_)] += n
+            self._note_key(text, d.key, form_keys)
+            if n <= 0:
+                emptied.add(e)
         for e in delta.touched:
             d = self._entities[e]
-            d.tallies.update(delta.tallies[e])
-            self._note_keys((text for text, _ in delta.tallies[e]), d.key, form_keys)
-            if any(n <= 0 for n in delta.tallies[e].values()):  # only a relinked paper takes mentions away
+            if e in emptied:
                 d.tallies = +d.tallies  # forms whose mentions all moved away are gone
             if d.tallies:
                 if d.key in new_acronyms:  # few entities gain an acronym
@@ -666,17 +678,17 @@ class Descriptions:
         acronyms = {term_value(q.object) for q in old if q.predicate == pkg.acronym}
         papers = sum(int(term_value(q.object)) for q in old if q.predicate == pkg.paperCount)
         tallies = stored_tallies(old)
-        self._note_keys((text for text, _ in tallies), key, {})
+        for text, _ in tallies:
+            self._note_key(text, key, {})
         self._index_acronyms(e, acronyms)
         return _Described(key, tallies, acronyms, papers, old)
 
-    def _note_keys(self, texts: Iterable[str], entity_key: str, known: dict[str, str]) -> None:
-        """Keep the keys of the forms `texts` of the entity keyed `entity_key` that differ from it."""
-        for text in texts:
-            if text not in self._other_keys:
-                form_key = known[text] if text in known else lookup_key(text)
-                if form_key != entity_key:
-                    self._other_keys[text] = form_key
+    def _note_key(self, text: str, entity_key: str, known: dict[str, str]) -> None:
+        """Keep the key of the form `text` of the entity keyed `entity_key` when it differs from it."""
+        if text not in self._other_keys:
+            form_key = known[text] if text in known else lookup_key(text)
+            if form_key != entity_key:
+                self._other_keys[text] = form_key
 
     def _form_keys(self, d: _Described) -> dict[str, str]:
         return {text: self._other_keys.get(text, d.key) for text, _ in d.tallies}
