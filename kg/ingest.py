@@ -70,10 +70,11 @@ from paperkg.kg.linking import (
     resolve_acronym,
 )
 from paperkg.kg.names import lookup_key
-from paperkg.kg.nquads import replace_nquads, serialized
+from paperkg.kg.nquads import iri, nquad, replace_nquads, serialized
 from paperkg.kg.rdf import (
     build_quads,
     entity_nquads,
+    link_nquads,
     link_quads,
     mention_nquads,
     paper_quads,
@@ -389,8 +390,8 @@ class _Delta:
 def _decided_nquads(paper: LinkedPaper, build: ox.NamedNode) -> bytes:
     """What the build and the store decide of a new paper (its own quads are its
     `PreparedPaper.nquads`), as N-Quads."""
-    quads = chain([ox.Quad(paper.iri, prov.wasGeneratedBy, build)], link_quads(paper))
-    return serialized(quads)
+    lines = [nquad(iri(paper.iri), prov.wasGeneratedBy, iri(build)), *link_nquads(paper)]
+    return "".join(lines).encode()
 
 
 def _stored_int(db: ox.Store, node: ox.NamedNode, predicate: ox.NamedNode) -> ox.Quad | None:

@@ -98,15 +98,25 @@ def mention_nquads(paper: ox.NamedNode, lm: LinkedMention) -> list[str]:
     return lines
 
 
-def link_quads(paper: LinkedPaper) -> set[ox.Quad]:
-    """Everything that depends on which entity each mention names: bodies and paper-entity roles."""
-    quads = set()
+def link_nquads(paper: LinkedPaper) -> list[str]:
+    """Everything that depends on which entity each mention names, as N-Quads lines, each once:
+    bodies and paper-entity roles (what a build decides of each new paper, `kg.spool`)."""
+    at = iri(paper.iri)
+    lines = []
+    links = set()  # (role, entity) the paper has a line for: most entities are named more than once
     for lm in paper.mentions:
-        quads.add(ox.Quad(lm.iri, oa.hasBody, lm.entity))
-        quads.add(ox.Quad(paper.iri, pkg.mentions, lm.entity))
-        if lm.role != "mentions":
-            quads.add(ox.Quad(paper.iri, getattr(pkg, lm.role), lm.entity))
-    return quads
+        entity = iri(lm.entity)
+        lines.append(nquad(iri(lm.iri), oa.hasBody, entity))
+        for role in ("mentions", lm.role):
+            if (role, entity) not in links:
+                links.add((role, entity))
+                lines.append(nquad(at, getattr(pkg, role), entity))
+    return lines
+
+
+def link_quads(paper: LinkedPaper) -> set[ox.Quad]:
+    """`link_nquads` as quads, to compare with a stored paper's (a relinked one: few)."""
+    return set(ox.parse("".join(link_nquads(paper)).encode(), ox.RdfFormat.N_QUADS))
 
 
 def relation_mention_nquads(paper: LinkedPaper) -> Iterator[str]:

@@ -6,10 +6,12 @@ from collections import Counter
 
 import pyoxigraph as ox
 
+from paperkg.extract.records import Mention
 from paperkg.kg.entities import EntitySummary
 from paperkg.kg.iris import entity_iri, statement_iri
+from paperkg.kg.linking import LinkedMention, LinkedPaper
 from paperkg.kg.nquads import replace_nquads
-from paperkg.kg.rdf import entity_nquads
+from paperkg.kg.rdf import entity_nquads, link_nquads
 from paperkg.kg.store import bulk_write_nquads, load_nquads_file
 from paperkg.kg.support import Support, stored_support, support_nquads
 from paperkg.kg.terms import oa, pkg, skos, xsd
@@ -106,3 +108,21 @@ def test_a_file_of_nquads_is_loaded_by_its_path_not_read_through_python(tmp_path
         db = ox.Store()
         load_nquads_file(db, _Unreadable(file))
     assert len(db) == 1
+
+
+def test_a_papers_links_are_written_once_each_whatever_its_mentions_repeat():
+    paper = ox.NamedNode("https://example.org/paper/p")
+    a, b = entity_iri("a"), entity_iri("b")
+    mention = Mention("A", "abstract", 0, 1, 0, "Method", "test")
+    mentions = [
+        LinkedMention(ox.NamedNode(f"{paper.value}/m{n}"), mention, "Method", role, entity)
+        for n, (role, entity) in enumerate([("uses", a), ("uses", a), ("mentions", a), ("mentions", b)])
+    ]
+    lines = link_nquads(LinkedPaper(paper, {}, mentions))
+    assert len(lines) == len(set(lines)) == 4 + 3  # a body a mention; mentions a, uses a, mentions b
+    assert set(ox.parse("".join(lines).encode(), ox.RdfFormat.N_QUADS)) == {
+        *(ox.Quad(m.iri, oa.hasBody, m.entity) for m in mentions),
+        ox.Quad(paper, pkg.mentions, a),
+        ox.Quad(paper, pkg.uses, a),
+        ox.Quad(paper, pkg.mentions, b),
+    }
