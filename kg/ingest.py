@@ -643,10 +643,12 @@ class Descriptions:
         for e in sorted(delta.touched - self._entities.keys(), key=lambda e: e.value):
             self._entities[e] = self._read(e, keys.get(e))
         emptied = set()  # entities a form of which lost mentions: only a relinked paper takes them away
-        for (e, text, type_), n in delta.tallies.items():
-            d = self._entities[e]
-            d.tallies[(text, type_)] += n
-            self._note_key(text, d.key, form_keys)
+        entities, other_keys = self._entities, self._other_keys
+        for (e, text, type_), n in delta.tallies.items():  # a form at a time: kept inline
+            d = entities[e]
+            d.tallies[text, type_] = d.tallies.get((text, type_), 0) + n
+            if text not in other_keys:
+                self._note_key(text, d.key, form_keys.get(text) or lookup_key(text))
             if n <= 0:
                 emptied.add(e)
         for e in delta.touched:
@@ -680,16 +682,15 @@ class Descriptions:
         papers = sum(int(term_value(q.object)) for q in old if q.predicate == pkg.paperCount)
         tallies = stored_tallies(old)
         for text, _ in tallies:
-            self._note_key(text, key, {})
+            self._note_key(text, key, lookup_key(text))
         self._index_acronyms(e, acronyms)
         return _Described(key, tallies, acronyms, papers, old)
 
-    def _note_key(self, text: str, entity_key: str, known: dict[str, str]) -> None:
-        """Keep the key of the form `text` of the entity keyed `entity_key` when it differs from it."""
-        if text not in self._other_keys:
-            form_key = known[text] if text in known else lookup_key(text)
-            if form_key != entity_key:
-                self._other_keys[text] = form_key
+    def _note_key(self, text: str, entity_key: str, form_key: str) -> None:
+        """Keep `form_key`, the key of the form `text` of the entity keyed `entity_key`, when it
+        differs from it (and none was kept for `text` before)."""
+        if form_key != entity_key:
+            self._other_keys.setdefault(text, form_key)
 
     def _form_keys(self, d: _Described) -> dict[str, str]:
         return {text: self._other_keys.get(text, d.key) for text, _ in d.tallies}
