@@ -80,6 +80,7 @@ from paperkg.kg.rdf import (
     paper_quads,
     relation_mention_nquads,
     sentence_nquads,
+    statement_nquads,
     statement_quads,
     stored_entity_quads,
     stored_tallies,
@@ -352,7 +353,7 @@ def _add_chunk(
     for prepared, (_, linked) in zip(chunk, papers):
         spool.add(linked.iri, prepared.nquads, _decided_nquads(linked, build), linked.mentions)
     evidence = _apply_evidence(db, delta.evidence, build, pending, spool)
-    spool.add_evidence(serialized(evidence))
+    spool.add_evidence("".join(evidence).encode())
     pending.time_data.add(delta.changes)
 
     # 5. what the chunk changes in the description of every entity it touched
@@ -400,16 +401,16 @@ def _stored_int(db: ox.Store, node: ox.NamedNode, predicate: ox.NamedNode) -> ox
 
 def _apply_evidence(
     db: ox.Store, deltas: Counter, build: ox.NamedNode, pending: _Pending, spool: PaperSpool
-) -> list[ox.Quad]:
+) -> list[str]:
     """Remove the sentences each relation's evidence node no longer derives from (from the store,
     or from the spool when the build added them), and return the quads to add for those it
-    gained, noting in `pending` the evidence nodes the build made and removed and the sentences
-    each has in the spool."""
+    gained (N-Quads lines, as `PaperSpool.kill` matches them), noting in `pending` the evidence
+    nodes the build made and removed and the sentences each has in the spool."""
     by_statement: dict[tuple, dict[ox.NamedNode, int]] = defaultdict(dict)
     for (s, relation, o, sentence), delta in deltas.items():
         if delta:
             by_statement[(s, relation, o)][sentence] = delta
-    add: list[ox.Quad] = []
+    add: list[str] = []
     for (s, relation, o), sentences in by_statement.items():
         node = statement_iri(s, getattr(pkg, relation), o)
         exists = pending.has_statement(db, node)
@@ -423,7 +424,7 @@ def _apply_evidence(
                     spool.kill([lost])
                     pending.spooled_evidence[node] -= 1
         if gained:
-            add.extend(ox.Quad(node, prov.wasDerivedFrom, sentence) for sentence in gained)
+            add.extend(nquad(iri(node), prov.wasDerivedFrom, iri(sentence)) for sentence in gained)
             pending.spooled_evidence[node] += len(gained)
         # a frequent relation has many sentences: they are only read when some went away
         if (
@@ -441,7 +442,7 @@ def _apply_evidence(
             pending.statements[node] = False
             pending.unread[node] = False
         elif not exists and gained:
-            add.extend(statement_quads(s, relation, o, build))
+            add.extend(statement_nquads(node, s, relation, o, build))
             pending.statements[node] = True
             pending.unread.setdefault(node, True)
     return add

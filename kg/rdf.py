@@ -218,18 +218,26 @@ def stored_entity_quads(db: ox.Store, entity: ox.NamedNode) -> set[ox.Quad]:
 # -- entity-entity relations -----------------------------------------------------------------------
 
 
-def statement_quads(s: ox.NamedNode, relation: str, o: ox.NamedNode, build: ox.NamedNode) -> list[ox.Quad]:
-    """A typed relation as a direct edge plus the evidence node its sentences hang from."""
-    predicate = getattr(pkg, relation)
-    node = statement_iri(s, predicate, o)
+def statement_nquads(
+    node: ox.NamedNode, s: ox.NamedNode, relation: str, o: ox.NamedNode, build: ox.NamedNode
+) -> list[str]:
+    """A typed relation as a direct edge plus the evidence node (`statement_iri`) its sentences
+    hang from, as N-Quads lines: a first build makes tens of thousands."""
+    at, subject, predicate, obj = iri(node), iri(s), getattr(pkg, relation), iri(o)
     return [
-        ox.Quad(s, predicate, o),
-        ox.Quad(node, rdf.type, rdf.Statement),
-        ox.Quad(node, rdf.subject, s),
-        ox.Quad(node, rdf.predicate, predicate),
-        ox.Quad(node, rdf.object, o),
-        ox.Quad(node, prov.wasGeneratedBy, build),
+        nquad(subject, predicate, obj),
+        nquad(at, rdf.type, iri(rdf.Statement)),
+        nquad(at, rdf.subject, subject),
+        nquad(at, rdf.predicate, iri(predicate)),
+        nquad(at, rdf.object, obj),
+        nquad(at, prov.wasGeneratedBy, iri(build)),
     ]
+
+
+def statement_quads(s: ox.NamedNode, relation: str, o: ox.NamedNode, build: ox.NamedNode) -> list[ox.Quad]:
+    """`statement_nquads` as quads (to remove: few)."""
+    node = statement_iri(s, getattr(pkg, relation), o)
+    return list(ox.parse("".join(statement_nquads(node, s, relation, o, build)).encode(), ox.RdfFormat.N_QUADS))
 
 
 # -- builds ----------------------------------------------------------------------------------------

@@ -8,10 +8,10 @@ import pyoxigraph as ox
 
 from paperkg.extract.records import Mention
 from paperkg.kg.entities import EntitySummary
-from paperkg.kg.iris import entity_iri, statement_iri
+from paperkg.kg.iris import build_iri, entity_iri, statement_iri
 from paperkg.kg.linking import LinkedMention, LinkedPaper
-from paperkg.kg.nquads import replace_nquads
-from paperkg.kg.rdf import entity_nquads, link_nquads
+from paperkg.kg.nquads import replace_nquads, serialized
+from paperkg.kg.rdf import entity_nquads, link_nquads, statement_nquads, statement_quads
 from paperkg.kg.store import bulk_write_nquads, load_nquads_file
 from paperkg.kg.support import Support, stored_support, support_nquads
 from paperkg.kg.terms import oa, pkg, skos, xsd
@@ -126,3 +126,13 @@ def test_a_papers_links_are_written_once_each_whatever_its_mentions_repeat():
         ox.Quad(paper, pkg.uses, a),
         ox.Quad(paper, pkg.mentions, b),
     }
+
+
+def test_a_relations_evidence_lines_are_the_bytes_oxigraph_writes_for_its_quads():
+    """The build spools a relation's evidence as lines, and takes one back (`PaperSpool.kill`) by
+    the bytes Oxigraph serializes its quad to: both must be the same text."""
+    s, o, build = entity_iri("sparse autoencoder"), entity_iri("interpretability"), build_iri(1)
+    node = statement_iri(s, pkg.usedFor, o)
+    lines = statement_nquads(node, s, "usedFor", o, build)
+    assert [serialized([q]).decode() for q in statement_quads(s, "usedFor", o, build)] == lines
+    assert ox.Quad(s, pkg.usedFor, o) in statement_quads(s, "usedFor", o, build)
