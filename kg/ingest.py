@@ -644,9 +644,9 @@ class Descriptions:
         for e in sorted(delta.touched - self._entities.keys(), key=lambda e: e.value):
             self._entities[e] = self._read(e, keys.get(e))
         emptied = set()  # entities a form of which lost mentions: only a relinked paper takes them away
-        entities, other_keys = self._entities, self._other_keys
+        described, other_keys = self._entities, self._other_keys
         for (e, text, type_), n in delta.tallies.items():  # a form at a time: kept inline
-            d = entities[e]
+            d = described[e]
             d.tallies[text, type_] = d.tallies.get((text, type_), 0) + n
             if text not in other_keys:
                 self._note_key(text, d.key, form_keys.get(text) or lookup_key(text))
