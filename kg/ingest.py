@@ -70,15 +70,17 @@ from paperkg.kg.linking import (
     resolve_acronym,
 )
 from paperkg.kg.names import lookup_key
-from paperkg.kg.nquads import replace_nquads, serialized
+from paperkg.kg.nquads import iri, nquad, replace_nquads, serialized
 from paperkg.kg.rdf import (
     build_quads,
     entity_nquads,
+    link_nquads,
     link_quads,
     mention_nquads,
     paper_quads,
     relation_mention_nquads,
     sentence_nquads,
+    statement_nquads,
     statement_quads,
     stored_entity_quads,
     stored_tallies,
@@ -351,7 +353,7 @@ def _add_chunk(
     for prepared, (_, linked) in zip(chunk, papers):
         spool.add(linked.iri, prepared.nquads, _decided_nquads(linked, build), linked.mentions)
     evidence = _apply_evidence(db, delta.evidence, build, pending, spool)
-    spool.add_evidence(serialized(evidence))
+    spool.add_evidence("".join(evidence).encode())
     pending.time_data.add(delta.changes)
 
     # 5. what the chunk changes in the description of every entity it touched
@@ -365,25 +367,32 @@ class _Delta:
 
     evidence: Counter = field(default_factory=Counter)  # (subject, relation, object, sentence) -> gained
     papers: Counter = field(default_factory=Counter)  # entity -> papers that name it now and did not before
-    # entity -> (text, extractor type) -> mentions gained
-    tallies: dict[ox.NamedNode, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    tallies: Counter = field(default_factory=Counter)  # (entity, text, extractor type) -> mentions gained
     touched: set[ox.NamedNode] = field(default_factory=set)
     changes: list[PaperChange] = field(default_factory=list)  # each paper's entities before and after
 
     def count(self, paper: LinkedPaper, sign: int) -> None:
+        """Count `paper` in (`sign` 1) or take it away (-1). Counter.update and subtract count an
+        iterable's items in C: a tally a mention, not a Counter an entity, is what a chunk makes."""
         entities = paper.entities()
-        self.evidence.update(dict.fromkeys(paper_relations(paper), sign))
-        self.papers.update(dict.fromkeys(entities, sign))
-        for lm in paper.mentions:
-            self.tallies[lm.entity][(lm.mention.text, lm.type)] += sign
+        counted = (
+            (self.evidence, paper_relations(paper)),
+            (self.papers, entities),
+            (self.tallies, [(lm.entity, lm.mention.text, lm.type) for lm in paper.mentions]),
+        )
+        for counter, items in counted:
+            if sign > 0:
+                counter.update(items)
+            else:
+                counter.subtract(items)
         self.touched |= entities
 
 
 def _decided_nquads(paper: LinkedPaper, build: ox.NamedNode) -> bytes:
     """What the build and the store decide of a new paper (its own quads are its
     `PreparedPaper.nquads`), as N-Quads."""
-    quads = chain([ox.Quad(paper.iri, prov.wasGeneratedBy, build)], link_quads(paper))
-    return serialized(quads)
+    lines = [nquad(iri(paper.iri), prov.wasGeneratedBy, iri(build)), *link_nquads(paper)]
+    return "".join(lines).encode()
 
 
 def _stored_int(db: ox.Store, node: ox.NamedNode, predicate: ox.NamedNode) -> ox.Quad | None:
@@ -392,16 +401,16 @@ def _stored_int(db: ox.Store, node: ox.NamedNode, predicate: ox.NamedNode) -> ox
 
 def _apply_evidence(
     db: ox.Store, deltas: Counter, build: ox.NamedNode, pending: _Pending, spool: PaperSpool
-) -> list[ox.Quad]:
+) -> list[str]:
     """Remove the sentences each relation's evidence node no longer derives from (from the store,
     or from the spool when the build added them), and return the quads to add for those it
-    gained, noting in `pending` the evidence nodes the build made and removed and the sentences
-    each has in the spool."""
+    gained (N-Quads lines, as `PaperSpool.kill` matches them), noting in `pending` the evidence
+    nodes the build made and removed and the sentences each has in the spool."""
     by_statement: dict[tuple, dict[ox.NamedNode, int]] = defaultdict(dict)
     for (s, relation, o, sentence), delta in deltas.items():
         if delta:
             by_statement[(s, relation, o)][sentence] = delta
-    add: list[ox.Quad] = []
+    add: list[str] = []
     for (s, relation, o), sentences in by_statement.items():
         node = statement_iri(s, getattr(pkg, relation), o)
         exists = pending.has_statement(db, node)
@@ -415,7 +424,7 @@ def _apply_evidence(
                     spool.kill([lost])
                     pending.spooled_evidence[node] -= 1
         if gained:
-            add.extend(ox.Quad(node, prov.wasDerivedFrom, sentence) for sentence in gained)
+            add.extend(nquad(iri(node), prov.wasDerivedFrom, iri(sentence)) for sentence in gained)
             pending.spooled_evidence[node] += len(gained)
         # a frequent relation has many sentences: they are only read when some went away
         if (
@@ -433,7 +442,7 @@ def _apply_evidence(
             pending.statements[node] = False
             pending.unread[node] = False
         elif not exists and gained:
-            add.extend(statement_quads(s, relation, o, build))
+            add.extend(statement_nquads(node, s, relation, o, build))
             pending.statements[node] = True
             pending.unread.setdefault(node, True)
     return add
@@ -634,11 +643,18 @@ class Descriptions:
         holds the key of the new papers' mention texts."""
         for e in sorted(delta.touched - self._entities.keys(), key=lambda e: e.value):
             self._entities[e] = self._read(e, keys.get(e))
+        emptied = set()  # entities a form of which lost mentions: only a relinked paper takes them away
+        described, other_keys = self._entities, self._other_keys
+        for (e, text, type_), n in delta.tallies.items():  # a form at a time: kept inline
+            d = described[e]
+            d.tallies[text, type_] = d.tallies.get((text, type_), 0) + n
+            if text not in other_keys:
+                self._note_key(text, d.key, form_keys.get(text) or lookup_key(text))
+            if n <= 0:
+                emptied.add(e)
         for e in delta.touched:
             d = self._entities[e]
-            d.tallies.update(delta.tallies[e])
-            self._note_keys((text for text, _ in delta.tallies[e]), d.key, form_keys)
-            if any(n <= 0 for n in delta.tallies[e].values()):  # only a relinked paper takes mentions away
+            if e in emptied:
                 d.tallies = +d.tallies  # forms whose mentions all moved away are gone
             if d.tallies:
                 if d.key in new_acronyms:  # few entities gain an acronym
@@ -666,17 +682,16 @@ class Descriptions:
         acronyms = {term_value(q.object) for q in old if q.predicate == pkg.acronym}
         papers = sum(int(term_value(q.object)) for q in old if q.predicate == pkg.paperCount)
         tallies = stored_tallies(old)
-        self._note_keys((text for text, _ in tallies), key, {})
+        for text, _ in tallies:
+            self._note_key(text, key, lookup_key(text))
         self._index_acronyms(e, acronyms)
         return _Described(key, tallies, acronyms, papers, old)
 
-    def _note_keys(self, texts: Iterable[str], entity_key: str, known: dict[str, str]) -> None:
-        """Keep the keys of the forms `texts` of the entity keyed `entity_key` that differ from it."""
-        for text in texts:
-            if text not in self._other_keys:
-                form_key = known[text] if text in known else lookup_key(text)
-                if form_key != entity_key:
-                    self._other_keys[text] = form_key
+    def _note_key(self, text: str, entity_key: str, form_key: str) -> None:
+        """Keep `form_key`, the key of the form `text` of the entity keyed `entity_key`, when it
+        differs from it (and none was kept for `text` before)."""
+        if form_key != entity_key:
+            self._other_keys.setdefault(text, form_key)
 
     def _form_keys(self, d: _Described) -> dict[str, str]:
         return {text: self._other_keys.get(text, d.key) for text, _ in d.tallies}

@@ -127,15 +127,25 @@ def mention_nquads(paper: str, lm: LinkedMention) -> str:
     return node.join(lines)
 
 
-def link_quads(paper: LinkedPaper) -> set[ox.Quad]:
-    """Everything that depends on which entity each mention names: bodies and paper-entity roles."""
-    quads = set()
+def link_nquads(paper: LinkedPaper) -> list[str]:
+    """Everything that depends on which entity each mention names, as N-Quads lines, each once:
+    bodies and paper-entity roles (what a build decides of each new paper, `kg.spool`)."""
+    at = iri(paper.iri)
+    lines = []
+    links = set()  # (role, entity) the paper has a line for: most entities are named more than once
     for lm in paper.mentions:
-        quads.add(ox.Quad(lm.iri, oa.hasBody, lm.entity))
-        quads.add(ox.Quad(paper.iri, pkg.mentions, lm.entity))
-        if lm.role != "mentions":
-            quads.add(ox.Quad(paper.iri, getattr(pkg, lm.role), lm.entity))
-    return quads
+        entity = iri(lm.entity)
+        lines.append(nquad(iri(lm.iri), oa.hasBody, entity))
+        for role in ("mentions", lm.role):
+            if (role, entity) not in links:
+                links.add((role, entity))
+                lines.append(nquad(at, getattr(pkg, role), entity))
+    return lines
+
+
+def link_quads(paper: LinkedPaper) -> set[ox.Quad]:
+    """`link_nquads` as quads, to compare with a stored paper's (a relinked one: few)."""
+    return set(ox.parse("".join(link_nquads(paper)).encode(), ox.RdfFormat.N_QUADS))
 
 
 def relation_mention_nquads(paper: LinkedPaper) -> Iterator[str]:
@@ -241,18 +251,26 @@ def stored_entity_quads(db: ox.Store, entity: ox.NamedNode) -> set[ox.Quad]:
 # -- entity-entity relations -----------------------------------------------------------------------
 
 
-def statement_quads(s: ox.NamedNode, relation: str, o: ox.NamedNode, build: ox.NamedNode) -> list[ox.Quad]:
-    """A typed relation as a direct edge plus the evidence node its sentences hang from."""
-    predicate = getattr(pkg, relation)
-    node = statement_iri(s, predicate, o)
+def statement_nquads(
+    node: ox.NamedNode, s: ox.NamedNode, relation: str, o: ox.NamedNode, build: ox.NamedNode
+) -> list[str]:
+    """A typed relation as a direct edge plus the evidence node (`statement_iri`) its sentences
+    hang from, as N-Quads lines: a first build makes tens of thousands."""
+    at, subject, predicate, obj = iri(node), iri(s), getattr(pkg, relation), iri(o)
     return [
-        ox.Quad(s, predicate, o),
-        ox.Quad(node, rdf.type, rdf.Statement),
-        ox.Quad(node, rdf.subject, s),
-        ox.Quad(node, rdf.predicate, predicate),
-        ox.Quad(node, rdf.object, o),
-        ox.Quad(node, prov.wasGeneratedBy, build),
+        nquad(subject, predicate, obj),
+        nquad(at, rdf.type, iri(rdf.Statement)),
+        nquad(at, rdf.subject, subject),
+        nquad(at, rdf.predicate, iri(predicate)),
+        nquad(at, rdf.object, obj),
+        nquad(at, prov.wasGeneratedBy, iri(build)),
     ]
+
+
+def statement_quads(s: ox.NamedNode, relation: str, o: ox.NamedNode, build: ox.NamedNode) -> list[ox.Quad]:
+    """`statement_nquads` as quads (to remove: few)."""
+    node = statement_iri(s, getattr(pkg, relation), o)
+    return list(ox.parse("".join(statement_nquads(node, s, relation, o, build)).encode(), ox.RdfFormat.N_QUADS))
 
 
 # -- builds ----------------------------------------------------------------------------------------

@@ -8,10 +8,26 @@ import pyoxigraph as ox
 
 from paperkg.extract.records import Mention, Sentence
 from paperkg.kg.entities import EntitySummary
-from paperkg.kg.iris import entity_iri, mention_iri, paper_iri, relation_mention_iri, sentence_iri, statement_iri
+from paperkg.kg.iris import (
+    build_iri,
+    entity_iri,
+    mention_iri,
+    paper_iri,
+    relation_mention_iri,
+    sentence_iri,
+    statement_iri,
+)
 from paperkg.kg.linking import LinkedMention, LinkedPaper
-from paperkg.kg.nquads import replace_nquads
-from paperkg.kg.rdf import entity_nquads, mention_nquads, relation_mention_nquads, sentence_nquads
+from paperkg.kg.nquads import replace_nquads, serialized
+from paperkg.kg.rdf import (
+    entity_nquads,
+    link_nquads,
+    mention_nquads,
+    relation_mention_nquads,
+    sentence_nquads,
+    statement_nquads,
+    statement_quads,
+)
 from paperkg.kg.relations import RelationMention
 from paperkg.kg.store import bulk_write_nquads, load_nquads_file
 from paperkg.kg.support import Support, stored_support, support_nquads
@@ -160,3 +176,31 @@ def test_a_file_of_nquads_is_loaded_by_its_path_not_read_through_python(tmp_path
         db = ox.Store()
         load_nquads_file(db, _Unreadable(file))
     assert len(db) == 1
+
+
+def test_a_papers_links_are_written_once_each_whatever_its_mentions_repeat():
+    paper = ox.NamedNode("https://example.org/paper/p")
+    a, b = entity_iri("a"), entity_iri("b")
+    mention = Mention("A", "abstract", 0, 1, 0, "Method", "test")
+    mentions = [
+        LinkedMention(ox.NamedNode(f"{paper.value}/m{n}"), mention, "Method", role, entity)
+        for n, (role, entity) in enumerate([("uses", a), ("uses", a), ("mentions", a), ("mentions", b)])
+    ]
+    lines = link_nquads(LinkedPaper(paper, {}, mentions))
+    assert len(lines) == len(set(lines)) == 4 + 3  # a body a mention; mentions a, uses a, mentions b
+    assert set(ox.parse("".join(lines).encode(), ox.RdfFormat.N_QUADS)) == {
+        *(ox.Quad(m.iri, oa.hasBody, m.entity) for m in mentions),
+        ox.Quad(paper, pkg.mentions, a),
+        ox.Quad(paper, pkg.uses, a),
+        ox.Quad(paper, pkg.mentions, b),
+    }
+
+
+def test_a_relations_evidence_lines_are_the_bytes_oxigraph_writes_for_its_quads():
+    """The build spools a relation's evidence as lines, and takes one back (`PaperSpool.kill`) by
+    the bytes Oxigraph serializes its quad to: both must be the same text."""
+    s, o, build = entity_iri("sparse autoencoder"), entity_iri("interpretability"), build_iri(1)
+    node = statement_iri(s, pkg.usedFor, o)
+    lines = statement_nquads(node, s, "usedFor", o, build)
+    assert [serialized([q]).decode() for q in statement_quads(s, "usedFor", o, build)] == lines
+    assert ox.Quad(s, pkg.usedFor, o) in statement_quads(s, "usedFor", o, build)
