@@ -25,7 +25,6 @@ class Abbreviation:
 
 
 _WORD = re.compile(r"\S+")
-_CITATION = re.compile(r"\s*\[[^\[\]]*\]\s*$")  # `[1]`, `[3, 4]` right before a parenthesis
 _PARENTHESES = re.compile(r"[()]")
 _SHORT_FORM = re.compile(r"^[A-Za-z0-9][\w.&/+-]*$")
 _MAX_SHORT = 12
@@ -188,14 +187,27 @@ def _strip_edges(text: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
+def _citation_start(before: str) -> int | None:
+    r"""Where a citation in square brackets (`[1]`, `[3, 4]`) that ends `before` starts, with the
+    whitespace before it, or None: what `\s*\[[^\[\]]*\]\s*$` finds, read from the end
+    instead of searched for from every offset of the text (once a parenthesis)."""
+    tail = before.rstrip()
+    opening = tail.rfind("[")
+    if not tail.endswith("]") or opening == -1 or tail.find("]", opening) != len(tail) - 1:
+        return None
+    while opening > 0 and before[opening - 1].isspace():
+        opening -= 1
+    return opening
+
+
 def _long_then_short(text: str, open_: int, close: int) -> Abbreviation | None:
     s, e = _first_part(text, open_ + 1, close)
     short = text[s:e]
     if not _is_short_form(short):
         return None
     before = text[:open_]
-    citation = _CITATION.search(before)
-    end = citation.start() if citation else len(before.rstrip())
+    citation = _citation_start(before)
+    end = citation if citation is not None else len(before.rstrip())
     window = _long_form_window(text, end, short)
     for rel in (_initials_start(short, text[window:end]), _match_long_form(short, text[window:end])):
         if rel is None:
@@ -215,16 +227,15 @@ def _short_then_long(text: str, open_: int, close: int) -> Abbreviation | None:
     # `LLMs (LLaMA2 7B, Mistral 7B)`: a list of examples after a name, not its long form
     if " " not in long or text[e:close].lstrip().startswith(","):
         return None
-    m = re.search(r"(\S+)\s*$", text[:open_])
-    if not m:
-        return None
-    short = m.group(1)
+    # the last word before the parenthesis (`(\S+)\s*$`), read from the end
+    short_end = len(text[:open_].rstrip())
+    short = text[:short_end].rsplit(None, 1)[-1] if short_end else ""
     if not _is_short_form(short) or _match_long_form(short, long) != 0 or not _is_definition(short, long):
         return None
     # `LLMs (LLM as a benchmark)`: a long form that starts with the short form explains a use of it
     if _word_key(long.split()[0]) == _word_key(short):
         return None
-    return Abbreviation(short, long, m.start(1), m.end(1), s, e)
+    return Abbreviation(short, long, short_end - len(short), short_end, s, e)
 
 
 def _word_key(word: str) -> str:
@@ -251,8 +262,26 @@ def short_form_variants(short: str) -> set[str]:
 
 
 def find_short_form_uses(text: str, abbr: Abbreviation) -> list[tuple[int, int]]:
-    """Offsets of whole-word uses of the short form (or its plural) after its definition."""
-    names = "|".join(re.escape(v) for v in sorted(short_form_variants(abbr.short), key=len, reverse=True))
-    pattern = re.compile(rf"(?<![\w-])(?:{names})(?![\w-])")
+    r"""Offsets of whole-word uses of the short form (or its plural) after its definition: where
+    neither a word character nor a hyphen touches it, the longer form first where both are, none
+    overlapping (what `(?<![\w-])(?:SAEs|SAE)(?![\w-])` finds, without a regex compiled for
+    every short form: that was a tenth of `paperkg_abbreviations`' time)."""
     after = max(abbr.short_end, abbr.long_end)
-    return [(m.start(), m.end()) for m in pattern.finditer(text, after)]
+    found = []
+    for variant in short_form_variants(abbr.short):
+        at = text.find(variant, after)
+        while at != -1:
+            end = at + len(variant)
+            if not _joins(text, at - 1) and not _joins(text, end):
+                found.append((at, end))
+            at = text.find(variant, at + 1)
+    uses: list[tuple[int, int]] = []
+    for start, end in sorted(found, key=lambda use: (use[0], -use[1])):  # at one start, the longer
+        if not uses or start >= uses[-1][1]:
+            uses.append((start, end))
+    return uses
+
+
+def _joins(text: str, i: int) -> bool:
+    r"""Whether the character at `i` (none outside the text) joins a word: `[\w-]`."""
+    return 0 <= i < len(text) and (text[i].isalnum() or text[i] in "_-")

@@ -1,5 +1,7 @@
 """The acronym finder on the cases that break naive ones."""
 
+import re
+
 import pytest
 
 from paperkg.extract.abbreviations import find_abbreviations, find_short_form_uses, short_form_variants
@@ -99,6 +101,28 @@ def test_later_uses_include_singular_and_plural_but_not_compounds():
     text = "We train Sparse Autoencoders (SAEs). SAEs are good; an SAE is small; DARTS-SAE and SAEBench are not."
     abbr = find_abbreviations(text)[0]
     assert [text[s:e] for s, e in find_short_form_uses(text, abbr)] == ["SAEs", "SAE"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sparse Autoencoders (SAEs). SAE-based, _SAE, SAE_x, SAEs. (SAE) SAEsSAE SAE\u00e9 SAE\u2013x SAEs",
+        "the Alpha Beta Alpha (A.B.A.) A.B.A.B.A. A.B.A.s A.B.A. x",
+    ],
+)
+def test_uses_are_the_whole_word_regex_matches(text):
+    abbr = find_abbreviations(text)[0]
+    names = "|".join(re.escape(v) for v in sorted(short_form_variants(abbr.short), key=len, reverse=True))
+    regex = re.compile(rf"(?<![\w-])(?:{names})(?![\w-])")
+    after = max(abbr.short_end, abbr.long_end)
+    expected = [(m.start(), m.end()) for m in regex.finditer(text, after)]
+    assert expected and find_short_form_uses(text, abbr) == expected
+
+
+def test_a_citation_before_the_parenthesis_ends_where_its_brackets_and_spaces_do():
+    assert pairs("Sparse Autoencoders \t[1, 2]  (SAEs) work.") == [("SAEs", "Sparse Autoencoders")]
+    # brackets inside brackets are no citation: the long form reaches the parenthesis
+    assert pairs("Sparse Autoencoders [a [1]] (SAEs) work.") == [("SAEs", "Sparse Autoencoders [a [1]]")]
 
 
 @pytest.mark.parametrize("plural", ["SAEs", "GNNs", "T5s", "ReLUs"])

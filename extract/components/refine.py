@@ -242,13 +242,18 @@ class TypeRefiner:
     def __call__(self, doc: Doc) -> Doc:
         chosen: dict[tuple[int, int], Span] = {}
         texts = token_texts(doc)
-        for part in (p for ent in doc.ents for p in _colon_parts(ent)):
-            type_ = SCIERC_TO_GRAPH.get(part.label_)
-            start, end = _trim(part)
-            if type_ and end > start and not is_generic_reference(texts[start:end]):
-                if names_collection(doc[start:end]):
-                    type_ = "Dataset"
-                chosen[(start, end)] = Span(doc, start, end, label=type_, span_id="ner")
+        # the recognised spans' parts as token bounds: a Span made for each part, and for each part
+        # trimmed, cost a quarter of this component's time
+        for ent in doc.ents:
+            graph_type = SCIERC_TO_GRAPH.get(ent.label_)
+            if not graph_type:
+                continue
+            for part_start, part_end in _colon_parts(texts, ent.start, ent.end):
+                start, end = _trim(doc, part_start, part_end)
+                if end > start and not is_generic_reference(texts[start:end]):
+                    # `names_collection` of the span: its last token's lower_
+                    type_ = "Dataset" if texts[end - 1].lower() in DATASET_HEADS else graph_type
+                    chosen[(start, end)] = Span(doc, start, end, label=type_, span_id="ner")
         if self.use_rules and RULES_KEY in doc.spans:
             self._unwrap_artefacts(doc, chosen, doc.spans[RULES_KEY])
             for rule in doc.spans[RULES_KEY]:
@@ -474,14 +479,15 @@ def acronym_stems(doc: Doc, mentions: list[Span]) -> list[Span]:
     ]
 
 
-def _colon_parts(span: Span) -> list[Span]:
-    """The span split at its colons, each side with its label: a colon separates a name from
-    what follows (`MM-DREX: Multimodal-Driven Dynamic Routing of LLM Experts`, a title the
-    recogniser took whole); no SciERC entity contains one."""
-    texts = token_texts(span.doc)
-    cuts = [i for i in range(span.start, span.end) if texts[i] == ":"]
-    bounds = zip([span.start, *(c + 1 for c in cuts)], [*cuts, span.end])
-    return [Span(span.doc, s, e, label=span.label) for s, e in bounds if e > s]
+def _colon_parts(texts: list[str], start: int, end: int) -> list[tuple[int, int]]:
+    """The token bounds of a span (`texts`: its Doc's token texts) split at its colons: a colon
+    separates a name from what follows (`MM-DREX: Multimodal-Driven Dynamic Routing of LLM
+    Experts`, a title the recogniser took whole); no SciERC entity contains one."""
+    if ":" not in texts[start:end]:  # most spans
+        return [(start, end)]
+    cuts = [i for i in range(start, end) if texts[i] == ":"]
+    bounds = zip([start, *(c + 1 for c in cuts)], [*cuts, end])
+    return [(s, e) for s, e in bounds if e > s]
 
 
 # a result value the recogniser glued to a name ("45.9% accuracy", "2.69\\% gain", "+10.1% accuracy",
@@ -491,14 +497,14 @@ _VALUE = re.compile(r"^[+\-~±]?(?:\d[\d,]*\.\d+(?:\\?%)?|[\d.,]*\d\\?%|\\?%)$|^
 _VALUE_LINKS = frozenset({"of", "at", "=", "~", "by"})  # "a rate of 84.34%": the value's link word
 
 
-def _trim(span: Span) -> tuple[int, int]:
-    """Token bounds without edge whitespace or punctuation (a closing bracket stays if opened
-    inside), and without result values at either end: a value is not part of a name."""
-    start, end = span.start, span.end
+def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """The token bounds `start`, `end` of `doc` without edge whitespace or punctuation (a closing
+    bracket stays if opened inside), and without result values at either end: a value is not part
+    of a name."""
     # the Doc's token texts and flags, read once: a Token made for each look cost a fifth of the
     # component's time
-    texts = token_texts(span.doc)
-    space, punct = token_flags(span.doc)
+    texts = token_texts(doc)
+    space, punct = token_flags(doc)
     depth = 0
     for i in range(start, end):  # an unbalanced bracket cuts the span there
         if texts[i] in "([":
