@@ -15,7 +15,8 @@ RocksDB's compaction threads' (`rocksdb:*`), and wall; the build's end after the
 not the compaction of the commit); the Python thread's CPU in the
 parts of the build's end (`end_write_thread_s`: the entities' descriptions, with its load into
 the store where the code loads it on the build's thread (since h39-endp the loads run on a
-thread of their own), and the model families' refresh; the time data are made as the last load's
+thread of their own; since h41 its lines go into the last load's file), and the model
+families' refresh; the time data are made as the last load's
 file is written, since h40, and are not timed apart). After each chunk the writer waits --pace
 seconds per 1,000 papers, as it waits for the extraction workers in a real build (about 8 s on
 two workers): RocksDB compacts meanwhile, and how often it compacts depends on that pace. Each
@@ -97,7 +98,17 @@ def thread_timed(name, write):
         return made
     return timed_part
 
-ingest.Descriptions.write = thread_timed("descriptions", ingest.Descriptions.write)
+def lines_timed(name, lines):  # a generator's lines, timed as they are asked for
+    def timed_lines(*args, **kwargs):
+        started = time.thread_time()
+        yield from lines(*args, **kwargs)
+        parts[name] = round(parts.get(name, 0) + time.thread_time() - started, 1)
+    return timed_lines
+
+if hasattr(ingest.Descriptions, "changes"):  # since h41 the descriptions' lines go into the last load's file
+    ingest.Descriptions.changes = lines_timed("descriptions", ingest.Descriptions.changes)
+else:
+    ingest.Descriptions.write = thread_timed("descriptions", ingest.Descriptions.write)
 ingest.refresh_families = thread_timed("families", ingest.refresh_families)
 shutil.rmtree(sys.argv[2], ignore_errors=True)
 cpu, wall, python = time.process_time(), time.perf_counter(), time.thread_time()

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
+from itertools import chain
 
 import pyoxigraph as ox
 
@@ -69,16 +70,31 @@ def family_links(models: Iterable[EntityRef], keys: Iterable[tuple[str, str]]) -
     return links
 
 
-def refresh_families(db: ox.Store) -> str:
+def refresh_families(
+    db: ox.Store,
+    models: Iterable[EntityRef] = (),
+    keys: Iterable[tuple[str, str]] = (),
+    described: Container[ox.NamedNode] = frozenset(),
+) -> str:
     """Make the store's `pkg:variantOf` links those `family_links` gives for its models now: the
     links no longer given are removed, the new ones returned as N-Quads (`kg.nquads.serialized`) for the
-    caller to load (a build loads them with its last quads, `kg.ingest`)."""
-    models = [
+    caller to load (a build loads them with its last quads, `kg.ingest`).
+
+    A caller that holds descriptions the store does not have yet (a build's, loaded with the links)
+    gives the entities it `described`, and the `models` among them with their lookup `keys` (as
+    `family_links` takes them); the store's models are read for every other entity."""
+    stored_models = [
         EntityRef(row["e"].value, row["label"].value, "Model", int(row["papers"].value))
         for row in solutions(db.query(_MODELS, prefixes=PREFIXES))
+        if row["e"] not in described
     ]
-    keys = ((row["e"].value, row["key"].value) for row in solutions(db.query(_MODEL_KEYS, prefixes=PREFIXES)))
-    wanted = {ox.Quad(ox.NamedNode(v), pkg.variantOf, ox.NamedNode(f)) for v, f in family_links(models, keys).items()}
+    stored_keys = (
+        (row["e"].value, row["key"].value)
+        for row in solutions(db.query(_MODEL_KEYS, prefixes=PREFIXES))
+        if row["e"] not in described
+    )
+    links = family_links(chain(stored_models, models), chain(stored_keys, keys))
+    wanted = {ox.Quad(ox.NamedNode(v), pkg.variantOf, ox.NamedNode(f)) for v, f in links.items()}
     stored = set(db.quads_for_pattern(None, pkg.variantOf, None))
     for q in stored - wanted:
         db.remove(q)

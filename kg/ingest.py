@@ -27,13 +27,13 @@ the worker processes. Per chunk:
    mention tallies, papers and acronyms, its papers per period (`kg.timeline.TimeChanges`), and
    each relation's support (`kg.support`).
 
-After the last chunk, the summaries are written once, in three loads run on a thread of their own
+After the last chunk, the summaries are written once, in two loads run on a thread of their own
 (`_Loads`) while the build's thread computes what is loaded next: the spooled papers load while
-every touched entity's description is computed (each stored one read once in the build; they read
-nothing the papers hold); the descriptions load while the time data and the relations' support are
-computed (only the few parts that read the papers wait for them, `papers_read`); the last load
-holds those, the model families (`kg.families`, linked again from all models' names once the
-descriptions are loaded) and the build's own record. Nothing is written after it.
+every touched entity's description (each stored one read once in the build), the time data and the
+relations' support are computed (they read nothing the papers hold, but for the few parts that
+wait for them, `papers_read`); the last load holds those, the model families (`kg.families`,
+linked again from the models the build described and the stored ones it did not touch) and the
+build's own record. Nothing is written after it.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from itertools import chain, islice
-from typing import IO, Any, TypeVar
+from typing import IO, Any
 
 import pyoxigraph as ox
 
@@ -57,6 +57,7 @@ from paperkg.extract.records import PaperExtraction
 from paperkg.kg.entities import summarise
 from paperkg.kg.families import refresh_families
 from paperkg.kg.iris import build_iri, entity_iri, one_base, statement_iri
+from paperkg.kg.label_index import EntityRef
 from paperkg.kg.linking import (
     AcronymIndex,
     LinkedPaper,
@@ -97,8 +98,6 @@ from paperkg.kg.timeline import PaperChange, TimeChanges, stored_paper_change
 # 1,000 halved the RocksDB compaction of a 10,000-paper build, 44 -> 28 s of CPU); since the
 # chunks only spool them (`kg.spool`), it has not been measured again
 CHUNK_SIZE = 2000
-
-T = TypeVar("T")
 
 
 @dataclass
@@ -187,15 +186,17 @@ def add_prepared(
             papers_loaded = loads.run(spool.load_into, db)
             if report.papers:
                 report.build = build
-                pending.write(db, loads, papers_loaded, lambda: _last_nquads(db, report, started, clock))
+                pending.write(db, loads, papers_loaded, lambda: _last_nquads(pending, report, started, clock))
         return report
 
 
-def _last_nquads(db: ox.Store, report: IngestReport, started: datetime, clock: Callable[[], datetime]) -> Iterator[str]:
-    """The build's last quads, made once the entities' descriptions are loaded: the model families
-    linked again from all models' names (`kg.families`), and the build's own record, which ends
-    as they are written out for the last load."""
-    yield refresh_families(db)
+def _last_nquads(
+    pending: _Pending, report: IngestReport, started: datetime, clock: Callable[[], datetime]
+) -> Iterator[str]:
+    """The build's last quads, made once the entities' descriptions are: the model families
+    linked again from all models' names (`Descriptions.families`), and the build's own record,
+    which ends as they are written out for the last load."""
+    yield pending.descriptions.families()
     assert report.build is not None
     yield serialized(build_quads(report.build, started, clock(), report.extractors, report.generic_dropped)).decode()
 
@@ -487,9 +488,8 @@ def _support_changes(
         yield from replace_nquads(db, old, new)
 
 
-def _once_done(future: Future, lines: Callable[[], Iterable[str]]) -> Iterator[str]:
-    """`lines()`, made once `future`'s load has ended."""
-    future.result()
+def _lazily(lines: Callable[[], Iterable[str]]) -> Iterator[str]:
+    """`lines()`, made when the first is asked for."""
     yield from lines()
 
 
@@ -573,21 +573,20 @@ class _Pending:
 
     def write(self, db: ox.Store, loads: _Loads, papers_loaded: Future, last: Callable[[], Iterable[str]]) -> None:
         """After the last chunk, while `loads` loads the spooled papers (`papers_loaded`): the
-        descriptions read nothing the papers hold, and are computed meanwhile, then loaded; then
-        the time data and the support, of which only what reads the papers (an entity's dated
-        papers when it lost one, the relation mentions of a relation counted again) waits for
-        them, and `last()`, the build's last lines, made once the descriptions are loaded: these
-        three load as one, the build's last load.
+        descriptions, the time data and the support, of which only what reads the papers (an
+        entity's dated papers when it lost one, the relation mentions of a relation counted
+        again) waits for them, and `last()`, the build's last lines, made after the descriptions
+        (the model families are linked from them): these load as one, the build's last load.
 
-        Every load is a set of files RocksDB merges into the database (one load instead of two:
+        Every load is a set of files RocksDB merges into the database (two loads instead of three:
         less merging); and nothing is written after the last: a few quads written to the database
         after its bulk loads overlap every index file, and the commit's compaction then rewrote
         them all (44 s of one core at the whole corpus)."""
-        described = self.descriptions.write(loads.nquads)
+        described = self.descriptions.changes()
         time_data = self.time_data.changes(db, self.descriptions.new_entities(), papers_loaded.result)
         made = {n for n, new in self.unread.items() if new}
         support = _support_changes(db, self.support, self.recounted, made, papers_loaded.result)
-        loads.nquads(db, chain(time_data, support, _once_done(described, last)))
+        loads.nquads(db, chain(described, time_data, support, _lazily(last)))
 
 
 @dataclass
@@ -626,6 +625,9 @@ class Descriptions:
         # is its entity's (most forms: they were grouped by key), so the keys of all forms cost
         # little memory
         self._other_keys: dict[str, str] = {}
+        # the models among the descriptions `changes` made: IRI, label and papers, and their lookup keys
+        self._models: list[EntityRef] = []
+        self._model_keys: list[tuple[str, str]] = []
 
     def defined_for(self, acronym_key: str) -> set[str]:
         """Keys of the entities that some paper, stored or added so far, defines `acronym_key` for."""
@@ -700,20 +702,25 @@ class Descriptions:
         """The entities the build touched that had no description before it."""
         return {e for e, d in self._entities.items() if not d.stored}
 
-    def write(self, load: Callable[[ox.Store, Iterable[str]], T]) -> T:
-        """Write every touched entity's description (only what changed) with `load` (as
-        `kg.store.bulk_write_nquads` writes), streamed: the quads of all the entities of a large
-        build would not fit in memory at once. What is no longer true is removed from the store
-        as the lines are made: it reads nothing else. Returns what `load` returns."""
-        return load(self._db, self._changes())
-
-    def _changes(self) -> Iterator[str]:
-        """The quads to add, as N-Quads lines; what is no longer true is removed on the way."""
+    def changes(self) -> Iterator[str]:
+        """Every touched entity's description (only what changed), as N-Quads lines to add (as
+        `kg.store.bulk_write_nquads` takes them), streamed: the quads of all the entities of a
+        large build would not fit in memory at once. What is no longer true is removed from the
+        store as the lines are made: it reads nothing else. The models among them are kept for
+        `families`."""
         for e in sorted(self._entities, key=lambda e: e.value):
             d = self._entities[e]
-            lines = (
-                entity_nquads(e, summarise(d.key, d.tallies, d.acronyms, d.papers, self._form_keys(d)))
-                if d.tallies
-                else []
-            )
+            lines = []
+            if d.tallies:
+                summary = summarise(d.key, d.tallies, d.acronyms, d.papers, self._form_keys(d))
+                lines = entity_nquads(e, summary)
+                if summary.type == "Model":
+                    self._models.append(EntityRef(e.value, summary.label, "Model", summary.papers))
+                    self._model_keys.extend((e.value, k) for k in summary.lookup_keys)
             yield from replace_nquads(self._db, d.stored, lines)
+
+    def families(self) -> str:
+        """The model families' links as `kg.families.refresh_families` makes them, once `changes`
+        is spent: from the models described here (their descriptions are not in the store until
+        the build's last load) and the stored models the build did not touch."""
+        return refresh_families(self._db, self._models, self._model_keys, described=self._entities)

@@ -114,17 +114,17 @@ def test_the_descriptions_are_computed_while_the_papers_load(tmp_path, monkeypat
     """At the build's end the spooled papers load on a thread of their own while the build's
     thread computes the entities' descriptions, which read nothing the papers hold."""
     describing = threading.Event()
-    write, load_into = ingest.Descriptions.write, PaperSpool.load_into
+    changes, load_into = ingest.Descriptions.changes, PaperSpool.load_into
 
-    def noted_write(self, *args, **kwargs):
+    def noted_changes(self):
         describing.set()
-        return write(self, *args, **kwargs)
+        yield from changes(self)
 
     def load_when_describing(self, db):
         assert describing.wait(timeout=10), "the papers were loaded before the descriptions began"
         load_into(self, db)
 
-    monkeypatch.setattr(ingest.Descriptions, "write", noted_write)
+    monkeypatch.setattr(ingest.Descriptions, "changes", noted_changes)
     monkeypatch.setattr(PaperSpool, "load_into", load_when_describing)
     with Store(tmp_path / "g").transaction() as db:
         add_extractions(db, all_papers())
@@ -238,14 +238,14 @@ class _WritesRecorded(_LoadsRecorded):
 
 def test_nothing_is_written_after_a_first_builds_last_load(tmp_path):
     """A few quads written after the bulk loads overlap every index file, and the commit's
-    compaction rewrites them all: the model families and the build's record load with the last,
+    compaction rewrites them all: the descriptions, the model families and the build's record load
     with the time data and the support (each load is merged into the database: fewer, less)."""
     with Store(tmp_path / "g").transaction() as db:
         recorded = _WritesRecorded(db)
         add_extractions(recorded, all_papers())
     assert set(recorded.writes) == {"load"}
-    # the papers, the descriptions, then the rest as one load: time data, support, families, the build
-    assert len(recorded.loads) == 3
-    for predicate in pkg.undatedPapers, pkg.supportPapers, pkg.variantOf:
-        assert [n for n, data in enumerate(recorded.loads) if f"<{predicate.value}>".encode() in data] == [2]
+    # the papers, then the rest as one load: descriptions, time data, support, families, the build
+    assert len(recorded.loads) == 2
+    for predicate in pkg.surfaceForm, pkg.undatedPapers, pkg.supportPapers, pkg.variantOf:
+        assert [n for n, data in enumerate(recorded.loads) if f"<{predicate.value}>".encode() in data] == [1]
     assert f"<{rdf.type.value}> <{pkg.Build.value}>".encode() in recorded.loads[-1]
