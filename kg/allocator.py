@@ -53,7 +53,11 @@ def relaunch_if_worth_it() -> None:
     """Replace this process by `kg`'s command line started again under mimalloc when `relaunched`
     says so (never returns then); otherwise return at once."""
     environ = relaunched(sys.argv[1:], os.environ)
-    if environ is not None:
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os.execve(sys.executable, sys.orig_argv, environ)  # the interpreter's own command line
+    if environ is None:
+        return
+    sys.stdout.flush()
+    sys.stderr.flush()
+    script = sys.argv[0]
+    if sys.orig_argv[1:] == sys.argv and os.path.isfile(script) and os.access(script, os.X_OK):
+        os.execve(script, sys.argv, environ)  # the `kg` script again: the process keeps its name
+    os.execve(sys.executable, sys.orig_argv, environ)  # the interpreter's own command line
