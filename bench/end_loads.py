@@ -1,6 +1,7 @@
 """What Oxigraph's bulk loads at a build's end cost, on the files a real build loads, alternating.
 
     python -m bench.end_loads CORPUS --work DIR [--repeat 2] [--variants four,one,sorted,shuffled,strict]
+                              [--allocators glibc,mimalloc]
 
 First a child `kg build`s CORPUS (`--workers 2`, into DIR/store) and keeps a copy of every N-Quads
 file its end loads (`kg.store.load_nquads_file`: the spool, then the descriptions, the time data
@@ -16,6 +17,10 @@ end with the load, included) and the part of RocksDB's threads.
 - shuffled: `one` with its lines in a seeded random order;
 - strict: `one` loaded without `lenient` (IRIs and language tags checked).
 
+With `--allocators glibc,mimalloc` each variant also loads under mimalloc, preloaded as `kg build`
+preloads it (`kg.allocator`): the loader keeps each key as an allocation of its own, and glibc's
+allocator took a quarter of a load's CPU (bench/results/2026-12-07-issue27-allocator.md).
+
 Compare the medians of CPU time; on a machine shared with other jobs the wall times mean little.
 """
 
@@ -23,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import shutil
 import statistics
@@ -31,9 +37,11 @@ from pathlib import Path
 
 from bench.machine import describe
 from bench.process import run_measured
+from paperkg.kg.allocator import library
 
 ROOT = Path(__file__).resolve().parent.parent
 VARIANTS = ("four", "one", "sorted", "shuffled", "strict")
+ALLOCATORS = ("glibc", "mimalloc")
 
 # Run in a child: argv = corpus, store, file prefix. Builds as `kg build --workers 2` does, copying
 # each end load's file before it loads.
@@ -95,27 +103,44 @@ def write_variants(files: list[Path], work: Path, variants: list[str]) -> dict[s
     return {"four": files, **other}
 
 
+def _environment(allocator: str) -> dict[str, str] | None:
+    """The environment a load runs in under `allocator` (None: this process's, glibc's)."""
+    if allocator == "glibc":
+        return None
+    path = library()
+    if path is None:
+        sys.exit("mimalloc's library is not installed (cmeel-mimalloc, a Linux dependency of paperkg)")
+    return {**os.environ, "LD_PRELOAD": str(path)}
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("corpus", type=Path, help="the corpus a build loads at its end (kg build's input)")
     parser.add_argument("--work", type=Path, required=True, help="where the build and the loaded files go")
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--variants", default=",".join(VARIANTS))
+    parser.add_argument("--allocators", default="glibc", help="glibc, mimalloc or both: each variant under each")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "end-loads.json")
     args = parser.parse_args(argv)
-    variants = args.variants.split(",")
+    allocators = args.allocators.split(",")
+    if not set(allocators) <= set(ALLOCATORS):
+        parser.error(f"--allocators: choose among {', '.join(ALLOCATORS)}")
+    environments = {a: _environment(a) for a in allocators}
+    variants = [v if allocators == ["glibc"] else f"{v} {a}" for v in args.variants.split(",") for a in allocators]
     args.work.mkdir(parents=True, exist_ok=True)
     if not captured(args.work):
         run_measured([sys.executable, "-c", CAPTURE, args.corpus, args.work / "store", args.work / "load-"]).check()
     files = captured(args.work)
-    loaded = write_variants(files, args.work, variants)
+    loaded = write_variants(files, args.work, [v.partition(" ")[0] for v in variants])
     runs: dict[str, list[dict]] = {v: [] for v in variants}
     for _ in range(args.repeat):
         for variant in variants:
+            files_of, _, allocator = variant.partition(" ")
             db = args.work / "db"
             shutil.rmtree(db, ignore_errors=True)
-            mode = "strict" if variant == "strict" else "lenient"
-            run = run_measured([sys.executable, "-c", LOAD, db, mode, *loaded[variant]]).check()
+            mode = "strict" if files_of == "strict" else "lenient"
+            argv = [sys.executable, "-c", LOAD, db, mode, *loaded[files_of]]
+            run = run_measured(argv, env=environments[allocator or "glibc"]).check()
             shutil.rmtree(db)
             compaction, quads = run.stdout.split()
             row = {"cpu_s": round(run.cpu_s, 1), "compaction_cpu_s": float(compaction), "wall_s": round(run.wall_s, 1)}

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from bench import end_loads
+from paperkg.kg.allocator import library
 
 
 def _nquads(n: int, name: str) -> bytes:
@@ -27,3 +30,24 @@ def test_every_variant_loads_every_captured_quad(tmp_path):
         v: [55] for v in end_loads.VARIANTS
     }
     assert sorted((work / "sorted.nq").read_bytes().splitlines()) == (work / "sorted.nq").read_bytes().splitlines()
+
+
+@pytest.mark.skipif(library() is None, reason="mimalloc's library (cmeel-mimalloc) is Linux-only")
+def test_each_variant_loads_under_each_allocator_asked_for(tmp_path):
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "load-1.nq").write_bytes(_nquads(30, "paper"))
+    out = tmp_path / "out.json"
+
+    argv = ["unused.jsonl", "--work", str(work), "--repeat", "1", "--variants", "four,one", "--out", str(out)]
+    end_loads.main([*argv, "--allocators", "glibc,mimalloc"])
+
+    runs = json.loads(out.read_text())["variants"]
+    assert {v: [r["quads"] for r in row["runs"]] for v, row in runs.items()} == {
+        "four glibc": [30],
+        "four mimalloc": [30],
+        "one glibc": [30],
+        "one mimalloc": [30],
+    }
+    assert end_loads._environment("mimalloc")["LD_PRELOAD"] == str(library())
+    assert end_loads._environment("glibc") is None
