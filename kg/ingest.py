@@ -186,16 +186,17 @@ def add_prepared(
             papers_loaded = loads.run(spool.load_into, db)
             if report.papers:
                 report.build = build
-                pending.write(db, loads, papers_loaded, lambda: _last_nquads(pending, report, started, clock))
+                pending.write(db, loads, papers_loaded, _last_nquads(pending, report, started, clock))
         return report
 
 
 def _last_nquads(
     pending: _Pending, report: IngestReport, started: datetime, clock: Callable[[], datetime]
 ) -> Iterator[str]:
-    """The build's last quads, made once the entities' descriptions are: the model families
-    linked again from all models' names (`Descriptions.families`), and the build's own record,
-    which ends as they are written out for the last load."""
+    """The build's last quads, made once the entities' descriptions are (a generator: its lines
+    are made as the last load's file reaches them): the model families linked again from all
+    models' names (`Descriptions.families`), and the build's own record, which ends as they are
+    written out for the last load."""
     yield pending.descriptions.families()
     assert report.build is not None
     yield serialized(build_quads(report.build, started, clock(), report.extractors, report.generic_dropped)).decode()
@@ -443,7 +444,7 @@ def _apply_evidence(
             pending.statements[node] = False
             pending.unread[node] = False
         elif not exists and gained:
-            add.extend(statement_nquads(node, s, relation, o, build))
+            add.extend(statement_nquads(s, relation, o, build))
             pending.statements[node] = True
             pending.unread.setdefault(node, True)
     return add
@@ -486,11 +487,6 @@ def _support_changes(
             support.add(added[key])
             new = support_nquads(node, support)
         yield from replace_nquads(db, old, new)
-
-
-def _lazily(lines: Callable[[], Iterable[str]]) -> Iterator[str]:
-    """`lines()`, made when the first is asked for."""
-    yield from lines()
 
 
 def _statement_node(key: Key) -> ox.NamedNode:
@@ -571,11 +567,11 @@ class _Pending:
             return self.statements[node]
         return self.stored_statements and any(db.quads_for_pattern(node, rdf.type, None))
 
-    def write(self, db: ox.Store, loads: _Loads, papers_loaded: Future, last: Callable[[], Iterable[str]]) -> None:
+    def write(self, db: ox.Store, loads: _Loads, papers_loaded: Future, last: Iterator[str]) -> None:
         """After the last chunk, while `loads` loads the spooled papers (`papers_loaded`): the
         descriptions, the time data and the support, of which only what reads the papers (an
         entity's dated papers when it lost one, the relation mentions of a relation counted
-        again) waits for them, and `last()`, the build's last lines, made after the descriptions
+        again) waits for them, and `last`, the build's last lines, made after the descriptions
         (the model families are linked from them): these load as one, the build's last load.
 
         Every load is a set of files RocksDB merges into the database (two loads instead of three:
@@ -586,7 +582,7 @@ class _Pending:
         time_data = self.time_data.changes(db, self.descriptions.new_entities(), papers_loaded.result)
         made = {n for n, new in self.unread.items() if new}
         support = _support_changes(db, self.support, self.recounted, made, papers_loaded.result)
-        loads.nquads(db, chain(described, time_data, support, _lazily(last)))
+        loads.nquads(db, chain(described, time_data, support, last))
 
 
 @dataclass

@@ -251,12 +251,11 @@ def stored_entity_quads(db: ox.Store, entity: ox.NamedNode) -> set[ox.Quad]:
 # -- entity-entity relations -----------------------------------------------------------------------
 
 
-def statement_nquads(
-    node: ox.NamedNode, s: ox.NamedNode, relation: str, o: ox.NamedNode, build: ox.NamedNode
-) -> list[str]:
+def statement_nquads(s: ox.NamedNode, relation: str, o: ox.NamedNode, build: ox.NamedNode) -> list[str]:
     """A typed relation as a direct edge plus the evidence node (`statement_iri`) its sentences
     hang from, as N-Quads lines: a first build makes tens of thousands."""
-    at, subject, predicate, obj = iri(node), iri(s), getattr(pkg, relation), iri(o)
+    predicate = getattr(pkg, relation)
+    at, subject, obj = iri(statement_iri(s, predicate, o)), iri(s), iri(o)
     return [
         nquad(subject, predicate, obj),
         nquad(at, rdf.type, iri(rdf.Statement)),
@@ -269,8 +268,7 @@ def statement_nquads(
 
 def statement_quads(s: ox.NamedNode, relation: str, o: ox.NamedNode, build: ox.NamedNode) -> list[ox.Quad]:
     """`statement_nquads` as quads (to remove: few)."""
-    node = statement_iri(s, getattr(pkg, relation), o)
-    return list(ox.parse("".join(statement_nquads(node, s, relation, o, build)).encode(), ox.RdfFormat.N_QUADS))
+    return list(ox.parse("".join(statement_nquads(s, relation, o, build)).encode(), ox.RdfFormat.N_QUADS))
 
 
 # -- builds ----------------------------------------------------------------------------------------

@@ -200,7 +200,6 @@ def test_a_relations_evidence_lines_are_the_bytes_oxigraph_writes_for_its_quads(
     """The build spools a relation's evidence as lines, and takes one back (`PaperSpool.kill`) by
     the bytes Oxigraph serializes its quad to: both must be the same text."""
     s, o, build = entity_iri("sparse autoencoder"), entity_iri("interpretability"), build_iri(1)
-    node = statement_iri(s, pkg.usedFor, o)
-    lines = statement_nquads(node, s, "usedFor", o, build)
+    lines = statement_nquads(s, "usedFor", o, build)
     assert [serialized([q]).decode() for q in statement_quads(s, "usedFor", o, build)] == lines
     assert ox.Quad(s, pkg.usedFor, o) in statement_quads(s, "usedFor", o, build)

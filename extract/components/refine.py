@@ -102,7 +102,12 @@ def names_collection(span: Span) -> bool:
     """True when a phrase's head word says it is a collection of data (`finite state machine
     dataset`, `IMHI evaluation benchmark`): the graph types it Dataset whatever the recogniser
     said."""
-    return span[-1].lower_ in DATASET_HEADS
+    return is_collection_head(span[-1].text)
+
+
+def is_collection_head(word: str) -> bool:
+    """`names_collection` of a phrase whose last word is `word`."""
+    return word.lower() in DATASET_HEADS
 
 
 # Heads of phrases that name a kind of data, not a collection of it: "the medical domain",
@@ -251,8 +256,7 @@ class TypeRefiner:
             for part_start, part_end in _colon_parts(texts, ent.start, ent.end):
                 start, end = _trim(doc, part_start, part_end)
                 if end > start and not is_generic_reference(texts[start:end]):
-                    # `names_collection` of the span: its last token's lower_
-                    type_ = "Dataset" if texts[end - 1].lower() in DATASET_HEADS else graph_type
+                    type_ = "Dataset" if is_collection_head(texts[end - 1]) else graph_type
                     chosen[(start, end)] = Span(doc, start, end, label=type_, span_id="ner")
         if self.use_rules and RULES_KEY in doc.spans:
             self._unwrap_artefacts(doc, chosen, doc.spans[RULES_KEY])
