@@ -4,6 +4,7 @@ papers' own quads, what the build decides of them, and the relations' evidence."
 from __future__ import annotations
 
 import io
+import os
 import threading
 from dataclasses import replace
 from pathlib import Path
@@ -90,6 +91,33 @@ def test_killed_evidence_is_left_out_unless_spooled_again(tmp_path):
     db = ox.Store()
     spool.load_into(db)
     assert set(db) == {_quad(1), _quad(2)}
+
+
+def test_what_is_skipped_is_blanked_in_the_spool_which_loads_by_its_path(tmp_path):
+    """A relinked paper's old decisions and killed evidence are blanked in the spool's own file,
+    which Oxigraph reads by its path: no copy of the file is made (nor read through Python)."""
+    paper_iri = ox.NamedNode("http://x/paper")
+    spool = PaperSpool(tmp_path)
+    spool.add(paper_iri, _nquads(_quad(0)), _nquads(_quad(1)), [])
+    spool.add_evidence(_nquads(_quad(5), _quad(6)))
+    spool.relink(paper_iri, _nquads(_quad(2)))
+    spool.kill([_quad(5)])
+    spool_file = os.fstat(spool._file.fileno())
+    loaded = []
+
+    class Recorded:
+        def bulk_load(self, *args, path=None, **kwargs):
+            stat = os.stat(path)
+            loaded.append(((stat.st_dev, stat.st_ino), Path(path).read_bytes()))
+            db.bulk_load(*args, path=path, **kwargs)
+
+    db = ox.Store()
+    spool.load_into(Recorded())
+    [(file, data)] = loaded
+    assert file == (spool_file.st_dev, spool_file.st_ino)
+    # blank lines in place of what is skipped
+    assert [line + b"\n" for line in data.splitlines() if line] == [_nquads(q) for q in (_quad(0), _quad(6), _quad(2))]
+    assert set(db) == {_quad(0), _quad(2), _quad(6)}
 
 
 def undefined_sa_again() -> PaperExtraction:
