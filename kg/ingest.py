@@ -31,9 +31,9 @@ After the last chunk, the summaries are written once, in two loads run on a thre
 (`_Loads`) while the build's thread computes what is loaded next: the spooled papers load while
 every touched entity's description (each stored one read once in the build), the time data and the
 relations' support are computed (they read nothing the papers hold, but for the few parts that
-wait for them, `papers_read`); the last load holds those, the model families (`kg.families`,
-linked again from the models the build described and the stored ones it did not touch) and the
-build's own record. Nothing is written after it.
+wait for them, `kg.nquads.PAPERS_NEEDED`, and come after all that does not); the last load holds
+those, the model families (`kg.families`, linked again from the models the build described and
+the stored ones it did not touch) and the build's own record. Nothing is written after it.
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ from paperkg.kg.linking import (
     resolve_acronym,
 )
 from paperkg.kg.names import lookup_key
-from paperkg.kg.nquads import iri, nquad, replace_nquads, serialized
+from paperkg.kg.nquads import PAPERS_NEEDED, iri, nquad, replace_nquads, serialized
 from paperkg.kg.rdf import (
     build_quads,
     entity_nquads,
@@ -455,14 +455,13 @@ def _support_changes(
     added: dict[Key, Support],
     recounted: set[Key],
     created: set[ox.NamedNode],
-    papers_read: Callable[[], object] = lambda: None,
 ) -> Iterator[str]:
     """Add the new papers' support to the stored support of each relation; count the relations in
     `recounted` again from their relation mentions (which already include the new papers').
     Relations `created` by this build have no stored support to read. Yields the quads to add as
     N-Quads lines (streamed into the store: a large build's relations are many); removes on the way.
     The relations that read the build's papers (their relation mentions, or evidence nodes the
-    spool holds) come last, after `papers_read()` returns: most of a first build's read nothing."""
+    spool holds) come last, after `PAPERS_NEEDED`: most of a first build's read nothing."""
     later: list[Key] = []  # the relations that read the build's papers
     for key in sorted(set(added) | recounted, key=lambda k: (k[0].value, k[1], k[2].value)):
         node = _statement_node(key)
@@ -471,7 +470,7 @@ def _support_changes(
         else:  # most of a large build's: nothing stored or spooled to read, add to or remove
             yield from support_nquads(node, added[key])
     if later:
-        papers_read()
+        yield PAPERS_NEEDED
     for key in later:
         node = _statement_node(key)
         if node in created:
@@ -579,10 +578,27 @@ class _Pending:
         after its bulk loads overlap every index file, and the commit's compaction then rewrote
         them all (44 s of one core at the whole corpus)."""
         described = self.descriptions.changes()
-        time_data = self.time_data.changes(db, self.descriptions.new_entities(), papers_loaded.result)
+        time_data = self.time_data.changes(db, self.descriptions.new_entities())
         made = {n for n, new in self.unread.items() if new}
-        support = _support_changes(db, self.support, self.recounted, made, papers_loaded.result)
-        loads.nquads(db, chain(described, time_data, support, last))
+        support = _support_changes(db, self.support, self.recounted, made)
+        loads.nquads(db, chain(_papers_last((described, time_data, support), papers_loaded.result), last))
+
+
+def _papers_last(parts: Iterable[Iterator[str]], papers_read: Callable[[], object]) -> Iterator[str]:
+    """The lines of `parts`, each up to its `PAPERS_NEEDED`, then, once `papers_read()` returns,
+    the rest of those that stopped there: no part's lines that read nothing wait behind another's
+    that wait for the papers."""
+    waiting = []
+    for part in parts:
+        for line in part:
+            if line == PAPERS_NEEDED:
+                waiting.append(part)
+                break
+            yield line
+    if waiting:
+        papers_read()
+    for part in waiting:
+        yield from part
 
 
 @dataclass

@@ -16,6 +16,11 @@ import pyoxigraph as ox
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 
 
+PAPERS_NEEDED = ""
+"""Yielded in a stream of N-Quads lines where the rest of the stream reads the papers a build loads
+meanwhile (`kg.ingest`): nothing where it is written as a line."""
+
+
 def iri(node: ox.NamedNode) -> str:
     return f"<{node.value}>"
 

@@ -25,14 +25,14 @@ that building A and B together gives.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import pyoxigraph as ox
 
 from paperkg.kg.iris import corpus_iri, period_iri
-from paperkg.kg.nquads import iri, literal, nquad, replace_nquads
+from paperkg.kg.nquads import PAPERS_NEEDED, iri, literal, nquad, replace_nquads
 from paperkg.kg.store import bulk_write_nquads
 from paperkg.kg.terms import dcterms, integer, named, pkg, rdf, term_value, xsd
 from paperkg.kg.trends import month_range, quartile_months
@@ -148,22 +148,22 @@ class TimeChanges:
         whose reads are skipped (most of a large build's)."""
         bulk_write_nquads(db, self.changes(db, new))
 
-    def changes(
-        self, db: ox.Store, new: Collection[ox.NamedNode] = (), papers_read: Callable[[], object] = lambda: None
-    ) -> Iterator[str]:
+    def changes(self, db: ox.Store, new: Collection[ox.NamedNode] = ()) -> Iterator[str]:
         """The quads to add as N-Quads lines (`kg.nquads` says why), an entity at a time; what
         is no longer true is removed on the way. `new` as for `write`. Only an entity that lost a
         paper may read the papers (its first one, found again): those come last, after
-        `papers_read()` returns (a build's papers are loading meanwhile)."""
+        `PAPERS_NEEDED` (a build's papers are loading meanwhile)."""
         add: list[str] = []
         if +self.corpus or self.undated:
             _update_corpus(db, self.corpus, self.undated, add)
+        papers_needed = False
         for e in sorted(self.deltas, key=lambda n: (n in self.lost, n.value)):
             stored = e not in new
             counts = _update_periods(db, e, self.deltas[e], add, stored)
             old = _stored_summary(db, e) if stored else set()
-            if e in self.lost:
-                papers_read()
+            if e in self.lost and not papers_needed:
+                papers_needed = True
+                yield PAPERS_NEEDED
             summary = _summary(db, e, counts, old, self.earliest.get(e), self.lost.get(e, set()))
             yield from add
             yield from replace_nquads(db, old, summary)

@@ -17,6 +17,7 @@ from test_relation_support import defining_sa, support_of, undefined_sa
 from paperkg.extract.records import PaperExtraction
 from paperkg.kg import ingest
 from paperkg.kg.ingest import add_extractions
+from paperkg.kg.nquads import PAPERS_NEEDED
 from paperkg.kg.spool import PaperSpool
 from paperkg.kg.store import Store, StoreError
 from paperkg.kg.terms import oa, pkg, prov, rdf
@@ -227,6 +228,44 @@ def test_what_reads_the_papers_at_the_end_waits_for_them(tmp_path, sa_settled, m
     assert {name for name, _ in reads} == {"first paper", "recount"}
     assert all(after_load for _, after_load in reads), reads
     assert triples(relinked) == triples(build(tmp_path / "once", papers))
+
+
+def test_what_reads_nothing_of_the_papers_does_not_wait_behind_what_does(tmp_path, sa_settled, monkeypatch):
+    """An entity lost its first paper (its time data waits for the papers): the relations' support
+    is still computed up to its own wait before the papers are asked for."""
+    events = []
+    support_changes, run = ingest._support_changes, ingest._Loads.run
+
+    def noted_support_changes(*args, **kwargs):
+        events.append("support")
+        yield from support_changes(*args, **kwargs)
+
+    def run_noting_the_ask(self, load, *args):
+        future = run(self, load, *args)
+        result = future.result
+
+        def asked_result(timeout=None):
+            events.append("papers asked")
+            return result(timeout)
+
+        future.result = asked_result  # type: ignore[method-assign]
+        return future
+
+    monkeypatch.setattr(ingest, "_support_changes", noted_support_changes)
+    monkeypatch.setattr(ingest._Loads, "run", run_noting_the_ask)
+    papers = [_dated(undefined_sa(), "2024-03-01"), _dated(undefined_sa_again(), "2024-02-01"), defining_sa()]
+    build(tmp_path / "relinked", papers, chunk_size=1)
+    assert events[:2] == ["support", "papers asked"]
+
+
+def test_the_lines_that_need_the_papers_come_after_all_others():
+    asked = []
+    parts = [iter(["a1", PAPERS_NEEDED, "a2"]), iter(["b1", "b2"]), iter(["c1", PAPERS_NEEDED, "c2"])]
+    lines = ingest._papers_last(parts, lambda: asked.append(len(asked)))
+    assert [next(lines) for _ in range(4)] == ["a1", "b1", "b2", "c1"]
+    assert asked == []
+    assert list(lines) == ["a2", "c2"]
+    assert asked == [0]
 
 
 def test_a_failed_end_load_is_raised_when_the_build_added_nothing(tmp_path, monkeypatch):
