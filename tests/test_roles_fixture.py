@@ -112,3 +112,28 @@ def test_a_proposal_names_what_it_makes_not_what_it_is_made_of():
     assert role(
         "We propose OpenVoxel, a training-free algorithm for grouping.", "training-free algorithm", "Method"
     ) == ("proposes")
+
+
+def test_a_cue_opens_only_where_its_alternatives_can():
+    """The cues that check a word's first letter (`_cue_start`) find what they find when tried at
+    every word start: over the labelled abstracts and each alternative's words in three cases."""
+    from paperkg.kg import roles
+
+    phrases = (
+        "we propose X. this paper introduces X. this work presents X. our method develops X. our "
+        "proposed X. the proposed model designs X. MMEL builds X. a method called X, named X, dubbed "
+        "X, termed X, coined as X. we use X and fine-tune X. this study relies on X. our framework "
+        "employs X. which uses X, that employs X, and applies X. using X, utilising X, employing X, "
+        "leveraging X, adopting X, applying X, harnessing X, incorporating X, integrating X, combining "
+        "X, implementing X, based on X, built on X, building upon X, via X, with the help of X, by "
+        "means of X, through X, thanks to X, owing to X. we analyse X, probe X, examine X, investigate "
+        "X, study X and select X."
+    )
+    texts = [phrases, phrases.upper(), phrases.title()] + [paper["abstract"] for paper in load()]
+    for cue in (roles._PROPOSE, roles._USE, roles._BUILT_WITH):
+        every_word_start = re.compile(
+            re.sub(r"^\\b\(\?=\(\?-i:\[A-Z\]\)\|\[[a-z]+\]\)", r"\\b(?=\\w)", cue.pattern), cue.flags
+        )
+        assert every_word_start.pattern != cue.pattern
+        for text in texts:
+            assert [m.span() for m in cue.finditer(text)] == [m.span() for m in every_word_start.finditer(text)]
