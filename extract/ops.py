@@ -40,27 +40,58 @@ class BlasOps(NumpyOps):
         step_start = numpy.concatenate(([0], numpy.cumsum(lengths)))
         at = 0
         for layer in range(depth):
-            Y = numpy.empty((X.shape[0], dirs * nO), dtype="f")
-            for direction in range(dirs):
+            weights = []
+            for _ in range(dirs):
                 Wx, Wh, bias, at = _layer_weights(params, at, nO, X.shape[1])
                 G = numpy.matmul(X, Wx.T)
                 G += bias
-                # a sequence starts from the initial state: the backward pass meets the longer
-                # sequences first, so the rows past the previous step's still hold it. (thinc
-                # passes H0 as the initial cell and C0 as the initial output; so does this.)
-                h = numpy.repeat(C0[layer, direction][None, :], lengths[0], axis=0)
-                c = numpy.repeat(H0[layer, direction][None, :], lengths[0], axis=0)
-                steps = range(len(lengths)) if direction == 0 else range(len(lengths) - 1, -1, -1)
-                for t in steps:
-                    n = lengths[t]
-                    rows = slice(step_start[t], step_start[t] + n)
-                    gates = G[rows] + numpy.matmul(h[:n], Wh.T)
-                    gates[:, : 3 * nO] = _sigmoid(gates[:, : 3 * nO])
-                    c[:n] = gates[:, :nO] * c[:n] + gates[:, nO : 2 * nO] * numpy.tanh(gates[:, 3 * nO :])
-                    h[:n] = numpy.tanh(c[:n]) * gates[:, 2 * nO : 3 * nO]
-                    Y[rows, direction * nO : (direction + 1) * nO] = h[:n]
-            X = Y
+                weights.append((G, Wh.T))
+            X = _recur(weights, lengths, step_start, H0[layer], C0[layer])
         return X
+
+
+def _recur(weights, lengths, step_start, H0, C0):
+    """Both directions of one layer in one pass over the time steps: step i of the forward
+    direction beside step T - 1 - i of the backward one. The states of the forward direction's
+    running sequences are the first rows of `h` and `c`, the backward direction's follow them,
+    so each gate is computed once a step for both. Each direction's matrix product keeps its own
+    rows and row count (BLAS's result for a row depends on the row count of a small product)
+    and all else is elementwise: every output is bit for bit what one direction at a time gives."""
+    nO = C0.shape[-1]
+    steps = len(lengths)
+    Y = numpy.empty((int(step_start[-1]), len(weights) * nO), dtype="f")
+    h = numpy.empty((len(weights) * int(lengths[0]), nO), dtype="f")
+    c = numpy.empty_like(h)
+    gates = numpy.empty((len(h), 4 * nO), dtype="f")
+    running = [0] * len(weights)  # each direction's sequences under way
+    for i in range(steps):
+        at = []  # each direction's step and its rows in `h`
+        first = 0
+        for direction, (G, WhT) in enumerate(weights):
+            t = i if direction == 0 else steps - 1 - i
+            n = int(lengths[t])
+            if direction == 0 and n < running[0] and len(running) > 1:
+                # sequences ended: the backward direction's states move up behind the forward's
+                h[n : n + running[1]] = h[running[0] : running[0] + running[1]]
+                c[n : n + running[1]] = c[running[0] : running[0] + running[1]]
+            if n > running[direction]:
+                # sequences begin, from the initial state (thinc passes H0 as the initial cell and
+                # C0 as the initial output; so does this)
+                h[first + running[direction] : first + n] = C0[direction]
+                c[first + running[direction] : first + n] = H0[direction]
+            running[direction] = n
+            rows = slice(first, first + n)
+            numpy.matmul(h[rows], WhT, out=gates[rows])
+            gates[rows] += G[step_start[t] : step_start[t] + n]
+            at.append((t, rows))
+            first += n
+        g = gates[:first]
+        g[:, : 3 * nO] = _sigmoid(g[:, : 3 * nO])
+        c[:first] = g[:, :nO] * c[:first] + g[:, nO : 2 * nO] * numpy.tanh(g[:, 3 * nO :])
+        h[:first] = numpy.tanh(c[:first]) * g[:, 2 * nO : 3 * nO]
+        for direction, (t, rows) in enumerate(at):
+            Y[step_start[t] : step_start[t + 1], direction * nO : (direction + 1) * nO] = h[rows]
+    return Y
 
 
 def _layer_weights(params, at: int, nO: int, nI: int):
