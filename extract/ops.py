@@ -13,8 +13,10 @@ instead (`n_process`), so it runs BLAS single-threaded while it extracts (`one_b
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import cast
 
 import numpy
 from thinc.api import Model, NumpyOps
@@ -109,13 +111,45 @@ def _sigmoid(x):
 
 
 def run_on_numpy_blas(nlp) -> None:
-    """Every layer of the pipeline's models computes with `BlasOps` from now on."""
+    """Every layer of the pipeline's models computes with `BlasOps` from now on, and an LSTM
+    over a list of sequences predicts from them packed directly (`_packed_lstm_forward`)."""
     ops = BlasOps()
     for _, component in nlp.components:
         model = getattr(component, "model", None)
         if isinstance(model, Model):
             for layer in model.walk():
                 layer.ops = ops
+                if layer.name == "with_padded(lstm)":
+                    layer._func = functools.partial(_packed_lstm_forward, layer._func)
+
+
+def _packed_lstm_forward(padded_forward, model: Model, Xs, is_train: bool):
+    """`with_padded(LSTM)`'s prediction over a list of sequences, gathered into the LSTM's packed
+    layout at once: thinc's way pads them (`list2padded`), then unpads each time step into the
+    packed rows and back in Python loops, a few numpy calls a token position. The same rows in
+    the same order (thinc's: longest first, the later of equal lengths first), so the same
+    result; training, and any other input, take thinc's way."""
+    if is_train or not isinstance(Xs, list) or len(Xs) < 2:
+        return padded_forward(model, Xs, is_train)
+    lstm = model.layers[0]
+    lengths = numpy.array([len(x) for x in Xs])
+    order = sorted(range(len(Xs)), key=lambda i: (lengths[i], i), reverse=True)
+    starts = numpy.concatenate(([0], numpy.cumsum(lengths)[:-1]))[order]
+    size_at_t = (lengths[order][None, :] > numpy.arange(lengths.max())[:, None]).sum(axis=1)
+    step_start = numpy.concatenate(([0], numpy.cumsum(size_at_t)[:-1]))
+    step_of_row = numpy.repeat(numpy.arange(len(size_at_t)), size_at_t)
+    packed_rows = starts[numpy.arange(len(step_of_row)) - step_start[step_of_row]] + step_of_row
+    HC0 = lstm.get_param("HC0")
+    packed = cast(BlasOps, lstm.ops).lstm_forward_inference(
+        lstm.get_param("LSTM"), HC0[0], HC0[1], numpy.concatenate(Xs)[packed_rows], size_at_t
+    )
+    Y = numpy.empty_like(packed)
+    Y[packed_rows] = packed
+    return numpy.split(Y, numpy.cumsum(lengths)[:-1]), _prediction_only
+
+
+def _prediction_only(dY):
+    raise ValueError("this LSTM forward predicts only: training runs thinc's own")
 
 
 @contextmanager

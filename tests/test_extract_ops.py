@@ -112,3 +112,30 @@ def test_both_directions_in_one_pass_are_bit_identical_to_one_at_a_time(depth, b
     model.predict(sequences)
     (args,) = captured
     assert numpy.array_equal(BlasOps().lstm_forward_inference(*args), _one_direction_at_a_time(*args))
+
+
+def test_the_lstm_over_a_list_predicts_packed_as_thinc_does_padded():
+    # equal lengths (thinc takes the later of two first), a one-token sequence, a 2-layer BiLSTM
+    from paperkg.extract.ops import _packed_lstm_forward
+
+    rng = numpy.random.default_rng(3)
+    model = with_padded(LSTM(48, 48, bi=True, depth=2))
+    sequences = [rng.normal(size=(n, 48)).astype("f") for n in (7, 30, 7, 1, 30, 12, 7)]
+    model.initialize(X=sequences)
+    lstm = model.layers[0]
+    for name in ("LSTM", "HC0"):
+        lstm.set_param(name, rng.normal(scale=0.5, size=lstm.get_param(name).shape).astype("f"))
+    for layer in model.walk():
+        layer.ops = BlasOps()
+    expected = model.predict(sequences)
+    got, _ = _packed_lstm_forward(model._func, model, sequences, False)
+    assert len(got) == len(expected)
+    assert all(numpy.array_equal(a, b) for a, b in zip(got, expected))
+
+
+@pytest.mark.skipif(not (MODEL_DIR / "config.cfg").is_file(), reason="no shipped model in extract/model")
+def test_the_shipped_recognisers_lstm_predicts_packed():
+    nlp = load_nlp()
+    lstms = [layer for _, pipe in nlp.components if hasattr(pipe, "model") for layer in pipe.model.walk()]
+    lstms = [layer for layer in lstms if layer.name == "with_padded(lstm)"]
+    assert lstms and all(layer._func.func.__name__ == "_packed_lstm_forward" for layer in lstms)
