@@ -139,3 +139,29 @@ def test_the_shipped_recognisers_lstm_predicts_packed():
     lstms = [layer for _, pipe in nlp.components if hasattr(pipe, "model") for layer in pipe.model.walk()]
     lstms = [layer for layer in lstms if layer.name == "with_padded(lstm)"]
     assert lstms and all(layer._func.func.__name__ == "_packed_lstm_forward" for layer in lstms)
+
+
+@pytest.mark.parametrize("pieces", [2, 3])
+def test_maxouts_prediction_is_thincs_best_piece(pieces):
+    from thinc.api import Maxout
+
+    from paperkg.extract.ops import _best_piece_forward
+
+    rng = numpy.random.default_rng(pieces)
+    X = rng.normal(size=(300, 144)).astype("f")
+    model = Maxout(48, 144, nP=pieces)
+    model.initialize(X=X)
+    model.set_param("b", rng.normal(size=model.get_param("b").shape).astype("f"))
+    for layer in model.walk():
+        layer.ops = BlasOps()
+    expected = model.predict(X)
+    got, _ = _best_piece_forward(model._func, model, X, False)
+    assert numpy.array_equal(got, expected)
+
+
+@pytest.mark.skipif(not (MODEL_DIR / "config.cfg").is_file(), reason="no shipped model in extract/model")
+def test_the_shipped_recognisers_maxouts_predict_their_best_pieces_alone():
+    nlp = load_nlp()
+    layers = [layer for _, pipe in nlp.components if hasattr(pipe, "model") for layer in pipe.model.walk()]
+    maxouts = [layer for layer in layers if layer.name == "maxout"]
+    assert maxouts and all(layer._func.func.__name__ == "_best_piece_forward" for layer in maxouts)
