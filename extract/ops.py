@@ -13,8 +13,10 @@ instead (`n_process`), so it runs BLAS single-threaded while it extracts (`one_b
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import cast
 
 import numpy
 from thinc.api import Model, NumpyOps
@@ -40,27 +42,58 @@ class BlasOps(NumpyOps):
         step_start = numpy.concatenate(([0], numpy.cumsum(lengths)))
         at = 0
         for layer in range(depth):
-            Y = numpy.empty((X.shape[0], dirs * nO), dtype="f")
-            for direction in range(dirs):
+            weights = []
+            for _ in range(dirs):
                 Wx, Wh, bias, at = _layer_weights(params, at, nO, X.shape[1])
                 G = numpy.matmul(X, Wx.T)
                 G += bias
-                # a sequence starts from the initial state: the backward pass meets the longer
-                # sequences first, so the rows past the previous step's still hold it. (thinc
-                # passes H0 as the initial cell and C0 as the initial output; so does this.)
-                h = numpy.repeat(C0[layer, direction][None, :], lengths[0], axis=0)
-                c = numpy.repeat(H0[layer, direction][None, :], lengths[0], axis=0)
-                steps = range(len(lengths)) if direction == 0 else range(len(lengths) - 1, -1, -1)
-                for t in steps:
-                    n = lengths[t]
-                    rows = slice(step_start[t], step_start[t] + n)
-                    gates = G[rows] + numpy.matmul(h[:n], Wh.T)
-                    gates[:, : 3 * nO] = _sigmoid(gates[:, : 3 * nO])
-                    c[:n] = gates[:, :nO] * c[:n] + gates[:, nO : 2 * nO] * numpy.tanh(gates[:, 3 * nO :])
-                    h[:n] = numpy.tanh(c[:n]) * gates[:, 2 * nO : 3 * nO]
-                    Y[rows, direction * nO : (direction + 1) * nO] = h[:n]
-            X = Y
+                weights.append((G, Wh.T))
+            X = _recur(weights, lengths, step_start, H0[layer], C0[layer])
         return X
+
+
+def _recur(weights, lengths, step_start, H0, C0):
+    """Both directions of one layer in one pass over the time steps: step i of the forward
+    direction beside step T - 1 - i of the backward one. The states of the forward direction's
+    running sequences are the first rows of `h` and `c`, the backward direction's follow them,
+    so each gate is computed once a step for both. Each direction's matrix product keeps its own
+    rows and row count (BLAS's result for a row depends on the row count of a small product)
+    and all else is elementwise: every output is bit for bit what one direction at a time gives."""
+    nO = C0.shape[-1]
+    steps = len(lengths)
+    Y = numpy.empty((int(step_start[-1]), len(weights) * nO), dtype="f")
+    h = numpy.empty((len(weights) * int(lengths[0]), nO), dtype="f")
+    c = numpy.empty_like(h)
+    gates = numpy.empty((len(h), 4 * nO), dtype="f")
+    running = [0] * len(weights)  # each direction's sequences under way
+    for i in range(steps):
+        at = []  # each direction's step and its rows in `h`
+        first = 0
+        for direction, (G, WhT) in enumerate(weights):
+            t = i if direction == 0 else steps - 1 - i
+            n = int(lengths[t])
+            if direction == 0 and n < running[0] and len(running) > 1:
+                # sequences ended: the backward direction's states move up behind the forward's
+                h[n : n + running[1]] = h[running[0] : running[0] + running[1]]
+                c[n : n + running[1]] = c[running[0] : running[0] + running[1]]
+            if n > running[direction]:
+                # sequences begin, from the initial state (thinc passes H0 as the initial cell and
+                # C0 as the initial output; so does this)
+                h[first + running[direction] : first + n] = C0[direction]
+                c[first + running[direction] : first + n] = H0[direction]
+            running[direction] = n
+            rows = slice(first, first + n)
+            numpy.matmul(h[rows], WhT, out=gates[rows])
+            gates[rows] += G[step_start[t] : step_start[t] + n]
+            at.append((t, rows))
+            first += n
+        g = gates[:first]
+        g[:, : 3 * nO] = _sigmoid(g[:, : 3 * nO])
+        c[:first] = g[:, :nO] * c[:first] + g[:, nO : 2 * nO] * numpy.tanh(g[:, 3 * nO :])
+        h[:first] = numpy.tanh(c[:first]) * g[:, 2 * nO : 3 * nO]
+        for direction, (t, rows) in enumerate(at):
+            Y[step_start[t] : step_start[t + 1], direction * nO : (direction + 1) * nO] = h[rows]
+    return Y
 
 
 def _layer_weights(params, at: int, nO: int, nI: int):
@@ -78,13 +111,68 @@ def _sigmoid(x):
 
 
 def run_on_numpy_blas(nlp) -> None:
-    """Every layer of the pipeline's models computes with `BlasOps` from now on."""
+    """Every layer of the pipeline's models computes with `BlasOps` from now on, and an LSTM
+    over a list of sequences predicts from them packed directly (`_packed_lstm_forward`)."""
     ops = BlasOps()
     for _, component in nlp.components:
         model = getattr(component, "model", None)
         if isinstance(model, Model):
             for layer in model.walk():
                 layer.ops = ops
+                if layer.name == "with_padded(lstm)":
+                    layer._func = functools.partial(_packed_lstm_forward, layer._func)
+                elif layer.name == "maxout":
+                    layer._func = functools.partial(_best_piece_forward, layer._func)
+
+
+def _best_piece_forward(maxout_forward, model: Model, X, is_train: bool):
+    """thinc's Maxout's prediction, its best pieces alone: thinc's `ops.maxout` also records
+    which piece won, for training's backprop, in a loop three times slower than `best_piece`."""
+    if is_train:
+        return maxout_forward(model, X, is_train)
+    nO, nP, nI = (model.get_dim(dim) for dim in ("nO", "nP", "nI"))
+    W = numpy.asarray(model.get_param("W")).reshape((nO * nP, nI))
+    Y = numpy.matmul(X, W.T)  # as `BlasOps.gemm(X, W, trans2=True)`
+    Y += numpy.asarray(model.get_param("b")).reshape((nO * nP,))
+    return best_piece(Y.reshape((len(Y), nO, nP))), _prediction_only
+
+
+def best_piece(unmaxed: numpy.ndarray) -> numpy.ndarray:
+    """`unmaxed.max(axis=2)`, piece by piece: numpy reduces a short last axis (two or three
+    pieces in the shipped model) several times slower than it takes the maximum of two arrays."""
+    out = unmaxed[:, :, 0].copy()
+    for piece in range(1, unmaxed.shape[2]):
+        numpy.maximum(out, unmaxed[:, :, piece], out=out)
+    return out
+
+
+def _packed_lstm_forward(padded_forward, model: Model, Xs, is_train: bool):
+    """`with_padded(LSTM)`'s prediction over a list of sequences, gathered into the LSTM's packed
+    layout at once: thinc's way pads them (`list2padded`), then unpads each time step into the
+    packed rows and back in Python loops, a few numpy calls a token position. The same rows in
+    the same order (thinc's: longest first, the later of equal lengths first), so the same
+    result; training, and any other input, take thinc's way."""
+    if is_train or not isinstance(Xs, list) or len(Xs) < 2:
+        return padded_forward(model, Xs, is_train)
+    lstm = model.layers[0]
+    lengths = numpy.array([len(x) for x in Xs])
+    order = sorted(range(len(Xs)), key=lambda i: (lengths[i], i), reverse=True)
+    starts = numpy.concatenate(([0], numpy.cumsum(lengths)[:-1]))[order]
+    size_at_t = (lengths[order][None, :] > numpy.arange(lengths.max())[:, None]).sum(axis=1)
+    step_start = numpy.concatenate(([0], numpy.cumsum(size_at_t)[:-1]))
+    step_of_row = numpy.repeat(numpy.arange(len(size_at_t)), size_at_t)
+    packed_rows = starts[numpy.arange(len(step_of_row)) - step_start[step_of_row]] + step_of_row
+    HC0 = lstm.get_param("HC0")
+    packed = cast(BlasOps, lstm.ops).lstm_forward_inference(
+        lstm.get_param("LSTM"), HC0[0], HC0[1], numpy.concatenate(Xs)[packed_rows], size_at_t
+    )
+    Y = numpy.empty_like(packed)
+    Y[packed_rows] = packed
+    return numpy.split(Y, numpy.cumsum(lengths)[:-1]), _prediction_only
+
+
+def _prediction_only(dY):
+    raise ValueError("this LSTM forward predicts only: training runs thinc's own")
 
 
 @contextmanager

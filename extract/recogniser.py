@@ -22,6 +22,8 @@ from spacy.pipeline.ner import DEFAULT_NER_MODEL, EntityRecognizer
 from spacy.tokens import Doc, Span
 from spacy.util import minibatch
 
+from paperkg.extract.ops import best_piece
+
 __all__ = ["LockstepRecognizer"]
 
 _BEGIN, _IN, _LAST, _UNIT, _OUT = range(5)
@@ -85,7 +87,7 @@ class LockstepRecognizer(EntityRecognizer):
         unseen = ~self._seen()
 
         def best(unmaxed, valid):
-            scores = ops.gemm(_maxout(unmaxed), upper.get_param("W"), trans2=True) + upper.get_param("b")
+            scores = ops.gemm(best_piece(unmaxed), upper.get_param("W"), trans2=True) + upper.get_param("b")
             scores[:, unseen] = scores.min()  # as spaCy's decoder scores them
             return numpy.where(valid, scores, -numpy.inf).argmax(axis=1)
 
@@ -141,15 +143,6 @@ class LockstepRecognizer(EntityRecognizer):
         seen = numpy.ones(self.moves.n_moves, dtype=bool)
         seen[list(self.model.attrs.get("unseen_classes", ()))] = False
         return seen
-
-
-def _maxout(unmaxed: numpy.ndarray) -> numpy.ndarray:
-    """`unmaxed.max(axis=2)`, piece by piece: numpy reduces a short last axis (two pieces in the
-    shipped model) several times slower than it takes the maximum of two arrays."""
-    out = unmaxed[:, :, 0].copy()
-    for piece in range(1, unmaxed.shape[2]):
-        numpy.maximum(out, unmaxed[:, :, piece], out=out)
-    return out
 
 
 def _token_constraints(docs: list[Doc]) -> tuple[numpy.ndarray, numpy.ndarray]:

@@ -56,3 +56,112 @@ def test_the_shipped_pipeline_computes_with_blas_ops():
     nlp = load_nlp()
     layers = [layer for _, pipe in nlp.components if hasattr(pipe, "model") for layer in pipe.model.walk()]
     assert layers and all(isinstance(layer.ops, BlasOps) for layer in layers)
+
+
+def _one_direction_at_a_time(params, H0, C0, X, size_at_t):
+    """The LSTM's inference as BlasOps computed it before both directions ran in one pass."""
+    from paperkg.extract.ops import _layer_weights, _sigmoid
+
+    depth, dirs, nO = C0.shape
+    lengths = numpy.asarray(size_at_t)
+    step_start = numpy.concatenate(([0], numpy.cumsum(lengths)))
+    at = 0
+    for layer in range(depth):
+        Y = numpy.empty((X.shape[0], dirs * nO), dtype="f")
+        for direction in range(dirs):
+            Wx, Wh, bias, at = _layer_weights(params, at, nO, X.shape[1])
+            G = numpy.matmul(X, Wx.T)
+            G += bias
+            h = numpy.repeat(C0[layer, direction][None, :], lengths[0], axis=0)
+            c = numpy.repeat(H0[layer, direction][None, :], lengths[0], axis=0)
+            steps = range(len(lengths)) if direction == 0 else range(len(lengths) - 1, -1, -1)
+            for t in steps:
+                n = lengths[t]
+                rows = slice(step_start[t], step_start[t] + n)
+                gates = G[rows] + numpy.matmul(h[:n], Wh.T)
+                gates[:, : 3 * nO] = _sigmoid(gates[:, : 3 * nO])
+                c[:n] = gates[:, :nO] * c[:n] + gates[:, nO : 2 * nO] * numpy.tanh(gates[:, 3 * nO :])
+                h[:n] = numpy.tanh(c[:n]) * gates[:, 2 * nO : 3 * nO]
+                Y[rows, direction * nO : (direction + 1) * nO] = h[:n]
+        X = Y
+    return X
+
+
+@pytest.mark.parametrize("depth", [1, 2])
+@pytest.mark.parametrize("bi", [False, True])
+def test_both_directions_in_one_pass_are_bit_identical_to_one_at_a_time(depth, bi):
+    # the recogniser's widths (48), many sequences of unequal and equal lengths: the backward
+    # direction's states move as forward sequences end, and begin as the longer ones start
+    rng = numpy.random.default_rng(depth)
+    model = with_padded(LSTM(48, 48, bi=bi, depth=depth))
+    sequences = [rng.normal(size=(n, 48)).astype("f") for n in rng.integers(1, 60, size=40)]
+    sequences += [rng.normal(size=(n, 48)).astype("f") for n in (59, 1, 1, 30)]
+    model.initialize(X=sequences)
+    lstm = model.layers[0]
+    for name in ("LSTM", "HC0"):
+        lstm.set_param(name, rng.normal(scale=0.5, size=lstm.get_param(name).shape).astype("f"))
+    captured = []
+
+    class Capturing(BlasOps):
+        def lstm_forward_inference(self, *args):
+            captured.append(args)
+            return super().lstm_forward_inference(*args)
+
+    for layer in model.walk():
+        layer.ops = Capturing()
+    model.predict(sequences)
+    (args,) = captured
+    assert numpy.array_equal(BlasOps().lstm_forward_inference(*args), _one_direction_at_a_time(*args))
+
+
+def test_the_lstm_over_a_list_predicts_packed_as_thinc_does_padded():
+    # equal lengths (thinc takes the later of two first), a one-token sequence, a 2-layer BiLSTM
+    from paperkg.extract.ops import _packed_lstm_forward
+
+    rng = numpy.random.default_rng(3)
+    model = with_padded(LSTM(48, 48, bi=True, depth=2))
+    sequences = [rng.normal(size=(n, 48)).astype("f") for n in (7, 30, 7, 1, 30, 12, 7)]
+    model.initialize(X=sequences)
+    lstm = model.layers[0]
+    for name in ("LSTM", "HC0"):
+        lstm.set_param(name, rng.normal(scale=0.5, size=lstm.get_param(name).shape).astype("f"))
+    for layer in model.walk():
+        layer.ops = BlasOps()
+    expected = model.predict(sequences)
+    got, _ = _packed_lstm_forward(model._func, model, sequences, False)
+    assert len(got) == len(expected)
+    assert all(numpy.array_equal(a, b) for a, b in zip(got, expected))
+
+
+@pytest.mark.skipif(not (MODEL_DIR / "config.cfg").is_file(), reason="no shipped model in extract/model")
+def test_the_shipped_recognisers_lstm_predicts_packed():
+    nlp = load_nlp()
+    lstms = [layer for _, pipe in nlp.components if hasattr(pipe, "model") for layer in pipe.model.walk()]
+    lstms = [layer for layer in lstms if layer.name == "with_padded(lstm)"]
+    assert lstms and all(layer._func.func.__name__ == "_packed_lstm_forward" for layer in lstms)
+
+
+@pytest.mark.parametrize("pieces", [2, 3])
+def test_maxouts_prediction_is_thincs_best_piece(pieces):
+    from thinc.api import Maxout
+
+    from paperkg.extract.ops import _best_piece_forward
+
+    rng = numpy.random.default_rng(pieces)
+    X = rng.normal(size=(300, 144)).astype("f")
+    model = Maxout(48, 144, nP=pieces)
+    model.initialize(X=X)
+    model.set_param("b", rng.normal(size=model.get_param("b").shape).astype("f"))
+    for layer in model.walk():
+        layer.ops = BlasOps()
+    expected = model.predict(X)
+    got, _ = _best_piece_forward(model._func, model, X, False)
+    assert numpy.array_equal(got, expected)
+
+
+@pytest.mark.skipif(not (MODEL_DIR / "config.cfg").is_file(), reason="no shipped model in extract/model")
+def test_the_shipped_recognisers_maxouts_predict_their_best_pieces_alone():
+    nlp = load_nlp()
+    layers = [layer for _, pipe in nlp.components if hasattr(pipe, "model") for layer in pipe.model.walk()]
+    maxouts = [layer for layer in layers if layer.name == "maxout"]
+    assert maxouts and all(layer._func.func.__name__ == "_best_piece_forward" for layer in maxouts)

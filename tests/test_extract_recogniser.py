@@ -109,9 +109,9 @@ def _offsets(words, spans):
 
 @pytest.mark.parametrize("pieces", [1, 2, 3])
 def test_maxout_takes_the_largest_piece(pieces):
-    from paperkg.extract.recogniser import _maxout
+    from paperkg.extract.ops import best_piece
 
     unmaxed = numpy.random.default_rng(pieces).standard_normal((50, 8, pieces)).astype("f")
-    got = _maxout(unmaxed)
+    got = best_piece(unmaxed)
     assert got.shape == (50, 8) and got.flags.c_contiguous
     assert numpy.array_equal(got, unmaxed.max(axis=2))
