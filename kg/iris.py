@@ -37,8 +37,13 @@ def entity_iri(entity_key: str) -> ox.NamedNode:
     return ox.NamedNode(f"{_base()}entity/{slug(entity_key)}")
 
 
+_SHA1 = hashlib.sha1()  # copied: `hashlib.sha1()` looks the digest up in OpenSSL at every call (a fifth of its time)
+
+
 def _digest(*parts: str) -> str:
-    return hashlib.sha1("\n".join(parts).encode("utf-8")).hexdigest()[:16]
+    digest = _SHA1.copy()
+    digest.update("\n".join(parts).encode("utf-8"))
+    return digest.hexdigest()[:16]
 
 
 def sentence_iri(paper: ox.NamedNode, field: str, index: int) -> ox.NamedNode:
