@@ -99,19 +99,19 @@ def preferred_label(
     """
     form_keys = form_keys if form_keys is not None else form_keys_of(form_counts)
     short_keys = {lookup_key(a) for a in acronyms}
-    own: Counter = Counter()
-    short: Counter = Counter()
+    own: dict[str, int] = {}  # dicts, not Counters: a build makes two for each entity it describes
+    short: dict[str, int] = {}
     for form, n in form_counts.items():
         form_key = form_keys[form]
         if form_key == key:
-            own[_as_unicode(form)] += n
+            _tally(own, _as_unicode(form), n)
         elif form_key in short_keys:
-            short[_as_unicode(form)] += n
+            _tally(short, _as_unicode(form), n)
     if sum(short.values()) > sum(own.values()):
         own = short
     if not own:  # only ever named by a name the extractor grouped in
         for form, n in form_counts.items():
-            own[_as_unicode(form)] += n
+            _tally(own, _as_unicode(form), n)
     # a proper name: written as a vocabulary names it (`Natural Questions`, however often papers write
     # "natural questions"), or in most mentions with every word capitalised (`Open Images`, not
     # `chat logs` or a title's `Chat Logs`); it is named as written
@@ -126,6 +126,10 @@ def preferred_label(
     if singular_forms:
         return _most(singular_forms)
     return singular_surface(_most(own))
+
+
+def _tally(counts: dict[str, int], name: str, n: int) -> None:
+    counts[name] = counts.get(name, 0) + n
 
 
 def _as_unicode(form: str) -> str:
