@@ -145,25 +145,38 @@ def extract(papers: int, workers: int, work: Path) -> Path:
     return kept
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def sides_parser(description: str | None) -> argparse.ArgumentParser:
+    """The arguments of a bench that runs two Pythons on the extractions this one keeps in --work
+    (`bench.descriptions` too)."""
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--before", required=True, help="the Python of the code to compare with (its venv's)")
     parser.add_argument("--after", default=sys.executable, help="the Python measured [this one]")
     parser.add_argument("--papers", type=int, default=10_000)
     parser.add_argument("--workers", type=int, default=2, help="extraction processes (extraction is not timed)")
     parser.add_argument(
-        "--pace", type=float, default=8.0, help="seconds the writer waits after each chunk, per 1,000 papers [8]"
-    )
-    parser.add_argument(
-        "--reuse", action="store_true", help="take the extractions an earlier run kept in --work, if there"
+        "--reuse", action="store_true", help="take what an earlier run kept in --work (the extractions), if there"
     )
     parser.add_argument("--work", type=Path, default=ROOT / "bench" / "out" / "write-path")
-    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "write-path.json")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def kept_extractions(args: argparse.Namespace) -> Path:
+    """The extractions of --papers kept in --work: made there, unless --reuse finds them."""
     args.work.mkdir(parents=True, exist_ok=True)
     kept = args.work / f"extractions-{args.papers}.pickle"
     if not (args.reuse and kept.exists()):
         kept = extract(args.papers, args.workers, args.work)
+    return kept
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = sides_parser(__doc__)
+    parser.add_argument(
+        "--pace", type=float, default=8.0, help="seconds the writer waits after each chunk, per 1,000 papers [8]"
+    )
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "write-path.json")
+    args = parser.parse_args(argv)
+    kept = kept_extractions(args)
     sides = {"before": args.before, "after": args.after}
     running = {
         which: subprocess.Popen(

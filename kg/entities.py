@@ -99,19 +99,19 @@ def preferred_label(
     """
     form_keys = form_keys if form_keys is not None else form_keys_of(form_counts)
     short_keys = {lookup_key(a) for a in acronyms}
-    own: Counter = Counter()
-    short: Counter = Counter()
+    own: dict[str, int] = {}  # dicts, not Counters: a build makes two for each entity it describes
+    short: dict[str, int] = {}
     for form, n in form_counts.items():
         form_key = form_keys[form]
         if form_key == key:
-            own[_as_unicode(form)] += n
+            _tally(own, _as_unicode(form), n)
         elif form_key in short_keys:
-            short[_as_unicode(form)] += n
+            _tally(short, _as_unicode(form), n)
     if sum(short.values()) > sum(own.values()):
         own = short
     if not own:  # only ever named by a name the extractor grouped in
         for form, n in form_counts.items():
-            own[_as_unicode(form)] += n
+            _tally(own, _as_unicode(form), n)
     # a proper name: written as a vocabulary names it (`Natural Questions`, however often papers write
     # "natural questions"), or in most mentions with every word capitalised (`Open Images`, not
     # `chat logs` or a title's `Chat Logs`); it is named as written
@@ -126,6 +126,10 @@ def preferred_label(
     if singular_forms:
         return _most(singular_forms)
     return singular_surface(_most(own))
+
+
+def _tally(counts: dict[str, int], name: str, n: int) -> None:
+    counts[name] = counts.get(name, 0) + n
 
 
 def _as_unicode(form: str) -> str:
@@ -175,7 +179,7 @@ def resolve_entity_type(
     if curated:
         return curated
     voted = majority_type(type_counts)
-    if _unresolved_acronym(key, label, quality):
+    if _unresolved_acronym(key, label, label_key, quality):
         return voted  # `SSL` is not the dataset the vocabulary spells so
     known = quality.type_of(key, label)
     if known is None and voted == "Concept":  # an acronym's entries are trusted only over a guess (PSNR)
@@ -211,9 +215,14 @@ _LINKABLE = {
 _TOPICS = ("cso", "aio")
 
 
-def _unresolved_acronym(key: str, label: str, quality: Quality) -> bool:
+def _unresolved_acronym(key: str, label: str, label_key: str, quality: Quality) -> bool:
     """An entity named by an acronym that papers use for other words, which no definition resolved."""
-    return is_acronym_like(label) and lookup_key(label) == key and quality.abbreviates(label)
+    return _short_name(key, label, label_key) and quality.abbreviates(label)
+
+
+def _short_name(key: str, label: str, label_key: str) -> bool:
+    """An entity known by its acronym only: no long form papers define is its key."""
+    return label_key == key and is_acronym_like(label)
 
 
 def _own_pages(entries: list, key: str) -> list:
@@ -235,17 +244,22 @@ def _address_key(iri: str) -> str:
     return lookup_key(re.split(r"[/#]", iri.rstrip("/"))[-1].replace("_", " ").replace("-", " "))
 
 
-def external_links(key: str, type_: str, label: str, quality: Quality) -> tuple[tuple[str, str], ...]:
+def external_links(
+    key: str, type_: str, label: str, quality: Quality, label_key: str | None = None
+) -> tuple[tuple[str, str], ...]:
     """`skos:exactMatch` to vocabulary entries of the entity's own name (its key: the long form when
     papers define one) whose type describes the entity's; `closeMatch` to a CSO topic or AI Ontology
     class of that name, unless the entity is known by a short name only, which says too little. An
     acronym alone never links: `MLLM` is not the dataset "MLM", and an acronym papers use for other
-    words (`SSL`), left unresolved, links nowhere."""
-    short_name = is_acronym_like(label) and lookup_key(label) == key
-    if short_name and _unresolved_acronym(key, label, quality):
+    words (`SSL`), left unresolved, links nowhere. `label_key` is the label's key, when the caller has it."""
+    entries = [e for e in quality.vocabulary(key) if e.iri]
+    if not entries:  # most keys have none
+        return ()
+    short_name = _short_name(key, label, label_key if label_key is not None else lookup_key(label))
+    if short_name and quality.abbreviates(label):  # `_unresolved_acronym`
         return ()
     links: dict[str, str] = {}
-    for entry in _own_pages([e for e in quality.vocabulary(key) if e.iri], key):
+    for entry in _own_pages(entries, key):
         if entry.family in _TOPICS:
             if not short_name:
                 links.setdefault(entry.iri, "closeMatch")
@@ -342,10 +356,11 @@ def summarise(
     acronyms = tuple(sorted(set(acronyms)))
     quality = load_quality()
     label = preferred_label(key, form_counts, acronyms, form_keys=keys_of)
-    type_ = resolve_entity_type(key, label, type_counts, quality, keys_of.get(label))
+    type_ = resolve_entity_type(key, label, type_counts, quality, _key_of(label, keys_of))
     if type_ in _AS_WRITTEN:
         names = [e.name for e in quality.vocabulary(key)]
         label = preferred_label(key, form_counts, acronyms, as_written=True, known=names, form_keys=keys_of)
+        _key_of(label, keys_of)
     short_keys = {lookup_key(a) for a in acronyms}
     borrowed = {f for f in form_counts if _borrowed_acronym(f, keys_of[f], key, short_keys, quality)}
     aliases = tuple(sorted((set(form_counts) | set(acronyms)) - {label} - borrowed))
@@ -362,9 +377,17 @@ def summarise(
         merges=tuple((alias, merge_rules(alias, label, acronyms, quality, name_keys)) for alias in aliases),
         papers=papers,
         mentions=sum(form_counts.values()),
-        forms=tuple(sorted((text, type_, n) for (text, type_, n) in _forms(tallies))),
-        links=external_links(key, type_, label, quality),
+        forms=tuple(sorted(_forms(tallies))),
+        links=external_links(key, type_, label, quality, keys_of[label]),
     )
+
+
+def _key_of(name: str, keys: dict[str, str]) -> str:
+    """`lookup_key(name)`, kept in `keys` (the label is most often one of the forms, whose keys are
+    there; else its key is asked for three times)."""
+    if name not in keys:
+        keys[name] = lookup_key(name)
+    return keys[name]
 
 
 def _borrowed_acronym(form: str, form_key: str, key: str, short_keys: set[str], quality: Quality) -> bool:

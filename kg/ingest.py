@@ -729,7 +729,10 @@ class Descriptions:
                 if summary.type == "Model":
                     self._models.append(EntityRef(e.value, summary.label, "Model", summary.papers))
                     self._model_keys.extend((e.value, k) for k in summary.lookup_keys)
-            yield from replace_nquads(self._db, d.stored, lines)
+            if d.stored:
+                yield from replace_nquads(self._db, d.stored, lines)
+            elif lines:  # a new entity's lines as one string: the load's file takes it as it takes a line
+                yield "".join(lines)
 
     def families(self) -> str:
         """The model families' links as `kg.families.refresh_families` makes them, once `changes`

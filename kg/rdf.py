@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from datetime import datetime
+from functools import cache
 
 import pyoxigraph as ox
 
@@ -12,8 +13,8 @@ from paperkg.extract.readers.dates import xsd_type
 from paperkg.extract.records import Paper, Sentence
 from paperkg.kg.entities import EntitySummary
 from paperkg.kg.iris import (
-    form_iri,
-    merge_iri,
+    form_iri_text,
+    merge_iri_text,
     paper_iri,
     relation_mention_iri,
     sentence_iri_text,
@@ -188,34 +189,55 @@ SUMMARY_PREDICATES = frozenset(
 )
 
 
+# An entity's description, rendered as a mention's lines are: its IRI once, the predicates and
+# classes here once (a build describes every entity it touched: ~480k at the whole corpus).
+_LABEL, _ALT_LABEL, _KEY, _LOOKUP_KEY, _ACRONYM = (
+    f"<{p.value}> " for p in (skos.prefLabel, skos.altLabel, pkg.key, pkg.lookupKey, pkg.acronym)
+)
+_PAPER_COUNT, _MENTION_COUNT, _HAS_MERGE, _ALIAS, _MERGE_RULE, _SURFACE_FORM = (
+    f"<{p.value}> " for p in (pkg.paperCount, pkg.mentionCount, pkg.hasMerge, pkg.alias, pkg.mergeRule, pkg.surfaceForm)
+)
+_A_MERGE, _A_FORM = (f"{_TYPE}{iri(c)} .\n" for c in (pkg.AliasMerge, pkg.SurfaceForm))
+
+
+_LINKS = {relation: f"<{getattr(skos, relation).value}> " for relation in ("exactMatch", "closeMatch")}
+
+
+@cache
+def _class(name: str) -> str:
+    """The IRI of `pkg`'s class `name` as N-Quads writes it, made once per class (`entity_nquads`)."""
+    return iri(getattr(pkg, name))
+
+
 def entity_nquads(entity: ox.NamedNode, s: EntitySummary) -> list[str]:
     """An entity's description and the explanation of each of its aliases, as N-Quads lines
     (`kg.nquads`): a build writes one for every entity it touched."""
-    node, integer_type = iri(entity), xsd.integer
+    at = entity.value
+    node = f"<{at}> "
     lines = [
-        nquad(node, rdf.type, iri(getattr(pkg, s.type))),
-        nquad(node, skos.prefLabel, literal(s.label)),
-        nquad(node, pkg.key, literal(s.key)),
-        nquad(node, pkg.paperCount, literal(str(s.papers), integer_type)),
-        nquad(node, pkg.mentionCount, literal(str(s.mentions), integer_type)),
+        f"{node}{_TYPE}{_class(s.type)} .\n",
+        f"{node}{_LABEL}{literal(s.label)} .\n",
+        f"{node}{_KEY}{literal(s.key)} .\n",
+        f'{node}{_PAPER_COUNT}"{s.papers}"{_INTEGER}',
+        f'{node}{_MENTION_COUNT}"{s.mentions}"{_INTEGER}',
     ]
-    lines += [nquad(node, pkg.lookupKey, literal(k)) for k in s.lookup_keys]
-    lines += [nquad(node, skos.altLabel, literal(a)) for a in s.aliases]
-    lines += [nquad(node, pkg.acronym, literal(a)) for a in s.acronyms]
-    lines += [nquad(node, getattr(skos, relation), f"<{target}>") for relation, target in s.links]
+    lines += [f"{node}{_LOOKUP_KEY}{literal(k)} .\n" for k in s.lookup_keys]
+    lines += [f"{node}{_ALT_LABEL}{literal(a)} .\n" for a in s.aliases]
+    lines += [f"{node}{_ACRONYM}{literal(a)} .\n" for a in s.acronyms]
+    lines += [f"{node}{_LINKS[relation]}<{target}> .\n" for relation, target in s.links]
     for alias, rules in s.merges:
-        merge = iri(merge_iri(entity, alias))
-        lines.append(nquad(node, pkg.hasMerge, merge))
-        lines.append(nquad(merge, rdf.type, iri(pkg.AliasMerge)))
-        lines.append(nquad(merge, pkg.alias, literal(alias)))
-        lines += [nquad(merge, pkg.mergeRule, literal(r)) for r in rules]
+        merge = f"<{merge_iri_text(at, alias)}> "
+        lines += (f"{node}{_HAS_MERGE}{merge}.\n", f"{merge}{_A_MERGE}", f"{merge}{_ALIAS}{literal(alias)} .\n")
+        lines += [f"{merge}{_MERGE_RULE}{literal(r)} .\n" for r in rules]
     for text, type_, n in s.forms:
-        form = iri(form_iri(entity, text, type_))
-        lines.append(nquad(node, pkg.surfaceForm, form))
-        lines.append(nquad(form, rdf.type, iri(pkg.SurfaceForm)))
-        lines.append(nquad(form, oa.exact, literal(text)))
-        lines.append(nquad(form, pkg.entityType, iri(getattr(pkg, type_))))
-        lines.append(nquad(form, pkg.mentionCount, literal(str(n), integer_type)))
+        form = f"<{form_iri_text(at, text, type_)}> "
+        lines += (
+            f"{node}{_SURFACE_FORM}{form}.\n",
+            f"{form}{_A_FORM}",
+            f"{form}{_EXACT}{literal(text)} .\n",
+            f"{form}{_ENTITY_TYPE}{_class(type_)} .\n",
+            f'{form}{_MENTION_COUNT}"{n}"{_INTEGER}',
+        )
     return lines
 
 

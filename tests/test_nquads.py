@@ -11,7 +11,9 @@ from paperkg.kg.entities import EntitySummary
 from paperkg.kg.iris import (
     build_iri,
     entity_iri,
+    form_iri_text,
     mention_iri,
+    merge_iri_text,
     paper_iri,
     relation_mention_iri,
     sentence_iri,
@@ -203,3 +205,41 @@ def test_a_relations_evidence_lines_are_the_bytes_oxigraph_writes_for_its_quads(
     lines = statement_nquads(s, "usedFor", o, build)
     assert [serialized([q]).decode() for q in statement_quads(s, "usedFor", o, build)] == lines
     assert ox.Quad(s, pkg.usedFor, o) in statement_quads(s, "usedFor", o, build)
+
+
+def test_a_descriptions_lines_are_its_quads_as_oxigraph_writes_them_one_a_line():
+    """`entity_nquads` renders its lines from strings made once (the predicates, the entity's IRI):
+    on hostile text they must still hold exactly the description's quads, one a line."""
+    entity, s = entity_iri("hostile"), _summary(HOSTILE)
+    alias = HOSTILE + " v2"
+    merge = ox.NamedNode(merge_iri_text(entity.value, alias))
+    forms = {(text, t): ox.NamedNode(form_iri_text(entity.value, text, t)) for text, t, _ in s.forms}
+    expected = {
+        ox.Quad(entity, rdf.type, pkg.Method),
+        ox.Quad(entity, skos.prefLabel, ox.Literal(HOSTILE)),
+        ox.Quad(entity, pkg.key, ox.Literal("hostile")),
+        ox.Quad(entity, pkg.paperCount, ox.Literal("3", datatype=xsd.integer)),
+        ox.Quad(entity, pkg.mentionCount, ox.Literal("5", datatype=xsd.integer)),
+        ox.Quad(entity, pkg.lookupKey, ox.Literal("hostile")),
+        ox.Quad(entity, skos.altLabel, ox.Literal(alias)),
+        ox.Quad(entity, pkg.acronym, ox.Literal("H\\A")),
+        ox.Quad(entity, skos.exactMatch, ox.NamedNode("https://example.org/id/1")),
+        ox.Quad(entity, pkg.hasMerge, merge),
+        ox.Quad(merge, rdf.type, pkg.AliasMerge),
+        ox.Quad(merge, pkg.alias, ox.Literal(alias)),
+        ox.Quad(merge, pkg.mergeRule, ox.Literal("plural")),
+        ox.Quad(merge, pkg.mergeRule, ox.Literal('a "rule"')),
+    }
+    for (text, t), form in forms.items():
+        n = 4 if t == "Method" else 1
+        expected |= {
+            ox.Quad(entity, pkg.surfaceForm, form),
+            ox.Quad(form, rdf.type, pkg.SurfaceForm),
+            ox.Quad(form, oa.exact, ox.Literal(text)),
+            ox.Quad(form, pkg.entityType, getattr(pkg, t)),
+            ox.Quad(form, pkg.mentionCount, ox.Literal(str(n), datatype=xsd.integer)),
+        }
+    lines = entity_nquads(entity, s)
+    quads = list(ox.parse("".join(lines).encode(), ox.RdfFormat.N_QUADS))
+    assert set(quads) == expected and len(quads) == len(lines) == len(expected)
+    assert [len(list(ox.parse(line.encode(), ox.RdfFormat.N_QUADS))) for line in lines] == [1] * len(lines)
