@@ -360,7 +360,6 @@ def summarise(
     if type_ in _AS_WRITTEN:
         names = [e.name for e in quality.vocabulary(key)]
         label = preferred_label(key, form_counts, acronyms, as_written=True, known=names, form_keys=keys_of)
-        _key_of(label, keys_of)
     short_keys = {lookup_key(a) for a in acronyms}
     borrowed = {f for f in form_counts if _borrowed_acronym(f, keys_of[f], key, short_keys, quality)}
     aliases = tuple(sorted((set(form_counts) | set(acronyms)) - {label} - borrowed))
@@ -378,7 +377,7 @@ def summarise(
         papers=papers,
         mentions=sum(form_counts.values()),
         forms=tuple(sorted(_forms(tallies))),
-        links=external_links(key, type_, label, quality, keys_of[label]),
+        links=external_links(key, type_, label, quality, _key_of(label, keys_of)),
     )
 
 
