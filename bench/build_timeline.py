@@ -58,23 +58,19 @@ def sample() -> dict[str, float]:
     """CPU seconds so far: the process, its Python main thread, RocksDB's threads, the workers."""
     me = os.getpid()
     found = {"process": _cpu(f"/proc/{me}/stat")[1], "build thread": 0.0, "rocksdb": 0.0}
+    workers = 0.0
     for task in os.listdir(f"/proc/{me}/task"):
         try:
             name, cpu = _cpu(f"/proc/{me}/task/{task}/stat")
+            with open(f"/proc/{me}/task/{task}/children") as file:
+                children = file.read().split()
         except FileNotFoundError:  # a thread that ended meanwhile
             continue
         if task == str(me):
             found["build thread"] = cpu
         elif name.startswith("rocksdb"):
             found["rocksdb"] += cpu
-    workers = 0.0
-    for task in os.listdir(f"/proc/{me}/task"):
-        try:
-            with open(f"/proc/{me}/task/{task}/children") as file:
-                children = file.read().split()
-        except FileNotFoundError:
-            continue
-        for child in children:
+        for child in children:  # the pool's workers, children of whichever thread started them
             try:
                 workers += _cpu(f"/proc/{child}/stat")[1]
             except FileNotFoundError:

@@ -133,14 +133,6 @@ def test_the_lstm_over_a_list_predicts_packed_as_thinc_does_padded():
     assert all(numpy.array_equal(a, b) for a, b in zip(got, expected))
 
 
-@pytest.mark.skipif(not (MODEL_DIR / "config.cfg").is_file(), reason="no shipped model in extract/model")
-def test_the_shipped_recognisers_lstm_predicts_packed():
-    nlp = load_nlp()
-    lstms = [layer for _, pipe in nlp.components if hasattr(pipe, "model") for layer in pipe.model.walk()]
-    lstms = [layer for layer in lstms if layer.name == "with_padded(lstm)"]
-    assert lstms and all(layer._func.func.__name__ == "_packed_lstm_forward" for layer in lstms)
-
-
 @pytest.mark.parametrize("pieces", [2, 3])
 def test_maxouts_prediction_is_thincs_best_piece(pieces):
     from thinc.api import Maxout
@@ -160,8 +152,13 @@ def test_maxouts_prediction_is_thincs_best_piece(pieces):
 
 
 @pytest.mark.skipif(not (MODEL_DIR / "config.cfg").is_file(), reason="no shipped model in extract/model")
-def test_the_shipped_recognisers_maxouts_predict_their_best_pieces_alone():
+@pytest.mark.parametrize(
+    ("layer_name", "forward"),
+    [("with_padded(lstm)", "_packed_lstm_forward"), ("maxout", "_best_piece_forward")],
+)
+def test_the_shipped_recognisers_layers_predict_with_paperkgs_forward(layer_name, forward):
+    """The LSTM predicts packed, the maxouts their best pieces alone (`run_on_numpy_blas`)."""
     nlp = load_nlp()
     layers = [layer for _, pipe in nlp.components if hasattr(pipe, "model") for layer in pipe.model.walk()]
-    maxouts = [layer for layer in layers if layer.name == "maxout"]
-    assert maxouts and all(layer._func.func.__name__ == "_best_piece_forward" for layer in maxouts)
+    named = [layer for layer in layers if layer.name == layer_name]
+    assert named and all(layer._func.func.__name__ == forward for layer in named)
