@@ -135,6 +135,34 @@ def test_workers_garbage_collector_leaves_what_they_inherited_alone():
     assert gc.get_freeze_count() == frozen_here
 
 
+def _widest_pipe(extraction) -> int:
+    import fcntl
+    import os
+
+    sizes = [0]
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            if os.readlink(f"/proc/self/fd/{fd}").startswith("pipe:"):
+                sizes.append(fcntl.fcntl(int(fd), fcntl.F_GETPIPE_SZ))
+        except OSError:  # the directory's own descriptor, closed once listed
+            continue
+    return max(sizes)
+
+
+def test_a_worker_hands_its_results_over_through_a_pipe_that_holds_them():
+    import sys
+
+    from paperkg.extract.pipeline import PIPE_BYTES
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("a pipe's size is set on Linux only")
+    # a batch's results (about 400 KB) pass through the pool's pipe in one piece, not in 64 KB ones
+    assert (
+        list(load_extractor().extract(_papers()[:2], n_process=2, batch_size=1, finish=_widest_pipe))
+        == [PIPE_BYTES] * 2
+    )
+
+
 def test_the_extractor_keeps_freed_memory_for_its_next_batch():
     import sys
 
