@@ -195,16 +195,18 @@ def widen_pipes(pool) -> None:
     thread that reads them in the writing process needs the GIL back between two pieces, which
     the writing thread holds up to 5 ms at a time: the worker waited, blocked in its write, for
     4-6% of a 10,000-abstract build's streaming; with room for a whole result, 1.6-2.5%. Where the
-    pipes cannot be widened (not Linux, a lower limit) they stay as they are."""
+    pipes cannot be widened (not Linux, a lower limit, a Python whose pool keeps them elsewhere)
+    they stay as they are."""
     import fcntl
 
     size_pipe = getattr(fcntl, "F_SETPIPE_SZ", None)
     if size_pipe is None:
         return
-    for queue in (pool._inqueue, pool._outqueue):  # multiprocessing.Pool's private queues
+    for name in ("_inqueue", "_outqueue"):  # multiprocessing.Pool's own queues, private
+        reader: Any = getattr(getattr(pool, name, None), "_reader", None)
         try:
-            fcntl.fcntl(queue._reader.fileno(), size_pipe, PIPE_BYTES)
-        except OSError:
+            fcntl.fcntl(reader.fileno(), size_pipe, PIPE_BYTES)
+        except (AttributeError, OSError):
             return
 
 
