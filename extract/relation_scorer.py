@@ -55,9 +55,10 @@ def _bucket(n: int) -> str:
     return str(n) if n < 4 else "4-6" if n < 7 else "7-10" if n < 11 else "11+"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _Context:
-    """What a mention contributes to the features of every pair it is in."""
+    """What a mention contributes to the features of every pair it is in (not frozen: a frozen
+    dataclass sets each field through `object.__setattr__`, three times as long to make)."""
 
     type: str
     first: int  # index of its first and last word in the text's words

@@ -149,10 +149,11 @@ def kind_concepts(doc: Doc, entities: list[Span], mentions: list[Span]) -> list[
     Concept there costs)."""
     acronym_forms = [*doc.spans.get(ABBR_LONG_KEY, []), *doc.spans.get(ABBR_SHORT_KEY, [])]
     forms = {(f.start, f.end): f.label_ for f in acronym_forms}
+    texts = token_texts(doc)  # `names_collection` of each span from its last word's text, no Token made
     named = {
         f.label_
         for s in [*entities, *mentions]
-        if names_collection(s)
+        if is_collection_head(texts[s.end - 1])
         for f in acronym_forms
         if s.start <= f.start and f.end <= s.end
     }
@@ -214,10 +215,12 @@ def split_brackets(spans: list[Span]) -> list[Span]:
     one-word name in the bracket is a mention of its own, of the same type. A bracket inside the
     span (`end-to-end (E2E) model`) stays, as SciERC marks such phrases."""
     out = []
+    texts = token_texts(spans[0].doc) if spans else []
     for span in spans:
-        # the brackets inside are read only for a recognised span that ends in one: each token read
-        # from a Span is a new Token
-        if span.id_ != "ner" or span[-1].text != ")" or len(opened := [t.i for t in span[1:-1] if t.text == "("]) != 1:
+        # the brackets from the Doc's token texts (each token read from a Span is a new Token), and
+        # only for a recognised span that ends in one
+        inner = range(span.start + 1, span.end - 1)
+        if span.id_ != "ner" or texts[span.end - 1] != ")" or len(opened := [i for i in inner if texts[i] == "("]) != 1:
             out.append(span)
             continue
         doc, start, open_ = span.doc, span.start, opened[0]
@@ -261,15 +264,15 @@ class TypeRefiner:
         if self.use_rules and RULES_KEY in doc.spans:
             self._unwrap_artefacts(doc, chosen, doc.spans[RULES_KEY])
             for rule in doc.spans[RULES_KEY]:
-                self._merge_rule(doc, chosen, rule)
+                self._merge_rule(chosen, rule)
             purpose = title_purpose(doc)  # only where the recogniser and the rules found nothing
             if purpose is not None and not any(k[0] < purpose.end and purpose.start < k[1] for k in chosen):
                 chosen[(purpose.start, purpose.end)] = purpose
         unsupported: list[Span] = []
         if self.use_abbreviations and ABBR_LONG_KEY in doc.spans:
             unsupported = self._merge_abbreviations(doc, chosen)
-        spans = sorted(chosen.values(), key=lambda s: s.start)
-        doc.spans[ENTITIES_KEY] = spans
+        spans = entities = sorted(chosen.values(), key=lambda s: s.start)
+        doc.spans[ENTITIES_KEY] = entities
         if self.use_abbreviations:
             mentions = split_definitions(doc, spans)
             mentions += nested_short_forms(doc, mentions)
@@ -280,7 +283,7 @@ class TypeRefiner:
         if self.use_rules and RULES_KEY in doc.spans:
             spans = split_named(spans, doc.spans[RULES_KEY])
         spans = split_brackets(spans)
-        doc.spans[MENTIONS_KEY] = kind_concepts(doc, doc.spans[ENTITIES_KEY], spans)
+        doc.spans[MENTIONS_KEY] = kind_concepts(doc, entities, spans)
         return doc
 
     @staticmethod
@@ -300,7 +303,7 @@ class TypeRefiner:
                 del chosen[k]
 
     @staticmethod
-    def _merge_rule(doc: Doc, chosen: dict, rule: Span) -> None:
+    def _merge_rule(chosen: dict, rule: Span) -> None:
         key = (rule.start, rule.end)
         overlapping = [k for k in chosen if k[0] < rule.end and rule.start < k[1]]
         if any(k[0] <= rule.start and rule.end <= k[1] and k != key for k in overlapping):
@@ -309,7 +312,7 @@ class TypeRefiner:
             return  # a vocabulary's name fills a gap or types a span; it never cuts one
         for k in overlapping:
             del chosen[k]
-        chosen[key] = Span(doc, rule.start, rule.end, label=rule.label_, kb_id=rule.kb_id_, span_id=rule.id_)
+        chosen[key] = rule  # the rule's own span: a copy of it made three Tokens and three string lookups
 
     @staticmethod
     def _merge_abbreviations(doc: Doc, chosen: dict) -> list[Span]:
