@@ -232,6 +232,17 @@ def split_brackets(spans: list[Span]) -> list[Span]:
     return out
 
 
+def _typed(doc: Doc, ent: Span, start: int, end: int, type_: str) -> Span:
+    """The recognised span `ent`'s part `start`-`end` as a mention of type `type_`: `ent` itself
+    relabelled when the part is all of it (most are), which spares the three Tokens a new Span makes
+    (`doc.ents` makes its Spans anew at every read: relabelling one changes no entity)."""
+    if (start, end) != (ent.start, ent.end) or ent.kb_id:
+        return Span(doc, start, end, label=type_, span_id="ner")
+    ent.label_ = type_
+    ent.id_ = "ner"
+    return ent
+
+
 class TypeRefiner:
     """Merges recogniser, rule and abbreviation spans into typed, non-generic graph mentions.
 
@@ -260,7 +271,7 @@ class TypeRefiner:
                 start, end = _trim(doc, part_start, part_end)
                 if end > start and not is_generic_reference(texts[start:end]):
                     type_ = "Dataset" if is_collection_head(texts[end - 1]) else graph_type
-                    chosen[(start, end)] = Span(doc, start, end, label=type_, span_id="ner")
+                    chosen[(start, end)] = _typed(doc, ent, start, end, type_)
         if self.use_rules and RULES_KEY in doc.spans:
             self._unwrap_artefacts(doc, chosen, doc.spans[RULES_KEY])
             for rule in doc.spans[RULES_KEY]:
