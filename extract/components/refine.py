@@ -260,7 +260,7 @@ class TypeRefiner:
 
     def __call__(self, doc: Doc) -> Doc:
         chosen: dict[tuple[int, int], Span] = {}
-        texts = token_texts(doc)
+        texts, flags = token_texts(doc), token_flags(doc)
         # the recognised spans' parts as token bounds: a Span made for each part, and for each part
         # trimmed, cost a quarter of this component's time
         for ent in doc.ents:
@@ -268,7 +268,7 @@ class TypeRefiner:
             if not graph_type:
                 continue
             for part_start, part_end in _colon_parts(texts, ent.start, ent.end):
-                start, end = _trim(doc, part_start, part_end)
+                start, end = _trim(texts, flags, part_start, part_end)
                 if end > start and not is_generic_reference(texts[start:end]):
                     type_ = "Dataset" if is_collection_head(texts[end - 1]) else graph_type
                     chosen[(start, end)] = _typed(doc, ent, start, end, type_)
@@ -367,10 +367,11 @@ def definitions(doc: Doc) -> list[tuple[Span, Span]]:
     """The (long form, short form) pairs `paperkg_abbreviations` found where the acronym is
     defined: the short form right next to its long form, with the parenthesis between (`long form
     (SF)` or `SF (long form)`), not its later uses."""
+    shorts = list(doc.spans.get(ABBR_SHORT_KEY, []))  # read once: a span group makes its Spans at every read
     return [
         (long, short)
         for long in doc.spans.get(ABBR_LONG_KEY, [])
-        for short in doc.spans.get(ABBR_SHORT_KEY, [])
+        for short in shorts
         if short.label_ == long.label_ and (0 < short.start - long.end <= 3 or 0 < long.start - short.end <= 3)
     ]
 
@@ -515,14 +516,12 @@ _VALUE = re.compile(r"^[+\-~±]?(?:\d[\d,]*\.\d+(?:\\?%)?|[\d.,]*\d\\?%|\\?%)$|^
 _VALUE_LINKS = frozenset({"of", "at", "=", "~", "by"})  # "a rate of 84.34%": the value's link word
 
 
-def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
-    """The token bounds `start`, `end` of `doc` without edge whitespace or punctuation (a closing
+def _trim(texts: list[str], flags: tuple[list[int], list[int]], start: int, end: int) -> tuple[int, int]:
+    """The token bounds `start`, `end` of a Doc without edge whitespace or punctuation (a closing
     bracket stays if opened inside), and without result values at either end: a value is not part
-    of a name."""
-    # the Doc's token texts and flags, read once: a Token made for each look cost a fifth of the
-    # component's time
-    texts = token_texts(doc)
-    space, punct = token_flags(doc)
+    of a name. `texts` and `flags` are the Doc's `token_texts` and `token_flags`: a Token made for
+    each look cost a fifth of the component's time."""
+    space, punct = flags
     depth = 0
     for i in range(start, end):  # an unbalanced bracket cuts the span there
         if texts[i] in "([":
