@@ -362,5 +362,12 @@ GENERIC_MODIFIERS = frozenset(
 def is_generic_reference(words: list[str], also_generic: frozenset[str] = frozenset()) -> bool:
     """True for phrases like "this method", "our proposed approach", "the model", "it", "Table 2",
     "part 15344": generic nouns with modifiers and numbers around them name nothing."""
-    content = [w.lower() for w in words if w.lower() not in GENERIC_MODIFIERS and any(c.isalpha() for c in w)]
-    return all(w in GENERIC_NOUNS or w in also_generic for w in content)
+    # word by word, stopping at the first that names something (most recognised spans' first
+    # content word); a whole word of letters needs no look at each character
+    for word in words:
+        lower = word.lower()
+        if lower in GENERIC_MODIFIERS or not (word.isalpha() or any(c.isalpha() for c in word)):
+            continue
+        if lower not in GENERIC_NOUNS and lower not in also_generic:
+            return False
+    return True

@@ -49,15 +49,17 @@ _SHORT = 4  # a stretch between two mentions of at most this many words is a fea
 MAX_BETWEEN = 2
 # Model is a Method with a name (rules tell them apart); SciERC, which the scorer learns from, has no Model
 _FEATURE_TYPE = {"Model": "Method"}
+_ZERO_ROW = ""  # the name of the row of zeros below the weights (no feature's name is empty)
 
 
 def _bucket(n: int) -> str:
     return str(n) if n < 4 else "4-6" if n < 7 else "7-10" if n < 11 else "11+"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _Context:
-    """What a mention contributes to the features of every pair it is in."""
+    """What a mention contributes to the features of every pair it is in (not frozen: a frozen
+    dataclass sets each field through `object.__setattr__`, three times as long to make)."""
 
     type: str
     first: int  # index of its first and last word in the text's words
@@ -181,6 +183,7 @@ class RelationScorer:
         self.classes: list[str] = []
         self.weights = numpy.zeros((0, 0), dtype="float32")
         self._rows = self.weights
+        self._row_of: dict[str, int] = {}  # `features` and the zero row's name
 
     def initialize(
         self,
@@ -198,6 +201,7 @@ class RelationScorer:
             weights if weights is not None else numpy.zeros((len(features), len(classes))), dtype="float32"
         )
         self._rows = numpy.vstack([self.weights, numpy.zeros((1, len(self.classes)), dtype="float32")])
+        self._row_of = {**self.features, _ZERO_ROW: len(self.weights)}
 
     def __call__(self, doc: Doc) -> Doc:
         found: list[tuple[int, int, int, int, str, float]] = []
@@ -237,15 +241,19 @@ class RelationScorer:
 
     def probabilities(self, pairs: Sequence[Sequence[str]]) -> numpy.ndarray:
         """Class probabilities, one row per pair of feature lists."""
-        zero = len(self.weights)  # the zero row: every pair starts with it, so none sums nothing
-        cols: list[int] = []
+        # every pair's names one after another, each pair's led by the zero row's (so none sums
+        # nothing), looked up all at once in C (`map` with a default: -1 for a name the model
+        # lacks), those left out by numpy: the same rows in the same order as looked up pair by pair
+        names: list[str] = []
         offsets: list[int] = []
-        get = self.features.get
-        for names in pairs:
-            offsets.append(len(cols))
-            cols.append(zero)
-            cols.extend([i for i in map(get, names) if i is not None])  # a list: extending by a generator is slower
-        logits = numpy.add.reduceat(self._rows[numpy.asarray(cols)], numpy.asarray(offsets), axis=0)
+        for features in pairs:
+            offsets.append(len(names))
+            names.append(_ZERO_ROW)
+            names += features
+        found = numpy.fromiter(map(self._row_of.get, names, itertools.repeat(-1)), numpy.intp, len(names))
+        known = found >= 0
+        starts: numpy.ndarray = (numpy.cumsum(known) - known)[offsets]
+        logits = numpy.add.reduceat(self._rows[found[known]], starts, axis=0)
         logits -= logits.max(axis=1, keepdims=True)
         numpy.exp(logits, out=logits)
         logits /= logits.sum(axis=1, keepdims=True)

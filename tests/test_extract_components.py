@@ -415,6 +415,28 @@ def test_a_recogniser_span_across_a_colon_is_split_there(nlp):
     ]
 
 
+def test_refining_types_the_mentions_and_leaves_the_recognised_entities_as_they_are(nlp):
+    """The graph's mention of a whole recognised span is that span relabelled (`_typed`): the
+    Doc's entities keep the recogniser's labels, and a span with a knowledge-base id is copied."""
+    doc = nlp.make_doc("We train a sparse autoencoder on the Pile corpus and report recall.")
+    doc.ents = [
+        Span(doc, 3, 5, label="Method"),
+        Span(doc, 7, 9, label="Material"),
+        Span(doc, 11, 12, label="Metric", kb_id="recall-kb"),
+    ]
+    nlp.get_pipe("paperkg_refine")(doc)
+    assert [(e.text, e.label_, e.kb_id_, e.id_) for e in doc.ents] == [
+        ("sparse autoencoder", "Method", "", ""),
+        ("Pile corpus", "Material", "", ""),
+        ("recall", "Metric", "recall-kb", ""),
+    ]
+    assert [(s.text, s.label_, s.kb_id_, s.id_) for s in doc.spans[ENTITIES_KEY]] == [
+        ("sparse autoencoder", "Method", "", "ner"),
+        ("Pile corpus", "Dataset", "", "ner"),
+        ("recall", "Metric", "", "ner"),
+    ]
+
+
 @pytest.mark.parametrize(
     ("text", "span", "name"),
     [

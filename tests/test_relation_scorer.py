@@ -12,7 +12,7 @@ import spacy
 from spacy.tokens import Span
 
 from paperkg.extract.keys import MENTIONS_KEY, RELATIONS_CAPPED_KEY, RELATIONS_KEY
-from paperkg.extract.relation_scorer import MAX_BETWEEN, _Words, pair_classes, sentence_pairs
+from paperkg.extract.relation_scorer import MAX_BETWEEN, RelationScorer, _Words, pair_classes, sentence_pairs
 from paperkg.schema.namespaces import RELATIONS, SYMMETRIC_RELATIONS
 
 CLASSES = pair_classes(RELATIONS, SYMMETRIC_RELATIONS)
@@ -127,3 +127,15 @@ def test_the_scorer_reads_each_word_and_where_it_starts(text):
     found = list(re.finditer(r"\w[\w-]*|[^\w\s]", text.lower()))
     assert words.words == [m.group() for m in found]
     assert words.starts == [m.start() for m in found]
+
+
+def test_probabilities_sum_each_pairs_known_features_and_skip_the_unknown():
+    """Every pair's logits are the sum of its known features' rows (none for a pair without
+    any): the names of all pairs are looked up at once and the unknown ones left out."""
+    scorer = RelationScorer(None, "paperkg_relations", 200, 0.5)
+    weights = numpy.array([[0.0, 1.0, 2.0], [3.0, 0.5, -1.0], [-2.0, 0.25, 4.0]], dtype="float32")
+    scorer.initialize(features=["a", "b", "c"], classes=["none", "r>", "r<"], weights=weights)
+    pairs = [["a", "unknown", "c"], [], ["unknown"], ["b", "b", "c"]]
+    logits = numpy.array([weights[0] + weights[2], numpy.zeros(3), numpy.zeros(3), 2 * weights[1] + weights[2]])
+    expected = numpy.exp(logits) / numpy.exp(logits).sum(axis=1, keepdims=True)
+    assert numpy.allclose(scorer.probabilities(pairs), expected)

@@ -149,10 +149,11 @@ def kind_concepts(doc: Doc, entities: list[Span], mentions: list[Span]) -> list[
     Concept there costs)."""
     acronym_forms = [*doc.spans.get(ABBR_LONG_KEY, []), *doc.spans.get(ABBR_SHORT_KEY, [])]
     forms = {(f.start, f.end): f.label_ for f in acronym_forms}
+    texts = token_texts(doc)  # `names_collection` of each span from its last word's text, no Token made
     named = {
         f.label_
         for s in [*entities, *mentions]
-        if names_collection(s)
+        if is_collection_head(texts[s.end - 1])
         for f in acronym_forms
         if s.start <= f.start and f.end <= s.end
     }
@@ -214,10 +215,12 @@ def split_brackets(spans: list[Span]) -> list[Span]:
     one-word name in the bracket is a mention of its own, of the same type. A bracket inside the
     span (`end-to-end (E2E) model`) stays, as SciERC marks such phrases."""
     out = []
+    texts = token_texts(spans[0].doc) if spans else []
     for span in spans:
-        # the brackets inside are read only for a recognised span that ends in one: each token read
-        # from a Span is a new Token
-        if span.id_ != "ner" or span[-1].text != ")" or len(opened := [t.i for t in span[1:-1] if t.text == "("]) != 1:
+        # the brackets from the Doc's token texts (each token read from a Span is a new Token), and
+        # only for a recognised span that ends in one
+        inner = range(span.start + 1, span.end - 1)
+        if span.id_ != "ner" or texts[span.end - 1] != ")" or len(opened := [i for i in inner if texts[i] == "("]) != 1:
             out.append(span)
             continue
         doc, start, open_ = span.doc, span.start, opened[0]
@@ -227,6 +230,17 @@ def split_brackets(spans: list[Span]) -> list[Span]:
         if len(inside) == 1 and _BRACKETED_NAME.match(inside.text):
             out.append(Span(doc, inside.start, inside.end, label=span.label_, span_id=span.id_))
     return out
+
+
+def _typed(doc: Doc, ent: Span, start: int, end: int, type_: str) -> Span:
+    """The recognised span `ent`'s part `start`-`end` as a mention of type `type_`: `ent` itself
+    relabelled when the part is all of it (most are), which spares the three Tokens a new Span makes
+    (`doc.ents` makes its Spans anew at every read: relabelling one changes no entity)."""
+    if (start, end) != (ent.start, ent.end) or ent.kb_id:
+        return Span(doc, start, end, label=type_, span_id="ner")
+    ent.label_ = type_
+    ent.id_ = "ner"
+    return ent
 
 
 class TypeRefiner:
@@ -246,7 +260,7 @@ class TypeRefiner:
 
     def __call__(self, doc: Doc) -> Doc:
         chosen: dict[tuple[int, int], Span] = {}
-        texts = token_texts(doc)
+        texts, flags = token_texts(doc), token_flags(doc)
         # the recognised spans' parts as token bounds: a Span made for each part, and for each part
         # trimmed, cost a quarter of this component's time
         for ent in doc.ents:
@@ -254,22 +268,22 @@ class TypeRefiner:
             if not graph_type:
                 continue
             for part_start, part_end in _colon_parts(texts, ent.start, ent.end):
-                start, end = _trim(doc, part_start, part_end)
+                start, end = _trim(texts, flags, part_start, part_end)
                 if end > start and not is_generic_reference(texts[start:end]):
                     type_ = "Dataset" if is_collection_head(texts[end - 1]) else graph_type
-                    chosen[(start, end)] = Span(doc, start, end, label=type_, span_id="ner")
+                    chosen[(start, end)] = _typed(doc, ent, start, end, type_)
         if self.use_rules and RULES_KEY in doc.spans:
             self._unwrap_artefacts(doc, chosen, doc.spans[RULES_KEY])
             for rule in doc.spans[RULES_KEY]:
-                self._merge_rule(doc, chosen, rule)
+                self._merge_rule(chosen, rule)
             purpose = title_purpose(doc)  # only where the recogniser and the rules found nothing
             if purpose is not None and not any(k[0] < purpose.end and purpose.start < k[1] for k in chosen):
                 chosen[(purpose.start, purpose.end)] = purpose
         unsupported: list[Span] = []
         if self.use_abbreviations and ABBR_LONG_KEY in doc.spans:
             unsupported = self._merge_abbreviations(doc, chosen)
-        spans = sorted(chosen.values(), key=lambda s: s.start)
-        doc.spans[ENTITIES_KEY] = spans
+        spans = entities = sorted(chosen.values(), key=lambda s: s.start)
+        doc.spans[ENTITIES_KEY] = entities
         if self.use_abbreviations:
             mentions = split_definitions(doc, spans)
             mentions += nested_short_forms(doc, mentions)
@@ -280,7 +294,7 @@ class TypeRefiner:
         if self.use_rules and RULES_KEY in doc.spans:
             spans = split_named(spans, doc.spans[RULES_KEY])
         spans = split_brackets(spans)
-        doc.spans[MENTIONS_KEY] = kind_concepts(doc, doc.spans[ENTITIES_KEY], spans)
+        doc.spans[MENTIONS_KEY] = kind_concepts(doc, entities, spans)
         return doc
 
     @staticmethod
@@ -300,7 +314,7 @@ class TypeRefiner:
                 del chosen[k]
 
     @staticmethod
-    def _merge_rule(doc: Doc, chosen: dict, rule: Span) -> None:
+    def _merge_rule(chosen: dict, rule: Span) -> None:
         key = (rule.start, rule.end)
         overlapping = [k for k in chosen if k[0] < rule.end and rule.start < k[1]]
         if any(k[0] <= rule.start and rule.end <= k[1] and k != key for k in overlapping):
@@ -309,7 +323,7 @@ class TypeRefiner:
             return  # a vocabulary's name fills a gap or types a span; it never cuts one
         for k in overlapping:
             del chosen[k]
-        chosen[key] = Span(doc, rule.start, rule.end, label=rule.label_, kb_id=rule.kb_id_, span_id=rule.id_)
+        chosen[key] = rule  # the rule's own span: a copy of it made three Tokens and three string lookups
 
     @staticmethod
     def _merge_abbreviations(doc: Doc, chosen: dict) -> list[Span]:
@@ -353,10 +367,11 @@ def definitions(doc: Doc) -> list[tuple[Span, Span]]:
     """The (long form, short form) pairs `paperkg_abbreviations` found where the acronym is
     defined: the short form right next to its long form, with the parenthesis between (`long form
     (SF)` or `SF (long form)`), not its later uses."""
+    shorts = list(doc.spans.get(ABBR_SHORT_KEY, []))  # read once: a span group makes its Spans at every read
     return [
         (long, short)
         for long in doc.spans.get(ABBR_LONG_KEY, [])
-        for short in doc.spans.get(ABBR_SHORT_KEY, [])
+        for short in shorts
         if short.label_ == long.label_ and (0 < short.start - long.end <= 3 or 0 < long.start - short.end <= 3)
     ]
 
@@ -501,14 +516,12 @@ _VALUE = re.compile(r"^[+\-~±]?(?:\d[\d,]*\.\d+(?:\\?%)?|[\d.,]*\d\\?%|\\?%)$|^
 _VALUE_LINKS = frozenset({"of", "at", "=", "~", "by"})  # "a rate of 84.34%": the value's link word
 
 
-def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
-    """The token bounds `start`, `end` of `doc` without edge whitespace or punctuation (a closing
+def _trim(texts: list[str], flags: tuple[list[int], list[int]], start: int, end: int) -> tuple[int, int]:
+    """The token bounds `start`, `end` of a Doc without edge whitespace or punctuation (a closing
     bracket stays if opened inside), and without result values at either end: a value is not part
-    of a name."""
-    # the Doc's token texts and flags, read once: a Token made for each look cost a fifth of the
-    # component's time
-    texts = token_texts(doc)
-    space, punct = token_flags(doc)
+    of a name. `texts` and `flags` are the Doc's `token_texts` and `token_flags`: a Token made for
+    each look cost a fifth of the component's time."""
+    space, punct = flags
     depth = 0
     for i in range(start, end):  # an unbalanced bracket cuts the span there
         if texts[i] in "([":

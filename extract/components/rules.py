@@ -4,6 +4,7 @@ state is the gazetteer and those names, saved with the pipeline."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
@@ -125,9 +126,10 @@ class ArtefactRules:
             modified = s > 0 and doc[s - 1].is_lower and doc[s - 1].is_alpha and not doc[s - 1].is_stop
             if not modified and not is_generic_reference([t.text for t in span]):
                 spans.append(Span(doc, s, e - 1, label="Dataset", span_id="rule:dataset"))
-        for i, text in enumerate(texts):
-            if _BENCH_NAME.match(text):
-                spans.append(Span(doc, i, i + 1, label="Dataset", span_id="rule:dataset"))
+        # every token is tested: `map` and `compress` run the loop in C, a Python loop over the
+        # tokens cost more than the tests
+        for i in itertools.compress(range(len(texts)), map(_BENCH_NAME.match, texts)):
+            spans.append(Span(doc, i, i + 1, label="Dataset", span_id="rule:dataset"))
         # after `paperkg_abbreviations`: its definitions name collections the pattern above misses
         spans.extend(defined_collections(doc))
         spans.extend(self._vocabulary_names(doc, texts))  # last: the other rules win ties
@@ -154,20 +156,20 @@ class ArtefactRules:
 
     def _model_names(self, doc: Doc, texts: list[str]) -> list[Span]:
         found = []
-        i = 0
-        while i < len(texts):
+        end = 0
+        # the tokens that open a name, found in C (`map`, `compress`); a Python loop over every
+        # token cost more than the cached tests
+        for i in itertools.compress(range(len(texts)), map(self.opens_model, texts)):
+            if i < end:
+                continue  # inside the name before
             text = texts[i]
-            if self.opens_model(text):
-                end = i + 1
-                while end < len(texts) and end - i < 4 and _VERSION_TOKEN.match(texts[end]):
-                    end += 1
-                # A bare family name ("DeepSeek") is a model only with a version; the gazetteer
-                # covers the bare names that are models on their own.
-                if end > i + 1 or _SIZED_NAME.match(text) or any(c.isdigit() for c in text):
-                    found.append(Span(doc, i, end, label="Model", span_id="rule:model"))
-                i = end
-            else:
-                i += 1
+            end = i + 1
+            while end < len(texts) and end - i < 4 and _VERSION_TOKEN.match(texts[end]):
+                end += 1
+            # A bare family name ("DeepSeek") is a model only with a version; the gazetteer
+            # covers the bare names that are models on their own.
+            if end > i + 1 or _SIZED_NAME.match(text) or any(c.isdigit() for c in text):
+                found.append(Span(doc, i, end, label="Model", span_id="rule:model"))
         return found
 
     def _title_name(self, doc: Doc) -> list[Span]:
@@ -217,12 +219,11 @@ def _dataset_phrases(doc: Doc, texts: list[str]) -> list[tuple[int, int]]:
     order; the Matcher tests a regular expression on every token through a Python call, which
     took half of this component's time, while a head word comes a few times an abstract."""
     pairs: list[tuple[int, int]] = []
-    for head, text in enumerate(texts):
-        if text.lower() in DATASET_HEADS:
-            start = head
-            while start > 0 and _DATASET_WORD.search(texts[start - 1]) and not doc[start - 1].is_stop:
-                start -= 1
-            pairs.extend((s, head + 1) for s in range(start, head))
+    for head in itertools.compress(range(len(texts)), map(DATASET_HEADS.__contains__, map(str.lower, texts))):
+        start = head
+        while start > 0 and _DATASET_WORD.search(texts[start - 1]) and not doc[start - 1].is_stop:
+            start -= 1
+        pairs.extend((s, head + 1) for s in range(start, head))
     taken = [False] * len(texts)
     found = []
     for s, e in sorted(pairs, key=lambda p: (p[1] - p[0], -p[0]), reverse=True):
