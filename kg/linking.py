@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, replace
-from functools import partial
+from functools import lru_cache, partial
 from operator import attrgetter
 from typing import TypeVar, cast
 
@@ -200,18 +200,17 @@ def _link_locally(ex: PaperExtraction) -> LocalLinks:
     sentences = _sentences(ex)
     staged: list[tuple[Mention, str, str, bool, bool]] = []  # mention, type, key, pending, established
     dropped = 0
-    # `ImageNet dataset` is ImageNet, `object detection task` object detection, `OpenAI's o3` o3,
-    # `LLM-based agent` LLM agent: no generic names
-    names = {ent.name: _bare_name(ent.name, quality) for ent in ex.entities}
+    facts = {ent.name: _name_facts(ent.name, quality) for ent in ex.entities}
     runs = _proper_runs(ex.paper, quality)
     generic = {  # generic name -> whether a term of art qualifies it
-        ent.name: _qualified(names[ent.name], quality)
+        ent.name: facts[ent.name].qualified
         for ent in ex.entities
-        if not ent.acronym and quality.is_common_kind(names[ent.name]) and not _proper_name_in(ent.mentions, runs)
+        if not ent.acronym and facts[ent.name].common_kind and not _proper_name_in(ent.mentions, runs)
     }
     related = _related_phrases(ex, generic)
     for ent in ex.entities:
-        name_key = lookup_key(names[ent.name])
+        name = facts[ent.name]
+        name_key = name.key
         if not name_key:
             continue
         mentions = ent.mentions
@@ -223,18 +222,16 @@ def _link_locally(ex: PaperExtraction) -> LocalLinks:
                 continue
         pending = False
         # a curated alias is its name's key (`ASR`, `automatic speech recognition`: speech recognition)
-        key = short_to_long.get(name_key, quality.curated_key(name_key))
-        if key == name_key and is_acronym_like(ent.name):
-            long = quality.long_form(ent.name)
-            if long:  # the corpus says what it stands for: CNN is convolutional neural network
-                key = quality.curated_key(lookup_key(long))
-                acronyms.setdefault(key, set()).add(singular_surface(ent.name.strip()))
+        key = short_to_long.get(name_key, name.curated_key)
+        if key == name_key and name.acronym is not None:
+            if name.acronym.long_key:  # the corpus says what it stands for: CNN is convolutional neural network
+                key = name.acronym.long_key
+                acronyms.setdefault(key, set()).add(name.acronym.surface)
             else:  # a name of its own (COCO), or unsettled: resolved against the store
-                pending = not quality.is_known_name(ent.name)
-        established = quality.is_named(ent.name)
+                pending = not name.acronym.known
         for m in mentions:
             mtype = m.type if m.type in ENTITY_TYPES else ent.type if ent.type in ENTITY_TYPES else "Concept"
-            staged.append((m, mtype, definitions.redirects.get(lookup_key(m.text), key), pending, established))
+            staged.append((m, mtype, definitions.redirects.get(lookup_key(m.text), key), pending, name.established))
     staged.sort(key=lambda s: (s[0].field != "title", s[0].start, s[0].end, s[0].text, s[2]))
     links = LocalLinks(ex.paper, ex.extractor, LinkedPaper(piri, sentences, []), {}, generic_dropped=dropped)
     seen_spans = set()
@@ -278,7 +275,55 @@ def _link_locally(ex: PaperExtraction) -> LocalLinks:
     return links
 
 
+@dataclass(frozen=True)
+class _AcronymFacts:
+    """What linking reads of an acronym-like name (`is_acronym_like`) beside `_NameFacts`."""
+
+    long_key: str | None  # the curated key of the long form the corpus establishes for it, if any
+    surface: str  # the acronym as `acronyms` holds it: `singular_surface`
+    known: bool  # a vocabulary or the gazetteers list it as a name of its own (`COCO`)
+
+
+@dataclass(frozen=True)
+class _NameFacts:
+    """What linking reads of an entity's name that is the same in every paper (`_name_facts`)."""
+
+    key: str  # `lookup_key` of the name without maker, `based` or kind head (`_bare_name`)
+    curated_key: str  # the curated gazetteers' key for `key`
+    common_kind: bool  # the bare name is of common kind (`Quality.is_common_kind`): generic
+    qualified: bool  # a common-kind name that a term of art qualifies (`_qualified`)
+    established: bool  # the name names a term the field has (`Quality.is_named`)
+    acronym: _AcronymFacts | None  # set when the name is acronym-like
+
+
+# A worker meets the same names paper after paper (1,000 arXiv abstracts name ~13 entities each, most
+# of them seen before): what they say is worked out once per name, not once per paper.
+@lru_cache(maxsize=65536)
+def _name_facts(name: str, quality: Quality) -> _NameFacts:
+    bare = _bare_name(name, quality)
+    key = lookup_key(bare)
+    common_kind = quality.is_common_kind(bare)
+    acronym = None
+    if is_acronym_like(name):
+        long = quality.long_form(name)
+        acronym = _AcronymFacts(
+            quality.curated_key(lookup_key(long)) if long else None,
+            singular_surface(name.strip()),
+            quality.is_known_name(name),
+        )
+    return _NameFacts(
+        key,
+        quality.curated_key(key),
+        common_kind,
+        common_kind and _qualified(bare, quality),
+        quality.is_named(name),
+        acronym,
+    )
+
+
 def _bare_name(name: str, quality: Quality) -> str:
+    """`ImageNet dataset` is ImageNet, `object detection task` object detection, `OpenAI's o3` o3,
+    `LLM-based agent` LLM agent: no generic names."""
     name = quality.maker_free_name(name) or name
     name = based_free(name) or name
     return quality.kind_head_name(name) or name
