@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import lru_cache
 
 import pyoxigraph as ox
 
@@ -35,14 +34,7 @@ def paper_iri(paper_key: str) -> ox.NamedNode:
 
 
 def entity_iri(entity_key: str) -> ox.NamedNode:
-    return _entity_iri(_base(), entity_key)
-
-
-# an entity's IRI is made for each of its mentions, and a worker meets the same entities paper
-# after paper: one term per entity (terms are immutable), not a new one a mention
-@lru_cache(maxsize=65536)
-def _entity_iri(base: str, entity_key: str) -> ox.NamedNode:
-    return ox.NamedNode(f"{base}entity/{slug(entity_key)}")
+    return ox.NamedNode(f"{_base()}entity/{slug(entity_key)}")
 
 
 _SHA1 = hashlib.sha1()  # copied: `hashlib.sha1()` looks the digest up in OpenSSL at every call (a fifth of its time)

@@ -257,14 +257,6 @@ def test_merge_rules_name_each_difference():
 # -- work done once per name or key, not once per paper --------------------------------------------
 
 
-def test_an_entity_iri_is_one_term_per_key_and_follows_the_base(monkeypatch):
-    monkeypatch.setenv("PAPERKG_BASE", "https://example.org/a/")
-    first = entity_iri("gpt2")
-    assert entity_iri("gpt2") is first  # made once: a worker meets the entity in paper after paper
-    monkeypatch.setenv("PAPERKG_BASE", "https://example.org/b/")
-    assert entity_iri("gpt2").value.startswith("https://example.org/b/entity/")
-
-
 def test_a_name_is_judged_once_and_links_the_same_in_a_later_paper(monkeypatch):
     from paperkg.kg.linking import link_locally
     from paperkg.kg.quality import Quality
@@ -284,3 +276,13 @@ def test_a_name_is_judged_once_and_links_the_same_in_a_later_paper(monkeypatch):
     assert [(m.entity, m.role, m.type) for m in again.paper.mentions] == [
         (m.entity, m.role, m.type) for m in first.paper.mentions
     ]
+
+
+def test_what_a_worker_keeps_of_a_name_is_nothing_its_collector_walks():
+    import gc
+
+    from paperkg.kg.linking import _name_facts
+
+    facts = [_name_facts(name) for name in ("sparse autoencoders", "SAE", "ImageNet dataset", "downstream task")]
+    gc.collect()
+    assert not any(gc.is_tracked(f) for f in facts)
