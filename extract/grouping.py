@@ -57,10 +57,14 @@ def group_mentions(
     ):
         members.setdefault(groups.find(key), []).append((mention, canonical))
 
+    # each group's first pair, once: asking every pair's group for every entity made entities x pairs finds
+    pair_of: dict[str, tuple[str, str]] = {}
+    for short_key, pair in pairs.items():
+        pair_of.setdefault(groups.find(short_key), pair)
     entities = []
     for root, items in members.items():
         type_ = _vote_type([m for m, _ in items])
-        short, long = _acronym_pair(root, groups, pairs)
+        short, long = pair_of.get(root, (None, None))
         canonical = next((c for _, c in items if c), None)
         if long:
             name = long if type_ in _AS_WRITTEN else singular(long)
@@ -76,18 +80,13 @@ def group_mentions(
     return tuple(entities)
 
 
-def _acronym_pair(root: str, groups: _Groups, pairs: dict[str, tuple[str, str]]) -> tuple[str | None, str | None]:
-    for short_key, pair in pairs.items():
-        if groups.find(short_key) == root:
-            return pair
-    return None, None
-
-
 _SPECIFIC_FIRST = {t: i for i, t in enumerate(("Model", "Dataset", "Metric", "Task", "Method", "Concept"))}
 
 
 def _vote_type(mentions: list[Mention]) -> str:
     """Rules count double; ties go to the more specific type (Model before Method, ...)."""
+    if len(mentions) == 1:  # most entities: one mention
+        return mentions[0].type
     votes: dict[str, int] = {}
     for m in mentions:
         votes[m.type] = votes.get(m.type, 0) + (2 if m.source.startswith("rule") else 1)

@@ -286,7 +286,7 @@ def doc_to_extraction(doc, paper: Paper, extractor: str) -> PaperExtraction:
             span.id_,
         )
         mentions.append((mention, span.kb_id_ or None))
-    pairs = tuple(dict.fromkeys((s.label_, s.text) for s in doc.spans.get(ABBR_LONG_KEY, [])))
+    pairs = tuple(dict.fromkeys((s.label_, whole[s.start_char : s.end_char]) for s in doc.spans.get(ABBR_LONG_KEY, [])))
     entities = group_mentions(mentions, pairs)
     relations = []
     for s_start, s_end, o_start, o_end, relation, score in doc.user_data.get(RELATIONS_KEY, ()):

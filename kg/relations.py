@@ -220,10 +220,14 @@ def _name_bases(mentions: Sequence[LinkedMention]) -> list[RelationMention]:
     return found
 
 
+# a digit, or a capital after a name's first letter: HemBLIP, T5, CoPe
+_NAME_WRITTEN = re.compile(r"\d|.[A-Z]")
+
+
 def _coined(lm: LinkedMention) -> bool:
     """A proposed dataset, or a proposed name the recogniser typed a concept that is written as a
     coined name ("CoPe", "LoPE", "YOTO"): what the paper proposes when it proposes no method or model."""
-    return lm.type == "Dataset" or (lm.type == "Concept" and bool(re.search(r"\d|.[A-Z]", lm.mention.text)))
+    return lm.type == "Dataset" or (lm.type == "Concept" and _NAME_WRITTEN.search(lm.mention.text) is not None)
 
 
 # what the role a sentence gives a mention says of the method or model the paper proposes
@@ -721,7 +725,7 @@ def _is_name(text: str, span: Span) -> bool:
     """A mention written as a name: a capital after its first letter or a digit (HemBLIP, T5), or a
     capital word inside a sentence (Voyager)."""
     name = text[span.start : span.end]
-    return bool(re.search(r"\d|.[A-Z]", name)) or (span.start > 0 and name[:1].isupper())
+    return _NAME_WRITTEN.search(name) is not None or (span.start > 0 and name[:1].isupper())
 
 
 def _spells(long: str, short: str) -> bool:

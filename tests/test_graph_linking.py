@@ -252,3 +252,37 @@ def test_merge_rules_name_each_difference():
     assert merge_rules("GPT2", "GPT-2", []) == ("hyphen-space",)
     assert merge_rules("Transformers", "transformer", []) == ("case", "plural")
     assert merge_rules("classification accuracy", "accuracy", []) == ("extractor-group",)
+
+
+# -- work done once per name or key, not once per paper --------------------------------------------
+
+
+def test_a_name_is_judged_once_and_links_the_same_in_a_later_paper(monkeypatch):
+    from paperkg.kg.linking import link_locally
+    from paperkg.kg.quality import Quality
+
+    judged = Counter()
+    kind_head_name = Quality.kind_head_name
+
+    def counted(self, text):
+        judged[text] += 1
+        return kind_head_name(self, text)
+
+    first = link_locally(vsae())
+    monkeypatch.setattr(Quality, "kind_head_name", counted)
+    again = link_locally(vsae())
+    assert not judged  # every name of the paper was judged when it was first linked
+    assert again.keys == first.keys and again.pending == first.pending and again.acronyms == first.acronyms
+    assert [(m.entity, m.role, m.type) for m in again.paper.mentions] == [
+        (m.entity, m.role, m.type) for m in first.paper.mentions
+    ]
+
+
+def test_what_a_worker_keeps_of_a_name_is_nothing_its_collector_walks():
+    import gc
+
+    from paperkg.kg.linking import _name_facts
+
+    facts = [_name_facts(name) for name in ("sparse autoencoders", "SAE", "ImageNet dataset", "downstream task")]
+    gc.collect()
+    assert not any(gc.is_tracked(f) for f in facts)
