@@ -84,11 +84,12 @@ class LockstepRecognizer(EntityRecognizer):
         bias = lower.get_param("b")
         ops = model.ops
 
-        unseen = ~self._seen()
+        unseen = numpy.flatnonzero(~self._seen())
 
         def best(unmaxed, valid):
             scores = ops.gemm(best_piece(unmaxed), upper.get_param("W"), trans2=True) + upper.get_param("b")
-            scores[:, unseen] = scores.min()  # as spaCy's decoder scores them
+            if len(unseen):
+                scores[:, unseen] = scores.min()  # as spaCy's decoder scores them
             return numpy.where(valid, scores, -numpy.inf).argmax(axis=1)
 
         is_begin, is_in, is_last, is_unit, is_out = (moves == move for move in range(5))
@@ -96,39 +97,51 @@ class LockstepRecognizer(EntityRecognizer):
         space, breaks_after = _token_constraints(docs)
         # outside an entity a state is its token alone, so every token's move from there is
         # decided at once; only the tokens inside an entity are decided step by step
+        unmaxed = hidden[1:, 0].copy()
+        unmaxed += hidden[0, 1]
+        unmaxed += hidden[0, 2]
+        unmaxed += bias
         outside = best(
-            hidden[1:, 0] + hidden[0, 1] + hidden[0, 2] + bias,
+            unmaxed,
             is_out | (possible & ((is_begin & ~(space | breaks_after)[:, None]) | (is_unit & ~space[:, None]))),
         )
+        # the moves inside an entity begun by action `a` ([a, 0]), and at a token that must end it ([a, 1])
+        must_end = numpy.array([[False], [True]])
+        inside_moves = possible & (labels == labels[:, None])[:, None, :] & ((is_in & ~must_end) | is_last)
 
+        # a Doc's outside moves are the precomputed ones up to the next that begins an entity;
+        # from there each step is decided inside the entity, together with the other Docs
+        # inside one at that token, in spaCy's order of the Docs, until it ends
         lengths = numpy.array([len(doc) for doc in docs])
-        order = numpy.argsort(-lengths, kind="stable")  # longest first: the active Docs are a prefix
-        starts_at = numpy.concatenate(([0], numpy.cumsum(lengths)[:-1]))[order]
-        active = numpy.searchsorted(-lengths[order], -numpy.arange(lengths.max()), side="left")
-        open_label = numpy.zeros(len(docs), dtype=labels.dtype)  # 0: no entity open
-        entity_start = numpy.zeros(len(docs), dtype=numpy.int64)  # batch row of its first token
-        found: list[list[tuple[int, int, int]]] = [[] for _ in docs]
-        for t, n in enumerate(active):
-            rows = starts_at[:n] + t
-            label = open_label[:n]
-            chosen = outside[rows]
-            inside = numpy.flatnonzero(label)
-            if len(inside):
-                at = rows[inside]
-                chosen[inside] = best(
-                    hidden[at + 1, 0] + hidden[entity_start[inside] + 1, 1] + hidden[at, 2] + bias,
-                    possible & (labels == label[inside, None]) & ((is_in & ~breaks_after[at, None]) | is_last),
-                )
-            move, chosen_label = moves[chosen], labels[chosen]
-            for i in numpy.flatnonzero(move == _UNIT):
-                found[order[i]].append((t, t + 1, int(chosen_label[i])))
-            for i in numpy.flatnonzero(move == _LAST):
-                found[order[i]].append((int(entity_start[i] - starts_at[i]), t + 1, int(label[i])))
-            begun = move == _BEGIN
-            entity_start[:n][begun] = rows[begun]
-            label[begun] = chosen_label[begun]
-            label[move == _LAST] = 0
-        return found
+        order = numpy.argsort(-lengths, kind="stable")  # spaCy's order: longest first
+        starts_at = numpy.concatenate(([0], numpy.cumsum(lengths)[:-1]))
+        next_entity = _NextEntity(numpy.flatnonzero(is_begin[outside]), starts_at, lengths)
+        # per Doc in spaCy's order: the batch row where its next entity begins, and the token
+        # position of its first step inside (`never` if none)
+        entity_start, next_step = next_entity.from_rows(starts_at[order], order)
+        # the same after an entity that ends at each row of the batch
+        start_after, step_after = next_entity.from_rows(numpy.arange(1, len(outside) + 1), next_entity.doc_of_row)
+        firsts, lasts = [], []
+        t = next_step.min()
+        while t < next_entity.never:
+            inside = numpy.flatnonzero(next_step == t)
+            at = starts_at[order[inside]] + t
+            begun = entity_start[inside]
+            unmaxed = hidden[at + 1, 0]
+            unmaxed += hidden[begun + 1, 1]
+            unmaxed += hidden[at, 2]
+            unmaxed += bias
+            chosen = best(unmaxed, inside_moves[outside[begun], breaks_after[at].view(numpy.uint8)])
+            next_step[inside] = t + 1
+            ends = is_last[chosen]
+            if ends.any():
+                ended, last = inside[ends], at[ends]
+                firsts.append(begun[ends])
+                lasts.append(last)
+                entity_start[ended] = start_after[last]
+                next_step[ended] = step_after[last]
+            t = next_step.min()
+        return _found(docs, next_entity, outside, labels[outside], is_unit[outside], firsts, lasts)
 
     def _moves(self) -> tuple[numpy.ndarray, numpy.ndarray]:
         """Each action's move (B, I, L, U, O) and label (a string id; 0 for none)."""
@@ -143,6 +156,47 @@ class LockstepRecognizer(EntityRecognizer):
         seen = numpy.ones(self.moves.n_moves, dtype=bool)
         seen[list(self.model.attrs.get("unseen_classes", ()))] = False
         return seen
+
+
+class _NextEntity:
+    """Where each Doc's outside moves next begin an entity: the batch rows whose outside move
+    is a begin (`begins`), and each Doc's rows."""
+
+    def __init__(self, begins: numpy.ndarray, starts_at: numpy.ndarray, lengths: numpy.ndarray):
+        self.never = int(lengths.sum()) + 1  # past every row and every token position
+        self.begins = numpy.append(begins, self.never)
+        self.starts_at, self.ends_at = starts_at, starts_at + lengths
+        self.doc_of_row = numpy.repeat(numpy.arange(len(lengths)), lengths)
+
+    def from_rows(self, rows: numpy.ndarray, docs: numpy.ndarray) -> tuple[numpy.ndarray, numpy.ndarray]:
+        """For outside states at `rows` of `docs`: the row of the next begin there, and the token
+        position of the step after it, the first inside the entity (`never` if the Doc has none)."""
+        begin = self.begins[numpy.searchsorted(self.begins, rows)]
+        return begin, numpy.where(begin < self.ends_at[docs], begin + 1 - self.starts_at[docs], self.never)
+
+
+def _found(docs, next_entity, outside, outside_labels, outside_unit, firsts, lasts) -> list[list[tuple[int, int, int]]]:
+    """Each Doc's entities: those begun and ended step by step (their first and last rows), and
+    the units among the outside moves of the tokens outside them."""
+    first = numpy.concatenate(firsts) if firsts else numpy.zeros(0, dtype=numpy.int64)
+    last = numpy.concatenate(lasts) if lasts else numpy.zeros(0, dtype=numpy.int64)
+    opened = numpy.zeros(len(outside) + 1, dtype=numpy.int64)
+    opened[first + 1] += 1
+    opened[last + 1] -= 1
+    units = numpy.flatnonzero(outside_unit & (numpy.cumsum(opened[:-1]) == 0))
+    first, last = numpy.concatenate((first, units)), numpy.concatenate((last, units))
+    doc = next_entity.doc_of_row[first]
+    offset = next_entity.starts_at[doc]
+    found: list[list[tuple[int, int, int]]] = [[] for _ in docs]
+    by_start = numpy.argsort(first)
+    for d, start, end, label in zip(
+        doc[by_start].tolist(),
+        (first - offset)[by_start].tolist(),
+        (last + 1 - offset)[by_start].tolist(),
+        outside_labels[first[by_start]].tolist(),
+    ):
+        found[d].append((start, end, label))
+    return found
 
 
 def _token_constraints(docs: list[Doc]) -> tuple[numpy.ndarray, numpy.ndarray]:
