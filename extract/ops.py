@@ -87,10 +87,7 @@ def _recur(weights, lengths, step_start, H0, C0):
             gates[rows] += G[step_start[t] : step_start[t] + n]
             at.append((t, rows))
             first += n
-        g = gates[:first]
-        g[:, : 3 * nO] = _sigmoid(g[:, : 3 * nO])
-        c[:first] = g[:, :nO] * c[:first] + g[:, nO : 2 * nO] * numpy.tanh(g[:, 3 * nO :])
-        h[:first] = numpy.tanh(c[:first]) * g[:, 2 * nO : 3 * nO]
+        _step(gates[:first], h[:first], c[:first], nO)
         for direction, (t, rows) in enumerate(at):
             Y[step_start[t] : step_start[t + 1], direction * nO : (direction + 1) * nO] = h[rows]
     return Y
@@ -106,13 +103,28 @@ def _layer_weights(params, at: int, nO: int, nI: int):
     return Wx, Wh, bias + params[at : at + 4 * nO], at + 4 * nO
 
 
-def _sigmoid(x):
-    return 1.0 / (1.0 + numpy.exp(-x))
+def _step(g, h, c, nO: int) -> None:
+    """One time step's gates `g` (forget, input, output, candidate) into the states `h` and `c`,
+    in place: c = f * c + i * tanh(candidate), h = tanh(c) * o, with sigmoid(x) = 1 / (1 + exp(-x))
+    for f, i and o. Each row's operations are thinc's, in thinc's order (so its roundings); in
+    place, a step costs ten numpy calls and no temporary arrays but one."""
+    sigmoid = g[:, : 3 * nO]
+    numpy.negative(sigmoid, out=sigmoid)
+    numpy.exp(sigmoid, out=sigmoid)
+    sigmoid += 1.0
+    numpy.divide(1.0, sigmoid, out=sigmoid)
+    c *= g[:, :nO]
+    candidate = numpy.tanh(g[:, 3 * nO :])
+    candidate *= g[:, nO : 2 * nO]
+    c += candidate
+    numpy.tanh(c, out=h)
+    h *= g[:, 2 * nO : 3 * nO]
 
 
 def run_on_numpy_blas(nlp) -> None:
-    """Every layer of the pipeline's models computes with `BlasOps` from now on, and an LSTM
-    over a list of sequences predicts from them packed directly (`_packed_lstm_forward`)."""
+    """Every layer of the pipeline's models computes with `BlasOps` from now on, an LSTM over a
+    list of sequences predicts from them packed directly (`_packed_lstm_forward`), and maxout
+    and layer normalisation predict without what only training needs."""
     ops = BlasOps()
     for _, component in nlp.components:
         model = getattr(component, "model", None)
@@ -123,6 +135,8 @@ def run_on_numpy_blas(nlp) -> None:
                     layer._func = functools.partial(_packed_lstm_forward, layer._func)
                 elif layer.name == "maxout":
                     layer._func = functools.partial(_best_piece_forward, layer._func)
+                elif layer.name == "layernorm":
+                    layer._func = functools.partial(_layernorm_forward, layer._func)
 
 
 def _best_piece_forward(maxout_forward, model: Model, X, is_train: bool):
@@ -135,6 +149,22 @@ def _best_piece_forward(maxout_forward, model: Model, X, is_train: bool):
     Y = numpy.matmul(X, W.T)  # as `BlasOps.gemm(X, W, trans2=True)`
     Y += numpy.asarray(model.get_param("b")).reshape((nO * nP,))
     return best_piece(Y.reshape((len(Y), nO, nP))), _prediction_only
+
+
+def _layernorm_forward(layernorm_forward, model: Model, X, is_train: bool):
+    """thinc's LayerNorm's prediction with its arrays reused: the variance from the mean already
+    taken (numpy's `var` takes the same mean again otherwise), the scaled values in place. The
+    same operations on the same values as thinc's, so the same result."""
+    if is_train:
+        return layernorm_forward(model, X, is_train)
+    mean = X.mean(axis=1, keepdims=True)
+    variance = X.var(axis=1, keepdims=True, mean=mean)
+    variance += 1e-08
+    Y = X - mean
+    Y *= variance ** (-1.0 / 2.0)
+    Y *= model.get_param("G")
+    Y += model.get_param("b")
+    return Y, _prediction_only
 
 
 def best_piece(unmaxed: numpy.ndarray) -> numpy.ndarray:

@@ -60,7 +60,7 @@ def test_the_shipped_pipeline_computes_with_blas_ops():
 
 def _one_direction_at_a_time(params, H0, C0, X, size_at_t):
     """The LSTM's inference as BlasOps computed it before both directions ran in one pass."""
-    from paperkg.extract.ops import _layer_weights, _sigmoid
+    from paperkg.extract.ops import _layer_weights
 
     depth, dirs, nO = C0.shape
     lengths = numpy.asarray(size_at_t)
@@ -79,7 +79,7 @@ def _one_direction_at_a_time(params, H0, C0, X, size_at_t):
                 n = lengths[t]
                 rows = slice(step_start[t], step_start[t] + n)
                 gates = G[rows] + numpy.matmul(h[:n], Wh.T)
-                gates[:, : 3 * nO] = _sigmoid(gates[:, : 3 * nO])
+                gates[:, : 3 * nO] = 1.0 / (1.0 + numpy.exp(-gates[:, : 3 * nO]))
                 c[:n] = gates[:, :nO] * c[:n] + gates[:, nO : 2 * nO] * numpy.tanh(gates[:, 3 * nO :])
                 h[:n] = numpy.tanh(c[:n]) * gates[:, 2 * nO : 3 * nO]
                 Y[rows, direction * nO : (direction + 1) * nO] = h[:n]
@@ -151,13 +151,34 @@ def test_maxouts_prediction_is_thincs_best_piece(pieces):
     assert numpy.array_equal(got, expected)
 
 
+def test_layernorms_prediction_is_thincs():
+    from thinc.api import LayerNorm
+
+    from paperkg.extract.ops import _layernorm_forward
+
+    rng = numpy.random.default_rng(4)
+    X = (rng.normal(size=(300, 48)) * rng.uniform(0.01, 100, size=(300, 1)) + 3).astype("f")
+    model = LayerNorm(48)
+    model.initialize(X=X)
+    for name in ("G", "b"):
+        model.set_param(name, rng.normal(size=48).astype("f"))
+    expected = model.predict(X)
+    got, _ = _layernorm_forward(model._func, model, X, False)
+    assert got.dtype == expected.dtype and numpy.array_equal(got, expected)
+
+
 @pytest.mark.skipif(not (MODEL_DIR / "config.cfg").is_file(), reason="no shipped model in extract/model")
 @pytest.mark.parametrize(
     ("layer_name", "forward"),
-    [("with_padded(lstm)", "_packed_lstm_forward"), ("maxout", "_best_piece_forward")],
+    [
+        ("with_padded(lstm)", "_packed_lstm_forward"),
+        ("maxout", "_best_piece_forward"),
+        ("layernorm", "_layernorm_forward"),
+    ],
 )
 def test_the_shipped_recognisers_layers_predict_with_paperkgs_forward(layer_name, forward):
-    """The LSTM predicts packed, the maxouts their best pieces alone (`run_on_numpy_blas`)."""
+    """The LSTM predicts packed, the maxouts their best pieces alone, the layer normalisations
+    with their arrays reused (`run_on_numpy_blas`)."""
     nlp = load_nlp()
     layers = [layer for _, pipe in nlp.components if hasattr(pipe, "model") for layer in pipe.model.walk()]
     named = [layer for layer in layers if layer.name == layer_name]
