@@ -38,8 +38,9 @@ class BlasOps(NumpyOps):
         direction, input weights, input bias, recurrent weights, recurrent bias, each with the
         forget, input, output and candidate gates in that order."""
         depth, dirs, nO = C0.shape
-        lengths = numpy.asarray(size_at_t)
-        step_start = numpy.concatenate(([0], numpy.cumsum(lengths)))
+        # Python ints: a time step's arithmetic on numpy scalars costs more than its slicing
+        lengths = numpy.asarray(size_at_t).tolist()
+        step_start = numpy.concatenate(([0], numpy.cumsum(lengths))).tolist()
         at = 0
         for layer in range(depth):
             weights = []
@@ -61,8 +62,8 @@ def _recur(weights, lengths, step_start, H0, C0):
     and all else is elementwise: every output is bit for bit what one direction at a time gives."""
     nO = C0.shape[-1]
     steps = len(lengths)
-    Y = numpy.empty((int(step_start[-1]), len(weights) * nO), dtype="f")
-    h = numpy.empty((len(weights) * int(lengths[0]), nO), dtype="f")
+    Y = numpy.empty((step_start[-1], len(weights) * nO), dtype="f")
+    h = numpy.empty((len(weights) * lengths[0], nO), dtype="f")
     c = numpy.empty_like(h)
     gates = numpy.empty((len(h), 4 * nO), dtype="f")
     running = [0] * len(weights)  # each direction's sequences under way
@@ -71,7 +72,7 @@ def _recur(weights, lengths, step_start, H0, C0):
         first = 0
         for direction, (G, WhT) in enumerate(weights):
             t = i if direction == 0 else steps - 1 - i
-            n = int(lengths[t])
+            n = lengths[t]
             if direction == 0 and n < running[0] and len(running) > 1:
                 # sequences ended: the backward direction's states move up behind the forward's
                 h[n : n + running[1]] = h[running[0] : running[0] + running[1]]
@@ -104,21 +105,21 @@ def _layer_weights(params, at: int, nO: int, nI: int):
 
 
 def _step(g, h, c, nO: int) -> None:
-    """One time step's gates `g` (forget, input, output, candidate) into the states `h` and `c`,
-    in place: c = f * c + i * tanh(candidate), h = tanh(c) * o, with sigmoid(x) = 1 / (1 + exp(-x))
-    for f, i and o. Each row's operations are thinc's, in thinc's order (so its roundings); in
-    place, a step costs ten numpy calls and no temporary arrays but one."""
-    sigmoid = g[:, : 3 * nO]
-    numpy.negative(sigmoid, out=sigmoid)
+    """One time step's gates `g` (forget, input, output, candidate) into the states `h` and `c`:
+    c = f * c + i * tanh(candidate), h = tanh(c) * o, with sigmoid(x) = 1 / (1 + exp(-x)) for f,
+    i and o. Each row's operations are thinc's, in thinc's order (so its roundings). The sigmoid
+    runs in place on one contiguous copy (numpy's exp over the gates' strided rows would loop
+    row by row), the states in place: a step costs ten numpy calls and two temporary arrays."""
+    sigmoid = numpy.negative(g[:, : 3 * nO])
     numpy.exp(sigmoid, out=sigmoid)
     sigmoid += 1.0
     numpy.divide(1.0, sigmoid, out=sigmoid)
-    c *= g[:, :nO]
+    c *= sigmoid[:, :nO]
     candidate = numpy.tanh(g[:, 3 * nO :])
-    candidate *= g[:, nO : 2 * nO]
+    candidate *= sigmoid[:, nO : 2 * nO]
     c += candidate
     numpy.tanh(c, out=h)
-    h *= g[:, 2 * nO : 3 * nO]
+    h *= sigmoid[:, 2 * nO :]
 
 
 def run_on_numpy_blas(nlp) -> None:
