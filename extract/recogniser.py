@@ -16,10 +16,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 import numpy
-from spacy.attrs import ENT_IOB, IS_SPACE, SENT_START
+from spacy.attrs import ENT_ID, ENT_IOB, ENT_KB_ID, ENT_TYPE, IS_SPACE, SENT_START
 from spacy.language import Language
 from spacy.pipeline.ner import DEFAULT_NER_MODEL, EntityRecognizer
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 from spacy.util import minibatch
 
 from paperkg.extract.ops import best_piece
@@ -28,10 +28,14 @@ __all__ = ["LockstepRecognizer"]
 
 _BEGIN, _IN, _LAST, _UNIT, _OUT = range(5)
 _MOVE_OF = {"B": _BEGIN, "I": _IN, "L": _LAST, "U": _UNIT, "O": _OUT}
+# a token's entity annotation as `Doc.set_ents(spans, default="outside")` leaves it: inside an
+# entity (I 1, B 3) or outside (O 2), the entity's label; no knowledge-base or entity id
+_ANNOTATION = [ENT_IOB, ENT_TYPE, ENT_KB_ID, ENT_ID]
+_I, _O, _B = 1, 2, 3
 
 
 class _Entities(list):
-    """One list of (start, end, label) per Doc: the lockstep decoder's prediction."""
+    """One array of its tokens' `_ANNOTATION` per Doc: the lockstep decoder's prediction."""
 
 
 class LockstepRecognizer(EntityRecognizer):
@@ -60,8 +64,8 @@ class LockstepRecognizer(EntityRecognizer):
         if not isinstance(predictions, _Entities):
             super().set_annotations(docs, predictions)
             return
-        for doc, entities in zip(docs, predictions):
-            doc.set_ents([Span(doc, start, end, label=label) for start, end, label in entities], default="outside")
+        for doc, annotation in zip(docs, predictions):
+            doc.from_array(_ANNOTATION, annotation)  # as set_ents, without a Span an entity
 
     def _lockstep_applies(self, docs: list[Doc]) -> bool:
         model = self.model
@@ -73,7 +77,7 @@ class LockstepRecognizer(EntityRecognizer):
             and not any(doc.to_array(ENT_IOB).any() for doc in docs)  # no preset entities
         )
 
-    def _decode(self, docs: list[Doc]) -> list[list[tuple[int, int, int]]]:
+    def _decode(self, docs: list[Doc]) -> list[numpy.ndarray]:
         moves, labels = self._moves()
         model = self.model
         lower, upper = model.get_ref("lower"), model.get_ref("upper")
@@ -141,7 +145,7 @@ class LockstepRecognizer(EntityRecognizer):
                 entity_start[ended] = start_after[last]
                 next_step[ended] = step_after[last]
             t = next_step.min()
-        return _found(docs, next_entity, outside, labels[outside], is_unit[outside], firsts, lasts)
+        return _annotations(next_entity, labels[outside], is_unit[outside], firsts, lasts)
 
     def _moves(self) -> tuple[numpy.ndarray, numpy.ndarray]:
         """Each action's move (B, I, L, U, O) and label (a string id; 0 for none)."""
@@ -175,28 +179,24 @@ class _NextEntity:
         return begin, numpy.where(begin < self.ends_at[docs], begin + 1 - self.starts_at[docs], self.never)
 
 
-def _found(docs, next_entity, outside, outside_labels, outside_unit, firsts, lasts) -> list[list[tuple[int, int, int]]]:
-    """Each Doc's entities: those begun and ended step by step (their first and last rows), and
-    the units among the outside moves of the tokens outside them."""
+def _annotations(next_entity, outside_labels, outside_unit, firsts, lasts) -> list[numpy.ndarray]:
+    """Each Doc's tokens' `_ANNOTATION`, from the entities begun and ended step by step (their
+    first and last rows) and the units among the outside moves of the tokens outside them."""
     first = numpy.concatenate(firsts) if firsts else numpy.zeros(0, dtype=numpy.int64)
     last = numpy.concatenate(lasts) if lasts else numpy.zeros(0, dtype=numpy.int64)
-    opened = numpy.zeros(len(outside) + 1, dtype=numpy.int64)
-    opened[first + 1] += 1
-    opened[last + 1] -= 1
-    units = numpy.flatnonzero(outside_unit & (numpy.cumsum(opened[:-1]) == 0))
-    first, last = numpy.concatenate((first, units)), numpy.concatenate((last, units))
-    doc = next_entity.doc_of_row[first]
-    offset = next_entity.starts_at[doc]
-    found: list[list[tuple[int, int, int]]] = [[] for _ in docs]
-    by_start = numpy.argsort(first)
-    for d, start, end, label in zip(
-        doc[by_start].tolist(),
-        (first - offset)[by_start].tolist(),
-        (last + 1 - offset)[by_start].tolist(),
-        outside_labels[first[by_start]].tolist(),
-    ):
-        found[d].append((start, end, label))
-    return found
+    # each row's entity (its index + 1; 0 outside): entities do not overlap
+    entity = numpy.zeros(len(outside_labels) + 1, dtype=numpy.int64)
+    entity[first] = numpy.arange(1, len(first) + 1)
+    entity[last + 1] -= numpy.arange(1, len(first) + 1)
+    entity = numpy.cumsum(entity[:-1])
+    units = numpy.flatnonzero(outside_unit & (entity == 0))
+    annotation = numpy.zeros((len(outside_labels), len(_ANNOTATION)), dtype=numpy.uint64)
+    annotation[:, 0] = numpy.where(entity == 0, _O, _I)
+    annotation[first, 0] = _B
+    annotation[units, 0] = _B
+    annotation[:, 1] = numpy.concatenate((numpy.zeros(1, dtype=outside_labels.dtype), outside_labels[first]))[entity]
+    annotation[units, 1] = outside_labels[units]
+    return numpy.split(annotation, next_entity.ends_at[:-1])
 
 
 def _token_constraints(docs: list[Doc]) -> tuple[numpy.ndarray, numpy.ndarray]:
