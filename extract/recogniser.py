@@ -32,6 +32,8 @@ _MOVE_OF = {"B": _BEGIN, "I": _IN, "L": _LAST, "U": _UNIT, "O": _OUT}
 # entity (I 1, B 3) or outside (O 2), the entity's label; no knowledge-base or entity id
 _ANNOTATION = [ENT_IOB, ENT_TYPE, ENT_KB_ID, ENT_ID]
 _I, _O, _B = 1, 2, 3
+# what the decoder reads of a token: preset entities, whitespace, sentence starts
+_TOKEN_ATTRS = [ENT_IOB, IS_SPACE, SENT_START]
 
 
 class _Entities(list):
@@ -56,9 +58,12 @@ class LockstepRecognizer(EntityRecognizer):
     def predict(self, docs):
         if isinstance(docs, Doc):
             docs = [docs]
-        if not self._lockstep_applies(docs):
+        tokens = numpy.zeros((0, len(_TOKEN_ATTRS)), dtype=numpy.uint64)  # one row a token of the batch
+        if docs:
+            tokens = numpy.concatenate([doc.to_array(_TOKEN_ATTRS) for doc in docs])
+        if not self._lockstep_applies(tokens):
             return super().predict(docs)
-        return _Entities(self._decode(docs))
+        return _Entities(self._decode(docs, tokens))
 
     def set_annotations(self, docs, predictions) -> None:
         if not isinstance(predictions, _Entities):
@@ -67,17 +72,17 @@ class LockstepRecognizer(EntityRecognizer):
         for doc, annotation in zip(docs, predictions):
             doc.from_array(_ANNOTATION, annotation)  # as set_ents, without a Span an entity
 
-    def _lockstep_applies(self, docs: list[Doc]) -> bool:
+    def _lockstep_applies(self, tokens: numpy.ndarray) -> bool:
         model = self.model
         return (
             self.cfg.get("beam_width", 1) == 1
             and model.attrs.get("has_upper", False)
             and model.get_ref("lower").get_dim("nF") == 3
-            and any(len(doc) for doc in docs)
-            and not any(doc.to_array(ENT_IOB).any() for doc in docs)  # no preset entities
+            and len(tokens) > 0
+            and not tokens[:, 0].any()  # no preset entities
         )
 
-    def _decode(self, docs: list[Doc]) -> list[numpy.ndarray]:
+    def _decode(self, docs: list[Doc], tokens: numpy.ndarray) -> list[numpy.ndarray]:
         moves, labels = self._moves()
         model = self.model
         lower, upper = model.get_ref("lower"), model.get_ref("upper")
@@ -98,7 +103,8 @@ class LockstepRecognizer(EntityRecognizer):
 
         is_begin, is_in, is_last, is_unit, is_out = (moves == move for move in range(5))
         possible = labels != 0
-        space, breaks_after = _token_constraints(docs)
+        lengths = numpy.array([len(doc) for doc in docs])
+        space, breaks_after = _token_constraints(tokens, lengths)
         # outside an entity a state is its token alone, so every token's move from there is
         # decided at once; only the tokens inside an entity are decided step by step
         unmaxed = hidden[1:, 0].copy()
@@ -116,7 +122,6 @@ class LockstepRecognizer(EntityRecognizer):
         # a Doc's outside moves are the precomputed ones up to the next that begins an entity;
         # from there each step is decided inside the entity, together with the other Docs
         # inside one at that token, in spaCy's order of the Docs, until it ends
-        lengths = numpy.array([len(doc) for doc in docs])
         order = numpy.argsort(-lengths, kind="stable")  # spaCy's order: longest first
         starts_at = numpy.concatenate(([0], numpy.cumsum(lengths)[:-1]))
         next_entity = _NextEntity(numpy.flatnonzero(is_begin[outside]), starts_at, lengths)
@@ -199,17 +204,14 @@ def _annotations(next_entity, outside_labels, outside_unit, firsts, lasts) -> li
     return numpy.split(annotation, next_entity.ends_at[:-1])
 
 
-def _token_constraints(docs: list[Doc]) -> tuple[numpy.ndarray, numpy.ndarray]:
-    """Per token of the batch: whether it is whitespace (no entity starts there), and whether an
-    entity must end there (the Doc's last token, or the next one starts a sentence)."""
-    space, breaks_after = [], []
-    for doc in docs:
-        if not len(doc):
-            continue
-        values = doc.to_array([IS_SPACE, SENT_START]).astype(numpy.int64)
-        space.append(values[:, 0] != 0)
-        breaks_after.append(numpy.append(values[1:, 1] == 1, True))
-    return numpy.concatenate(space), numpy.concatenate(breaks_after)
+def _token_constraints(tokens: numpy.ndarray, lengths: numpy.ndarray) -> tuple[numpy.ndarray, numpy.ndarray]:
+    """Per token of the batch (`tokens`: its rows of `_TOKEN_ATTRS`, Docs of `lengths`): whether
+    it is whitespace (no entity starts there), and whether an entity must end there (the Doc's
+    last token, or the next one starts a sentence)."""
+    breaks_after = numpy.empty(len(tokens), dtype=bool)
+    breaks_after[:-1] = tokens[1:, 2] == 1
+    breaks_after[numpy.cumsum(lengths)[lengths > 0] - 1] = True
+    return tokens[:, 1] != 0, breaks_after
 
 
 @Language.factory(
