@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from typing import cast
 
 import numpy
-from thinc.api import Model, NumpyOps
+from thinc.api import Model, NumpyOps, Ragged
 
 __all__ = ["BlasOps", "one_blas_thread", "run_on_numpy_blas"]
 
@@ -124,8 +124,9 @@ def _step(g, h, c, nO: int) -> None:
 
 def run_on_numpy_blas(nlp) -> None:
     """Every layer of the pipeline's models computes with `BlasOps` from now on, an LSTM over a
-    list of sequences predicts from them packed directly (`_packed_lstm_forward`), and maxout
-    and layer normalisation predict without what only training needs."""
+    list of sequences predicts from them packed directly (`_packed_lstm_forward`), maxout and
+    layer normalisation predict without what only training needs, and static vectors find
+    their rows in one search (`_VectorRows`)."""
     ops = BlasOps()
     for _, component in nlp.components:
         model = getattr(component, "model", None)
@@ -138,6 +139,9 @@ def run_on_numpy_blas(nlp) -> None:
                     layer._func = functools.partial(_best_piece_forward, layer._func)
                 elif layer.name == "layernorm":
                     layer._func = functools.partial(_layernorm_forward, layer._func)
+                elif layer.name == "static_vectors":
+                    vector_rows = _VectorRows(nlp.vocab.vectors)
+                    layer._func = functools.partial(_static_vectors_forward, vector_rows, layer._func)
 
 
 def _best_piece_forward(maxout_forward, model: Model, X, is_train: bool):
@@ -150,6 +154,42 @@ def _best_piece_forward(maxout_forward, model: Model, X, is_train: bool):
     Y = numpy.matmul(X, W.T)  # as `BlasOps.gemm(X, W, trans2=True)`
     Y += numpy.asarray(model.get_param("b")).reshape((nO * nP,))
     return best_piece(Y.reshape((len(Y), nO, nP))), _prediction_only
+
+
+class _VectorRows:
+    """The rows of a vector table's keys, found for a whole batch in one sorted search: spaCy's
+    `Vectors.find` looks each key up in Python (about 0.3 us a token). Taken from the table as
+    the extractor loads; `rows` answers None once the table's keys are no longer those."""
+
+    def __init__(self, vectors):
+        self.vectors, self.size = vectors, len(vectors.key2row)
+        keys = numpy.fromiter(vectors.key2row.keys(), dtype=numpy.uint64, count=self.size)
+        rows = numpy.fromiter(vectors.key2row.values(), dtype=numpy.int64, count=self.size)
+        by_key = numpy.argsort(keys)
+        self.keys = numpy.append(keys[by_key], numpy.uint64(0))  # one past the end: no match
+        self.rows = numpy.append(rows[by_key], -1)
+
+    def rows_of(self, keys: numpy.ndarray) -> numpy.ndarray | None:
+        """`vectors.find(keys=keys)` (int32, -1 for a key without a vector)."""
+        if len(self.vectors.key2row) != self.size or self.vectors.mode != "default":
+            return None
+        at = numpy.searchsorted(self.keys[:-1], keys)
+        return numpy.where(self.keys[at] == keys, self.rows[at], -1).astype("i")
+
+
+def _static_vectors_forward(vector_rows: _VectorRows, static_vectors_forward, model: Model, docs, is_train: bool):
+    """spaCy's StaticVectors' prediction (`spacy.ml.staticvectors.forward`, its default mode),
+    with the tokens' rows found by `vector_rows`: the same rows, so the same product."""
+    vectors = vector_rows.vectors
+    rows = None
+    if not is_train and any(len(doc) for doc in docs) and docs[0].vocab.vectors is vectors:
+        rows = vector_rows.rows_of(model.ops.flatten([doc.to_array(vectors.attr) for doc in docs]))
+    if rows is None:
+        return static_vectors_forward(model, docs, is_train)
+    V = numpy.ascontiguousarray(numpy.asarray(vectors.data)[rows])
+    Y = numpy.matmul(V, numpy.ascontiguousarray(model.get_param("W")).T)  # as `BlasOps.gemm(V, W, trans2=True)`
+    Y[rows < 0] = 0  # no vector: zeros
+    return Ragged(Y, model.ops.asarray1i([len(doc) for doc in docs])), _prediction_only
 
 
 def _layernorm_forward(layernorm_forward, model: Model, X, is_train: bool):

@@ -174,12 +174,42 @@ def test_layernorms_prediction_is_thincs():
         ("with_padded(lstm)", "_packed_lstm_forward"),
         ("maxout", "_best_piece_forward"),
         ("layernorm", "_layernorm_forward"),
+        ("static_vectors", "_static_vectors_forward"),
     ],
 )
 def test_the_shipped_recognisers_layers_predict_with_paperkgs_forward(layer_name, forward):
     """The LSTM predicts packed, the maxouts their best pieces alone, the layer normalisations
-    with their arrays reused (`run_on_numpy_blas`)."""
+    with their arrays reused, the static vectors with their rows found at once (`run_on_numpy_blas`)."""
     nlp = load_nlp()
     layers = [layer for _, pipe in nlp.components if hasattr(pipe, "model") for layer in pipe.model.walk()]
     named = [layer for layer in layers if layer.name == layer_name]
     assert named and all(layer._func.func.__name__ == forward for layer in named)
+
+
+@pytest.mark.skipif(not (MODEL_DIR / "config.cfg").is_file(), reason="no shipped model in extract/model")
+def test_static_vectors_predict_as_spacys_and_find_their_rows_as_find():
+    from paperkg.extract.ops import _VectorRows
+
+    nlp = load_nlp()
+    layer = next(layer for layer in nlp.get_pipe("ner").model.walk() if layer.name == "static_vectors")
+    docs = [nlp.make_doc(text) for text in ("We train BERT on SQuAD.", "qzxv-unseen wordz 42", "", "A")]
+    keys = numpy.concatenate([doc.to_array(nlp.vocab.vectors.attr) for doc in docs])
+    rows = nlp.vocab.vectors.find(keys=keys)
+    assert (rows < 0).any() and (rows >= 0).any()  # words with and without a vector
+    assert numpy.array_equal(_VectorRows(nlp.vocab.vectors).rows_of(keys), rows)
+    got = layer.predict(docs)
+    expected = layer._func.args[-1](layer, docs, False)[0]  # spaCy's own forward
+    assert numpy.array_equal(got.data, expected.data) and numpy.array_equal(got.lengths, expected.lengths)
+
+
+def test_vector_rows_give_way_to_find_once_the_table_changes():
+    from spacy.vectors import Vectors
+
+    from paperkg.extract.ops import _VectorRows
+
+    vectors = Vectors(data=numpy.eye(3, dtype="f"), keys=[11, 7, 5])
+    rows = _VectorRows(vectors)
+    keys = numpy.array([5, 6, 11, 0, 7, 99], dtype="uint64")
+    assert rows.rows_of(keys).tolist() == [2, -1, 0, -1, 1, -1] == vectors.find(keys=keys).tolist()
+    vectors.add(6, row=1)
+    assert rows.rows_of(keys) is None
