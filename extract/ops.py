@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from typing import cast
 
 import numpy
-from thinc.api import Model, NumpyOps
+from thinc.api import Model, NumpyOps, Ragged
 
 __all__ = ["BlasOps", "one_blas_thread", "run_on_numpy_blas"]
 
@@ -38,8 +38,9 @@ class BlasOps(NumpyOps):
         direction, input weights, input bias, recurrent weights, recurrent bias, each with the
         forget, input, output and candidate gates in that order."""
         depth, dirs, nO = C0.shape
-        lengths = numpy.asarray(size_at_t)
-        step_start = numpy.concatenate(([0], numpy.cumsum(lengths)))
+        # Python ints: a time step's arithmetic on numpy scalars costs more than its slicing
+        lengths = numpy.asarray(size_at_t).tolist()
+        step_start = numpy.concatenate(([0], numpy.cumsum(lengths))).tolist()
         at = 0
         for layer in range(depth):
             weights = []
@@ -61,8 +62,8 @@ def _recur(weights, lengths, step_start, H0, C0):
     and all else is elementwise: every output is bit for bit what one direction at a time gives."""
     nO = C0.shape[-1]
     steps = len(lengths)
-    Y = numpy.empty((int(step_start[-1]), len(weights) * nO), dtype="f")
-    h = numpy.empty((len(weights) * int(lengths[0]), nO), dtype="f")
+    Y = numpy.empty((step_start[-1], len(weights) * nO), dtype="f")
+    h = numpy.empty((len(weights) * lengths[0], nO), dtype="f")
     c = numpy.empty_like(h)
     gates = numpy.empty((len(h), 4 * nO), dtype="f")
     running = [0] * len(weights)  # each direction's sequences under way
@@ -71,7 +72,7 @@ def _recur(weights, lengths, step_start, H0, C0):
         first = 0
         for direction, (G, WhT) in enumerate(weights):
             t = i if direction == 0 else steps - 1 - i
-            n = int(lengths[t])
+            n = lengths[t]
             if direction == 0 and n < running[0] and len(running) > 1:
                 # sequences ended: the backward direction's states move up behind the forward's
                 h[n : n + running[1]] = h[running[0] : running[0] + running[1]]
@@ -87,10 +88,7 @@ def _recur(weights, lengths, step_start, H0, C0):
             gates[rows] += G[step_start[t] : step_start[t] + n]
             at.append((t, rows))
             first += n
-        g = gates[:first]
-        g[:, : 3 * nO] = _sigmoid(g[:, : 3 * nO])
-        c[:first] = g[:, :nO] * c[:first] + g[:, nO : 2 * nO] * numpy.tanh(g[:, 3 * nO :])
-        h[:first] = numpy.tanh(c[:first]) * g[:, 2 * nO : 3 * nO]
+        _step(gates[:first], h[:first], c[:first], nO)
         for direction, (t, rows) in enumerate(at):
             Y[step_start[t] : step_start[t + 1], direction * nO : (direction + 1) * nO] = h[rows]
     return Y
@@ -106,13 +104,29 @@ def _layer_weights(params, at: int, nO: int, nI: int):
     return Wx, Wh, bias + params[at : at + 4 * nO], at + 4 * nO
 
 
-def _sigmoid(x):
-    return 1.0 / (1.0 + numpy.exp(-x))
+def _step(g, h, c, nO: int) -> None:
+    """One time step's gates `g` (forget, input, output, candidate) into the states `h` and `c`:
+    c = f * c + i * tanh(candidate), h = tanh(c) * o, with sigmoid(x) = 1 / (1 + exp(-x)) for f,
+    i and o. Each row's operations are thinc's, in thinc's order (so its roundings). The sigmoid
+    runs in place on one contiguous copy (numpy's exp over the gates' strided rows would loop
+    row by row), the states in place: a step costs ten numpy calls and two temporary arrays."""
+    sigmoid = numpy.negative(g[:, : 3 * nO])
+    numpy.exp(sigmoid, out=sigmoid)
+    sigmoid += 1.0
+    numpy.divide(1.0, sigmoid, out=sigmoid)
+    c *= sigmoid[:, :nO]
+    candidate = numpy.tanh(g[:, 3 * nO :])
+    candidate *= sigmoid[:, nO : 2 * nO]
+    c += candidate
+    numpy.tanh(c, out=h)
+    h *= sigmoid[:, 2 * nO :]
 
 
 def run_on_numpy_blas(nlp) -> None:
-    """Every layer of the pipeline's models computes with `BlasOps` from now on, and an LSTM
-    over a list of sequences predicts from them packed directly (`_packed_lstm_forward`)."""
+    """Every layer of the pipeline's models computes with `BlasOps` from now on, an LSTM over a
+    list of sequences predicts from them packed directly (`_packed_lstm_forward`), maxout and
+    layer normalisation predict without what only training needs, and static vectors find
+    their rows in one search (`_VectorRows`)."""
     ops = BlasOps()
     for _, component in nlp.components:
         model = getattr(component, "model", None)
@@ -123,6 +137,11 @@ def run_on_numpy_blas(nlp) -> None:
                     layer._func = functools.partial(_packed_lstm_forward, layer._func)
                 elif layer.name == "maxout":
                     layer._func = functools.partial(_best_piece_forward, layer._func)
+                elif layer.name == "layernorm":
+                    layer._func = functools.partial(_layernorm_forward, layer._func)
+                elif layer.name == "static_vectors":
+                    vector_rows = _VectorRows(nlp.vocab.vectors)
+                    layer._func = functools.partial(_static_vectors_forward, vector_rows, layer._func)
 
 
 def _best_piece_forward(maxout_forward, model: Model, X, is_train: bool):
@@ -135,6 +154,58 @@ def _best_piece_forward(maxout_forward, model: Model, X, is_train: bool):
     Y = numpy.matmul(X, W.T)  # as `BlasOps.gemm(X, W, trans2=True)`
     Y += numpy.asarray(model.get_param("b")).reshape((nO * nP,))
     return best_piece(Y.reshape((len(Y), nO, nP))), _prediction_only
+
+
+class _VectorRows:
+    """The rows of a vector table's keys, found for a whole batch in one sorted search: spaCy's
+    `Vectors.find` looks each key up in Python (about 0.3 us a token). Taken from the table as
+    the extractor loads; `rows` answers None once the table's keys are no longer those."""
+
+    def __init__(self, vectors):
+        self.vectors, self.size = vectors, len(vectors.key2row)
+        keys = numpy.fromiter(vectors.key2row.keys(), dtype=numpy.uint64, count=self.size)
+        rows = numpy.fromiter(vectors.key2row.values(), dtype=numpy.int64, count=self.size)
+        by_key = numpy.argsort(keys)
+        self.keys = numpy.append(keys[by_key], numpy.uint64(0))  # one past the end: no match
+        self.rows = numpy.append(rows[by_key], -1)
+
+    def rows_of(self, keys: numpy.ndarray) -> numpy.ndarray | None:
+        """`vectors.find(keys=keys)` (int32, -1 for a key without a vector)."""
+        if len(self.vectors.key2row) != self.size or self.vectors.mode != "default":
+            return None
+        at = numpy.searchsorted(self.keys[:-1], keys)
+        return numpy.where(self.keys[at] == keys, self.rows[at], -1).astype("i")
+
+
+def _static_vectors_forward(vector_rows: _VectorRows, static_vectors_forward, model: Model, docs, is_train: bool):
+    """spaCy's StaticVectors' prediction (`spacy.ml.staticvectors.forward`, its default mode),
+    with the tokens' rows found by `vector_rows`: the same rows, so the same product."""
+    vectors = vector_rows.vectors
+    rows = None
+    if not is_train and any(len(doc) for doc in docs) and docs[0].vocab.vectors is vectors:
+        rows = vector_rows.rows_of(model.ops.flatten([doc.to_array(vectors.attr) for doc in docs]))
+    if rows is None:
+        return static_vectors_forward(model, docs, is_train)
+    V = numpy.ascontiguousarray(numpy.asarray(vectors.data)[rows])
+    Y = numpy.matmul(V, numpy.ascontiguousarray(model.get_param("W")).T)  # as `BlasOps.gemm(V, W, trans2=True)`
+    Y[rows < 0] = 0  # no vector: zeros
+    return Ragged(Y, model.ops.asarray1i([len(doc) for doc in docs])), _prediction_only
+
+
+def _layernorm_forward(layernorm_forward, model: Model, X, is_train: bool):
+    """thinc's LayerNorm's prediction with its arrays reused: the variance from the mean already
+    taken (numpy's `var` takes the same mean again otherwise), the scaled values in place. The
+    same operations on the same values as thinc's, so the same result."""
+    if is_train:
+        return layernorm_forward(model, X, is_train)
+    mean = X.mean(axis=1, keepdims=True)
+    variance = X.var(axis=1, keepdims=True, mean=mean)
+    variance += 1e-08
+    Y = X - mean
+    Y *= variance ** (-1.0 / 2.0)
+    Y *= model.get_param("G")
+    Y += model.get_param("b")
+    return Y, _prediction_only
 
 
 def best_piece(unmaxed: numpy.ndarray) -> numpy.ndarray:

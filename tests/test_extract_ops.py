@@ -60,7 +60,7 @@ def test_the_shipped_pipeline_computes_with_blas_ops():
 
 def _one_direction_at_a_time(params, H0, C0, X, size_at_t):
     """The LSTM's inference as BlasOps computed it before both directions ran in one pass."""
-    from paperkg.extract.ops import _layer_weights, _sigmoid
+    from paperkg.extract.ops import _layer_weights
 
     depth, dirs, nO = C0.shape
     lengths = numpy.asarray(size_at_t)
@@ -79,7 +79,7 @@ def _one_direction_at_a_time(params, H0, C0, X, size_at_t):
                 n = lengths[t]
                 rows = slice(step_start[t], step_start[t] + n)
                 gates = G[rows] + numpy.matmul(h[:n], Wh.T)
-                gates[:, : 3 * nO] = _sigmoid(gates[:, : 3 * nO])
+                gates[:, : 3 * nO] = 1.0 / (1.0 + numpy.exp(-gates[:, : 3 * nO]))
                 c[:n] = gates[:, :nO] * c[:n] + gates[:, nO : 2 * nO] * numpy.tanh(gates[:, 3 * nO :])
                 h[:n] = numpy.tanh(c[:n]) * gates[:, 2 * nO : 3 * nO]
                 Y[rows, direction * nO : (direction + 1) * nO] = h[:n]
@@ -151,14 +151,65 @@ def test_maxouts_prediction_is_thincs_best_piece(pieces):
     assert numpy.array_equal(got, expected)
 
 
+def test_layernorms_prediction_is_thincs():
+    from thinc.api import LayerNorm
+
+    from paperkg.extract.ops import _layernorm_forward
+
+    rng = numpy.random.default_rng(4)
+    X = (rng.normal(size=(300, 48)) * rng.uniform(0.01, 100, size=(300, 1)) + 3).astype("f")
+    model = LayerNorm(48)
+    model.initialize(X=X)
+    for name in ("G", "b"):
+        model.set_param(name, rng.normal(size=48).astype("f"))
+    expected = model.predict(X)
+    got, _ = _layernorm_forward(model._func, model, X, False)
+    assert got.dtype == expected.dtype and numpy.array_equal(got, expected)
+
+
 @pytest.mark.skipif(not (MODEL_DIR / "config.cfg").is_file(), reason="no shipped model in extract/model")
 @pytest.mark.parametrize(
     ("layer_name", "forward"),
-    [("with_padded(lstm)", "_packed_lstm_forward"), ("maxout", "_best_piece_forward")],
+    [
+        ("with_padded(lstm)", "_packed_lstm_forward"),
+        ("maxout", "_best_piece_forward"),
+        ("layernorm", "_layernorm_forward"),
+        ("static_vectors", "_static_vectors_forward"),
+    ],
 )
 def test_the_shipped_recognisers_layers_predict_with_paperkgs_forward(layer_name, forward):
-    """The LSTM predicts packed, the maxouts their best pieces alone (`run_on_numpy_blas`)."""
+    """The LSTM predicts packed, the maxouts their best pieces alone, the layer normalisations
+    with their arrays reused, the static vectors with their rows found at once (`run_on_numpy_blas`)."""
     nlp = load_nlp()
     layers = [layer for _, pipe in nlp.components if hasattr(pipe, "model") for layer in pipe.model.walk()]
     named = [layer for layer in layers if layer.name == layer_name]
     assert named and all(layer._func.func.__name__ == forward for layer in named)
+
+
+@pytest.mark.skipif(not (MODEL_DIR / "config.cfg").is_file(), reason="no shipped model in extract/model")
+def test_static_vectors_predict_as_spacys_and_find_their_rows_as_find():
+    from paperkg.extract.ops import _VectorRows
+
+    nlp = load_nlp()
+    layer = next(layer for layer in nlp.get_pipe("ner").model.walk() if layer.name == "static_vectors")
+    docs = [nlp.make_doc(text) for text in ("We train BERT on SQuAD.", "qzxv-unseen wordz 42", "", "A")]
+    keys = numpy.concatenate([doc.to_array(nlp.vocab.vectors.attr) for doc in docs])
+    rows = nlp.vocab.vectors.find(keys=keys)
+    assert (rows < 0).any() and (rows >= 0).any()  # words with and without a vector
+    assert numpy.array_equal(_VectorRows(nlp.vocab.vectors).rows_of(keys), rows)
+    got = layer.predict(docs)
+    expected = layer._func.args[-1](layer, docs, False)[0]  # spaCy's own forward
+    assert numpy.array_equal(got.data, expected.data) and numpy.array_equal(got.lengths, expected.lengths)
+
+
+def test_vector_rows_give_way_to_find_once_the_table_changes():
+    from spacy.vectors import Vectors
+
+    from paperkg.extract.ops import _VectorRows
+
+    vectors = Vectors(data=numpy.eye(3, dtype="f"), keys=[11, 7, 5])
+    rows = _VectorRows(vectors)
+    keys = numpy.array([5, 6, 11, 0, 7, 99], dtype="uint64")
+    assert rows.rows_of(keys).tolist() == [2, -1, 0, -1, 1, -1] == vectors.find(keys=keys).tolist()
+    vectors.add(6, row=1)
+    assert rows.rows_of(keys) is None
