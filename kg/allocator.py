@@ -24,6 +24,10 @@ from importlib import metadata
 from pathlib import Path
 
 ALLOCATOR = "PAPERKG_ALLOCATOR"  # "system": glibc's; a path: the library this process was started with
+# mimalloc's options for a build, each where the user's environment does not set it: its arenas in
+# transparent huge pages, which mimalloc then keeps instead of handing freed ranges back to the OS
+# to fault in and zero again (see the module's docstring)
+OPTIONS = {"MIMALLOC_ALLOW_LARGE_OS_PAGES": "1"}
 COMMANDS = frozenset({"build"})  # the commands worth a second start (a few ms); readers are not
 
 
@@ -38,15 +42,16 @@ def library() -> Path | None:
 
 
 def relaunched(args: Sequence[str], environ: Mapping[str, str], platform: str = sys.platform) -> dict[str, str] | None:
-    """The environment to start `kg ARGS...` again in under mimalloc, or None to go on as this
-    process is: not a build, not Linux, no library, glibc asked for, or started under it already."""
+    """The environment to start `kg ARGS...` again in under mimalloc (with `OPTIONS` where ENVIRON
+    does not set them), or None to go on as this process is: not a build, not Linux, no library,
+    glibc asked for, or started under it already."""
     if not args or args[0] not in COMMANDS or not platform.startswith("linux") or ALLOCATOR in environ:
         return None
     path = library()
     if path is None:
         return None
     preload = " ".join(filter(None, (str(path), environ.get("LD_PRELOAD"))))
-    return {**environ, ALLOCATOR: str(path), "LD_PRELOAD": preload}
+    return {**OPTIONS, **environ, ALLOCATOR: str(path), "LD_PRELOAD": preload}
 
 
 def relaunch_if_worth_it() -> None:
