@@ -37,7 +37,7 @@ from pathlib import Path
 
 from bench.machine import describe
 from bench.process import run_measured
-from paperkg.kg.allocator import OPTIONS, library
+from paperkg.kg.allocator import library
 
 ROOT = Path(__file__).resolve().parent.parent
 VARIANTS = ("four", "one", "sorted", "shuffled", "strict")
@@ -104,14 +104,13 @@ def write_variants(files: list[Path], work: Path, variants: list[str]) -> dict[s
 
 
 def _environment(allocator: str) -> dict[str, str] | None:
-    """The environment a load runs in under `allocator` (None: this process's, glibc's), with the
-    options `kg build` gives mimalloc."""
+    """The environment a load runs in under `allocator` (None: this process's, glibc's)."""
     if allocator == "glibc":
         return None
     path = library()
     if path is None:
         sys.exit("mimalloc's library is not installed (cmeel-mimalloc, a Linux dependency of paperkg)")
-    return {**OPTIONS, **os.environ, "LD_PRELOAD": str(path)}
+    return {**os.environ, "LD_PRELOAD": str(path)}
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -13,6 +13,14 @@ An allocator replaces glibc's only when the dynamic loader loads it before anyth
 (`LD_PRELOAD`); the extraction workers it forks inherit it. On Linux only, and only when the
 `cmeel-mimalloc` distribution (a dependency there) provides the library.
 `PAPERKG_ALLOCATOR=system` keeps glibc's.
+
+mimalloc's own options stay at its defaults (mimalloc 3.4). It hands freed ranges back to the OS a
+second after they are freed (`purge_delay`) and faults them in again, zeroed (`clear_page_erms`,
+10-26% of a bulk load's samples), which looked worth cutting; none of the options measured cut a
+build. `MIMALLOC_ALLOW_LARGE_OS_PAGES=1` (arenas in transparent huge pages) took one load of a
+10,000-abstract build's spool 13.2 -> 11.9 s of CPU, but the build itself 107.7 -> 110.9 s
+(RocksDB's compaction 6.6 -> 7.2 s); `MIMALLOC_PURGE_DECOMMITS=0` and `MIMALLOC_PURGE_DELAY=-1`
+fault less but took more system time, not less (bench/results/2026-12-07-issue27-allocator-options.md).
 """
 
 from __future__ import annotations
@@ -24,10 +32,6 @@ from importlib import metadata
 from pathlib import Path
 
 ALLOCATOR = "PAPERKG_ALLOCATOR"  # "system": glibc's; a path: the library this process was started with
-# mimalloc's options for a build, each where the user's environment does not set it: its arenas in
-# transparent huge pages, which mimalloc then keeps instead of handing freed ranges back to the OS
-# to fault in and zero again (see the module's docstring)
-OPTIONS = {"MIMALLOC_ALLOW_LARGE_OS_PAGES": "1"}
 COMMANDS = frozenset({"build"})  # the commands worth a second start (a few ms); readers are not
 
 
@@ -42,16 +46,15 @@ def library() -> Path | None:
 
 
 def relaunched(args: Sequence[str], environ: Mapping[str, str], platform: str = sys.platform) -> dict[str, str] | None:
-    """The environment to start `kg ARGS...` again in under mimalloc (with `OPTIONS` where ENVIRON
-    does not set them), or None to go on as this process is: not a build, not Linux, no library,
-    glibc asked for, or started under it already."""
+    """The environment to start `kg ARGS...` again in under mimalloc, or None to go on as this
+    process is: not a build, not Linux, no library, glibc asked for, or started under it already."""
     if not args or args[0] not in COMMANDS or not platform.startswith("linux") or ALLOCATOR in environ:
         return None
     path = library()
     if path is None:
         return None
     preload = " ".join(filter(None, (str(path), environ.get("LD_PRELOAD"))))
-    return {**OPTIONS, **environ, ALLOCATOR: str(path), "LD_PRELOAD": preload}
+    return {**environ, ALLOCATOR: str(path), "LD_PRELOAD": preload}
 
 
 def relaunch_if_worth_it() -> None:

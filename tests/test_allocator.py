@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from paperkg.kg import allocator
-from paperkg.kg.allocator import ALLOCATOR, OPTIONS, library, relaunched
+from paperkg.kg.allocator import ALLOCATOR, library, relaunched
 
 LIBRARY = library()
 needs_library = pytest.mark.skipif(
@@ -25,17 +25,7 @@ def lib(monkeypatch, tmp_path):
 
 def test_a_build_is_started_again_with_the_library_preloaded(lib):
     environ = relaunched(["build", "in.jsonl", "--store", "s"], {"HOME": "/h"}, platform="linux")
-    assert environ == {"HOME": "/h", ALLOCATOR: str(lib), "LD_PRELOAD": str(lib), **OPTIONS}
-
-
-def test_a_build_runs_with_mimallocs_arenas_in_large_pages(lib):
-    environ = relaunched(["build", "x"], {}, platform="linux")
-    assert environ is not None and environ["MIMALLOC_ALLOW_LARGE_OS_PAGES"] == "1"
-
-
-def test_the_users_own_mimalloc_options_are_kept(lib):
-    environ = relaunched(["build", "x"], {"MIMALLOC_ALLOW_LARGE_OS_PAGES": "0"}, platform="linux")
-    assert environ is not None and environ["MIMALLOC_ALLOW_LARGE_OS_PAGES"] == "0"
+    assert environ == {"HOME": "/h", ALLOCATOR: str(lib), "LD_PRELOAD": str(lib)}
 
 
 def test_a_preload_of_the_users_own_is_kept_after_ours(lib):
