@@ -1,7 +1,7 @@
 """What Oxigraph's bulk loads at a build's end cost, on the files a real build loads, alternating.
 
     python -m bench.end_loads CORPUS --work DIR [--repeat 2] [--variants four,one,sorted,shuffled,strict]
-                              [--allocators glibc,mimalloc]
+                              [--allocators glibc,mimalloc,mimalloc:MIMALLOC_PURGE_DELAY=-1+...]
 
 First a child `kg build`s CORPUS (`--workers 2`, into DIR/store) and keeps a copy of every N-Quads
 file its end loads (`kg.store.load_nquads_file`: the spool, then the descriptions, the time data
@@ -20,6 +20,8 @@ end with the load, included) and the part of RocksDB's threads.
 With `--allocators glibc,mimalloc` each variant also loads under mimalloc, preloaded as `kg build`
 preloads it (`kg.allocator`): the loader keeps each key as an allocation of its own, and glibc's
 allocator took a quarter of a load's CPU (bench/results/2026-12-07-issue27-allocator.md).
+`mimalloc:NAME=VALUE+NAME=VALUE` loads under mimalloc with those of its options set in the
+environment (bench/results/2026-12-07-issue27-allocator-options.md).
 
 Compare the medians of CPU time; on a machine shared with other jobs the wall times mean little.
 """
@@ -104,13 +106,15 @@ def write_variants(files: list[Path], work: Path, variants: list[str]) -> dict[s
 
 
 def _environment(allocator: str) -> dict[str, str] | None:
-    """The environment a load runs in under `allocator` (None: this process's, glibc's)."""
+    """The environment a load runs in under `allocator` (None: this process's, glibc's): glibc,
+    mimalloc, or mimalloc with options (`mimalloc:MIMALLOC_PURGE_DELAY=-1+MIMALLOC_...=...`)."""
     if allocator == "glibc":
         return None
     path = library()
     if path is None:
         sys.exit("mimalloc's library is not installed (cmeel-mimalloc, a Linux dependency of paperkg)")
-    return {**os.environ, "LD_PRELOAD": str(path)}
+    options = dict(option.split("=", 1) for option in allocator.partition(":")[2].split("+") if option)
+    return {**os.environ, **options, "LD_PRELOAD": str(path)}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -119,11 +123,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--work", type=Path, required=True, help="where the build and the loaded files go")
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--variants", default=",".join(VARIANTS))
-    parser.add_argument("--allocators", default="glibc", help="glibc, mimalloc or both: each variant under each")
+    parser.add_argument(
+        "--allocators", default="glibc", help="glibc, mimalloc, mimalloc:NAME=VALUE+...: each variant under each"
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "end-loads.json")
     args = parser.parse_args(argv)
     allocators = args.allocators.split(",")
-    if not set(allocators) <= set(ALLOCATORS):
+    if not {a.partition(":")[0] for a in allocators} <= set(ALLOCATORS):
         parser.error(f"--allocators: choose among {', '.join(ALLOCATORS)}")
     environments = {a: _environment(a) for a in allocators}
     variants = [v if allocators == ["glibc"] else f"{v} {a}" for v in args.variants.split(",") for a in allocators]

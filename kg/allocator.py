@@ -13,6 +13,14 @@ An allocator replaces glibc's only when the dynamic loader loads it before anyth
 (`LD_PRELOAD`); the extraction workers it forks inherit it. On Linux only, and only when the
 `cmeel-mimalloc` distribution (a dependency there) provides the library.
 `PAPERKG_ALLOCATOR=system` keeps glibc's.
+
+mimalloc's own options stay at its defaults (mimalloc 3.4). It hands freed ranges back to the OS a
+second after they are freed (`purge_delay`) and faults them in again, zeroed: the kernel's zeroing
+(`clear_page_erms`) was 13-29% of a bulk load's samples and looked worth cutting, but none of the
+options measured cut a build. `MIMALLOC_ALLOW_LARGE_OS_PAGES=1` (arenas in transparent huge pages) took one load of a
+10,000-abstract build's spool 13.2 -> 11.9 s of CPU, but the build itself 107.7 -> 110.9 s
+(RocksDB's compaction 6.6 -> 7.2 s); `MIMALLOC_PURGE_DECOMMITS=0` and `MIMALLOC_PURGE_DELAY=-1`
+fault less but took more system time, not less (bench/results/2026-12-07-issue27-allocator-options.md).
 """
 
 from __future__ import annotations

@@ -51,3 +51,12 @@ def test_each_variant_loads_under_each_allocator_asked_for(tmp_path):
     }
     assert end_loads._environment("mimalloc")["LD_PRELOAD"] == str(library())
     assert end_loads._environment("glibc") is None
+
+
+@pytest.mark.skipif(library() is None, reason="mimalloc's library (cmeel-mimalloc) is Linux-only")
+def test_mimallocs_options_are_set_for_the_loads_that_name_them(monkeypatch):
+    monkeypatch.delenv("MIMALLOC_PURGE_DELAY", raising=False)
+    environ = end_loads._environment("mimalloc:MIMALLOC_PURGE_DELAY=-1+MIMALLOC_ALLOW_LARGE_OS_PAGES=1")
+    assert environ is not None and environ["LD_PRELOAD"] == str(library())
+    assert (environ["MIMALLOC_PURGE_DELAY"], environ["MIMALLOC_ALLOW_LARGE_OS_PAGES"]) == ("-1", "1")
+    assert "MIMALLOC_PURGE_DELAY" not in (end_loads._environment("mimalloc") or {})
