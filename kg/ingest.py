@@ -27,14 +27,13 @@ the worker processes. Per chunk:
    mention tallies, papers and acronyms, its papers per period (`kg.timeline.TimeChanges`), and
    each relation's support (`kg.support`).
 
-After the last chunk, the summaries are written once, bulk-loaded on threads of their own
+After the last chunk, the summaries are written once, in two loads run on a thread of their own
 (`_Loads`) while the build's thread computes what is loaded next: the spooled papers load while
 every touched entity's description (each stored one read once in the build), the time data and the
-relations' support are computed, and all of these that reads nothing the papers hold loads beside
-the papers as soon as it is computed; the few parts that wait for the papers
-(`kg.nquads.PAPERS_NEEDED`) load last, with the model families (`kg.families`, linked again from
-the models the build described and the stored ones it did not touch) and the build's own record.
-Nothing is written after that.
+relations' support are computed (they read nothing the papers hold, but for the few parts that
+wait for them, `kg.nquads.PAPERS_NEEDED`, and come after all that does not); the last load holds
+those, the model families (`kg.families`, linked again from the models the build described and
+the stored ones it did not touch) and the build's own record. Nothing is written after it.
 """
 
 from __future__ import annotations
@@ -495,55 +494,45 @@ def _statement_node(key: Key) -> ox.NamedNode:
 
 
 class _Loads:
-    """Bulk loads into the store at the build's end, on threads of their own, while the build's
-    thread computes what is loaded next: the loads `run` queues run one at a time in the order
-    given; one `beside` starts at once, on a second thread.
+    """Bulk loads into the store at the build's end, run one at a time in the order given on a
+    thread of their own, while the build's thread computes what is loaded next.
 
-    Oxigraph loads without the GIL (`kg.store.load_nquads_file`). One load keeps about one core
-    and a half busy (its parser, and its batches sorted and written a few at a time), so the
-    summaries that read nothing of the papers load beside the papers' load rather than after it:
-    the whole corpus built in 383.5 s instead of 394.9, its peak memory no higher (4,202 MiB
-    against 4,275: two loads at once hold their batches at once, but not at the build's peak).
-    The quads to load wait in unnamed files under `directory` (a large build's descriptions do not
-    fit in memory at once).
+    Oxigraph loads without the GIL (`kg.store.load_nquads_file`), on one to two cores, beside the
+    build's thread computing the summaries. One load at a time keeps the loader's batches in
+    memory once (two at once took 1.8 GB more at the whole corpus). The quads to load wait in
+    unnamed files under `directory` (a large build's descriptions do not fit in memory at once).
     """
 
     def __init__(self, directory: str | os.PathLike[str] | None):
         self._directory = directory
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="paperkg-load")
-        self._beside = ThreadPoolExecutor(max_workers=1, thread_name_prefix="paperkg-load-beside")
         self._queued: list[Future] = []
 
     def __enter__(self) -> _Loads:
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
-        # every load started runs to its end, whatever happened here
-        self._thread.shutdown()
-        self._beside.shutdown()
+        self._thread.shutdown()  # every load queued runs to its end, whatever happened here
         if exc_type is None:  # a load that failed raises here: none is left unsaid
             for future in self._queued:
                 future.result()
 
     def run(self, load: Callable[..., None], *args: Any) -> Future:
         """Queue `load(*args)`; the future's `result()` waits for it and raises what it raised."""
-        return self._started(self._thread, load, *args)
+        future = self._thread.submit(load, *args)
+        self._queued.append(future)
+        return future
 
-    def nquads(self, db: ox.Store, lines: Iterable[str], *, beside: bool = False) -> Future:
+    def nquads(self, db: ox.Store, lines: Iterable[str]) -> Future:
         """Write `lines` (as `kg.store.bulk_write_nquads` takes them) to a file, here, and queue its
-        load (`run`), or start it at once on the second thread when `beside`."""
+        load (`run`)."""
         file = tempfile.TemporaryFile(dir=self._directory)
         try:
             file.writelines(line.encode() for line in lines)
         except BaseException:
             file.close()
             raise
-        return self._started(self._beside if beside else self._thread, _load_and_close, db, file)
-
-    def _started(self, thread: ThreadPoolExecutor, load: Callable[..., None], *args: Any) -> Future:
-        future = thread.submit(load, *args)
-        self._queued.append(future)
-        return future
+        return self.run(_load_and_close, db, file)
 
 
 def _load_and_close(db: ox.Store, file: IO[bytes]) -> None:
@@ -579,34 +568,37 @@ class _Pending:
 
     def write(self, db: ox.Store, loads: _Loads, papers_loaded: Future, last: Iterator[str]) -> None:
         """After the last chunk, while `loads` loads the spooled papers (`papers_loaded`): the
-        descriptions, the time data and the support. All of them that reads nothing of the papers
-        loads beside the papers; what reads them (an entity's dated papers when it lost one, the
-        relation mentions of a relation counted again) waits for them, and loads last, with `last`,
-        the build's last lines, made after the descriptions (the model families are linked from
-        them). In a first build that last load is small: the build's own relinked papers only.
+        descriptions, the time data and the support, of which only what reads the papers (an
+        entity's dated papers when it lost one, the relation mentions of a relation counted
+        again) waits for them, and `last`, the build's last lines, made after the descriptions
+        (the model families are linked from them): these load as one, the build's last load.
 
-        Nothing is written after the last load: a few quads written to the database after its
-        bulk loads overlap every index file, and the commit's compaction then rewrote them all
-        (44 s of one core at the whole corpus)."""
+        Every load is a set of files RocksDB merges into the database (two loads instead of three:
+        less merging); and nothing is written after the last: a few quads written to the database
+        after its bulk loads overlap every index file, and the commit's compaction then rewrote
+        them all (44 s of one core at the whole corpus)."""
         described = self.descriptions.changes()
         time_data = self.time_data.changes(db, self.descriptions.new_entities())
         made = {n for n, new in self.unread.items() if new}
         support = _support_changes(db, self.support, self.recounted, made)
-        waiting: list[Iterator[str]] = []
-        loads.nquads(db, _up_to_the_papers((described, time_data, support), waiting), beside=True)
-        papers_loaded.result()
-        loads.nquads(db, chain(chain.from_iterable(waiting), last))
+        loads.nquads(db, chain(_papers_last((described, time_data, support), papers_loaded.result), last))
 
 
-def _up_to_the_papers(parts: Iterable[Iterator[str]], waiting: list[Iterator[str]]) -> Iterator[str]:
-    """The lines of `parts`, each up to its `PAPERS_NEEDED`; a part that stops there goes to
-    `waiting`, its rest to be read once the papers are loaded."""
+def _papers_last(parts: Iterable[Iterator[str]], papers_read: Callable[[], object]) -> Iterator[str]:
+    """The lines of `parts`, each up to its `PAPERS_NEEDED`, then, once `papers_read()` returns,
+    the rest of those that stopped there: no part's lines that read nothing wait behind another's
+    that wait for the papers."""
+    waiting = []
     for part in parts:
         for line in part:
             if line == PAPERS_NEEDED:
                 waiting.append(part)
                 break
             yield line
+    if waiting:
+        papers_read()
+    for part in waiting:
+        yield from part
 
 
 @dataclass

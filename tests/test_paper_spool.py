@@ -50,10 +50,9 @@ def test_a_builds_quads_are_loaded_once_after_its_last_chunk(tmp_path):
     with Store(tmp_path / "g").transaction() as db:
         recorded = _LoadsRecorded(db)
         add_extractions(recorded, all_papers(), chunk_size=1)
-    # one load (the spool's; the summaries' load beside or after it) holds the papers, their
-    # mentions' bodies and the evidence
+    # the first load, before the summaries', holds the papers, their mentions' bodies and the evidence
     for marker in SENTENCE_TYPE, BODY, EVIDENCE:
-        assert sum(marker in data for data in recorded.loads) == 1
+        assert [n for n, data in enumerate(recorded.loads) if marker in data] == [0]
 
 
 def test_a_paper_of_an_earlier_chunk_is_relinked_from_the_spool(tmp_path, sa_settled):
@@ -259,34 +258,14 @@ def test_what_reads_nothing_of_the_papers_does_not_wait_behind_what_does(tmp_pat
     assert events[:2] == ["support", "papers asked"]
 
 
-def test_the_lines_that_need_the_papers_wait_apart_from_all_others():
-    waiting: list = []
+def test_the_lines_that_need_the_papers_come_after_all_others():
+    asked = []
     parts = [iter(["a1", PAPERS_NEEDED, "a2"]), iter(["b1", "b2"]), iter(["c1", PAPERS_NEEDED, "c2"])]
-    assert list(ingest._up_to_the_papers(parts, waiting)) == ["a1", "b1", "b2", "c1"]
-    assert [list(part) for part in waiting] == [["a2"], ["c2"]]
-
-
-def test_the_summaries_load_while_the_papers_do(tmp_path, monkeypatch):
-    """The spool's load waits until a summaries' load has started (up to 10 s): it does start,
-    beside it, not after it."""
-    summaries_loading = threading.Event()
-    load_into, load_and_close = PaperSpool.load_into, ingest._load_and_close
-    waited = []
-
-    def papers_load(self, db):
-        waited.append(summaries_loading.wait(timeout=10))
-        load_into(self, db)
-
-    def summaries_load(db, file):
-        summaries_loading.set()
-        load_and_close(db, file)
-
-    monkeypatch.setattr(PaperSpool, "load_into", papers_load)
-    monkeypatch.setattr(ingest, "_load_and_close", summaries_load)
-    beside = build(tmp_path / "beside", all_papers(), chunk_size=1)
-    assert waited == [True]
-    monkeypatch.undo()
-    assert triples(beside) == triples(build(tmp_path / "one", all_papers(), chunk_size=1))
+    lines = ingest._papers_last(parts, lambda: asked.append(len(asked)))
+    assert [next(lines) for _ in range(4)] == ["a1", "b1", "b2", "c1"]
+    assert asked == []
+    assert list(lines) == ["a2", "c2"]
+    assert asked == [0]
 
 
 def test_a_failed_end_load_is_raised_when_the_build_added_nothing(tmp_path, monkeypatch):
@@ -326,16 +305,14 @@ class _WritesRecorded(_LoadsRecorded):
 
 def test_nothing_is_written_after_a_first_builds_last_load(tmp_path):
     """A few quads written after the bulk loads overlap every index file, and the commit's
-    compaction rewrites them all: the descriptions, the time data and the support load beside the
-    papers, the model families and the build's record after both, and nothing after them."""
+    compaction rewrites them all: the descriptions, the model families and the build's record load
+    with the time data and the support (each load is merged into the database: fewer, less)."""
     with Store(tmp_path / "g").transaction() as db:
         recorded = _WritesRecorded(db)
         add_extractions(recorded, all_papers())
     assert set(recorded.writes) == {"load"}
-    assert len(recorded.loads) == 3
-    # the first two, in either order: the papers, and the summaries that read nothing of them
-    [summaries] = [data for data in recorded.loads[:2] if SENTENCE_TYPE not in data]
-    for predicate in pkg.surfaceForm, pkg.undatedPapers, pkg.supportPapers:
-        assert [data for data in recorded.loads if f"<{predicate.value}>".encode() in data] == [summaries]
-    assert f"<{pkg.variantOf.value}>".encode() in recorded.loads[-1]
+    # the papers, then the rest as one load: descriptions, time data, support, families, the build
+    assert len(recorded.loads) == 2
+    for predicate in pkg.surfaceForm, pkg.undatedPapers, pkg.supportPapers, pkg.variantOf:
+        assert [n for n, data in enumerate(recorded.loads) if f"<{predicate.value}>".encode() in data] == [1]
     assert f"<{rdf.type.value}> <{pkg.Build.value}>".encode() in recorded.loads[-1]
