@@ -107,12 +107,8 @@ class LockstepRecognizer(EntityRecognizer):
         space, breaks_after = _token_constraints(tokens, lengths)
         # outside an entity a state is its token alone, so every token's move from there is
         # decided at once; only the tokens inside an entity are decided step by step
-        unmaxed = hidden[1:, 0].copy()
-        unmaxed += hidden[0, 1]
-        unmaxed += hidden[0, 2]
-        unmaxed += bias
         outside = best(
-            unmaxed,
+            _summed(hidden[1:, 0].copy(), hidden[0, 1], hidden[0, 2], bias),
             is_out | (possible & ((is_begin & ~(space | breaks_after)[:, None]) | (is_unit & ~space[:, None]))),
         )
         # the moves inside an entity begun by action `a` ([a, 0]), and at a token that must end it ([a, 1])
@@ -136,10 +132,7 @@ class LockstepRecognizer(EntityRecognizer):
             inside = numpy.flatnonzero(next_step == t)
             at = starts_at[order[inside]] + t
             begun = entity_start[inside]
-            unmaxed = hidden[at + 1, 0]
-            unmaxed += hidden[begun + 1, 1]
-            unmaxed += hidden[at, 2]
-            unmaxed += bias
+            unmaxed = _summed(hidden[at + 1, 0], hidden[begun + 1, 1], hidden[at, 2], bias)  # rows taken: a copy
             chosen = best(unmaxed, inside_moves[outside[begun], breaks_after[at].view(numpy.uint8)])
             next_step[inside] = t + 1
             ends = is_last[chosen]
@@ -165,6 +158,14 @@ class LockstepRecognizer(EntityRecognizer):
         seen = numpy.ones(self.moves.n_moves, dtype=bool)
         seen[list(self.model.attrs.get("unseen_classes", ()))] = False
         return seen
+
+
+def _summed(total: numpy.ndarray, *terms: numpy.ndarray) -> numpy.ndarray:
+    """`total` plus each of `terms` in turn, added into `total` (an array of the caller's own): the
+    hidden layer's three feature rows and its bias, summed in spaCy's order, so its roundings."""
+    for term in terms:
+        total += term
+    return total
 
 
 class _NextEntity:
