@@ -19,7 +19,9 @@ from contextlib import contextmanager
 from typing import cast
 
 import numpy
+from spacy.tokens import Doc
 from thinc.api import Model, NumpyOps, Ragged
+from thinc.types import Floats2d
 
 __all__ = ["BlasOps", "one_blas_thread", "run_on_numpy_blas"]
 
@@ -123,24 +125,28 @@ def _step(g, h, c, nO: int) -> None:
 
 
 def run_on_numpy_blas(nlp) -> None:
-    """Every layer of the pipeline's models computes with `BlasOps` from now on, an LSTM over a
-    list of sequences predicts from them packed directly (`_packed_lstm_forward`), maxout and
-    layer normalisation predict without what only training needs, and static vectors find
-    their rows in one search (`_VectorRows`)."""
+    """Every layer of the pipeline's models computes with `BlasOps` from now on, a token embedding
+    embeds each distinct token of a batch once (`_distinct_tokens_forward`), an LSTM over a list
+    of sequences predicts from them packed directly (`_packed_lstm_forward`), maxout and layer
+    normalisation predict without what only training needs, and static vectors find their rows
+    in one search (`_VectorRows`)."""
     ops = BlasOps()
+    vector_rows = _VectorRows(nlp.vocab.vectors)
     for _, component in nlp.components:
         model = getattr(component, "model", None)
         if isinstance(model, Model):
             for layer in model.walk():
                 layer.ops = ops
-                if layer.name == "with_padded(lstm)":
+                embedding = _TokenEmbedding.of(layer, vector_rows)
+                if embedding is not None:
+                    layer._func = functools.partial(_distinct_tokens_forward, embedding, layer._func)
+                elif layer.name == "with_padded(lstm)":
                     layer._func = functools.partial(_packed_lstm_forward, layer._func)
                 elif layer.name == "maxout":
                     layer._func = functools.partial(_best_piece_forward, layer._func)
                 elif layer.name == "layernorm":
                     layer._func = functools.partial(_layernorm_forward, layer._func)
                 elif layer.name == "static_vectors":
-                    vector_rows = _VectorRows(nlp.vocab.vectors)
                     layer._func = functools.partial(_static_vectors_forward, vector_rows, layer._func)
 
 
@@ -181,15 +187,90 @@ def _static_vectors_forward(vector_rows: _VectorRows, static_vectors_forward, mo
     """spaCy's StaticVectors' prediction (`spacy.ml.staticvectors.forward`, its default mode),
     with the tokens' rows found by `vector_rows`: the same rows, so the same product."""
     vectors = vector_rows.vectors
-    rows = None
+    Y = None
     if not is_train and any(len(doc) for doc in docs) and docs[0].vocab.vectors is vectors:
-        rows = vector_rows.rows_of(model.ops.flatten([doc.to_array(vectors.attr) for doc in docs]))
-    if rows is None:
+        Y = _static_vectors_of(vector_rows, model, model.ops.flatten([doc.to_array(vectors.attr) for doc in docs]))
+    if Y is None:
         return static_vectors_forward(model, docs, is_train)
-    V = numpy.ascontiguousarray(numpy.asarray(vectors.data)[rows])
+    return Ragged(cast(Floats2d, Y), model.ops.asarray1i([len(doc) for doc in docs])), _prediction_only
+
+
+def _static_vectors_of(vector_rows: _VectorRows, model: Model, keys: numpy.ndarray) -> numpy.ndarray | None:
+    """StaticVectors' output rows for the tokens' `keys` (None when `vector_rows` no longer fits)."""
+    rows = vector_rows.rows_of(keys)
+    if rows is None:
+        return None
+    V = numpy.ascontiguousarray(numpy.asarray(vector_rows.vectors.data)[rows])
     Y = numpy.matmul(V, numpy.ascontiguousarray(model.get_param("W")).T)  # as `BlasOps.gemm(V, W, trans2=True)`
     Y[rows < 0] = 0  # no vector: zeros
-    return Ragged(Y, model.ops.asarray1i([len(doc) for doc in docs])), _prediction_only
+    return Y
+
+
+# OpenBLAS multiplies a product of at most this many multiply-adds (M * N * K) with its small-matrix
+# kernels, whose result for a row depends on the row count M; above it each row's result is the same
+# whatever M (its `gemm_small_kernel_permit`; measured: from 9 rows at 192x144, from 26 at 64x48)
+_SMALL_PRODUCT_BOUND = 100 * 100 * 100
+
+
+class _TokenEmbedding:
+    """The parts of spaCy's MultiHashEmbed with static vectors, `chain(concatenate(chain(
+    extract_features, list2ragged, with_array(hash embeddings)), static_vectors), with_array(
+    maxout), ragged2list)`: what a token's row there depends on (its vector key and its features'
+    columns), and the layers that compute the rows from those."""
+
+    def __init__(self, features: Model, hash_embeddings: Model, static_vectors: Model, maxout: Model, vector_rows):
+        self.attrs = [static_vectors.attrs["key_attr"], *features.attrs["columns"]]
+        self.hash_embeddings, self.static_vectors, self.maxout = hash_embeddings, static_vectors, maxout
+        self.vector_rows = vector_rows
+        # the fewest distinct tokens whose products all stay above OpenBLAS's small-matrix kernels
+        # (and so those of the whole batch, which has at least as many rows)
+        smallest = min(layer.get_param("W").size for layer in (static_vectors, *maxout.walk()) if layer.has_param("W"))
+        self.fewest_rows = _SMALL_PRODUCT_BOUND // smallest + 1
+
+    @classmethod
+    def of(cls, layer: Model, vector_rows: _VectorRows) -> _TokenEmbedding | None:
+        """`layer`'s parts if it is such an embedding, else None."""
+        if [part.name for part in layer.layers][2:] != ["ragged2list"] or len(layer.layers) != 3:
+            return None
+        inputs, maxout = layer.layers[0].layers, layer.layers[1]
+        if len(inputs) != 2 or inputs[1].name != "static_vectors" or not maxout.name.startswith("with_array("):
+            return None
+        hashed = inputs[0].layers
+        if [part.name for part in hashed][:2] != ["extract_features", "list2ragged"] or len(hashed) != 3:
+            return None
+        if not hashed[2].name.startswith("with_array("):
+            return None
+        return cls(hashed[0], hashed[2].layers[0], inputs[1], maxout.layers[0], vector_rows)
+
+
+def _distinct_tokens_forward(embedding: _TokenEmbedding, embed_forward, model: Model, docs, is_train: bool):
+    """The token embedding's prediction, each distinct token of the batch embedded once: a token's
+    row depends only on its vector key and features, and a batch of 64 arXiv abstracts has about
+    one distinct token in four. Each row is computed as spaCy computes it, in products that stay
+    above OpenBLAS's small-matrix kernels (`_TokenEmbedding.fewest_rows`), so each row is the same."""
+    if is_train or not docs or not all(isinstance(doc, Doc) for doc in docs):
+        return embed_forward(model, docs, is_train)
+    keys = numpy.concatenate([doc.to_array(embedding.attrs) for doc in docs])
+    first, inverse = _distinct_rows(keys)
+    Y = None
+    if len(first) >= embedding.fewest_rows and docs[0].vocab.vectors is embedding.vector_rows.vectors:
+        distinct = keys[first]
+        Y = _static_vectors_of(embedding.vector_rows, embedding.static_vectors, distinct[:, 0])
+    if Y is None:
+        return embed_forward(model, docs, is_train)
+    X = numpy.hstack((embedding.hash_embeddings.predict(numpy.ascontiguousarray(distinct[:, 1:])), Y))
+    Y = embedding.maxout.predict(X)[inverse]
+    return numpy.split(Y, numpy.cumsum([len(doc) for doc in docs])[:-1]), _prediction_only
+
+
+def _distinct_rows(keys: numpy.ndarray) -> tuple[numpy.ndarray, numpy.ndarray]:
+    """The first row of each distinct row of `keys`, and each row's distinct row. A sort of the
+    first column alone where the other columns follow from it (a token's features from its text),
+    of whole rows otherwise."""
+    _, first, inverse = numpy.unique(keys[:, 0], return_index=True, return_inverse=True)
+    if not numpy.array_equal(keys[first][inverse], keys):
+        _, first, inverse = numpy.unique(keys, axis=0, return_index=True, return_inverse=True)
+    return first, inverse.reshape(-1)
 
 
 def _layernorm_forward(layernorm_forward, model: Model, X, is_train: bool):

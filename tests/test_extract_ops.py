@@ -1,5 +1,7 @@
 """The extractor's array backend (extract/ops.py) against thinc's own NumpyOps."""
 
+from types import SimpleNamespace
+
 import numpy
 import pytest
 
@@ -213,3 +215,56 @@ def test_vector_rows_give_way_to_find_once_the_table_changes():
     assert rows.rows_of(keys).tolist() == [2, -1, 0, -1, 1, -1] == vectors.find(keys=keys).tolist()
     vectors.add(6, row=1)
     assert rows.rows_of(keys) is None
+
+
+def _shipped_token_embedding(nlp):
+    from paperkg.extract.ops import _distinct_tokens_forward
+
+    layers = nlp.get_pipe("ner").model.walk()
+    layer = next(layer for layer in layers if getattr(layer._func, "func", None) is _distinct_tokens_forward)
+    return layer, layer._func.args[0], layer._func.args[-1]  # the layer, its parts, spaCy's forward
+
+
+@pytest.mark.skipif(not (MODEL_DIR / "config.cfg").is_file(), reason="no shipped model in extract/model")
+def test_the_token_embedding_embeds_each_distinct_token_once_with_spacys_rows(monkeypatch):
+    from paperkg.extract.pipeline import text_of
+    from paperkg.extract.readers import read_papers
+    from paperkg.extract.resources import data_dir
+
+    nlp = load_nlp()
+    layer, embedding, spacys_forward = _shipped_token_embedding(nlp)
+    docs = [nlp.make_doc(text_of(paper)) for paper in read_papers(data_dir() / "demo").papers]
+    docs += [nlp.make_doc(text) for text in ("", "qzxv-unseen wordz 42", "We train BERT on SQuAD.")]
+    embedded = []
+    maxout = embedding.maxout
+    counted = SimpleNamespace(predict=lambda X: embedded.append(len(X)) or maxout.predict(X))
+    monkeypatch.setattr(embedding, "maxout", counted)
+    with one_blas_thread():
+        got = layer.predict(docs)
+        expected = spacys_forward(layer, docs, False)[0]
+    tokens = sum(len(doc) for doc in docs)
+    assert embedded and embedding.fewest_rows <= embedded[0] < tokens / 2  # each distinct token once
+    assert len(got) == len(expected) and all(numpy.array_equal(a, b) for a, b in zip(got, expected))
+
+
+@pytest.mark.skipif(not (MODEL_DIR / "config.cfg").is_file(), reason="no shipped model in extract/model")
+def test_too_few_distinct_tokens_for_blass_large_products_take_spacys_way(monkeypatch):
+    nlp = load_nlp()
+    layer, embedding, spacys_forward = _shipped_token_embedding(nlp)
+    # a row's result from OpenBLAS's small-matrix kernels depends on the product's row count
+    assert embedding.fewest_rows * 48 * 64 > 100 * 100 * 100  # the static vectors' product, the smallest
+    docs = [nlp.make_doc("We train BERT on SQuAD. We train BERT again.")]
+    monkeypatch.setattr(embedding, "maxout", None)  # not called
+    got = layer.predict(docs)
+    assert numpy.array_equal(got[0], spacys_forward(layer, docs, False)[0][0])
+
+
+def test_distinct_rows_sort_whole_rows_where_the_first_column_does_not_decide():
+    from paperkg.extract.ops import _distinct_rows
+
+    keys = numpy.array([[5, 1], [3, 2], [5, 1], [3, 2]], dtype="uint64")
+    first, inverse = _distinct_rows(keys)
+    assert numpy.array_equal(keys[first][inverse], keys) and len(first) == 2
+    keys = numpy.array([[5, 1], [3, 2], [5, 7], [3, 2]], dtype="uint64")  # token 2 shares token 0's text only
+    first, inverse = _distinct_rows(keys)
+    assert numpy.array_equal(keys[first][inverse], keys) and len(first) == 3
