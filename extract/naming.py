@@ -284,7 +284,7 @@ def lookup_key(text: str) -> str:
     `SAE` stay apart. Numbers stay apart from each other (`Gemma 2 2B` is not `Gemma 22B`,
     `Llama 3.1` is not `Llama 31`).
     """
-    words = [american(w.casefold()) for w in surface_words(text)]
+    words = list(map(american, map(str.casefold, surface_words(text))))  # the loop in C: a new name's key
     if not words:
         return ""
     key = words[0]
@@ -314,10 +314,10 @@ def is_acronym_like(text: str) -> bool:
     `Pythia-70M` are names in their own right.
     """
     text = strip_latex(text).strip()
-    if not text or len(text) > 15 or any(ch.isspace() for ch in text):
+    if not text or len(text) > 15 or any(map(str.isspace, text)):
         return False
-    letters = [ch for ch in text if ch.isalpha()]
-    upper = sum(ch.isupper() for ch in letters)
+    letters = list(filter(str.isalpha, text))
+    upper = sum(map(str.isupper, letters))
     return upper >= 2 and 2 * upper >= len(letters)
 
 
