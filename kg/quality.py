@@ -169,6 +169,8 @@ class Quality:
         if key in self._gazetteer or key in self._named_long or self.long_form(text):
             return True
         families = {e.family for e in self.written_entries(key, text) if e.family not in TOPIC_FAMILIES}
+        if not families:  # most new names: no vocabulary lists them, whatever their number of words
+            return False
         return len(families) >= (2 if len(_WORD.findall(text)) == 1 else 1)
 
     @staticmethod
