@@ -42,7 +42,7 @@ __all__ = [
 ]
 
 _LATEX_BRACES = re.compile(r"[{}]")
-_NOT_WORD = re.compile(r"[^\w]+")
+_WORD_RUN = re.compile(r"\w+")
 # plural-looking endings of singular words (corpus, analysis, loss)
 _KEEP_S = ("ss", "us", "is")
 # singular words that end like plurals, and -ics fields that are not plurals of anything
@@ -222,6 +222,8 @@ _POSSESSIVE = re.compile(r"(?<=\w)['\u2019]s?$")
 
 def strip_possessive(text: str) -> str:
     """`text` without a closing possessive: `Group-relative Policy Optimization's` -> `... Optimization`."""
+    if "'" not in text and "\u2019" not in text:  # most names: the pattern would try every position for none
+        return text
     return _POSSESSIVE.sub("", text)
 
 
@@ -260,8 +262,11 @@ def surface_words(text: str) -> list[str]:
     """Words of a name as written, with accents, LaTeX escapes, hyphens, punctuation and a closing
     possessive removed, line-broken words joined (`mod-els`) and the last word made singular.
     A `+` is a word (`LoRA+` is not LoRA)."""
-    text = _BROKEN_WORD.sub("-", strip_possessive(strip_accents(strip_latex(text)).strip()))
-    words = _NOT_WORD.sub(" ", text.replace("+", " plus ").replace("_", " ")).split()
+    text = strip_possessive(strip_accents(strip_latex(text)).strip())
+    if "-" in text:  # only a hyphen can break a word
+        text = _BROKEN_WORD.sub("-", text)
+    # the runs of word characters: what splitting at the runs of other characters leaves, in one pass
+    words = _WORD_RUN.findall(text.replace("+", " plus ").replace("_", " "))
     if len(words) > 1 and _BROKEN_END.search(text) and words[-1] not in _INVARIANT and not words[-1].endswith(_KEEP_S):
         words[-2:] = [words[-2] + words[-1]]  # the plural rule reads the word the line break cut
     if words:
@@ -279,7 +284,7 @@ def lookup_key(text: str) -> str:
     `SAE` stay apart. Numbers stay apart from each other (`Gemma 2 2B` is not `Gemma 22B`,
     `Llama 3.1` is not `Llama 31`).
     """
-    words = [american(w.casefold()) for w in surface_words(text)]
+    words = list(map(american, map(str.casefold, surface_words(text))))  # the loop in C: a new name's key
     if not words:
         return ""
     key = words[0]
@@ -309,10 +314,10 @@ def is_acronym_like(text: str) -> bool:
     `Pythia-70M` are names in their own right.
     """
     text = strip_latex(text).strip()
-    if not text or len(text) > 15 or any(ch.isspace() for ch in text):
+    if not text or len(text) > 15 or any(map(str.isspace, text)):
         return False
-    letters = [ch for ch in text if ch.isalpha()]
-    upper = sum(ch.isupper() for ch in letters)
+    letters = list(filter(str.isalpha, text))
+    upper = sum(map(str.isupper, letters))
     return upper >= 2 and 2 * upper >= len(letters)
 
 

@@ -94,6 +94,10 @@ def paper_key(title: str, arxiv_id: str | None = None, doi: str | None = None) -
     return f"title:{normalise_title(title)}"
 
 
+_SHA256 = hashlib.sha256()  # copied: `hashlib.sha256()` looks the digest up in OpenSSL at every call
+_SLUG_WORD = re.compile(r"[a-z0-9]+")
+
+
 @lru_cache(maxsize=65536)  # an entity's IRI is made for each of its mentions; a pure function of the key
 def slug(key: str) -> str:
     """An IRI-safe, stable slug for a paper key or an entity key.
@@ -108,9 +112,11 @@ def slug(key: str) -> str:
         kind, value = "", key
     if kind == "arxiv" and normalise_arxiv_id(value) == value:
         return "arxiv-" + value.replace("/", "-")
-    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:8]
-    ascii_text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode().lower()
-    words = re.findall(r"[a-z0-9]+", ascii_text)
+    digest = _SHA256.copy()
+    digest.update(key.encode("utf-8"))
+    if not value.isascii():  # most keys: NFKD and the ASCII encoding leave ASCII as it is
+        value = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
+    words = _SLUG_WORD.findall(value.lower())
     readable = ""
     for word in words:
         if len(readable) + len(word) + 1 > 60:
@@ -119,4 +125,5 @@ def slug(key: str) -> str:
     if not readable and words:
         readable = words[0][:60]
     prefix = "doi-" if kind == "doi" else ""
-    return f"{prefix}{readable}-{digest}" if readable else prefix + digest
+    hexdigest = digest.hexdigest()[:8]
+    return f"{prefix}{readable}-{hexdigest}" if readable else prefix + hexdigest

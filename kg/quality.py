@@ -148,7 +148,7 @@ class Quality:
             return True
         if _NAME_WORD.search(word):
             long = self.long_form(word)
-            return long is not None and all(self.is_common_word(w) for w in _WORD.findall(long))
+            return long is not None and all(map(self._common_word, _WORD.findall(long)))
         return self._frequent(word.lower())
 
     def _frequent(self, word: str) -> bool:
@@ -169,6 +169,8 @@ class Quality:
         if key in self._gazetteer or key in self._named_long or self.long_form(text):
             return True
         families = {e.family for e in self.written_entries(key, text) if e.family not in TOPIC_FAMILIES}
+        if not families:  # most new names: no vocabulary lists them, whatever their number of words
+            return False
         return len(families) >= (2 if len(_WORD.findall(text)) == 1 else 1)
 
     @staticmethod
@@ -186,7 +188,7 @@ class Quality:
     def _judge_common_kind(self, text: str) -> bool:
         text = strip_latex(text)
         words = _WORD.findall(text)
-        if not words or not all(self.is_common_word(w) for w in words):
+        if not words or not all(map(self._common_word, words)):  # the cache mapped in C: no frame a word
             return False
         one_word = len(text.split()) == 1
         return (one_word or self._has_kind_head(text)) and not self.is_named(text)
@@ -264,7 +266,7 @@ class Quality:
         return bool(named) and all(
             e.family == "epoch"
             and not any(NAME_WORD.search(w) for w in e.name.split())
-            and all(self.is_common_word(w) for w in _WORD.findall(e.name))
+            and all(map(self._common_word, _WORD.findall(e.name)))
             for e in named
         )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 import pytest
@@ -216,3 +217,10 @@ def test_unique_papers_takes_the_whole_date_group_when_the_first_has_none():
         ]
     )
     assert (merged[0].date, merged[0].date_text, merged[0].year) == ("2023-06-01", "Jun 1, 2023", 2023)
+
+
+def test_slug_hashes_each_key_on_its_own_and_reads_accents_as_ascii():
+    keys = ("title:schr\u00f6dinger bridges", "sparse autoencoder", "doi:10.1016/x", "sparse autoencoder")
+    for key in keys:  # made anew each time: no digest state carried from one key to the next
+        assert slug.__wrapped__(key).endswith("-" + hashlib.sha256(key.encode()).hexdigest()[:8])
+    assert slug("title:schr\u00f6dinger bridges").startswith("schrodinger-bridges-")
