@@ -167,6 +167,10 @@ class ReadingFeed:
                 yield from isolated(self.extractor, papers[index * size :], on_failure, self.finish)
                 return
             yield from finished
+        # the workers end with the extraction, as `Pool.imap`'s did: alive through the rest of
+        # the write, they would hold their memory, and every page the writer then changes that
+        # they share with it would be copied (0.7 s more system CPU on 2,000 abstracts)
+        self.pool.terminate()
 
     def _start(self) -> None:
         global _FED_EXTRACTOR, _FED_FINISH

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import re
 import socket
@@ -190,6 +191,19 @@ def test_a_paper_sent_before_a_later_duplicate_merged_into_it_is_extracted_as_me
     lines = graph_lines(two)
     assert any("https://example.org/acr0" in line for line in lines)
     assert lines == graph_lines(one)
+
+
+def test_the_workers_end_with_the_extraction_not_with_the_write(tmp_path, monkeypatch):
+    alive_at_commit = []
+    derive = build_module.keep_reader_caches
+
+    def keep_reader_caches(store):
+        alive_at_commit.extend(multiprocessing.active_children())
+        derive(store)
+
+    monkeypatch.setattr(build_module, "keep_reader_caches", keep_reader_caches)
+    build(Store(tmp_path / "store"), [DEMO], extractor=AcronymExtractor(), workers=2)
+    assert alive_at_commit == []
 
 
 def test_a_build_with_nothing_new_starts_no_workers(tmp_path, monkeypatch):
