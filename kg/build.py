@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager as ContextManager
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from paperkg.extract.readers import ReadProblem, read_inputs, unique_papers
 from paperkg.extract.records import Paper
 from paperkg.kg import label_index, lookup, trend_report
-from paperkg.kg.engines import Engine, LocalEngine
+from paperkg.kg.engines import Engine, LocalEngine, ReadingFeed
 from paperkg.kg.ingest import PreparedPaper, add_prepared, prepare
 from paperkg.kg.iris import paper_iri
 from paperkg.kg.rdf import location_quads
@@ -38,10 +40,18 @@ class BuildReport:
 
 
 def read(
-    inputs: Sequence[str], *, strict: bool, on_problem: Callable[[ReadProblem], None]
+    inputs: Sequence[str],
+    *,
+    strict: bool,
+    on_problem: Callable[[ReadProblem], None],
+    on_first: Callable[[Paper], None] = lambda p: None,
 ) -> tuple[list[Paper], list[ReadProblem], int]:
+    """The papers in `inputs` with duplicates merged, the problems, and the records read;
+    `on_first` is told of each paper as its key is first read (a later duplicate may still add
+    to it)."""
     papers: list[Paper] = []
     problems: list[ReadProblem] = []
+    keys: set[str] = set()
     for item in read_inputs(inputs):
         if isinstance(item, ReadProblem):
             if strict and item.skipped:
@@ -50,6 +60,9 @@ def read(
             on_problem(item)
         else:
             papers.append(item)
+            if item.key not in keys:
+                keys.add(item.key)
+                on_first(item)
     return unique_papers(papers), problems, len(papers)
 
 
@@ -72,42 +85,63 @@ def build(
     """Add the papers in `inputs` to `store`; papers already there are left as they are."""
     started = time.perf_counter()
     report = BuildReport()
-    papers, report.problems, report.records = read(inputs, strict=strict, on_problem=on_problem)
-    report.papers = len(papers)
-    report.triples_before = store.triples() if store.exists() else 0
-    new = [p for p in papers if not _has_paper(store, p)]
-    report.new_papers = len(new)
-    # a paper already in the store keeps its entities but gains the listings it is seen in
-    known = [
-        q
-        for p in papers
-        if _has_paper(store, p)
-        for q in location_quads(p)
-        if not any(store.oxigraph.quads_for_pattern(q.subject, q.predicate, q.object))
-    ]
-    if new or known:
-        # Any engine yields extractions in input order, so the graph does not depend on it.
-        engine = engine or LocalEngine(workers=workers)
+    engine = engine or LocalEngine(workers=workers)
+    with _reading_feed(engine, extractor) as feed:
 
-        def failed(paper: Paper, exc: Exception) -> None:
-            problem = ReadProblem(paper.source, paper.line, f"cannot extract entities ({type(exc).__name__}: {exc})")
-            if strict:
-                raise StrictModeError(problem)
-            report.problems.append(problem)
-            on_problem(problem)
+        def send_new(paper: Paper) -> None:
+            if feed is not None and not _has_paper(store, paper):
+                feed.send(paper)
 
-        # Each paper is linked and its own quads written where it was extracted (the engine's
-        # workers), then streamed into the write a chunk at a time, so memory does not grow with
-        # the input.
-        prepared: Iterable[PreparedPaper] = ()
-        if new:
-            prepared = progress(engine.extract(new, extractor, on_failure=failed, finish=prepare), len(new))
-        with store.transaction(compact=_is_large_write(store, len(new)), derive=keep_reader_caches) as db:
-            db.extend(known)
-            add_prepared(db, prepared, spool_dir=store.path)
+        papers, report.problems, report.records = read(inputs, strict=strict, on_problem=on_problem, on_first=send_new)
+        report.papers = len(papers)
+        report.triples_before = store.triples() if store.exists() else 0
+        new = [p for p in papers if not _has_paper(store, p)]
+        report.new_papers = len(new)
+        # a paper already in the store keeps its entities but gains the listings it is seen in
+        known = [
+            q
+            for p in papers
+            if _has_paper(store, p)
+            for q in location_quads(p)
+            if not any(store.oxigraph.quads_for_pattern(q.subject, q.predicate, q.object))
+        ]
+        if new or known:
+            # Any engine yields extractions in input order, so the graph does not depend on it.
+
+            def failed(paper: Paper, exc: Exception) -> None:
+                problem = ReadProblem(
+                    paper.source, paper.line, f"cannot extract entities ({type(exc).__name__}: {exc})"
+                )
+                if strict:
+                    raise StrictModeError(problem)
+                report.problems.append(problem)
+                on_problem(problem)
+
+            # Each paper is linked and its own quads written where it was extracted (the engine's
+            # workers), then streamed into the write a chunk at a time, so memory does not grow
+            # with the input.
+            prepared: Iterable[PreparedPaper] = ()
+            if new:
+                extracted = (
+                    feed.results(new, on_failure=failed)
+                    if feed is not None
+                    else engine.extract(new, extractor, on_failure=failed, finish=prepare)
+                )
+                prepared = progress(extracted, len(new))
+            with store.transaction(compact=_is_large_write(store, len(new)), derive=keep_reader_caches) as db:
+                db.extend(known)
+                add_prepared(db, prepared, spool_dir=store.path)
     report.triples_after = store.triples() if store.exists() else 0
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _reading_feed(engine: Engine, extractor) -> ContextManager[ReadingFeed | None]:
+    """The local engine's worker processes start extracting while the input is read (a single
+    process has no core to spare for it)."""
+    if isinstance(engine, LocalEngine) and engine.workers > 1:
+        return ReadingFeed(engine, extractor, finish=prepare)
+    return nullcontext()
 
 
 def keep_reader_caches(store: Store) -> None:

@@ -23,7 +23,7 @@ import pyoxigraph as ox
 
 from paperkg.kg.iris import year_support_iri
 from paperkg.kg.linking import LinkedPaper
-from paperkg.kg.nquads import iri, literal, nquad
+from paperkg.kg.nquads import iri, literal
 from paperkg.kg.terms import named, oa, pkg, prov, rdf, term_value, xsd
 
 Key = tuple[ox.NamedNode, str, ox.NamedNode]  # subject entity, relation, object entity
@@ -73,26 +73,45 @@ def _support_of(found: Iterable[Found], year: int | None) -> Support:
     return support
 
 
+# the predicates, classes and datatypes of the lines `support_nquads` makes, rendered once (a large
+# build writes hundreds of thousands of statements' support)
+_PAPERS, _AGREEMENT, _RELIABLE, _CONFIDENCE, _PATTERN, _YEAR_SUPPORT, _YEAR = (
+    f" <{p.value}> "
+    for p in (
+        pkg.supportPapers,
+        pkg.agreementPapers,
+        pkg.reliable,
+        pkg.confidence,
+        pkg.pattern,
+        pkg.yearSupport,
+        pkg.year,
+    )
+)
+_INTEGER, _DECIMAL = f'"^^<{xsd.integer.value}> .\n', f'"^^<{xsd.decimal.value}> .\n'
+_TRUE, _FALSE = (f'"{value}"^^<{xsd.boolean.value}> .\n' for value in ("true", "false"))
+_A_YEAR_SUPPORT = f" <{rdf.type.value}> <{pkg.YearSupport.value}> .\n"
+
+
 def support_nquads(node: ox.NamedNode, support: Support) -> list[str]:
     """The statement `node`'s support as N-Quads lines (`kg.nquads`)."""
-    at, integer_type = iri(node), xsd.integer
+    at = f"<{node.value}>"
     lines = [
-        nquad(at, pkg.supportPapers, literal(str(support.papers), integer_type)),
-        nquad(at, pkg.agreementPapers, literal(str(support.agreement), integer_type)),
-        nquad(at, pkg.reliable, literal("true" if support.reliable else "false", xsd.boolean)),
+        f'{at}{_PAPERS}"{support.papers}{_INTEGER}',
+        f'{at}{_AGREEMENT}"{support.agreement}{_INTEGER}',
+        f"{at}{_RELIABLE}{_TRUE if support.reliable else _FALSE}",
     ]
     if support.confidence is not None:
-        lines.append(nquad(at, pkg.confidence, literal(f"{support.confidence:.3f}", xsd.decimal)))
+        lines.append(f'{at}{_CONFIDENCE}"{support.confidence:.3f}{_DECIMAL}')
     if support.patterns:
-        lines.append(nquad(at, pkg.pattern, literal(" ".join(sorted(support.patterns)))))
+        lines.append(f"{at}{_PATTERN}{literal(' '.join(sorted(support.patterns)))} .\n")
     for year, n in support.years.items():
         if n:
             in_year = iri(year_support_iri(node, year))
             lines += [
-                nquad(at, pkg.yearSupport, in_year),
-                nquad(in_year, rdf.type, iri(pkg.YearSupport)),
-                nquad(in_year, pkg.year, literal(str(year), integer_type)),
-                nquad(in_year, pkg.supportPapers, literal(str(n), integer_type)),
+                f"{at}{_YEAR_SUPPORT}{in_year} .\n",
+                f"{in_year}{_A_YEAR_SUPPORT}",
+                f'{in_year}{_YEAR}"{year}{_INTEGER}',
+                f'{in_year}{_PAPERS}"{n}{_INTEGER}',
             ]
     return lines
 

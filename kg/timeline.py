@@ -159,6 +159,11 @@ class TimeChanges:
         papers_needed = False
         for e in sorted(self.deltas, key=lambda n: (n in self.lost, n.value)):
             stored = e not in new
+            if not stored and e not in self.lost:  # most of a large build's: nothing to read
+                yield from add
+                add = []
+                yield _new_entity_nquads(e.value, self.deltas[e], self.earliest.get(e))
+                continue
             counts = _update_periods(db, e, self.deltas[e], add, stored)
             old = _stored_summary(db, e) if stored else set()
             if e in self.lost and not papers_needed:
@@ -169,6 +174,34 @@ class TimeChanges:
             yield from replace_nquads(db, old, summary)
             add = []
         yield from add
+
+
+# the predicates and datatypes of a new entity's time data, rendered once
+_PERIOD_COUNT, _PAPERS_IN, _PERIOD = (f" <{p.value}> " for p in (pkg.periodCount, pkg.papersInPeriod, pkg.period))
+_FIRST_SEEN, _FIRST_PAPER = (f" <{p.value}> " for p in (pkg.firstSeen, pkg.firstPaper))
+_QUARTILES = tuple(f" <{p.value}> " for p in (pkg.q1Month, pkg.medianMonth, pkg.q3Month))
+_INTEGER, _DATE = f'"^^<{xsd.integer.value}> .\n', f'"^^<{xsd.date.value}> .\n'
+
+
+def _new_entity_nquads(entity: str, deltas: Counter, earliest: tuple[str, str] | None) -> str:
+    """The time data of an entity the store does not hold and no paper lost, as N-Quads lines in
+    one string: the lines `_update_periods` and `_summary` make for it (nothing to read or remove)."""
+    at = f"<{entity}>"
+    lines = []
+    for period, count in deltas.items():
+        if count > 0:
+            at_count = f"<{entity}/papers/{period}>"
+            lines.append(f'{at_count}{_PAPERS_IN}"{count}{_INTEGER}')
+            lines.append(f"{at_count}{_PERIOD}{_period_text(period)} .\n")
+            lines.append(f"{at}{_PERIOD_COUNT}{at_count} .\n")
+    if earliest is not None:
+        date, paper = earliest
+        lines.append(f'{at}{_FIRST_SEEN}"{date}{_DATE}')
+        lines.append(f"{at}{_FIRST_PAPER}<{paper}> .\n")
+    quartiles = quartile_months({p: n for p, n in deltas.items() if len(p) == 7 and n > 0})
+    for predicate, month in zip(_QUARTILES, quartiles or ()):
+        lines.append(f"{at}{predicate}{_period_text(month)} .\n")
+    return "".join(lines)
 
 
 def _update_periods(db: ox.Store, node: ox.NamedNode, deltas: Counter, add: list[str], stored: bool = True) -> Counter:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import re
 import socket
+import time
 
 import pytest
 from click.testing import CliRunner
@@ -79,11 +81,16 @@ def reference_lines(tmp_path_factory) -> list[str]:
 # -- local -------------------------------------------------------------------------------------
 
 
-def test_local_engine_passes_workers_as_n_process(tmp_path, reference_lines):
+def test_local_engine_passes_workers_as_n_process():
     extractor = AcronymExtractor()
-    store = Store(tmp_path / "store")
-    build(store, [DEMO], extractor=extractor, workers=2)
+    papers = [Paper(key="p1", title="On GPT", abstract="We study LLM.", source="x.jsonl", line=1)]
+    assert [ex.paper for ex in LocalEngine(workers=2).extract(papers, extractor)] == papers
     assert extractor.calls == [2]
+
+
+def test_two_workers_build_the_graph_one_process_builds(tmp_path, reference_lines):
+    store = Store(tmp_path / "store")
+    build(store, [DEMO], extractor=AcronymExtractor(), workers=2)
     assert graph_lines(store) == reference_lines
 
 
@@ -99,7 +106,6 @@ def test_cli_workers_and_fast_reach_the_extractor(tmp_path, monkeypatch, referen
         main, ["build", DEMO, "--store", str(store), "--workers", "2", "-q", *(["--fast"] if fast else [])]
     )
     assert result.exit_code == 0, result.output
-    assert extractor.calls == [2]
     assert loaded == [1 if fast else None]
     assert graph_lines(Store(store)) == reference_lines
 
@@ -122,6 +128,98 @@ def test_a_failing_paper_is_skipped_and_the_graph_is_the_same_for_any_worker_cou
     build(store, [DEMO, str(poison)], extractor=PoisonedAcronyms(), workers=workers, on_problem=failed.append)
     assert [p.line for p in failed] == [1]  # reported once, and everything else landed as with one worker
     assert graph_lines(store) == reference_lines
+
+
+def _listing(papers: int, first: int = 0) -> list[str]:
+    """`papers` JSON Lines records with arXiv ids, each naming an acronym of its own."""
+    return [
+        f'{{"id": "2501.{first + i:05d}", "title": "ACR{first + i} study", "abstract": "We use ACR{first + i}X."}}'
+        for i in range(papers)
+    ]
+
+
+# Where the fake extractor ran, appended to by `_ExtractedIn` in the worker processes.
+EXTRACTED_IN = "PAPERKG_TEST_EXTRACTED_IN"
+
+
+class _ExtractedIn(AcronymExtractor):
+    def extract(self, papers, n_process=1, finish=as_extracted):
+        papers = list(papers)
+        with open(os.environ[EXTRACTED_IN], "a") as f:
+            f.write(f"{os.getpid()} {len(papers)}\n")
+        yield from super().extract(papers, n_process, finish)
+
+
+def test_workers_extract_while_the_input_is_still_read(tmp_path, monkeypatch):
+    listing = tmp_path / "papers.jsonl"
+    listing.write_text("\n".join(_listing(300)) + "\n")
+    monkeypatch.setenv(EXTRACTED_IN, str(tmp_path / "extracted-in"))
+    reading = build_module.read_inputs
+    seen_while_reading = []
+
+    def slow_reader(inputs):
+        for number, item in enumerate(reading(inputs)):
+            if number == 200:  # three batches read: wait (a while at most) for a worker to finish one
+                for _ in range(200):
+                    if (tmp_path / "extracted-in").exists():
+                        break
+                    time.sleep(0.05)
+                seen_while_reading.append((tmp_path / "extracted-in").exists())
+            yield item
+
+    monkeypatch.setattr(build_module, "read_inputs", slow_reader)
+    report = build(Store(tmp_path / "store"), [str(listing)], extractor=_ExtractedIn(), workers=2)
+    assert seen_while_reading == [True]
+    assert report.new_papers == 300
+    ran = (tmp_path / "extracted-in").read_text().split("\n")
+    assert str(os.getpid()) not in {line.split(" ")[0] for line in ran if line}
+
+
+def test_a_paper_sent_before_a_later_duplicate_merged_into_it_is_extracted_as_merged(tmp_path):
+    """The first record of 2501.00000 has no date and no link; its duplicate at the end has both,
+    and two workers, which start on the first record, write the graph one process writes."""
+    records = _listing(300)
+    records.append(
+        '{"id": "2501.00000", "title": "ACR0 study", "abstract": "We use ACR0X.", '
+        '"published": "2025-01-02", "url": "https://example.org/acr0"}'
+    )
+    listing = tmp_path / "papers.jsonl"
+    listing.write_text("\n".join(records) + "\n")
+    one, two = Store(tmp_path / "one"), Store(tmp_path / "two")
+    build(one, [str(listing)], extractor=AcronymExtractor(), workers=1)
+    build(two, [str(listing)], extractor=AcronymExtractor(), workers=2)
+    lines = graph_lines(two)
+    assert any("https://example.org/acr0" in line for line in lines)
+    assert lines == graph_lines(one)
+
+
+def test_the_workers_end_with_the_extraction_not_with_the_write(tmp_path, monkeypatch):
+    alive_at_commit = []
+    derive = build_module.keep_reader_caches
+
+    def keep_reader_caches(store):
+        alive_at_commit.extend(multiprocessing.active_children())
+        derive(store)
+
+    monkeypatch.setattr(build_module, "keep_reader_caches", keep_reader_caches)
+    build(Store(tmp_path / "store"), [DEMO], extractor=AcronymExtractor(), workers=2)
+    assert alive_at_commit == []
+
+
+def test_a_build_with_nothing_new_starts_no_workers(tmp_path, monkeypatch):
+    store = Store(tmp_path / "store")
+    build(store, [DEMO], extractor=AcronymExtractor(), workers=2)
+    monkeypatch.setattr(engines.ReadingFeed, "_start", lambda feed: pytest.fail("workers started"))
+    assert build(store, [DEMO], extractor=AcronymExtractor(), workers=2).new_papers == 0
+
+
+def test_strict_stops_two_workers_at_a_bad_record_read_after_extraction_started(tmp_path):
+    listing = tmp_path / "papers.jsonl"
+    listing.write_text("\n".join([*_listing(200), "{not json"]) + "\n")
+    store = Store(tmp_path / "store")
+    with pytest.raises(build_module.StrictModeError):
+        build(store, [str(listing)], extractor=AcronymExtractor(), workers=2, strict=True)
+    assert not store.exists()
 
 
 # Where `kg build` linked each paper (the process ids), appended to by `_linked_where` in any process.

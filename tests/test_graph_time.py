@@ -166,3 +166,26 @@ def test_the_graph_view_carries_each_entitys_median_month(tmp_path):
     assert {n: d["first_month"] for n, d in view.nodes(data=True) if "first_month" in d} == {
         n: m for n, m in firsts.items() if n in view
     }
+
+
+def test_a_new_entitys_time_data_are_the_lines_the_stored_path_makes_for_it():
+    """An entity known to have nothing stored skips the store's reads; its lines are those the
+    general path makes for it from an empty store."""
+    import pyoxigraph as ox
+
+    from paperkg.kg.timeline import PaperChange, TimeChanges
+
+    a, b, c = (ox.NamedNode(f"https://example.org/e/{name}") for name in "abc")
+    changes = TimeChanges()
+    changes.add(
+        [
+            PaperChange(ox.NamedNode("https://example.org/p/1"), "2025-03-14", 2025, frozenset(), frozenset({a, b})),
+            PaperChange(ox.NamedNode("https://example.org/p/2"), "2025-01-02", 2025, frozenset(), frozenset({a})),
+            PaperChange(ox.NamedNode("https://example.org/p/3"), None, 2024, frozenset(), frozenset({a, c})),
+            PaperChange(ox.NamedNode("https://example.org/p/4"), "2025-06-30", 2025, frozenset(), frozenset({a})),
+        ]
+    )
+    general = "".join(changes.changes(ox.Store()))
+    known_new = "".join(changes.changes(ox.Store(), {a, b, c}))
+    assert sorted(known_new.splitlines()) == sorted(general.splitlines())
+    assert known_new.count("firstSeen") == 2 and known_new.count("medianMonth") == 2
