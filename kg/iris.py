@@ -82,7 +82,12 @@ def corpus_iri() -> ox.NamedNode:
 
 def period_iri(entity: ox.NamedNode, period: str) -> ox.NamedNode:
     """The count of `entity`'s (or the corpus's) papers in one month (``YYYY-MM``) or year (``YYYY``)."""
-    return ox.NamedNode(f"{entity.value}/papers/{period}")
+    return ox.NamedNode(period_iri_text(entity.value, period))
+
+
+def period_iri_text(entity: str, period: str) -> str:
+    """`period_iri`'s IRI as text, for lines written as N-Quads without a node made."""
+    return f"{entity}/papers/{period}"
 
 
 def statement_iri(subject: ox.NamedNode, predicate: ox.NamedNode, obj: ox.NamedNode) -> ox.NamedNode:

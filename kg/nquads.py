@@ -33,6 +33,13 @@ def literal(value: str, datatype: ox.NamedNode | None = None) -> str:
     return quoted if datatype is None else f"{quoted}^^<{datatype.value}>"
 
 
+def literal_end(datatype: ox.NamedNode) -> str:
+    """What ends a line whose object is a literal of `datatype`, from its closing quote: many lines
+    of a large build are written as `f'{s} {p} "{value}{end}'`, with `end` made once, for values that
+    need no escaping (numbers, dates)."""
+    return f'"^^<{datatype.value}> .\n'
+
+
 def nquad(s: str, p: ox.NamedNode, o: str) -> str:
     return f"{s} <{p.value}> {o} .\n"
 

@@ -23,7 +23,7 @@ import pyoxigraph as ox
 
 from paperkg.kg.iris import year_support_iri
 from paperkg.kg.linking import LinkedPaper
-from paperkg.kg.nquads import iri, literal
+from paperkg.kg.nquads import iri, literal, literal_end
 from paperkg.kg.terms import named, oa, pkg, prov, rdf, term_value, xsd
 
 Key = tuple[ox.NamedNode, str, ox.NamedNode]  # subject entity, relation, object entity
@@ -87,7 +87,7 @@ _PAPERS, _AGREEMENT, _RELIABLE, _CONFIDENCE, _PATTERN, _YEAR_SUPPORT, _YEAR = (
         pkg.year,
     )
 )
-_INTEGER, _DECIMAL = f'"^^<{xsd.integer.value}> .\n', f'"^^<{xsd.decimal.value}> .\n'
+_INTEGER, _DECIMAL = literal_end(xsd.integer), literal_end(xsd.decimal)
 _TRUE, _FALSE = (f'"{value}"^^<{xsd.boolean.value}> .\n' for value in ("true", "false"))
 _A_YEAR_SUPPORT = f" <{rdf.type.value}> <{pkg.YearSupport.value}> .\n"
 

@@ -31,8 +31,8 @@ from functools import lru_cache
 
 import pyoxigraph as ox
 
-from paperkg.kg.iris import corpus_iri, period_iri
-from paperkg.kg.nquads import PAPERS_NEEDED, iri, literal, nquad, replace_nquads
+from paperkg.kg.iris import corpus_iri, period_iri, period_iri_text
+from paperkg.kg.nquads import PAPERS_NEEDED, iri, literal, literal_end, nquad, replace_nquads
 from paperkg.kg.store import bulk_write_nquads
 from paperkg.kg.terms import dcterms, integer, named, pkg, rdf, term_value, xsd
 from paperkg.kg.trends import month_range, quartile_months
@@ -180,7 +180,7 @@ class TimeChanges:
 _PERIOD_COUNT, _PAPERS_IN, _PERIOD = (f" <{p.value}> " for p in (pkg.periodCount, pkg.papersInPeriod, pkg.period))
 _FIRST_SEEN, _FIRST_PAPER = (f" <{p.value}> " for p in (pkg.firstSeen, pkg.firstPaper))
 _QUARTILES = tuple(f" <{p.value}> " for p in (pkg.q1Month, pkg.medianMonth, pkg.q3Month))
-_INTEGER, _DATE = f'"^^<{xsd.integer.value}> .\n', f'"^^<{xsd.date.value}> .\n'
+_INTEGER, _DATE = literal_end(xsd.integer), literal_end(xsd.date)
 
 
 def _new_entity_nquads(entity: str, deltas: Counter, earliest: tuple[str, str] | None) -> str:
@@ -190,7 +190,7 @@ def _new_entity_nquads(entity: str, deltas: Counter, earliest: tuple[str, str] |
     lines = []
     for period, count in deltas.items():
         if count > 0:
-            at_count = f"<{entity}/papers/{period}>"
+            at_count = f"<{period_iri_text(entity, period)}>"
             lines.append(f'{at_count}{_PAPERS_IN}"{count}{_INTEGER}')
             lines.append(f"{at_count}{_PERIOD}{_period_text(period)} .\n")
             lines.append(f"{at}{_PERIOD_COUNT}{at_count} .\n")
