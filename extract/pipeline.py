@@ -165,7 +165,18 @@ _WORKER_EXTRACTOR: Extractor | None = None
 _WORKER_FINISH: Callable[[PaperExtraction], Any] = as_extracted
 
 
-def _extract_batch(papers: list[Paper]) -> list:
+def worker_pool(extractor: Extractor, n_process: int, finish: Callable = as_extracted):
+    """A pool of `n_process` forked workers whose `extract_batch` runs `extractor` and `finish`,
+    both inherited (no worker loads the model), with its pipes widened (`widen_pipes`)."""
+    global _WORKER_EXTRACTOR, _WORKER_FINISH
+    _WORKER_EXTRACTOR, _WORKER_FINISH = extractor, finish
+    pool = multiprocessing.get_context("fork").Pool(n_process, initializer=start_worker)
+    widen_pipes(pool)
+    return pool
+
+
+def extract_batch(papers: list[Paper]) -> list:
+    """`finish(extraction)` of each of `papers`, in a worker of `worker_pool`."""
     assert _WORKER_EXTRACTOR is not None, "a worker forked before the extractor was set"
     return list(_WORKER_EXTRACTOR.extract(papers, finish=_WORKER_FINISH))
 
@@ -175,12 +186,8 @@ def _extract_in_processes(
 ) -> Iterator:
     # Workers return finished items rather than Docs (as spaCy's own n_process does), so the
     # parent does no per-paper work and the cores add up.
-    global _WORKER_EXTRACTOR, _WORKER_FINISH
-    _WORKER_EXTRACTOR, _WORKER_FINISH = extractor, finish
-    context = multiprocessing.get_context("fork")
-    with context.Pool(n_process, initializer=start_worker) as pool:
-        widen_pipes(pool)
-        for batch in pool.imap(_extract_batch, _batches(papers, batch_size)):
+    with worker_pool(extractor, n_process, finish) as pool:
+        for batch in pool.imap(extract_batch, _batches(papers, batch_size)):
             yield from batch
 
 

@@ -15,14 +15,13 @@ from __future__ import annotations
 import itertools
 import logging
 import math
-import multiprocessing
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, Protocol
 
-from paperkg.extract.pipeline import as_extracted, start_worker, widen_pipes
+from paperkg.extract.pipeline import as_extracted, extract_batch, worker_pool
 from paperkg.extract.records import Paper, PaperExtraction
 from paperkg.schema.errors import PaperkgError
 
@@ -152,7 +151,7 @@ class ReadingFeed:
         parts = [list(papers[i : i + size]) for i in range(0, len(papers), size)]
         for index in range(len(self.batches)):
             if any(now is not then for now, then in zip(parts[index], self.sent[index * size : (index + 1) * size])):
-                self.batches[index] = self.pool.apply_async(_extract_fed, (parts[index],))
+                self.batches[index] = self.pool.apply_async(extract_batch, (parts[index],))
         for part in parts[len(self.batches) :]:
             self._submit(part)
         for index, result in enumerate(self.batches):
@@ -173,35 +172,22 @@ class ReadingFeed:
         self.pool.terminate()
 
     def _start(self) -> None:
-        global _FED_EXTRACTOR, _FED_FINISH
         if self.extractor is None:
             from paperkg.extract.pipeline import load_extractor
 
             self.extractor = load_extractor(self.engine.model, self.engine.members)
-        # inherited by the forked workers, as `extract.pipeline`'s own pool hands them over
-        _FED_EXTRACTOR, _FED_FINISH = self.extractor, self.finish
-        self.pool = multiprocessing.get_context("fork").Pool(self.engine.workers, initializer=start_worker)
-        widen_pipes(self.pool)
+        self.pool = worker_pool(self.extractor, self.engine.workers, self.finish)
 
     def _may_send(self) -> bool:
         return len(self.batches) - self.finished < READ_AHEAD * self.engine.workers
 
     def _submit(self, part: list[Paper]) -> None:
         self.batches.append(
-            self.pool.apply_async(_extract_fed, (part,), callback=self._count, error_callback=self._count)
+            self.pool.apply_async(extract_batch, (part,), callback=self._count, error_callback=self._count)
         )
 
     def _count(self, _outcome: Any) -> None:
         self.finished += 1
-
-
-_FED_EXTRACTOR: Any = None
-_FED_FINISH: Finish = as_extracted
-
-
-def _extract_fed(papers: list[Paper]) -> list:
-    """A batch's finished extractions, in a worker forked by `ReadingFeed`."""
-    return list(_FED_EXTRACTOR.extract(papers, finish=_FED_FINISH))
 
 
 def isolated(extractor, papers: Iterable[Paper], on_failure: Failure, finish: Finish = as_extracted) -> Iterator[Any]:
