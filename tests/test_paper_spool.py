@@ -258,14 +258,44 @@ def test_what_reads_nothing_of_the_papers_does_not_wait_behind_what_does(tmp_pat
     assert events[:2] == ["support", "papers asked"]
 
 
-def test_the_lines_that_need_the_papers_come_after_all_others():
-    asked = []
+def test_the_lines_that_need_the_papers_are_set_aside_unread():
+    waiting: list = []
     parts = [iter(["a1", PAPERS_NEEDED, "a2"]), iter(["b1", "b2"]), iter(["c1", PAPERS_NEEDED, "c2"])]
-    lines = ingest._papers_last(parts, lambda: asked.append(len(asked)))
-    assert [next(lines) for _ in range(4)] == ["a1", "b1", "b2", "c1"]
-    assert asked == []
-    assert list(lines) == ["a2", "c2"]
-    assert asked == [0]
+    assert list(ingest._until_papers_needed(parts, waiting)) == ["a1", "b1", "b2", "c1"]
+    assert [list(part) for part in waiting] == [["a2"], ["c2"]]
+
+
+def test_what_waits_for_the_papers_loads_after_the_rest_which_does_not_wait(tmp_path, sa_settled, monkeypatch):
+    """Papers relinked from the spool: the descriptions and everything else that reads nothing of
+    the papers are queued to load before the papers are asked for; what read them loads last, with
+    the build's record, and the graph is the one a single chunk makes."""
+    events = []
+    run = ingest._Loads.run
+
+    def run_noting(self, load, *args):
+        events.append("load queued")
+        future = run(self, load, *args)
+        result = future.result
+
+        def asked_result(timeout=None):
+            events.append("papers asked")
+            return result(timeout)
+
+        future.result = asked_result  # type: ignore[method-assign]
+        return future
+
+    papers = [_dated(undefined_sa(), "2024-03-01"), _dated(undefined_sa_again(), "2024-02-01"), defining_sa()]
+    with monkeypatch.context() as patched, Store(tmp_path / "relinked").transaction() as db:
+        patched.setattr(ingest._Loads, "run", run_noting)
+        recorded = _LoadsRecorded(db)
+        add_extractions(recorded, papers, chunk_size=1)
+    assert events[:4] == ["load queued", "load queued", "papers asked", "load queued"]  # then the loads end
+    assert len(recorded.loads) == 3
+    assert f"<{pkg.surfaceForm.value}>".encode() in recorded.loads[1]
+    build_type = f"<{rdf.type.value}> <{pkg.Build.value}>".encode()
+    assert [n for n, data in enumerate(recorded.loads) if build_type in data] == [2]
+    assert f"<{pkg.supportPapers.value}>".encode() in recorded.loads[2]  # a relation counted again
+    assert triples(Store(tmp_path / "relinked")) == triples(build(tmp_path / "once", papers))
 
 
 def test_a_failed_end_load_is_raised_when_the_build_added_nothing(tmp_path, monkeypatch):
