@@ -183,6 +183,7 @@ def add_prepared(
                     _add_chunk(db, fresh, build, report, pending, spool)
                 del chunk, fresh  # freed here, not walked by `settle`
                 settle()
+        spool.settle()  # here, before the descriptions take this thread (`PaperSpool.settle`)
         with _Loads(spool_dir) as loads:
             papers_loaded = loads.run(spool.load_into, db)
             if report.papers:

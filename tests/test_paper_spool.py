@@ -121,6 +121,27 @@ def test_what_is_skipped_is_blanked_in_the_spool_which_loads_by_its_path(tmp_pat
     assert set(db) == {_quad(0), _quad(2), _quad(6)}
 
 
+def test_the_spool_is_settled_on_the_builds_thread_before_the_descriptions_begin(tmp_path, monkeypatch):
+    """Blanking what the end load skips takes the GIL: beside the descriptions it would hold the
+    loader back twice as long."""
+    events = []
+    settle, changes = PaperSpool.settle, ingest.Descriptions.changes
+
+    def noted_settle(self):
+        events.append(("settle", threading.get_ident()))
+        settle(self)
+
+    def noted_changes(self):
+        events.append(("describe", threading.get_ident()))
+        yield from changes(self)
+
+    monkeypatch.setattr(PaperSpool, "settle", noted_settle)
+    monkeypatch.setattr(ingest.Descriptions, "changes", noted_changes)
+    build(tmp_path / "g", all_papers())
+    on_this_thread = [event for event, thread in events if thread == threading.get_ident()]
+    assert on_this_thread[:2] == ["settle", "describe"]
+
+
 def undefined_sa_again() -> PaperExtraction:
     """A second paper that uses SA undefined, for prototype scoring."""
     p = replace(paper("title:sa ranking", "Ranking Prototypes", "The SA module helps prototype scoring."), year=2025)
