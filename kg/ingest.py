@@ -397,6 +397,9 @@ def _stored_int(db: ox.Store, node: ox.NamedNode, predicate: ox.NamedNode) -> ox
     return next(iter(db.quads_for_pattern(node, predicate, None)), None)
 
 
+_DERIVED_FROM = f"<{prov.wasDerivedFrom.value}> "
+
+
 def _apply_evidence(
     db: ox.Store, deltas: Counter, build: ox.NamedNode, pending: _Pending, spool: PaperSpool
 ) -> list[str]:
@@ -422,7 +425,8 @@ def _apply_evidence(
                     spool.kill([lost])
                     pending.spooled_evidence[node] -= 1
         if gained:
-            add.extend(nquad(iri(node), prov.wasDerivedFrom, iri(sentence)) for sentence in gained)
+            at = f"<{node.value}> {_DERIVED_FROM}"
+            add.extend(f"{at}<{sentence.value}> .\n" for sentence in gained)
             pending.spooled_evidence[node] += len(gained)
         # a frequent relation has many sentences: they are only read when some went away
         if (
@@ -440,7 +444,7 @@ def _apply_evidence(
             pending.statements[node] = False
             pending.unread[node] = False
         elif not exists and gained:
-            add.extend(statement_nquads(s, relation, o, build))
+            add.extend(statement_nquads(s, relation, o, build, node))
             pending.statements[node] = True
             pending.unread.setdefault(node, True)
     return add
@@ -669,8 +673,9 @@ class Descriptions:
         for (e, text, type_), n in delta.tallies.items():  # a form at a time: kept inline
             d = described[e]
             d.tallies[text, type_] = d.tallies.get((text, type_), 0) + n
-            if text not in other_keys:
-                self._note_key(text, d.key, form_keys.get(text) or lookup_key(text))
+            # `_note_key`, inline: most forms' keys are their entity's, and kept nowhere
+            if text not in other_keys and (form_key := form_keys.get(text) or lookup_key(text)) != d.key:
+                other_keys[text] = form_key
             if n <= 0:
                 emptied.add(e)
         for e in delta.touched:

@@ -21,7 +21,7 @@ from paperkg.kg.iris import (
     statement_iri,
 )
 from paperkg.kg.linking import LinkedMention, LinkedPaper
-from paperkg.kg.nquads import iri, literal, nquad
+from paperkg.kg.nquads import iri, literal
 from paperkg.kg.terms import Term, dcterms, fabio, integer, named, oa, pkg, prism, prov, rdf, sdo, skos, term_value, xsd
 
 
@@ -80,6 +80,7 @@ _INDEX, _VALUE, _START, _END = (f"<{p.value}> " for p in (pkg.sentenceIndex, rdf
 _EXACT, _ROLE, _EXTRACTOR, _ENTITY_TYPE, _ACRONYM_KEY = (
     f"<{p.value}> " for p in (oa.exact, pkg.role, pkg.extractor, pkg.entityType, pkg.acronymKey)
 )
+_HAS_BODY = f"<{oa.hasBody.value}> "
 _SUBJECT, _RELATION, _OBJECT, _SCORE, _PATTERN = (
     f"<{p.value}> " for p in (pkg.subjectMention, pkg.relation, pkg.objectMention, pkg.score, pkg.pattern)
 )
@@ -130,17 +131,18 @@ def mention_nquads(paper: str, lm: LinkedMention) -> str:
 
 def link_nquads(paper: LinkedPaper) -> list[str]:
     """Everything that depends on which entity each mention names, as N-Quads lines, each once:
-    bodies and paper-entity roles (what a build decides of each new paper, `kg.spool`)."""
-    at = iri(paper.iri)
+    bodies and paper-entity roles (what a build decides of each new paper, `kg.spool`). Rendered
+    as a mention's lines are (every mention of a build has one)."""
+    at = f"<{paper.iri.value}> "
     lines = []
     links = set()  # (role, entity) the paper has a line for: most entities are named more than once
     for lm in paper.mentions:
-        entity = iri(lm.entity)
-        lines.append(nquad(iri(lm.iri), oa.hasBody, entity))
+        entity = f"<{lm.entity.value}> .\n"
+        lines.append(f"<{lm.iri.value}> {_HAS_BODY}{entity}")
         for role in ("mentions", lm.role):
             if (role, entity) not in links:
                 links.add((role, entity))
-                lines.append(nquad(at, getattr(pkg, role), entity))
+                lines.append(f"{at}{_pkg_iri(role)} {entity}")
     return lines
 
 
@@ -204,8 +206,9 @@ _LINKS = {relation: f"<{getattr(skos, relation).value}> " for relation in ("exac
 
 
 @cache
-def _class(name: str) -> str:
-    """The IRI of `pkg`'s class `name` as N-Quads writes it, made once per class (`entity_nquads`)."""
+def _pkg_iri(name: str) -> str:
+    """The IRI of `pkg`'s class or property `name` as N-Quads writes it, made once per name
+    (`entity_nquads`, `link_nquads`, `statement_nquads`)."""
     return iri(getattr(pkg, name))
 
 
@@ -215,7 +218,7 @@ def entity_nquads(entity: ox.NamedNode, s: EntitySummary) -> list[str]:
     at = entity.value
     node = f"<{at}> "
     lines = [
-        f"{node}{_TYPE}{_class(s.type)} .\n",
+        f"{node}{_TYPE}{_pkg_iri(s.type)} .\n",
         f"{node}{_LABEL}{literal(s.label)} .\n",
         f"{node}{_KEY}{literal(s.key)} .\n",
         f'{node}{_PAPER_COUNT}"{s.papers}"{_INTEGER}',
@@ -235,7 +238,7 @@ def entity_nquads(entity: ox.NamedNode, s: EntitySummary) -> list[str]:
             f"{node}{_SURFACE_FORM}{form}.\n",
             f"{form}{_A_FORM}",
             f"{form}{_EXACT}{literal(text)} .\n",
-            f"{form}{_ENTITY_TYPE}{_class(type_)} .\n",
+            f"{form}{_ENTITY_TYPE}{_pkg_iri(type_)} .\n",
             f'{form}{_MENTION_COUNT}"{n}"{_INTEGER}',
         )
     return lines
@@ -273,19 +276,29 @@ def stored_entity_quads(db: ox.Store, entity: ox.NamedNode) -> set[ox.Quad]:
 # -- entity-entity relations -----------------------------------------------------------------------
 
 
-def statement_nquads(s: ox.NamedNode, relation: str, o: ox.NamedNode, build: ox.NamedNode) -> list[str]:
-    """A typed relation as a direct edge plus the evidence node (`statement_iri`) its sentences
-    hang from, as N-Quads lines: a first build makes tens of thousands."""
-    predicate = getattr(pkg, relation)
-    at, subject, obj = iri(statement_iri(s, predicate, o)), iri(s), iri(o)
+def statement_nquads(
+    s: ox.NamedNode, relation: str, o: ox.NamedNode, build: ox.NamedNode, node: ox.NamedNode | None = None
+) -> list[str]:
+    """A typed relation as a direct edge plus the evidence node (`statement_iri`, or `node` when
+    the caller has made it) its sentences hang from, as N-Quads lines: a first build makes tens
+    of thousands."""
+    predicate = _pkg_iri(relation)
+    node = node if node is not None else statement_iri(s, getattr(pkg, relation), o)
+    at, subject, obj = f"<{node.value}> ", f"<{s.value}>", f"<{o.value}> .\n"
     return [
-        nquad(subject, predicate, obj),
-        nquad(at, rdf.type, iri(rdf.Statement)),
-        nquad(at, rdf.subject, subject),
-        nquad(at, rdf.predicate, iri(predicate)),
-        nquad(at, rdf.object, obj),
-        nquad(at, prov.wasGeneratedBy, iri(build)),
+        f"{subject} {predicate} {obj}",
+        f"{at}{_A_STATEMENT}",
+        f"{at}{_STATEMENT_SUBJECT}{subject} .\n",
+        f"{at}{_STATEMENT_PREDICATE}{predicate} .\n",
+        f"{at}{_STATEMENT_OBJECT}{obj}",
+        f"{at}{_GENERATED_BY}<{build.value}> .\n",
     ]
+
+
+_A_STATEMENT = f"{_TYPE}{iri(rdf.Statement)} .\n"
+_STATEMENT_SUBJECT, _STATEMENT_PREDICATE, _STATEMENT_OBJECT, _GENERATED_BY = (
+    f"<{p.value}> " for p in (rdf.subject, rdf.predicate, rdf.object, prov.wasGeneratedBy)
+)
 
 
 def statement_quads(s: ox.NamedNode, relation: str, o: ox.NamedNode, build: ox.NamedNode) -> list[ox.Quad]:

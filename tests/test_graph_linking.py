@@ -247,6 +247,29 @@ def test_preferred_label_is_the_most_frequent_singular_spelling():
     assert preferred_label("resnet50", Counter({"ResNet50": 1, "ResNet-50": 1})) == "ResNet-50"
 
 
+@pytest.mark.parametrize(
+    "key, form",
+    [
+        ("sparseautoencoder", "Sparse Autoencoders"),
+        ("sparseautoencoder", "sparse autoencoder"),
+        ("transformer", "Transformers"),  # a form the extractor grouped in under another key
+        ("naivebayes", 'Na\\"ive Bayes'),
+        ("sae", "SAEs"),
+        ("bert", "BERT's"),
+    ],
+)
+def test_an_entity_named_by_one_form_is_labelled_as_when_forms_are_compared(key, form):
+    """Most entities have one form and no acronym (`preferred_label` takes that form at once):
+    the label is the one the general comparison makes, to which an acronym that names none of
+    the forms changes nothing."""
+    forms = {form: 3}
+    assert (
+        preferred_label(key, forms)
+        == preferred_label(key, forms, ["ZZQX"])
+        == singular_surface(naming.latex_to_unicode(form))
+    )
+
+
 def test_merge_rules_name_each_difference():
     assert merge_rules("SAEs", "sparse autoencoder", ["SAE"]) == ("acronym", "plural")
     assert merge_rules("GPT2", "GPT-2", []) == ("hyphen-space",)

@@ -205,6 +205,8 @@ def test_a_relations_evidence_lines_are_the_bytes_oxigraph_writes_for_its_quads(
     lines = statement_nquads(s, "usedFor", o, build)
     assert [serialized([q]).decode() for q in statement_quads(s, "usedFor", o, build)] == lines
     assert ox.Quad(s, pkg.usedFor, o) in statement_quads(s, "usedFor", o, build)
+    # the build has made the evidence node already: the same lines from it
+    assert statement_nquads(s, "usedFor", o, build, statement_iri(s, pkg.usedFor, o)) == lines
 
 
 def test_a_descriptions_lines_are_its_quads_as_oxigraph_writes_them_one_a_line():
