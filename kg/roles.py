@@ -35,11 +35,38 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+
+def _either_case(words: str) -> str:
+    """The alternation `words` (`using|via|based on`: each alternative opens with a lower-case
+    letter, no `|` outside brackets) with each alternative's first letter matched in either case
+    outside the IGNORECASE flag, alternatives of the same first letter grouped in their order.
+    Python's regex engine tests an alternative's first character before it enters the alternative
+    only when that character is a literal or a set compared as it is, not one compared ignoring
+    case: at a word no alternative can open, a set test per first letter instead of entering each
+    alternative, with the same matches (alternatives of different first letters never match at the
+    same place, so their order does not matter)."""
+    groups: dict[str, list[str]] = {}
+    depth, start = 0, 0
+    for at, char in enumerate(words + "|"):
+        depth += (char == "(") - (char == ")")
+        if char == "|" and depth == 0:
+            word = words[start:at]
+            if not ("a" <= word[:1] <= "z"):
+                raise ValueError(f"an alternative that does not open with a lower-case letter: {word!r}")
+            groups.setdefault(word[0], []).append(word[1:])
+            start = at + 1
+    return "|".join(f"(?-i:[{first.upper()}{first}])(?:{'|'.join(rests)})" for first, rests in groups.items())
+
+
 _SYSTEM = r"(?:method|approach|framework|model|system|pipeline|algorithm|architecture|technique)"
 # who acts in a sentence about the paper's own work: we, this paper, our method (a few words may
 # come before the verb: "we first introduce"), or a system's name right before it ("MMEL introduces")
 _AGENT = (
-    rf"(?:\bwe\b|\bthis (?:paper|work|study|article)|\bour (?:paper|work|study|[\w-]+ )?{_SYSTEM}|\bthe proposed \w+)"
+    r"\b(?:"
+    + _either_case(
+        rf"we\b|this (?:paper|work|study|article)|our (?:paper|work|study|[\w-]+ )?{_SYSTEM}|the proposed \w+"
+    )
+    + ")"
 )
 _NAME = r"(?-i:\b[A-Z][\w+]*[A-Z][\w+-]*)"
 _FILLER = r"(?:[\w-]+,?\s+){0,3}?"
@@ -74,10 +101,14 @@ _BUILD_VERBS = (
     r"incorporat|integrat|combin|harness|implement|extend"
 )
 _MEANS = (
-    r"\b(?:which|that|and) (?:uses|employs|leverages|utili[sz]es|incorporates|integrates|combines|applies)\b|"
-    r"\b(?:using|utili[sz]ing|employing|leveraging|adopting|applying|harnessing|incorporating|integrating|"
-    r"combining|implementing|based on|built on|build(?:ing)? (?:up)?on|via|with the help of|by means of|through|"
-    r"thanks to|owing to)\b"
+    rf"\b(?:(?:{_either_case('which|that|and')}) "
+    r"(?:uses|employs|leverages|utili[sz]es|incorporates|integrates|combines|applies)|"
+    + _either_case(
+        r"using|utili[sz]ing|employing|leveraging|adopting|applying|harnessing|incorporating|integrating|"
+        r"combining|implementing|based on|built on|build(?:ing)? (?:up)?on|via|with the help of|by means of|through|"
+        r"thanks to|owing to"
+    )
+    + r")\b"
 )
 _USE = re.compile(
     rf"{_cue_start(_MEANS_OPENERS)}(?:{_ACTS}(?:{_BUILD_VERBS}|analy[sz]|prob|examin|investigat|stud|select)\w*\b|{_MEANS})",
@@ -321,11 +352,24 @@ def _aimed_at(before: str) -> bool:
 
 
 def _last(cue: re.Pattern, text: str, start: int = 0) -> int:
-    """Where the last match of `cue` in `text` (from `start`) ends, or -1."""
+    """Where the last match of `cue` in `text` (from `start`) ends, or -1: the matches `finditer`
+    finds, each the first one opening at or after the end of the one before."""
     end = -1
-    for match in cue.finditer(text, start):
-        end = match.end()
+    after_break = _AFTER_BREAK[cue.pattern]
+    while (found := cue.match(text, start) or after_break.search(text, start)) is not None:
+        end = start = found.end()
     return end
+
+
+# The cues `_last` looks for open at the start of a word (`\b` then a letter), so a match that does
+# not open where the search starts opens right after a character that is not a word's (`\W`). A
+# pattern that opens with such a character lets Python's regex engine skip the text to the next one
+# in C before it tries the cue (a pattern that opens with `\b` is tried at every character): the
+# same matches, tried at about one character in six of an English sentence.
+_AFTER_BREAK = {
+    cue.pattern: re.compile(rf"\W(?:{cue.pattern})", cue.flags)
+    for cue in (_PROPOSE, _USE, _BUILT_WITH, _IMPROVE, _IN_TERMS_OF, _ON, _COMPARED)
+}
 
 
 # The cues `_last_near` looks for are a few words long (an agent, three words, a verb: `_ACTS`),
