@@ -291,9 +291,13 @@ def _layernorm_forward(layernorm_forward, model: Model, X, is_train: bool):
 
 def best_piece(unmaxed: numpy.ndarray) -> numpy.ndarray:
     """`unmaxed.max(axis=2)`, piece by piece: numpy reduces a short last axis (two or three
-    pieces in the shipped model) several times slower than it takes the maximum of two arrays."""
-    out = unmaxed[:, :, 0].copy()
-    for piece in range(1, unmaxed.shape[2]):
+    pieces in the shipped model) several times slower than it takes the maximum of two arrays.
+    The first two pieces' maximum is a new array, not a copy of the first piece compared in place:
+    one pass less over the strided pieces."""
+    if unmaxed.shape[2] == 1:
+        return unmaxed[:, :, 0].copy()
+    out = numpy.maximum(unmaxed[:, :, 0], unmaxed[:, :, 1])
+    for piece in range(2, unmaxed.shape[2]):
         numpy.maximum(out, unmaxed[:, :, piece], out=out)
     return out
 

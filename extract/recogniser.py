@@ -105,11 +105,15 @@ class LockstepRecognizer(EntityRecognizer):
         possible = labels != 0
         lengths = numpy.array([len(doc) for doc in docs])
         space, breaks_after = _token_constraints(tokens, lengths)
+        # the moves valid outside an entity by the token's kind (2 if whitespace, + 1 if an entity
+        # must end there): four rows, one gathered for each token instead of masks over the batch
+        is_space, must_break = numpy.array([[0, 0, 1, 1], [0, 1, 0, 1]], dtype=bool)[:, :, None]
+        valid_outside = is_out | (possible & ((is_begin & ~(is_space | must_break)) | (is_unit & ~is_space)))
         # outside an entity a state is its token alone, so every token's move from there is
         # decided at once; only the tokens inside an entity are decided step by step
         outside = best(
             _summed(hidden[1:, 0].copy(), hidden[0, 1], hidden[0, 2], bias),
-            is_out | (possible & ((is_begin & ~(space | breaks_after)[:, None]) | (is_unit & ~space[:, None]))),
+            valid_outside[2 * space + breaks_after],
         )
         # the moves inside an entity begun by action `a` ([a, 0]), and at a token that must end it ([a, 1])
         must_end = numpy.array([[False], [True]])
