@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -206,6 +207,26 @@ def _dated(ex: PaperExtraction, date: str) -> PaperExtraction:
     return replace(ex, paper=replace(ex.paper, date=date))
 
 
+def _loads_noted(on_ask: Callable[[], object], on_queue: Callable[[], object] = lambda: None):
+    """`_Loads.run` that calls `on_queue` as it queues a load and `on_ask` whenever the load's
+    result is asked for (the build asks for the papers' load before it reads them)."""
+    run = ingest._Loads.run
+
+    def noted(self, load, *args):
+        on_queue()
+        future = run(self, load, *args)
+        result = future.result
+
+        def asked_result(timeout=None):
+            on_ask()
+            return result(timeout)
+
+        future.result = asked_result  # type: ignore[method-assign]
+        return future
+
+    return noted
+
+
 def test_what_reads_the_papers_at_the_end_waits_for_them(tmp_path, sa_settled, monkeypatch):
     """The build's papers relinked from the spool: an entity's first paper is found again among
     its papers, and a relation is counted again from its mentions, only once the papers are
@@ -214,23 +235,12 @@ def test_what_reads_the_papers_at_the_end_waits_for_them(tmp_path, sa_settled, m
     from paperkg.kg import timeline
 
     asked, loaded, reads = threading.Event(), threading.Event(), []
-    load_into, run = PaperSpool.load_into, ingest._Loads.run
+    load_into = PaperSpool.load_into
 
     def load_when_asked(self, db):
         assert asked.wait(timeout=10), "nothing asked for the papers"
         load_into(self, db)
         loaded.set()
-
-    def run_noting_the_ask(self, load, *args):
-        future = run(self, load, *args)
-        result = future.result
-
-        def asked_result(timeout=None):
-            asked.set()
-            return result(timeout)
-
-        future.result = asked_result  # type: ignore[method-assign]
-        return future
 
     def reading(name, read):
         def noted(*args):
@@ -242,7 +252,7 @@ def test_what_reads_the_papers_at_the_end_waits_for_them(tmp_path, sa_settled, m
     papers = [_dated(undefined_sa(), "2024-03-01"), _dated(undefined_sa_again(), "2024-02-01"), defining_sa()]
     with monkeypatch.context() as patched:
         patched.setattr(PaperSpool, "load_into", load_when_asked)
-        patched.setattr(ingest._Loads, "run", run_noting_the_ask)
+        patched.setattr(ingest._Loads, "run", _loads_noted(asked.set))
         patched.setattr(timeline, "_dated_papers", reading("first paper", timeline._dated_papers))
         patched.setattr(ingest, "recount", reading("recount", ingest.recount))
         relinked = build(tmp_path / "relinked", papers, chunk_size=1)
@@ -255,25 +265,14 @@ def test_what_reads_nothing_of_the_papers_does_not_wait_behind_what_does(tmp_pat
     """An entity lost its first paper (its time data waits for the papers): the relations' support
     is still computed up to its own wait before the papers are asked for."""
     events = []
-    support_changes, run = ingest._support_changes, ingest._Loads.run
+    support_changes = ingest._support_changes
 
     def noted_support_changes(*args, **kwargs):
         events.append("support")
         yield from support_changes(*args, **kwargs)
 
-    def run_noting_the_ask(self, load, *args):
-        future = run(self, load, *args)
-        result = future.result
-
-        def asked_result(timeout=None):
-            events.append("papers asked")
-            return result(timeout)
-
-        future.result = asked_result  # type: ignore[method-assign]
-        return future
-
     monkeypatch.setattr(ingest, "_support_changes", noted_support_changes)
-    monkeypatch.setattr(ingest._Loads, "run", run_noting_the_ask)
+    monkeypatch.setattr(ingest._Loads, "run", _loads_noted(lambda: events.append("papers asked")))
     papers = [_dated(undefined_sa(), "2024-03-01"), _dated(undefined_sa_again(), "2024-02-01"), defining_sa()]
     build(tmp_path / "relinked", papers, chunk_size=1)
     assert events[:2] == ["support", "papers asked"]
@@ -291,20 +290,7 @@ def test_what_waits_for_the_papers_loads_after_the_rest_which_does_not_wait(tmp_
     the papers are queued to load before the papers are asked for; what read them loads last, with
     the build's record, and the graph is the one a single chunk makes."""
     events = []
-    run = ingest._Loads.run
-
-    def run_noting(self, load, *args):
-        events.append("load queued")
-        future = run(self, load, *args)
-        result = future.result
-
-        def asked_result(timeout=None):
-            events.append("papers asked")
-            return result(timeout)
-
-        future.result = asked_result  # type: ignore[method-assign]
-        return future
-
+    run_noting = _loads_noted(lambda: events.append("papers asked"), lambda: events.append("load queued"))
     papers = [_dated(undefined_sa(), "2024-03-01"), _dated(undefined_sa_again(), "2024-02-01"), defining_sa()]
     with monkeypatch.context() as patched, Store(tmp_path / "relinked").transaction() as db:
         patched.setattr(ingest._Loads, "run", run_noting)
