@@ -578,10 +578,10 @@ class _Pending:
         counted again and ~800 entities' first papers: 5.5 s the next load waited for). When
         nothing waits (most builds, and every first build without relinks), all of it is one load.
 
-        Every load is a set of files RocksDB merges into the database (one load fewer: less
-        merging); and nothing is written after the last: a few quads written to the database
-        after its bulk loads overlap every index file, and the commit's compaction then rewrote
-        them all (44 s of one core at the whole corpus)."""
+        Every load is a set of files RocksDB merges into the database (so the parts that waited
+        load apart only when there are some); and nothing is written after the last: a few quads
+        written to the database after its bulk loads overlap every index file, and the commit's
+        compaction then rewrote them all (44 s of one core at the whole corpus)."""
         described = self.descriptions.changes()
         time_data = self.time_data.changes(db, self.descriptions.new_entities())
         made = {n for n, new in self.unread.items() if new}
