@@ -21,7 +21,7 @@ from paperkg.kg.iris import (
     statement_iri,
 )
 from paperkg.kg.linking import LinkedMention, LinkedPaper
-from paperkg.kg.nquads import iri, literal
+from paperkg.kg.nquads import iri, literal, literal_end
 from paperkg.kg.terms import Term, dcterms, fabio, integer, named, oa, pkg, prism, prov, rdf, sdo, skos, term_value, xsd
 
 
@@ -84,7 +84,7 @@ _HAS_BODY = f"<{oa.hasBody.value}> "
 _SUBJECT, _RELATION, _OBJECT, _SCORE, _PATTERN = (
     f"<{p.value}> " for p in (pkg.subjectMention, pkg.relation, pkg.objectMention, pkg.score, pkg.pattern)
 )
-_INTEGER = f"^^<{xsd.integer.value}> .\n"  # after a number's quoted digits, which need no escaping
+_INTEGER = literal_end(xsd.integer)  # after a number's digits, which need no escaping
 _A_SENTENCE, _A_MENTION, _A_RELATION_MENTION = (
     f"{_TYPE}{iri(c)} .\n" for c in (pkg.Sentence, pkg.Mention, pkg.RelationMention)
 )
@@ -99,10 +99,10 @@ def sentence_nquads(paper: str, s: Sentence) -> str:
             _A_SENTENCE,
             f"{_PAPER}<{paper}> .\n",
             f"{_FIELD}{literal(s.field)} .\n",
-            f'{_INDEX}"{s.index}"{_INTEGER}',
+            f'{_INDEX}"{s.index}{_INTEGER}',
             f"{_VALUE}{literal(s.text)} .\n",
-            f'{_START}"{s.start}"{_INTEGER}',
-            f'{_END}"{s.end}"{_INTEGER}',
+            f'{_START}"{s.start}{_INTEGER}',
+            f'{_END}"{s.end}{_INTEGER}',
         )
     )
 
@@ -118,8 +118,8 @@ def mention_nquads(paper: str, lm: LinkedMention) -> str:
         f"{_PAPER}<{paper}> .\n",
         f"{_SENTENCE}<{sentence_iri_text(paper, m.field, m.sentence)}> .\n",
         f"{_EXACT}{literal(m.text)} .\n",
-        f'{_START}"{m.start}"{_INTEGER}',
-        f'{_END}"{m.end}"{_INTEGER}',
+        f'{_START}"{m.start}{_INTEGER}',
+        f'{_END}"{m.end}{_INTEGER}',
         f"{_ROLE}{iri(getattr(pkg, lm.role))} .\n",
         f"{_EXTRACTOR}{literal(m.source or 'unknown')} .\n",
         f"{_ENTITY_TYPE}{iri(getattr(pkg, lm.type))} .\n",
@@ -221,8 +221,8 @@ def entity_nquads(entity: ox.NamedNode, s: EntitySummary) -> list[str]:
         f"{node}{_TYPE}{_pkg_iri(s.type)} .\n",
         f"{node}{_LABEL}{literal(s.label)} .\n",
         f"{node}{_KEY}{literal(s.key)} .\n",
-        f'{node}{_PAPER_COUNT}"{s.papers}"{_INTEGER}',
-        f'{node}{_MENTION_COUNT}"{s.mentions}"{_INTEGER}',
+        f'{node}{_PAPER_COUNT}"{s.papers}{_INTEGER}',
+        f'{node}{_MENTION_COUNT}"{s.mentions}{_INTEGER}',
     ]
     lines += [f"{node}{_LOOKUP_KEY}{literal(k)} .\n" for k in s.lookup_keys]
     lines += [f"{node}{_ALT_LABEL}{literal(a)} .\n" for a in s.aliases]
@@ -239,7 +239,7 @@ def entity_nquads(entity: ox.NamedNode, s: EntitySummary) -> list[str]:
             f"{form}{_A_FORM}",
             f"{form}{_EXACT}{literal(text)} .\n",
             f"{form}{_ENTITY_TYPE}{_pkg_iri(type_)} .\n",
-            f'{form}{_MENTION_COUNT}"{n}"{_INTEGER}',
+            f'{form}{_MENTION_COUNT}"{n}{_INTEGER}',
         )
     return lines
 
