@@ -5,8 +5,9 @@ The model, its training and its weights are spaCy's (`EntityRecognizer`); only p
 differs. spaCy's own decoder checks every action of every state through accessors that take the
 GIL each time: with spaCy 3.8's wheels that is about a third of the recogniser's time. NER's moves
 (B, I, L, U, O) each consume exactly one token, so after t steps every Doc of a batch is at its
-token t, and the batch can move in lockstep: per token position, one gather of the precomputed
-hidden-layer rows, one maxout, one matrix product and one masked argmax. It picks the same action
+token t, and the batch can move in lockstep: every token's move outside an entity is decided at
+once, and the steps inside entities are followed for all candidate entities at once, then checked
+in spaCy's own groups (one product per token position; `_InsideSteps`). It picks the same action
 as spaCy's decoder at every step; Docs that already carry entities (preset entities constrain the
 moves) and beam search go to spaCy's decoder unchanged.
 """
@@ -125,29 +126,13 @@ class LockstepRecognizer(EntityRecognizer):
         order = numpy.argsort(-lengths, kind="stable")  # spaCy's order: longest first
         starts_at = numpy.concatenate(([0], numpy.cumsum(lengths)[:-1]))
         next_entity = _NextEntity(numpy.flatnonzero(is_begin[outside]), starts_at, lengths)
-        # per Doc in spaCy's order: the batch row where its next entity begins, and the token
-        # position of its first step inside (`never` if none)
-        entity_start, next_step = next_entity.from_rows(starts_at[order], order)
-        # the same after an entity that ends at each row of the batch
-        start_after, step_after = next_entity.from_rows(numpy.arange(1, len(outside) + 1), next_entity.doc_of_row)
-        firsts, lasts = [], []
-        t = next_step.min()
-        while t < next_entity.never:
-            inside = numpy.flatnonzero(next_step == t)
-            at = starts_at[order[inside]] + t
-            begun = entity_start[inside]
-            unmaxed = _summed(hidden[at + 1, 0], hidden[begun + 1, 1], hidden[at, 2], bias)  # rows taken: a copy
-            chosen = best(unmaxed, inside_moves[outside[begun], breaks_after[at].view(numpy.uint8)])
-            next_step[inside] = t + 1
-            ends = is_last[chosen]
-            if ends.any():
-                ended, last = inside[ends], at[ends]
-                firsts.append(begun[ends])
-                lasts.append(last)
-                entity_start[ended] = start_after[last]
-                next_step[ended] = step_after[last]
-            t = next_step.min()
-        return _annotations(next_entity, labels[outside], is_unit[outside], firsts, lasts)
+        inside = _InsideSteps(hidden, bias, outside, breaks_after, inside_moves, is_last, best)
+        entities = None
+        if not len(unseen):  # else a step's scores depend on the other Docs' (their minimum)
+            entities = inside.followed_at_once(next_entity, order, upper.get_param("W"), upper.get_param("b"), ops)
+        if entities is None:
+            entities = inside.step_by_step(next_entity, order)
+        return _annotations(next_entity, labels[outside], is_unit[outside], *entities)
 
     def _moves(self) -> tuple[numpy.ndarray, numpy.ndarray]:
         """Each action's move (B, I, L, U, O) and label (a string id; 0 for none)."""
@@ -162,6 +147,124 @@ class LockstepRecognizer(EntityRecognizer):
         seen = numpy.ones(self.moves.n_moves, dtype=bool)
         seen[list(self.model.attrs.get("unseen_classes", ()))] = False
         return seen
+
+
+class _InsideSteps:
+    """The steps inside entities: from a token whose outside move begins an entity, a step a
+    token, each choosing to go on or to end the entity, until one ends it. A step's features are
+    its token, the entity's first token and the token before, its valid moves follow from the
+    begin's action and whether an entity must end at the token: so where an entity begun at a
+    row ends depends on that row alone, save for the upper layer's product, whose rows' roundings
+    depend on which Docs' steps share it (spaCy's decoder: the Docs inside an entity at the same
+    token position, in its order)."""
+
+    def __init__(self, hidden, bias, outside, breaks_after, inside_moves, is_last, best):
+        self.hidden, self.bias, self.outside, self.breaks_after = hidden, bias, outside, breaks_after
+        self.inside_moves, self.is_last, self.best = inside_moves, is_last, best
+
+    def unmaxed(self, at: numpy.ndarray, begun: numpy.ndarray) -> numpy.ndarray:
+        """The hidden layer's pieces at rows `at` of entities begun at rows `begun`."""
+        hidden = self.hidden
+        return _summed(hidden[at + 1, 0], hidden[begun + 1, 1], hidden[at, 2], self.bias)  # rows taken: a copy
+
+    def valid(self, at: numpy.ndarray, begun: numpy.ndarray) -> numpy.ndarray:
+        return self.inside_moves[self.outside[begun], self.breaks_after[at].view(numpy.uint8)]
+
+    def step_by_step(self, next_entity: _NextEntity, order: numpy.ndarray) -> tuple[list, list]:
+        """The entities' first and last rows, decided a token position at a time for every Doc
+        inside an entity there, as spaCy's decoder."""
+        starts_at = next_entity.starts_at
+        # per Doc in spaCy's order: the batch row where its next entity begins, and the token
+        # position of its first step inside (`never` if none)
+        entity_start, next_step = next_entity.from_rows(starts_at[order], order)
+        # the same after an entity that ends at each row of the batch
+        start_after, step_after = next_entity.from_rows(numpy.arange(1, len(self.outside) + 1), next_entity.doc_of_row)
+        firsts, lasts = [], []
+        t = next_step.min()
+        while t < next_entity.never:
+            inside = numpy.flatnonzero(next_step == t)
+            at = starts_at[order[inside]] + t
+            begun = entity_start[inside]
+            chosen = self.best(self.unmaxed(at, begun), self.valid(at, begun))
+            next_step[inside] = t + 1
+            ends = self.is_last[chosen]
+            if ends.any():
+                ended, last = inside[ends], at[ends]
+                firsts.append(begun[ends])
+                lasts.append(last)
+                entity_start[ended] = start_after[last]
+                next_step[ended] = step_after[last]
+            t = next_step.min()
+        return firsts, lasts
+
+    def followed_at_once(self, next_entity: _NextEntity, order, W, b, ops) -> tuple[list, list] | None:
+        """The entities of `step_by_step`, with fewer steps: every row whose outside move begins an
+        entity is followed at once, a step for all of them per token inside (as many steps as the
+        longest entity), and each Doc's entities chained from them. These steps' products group
+        rows unlike spaCy's decoder, so the chained entities' steps are then scored again in
+        spaCy's groups (one product a token position) and kept only if every one of them makes
+        the same choice; None otherwise (the caller steps by step)."""
+        begins = next_entity.begins[:-1]
+        ends = self._ends(begins)
+        first, last = self._chained(next_entity, begins, ends)
+        if not self._decided_alike(next_entity, order, first, last, W, b, ops):
+            return None
+        return [first], [last]
+
+    def _ends(self, begins: numpy.ndarray) -> numpy.ndarray:
+        """The row where the entity begun at each of `begins` ends."""
+        end = numpy.empty(len(begins), dtype=numpy.int64)
+        following = numpy.arange(len(begins))  # entities not ended yet
+        at = begins + 1
+        while len(following):
+            begun = begins[following]
+            ended = self.is_last[self.best(self.unmaxed(at, begun), self.valid(at, begun))]
+            end[following[ended]] = at[ended]
+            following, at = following[~ended], at[~ended] + 1
+        return end
+
+    @staticmethod
+    def _chained(next_entity: _NextEntity, begins, ends) -> tuple[numpy.ndarray, numpy.ndarray]:
+        """The entities each Doc's outside moves and `ends` make: its first begin's, then the
+        first begin after that entity's end, and so on; their first and last rows."""
+        never = len(begins)
+        # each begin's Doc's end, the next begin (its index) after each begin's entity, and each
+        # Doc's first begin; `never` where there is none in the Doc
+        doc_end = next_entity.ends_at[next_entity.doc_of_row[begins]]
+        after = numpy.searchsorted(begins, ends + 1)
+        after[next_entity.begins[after] >= doc_end] = never
+        docs = numpy.flatnonzero(next_entity.ends_at > next_entity.starts_at)
+        current = numpy.searchsorted(begins, next_entity.starts_at[docs])
+        current = current[next_entity.begins[current] < next_entity.ends_at[docs]]
+        chained = []
+        while len(current):
+            chained.append(current)
+            current = after[current]
+            current = current[current < never]
+        entity = numpy.sort(numpy.concatenate(chained)) if chained else numpy.zeros(0, dtype=numpy.int64)
+        return begins[entity], ends[entity]
+
+    def _decided_alike(self, next_entity: _NextEntity, order, first, last, W, b, ops) -> bool:
+        """Whether spaCy's decoder makes the choices that give entities `first`..`last`: their
+        steps scored as it scores them, in one product a token position over the Docs inside an
+        entity there, in its order of the Docs (so each row's roundings are its)."""
+        steps = last - first
+        begun = numpy.repeat(first, steps)
+        at = begun + numpy.arange(len(begun)) - numpy.repeat(numpy.cumsum(steps) - steps, steps) + 1
+        doc = next_entity.doc_of_row[at]
+        rank = numpy.empty(len(order), dtype=numpy.int64)
+        rank[order] = numpy.arange(len(order))
+        position = at - next_entity.starts_at[doc]
+        by_step = numpy.argsort(position * len(order) + rank[doc], kind="stable")
+        at, begun, position = at[by_step], begun[by_step], position[by_step]
+        pieces = best_piece(self.unmaxed(at, begun))
+        scores = numpy.empty((len(at), len(b)), dtype=pieces.dtype)
+        bounds = numpy.concatenate(([0], numpy.flatnonzero(numpy.diff(position)) + 1, [len(at)])).tolist()
+        for start, end in zip(bounds[:-1], bounds[1:]):
+            ops.gemm(pieces[start:end], W, trans2=True, out=scores[start:end])
+        scores += b
+        chosen = numpy.where(self.valid(at, begun), scores, -numpy.inf).argmax(axis=1)
+        return bool(numpy.array_equal(self.is_last[chosen], at == numpy.repeat(last, steps)[by_step]))
 
 
 def _summed(total: numpy.ndarray, *terms: numpy.ndarray) -> numpy.ndarray:

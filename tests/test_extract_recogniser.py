@@ -115,3 +115,54 @@ def test_maxout_takes_the_largest_piece(pieces):
     got = best_piece(unmaxed)
     assert got.shape == (50, 8) and got.flags.c_contiguous
     assert numpy.array_equal(got, unmaxed.max(axis=2))
+
+
+def _decode_with(monkeypatch, nlp, ours, texts, spy):
+    """`ours`' entities of `texts` in one batch, `spy` wrapped around its inside steps' at-once path."""
+    from paperkg.extract import recogniser
+
+    at_once = recogniser._InsideSteps.followed_at_once
+    monkeypatch.setattr(recogniser._InsideSteps, "followed_at_once", lambda self, *a: spy(at_once, self, *a))
+    return _annotations(ours.pipe(_docs(nlp, texts), batch_size=len(texts)))
+
+
+def test_entities_followed_at_once_are_those_stepped_token_by_token(monkeypatch):
+    nlp, ours, theirs = _recognisers()
+    texts = _demo_texts()
+    answers = []
+
+    def both(at_once, inside, next_entity, order, *rest):
+        answers.append((at_once(inside, next_entity, order, *rest), inside.step_by_step(next_entity, order.copy())))
+        return answers[-1][0]
+
+    got = _decode_with(monkeypatch, nlp, ours, texts, both)
+    assert got == _annotations(theirs.pipe(_docs(nlp, texts), batch_size=len(texts)))
+    [(at_once, stepped)] = answers
+    assert at_once is not None and len(at_once[0][0]) > 100
+    assert [numpy.concatenate(part).tolist() for part in at_once] == [
+        numpy.sort(numpy.concatenate(part)).tolist() for part in stepped
+    ]
+
+
+def test_entities_followed_at_once_that_spacy_would_not_choose_are_stepped_again(monkeypatch):
+    # every entity followed at once made one token shorter than its model chooses: the check of
+    # its steps in spaCy's groups finds the choices differ, and the batch is decided step by step
+    from paperkg.extract import recogniser
+
+    nlp, ours, theirs = _recognisers()
+    texts = _demo_texts()
+    ends = recogniser._InsideSteps._ends
+
+    def shorter(inside, begins):
+        return numpy.maximum(ends(inside, begins) - 1, begins + 1)
+
+    monkeypatch.setattr(recogniser._InsideSteps, "_ends", shorter)
+    answers = []
+
+    def kept(at_once, *args):
+        answers.append(at_once(*args))
+        return answers[-1]
+
+    got = _decode_with(monkeypatch, nlp, ours, texts, kept)
+    assert answers == [None]
+    assert got == _annotations(theirs.pipe(_docs(nlp, texts), batch_size=len(texts)))
