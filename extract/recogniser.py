@@ -100,7 +100,7 @@ class LockstepRecognizer(EntityRecognizer):
             scores = ops.gemm(best_piece(unmaxed), upper.get_param("W"), trans2=True) + upper.get_param("b")
             if len(unseen):
                 scores[:, unseen] = scores.min()  # as spaCy's decoder scores them
-            return numpy.where(valid, scores, -numpy.inf).argmax(axis=1)
+            return _best_valid(scores, valid)
 
         is_begin, is_in, is_last, is_unit, is_out = (moves == move for move in range(5))
         possible = labels != 0
@@ -241,7 +241,7 @@ class _InsideSteps:
             chained.append(current)
             current = after[current]
             current = current[current < never]
-        entity = numpy.sort(numpy.concatenate(chained)) if chained else numpy.zeros(0, dtype=numpy.int64)
+        entity = numpy.concatenate(chained) if chained else numpy.zeros(0, dtype=numpy.int64)
         return begins[entity], ends[entity]
 
     def _decided_alike(self, next_entity: _NextEntity, order, first, last, W, b, ops) -> bool:
@@ -255,7 +255,7 @@ class _InsideSteps:
         rank = numpy.empty(len(order), dtype=numpy.int64)
         rank[order] = numpy.arange(len(order))
         position = at - next_entity.starts_at[doc]
-        by_step = numpy.argsort(position * len(order) + rank[doc], kind="stable")
+        by_step = numpy.argsort(position * len(order) + rank[doc])
         at, begun, position = at[by_step], begun[by_step], position[by_step]
         pieces = best_piece(self.unmaxed(at, begun))
         scores = numpy.empty((len(at), len(b)), dtype=pieces.dtype)
@@ -263,8 +263,13 @@ class _InsideSteps:
         for start, end in zip(bounds[:-1], bounds[1:]):
             ops.gemm(pieces[start:end], W, trans2=True, out=scores[start:end])
         scores += b
-        chosen = numpy.where(self.valid(at, begun), scores, -numpy.inf).argmax(axis=1)
+        chosen = _best_valid(scores, self.valid(at, begun))
         return bool(numpy.array_equal(self.is_last[chosen], at == numpy.repeat(last, steps)[by_step]))
+
+
+def _best_valid(scores: numpy.ndarray, valid: numpy.ndarray) -> numpy.ndarray:
+    """Each row's best-scoring valid action (the first of equal scores, as spaCy's decoder)."""
+    return numpy.where(valid, scores, -numpy.inf).argmax(axis=1)
 
 
 def _summed(total: numpy.ndarray, *terms: numpy.ndarray) -> numpy.ndarray:
