@@ -162,7 +162,7 @@ _OWN_EXPERIMENTS = re.compile(
 def about_own_work(sentence: str) -> bool:
     """Whether the sentence speaks of the paper's own work: through an agent (we, this paper, our
     method) or as an opening on its experiments or results."""
-    return bool(_AGENT_AT.search(sentence) or _OWN_EXPERIMENTS.match(sentence))
+    return bool(_occurs(_AGENT_AT, sentence) or _OWN_EXPERIMENTS.match(sentence))
 
 
 def mention_role(
@@ -174,18 +174,22 @@ def mention_role(
     describes its proposal by it (`X, a specialized LLM`, `SPD-RAG: Sub-Agent Per Document RAG`)."""
     before, after = sentence[:start], sentence[end:]
     context = before + " " + after  # the sentence without the mention's own words
+    reach = _reach(sentence)
     if in_title:
         named = _title_role(sentence, start, end, entity_type, established)
         if named:
             return named
-    proposal = _governed(_PROPOSE, before) or _bracketed_proposal(before, after)
-    if proposal and (_describes_proposal(before, after) or (established and _described_by(before, after))):
+    proposal = _governed(_PROPOSE, before, reach) or _bracketed_proposal(before, after, reach)
+    if proposal and (
+        _describes_proposal(before, after, reach) or (established and _described_by(before, after, reach))
+    ):
         return "uses" if entity_type in ("Method", "Model") else "mentions"
     if proposal or _PROPOSED_AFTER.match(after):
         return "proposes"
-    if _IN_TERMS_OF.search(before) and not _STOP.search(before[_last(_IN_TERMS_OF, before) :]):
-        return "reports"
-    if _evaluated_on(before, after, context):
+    if reach[_IN_TERMS_OF.pattern] <= start and _IN_TERMS_OF.search(before):
+        if not _STOP.search(before[_last(_IN_TERMS_OF, before) :]):
+            return "reports"
+    if _evaluated_on(before, after, context, reach):
         if entity_type == "Model":
             return "uses"
         if entity_type in ("Dataset", "Task", "Concept") or _DATA_NOUN.match(after):
@@ -193,17 +197,19 @@ def mention_role(
     if entity_type == "Dataset":
         if _TRAIN.search(before):
             return "uses"
-        if _EVALUATION.search(context):
+        if _occurs(_EVALUATION, context):
             return "evaluatesOn"
-        return "uses" if _governed(_USE, before) else "mentions"
+        return "uses" if _governed(_USE, before, reach) else "mentions"
     if entity_type == "Metric":
-        stated = _RESULT.search(context) and (_NUMBER.search(context) or _AGENT_AT.search(context))
+        stated = _RESULT.search(context) and (_NUMBER.search(context) or _occurs(_AGENT_AT, context))
         return "reports" if stated else "mentions"
-    if entity_type in ("Task", "Concept") and _aimed_at(before):
+    if entity_type in ("Task", "Concept") and _aimed_at(before, reach):
         return "addresses"
-    if _governed(_USE, before) or (entity_type in ("Method", "Model") and _baseline(before, sentence[start:end])):
+    if _governed(_USE, before, reach) or (
+        entity_type in ("Method", "Model") and _baseline(before, sentence[start:end], reach)
+    ):
         return "uses"
-    if entity_type == "Model" and (_AGENT_AT.search(context) or _EVALUATION.search(context)):
+    if entity_type == "Model" and (_occurs(_AGENT_AT, context) or _occurs(_EVALUATION, context)):
         return "uses"
     return "mentions"
 
@@ -213,11 +219,12 @@ def own_work_link(sentence: str, start: int, end: int, entity_type: str) -> str 
     paper's own work, is to the proposal: "usedFor" when a cue of building governs it (`we
     fine-tune LLaMA`, `based on CLIP`, `we train on ImageNet`), "comparedWith" when it is a
     baseline the work is measured against (`outperforms SAM`), else None (`we study LLMs`)."""
-    before = sentence[:start]
-    if entity_type in ("Method", "Model") and _compared(before):
+    before, reach = sentence[:start], _reach(sentence)
+    if entity_type in ("Method", "Model") and _compared(before, reach):
         return "comparedWith"
     # a cue that governs another clause ("Using these datasets, we benchmarked 41 LLMs") is not it
-    built = _governed(_BUILT_WITH, before) and not _AGENT_AT.search(before[_last_near(_BUILT_WITH, before) :])
+    built = _governed(_BUILT_WITH, before, reach)
+    built = built and not _occurs(_AGENT_AT, before[_last_near(_BUILT_WITH, before, reach) :])
     if built or (entity_type == "Dataset" and _TRAIN.search(before)):
         return "usedFor"
     return None
@@ -286,18 +293,18 @@ _STUDIED = re.compile(
 )
 
 
-def _describes_proposal(before: str, after: str) -> bool:
+def _describes_proposal(before: str, after: str, reach: _Reach) -> bool:
     """Whether a mention that a proposal governs is not the thing proposed but says what it is
     made of: a modifier (`an RL-based framework`, `a MoE compression framework`), part of a
     longer name (`Visual Mamba`), what the proposal uses (`we propose utilizing knowledge
     graphs`) or studies (`we present an evaluation of five LLMs`). The class in an appositive
     (`OpenVoxel, a training-free algorithm`) stays proposed, as the role fixture labels it."""
-    at = _last_near(_PROPOSE, before)
+    at = _last_near(_PROPOSE, before, reach)
     stretch = before[at:] if at >= 0 else before
     return bool(_CONTINUED.match(after) or _IN_NAME.search(stretch) or _USE.search(stretch) or _STUDIED.search(stretch))
 
 
-def _described_by(before: str, after: str) -> bool:
+def _described_by(before: str, after: str, reach: _Reach) -> bool:
     """Whether an established term that a proposal governs describes the proposal rather than being
     it: a word other than a determiner stands between the cue and the term (another name or an
     appositive: `we propose X, a specialized LLM`, `PERL (Parameter-Efficient Reasoning in CLIP`; a
@@ -305,50 +312,50 @@ def _described_by(before: str, after: str) -> bool:
     CLIP model`), or it is the name of something the paper uses (`using an algorithm called GRPO`)."""
     if _MODIFIES.match(after):
         return True
-    at = _last_near(_PROPOSE, before)
+    at = _last_near(_PROPOSE, before, reach)
     if at < 0:
         return False
     # `using an algorithm called GRPO`: the name of what the paper uses, not one it coins
     named = _NAMING.search(before, 0, at)
     qualified = any(w.lower() not in _DETERMINERS for w in _WORD.findall(before, at))
-    return qualified or (named is not None and _governed(_USE, before[: named.start()]))
+    return qualified or (named is not None and _governed(_USE, before[: named.start()], reach))
 
 
-def _bracketed_proposal(before: str, after: str) -> bool:
+def _bracketed_proposal(before: str, after: str, reach: _Reach) -> bool:
     """`we introduce contextual decomposition for transformers (CD-T)`: a name in brackets right
     after a short stretch that a proposal governs."""
     opened = before.rstrip()
     if not opened.endswith("(") or not after.lstrip().startswith(")"):
         return False
-    stretch_from = _last_near(_PROPOSE, opened[:-1])
+    stretch_from = _last_near(_PROPOSE, opened[:-1], reach)
     return stretch_from >= 0 and len(opened[stretch_from:-1].split()) <= 6
 
 
-def _evaluated_on(before: str, after: str, context: str) -> bool:
+def _evaluated_on(before: str, after: str, context: str, reach: _Reach) -> bool:
     """`experiments on Y`, `achieves ... on Y`, `we evaluate the model on Y`, `on the Y dataset`."""
-    at = _last_near(_ON, before)
+    at = _last_near(_ON, before, reach)
     if at < 0:
         return False
     stretch = before[at:]
     if _STOP.search(stretch) or len(stretch.split()) > 6:
         return False
-    return bool(_EVALUATION.search(context) or _DATA_NOUN.match(after))
+    return bool(_occurs(_EVALUATION, context) or _DATA_NOUN.match(after))
 
 
-def _baseline(before: str, mention: str) -> bool:
+def _baseline(before: str, mention: str, reach: _Reach) -> bool:
     """`against a standard TopK SAE`: a name (two capitals or more) a few words after a cue of comparison."""
-    return _compared(before) and _TWO_CAPITALS.search(mention) is not None
+    return _compared(before, reach) and _TWO_CAPITALS.search(mention) is not None
 
 
-def _compared(before: str) -> bool:
+def _compared(before: str, reach: _Reach) -> bool:
     """A mention a few words after a cue of comparison: `outperforms existing SSL methods`."""
-    at = _last_near(_COMPARED, before)
+    at = _last_near(_COMPARED, before, reach)
     return at >= 0 and len(before[at:].split()) <= 3 and not _STOP.search(before[at:])
 
 
-def _aimed_at(before: str) -> bool:
+def _aimed_at(before: str, reach: _Reach) -> bool:
     """`we ... to address Y`, `MMEL enhances Y`, `we ... for Y`: the paper's own aim."""
-    return bool(_AGENT_AT.search(before)) and (_governed(_IMPROVE, before) or bool(_TASK_LEAD.search(before)))
+    return _occurs(_AGENT_AT, before) and (_governed(_IMPROVE, before, reach) or bool(_TASK_LEAD.search(before)))
 
 
 def _last(cue: re.Pattern, text: str, start: int = 0) -> int:
@@ -368,8 +375,14 @@ def _last(cue: re.Pattern, text: str, start: int = 0) -> int:
 # same matches, tried at about one character in six of an English sentence.
 _AFTER_BREAK = {
     cue.pattern: re.compile(rf"\W(?:{cue.pattern})", cue.flags)
-    for cue in (_PROPOSE, _USE, _BUILT_WITH, _IMPROVE, _IN_TERMS_OF, _ON, _COMPARED)
+    for cue in (_PROPOSE, _USE, _BUILT_WITH, _IMPROVE, _IN_TERMS_OF, _ON, _COMPARED, _AGENT_AT, _EVALUATION)
 }
+
+
+def _occurs(cue: re.Pattern, text: str) -> bool:
+    """Whether `cue` (one that opens with `\\b` and a letter) occurs in `text`: `cue.search(text)`,
+    tried where the text starts and after the characters that are not a word's."""
+    return cue.match(text) is not None or _AFTER_BREAK[cue.pattern].search(text) is not None
 
 
 # The cues `_last_near` looks for are a few words long (an agent, three words, a verb: `_ACTS`),
@@ -379,8 +392,11 @@ _AFTER_BREAK = {
 _NEAR = 24
 
 
-def _last_near(cue: re.Pattern, before: str) -> int:
-    """`_last(cue, before)` for a cue whose stretch is a few words: read the last `_NEAR` words."""
+def _last_near(cue: re.Pattern, before: str, reach: _Reach) -> int:
+    """`_last(cue, before)` for a cue whose stretch is a few words: read the last `_NEAR` words.
+    `before` opens the sentence `reach` was taken of; a cue that cannot end in it is not looked for."""
+    if reach[cue.pattern] > len(before):
+        return -1
     # every cue starts at a word boundary (`\b`): from the space before the first word read, it
     # matches there as it does in the whole text
     return _last(cue, before, _near_start(before))
@@ -393,11 +409,86 @@ def _near_start(before: str) -> int:
     return len(words[0]) if len(words) > _NEAR else 0
 
 
-def _governed(cue: re.Pattern, before: str) -> bool:
+def _governed(cue: re.Pattern, before: str, reach: _Reach) -> bool:
     """Is the mention inside the stretch that the last `cue` in `before` governs (and the cue not
     negated: "does not introduce")?"""
-    at = _last_near(cue, before)
+    at = _last_near(cue, before, reach)
     if at < 0 or _NEGATION.search(before[max(0, at - 40) : at]):
         return False
     stretch = before[at:]
     return _STOP.search(stretch) is None and len(stretch.split()) <= 8
+
+
+# Sharing a sentence's scans among its mentions (~2.4 a sentence): each mention asks whether a cue
+# occurs in the words before it, and most of the time none does. Every match of a cue holds a word
+# it cannot do without (`_PROPOSE` a verb of making or naming, `_ON` `on` or `across`, ...) at the
+# start of a word, and a match in the words before a mention holds that word where it ends no later
+# than the mention starts. One scan of the sentence for the first place each cue's needed words
+# occur tells all its mentions which cues need no scan: a mention that starts before the shortest
+# of them could end there has no match of that cue before it. The words are letters only, looked
+# for after a character that is not a word's (as `\b` and a letter open the cues), with the cues'
+# IGNORECASE, so they match whatever the cues' letters match.
+_NEEDED_WORDS = (
+    # (the words, what must follow them, the cues that each hold one of them); no word is another
+    # group's word's prefix where both can match, so the scan sees each group's first word
+    (
+        "propos|introduc|present|develop|design|devis|contribut|releas|creat|construct|formulat|"
+        "called|named|dubbed|termed|coined",
+        "",
+        (_PROPOSE,),
+    ),
+    ("build", "", (_PROPOSE, _USE, _BUILT_WITH)),
+    (
+        "use|using|utili|employ|leverag|adopt|appl|exploit|rely|relie|built|based|fine|train|incorporat|"
+        "integrat|combin|harness|implement|extend|analy|prob|examin|investigat|stud|select|via|help|means|"
+        "through|thanks|owing",
+        "",
+        (_USE, _BUILT_WITH),
+    ),
+    ("on|across", r"(?=\s)", (_ON,)),  # the cues need a space after these (`_ON`, `_COMPARED`)
+    ("against|compared|comparison|versus|vs|outperform|surpass", "", (_COMPARED,)),
+    ("over", r"(?=\s)", (_COMPARED,)),
+    ("address|tackl|solv|enhanc|improv|advanc|overcom|mitigat", "", (_IMPROVE,)),
+    ("terms|measured", "", (_IN_TERMS_OF,)),
+)
+# Python's IGNORECASE matches an ASCII letter with these characters besides its two cases
+_CASE_EXTRAS = {"i": "\u0130\u0131", "k": "\u212a", "s": "\u017f"}
+
+
+def _needed_pattern() -> tuple[re.Pattern, dict[str, int], dict[str, tuple[str, ...]]]:
+    """One pattern for all groups of `_NEEDED_WORDS`, a named group for each group's words of one
+    first letter, that letter a set of what IGNORECASE matches with it (the regex engine tests a set
+    before it enters an alternative, not a letter compared ignoring case); the fewest characters a
+    group's word takes; the cues each named group stands for."""
+    by_letter: dict[str, list[str]] = {}
+    fewest, cues_of = {}, {}
+    for i, (words, after, cues) in enumerate(_NEEDED_WORDS):
+        firsts: dict[str, list[str]] = {}
+        for word in words.split("|"):
+            firsts.setdefault(word[0], []).append(word[1:])
+        for letter, rests in firsts.items():
+            name = f"g{i}{letter}"
+            by_letter.setdefault(letter, []).append(f"(?P<{name}>(?:{'|'.join(rests)}){after})")
+            fewest[name] = min(len(rest) + 1 for rest in rests)
+            cues_of[name] = tuple(cue.pattern for cue in cues)
+    either = (f"(?-i:[{x}{x.upper()}{_CASE_EXTRAS.get(x, '')}])(?:{'|'.join(g)})" for x, g in by_letter.items())
+    return re.compile(rf"\W(?:{'|'.join(either)})", re.IGNORECASE), fewest, cues_of
+
+
+_NEEDED, _FEWEST, _CUES_OF = _needed_pattern()
+_REACH_CUES = tuple(dict.fromkeys(cue.pattern for _, _, cues in _NEEDED_WORDS for cue in cues))
+_Reach = dict[str, int]  # by the cue's pattern (a compiled pattern's hash reads all its code)
+
+
+@lru_cache(maxsize=16)  # a sentence's mentions are asked one after another, and its paper's again by the relations
+def _reach(sentence: str) -> _Reach:
+    """For each cue, how far into `sentence` a match of it reaches at the least: where its needed
+    words first occur plus the shortest one's length (past the sentence's end when they do not)."""
+    reach = dict.fromkeys(_REACH_CUES, len(sentence) + 1)
+    # a space before the sentence lets its first word open a match; a match's start in the longer
+    # text is then its word's start in the sentence
+    for found in _NEEDED.finditer(" " + sentence):
+        group = str(found.lastgroup)  # every alternative is a named group
+        for cue in _CUES_OF[group]:
+            reach[cue] = min(reach[cue], found.start() + _FEWEST[group])
+    return reach

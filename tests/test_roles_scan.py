@@ -1,6 +1,7 @@
 """The roles' cue scans: `_last` looks for a cue after a character that ends a word (a faster
 search) and finds the matches `finditer` finds; `_either_case` alternations match as the plain
-case-insensitive ones."""
+case-insensitive ones; a sentence's `_reach` never says a cue is absent from the words before a
+mention when it is there."""
 
 from __future__ import annotations
 
@@ -47,7 +48,7 @@ def test_last_finds_the_last_match_finditer_finds_from_every_start(name):
 
 def test_every_cue_read_by_last_has_its_search_after_a_break():
     scanned = {c.pattern for c in (roles._PROPOSE, roles._USE, roles._BUILT_WITH, roles._IMPROVE)}
-    scanned |= {c.pattern for c in (roles._IN_TERMS_OF, roles._ON, roles._COMPARED)}
+    scanned |= {c.pattern for c in (roles._IN_TERMS_OF, roles._ON, roles._COMPARED, roles._AGENT_AT, roles._EVALUATION)}
     assert set(roles._AFTER_BREAK) == scanned
     for pattern, after_break in roles._AFTER_BREAK.items():
         assert after_break.pattern == rf"\W(?:{pattern})"
@@ -69,3 +70,66 @@ def test_either_case_refuses_an_alternative_that_does_not_open_with_a_letter():
         roles._either_case(r"using|(?:x|y)z")
     with pytest.raises(ValueError):
         roles._either_case(r"using|\bvia")
+
+
+# letters IGNORECASE matches with other characters (dotless i, the Kelvin sign, the long s), at a
+# text's start, in a word, and in words that hold a cue only through such a letter
+UNUSUAL = [
+    "\u0130ntroduce X here; we \u0131ntroduce Y and u\u017fe Z, then te\u017ft on W",
+    "a \u212ael over; overcome on\tX, vs. Y, compared  with Z in terms of F1, measured by BLEU",
+    "Building on X, we build upon Y (built on Z) to address W; it relies on V",
+]
+
+
+def _texts() -> list[str]:
+    return EDGES + UNUSUAL + [p["abstract"] for p in load()[:10]]
+
+
+def test_case_extras_are_what_ignorecase_matches_with_an_ascii_letter():
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    for letter in "abcdefghijklmnopqrstuvwxyz":
+        others = set(re.findall(letter, every, re.IGNORECASE)) - {letter, letter.upper()}
+        assert others == set(roles._CASE_EXTRAS.get(letter, "")), letter
+
+
+def test_reach_never_hides_a_cue_before_a_mention():
+    skipped = 0
+    for text in _texts():
+        reach = roles._reach(text)
+        assert set(reach) == set(roles._REACH_CUES)
+        for cue in (roles._PROPOSE, roles._USE, roles._BUILT_WITH, roles._IMPROVE, roles._ON, roles._COMPARED):
+            for start in range(len(text) + 1):
+                before = text[:start]
+                if roles._last(cue, before) >= 0:
+                    assert reach[cue.pattern] <= start, (cue.pattern[:30], before[-60:])
+                    assert roles._last_near(cue, before, reach) == roles._last(cue, before, roles._near_start(before))
+                skipped += reach[cue.pattern] > start
+        for start in range(len(text) + 1):
+            if roles._IN_TERMS_OF.search(text[:start]):
+                assert reach[roles._IN_TERMS_OF.pattern] <= start
+    assert skipped  # and it spares some scans
+
+
+def test_reach_sees_each_group_of_needed_words_where_its_word_opens():
+    for words, _, cues in roles._NEEDED_WORDS:
+        for word in words.split("|"):
+            for text in (f"{word} ", f"x {word.upper()} y", f"({word}\t"):
+                at = text.lower().index(word)
+                for cue in cues:  # no other group's word hides it
+                    assert roles._reach(text)[cue.pattern] <= at + len(word), (word, text)
+
+
+def test_reach_is_past_the_end_without_needed_words():
+    assert set(roles._reach("Large language models (LLMs).").values()) == {len("Large language models (LLMs).") + 1}
+
+
+@pytest.mark.parametrize("name", ["_AGENT_AT", "_EVALUATION"])
+def test_occurs_is_whether_search_finds_the_cue(name):
+    cue = getattr(roles, name)
+    found = 0
+    for text in _texts():
+        for start in range(0, len(text) + 1, 3):
+            for part in (text[start:], text[:start]):
+                assert roles._occurs(cue, part) == (cue.search(part) is not None), (name, part[:60])
+                found += roles._occurs(cue, part)
+    assert found
