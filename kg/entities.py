@@ -360,6 +360,9 @@ def summarise(
     acronyms = tuple(sorted(set(acronyms)))
     quality = load_quality()
     label = preferred_label(key, form_counts, acronyms, form_keys=keys_of)
+    if label not in keys_of:  # a singular made from a form: most often a plain one, whose key it has
+        plural = next((f for f in form_counts if _plural_of(f, label)), None)
+        keys_of[label] = keys_of[plural] if plural is not None else lookup_key(label)
     type_ = resolve_entity_type(key, label, type_counts, quality, _key_of(label, keys_of))
     if type_ in _AS_WRITTEN:
         names = [e.name for e in quality.vocabulary(key)]
@@ -377,12 +380,41 @@ def summarise(
         aliases=aliases,
         acronyms=acronyms,
         lookup_keys=tuple(sorted(keys)),
-        merges=tuple((alias, merge_rules(alias, label, acronyms, quality, name_keys)) for alias in aliases),
+        merges=tuple((alias, _merge_rules(alias, label, acronyms, quality, name_keys)) for alias in aliases),
         papers=papers,
         mentions=sum(form_counts.values()),
         forms=tuple(sorted(_forms(tallies))),
         links=external_links(key, type_, label, quality, _key_of(label, keys_of)),
     )
+
+
+# What `surface_words` reads other than as a word's letters or a gap between words: LaTeX, a
+# possessive, a `+`; a name without them (and in ASCII, which has no accents) is `_plain`
+_NOT_PLAIN = re.compile(r"[\\{}'+]")
+
+
+def _plain(name: str) -> bool:
+    return name.isascii() and not _NOT_PLAIN.search(name)
+
+
+def _plural_of(form: str, label: str) -> bool:
+    """Whether `label` is the singular of `form`, a `_plain` name in the plural (`Sparse
+    Autoencoders`, `LLMs`). Such a label has its form's key, and `surface_differences` finds the
+    plural only between them: the singular changes the last run of letters alone, which is the last
+    word `lookup_key` reads, and `singular_word` of a word it made singular keeps it as it is."""
+    return label != form and _plain(form) and singular_surface(form) == label
+
+
+def _merge_rules(
+    alias: str, label: str, acronyms: tuple[str, ...], quality: Quality, keys: Mapping[str, str]
+) -> tuple[str, ...]:
+    """`merge_rules`, answered at once for the plural of a plain label (most aliases, `_plural_of`)."""
+    if _plural_of(alias, label):
+        return _PLURAL
+    return merge_rules(alias, label, acronyms, quality, keys)
+
+
+_PLURAL = ("plural",)
 
 
 def _key_of(name: str, keys: dict[str, str]) -> str:
