@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from paperkg.extract.naming import head_type
 from paperkg.kg.names import (
@@ -53,8 +53,7 @@ _TITLE_CASE = re.compile(r"^(?:[^\w\s]*[A-Z0-9][^\s]*\s*)+$")  # every word begi
 _WORD = re.compile(r"\w+")
 
 
-@dataclass(frozen=True)
-class EntitySummary:
+class EntitySummary(NamedTuple):  # not a frozen dataclass: a build makes one for each entity it describes
     key: str
     type: str
     label: str
@@ -356,7 +355,10 @@ def summarise(
     for (text, type_), n in tallies.items():
         form_counts[text] = form_counts.get(text, 0) + n
         type_counts[type_] = type_counts.get(type_, 0) + n
-    keys_of = form_keys_of(form_counts, form_keys)
+    if form_keys is not None and form_keys.keys() == form_counts.keys():  # as `Descriptions` gives them
+        keys_of = dict(form_keys)
+    else:
+        keys_of = form_keys_of(form_counts, form_keys)
     acronyms = tuple(sorted(set(acronyms)))
     quality = load_quality()
     label = preferred_label(key, form_counts, acronyms, form_keys=keys_of)

@@ -50,6 +50,7 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from itertools import chain, islice
+from operator import itemgetter
 from typing import IO, Any
 
 import pyoxigraph as ox
@@ -725,7 +726,10 @@ class Descriptions:
             self._other_keys.setdefault(text, form_key)
 
     def _form_keys(self, d: _Described) -> dict[str, str]:
-        return {text: self._other_keys.get(text, d.key) for text, _ in d.tallies}
+        keys = dict.fromkeys(map(itemgetter(0), d.tallies), d.key)  # in C: most forms have their entity's key
+        for text in keys.keys() & self._other_keys.keys():
+            keys[text] = self._other_keys[text]
+        return keys
 
     def new_entities(self) -> set[ox.NamedNode]:
         """The entities the build touched that had no description before it."""
@@ -737,8 +741,7 @@ class Descriptions:
         large build would not fit in memory at once. What is no longer true is removed from the
         store as the lines are made: it reads nothing else. The models among them are kept for
         `families`."""
-        for e in sorted(self._entities, key=lambda e: e.value):
-            d = self._entities[e]
+        for e, d in sorted(self._entities.items(), key=lambda item: item[0].value):
             lines = []
             if d.tallies:
                 summary = summarise(d.key, d.tallies, d.acronyms, d.papers, self._form_keys(d))
