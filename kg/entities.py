@@ -355,10 +355,7 @@ def summarise(
     for (text, type_), n in tallies.items():
         form_counts[text] = form_counts.get(text, 0) + n
         type_counts[type_] = type_counts.get(type_, 0) + n
-    if form_keys is not None and form_keys.keys() == form_counts.keys():  # as `Descriptions` gives them
-        keys_of = dict(form_keys)
-    else:
-        keys_of = form_keys_of(form_counts, form_keys)
+    keys_of = form_keys_of(form_counts, form_keys)
     acronyms = tuple(sorted(set(acronyms)))
     quality = load_quality()
     label = preferred_label(key, form_counts, acronyms, form_keys=keys_of)

@@ -50,7 +50,6 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from itertools import chain, islice
-from operator import itemgetter
 from typing import IO, Any
 
 import pyoxigraph as ox
@@ -726,10 +725,7 @@ class Descriptions:
             self._other_keys.setdefault(text, form_key)
 
     def _form_keys(self, d: _Described) -> dict[str, str]:
-        keys = dict.fromkeys(map(itemgetter(0), d.tallies), d.key)  # in C: most forms have their entity's key
-        for text in keys.keys() & self._other_keys.keys():
-            keys[text] = self._other_keys[text]
-        return keys
+        return {text: self._other_keys.get(text, d.key) for text, _ in d.tallies}
 
     def new_entities(self) -> set[ox.NamedNode]:
         """The entities the build touched that had no description before it."""
