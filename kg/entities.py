@@ -182,10 +182,22 @@ def resolve_entity_type(
     if curated:
         return curated
     voted = majority_type(type_counts)
-    if _unresolved_acronym(key, label, label_key, quality):
+    corrected = _corrected_type(key, label, label_key, voted, type_counts, quality)
+    # asked last: most entities keep their vote, and then need not ask
+    if corrected != voted and _unresolved_acronym(key, label, label_key, quality):
         return voted  # `SSL` is not the dataset the vocabulary spells so
+    return corrected
+
+
+def _corrected_type(
+    key: str, label: str, label_key: str, voted: str, type_counts: Mapping[str, int], quality: Quality
+) -> str:
+    """`resolve_entity_type` of an entity that no curated gazetteer types and whose label is no
+    unresolved acronym: the mentions' vote `voted`, or what corrects it."""
     known = quality.type_of(key, label)
-    if known is None and voted == "Concept":  # an acronym's entries are trusted only over a guess (PSNR)
+    if (
+        known is None and voted == "Concept" and label_key != key
+    ):  # an acronym's entries are trusted only over a guess (PSNR)
         known = quality.type_of(label_key, label)
     if known in ("Model", "Dataset", "Metric"):
         return known
@@ -255,8 +267,9 @@ def external_links(
     class of that name, unless the entity is known by a short name only, which says too little. An
     acronym alone never links: `MLLM` is not the dataset "MLM", and an acronym papers use for other
     words (`SSL`), left unresolved, links nowhere. `label_key` is the label's key, when the caller has it."""
-    entries = [e for e in quality.vocabulary(key) if e.iri]
-    if not entries:  # most keys have none
+    listed = quality.vocabulary(key)
+    entries = [e for e in listed if e.iri] if listed else []  # most keys have none: no comprehension run
+    if not entries:
         return ()
     short_name = _short_name(key, label, label_key if label_key is not None else lookup_key(label))
     if short_name and quality.abbreviates(label):  # `_unresolved_acronym`
@@ -356,7 +369,7 @@ def summarise(
         form_counts[text] = form_counts.get(text, 0) + n
         type_counts[type_] = type_counts.get(type_, 0) + n
     keys_of = form_keys_of(form_counts, form_keys)
-    acronyms = tuple(sorted(set(acronyms)))
+    acronyms = tuple(sorted(set(acronyms))) if acronyms else ()  # most entities have none
     quality = load_quality()
     label = preferred_label(key, form_counts, acronyms, form_keys=keys_of)
     if label not in keys_of:  # a singular made from a form: most often a plain one, whose key it has
@@ -366,9 +379,11 @@ def summarise(
     if type_ in _AS_WRITTEN:
         names = [e.name for e in quality.vocabulary(key)]
         label = preferred_label(key, form_counts, acronyms, as_written=True, known=names, form_keys=keys_of)
-    short_keys = {lookup_key(a) for a in acronyms}
-    borrowed = {f for f in form_counts if _borrowed_acronym(f, keys_of[f], key, short_keys, quality)}
-    aliases = tuple(sorted((set(form_counts) | set(acronyms)) - {label} - borrowed))
+    short_keys = set(map(lookup_key, acronyms))
+    borrowed = {
+        f for f in form_counts if keys_of[f] != key and _borrowed_acronym(f, keys_of[f], key, short_keys, quality)
+    }
+    aliases = tuple(sorted((form_counts.keys() | acronyms) - {label} - borrowed))
     name_keys = form_keys_of((label, *aliases), keys_of)
     # the key is a name too: the long form papers define (`Efficient Multi-Modal Adaptation`)
     keys = ({key} | set(name_keys.values())) - {""}
@@ -379,10 +394,10 @@ def summarise(
         aliases=aliases,
         acronyms=acronyms,
         lookup_keys=tuple(sorted(keys)),
-        merges=tuple((alias, _merge_rules(alias, label, acronyms, quality, name_keys)) for alias in aliases),
+        merges=tuple([(alias, _merge_rules(alias, label, acronyms, quality, name_keys)) for alias in aliases]),
         papers=papers,
         mentions=sum(form_counts.values()),
-        forms=tuple(sorted(_forms(tallies))),
+        forms=tuple(sorted([(text, extractor_type, n) for (text, extractor_type), n in tallies.items()])),
         links=external_links(key, type_, label, quality, _key_of(label, keys_of)),
     )
 
@@ -427,14 +442,11 @@ def _key_of(name: str, keys: dict[str, str]) -> str:
 def _borrowed_acronym(form: str, form_key: str, key: str, short_keys: set[str], quality: Quality) -> bool:
     """True for an acronym written for this entity only where one paper defined it so, while the
     corpus reads it otherwise (`DM`: diffusion model, not decision-making) or several ways (`MLM`):
-    its mentions stay here, in their paper, but it is no name of the entity."""
-    if form_key == key or form_key in short_keys or not is_acronym_like(form):
+    its mentions stay here, in their paper, but it is no name of the entity. `summarise` asks only
+    of a form whose key `form_key` is not the entity's `key` (most forms are never asked)."""
+    if form_key in short_keys or not is_acronym_like(form):
         return False
     if quality.curated_key(form_key) == key:  # the curated gazetteers' own acronym (ASR)
         return False
     long = quality.long_form(form)
     return (long is not None and quality.curated_key(lookup_key(long)) != key) or quality.is_contested(form)
-
-
-def _forms(tallies: Counter) -> list[tuple[str, str, int]]:
-    return [(text, type_, n) for (text, type_), n in tallies.items()]
