@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from paperkg.extract.naming import head_type
 from paperkg.kg.names import (
@@ -53,8 +53,7 @@ _TITLE_CASE = re.compile(r"^(?:[^\w\s]*[A-Z0-9][^\s]*\s*)+$")  # every word begi
 _WORD = re.compile(r"\w+")
 
 
-@dataclass(frozen=True)
-class EntitySummary:
+class EntitySummary(NamedTuple):  # not a frozen dataclass: a build makes one for each entity it describes
     key: str
     type: str
     label: str
@@ -183,10 +182,22 @@ def resolve_entity_type(
     if curated:
         return curated
     voted = majority_type(type_counts)
-    if _unresolved_acronym(key, label, label_key, quality):
+    corrected = _corrected_type(key, label, label_key, voted, type_counts, quality)
+    # asked last: most entities keep their vote, and then need not ask
+    if corrected != voted and _unresolved_acronym(key, label, label_key, quality):
         return voted  # `SSL` is not the dataset the vocabulary spells so
+    return corrected
+
+
+def _corrected_type(
+    key: str, label: str, label_key: str, voted: str, type_counts: Mapping[str, int], quality: Quality
+) -> str:
+    """`resolve_entity_type` of an entity that no curated gazetteer types and whose label is no
+    unresolved acronym: the mentions' vote `voted`, or what corrects it."""
     known = quality.type_of(key, label)
-    if known is None and voted == "Concept":  # an acronym's entries are trusted only over a guess (PSNR)
+    if (
+        known is None and voted == "Concept" and label_key != key
+    ):  # an acronym's entries are trusted only over a guess (PSNR)
         known = quality.type_of(label_key, label)
     if known in ("Model", "Dataset", "Metric"):
         return known
@@ -256,8 +267,9 @@ def external_links(
     class of that name, unless the entity is known by a short name only, which says too little. An
     acronym alone never links: `MLLM` is not the dataset "MLM", and an acronym papers use for other
     words (`SSL`), left unresolved, links nowhere. `label_key` is the label's key, when the caller has it."""
-    entries = [e for e in quality.vocabulary(key) if e.iri]
-    if not entries:  # most keys have none
+    listed = quality.vocabulary(key)
+    entries = [e for e in listed if e.iri] if listed else []  # most keys have none: no comprehension run
+    if not entries:
         return ()
     short_name = _short_name(key, label, label_key if label_key is not None else lookup_key(label))
     if short_name and quality.abbreviates(label):  # `_unresolved_acronym`
@@ -357,16 +369,21 @@ def summarise(
         form_counts[text] = form_counts.get(text, 0) + n
         type_counts[type_] = type_counts.get(type_, 0) + n
     keys_of = form_keys_of(form_counts, form_keys)
-    acronyms = tuple(sorted(set(acronyms)))
+    acronyms = tuple(sorted(set(acronyms))) if acronyms else ()  # most entities have none
     quality = load_quality()
     label = preferred_label(key, form_counts, acronyms, form_keys=keys_of)
+    if label not in keys_of:  # a singular made from a form: most often a plain one, whose key it has
+        plural = next((f for f in form_counts if _plural_of(f, label)), None)
+        keys_of[label] = keys_of[plural] if plural is not None else lookup_key(label)
     type_ = resolve_entity_type(key, label, type_counts, quality, _key_of(label, keys_of))
     if type_ in _AS_WRITTEN:
         names = [e.name for e in quality.vocabulary(key)]
         label = preferred_label(key, form_counts, acronyms, as_written=True, known=names, form_keys=keys_of)
-    short_keys = {lookup_key(a) for a in acronyms}
-    borrowed = {f for f in form_counts if _borrowed_acronym(f, keys_of[f], key, short_keys, quality)}
-    aliases = tuple(sorted((set(form_counts) | set(acronyms)) - {label} - borrowed))
+    short_keys = set(map(lookup_key, acronyms))
+    borrowed = {
+        f for f in form_counts if keys_of[f] != key and _borrowed_acronym(f, keys_of[f], key, short_keys, quality)
+    }
+    aliases = tuple(sorted((form_counts.keys() | acronyms) - {label} - borrowed))
     name_keys = form_keys_of((label, *aliases), keys_of)
     # the key is a name too: the long form papers define (`Efficient Multi-Modal Adaptation`)
     keys = ({key} | set(name_keys.values())) - {""}
@@ -377,12 +394,41 @@ def summarise(
         aliases=aliases,
         acronyms=acronyms,
         lookup_keys=tuple(sorted(keys)),
-        merges=tuple((alias, merge_rules(alias, label, acronyms, quality, name_keys)) for alias in aliases),
+        merges=tuple([(alias, _merge_rules(alias, label, acronyms, quality, name_keys)) for alias in aliases]),
         papers=papers,
         mentions=sum(form_counts.values()),
-        forms=tuple(sorted(_forms(tallies))),
+        forms=tuple(sorted([(text, extractor_type, n) for (text, extractor_type), n in tallies.items()])),
         links=external_links(key, type_, label, quality, _key_of(label, keys_of)),
     )
+
+
+# What `surface_words` reads other than as a word's letters or a gap between words: LaTeX, a
+# possessive, a `+`; a name without them (and in ASCII, which has no accents) is `_plain`
+_NOT_PLAIN = re.compile(r"[\\{}'+]")
+
+
+def _plain(name: str) -> bool:
+    return name.isascii() and not _NOT_PLAIN.search(name)
+
+
+def _plural_of(form: str, label: str) -> bool:
+    """Whether `label` is the singular of `form`, a `_plain` name in the plural (`Sparse
+    Autoencoders`, `LLMs`). Such a label has its form's key, and `surface_differences` finds the
+    plural only between them: the singular changes the last run of letters alone, which is the last
+    word `lookup_key` reads, and `singular_word` of a word it made singular keeps it as it is."""
+    return label != form and _plain(form) and singular_surface(form) == label
+
+
+def _merge_rules(
+    alias: str, label: str, acronyms: tuple[str, ...], quality: Quality, keys: Mapping[str, str]
+) -> tuple[str, ...]:
+    """`merge_rules`, answered at once for the plural of a plain label (most aliases, `_plural_of`)."""
+    if _plural_of(alias, label):
+        return _PLURAL
+    return merge_rules(alias, label, acronyms, quality, keys)
+
+
+_PLURAL = ("plural",)
 
 
 def _key_of(name: str, keys: dict[str, str]) -> str:
@@ -396,14 +442,11 @@ def _key_of(name: str, keys: dict[str, str]) -> str:
 def _borrowed_acronym(form: str, form_key: str, key: str, short_keys: set[str], quality: Quality) -> bool:
     """True for an acronym written for this entity only where one paper defined it so, while the
     corpus reads it otherwise (`DM`: diffusion model, not decision-making) or several ways (`MLM`):
-    its mentions stay here, in their paper, but it is no name of the entity."""
-    if form_key == key or form_key in short_keys or not is_acronym_like(form):
+    its mentions stay here, in their paper, but it is no name of the entity. `summarise` asks only
+    of a form whose key `form_key` is not the entity's `key` (most forms are never asked)."""
+    if form_key in short_keys or not is_acronym_like(form):
         return False
     if quality.curated_key(form_key) == key:  # the curated gazetteers' own acronym (ASR)
         return False
     long = quality.long_form(form)
     return (long is not None and quality.curated_key(lookup_key(long)) != key) or quality.is_contested(form)
-
-
-def _forms(tallies: Counter) -> list[tuple[str, str, int]]:
-    return [(text, type_, n) for (text, type_), n in tallies.items()]

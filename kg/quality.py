@@ -228,7 +228,7 @@ class Quality:
         are one English word written otherwise: the benchmarks DRIVE, STARE and CHAIR and the dataset
         "Badminton" name nothing where papers write the words `drive`, `chair` or `badminton`."""
         entries = self._vocabulary.get(key, [])
-        if text is None:
+        if text is None or not entries:  # most keys have none: nothing to filter
             return entries
         return [
             e for e in entries if e.name == text or " " in e.name or not self._frequent(singular_word(e.name.lower()))

@@ -224,14 +224,20 @@ def entity_nquads(entity: ox.NamedNode, s: EntitySummary) -> list[str]:
         f'{node}{_PAPER_COUNT}"{s.papers}{_INTEGER}',
         f'{node}{_MENTION_COUNT}"{s.mentions}{_INTEGER}',
     ]
-    lines += [f"{node}{_LOOKUP_KEY}{literal(k)} .\n" for k in s.lookup_keys]
-    lines += [f"{node}{_ALT_LABEL}{literal(a)} .\n" for a in s.aliases]
-    lines += [f"{node}{_ACRONYM}{literal(a)} .\n" for a in s.acronyms]
-    lines += [f"{node}{_LINKS[relation]}<{target}> .\n" for relation, target in s.links]
+    append = lines.append  # loops, not comprehensions: most of these tuples hold one item or none
+    for k in s.lookup_keys:
+        append(f"{node}{_LOOKUP_KEY}{literal(k)} .\n")
+    for a in s.aliases:
+        append(f"{node}{_ALT_LABEL}{literal(a)} .\n")
+    for a in s.acronyms:
+        append(f"{node}{_ACRONYM}{literal(a)} .\n")
+    for relation, target in s.links:
+        append(f"{node}{_LINKS[relation]}<{target}> .\n")
     for alias, rules in s.merges:
         merge = f"<{merge_iri_text(at, alias)}> "
         lines += (f"{node}{_HAS_MERGE}{merge}.\n", f"{merge}{_A_MERGE}", f"{merge}{_ALIAS}{literal(alias)} .\n")
-        lines += [f"{merge}{_MERGE_RULE}{literal(r)} .\n" for r in rules]
+        for r in rules:
+            append(f"{merge}{_MERGE_RULE}{literal(r)} .\n")
     for text, type_, n in s.forms:
         form = f"<{form_iri_text(at, text, type_)}> "
         lines += (

@@ -415,3 +415,14 @@ def test_stats_quality_reports_the_layer(tmp_path):
     table = CliRunner().invoke(main, ["stats", "--store", str(store), "--quality", "--top", "1"])
     assert "generic names dropped" in table.output and "COCO" in table.output
     assert "Conditional Co-occurrence" not in table.output
+
+
+def test_a_head_types_the_names_it_ends_and_not_itself():
+    from paperkg.extract.naming import head_type
+
+    assert head_type("incontextlearning") == "Method"
+    assert head_type("dataaugmentation") == "Method"
+    assert head_type("latentrepresentation") == "Concept"
+    assert head_type("logicalreasoning") == "Task"
+    assert head_type("learning") is None and head_type("reasoning") is None
+    assert head_type("learningrate") is None and head_type("imagenet") is None

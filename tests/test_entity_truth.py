@@ -253,6 +253,40 @@ def test_every_alias_keeps_the_reason_it_merged():
     assert merge_rules("agent-based model", "agent model", [], load_quality()) == ("extractor-group",)
 
 
+@pytest.mark.parametrize(
+    "forms",
+    [
+        ["Sparse Autoencoders"],
+        ["LLMs"],
+        ["LLMs+"],  # `+` is a word of its own: `LLMs plus` keys apart from `LLM plus`
+        ["x-buses"],
+        ["mod-els"],
+        ["Vision-Language Models"],
+        ["GPT-4s"],
+        ["analyses"],
+        ["foo_bars"],
+        ['Na\\"ive Bayes classifiers'],
+        ["Transformers'"],
+        ["Modèles génératifs"],
+        ["ABSs"],
+        ["processes"],
+        ["(LLMs)"],
+        ["data- sets"],
+        ["LLM", "LLMs"],
+        ["Large Language Models", "LLMs"],
+    ],
+)
+def test_a_plural_names_keys_and_merge_rules_are_those_its_singular_label_is_given(forms):
+    # `summarise` takes a plain plural's key and rule (`plural`) for its singular label without
+    # asking for them: the same answers as asking
+    quality = load_quality()
+    key = lookup_key(forms[0])
+    summary = summarise(key, Counter({(f, "Method"): 2 for f in forms}), [], 1)
+    names = (summary.label, *summary.aliases)
+    assert summary.lookup_keys == tuple(sorted({key, *(lookup_key.__wrapped__(n) for n in names)} - {""}))
+    assert summary.merges == tuple((a, merge_rules(a, summary.label, [], quality)) for a in summary.aliases)
+
+
 # -- links that agree with the entity --------------------------------------------------------------
 
 

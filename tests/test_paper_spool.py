@@ -3,6 +3,7 @@ papers' own quads, what the build decides of them, and the relations' evidence."
 
 from __future__ import annotations
 
+import gc
 import io
 import os
 import threading
@@ -353,3 +354,21 @@ def test_nothing_is_written_after_a_first_builds_last_load(tmp_path):
     for predicate in pkg.surfaceForm, pkg.undatedPapers, pkg.supportPapers, pkg.variantOf:
         assert [n for n, data in enumerate(recorded.loads) if f"<{predicate.value}>".encode() in data] == [1]
     assert f"<{rdf.type.value}> <{pkg.Build.value}>".encode() in recorded.loads[-1]
+
+
+def test_a_builds_chunks_leave_no_cyclic_garbage_for_settle_to_freeze(tmp_path, sa_settled, monkeypatch):
+    """`settle` freezes what each chunk keeps without collecting it first: there is nothing to collect,
+    in a first build nor in one that relinks a stored paper."""
+    found: list[int] = []
+    freeze = gc.freeze
+
+    def collected_then_frozen() -> None:
+        found.append(gc.collect(1))
+        freeze()
+
+    monkeypatch.setattr(gc, "freeze", collected_then_frozen)
+    with Store(tmp_path / "s").transaction() as db:
+        add_extractions(db, [sa_undefined(), *all_papers()], chunk_size=2)
+    with Store(tmp_path / "s").transaction() as db:
+        add_extractions(db, [defining_sa()], chunk_size=2)
+    assert len(found) > 3 and not any(found)
