@@ -34,7 +34,7 @@ import numpy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from paperkg.extract.doc_text import doc_text
+from paperkg.extract.doc_text import doc_text, mention_fields
 from paperkg.extract.keys import MENTIONS_KEY, RELATIONS_CAPPED_KEY, RELATIONS_KEY
 from paperkg.extract.own_work import Mention, with_own_work
 
@@ -207,7 +207,7 @@ class RelationScorer:
         found: list[tuple[int, int, int, int, str, float]] = []
         capped = 0
         if self.classes and MENTIONS_KEY in doc.spans:
-            spans = sorted((s.start_char, s.end_char, s.label_) for s in doc.spans[MENTIONS_KEY])
+            spans = sorted((start, end, label) for start, end, label, _, _ in mention_fields(doc))
             text = doc_text(doc)
             found, capped = self.score(text, list(mentions_by_sentence(doc, with_own_work(text, spans))))
         if capped:

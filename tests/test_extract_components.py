@@ -11,7 +11,7 @@ spacy = pytest.importorskip("spacy")
 from spacy.tokens import Span  # noqa: E402
 
 from paperkg.extract.components.voting import ballot, vote  # noqa: E402
-from paperkg.extract.doc_text import doc_text, token_flags, token_texts  # noqa: E402
+from paperkg.extract.doc_text import doc_text, mention_fields, token_flags, token_texts  # noqa: E402
 from paperkg.extract.gazetteers import load_gazetteers  # noqa: E402
 from paperkg.extract.grouping import group_mentions  # noqa: E402
 from paperkg.extract.keys import ABBR_LONG_KEY, BALLOTS_KEY, ENTITIES_KEY, MENTIONS_KEY  # noqa: E402
@@ -143,6 +143,21 @@ def test_the_read_token_texts_are_the_docs(nlp, text):
         assert token_flags(doc) == flags(doc)
         assert doc_text(doc) == doc.text
 
+
+def test_the_kept_mention_fields_are_the_mention_groups(nlp):
+    """`paperkg_refine` keeps its mentions' fields, which the relation scorer and
+    `doc_to_extraction` read (`mention_fields`) without a Span made for each; a group set otherwise
+    is read from its spans."""
+
+    def fields(doc):
+        return [(s.start_char, s.end_char, s.label_, s.id_, s.kb_id_) for s in doc.spans[MENTIONS_KEY]]
+
+    doc = nlp("We fine-tune GPT-4o on the ImageNet-1K benchmark and convolutional neural networks (CNNs) on COCO.")
+    assert "paperkg_mention_fields" in doc.user_data  # kept where the mentions were set
+    assert mention_fields(doc) == fields(doc)
+    assert len(fields(doc)) >= 3
+    doc.spans[MENTIONS_KEY] = [Span(doc, 0, 1, label="Method")]
+    assert mention_fields(doc) == fields(doc) == [(0, 2, "Method", "", "")]
 
 def found(doc, key=ENTITIES_KEY):
     return {(s.text, s.label_) for s in doc.spans[key]}

@@ -7,8 +7,8 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from paperkg.extract.doc_text import token_flags, token_texts
-from paperkg.extract.keys import ABBR_LONG_KEY, ABBR_SHORT_KEY, ENTITIES_KEY, FIELD_BREAK, MENTIONS_KEY, RULES_KEY
+from paperkg.extract.doc_text import set_mentions, token_flags, token_texts
+from paperkg.extract.keys import ABBR_LONG_KEY, ABBR_SHORT_KEY, ENTITIES_KEY, FIELD_BREAK, RULES_KEY
 from paperkg.extract.naming import ARTEFACT_HEADS, DATASET_HEADS, is_generic_reference
 from paperkg.extract.scierc import SCIERC_TO_GRAPH
 
@@ -294,7 +294,7 @@ class TypeRefiner:
         if self.use_rules and RULES_KEY in doc.spans:
             spans = split_named(spans, doc.spans[RULES_KEY])
         spans = split_brackets(spans)
-        doc.spans[MENTIONS_KEY] = kind_concepts(doc, entities, spans)
+        set_mentions(doc, kind_concepts(doc, entities, spans))
         return doc
 
     @staticmethod
