@@ -159,6 +159,7 @@ def test_the_kept_mention_fields_are_the_mention_groups(nlp):
     doc.spans[MENTIONS_KEY] = [Span(doc, 0, 1, label="Method")]
     assert mention_fields(doc) == fields(doc) == [(0, 2, "Method", "", "")]
 
+
 def found(doc, key=ENTITIES_KEY):
     return {(s.text, s.label_) for s in doc.spans[key]}
 
@@ -184,15 +185,22 @@ def test_rules_find_named_models_datasets_and_metrics(nlp):
     } <= found(doc)
 
 
-def test_rules_ask_once_whether_a_word_opens_a_model_name(nlp):
-    """Every token is asked; a word seen before is answered from what was found for it."""
+def test_rules_test_each_word_once(nlp, monkeypatch):
+    """Every token is asked whether it opens a model's name, is a benchmark-style name or a
+    collection head; a word seen before is answered from what was kept for it."""
     rules = nlp.get_pipe("paperkg_rules")
-    text = "We probe Pythia-70M and GPT-4 with prompts, then Pythia-70M and GPT-4 again."
+    text = "We probe Pythia-70M and GPT-4 on MedQA, a QA benchmark, then Pythia-70M and GPT-4 again."
     first = found(nlp(text))
-    hits = rules.opens_model.cache_info().hits
+    tested = []
+    monkeypatch.setattr(rules, "_mark", lambda word: tested.append(word) or 0)
     assert found(nlp(text)) == first
-    assert rules.opens_model.cache_info().hits >= hits + len(nlp.make_doc(text))
-    assert ("Pythia-70M", "Model") in first and ("GPT-4", "Model") in first
+    assert not tested
+    assert {("Pythia-70M", "Model"), ("GPT-4", "Model"), ("MedQA", "Dataset")} <= first
+    texts = token_texts(nlp.make_doc(text))
+    opens_model, bench_names, heads = rules._marked(texts)
+    assert [texts[i] for i in opens_model] == ["Pythia-70M", "GPT-4", "Pythia-70M", "GPT-4"]
+    assert [texts[i] for i in bench_names] == ["MedQA"]
+    assert [texts[i] for i in heads] == ["benchmark"]
 
 
 @pytest.mark.parametrize(
@@ -713,6 +721,8 @@ def test_dataset_phrases_are_what_spacys_matcher_finds(nlp):
     found = 0
     for doc in docs:
         expected = [(s, e) for _, s, e in matcher(doc)]
-        assert _dataset_phrases(doc, [t.text for t in doc]) == expected, doc.text
+        texts = [t.text for t in doc]
+        heads = [i for i, t in enumerate(texts) if t.lower() in DATASET_HEADS]
+        assert _dataset_phrases(doc, texts, heads) == expected, doc.text
         found += len(expected)
     assert found > 1000  # the comparison covers many phrases, overlapping ones among them
