@@ -73,11 +73,12 @@ def title_purpose(doc: Doc) -> Span | None:
     title = title_of(doc)
     if title is None:
         return None
-    fors = [t.i for t in title if t.text == "for"]
-    if not fors:
+    texts = token_texts(doc)  # the title's words without a Token made for each
+    words = texts[title.start : title.end]
+    if "for" not in words:
         return None
-    start = end = fors[-1] + 1
-    while end < title.end and _TITLE_WORD.match(doc[end].text):
+    start = end = title.end - words[::-1].index("for")  # after the last `for`
+    while end < title.end and _TITLE_WORD.match(texts[end]):
         end += 1
     # a gerund first is a verb: `for Evaluating Image-to-Code Generation` names the generation,
     # `for Mapping the Capability Boundaries`, `for Detecting and Restoring ...` name nothing
