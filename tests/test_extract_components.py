@@ -189,7 +189,7 @@ def test_rules_test_each_word_once(nlp, monkeypatch):
     """Every token is asked whether it opens a model's name, is a benchmark-style name or a
     collection head; a word seen before is answered from what was kept for it."""
     rules = nlp.get_pipe("paperkg_rules")
-    text = "We probe Pythia-70M and GPT-4 on MedQA, a QA benchmark, then Pythia-70M and GPT-4 again."
+    text = "We probe Pythia-70M and GPT-4 on MedQA, a QA benchmark we present, then Pythia-70M and GPT-4 again."
     first = found(nlp(text))
     tested = []
     monkeypatch.setattr(rules, "_mark", lambda word: tested.append(word) or 0)
@@ -197,10 +197,11 @@ def test_rules_test_each_word_once(nlp, monkeypatch):
     assert not tested
     assert {("Pythia-70M", "Model"), ("GPT-4", "Model"), ("MedQA", "Dataset")} <= first
     texts = token_texts(nlp.make_doc(text))
-    opens_model, bench_names, heads = rules._marked(texts)
+    opens_model, bench_names, heads, introducing = rules._marked(texts)
     assert [texts[i] for i in opens_model] == ["Pythia-70M", "GPT-4", "Pythia-70M", "GPT-4"]
     assert [texts[i] for i in bench_names] == ["MedQA"]
     assert [texts[i] for i in heads] == ["benchmark"]
+    assert [texts[i] for i in introducing] == ["present"]
 
 
 @pytest.mark.parametrize(

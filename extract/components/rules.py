@@ -40,8 +40,8 @@ _TITLE_NAME = re.compile(r"^[A-Za-z](?=[\w.+-]*[A-Z])[\w.+-]*$")
 # ScanNet than the dataset), `dubbed X`
 _INTRODUCING = frozenset("propose proposes present presents introduce introduces named called dubbed".split())
 # What a word is to the rules that test every token (`ArtefactRules._marked`): it opens a model's
-# name, it is a benchmark-style name, it is a collection's head word
-_OPENS_MODEL, _BENCH, _HEAD = 1, 2, 4
+# name, it is a benchmark-style name, it is a collection's head word, it introduces a name
+_OPENS_MODEL, _BENCH, _HEAD, _INTRODUCES = 1, 2, 4, 8
 _MARKS_KEPT = 65_536  # the words whose marks are kept; all are forgotten when there are more
 
 
@@ -119,7 +119,7 @@ class ArtefactRules:
                 canonical, type_ = self.canonical[self.nlp.vocab.strings[key]]
                 spans.append(Span(doc, s, e, label=type_, kb_id=canonical, span_id="rule:gazetteer"))
         texts = token_texts(doc)
-        opens_model, bench_names, heads = self._marked(texts)
+        opens_model, bench_names, heads, introducing = self._marked(texts)
         spans.extend(self._model_names(doc, texts, opens_model))
         spans.extend(self._title_name(doc))
         for s, e in _dataset_phrases(doc, texts, heads):
@@ -132,11 +132,11 @@ class ArtefactRules:
             spans.append(Span(doc, i, i + 1, label="Dataset", span_id="rule:dataset"))
         # after `paperkg_abbreviations`: its definitions name collections the pattern above misses
         spans.extend(defined_collections(doc))
-        spans.extend(self._vocabulary_names(doc, texts))  # last: the other rules win ties
+        spans.extend(self._vocabulary_names(doc, texts, introducing))  # last: the other rules win ties
         doc.spans[RULES_KEY] = _longest_first(spans)
         return doc
 
-    def _vocabulary_names(self, doc: Doc, texts: list[str]) -> list[Span]:
+    def _vocabulary_names(self, doc: Doc, texts: list[str], introducing: list[int]) -> list[Span]:
         """The vocabularies' names in `doc`, but not the paper's own names: an acronym it defines,
         a name it introduces (`we propose CAMEO, a cascaded framework`) or titles itself with
         (`CellNet -- Localizing Cells ...`), which a vocabulary may list for another work."""
@@ -144,7 +144,7 @@ class ArtefactRules:
         if not matches:  # most papers: the paper's own names need not be read
             return []
         own = {s.label_ for s in doc.spans.get(ABBR_SHORT_KEY, [])}
-        own.update(texts[i + 1] for i in range(len(texts) - 1) if texts[i].lower() in _INTRODUCING)
+        own.update(texts[i + 1] for i in introducing if i + 1 < len(texts))
         if len(texts) > 1 and texts[1] in (":", "-", "--", "—"):
             own.add(texts[0])
         found = []
@@ -154,22 +154,22 @@ class ArtefactRules:
                 found.append(Span(doc, s, e, label=key, kb_id=text, span_id=VOCABULARY_RULE))
         return found
 
-    def _marked(self, texts: list[str]) -> tuple[list[int], list[int], list[int]]:
+    def _marked(self, texts: list[str]) -> tuple[list[int], list[int], list[int], list[int]]:
         """The tokens (indices) that open a model's name, that are benchmark-style names
-        (`_BENCH_NAME`) and that are collection heads (`DATASET_HEADS`). Every token is tested, and
-        an abstract's words are mostly ones seen before: each word's three answers are kept as one
-        number (`_mark`), looked up once a token in C (`map`), and Python touches only the few
-        tokens marked. The three tests of every token (two regexes, one of them cached, and a
-        lower-cased look-up) took 0.07 ms an arXiv abstract."""
+        (`_BENCH_NAME`), that are collection heads (`DATASET_HEADS`) and that introduce a name
+        (`_INTRODUCING`). Every token is tested, and an abstract's words are mostly ones seen
+        before: each word's answers are kept as one number (`_mark`), looked up once a token in C
+        (`map`), and Python touches only the few tokens marked. The tests of every token (two
+        regexes, one of them cached, and a lower-cased look-up) took 0.07 ms an arXiv abstract."""
         marks = self._marks
         if len(marks) > _MARKS_KEPT:
             marks.clear()
         for word in set(texts).difference(marks):
             marks[word] = self._mark(word)
         found = list(map(marks.__getitem__, texts))
-        marked: tuple[list[int], list[int], list[int]] = ([], [], [])
+        marked: tuple[list[int], list[int], list[int], list[int]] = ([], [], [], [])
         for i in itertools.compress(range(len(found)), found):
-            for mark, indices in zip((_OPENS_MODEL, _BENCH, _HEAD), marked):
+            for mark, indices in zip((_OPENS_MODEL, _BENCH, _HEAD, _INTRODUCES), marked):
                 if found[i] & mark:
                     indices.append(i)
         return marked
@@ -179,6 +179,7 @@ class ArtefactRules:
             (_OPENS_MODEL if self._model_start.match(word) else 0)
             | (_BENCH if _BENCH_NAME.match(word) else 0)
             | (_HEAD if word.lower() in DATASET_HEADS else 0)
+            | (_INTRODUCES if word.lower() in _INTRODUCING else 0)
         )
 
     def _model_names(self, doc: Doc, texts: list[str], opens_model: list[int]) -> list[Span]:
