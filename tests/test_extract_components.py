@@ -303,11 +303,11 @@ def test_grouping_uses_long_form_and_gazetteer_names():
 def test_graph_mentions_split_a_span_holding_two_definitions(nlp):
     from spacy.tokens import Span
 
-    from paperkg.extract.components.refine import split_definitions
+    from paperkg.extract.components.refine import acronym_spans, definitions, split_definitions
 
     doc = nlp("We segment Time-of-flight (TOF) Magnetic Resonance Angiogram (MRA) images.")
     held = Span(doc, 2, len(doc) - 1, label="Dataset")  # what a recogniser might return
-    assert [(s.text, s.label_) for s in split_definitions(doc, [held])] == [
+    assert [(s.text, s.label_) for s in split_definitions(doc, [held], definitions(*acronym_spans(doc)))] == [
         ("Time-of-flight", "Dataset"),
         ("TOF", "Dataset"),
         ("Magnetic Resonance Angiogram", "Dataset"),
@@ -346,13 +346,13 @@ def test_graph_mentions_end_before_a_bracket_a_recognised_span_ends_in(nlp):
 
 
 def test_graph_mentions_split_a_definition_written_short_form_first(nlp):
-    from paperkg.extract.components.refine import split_definitions
+    from paperkg.extract.components.refine import acronym_spans, definitions, split_definitions
 
     # the demo's EMMA: the long form is a mention, so the entity has it as a name
     doc = nlp("In this paper, we propose EMMA (Efficient Multi-Modal Adaptation), a lightweight module.")
     held = Span(doc, 6, 12, label="Method")  # `EMMA (Efficient Multi-Modal Adaptation)`, as the recogniser found it
     assert held.text == "EMMA (Efficient Multi-Modal Adaptation)"
-    assert [(s.text, s.label_) for s in split_definitions(doc, [held])] == [
+    assert [(s.text, s.label_) for s in split_definitions(doc, [held], definitions(*acronym_spans(doc)))] == [
         ("EMMA", "Method"),
         ("Efficient Multi-Modal Adaptation", "Method"),
     ]
@@ -484,7 +484,7 @@ def test_a_result_value_is_not_part_of_the_name_after_it(nlp, text, span, name):
 def test_an_acronym_used_inside_a_longer_mention_is_also_its_own_mention():
     import spacy
 
-    from paperkg.extract.components.refine import nested_short_forms
+    from paperkg.extract.components.refine import acronym_spans, nested_short_forms
     from paperkg.extract.keys import ABBR_LONG_KEY, ABBR_SHORT_KEY
 
     nlp = spacy.blank("en")
@@ -503,7 +503,7 @@ def test_an_acronym_used_inside_a_longer_mention_is_also_its_own_mention():
         Span(doc, 12, 14, label="Concept"),
         Span(doc, 15, 17, label="Concept"),
     ]
-    added = nested_short_forms(doc, mentions)
+    added = nested_short_forms(doc, mentions, *acronym_spans(doc))
     # vSAE inside `TopK vSAE` and `vSAE features`, typed as its definition; RL has no typed form
     assert [(s.start, s.end, s.label_, s.id_) for s in added] == [
         (9, 10, "Method", "abbreviation"),
