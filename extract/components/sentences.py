@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
-import re
-
 import numpy
 from spacy.attrs import SENT_START
 from spacy.language import Language
@@ -13,7 +10,6 @@ from spacy.tokens import Doc
 from paperkg.extract.doc_text import token_texts
 
 _ENDS = {".", "?", "!"}
-_MARKS = re.compile(r"[\n$.?!]")  # what a blank line, a dollar and `_ENDS` hold
 _NOT_START = numpy.iinfo("uint64").max  # SENT_START -1 as Doc.from_array reads it
 _NOT_ENDS = {"al", "fig", "figs", "eq", "eqs", "sec", "vs", "cf", "approx", "resp", "no", "e.g", "i.e", "etc"}
 
@@ -29,10 +25,7 @@ def sentence_boundaries(doc: Doc) -> Doc:
     starts = numpy.full((len(doc), 1), _NOT_START, dtype="uint64")
     starts[0, 0] = 1
     in_math = False
-    # only a word holding one of `_MARKS` starts, ends or closes anything: the regex finds them in C
-    # (`map`, `compress`), and the loop below tests the few found as it tested every word
-    for i in itertools.compress(range(len(words) - 1), map(_MARKS.search, words)):
-        word = words[i]
+    for i, word in enumerate(words[:-1]):
         if "\n\n" in word and not word.strip():  # a token's own whitespace is one space at most
             starts[i + 1, 0] = 1
             in_math = False
