@@ -108,7 +108,8 @@ def _old_component(old: Path, name: str, new):
         renamed = (("from paperkg.extract.components.refine import", "from old_refine import"),)
         cls = _source_module(old / "components/rules.py", "old_rules", renamed).ArtefactRules
         rules = cls.__new__(cls)
-        rules.__dict__.update(new.__dict__)  # the gazetteer's matchers, compiled once
+        rules.__dict__.update(new.__dict__)  # the vocabularies' names' matcher, compiled once
+        rules._compile(new.entries)  # the gazetteer's state as the other checkout keeps it
         return rules
     raise SystemExit(f"no old version of {name} to time")
 

@@ -22,8 +22,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from paperkg.extract.allocator import reuse_freed_memory
+from paperkg.extract.doc_text import mention_fields
 from paperkg.extract.grouping import group_mentions
-from paperkg.extract.keys import ABBR_LONG_KEY, FIELD_BREAK, MENTIONS_KEY, RELATIONS_KEY
+from paperkg.extract.keys import ABBR_LONG_KEY, FIELD_BREAK, RELATIONS_KEY
 from paperkg.extract.records import Field, Mention, Paper, PaperExtraction, ScoredRelation, Sentence
 from paperkg.schema.errors import NotFoundError
 
@@ -281,18 +282,10 @@ def doc_to_extraction(doc, paper: Paper, extractor: str) -> PaperExtraction:
         return 0
 
     mentions = []
-    for span in doc.spans[MENTIONS_KEY]:
-        fld, base = locate(span.start_char)
-        mention = Mention(
-            whole[span.start_char : span.end_char],
-            fld,
-            span.start_char - base,
-            span.end_char - base,
-            sentence_of(span.start_char),
-            span.label_,
-            span.id_,
-        )
-        mentions.append((mention, span.kb_id_ or None))
+    for start, end, label, source, canonical in mention_fields(doc):
+        fld, base = locate(start)
+        mention = Mention(whole[start:end], fld, start - base, end - base, sentence_of(start), label, source)
+        mentions.append((mention, canonical or None))
     pairs = tuple(dict.fromkeys((s.label_, whole[s.start_char : s.end_char]) for s in doc.spans.get(ABBR_LONG_KEY, [])))
     entities = group_mentions(mentions, pairs)
     relations = []

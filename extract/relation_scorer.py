@@ -34,7 +34,7 @@ import numpy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from paperkg.extract.doc_text import doc_text
+from paperkg.extract.doc_text import doc_text, mention_fields
 from paperkg.extract.keys import MENTIONS_KEY, RELATIONS_CAPPED_KEY, RELATIONS_KEY
 from paperkg.extract.own_work import Mention, with_own_work
 
@@ -145,7 +145,7 @@ def _pair_features(a: _Context, b: _Context, between: list[str], between_mention
     if len(between) > 1:
         features.append(f"b2={between[0]} {between[1]}")
         features.append(f"bl2={between[-2]} {between[-1]}")
-    features.extend("bw=" + w for w in set(between))
+    features += map("bw=".__add__, set(between))  # `"bw=" + w` for each, in the set's order, in C
     return features
 
 
@@ -207,7 +207,7 @@ class RelationScorer:
         found: list[tuple[int, int, int, int, str, float]] = []
         capped = 0
         if self.classes and MENTIONS_KEY in doc.spans:
-            spans = sorted((s.start_char, s.end_char, s.label_) for s in doc.spans[MENTIONS_KEY])
+            spans = sorted((start, end, label) for start, end, label, _, _ in mention_fields(doc))
             text = doc_text(doc)
             found, capped = self.score(text, list(mentions_by_sentence(doc, with_own_work(text, spans))))
         if capped:

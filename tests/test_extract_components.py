@@ -11,7 +11,7 @@ spacy = pytest.importorskip("spacy")
 from spacy.tokens import Span  # noqa: E402
 
 from paperkg.extract.components.voting import ballot, vote  # noqa: E402
-from paperkg.extract.doc_text import doc_text, token_flags, token_texts  # noqa: E402
+from paperkg.extract.doc_text import doc_text, mention_fields, token_flags, token_texts  # noqa: E402
 from paperkg.extract.gazetteers import load_gazetteers  # noqa: E402
 from paperkg.extract.grouping import group_mentions  # noqa: E402
 from paperkg.extract.keys import ABBR_LONG_KEY, BALLOTS_KEY, ENTITIES_KEY, MENTIONS_KEY  # noqa: E402
@@ -144,6 +144,22 @@ def test_the_read_token_texts_are_the_docs(nlp, text):
         assert doc_text(doc) == doc.text
 
 
+def test_the_kept_mention_fields_are_the_mention_groups(nlp):
+    """`paperkg_refine` keeps its mentions' fields, which the relation scorer and
+    `doc_to_extraction` read (`mention_fields`) without a Span made for each; a group set otherwise
+    is read from its spans."""
+
+    def fields(doc):
+        return [(s.start_char, s.end_char, s.label_, s.id_, s.kb_id_) for s in doc.spans[MENTIONS_KEY]]
+
+    doc = nlp("We fine-tune GPT-4o on the ImageNet-1K benchmark and convolutional neural networks (CNNs) on COCO.")
+    assert "paperkg_mention_fields" in doc.user_data  # kept where the mentions were set
+    assert mention_fields(doc) == fields(doc)
+    assert len(fields(doc)) >= 3
+    doc.spans[MENTIONS_KEY] = [Span(doc, 0, 1, label="Method")]
+    assert mention_fields(doc) == fields(doc) == [(0, 2, "Method", "", "")]
+
+
 def found(doc, key=ENTITIES_KEY):
     return {(s.text, s.label_) for s in doc.spans[key]}
 
@@ -169,15 +185,23 @@ def test_rules_find_named_models_datasets_and_metrics(nlp):
     } <= found(doc)
 
 
-def test_rules_ask_once_whether_a_word_opens_a_model_name(nlp):
-    """Every token is asked; a word seen before is answered from what was found for it."""
+def test_rules_test_each_word_once(nlp, monkeypatch):
+    """Every token is asked whether it opens a model's name, is a benchmark-style name or a
+    collection head; a word seen before is answered from what was kept for it."""
     rules = nlp.get_pipe("paperkg_rules")
-    text = "We probe Pythia-70M and GPT-4 with prompts, then Pythia-70M and GPT-4 again."
+    text = "We probe Pythia-70M and GPT-4 on MedQA, a QA benchmark we present, then Pythia-70M and GPT-4 again."
     first = found(nlp(text))
-    hits = rules.opens_model.cache_info().hits
+    tested = []
+    monkeypatch.setattr(rules, "_mark", lambda word: tested.append(word) or 0)
     assert found(nlp(text)) == first
-    assert rules.opens_model.cache_info().hits >= hits + len(nlp.make_doc(text))
-    assert ("Pythia-70M", "Model") in first and ("GPT-4", "Model") in first
+    assert not tested
+    assert {("Pythia-70M", "Model"), ("GPT-4", "Model"), ("MedQA", "Dataset")} <= first
+    texts = token_texts(nlp.make_doc(text))
+    opens_model, bench_names, heads, introducing = rules._marked(texts)
+    assert [texts[i] for i in opens_model] == ["Pythia-70M", "GPT-4", "Pythia-70M", "GPT-4"]
+    assert [texts[i] for i in bench_names] == ["MedQA"]
+    assert [texts[i] for i in heads] == ["benchmark"]
+    assert [texts[i] for i in introducing] == ["present"]
 
 
 @pytest.mark.parametrize(
@@ -279,11 +303,11 @@ def test_grouping_uses_long_form_and_gazetteer_names():
 def test_graph_mentions_split_a_span_holding_two_definitions(nlp):
     from spacy.tokens import Span
 
-    from paperkg.extract.components.refine import split_definitions
+    from paperkg.extract.components.refine import acronym_spans, definitions, split_definitions
 
     doc = nlp("We segment Time-of-flight (TOF) Magnetic Resonance Angiogram (MRA) images.")
     held = Span(doc, 2, len(doc) - 1, label="Dataset")  # what a recogniser might return
-    assert [(s.text, s.label_) for s in split_definitions(doc, [held])] == [
+    assert [(s.text, s.label_) for s in split_definitions(doc, [held], definitions(*acronym_spans(doc)))] == [
         ("Time-of-flight", "Dataset"),
         ("TOF", "Dataset"),
         ("Magnetic Resonance Angiogram", "Dataset"),
@@ -322,13 +346,13 @@ def test_graph_mentions_end_before_a_bracket_a_recognised_span_ends_in(nlp):
 
 
 def test_graph_mentions_split_a_definition_written_short_form_first(nlp):
-    from paperkg.extract.components.refine import split_definitions
+    from paperkg.extract.components.refine import acronym_spans, definitions, split_definitions
 
     # the demo's EMMA: the long form is a mention, so the entity has it as a name
     doc = nlp("In this paper, we propose EMMA (Efficient Multi-Modal Adaptation), a lightweight module.")
     held = Span(doc, 6, 12, label="Method")  # `EMMA (Efficient Multi-Modal Adaptation)`, as the recogniser found it
     assert held.text == "EMMA (Efficient Multi-Modal Adaptation)"
-    assert [(s.text, s.label_) for s in split_definitions(doc, [held])] == [
+    assert [(s.text, s.label_) for s in split_definitions(doc, [held], definitions(*acronym_spans(doc)))] == [
         ("EMMA", "Method"),
         ("Efficient Multi-Modal Adaptation", "Method"),
     ]
@@ -460,7 +484,7 @@ def test_a_result_value_is_not_part_of_the_name_after_it(nlp, text, span, name):
 def test_an_acronym_used_inside_a_longer_mention_is_also_its_own_mention():
     import spacy
 
-    from paperkg.extract.components.refine import nested_short_forms
+    from paperkg.extract.components.refine import acronym_spans, nested_short_forms
     from paperkg.extract.keys import ABBR_LONG_KEY, ABBR_SHORT_KEY
 
     nlp = spacy.blank("en")
@@ -479,7 +503,7 @@ def test_an_acronym_used_inside_a_longer_mention_is_also_its_own_mention():
         Span(doc, 12, 14, label="Concept"),
         Span(doc, 15, 17, label="Concept"),
     ]
-    added = nested_short_forms(doc, mentions)
+    added = nested_short_forms(doc, mentions, *acronym_spans(doc))
     # vSAE inside `TopK vSAE` and `vSAE features`, typed as its definition; RL has no typed form
     assert [(s.start, s.end, s.label_, s.id_) for s in added] == [
         (9, 10, "Method", "abbreviation"),
@@ -698,6 +722,8 @@ def test_dataset_phrases_are_what_spacys_matcher_finds(nlp):
     found = 0
     for doc in docs:
         expected = [(s, e) for _, s, e in matcher(doc)]
-        assert _dataset_phrases(doc, [t.text for t in doc]) == expected, doc.text
+        texts = [t.text for t in doc]
+        heads = [i for i, t in enumerate(texts) if t.lower() in DATASET_HEADS]
+        assert _dataset_phrases(doc, texts, heads) == expected, doc.text
         found += len(expected)
     assert found > 1000  # the comparison covers many phrases, overlapping ones among them

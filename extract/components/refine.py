@@ -7,8 +7,8 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from paperkg.extract.doc_text import token_flags, token_texts
-from paperkg.extract.keys import ABBR_LONG_KEY, ABBR_SHORT_KEY, ENTITIES_KEY, FIELD_BREAK, MENTIONS_KEY, RULES_KEY
+from paperkg.extract.doc_text import set_mentions, token_flags, token_texts
+from paperkg.extract.keys import ABBR_LONG_KEY, ABBR_SHORT_KEY, ENTITIES_KEY, FIELD_BREAK, RULES_KEY
 from paperkg.extract.naming import ARTEFACT_HEADS, DATASET_HEADS, is_generic_reference
 from paperkg.extract.scierc import SCIERC_TO_GRAPH
 
@@ -73,11 +73,12 @@ def title_purpose(doc: Doc) -> Span | None:
     title = title_of(doc)
     if title is None:
         return None
-    fors = [t.i for t in title if t.text == "for"]
-    if not fors:
+    texts = token_texts(doc)  # the title's words without a Token made for each
+    words = texts[title.start : title.end]
+    if "for" not in words:
         return None
-    start = end = fors[-1] + 1
-    while end < title.end and _TITLE_WORD.match(doc[end].text):
+    start = end = title.end - words[::-1].index("for")  # after the last `for`
+    while end < title.end and _TITLE_WORD.match(texts[end]):
         end += 1
     # a gerund first is a verb: `for Evaluating Image-to-Code Generation` names the generation,
     # `for Mapping the Capability Boundaries`, `for Detecting and Restoring ...` name nothing
@@ -136,7 +137,9 @@ def is_common_phrase(span: Span) -> bool:
     return all(_common_word(t) for t in span)
 
 
-def kind_concepts(doc: Doc, entities: list[Span], mentions: list[Span]) -> list[Span]:
+def kind_concepts(
+    doc: Doc, entities: list[Span], mentions: list[Span], longs: list[Span], shorts: list[Span]
+) -> list[Span]:
     """Graph mentions with the recogniser's Datasets that are kinds of things (`is_common_phrase`)
     typed Concept, and with them the acronym they define (`whole slide images (WSI)`). A span of
     the gazetteers or of a `NAME dataset` rule stays a Dataset, and so does an acronym's long form
@@ -146,8 +149,8 @@ def kind_concepts(doc: Doc, entities: list[Span], mentions: list[Span]) -> list[
     images).
     Only the graph's mentions change: the entity spans keep SciERC's sense of Material, which
     counts "images", "speech" and "news articles" (docs/extraction.md has what typing them
-    Concept there costs)."""
-    acronym_forms = [*doc.spans.get(ABBR_LONG_KEY, []), *doc.spans.get(ABBR_SHORT_KEY, [])]
+    Concept there costs). `longs` and `shorts`: the Doc's `acronym_spans`."""
+    acronym_forms = [*longs, *shorts]
     forms = {(f.start, f.end): f.label_ for f in acronym_forms}
     texts = token_texts(doc)  # `names_collection` of each span from its last word's text, no Token made
     named = {
@@ -261,6 +264,7 @@ class TypeRefiner:
     def __call__(self, doc: Doc) -> Doc:
         chosen: dict[tuple[int, int], Span] = {}
         texts, flags = token_texts(doc), token_flags(doc)
+        longs, shorts = acronym_spans(doc)
         # the recognised spans' parts as token bounds: a Span made for each part, and for each part
         # trimmed, cost a quarter of this component's time
         for ent in doc.ents:
@@ -272,29 +276,30 @@ class TypeRefiner:
                 if end > start and not is_generic_reference(texts[start:end]):
                     type_ = "Dataset" if is_collection_head(texts[end - 1]) else graph_type
                     chosen[(start, end)] = _typed(doc, ent, start, end, type_)
-        if self.use_rules and RULES_KEY in doc.spans:
-            self._unwrap_artefacts(doc, chosen, doc.spans[RULES_KEY])
-            for rule in doc.spans[RULES_KEY]:
+        rules = list(doc.spans[RULES_KEY]) if self.use_rules and RULES_KEY in doc.spans else None  # read once
+        if rules is not None:
+            self._unwrap_artefacts(doc, chosen, rules)
+            for rule in rules:
                 self._merge_rule(chosen, rule)
             purpose = title_purpose(doc)  # only where the recogniser and the rules found nothing
             if purpose is not None and not any(k[0] < purpose.end and purpose.start < k[1] for k in chosen):
                 chosen[(purpose.start, purpose.end)] = purpose
         unsupported: list[Span] = []
         if self.use_abbreviations and ABBR_LONG_KEY in doc.spans:
-            unsupported = self._merge_abbreviations(doc, chosen)
+            unsupported = self._merge_abbreviations(doc, chosen, longs, shorts)
         spans = entities = sorted(chosen.values(), key=lambda s: s.start)
         doc.spans[ENTITIES_KEY] = entities
         if self.use_abbreviations:
-            mentions = split_definitions(doc, spans)
-            mentions += nested_short_forms(doc, mentions)
+            mentions = split_definitions(doc, spans, definitions(longs, shorts))
+            mentions += nested_short_forms(doc, mentions, longs, shorts)
             taken = {i for s in mentions for i in range(s.start, s.end)}
             mentions += [s for s in unsupported if not taken.intersection(range(s.start, s.end))]
-            mentions = acronym_stems(doc, mentions)
+            mentions = acronym_stems(doc, mentions, longs, shorts)
             spans = sorted(mentions, key=lambda s: s.start)
-        if self.use_rules and RULES_KEY in doc.spans:
-            spans = split_named(spans, doc.spans[RULES_KEY])
+        if rules is not None:
+            spans = split_named(spans, rules)
         spans = split_brackets(spans)
-        doc.spans[MENTIONS_KEY] = kind_concepts(doc, entities, spans)
+        set_mentions(doc, kind_concepts(doc, entities, spans, longs, shorts))
         return doc
 
     @staticmethod
@@ -326,7 +331,7 @@ class TypeRefiner:
         chosen[key] = rule  # the rule's own span: a copy of it made three Tokens and three string lookups
 
     @staticmethod
-    def _merge_abbreviations(doc: Doc, chosen: dict) -> list[Span]:
+    def _merge_abbreviations(doc: Doc, chosen: dict, longs: list[Span], shorts: list[Span]) -> list[Span]:
         """Both forms of an acronym get one type; a form nothing else covers is added, and one
         that covers shorter spans replaces them. A longer span around a form stays as it is
         (SciERC marks `Additive Operator Splitting (AOS) techniques` as one mention); the graph's
@@ -334,10 +339,10 @@ class TypeRefiner:
 
         Pairs that neither the recogniser nor a rule found in any form are returned instead: they
         become graph mentions (every defined acronym is linked), not scored entity spans."""
-        longs = {(s.start, s.end) for s in doc.spans[ABBR_LONG_KEY]}
+        long_bounds = {(s.start, s.end) for s in longs}
         unsupported: list[Span] = []
-        for spans in _acronym_forms(doc).values():
-            type_, supported = _pair_type(chosen, spans, [s for s in spans if (s.start, s.end) in longs])
+        for spans in _acronym_forms(longs, shorts).values():
+            type_, supported = _pair_type(chosen, spans, [s for s in spans if (s.start, s.end) in long_bounds])
             if not supported:
                 unsupported.extend(Span(doc, s.start, s.end, label=type_, span_id="abbreviation") for s in spans)
                 continue
@@ -355,22 +360,27 @@ class TypeRefiner:
         return unsupported
 
 
-def _acronym_forms(doc: Doc) -> dict[str, list[Span]]:
+def acronym_spans(doc: Doc) -> tuple[list[Span], list[Span]]:
+    """The long forms and the short forms (definitions and uses) `paperkg_abbreviations` found, read
+    once for all the steps that look at them: a span group makes its Spans anew at every read."""
+    return list(doc.spans.get(ABBR_LONG_KEY, [])), list(doc.spans.get(ABBR_SHORT_KEY, []))
+
+
+def _acronym_forms(longs: list[Span], shorts: list[Span]) -> dict[str, list[Span]]:
     """Long forms and short forms (definitions and uses), by the short form they belong to."""
     forms: dict[str, list[Span]] = {}
-    for span in [*doc.spans.get(ABBR_LONG_KEY, []), *doc.spans.get(ABBR_SHORT_KEY, [])]:
+    for span in [*longs, *shorts]:
         forms.setdefault(span.label_, []).append(span)
     return forms
 
 
-def definitions(doc: Doc) -> list[tuple[Span, Span]]:
+def definitions(longs: list[Span], shorts: list[Span]) -> list[tuple[Span, Span]]:
     """The (long form, short form) pairs `paperkg_abbreviations` found where the acronym is
     defined: the short form right next to its long form, with the parenthesis between (`long form
-    (SF)` or `SF (long form)`), not its later uses."""
-    shorts = list(doc.spans.get(ABBR_SHORT_KEY, []))  # read once: a span group makes its Spans at every read
+    (SF)` or `SF (long form)`), not its later uses; `longs` and `shorts` as `acronym_spans`."""
     return [
         (long, short)
-        for long in doc.spans.get(ABBR_LONG_KEY, [])
+        for long in longs
         for short in shorts
         if short.label_ == long.label_ and (0 < short.start - long.end <= 3 or 0 < long.start - short.end <= 3)
     ]
@@ -390,7 +400,8 @@ def defined_collections(doc: Doc) -> list[Span]:
     the silver as well did not teach a student the pattern (docs/extraction.md)."""
     found: list[Span] = []
     collections: dict[str, int] = {}  # acronym -> the token after its definition's head
-    for long, short in definitions(doc):
+    longs, shorts = acronym_spans(doc)
+    for long, short in definitions(longs, shorts):
         end = max(long.end, short.end)
         head = end + 1  # after the closing parenthesis
         if head >= len(doc) or doc[end].text != ")" or doc[head].lower_ not in DATASET_HEADS:
@@ -408,7 +419,7 @@ def defined_collections(doc: Doc) -> list[Span]:
             continue
         found.append(Span(doc, min(long.start, short.start), head + 1, label="Dataset", span_id="rule:defined"))
         collections.setdefault(short.label_, head + 1)
-    for use in doc.spans.get(ABBR_SHORT_KEY, []):
+    for use in shorts:
         if use.start < collections.get(use.label_, len(doc)):
             continue  # not a defined collection's acronym, or not after its definition
         words = 0
@@ -431,13 +442,13 @@ def _lower_word(token) -> bool:
     )
 
 
-def split_definitions(doc: Doc, spans: list[Span]) -> list[Span]:
+def split_definitions(doc: Doc, spans: list[Span], defined: list[tuple[Span, Span]]) -> list[Span]:
     """Mentions for the graph: a span holding an acronym definition (`convolutional neural
     networks (CNNs)`, `EMMA (Efficient Multi-Modal Adaptation)`, `Additive Operator Splitting (AOS)
     techniques`, or one that starts inside the long form) gives way to the long form and the short
-    form, each of the span's type."""
+    form, each of the span's type. `defined`: the Doc's `definitions`."""
     out = list(spans)
-    for long, short in definitions(doc):
+    for long, short in defined:
         forms = {(long.start, long.end), (short.start, short.end)}
         holders = [  # looked up among the original spans: one span may hold two definitions
             s
@@ -453,18 +464,18 @@ def split_definitions(doc: Doc, spans: list[Span]) -> list[Span]:
     return sorted(out, key=lambda s: s.start)
 
 
-def nested_short_forms(doc: Doc, mentions: list[Span]) -> list[Span]:
+def nested_short_forms(doc: Doc, mentions: list[Span], longs: list[Span], shorts: list[Span]) -> list[Span]:
     """Mentions for the graph: a use of a defined acronym inside a longer mention (`TopK vSAE`,
     `vSAE features`, `SAE Bench`) is also a mention of the acronym's entity, typed as its other
     mentions are; the longer mention stays as it is."""
     at = {(m.start, m.end): m for m in mentions}
     type_of: dict[str, str] = {}
-    for form in [*doc.spans.get(ABBR_LONG_KEY, []), *doc.spans.get(ABBR_SHORT_KEY, [])]:
+    for form in [*longs, *shorts]:
         mention = at.get((form.start, form.end))
         if mention is not None:
             type_of.setdefault(form.label_, mention.label_)
     out = []
-    for short in doc.spans.get(ABBR_SHORT_KEY, []):
+    for short in shorts:
         key = (short.start, short.end)
         if short.label_ not in type_of or key in at:
             continue
@@ -474,12 +485,12 @@ def nested_short_forms(doc: Doc, mentions: list[Span]) -> list[Span]:
     return out
 
 
-def acronym_stems(doc: Doc, mentions: list[Span]) -> list[Span]:
+def acronym_stems(doc: Doc, mentions: list[Span], longs: list[Span], shorts: list[Span]) -> list[Span]:
     """Mentions for the graph: a recogniser's mention that is the stem of a defined acronym, its
     part before a hyphen, takes the acronym's type when the stem is not defined itself (`a prior
     work on CD` beside `contextual decomposition for transformers (CD-T)`: a paper names the work
     it extends by the stem, and the recogniser, seeing a bare acronym, may call it anything)."""
-    forms = [*doc.spans.get(ABBR_LONG_KEY, []), *doc.spans.get(ABBR_SHORT_KEY, [])]
+    forms = [*longs, *shorts]
     at = {(m.start, m.end): m for m in mentions}
     defined = {f.label_ for f in forms}
     stems: dict[str, str] = {}

@@ -7,7 +7,6 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable, Iterable, Sequence
-from functools import lru_cache
 from pathlib import Path
 
 import srsly
@@ -40,6 +39,10 @@ _TITLE_NAME = re.compile(r"^[A-Za-z](?=[\w.+-]*[A-Z])[\w.+-]*$")
 # verbs after which a paper names its own work: `we propose CAMEO`, `we introduce ScanNet` (another
 # ScanNet than the dataset), `dubbed X`
 _INTRODUCING = frozenset("propose proposes present presents introduce introduces named called dubbed".split())
+# What a word is to the rules that test every token (`ArtefactRules._marked`): it opens a model's
+# name, it is a benchmark-style name, it is a collection's head word, it introduces a name
+_OPENS_MODEL, _BENCH, _HEAD, _INTRODUCES = 1, 2, 4, 8
+_MARKS_KEPT = 65_536  # the words whose marks are kept; all are forgotten when there are more
 
 
 class ArtefactRules:
@@ -105,11 +108,9 @@ class ArtefactRules:
                 matcher.add(key, [self.nlp.make_doc(phrase)])
         families = self.families = model_families(self.entries)
         family = rf"^(?:{'|'.join(map(re.escape, families))})(?:[-_.]?\d[\w.]*|-[\w.]+)*$" if families else r"(?!)"
-        # a token that opens a model's name, sized or of a family: one match a token, and every token is
-        # read; an abstract's words are mostly ones seen before, whose answer is kept (the regex tries
-        # each family in turn: 0.09 ms an arXiv abstract, 0.04 with the answers kept)
-        model_start = re.compile(f"{_SIZED_NAME.pattern}|{family}")
-        self.opens_model = lru_cache(maxsize=65_536)(lambda text: model_start.match(text) is not None)
+        # a token that opens a model's name, sized or of a family (the regex tries each family in turn)
+        self._model_start = re.compile(f"{_SIZED_NAME.pattern}|{family}")
+        self._marks: dict[str, int] = {}  # word -> `_mark(word)`
 
     def __call__(self, doc: Doc) -> Doc:
         spans: list[Span] = []
@@ -118,25 +119,24 @@ class ArtefactRules:
                 canonical, type_ = self.canonical[self.nlp.vocab.strings[key]]
                 spans.append(Span(doc, s, e, label=type_, kb_id=canonical, span_id="rule:gazetteer"))
         texts = token_texts(doc)
-        spans.extend(self._model_names(doc, texts))
+        opens_model, bench_names, heads, introducing = self._marked(texts)
+        spans.extend(self._model_names(doc, texts, opens_model))
         spans.extend(self._title_name(doc))
-        for s, e in _dataset_phrases(doc, texts):
+        for s, e in _dataset_phrases(doc, texts, heads):
             span = doc[s : e - 1]
             # "the camera SONAR dataset": a lower-case modifier means the name is not all capitals
             modified = s > 0 and doc[s - 1].is_lower and doc[s - 1].is_alpha and not doc[s - 1].is_stop
             if not modified and not is_generic_reference([t.text for t in span]):
                 spans.append(Span(doc, s, e - 1, label="Dataset", span_id="rule:dataset"))
-        # every token is tested: `map` and `compress` run the loop in C, a Python loop over the
-        # tokens cost more than the tests
-        for i in itertools.compress(range(len(texts)), map(_BENCH_NAME.match, texts)):
+        for i in bench_names:
             spans.append(Span(doc, i, i + 1, label="Dataset", span_id="rule:dataset"))
         # after `paperkg_abbreviations`: its definitions name collections the pattern above misses
         spans.extend(defined_collections(doc))
-        spans.extend(self._vocabulary_names(doc, texts))  # last: the other rules win ties
+        spans.extend(self._vocabulary_names(doc, texts, introducing))  # last: the other rules win ties
         doc.spans[RULES_KEY] = _longest_first(spans)
         return doc
 
-    def _vocabulary_names(self, doc: Doc, texts: list[str]) -> list[Span]:
+    def _vocabulary_names(self, doc: Doc, texts: list[str], introducing: list[int]) -> list[Span]:
         """The vocabularies' names in `doc`, but not the paper's own names: an acronym it defines,
         a name it introduces (`we propose CAMEO, a cascaded framework`) or titles itself with
         (`CellNet -- Localizing Cells ...`), which a vocabulary may list for another work."""
@@ -144,7 +144,7 @@ class ArtefactRules:
         if not matches:  # most papers: the paper's own names need not be read
             return []
         own = {s.label_ for s in doc.spans.get(ABBR_SHORT_KEY, [])}
-        own.update(texts[i + 1] for i in range(len(texts) - 1) if texts[i].lower() in _INTRODUCING)
+        own.update(texts[i + 1] for i in introducing if i + 1 < len(texts))
         if len(texts) > 1 and texts[1] in (":", "-", "--", "—"):
             own.add(texts[0])
         found = []
@@ -154,12 +154,39 @@ class ArtefactRules:
                 found.append(Span(doc, s, e, label=key, kb_id=text, span_id=VOCABULARY_RULE))
         return found
 
-    def _model_names(self, doc: Doc, texts: list[str]) -> list[Span]:
+    def _marked(self, texts: list[str]) -> tuple[list[int], list[int], list[int], list[int]]:
+        """The tokens (indices) that open a model's name, that are benchmark-style names
+        (`_BENCH_NAME`), that are collection heads (`DATASET_HEADS`) and that introduce a name
+        (`_INTRODUCING`). Every token is tested, and an abstract's words are mostly ones seen
+        before: each word's answers are kept as one number (`_mark`), looked up once a token in C
+        (`map`), and Python touches only the few tokens marked. The tests of every token (two
+        regexes, one of them cached, and a lower-cased look-up) took 0.07 ms an arXiv abstract."""
+        marks = self._marks
+        if len(marks) > _MARKS_KEPT:
+            marks.clear()
+        for word in set(texts).difference(marks):
+            marks[word] = self._mark(word)
+        found = list(map(marks.__getitem__, texts))
+        marked: tuple[list[int], list[int], list[int], list[int]] = ([], [], [], [])
+        for i in itertools.compress(range(len(found)), found):
+            for mark, indices in zip((_OPENS_MODEL, _BENCH, _HEAD, _INTRODUCES), marked):
+                if found[i] & mark:
+                    indices.append(i)
+        return marked
+
+    def _mark(self, word: str) -> int:
+        return (
+            (_OPENS_MODEL if self._model_start.match(word) else 0)
+            | (_BENCH if _BENCH_NAME.match(word) else 0)
+            | (_HEAD if word.lower() in DATASET_HEADS else 0)
+            | (_INTRODUCES if word.lower() in _INTRODUCING else 0)
+        )
+
+    def _model_names(self, doc: Doc, texts: list[str], opens_model: list[int]) -> list[Span]:
+        """Models' names from the tokens that open one (`_marked`) and the version tokens after."""
         found = []
         end = 0
-        # the tokens that open a name, found in C (`map`, `compress`); a Python loop over every
-        # token cost more than the cached tests
-        for i in itertools.compress(range(len(texts)), map(self.opens_model, texts)):
+        for i in opens_model:
             if i < end:
                 continue  # inside the name before
             text = texts[i]
@@ -211,15 +238,16 @@ def make_rules(nlp: Language, name: str) -> ArtefactRules:
     return ArtefactRules(nlp, name)
 
 
-def _dataset_phrases(doc: Doc, texts: list[str]) -> list[tuple[int, int]]:
+def _dataset_phrases(doc: Doc, texts: list[str], heads: Iterable[int]) -> list[tuple[int, int]]:
     """(start, end) of each `NAME... head` phrase (`ImageNet-1K benchmark`, `SONAR dataset`): one
     or more name-like words that are not stop words (`_DATASET_WORD`), then a `DATASET_HEADS`
-    word; all such phrases, non-overlapping, the longest first and the earlier of two as long.
-    What spaCy's `Matcher` returns for that token pattern with `+` and `greedy="LONGEST"`, in its
-    order; the Matcher tests a regular expression on every token through a Python call, which
-    took half of this component's time, while a head word comes a few times an abstract."""
+    word (`heads`: those tokens' indices, in order); all such phrases, non-overlapping, the longest
+    first and the earlier of two as long. What spaCy's `Matcher` returns for that token pattern
+    with `+` and `greedy="LONGEST"`, in its order; the Matcher tests a regular expression on every
+    token through a Python call, which took half of this component's time, while a head word comes
+    a few times an abstract."""
     pairs: list[tuple[int, int]] = []
-    for head in itertools.compress(range(len(texts)), map(DATASET_HEADS.__contains__, map(str.lower, texts))):
+    for head in heads:
         start = head
         while start > 0 and _DATASET_WORD.search(texts[start - 1]) and not doc[start - 1].is_stop:
             start -= 1
