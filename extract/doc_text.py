@@ -70,11 +70,15 @@ def set_mentions(doc: Doc, mentions: list[Span]) -> None:
 def mention_fields(doc: Doc) -> list[MentionFields]:
     """`(start_char, end_char, label_, id_, kb_id_)` of each span of `doc.spans[MENTIONS_KEY]` (a
     KeyError without it), in its order: as `set_mentions` kept them, or read from the span group
-    when it was set otherwise (a group of another length). The same list for every caller: not to
-    be changed."""
+    when it was set otherwise (a group of another length, or other first or last spans). The same
+    list for every caller: not to be changed."""
     group = doc.spans[MENTIONS_KEY]
     kept = doc.user_data.get(_MENTIONS)
-    if kept is None or len(kept) != len(group):
+    if (
+        kept is None
+        or len(kept) != len(group)
+        or (group and (kept[0], kept[-1]) != (_fields(group[0]), _fields(group[-1])))
+    ):
         kept = [_fields(m) for m in group]
     return kept
 

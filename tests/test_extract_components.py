@@ -158,6 +158,10 @@ def test_the_kept_mention_fields_are_the_mention_groups(nlp):
     assert len(fields(doc)) >= 3
     doc.spans[MENTIONS_KEY] = [Span(doc, 0, 1, label="Method")]
     assert mention_fields(doc) == fields(doc) == [(0, 2, "Method", "", "")]
+    doc = nlp("We fine-tune GPT-4o on the ImageNet-1K benchmark and convolutional neural networks (CNNs) on COCO.")
+    same_length = [Span(doc, i, i + 1, label="Task") for i in range(len(doc.spans[MENTIONS_KEY]))]
+    doc.spans[MENTIONS_KEY] = same_length  # replaced by as many other spans
+    assert mention_fields(doc) == fields(doc)
 
 
 def found(doc, key=ENTITIES_KEY):

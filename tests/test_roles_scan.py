@@ -133,3 +133,36 @@ def test_occurs_is_whether_search_finds_the_cue(name):
                 assert roles._occurs(cue, part) == (cue.search(part) is not None), (name, part[:60])
                 found += roles._occurs(cue, part)
     assert found
+
+
+def _alternatives(source: str) -> list[str]:
+    """The top-level alternatives of a regex source (an outer `(?:...)` removed)."""
+    if source.startswith("(?:") and source.endswith(")"):
+        source = source[3:-1]
+    parts, depth, start = [], 0, 0
+    for at, char in enumerate(source):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "|" and depth == 0:
+            parts.append(source[start:at])
+            start = at + 1
+    return [*parts, source[start:]]
+
+
+@pytest.mark.parametrize(
+    "source, cue",
+    [
+        (roles._MAKE, roles._PROPOSE),
+        (roles._BUILD_VERBS, roles._USE),
+        (roles._BUILD_VERBS, roles._BUILT_WITH),
+        (roles._IMPROVE.pattern.removeprefix(r"\b").removesuffix(r"\w*\b"), roles._IMPROVE),
+    ],
+    ids=["make", "build-use", "build-built-with", "improve"],
+)
+def test_every_verb_a_cue_reads_has_its_needed_word(source, cue):
+    """A verb added to a cue's list without its word in `_NEEDED_WORDS` would let `_reach` hide it."""
+    needed = [w for words, _, cues in roles._NEEDED_WORDS if cue in cues for w in words.split("|")]
+    alternatives = _alternatives(source)
+    assert len(alternatives) > 3
+    for alternative in alternatives:
+        lead = re.match(r"[a-z]+", alternative).group()
+        assert any(lead.startswith(w) or w.startswith(lead) for w in needed), alternative
