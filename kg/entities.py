@@ -195,9 +195,8 @@ def _corrected_type(
     """`resolve_entity_type` of an entity that no curated gazetteer types and whose label is no
     unresolved acronym: the mentions' vote `voted`, or what corrects it."""
     known = quality.type_of(key, label)
-    if (
-        known is None and voted == "Concept" and label_key != key
-    ):  # an acronym's entries are trusted only over a guess (PSNR)
+    # an acronym's entries are trusted only over a guess (PSNR)
+    if known is None and voted == "Concept" and label_key != key:
         known = quality.type_of(label_key, label)
     if known in ("Model", "Dataset", "Metric"):
         return known
@@ -296,6 +295,8 @@ def merge_rules(
 ) -> tuple[str, ...]:
     """Why `alias` names the same entity as `label`: the rules that make the two equal. `keys`
     holds the `lookup_key` of names the caller knows it for (`summarise` has every alias's)."""
+    if _plural_of(alias, label):  # most aliases: answered at once
+        return _PLURAL
     keys = form_keys_of((alias, label, *acronyms), keys)
     alias_key = keys[alias]
     if alias_key == keys[label]:
@@ -394,7 +395,7 @@ def summarise(
         aliases=aliases,
         acronyms=acronyms,
         lookup_keys=tuple(sorted(keys)),
-        merges=tuple([(alias, _merge_rules(alias, label, acronyms, quality, name_keys)) for alias in aliases]),
+        merges=tuple([(alias, merge_rules(alias, label, acronyms, quality, name_keys)) for alias in aliases]),
         papers=papers,
         mentions=sum(form_counts.values()),
         forms=tuple(sorted([(text, extractor_type, n) for (text, extractor_type), n in tallies.items()])),
@@ -417,15 +418,6 @@ def _plural_of(form: str, label: str) -> bool:
     plural only between them: the singular changes the last run of letters alone, which is the last
     word `lookup_key` reads, and `singular_word` of a word it made singular keeps it as it is."""
     return label != form and _plain(form) and singular_surface(form) == label
-
-
-def _merge_rules(
-    alias: str, label: str, acronyms: tuple[str, ...], quality: Quality, keys: Mapping[str, str]
-) -> tuple[str, ...]:
-    """`merge_rules`, answered at once for the plural of a plain label (most aliases, `_plural_of`)."""
-    if _plural_of(alias, label):
-        return _PLURAL
-    return merge_rules(alias, label, acronyms, quality, keys)
 
 
 _PLURAL = ("plural",)
