@@ -16,7 +16,9 @@ first run starts without the files readers keep per store generation (`READER_CA
 the first reader after a build waits; the median counts the later, warm runs too.
 
 Absolute numbers are for the machine that ran them (the JSON's `machine` block); on a loaded
-machine compare the CPU times. A build of the whole corpus takes 15-30 minutes per `kg`.
+machine compare the CPU times. Each build's row keeps `host_ms` (`bench.machine.host_ms`, a fixed
+workload's CPU just before and after it): a VM's speed drifts by tens of percent within an hour.
+A build of the whole corpus takes 6-10 minutes per `kg`.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from pathlib import Path
 
 from bench.building import dir_mib, growth
 from bench.corpus import real_papers, write_jsonl
-from bench.machine import describe
+from bench.machine import describe, host_ms
 from bench.process import run_measured
 from paperkg.kg.store import Store
 
@@ -70,8 +72,10 @@ READER_CACHES = ("counts", "sources")
 
 def build(kg: str, corpus: Path, store: Path, workers: int) -> dict:
     shutil.rmtree(store, ignore_errors=True)
+    host_before = host_ms()
     run = run_measured([kg, "build", corpus, "--store", store, "--workers", str(workers), "-q"]).check()
     row = run.summary()
+    row["host_ms"] = [host_before, host_ms()]  # the VM's speed just before and after (`host_ms`)
     row["worker_cpu_s"] = round(run.cpu_s - run.main_cpu_s, 1)
     row["store_mib"] = dir_mib(store)
     row["triples"] = Store(store).triples()
@@ -145,7 +149,7 @@ def main(argv: list[str] | None = None) -> None:
                 started = time.strftime("%H:%M:%S")
                 print(f"{started} {which}: build {n:,} papers ...", flush=True)
                 rows.append({"papers_in": n, **build(kg, corpora[n], args.work / f"{which}-{n}", args.workers)})
-                shown = ("wall_s", "main_cpu_s", "worker_cpu_s", "main_threads_cpu_s", "harness_cpu_s")
+                shown = ("wall_s", "main_cpu_s", "worker_cpu_s", "main_threads_cpu_s", "harness_cpu_s", "host_ms")
                 print(f"  {json.dumps({k: rows[-1][k] for k in shown})}")
                 results["builds"][which] = rows
                 save()

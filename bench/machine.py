@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import os
 import platform
+import re
+import statistics
 import subprocess
+import time
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
@@ -63,6 +66,27 @@ def _git(root: Path) -> dict:
     return {"commit": git("rev-parse", "--short", "HEAD") or None, "dirty": bool(git("status", "--porcelain"))}
 
 
+_PROBE_TEXT = "We propose GRPO-2, a group relative policy optimisation method (evaluated on GSM8K and MATH). " * 40
+_PROBE_WORDS = re.compile(r"\b[A-Z][\w-]*\b")
+
+
+def _probe_once() -> float:
+    started = time.process_time()
+    counts: dict[str, int] = {}
+    for _ in range(500):
+        for word in _PROBE_WORDS.findall(_PROBE_TEXT):
+            counts[word.lower()] = counts.get(word.lower(), 0) + 1
+        "".join(sorted(_PROBE_TEXT.split()))
+    return time.process_time() - started
+
+
+def host_ms(runs: int = 7) -> float:
+    """CPU milliseconds of a fixed pure-Python workload (regex, dict, sort: what paperkg's Python
+    does), median of `runs`: the same code on the same VM has run 1.5x slower in some hours than
+    in others, so a build's time is read beside this (lower is faster)."""
+    return round(1000 * statistics.median(_probe_once() for _ in range(runs)), 1)
+
+
 def describe(root: Path) -> dict:
     return {
         "note": NOTE,
@@ -77,6 +101,7 @@ def describe(root: Path) -> dict:
         "packages": {name: _version(name) for name in PACKAGES},
         "git": _git(root),
         "load_average_at_start": load_average(),
+        "host_ms": host_ms(),
     }
 
 
