@@ -244,7 +244,11 @@ def test_the_token_embedding_embeds_each_distinct_token_once_with_spacys_rows(mo
         expected = spacys_forward(layer, docs, False)[0]
     tokens = sum(len(doc) for doc in docs)
     assert embedded and embedding.fewest_rows <= embedded[0] < tokens / 2  # each distinct token once
-    assert len(got) == len(expected) and all(numpy.array_equal(a, b) for a, b in zip(got, expected))
+    # bitwise where OpenBLAS's kernels give a row the same result wherever it falls (AVX-512), to a
+    # float32's last bits where they do not (its Haswell kernels): `extract.ops._SMALL_PRODUCT_BOUND`
+    assert len(got) == len(expected)
+    for a, b in zip(got, expected):
+        numpy.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
 
 
 @pytest.mark.skipif(not (MODEL_DIR / "config.cfg").is_file(), reason="no shipped model in extract/model")
