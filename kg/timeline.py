@@ -25,7 +25,7 @@ that building A and B together gives.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -123,11 +123,13 @@ class TimeChanges:
 
     corpus: Counter = field(default_factory=Counter)  # period -> papers added
     undated: int = 0  # papers added without a year
-    deltas: dict[ox.NamedNode, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    # entity -> period -> papers gained (dicts, not Counters: a build makes one for each entity it touches)
+    deltas: dict[ox.NamedNode, dict[str, int]] = field(default_factory=dict)
     earliest: dict[ox.NamedNode, tuple[str, str]] = field(default_factory=dict)  # entity -> (date, paper IRI)
     lost: dict[ox.NamedNode, set[ox.NamedNode]] = field(default_factory=lambda: defaultdict(set))
 
     def add(self, changes: Iterable[PaperChange]) -> None:
+        deltas, earliest = self.deltas, self.earliest
         for c in changes:
             period = period_of(c.date, c.year)
             if period is None:
@@ -135,12 +137,16 @@ class TimeChanges:
                 continue
             self.corpus[period] += c.new
             date = _full_date(c.date)
-            for e in c.after - c.before:
-                self.deltas[e][period] += 1
-                if date is not None:
-                    self.earliest[e] = min(self.earliest.get(e, (date, c.paper.value)), (date, c.paper.value))
+            first = None if date is None else (date, c.paper.value)
+            # a new paper had no entities before: every one it names is gained (most changes of a build)
+            for e in c.after - c.before if c.before else c.after:
+                counts = deltas.setdefault(e, {})
+                counts[period] = counts.get(period, 0) + 1
+                if first is not None and ((known := earliest.get(e)) is None or first < known):
+                    earliest[e] = first
             for e in c.before - c.after:
-                self.deltas[e][period] -= 1
+                counts = deltas.setdefault(e, {})
+                counts[period] = counts.get(period, 0) - 1
                 self.lost[e].add(c.paper)
 
     def write(self, db: ox.Store, new: Collection[ox.NamedNode] = ()) -> None:
@@ -183,7 +189,7 @@ _QUARTILES = tuple(f" <{p.value}> " for p in (pkg.q1Month, pkg.medianMonth, pkg.
 _INTEGER, _DATE = literal_end(xsd.integer), literal_end(xsd.date)
 
 
-def _new_entity_nquads(entity: str, deltas: Counter, earliest: tuple[str, str] | None) -> str:
+def _new_entity_nquads(entity: str, deltas: Mapping[str, int], earliest: tuple[str, str] | None) -> str:
     """The time data of an entity the store does not hold and no paper lost, as N-Quads lines in
     one string: the lines `_update_periods` and `_summary` make for it (nothing to read or remove)."""
     at = f"<{entity}>"
@@ -204,7 +210,9 @@ def _new_entity_nquads(entity: str, deltas: Counter, earliest: tuple[str, str] |
     return "".join(lines)
 
 
-def _update_periods(db: ox.Store, node: ox.NamedNode, deltas: Counter, add: list[str], stored: bool = True) -> Counter:
+def _update_periods(
+    db: ox.Store, node: ox.NamedNode, deltas: Mapping[str, int], add: list[str], stored: bool = True
+) -> Counter:
     """Apply `deltas` to the stored period counts of `node` (removals now, additions into `add`);
     returns the counts as they are after."""
     counts = stored_periods(db, node) if stored else Counter()
@@ -227,7 +235,7 @@ def _update_periods(db: ox.Store, node: ox.NamedNode, deltas: Counter, add: list
     return +counts
 
 
-def _update_corpus(db: ox.Store, deltas: Counter, undated: int, add: list[str]) -> None:
+def _update_corpus(db: ox.Store, deltas: Mapping[str, int], undated: int, add: list[str]) -> None:
     node = corpus_iri()
     add.append(nquad(iri(node), rdf.type, iri(pkg.Corpus)))
     _update_periods(db, node, deltas, add)
