@@ -340,7 +340,10 @@ def _add_chunk(
             PaperChange(linked.iri, links.record.date, links.record.year, frozenset(), frozenset(linked.entities()))
         )
         for key, added in paper_support(linked, links.record.year).items():
-            pending.support[key].add(added)
+            if (known := pending.support.get(key)) is None:
+                pending.support[key] = added  # a paper's own, made for it: nothing else holds it
+            else:
+                known.add(added)
         report.papers += 1
         report.mentions += len(linked.mentions)
         report.generic_dropped += ex_dropped[linked.iri]
@@ -554,7 +557,7 @@ class _Pending:
 
     descriptions: Descriptions
     time_data: TimeChanges = field(default_factory=TimeChanges)
-    support: dict[Key, Support] = field(default_factory=lambda: defaultdict(Support))  # the new papers' support
+    support: dict[Key, Support] = field(default_factory=dict)  # the new papers' support
     recounted: set[Key] = field(default_factory=set)  # relations stored papers gained or lost: counted again
     # evidence nodes the build made (True) or removed (False): only one made and never removed is
     # known to have no support stored
@@ -677,10 +680,14 @@ class Descriptions:
         described, other_keys = self._entities, self._other_keys
         for (e, text, type_), n in delta.tallies.items():  # a form at a time: kept inline
             d = described[e]
-            d.tallies[text, type_] = d.tallies.get((text, type_), 0) + n
-            # `_note_key`, inline: most forms' keys are their entity's, and kept nowhere
-            if text not in other_keys and (form_key := form_keys.get(text) or lookup_key(text)) != d.key:
-                other_keys[text] = form_key
+            tallies, form = d.tallies, (text, type_)
+            if (had := tallies.get(form)) is not None:
+                tallies[form] = had + n  # its key was noted when the entity first had it (a text's key never changes)
+            else:
+                tallies[form] = n
+                # `_note_key`, inline: most forms' keys are their entity's, and kept nowhere
+                if text not in other_keys and (form_key := form_keys.get(text) or lookup_key(text)) != d.key:
+                    other_keys[text] = form_key
             if n <= 0:
                 emptied.add(e)
         for e in delta.touched:
