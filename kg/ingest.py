@@ -680,14 +680,10 @@ class Descriptions:
         described, other_keys = self._entities, self._other_keys
         for (e, text, type_), n in delta.tallies.items():  # a form at a time: kept inline
             d = described[e]
-            tallies, form = d.tallies, (text, type_)
-            if (had := tallies.get(form)) is not None:
-                tallies[form] = had + n  # its key was noted when the entity first had it (a text's key never changes)
-            else:
-                tallies[form] = n
-                # `_note_key`, inline: most forms' keys are their entity's, and kept nowhere
-                if text not in other_keys and (form_key := form_keys.get(text) or lookup_key(text)) != d.key:
-                    other_keys[text] = form_key
+            d.tallies[text, type_] = d.tallies.get((text, type_), 0) + n
+            # `_note_key`, inline: most forms' keys are their entity's, and kept nowhere
+            if text not in other_keys and (form_key := form_keys.get(text) or lookup_key(text)) != d.key:
+                other_keys[text] = form_key
             if n <= 0:
                 emptied.add(e)
         for e in delta.touched:
