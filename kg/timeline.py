@@ -163,14 +163,14 @@ class TimeChanges:
         if +self.corpus or self.undated:
             _update_corpus(db, self.corpus, self.undated, add)
         papers_needed = False
-        for e in sorted(self.deltas, key=lambda n: (n in self.lost, n.value)):
+        for e, deltas in self._in_order():
             stored = e not in new
             if not stored and e not in self.lost:  # most of a large build's: nothing to read
                 yield from add
                 add = []
-                yield _new_entity_nquads(e.value, self.deltas[e], self.earliest.get(e))
+                yield _new_entity_nquads(e.value, deltas, self.earliest.get(e))
                 continue
-            counts = _update_periods(db, e, self.deltas[e], add, stored)
+            counts = _update_periods(db, e, deltas, add, stored)
             old = _stored_summary(db, e) if stored else set()
             if e in self.lost and not papers_needed:
                 papers_needed = True
@@ -181,11 +181,19 @@ class TimeChanges:
             add = []
         yield from add
 
+    def _in_order(self) -> list[tuple[ox.NamedNode, dict[str, int]]]:
+        """Each entity and its deltas, by IRI; those that lost a paper (few: they may read the
+        papers) after all the others, by IRI too."""
+        ordered = sorted(self.deltas.items(), key=lambda item: item[0].value)
+        if not self.lost:  # every first build's, and most others'
+            return ordered
+        return [i for i in ordered if i[0] not in self.lost] + [i for i in ordered if i[0] in self.lost]
+
 
 # the predicates and datatypes of a new entity's time data, rendered once
 _PERIOD_COUNT, _PAPERS_IN, _PERIOD = (f" <{p.value}> " for p in (pkg.periodCount, pkg.papersInPeriod, pkg.period))
 _FIRST_SEEN, _FIRST_PAPER = (f" <{p.value}> " for p in (pkg.firstSeen, pkg.firstPaper))
-_QUARTILES = tuple(f" <{p.value}> " for p in (pkg.q1Month, pkg.medianMonth, pkg.q3Month))
+_Q1, _MEDIAN, _Q3 = (f" <{p.value}> " for p in (pkg.q1Month, pkg.medianMonth, pkg.q3Month))
 _INTEGER, _DATE = literal_end(xsd.integer), literal_end(xsd.date)
 
 
@@ -193,20 +201,22 @@ def _new_entity_nquads(entity: str, deltas: Mapping[str, int], earliest: tuple[s
     """The time data of an entity the store does not hold and no paper lost, as N-Quads lines in
     one string: the lines `_update_periods` and `_summary` make for it (nothing to read or remove)."""
     at = f"<{entity}>"
-    lines = []
+    lines = []  # a string for each period's three lines, the first paper's two and the quartiles' three
     for period, count in deltas.items():
         if count > 0:
             at_count = f"<{period_iri_text(entity, period)}>"
-            lines.append(f'{at_count}{_PAPERS_IN}"{count}{_INTEGER}')
-            lines.append(f"{at_count}{_PERIOD}{_period_text(period)} .\n")
-            lines.append(f"{at}{_PERIOD_COUNT}{at_count} .\n")
+            lines.append(
+                f'{at_count}{_PAPERS_IN}"{count}{_INTEGER}'
+                f"{at_count}{_PERIOD}{_period_text(period)} .\n"
+                f"{at}{_PERIOD_COUNT}{at_count} .\n"
+            )
     if earliest is not None:
         date, paper = earliest
-        lines.append(f'{at}{_FIRST_SEEN}"{date}{_DATE}')
-        lines.append(f"{at}{_FIRST_PAPER}<{paper}> .\n")
+        lines.append(f'{at}{_FIRST_SEEN}"{date}{_DATE}{at}{_FIRST_PAPER}<{paper}> .\n')
     quartiles = quartile_months({p: n for p, n in deltas.items() if len(p) == 7 and n > 0})
-    for predicate, month in zip(_QUARTILES, quartiles or ()):
-        lines.append(f"{at}{predicate}{_period_text(month)} .\n")
+    if quartiles:
+        q1, median, q3 = map(_period_text, quartiles)
+        lines.append(f"{at}{_Q1}{q1} .\n{at}{_MEDIAN}{median} .\n{at}{_Q3}{q3} .\n")
     return "".join(lines)
 
 
