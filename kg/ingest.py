@@ -340,10 +340,10 @@ def _add_chunk(
             PaperChange(linked.iri, links.record.date, links.record.year, frozenset(), frozenset(linked.entities()))
         )
         for key, added in paper_support(linked, links.record.year).items():
-            if (known := pending.support.get(key)) is None:
+            if (summed := pending.support.get(key)) is None:
                 pending.support[key] = added  # a paper's own, made for it: nothing else holds it
             else:
-                known.add(added)
+                summed.add(added)
         report.papers += 1
         report.mentions += len(linked.mentions)
         report.generic_dropped += ex_dropped[linked.iri]
