@@ -340,7 +340,10 @@ def _add_chunk(
             PaperChange(linked.iri, links.record.date, links.record.year, frozenset(), frozenset(linked.entities()))
         )
         for key, added in paper_support(linked, links.record.year).items():
-            pending.support[key].add(added)
+            if (summed := pending.support.get(key)) is None:
+                pending.support[key] = added  # a paper's own, made for it: nothing else holds it
+            else:
+                summed.add(added)
         report.papers += 1
         report.mentions += len(linked.mentions)
         report.generic_dropped += ex_dropped[linked.iri]
@@ -554,7 +557,7 @@ class _Pending:
 
     descriptions: Descriptions
     time_data: TimeChanges = field(default_factory=TimeChanges)
-    support: dict[Key, Support] = field(default_factory=lambda: defaultdict(Support))  # the new papers' support
+    support: dict[Key, Support] = field(default_factory=dict)  # the new papers' support
     recounted: set[Key] = field(default_factory=set)  # relations stored papers gained or lost: counted again
     # evidence nodes the build made (True) or removed (False): only one made and never removed is
     # known to have no support stored

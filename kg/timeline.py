@@ -25,7 +25,7 @@ that building A and B together gives.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -123,11 +123,13 @@ class TimeChanges:
 
     corpus: Counter = field(default_factory=Counter)  # period -> papers added
     undated: int = 0  # papers added without a year
-    deltas: dict[ox.NamedNode, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    # entity -> period -> papers gained (dicts, not Counters: a build makes one for each entity it touches)
+    deltas: dict[ox.NamedNode, dict[str, int]] = field(default_factory=dict)
     earliest: dict[ox.NamedNode, tuple[str, str]] = field(default_factory=dict)  # entity -> (date, paper IRI)
     lost: dict[ox.NamedNode, set[ox.NamedNode]] = field(default_factory=lambda: defaultdict(set))
 
     def add(self, changes: Iterable[PaperChange]) -> None:
+        deltas, earliest = self.deltas, self.earliest
         for c in changes:
             period = period_of(c.date, c.year)
             if period is None:
@@ -135,12 +137,16 @@ class TimeChanges:
                 continue
             self.corpus[period] += c.new
             date = _full_date(c.date)
-            for e in c.after - c.before:
-                self.deltas[e][period] += 1
-                if date is not None:
-                    self.earliest[e] = min(self.earliest.get(e, (date, c.paper.value)), (date, c.paper.value))
+            first = None if date is None else (date, c.paper.value)
+            # a new paper had no entities before: every one it names is gained (most changes of a build)
+            for e in c.after - c.before if c.before else c.after:
+                counts = deltas.setdefault(e, {})
+                counts[period] = counts.get(period, 0) + 1
+                if first is not None and ((known := earliest.get(e)) is None or first < known):
+                    earliest[e] = first
             for e in c.before - c.after:
-                self.deltas[e][period] -= 1
+                counts = deltas.setdefault(e, {})
+                counts[period] = counts.get(period, 0) - 1
                 self.lost[e].add(c.paper)
 
     def write(self, db: ox.Store, new: Collection[ox.NamedNode] = ()) -> None:
@@ -157,14 +163,14 @@ class TimeChanges:
         if +self.corpus or self.undated:
             _update_corpus(db, self.corpus, self.undated, add)
         papers_needed = False
-        for e in sorted(self.deltas, key=lambda n: (n in self.lost, n.value)):
+        for e, deltas in self._in_order():
             stored = e not in new
             if not stored and e not in self.lost:  # most of a large build's: nothing to read
                 yield from add
                 add = []
-                yield _new_entity_nquads(e.value, self.deltas[e], self.earliest.get(e))
+                yield _new_entity_nquads(e.value, deltas, self.earliest.get(e))
                 continue
-            counts = _update_periods(db, e, self.deltas[e], add, stored)
+            counts = _update_periods(db, e, deltas, add, stored)
             old = _stored_summary(db, e) if stored else set()
             if e in self.lost and not papers_needed:
                 papers_needed = True
@@ -175,36 +181,48 @@ class TimeChanges:
             add = []
         yield from add
 
+    def _in_order(self) -> list[tuple[ox.NamedNode, dict[str, int]]]:
+        """Each entity and its deltas, by IRI; those that lost a paper (few: they may read the
+        papers) after all the others, by IRI too."""
+        ordered = sorted(self.deltas.items(), key=lambda item: item[0].value)
+        if not self.lost:  # every first build's, and most others'
+            return ordered
+        return [i for i in ordered if i[0] not in self.lost] + [i for i in ordered if i[0] in self.lost]
+
 
 # the predicates and datatypes of a new entity's time data, rendered once
 _PERIOD_COUNT, _PAPERS_IN, _PERIOD = (f" <{p.value}> " for p in (pkg.periodCount, pkg.papersInPeriod, pkg.period))
 _FIRST_SEEN, _FIRST_PAPER = (f" <{p.value}> " for p in (pkg.firstSeen, pkg.firstPaper))
-_QUARTILES = tuple(f" <{p.value}> " for p in (pkg.q1Month, pkg.medianMonth, pkg.q3Month))
+_Q1, _MEDIAN, _Q3 = (f" <{p.value}> " for p in (pkg.q1Month, pkg.medianMonth, pkg.q3Month))
 _INTEGER, _DATE = literal_end(xsd.integer), literal_end(xsd.date)
 
 
-def _new_entity_nquads(entity: str, deltas: Counter, earliest: tuple[str, str] | None) -> str:
+def _new_entity_nquads(entity: str, deltas: Mapping[str, int], earliest: tuple[str, str] | None) -> str:
     """The time data of an entity the store does not hold and no paper lost, as N-Quads lines in
     one string: the lines `_update_periods` and `_summary` make for it (nothing to read or remove)."""
     at = f"<{entity}>"
-    lines = []
+    lines = []  # a string for each period's three lines, the first paper's two and the quartiles' three
     for period, count in deltas.items():
         if count > 0:
             at_count = f"<{period_iri_text(entity, period)}>"
-            lines.append(f'{at_count}{_PAPERS_IN}"{count}{_INTEGER}')
-            lines.append(f"{at_count}{_PERIOD}{_period_text(period)} .\n")
-            lines.append(f"{at}{_PERIOD_COUNT}{at_count} .\n")
+            lines.append(
+                f'{at_count}{_PAPERS_IN}"{count}{_INTEGER}'
+                f"{at_count}{_PERIOD}{_period_text(period)} .\n"
+                f"{at}{_PERIOD_COUNT}{at_count} .\n"
+            )
     if earliest is not None:
         date, paper = earliest
-        lines.append(f'{at}{_FIRST_SEEN}"{date}{_DATE}')
-        lines.append(f"{at}{_FIRST_PAPER}<{paper}> .\n")
+        lines.append(f'{at}{_FIRST_SEEN}"{date}{_DATE}{at}{_FIRST_PAPER}<{paper}> .\n')
     quartiles = quartile_months({p: n for p, n in deltas.items() if len(p) == 7 and n > 0})
-    for predicate, month in zip(_QUARTILES, quartiles or ()):
-        lines.append(f"{at}{predicate}{_period_text(month)} .\n")
+    if quartiles:
+        q1, median, q3 = map(_period_text, quartiles)
+        lines.append(f"{at}{_Q1}{q1} .\n{at}{_MEDIAN}{median} .\n{at}{_Q3}{q3} .\n")
     return "".join(lines)
 
 
-def _update_periods(db: ox.Store, node: ox.NamedNode, deltas: Counter, add: list[str], stored: bool = True) -> Counter:
+def _update_periods(
+    db: ox.Store, node: ox.NamedNode, deltas: Mapping[str, int], add: list[str], stored: bool = True
+) -> Counter:
     """Apply `deltas` to the stored period counts of `node` (removals now, additions into `add`);
     returns the counts as they are after."""
     counts = stored_periods(db, node) if stored else Counter()
@@ -227,7 +245,7 @@ def _update_periods(db: ox.Store, node: ox.NamedNode, deltas: Counter, add: list
     return +counts
 
 
-def _update_corpus(db: ox.Store, deltas: Counter, undated: int, add: list[str]) -> None:
+def _update_corpus(db: ox.Store, deltas: Mapping[str, int], undated: int, add: list[str]) -> None:
     node = corpus_iri()
     add.append(nquad(iri(node), rdf.type, iri(pkg.Corpus)))
     _update_periods(db, node, deltas, add)
