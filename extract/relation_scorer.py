@@ -208,9 +208,10 @@ class RelationScorer:
         return next(self.pipe([doc]))
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> Iterator[Doc]:
-        """The Docs as `__call__` leaves each, the pairs of up to `batch_size` Docs scored together
-        (`score_texts`): the dozen numpy calls that score a text's pairs (27 an abstract) cost
-        about as much for a batch's, and one at a time they were a tenth of the scorer's time."""
+        """The Docs, each with its relations and capped count set, the pairs of up to `batch_size`
+        Docs scored together (`score_texts`): the dozen numpy calls that score a text's pairs (27
+        an abstract) cost about as much for a batch's, and a Doc at a time they were a tenth of the
+        scorer's time. `nlp.pipe` calls this; `__call__` is a batch of one."""
         for batch in minibatch(docs, size=batch_size):
             for doc, (found, capped) in zip(batch, self.score_texts([self._mentions(doc) for doc in batch])):
                 if capped:
