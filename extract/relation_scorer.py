@@ -26,13 +26,14 @@ import itertools
 import json
 import logging
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy
 from spacy.language import Language
 from spacy.tokens import Doc
+from spacy.util import minibatch
 
 from paperkg.extract.doc_text import doc_text, mention_fields
 from paperkg.extract.keys import MENTIONS_KEY, RELATIONS_CAPPED_KEY, RELATIONS_KEY
@@ -204,32 +205,57 @@ class RelationScorer:
         self._row_of = {**self.features, _ZERO_ROW: len(self.weights)}
 
     def __call__(self, doc: Doc) -> Doc:
-        found: list[tuple[int, int, int, int, str, float]] = []
-        capped = 0
-        if self.classes and MENTIONS_KEY in doc.spans:
-            spans = sorted((start, end, label) for start, end, label, _, _ in mention_fields(doc))
-            text = doc_text(doc)
-            found, capped = self.score(text, list(mentions_by_sentence(doc, with_own_work(text, spans))))
-        if capped:
-            log.warning("%d sentence(s) had over %d mention pairs; the nearest were scored", capped, self.max_pairs)
-        doc.user_data[RELATIONS_KEY] = found
-        doc.user_data[RELATIONS_CAPPED_KEY] = capped
-        return doc
+        return next(self.pipe([doc]))
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> Iterator[Doc]:
+        """The Docs, each with its relations and capped count set, the pairs of up to `batch_size`
+        Docs scored together (`score_texts`): the dozen numpy calls that score a text's pairs (27
+        an abstract) cost about as much for a batch's, and a Doc at a time they were a tenth of the
+        scorer's time. `nlp.pipe` calls this; `__call__` is a batch of one."""
+        for batch in minibatch(docs, size=batch_size):
+            for doc, (found, capped) in zip(batch, self.score_texts([self._mentions(doc) for doc in batch])):
+                if capped:
+                    log.warning(
+                        "%d sentence(s) had over %d mention pairs; the nearest were scored", capped, self.max_pairs
+                    )
+                doc.user_data[RELATIONS_KEY] = found
+                doc.user_data[RELATIONS_CAPPED_KEY] = capped
+                yield doc
+
+    def _mentions(self, doc: Doc) -> tuple[str, list[list[Mention]]]:
+        """The text the scorer reads and the mentions of each of its sentences (none without a
+        model or mentions)."""
+        if not self.classes or MENTIONS_KEY not in doc.spans:
+            return "", []
+        spans = sorted((start, end, label) for start, end, label, _, _ in mention_fields(doc))
+        text = doc_text(doc)
+        return text, list(mentions_by_sentence(doc, with_own_work(text, spans)))
 
     def score(self, text: str, sentences: Sequence[Sequence[Mention]]) -> tuple[list, int]:
         """The relations kept among each sentence's mentions (sorted by start), and how many
         sentences were capped."""
-        pairs, probabilities, capped = self.pair_probabilities(text, sentences)
-        if not pairs:
-            return [], capped
+        return self.score_texts([(text, sentences)])[0]
+
+    def score_texts(self, texts: Sequence[tuple[str, Sequence[Sequence[Mention]]]]) -> list[tuple[list, int]]:
+        """`score` of each `(text, sentences)`, the probabilities of all their pairs found at once
+        (each pair's as alone: its rows summed in the same order)."""
+        scored = [text_pairs(text, sentences, self.max_pairs) for text, sentences in texts]
+        features = [pair for _, pair_features, _ in scored for pair in pair_features]
+        if not features:
+            return [([], capped) for _, _, capped in scored]
+        probabilities = self.probabilities(features)
         best = probabilities[:, 1:].argmax(axis=1) + 1
-        kept = []
-        for (a, b), c, p in zip(pairs, best.tolist(), probabilities[numpy.arange(len(pairs)), best].tolist()):
-            if p >= self.threshold:
-                name = self.classes[c]
-                subject, obj = (b, a) if name.endswith("<") else (a, b)
-                kept.append((subject[0], subject[1], obj[0], obj[1], name.rstrip("<>"), round(p, 3)))
-        return kept, capped
+        chosen = zip(best.tolist(), probabilities[numpy.arange(len(features)), best].tolist())
+        results = []
+        for pairs, _, capped in scored:
+            kept = []
+            for (a, b), (c, p) in zip(pairs, itertools.islice(chosen, len(pairs))):
+                if p >= self.threshold:
+                    name = self.classes[c]
+                    subject, obj = (b, a) if name.endswith("<") else (a, b)
+                    kept.append((subject[0], subject[1], obj[0], obj[1], name.rstrip("<>"), round(p, 3)))
+            results.append((kept, capped))
+        return results
 
     def pair_probabilities(
         self, text: str, sentences: Sequence[Sequence[Mention]]

@@ -12,7 +12,17 @@ import spacy
 from spacy.tokens import Span
 
 from paperkg.extract.keys import MENTIONS_KEY, RELATIONS_CAPPED_KEY, RELATIONS_KEY
-from paperkg.extract.relation_scorer import MAX_BETWEEN, RelationScorer, _Words, pair_classes, sentence_pairs
+from paperkg.extract.pipeline import MODEL_DIR, load_nlp, text_of
+from paperkg.extract.readers import read_papers
+from paperkg.extract.relation_scorer import (
+    MAX_BETWEEN,
+    RelationScorer,
+    _Words,
+    pair_classes,
+    sentence_pairs,
+    text_pairs,
+)
+from paperkg.extract.resources import data_dir
 from paperkg.schema.namespaces import RELATIONS, SYMMETRIC_RELATIONS
 
 CLASSES = pair_classes(RELATIONS, SYMMETRIC_RELATIONS)
@@ -139,3 +149,56 @@ def test_probabilities_sum_each_pairs_known_features_and_skip_the_unknown():
     logits = numpy.array([weights[0] + weights[2], numpy.zeros(3), numpy.zeros(3), 2 * weights[1] + weights[2]])
     expected = numpy.exp(logits) / numpy.exp(logits).sum(axis=1, keepdims=True)
     assert numpy.allclose(scorer.probabilities(pairs), expected)
+
+
+def test_a_batch_of_docs_is_scored_doc_by_doc_as_each_alone(caplog):
+    """`pipe` scores the pairs of a batch's Docs together: each Doc gets its own relations and
+    capped count, a Doc without mentions none, and a capped sentence is logged for its Doc."""
+    nlp = scorer_pipeline(max_pairs=50)
+    scorer = nlp.get_pipe("paperkg_relations")
+    first = with_mentions(nlp, TEXT, *MENTIONS)
+    bare = nlp.make_doc("Nothing is marked here.")
+    later = "We study models for parsing, and parsers for translation."
+    many = " ".join(["model"] * 600)
+    docs = [
+        first,
+        nlp.get_pipe("sentencizer")(bare),
+        with_mentions(nlp, later, (2, 3, "Method"), (4, 5, "Task"), (7, 8, "Method"), (9, 10, "Task")),
+        with_mentions(nlp, many, *((i, i + 1, "Method") for i in range(600))),
+    ]
+    alone = [(scorer(doc).user_data[RELATIONS_KEY], doc.user_data[RELATIONS_CAPPED_KEY]) for doc in docs]
+    for doc in docs:
+        doc.user_data.pop(RELATIONS_KEY)
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        batched = [
+            (d.user_data[RELATIONS_KEY], d.user_data[RELATIONS_CAPPED_KEY]) for d in scorer.pipe(docs, batch_size=3)
+        ]
+    assert batched == alone
+    assert [len(found) for found, _ in batched[:3]] == [1, 0, 2] and [c for _, c in batched] == [0, 0, 0, 1]
+    assert [(later[s:e], r, later[o:p]) for s, e, o, p, r, _ in batched[2][0]] == [
+        ("models", "usedFor", "parsing"),
+        ("parsers", "usedFor", "translation"),
+    ]
+    assert caplog.text.count("over 50 mention pairs") == 1
+
+
+@pytest.mark.skipif(not (MODEL_DIR / "config.cfg").is_file(), reason="no shipped model in extract/model")
+def test_the_shipped_scorer_finds_in_a_batch_what_it_finds_in_each_doc_alone():
+    """Real abstracts through the shipped pipeline (`nlp.pipe`, so the scorer's `pipe`, in
+    batches of 4): each Doc's relations are those it gets alone, and each pair's probabilities
+    are bitwise those of its text's pairs scored alone."""
+    nlp = load_nlp()
+    scorer = nlp.get_pipe("paperkg_relations")
+    texts = [text_of(paper) for paper in read_papers(data_dir() / "demo").papers][:10]
+    texts += ["", "A text of no mention.", "We train BERT on SQuAD and GPT-2 on WikiText-103 for question answering."]
+    docs = list(nlp.pipe(texts, batch_size=4))
+    batched = [(doc.user_data[RELATIONS_KEY], doc.user_data[RELATIONS_CAPPED_KEY]) for doc in docs]
+    assert sum(len(found) for found, _ in batched) > 20
+    assert batched == [(scorer(doc).user_data[RELATIONS_KEY], doc.user_data[RELATIONS_CAPPED_KEY]) for doc in docs]
+    inputs = [scorer._mentions(doc) for doc in docs]
+    features = [text_pairs(text, sentences, scorer.max_pairs)[1] for text, sentences in inputs]
+    together = scorer.probabilities([pair for each in features for pair in each])
+    alone = numpy.concatenate([scorer.probabilities(each) for each in features if each])
+    assert together.tobytes() == alone.tobytes()
+    assert scorer.score_texts(inputs) == [scorer.score(text, sentences) for text, sentences in inputs]
