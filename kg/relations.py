@@ -666,7 +666,7 @@ def sentence_relation_patterns(text: str, spans: Sequence[Span]) -> dict[tuple[H
             gap = text[a.end : b.start]
             if len(gap) > 160:
                 break
-            opens = _openers(cast("re.Match", _OPENING.match(gap))[1])
+            opens = _openers(_OPENING.match(gap)[1])  # type: ignore[index]  # it matches every string
             if "such-as" in opens and _SUCH_AS.match(gap):
                 for x in _list_from(spans, j, text):
                     add(x, "hyponymOf", _hypernym(spans, i, x, text), "such-as")
