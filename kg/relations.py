@@ -585,22 +585,23 @@ _IMPROVES = re.compile(
 
 
 # Most pairs of mentions match no gap pattern, and the patterns above (after `_TAIL`, which keeps
-# at most one parenthesis, and a "(" opens none of them) each open with one of a few words: the
-# word a gap opens with (its first run of word characters and hyphens, else its first character)
-# rules out the patterns that cannot open with it, one match a pair instead of one a pattern.
-# Each entry accepts every opening of its pattern as a prefix of that word (a superset: spaces
-# the pattern allows to be empty join words); a gap pattern most pairs never reach has none.
-_OPENING = re.compile(r"\s*(?:\([^()]{1,20}\)\s*)?([\w-]+|.?)")
+# at most one parenthesis, and a "(" opens none of them) each open with one of a few words, after a
+# comma or colon for some: a gap's opening (that comma or colon, if any, joined to the first run of
+# word characters and hyphens after it, else to the first other character) rules out the patterns
+# that cannot open so, one match a pair instead of one a pattern. Each entry accepts every opening
+# of its pattern as a prefix of that (a superset: spaces the pattern allows to be empty join
+# words); a gap pattern most pairs never reach has none.
+_OPENING = re.compile(r"\s*(?:\([^()]{1,20}\)\s*)?([,:]?)\s*([\w-]+|.?)")
 _OPENINGS = {
     name: re.compile(opening, re.IGNORECASE)
     for name, opening in (
         (
             "such-as",
-            r",|(?:such|including|e|like|especially|in)$|architecture|model|method|approach|technique|variant|"
+            r",?(?:such|including|e|like|especially|in)$|architecture|model|method|approach|technique|variant|"
             r"famil|network|algorithm|dataset|benchmark|task|metric|framework|tool|system",
         ),
-        ("and-other", r",|(?:and|or)$"),
-        ("is-a", r",|(?:is|are|as|a|an|one)$"),
+        ("and-other", r",?(?:and|or)$"),
+        ("is-a", r",?(?:is|are|as|a|an|one)$"),
         (
             "compare",
             r"\w+ly$|(?:also|even|still|against|vs|versus|compared|in|performs?|is|are)$|"
@@ -615,30 +616,41 @@ _OPENINGS = {
         ),
         (
             "using",
-            r",|(?:is|are|was|were|based|using|uses|use|employing|employs|via|by|built|relies|relying|with)$|leverag",
+            r",?(?:(?:is|are|was|were|based|using|uses|use|employing|employs|via|by|built|relies|relying|with)$|leverag)",
         ),
         (
             "builds-on",
-            r",|(?:that|which|also|further|first|then|builds|is|relies|extends|fine-tunes|distills|"
+            r",?(?:that|which|also|further|first|then|builds|is|relies|extends|fine-tunes|distills|"
             rf"{_MATERIAL_VERBS})$",
         ),
-        ("described-builds-on", r"[,:]"),
-        ("appositive", r"[,:]|(?:is|was)\b"),  # `_APPOSITIVE`: `_appositive` and `_DESCRIBED_FOR`
+        (
+            "described-builds-on",
+            rf"[,:](?:a|an|that|which|is|built|based|powered|{_MATERIAL_VERBS}|extends?|extending)$",
+        ),
+        ("appositive", r"[,:](?:a|an|the|one)$|,?(?:is|was)\b"),  # `_APPOSITIVE`: `_appositive`, `_DESCRIBED_FOR`
         ("achieves-in", r"(?:has|have|also|further|consistently)$|achiev|attain|deliver|set|establish|yield|reach"),
         (
             "trained-from",
-            r",|(?:a|an|is|are|was|were|fine-?tuned|distilled|initiali[sz]ed|pre-?trained|trained|post-trained|"
+            r",?(?:a|an|is|are|was|were|fine-?tuned|distilled|initiali[sz]ed|pre-?trained|trained|post-trained|"
             r"adapted)$",
         ),
-        ("improves", r",|\w+ly$|(?:also|further|has|have|can)$|improv|enhanc|boost|strengthen|empower|augment|equip"),
+        (
+            "improves",
+            r",?(?:\w+ly$|(?:also|further|has|have|can)$|improv|enhanc|boost|strengthen|empower|augment|equip)",
+        ),
     )
 }
 
 
-@lru_cache(maxsize=8192)  # a gap's first word: a few thousand cover most gaps
-def _openers(word: str) -> frozenset[str]:
-    """The names in `_OPENINGS` of the gap patterns a gap opening with `word` may match."""
-    return frozenset(name for name, opening in _OPENINGS.items() if opening.match(word))
+def _gap_openers(gap: str) -> frozenset[str]:
+    """The names in `_OPENINGS` of the gap patterns `gap` may match."""
+    opening = _OPENING.match(gap)
+    return _openers(opening[1] + opening[2])  # type: ignore[index]  # it matches every string
+
+
+@lru_cache(maxsize=8192)  # a gap's opening: a few thousand cover most gaps
+def _openers(opening: str) -> frozenset[str]:
+    return frozenset(name for name, pattern in _OPENINGS.items() if pattern.match(opening))
 
 
 def sentence_relations(text: str, spans: Sequence[Span]) -> set[tuple[Hashable, str, Hashable]]:
@@ -666,7 +678,7 @@ def sentence_relation_patterns(text: str, spans: Sequence[Span]) -> dict[tuple[H
             gap = text[a.end : b.start]
             if len(gap) > 160:
                 break
-            opens = _openers(_OPENING.match(gap)[1])  # type: ignore[index]  # it matches every string
+            opens = _gap_openers(gap)
             if "such-as" in opens and _SUCH_AS.match(gap):
                 for x in _list_from(spans, j, text):
                     add(x, "hyponymOf", _hypernym(spans, i, x, text), "such-as")
