@@ -590,7 +590,8 @@ _IMPROVES = re.compile(
 # word characters and hyphens after it, else to the first other character) rules out the patterns
 # that cannot open so, one match a pair instead of one a pattern. Each entry accepts every opening
 # of its pattern as a prefix of that (a superset: spaces the pattern allows to be empty join
-# words); a gap pattern most pairs never reach has none.
+# words); a gap pattern most pairs never reach has none. A pattern that opens otherwise needs its
+# entry changed with it (tests/test_relation_openings.py tries every gap of real sentences).
 _OPENING = re.compile(r"\s*(?:\([^()]{1,20}\)\s*)?([,:]?)\s*([\w-]+|.?)")
 _OPENINGS = {
     name: re.compile(opening, re.IGNORECASE)
