@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import TYPE_CHECKING, cast
 
 from paperkg.extract.own_work import OWN_WORK, with_own_work
@@ -583,6 +584,76 @@ _IMPROVES = re.compile(
 )
 
 
+# Most pairs of mentions match no gap pattern, and the patterns above (after `_TAIL`, which keeps
+# at most one parenthesis, and a "(" opens none of them) each open with one of a few words, after a
+# comma or colon for some: a gap's opening (that comma or colon, if any, joined to the first run of
+# word characters and hyphens after it, else to the first other character) rules out the patterns
+# that cannot open so, one match a pair instead of one a pattern. Each entry accepts every opening
+# of its pattern as a prefix of that (a superset: spaces the pattern allows to be empty join
+# words); a gap pattern most pairs never reach has none. A pattern that opens otherwise needs its
+# entry changed with it (tests/test_relation_openings.py tries every gap of real sentences).
+_OPENING = re.compile(r"\s*(?:\([^()]{1,20}\)\s*)?([,:]?)\s*([\w-]+|.?)")
+_OPENINGS = {
+    name: re.compile(opening, re.IGNORECASE)
+    for name, opening in (
+        (
+            "such-as",
+            r",?(?:such|including|e|like|especially|in)$|architecture|model|method|approach|technique|variant|"
+            r"famil|network|algorithm|dataset|benchmark|task|metric|framework|tool|system",
+        ),
+        ("and-other", r",?(?:and|or)$"),
+        ("is-a", r",?(?:is|are|as|a|an|one)$"),
+        (
+            "compare",
+            r"\w+ly$|(?:also|even|still|against|vs|versus|compared|in|performs?|is|are)$|"
+            r"outperform|surpass|beat|exceed|underperform|outpace|rival",
+        ),
+        ("pair-mid", r"(?:with|to|against|and)$"),
+        ("part-of", r"(?:module|component|layer|block|head|unit|part|subnetwork|encoder|decoder)s?$"),
+        (
+            "used-for",
+            r"(?:is|are|was|were|\w+ly|used|applied|designed|tailored|developed|proposed|employed|adapted|effective|"
+            r"for|to)$",
+        ),
+        (
+            "using",
+            r",?(?:(?:is|are|was|were|based|using|uses|use|employing|employs|via|by|built|relies|relying|with)$|leverag)",
+        ),
+        (
+            "builds-on",
+            r",?(?:that|which|also|further|first|then|builds|is|relies|extends|fine-tunes|distills|"
+            rf"{_MATERIAL_VERBS})$",
+        ),
+        (
+            "described-builds-on",
+            rf"[,:](?:a|an|that|which|is|built|based|powered|{_MATERIAL_VERBS}|extends?|extending)$",
+        ),
+        ("appositive", r"[,:](?:a|an|the|one)$|,?(?:is|was)\b"),  # `_APPOSITIVE`: `_appositive`, `_DESCRIBED_FOR`
+        ("achieves-in", r"(?:has|have|also|further|consistently)$|achiev|attain|deliver|set|establish|yield|reach"),
+        (
+            "trained-from",
+            r",?(?:a|an|is|are|was|were|fine-?tuned|distilled|initiali[sz]ed|pre-?trained|trained|post-trained|"
+            r"adapted)$",
+        ),
+        (
+            "improves",
+            r",?(?:\w+ly$|(?:also|further|has|have|can)$|improv|enhanc|boost|strengthen|empower|augment|equip)",
+        ),
+    )
+}
+
+
+def _gap_openers(gap: str) -> frozenset[str]:
+    """The names in `_OPENINGS` of the gap patterns `gap` may match."""
+    opening = _OPENING.match(gap)
+    return _openers(opening[1] + opening[2])  # type: ignore[index]  # it matches every string
+
+
+@lru_cache(maxsize=8192)  # a gap's opening: a few thousand cover most gaps
+def _openers(opening: str) -> frozenset[str]:
+    return frozenset(name for name, pattern in _OPENINGS.items() if pattern.match(opening))
+
+
 def sentence_relations(text: str, spans: Sequence[Span]) -> set[tuple[Hashable, str, Hashable]]:
     """`(subject entity, relation, object entity)` for the relations the sentence states."""
     return set(sentence_relation_patterns(text, spans))
@@ -608,12 +679,15 @@ def sentence_relation_patterns(text: str, spans: Sequence[Span]) -> dict[tuple[H
             gap = text[a.end : b.start]
             if len(gap) > 160:
                 break
-            if _SUCH_AS.match(gap):
+            opens = _gap_openers(gap)
+            if "such-as" in opens and _SUCH_AS.match(gap):
                 for x in _list_from(spans, j, text):
                     add(x, "hyponymOf", _hypernym(spans, i, x, text), "such-as")
-            elif _AND_OTHER.match(gap) or _IS_A.match(gap):
+            elif ("and-other" in opens and _AND_OTHER.match(gap)) or ("is-a" in opens and _IS_A.match(gap)):
                 add(a, "hyponymOf", b, "is-a")
-            elif _COMPARE.match(gap) or (_PAIR_MID.match(gap) and _COMPARE_LEAD.search(lead)):
+            elif ("compare" in opens and _COMPARE.match(gap)) or (
+                "pair-mid" in opens and _PAIR_MID.match(gap) and _COMPARE_LEAD.search(lead)
+            ):
                 for x in _list_from(spans, j, text):
                     add(a, "comparedWith", x, "compared")
             elif (
@@ -628,32 +702,44 @@ def sentence_relation_patterns(text: str, spans: Sequence[Span]) -> dict[tuple[H
             elif (
                 a.type in _USERS
                 and b.type in ("Task", "Method")
+                and "used-for" in opens
                 and _USED_FOR.match(gap)
                 and not (_RANGE_TO.match(gap) and _RANGE_FROM.search(lead))
             ):
                 for x in _list_from(spans, j, text, same_kind=True):
                     add(a, "usedFor", x, "used-for")
-            elif b.type in _ARTEFACTS | {"Dataset", "Concept"} and a.type in ("Task", "Method") and _USED_BY.match(gap):
+            elif (
+                b.type in _ARTEFACTS | {"Dataset", "Concept"}
+                and a.type in ("Task", "Method")
+                and "using" in opens
+                and _USED_BY.match(gap)
+            ):
                 for x in _list_from(spans, j, text, same_kind=True):
                     add(x, "usedFor", a, "using")
-            elif a.type in _ARTEFACTS and b.type in _USERS and _BUILDS_ON.match(gap):
+            elif a.type in _ARTEFACTS and b.type in _USERS and "builds-on" in opens and _BUILDS_ON.match(gap):
                 for x in _list_from(spans, j, text, same_kind=True):
                     add(x, "usedFor", a, "builds-on")
             elif (
                 a.type in _ARTEFACTS
                 and b.type in _USERS
+                and "described-builds-on" in opens
                 and _is_name(text, a)
                 and _DESCRIBED_BUILDS_ON.match(gap)
                 and not _NAME_LEAD.search(lead)
             ):
                 for x in _list_from(spans, j, text, same_kind=True):
                     add(x, "usedFor", a, "described-builds-on")
-            elif _PART_OF.match(gap):
+            elif "part-of" in opens and _PART_OF.match(gap):
                 add(a, "partOf", b, "part-of")
-            elif _is_name(text, a) and _appositive(text, a, b.start, b.end):
+            elif "appositive" in opens and _is_name(text, a) and _appositive(text, a, b.start, b.end):
                 if not _spells(text[b.start : b.end], text[a.start : a.end]):
                     add(a, "hyponymOf", b, "apposition")
-            elif a.type in _USERS and b.type in ("Task", "Method") and _DESCRIBED_FOR.match(gap):
+            elif (
+                a.type in _USERS
+                and b.type in ("Task", "Method")
+                and "appositive" in opens
+                and _DESCRIBED_FOR.match(gap)
+            ):
                 for x in _list_from(spans, j, text, same_kind=True):
                     add(a, "usedFor", x, "described-for")
             elif (
@@ -665,7 +751,7 @@ def sentence_relation_patterns(text: str, spans: Sequence[Span]) -> dict[tuple[H
                 )
             ):
                 add(b, "evaluatedOn", a, "experiments-show")
-            elif a.type in _ARTEFACTS and b.type == "Task" and _ACHIEVES_IN.match(gap):
+            elif a.type in _ARTEFACTS and b.type == "Task" and "achieves-in" in opens and _ACHIEVES_IN.match(gap):
                 for x in _list_from(spans, j, text, same_kind=True):
                     add(a, "usedFor", x, "achieves-in")
             elif a.type == "Task" and b.type in _ARTEFACTS and _PURPOSE_LEAD.match(lead) and _PURPOSE_MEANS.match(gap):
@@ -673,6 +759,7 @@ def sentence_relation_patterns(text: str, spans: Sequence[Span]) -> dict[tuple[H
             elif (
                 a.type in _ARTEFACTS
                 and b.type in _ARTEFACTS | {"Dataset"}
+                and "trained-from" in opens
                 and _TRAINED_FROM.match(gap)
                 and not _NAME_LEAD.search(lead)
             ):
@@ -680,27 +767,22 @@ def sentence_relation_patterns(text: str, spans: Sequence[Span]) -> dict[tuple[H
                     add(x, "usedFor", a, "trained-from")
             elif a.type in _ARTEFACTS and b.type == "Metric" and _MEASURED_BY.match(gap):
                 add(a, "evaluatedWith", b, "measured-by")
-            elif a.type in _ARTEFACTS and b.type in _ARTEFACTS and _IMPROVES.match(gap):
+            elif a.type in _ARTEFACTS and b.type in _ARTEFACTS and "improves" in opens and _IMPROVES.match(gap):
                 add(a, "usedFor", b, "improves")
-            elif _kind(a) == _kind(b) and (
-                (j == i + 1 and _LIST_GAP.match(gap) and _SEPARATOR.search(gap) and _closed_list(spans, i, text))
-                or (_PAIR_MID.match(gap) and _COMBINE_LEAD.search(lead))
-            ):
-                add(a, "conjunctionWith", b, "coordinated")
-                # what is combined with a list goes with each item ("combines CLIP with ALIGN and
-                # BLIP"); in a plain list only neighbours, as SciERC marks conjunctions ("A, B and C":
-                # not A with C, which its dev annotates once in the 27 times it was proposed)
-                if _PAIR_MID.match(gap) and _COMBINE_LEAD.search(lead):
-                    for x in _list_from(spans, j, text, same_kind=True)[1:]:
-                        add(a, "conjunctionWith", x, "listed")
-            elif (
-                j == i + 1
-                and _LIST_GAP.match(gap)
-                and _SEPARATOR.search(gap)
-                and _closed_list(spans, i, text)
-                and len(_list_from(spans, _list_start(spans, i, text), text)) >= 3
-            ):
-                add(a, "conjunctionWith", b, "list-of-kinds")
+            else:  # both patterns below read whether a and b are neighbours in a list: read once
+                listed = j == i + 1 and _LIST_GAP.match(gap) and _SEPARATOR.search(gap) and _closed_list(spans, i, text)
+                same = _kind(a) == _kind(b)
+                combined = same and "pair-mid" in opens and _PAIR_MID.match(gap) and _COMBINE_LEAD.search(lead)
+                if same and (listed or combined):
+                    add(a, "conjunctionWith", b, "coordinated")
+                    # what is combined with a list goes with each item ("combines CLIP with ALIGN and
+                    # BLIP"); in a plain list only neighbours, as SciERC marks conjunctions ("A, B and C":
+                    # not A with C, which its dev annotates once in the 27 times it was proposed)
+                    if combined:
+                        for x in _list_from(spans, j, text, same_kind=True)[1:]:
+                            add(a, "conjunctionWith", x, "listed")
+                elif listed and len(_list_from(spans, _list_start(spans, i, text), text)) >= 3:
+                    add(a, "conjunctionWith", b, "list-of-kinds")
     return found
 
 
