@@ -143,7 +143,7 @@ def _own_nquads(links: LocalLinks) -> bytes:
     """The paper's description, sentences, mentions and relation mentions as N-Quads
     (`kg.rdf.paper_nquads`, `kg.rdf.sentence_nquads`)."""
     paper, at = links.paper, links.paper.iri.value
-    lines = [paper_nquads(links.record)]
+    lines = [paper_nquads(links.record, at)]
     lines += [sentence_nquads(at, s) for s in paper.sentences.values()]
     lines += [mention_nquads(at, lm) for lm in paper.mentions]
     lines += relation_mention_nquads(paper)

@@ -16,7 +16,7 @@ from paperkg.kg.iris import (
     form_iri_text,
     merge_iri_text,
     paper_iri,
-    relation_mention_iri,
+    relation_mention_iri_text,
     sentence_iri_text,
     statement_iri,
 )
@@ -25,11 +25,12 @@ from paperkg.kg.nquads import iri, literal, literal_end, oxigraph_literal
 from paperkg.kg.terms import Term, dcterms, fabio, integer, named, oa, pkg, prism, prov, rdf, sdo, skos, term_value, xsd
 
 
-def paper_nquads(paper: Paper) -> str:
-    """The bibliographic description of one paper (not its entities), as N-Quads lines, byte for
-    byte what `kg.nquads.serialized` writes of its quads: an extraction worker writes one a paper,
-    and making its literals as terms first took longer than the rest of its lines (`kg.nquads`)."""
-    at = f"<{paper_iri(paper.key).value}> "
+def paper_nquads(paper: Paper, at: str) -> str:
+    """The bibliographic description of one paper (not its entities), whose IRI is `at`, as N-Quads
+    lines, byte for byte what `kg.nquads.serialized` writes of its quads: an extraction worker
+    writes one a paper, and making its literals as terms first took longer than the rest of its
+    lines (`kg.nquads`)."""
+    at = f"<{at}> "
     lines = [_A_PAPER, _A_SCHOLARLY_ARTICLE, f"{_TITLE}{oxigraph_literal(paper.title)} .\n"]
     if paper.abstract:
         lines.append(f"{_ABSTRACT}{oxigraph_literal(paper.abstract)} .\n")
@@ -124,9 +125,9 @@ def mention_nquads(paper: str, lm: LinkedMention) -> str:
         f"{_EXACT}{literal(m.text)} .\n",
         f'{_START}"{m.start}{_INTEGER}',
         f'{_END}"{m.end}{_INTEGER}',
-        f"{_ROLE}{iri(getattr(pkg, lm.role))} .\n",
+        f"{_ROLE}{_pkg_iri(lm.role)} .\n",
         f"{_EXTRACTOR}{literal(m.source or 'unknown')} .\n",
-        f"{_ENTITY_TYPE}{iri(getattr(pkg, lm.type))} .\n",
+        f"{_ENTITY_TYPE}{_pkg_iri(lm.type)} .\n",
     )
     if lm.acronym_key is not None:
         lines += (f"{_ACRONYM_KEY}{literal(lm.acronym_key)} .\n",)
@@ -165,14 +166,14 @@ def relation_mention_nquads(paper: LinkedPaper) -> Iterator[str]:
             f"{_PAPER}<{at}> .\n",
             f"{_SENTENCE}<{sentence_iri_text(at, *r.sentence)}> .\n",
             f"{_SUBJECT}{iri(r.subject)} .\n",
-            f"{_RELATION}{iri(getattr(pkg, r.relation))} .\n",
+            f"{_RELATION}{_pkg_iri(r.relation)} .\n",
             f"{_OBJECT}{iri(r.object)} .\n",
         )
         if r.score is not None:
             lines += (f"{_SCORE}{literal(f'{r.score:.3f}', xsd.decimal)} .\n",)
         if r.patterns:
             lines += (f"{_PATTERN}{literal(' '.join(sorted(r.patterns)))} .\n",)
-        yield f"<{relation_mention_iri(paper.iri, n).value}> ".join(lines)
+        yield f"<{relation_mention_iri_text(at, n)}> ".join(lines)
 
 
 # -- entities --------------------------------------------------------------------------------------
