@@ -135,13 +135,13 @@ def prepare(ex: PaperExtraction) -> PreparedPaper:
     """Link a paper on its own and write its own quads: `kg build`'s finish step, run where the
     paper was extracted (`kg.engines`)."""
     links = link_locally(ex)
-    with one_base():
-        return PreparedPaper(links, _own_nquads(links))
+    return PreparedPaper(links, _own_nquads(links))
 
 
 def _own_nquads(links: LocalLinks) -> bytes:
     """The paper's description, sentences, mentions and relation mentions as N-Quads
-    (`kg.rdf.paper_nquads`, `kg.rdf.sentence_nquads`)."""
+    (`kg.rdf.paper_nquads`, `kg.rdf.sentence_nquads`): every IRI in them is the paper's or
+    under it, so none is minted here (`kg.iris.one_base`)."""
     paper, at = links.paper, links.paper.iri.value
     lines = [paper_nquads(links.record, at)]
     lines += [sentence_nquads(at, s) for s in paper.sentences.values()]
