@@ -40,7 +40,6 @@ the build's own record (with it when none waited). Nothing is written after the 
 from __future__ import annotations
 
 import gc
-import io
 import os
 import tempfile
 from collections import Counter, defaultdict
@@ -79,7 +78,7 @@ from paperkg.kg.rdf import (
     link_nquads,
     link_quads,
     mention_nquads,
-    paper_quads,
+    paper_nquads,
     relation_mention_nquads,
     sentence_nquads,
     statement_nquads,
@@ -136,17 +135,16 @@ def prepare(ex: PaperExtraction) -> PreparedPaper:
     """Link a paper on its own and write its own quads: `kg build`'s finish step, run where the
     paper was extracted (`kg.engines`)."""
     links = link_locally(ex)
-    nquads = io.BytesIO()
-    with one_base():
-        ox.serialize(paper_quads(links.record), nquads, ox.RdfFormat.N_QUADS)
-        nquads.write(_own_nquads(links))
-    return PreparedPaper(links, nquads.getvalue())
+    return PreparedPaper(links, _own_nquads(links))
 
 
 def _own_nquads(links: LocalLinks) -> bytes:
-    """The paper's sentences, mentions and relation mentions as N-Quads (`kg.rdf.sentence_nquads`)."""
+    """The paper's description, sentences, mentions and relation mentions as N-Quads
+    (`kg.rdf.paper_nquads`, `kg.rdf.sentence_nquads`): every IRI in them is the paper's or
+    under it, so none is minted here (`kg.iris.one_base`)."""
     paper, at = links.paper, links.paper.iri.value
-    lines = [sentence_nquads(at, s) for s in paper.sentences.values()]
+    lines = [paper_nquads(links.record, at)]
+    lines += [sentence_nquads(at, s) for s in paper.sentences.values()]
     lines += [mention_nquads(at, lm) for lm in paper.mentions]
     lines += relation_mention_nquads(paper)
     return "".join(lines).encode()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 
 import pyoxigraph as ox
 
@@ -34,7 +35,14 @@ def paper_iri(paper_key: str) -> ox.NamedNode:
 
 
 def entity_iri(entity_key: str) -> ox.NamedNode:
-    return ox.NamedNode(f"{_base()}entity/{slug(entity_key)}")
+    return _entity_iri(_base(), entity_key)
+
+
+# An entity's IRI is made for each of its mentions, in every paper that names it: the term is made
+# (and its IRI checked) once per key and base. A term is immutable, so mentions may share one.
+@lru_cache(maxsize=65536)
+def _entity_iri(base: str, entity_key: str) -> ox.NamedNode:
+    return ox.NamedNode(f"{base}entity/{slug(entity_key)}")
 
 
 _SHA1 = hashlib.sha1()  # copied: `hashlib.sha1()` looks the digest up in OpenSSL at every call (a fifth of its time)
@@ -60,7 +68,12 @@ def mention_iri(paper: ox.NamedNode, n: int) -> ox.NamedNode:
 
 
 def relation_mention_iri(paper: ox.NamedNode, n: int) -> ox.NamedNode:
-    return ox.NamedNode(f"{paper.value}/r{n}")
+    return ox.NamedNode(relation_mention_iri_text(paper.value, n))
+
+
+def relation_mention_iri_text(paper: str, n: int) -> str:
+    """`relation_mention_iri` as a string, for N-Quads written without terms (`sentence_iri_text`)."""
+    return f"{paper}/r{n}"
 
 
 def merge_iri_text(entity: str, alias: str) -> str:

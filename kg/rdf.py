@@ -16,49 +16,45 @@ from paperkg.kg.iris import (
     form_iri_text,
     merge_iri_text,
     paper_iri,
-    relation_mention_iri,
+    relation_mention_iri_text,
     sentence_iri_text,
     statement_iri,
 )
 from paperkg.kg.linking import LinkedMention, LinkedPaper
-from paperkg.kg.nquads import iri, literal, literal_end
+from paperkg.kg.nquads import iri, literal, literal_end, oxigraph_literal
 from paperkg.kg.terms import Term, dcterms, fabio, integer, named, oa, pkg, prism, prov, rdf, sdo, skos, term_value, xsd
 
 
-def paper_quads(paper: Paper) -> Iterator[ox.Quad]:
-    """The bibliographic description of one paper (not its entities)."""
-    s = paper_iri(paper.key)
-
-    def q(p, o):
-        return ox.Quad(s, p, o)
-
-    yield q(rdf.type, pkg.Paper)
-    yield q(rdf.type, sdo.ScholarlyArticle)
-    yield q(dcterms.title, ox.Literal(paper.title))
+def paper_nquads(paper: Paper, at: str) -> str:
+    """The bibliographic description of one paper (not its entities), whose IRI is `at`, as N-Quads
+    lines, byte for byte what `kg.nquads.serialized` writes of its quads: an extraction worker
+    writes one a paper, and making its literals as terms first took longer than the rest of its
+    lines (`kg.nquads`)."""
+    at = f"<{at}> "
+    lines = [_A_PAPER, _A_SCHOLARLY_ARTICLE, f"{_TITLE}{oxigraph_literal(paper.title)} .\n"]
     if paper.abstract:
-        yield q(dcterms.abstract, ox.Literal(paper.abstract))
+        lines.append(f"{_ABSTRACT}{oxigraph_literal(paper.abstract)} .\n")
     if paper.date:
-        yield q(dcterms.issued, ox.Literal(paper.date, datatype=getattr(xsd, xsd_type(paper.date))))
+        lines.append(f"{_ISSUED}{oxigraph_literal(paper.date, getattr(xsd, xsd_type(paper.date)))} .\n")
     if paper.date_text:
-        yield q(pkg.dateText, ox.Literal(paper.date_text))
+        lines.append(f"{_DATE_TEXT}{oxigraph_literal(paper.date_text)} .\n")
     if paper.year is not None:
-        yield q(pkg.year, integer(paper.year))
+        lines.append(f'{_YEAR}"{paper.year}{_INTEGER}')
     if paper.arxiv_id:
-        yield q(fabio.hasArXivId, ox.Literal(paper.arxiv_id))
+        lines.append(f"{_ARXIV_ID}{oxigraph_literal(paper.arxiv_id)} .\n")
     if paper.doi:
-        yield q(prism.doi, ox.Literal(paper.doi))
-    for url in paper.urls:
-        yield q(sdo.url, ox.NamedNode(url))
-    for url in paper.code_urls:
-        yield q(sdo.codeRepository, ox.NamedNode(url))
-    for name in paper.authors:
-        yield q(dcterms.creator, ox.Literal(name))
+        lines.append(f"{_DOI}{oxigraph_literal(paper.doi)} .\n")
+    # an IRI is made a term to be checked, as a quad's would be: a listing's URL may not be one
+    lines += [f"{_URL}{iri(ox.NamedNode(url))} .\n" for url in paper.urls]
+    lines += [f"{_CODE_REPOSITORY}{iri(ox.NamedNode(url))} .\n" for url in paper.code_urls]
+    lines += [f"{_CREATOR}{oxigraph_literal(name)} .\n" for name in paper.authors]
     count = paper.author_count if paper.author_count is not None else (len(paper.authors) or None)
     if count is not None:
-        yield q(pkg.authorCount, integer(count))
+        lines.append(f'{_AUTHOR_COUNT}"{count}{_INTEGER}')
     if paper.upvotes is not None:
-        yield q(pkg.upvotes, integer(paper.upvotes))
-    yield from location_quads(paper)
+        lines.append(f'{_UPVOTES}"{paper.upvotes}{_INTEGER}')
+    lines += [f"{_SOURCE_LOCATION}{oxigraph_literal(location)} .\n" for location in paper.locations]
+    return at + at.join(lines)
 
 
 def location_quads(paper: Paper) -> Iterator[ox.Quad]:
@@ -87,6 +83,15 @@ _SUBJECT, _RELATION, _OBJECT, _SCORE, _PATTERN = (
 _INTEGER = literal_end(xsd.integer)  # after a number's digits, which need no escaping
 _A_SENTENCE, _A_MENTION, _A_RELATION_MENTION = (
     f"{_TYPE}{iri(c)} .\n" for c in (pkg.Sentence, pkg.Mention, pkg.RelationMention)
+)
+_A_PAPER, _A_SCHOLARLY_ARTICLE = (f"{_TYPE}{iri(c)} .\n" for c in (pkg.Paper, sdo.ScholarlyArticle))
+_TITLE, _ABSTRACT, _ISSUED, _DATE_TEXT, _YEAR, _ARXIV_ID, _DOI = (
+    f"<{p.value}> "
+    for p in (dcterms.title, dcterms.abstract, dcterms.issued, pkg.dateText, pkg.year, fabio.hasArXivId, prism.doi)
+)
+_URL, _CODE_REPOSITORY, _CREATOR, _AUTHOR_COUNT, _UPVOTES, _SOURCE_LOCATION = (
+    f"<{p.value}> "
+    for p in (sdo.url, sdo.codeRepository, dcterms.creator, pkg.authorCount, pkg.upvotes, pkg.sourceLocation)
 )
 
 
@@ -120,9 +125,9 @@ def mention_nquads(paper: str, lm: LinkedMention) -> str:
         f"{_EXACT}{literal(m.text)} .\n",
         f'{_START}"{m.start}{_INTEGER}',
         f'{_END}"{m.end}{_INTEGER}',
-        f"{_ROLE}{iri(getattr(pkg, lm.role))} .\n",
+        f"{_ROLE}{_pkg_iri(lm.role)} .\n",
         f"{_EXTRACTOR}{literal(m.source or 'unknown')} .\n",
-        f"{_ENTITY_TYPE}{iri(getattr(pkg, lm.type))} .\n",
+        f"{_ENTITY_TYPE}{_pkg_iri(lm.type)} .\n",
     )
     if lm.acronym_key is not None:
         lines += (f"{_ACRONYM_KEY}{literal(lm.acronym_key)} .\n",)
@@ -161,14 +166,14 @@ def relation_mention_nquads(paper: LinkedPaper) -> Iterator[str]:
             f"{_PAPER}<{at}> .\n",
             f"{_SENTENCE}<{sentence_iri_text(at, *r.sentence)}> .\n",
             f"{_SUBJECT}{iri(r.subject)} .\n",
-            f"{_RELATION}{iri(getattr(pkg, r.relation))} .\n",
+            f"{_RELATION}{_pkg_iri(r.relation)} .\n",
             f"{_OBJECT}{iri(r.object)} .\n",
         )
         if r.score is not None:
             lines += (f"{_SCORE}{literal(f'{r.score:.3f}', xsd.decimal)} .\n",)
         if r.patterns:
             lines += (f"{_PATTERN}{literal(' '.join(sorted(r.patterns)))} .\n",)
-        yield f"<{relation_mention_iri(paper.iri, n).value}> ".join(lines)
+        yield f"<{relation_mention_iri_text(at, n)}> ".join(lines)
 
 
 # -- entities --------------------------------------------------------------------------------------

@@ -6,10 +6,13 @@ from __future__ import annotations
 import pickle
 from dataclasses import replace
 
+import pyoxigraph as ox
 from graph_papers import all_papers, ent, extraction, paper
 
 from paperkg.extract.records import PaperExtraction, ScoredRelation
 from paperkg.kg.ingest import PreparedPaper, prepare
+from paperkg.kg.linking import links_from_wire, links_to_wire
+from paperkg.kg.relations import RelationMention
 
 ABSTRACT = "We train XNet on COCO. XNet beats SAM on COCO."
 
@@ -51,3 +54,29 @@ def test_a_received_paper_holds_one_term_for_each_iri():
     assert received.links.pending
     for mention in received.links.pending:
         assert any(mention is lm.iri for lm in linked.mentions)
+
+
+def test_each_iri_is_sent_once():
+    for prepared in sent():
+        iris = links_to_wire(prepared.links)[-1]
+        assert len(iris) == len(set(iris))
+        linked = prepared.links.paper
+        assert {lm.entity.value for lm in linked.mentions} | {lm.iri.value for lm in linked.mentions} <= set(iris)
+
+
+def test_links_whose_keys_pending_and_relations_name_other_iris_are_received_the_same():
+    # `link_locally` names only its mentions and their entities there; the wire does not rely on it
+    links = prepare(related()).links
+    other, stray = ox.NamedNode("https://example.org/other"), ox.NamedNode("https://example.org/stray")
+    first = links.paper.mentions[0]
+    relation = RelationMention(other, "usedFor", first.iri, ("abstract", 0), None, frozenset({"p"}))
+    links = replace(
+        links,
+        paper=replace(links.paper, sentences={}, relations=[*links.paper.relations, relation]),
+        keys={**links.keys, stray: "stray", first.entity: "again"},
+        pending={other: "X", first.iri: "Y"},
+    )
+    received = links_from_wire(pickle.loads(pickle.dumps(links_to_wire(links))))
+    assert received == links
+    assert received.paper.relations[-1].object is received.paper.mentions[0].iri
+    assert next(iter(received.pending)) is received.paper.relations[-1].subject
