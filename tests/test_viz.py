@@ -500,12 +500,14 @@ def test_region_layout_places_lone_groups_and_one_region_alone():
     assert region_layout(nx.Graph(), []) == ({}, [])
 
 
-def test_each_node_keeps_its_strongest_links_by_association_strength():
+def test_each_node_keeps_its_strongest_pairs_by_association_strength_typed_ones_twice():
     """A hub in 100 papers shares 10 with each of a, b and c and 4 with x; x and y (5 papers
-    each) share 3, a and b one. By counts the hub's links are the strongest; by association
-    strength (shared / product of papers) they are the weakest: hub-a 10/500 against a-b 1/25.
-    With one link a node: x and y keep theirs, a and b theirs, c its link to the hub, the hub
-    one of its ties (by name); the typed relation and a focus's links always stay."""
+    each) share 3, a and b one; a is used for c in one paper, the hub for x in two. By counts the
+    hub's links are the strongest; by association strength (shared / product of papers) they are
+    the weakest: hub-a 10/500 against a-b 1/25. A typed relation counts twice: a-c 2/25 beats a-b
+    and c's tie to the hub, while hub-x (2 * 4/500) loses to x-y and takes its typed relation
+    with it. With one pair a node: x and y keep theirs, a and c theirs, b its link to a, the hub
+    one of its ties (by name); a focus's links always stay."""
     g = nx.MultiDiGraph()
     entity(g, "hub", "hub", papers=100)
     for node in "abcxy":
@@ -516,6 +518,12 @@ def test_each_node_keeps_its_strongest_links_by_association_strength():
     cooc(g, "x", "y", 3)
     cooc(g, "a", "b", 1)
     g.add_edge("a", "c", key="usedFor", relation="usedFor", weight=1)
-    assert {(u, v) for u, v, _ in weak_links(g, 1)} == {("hub", "b"), ("hub", "x")}
+    g.add_edge("hub", "x", key="usedFor", relation="usedFor", weight=2)
+    assert set(weak_links(g, 1)) == {
+        ("hub", "b", "coOccursWith"),
+        ("hub", "c", "coOccursWith"),
+        ("hub", "x", "coOccursWith"),
+        ("hub", "x", "usedFor"),
+    }
     assert weak_links(g, 1, keep=("hub",)) == []
-    assert select(g, links=1).graph.number_of_edges() == g.number_of_edges() - 2
+    assert select(g, links=1).graph.number_of_edges() == g.number_of_edges() - 4

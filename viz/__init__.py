@@ -12,6 +12,7 @@ the shared entities make two or three small regions and the single-paper ones st
 of what the graph knows; the demo has 51 of 789, enough for several named communities."""
 
 STRONGEST_LINKS = 4
-"""Co-occurrence links each node of a page keeps, its strongest by association strength
-(`viz.select.weak_links`): 300 hubs of a large graph share papers nearly pairwise, and forty
-thousand lines make a page of megabytes that shows nothing; VOSviewer draws about 1,000."""
+"""Pairs of entities each node of a page keeps the links of, its strongest by association strength
+(`viz.select.weak_links`): 300 hubs of a large graph share papers nearly pairwise and are joined
+by thousands of typed relations stated once; all those lines make a page of megabytes that shows
+nothing; VOSviewer draws about 1,000."""

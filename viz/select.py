@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from paperkg.schema.errors import InputError
-from paperkg.schema.namespaces import CO_OCCURRENCE
+from paperkg.schema.namespaces import CO_OCCURRENCE, RELATIONS
 from paperkg.viz import DEFAULT_MAX_NODES, SHARED_ENOUGH, STRONGEST_LINKS
 from paperkg.viz.attributes import (
     aliases_of,
@@ -89,8 +89,8 @@ def select(
     (counted in `single_paper_left_out`), so the map shows what papers share rather than each
     abstract's own terms; otherwise, and around a focus, nothing is.
 
-    Of the co-occurrence links between the nodes kept, each node keeps its `links` strongest
-    (`weak_links`; `None` or 0 keeps them all).
+    Of the links between the entities kept (co-occurrence and typed relations), each node keeps
+    those of its `links` strongest pairs (`weak_links`; `None` or 0 keeps them all).
     """
     total_entities = _graph_count(graph, "entities", lambda n: not is_paper(graph, n))
     total_papers = _graph_count(graph, "papers", lambda n: is_paper(graph, n))
@@ -167,23 +167,36 @@ def induced(graph: nx.MultiDiGraph, nodes: Collection) -> nx.MultiDiGraph:
 
 
 def weak_links(graph: nx.MultiDiGraph, per_node: int, keep: Collection = ()) -> list[tuple]:
-    """The co-occurrence edges (u, v, key) that are not among the `per_node` strongest links of
-    either end. Strength is association strength, the shared papers divided by the product of the
-    two entities' papers (VOSviewer's normalisation): how much more two entities meet than their
-    sizes predict, so the hubs every paper names do not take all the links. Typed relations and
-    the links of the nodes in `keep` (a focus) always stay."""
-    strength: dict[tuple, float] = {}
-    by_node: dict = {}
+    """The links between entities (co-occurrence and typed relations, as edges (u, v, key)) whose
+    pair is not among the `per_node` strongest pairs of either end. A pair's strength is its
+    association strength, the papers the two share divided by the product of their papers
+    (VOSviewer's normalisation): how much more two entities meet than their sizes predict, so the
+    hubs every paper names do not take all the links. A typed relation says more than a shared
+    paper: its pair counts twice as strong (as it pulls twice as hard in the layout,
+    `viz.map_layout`). A pair kept keeps all its links; the links of the nodes in `keep` (a
+    focus) always stay, and so do the edges of papers."""
+    links: dict[frozenset, list[tuple]] = {}
+    shared: dict[frozenset, float] = {}
     for u, v, k, data in graph.edges(keys=True, data=True):
-        if str(data.get("relation") or "") != CO_OCCURRENCE or u in keep or v in keep:
+        relation = str(data.get("relation") or "")
+        if u == v or u in keep or v in keep or not (relation == CO_OCCURRENCE or relation in RELATIONS):
             continue
-        strength[(u, v, k)] = edge_weight(data) / (max(papers_of(graph, u), 1) * max(papers_of(graph, v), 1))
-        by_node.setdefault(u, []).append((u, v, k))
-        by_node.setdefault(v, []).append((u, v, k))
-    strong = set()
-    for edges in by_node.values():
-        strong.update(sorted(edges, key=lambda e: (-strength[e], str(e[0]), str(e[1])))[:per_node])
-    return [e for e in strength if e not in strong]
+        pair = frozenset((u, v))
+        links.setdefault(pair, []).append((u, v, k))
+        if relation == CO_OCCURRENCE:
+            shared[pair] = max(shared.get(pair, 0.0), edge_weight(data))
+    strength: dict[frozenset, tuple] = {}
+    by_node: dict = {}
+    for pair, edges in links.items():
+        u, v = sorted(pair, key=str)
+        typed = any(str(graph.edges[e].get("relation")) != CO_OCCURRENCE for e in edges)
+        papers = shared.get(pair) or max(edge_weight(graph.edges[e]) for e in edges)
+        association = papers / (max(papers_of(graph, u), 1) * max(papers_of(graph, v), 1))
+        strength[pair] = (-association * (2 if typed else 1), str(u), str(v))
+        by_node.setdefault(u, []).append(pair)
+        by_node.setdefault(v, []).append(pair)
+    strong = {pair for pairs in by_node.values() for pair in sorted(pairs, key=strength.__getitem__)[:per_node]}
+    return [e for pair, edges in links.items() if pair not in strong for e in edges]
 
 
 def _graph_count(graph: nx.Graph, attribute: str, counts: Callable) -> int:
