@@ -2,7 +2,7 @@
 links to reference vocabularies (node attribute `links`: a list of {"iri", "match", "source"},
 see `kg.external`) and every node's name keys for the page's search (node attribute `keys`:
 {name or alias: `kg.names.lookup_key` of it}), plus the facts the page header shows (graph
-name, total papers and entities, when it was built).
+name, total papers and entities, when it was built, the month of its newest paper).
 
     graph = page_graph(Store(path))
     selection = viz.select.select(graph, focus="SAE", depth=2, key=lookup_key)
@@ -25,6 +25,7 @@ from paperkg.kg.external import entity_links
 from paperkg.kg.names import lookup_key
 from paperkg.kg.store import Store
 from paperkg.kg.terms import PREFIXES, pkg, rdf, term_value
+from paperkg.kg.timeline import corpus_months
 from paperkg.schema.namespaces import ENTITY_TYPES, PKG_NS, RELATIONS
 
 _LAST_BUILD = "SELECT (MAX(?t) AS ?t) WHERE { ?b a pkg:Build ; prov:endedAtTime ?t }"
@@ -48,7 +49,7 @@ def page_graph(
     entities in at least `min_papers` papers (pass none of these when the page has a focus: its
     neighbourhood goes through entities of every type). Graph attributes: `name` (`name`, else
     what the graph was built from, see `built_from`), `papers` and `entities` (totals in the
-    store), `built` (see `last_build`).
+    store), `built` (see `last_build`), `last_month` (YYYY-MM of the newest dated paper, or None).
 
     A page shows a few hundred entities of a graph that may hold half a million, so with
     `max_nodes` only what it can show is read: the `max_nodes` entities in the most papers (and
@@ -86,6 +87,7 @@ def page_graph(
         papers=_count(store, _PAPERS),
         entities=entity_count(store, ENTITY_TYPES),
         built=last_build(store),
+        last_month=max(corpus_months(store.oxigraph).months, default=None),
     )
     return graph
 

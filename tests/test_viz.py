@@ -303,6 +303,21 @@ def test_the_month_slider_stops_at_each_month_something_first_appears(graph):
     assert nodes["evil"]["first"] == "" and "month-attack" not in html  # not a month: dates nothing
 
 
+def test_the_month_slider_ends_at_the_graphs_newest_month(graph):
+    """The hubs of a corpus all appear in its first months: the last stop is the newest paper's
+    month, so the slider's label says how recent the graph is; text that is not a month is no stop."""
+    graph.nodes["sae"]["first_month"] = "2025-03"
+    graph.nodes["pythia"]["first_month"] = "2025-09"
+    stops = r'data-months="([^"]*)"'
+    graph.graph["last_month"] = "2026-07"
+    assert re.findall(stops, page_html(select(graph))) == ["2025-03 2025-09 2026-07"]
+    assert 'Graph as of <output id="month-shown" for="month">2026-07</output>' in page_html(select(graph))
+    for last in ("2025-09", "2025-05", '2026-1"><i id=month-attack>', None):
+        graph.graph["last_month"] = last
+        html = page_html(select(graph))
+        assert re.findall(stops, html) == ["2025-03 2025-09"] and "month-attack" not in html
+
+
 def test_no_slider_without_two_months(graph):
     graph.nodes["sae"]["first_month"] = "2025-03"
     assert 'id="month"' not in page_html(select(graph))

@@ -286,3 +286,16 @@ def test_a_focus_read_around_the_entity_shows_what_reading_everything_shows(buil
         around = select(page_graph(built, focus=sae.iri, depth=depth, max_nodes=300), focus=sae.iri, depth=depth)
         assert around.focus == everything.focus == (sae.iri,)
         assert _shown(around) == _shown(everything)
+
+
+def test_a_page_graph_knows_its_newest_month(built, tmp_path):
+    """The newest full date among the papers ("Oct 16" has no year, "2025" no month); none
+    for a graph without dated papers."""
+    from graph_papers import DATES, all_dated, build
+
+    from paperkg.kg.page_graph import page_graph
+
+    newest = max(d[:7] for d in DATES if d[:4].isdigit() and len(d) >= 7)
+    assert newest == "2025-09"
+    assert page_graph(build(tmp_path / "dated", all_dated()), max_nodes=5).graph["last_month"] == newest
+    assert page_graph(built, max_nodes=5).graph["last_month"] is None

@@ -42,7 +42,16 @@ def median_month_of(graph: nx.Graph, node: Hashable) -> str | None:
 
 def first_month_of(graph: nx.Graph, node: Hashable) -> str | None:
     """YYYY-MM, or None: anything else (text from a store is untrusted) dates nothing."""
-    month = str(graph.nodes[node].get("first_month") or "")
+    return _month(graph.nodes[node].get("first_month"))
+
+
+def last_month_of(graph: nx.Graph) -> str | None:
+    """The graph's newest month (graph attribute `last_month`, YYYY-MM), or None."""
+    return _month(graph.graph.get("last_month"))
+
+
+def _month(value: object) -> str | None:
+    month = str(value or "")
     return month if _MONTH.fullmatch(month) else None
 
 

@@ -27,6 +27,7 @@ from paperkg.viz.attributes import (
     aliases_of,
     first_month_of,
     label_of,
+    last_month_of,
     links_of,
     median_month_of,
     papers_of,
@@ -280,9 +281,14 @@ def _months(graph) -> dict:
 
 def _first_months(graph) -> list[str]:
     """The months in which the page's nodes first appear, in order: the slider's stops (none
-    when fewer than two, as there is nothing to slide through)."""
+    when fewer than two, as there is nothing to slide through), ending at the graph's last month
+    (graph attribute `last_month`, the newest paper's) when that is later: the hubs of a corpus
+    all appear in its first months, and the slider's last stop says how recent the graph is."""
     months = sorted({m for n in graph if (m := first_month_of(graph, n))})
-    return months if len(months) > 1 else []
+    last = last_month_of(graph)
+    if len(months) < 2:
+        return []
+    return [*months, last] if last is not None and last > months[-1] else months
 
 
 def _legend_time(graph) -> dict | None:
