@@ -187,10 +187,10 @@ def resolve_entity(name: str, value: str, backend: Backend, notes: list[str] | N
     ]
     chosen, *others = which(refs, None if name == "entity" else parse_entity_type(name))
     if others and notes is not None:
-        listing = "; ".join(f"<{r.iri}> {r.name} ({r.type}, {r.paper_count or 0} papers)" for r in others[:5])
+        listing = "; ".join(f"<{r.iri}> {r.described()}" for r in others[:5])
         more = f"; {len(others) - 5} more" if len(others) > 5 else ""
         notes.append(
-            f"--bind {name}={value}: {chosen.name} ({chosen.type}, {chosen.paper_count or 0} papers), the entity"
+            f"--bind {name}={value}: {chosen.described()}, the entity"
             f" in the most papers of {len(others) + 1} so named; to bind another, give its IRI: {listing}{more}"
         )
     return ox.NamedNode(chosen.iri)

@@ -22,6 +22,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from paperkg.kg.store import Store
+from paperkg.kg.terminal import plural
 from paperkg.kg.terms import PREFIXES, pkg, rdf, skos, term_value
 from paperkg.schema.namespaces import ENTITY_TYPES, PKG_NS
 
@@ -40,6 +41,10 @@ class EntityRef:
     name: str
     type: str  # local name of its class, e.g. "Method"
     paper_count: int | None
+
+    def described(self) -> str:
+        """Its name, type and papers, as notes name an entity: "BERT (Model, 1 paper)"."""
+        return f"{self.name} ({self.type}, {plural(self.paper_count or 0, 'paper')})"
 
 
 def entity_ref(store: Store, entity: ox.NamedNode) -> EntityRef | None:

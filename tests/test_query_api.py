@@ -170,7 +170,7 @@ def test_a_name_of_several_entities_binds_the_one_lookup_shows_and_offers_the_ot
     notes: list[str] = []
     assert to_term("entity", "PE", backend, notes) == ox.NamedNode(ENTITY + "positional-encoding")
     [note] = notes
-    assert "positional encoding (Method, 1 papers)" in note and f"<{ENTITY}prediction-error>" in note
+    assert "positional encoding (Method, 1 paper)" in note and f"<{ENTITY}prediction-error>" in note
 
 
 def test_entity_name_errors(backend):

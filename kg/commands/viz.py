@@ -194,9 +194,9 @@ def _focus_entity(store, term: str) -> str:
         raise NothingFound(f"no entity named {term!r} in the graph{hint}")
     main, *others = found
     if others:
-        names = "; ".join(f"{o.name} ({o.type}, {o.paper_count or 0} papers)" for o in others[:5])
+        names = "; ".join(o.described() for o in others[:5])
         click.echo(
-            f"note: {term!r} means {main.name} ({main.type}, {main.paper_count or 0} papers), the entity in the"
+            f"note: {term!r} means {main.described()}, the entity in the"
             f" most papers of {len(found)} so named; also: {names} (kg lookup {term} lists them)",
             err=True,
         )
