@@ -16,3 +16,8 @@ STRONGEST_LINKS = 4
 (`viz.select.weak_links`): 300 hubs of a large graph share papers nearly pairwise and are joined
 by thousands of typed relations stated once; all those lines make a page of megabytes that shows
 nothing; VOSviewer draws about 1,000."""
+
+TYPED_STRENGTH = 2
+"""How much more a pair of entities joined by a typed relation counts than one that only shares
+papers, when a page keeps each node's strongest pairs and when the layout pulls them together: a
+sentence that relates two entities says more than a paper that names both."""

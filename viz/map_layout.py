@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import networkx as nx
 
 from paperkg.schema.namespaces import CO_OCCURRENCE, SYMMETRIC_RELATIONS
+from paperkg.viz import TYPED_STRENGTH
 from paperkg.viz.attributes import edge_weight, papers_of
 from paperkg.viz.communities import Community
 from paperkg.viz.regions import region_layout
@@ -74,10 +75,9 @@ def region_positions(graph, groups: Sequence[Community], pulling: list[tuple]) -
     pull.add_nodes_from(graph)
     for u, v, relation, weight, _count in pulling:
         # papers shared relative to the two entities' own paper counts (cosine): a hub shares
-        # papers with everything, so raw counts would pull every region into a ball around it;
-        # a typed relation says more about two entities than sharing a paper: it pulls harder
+        # papers with everything, so raw counts would pull every region into a ball around it
         cosine = weight / max(papers_of(graph, u) * papers_of(graph, v), 1) ** 0.5
-        pull.add_edge(u, v, weight=cosine * (1 if relation == CO_OCCURRENCE else 2))
+        pull.add_edge(u, v, weight=cosine * (1 if relation == CO_OCCURRENCE else TYPED_STRENGTH))
     members = [c.members for c in groups]
     unlinked = set(graph).difference(*members)
     positions, regions = region_layout(pull, members + ([unlinked] if unlinked else []), drawn_sizes(graph))

@@ -14,7 +14,7 @@ import networkx as nx
 
 from paperkg.schema.errors import InputError
 from paperkg.schema.namespaces import CO_OCCURRENCE, RELATIONS
-from paperkg.viz import DEFAULT_MAX_NODES, SHARED_ENOUGH, STRONGEST_LINKS
+from paperkg.viz import DEFAULT_MAX_NODES, SHARED_ENOUGH, STRONGEST_LINKS, TYPED_STRENGTH
 from paperkg.viz.attributes import (
     aliases_of,
     edge_weight,
@@ -171,10 +171,9 @@ def weak_links(graph: nx.MultiDiGraph, per_node: int, keep: Collection = ()) -> 
     pair is not among the `per_node` strongest pairs of either end. A pair's strength is its
     association strength, the papers the two share divided by the product of their papers
     (VOSviewer's normalisation): how much more two entities meet than their sizes predict, so the
-    hubs every paper names do not take all the links. A typed relation says more than a shared
-    paper: its pair counts twice as strong (as it pulls twice as hard in the layout,
-    `viz.map_layout`). A pair kept keeps all its links; the links of the nodes in `keep` (a
-    focus) always stay, and so do the edges of papers."""
+    hubs every paper names do not take all the links; a pair joined by a typed relation counts
+    `TYPED_STRENGTH` times as strong. A pair kept keeps all its links; the links of the nodes in
+    `keep` (a focus) always stay, and so do the edges of papers."""
     links: dict[frozenset, list[tuple]] = {}
     shared: dict[frozenset, float] = {}
     for u, v, k, data in graph.edges(keys=True, data=True):
@@ -192,7 +191,7 @@ def weak_links(graph: nx.MultiDiGraph, per_node: int, keep: Collection = ()) -> 
         typed = any(str(graph.edges[e].get("relation")) != CO_OCCURRENCE for e in edges)
         papers = shared.get(pair) or max(edge_weight(graph.edges[e]) for e in edges)
         association = papers / (max(papers_of(graph, u), 1) * max(papers_of(graph, v), 1))
-        strength[pair] = (-association * (2 if typed else 1), str(u), str(v))
+        strength[pair] = (-association * (TYPED_STRENGTH if typed else 1), str(u), str(v))
         by_node.setdefault(u, []).append(pair)
         by_node.setdefault(v, []).append(pair)
     strong = {pair for pairs in by_node.values() for pair in sorted(pairs, key=strength.__getitem__)[:per_node]}
