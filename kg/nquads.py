@@ -13,10 +13,10 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
-_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 # What Oxigraph's writer escapes in a literal (checked over all of Unicode by a test): a control
-# character or U+FFFE/U+FFFF as `\uXXXX`, or its short form
-_OXIGRAPH_ESCAPES = str.maketrans(
+# character or U+FFFE/U+FFFF as `\uXXXX`, or its short form; lines written here are then byte for
+# byte the lines `serialized` writes
+_ESCAPES = str.maketrans(
     {
         **{chr(c): f"\\u{c:04X}" for c in (*range(0x20), 0x7F, 0xFFFE, 0xFFFF)},
         **{"\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r", '"': '\\"', "\\": "\\\\"},
@@ -34,18 +34,11 @@ def iri(node: ox.NamedNode) -> str:
 
 
 def literal(value: str, datatype: ox.NamedNode | None = None) -> str:
-    """A literal as N-Quads writes it: the four characters a quoted string cannot hold escaped."""
-    if '"' in value or "\\" in value or "\n" in value or "\r" in value:  # few do: `translate` reads every character
-        value = value.translate(_ESCAPES)
-    quoted = '"' + value + '"'
-    return quoted if datatype is None else f"{quoted}^^<{datatype.value}>"
-
-
-def oxigraph_literal(value: str, datatype: ox.NamedNode | None = None) -> str:
-    """`literal` as `serialized` writes it, byte for byte: Oxigraph escapes every control character."""
+    """A literal as N-Quads writes it, byte for byte as Oxigraph's writer does (`serialized`):
+    quotes, backslashes and control characters escaped."""
     # each of those characters is not printable: most texts are read three times in C to find none
     if '"' in value or "\\" in value or not value.isprintable():
-        value = value.translate(_OXIGRAPH_ESCAPES)
+        value = value.translate(_ESCAPES)
     quoted = '"' + value + '"'
     return quoted if datatype is None else f"{quoted}^^<{datatype.value}>"
 

@@ -21,7 +21,7 @@ from paperkg.kg.iris import (
     statement_iri,
 )
 from paperkg.kg.linking import LinkedMention, LinkedPaper
-from paperkg.kg.nquads import iri, literal, literal_end, oxigraph_literal
+from paperkg.kg.nquads import iri, literal, literal_end
 from paperkg.kg.terms import Term, dcterms, fabio, integer, named, oa, pkg, prism, prov, rdf, sdo, skos, term_value, xsd
 
 
@@ -31,29 +31,29 @@ def paper_nquads(paper: Paper, at: str) -> str:
     writes one a paper, and making its literals as terms first took longer than the rest of its
     lines (`kg.nquads`)."""
     at = f"<{at}> "
-    lines = [_A_PAPER, _A_SCHOLARLY_ARTICLE, f"{_TITLE}{oxigraph_literal(paper.title)} .\n"]
+    lines = [_A_PAPER, _A_SCHOLARLY_ARTICLE, f"{_TITLE}{literal(paper.title)} .\n"]
     if paper.abstract:
-        lines.append(f"{_ABSTRACT}{oxigraph_literal(paper.abstract)} .\n")
+        lines.append(f"{_ABSTRACT}{literal(paper.abstract)} .\n")
     if paper.date:
-        lines.append(f"{_ISSUED}{oxigraph_literal(paper.date, getattr(xsd, xsd_type(paper.date)))} .\n")
+        lines.append(f"{_ISSUED}{literal(paper.date, getattr(xsd, xsd_type(paper.date)))} .\n")
     if paper.date_text:
-        lines.append(f"{_DATE_TEXT}{oxigraph_literal(paper.date_text)} .\n")
+        lines.append(f"{_DATE_TEXT}{literal(paper.date_text)} .\n")
     if paper.year is not None:
         lines.append(f'{_YEAR}"{paper.year}{_INTEGER}')
     if paper.arxiv_id:
-        lines.append(f"{_ARXIV_ID}{oxigraph_literal(paper.arxiv_id)} .\n")
+        lines.append(f"{_ARXIV_ID}{literal(paper.arxiv_id)} .\n")
     if paper.doi:
-        lines.append(f"{_DOI}{oxigraph_literal(paper.doi)} .\n")
+        lines.append(f"{_DOI}{literal(paper.doi)} .\n")
     # an IRI is made a term to be checked, as a quad's would be: a listing's URL may not be one
     lines += [f"{_URL}{iri(ox.NamedNode(url))} .\n" for url in paper.urls]
     lines += [f"{_CODE_REPOSITORY}{iri(ox.NamedNode(url))} .\n" for url in paper.code_urls]
-    lines += [f"{_CREATOR}{oxigraph_literal(name)} .\n" for name in paper.authors]
+    lines += [f"{_CREATOR}{literal(name)} .\n" for name in paper.authors]
     count = paper.author_count if paper.author_count is not None else (len(paper.authors) or None)
     if count is not None:
         lines.append(f'{_AUTHOR_COUNT}"{count}{_INTEGER}')
     if paper.upvotes is not None:
         lines.append(f'{_UPVOTES}"{paper.upvotes}{_INTEGER}')
-    lines += [f"{_SOURCE_LOCATION}{oxigraph_literal(location)} .\n" for location in paper.locations]
+    lines += [f"{_SOURCE_LOCATION}{literal(location)} .\n" for location in paper.locations]
     return at + at.join(lines)
 
 

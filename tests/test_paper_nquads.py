@@ -9,7 +9,7 @@ from graph_papers import all_papers
 
 from paperkg.extract.records import Paper
 from paperkg.kg.iris import paper_iri
-from paperkg.kg.nquads import oxigraph_literal, serialized
+from paperkg.kg.nquads import literal, serialized
 from paperkg.kg.rdf import location_quads, paper_nquads
 from paperkg.kg.terms import dcterms, fabio, integer, pkg, prism, rdf, sdo, xsd
 
@@ -27,15 +27,15 @@ def test_a_literal_is_written_as_oxigraph_writes_it_for_every_character():
     everything = [chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000]  # no lone surrogates in a str sent
     for start in range(0, len(everything), 0x8000):
         text = "".join(everything[start : start + 0x8000])
-        assert oxigraph_literal(text) == written(text)
+        assert literal(text) == written(text)
     for ch in everything[:0x3000]:  # one alone: the test for "needs escaping" is per text
-        assert oxigraph_literal(f"x{ch}") == written(f"x{ch}"), hex(ord(ch))
+        assert literal(f"x{ch}") == written(f"x{ch}"), hex(ord(ch))
     for ch in "\ufffe\uffff":
-        assert oxigraph_literal(ch) == written(ch)
+        assert literal(ch) == written(ch)
 
 
 def test_a_typed_literal_names_its_datatype():
-    assert oxigraph_literal("2025-01-02", xsd.date) == '"2025-01-02"^^<http://www.w3.org/2001/XMLSchema#date>'
+    assert literal("2025-01-02", xsd.date) == '"2025-01-02"^^<http://www.w3.org/2001/XMLSchema#date>'
 
 
 def description(paper: Paper) -> list[ox.Quad]:
