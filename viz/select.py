@@ -175,23 +175,23 @@ def weak_links(graph: nx.MultiDiGraph, per_node: int, keep: Collection = ()) -> 
     `TYPED_STRENGTH` times as strong. A pair kept keeps all its links; the links of the nodes in
     `keep` (a focus) always stay, and so do the edges of papers."""
     links: dict[frozenset, list[tuple]] = {}
-    shared: dict[frozenset, float] = {}
+    shared: dict[frozenset, float] = {}  # pair -> the papers it shares (its co-occurrence link)
+    stated: dict[frozenset, float] = {}  # pair -> the papers stating its best-supported typed relation
     for u, v, k, data in graph.edges(keys=True, data=True):
         relation = str(data.get("relation") or "")
         if u == v or u in keep or v in keep or not (relation == CO_OCCURRENCE or relation in RELATIONS):
             continue
         pair = frozenset((u, v))
         links.setdefault(pair, []).append((u, v, k))
-        if relation == CO_OCCURRENCE:
-            shared[pair] = max(shared.get(pair, 0.0), edge_weight(data))
+        weights = shared if relation == CO_OCCURRENCE else stated
+        weights[pair] = max(weights.get(pair, 0.0), edge_weight(data))
     strength: dict[frozenset, tuple] = {}
     by_node: dict = {}
-    for pair, edges in links.items():
+    for pair in links:
         u, v = sorted(pair, key=str)
-        typed = any(str(graph.edges[e].get("relation")) != CO_OCCURRENCE for e in edges)
-        papers = shared.get(pair) or max(edge_weight(graph.edges[e]) for e in edges)
+        papers = shared.get(pair) or stated[pair]
         association = papers / (max(papers_of(graph, u), 1) * max(papers_of(graph, v), 1))
-        strength[pair] = (-association * (TYPED_STRENGTH if typed else 1), str(u), str(v))
+        strength[pair] = (-association * (TYPED_STRENGTH if pair in stated else 1), str(u), str(v))
         by_node.setdefault(u, []).append(pair)
         by_node.setdefault(v, []).append(pair)
     strong = {pair for pairs in by_node.values() for pair in sorted(pairs, key=strength.__getitem__)[:per_node]}
